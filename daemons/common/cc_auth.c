@@ -1,0 +1,195 @@
+/*
+ * cc_auth.c - principals and sessions (see cc_auth.h).
+ */
+#include "cc_auth.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cc_mem.h"
+
+static const char *const role_names[CC_ROLE_COUNT_] = {
+    [CC_ROLE_COUNTER] = "counter",
+    [CC_ROLE_AGENT] = "agent",
+    [CC_ROLE_CONTACT_POINT] = "contact_point",
+    [CC_ROLE_SUPERVISOR] = "supervisor",
+    [CC_ROLE_OPERATOR] = "operator",
+    [CC_ROLE_CONSUMER] = "consumer",
+};
+
+const char *cc_role_name(cc_role_t role)
+{
+    return role < CC_ROLE_COUNT_ ? role_names[role] : "?";
+}
+
+int cc_role_parse(const char *s, size_t len, cc_role_t *ret)
+{
+    for (int i = 0; i < CC_ROLE_COUNT_; i++)
+        if (strlen(role_names[i]) == len && memcmp(role_names[i], s, len) == 0) {
+            *ret = (cc_role_t)i;
+            return 0;
+        }
+    return -EINVAL;
+}
+
+static const cc_field_t hello_fields[] = {
+    { "rid", CC_T_UINT, true, 0, 0 },
+    { "role", CC_T_CODE, true, 0, 0 },
+    { "who", CC_T_CODE, true, 0, 0 },
+    { "units", CC_T_ARRAY, false, 0, CC_MAX_UNITS },
+};
+
+int cc_principal_from_hello(const msgpack_object *body, cc_principal_t **ret, const char **ret_field,
+                            char *why, size_t why_len)
+{
+    const msgpack_object *units;
+    cc_principal_t *p = NULL;
+    cc_str_t role, who;
+    size_t n = 0;
+    cc_role_t r;
+
+    *ret = NULL;
+    if (cc_fields_check(body, hello_fields, sizeof(hello_fields) / sizeof(hello_fields[0]),
+                        ret_field, why, why_len) < 0)
+        return -EINVAL;
+    cc_map_str(body, "role", &role);
+    cc_map_str(body, "who", &who);
+    if (cc_role_parse(role.ptr, role.len, &r) < 0) {
+        *ret_field = "role";
+        snprintf(why, why_len,
+                 "field 'role': unknown role (counter, agent, contact_point, supervisor, "
+                 "operator, consumer)");
+        return -EINVAL;
+    }
+    units = cc_map_find(body, "units");
+    if (units)
+        n = units->via.array.size;
+    p = cc_xcalloc(1, sizeof(*p) + n * sizeof(p->units[0]));
+    p->role = r;
+    memcpy(p->who, who.ptr, who.len);
+    for (size_t i = 0; i < n; i++) {
+        const msgpack_object *u = &units->via.array.ptr[i];
+
+        if (u->type != MSGPACK_OBJECT_STR || u->via.str.size == 0 ||
+            u->via.str.size > CC_MAX_CODE) {
+            free(p);
+            *ret_field = "units";
+            snprintf(why, why_len, "field 'units': item %zu is not a unit code of 1..%d bytes",
+                     i, CC_MAX_CODE);
+            return -EINVAL;
+        }
+        if (u->via.str.size == 1 && u->via.str.ptr[0] == '*')
+            p->all_units = true;
+        memcpy(p->units[p->n_units++], u->via.str.ptr, u->via.str.size);
+    }
+    *ret = p;
+    return 0;
+}
+
+bool cc_principal_has_unit(const cc_principal_t *p, const char *unit)
+{
+    if (p->all_units)
+        return true;
+    for (size_t i = 0; i < p->n_units; i++)
+        if (strcmp(p->units[i], unit) == 0)
+            return true;
+    return false;
+}
+
+/* Open hashing on the routing id; sessions are few (hundreds of counters)
+ * and never removed except by replacement, so a fixed bucket array with
+ * chains is enough. */
+#define BUCKETS 1024
+
+typedef struct entry {
+    struct entry *next;
+    size_t id_len;
+    uint8_t id[CC_MAX_CODE * 8];
+    cc_principal_t *p;
+} entry_t;
+
+struct cc_sessions {
+    entry_t *bucket[BUCKETS];
+    size_t count;
+};
+
+static size_t hash(const void *id, size_t len)
+{
+    const uint8_t *b = id;
+    uint64_t h = 1469598103934665603ull;
+
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ b[i]) * 1099511628211ull;
+    return (size_t)(h % BUCKETS);
+}
+
+cc_sessions_t *cc_sessions_new(void)
+{
+    return cc_xcalloc(1, sizeof(cc_sessions_t));
+}
+
+void cc_sessions_destroy(cc_sessions_t **self_p)
+{
+    if (self_p == NULL || *self_p == NULL)
+        return;
+    for (size_t i = 0; i < BUCKETS; i++) {
+        entry_t *e = (*self_p)->bucket[i];
+
+        while (e) {
+            entry_t *next = e->next;
+
+            free(e->p);
+            free(e);
+            e = next;
+        }
+    }
+    free(*self_p);
+    *self_p = NULL;
+}
+
+static entry_t *find(const cc_sessions_t *t, const void *id, size_t id_len)
+{
+    for (entry_t *e = t->bucket[hash(id, id_len)]; e; e = e->next)
+        if (e->id_len == id_len && memcmp(e->id, id, id_len) == 0)
+            return e;
+    return NULL;
+}
+
+int cc_sessions_put(cc_sessions_t *t, const void *id, size_t id_len, cc_principal_t *p)
+{
+    entry_t *e = find(t, id, id_len);
+    size_t b;
+
+    if (e) {
+        free(e->p);
+        e->p = p;
+        return 0;
+    }
+    if (t->count >= CC_MAX_SESSIONS || id_len > sizeof(e->id)) {
+        free(p);
+        return -ENOSPC;
+    }
+    e = cc_xcalloc(1, sizeof(*e));
+    e->id_len = id_len;
+    memcpy(e->id, id, id_len);
+    e->p = p;
+    b = hash(id, id_len);
+    e->next = t->bucket[b];
+    t->bucket[b] = e;
+    t->count++;
+    return 0;
+}
+
+const cc_principal_t *cc_sessions_get(const cc_sessions_t *t, const void *id, size_t id_len)
+{
+    entry_t *e = find(t, id, id_len);
+
+    return e ? e->p : NULL;
+}
+
+size_t cc_sessions_count(const cc_sessions_t *t)
+{
+    return t->count;
+}

@@ -1,0 +1,888 @@
+/*
+ * cc_evd.c - the event daemon core (see cc_evd.h).
+ */
+#include "cc_evd.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include "cc_clock.h"
+#include "cc_log.h"
+#include "cc_mem.h"
+#include "cc_net.h"
+#include "cc_sd.h"
+#include "cc_sig.h"
+
+#define MAX_PARKED 1024            /* long polls waiting at once */
+#define READ_MAX_BYTES (4u << 20)  /* a BATCH body stays below this */
+#define DEDUPE_SENDER_MAX CC_MAX_CODE
+
+const cc_field_t cc_evd_event_fields[] = {
+    { "eid", CC_T_ID, true, 0, 0 },
+    { "type", CC_T_CODE, true, 0, 0 },
+    { "at", CC_T_TIME, true, 0, 0 },
+};
+const size_t cc_evd_event_fields_n = sizeof(cc_evd_event_fields) / sizeof(cc_evd_event_fields[0]);
+
+static const cc_field_t event_msg_fields[] = {
+    { "rid", CC_T_UINT, true, 0, 0 },
+    { "ev", CC_T_MAP, true, 0, 0 },
+};
+
+static const cc_field_t read_fields[] = {
+    { "rid", CC_T_UINT, true, 0, 0 },
+    { "after", CC_T_UINT, true, 0, 0 },
+    { "max", CC_T_UINT, false, 1, CC_MAX_READ },
+    { "wait", CC_T_UINT, false, 0, CC_MAX_WAIT_MS },
+};
+
+static const cc_field_t query_fields[] = {
+    { "rid", CC_T_UINT, true, 0, 0 },
+    { "q", CC_T_CODE, true, 0, 0 },
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* One EVENT waiting for the group commit, and then its reply. */
+typedef struct {
+    cc_request_t req;
+    const cc_principal_t *who;
+    /* outcome, set by the batch transaction */
+    bool accepted;
+    bool duplicate;
+    uint64_t seq;
+    cc_reject_t rej;
+    char eid[CC_MAX_ID + 1];
+} pending_t;
+
+/* A READ waiting for records to arrive. */
+typedef struct {
+    uint8_t id[CC_ROUTING_ID_MAX];
+    size_t id_len;
+    uint64_t rid;
+    uint64_t after;
+    uint32_t max;
+    uint64_t deadline_ms;
+} parked_t;
+
+struct cc_evd {
+    const cc_evd_domain_t *domain;
+    void *dom;
+    cc_evd_settings_t set;
+    cc_store_t *store;
+    MDB_dbi log_dbi;
+    MDB_dbi dedupe_dbi;
+    void *zctx;
+    void *router;
+    int sigfd;
+    cc_sessions_t *sessions;
+
+    pending_t *batch;
+    size_t batch_len;
+    cc_enc_t rec;      /* scratch: a record being built */
+    cc_enc_t pairs;    /* scratch: the domain's pairs */
+    cc_enc_t reply;    /* scratch: a reply body */
+
+    parked_t parked[MAX_PARKED];
+    size_t n_parked;
+
+    uint64_t head;     /* last sequence number in the log */
+    uint64_t started_ms;
+    bool stop;
+    /* figures for stats / STATUS= */
+    uint64_t n_accepted, n_duplicate, n_rejected, n_malformed, n_batches, n_reads;
+    uint64_t max_batch;
+};
+
+static const cc_option_t evd_options[] = {
+    { "listen", CC_OPT_STR, offsetof(cc_evd_settings_t, listen), NULL, 0, 0,
+      "ZeroMQ endpoint of the ROUTER socket" },
+    { "state_dir", CC_OPT_STR, offsetof(cc_evd_settings_t, state_dir), "./state", 0, 0,
+      "state directory (LMDB in <state_dir>/db); $STATE_DIRECTORY when set" },
+    { "catalog_dir", CC_OPT_STR, offsetof(cc_evd_settings_t, catalog_dir), NULL, 0, 0,
+      "directory of catalogs (units.tsv, procedures.tsv, calendar.tsv, policy.ini); "
+      "unset = embedded demo catalogs" },
+    { "batch_max", CC_OPT_INT, offsetof(cc_evd_settings_t, batch_max), "4096", 1, 65536,
+      "most events in one group commit" },
+    { "tick_ms", CC_OPT_INT, offsetof(cc_evd_settings_t, tick_ms), "1000", 10, 60000,
+      "housekeeping tick period in milliseconds" },
+    { "map_size_mb", CC_OPT_INT, offsetof(cc_evd_settings_t, map_size_mb), "64", 1, 1 << 20,
+      "initial LMDB map size in MiB (grows on demand)" },
+    { "test_clock", CC_OPT_TIME, offsetof(cc_evd_settings_t, test_clock), NULL, 0, 0,
+      "run on a test clock starting at this time (tests only)" },
+    { "log_level", CC_OPT_STR, offsetof(cc_evd_settings_t, log_level), "info", 0, 0,
+      "least important level logged: debug, info, notice, warning, err" },
+};
+
+int cc_reject(cc_reject_t *rej, cc_err_t code, const char *field, const char *vi_fmt,
+              const char *en_fmt, ...)
+{
+    va_list ap, ap2;
+
+    rej->code = code;
+    rej->field = field;
+    va_start(ap, en_fmt);
+    va_copy(ap2, ap);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    vsnprintf(rej->vi, sizeof(rej->vi), vi_fmt, ap);
+    vsnprintf(rej->en, sizeof(rej->en), en_fmt, ap2);
+#pragma GCC diagnostic pop
+    va_end(ap2);
+    va_end(ap);
+    return 1;
+}
+
+cc_store_t *cc_evd_store(cc_evd_t *evd)
+{
+    return evd->store;
+}
+
+/* ---- Log records ----------------------------------------------------------- */
+
+/* Build a record: the common fields, then the domain's pairs, and append
+ * it with its dedupe entry. */
+static int append_record(cc_evd_t *d, cc_txn_t *txn, const char *eid, size_t eid_len,
+                         cc_str_t type, int64_t at, const char *by, const cc_enc_t *pairs,
+                         size_t n, uint64_t *ret_seq)
+{
+    uint8_t dd[8 + DEDUPE_SENDER_MAX];
+    size_t by_len = strlen(by);
+    uint64_t seq;
+    int r;
+
+    cc_enc_reset(&d->rec);
+    cc_enc_map(&d->rec, 4 + n);
+    cc_enc_kv_strn(&d->rec, "eid", eid, eid_len);
+    cc_enc_kv_strn(&d->rec, "type", type.ptr, type.len);
+    cc_enc_kv_i64(&d->rec, "at", at);
+    cc_enc_kv_str(&d->rec, "by", by);
+    cc_enc_raw(&d->rec, pairs->buf.data, pairs->buf.size);
+    if ((r = cc_log_append(txn, d->log_dbi, d->rec.buf.data, d->rec.buf.size, &seq)) < 0)
+        return r;
+    /* Dedupe value: seq then the sender, to tell a retry from a clash. */
+    cc_be64_put(dd, seq);
+    if (by_len > DEDUPE_SENDER_MAX)
+        by_len = DEDUPE_SENDER_MAX;
+    memcpy(dd + 8, by, by_len);
+    if ((r = cc_txn_put(txn, d->dedupe_dbi, eid, eid_len, dd, 8 + by_len, 0)) < 0)
+        return r;
+    *ret_seq = seq;
+    return 0;
+}
+
+int cc_evd_append_internal(cc_evd_t *evd, cc_txn_t *txn, const char *eid, const char *type,
+                           int64_t at, const cc_enc_t *rec_pairs, size_t n)
+{
+    cc_str_t t = { type, strlen(type) };
+    MDB_val v;
+    uint64_t seq;
+    int r;
+
+    r = cc_txn_get(txn, evd->dedupe_dbi, eid, strlen(eid), &v);
+    if (r == 0)
+        return 0; /* already raised by an earlier tick */
+    if (r != -ENOENT)
+        return r;
+    return append_record(evd, txn, eid, strlen(eid), t, at, evd->domain->name, rec_pairs, n,
+                         &seq);
+}
+
+/* ---- Group commit ---------------------------------------------------------- */
+
+static void apply_one(cc_evd_t *d, cc_txn_t *txn, pending_t *p, int64_t now, int *ret_err)
+{
+    const msgpack_object *ev = cc_map_find(&p->req.msg.body, "ev");
+    const char *field = NULL;
+    char why[256];
+    cc_str_t eid, type;
+    int64_t at;
+    uint64_t next;
+    size_t n = 0;
+    MDB_val v;
+    int r;
+
+    p->accepted = p->duplicate = false;
+    if (cc_fields_check(ev, cc_evd_event_fields, cc_evd_event_fields_n, &field, why,
+                        sizeof(why)) < 0) {
+        cc_reject(&p->rej, CC_ERR_BAD_FIELD, field, "Sự kiện không hợp lệ: %s",
+                  "Invalid event: %s", why);
+        return;
+    }
+    cc_map_str(ev, "eid", &eid);
+    cc_map_str(ev, "type", &type);
+    cc_map_i64(ev, "at", &at);
+    memcpy(p->eid, eid.ptr, eid.len);
+    p->eid[eid.len] = '\0';
+
+    r = cc_txn_get(txn, d->dedupe_dbi, eid.ptr, eid.len, &v);
+    if (r == 0 && v.mv_size >= 8) {
+        size_t wl = strlen(p->who->who);
+
+        if (v.mv_size - 8 != (wl > DEDUPE_SENDER_MAX ? DEDUPE_SENDER_MAX : wl) ||
+            memcmp((uint8_t *)v.mv_data + 8, p->who->who, v.mv_size - 8) != 0) {
+            cc_reject(&p->rej, CC_ERR_EVENT_ID_CONFLICT, "eid",
+                      "Mã sự kiện %s đã được một nơi gửi khác sử dụng",
+                      "Event id %s was already used by another sender", p->eid);
+            return;
+        }
+        p->duplicate = true;
+        p->seq = cc_be64_get(v.mv_data);
+        return;
+    }
+    if (r != -ENOENT) {
+        *ret_err = r;
+        return;
+    }
+    if ((r = cc_log_last(txn, d->log_dbi, &next)) < 0) {
+        *ret_err = r;
+        return;
+    }
+    cc_enc_reset(&d->pairs);
+    r = d->domain->apply(d->dom, txn, p->who, ev, now, next + 1, &d->pairs, &n, &p->rej);
+    if (r < 0) {
+        *ret_err = r;
+        return;
+    }
+    if (r > 0)
+        return;
+    r = append_record(d, txn, eid.ptr, eid.len, type, at, p->who->who, &d->pairs, n, &p->seq);
+    if (r < 0) {
+        *ret_err = r;
+        return;
+    }
+    p->accepted = true;
+}
+
+static int batch_txn(cc_txn_t *txn, void *ctx)
+{
+    cc_evd_t *d = ctx;
+    int64_t now = cc_clock_now();
+    int err = 0;
+
+    for (size_t i = 0; i < d->batch_len && err == 0; i++)
+        apply_one(d, txn, &d->batch[i], now, &err);
+    if (err == 0)
+        err = cc_log_last(txn, d->log_dbi, &d->head);
+    return err;
+}
+
+static void reply_ack(cc_evd_t *d, pending_t *p)
+{
+    cc_enc_reset(&d->reply);
+    cc_enc_map(&d->reply, 4);
+    cc_enc_kv_u64(&d->reply, "rid", p->req.rid);
+    cc_enc_kv_str(&d->reply, "eid", p->eid);
+    cc_enc_kv_u64(&d->reply, "seq", p->seq);
+    cc_enc_kv_bool(&d->reply, "dup", p->duplicate);
+    cc_router_send(d->router, p->req.id, p->req.id_len, CC_MSG_ACK, d->reply.buf.data,
+                   d->reply.buf.size);
+}
+
+static void flush_batch(cc_evd_t *d)
+{
+    uint64_t head_before = d->head;
+    int r;
+
+    if (d->batch_len == 0)
+        return;
+    r = cc_store_write(d->store, batch_txn, d);
+    if (r < 0) {
+        d->head = head_before;
+        cc_log(LOG_ERR, "Failed to commit a batch of %zu events: %s", d->batch_len,
+               cc_store_strerror(r));
+    }
+    for (size_t i = 0; i < d->batch_len; i++) {
+        pending_t *p = &d->batch[i];
+
+        if (r < 0) {
+            cc_router_error(d->router, &p->req, CC_ERR_INTERNAL,
+                            "Lỗi lưu trữ, sự kiện chưa được lưu; hãy gửi lại",
+                            "Storage failure, the event was not stored; send it again", NULL,
+                            p->eid[0] ? p->eid : NULL);
+        } else if (p->accepted || p->duplicate) {
+            reply_ack(d, p);
+            p->accepted ? d->n_accepted++ : d->n_duplicate++;
+        } else {
+            cc_router_error(d->router, &p->req, p->rej.code, p->rej.vi, p->rej.en, p->rej.field,
+                            p->eid[0] ? p->eid : NULL);
+            d->n_rejected++;
+            cc_log_kv(LOG_DEBUG, "EVENT_ID", p->eid, "ERROR_CODE", cc_err_name(p->rej.code),
+                      "Rejected event: %s", p->rej.en);
+        }
+        cc_request_deinit(&p->req);
+    }
+    d->n_batches++;
+    if (d->batch_len > d->max_batch)
+        d->max_batch = d->batch_len;
+    d->batch_len = 0;
+}
+
+/* ---- READ: serving the log --------------------------------------------------- */
+
+typedef struct {
+    cc_enc_t *items;
+    size_t bytes;
+    uint64_t last;
+} read_ctx_t;
+
+static int read_one(uint64_t seq, const void *rec, size_t len, void *ctx)
+{
+    read_ctx_t *rc = ctx;
+
+    cc_enc_array(rc->items, 2);
+    cc_enc_u64(rc->items, seq);
+    cc_enc_raw(rc->items, rec, len);
+    rc->bytes += len + 12;
+    rc->last = seq;
+    return rc->bytes >= READ_MAX_BYTES; /* stop early; the rest comes next time */
+}
+
+/* Answer a READ now with what is there (possibly nothing). */
+static void serve_read(cc_evd_t *d, const void *id, size_t id_len, uint64_t rid, uint64_t after,
+                       uint32_t max)
+{
+    cc_enc_t items;
+    read_ctx_t rc = { &items, 0, after };
+    cc_txn_t txn;
+    size_t count = 0;
+    int r;
+
+    cc_enc_init(&items);
+    r = cc_store_read_begin(d->store, &txn);
+    if (r == 0) {
+        r = cc_log_scan(&txn, d->log_dbi, after, max, read_one, &rc, &count);
+        cc_txn_end(&txn);
+    }
+    cc_enc_reset(&d->reply);
+    if (r < 0) {
+        cc_error_encode(&d->reply, rid, CC_ERR_INTERNAL, "Lỗi đọc nhật ký",
+                        "Failed to read the log", NULL, NULL);
+        cc_router_send(d->router, id, id_len, CC_MSG_ERROR, d->reply.buf.data,
+                       d->reply.buf.size);
+        goto out;
+    }
+    cc_enc_map(&d->reply, 4);
+    cc_enc_kv_u64(&d->reply, "rid", rid);
+    cc_enc_kv_u64(&d->reply, "last", rc.last);
+    cc_enc_kv_u64(&d->reply, "head", d->head);
+    cc_enc_str(&d->reply, "events");
+    cc_enc_array(&d->reply, count);
+    cc_enc_raw(&d->reply, items.buf.data, items.buf.size);
+    cc_router_send(d->router, id, id_len, CC_MSG_BATCH, d->reply.buf.data, d->reply.buf.size);
+    d->n_reads++;
+out:
+    cc_enc_deinit(&items);
+}
+
+static void handle_read(cc_evd_t *d, cc_request_t *req)
+{
+    const char *field = NULL;
+    char why[256];
+    uint64_t after, max = 1000, wait = 0;
+
+    if (cc_fields_check(&req->msg.body, read_fields, N(read_fields), &field, why, sizeof(why)) <
+        0) {
+        cc_router_error(d->router, req, CC_ERR_BAD_FIELD, "Yêu cầu đọc không hợp lệ", why, field,
+                        NULL);
+        return;
+    }
+    cc_map_u64(&req->msg.body, "after", &after);
+    cc_map_u64(&req->msg.body, "max", &max);
+    cc_map_u64(&req->msg.body, "wait", &wait);
+    if (after < d->head || wait == 0) {
+        serve_read(d, req->id, req->id_len, req->rid, after, (uint32_t)max);
+        return;
+    }
+    if (d->n_parked == MAX_PARKED) {
+        cc_router_error(d->router, req, CC_ERR_OVERLOADED, "Quá nhiều yêu cầu đọc đang chờ",
+                        "Too many long polls waiting; retry later", NULL, NULL);
+        return;
+    }
+    parked_t *p = &d->parked[d->n_parked++];
+
+    memcpy(p->id, req->id, req->id_len);
+    p->id_len = req->id_len;
+    p->rid = req->rid;
+    p->after = after;
+    p->max = (uint32_t)max;
+    p->deadline_ms = cc_clock_mono_ms() + wait;
+}
+
+/* Answer long polls that have news or whose wait is over. */
+static void wake_parked(cc_evd_t *d, uint64_t now_ms, bool stopping)
+{
+    size_t kept = 0;
+
+    for (size_t i = 0; i < d->n_parked; i++) {
+        parked_t *p = &d->parked[i];
+
+        if (p->after < d->head || now_ms >= p->deadline_ms || stopping)
+            serve_read(d, p->id, p->id_len, p->rid, p->after, p->max);
+        else
+            d->parked[kept++] = *p;
+    }
+    d->n_parked = kept;
+}
+
+/* ---- QUERY --------------------------------------------------------------------- */
+
+static void send_reply(cc_evd_t *d, const cc_request_t *req, cc_msg_type_t type)
+{
+    cc_router_send(d->router, req->id, req->id_len, type, d->reply.buf.data, d->reply.buf.size);
+}
+
+static void stats_line(cc_evd_t *d, char *buf, size_t len)
+{
+    char dom[256] = "";
+
+    if (d->domain->status)
+        d->domain->status(d->dom, dom, sizeof(dom));
+    snprintf(buf, len, "log %llu; accepted %llu, duplicates %llu, rejected %llu; %zu sessions%s%s",
+             (unsigned long long)d->head, (unsigned long long)d->n_accepted,
+             (unsigned long long)d->n_duplicate, (unsigned long long)d->n_rejected,
+             cc_sessions_count(d->sessions), dom[0] ? "; " : "", dom);
+}
+
+static void query_stats(cc_evd_t *d, const cc_request_t *req)
+{
+    cc_store_stats_t st;
+    char line[512];
+
+    cc_store_stats(d->store, &st);
+    stats_line(d, line, sizeof(line));
+    cc_enc_reset(&d->reply);
+    cc_enc_map(&d->reply, 17);
+    cc_enc_kv_u64(&d->reply, "rid", req->rid);
+    cc_enc_kv_str(&d->reply, "daemon", d->domain->name);
+    cc_enc_kv_u64(&d->reply, "log_head", d->head);
+    cc_enc_kv_u64(&d->reply, "accepted", d->n_accepted);
+    cc_enc_kv_u64(&d->reply, "duplicates", d->n_duplicate);
+    cc_enc_kv_u64(&d->reply, "rejected", d->n_rejected);
+    cc_enc_kv_u64(&d->reply, "malformed", d->n_malformed);
+    cc_enc_kv_u64(&d->reply, "batches", d->n_batches);
+    cc_enc_kv_u64(&d->reply, "max_batch", d->max_batch);
+    cc_enc_kv_u64(&d->reply, "reads", d->n_reads);
+    cc_enc_kv_u64(&d->reply, "sessions", cc_sessions_count(d->sessions));
+    cc_enc_kv_u64(&d->reply, "long_polls", d->n_parked);
+    cc_enc_kv_u64(&d->reply, "map_size", st.map_size);
+    cc_enc_kv_u64(&d->reply, "used_bytes", st.used_bytes);
+    cc_enc_kv_u64(&d->reply, "uptime_s", (cc_clock_mono_ms() - d->started_ms) / 1000);
+    cc_enc_kv_i64(&d->reply, "now", cc_clock_now());
+    cc_enc_kv_str(&d->reply, "status", line);
+    send_reply(d, req, CC_MSG_RESULT);
+}
+
+static void query_simple_ok(cc_evd_t *d, const cc_request_t *req)
+{
+    cc_enc_reset(&d->reply);
+    cc_enc_map(&d->reply, 4);
+    cc_enc_kv_u64(&d->reply, "rid", req->rid);
+    cc_enc_kv_str(&d->reply, "daemon", d->domain->name);
+    cc_enc_kv_i64(&d->reply, "now", cc_clock_now());
+    cc_enc_kv_bool(&d->reply, "test_clock", cc_clock_is_test());
+    send_reply(d, req, CC_MSG_RESULT);
+}
+
+static void run_tick(cc_evd_t *d)
+{
+    if (d->domain->tick) {
+        int r = d->domain->tick(d->dom, d, cc_clock_now());
+        cc_txn_t txn;
+
+        if (r < 0)
+            cc_log(LOG_ERR, "Failed to run the %s tick: %s", d->domain->name,
+                   cc_store_strerror(r));
+        if (cc_store_read_begin(d->store, &txn) == 0) {
+            cc_log_last(&txn, d->log_dbi, &d->head);
+            cc_txn_end(&txn);
+        }
+    }
+}
+
+static void handle_query(cc_evd_t *d, cc_request_t *req, const cc_principal_t *who)
+{
+    const char *field = NULL;
+    char why[256];
+    cc_reject_t rej;
+    cc_str_t q;
+    int r;
+
+    if (cc_fields_check(&req->msg.body, query_fields, N(query_fields), &field, why,
+                        sizeof(why)) < 0) {
+        cc_router_error(d->router, req, CC_ERR_BAD_FIELD, "Truy vấn không hợp lệ", why, field,
+                        NULL);
+        return;
+    }
+    cc_map_str(&req->msg.body, "q", &q);
+    if (cc_str_eq(q, "ping")) {
+        query_simple_ok(d, req);
+        return;
+    }
+    if (who == NULL) {
+        cc_router_error(d->router, req, CC_ERR_NOT_AUTHORIZED,
+                        "Kết nối chưa xưng danh (HELLO)", "Send HELLO first", NULL, NULL);
+        return;
+    }
+    if (cc_str_eq(q, "stats")) {
+        query_stats(d, req);
+        return;
+    }
+    if (cc_str_eq(q, "clock") || cc_str_eq(q, "backup")) {
+        int64_t t;
+        char path[1024];
+
+        if (who->role != CC_ROLE_OPERATOR) {
+            cc_router_error(d->router, req, CC_ERR_NOT_AUTHORIZED,
+                            "Chỉ người vận hành được dùng lệnh này",
+                            "Only an operator may do this", "q", NULL);
+            return;
+        }
+        if (cc_str_eq(q, "clock")) {
+            if (cc_map_i64(&req->msg.body, "t", &t) < 0 || cc_clock_test_set(t) < 0) {
+                cc_router_error(d->router, req, CC_ERR_BAD_FIELD,
+                                "Đồng hồ thử nghiệm chưa bật hoặc thiếu 't'",
+                                "The test clock is off (start with --test-clock) or 't' is "
+                                "missing",
+                                "t", NULL);
+                return;
+            }
+            run_tick(d);
+            wake_parked(d, cc_clock_mono_ms(), false);
+            query_simple_ok(d, req);
+            return;
+        }
+        if (cc_map_strcpy(&req->msg.body, "path", path, sizeof(path)) < 0 || path[0] != '/') {
+            cc_router_error(d->router, req, CC_ERR_BAD_FIELD, "Thiếu đường dẫn tuyệt đối 'path'",
+                            "'path' must be an absolute directory path", "path", NULL);
+            return;
+        }
+        if ((r = cc_store_backup(d->store, path)) < 0) {
+            snprintf(why, sizeof(why), "Backup to %.120s failed: %s", path, cc_store_strerror(r));
+            cc_router_error(d->router, req, CC_ERR_INTERNAL, "Sao lưu thất bại", why, "path",
+                            NULL);
+            return;
+        }
+        cc_log(LOG_NOTICE, "Backed up the store to %s", path);
+        query_simple_ok(d, req);
+        return;
+    }
+    cc_enc_reset(&d->reply);
+    r = d->domain->query ? d->domain->query(d->dom, d->store, who, q, &req->msg.body, req->rid,
+                                            &d->reply, &rej)
+                         : -ENOENT;
+    if (r == 0) {
+        send_reply(d, req, CC_MSG_RESULT);
+    } else if (r == 1) {
+        cc_router_error(d->router, req, rej.code, rej.vi, rej.en, rej.field, NULL);
+    } else if (r == -ENOENT) {
+        cc_router_error(d->router, req, CC_ERR_UNSUPPORTED, "Truy vấn không được hỗ trợ",
+                        "Unknown query", "q", NULL);
+    } else {
+        cc_router_error(d->router, req, CC_ERR_INTERNAL, "Lỗi nội bộ khi truy vấn",
+                        cc_store_strerror(r), NULL, NULL);
+    }
+}
+
+/* ---- HELLO and dispatch ---------------------------------------------------------- */
+
+static void handle_hello(cc_evd_t *d, cc_request_t *req)
+{
+    cc_principal_t *p = NULL;
+    const char *field = NULL;
+    char why[256];
+
+    /* Events of this turn were sent under the previous identity. */
+    flush_batch(d);
+    if (cc_principal_from_hello(&req->msg.body, &p, &field, why, sizeof(why)) < 0) {
+        cc_router_error(d->router, req, CC_ERR_BAD_FIELD, "Lời chào (HELLO) không hợp lệ", why,
+                        field, NULL);
+        return;
+    }
+    cc_log_kv(LOG_INFO, "PRINCIPAL", p->who, "ROLE", cc_role_name(p->role),
+              "Connection identified as %s %s (%zu units%s)", cc_role_name(p->role), p->who,
+              p->n_units, p->all_units ? ", all" : "");
+    if (cc_sessions_put(d->sessions, req->id, req->id_len, p) < 0) {
+        cc_router_error(d->router, req, CC_ERR_OVERLOADED, "Quá nhiều kết nối",
+                        "Too many connections", NULL, NULL);
+        return;
+    }
+    cc_enc_reset(&d->reply);
+    cc_enc_map(&d->reply, 4);
+    cc_enc_kv_u64(&d->reply, "rid", req->rid);
+    cc_enc_kv_str(&d->reply, "daemon", d->domain->name);
+    cc_enc_kv_u64(&d->reply, "version", CC_PROTO_VERSION);
+    cc_enc_kv_u64(&d->reply, "head", d->head);
+    send_reply(d, req, CC_MSG_RESULT);
+}
+
+/* Take one request; returns false when none was waiting. */
+static bool take_request(cc_evd_t *d)
+{
+    pending_t *p = &d->batch[d->batch_len];
+    cc_request_t *req = &p->req;
+    const cc_principal_t *who;
+    const char *field = NULL;
+    char why[256];
+    int r;
+
+    r = cc_router_recv(d->router, req, why, sizeof(why));
+    if (r == -EAGAIN || r == -EINTR)
+        return false;
+    if (r == CC_EMALFORMED) {
+        d->n_malformed++;
+        cc_router_error(d->router, req, CC_ERR_BAD_REQUEST, "Thông điệp sai định dạng", why,
+                        NULL, NULL);
+        return true;
+    }
+    if (r < 0)
+        return false;
+    who = cc_sessions_get(d->sessions, req->id, req->id_len);
+    switch (req->msg.type) {
+    case CC_MSG_HELLO:
+        handle_hello(d, req);
+        break;
+    case CC_MSG_EVENT:
+        if (who == NULL || !d->domain->may_push(who)) {
+            cc_router_error(d->router, req, CC_ERR_NOT_AUTHORIZED,
+                            who ? "Vai trò này không được gửi sự kiện"
+                                : "Kết nối chưa xưng danh (HELLO)",
+                            who ? "This role may not push events" : "Send HELLO first", NULL,
+                            NULL);
+            break;
+        }
+        if (cc_fields_check(&req->msg.body, event_msg_fields, N(event_msg_fields), &field, why,
+                            sizeof(why)) < 0) {
+            cc_router_error(d->router, req, CC_ERR_BAD_FIELD, "Sự kiện không hợp lệ", why, field,
+                            NULL);
+            break;
+        }
+        p->who = who;
+        p->eid[0] = '\0';
+        d->batch_len++;
+        return true; /* the request now belongs to the batch */
+    case CC_MSG_READ:
+        if (who == NULL) {
+            cc_router_error(d->router, req, CC_ERR_NOT_AUTHORIZED,
+                            "Kết nối chưa xưng danh (HELLO)", "Send HELLO first", NULL, NULL);
+            break;
+        }
+        handle_read(d, req);
+        break;
+    case CC_MSG_QUERY:
+        handle_query(d, req, who);
+        break;
+    default:
+        cc_router_error(d->router, req, CC_ERR_UNSUPPORTED, "Loại thông điệp không được hỗ trợ",
+                        "Unsupported message type for this daemon", NULL, NULL);
+        break;
+    }
+    cc_request_deinit(req);
+    return true;
+}
+
+/* ---- Life cycle ------------------------------------------------------------------- */
+
+static int log_prio(const char *level)
+{
+    static const struct { const char *name; int prio; } t[] = {
+        { "debug", LOG_DEBUG }, { "info", LOG_INFO }, { "notice", LOG_NOTICE },
+        { "warning", LOG_WARNING }, { "err", LOG_ERR },
+    };
+
+    for (size_t i = 0; i < N(t); i++)
+        if (level && strcmp(level, t[i].name) == 0)
+            return t[i].prio;
+    return -1;
+}
+
+static int open_all(cc_evd_t *d, char *err, size_t err_len)
+{
+    char path[4096];
+    cc_store_opts_t so = { .map_size = (size_t)d->set.map_size_mb << 20 };
+    cc_txn_t txn;
+    int r;
+
+    if (mkdir(d->set.state_dir, 0750) < 0 && errno != EEXIST) {
+        snprintf(err, err_len, "cannot create state directory %s: %s", d->set.state_dir,
+                 strerror(errno));
+        return -errno;
+    }
+    snprintf(path, sizeof(path), "%s/db", d->set.state_dir);
+    if ((r = cc_store_open(path, &so, &d->store)) < 0 ||
+        (r = cc_store_dbi(d->store, "log", 0, &d->log_dbi)) < 0 ||
+        (r = cc_store_dbi(d->store, "dedupe", 0, &d->dedupe_dbi)) < 0) {
+        snprintf(err, err_len, "cannot open the store in %s: %s", path, cc_store_strerror(r));
+        return r;
+    }
+    if ((r = cc_store_read_begin(d->store, &txn)) < 0)
+        return r;
+    r = cc_log_last(&txn, d->log_dbi, &d->head);
+    cc_txn_end(&txn);
+    if (r < 0)
+        return r;
+    if ((r = d->domain->open(&d->dom, d->store, &d->set, err, err_len)) < 0)
+        return r;
+    d->zctx = zmq_ctx_new();
+    d->router = cc_socket_new(d->zctx, ZMQ_ROUTER);
+    if (d->router == NULL || zmq_bind(d->router, d->set.listen) < 0) {
+        snprintf(err, err_len, "cannot bind %s: %s", d->set.listen, zmq_strerror(errno));
+        return -errno;
+    }
+    if ((d->sigfd = cc_sig_open()) < 0) {
+        snprintf(err, err_len, "cannot set up signals: %s", strerror(-d->sigfd));
+        return d->sigfd;
+    }
+    return 0;
+}
+
+static void close_all(cc_evd_t *d)
+{
+    if (d->dom && d->domain->close)
+        d->domain->close(&d->dom);
+    if (d->router)
+        zmq_close(d->router);
+    if (d->zctx)
+        zmq_ctx_term(d->zctx);
+    if (d->sigfd > 0)
+        close(d->sigfd);
+    cc_store_close(&d->store);
+    cc_sessions_destroy(&d->sessions);
+    cc_enc_deinit(&d->rec);
+    cc_enc_deinit(&d->pairs);
+    cc_enc_deinit(&d->reply);
+    free(d->batch);
+    cc_config_free(evd_options, N(evd_options), &d->set);
+}
+
+static void on_signal(cc_evd_t *d, int sig)
+{
+    char err[512];
+
+    if (sig == SIGTERM || sig == SIGINT) {
+        d->stop = true;
+        return;
+    }
+    if (sig == SIGHUP && d->domain->reload) {
+        cc_sd_reloading(1);
+        if (d->domain->reload(d->dom, err, sizeof(err)) < 0)
+            cc_log(LOG_ERR, "Failed to reload catalogs, keeping the old ones: %s", err);
+        else
+            cc_log(LOG_NOTICE, "Catalogs reloaded");
+        cc_sd_reloading(0);
+    }
+}
+
+static void loop(cc_evd_t *d)
+{
+    uint64_t tick_ms = (uint64_t)d->set.tick_ms;
+    uint64_t wd_ms = cc_sd_watchdog_interval_ms();
+    uint64_t next_tick;
+    char line[512];
+
+    if (wd_ms && wd_ms < tick_ms)
+        tick_ms = wd_ms;
+    next_tick = cc_clock_mono_ms() + tick_ms;
+    while (!d->stop) {
+        zmq_pollitem_t items[2] = {
+            { d->router, 0, ZMQ_POLLIN, 0 },
+            { NULL, d->sigfd, ZMQ_POLLIN, 0 },
+        };
+        uint64_t now_ms = cc_clock_mono_ms();
+        uint64_t until = next_tick;
+        int sig;
+
+        for (size_t i = 0; i < d->n_parked; i++)
+            if (d->parked[i].deadline_ms < until)
+                until = d->parked[i].deadline_ms;
+        if (zmq_poll(items, 2, until > now_ms ? (long)(until - now_ms) : 0) < 0 &&
+            errno != EINTR)
+            break;
+        while ((sig = cc_sig_take(d->sigfd)) != 0)
+            on_signal(d, sig);
+        if (d->stop)
+            break;
+        while (d->batch_len < (size_t)d->set.batch_max && take_request(d))
+            ;
+        flush_batch(d);
+        now_ms = cc_clock_mono_ms();
+        wake_parked(d, now_ms, false);
+        if (now_ms >= next_tick) {
+            run_tick(d);
+            wake_parked(d, now_ms, false);
+            cc_sd_watchdog();
+            stats_line(d, line, sizeof(line));
+            cc_sd_status("%s", line);
+            next_tick = now_ms + tick_ms;
+        }
+    }
+}
+
+int cc_evd_main(const cc_evd_domain_t *domain, const char *default_listen, int argc, char **argv)
+{
+    cc_evd_t d = { .domain = domain, .sigfd = -1 };
+    char err[1024] = "";
+    int prio;
+    int r;
+
+    r = cc_config_load(domain->name, evd_options, N(evd_options), &d.set, argc, argv, err,
+                       sizeof(err));
+    cc_log_init(domain->name, LOG_INFO);
+    if (r == 1) {
+        cc_config_free(evd_options, N(evd_options), &d.set);
+        return 0;
+    }
+    if (r < 0) {
+        cc_log(LOG_ERR, "Failed to read the configuration: %s", err);
+        cc_config_free(evd_options, N(evd_options), &d.set);
+        return 2;
+    }
+    if ((prio = log_prio(d.set.log_level)) < 0) {
+        cc_log(LOG_ERR, "Failed to read the configuration: log_level '%s' is not one of debug, "
+                        "info, notice, warning, err",
+               d.set.log_level);
+        cc_config_free(evd_options, N(evd_options), &d.set);
+        return 2;
+    }
+    cc_log_init(domain->name, prio);
+    if (d.set.listen == NULL)
+        d.set.listen = cc_xstrdup(default_listen);
+    if (d.set.test_clock) {
+        cc_clock_test_enable(d.set.test_clock);
+        cc_log(LOG_WARNING, "Running on the TEST CLOCK: time moves only when told to");
+    }
+    d.sessions = cc_sessions_new();
+    d.batch = cc_xcalloc((size_t)d.set.batch_max, sizeof(pending_t));
+    cc_enc_init(&d.rec);
+    cc_enc_init(&d.pairs);
+    cc_enc_init(&d.reply);
+    d.started_ms = cc_clock_mono_ms();
+    if ((r = open_all(&d, err, sizeof(err))) < 0) {
+        cc_log(LOG_ERR, "Failed to start: %s", err);
+        close_all(&d);
+        return 1;
+    }
+    if (strncmp(d.set.listen, "tcp://127.", 10) == 0 || strncmp(d.set.listen, "ipc://", 6) == 0)
+        cc_log(LOG_WARNING, "PLAIN MODE: no CurveZMQ; HELLO identities are believed. Loopback "
+                            "only; do not expose %s",
+               d.set.listen);
+    cc_log(LOG_NOTICE, "Listening on %s, state in %s, log head %llu", d.set.listen,
+           d.set.state_dir, (unsigned long long)d.head);
+    cc_sd_ready("ready");
+    loop(&d);
+    cc_sd_stopping();
+    /* Everything acknowledged is committed already; answer waiting polls so
+     * that consumers do not wait for their timeout. */
+    flush_batch(&d);
+    wake_parked(&d, cc_clock_mono_ms(), true);
+    cc_log(LOG_NOTICE, "Stopped; log head %llu", (unsigned long long)d.head);
+    close_all(&d);
+    return 0;
+}

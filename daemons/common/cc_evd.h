@@ -1,0 +1,141 @@
+/*
+ * cc_evd.h - the event daemon: what intake and hotline share.
+ *
+ * An event daemon binds one ROUTER socket, learns who each connection is
+ * (HELLO), takes EVENT requests from many clients with many in flight,
+ * validates and applies them through its domain (intake: dossiers; hotline:
+ * contacts and complaints), appends each accepted event to an append-only
+ * LMDB log and acknowledges it only after the commit that holds it is on
+ * disk. It serves the log to consumers by cursor with long polling (READ)
+ * and answers operator queries (ping, stats, clock, backup) plus the
+ * domain's own queries.
+ *
+ * Group commit: each turn of the loop takes every request already waiting
+ * (up to batch_max events), applies the events in one write transaction,
+ * commits once (one fsync), then sends all the replies. The loop is a single
+ * thread: while it waits for the fsync, libzmq's I/O thread keeps receiving,
+ * so the next batch is ready when the commit returns. (ARCHITECTURE.md
+ * suggests a separate writer thread; with validation at a few microseconds
+ * an event, the fsync dominates and one thread is simpler and as fast.)
+ *
+ * Idempotency: the log record of every accepted event is indexed by its
+ * event id. An event id seen before is acknowledged again with the stored
+ * sequence number and not applied; the same id from another sender is an
+ * error (event_id_conflict). A rejected event is not stored, so a retry is
+ * validated again.
+ */
+#ifndef CC_EVD_H
+#define CC_EVD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cc_auth.h"
+#include "cc_codec.h"
+#include "cc_config.h"
+#include "cc_store.h"
+
+/* Why an event or query was refused: code, offending field, and the
+ * reason in Vietnamese and English (shown to the clerk as is). */
+typedef struct {
+    cc_err_t code;
+    const char *field;
+    char vi[512];
+    char en[512];
+} cc_reject_t;
+
+/**
+ * cc_reject - fill @rej. @vi_fmt and @en_fmt are printf formats that must
+ * take the same arguments in the same order.
+ * Returns 1 (the "rejected" result of the domain callbacks), for
+ * `return cc_reject(...)`.
+ */
+int cc_reject(cc_reject_t *rej, cc_err_t code, const char *field, const char *vi_fmt,
+              const char *en_fmt, ...);
+
+typedef struct cc_evd cc_evd_t;
+
+/* Settings shared by every event daemon (the option table cc_evd_options). */
+typedef struct {
+    char *listen;        /* ROUTER endpoint */
+    char *state_dir;     /* LMDB environment lives in <state_dir>/db */
+    char *catalog_dir;   /* catalogs; unset = embedded demo catalogs */
+    int64_t batch_max;   /* events in one group commit */
+    int64_t tick_ms;     /* period of the housekeeping tick */
+    int64_t map_size_mb; /* initial LMDB map size */
+    int64_t test_clock;  /* start the test clock at this time (0 = off) */
+    char *log_level;     /* debug, info, notice, warning, err */
+} cc_evd_settings_t;
+
+/* The domain's part of an event daemon. Callbacks return 0 for success,
+ * 1 for "rejected" (with @rej filled and nothing written), or a negative
+ * storage error (the whole batch is then aborted and retried or failed). */
+typedef struct {
+    const char *name; /* "intake", "hotline" */
+
+    /* Create the domain state: load catalogs (dir NULL = embedded demo),
+     * open its databases. Called once at start. */
+    int (*open)(void **ret_dom, cc_store_t *store, const cc_evd_settings_t *settings, char *err,
+                size_t err_len);
+    void (*close)(void **dom_p);
+
+    /* Reload catalogs (SIGHUP). On failure the old catalogs stay. */
+    int (*reload)(void *dom, char *err, size_t err_len);
+
+    /* Whether @who may push events at all (role check). */
+    bool (*may_push)(const cc_principal_t *who);
+
+    /* Validate event @ev (already checked: eid, type, at) from @who. If it
+     * is allowed, write the domain state in @txn and append the record's
+     * domain fields to @rec as key/value pairs, setting *@ret_pairs to
+     * their number; the core adds eid, type, at, by. @seq is the sequence
+     * number the record will have if accepted (for the domain's indexes).
+     * Must validate fully before writing anything. */
+    int (*apply)(void *dom, cc_txn_t *txn, const cc_principal_t *who, const msgpack_object *ev,
+                 int64_t now, uint64_t seq, cc_enc_t *rec, size_t *ret_pairs, cc_reject_t *rej);
+
+    /* Answer a domain query @q: encode a whole RESULT map into @out (it
+     * must include "rid"). Return -ENOENT for an unknown query. */
+    int (*query)(void *dom, cc_store_t *store, const cc_principal_t *who, cc_str_t q,
+                 const msgpack_object *body, uint64_t rid, cc_enc_t *out, cc_reject_t *rej);
+
+    /* Housekeeping at every tick and after the test clock moves (e.g.
+     * escalation). May append events with cc_evd_append_internal(). */
+    int (*tick)(void *dom, cc_evd_t *evd, int64_t now);
+
+    /* One line of live figures for STATUS= and stats. */
+    void (*status)(void *dom, char *buf, size_t len);
+} cc_evd_domain_t;
+
+/**
+ * cc_evd_main - run an event daemon: parse configuration, open the store
+ * and the domain, bind, notify READY, loop until SIGTERM, exit cleanly.
+ * @domain: the domain callbacks.
+ * @default_listen: ROUTER endpoint when not configured.
+ * Returns the process exit status (0 after a clean stop).
+ */
+int cc_evd_main(const cc_evd_domain_t *domain, const char *default_listen, int argc, char **argv);
+
+/**
+ * cc_evd_append_internal - append an event that the daemon itself raises
+ * (escalation, say) to the log inside @txn. @rec_pairs/@n as in apply;
+ * @type names the event; @eid must be unique and deterministic so that a
+ * retried tick cannot apply twice.
+ * Returns 0 or a negative storage error.
+ */
+int cc_evd_append_internal(cc_evd_t *evd, cc_txn_t *txn, const char *eid, const char *type,
+                           int64_t at, const cc_enc_t *rec_pairs, size_t n);
+
+/** cc_evd_store - the daemon's store (for a domain's tick). */
+cc_store_t *cc_evd_store(cc_evd_t *evd);
+
+/**
+ * cc_evd_event_fields - the common fields every EVENT body carries inside
+ * "ev": eid (id), type (code), at (time). Exposed for the documentation
+ * test and for clients.
+ */
+extern const cc_field_t cc_evd_event_fields[];
+extern const size_t cc_evd_event_fields_n;
+
+#endif

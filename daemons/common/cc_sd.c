@@ -1,0 +1,48 @@
+/*
+ * cc_sd.c - sd_notify shim (see cc_sd.h).
+ */
+#include "cc_sd.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <systemd/sd-daemon.h>
+
+void cc_sd_ready(const char *status)
+{
+    sd_notifyf(0, "READY=1\nSTATUS=%s", status);
+}
+
+void cc_sd_status(const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    sd_notifyf(0, "STATUS=%s", buf);
+}
+
+void cc_sd_watchdog(void)
+{
+    sd_notify(0, "WATCHDOG=1");
+}
+
+void cc_sd_stopping(void)
+{
+    sd_notify(0, "STOPPING=1\nSTATUS=stopping");
+}
+
+void cc_sd_reloading(int begin)
+{
+    sd_notify(0, begin ? "RELOADING=1" : "READY=1");
+}
+
+uint64_t cc_sd_watchdog_interval_ms(void)
+{
+    uint64_t usec = 0;
+
+    if (sd_watchdog_enabled(0, &usec) <= 0)
+        return 0;
+    return usec / 2000;
+}

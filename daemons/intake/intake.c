@@ -1,0 +1,346 @@
+/*
+ * intake.c - the intake daemon's domain: dossier events from counters.
+ *
+ * Storage (LMDB, beside the core's "log" and "dedupe"):
+ *   dossier          dossier id -> cc_dossier_t (current state)
+ *   dossier_events   dossier id -> be64 seq, one per event (MDB_DUPSORT),
+ *                    the dossier's history in the log
+ * Every log record carries the dossier's units, procedure, state and due
+ * date after the event, and the class on resolution, so that consumers
+ * never recompute them differently (PROTOCOL.md "Intake log records").
+ */
+#include "intake.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cc_log.h"
+#include "cc_mem.h"
+#include "dossier.h"
+
+typedef struct {
+    cc_catalog_t *catalog;
+    char *catalog_dir;
+    MDB_dbi dossier_dbi;
+    MDB_dbi events_dbi;
+    MDB_dbi log_dbi;
+    uint64_t open_dossiers_hint; /* for STATUS=, counted since start */
+} intake_t;
+
+static int intake_open(void **ret_dom, cc_store_t *store, const cc_evd_settings_t *set, char *err,
+                       size_t err_len)
+{
+    intake_t *in = cc_xcalloc(1, sizeof(*in));
+    int r;
+
+    r = cc_catalog_load(set->catalog_dir, &in->catalog, err, err_len);
+    if (r < 0)
+        goto out;
+    if ((r = cc_store_dbi(store, "dossier", 0, &in->dossier_dbi)) < 0 ||
+        (r = cc_store_dbi(store, "dossier_events", MDB_DUPSORT | MDB_DUPFIXED, &in->events_dbi)) <
+            0 ||
+        (r = cc_store_dbi(store, "log", 0, &in->log_dbi)) < 0) {
+        snprintf(err, err_len, "cannot open intake databases: %s", cc_store_strerror(r));
+        goto out;
+    }
+    in->catalog_dir = set->catalog_dir ? cc_xstrdup(set->catalog_dir) : NULL;
+    cc_log(LOG_NOTICE, "Catalogs: %zu units, %zu procedures (%s)",
+           cc_catalog_unit_count(in->catalog), cc_catalog_procedure_count(in->catalog),
+           set->catalog_dir ? set->catalog_dir : "embedded demo");
+    *ret_dom = in;
+    in = NULL;
+out:
+    if (in) {
+        cc_catalog_destroy(&in->catalog);
+        free(in);
+    }
+    return r;
+}
+
+static void intake_close(void **dom_p)
+{
+    intake_t *in = *dom_p;
+
+    if (in == NULL)
+        return;
+    cc_catalog_destroy(&in->catalog);
+    free(in->catalog_dir);
+    free(in);
+    *dom_p = NULL;
+}
+
+static int intake_reload(void *dom, char *err, size_t err_len)
+{
+    intake_t *in = dom;
+    cc_catalog_t *next = NULL;
+    int r = cc_catalog_load(in->catalog_dir, &next, err, err_len);
+
+    if (r < 0)
+        return r;
+    cc_catalog_destroy(&in->catalog);
+    in->catalog = next;
+    return 0;
+}
+
+static bool intake_may_push(const cc_principal_t *who)
+{
+    return who->role == CC_ROLE_COUNTER;
+}
+
+static int load_dossier(cc_txn_t *txn, MDB_dbi dbi, const char *id, cc_dossier_t *ret)
+{
+    MDB_val v;
+    int r = cc_txn_get(txn, dbi, id, strlen(id), &v);
+
+    memset(ret, 0, sizeof(*ret));
+    if (r == -ENOENT)
+        return 0;
+    if (r < 0)
+        return r;
+    if (v.mv_size != sizeof(*ret) || ((const uint8_t *)v.mv_data)[0] != CC_DOSSIER_VERSION)
+        return MDB_CORRUPTED;
+    memcpy(ret, v.mv_data, sizeof(*ret));
+    return 0;
+}
+
+/* Encode the record's domain pairs; returns how many. */
+static size_t encode_record(cc_enc_t *rec, const cc_dossier_t *d, const cc_dossier_event_t *ev,
+                            const cc_dossier_outcome_t *out)
+{
+    size_t n = 0;
+
+#define KV(kind, key, val) (cc_enc_kv_##kind(rec, key, val), n++)
+    KV(str, "dossier", ev->dossier);
+    if (ev->kind == CC_EV_REJECTED_AT_COUNTER) {
+        KV(str, "unit", ev->unit);
+        KV(str, "proc", ev->proc);
+        KV(str, "channel", cc_channel_name(ev->channel));
+        return n;
+    }
+    KV(str, "unit", d->unit);
+    KV(str, "runit", d->recv_unit);
+    KV(str, "proc", d->proc);
+    KV(str, "state", cc_dossier_state_name(d->state));
+    KV(i64, "received_at", d->received_at);
+    KV(i64, "due", d->due_at);
+    switch (ev->kind) {
+    case CC_EV_RECEIVED:
+        KV(str, "channel", cc_channel_name(d->channel));
+        break;
+    case CC_EV_TRANSFERRED:
+        KV(str, "to", ev->to_unit);
+        break;
+    case CC_EV_CONSULT_REQUESTED:
+        KV(i64, "deadline", ev->deadline);
+        /* fall through */
+    case CC_EV_CONSULT_ANSWERED:
+        KV(str, "agency", ev->agency);
+        break;
+    case CC_EV_SOS_REQUESTED:
+        KV(str, "kind", cc_sos_kind_name(ev->sos_kind));
+        KV(bool, "rule_broken", out->supplement_rule_broken);
+        break;
+    case CC_EV_SOS_REVIEWED:
+        KV(bool, "approved", ev->approved);
+        break;
+    case CC_EV_EXTENDED:
+        KV(i64, "promised", d->promised_at);
+        KV(str, "apology", cc_apology_name(d->apology));
+        break;
+    case CC_EV_RESOLVED:
+        KV(str, "class", cc_class_name((cc_class_t)(d->klass - 1)));
+        KV(str, "apology", cc_apology_name(d->apology));
+        if (d->promised_at)
+            KV(i64, "promised", d->promised_at);
+        break;
+    case CC_EV_RETURNED:
+        KV(str, "method", cc_return_method_name(ev->method));
+        break;
+    case CC_EV_FEE_PAID:
+        KV(u64, "amount", ev->amount);
+        KV(str, "method", cc_fee_method_name(ev->method));
+        break;
+    case CC_EV_DIGITIZED:
+        KV(str, "what", cc_digitized_name(ev->what));
+        break;
+    case CC_EV_RATED:
+        KV(str, "rating", cc_rating_name(ev->rating));
+        break;
+    default:
+        break;
+    }
+#undef KV
+    return n;
+}
+
+/* The sender must have the unit concerned in its scope: the receiving unit
+ * for a receipt, else the dossier's handling or receiving unit. */
+static int check_scope(const cc_principal_t *who, const cc_dossier_t *d,
+                       const cc_dossier_event_t *ev, cc_reject_t *rej)
+{
+    const char *unit = d->state == CC_DOSSIER_NONE ? ev->unit : d->unit;
+
+    if (unit[0] == '\0' || cc_principal_has_unit(who, unit) ||
+        (d->state != CC_DOSSIER_NONE && cc_principal_has_unit(who, d->recv_unit)))
+        return 0;
+    return cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "unit",
+                     "Quầy '%s' không được gửi sự kiện cho đơn vị '%s'",
+                     "Counter '%s' may not send events for unit '%s'", who->who, unit);
+}
+
+static int intake_apply(void *dom, cc_txn_t *txn, const cc_principal_t *who,
+                        const msgpack_object *evmap, int64_t now, uint64_t seq, cc_enc_t *rec,
+                        size_t *ret_pairs, cc_reject_t *rej)
+{
+    intake_t *in = dom;
+    cc_dossier_event_t ev;
+    cc_dossier_outcome_t out;
+    cc_dossier_t d;
+    uint8_t key[8];
+    int r;
+
+    if (cc_dossier_event_parse(evmap, &ev, rej))
+        return 1;
+    if ((r = load_dossier(txn, in->dossier_dbi, ev.dossier, &d)) < 0)
+        return r;
+    if (check_scope(who, &d, &ev, rej))
+        return 1;
+    if (cc_dossier_apply(in->catalog, &d, &ev, now, &out, rej))
+        return 1;
+    /* Accepted: from here on, write. */
+    if (out.stores_state &&
+        (r = cc_txn_put(txn, in->dossier_dbi, ev.dossier, strlen(ev.dossier), &d, sizeof(d), 0)) <
+            0)
+        return r;
+    if (ev.kind != CC_EV_REJECTED_AT_COUNTER) {
+        cc_be64_put(key, seq);
+        if ((r = cc_txn_put(txn, in->events_dbi, ev.dossier, strlen(ev.dossier), key,
+                            sizeof(key), 0)) < 0)
+            return r;
+    }
+    if (out.creates)
+        in->open_dossiers_hint++;
+    *ret_pairs = encode_record(rec, &d, &ev, &out);
+    return 0;
+}
+
+/* ---- Queries --------------------------------------------------------------------- */
+
+static const cc_field_t q_dossier_fields[] = { { "id", CC_T_ID, true, 0, 0 } };
+
+static bool may_see(const cc_principal_t *who, const cc_dossier_t *d)
+{
+    if (who->role == CC_ROLE_OPERATOR || who->role == CC_ROLE_CONSUMER)
+        return true;
+    return cc_principal_has_unit(who, d->unit) || cc_principal_has_unit(who, d->recv_unit);
+}
+
+static int query_dossier(intake_t *in, cc_store_t *store, const cc_principal_t *who,
+                         const msgpack_object *body, uint64_t rid, cc_enc_t *out,
+                         cc_reject_t *rej)
+{
+    char id[CC_MAX_ID + 1];
+    const char *field = NULL;
+    char why[256];
+    cc_dossier_t d;
+    cc_txn_t txn;
+    MDB_cursor *cur = NULL;
+    MDB_val k, v;
+    size_t n = 0;
+    int r;
+
+    if (cc_fields_check(body, q_dossier_fields, 1, &field, why, sizeof(why)) < 0)
+        return cc_reject(rej, CC_ERR_BAD_FIELD, field, "Truy vấn hồ sơ không hợp lệ: %s",
+                         "Invalid dossier query: %s", why);
+    cc_map_strcpy(body, "id", id, sizeof(id));
+    if ((r = cc_store_read_begin(store, &txn)) < 0)
+        return r;
+    if ((r = load_dossier(&txn, in->dossier_dbi, id, &d)) < 0)
+        goto out;
+    if (d.state == CC_DOSSIER_NONE) {
+        r = cc_reject(rej, CC_ERR_UNKNOWN_DOSSIER, "id", "Không có hồ sơ %s",
+                      "No dossier %s", id);
+        goto out;
+    }
+    if (!may_see(who, &d)) {
+        r = cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "id",
+                      "Hồ sơ %s không thuộc phạm vi của bạn", "Dossier %s is outside your scope",
+                      id);
+        goto out;
+    }
+    k.mv_size = strlen(id);
+    k.mv_data = id;
+    if ((r = mdb_cursor_open(txn.txn, in->events_dbi, &cur)) != 0)
+        goto out;
+    if (mdb_cursor_get(cur, &k, &v, MDB_SET) == 0)
+        mdb_cursor_count(cur, &n);
+    cc_enc_map(out, 3);
+    cc_enc_kv_u64(out, "rid", rid);
+    cc_enc_str(out, "dossier");
+    cc_enc_map(out, 12);
+    cc_enc_kv_str(out, "id", id);
+    cc_enc_kv_str(out, "state", cc_dossier_state_name(d.state));
+    cc_enc_kv_str(out, "proc", d.proc);
+    cc_enc_kv_str(out, "runit", d.recv_unit);
+    cc_enc_kv_str(out, "unit", d.unit);
+    cc_enc_kv_str(out, "channel", cc_channel_name(d.channel));
+    cc_enc_kv_i64(out, "received_at", d.received_at);
+    cc_enc_kv_i64(out, "due", d.due_at);
+    cc_enc_kv_i64(out, "promised", d.promised_at);
+    cc_enc_kv_i64(out, "resolved_at", d.resolved_at);
+    cc_enc_kv_str(out, "class", d.klass ? cc_class_name((cc_class_t)(d.klass - 1)) : "");
+    cc_enc_kv_str(out, "sos_pending", d.sos_pending ? cc_sos_kind_name(d.sos_pending) : "");
+    cc_enc_str(out, "history");
+    cc_enc_array(out, n);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t *seqb = v.mv_data;
+        MDB_val rec;
+
+        if (cc_txn_get(&txn, in->log_dbi, seqb, 8, &rec) == 0) {
+            cc_enc_array(out, 2);
+            cc_enc_u64(out, cc_be64_get(seqb));
+            cc_enc_raw(out, rec.mv_data, rec.mv_size);
+        } else {
+            cc_enc_nil(out);
+        }
+        if (mdb_cursor_get(cur, &k, &v, MDB_NEXT_DUP) != 0)
+            break;
+    }
+    r = 0;
+out:
+    if (cur)
+        mdb_cursor_close(cur);
+    cc_txn_end(&txn);
+    return r > 0 && r != 1 ? -r : r;
+}
+
+static int intake_query(void *dom, cc_store_t *store, const cc_principal_t *who, cc_str_t q,
+                        const msgpack_object *body, uint64_t rid, cc_enc_t *out,
+                        cc_reject_t *rej)
+{
+    if (cc_str_eq(q, "dossier"))
+        return query_dossier(dom, store, who, body, rid, out, rej);
+    return -ENOENT;
+}
+
+static void intake_status(void *dom, char *buf, size_t len)
+{
+    intake_t *in = dom;
+
+    snprintf(buf, len, "%llu dossiers received since start",
+             (unsigned long long)in->open_dossiers_hint);
+}
+
+const cc_evd_domain_t cc_intake_domain = {
+    .name = "intake",
+    .open = intake_open,
+    .close = intake_close,
+    .reload = intake_reload,
+    .may_push = intake_may_push,
+    .apply = intake_apply,
+    .query = intake_query,
+    .tick = NULL,
+    .status = intake_status,
+};

@@ -1,0 +1,645 @@
+/*
+ * cc_codec.c - strict decoder and small encoder (see cc_codec.h).
+ */
+#include "cc_codec.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const cc_limits_t cc_limits_request = {
+    .max_frame = CC_MAX_FRAME,
+    .max_depth = CC_MAX_DEPTH,
+    .max_items = CC_MAX_ITEMS,
+    .max_str = CC_MAX_STR,
+};
+
+const cc_limits_t cc_limits_reply = {
+    .max_frame = 64u << 20,
+    .max_depth = 8,
+    .max_items = 1u << 20,
+    .max_str = 1u << 20,
+};
+
+static void say(char *why, size_t why_len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void say(char *why, size_t why_len, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (why == NULL || why_len == 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(why, why_len, fmt, ap);
+    va_end(ap);
+}
+
+bool cc_utf8_valid(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    const unsigned char *end = p + len;
+
+    while (p < end) {
+        unsigned c = *p;
+        size_t n;
+        uint32_t cp;
+
+        if (c == 0)
+            return false;
+        if (c < 0x80) {
+            p++;
+            continue;
+        }
+        if (c >= 0xc2 && c <= 0xdf) {
+            n = 1;
+            cp = c & 0x1f;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            n = 2;
+            cp = c & 0x0f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if ((size_t)(end - p) <= n)
+            return false;
+        for (size_t i = 1; i <= n; i++) {
+            if ((p[i] & 0xc0) != 0x80)
+                return false;
+            cp = (cp << 6) | (p[i] & 0x3f);
+        }
+        /* Overlong forms, surrogates and values past U+10FFFF. */
+        if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+            (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+        p += n + 1;
+    }
+    return true;
+}
+
+/* The structural walk. Each call checks one object starting at *pp and
+ * moves *pp past it. All reads are bounds-checked against end. */
+typedef struct {
+    const unsigned char *end;
+    const cc_limits_t *lim;
+    char *why;
+    size_t why_len;
+} scan_t;
+
+static int need(scan_t *s, const unsigned char *p, size_t n)
+{
+    if ((size_t)(s->end - p) < n) {
+        say(s->why, s->why_len, "truncated body");
+        return CC_EMALFORMED;
+    }
+    return 0;
+}
+
+static uint32_t be(const unsigned char *p, size_t n)
+{
+    uint32_t v = 0;
+
+    for (size_t i = 0; i < n; i++)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+static int scan_object(scan_t *s, const unsigned char **pp, unsigned depth, bool is_key);
+
+static int scan_string(scan_t *s, const unsigned char **pp, uint32_t len, bool is_key)
+{
+    const unsigned char *p = *pp;
+    int r;
+
+    if (is_key && len > CC_MAX_KEY) {
+        say(s->why, s->why_len, "map key of %u bytes (limit %d)", len, CC_MAX_KEY);
+        return CC_EMALFORMED;
+    }
+    if (len > s->lim->max_str) {
+        say(s->why, s->why_len, "string of %u bytes (limit %u)", len, s->lim->max_str);
+        return CC_EMALFORMED;
+    }
+    if ((r = need(s, p, len)) < 0)
+        return r;
+    if (!cc_utf8_valid((const char *)p, len)) {
+        say(s->why, s->why_len, "string is not valid UTF-8 (or contains NUL)");
+        return CC_EMALFORMED;
+    }
+    *pp = p + len;
+    return 0;
+}
+
+static int scan_container(scan_t *s, const unsigned char **pp, uint32_t n, bool is_map,
+                          unsigned depth)
+{
+    int r;
+
+    if (depth >= s->lim->max_depth) {
+        say(s->why, s->why_len, "nesting deeper than %u", s->lim->max_depth);
+        return CC_EMALFORMED;
+    }
+    if (n > s->lim->max_items) {
+        say(s->why, s->why_len, "%s of %u entries (limit %u)", is_map ? "map" : "array", n,
+            s->lim->max_items);
+        return CC_EMALFORMED;
+    }
+    /* Every object takes at least one byte: a count larger than what is
+     * left is a lie, refused before msgpack-c would allocate for it. */
+    if ((uint64_t)n * (is_map ? 2 : 1) > (uint64_t)(s->end - *pp)) {
+        say(s->why, s->why_len, "%s count %u exceeds the bytes left", is_map ? "map" : "array",
+            n);
+        return CC_EMALFORMED;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        if (is_map && (r = scan_object(s, pp, depth + 1, true)) < 0)
+            return r;
+        if ((r = scan_object(s, pp, depth + 1, false)) < 0)
+            return r;
+    }
+    return 0;
+}
+
+static int scan_object(scan_t *s, const unsigned char **pp, unsigned depth, bool is_key)
+{
+    const unsigned char *p = *pp;
+    unsigned c;
+    size_t w;
+    int r;
+
+    if ((r = need(s, p, 1)) < 0)
+        return r;
+    c = *p++;
+    *pp = p;
+    if (c >= 0xa0 && c <= 0xbf)
+        return scan_string(s, pp, c & 0x1f, is_key);
+    if (c == 0xd9 || c == 0xda || c == 0xdb) {
+        w = c == 0xd9 ? 1 : c == 0xda ? 2 : 4;
+        if ((r = need(s, p, w)) < 0)
+            return r;
+        *pp = p + w;
+        return scan_string(s, pp, be(p, w), is_key);
+    }
+    if (is_key) {
+        say(s->why, s->why_len, "map key is not a string");
+        return CC_EMALFORMED;
+    }
+    if (c <= 0x7f || c >= 0xe0 || c == 0xc0 || c == 0xc2 || c == 0xc3)
+        return 0;
+    if (c >= 0x80 && c <= 0x8f)
+        return scan_container(s, pp, c & 0x0f, true, depth);
+    if (c >= 0x90 && c <= 0x9f)
+        return scan_container(s, pp, c & 0x0f, false, depth);
+    switch (c) {
+    case 0xcc: case 0xd0: w = 1; break;
+    case 0xcd: case 0xd1: w = 2; break;
+    case 0xce: case 0xd2: case 0xca: w = 4; break;
+    case 0xcf: case 0xd3: case 0xcb: w = 8; break;
+    case 0xdc: case 0xde:
+        if ((r = need(s, p, 2)) < 0)
+            return r;
+        *pp = p + 2;
+        return scan_container(s, pp, be(p, 2), c == 0xde, depth);
+    case 0xdd: case 0xdf:
+        if ((r = need(s, p, 4)) < 0)
+            return r;
+        *pp = p + 4;
+        return scan_container(s, pp, be(p, 4), c == 0xdf, depth);
+    default:
+        say(s->why, s->why_len, "type byte 0x%02x is not allowed (bin, ext or reserved)", c);
+        return CC_EMALFORMED;
+    }
+    if ((r = need(s, p, w)) < 0)
+        return r;
+    *pp = p + w;
+    return 0;
+}
+
+int cc_body_check(const void *body, size_t len, const cc_limits_t *limits, char *why,
+                  size_t why_len)
+{
+    const unsigned char *p = body;
+    scan_t s = { .end = p + len, .lim = limits ? limits : &cc_limits_request,
+                 .why = why, .why_len = why_len };
+    int r;
+
+    if (body == NULL || len == 0) {
+        say(why, why_len, "empty body");
+        return CC_EMALFORMED;
+    }
+    if (len > s.lim->max_frame) {
+        say(why, why_len, "body of %zu bytes (limit %zu)", len, s.lim->max_frame);
+        return CC_EMALFORMED;
+    }
+    if (!((*p >= 0x80 && *p <= 0x8f) || *p == 0xde || *p == 0xdf)) {
+        say(why, why_len, "body is not a map");
+        return CC_EMALFORMED;
+    }
+    if ((r = scan_object(&s, &p, 0, false)) < 0)
+        return r;
+    if (p != s.end) {
+        say(why, why_len, "%zu trailing bytes after the body map", (size_t)(s.end - p));
+        return CC_EMALFORMED;
+    }
+    return 0;
+}
+
+int cc_body_decode(const void *body, size_t len, const cc_limits_t *limits, cc_msg_t *ret_msg,
+                   char *why, size_t why_len)
+{
+    msgpack_zone zone;
+    msgpack_object obj;
+    size_t off = 0;
+    int r;
+
+    if ((r = cc_body_check(body, len, limits, why, why_len)) < 0)
+        return r;
+    if (!msgpack_zone_init(&zone, 2048))
+        return -ENOMEM;
+    switch (msgpack_unpack(body, len, &off, &zone, &obj)) {
+    case MSGPACK_UNPACK_SUCCESS:
+        break;
+    case MSGPACK_UNPACK_NOMEM_ERROR:
+        msgpack_zone_destroy(&zone);
+        return -ENOMEM;
+    default:
+        /* The walk accepted it, so this is unreachable in practice; still
+         * a peer must never reach an assert. */
+        msgpack_zone_destroy(&zone);
+        say(why, why_len, "body could not be unpacked");
+        return CC_EMALFORMED;
+    }
+    ret_msg->type = 0;
+    ret_msg->body = obj;
+    ret_msg->zone = zone;
+    ret_msg->zone_live = true;
+    return 0;
+}
+
+int cc_msg_decode(const void *hdr, size_t hdr_len, const void *body, size_t body_len,
+                  const cc_limits_t *limits, cc_msg_t *ret_msg, char *why, size_t why_len)
+{
+    const unsigned char *h = hdr;
+    cc_msg_t m;
+    int r;
+
+    if (hdr == NULL || hdr_len != CC_HEADER_LEN || h[0] != CC_PROTO_SIG0 ||
+        h[1] != CC_PROTO_SIG1) {
+        say(why, why_len, "header frame is not 'CH' + version + type (4 bytes)");
+        return CC_EMALFORMED;
+    }
+    if (h[2] != CC_PROTO_VERSION) {
+        say(why, why_len, "protocol version %u is not supported (this side speaks %d)", h[2],
+            CC_PROTO_VERSION);
+        return CC_EMALFORMED;
+    }
+    if ((r = cc_body_decode(body, body_len, limits, &m, why, why_len)) < 0)
+        return r;
+    m.type = h[3];
+    *ret_msg = m;
+    return 0;
+}
+
+void cc_msg_deinit(cc_msg_t *msg)
+{
+    if (msg == NULL || !msg->zone_live)
+        return;
+    msgpack_zone_destroy(&msg->zone);
+    msg->zone_live = false;
+}
+
+/* ---- Field access ------------------------------------------------------ */
+
+const msgpack_object *cc_map_find(const msgpack_object *map, const char *key)
+{
+    size_t klen = strlen(key);
+
+    if (map == NULL || map->type != MSGPACK_OBJECT_MAP)
+        return NULL;
+    for (uint32_t i = 0; i < map->via.map.size; i++) {
+        const msgpack_object_kv *kv = &map->via.map.ptr[i];
+
+        if (kv->key.type == MSGPACK_OBJECT_STR && kv->key.via.str.size == klen &&
+            memcmp(kv->key.via.str.ptr, key, klen) == 0)
+            return kv->val.type == MSGPACK_OBJECT_NIL ? NULL : &kv->val;
+    }
+    return NULL;
+}
+
+bool cc_str_eq(cc_str_t s, const char *c)
+{
+    size_t n = strlen(c);
+
+    return s.len == n && memcmp(s.ptr, c, n) == 0;
+}
+
+int cc_map_str(const msgpack_object *map, const char *key, cc_str_t *ret)
+{
+    const msgpack_object *o = cc_map_find(map, key);
+
+    if (o == NULL)
+        return -ENOENT;
+    if (o->type != MSGPACK_OBJECT_STR)
+        return -EINVAL;
+    ret->ptr = o->via.str.ptr;
+    ret->len = o->via.str.size;
+    return 0;
+}
+
+int cc_map_strcpy(const msgpack_object *map, const char *key, char *buf, size_t size)
+{
+    cc_str_t s;
+    int r;
+
+    if (size > 0)
+        buf[0] = '\0';
+    if ((r = cc_map_str(map, key, &s)) < 0)
+        return r;
+    if (s.len >= size)
+        return -ERANGE;
+    memcpy(buf, s.ptr, s.len);
+    buf[s.len] = '\0';
+    return 0;
+}
+
+int cc_map_i64(const msgpack_object *map, const char *key, int64_t *ret)
+{
+    const msgpack_object *o = cc_map_find(map, key);
+
+    if (o == NULL)
+        return -ENOENT;
+    if (o->type == MSGPACK_OBJECT_NEGATIVE_INTEGER) {
+        *ret = o->via.i64;
+        return 0;
+    }
+    if (o->type == MSGPACK_OBJECT_POSITIVE_INTEGER && o->via.u64 <= INT64_MAX) {
+        *ret = (int64_t)o->via.u64;
+        return 0;
+    }
+    return -EINVAL;
+}
+
+int cc_map_u64(const msgpack_object *map, const char *key, uint64_t *ret)
+{
+    const msgpack_object *o = cc_map_find(map, key);
+
+    if (o == NULL)
+        return -ENOENT;
+    if (o->type != MSGPACK_OBJECT_POSITIVE_INTEGER)
+        return -EINVAL;
+    *ret = o->via.u64;
+    return 0;
+}
+
+int cc_map_bool(const msgpack_object *map, const char *key, bool *ret)
+{
+    const msgpack_object *o = cc_map_find(map, key);
+
+    if (o == NULL)
+        return -ENOENT;
+    if (o->type != MSGPACK_OBJECT_BOOLEAN)
+        return -EINVAL;
+    *ret = o->via.boolean;
+    return 0;
+}
+
+static bool token_chars(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c <= 0x20 || c >= 0x7f)
+            return false;
+    }
+    return true;
+}
+
+static const char *type_word(cc_ftype_t t)
+{
+    switch (t) {
+    case CC_T_STR: return "a string";
+    case CC_T_ID: return "an id string";
+    case CC_T_CODE: return "a code string";
+    case CC_T_UINT: return "an unsigned integer";
+    case CC_T_INT: return "an integer";
+    case CC_T_TIME: return "an integer time (Unix seconds)";
+    case CC_T_BOOL: return "a boolean";
+    case CC_T_MAP: return "a map";
+    case CC_T_ARRAY: return "an array";
+    }
+    return "?";
+}
+
+static int check_one(const msgpack_object *o, const cc_field_t *f, char *why, size_t why_len)
+{
+    int64_t lo = f->min, hi = f->max;
+    int64_t v;
+
+    switch (f->type) {
+    case CC_T_STR:
+    case CC_T_ID:
+    case CC_T_CODE: {
+        size_t len;
+
+        if (o->type != MSGPACK_OBJECT_STR)
+            goto wrong_type;
+        len = o->via.str.size;
+        if (lo == 0 && hi == 0) {
+            lo = 1;
+            hi = f->type == CC_T_ID ? CC_MAX_ID : f->type == CC_T_CODE ? CC_MAX_CODE : CC_MAX_TEXT;
+        }
+        if ((int64_t)len < lo || (int64_t)len > hi) {
+            say(why, why_len, "field '%s': length %zu bytes is outside %lld..%lld", f->key, len,
+                (long long)lo, (long long)hi);
+            return -EINVAL;
+        }
+        if (f->type != CC_T_STR && !token_chars(o->via.str.ptr, len)) {
+            say(why, why_len, "field '%s': must be printable ASCII without spaces", f->key);
+            return -EINVAL;
+        }
+        return 0;
+    }
+    case CC_T_UINT:
+        if (o->type != MSGPACK_OBJECT_POSITIVE_INTEGER)
+            goto wrong_type;
+        if ((lo || hi) && (o->via.u64 < (uint64_t)lo || o->via.u64 > (uint64_t)hi)) {
+            say(why, why_len, "field '%s': %llu is outside %lld..%lld", f->key,
+                (unsigned long long)o->via.u64, (long long)lo, (long long)hi);
+            return -EINVAL;
+        }
+        return 0;
+    case CC_T_INT:
+    case CC_T_TIME:
+        if (o->type == MSGPACK_OBJECT_NEGATIVE_INTEGER)
+            v = o->via.i64;
+        else if (o->type == MSGPACK_OBJECT_POSITIVE_INTEGER && o->via.u64 <= INT64_MAX)
+            v = (int64_t)o->via.u64;
+        else
+            goto wrong_type;
+        if (f->type == CC_T_TIME && lo == 0 && hi == 0) {
+            /* 2000-01-01 .. 2100-01-01: anything else is a unit mistake
+             * (milliseconds) or garbage. */
+            lo = 946684800;
+            hi = 4102444800;
+        }
+        if ((lo || hi) && (v < lo || v > hi)) {
+            say(why, why_len, "field '%s': %lld is outside %lld..%lld", f->key, (long long)v,
+                (long long)lo, (long long)hi);
+            return -EINVAL;
+        }
+        return 0;
+    case CC_T_BOOL:
+        if (o->type != MSGPACK_OBJECT_BOOLEAN)
+            goto wrong_type;
+        return 0;
+    case CC_T_MAP:
+        if (o->type != MSGPACK_OBJECT_MAP)
+            goto wrong_type;
+        return 0;
+    case CC_T_ARRAY:
+        if (o->type != MSGPACK_OBJECT_ARRAY)
+            goto wrong_type;
+        if ((lo || hi) && ((int64_t)o->via.array.size < lo || (int64_t)o->via.array.size > hi)) {
+            say(why, why_len, "field '%s': %u items is outside %lld..%lld", f->key,
+                o->via.array.size, (long long)lo, (long long)hi);
+            return -EINVAL;
+        }
+        return 0;
+    }
+wrong_type:
+    say(why, why_len, "field '%s': must be %s", f->key, type_word(f->type));
+    return -EINVAL;
+}
+
+int cc_fields_check(const msgpack_object *map, const cc_field_t *fields, size_t n,
+                    const char **ret_key, char *why, size_t why_len)
+{
+    for (size_t i = 0; i < n; i++) {
+        const msgpack_object *o = cc_map_find(map, fields[i].key);
+        int r;
+
+        if (o == NULL) {
+            if (!fields[i].required)
+                continue;
+            say(why, why_len, "field '%s': required but missing", fields[i].key);
+            r = -EINVAL;
+        } else {
+            r = check_one(o, &fields[i], why, why_len);
+        }
+        if (r < 0) {
+            if (ret_key)
+                *ret_key = fields[i].key;
+            return r;
+        }
+    }
+    return 0;
+}
+
+/* ---- Encoding ----------------------------------------------------------- */
+
+void cc_enc_init(cc_enc_t *e)
+{
+    msgpack_sbuffer_init(&e->buf);
+    msgpack_packer_init(&e->pk, &e->buf, msgpack_sbuffer_write);
+}
+
+void cc_enc_deinit(cc_enc_t *e)
+{
+    msgpack_sbuffer_destroy(&e->buf);
+    memset(&e->buf, 0, sizeof(e->buf));
+}
+
+void cc_enc_reset(cc_enc_t *e)
+{
+    e->buf.size = 0;
+}
+
+void cc_enc_map(cc_enc_t *e, size_t n) { msgpack_pack_map(&e->pk, n); }
+void cc_enc_array(cc_enc_t *e, size_t n) { msgpack_pack_array(&e->pk, n); }
+void cc_enc_u64(cc_enc_t *e, uint64_t v) { msgpack_pack_uint64(&e->pk, v); }
+void cc_enc_i64(cc_enc_t *e, int64_t v) { msgpack_pack_int64(&e->pk, v); }
+void cc_enc_nil(cc_enc_t *e) { msgpack_pack_nil(&e->pk); }
+void cc_enc_object(cc_enc_t *e, const msgpack_object *o) { msgpack_pack_object(&e->pk, *o); }
+
+void cc_enc_bool(cc_enc_t *e, bool v)
+{
+    if (v)
+        msgpack_pack_true(&e->pk);
+    else
+        msgpack_pack_false(&e->pk);
+}
+
+void cc_enc_strn(cc_enc_t *e, const char *s, size_t len)
+{
+    msgpack_pack_str(&e->pk, len);
+    msgpack_pack_str_body(&e->pk, s, len);
+}
+
+void cc_enc_str(cc_enc_t *e, const char *s)
+{
+    if (s == NULL)
+        cc_enc_nil(e);
+    else
+        cc_enc_strn(e, s, strlen(s));
+}
+
+void cc_enc_raw(cc_enc_t *e, const void *data, size_t len)
+{
+    msgpack_sbuffer_write(&e->buf, data, len);
+}
+
+void cc_enc_kv_str(cc_enc_t *e, const char *key, const char *v)
+{
+    cc_enc_str(e, key);
+    cc_enc_str(e, v);
+}
+
+void cc_enc_kv_strn(cc_enc_t *e, const char *key, const char *v, size_t len)
+{
+    cc_enc_str(e, key);
+    cc_enc_strn(e, v, len);
+}
+
+void cc_enc_kv_u64(cc_enc_t *e, const char *key, uint64_t v)
+{
+    cc_enc_str(e, key);
+    cc_enc_u64(e, v);
+}
+
+void cc_enc_kv_i64(cc_enc_t *e, const char *key, int64_t v)
+{
+    cc_enc_str(e, key);
+    cc_enc_i64(e, v);
+}
+
+void cc_enc_kv_bool(cc_enc_t *e, const char *key, bool v)
+{
+    cc_enc_str(e, key);
+    cc_enc_bool(e, v);
+}
+
+void cc_header_make(uint8_t out[CC_HEADER_LEN], cc_msg_type_t type)
+{
+    out[0] = CC_PROTO_SIG0;
+    out[1] = CC_PROTO_SIG1;
+    out[2] = CC_PROTO_VERSION;
+    out[3] = (uint8_t)type;
+}
+
+void cc_error_encode(cc_enc_t *e, uint64_t rid, cc_err_t code, const char *vi, const char *en,
+                     const char *field, const char *eid)
+{
+    cc_enc_map(e, 4 + (field != NULL) + (eid != NULL));
+    cc_enc_kv_u64(e, "rid", rid);
+    cc_enc_kv_str(e, "code", cc_err_name(code));
+    cc_enc_kv_str(e, "vi", vi);
+    cc_enc_kv_str(e, "en", en);
+    if (field != NULL)
+        cc_enc_kv_str(e, "field", field);
+    if (eid != NULL)
+        cc_enc_kv_str(e, "eid", eid);
+}

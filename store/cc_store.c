@@ -1,0 +1,369 @@
+/*
+ * cc_store.c - the thin LMDB layer (see cc_store.h).
+ */
+#include "cc_store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define DEFAULT_MAP_SIZE ((size_t)64 << 20)
+#define DEFAULT_MAP_MAX ((size_t)64 << 30)
+#define DEFAULT_MAX_DBS 16
+
+struct cc_store {
+    MDB_env *env;
+    size_t map_size;
+    size_t map_size_max;
+    uint64_t grows;
+    uint64_t commits;
+};
+
+const char *cc_store_strerror(int err)
+{
+    if (err < 0 && err >= -4095)
+        return strerror(-err);
+    return mdb_strerror(err);
+}
+
+/* LMDB returns positive errno values for system errors and negative codes
+ * of its own; turn the former negative so that callers see one convention. */
+static int lmdb_rc(int rc)
+{
+    return rc > 0 ? -rc : rc;
+}
+
+int cc_store_open(const char *dir, const cc_store_opts_t *opts, cc_store_t **ret_store)
+{
+    cc_store_t *s = NULL;
+    MDB_envinfo info;
+    int dead = 0;
+    int r;
+
+    if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+        return -errno;
+    s = calloc(1, sizeof(*s));
+    if (s == NULL)
+        return -ENOMEM;
+    s->map_size = opts && opts->map_size ? opts->map_size : DEFAULT_MAP_SIZE;
+    s->map_size_max = opts && opts->map_size_max ? opts->map_size_max : DEFAULT_MAP_MAX;
+    if ((r = lmdb_rc(mdb_env_create(&s->env))) < 0)
+        goto out;
+    if ((r = lmdb_rc(mdb_env_set_maxdbs(s->env, opts && opts->max_dbs ? opts->max_dbs
+                                                                         : DEFAULT_MAX_DBS))) < 0)
+        goto out;
+    if ((r = lmdb_rc(mdb_env_set_mapsize(s->env, s->map_size))) < 0)
+        goto out;
+    /* MDB_NOTLS: read transactions are not tied to a thread's slot, so a
+     * loop can hold several (a long poll reading while a batch commits). */
+    if ((r = lmdb_rc(mdb_env_open(s->env, dir, MDB_NOTLS, 0600))) < 0)
+        goto out;
+    /* A process killed with -9 leaves its reader slot behind; clear it. */
+    mdb_reader_check(s->env, &dead);
+    /* LMDB adopts a larger existing data file's size at open; read it back
+     * so that growth doubles from the real figure. */
+    if ((r = lmdb_rc(mdb_env_info(s->env, &info))) < 0)
+        goto out;
+    s->map_size = info.me_mapsize;
+    *ret_store = s;
+    s = NULL;
+out:
+    if (s != NULL) {
+        if (s->env)
+            mdb_env_close(s->env);
+        free(s);
+    }
+    return r;
+}
+
+void cc_store_close(cc_store_t **store_p)
+{
+    if (store_p == NULL || *store_p == NULL)
+        return;
+    mdb_env_close((*store_p)->env);
+    free(*store_p);
+    *store_p = NULL;
+}
+
+int cc_store_dbi(cc_store_t *store, const char *name, unsigned flags, MDB_dbi *ret_dbi)
+{
+    MDB_txn *txn;
+    MDB_dbi dbi;
+    int r;
+
+    if ((r = lmdb_rc(mdb_txn_begin(store->env, NULL, 0, &txn))) < 0)
+        return r;
+    if ((r = lmdb_rc(mdb_dbi_open(txn, name, flags | MDB_CREATE, &dbi))) < 0) {
+        mdb_txn_abort(txn);
+        return r;
+    }
+    if ((r = lmdb_rc(mdb_txn_commit(txn))) < 0)
+        return r;
+    *ret_dbi = dbi;
+    return 0;
+}
+
+static int grow(cc_store_t *store)
+{
+    size_t next = store->map_size * 2;
+    int r;
+
+    if (next > store->map_size_max || next < store->map_size)
+        return MDB_MAP_FULL;
+    if ((r = lmdb_rc(mdb_env_set_mapsize(store->env, next))) < 0)
+        return r;
+    store->map_size = next;
+    store->grows++;
+    return 0;
+}
+
+int cc_store_write(cc_store_t *store, cc_store_write_fn fn, void *ctx)
+{
+    for (;;) {
+        cc_txn_t t = { .store = store };
+        int r;
+
+        if ((r = lmdb_rc(mdb_txn_begin(store->env, NULL, 0, &t.txn))) < 0)
+            return r;
+        r = fn(&t, ctx);
+        if (r == 0 && t.err < 0)
+            r = t.err;
+        if (r < 0) {
+            mdb_txn_abort(t.txn);
+            if (r == MDB_MAP_FULL && grow(store) == 0)
+                continue;
+            return r;
+        }
+        r = lmdb_rc(mdb_txn_commit(t.txn));
+        if (r == MDB_MAP_FULL && grow(store) == 0)
+            continue;
+        if (r == 0)
+            store->commits++;
+        return r;
+    }
+}
+
+int cc_store_read_begin(cc_store_t *store, cc_txn_t *ret_txn)
+{
+    MDB_txn *txn;
+    int r;
+
+    r = lmdb_rc(mdb_txn_begin(store->env, NULL, MDB_RDONLY, &txn));
+    if (r == MDB_MAP_RESIZED) {
+        /* Another process grew the map (a backup tool, say): adopt it. */
+        if ((r = lmdb_rc(mdb_env_set_mapsize(store->env, 0))) < 0)
+            return r;
+        r = lmdb_rc(mdb_txn_begin(store->env, NULL, MDB_RDONLY, &txn));
+    }
+    if (r < 0)
+        return r;
+    ret_txn->txn = txn;
+    ret_txn->store = store;
+    ret_txn->err = 0;
+    return 0;
+}
+
+void cc_txn_end(cc_txn_t *txn)
+{
+    if (txn == NULL || txn->txn == NULL)
+        return;
+    mdb_txn_abort(txn->txn);
+    txn->txn = NULL;
+}
+
+/* Record the first failure of a transaction and return it. */
+static int sticky(cc_txn_t *txn, int r)
+{
+    if (r < 0 && txn->err == 0)
+        txn->err = r;
+    return txn->err ? txn->err : r;
+}
+
+int cc_txn_get(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, MDB_val *ret_val)
+{
+    MDB_val k = { key_len, (void *)key };
+    int r;
+
+    if (txn->err)
+        return txn->err;
+    r = mdb_get(txn->txn, dbi, &k, ret_val);
+    if (r == MDB_NOTFOUND)
+        return -ENOENT;
+    return sticky(txn, lmdb_rc(r));
+}
+
+int cc_txn_put(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, const void *val,
+               size_t val_len, unsigned flags)
+{
+    MDB_val k = { key_len, (void *)key };
+    MDB_val v = { val_len, (void *)val };
+    int r;
+
+    if (txn->err)
+        return txn->err;
+    r = mdb_put(txn->txn, dbi, &k, &v, flags);
+    if (r == MDB_KEYEXIST)
+        return r;
+    return sticky(txn, lmdb_rc(r));
+}
+
+int cc_txn_del(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len)
+{
+    MDB_val k = { key_len, (void *)key };
+    int r;
+
+    if (txn->err)
+        return txn->err;
+    r = mdb_del(txn->txn, dbi, &k, NULL);
+    if (r == MDB_NOTFOUND)
+        return -ENOENT;
+    return sticky(txn, lmdb_rc(r));
+}
+
+void cc_be64_put(uint8_t out[8], uint64_t v)
+{
+    for (int i = 7; i >= 0; i--) {
+        out[i] = (uint8_t)v;
+        v >>= 8;
+    }
+}
+
+uint64_t cc_be64_get(const void *in)
+{
+    const uint8_t *p = in;
+    uint64_t v = 0;
+
+    for (int i = 0; i < 8; i++)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+int cc_txn_get_u64(cc_txn_t *txn, MDB_dbi dbi, const char *key, uint64_t *ret)
+{
+    MDB_val v;
+    int r = cc_txn_get(txn, dbi, key, strlen(key), &v);
+
+    if (r == -ENOENT) {
+        *ret = 0;
+        return 0;
+    }
+    if (r < 0)
+        return r;
+    if (v.mv_size != 8)
+        return sticky(txn, MDB_CORRUPTED);
+    *ret = cc_be64_get(v.mv_data);
+    return 0;
+}
+
+int cc_txn_put_u64(cc_txn_t *txn, MDB_dbi dbi, const char *key, uint64_t v)
+{
+    uint8_t b[8];
+
+    cc_be64_put(b, v);
+    return cc_txn_put(txn, dbi, key, strlen(key), b, sizeof(b), 0);
+}
+
+int cc_log_last(cc_txn_t *txn, MDB_dbi log, uint64_t *ret_seq)
+{
+    MDB_cursor *cur;
+    MDB_val k, v;
+    int r;
+
+    if (txn->err)
+        return txn->err;
+    if ((r = lmdb_rc(mdb_cursor_open(txn->txn, log, &cur))) < 0)
+        return sticky(txn, r);
+    r = mdb_cursor_get(cur, &k, &v, MDB_LAST);
+    mdb_cursor_close(cur);
+    if (r == MDB_NOTFOUND) {
+        *ret_seq = 0;
+        return 0;
+    }
+    if (r != 0)
+        return sticky(txn, lmdb_rc(r));
+    if (k.mv_size != 8)
+        return sticky(txn, MDB_CORRUPTED);
+    *ret_seq = cc_be64_get(k.mv_data);
+    return 0;
+}
+
+int cc_log_append(cc_txn_t *txn, MDB_dbi log, const void *rec, size_t len, uint64_t *ret_seq)
+{
+    uint64_t last;
+    uint8_t key[8];
+    int r;
+
+    if ((r = cc_log_last(txn, log, &last)) < 0)
+        return r;
+    cc_be64_put(key, last + 1);
+    if ((r = cc_txn_put(txn, log, key, sizeof(key), rec, len, MDB_APPEND)) < 0)
+        return r;
+    *ret_seq = last + 1;
+    return 0;
+}
+
+int cc_log_scan(cc_txn_t *txn, MDB_dbi log, uint64_t after, size_t max, cc_log_fn fn, void *ctx,
+                size_t *ret_count)
+{
+    MDB_cursor *cur;
+    MDB_val k, v;
+    uint8_t key[8];
+    size_t n = 0;
+    int r;
+
+    if (txn->err)
+        return txn->err;
+    if ((r = lmdb_rc(mdb_cursor_open(txn->txn, log, &cur))) < 0)
+        return sticky(txn, r);
+    cc_be64_put(key, after + 1);
+    k.mv_size = sizeof(key);
+    k.mv_data = key;
+    r = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    while (r == 0 && n < max) {
+        int stop;
+
+        if (k.mv_size != 8) {
+            r = MDB_CORRUPTED;
+            break;
+        }
+        n++;
+        stop = fn(cc_be64_get(k.mv_data), v.mv_data, v.mv_size, ctx);
+        if (stop) {
+            r = stop < 0 ? stop : 0;
+            goto out;
+        }
+        r = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+    }
+    if (r == MDB_NOTFOUND)
+        r = 0;
+    r = lmdb_rc(r);
+    if (r < 0)
+        sticky(txn, r);
+out:
+    mdb_cursor_close(cur);
+    if (r >= 0 && ret_count)
+        *ret_count = n;
+    return r;
+}
+
+void cc_store_stats(cc_store_t *store, cc_store_stats_t *ret)
+{
+    MDB_envinfo info;
+    MDB_stat st;
+
+    memset(ret, 0, sizeof(*ret));
+    ret->map_size = store->map_size;
+    ret->grows = store->grows;
+    ret->commits = store->commits;
+    if (mdb_env_info(store->env, &info) == 0 && mdb_env_stat(store->env, &st) == 0)
+        ret->used_bytes = (info.me_last_pgno + 1) * (size_t)st.ms_psize;
+}
+
+int cc_store_backup(cc_store_t *store, const char *path)
+{
+    if (mkdir(path, 0700) < 0 && errno != EEXIST)
+        return -errno;
+    return lmdb_rc(mdb_env_copy2(store->env, path, MDB_CP_COMPACT));
+}

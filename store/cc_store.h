@@ -1,0 +1,173 @@
+/*
+ * cc_store.h - the thin LMDB layer shared by every daemon.
+ *
+ * One environment per daemon, named databases per purpose, short write
+ * transactions with a sticky error, automatic map growth, an append-only log
+ * keyed by big-endian sequence numbers, and small helpers for the u64
+ * counters and cursors that consumers keep beside their derived state.
+ *
+ * Threading: a store is used by one thread (the daemon's loop). Write
+ * transactions run through cc_store_write(), which retries the caller's
+ * function after growing the map when LMDB reports MDB_MAP_FULL; the function
+ * must therefore touch nothing outside the transaction until it has returned
+ * and the commit succeeded.
+ *
+ * Errors: functions return 0 or a negative value: -errno for system errors,
+ * or an LMDB error code (all LMDB codes are negative); cc_store_strerror()
+ * names either.
+ */
+#ifndef CC_STORE_H
+#define CC_STORE_H
+
+#include <lmdb.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct cc_store cc_store_t;
+
+/* A transaction and its sticky error: once an operation fails, every later
+ * one returns the same error and the commit aborts. */
+typedef struct {
+    MDB_txn *txn;
+    cc_store_t *store;
+    int err;
+} cc_txn_t;
+
+/* Options for cc_store_open(); zero fields take the defaults. */
+typedef struct {
+    size_t map_size;     /* initial map size in bytes (default 64 MiB) */
+    size_t map_size_max; /* growth stops here (default 64 GiB) */
+    unsigned max_dbs;    /* named databases (default 16) */
+} cc_store_opts_t;
+
+/**
+ * cc_store_open - open (creating if needed) the environment in @dir.
+ * Creates @dir with mode 0700 if missing, clears stale reader slots left by
+ * crashed processes (mdb_reader_check), and grows the map to the size of the
+ * data file if it is already larger than requested.
+ * @dir: directory of the environment (data.mdb, lock.mdb).
+ * @opts: options or NULL.
+ * @ret_store: the store on success; release with cc_store_close().
+ * Returns 0 or a negative error.
+ */
+int cc_store_open(const char *dir, const cc_store_opts_t *opts, cc_store_t **ret_store);
+
+/**
+ * cc_store_close - close the environment and free the store. Accepts NULL
+ * and sets *@store_p to NULL. No transaction may be open.
+ */
+void cc_store_close(cc_store_t **store_p);
+
+/**
+ * cc_store_dbi - open or create a named database.
+ * @name: database name.
+ * @flags: extra mdb_dbi_open flags (MDB_INTEGERKEY, MDB_DUPSORT, ...).
+ * @ret_dbi: the handle, valid until cc_store_close().
+ * Returns 0 or a negative error. Call at start-up, before other work.
+ */
+int cc_store_dbi(cc_store_t *store, const char *name, unsigned flags, MDB_dbi *ret_dbi);
+
+/* The body of a write transaction. Returns 0 to commit, negative to abort
+ * (the value is returned by cc_store_write). */
+typedef int (*cc_store_write_fn)(cc_txn_t *txn, void *ctx);
+
+/**
+ * cc_store_write - run @fn in a write transaction and commit it durably
+ * (fsync). If the map fills, the transaction is aborted, the map doubled and
+ * @fn run again from the start.
+ * Returns 0 once committed, @fn's negative result, or a negative error.
+ */
+int cc_store_write(cc_store_t *store, cc_store_write_fn fn, void *ctx);
+
+/**
+ * cc_store_read_begin - start a read-only transaction.
+ * End it with cc_txn_end(). Returns 0 or a negative error.
+ */
+int cc_store_read_begin(cc_store_t *store, cc_txn_t *ret_txn);
+
+/** cc_txn_end - end (abort) a read transaction. Accepts an ended one. */
+void cc_txn_end(cc_txn_t *txn);
+
+/**
+ * cc_txn_get - look a key up.
+ * @ret_val: points into the map, valid until the transaction ends.
+ * Returns 0, -ENOENT when absent (not sticky), or a negative error.
+ */
+int cc_txn_get(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, MDB_val *ret_val);
+
+/**
+ * cc_txn_put - store a value. @flags as mdb_put (0, MDB_NOOVERWRITE, ...).
+ * Returns 0, MDB_KEYEXIST with MDB_NOOVERWRITE (not sticky), or an error.
+ */
+int cc_txn_put(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, const void *val,
+               size_t val_len, unsigned flags);
+
+/**
+ * cc_txn_del - delete a key (all its values). Returns 0, -ENOENT (not
+ * sticky), or a negative error.
+ */
+int cc_txn_del(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len);
+
+/**
+ * cc_txn_get_u64 / cc_txn_put_u64 - an unsigned counter or cursor stored
+ * under a string key (8 bytes, big-endian). get returns 0 with *@ret = 0
+ * when the key is absent.
+ */
+int cc_txn_get_u64(cc_txn_t *txn, MDB_dbi dbi, const char *key, uint64_t *ret);
+int cc_txn_put_u64(cc_txn_t *txn, MDB_dbi dbi, const char *key, uint64_t v);
+
+/** cc_be64_put / cc_be64_get - big-endian u64 for keys that sort. */
+void cc_be64_put(uint8_t out[8], uint64_t v);
+uint64_t cc_be64_get(const void *in);
+
+/* ---- Append-only log ------------------------------------------------------ */
+
+/**
+ * cc_log_append - append @rec at sequence last+1.
+ * @ret_seq: the new record's sequence number (first is 1).
+ */
+int cc_log_append(cc_txn_t *txn, MDB_dbi log, const void *rec, size_t len, uint64_t *ret_seq);
+
+/**
+ * cc_log_last - the highest sequence number in @log, 0 if empty.
+ */
+int cc_log_last(cc_txn_t *txn, MDB_dbi log, uint64_t *ret_seq);
+
+/* Called for each record by cc_log_scan(); return non-zero to stop. The
+ * data is valid until the transaction ends. */
+typedef int (*cc_log_fn)(uint64_t seq, const void *rec, size_t len, void *ctx);
+
+/**
+ * cc_log_scan - call @fn for up to @max records with seq > @after, in order.
+ * @ret_count: how many were passed to @fn (may be NULL).
+ * Returns 0, or a negative error; a non-zero @fn result stops the scan and
+ * is returned if negative.
+ */
+int cc_log_scan(cc_txn_t *txn, MDB_dbi log, uint64_t after, size_t max, cc_log_fn fn, void *ctx,
+                size_t *ret_count);
+
+/* ---- Operations ---------------------------------------------------------------- */
+
+/* Figures for `cchc ctl stats`. */
+typedef struct {
+    size_t map_size;
+    size_t used_bytes;
+    uint64_t grows;     /* map growths since open */
+    uint64_t commits;   /* write transactions committed since open */
+} cc_store_stats_t;
+
+/** cc_store_stats - current figures. */
+void cc_store_stats(cc_store_t *store, cc_store_stats_t *ret);
+
+/**
+ * cc_store_backup - hot, compacting copy of the environment into the
+ * directory @path (created if missing, must not hold data.mdb). Readers and
+ * the writer keep running meanwhile. Returns 0 or a negative error.
+ */
+int cc_store_backup(cc_store_t *store, const char *path);
+
+/** cc_store_strerror - text for a value returned by this module. */
+const char *cc_store_strerror(int err);
+
+#endif

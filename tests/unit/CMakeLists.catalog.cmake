@@ -1,0 +1,4 @@
+# Unit tests of the catalog library (included by tests/unit/CMakeLists.txt).
+cchc_unit_test(test_catalog ${CMAKE_CURRENT_SOURCE_DIR}/test_catalog.c cchc_catalog)
+cchc_unit_test(test_calendar ${CMAKE_CURRENT_SOURCE_DIR}/test_calendar.c cchc_catalog)
+cchc_unit_test(test_duedate ${CMAKE_CURRENT_SOURCE_DIR}/test_duedate.c cchc_catalog)
