@@ -139,7 +139,7 @@ int cc_dossier_event_parse(const msgpack_object *ev, cc_dossier_event_t *ret, cc
         if (cc_str_eq(type, event_names[k]))
             break;
     if (k == CC_EV_KIND_COUNT_)
-        return cc_reject(rej, CC_ERR_BAD_FIELD, "type", "Loại sự kiện '%.*s' không tồn tại",
+        return cc_reject(rej, CC_ERR_UNSUPPORTED, "type", "Loại sự kiện '%.*s' không tồn tại",
                          "Unknown event type '%.*s'", (int)type.len, type.ptr);
     e.kind = (cc_dossier_event_kind_t)k;
     if (cc_fields_check(ev, schema[k].fields, schema[k].n, &field, why, sizeof(why)) < 0)
@@ -295,13 +295,15 @@ int cc_dossier_apply(const cc_catalog_t *cat, cc_dossier_t *d, const cc_dossier_
     int r;
 
     memset(out, 0, sizeof(*out));
+    /* A second receipt is a duplicate whatever its time (not "before_previous"). */
+    if ((ev->kind == CC_EV_RECEIVED || ev->kind == CC_EV_REJECTED_AT_COUNTER) &&
+        d->state != CC_DOSSIER_NONE)
+        return cc_reject(rej, CC_ERR_DUPLICATE_DOSSIER, "dossier",
+                         "Hồ sơ %s đã được tiếp nhận trước đó",
+                         "Dossier %s was already received", ev->dossier);
     if (check_time(cat, d, ev, now, lifecycle, rej))
         return 1;
     if (ev->kind == CC_EV_RECEIVED || ev->kind == CC_EV_REJECTED_AT_COUNTER) {
-        if (d->state != CC_DOSSIER_NONE)
-            return cc_reject(rej, CC_ERR_DUPLICATE_DOSSIER, "dossier",
-                             "Hồ sơ %s đã được tiếp nhận trước đó",
-                             "Dossier %s was already received", ev->dossier);
         if (check_unit_for_receipt(cat, ev, &proc, rej))
             return 1;
         if (ev->kind == CC_EV_REJECTED_AT_COUNTER)
@@ -377,15 +379,25 @@ int cc_dossier_apply(const cc_catalog_t *cat, cc_dossier_t *d, const cc_dossier_
     case CC_EV_SOS_REQUESTED: {
         int wd = 0;
 
-        if (d->state != CC_DOSSIER_PROCESSING)
-            return illegal(rej, d, ev, "chỉ hồ sơ đang xử lý mới có thể đề nghị dừng/bổ sung/"
-                                       "không giải quyết/rút",
-                           "only a dossier in processing can have such a request");
+        /* A dossier waiting for a supplement the citizen never brings must
+         * still be able to end: stop, refuse and withdraw are allowed then. */
+        if (d->state != CC_DOSSIER_PROCESSING &&
+            !(d->state == CC_DOSSIER_SUPPLEMENT_WAIT && ev->sos_kind != CC_SOS_SUPPLEMENT))
+            return illegal(rej, d, ev, "chỉ hồ sơ đang xử lý (hoặc chờ bổ sung, trừ đề nghị bổ "
+                                       "sung) mới có thể có đề nghị này",
+                           "only a dossier in processing (or waiting for a supplement, except "
+                           "for another supplement request) can have such a request");
         if (d->sos_pending)
             return illegal(rej, d, ev, "đã có một đề nghị đang chờ xem xét",
                            "another request is pending review");
         if (ev->sos_kind == CC_SOS_SUPPLEMENT) {
-            r = cc_working_days_between(cal, cc_local_day(d->received_at), cc_local_day(ev->at),
+            int32_t rday;
+
+            /* Counted from the day the dossier counts as received (after the
+             * cut-off: the next working day), like its due date. */
+            r = cc_effective_receipt_day(cat, d->received_at, &rday);
+            if (r == 0)
+                r = cc_working_days_between(cal, rday, cc_local_day(ev->at),
                                         &wd);
             if (r == -ERANGE)
                 return calendar_gap(rej, ev->at);
@@ -432,9 +444,9 @@ int cc_dossier_apply(const cc_catalog_t *cat, cc_dossier_t *d, const cc_dossier_
         if (r < 0)
             return cc_reject(rej, CC_ERR_INTERNAL, NULL, "Không tính được hạn giải quyết",
                              "Could not compute the due date");
+        /* The apology and its promised date stay: an extension is allowed
+         * at most once in a dossier's life (DOMAIN.md §3, NĐ 61 Đ19 k9). */
         n.due_at = due;
-        n.promised_at = 0;
-        n.apology = CC_APOLOGY_NONE;
         n.state = CC_DOSSIER_PROCESSING;
         break;
     }
@@ -451,6 +463,10 @@ int cc_dossier_apply(const cc_catalog_t *cat, cc_dossier_t *d, const cc_dossier_
             return cc_reject(rej, CC_ERR_BAD_FIELD, "promised",
                              "Ngày hẹn lại phải sau hạn giải quyết",
                              "The promised date must be after the due date");
+        if (ev->promised <= ev->at)
+            return cc_reject(rej, CC_ERR_BAD_FIELD, "promised",
+                             "Ngày hẹn lại phải sau thời điểm xin lỗi",
+                             "The promised date must be after the apology");
         /* Issued in time when at least one working day before the due
          * date (NĐ 61 Đ19 k9); later ones are accepted and counted late. */
         r = cc_calendar_add_working_days(cal, cc_local_day(ev->at), 1, &last_day);

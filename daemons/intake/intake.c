@@ -26,7 +26,6 @@ typedef struct {
     MDB_dbi dossier_dbi;
     MDB_dbi events_dbi;
     MDB_dbi log_dbi;
-    uint64_t open_dossiers_hint; /* for STATUS=, counted since start */
 } intake_t;
 
 static int intake_open(void **ret_dom, cc_store_t *store, const cc_evd_settings_t *set, char *err,
@@ -220,8 +219,6 @@ static int intake_apply(void *dom, cc_txn_t *txn, const cc_principal_t *who,
                             sizeof(key), 0)) < 0)
             return r;
     }
-    if (out.creates)
-        in->open_dossiers_hint++;
     *ret_pairs = encode_record(rec, &d, &ev, &out);
     return 0;
 }
@@ -274,7 +271,8 @@ static int query_dossier(intake_t *in, cc_store_t *store, const cc_principal_t *
     k.mv_data = id;
     if ((r = mdb_cursor_open(txn.txn, in->events_dbi, &cur)) != 0)
         goto out;
-    if (mdb_cursor_get(cur, &k, &v, MDB_SET) == 0)
+    /* MDB_SET_KEY: LMDB documents returning the (first) data only for it. */
+    if (mdb_cursor_get(cur, &k, &v, MDB_SET_KEY) == 0)
         mdb_cursor_count(cur, &n);
     cc_enc_map(out, 3);
     cc_enc_kv_u64(out, "rid", rid);
@@ -329,8 +327,8 @@ static void intake_status(void *dom, char *buf, size_t len)
 {
     intake_t *in = dom;
 
-    snprintf(buf, len, "%llu dossiers received since start",
-             (unsigned long long)in->open_dossiers_hint);
+    snprintf(buf, len, "catalogs: %zu units, %zu procedures", cc_catalog_unit_count(in->catalog),
+             cc_catalog_procedure_count(in->catalog));
 }
 
 const cc_evd_domain_t cc_intake_domain = {

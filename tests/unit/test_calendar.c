@@ -188,15 +188,21 @@ static void test_working_days(void **state) {
         assert_int_equal(d, D("2025-02-03"));
         assert_int_equal(cc_calendar_add_working_days(cal, D("2025-02-07"), 1, &d), 0);
         assert_int_equal(d, D("2025-02-08"));
-        assert_int_equal(cc_calendar_add_working_days(cal, D("2024-12-31"), 1, &d), -ERANGE);
+        /* Only the days after the start are looked at: 31/12/2024 itself is not covered. */
+        assert_int_equal(cc_calendar_add_working_days(cal, D("2024-12-31"), 1, &d), 0);
+        assert_int_equal(d, D("2025-01-02"));
+        assert_int_equal(cc_calendar_add_working_days(cal, D("2024-12-30"), 1, &d), -ERANGE);
         assert_int_equal(cc_calendar_add_working_days(cal, D("2025-12-31"), 1, &d), -ERANGE);
         assert_int_equal(cc_calendar_add_working_days(cal, D("2025-12-30"), 1, &d), 0);
         assert_int_equal(d, D("2025-12-31"));
         assert_int_equal(cc_calendar_add_working_days(cal, D("2025-03-03"), -1, &d), -EINVAL);
         /* 2025 has 365 - 104 weekend days - 7 weekday days off + 1 working Saturday = 255
-         * working days; from 31/12/2024 (not covered, but never looked at) to the 255th. */
-        assert_int_equal(cc_calendar_add_working_days(cal, D("2025-01-01"), 254, &d), 0);
+         * working days, all after the holiday 1/1: the 255th after 1/1 is 31/12. */
+        assert_int_equal(cc_calendar_add_working_days(cal, D("2025-01-01"), 255, &d), 0);
         assert_int_equal(d, D("2025-12-31"));
+        assert_int_equal(cc_calendar_add_working_days(cal, D("2025-01-01"), 254, &d), 0);
+        assert_int_equal(d, D("2025-12-30"));
+        assert_int_equal(cc_calendar_add_working_days(cal, D("2025-01-01"), 256, &d), -ERANGE);
 
         /* next_working_day */
         assert_int_equal(cc_calendar_next_working_day(cal, D("2025-03-03"), true, &d), 0);

@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""The whole pipeline, end to end, with the real daemons and the real `cchc`:
+counter -> intake -> scoring -> supervisor.
+
+Pushes `received` events, sees them acknowledged; pushes a duplicate
+(acknowledged, stored once); pushes invalid ones (each gets its specific
+error, nothing stored); resolves some and reads the matching numbers in
+`cchc report`; lets a dossier pass its due date on the test clock and sees the
+overdue alert arrive at a `cchc watch` subscriber, and clear when resolved.
+"""
+import json
+import subprocess
+import time
+
+from harness import Cluster, check, fail
+
+UNIT = "SO-TP"      # Sở Tư pháp (demo catalog)
+PROC = "TP-LLTP"    # 10 working days
+DAY0 = "2025-03-03"  # a Monday; due of a 09:00 receipt: 2025-03-17 17:00
+
+
+def received(n, at="2025-03-03T09:00:00+07:00", **kw):
+    ev = {"eid": "r-%d" % n, "type": "received", "dossier": "HS-%03d" % n, "proc": PROC,
+          "unit": UNIT, "channel": "online" if n % 2 else "direct", "at": at}
+    ev.update(kw)
+    return ev
+
+
+def resolved(n, at):
+    return {"eid": "s-%d" % n, "type": "resolved", "dossier": "HS-%03d" % n, "at": at}
+
+
+def main():
+    c = Cluster(test_clock=DAY0 + "T10:00:00+07:00")
+    try:
+        c.start_all()
+        run(c)
+    finally:
+        c.close()
+    print("1 passed, 0 failed")
+
+
+def run(c):
+    # 1. Five receipts, acknowledged.
+    res = c.push([received(n) for n in range(1, 6)], who="quay-tp-1", units=UNIT)
+    check(len(res) == 5 and all(r["status"] == "ok" for r in res), "5 received events acked")
+    check(len({r["seq"] for r in res}) == 5, "each ack carries its own log sequence")
+    head = c.stats("intake")["log_head"]
+    check(head == 5, "intake log holds 5 records (got %d)" % head)
+
+    # 2. The same event id again: acknowledged as a duplicate, stored once.
+    res = c.push([received(1)], who="quay-tp-1", units=UNIT, expect_rc=0)
+    check(res[0]["status"] == "ok" and res[0]["dup"] is True, "repeated event id acked as dup")
+    check(c.stats("intake")["log_head"] == 5, "duplicate not stored again")
+
+    # 3. Invalid events: each refused with its own code; nothing stored.
+    bad = [
+        (received(10, proc="NO-SUCH-PROC"), "unknown_procedure"),
+        (received(11, unit="NO-SUCH-UNIT"), "unknown_unit"),
+        (received(12, proc="TP-CT-BANSAO"), "procedure_not_handled"),
+        ({"eid": "b-13", "type": "received", "dossier": "HS-013", "unit": UNIT,
+          "channel": "direct", "at": "2025-03-03T09:00:00+07:00"}, "bad_field"),
+        (received(14, channel="fax"), "bad_field"),
+        (received(15, at="2025-03-09T09:00:00+07:00"), "future_event"),
+        (dict(received(2), eid="r-2-again"), "duplicate_dossier"),
+        ({"eid": "b-16", "type": "returned", "dossier": "HS-002", "method": "counter",
+          "at": "2025-03-03T09:30:00+07:00"}, "illegal_transition"),
+        ({"eid": "b-17", "type": "resolved", "dossier": "HS-999",
+          "at": "2025-03-03T09:30:00+07:00"}, "unknown_dossier"),
+    ]
+    res = c.push([e for e, _ in bad], who="quay-tp-1", units=UNIT, expect_rc=1)
+    for (ev, code), r in zip(bad, res):
+        check(r["status"] == "error" and r["code"] == code,
+              "%s refused with %s (got %s: %s)" % (ev["eid"], code, r.get("code"), r.get("en")))
+    # Outside the sender's scope.
+    res = c.push([received(20)], who="quay-khac", units="SO-GTVT", expect_rc=1)
+    check(res[0]["code"] == "not_authorized", "a counter cannot push for another unit")
+    st = c.stats("intake")
+    check(st["log_head"] == 5, "no invalid event was stored")
+    check(st["rejected"] == len(bad) + 1, "intake counted %d rejections" % st["rejected"])
+
+    # A malformed line never reaches the daemon and is reported as such.
+    r = c.cchc(["push"], stdin=b"{not json\n", check_rc=False, who="quay-tp-1", units=UNIT)
+    check(r.returncode != 0 and b"bad_json" in r.stdout, "malformed JSON line reported")
+
+    # 4. Resolutions: early, on time, late.
+    c.clock("2025-03-05T12:00:00+07:00")
+    res = c.push([resolved(1, "2025-03-05T10:00:00+07:00"),
+                  resolved(5, "2025-03-05T11:00:00+07:00")], who="quay-tp-1", units=UNIT)
+    check(all(r["status"] == "ok" for r in res), "two early resolutions acked")
+    c.clock("2025-03-17T16:30:00+07:00")
+    res = c.push([resolved(2, "2025-03-17T16:00:00+07:00")], who="quay-tp-1", units=UNIT)
+    check(res[0]["status"] == "ok", "on-time resolution acked")
+
+    # 5. A supervisor watches live alerts; HS-003 and HS-004 pass their due date.
+    watch = subprocess.Popen([c_cchc(c), "--who=giam-sat", "--units=" + UNIT, "watch",
+                              "--json", "--count=3", "--timeout=20000"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=c.env)
+    time.sleep(0.5)  # let the subscription reach the PUB socket
+    c.clock("2025-03-18T10:00:00+07:00")
+    res = c.push([resolved(3, "2025-03-18T09:00:00+07:00")], who="quay-tp-1", units=UNIT)
+    check(res[0]["status"] == "ok", "late resolution acked")
+    try:
+        out, err = watch.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        watch.kill()
+        fail("watch did not see 3 alert changes: %s" % c.tail("scoring"))
+    lines = [json.loads(x) for x in out.decode().splitlines() if x.strip()]
+    ops = sorted((x.get("op"), x.get("alert", x).get("subject")) for x in lines)
+    check(("raise", "HS-003") in ops and ("raise", "HS-004") in ops,
+          "overdue alerts raised for HS-003 and HS-004 (got %r)" % ops)
+    check(("clear", "HS-003") in ops, "HS-003's alert cleared when resolved")
+
+    # A late subscriber gets the active alerts as a snapshot.
+    r = c.cchc(["--who=giam-sat", "--units=" + UNIT, "watch", "--json", "--count=1",
+                "--timeout=5000"])
+    snap = [json.loads(x) for x in r.stdout.decode().splitlines() if x.strip()]
+    check(len(snap) == 1 and snap[0].get("alert", snap[0]).get("subject") == "HS-004",
+          "late subscriber sees the active HS-004 alert in the snapshot")
+
+    # 6. The report matches what was acknowledged.
+    def report_ready():
+        rep = c.report(UNIT, "2025-03-01", "2025-03-31")
+        return rep if rep.get("resolved") == 4 else None
+    rep = c.wait_for("scoring to apply the resolutions", report_ready)
+    check(rep["received"] == 5, "report: 5 received")
+    check(rep["resolved_early"] == 2, "report: 2 early")
+    check(rep["resolved_on_time"] == 1, "report: 1 on time")
+    check(rep["resolved_late"] == 1, "report: 1 late")
+    check(rep["open_at_end"] == 1, "report: 1 open at the end")
+    check(rep["on_time_rate"] == "75.00", "report: on-time rate 75.00 (got %s)"
+          % rep["on_time_rate"])
+    r = c.cchc(["report", "--unit=" + UNIT, "--from=2025-03-01", "--to=2025-03-31"],
+               who="giam-sat", units=UNIT)
+    check(b"75.00" in r.stdout, "human report shows the on-time rate")
+    empty = c.report(UNIT, "2024-01-01", "2024-01-31")
+    check(empty["on_time_rate"] == "no data", "a period with nothing resolved has no data")
+
+
+def c_cchc(c):
+    from harness import CCHC
+    return CCHC
+
+
+if __name__ == "__main__":
+    main()
