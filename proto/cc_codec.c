@@ -15,6 +15,7 @@ const cc_limits_t cc_limits_request = {
     .max_depth = CC_MAX_DEPTH,
     .max_items = CC_MAX_ITEMS,
     .max_str = CC_MAX_STR,
+    .max_key = CC_MAX_KEY,
 };
 
 const cc_limits_t cc_limits_reply = {
@@ -22,6 +23,7 @@ const cc_limits_t cc_limits_reply = {
     .max_depth = 8,
     .max_items = 1u << 20,
     .max_str = 1u << 20,
+    .max_key = 64,
 };
 
 static void say(char *why, size_t why_len, const char *fmt, ...)
@@ -41,7 +43,13 @@ static void say(char *why, size_t why_len, const char *fmt, ...)
 bool cc_utf8_valid(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
-    const unsigned char *end = p + len;
+    const unsigned char *end;
+
+    /* msgpack-c decodes an empty string with a NULL pointer, and NULL + 0
+     * is undefined behaviour. */
+    if (len == 0)
+        return true;
+    end = p + len;
 
     while (p < end) {
         unsigned c = *p;
@@ -116,8 +124,8 @@ static int scan_string(scan_t *s, const unsigned char **pp, uint32_t len, bool i
     const unsigned char *p = *pp;
     int r;
 
-    if (is_key && len > CC_MAX_KEY) {
-        say(s->why, s->why_len, "map key of %u bytes (limit %d)", len, CC_MAX_KEY);
+    if (is_key && len > s->lim->max_key) {
+        say(s->why, s->why_len, "map key of %u bytes (limit %u)", len, s->lim->max_key);
         return CC_EMALFORMED;
     }
     if (len > s->lim->max_str) {
@@ -223,14 +231,14 @@ int cc_body_check(const void *body, size_t len, const cc_limits_t *limits, char 
                   size_t why_len)
 {
     const unsigned char *p = body;
-    scan_t s = { .end = p + len, .lim = limits ? limits : &cc_limits_request,
-                 .why = why, .why_len = why_len };
+    scan_t s = { .lim = limits ? limits : &cc_limits_request, .why = why, .why_len = why_len };
     int r;
 
     if (body == NULL || len == 0) {
         say(why, why_len, "empty body");
         return CC_EMALFORMED;
     }
+    s.end = p + len; /* only now: NULL + len is undefined behaviour */
     if (len > s.lim->max_frame) {
         say(why, why_len, "body of %zu bytes (limit %zu)", len, s.lim->max_frame);
         return CC_EMALFORMED;
@@ -260,6 +268,19 @@ int cc_body_decode(const void *body, size_t len, const cc_limits_t *limits, cc_m
         return r;
     if (!msgpack_zone_init(&zone, 2048))
         return -ENOMEM;
+    /* msgpack_unpack() does not copy strings: they point into the input.
+     * The input is a ZeroMQ frame or an LMDB page that the caller releases
+     * right after decoding, so the message keeps its own copy in its zone. */
+    if (len > 0) {
+        void *copy = msgpack_zone_malloc(&zone, len);
+
+        if (copy == NULL) {
+            msgpack_zone_destroy(&zone);
+            return -ENOMEM;
+        }
+        memcpy(copy, body, len);
+        body = copy;
+    }
     switch (msgpack_unpack(body, len, &off, &zone, &obj)) {
     case MSGPACK_UNPACK_SUCCESS:
         break;
@@ -324,7 +345,7 @@ const msgpack_object *cc_map_find(const msgpack_object *map, const char *key)
         const msgpack_object_kv *kv = &map->via.map.ptr[i];
 
         if (kv->key.type == MSGPACK_OBJECT_STR && kv->key.via.str.size == klen &&
-            memcmp(kv->key.via.str.ptr, key, klen) == 0)
+            (klen == 0 || memcmp(kv->key.via.str.ptr, key, klen) == 0))
             return kv->val.type == MSGPACK_OBJECT_NIL ? NULL : &kv->val;
     }
     return NULL;
@@ -334,7 +355,8 @@ bool cc_str_eq(cc_str_t s, const char *c)
 {
     size_t n = strlen(c);
 
-    return s.len == n && memcmp(s.ptr, c, n) == 0;
+    /* An empty slice may have a NULL pointer: memcmp() must not see it. */
+    return s.len == n && (n == 0 || memcmp(s.ptr, c, n) == 0);
 }
 
 int cc_map_str(const msgpack_object *map, const char *key, cc_str_t *ret)
@@ -361,7 +383,8 @@ int cc_map_strcpy(const msgpack_object *map, const char *key, char *buf, size_t 
         return r;
     if (s.len >= size)
         return -ERANGE;
-    memcpy(buf, s.ptr, s.len);
+    if (s.len > 0) /* an empty string's pointer may be NULL */
+        memcpy(buf, s.ptr, s.len);
     buf[s.len] = '\0';
     return 0;
 }

@@ -31,6 +31,7 @@ typedef struct {
     unsigned max_depth;
     uint32_t max_items;
     uint32_t max_str;
+    uint32_t max_key;
 } cc_limits_t;
 
 extern const cc_limits_t cc_limits_request;

@@ -19,6 +19,7 @@ struct cc_store {
     size_t map_size_max;
     uint64_t grows;
     uint64_t commits;
+    unsigned readers; /* read transactions open: the map must not move */
 };
 
 const char *cc_store_strerror(int err)
@@ -111,6 +112,10 @@ static int grow(cc_store_t *store)
     int r;
 
     if (next > store->map_size_max || next < store->map_size)
+        next = store->map_size_max;
+    /* mdb_env_set_mapsize() remaps the file: pointers that this process's
+     * open read transactions hold would dangle. Refuse cleanly instead. */
+    if (store->readers > 0 || next <= store->map_size)
         return MDB_MAP_FULL;
     if ((r = lmdb_rc(mdb_env_set_mapsize(store->env, next))) < 0)
         return r;
@@ -151,8 +156,9 @@ int cc_store_read_begin(cc_store_t *store, cc_txn_t *ret_txn)
     int r;
 
     r = lmdb_rc(mdb_txn_begin(store->env, NULL, MDB_RDONLY, &txn));
-    if (r == MDB_MAP_RESIZED) {
-        /* Another process grew the map (a backup tool, say): adopt it. */
+    if (r == MDB_MAP_RESIZED && store->readers == 0) {
+        /* Another process grew the map (a backup tool, say): adopt it,
+         * which is safe only while no read transaction of ours is open. */
         if ((r = lmdb_rc(mdb_env_set_mapsize(store->env, 0))) < 0)
             return r;
         r = lmdb_rc(mdb_txn_begin(store->env, NULL, MDB_RDONLY, &txn));
@@ -162,6 +168,7 @@ int cc_store_read_begin(cc_store_t *store, cc_txn_t *ret_txn)
     ret_txn->txn = txn;
     ret_txn->store = store;
     ret_txn->err = 0;
+    store->readers++;
     return 0;
 }
 
@@ -171,6 +178,7 @@ void cc_txn_end(cc_txn_t *txn)
         return;
     mdb_txn_abort(txn->txn);
     txn->txn = NULL;
+    txn->store->readers--;
 }
 
 /* Record the first failure of a transaction and return it. */

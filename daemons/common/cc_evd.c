@@ -719,7 +719,8 @@ static int open_all(cc_evd_t *d, char *err, size_t err_len)
     if ((r = cc_store_open(path, &so, &d->store)) < 0 ||
         (r = cc_store_dbi(d->store, "log", 0, &d->log_dbi)) < 0 ||
         (r = cc_store_dbi(d->store, "dedupe", 0, &d->dedupe_dbi)) < 0) {
-        snprintf(err, err_len, "cannot open the store in %s: %s", path, cc_store_strerror(r));
+        snprintf(err, err_len, "cannot open the store in %.512s: %s", path,
+                 cc_store_strerror(r));
         return r;
     }
     if ((r = cc_store_read_begin(d->store, &txn)) < 0)

@@ -1,0 +1,624 @@
+/*
+ * scoring.c - the scoring daemon: options, sockets, loop, queries (see
+ * scoring.h).
+ *
+ * Unlike intake and hotline, scoring is not built on cc_evd: it takes no
+ * EVENTs and serves no log, but consumes two logs and publishes alerts. It
+ * keeps cc_evd's conventions (option table, HELLO sessions, ping/stats/
+ * clock/backup queries, cc_router_error replies, sd_notify sequence).
+ */
+#include "scoring.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include "cc_auth.h"
+#include "cc_catalog.h"
+#include "cc_clock.h"
+#include "cc_config.h"
+#include "cc_evd.h"
+#include "cc_log.h"
+#include "cc_mem.h"
+#include "cc_net.h"
+#include "cc_sd.h"
+#include "cc_sig.h"
+#include "feed.h"
+#include "report.h"
+#include "state.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static const cc_option_t sc_options[] = {
+    { "listen", CC_OPT_STR, offsetof(sc_settings_t, listen), SC_LISTEN_DEFAULT, 0, 0,
+      "ZeroMQ endpoint of the ROUTER socket (queries)" },
+    { "publish", CC_OPT_STR, offsetof(sc_settings_t, publish), SC_PUBLISH_DEFAULT, 0, 0,
+      "ZeroMQ endpoint of the PUB socket (alerts)" },
+    { "intake", CC_OPT_STR, offsetof(sc_settings_t, intake), SC_INTAKE_DEFAULT, 0, 0,
+      "endpoint of cchc-intaked (its log is read by cursor)" },
+    { "hotline", CC_OPT_STR, offsetof(sc_settings_t, hotline), SC_HOTLINE_DEFAULT, 0, 0,
+      "endpoint of cchc-hotlined (its log is read by cursor)" },
+    { "state_dir", CC_OPT_STR, offsetof(sc_settings_t, state_dir), "./state", 0, 0,
+      "state directory (LMDB in <state_dir>/db); $STATE_DIRECTORY when set" },
+    { "catalog_dir", CC_OPT_STR, offsetof(sc_settings_t, catalog_dir), NULL, 0, 0,
+      "directory of catalogs (unit and procedure names); unset = embedded demo catalogs" },
+    { "tick_ms", CC_OPT_INT, offsetof(sc_settings_t, tick_ms), "1000", 10, 60000,
+      "tick period in milliseconds (overdue alerts, watchdog, status)" },
+    { "map_size_mb", CC_OPT_INT, offsetof(sc_settings_t, map_size_mb), "64", 1, 1 << 20,
+      "initial LMDB map size in MiB (grows on demand)" },
+    { "test_clock", CC_OPT_TIME, offsetof(sc_settings_t, test_clock), NULL, 0, 0,
+      "run on a test clock starting at this time (tests only)" },
+    { "log_level", CC_OPT_STR, offsetof(sc_settings_t, log_level), "info", 0, 0,
+      "least important level logged: debug, info, notice, warning, err" },
+};
+
+static const cc_field_t query_fields[] = {
+    { "rid", CC_T_UINT, true, 0, 0 },
+    { "q", CC_T_CODE, true, 0, 0 },
+};
+
+typedef struct scoring scoring_t;
+
+/* The apply callback's context: which feed. */
+typedef struct {
+    scoring_t *s;
+    sc_feed_id_t id;
+} feed_ctx_t;
+
+struct scoring {
+    sc_settings_t set;
+    cc_catalog_t *catalog;
+    sc_state_t *state;
+    void *zctx;
+    void *router;
+    void *pub;
+    int sigfd;
+    cc_sessions_t *sessions;
+    sc_feed_t *feeds[SC_FEED_COUNT_];
+    feed_ctx_t feed_ctx[SC_FEED_COUNT_];
+    cc_enc_t reply;
+    uint64_t started_ms;
+    uint64_t n_published, n_malformed;
+    bool stop;
+};
+
+/* ---- Feeds and publication -------------------------------------------------------- */
+
+static void publish_alert(void *ctx, const char *unit, const void *body, size_t len)
+{
+    scoring_t *s = ctx;
+
+    /* PUB never blocks: a slow subscriber loses messages and resyncs
+     * from the snapshot (its seq shows the gap). */
+    if (cc_dealer_send(s->pub, unit, CC_MSG_ALERT, body, len, ZMQ_DONTWAIT) == 0)
+        s->n_published++;
+}
+
+static int apply_batch(void *ctx, const msgpack_object *batch, uint64_t *ret_cursor)
+{
+    feed_ctx_t *fc = ctx;
+    sc_batch_result_t res;
+    int r;
+
+    r = sc_state_apply_batch(fc->s->state, fc->id, batch, cc_clock_now(), &res);
+    if (r < 0) {
+        cc_log(LOG_ERR, "Failed to store a batch from %s: %s", sc_feed_name(fc->id),
+               cc_store_strerror(r));
+        return r;
+    }
+    if (res.invalid)
+        cc_log(LOG_WARNING, "Skipped %llu invalid %s records (up to seq %llu)",
+               (unsigned long long)res.invalid, sc_feed_name(fc->id),
+               (unsigned long long)res.cursor);
+    if (res.gap || res.malformed)
+        cc_log(LOG_WARNING, "Batch from %s %s after seq %llu; reading again from there",
+               sc_feed_name(fc->id), res.gap ? "has a gap" : "is malformed",
+               (unsigned long long)res.cursor);
+    *ret_cursor = res.cursor;
+    return 0;
+}
+
+static void run_tick(scoring_t *s)
+{
+    size_t raised = 0;
+    int r = sc_state_tick(s->state, cc_clock_now(), &raised);
+
+    if (r < 0)
+        cc_log(LOG_ERR, "Failed to run the overdue tick: %s", cc_store_strerror(r));
+    else if (raised)
+        cc_log(LOG_INFO, "Raised %zu overdue alerts", raised);
+}
+
+/* ---- Queries ------------------------------------------------------------------------ */
+
+static void send_reply(scoring_t *s, const cc_request_t *req, cc_msg_type_t type)
+{
+    cc_router_send(s->router, req->id, req->id_len, type, s->reply.buf.data, s->reply.buf.size);
+}
+
+static void status_line(scoring_t *s, char *buf, size_t len)
+{
+    sc_stats_t st;
+
+    if (sc_state_stats(s->state, &st) < 0) {
+        snprintf(buf, len, "state unreadable");
+        return;
+    }
+    snprintf(buf, len,
+             "intake cursor %llu, hotline cursor %llu; applied %llu; open dossiers %llu; "
+             "active alerts %llu",
+             (unsigned long long)st.cursor[SC_FEED_INTAKE],
+             (unsigned long long)st.cursor[SC_FEED_HOTLINE],
+             (unsigned long long)(st.applied[SC_FEED_INTAKE] + st.applied[SC_FEED_HOTLINE]),
+             (unsigned long long)st.open_dossiers, (unsigned long long)st.active_alerts);
+}
+
+static void query_stats(scoring_t *s, const cc_request_t *req)
+{
+    sc_feed_figures_t fig[SC_FEED_COUNT_];
+    char line[512], key[32];
+    sc_stats_t st;
+    int r;
+
+    if ((r = sc_state_stats(s->state, &st)) < 0) {
+        cc_router_error(s->router, req, CC_ERR_INTERNAL, "Lỗi đọc trạng thái",
+                        cc_store_strerror(r), NULL, NULL);
+        return;
+    }
+    status_line(s, line, sizeof(line));
+    cc_enc_reset(&s->reply);
+    cc_enc_map(&s->reply, 17 + 9 * SC_FEED_COUNT_);
+    cc_enc_kv_u64(&s->reply, "rid", req->rid);
+    cc_enc_kv_str(&s->reply, "daemon", "scoring");
+    for (int f = 0; f < SC_FEED_COUNT_; f++) {
+        const char *name = sc_feed_name((sc_feed_id_t)f);
+        uint64_t head;
+
+        sc_feed_figures(s->feeds[f], &fig[f]);
+        head = fig[f].head > st.cursor[f] ? fig[f].head : st.cursor[f];
+#define KV(what, v)                                                                    \
+    do {                                                                               \
+        snprintf(key, sizeof(key), "%s_%s", what, name);                               \
+        cc_enc_kv_u64(&s->reply, key, (v));                                            \
+    } while (0)
+        KV("cursor", st.cursor[f]);
+        KV("head", head);
+        KV("lag", head - st.cursor[f]);
+        KV("applied", st.applied[f]);
+        KV("skipped", st.skipped[f]);
+        KV("invalid", st.invalid[f]);
+        KV("dup", st.duplicate[f]);
+        KV("batches", fig[f].batches);
+        snprintf(key, sizeof(key), "up_%s", name);
+        cc_enc_kv_bool(&s->reply, key, fig[f].connected);
+#undef KV
+    }
+    cc_enc_kv_u64(&s->reply, "applied", st.applied[0] + st.applied[1]);
+    cc_enc_kv_u64(&s->reply, "skipped", st.skipped[0] + st.skipped[1]);
+    cc_enc_kv_u64(&s->reply, "invalid", st.invalid[0] + st.invalid[1]);
+    cc_enc_kv_u64(&s->reply, "open_dossiers", st.open_dossiers);
+    cc_enc_kv_u64(&s->reply, "active_alerts", st.active_alerts);
+    cc_enc_kv_u64(&s->reply, "alert_seq", st.alert_seq);
+    cc_enc_kv_u64(&s->reply, "due_indexed", st.due_indexed);
+    cc_enc_kv_u64(&s->reply, "published", s->n_published);
+    cc_enc_kv_u64(&s->reply, "malformed", s->n_malformed);
+    cc_enc_kv_u64(&s->reply, "sessions", cc_sessions_count(s->sessions));
+    cc_enc_kv_u64(&s->reply, "map_size", st.store.map_size);
+    cc_enc_kv_u64(&s->reply, "used_bytes", st.store.used_bytes);
+    cc_enc_kv_u64(&s->reply, "uptime_s", (cc_clock_mono_ms() - s->started_ms) / 1000);
+    cc_enc_kv_i64(&s->reply, "now", cc_clock_now());
+    cc_enc_kv_str(&s->reply, "status", line);
+    send_reply(s, req, CC_MSG_RESULT);
+}
+
+static void query_simple_ok(scoring_t *s, const cc_request_t *req)
+{
+    cc_enc_reset(&s->reply);
+    cc_enc_map(&s->reply, 4);
+    cc_enc_kv_u64(&s->reply, "rid", req->rid);
+    cc_enc_kv_str(&s->reply, "daemon", "scoring");
+    cc_enc_kv_i64(&s->reply, "now", cc_clock_now());
+    cc_enc_kv_bool(&s->reply, "test_clock", cc_clock_is_test());
+    send_reply(s, req, CC_MSG_RESULT);
+}
+
+static void query_operator(scoring_t *s, const cc_request_t *req, cc_str_t q)
+{
+    char path[1024], why[256];
+    int64_t t;
+    int r;
+
+    if (cc_str_eq(q, "clock")) {
+        if (cc_map_i64(&req->msg.body, "t", &t) < 0 || cc_clock_test_set(t) < 0) {
+            cc_router_error(s->router, req, CC_ERR_BAD_FIELD,
+                            "Đồng hồ thử nghiệm chưa bật hoặc thiếu 't'",
+                            "The test clock is off (start with --test-clock) or 't' is missing",
+                            "t", NULL);
+            return;
+        }
+        /* Alerts due by the new time are raised (and published) before the
+         * reply, so a test that moves the clock can expect them. */
+        run_tick(s);
+        query_simple_ok(s, req);
+        return;
+    }
+    if (cc_map_strcpy(&req->msg.body, "path", path, sizeof(path)) < 0 || path[0] != '/') {
+        cc_router_error(s->router, req, CC_ERR_BAD_FIELD, "Thiếu đường dẫn tuyệt đối 'path'",
+                        "'path' must be an absolute directory path", "path", NULL);
+        return;
+    }
+    if ((r = cc_store_backup(sc_state_store(s->state), path)) < 0) {
+        snprintf(why, sizeof(why), "Backup to %.120s failed: %s", path, cc_store_strerror(r));
+        cc_router_error(s->router, req, CC_ERR_INTERNAL, "Sao lưu thất bại", why, "path", NULL);
+        return;
+    }
+    cc_log(LOG_NOTICE, "Backed up the store to %s", path);
+    query_simple_ok(s, req);
+}
+
+static void query_alerts(scoring_t *s, const cc_request_t *req, const cc_principal_t *who)
+{
+    const msgpack_object *units = cc_map_find(&req->msg.body, "units");
+    cc_txn_t txn;
+    int r;
+
+    if (who->role != CC_ROLE_OPERATOR && who->role != CC_ROLE_SUPERVISOR) {
+        cc_router_error(s->router, req, CC_ERR_NOT_AUTHORIZED,
+                        "Chỉ người giám sát hoặc vận hành được xem cảnh báo",
+                        "Only a supervisor or an operator may read alerts", "q", NULL);
+        return;
+    }
+    if (units && units->type != MSGPACK_OBJECT_ARRAY) {
+        cc_router_error(s->router, req, CC_ERR_BAD_FIELD, "'units' phải là một mảng mã đơn vị",
+                        "'units' must be an array of unit codes", "units", NULL);
+        return;
+    }
+    cc_enc_reset(&s->reply);
+    if ((r = cc_store_read_begin(sc_state_store(s->state), &txn)) == 0) {
+        r = sc_alerts_snapshot(sc_state_alerts(s->state), &txn, who, units, req->rid,
+                               &s->reply);
+        cc_txn_end(&txn);
+    }
+    if (r < 0) {
+        cc_router_error(s->router, req, CC_ERR_INTERNAL, "Lỗi đọc cảnh báo",
+                        cc_store_strerror(r), NULL, NULL);
+        return;
+    }
+    send_reply(s, req, CC_MSG_RESULT);
+}
+
+static void handle_query(scoring_t *s, cc_request_t *req, const cc_principal_t *who)
+{
+    const char *field = NULL;
+    char why[256];
+    cc_reject_t rej;
+    cc_str_t q;
+    int r;
+
+    if (cc_fields_check(&req->msg.body, query_fields, N(query_fields), &field, why,
+                        sizeof(why)) < 0) {
+        cc_router_error(s->router, req, CC_ERR_BAD_FIELD, "Truy vấn không hợp lệ", why, field,
+                        NULL);
+        return;
+    }
+    cc_map_str(&req->msg.body, "q", &q);
+    if (cc_str_eq(q, "ping")) {
+        query_simple_ok(s, req);
+        return;
+    }
+    if (who == NULL) {
+        cc_router_error(s->router, req, CC_ERR_NOT_AUTHORIZED, "Kết nối chưa xưng danh (HELLO)",
+                        "Send HELLO first", NULL, NULL);
+        return;
+    }
+    if (cc_str_eq(q, "stats")) {
+        query_stats(s, req);
+    } else if (cc_str_eq(q, "clock") || cc_str_eq(q, "backup")) {
+        if (who->role != CC_ROLE_OPERATOR)
+            cc_router_error(s->router, req, CC_ERR_NOT_AUTHORIZED,
+                            "Chỉ người vận hành được dùng lệnh này",
+                            "Only an operator may do this", "q", NULL);
+        else
+            query_operator(s, req, q);
+    } else if (cc_str_eq(q, "alerts")) {
+        query_alerts(s, req, who);
+    } else if (cc_str_eq(q, "report")) {
+        cc_enc_reset(&s->reply);
+        r = sc_report_query(s->state, who, &req->msg.body, req->rid, &s->reply, &rej);
+        if (r == 0)
+            send_reply(s, req, CC_MSG_RESULT);
+        else if (r == 1)
+            cc_router_error(s->router, req, rej.code, rej.vi, rej.en, rej.field, NULL);
+        else
+            cc_router_error(s->router, req, CC_ERR_INTERNAL, "Lỗi nội bộ khi lập báo cáo",
+                            cc_store_strerror(r), NULL, NULL);
+    } else {
+        cc_router_error(s->router, req, CC_ERR_UNSUPPORTED, "Truy vấn không được hỗ trợ",
+                        "Unknown query", "q", NULL);
+    }
+}
+
+static void handle_hello(scoring_t *s, cc_request_t *req)
+{
+    cc_principal_t *p = NULL;
+    const char *field = NULL;
+    char why[256];
+
+    if (cc_principal_from_hello(&req->msg.body, &p, &field, why, sizeof(why)) < 0) {
+        cc_router_error(s->router, req, CC_ERR_BAD_FIELD, "Lời chào (HELLO) không hợp lệ", why,
+                        field, NULL);
+        return;
+    }
+    cc_log_kv(LOG_INFO, "PRINCIPAL", p->who, "ROLE", cc_role_name(p->role),
+              "Connection identified as %s %s (%zu units%s)", cc_role_name(p->role), p->who,
+              p->n_units, p->all_units ? ", all" : "");
+    if (cc_sessions_put(s->sessions, req->id, req->id_len, p) < 0) {
+        cc_router_error(s->router, req, CC_ERR_OVERLOADED, "Quá nhiều kết nối",
+                        "Too many connections", NULL, NULL);
+        return;
+    }
+    cc_enc_reset(&s->reply);
+    cc_enc_map(&s->reply, 3);
+    cc_enc_kv_u64(&s->reply, "rid", req->rid);
+    cc_enc_kv_str(&s->reply, "daemon", "scoring");
+    cc_enc_kv_u64(&s->reply, "version", CC_PROTO_VERSION);
+    send_reply(s, req, CC_MSG_RESULT);
+}
+
+/* Take one request; false when none was waiting. */
+static bool take_request(scoring_t *s)
+{
+    cc_request_t req;
+    char why[256];
+    int r;
+
+    memset(&req, 0, sizeof(req));
+    r = cc_router_recv(s->router, &req, why, sizeof(why));
+    if (r == -EAGAIN || r == -EINTR)
+        return false;
+    if (r == CC_EMALFORMED) {
+        s->n_malformed++;
+        cc_router_error(s->router, &req, CC_ERR_BAD_REQUEST, "Thông điệp sai định dạng", why,
+                        NULL, NULL);
+        return true;
+    }
+    if (r < 0)
+        return false;
+    switch (req.msg.type) {
+    case CC_MSG_HELLO:
+        handle_hello(s, &req);
+        break;
+    case CC_MSG_QUERY:
+        handle_query(s, &req, cc_sessions_get(s->sessions, req.id, req.id_len));
+        break;
+    default:
+        cc_router_error(s->router, &req, CC_ERR_UNSUPPORTED, "Loại thông điệp không được hỗ trợ",
+                        "Scoring takes only HELLO and QUERY", NULL, NULL);
+        break;
+    }
+    cc_request_deinit(&req);
+    return true;
+}
+
+/* ---- Life cycle ------------------------------------------------------------------- */
+
+static int log_prio(const char *level)
+{
+    static const struct { const char *name; int prio; } t[] = {
+        { "debug", LOG_DEBUG }, { "info", LOG_INFO }, { "notice", LOG_NOTICE },
+        { "warning", LOG_WARNING }, { "err", LOG_ERR },
+    };
+
+    for (size_t i = 0; i < N(t); i++)
+        if (level && strcmp(level, t[i].name) == 0)
+            return t[i].prio;
+    return -1;
+}
+
+static int open_all(scoring_t *s, char *err, size_t err_len)
+{
+    const char *endpoints[SC_FEED_COUNT_] = { s->set.intake, s->set.hotline };
+    char path[4096];
+    int r;
+
+    if ((r = cc_catalog_load(s->set.catalog_dir, &s->catalog, err, err_len)) < 0)
+        return r;
+    if (mkdir(s->set.state_dir, 0750) < 0 && errno != EEXIST) {
+        r = -errno;
+        snprintf(err, err_len, "cannot create state directory %s: %s", s->set.state_dir,
+                 strerror(errno));
+        return r;
+    }
+    snprintf(path, sizeof(path), "%s/db", s->set.state_dir);
+    if ((r = sc_state_open(path, (size_t)s->set.map_size_mb << 20, s->catalog, &s->state, err,
+                           err_len)) < 0)
+        return r;
+    sc_state_set_publisher(s->state, publish_alert, s);
+    s->zctx = zmq_ctx_new();
+    s->router = cc_socket_new(s->zctx, ZMQ_ROUTER);
+    if (s->router == NULL || zmq_bind(s->router, s->set.listen) < 0) {
+        r = -errno;
+        snprintf(err, err_len, "cannot bind %s: %s", s->set.listen, zmq_strerror(errno));
+        return r;
+    }
+    s->pub = cc_socket_new(s->zctx, ZMQ_PUB);
+    if (s->pub == NULL || zmq_bind(s->pub, s->set.publish) < 0) {
+        r = -errno;
+        snprintf(err, err_len, "cannot bind %s: %s", s->set.publish, zmq_strerror(errno));
+        return r;
+    }
+    for (int f = 0; f < SC_FEED_COUNT_; f++) {
+        uint64_t cursor = 0;
+
+        s->feed_ctx[f] = (feed_ctx_t){ s, (sc_feed_id_t)f };
+        if ((r = sc_state_cursor(s->state, (sc_feed_id_t)f, &cursor)) < 0) {
+            snprintf(err, err_len, "cannot read the %s cursor: %s", sc_feed_name(f),
+                     cc_store_strerror(r));
+            return r;
+        }
+        if ((r = sc_feed_new(s->zctx, sc_feed_name((sc_feed_id_t)f), endpoints[f], cursor,
+                             apply_batch, &s->feed_ctx[f], &s->feeds[f])) < 0) {
+            snprintf(err, err_len, "cannot connect to %s at %s: %s", sc_feed_name(f),
+                     endpoints[f], zmq_strerror(-r));
+            return r;
+        }
+        cc_log(LOG_NOTICE, "Reading the %s log at %s after seq %llu", sc_feed_name(f),
+               endpoints[f], (unsigned long long)cursor);
+    }
+    if ((s->sigfd = cc_sig_open()) < 0) {
+        r = s->sigfd;
+        snprintf(err, err_len, "cannot set up signals: %s", strerror(-r));
+        return r;
+    }
+    return 0;
+}
+
+static void close_all(scoring_t *s)
+{
+    for (int f = 0; f < SC_FEED_COUNT_; f++)
+        sc_feed_destroy(&s->feeds[f]);
+    if (s->router)
+        zmq_close(s->router);
+    if (s->pub)
+        zmq_close(s->pub);
+    if (s->zctx)
+        zmq_ctx_term(s->zctx);
+    if (s->sigfd >= 0)
+        close(s->sigfd);
+    sc_state_close(&s->state);
+    cc_catalog_destroy(&s->catalog);
+    cc_sessions_destroy(&s->sessions);
+    cc_enc_deinit(&s->reply);
+    cc_config_free(sc_options, N(sc_options), &s->set);
+}
+
+static void on_signal(scoring_t *s, int sig)
+{
+    cc_catalog_t *next = NULL;
+    char err[512];
+
+    if (sig == SIGTERM || sig == SIGINT) {
+        s->stop = true;
+        return;
+    }
+    if (sig != SIGHUP)
+        return;
+    cc_sd_reloading(1);
+    if (cc_catalog_load(s->set.catalog_dir, &next, err, sizeof(err)) < 0) {
+        cc_log(LOG_ERR, "Failed to reload catalogs, keeping the old ones: %s", err);
+    } else {
+        sc_state_set_catalog(s->state, next);
+        cc_catalog_destroy(&s->catalog);
+        s->catalog = next;
+        cc_log(LOG_NOTICE, "Catalogs reloaded");
+    }
+    cc_sd_reloading(0);
+}
+
+static void loop(scoring_t *s)
+{
+    uint64_t tick_ms = (uint64_t)s->set.tick_ms;
+    uint64_t wd_ms = cc_sd_watchdog_interval_ms();
+    uint64_t next_tick;
+    char line[512];
+
+    if (wd_ms && wd_ms < tick_ms)
+        tick_ms = wd_ms;
+    next_tick = cc_clock_mono_ms() + tick_ms;
+    while (!s->stop) {
+        zmq_pollitem_t items[2 + SC_FEED_COUNT_] = {
+            { s->router, 0, ZMQ_POLLIN, 0 },
+            { NULL, s->sigfd, ZMQ_POLLIN, 0 },
+        };
+        uint64_t now_ms = cc_clock_mono_ms();
+        uint64_t until = next_tick;
+        int sig;
+
+        for (int f = 0; f < SC_FEED_COUNT_; f++) {
+            items[2 + f] = (zmq_pollitem_t){ sc_feed_socket(s->feeds[f]), 0, ZMQ_POLLIN, 0 };
+            if (sc_feed_deadline_ms(s->feeds[f]) < until)
+                until = sc_feed_deadline_ms(s->feeds[f]);
+        }
+        if (zmq_poll(items, N(items), until > now_ms ? (long)(until - now_ms) : 0) < 0 &&
+            errno != EINTR)
+            break;
+        while ((sig = cc_sig_take(s->sigfd)) != 0)
+            on_signal(s, sig);
+        if (s->stop)
+            break;
+        now_ms = cc_clock_mono_ms();
+        for (int f = 0; f < SC_FEED_COUNT_; f++) {
+            if (items[2 + f].revents & ZMQ_POLLIN)
+                sc_feed_readable(s->feeds[f], now_ms);
+            sc_feed_timer(s->feeds[f], now_ms);
+        }
+        while (take_request(s))
+            ;
+        if (now_ms >= next_tick) {
+            run_tick(s);
+            cc_sd_watchdog();
+            status_line(s, line, sizeof(line));
+            cc_sd_status("%s", line);
+            next_tick = now_ms + tick_ms;
+        }
+    }
+}
+
+int sc_scoring_main(int argc, char **argv)
+{
+    scoring_t s = { .sigfd = -1 };
+    char err[1024] = "";
+    int prio, r;
+
+    r = cc_config_load("scoring", sc_options, N(sc_options), &s.set, argc, argv, err,
+                       sizeof(err));
+    cc_log_init("scoring", LOG_INFO);
+    if (r == 1) {
+        cc_config_free(sc_options, N(sc_options), &s.set);
+        return 0;
+    }
+    if (r < 0) {
+        cc_log(LOG_ERR, "Failed to read the configuration: %s", err);
+        cc_config_free(sc_options, N(sc_options), &s.set);
+        return 2;
+    }
+    if ((prio = log_prio(s.set.log_level)) < 0) {
+        cc_log(LOG_ERR, "Failed to read the configuration: log_level '%s' is not one of debug, "
+                        "info, notice, warning, err",
+               s.set.log_level);
+        cc_config_free(sc_options, N(sc_options), &s.set);
+        return 2;
+    }
+    cc_log_init("scoring", prio);
+    if (s.set.test_clock) {
+        cc_clock_test_enable(s.set.test_clock);
+        cc_log(LOG_WARNING, "Running on the TEST CLOCK: time moves only when told to");
+    }
+    s.sessions = cc_sessions_new();
+    cc_enc_init(&s.reply);
+    s.started_ms = cc_clock_mono_ms();
+    if ((r = open_all(&s, err, sizeof(err))) < 0) {
+        cc_log(LOG_ERR, "Failed to start: %s", err);
+        close_all(&s);
+        return 1;
+    }
+    if (strncmp(s.set.listen, "tcp://127.", 10) == 0 || strncmp(s.set.listen, "ipc://", 6) == 0)
+        cc_log(LOG_WARNING, "PLAIN MODE: no CurveZMQ; HELLO identities are believed. Loopback "
+                            "only; do not expose %s",
+               s.set.listen);
+    cc_log(LOG_NOTICE, "Listening on %s, publishing alerts on %s, state in %s", s.set.listen,
+           s.set.publish, s.set.state_dir);
+    run_tick(&s);
+    cc_sd_ready("ready");
+    loop(&s);
+    cc_sd_stopping();
+    cc_log(LOG_NOTICE, "Stopped");
+    close_all(&s);
+    return 0;
+}

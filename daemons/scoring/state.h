@@ -1,0 +1,133 @@
+/*
+ * state.h - scoring's derived state: applying the intake and hotline logs.
+ *
+ * Scoring holds derived state only (ARCHITECTURE.md): everything here is a
+ * function of the two logs and can be deleted and rebuilt from them.
+ *
+ * EXACTLY-ONCE: sc_state_apply_batch() applies one BATCH in ONE write
+ * transaction that also stores the feed's cursor (the last sequence number
+ * applied). A record with seq <= cursor is ignored (a duplicate BATCH after
+ * a re-sent READ), a gap (seq > cursor + 1) ends the batch there, so a crash
+ * anywhere neither loses nor double-counts a record.
+ *
+ * LMDB databases of the scoring environment (besides alerts.h's "alerts",
+ * "due" and "meta", and tally.h's "tally"):
+ *   cursor   "intake" | "hotline" -> u64 (be64), last seq applied
+ *   dossier  dossier id -> sc_dossier_t {version, state, overdue flag, due,
+ *            received_at, unit, proc}: enough to know which unit to move or
+ *            decrement when a dossier is transferred or ends
+ *   meta     "applied/<feed>", "skipped/<feed>", "invalid/<feed>",
+ *            "duplicate/<feed>", "open_dossiers" -> u64, "alert_seq"
+ *
+ * Counting is by transition of the dossier's state, which the intake
+ * record carries after each event: open (processing, supplement_wait) to
+ * resolved counts the record's class; open to refused/stopped/withdrawn
+ * counts ended_without_class; a change of handling unit while open counts
+ * transferred_out for the old unit and transferred_in for the new one.
+ * All counts go to the handling unit on the local day of the event's "at".
+ *
+ * Skipped records: an unknown record type is "skipped"; a record whose
+ * fields are missing or ill-typed is "invalid". Both advance the cursor and
+ * change nothing else.
+ */
+#ifndef SC_STATE_H
+#define SC_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alerts.h"
+#include "cc_catalog.h"
+#include "cc_codec.h"
+#include "cc_store.h"
+
+typedef enum { SC_FEED_INTAKE, SC_FEED_HOTLINE, SC_FEED_COUNT_ } sc_feed_id_t;
+
+/** sc_feed_name - "intake" or "hotline" (also the cursor key). */
+const char *sc_feed_name(sc_feed_id_t f);
+
+typedef struct sc_state sc_state_t;
+
+/* What one sc_state_apply_batch() did. */
+typedef struct {
+    uint64_t cursor;     /* the feed's cursor after the commit */
+    uint64_t applied;    /* records applied (counted) */
+    uint64_t skipped;    /* unknown record types */
+    uint64_t invalid;    /* missing or ill-typed fields */
+    uint64_t duplicate;  /* seq <= cursor: already applied */
+    bool gap;            /* stopped at a seq beyond cursor + 1 */
+    bool malformed;      /* stopped at an item that is not [seq, map] */
+} sc_batch_result_t;
+
+/* Live figures for stats and STATUS=. */
+typedef struct {
+    uint64_t cursor[SC_FEED_COUNT_];
+    uint64_t applied[SC_FEED_COUNT_];
+    uint64_t skipped[SC_FEED_COUNT_];
+    uint64_t invalid[SC_FEED_COUNT_];
+    uint64_t duplicate[SC_FEED_COUNT_];
+    uint64_t open_dossiers;
+    uint64_t active_alerts;
+    uint64_t alert_seq;
+    uint64_t due_indexed;
+    cc_store_stats_t store;
+} sc_stats_t;
+
+/**
+ * sc_state_open - open (creating) the scoring environment in @dir.
+ * @map_size: initial LMDB map size in bytes (0: default).
+ * @catalog: units and procedures for names (borrowed; may be NULL; swap
+ *   with sc_state_set_catalog on reload).
+ * @ret: the state (sc_state_close).
+ * @err, @err_len: reason on failure.
+ * Returns 0 or a negative storage error.
+ */
+int sc_state_open(const char *dir, size_t map_size, const cc_catalog_t *catalog,
+                  sc_state_t **ret, char *err, size_t err_len);
+
+/** sc_state_close - close and free; accepts NULL, nulls the pointer. */
+void sc_state_close(sc_state_t **self_p);
+
+/** sc_state_set_catalog - use @catalog (borrowed) from now on. */
+void sc_state_set_catalog(sc_state_t *st, const cc_catalog_t *catalog);
+
+/** sc_state_set_publisher - where alert changes go after each commit. */
+void sc_state_set_publisher(sc_state_t *st, sc_publish_fn fn, void *ctx);
+
+/**
+ * sc_state_cursor - the stored cursor of @feed (0 when nothing applied).
+ */
+int sc_state_cursor(sc_state_t *st, sc_feed_id_t feed, uint64_t *ret);
+
+/**
+ * sc_state_apply_batch - apply a BATCH body of @feed exactly once.
+ * @batch: the BATCH map ({rid, last, head, events: [[seq, record], ...]});
+ *   only "events" is read.
+ * @now: the clock, to decide whether a moved due date clears an alert.
+ * @ret: what was done (may be NULL); filled on success.
+ * Alert changes are published after the commit.
+ * Returns 0, -EINVAL when "events" is missing, or a storage error (then
+ * nothing of the batch is stored).
+ */
+int sc_state_apply_batch(sc_state_t *st, sc_feed_id_t feed, const msgpack_object *batch,
+                         int64_t now, sc_batch_result_t *ret);
+
+/**
+ * sc_state_tick - raise a dossier_overdue alert for every open dossier in
+ * processing whose due < @now and which has none yet (one transaction),
+ * then publish.
+ * @ret_raised: how many were raised (may be NULL).
+ */
+int sc_state_tick(sc_state_t *st, int64_t now, size_t *ret_raised);
+
+/** sc_state_stats - current figures. */
+int sc_state_stats(sc_state_t *st, sc_stats_t *ret);
+
+/* Accessors for the query modules (report.c, scoring.c). */
+cc_store_t *sc_state_store(sc_state_t *st);
+MDB_dbi sc_state_tally_dbi(sc_state_t *st);
+sc_alerts_t *sc_state_alerts(sc_state_t *st);
+const cc_catalog_t *sc_state_catalog(sc_state_t *st);
+
+#endif

@@ -1,0 +1,150 @@
+/*
+ * tally.c - per-unit, per-day counters (see tally.h).
+ */
+#include "tally.h"
+
+#include <errno.h>
+#include <string.h>
+
+static const char *const counter_names[SC_COUNTER_COUNT_] = {
+    [SC_RECEIVED] = "received",
+    [SC_RECEIVED_DIRECT] = "received_direct",
+    [SC_RECEIVED_ONLINE] = "received_online",
+    [SC_RECEIVED_POSTAL] = "received_postal",
+    [SC_REJECTED_AT_COUNTER] = "rejected",
+    [SC_RESOLVED_EARLY] = "resolved_early",
+    [SC_RESOLVED_ON_TIME] = "resolved_on_time",
+    [SC_RESOLVED_LATE] = "resolved_late",
+    [SC_ENDED_WITHOUT_CLASS] = "ended_no_class",
+    [SC_TRANSFERRED_IN] = "transferred_in",
+    [SC_TRANSFERRED_OUT] = "transferred_out",
+    [SC_CONTACTS] = "contacts",
+    [SC_CONTACTS_INFORMATION] = "contacts_info",
+    [SC_CONTACTS_GUIDANCE] = "contacts_guide",
+    [SC_CONTACTS_POSTAL] = "contacts_postal",
+    [SC_CONTACTS_COMPLAINT] = "contacts_pakn",
+    [SC_CONTACTS_OTHER] = "contacts_other",
+    [SC_PAKN_RECEIVED] = "pakn_received",
+    [SC_PAKN_ANSWERED] = "pakn_answered",
+    [SC_PAKN_ANSWERED_ON_TIME] = "pakn_on_time",
+};
+
+const char *sc_counter_name(sc_counter_t c)
+{
+    return (unsigned)c < SC_COUNTER_COUNT_ ? counter_names[c] : "?";
+}
+
+static size_t unit_prefix(uint8_t *out, const char *unit)
+{
+    size_t n = strnlen(unit, 32);
+
+    memcpy(out, unit, n);
+    out[n] = 0;
+    return n + 1;
+}
+
+size_t sc_tally_key(uint8_t out[SC_TALLY_KEY_MAX], const char *unit, int32_t day)
+{
+    size_t n = unit_prefix(out, unit);
+    uint32_t d = (uint32_t)day ^ 0x80000000u;
+
+    out[n] = (uint8_t)(d >> 24);
+    out[n + 1] = (uint8_t)(d >> 16);
+    out[n + 2] = (uint8_t)(d >> 8);
+    out[n + 3] = (uint8_t)d;
+    return n + 4;
+}
+
+static int32_t key_day(const uint8_t *p)
+{
+    uint32_t d = ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+
+    return (int32_t)(d ^ 0x80000000u);
+}
+
+int sc_tally_add(cc_txn_t *txn, MDB_dbi dbi, const char *unit, int32_t day, sc_counter_t c,
+                 uint32_t n)
+{
+    uint8_t key[SC_TALLY_KEY_MAX];
+    size_t klen = sc_tally_key(key, unit, day);
+    sc_tally_t t;
+    MDB_val v;
+    int r;
+
+    r = cc_txn_get(txn, dbi, key, klen, &v);
+    if (r == -ENOENT) {
+        memset(&t, 0, sizeof(t));
+        t.version = SC_TALLY_VERSION;
+    } else if (r < 0) {
+        return r;
+    } else if (v.mv_size != sizeof(t)) {
+        return MDB_CORRUPTED;
+    } else {
+        memcpy(&t, v.mv_data, sizeof(t));
+        if (t.version != SC_TALLY_VERSION)
+            return MDB_CORRUPTED;
+    }
+    t.c[c] += n;
+    return cc_txn_put(txn, dbi, key, klen, &t, sizeof(t), 0);
+}
+
+int sc_tally_range(cc_txn_t *txn, MDB_dbi dbi, const char *unit, int32_t from, int32_t to,
+                   sc_sum_t *ret_before, sc_sum_t *ret_within)
+{
+    uint8_t key[SC_TALLY_KEY_MAX];
+    size_t plen = unit_prefix(key, unit);
+    sc_sum_t before = { { 0 } }, within = { { 0 } };
+    MDB_cursor *cur = NULL;
+    MDB_val k = { plen, key }, v;
+    int r;
+
+    if (txn->err)
+        return txn->err;
+    if ((r = mdb_cursor_open(txn->txn, dbi, &cur)) != 0)
+        goto out;
+    for (r = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); r == 0;
+         r = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        sc_tally_t t;
+        sc_sum_t *s;
+        int32_t day;
+
+        if (k.mv_size != plen + 4 || memcmp(k.mv_data, key, plen) != 0)
+            break;
+        day = key_day((const uint8_t *)k.mv_data + plen);
+        if (day > to)
+            break;
+        if (v.mv_size != sizeof(t)) {
+            r = MDB_CORRUPTED;
+            goto out;
+        }
+        memcpy(&t, v.mv_data, sizeof(t));
+        if (t.version != SC_TALLY_VERSION) {
+            r = MDB_CORRUPTED;
+            goto out;
+        }
+        s = day < from ? &before : &within;
+        for (int i = 0; i < SC_COUNTER_COUNT_; i++)
+            s->c[i] += t.c[i];
+    }
+    if (r == MDB_NOTFOUND)
+        r = 0;
+    if (r == 0) {
+        if (ret_before)
+            *ret_before = before;
+        if (ret_within)
+            *ret_within = within;
+    }
+out:
+    if (cur)
+        mdb_cursor_close(cur);
+    return r;
+}
+
+uint64_t sc_sum_open(const sc_sum_t *s)
+{
+    uint64_t in = s->c[SC_RECEIVED] + s->c[SC_TRANSFERRED_IN];
+    uint64_t out = s->c[SC_RESOLVED_EARLY] + s->c[SC_RESOLVED_ON_TIME] + s->c[SC_RESOLVED_LATE] +
+                   s->c[SC_ENDED_WITHOUT_CLASS] + s->c[SC_TRANSFERRED_OUT];
+
+    return in > out ? in - out : 0;
+}

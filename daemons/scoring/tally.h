@@ -1,0 +1,100 @@
+/*
+ * tally.h - per-unit, per-day counters of scoring (LMDB db "tally").
+ *
+ * Key:   unit code bytes, 0x00, be32(day ^ 0x80000000)   (day = cc_local_day,
+ *        biased so that negative days sort before positive ones; the 0x00
+ *        keeps "SO-TP" and "SO-TP2" apart)
+ * Value: sc_tally_t, a fixed-size struct whose first field is a version. A
+ *        new counter is a new version; old state is rebuilt from the logs
+ *        (scoring holds derived state only).
+ *
+ * "Open" is never stored: open at the end of day D for unit U is the sum
+ * over days <= D of received + transferred_in - resolved_* -
+ * ended_without_class - transferred_out, so backlog and open figures of any
+ * range come from one scan of the unit's keys.
+ */
+#ifndef SC_TALLY_H
+#define SC_TALLY_H
+
+#include <stdint.h>
+
+#include "cc_store.h"
+
+/* The counters, in the order of the struct. Names (sc_counter_name) are
+ * the report's keys, so they fit the protocol's 16-byte key limit
+ * (CC_MAX_KEY): rejected_at_counter is "rejected", ended_without_class
+ * "ended_no_class", pakn_answered_on_time "pakn_on_time", contacts by type
+ * "contacts_info", "contacts_guide", "contacts_postal", "contacts_pakn",
+ * "contacts_other". */
+typedef enum {
+    SC_RECEIVED,
+    SC_RECEIVED_DIRECT,
+    SC_RECEIVED_ONLINE,
+    SC_RECEIVED_POSTAL,
+    SC_REJECTED_AT_COUNTER,
+    SC_RESOLVED_EARLY,
+    SC_RESOLVED_ON_TIME,
+    SC_RESOLVED_LATE,
+    SC_ENDED_WITHOUT_CLASS,
+    SC_TRANSFERRED_IN,
+    SC_TRANSFERRED_OUT,
+    SC_CONTACTS,
+    SC_CONTACTS_INFORMATION,
+    SC_CONTACTS_GUIDANCE,
+    SC_CONTACTS_POSTAL,
+    SC_CONTACTS_COMPLAINT,
+    SC_CONTACTS_OTHER,
+    SC_PAKN_RECEIVED,
+    SC_PAKN_ANSWERED,
+    SC_PAKN_ANSWERED_ON_TIME,
+    SC_COUNTER_COUNT_
+} sc_counter_t;
+
+#define SC_TALLY_VERSION 1u
+#define SC_TALLY_KEY_MAX (32 + 1 + 4)
+
+/* One unit's counters on one day, as stored. */
+typedef struct {
+    uint32_t version; /* SC_TALLY_VERSION */
+    uint32_t c[SC_COUNTER_COUNT_];
+} sc_tally_t;
+
+/* Counters summed over a range of days. */
+typedef struct {
+    uint64_t c[SC_COUNTER_COUNT_];
+} sc_sum_t;
+
+/** sc_counter_name - the report key of counter @c ("received", ...). */
+const char *sc_counter_name(sc_counter_t c);
+
+/**
+ * sc_tally_key - build the key of (@unit, @day).
+ * @out: SC_TALLY_KEY_MAX bytes.
+ * Returns the key length; a unit longer than 32 bytes is cut at 32.
+ */
+size_t sc_tally_key(uint8_t out[SC_TALLY_KEY_MAX], const char *unit, int32_t day);
+
+/**
+ * sc_tally_add - add @n to counter @c of @unit on @day inside @txn.
+ * Returns 0, MDB_CORRUPTED for a stored value of another layout, or a
+ * negative storage error (sticky in @txn).
+ */
+int sc_tally_add(cc_txn_t *txn, MDB_dbi dbi, const char *unit, int32_t day, sc_counter_t c,
+                 uint32_t n);
+
+/**
+ * sc_tally_range - sum the counters of @unit over the days before @from
+ * (into @ret_before) and over [@from, @to] inclusive (into @ret_within), in
+ * one scan. Either output may be NULL. Days after @to are not read.
+ * Returns 0 or a negative storage error (MDB_CORRUPTED for a bad value).
+ */
+int sc_tally_range(cc_txn_t *txn, MDB_dbi dbi, const char *unit, int32_t from, int32_t to,
+                   sc_sum_t *ret_before, sc_sum_t *ret_within);
+
+/**
+ * sc_sum_open - the open count implied by @s (received + transferred_in -
+ * ended - transferred_out), clamped at 0.
+ */
+uint64_t sc_sum_open(const sc_sum_t *s);
+
+#endif

@@ -1,0 +1,870 @@
+/*
+ * test_scoring.c - the scoring library (state, tally, alerts, report) on a
+ * real LMDB environment in a temporary directory, fed with intake and
+ * hotline log records encoded as the source daemons encode them.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alerts.h"
+#include "cc_catalog.h"
+#include "cc_codec.h"
+#include "cc_time.h"
+#include "report.h"
+#include "state.h"
+#include "tally.h"
+
+/* 2025-03-03 (Monday) 09:00 +07:00 and the days around it. */
+#define T0 1740967200LL
+#define DAY 86400LL
+#define DUE0 (T0 + 14 * DAY + 8 * 3600) /* 2025-03-17 17:00 */
+
+typedef struct {
+    char dir[64];
+    cc_catalog_t *cat;
+    sc_state_t *st;
+    /* captured publications */
+    int n_pub;
+    char pub_unit[16][40];
+    char pub_op[16][8];
+    char pub_subject[16][72];
+    uint64_t pub_seq[16];
+} fx_t;
+
+/* ---- Batch builder ---------------------------------------------------------------- */
+
+typedef struct {
+    cc_enc_t items;
+    size_t n;
+    uint64_t seq; /* seq of the next record */
+} batch_t;
+
+static void b_init(batch_t *b, uint64_t first_seq)
+{
+    cc_enc_init(&b->items);
+    b->n = 0;
+    b->seq = first_seq;
+}
+
+/* Start item [seq, {...}] with @pairs pairs to follow. */
+static cc_enc_t *b_item(batch_t *b, size_t pairs)
+{
+    cc_enc_array(&b->items, 2);
+    cc_enc_u64(&b->items, b->seq++);
+    cc_enc_map(&b->items, pairs);
+    b->n++;
+    return &b->items;
+}
+
+/* An intake dossier record as intake.c encode_record writes it; @xk/@xv
+ * add one type-specific string field (channel, class, to) when not NULL. */
+static void b_dossier(batch_t *b, const char *type, const char *dossier, const char *unit,
+                      const char *state, int64_t at, int64_t due, const char *xk, const char *xv)
+{
+    cc_enc_t *e = b_item(b, 11 + (xk != NULL));
+
+    cc_enc_kv_str(e, "eid", "e");
+    cc_enc_kv_str(e, "type", type);
+    cc_enc_kv_i64(e, "at", at);
+    cc_enc_kv_str(e, "by", "quay-1");
+    cc_enc_kv_str(e, "dossier", dossier);
+    cc_enc_kv_str(e, "unit", unit);
+    cc_enc_kv_str(e, "runit", unit);
+    cc_enc_kv_str(e, "proc", "TP-LLTP");
+    cc_enc_kv_str(e, "state", state);
+    cc_enc_kv_i64(e, "received_at", T0);
+    cc_enc_kv_i64(e, "due", due);
+    if (xk)
+        cc_enc_kv_str(e, xk, xv);
+}
+
+static void b_received(batch_t *b, const char *dossier, const char *unit, const char *channel,
+                       int64_t at, int64_t due)
+{
+    b_dossier(b, "received", dossier, unit, "processing", at, due, "channel", channel);
+}
+
+static void b_resolved(batch_t *b, const char *dossier, const char *unit, const char *klass,
+                       int64_t at, int64_t due)
+{
+    b_dossier(b, "resolved", dossier, unit, "resolved", at, due, "class", klass);
+}
+
+static void b_rejected(batch_t *b, const char *dossier, const char *unit, int64_t at)
+{
+    cc_enc_t *e = b_item(b, 8);
+
+    cc_enc_kv_str(e, "eid", "e");
+    cc_enc_kv_str(e, "type", "rejected_at_counter");
+    cc_enc_kv_i64(e, "at", at);
+    cc_enc_kv_str(e, "by", "quay-1");
+    cc_enc_kv_str(e, "dossier", dossier);
+    cc_enc_kv_str(e, "unit", unit);
+    cc_enc_kv_str(e, "proc", "TP-LLTP");
+    cc_enc_kv_str(e, "channel", "direct");
+}
+
+/* Apply @b to @feed; returns sc_state_apply_batch's result. */
+static int b_apply(fx_t *fx, batch_t *b, sc_feed_id_t feed, int64_t now, sc_batch_result_t *res)
+{
+    cc_enc_t whole;
+    cc_msg_t m = { 0 };
+    char why[128];
+    int r;
+
+    cc_enc_init(&whole);
+    cc_enc_map(&whole, 4);
+    cc_enc_kv_u64(&whole, "rid", 7);
+    cc_enc_kv_u64(&whole, "last", b->seq - 1);
+    cc_enc_kv_u64(&whole, "head", b->seq - 1);
+    cc_enc_str(&whole, "events");
+    cc_enc_array(&whole, b->n);
+    cc_enc_raw(&whole, b->items.buf.data, b->items.buf.size);
+    assert_int_equal(cc_body_decode(whole.buf.data, whole.buf.size, &cc_limits_reply, &m, why,
+                                    sizeof(why)),
+                     0);
+    r = sc_state_apply_batch(fx->st, feed, &m.body, now, res);
+    cc_msg_deinit(&m);
+    cc_enc_deinit(&whole);
+    return r;
+}
+
+static void b_free(batch_t *b)
+{
+    cc_enc_deinit(&b->items);
+}
+
+/* ---- Fixture ------------------------------------------------------------------------ */
+
+static void on_publish(void *ctx, const char *unit, const void *body, size_t len)
+{
+    fx_t *fx = ctx;
+    cc_msg_t m = { 0 };
+    char why[128];
+    const msgpack_object *al;
+    int i = fx->n_pub;
+
+    assert_true(i < 16);
+    assert_int_equal(cc_body_decode(body, len, &cc_limits_reply, &m, why, sizeof(why)), 0);
+    snprintf(fx->pub_unit[i], sizeof(fx->pub_unit[i]), "%s", unit);
+    assert_int_equal(cc_map_strcpy(&m.body, "op", fx->pub_op[i], sizeof(fx->pub_op[i])), 0);
+    assert_int_equal(cc_map_u64(&m.body, "seq", &fx->pub_seq[i]), 0);
+    al = cc_map_find(&m.body, "alert");
+    assert_non_null(al);
+    assert_int_equal(
+        cc_map_strcpy(al, "subject", fx->pub_subject[i], sizeof(fx->pub_subject[i])), 0);
+    fx->n_pub++;
+    cc_msg_deinit(&m);
+}
+
+static void fx_open(fx_t *fx)
+{
+    char err[512];
+
+    assert_int_equal(sc_state_open(fx->dir, 1 << 20, fx->cat, &fx->st, err, sizeof(err)), 0);
+    sc_state_set_publisher(fx->st, on_publish, fx);
+}
+
+static int setup(void **state)
+{
+    fx_t *fx = calloc(1, sizeof(*fx));
+    char err[512];
+
+    snprintf(fx->dir, sizeof(fx->dir), "/tmp/test-scoring-XXXXXX");
+    assert_non_null(mkdtemp(fx->dir));
+    assert_int_equal(cc_catalog_load(NULL, &fx->cat, err, sizeof(err)), 0);
+    fx_open(fx);
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx_t *fx = *state;
+    char cmd[128];
+
+    sc_state_close(&fx->st);
+    cc_catalog_destroy(&fx->cat);
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", fx->dir);
+    assert_int_equal(system(cmd), 0);
+    free(fx);
+    return 0;
+}
+
+/* A principal: role and scope (NULL unit = all units). */
+static cc_principal_t *principal(cc_role_t role, const char *unit)
+{
+    cc_principal_t *p = calloc(1, sizeof(*p) + sizeof(p->units[0]));
+
+    p->role = role;
+    snprintf(p->who, sizeof(p->who), "tester");
+    if (unit) {
+        p->n_units = 1;
+        snprintf(p->units[0], sizeof(p->units[0]), "%s", unit);
+    } else {
+        p->all_units = true;
+    }
+    return p;
+}
+
+/* The report of @unit over [from, to] as a decoded map in @m. */
+static int report(fx_t *fx, const cc_principal_t *who, const char *unit, int64_t from,
+                  int64_t to, cc_msg_t *m, cc_reject_t *rej)
+{
+    cc_enc_t q, out;
+    cc_msg_t qm = { 0 };
+    char why[128];
+    int r;
+
+    cc_enc_init(&q);
+    cc_enc_init(&out);
+    cc_enc_map(&q, 5);
+    cc_enc_kv_u64(&q, "rid", 3);
+    cc_enc_kv_str(&q, "q", "report");
+    cc_enc_kv_str(&q, "unit", unit);
+    cc_enc_kv_i64(&q, "from", from);
+    cc_enc_kv_i64(&q, "to", to);
+    assert_int_equal(cc_body_decode(q.buf.data, q.buf.size, NULL, &qm, why, sizeof(why)), 0);
+    r = sc_report_query(fx->st, who, &qm.body, 3, &out, rej);
+    if (r == 0)
+        assert_int_equal(
+            cc_body_decode(out.buf.data, out.buf.size, &cc_limits_reply, m, why, sizeof(why)), 0);
+    cc_msg_deinit(&qm);
+    cc_enc_deinit(&q);
+    cc_enc_deinit(&out);
+    return r;
+}
+
+static uint64_t u(const cc_msg_t *m, const char *key)
+{
+    uint64_t v = 12345678;
+
+    assert_int_equal(cc_map_u64(&m->body, key, &v), 0);
+    return v;
+}
+
+static void rate_is(const cc_msg_t *m, const char *want)
+{
+    char buf[32];
+
+    assert_int_equal(cc_map_strcpy(&m->body, "on_time_rate", buf, sizeof(buf)), 0);
+    assert_string_equal(buf, want);
+}
+
+/* Operator report over whole local days [d0, d1] counted from T0's day. */
+static void op_report(fx_t *fx, const char *unit, int d0, int d1, cc_msg_t *m)
+{
+    cc_principal_t *op = principal(CC_ROLE_OPERATOR, NULL);
+    cc_reject_t rej;
+    int32_t day0 = cc_local_day(T0);
+
+    *m = (cc_msg_t){ 0 };
+    assert_int_equal(report(fx, op, unit, cc_day_start(day0 + d0),
+                            cc_day_start(day0 + d1) + DAY - 1, m, &rej),
+                     0);
+    free(op);
+}
+
+/* ---- Tests ---------------------------------------------------------------------------- */
+
+static void test_rate_format(void **state)
+{
+    char buf[32];
+
+    (void)state;
+    sc_rate_format(0, 0, buf, sizeof(buf));
+    assert_string_equal(buf, "no data");
+    sc_rate_format(5, 5, buf, sizeof(buf));
+    assert_string_equal(buf, "100.00");
+    sc_rate_format(2, 3, buf, sizeof(buf));
+    assert_string_equal(buf, "66.67");
+    sc_rate_format(1, 3, buf, sizeof(buf));
+    assert_string_equal(buf, "33.33");
+    /* seeds/004: (11.822 + 842) / 13.616 = 93,01% */
+    sc_rate_format(11822 + 842, 13616, buf, sizeof(buf));
+    assert_string_equal(buf, "93.01");
+    sc_rate_format(0, 7, buf, sizeof(buf));
+    assert_string_equal(buf, "0.00");
+}
+
+static void test_counts_per_unit_and_day(void **state)
+{
+    fx_t *fx = *state;
+    sc_batch_result_t res;
+    batch_t b;
+    cc_msg_t m;
+
+    b_init(&b, 1);
+    b_received(&b, "HS-001", "SO-TP", "direct", T0, DUE0);
+    b_received(&b, "HS-002", "SO-TP", "online", T0 + 60, DUE0);
+    b_received(&b, "HS-003", "SO-GTVT", "postal", T0 + 120, DUE0);
+    b_received(&b, "HS-004", "SO-TP", "postal", T0 + DAY, DUE0 + DAY);
+    b_rejected(&b, "HS-005", "SO-TP", T0 + 180);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0 + DAY, &res), 0);
+    assert_int_equal(res.applied, 5);
+    assert_int_equal(res.cursor, 5);
+    b_free(&b);
+
+    op_report(fx, "SO-TP", 0, 0, &m);
+    assert_int_equal(u(&m, "received"), 2);
+    assert_int_equal(u(&m, "received_direct"), 1);
+    assert_int_equal(u(&m, "received_online"), 1);
+    assert_int_equal(u(&m, "received_postal"), 0);
+    assert_int_equal(u(&m, "rejected"), 1);
+    assert_int_equal(u(&m, "backlog_at_start"), 0);
+    assert_int_equal(u(&m, "open_at_end"), 2);
+    rate_is(&m, "no data");
+    cc_msg_deinit(&m);
+
+    op_report(fx, "SO-TP", 1, 1, &m);
+    assert_int_equal(u(&m, "received"), 1);
+    assert_int_equal(u(&m, "received_postal"), 1);
+    assert_int_equal(u(&m, "backlog_at_start"), 2);
+    assert_int_equal(u(&m, "to_handle"), 3);
+    assert_int_equal(u(&m, "open_at_end"), 3);
+    cc_msg_deinit(&m);
+
+    op_report(fx, "SO-GTVT", 0, 5, &m);
+    assert_int_equal(u(&m, "received"), 1);
+    assert_int_equal(u(&m, "received_postal"), 1);
+    cc_msg_deinit(&m);
+}
+
+static void test_transfer_moves_open(void **state)
+{
+    fx_t *fx = *state;
+    batch_t b;
+    cc_msg_t m;
+
+    b_init(&b, 1);
+    b_received(&b, "HS-010", "SO-TP", "direct", T0, DUE0);
+    b_dossier(&b, "transferred", "HS-010", "SO-GTVT", "processing", T0 + DAY, DUE0, "to",
+              "SO-GTVT");
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0 + DAY, NULL), 0);
+    b_free(&b);
+
+    op_report(fx, "SO-TP", 0, 1, &m);
+    assert_int_equal(u(&m, "received"), 1);
+    assert_int_equal(u(&m, "transferred_out"), 1);
+    assert_int_equal(u(&m, "open_at_end"), 0);
+    cc_msg_deinit(&m);
+    op_report(fx, "SO-GTVT", 0, 1, &m);
+    assert_int_equal(u(&m, "received"), 0);
+    assert_int_equal(u(&m, "transferred_in"), 1);
+    assert_int_equal(u(&m, "open_at_end"), 1);
+    assert_int_equal(u(&m, "to_handle"), 1);
+    cc_msg_deinit(&m);
+    op_report(fx, "SO-GTVT", 2, 2, &m);
+    assert_int_equal(u(&m, "backlog_at_start"), 1);
+    cc_msg_deinit(&m);
+
+    /* Resolved by the new handling unit: counted there. */
+    b_init(&b, 3);
+    b_resolved(&b, "HS-010", "SO-GTVT", "early", T0 + 2 * DAY, DUE0);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0 + 2 * DAY, NULL), 0);
+    b_free(&b);
+    op_report(fx, "SO-GTVT", 0, 5, &m);
+    assert_int_equal(u(&m, "resolved_early"), 1);
+    assert_int_equal(u(&m, "open_at_end"), 0);
+    rate_is(&m, "100.00");
+    cc_msg_deinit(&m);
+    op_report(fx, "SO-TP", 0, 5, &m);
+    assert_int_equal(u(&m, "resolved"), 0);
+    cc_msg_deinit(&m);
+}
+
+static void test_report_range_and_rate(void **state)
+{
+    fx_t *fx = *state;
+    cc_principal_t *sup = principal(CC_ROLE_SUPERVISOR, "SO-TP");
+    cc_principal_t *counter = principal(CC_ROLE_COUNTER, NULL);
+    cc_reject_t rej;
+    batch_t b;
+    cc_msg_t m = { 0 };
+
+    b_init(&b, 1);
+    for (int i = 0; i < 4; i++) {
+        char id[16];
+
+        snprintf(id, sizeof(id), "HS-%03d", 20 + i);
+        b_received(&b, id, "SO-TP", "online", T0, DUE0);
+    }
+    b_resolved(&b, "HS-020", "SO-TP", "early", T0 + 2 * DAY, DUE0);
+    b_resolved(&b, "HS-021", "SO-TP", "on_time", T0 + 14 * DAY, DUE0);
+    b_resolved(&b, "HS-022", "SO-TP", "late", T0 + 15 * DAY, DUE0);
+    /* refused after review: ends without a class */
+    b_dossier(&b, "sos_reviewed", "HS-023", "SO-TP", "refused", T0 + 3 * DAY, DUE0, NULL, NULL);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0 + 16 * DAY, NULL), 0);
+    b_free(&b);
+
+    op_report(fx, "SO-TP", 0, 30, &m);
+    assert_int_equal(u(&m, "received"), 4);
+    assert_int_equal(u(&m, "resolved"), 3);
+    assert_int_equal(u(&m, "resolved_early"), 1);
+    assert_int_equal(u(&m, "resolved_on_time"), 1);
+    assert_int_equal(u(&m, "resolved_late"), 1);
+    assert_int_equal(u(&m, "ended_no_class"), 1);
+    assert_int_equal(u(&m, "on_time_num"), 2);
+    assert_int_equal(u(&m, "on_time_den"), 3);
+    assert_int_equal(u(&m, "open_at_end"), 0);
+    rate_is(&m, "66.67");
+    cc_msg_deinit(&m);
+
+    /* Only the first week: one early resolution, one refusal. */
+    op_report(fx, "SO-TP", 0, 6, &m);
+    assert_int_equal(u(&m, "resolved"), 1);
+    assert_int_equal(u(&m, "open_at_end"), 2);
+    rate_is(&m, "100.00");
+    cc_msg_deinit(&m);
+    /* The second half: backlog 2, nothing received. */
+    op_report(fx, "SO-TP", 7, 30, &m);
+    assert_int_equal(u(&m, "backlog_at_start"), 2);
+    assert_int_equal(u(&m, "to_handle"), 2);
+    rate_is(&m, "50.00");
+    cc_msg_deinit(&m);
+    /* A year before: no data. */
+    op_report(fx, "SO-TP", -400, -300, &m);
+    rate_is(&m, "no data");
+    assert_int_equal(u(&m, "received"), 0);
+    cc_msg_deinit(&m);
+
+    /* Scope: the supervisor of SO-TP, yes; of another unit or a counter, no. */
+    assert_int_equal(report(fx, sup, "SO-TP", T0, T0 + DAY, &m, &rej), 0);
+    cc_msg_deinit(&m);
+    assert_int_equal(report(fx, sup, "SO-GTVT", T0, T0 + DAY, &m, &rej), 1);
+    assert_int_equal(rej.code, CC_ERR_NOT_AUTHORIZED);
+    assert_int_equal(report(fx, counter, "SO-TP", T0, T0 + DAY, &m, &rej), 1);
+    assert_int_equal(rej.code, CC_ERR_NOT_AUTHORIZED);
+    free(sup);
+    sup = principal(CC_ROLE_SUPERVISOR, NULL);
+    assert_int_equal(report(fx, sup, "NO-SUCH", T0, T0 + DAY, &m, &rej), 1);
+    assert_int_equal(rej.code, CC_ERR_UNKNOWN_UNIT);
+    assert_int_equal(report(fx, sup, "SO-TP", T0 + DAY, T0, &m, &rej), 1);
+    assert_int_equal(rej.code, CC_ERR_BAD_FIELD);
+    free(sup);
+    free(counter);
+}
+
+static void test_overdue_alert_once_and_clear(void **state)
+{
+    fx_t *fx = *state;
+    sc_stats_t st;
+    size_t raised = 99;
+    batch_t b;
+
+    b_init(&b, 1);
+    b_received(&b, "HS-030", "SO-TP", "direct", T0, DUE0);
+    b_received(&b, "HS-031", "SO-TP", "direct", T0, DUE0 + DAY);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0, NULL), 0);
+    b_free(&b);
+
+    assert_int_equal(sc_state_tick(fx->st, DUE0, &raised), 0); /* due < now is false */
+    assert_int_equal(raised, 0);
+    assert_int_equal(sc_state_tick(fx->st, DUE0 + 60, &raised), 0);
+    assert_int_equal(raised, 1);
+    assert_int_equal(fx->n_pub, 1);
+    assert_string_equal(fx->pub_op[0], "raise");
+    assert_string_equal(fx->pub_unit[0], "SO-TP");
+    assert_string_equal(fx->pub_subject[0], "HS-030");
+    assert_int_equal(fx->pub_seq[0], 1);
+    /* Raised once: no repeat while it holds. */
+    assert_int_equal(sc_state_tick(fx->st, DUE0 + 120, &raised), 0);
+    assert_int_equal(raised, 0);
+    assert_int_equal(fx->n_pub, 1);
+    assert_int_equal(sc_state_stats(fx->st, &st), 0);
+    assert_int_equal(st.active_alerts, 1);
+    assert_int_equal(st.open_dossiers, 2);
+
+    /* The text has the figures. */
+    {
+        cc_principal_t *sup = principal(CC_ROLE_SUPERVISOR, "SO-TP");
+        cc_principal_t *other = principal(CC_ROLE_SUPERVISOR, "SO-GTVT");
+        cc_enc_t out;
+        cc_msg_t m = { 0 };
+        cc_txn_t txn;
+        char why[128], text[512];
+        const msgpack_object *alerts;
+
+        cc_enc_init(&out);
+        assert_int_equal(cc_store_read_begin(sc_state_store(fx->st), &txn), 0);
+        assert_int_equal(sc_alerts_snapshot(sc_state_alerts(fx->st), &txn, sup, NULL, 9, &out),
+                         0);
+        assert_int_equal(cc_body_decode(out.buf.data, out.buf.size, &cc_limits_reply, &m, why,
+                                        sizeof(why)),
+                         0);
+        assert_int_equal(u(&m, "seq"), 1);
+        alerts = cc_map_find(&m.body, "alerts");
+        assert_non_null(alerts);
+        assert_int_equal(alerts->via.array.size, 1);
+        assert_int_equal(cc_map_strcpy(&alerts->via.array.ptr[0], "text", text, sizeof(text)), 0);
+        assert_non_null(strstr(text, "HS-030"));
+        assert_non_null(strstr(text, "Cấp Phiếu lý lịch tư pháp"));
+        assert_non_null(strstr(text, "17:00 17/03/2025"));
+        cc_msg_deinit(&m);
+        cc_enc_reset(&out);
+        assert_int_equal(
+            sc_alerts_snapshot(sc_state_alerts(fx->st), &txn, other, NULL, 9, &out), 0);
+        assert_int_equal(cc_body_decode(out.buf.data, out.buf.size, &cc_limits_reply, &m, why,
+                                        sizeof(why)),
+                         0);
+        assert_int_equal(cc_map_find(&m.body, "alerts")->via.array.size, 0);
+        cc_msg_deinit(&m);
+        cc_txn_end(&txn);
+        cc_enc_deinit(&out);
+        free(sup);
+        free(other);
+    }
+
+    /* Resolved (late): cleared. */
+    b_init(&b, 3);
+    b_resolved(&b, "HS-030", "SO-TP", "late", DUE0 + 3600, DUE0);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, DUE0 + 3600, NULL), 0);
+    b_free(&b);
+    assert_int_equal(fx->n_pub, 2);
+    assert_string_equal(fx->pub_op[1], "clear");
+    assert_string_equal(fx->pub_subject[1], "HS-030");
+    assert_int_equal(fx->pub_seq[1], 2);
+    assert_int_equal(sc_state_stats(fx->st, &st), 0);
+    assert_int_equal(st.active_alerts, 0);
+    assert_int_equal(st.open_dossiers, 1);
+    /* Nothing comes back for it later. */
+    assert_int_equal(sc_state_tick(fx->st, DUE0 + 2 * 3600, &raised), 0);
+    assert_int_equal(raised, 0);
+    assert_int_equal(sc_state_tick(fx->st, DUE0 + DAY + 1, &raised), 0);
+    assert_int_equal(raised, 1); /* HS-031 now */
+    assert_string_equal(fx->pub_subject[2], "HS-031");
+}
+
+static void test_supplement_restart_clears(void **state)
+{
+    fx_t *fx = *state;
+    int64_t due2 = DUE0 + 20 * DAY;
+    size_t raised;
+    batch_t b;
+    sc_stats_t st;
+
+    b_init(&b, 1);
+    b_received(&b, "HS-040", "SO-TP", "direct", T0, DUE0);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0, NULL), 0);
+    b_free(&b);
+    assert_int_equal(sc_state_tick(fx->st, DUE0 + 10, &raised), 0);
+    assert_int_equal(raised, 1);
+
+    /* Supplement approved: the clock stops, the alert stays. */
+    b_init(&b, 2);
+    b_dossier(&b, "sos_requested", "HS-040", "SO-TP", "processing", DUE0 + 20, DUE0, "kind",
+              "supplement");
+    b_dossier(&b, "sos_reviewed", "HS-040", "SO-TP", "supplement_wait", DUE0 + 30, DUE0, NULL,
+              NULL);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, DUE0 + 30, NULL), 0);
+    b_free(&b);
+    assert_int_equal(fx->n_pub, 1);
+    assert_int_equal(sc_state_tick(fx->st, DUE0 + 40, &raised), 0);
+    assert_int_equal(raised, 0);
+
+    /* Completed: the due date restarts in the future, the alert clears. */
+    b_init(&b, 4);
+    b_dossier(&b, "supplement_completed", "HS-040", "SO-TP", "processing", DUE0 + 50, due2, NULL,
+              NULL);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, DUE0 + 50, NULL), 0);
+    b_free(&b);
+    assert_int_equal(fx->n_pub, 2);
+    assert_string_equal(fx->pub_op[1], "clear");
+    assert_int_equal(sc_state_stats(fx->st, &st), 0);
+    assert_int_equal(st.active_alerts, 0);
+    assert_int_equal(st.open_dossiers, 1);
+    assert_int_equal(sc_state_tick(fx->st, due2 - 1, &raised), 0);
+    assert_int_equal(raised, 0);
+    /* Past the new due date: raised again. */
+    assert_int_equal(sc_state_tick(fx->st, due2 + 1, &raised), 0);
+    assert_int_equal(raised, 1);
+    assert_string_equal(fx->pub_op[2], "raise");
+    assert_int_equal(fx->pub_seq[2], 3);
+}
+
+static void test_cursor_same_txn(void **state)
+{
+    fx_t *fx = *state;
+    sc_batch_result_t res;
+    uint64_t cursor = 0;
+    batch_t b;
+    cc_msg_t m;
+
+    b_init(&b, 1);
+    b_received(&b, "HS-050", "SO-TP", "direct", T0, DUE0);
+    b_received(&b, "HS-051", "SO-TP", "online", T0, DUE0);
+    b_resolved(&b, "HS-050", "SO-TP", "early", T0 + DAY, DUE0);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0 + DAY, &res), 0);
+    assert_int_equal(res.cursor, 3);
+
+    /* Reopen: the cursor and the counts agree. */
+    sc_state_close(&fx->st);
+    fx_open(fx);
+    assert_int_equal(sc_state_cursor(fx->st, SC_FEED_INTAKE, &cursor), 0);
+    assert_int_equal(cursor, 3);
+    assert_int_equal(sc_state_cursor(fx->st, SC_FEED_HOTLINE, &cursor), 0);
+    assert_int_equal(cursor, 0);
+    op_report(fx, "SO-TP", 0, 5, &m);
+    assert_int_equal(u(&m, "received"), 2);
+    assert_int_equal(u(&m, "resolved_early"), 1);
+    cc_msg_deinit(&m);
+
+    /* The same batch again (a re-sent READ): ignored. */
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0 + DAY, &res), 0);
+    assert_int_equal(res.applied, 0);
+    assert_int_equal(res.duplicate, 3);
+    assert_int_equal(res.cursor, 3);
+    b_free(&b);
+    op_report(fx, "SO-TP", 0, 5, &m);
+    assert_int_equal(u(&m, "received"), 2);
+    assert_int_equal(u(&m, "resolved_early"), 1);
+    cc_msg_deinit(&m);
+
+    /* Overlapping: 3 is old, 4 is new. */
+    b_init(&b, 3);
+    b_resolved(&b, "HS-050", "SO-TP", "early", T0 + DAY, DUE0);
+    b_resolved(&b, "HS-051", "SO-TP", "on_time", T0 + DAY, DUE0);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0 + DAY, &res), 0);
+    assert_int_equal(res.duplicate, 1);
+    assert_int_equal(res.applied, 1);
+    assert_int_equal(res.cursor, 4);
+    b_free(&b);
+
+    /* A gap: nothing applied, the cursor stays. */
+    b_init(&b, 9);
+    b_received(&b, "HS-059", "SO-TP", "direct", T0, DUE0);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0 + DAY, &res), 0);
+    assert_true(res.gap);
+    assert_int_equal(res.applied, 0);
+    assert_int_equal(res.cursor, 4);
+    b_free(&b);
+
+    /* Feeds have their own cursors. */
+    b_init(&b, 1);
+    b_received(&b, "HS-060", "SO-TP", "direct", T0, DUE0); /* not a hotline type */
+    assert_int_equal(b_apply(fx, &b, SC_FEED_HOTLINE, T0 + DAY, &res), 0);
+    assert_int_equal(res.skipped, 1);
+    assert_int_equal(res.cursor, 1);
+    b_free(&b);
+    assert_int_equal(sc_state_cursor(fx->st, SC_FEED_INTAKE, &cursor), 0);
+    assert_int_equal(cursor, 4);
+}
+
+static void test_bad_records_skipped(void **state)
+{
+    fx_t *fx = *state;
+    sc_batch_result_t res;
+    sc_stats_t st;
+    cc_enc_t *e;
+    batch_t b;
+    cc_msg_t m;
+
+    b_init(&b, 1);
+    /* 1: missing unit */
+    e = b_item(&b, 5);
+    cc_enc_kv_str(e, "type", "received");
+    cc_enc_kv_i64(e, "at", T0);
+    cc_enc_kv_str(e, "dossier", "HS-070");
+    cc_enc_kv_str(e, "state", "processing");
+    cc_enc_kv_i64(e, "due", DUE0);
+    /* 2: due is a string */
+    e = b_item(&b, 6);
+    cc_enc_kv_str(e, "type", "received");
+    cc_enc_kv_i64(e, "at", T0);
+    cc_enc_kv_str(e, "dossier", "HS-071");
+    cc_enc_kv_str(e, "unit", "SO-TP");
+    cc_enc_kv_str(e, "state", "processing");
+    cc_enc_kv_str(e, "due", "tomorrow");
+    /* 3: unknown state */
+    b_dossier(&b, "received", "HS-072", "SO-TP", "flying", T0, DUE0, "channel", "direct");
+    /* 4: resolved without a class */
+    b_dossier(&b, "resolved", "HS-073", "SO-TP", "resolved", T0, DUE0, NULL, NULL);
+    /* 5: no type at all; 6: "at" in milliseconds */
+    e = b_item(&b, 1);
+    cc_enc_kv_str(e, "dossier", "HS-074");
+    e = b_item(&b, 2);
+    cc_enc_kv_str(e, "type", "received");
+    cc_enc_kv_i64(e, "at", T0 * 1000);
+    /* 7: an unknown type (forward compatibility) */
+    b_dossier(&b, "teleported", "HS-075", "SO-TP", "processing", T0, DUE0, NULL, NULL);
+    /* 8: a good one */
+    b_received(&b, "HS-076", "SO-TP", "fax", T0, DUE0);
+    /* 9: not a map at all */
+    cc_enc_array(&b.items, 2);
+    cc_enc_u64(&b.items, b.seq++);
+    cc_enc_str(&b.items, "garbage");
+    b.n++;
+    /* 10: a hotline-only type on the intake feed */
+    e = b_item(&b, 2);
+    cc_enc_kv_str(e, "type", "contact");
+    cc_enc_kv_i64(e, "at", T0);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0, &res), 0);
+    assert_int_equal(res.applied, 1);
+    assert_int_equal(res.invalid, 7);
+    assert_int_equal(res.skipped, 2);
+    assert_int_equal(res.cursor, 10);
+    b_free(&b);
+
+    /* An item that is not [seq, record] stops the batch before it. */
+    b_init(&b, 11);
+    b_received(&b, "HS-077", "SO-TP", "direct", T0, DUE0);
+    cc_enc_str(&b.items, "not an item");
+    b.n++;
+    b_received(&b, "HS-078", "SO-TP", "direct", T0, DUE0);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0, &res), 0);
+    assert_true(res.malformed);
+    assert_int_equal(res.applied, 1);
+    assert_int_equal(res.cursor, 11);
+    b_free(&b);
+
+    assert_int_equal(sc_state_stats(fx->st, &st), 0);
+    assert_int_equal(st.applied[SC_FEED_INTAKE], 2);
+    assert_int_equal(st.invalid[SC_FEED_INTAKE], 7);
+    assert_int_equal(st.skipped[SC_FEED_INTAKE], 2);
+    op_report(fx, "SO-TP", 0, 0, &m);
+    assert_int_equal(u(&m, "received"), 2); /* HS-076 (channel unknown) and HS-077 */
+    assert_int_equal(u(&m, "received_direct"), 1);
+    cc_msg_deinit(&m);
+
+    /* A BATCH without events is refused as a whole. */
+    {
+        cc_enc_t e2;
+        cc_msg_t bm = { 0 };
+        char why[64];
+
+        cc_enc_init(&e2);
+        cc_enc_map(&e2, 1);
+        cc_enc_kv_u64(&e2, "rid", 1);
+        assert_int_equal(cc_body_decode(e2.buf.data, e2.buf.size, NULL, &bm, why, sizeof(why)),
+                         0);
+        assert_int_equal(sc_state_apply_batch(fx->st, SC_FEED_INTAKE, &bm.body, T0, &res),
+                         -EINVAL);
+        cc_msg_deinit(&bm);
+        cc_enc_deinit(&e2);
+    }
+}
+
+static void test_hotline_records(void **state)
+{
+    fx_t *fx = *state;
+    sc_batch_result_t res;
+    cc_enc_t *e;
+    batch_t b;
+    cc_msg_t m;
+
+    /* The dossier the complaint names. */
+    b_init(&b, 1);
+    b_received(&b, "HS-080", "SO-GTVT", "direct", T0, DUE0);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0, NULL), 0);
+    b_free(&b);
+
+    b_init(&b, 1);
+    e = b_item(&b, 6);
+    cc_enc_kv_str(e, "type", "contact");
+    cc_enc_kv_i64(e, "at", T0);
+    cc_enc_kv_str(e, "contact", "C-1");
+    cc_enc_kv_str(e, "ctype", "guidance");
+    cc_enc_kv_str(e, "channel", "phone");
+    cc_enc_kv_str(e, "unit", "SO-TP");
+    e = b_item(&b, 5);
+    cc_enc_kv_str(e, "type", "contact");
+    cc_enc_kv_i64(e, "at", T0);
+    cc_enc_kv_str(e, "contact", "C-2");
+    cc_enc_kv_str(e, "ctype", "complaint");
+    cc_enc_kv_str(e, "unit", "SO-TP");
+    /* PAKN with its own unit */
+    e = b_item(&b, 6);
+    cc_enc_kv_str(e, "type", "pakn_received");
+    cc_enc_kv_i64(e, "at", T0);
+    cc_enc_kv_str(e, "pakn", "PA-1");
+    cc_enc_kv_str(e, "unit", "SO-TP");
+    cc_enc_kv_u64(e, "level", 2);
+    cc_enc_kv_i64(e, "due", DUE0);
+    /* PAKN without a unit, naming a dossier: counts for its handling unit */
+    e = b_item(&b, 5);
+    cc_enc_kv_str(e, "type", "pakn_received");
+    cc_enc_kv_i64(e, "at", T0);
+    cc_enc_kv_str(e, "pakn", "PA-2");
+    cc_enc_kv_str(e, "dossier", "HS-080");
+    cc_enc_kv_u64(e, "level", 1);
+    e = b_item(&b, 5);
+    cc_enc_kv_str(e, "type", "pakn_answered");
+    cc_enc_kv_i64(e, "at", T0 + DAY);
+    cc_enc_kv_str(e, "pakn", "PA-1");
+    cc_enc_kv_str(e, "unit", "SO-TP");
+    cc_enc_kv_bool(e, "on_time", true);
+    /* on_time missing: invalid */
+    e = b_item(&b, 4);
+    cc_enc_kv_str(e, "type", "pakn_answered");
+    cc_enc_kv_i64(e, "at", T0 + DAY);
+    cc_enc_kv_str(e, "pakn", "PA-2");
+    cc_enc_kv_str(e, "unit", "SO-GTVT");
+    /* later types: skipped */
+    e = b_item(&b, 3);
+    cc_enc_kv_str(e, "type", "pakn_published");
+    cc_enc_kv_i64(e, "at", T0 + DAY);
+    cc_enc_kv_str(e, "pakn", "PA-1");
+    assert_int_equal(b_apply(fx, &b, SC_FEED_HOTLINE, T0 + DAY, &res), 0);
+    assert_int_equal(res.applied, 5);
+    assert_int_equal(res.invalid, 1);
+    assert_int_equal(res.skipped, 1);
+    b_free(&b);
+
+    op_report(fx, "SO-TP", 0, 3, &m);
+    assert_int_equal(u(&m, "contacts"), 2);
+    assert_int_equal(u(&m, "contacts_guide"), 1);
+    assert_int_equal(u(&m, "contacts_pakn"), 1);
+    assert_int_equal(u(&m, "pakn_received"), 1);
+    assert_int_equal(u(&m, "pakn_answered"), 1);
+    assert_int_equal(u(&m, "pakn_on_time"), 1);
+    cc_msg_deinit(&m);
+    op_report(fx, "SO-GTVT", 0, 3, &m);
+    assert_int_equal(u(&m, "pakn_received"), 1);
+    assert_int_equal(u(&m, "pakn_answered"), 0);
+    assert_int_equal(u(&m, "received"), 1);
+    cc_msg_deinit(&m);
+}
+
+static void test_tally_keys(void **state)
+{
+    uint8_t a[SC_TALLY_KEY_MAX], b2[SC_TALLY_KEY_MAX];
+    size_t la, lb;
+
+    (void)state;
+    /* Days sort in order, negative ones first; units never run together. */
+    la = sc_tally_key(a, "SO-TP", -5);
+    lb = sc_tally_key(b2, "SO-TP", 3);
+    assert_int_equal(la, lb);
+    assert_true(memcmp(a, b2, la) < 0);
+    lb = sc_tally_key(b2, "SO-TP2", -100);
+    assert_int_equal(a[5], 0);
+    assert_true(memcmp(a, b2, la < lb ? la : lb) < 0);
+    assert_string_equal(sc_counter_name(SC_RESOLVED_ON_TIME), "resolved_on_time");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rate_format),
+        cmocka_unit_test(test_tally_keys),
+        cmocka_unit_test_setup_teardown(test_counts_per_unit_and_day, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_transfer_moves_open, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_range_and_rate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_overdue_alert_once_and_clear, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_supplement_restart_clears, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cursor_same_txn, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_records_skipped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hotline_records, setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,1037 @@
+/*
+ * cc_client.c - the client side of the cchc protocol (see cc_client.h).
+ *
+ * Out-of-memory policy: as in the daemons (cc_mem.h), an allocation failure
+ * aborts; only peer input and caller input are errors.
+ */
+#include "cc_client.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zmq.h>
+
+#include "cc_mem.h"
+#include "cc_net.h"
+
+/* Push rids live in their own range, one range per push session, so that
+ * a reply is matched to its slot by arithmetic and a late reply from an
+ * earlier session or request can never be taken for a current one. */
+#define PUSH_RID_SHIFT 40
+
+struct cc_client {
+    void *zctx;
+    bool own_ctx;
+    void *sock;
+    char *endpoint;
+    int timeout_ms;
+    uint64_t next_rid;
+    uint64_t push_sessions;
+    cc_enc_t enc;
+    /* the identity of the last successful HELLO, said again after a
+     * daemon restart may have dropped the session */
+    bool have_hello;
+    char role[CC_MAX_CODE + 1];
+    char who[CC_MAX_CODE + 1];
+    char *units;
+};
+
+static uint64_t mono_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static uint64_t mono_ms(void)
+{
+    return mono_us() / 1000u;
+}
+
+/* Copy slice @s into @dst as a C string, cutting at a UTF-8 character
+ * boundary when it does not fit. */
+static void copy_cut(char *dst, size_t size, const char *s, size_t len)
+{
+    if (len >= size) {
+        len = size - 1;
+        while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+            len--;
+    }
+    memcpy(dst, s, len);
+    dst[len] = '\0';
+}
+
+static void map_copy(const msgpack_object *map, const char *key, char *dst, size_t size)
+{
+    cc_str_t s;
+
+    if (cc_map_str(map, key, &s) == 0)
+        copy_cut(dst, size, s.ptr, s.len);
+    else
+        dst[0] = '\0';
+}
+
+int cc_client_new(void *zctx, const char *endpoint, const cc_client_opts_t *opts,
+                  cc_client_t **ret)
+{
+    cc_client_opts_t o = opts ? *opts : (cc_client_opts_t){ 0 };
+    cc_client_t *c = cc_xcalloc(1, sizeof(*c));
+    int ivl_max = CC_CLIENT_RECONNECT_IVL_MAX_MS;
+    int r;
+
+    if (o.timeout_ms <= 0)
+        o.timeout_ms = CC_CLIENT_TIMEOUT_MS;
+    if (o.reconnect_ivl_ms <= 0)
+        o.reconnect_ivl_ms = CC_CLIENT_RECONNECT_IVL_MS;
+    if (o.connect_timeout_ms <= 0)
+        o.connect_timeout_ms = o.timeout_ms;
+    if (ivl_max < o.reconnect_ivl_ms)
+        ivl_max = o.reconnect_ivl_ms;
+    c->timeout_ms = o.timeout_ms;
+    c->next_rid = 1;
+    cc_enc_init(&c->enc);
+    c->endpoint = cc_xstrdup(endpoint ? endpoint : "");
+    c->zctx = zctx;
+    if (c->zctx == NULL) {
+        c->zctx = zmq_ctx_new();
+        c->own_ctx = true;
+        if (c->zctx == NULL) {
+            r = -errno;
+            goto out;
+        }
+    }
+    c->sock = cc_socket_new(c->zctx, ZMQ_DEALER);
+    if (c->sock == NULL) {
+        r = -errno;
+        goto out;
+    }
+    zmq_setsockopt(c->sock, ZMQ_RECONNECT_IVL, &o.reconnect_ivl_ms, sizeof(int));
+    zmq_setsockopt(c->sock, ZMQ_RECONNECT_IVL_MAX, &ivl_max, sizeof(int));
+    zmq_setsockopt(c->sock, ZMQ_CONNECT_TIMEOUT, &o.connect_timeout_ms, sizeof(int));
+    if (zmq_connect(c->sock, c->endpoint) < 0) {
+        r = errno == EPROTONOSUPPORT || errno == ENOENT ? -EINVAL : -errno;
+        goto out;
+    }
+    *ret = c;
+    c = NULL;
+    r = 0;
+out:
+    cc_client_destroy(&c);
+    return r;
+}
+
+void cc_client_destroy(cc_client_t **self_p)
+{
+    cc_client_t *c = self_p ? *self_p : NULL;
+
+    if (c == NULL)
+        return;
+    if (c->sock)
+        zmq_close(c->sock);
+    if (c->own_ctx && c->zctx)
+        zmq_ctx_term(c->zctx);
+    cc_enc_deinit(&c->enc);
+    free(c->endpoint);
+    free(c->units);
+    free(c);
+    *self_p = NULL;
+}
+
+const char *cc_client_endpoint(const cc_client_t *c)
+{
+    return c->endpoint;
+}
+
+int cc_client_timeout(const cc_client_t *c)
+{
+    return c->timeout_ms;
+}
+
+void *cc_client_socket(cc_client_t *c)
+{
+    return c->sock;
+}
+
+void *cc_client_context(cc_client_t *c)
+{
+    return c->zctx;
+}
+
+/* Encode { rid, pairs... } into c->enc and check it against the limits a
+ * daemon applies, so that a request the daemon would drop as malformed
+ * (and could not answer by rid) is refused here. */
+static int build_body(cc_client_t *c, uint64_t rid, const void *pairs, size_t pairs_len,
+                      size_t n_pairs)
+{
+    cc_enc_reset(&c->enc);
+    cc_enc_map(&c->enc, 1 + n_pairs);
+    cc_enc_kv_u64(&c->enc, "rid", rid);
+    if (pairs_len)
+        cc_enc_raw(&c->enc, pairs, pairs_len);
+    if (cc_body_check(c->enc.buf.data, c->enc.buf.size, &cc_limits_request, NULL, 0) < 0)
+        return -EMSGSIZE;
+    return 0;
+}
+
+int cc_client_send(cc_client_t *c, cc_msg_type_t type, const void *pairs, size_t pairs_len,
+                   size_t n_pairs, uint64_t *ret_rid)
+{
+    uint64_t rid = c->next_rid;
+    int r;
+
+    if ((r = build_body(c, rid, pairs, pairs_len, n_pairs)) < 0)
+        return r;
+    r = cc_dealer_send(c->sock, NULL, type, c->enc.buf.data, c->enc.buf.size, ZMQ_DONTWAIT);
+    if (r < 0)
+        return r;
+    c->next_rid++;
+    if (ret_rid)
+        *ret_rid = rid;
+    return 0;
+}
+
+int cc_client_recv(cc_client_t *c, int timeout_ms, cc_msg_t *ret_msg, uint64_t *ret_rid)
+{
+    char why[256];
+    uint64_t rid = 0;
+    int r;
+
+    r = cc_dealer_recv(c->sock, timeout_ms, ret_msg, why, sizeof(why));
+    if (r == -EAGAIN)
+        return -ETIMEDOUT;
+    if (r < 0)
+        return r;
+    cc_map_u64(&ret_msg->body, "rid", &rid);
+    if (ret_rid)
+        *ret_rid = rid;
+    return 0;
+}
+
+/* Wait for the reply naming @rid until @deadline_ms, dropping others. */
+static int wait_reply(cc_client_t *c, uint64_t rid, uint64_t deadline_ms, cc_msg_t *ret_msg)
+{
+    for (;;) {
+        uint64_t now = mono_ms();
+        cc_msg_t msg = { 0 };
+        uint64_t got;
+        int r;
+
+        if (now >= deadline_ms)
+            return -ETIMEDOUT;
+        r = cc_client_recv(c, (int)(deadline_ms - now), &msg, &got);
+        if (r < 0)
+            return r;
+        if (got == rid) {
+            *ret_msg = msg;
+            return 0;
+        }
+        cc_msg_deinit(&msg); /* an answer to an abandoned request */
+    }
+}
+
+static int call_until(cc_client_t *c, cc_msg_type_t type, const void *pairs, size_t pairs_len,
+                      size_t n_pairs, int timeout_ms, cc_msg_t *ret_msg)
+{
+    uint64_t rid;
+    int r;
+
+    r = cc_client_send(c, type, pairs, pairs_len, n_pairs, &rid);
+    if (r == -EAGAIN)
+        return -ETIMEDOUT; /* the queue to an absent daemon is full */
+    if (r < 0)
+        return r;
+    return wait_reply(c, rid, mono_ms() + (uint64_t)timeout_ms, ret_msg);
+}
+
+int cc_client_call(cc_client_t *c, cc_msg_type_t type, const void *pairs, size_t pairs_len,
+                   size_t n_pairs, cc_msg_t *ret_msg)
+{
+    return call_until(c, type, pairs, pairs_len, n_pairs, c->timeout_ms, ret_msg);
+}
+
+int cc_client_error_from_msg(const cc_msg_t *msg, cc_client_error_t *ret)
+{
+    cc_client_error_t e;
+
+    if (msg->type != CC_MSG_ERROR)
+        return CC_EMALFORMED;
+    map_copy(&msg->body, "code", e.code, sizeof(e.code));
+    if (e.code[0] == '\0')
+        return CC_EMALFORMED;
+    map_copy(&msg->body, "field", e.field, sizeof(e.field));
+    map_copy(&msg->body, "eid", e.eid, sizeof(e.eid));
+    map_copy(&msg->body, "vi", e.vi, sizeof(e.vi));
+    map_copy(&msg->body, "en", e.en, sizeof(e.en));
+    *ret = e;
+    return 0;
+}
+
+/* Sort a reply into RESULT-like (0, kept in @msg), ERROR (1, copied to
+ * @ret_err, released) or a protocol error (released). */
+static int classify(cc_msg_t *msg, int want_type, cc_client_error_t *ret_err)
+{
+    cc_client_error_t e;
+    int r;
+
+    if (msg->type == want_type)
+        return 0;
+    if (msg->type == CC_MSG_ERROR) {
+        r = cc_client_error_from_msg(msg, &e);
+        if (r == 0) {
+            if (ret_err)
+                *ret_err = e;
+            r = 1;
+        }
+    } else {
+        r = -EPROTO;
+    }
+    cc_msg_deinit(msg);
+    return r;
+}
+
+int cc_units_parse(const char *list, char (*out)[CC_MAX_CODE + 1], size_t max, size_t *ret_n)
+{
+    size_t n = 0;
+    const char *p = list;
+    bool star = false;
+
+    if (list == NULL || *list == '\0')
+        return -EINVAL;
+    if (max > CC_MAX_UNITS)
+        max = CC_MAX_UNITS;
+    for (;;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+
+        if (len == 0 || len > CC_MAX_CODE)
+            return -EINVAL;
+        for (size_t i = 0; i < len; i++)
+            if (p[i] <= ' ' || p[i] > '~')
+                return -EINVAL;
+        /* "*" means all units and stands alone */
+        if (star || (len == 1 && p[0] == '*' && (n > 0 || end)))
+            return -EINVAL;
+        star = len == 1 && p[0] == '*';
+        if (n == max)
+            return -E2BIG;
+        if (out) {
+            memcpy(out[n], p, len);
+            out[n][len] = '\0';
+        }
+        n++;
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    *ret_n = n;
+    return 0;
+}
+
+static bool code_ok(const char *s)
+{
+    size_t len = s ? strlen(s) : 0;
+
+    if (len == 0 || len > CC_MAX_CODE)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] <= ' ' || s[i] > '~')
+            return false;
+    return true;
+}
+
+/* Encode the HELLO pairs for the remembered or given identity. */
+static int encode_hello(cc_enc_t *e, const char *role, const char *who, const char *units,
+                        size_t *ret_pairs)
+{
+    char codes[CC_MAX_UNITS][CC_MAX_CODE + 1];
+    size_t n = 0;
+    int r;
+
+    if (!code_ok(role) || !code_ok(who))
+        return -EINVAL;
+    if (units && *units && (r = cc_units_parse(units, codes, CC_MAX_UNITS, &n)) < 0)
+        return r;
+    cc_enc_kv_str(e, "role", role);
+    cc_enc_kv_str(e, "who", who);
+    if (units && *units) {
+        cc_enc_str(e, "units");
+        cc_enc_array(e, n);
+        for (size_t i = 0; i < n; i++)
+            cc_enc_str(e, codes[i]);
+        *ret_pairs = 3;
+    } else {
+        *ret_pairs = 2;
+    }
+    return 0;
+}
+
+int cc_client_hello(cc_client_t *c, const char *role, const char *who, const char *units,
+                    uint64_t *ret_head, cc_client_error_t *ret_err)
+{
+    cc_enc_t pairs;
+    cc_msg_t msg = { 0 };
+    size_t n;
+    int r;
+
+    cc_enc_init(&pairs);
+    if ((r = encode_hello(&pairs, role, who, units, &n)) < 0)
+        goto out;
+    r = cc_client_call(c, CC_MSG_HELLO, pairs.buf.data, pairs.buf.size, n, &msg);
+    if (r < 0)
+        goto out;
+    if ((r = classify(&msg, CC_MSG_RESULT, ret_err)) != 0)
+        goto out;
+    if (ret_head) {
+        uint64_t head = 0;
+
+        cc_map_u64(&msg.body, "head", &head);
+        *ret_head = head;
+    }
+    cc_msg_deinit(&msg);
+    snprintf(c->role, sizeof(c->role), "%s", role);
+    snprintf(c->who, sizeof(c->who), "%s", who);
+    free(c->units);
+    c->units = units ? cc_xstrdup(units) : NULL;
+    c->have_hello = true;
+out:
+    cc_enc_deinit(&pairs);
+    return r;
+}
+
+int cc_client_query(cc_client_t *c, const char *q, const void *pairs, size_t pairs_len,
+                    size_t n_pairs, cc_msg_t *ret_result, cc_client_error_t *ret_err)
+{
+    cc_enc_t e;
+    cc_msg_t msg = { 0 };
+    int r;
+
+    cc_enc_init(&e);
+    cc_enc_kv_str(&e, "q", q);
+    if (pairs_len)
+        cc_enc_raw(&e, pairs, pairs_len);
+    r = cc_client_call(c, CC_MSG_QUERY, e.buf.data, e.buf.size, 1 + n_pairs, &msg);
+    if (r < 0)
+        goto out;
+    if ((r = classify(&msg, CC_MSG_RESULT, ret_err)) == 0)
+        *ret_result = msg;
+out:
+    cc_enc_deinit(&e);
+    return r;
+}
+
+int cc_client_read(cc_client_t *c, uint64_t after, uint32_t max, uint32_t wait_ms,
+                   cc_msg_t *ret_batch, cc_client_error_t *ret_err)
+{
+    cc_enc_t e;
+    cc_msg_t msg = { 0 };
+    int r;
+
+    if (max == 0 || max > CC_MAX_READ || wait_ms > CC_MAX_WAIT_MS)
+        return -EINVAL;
+    cc_enc_init(&e);
+    cc_enc_kv_u64(&e, "after", after);
+    cc_enc_kv_u64(&e, "max", max);
+    cc_enc_kv_u64(&e, "wait", wait_ms);
+    r = call_until(c, CC_MSG_READ, e.buf.data, e.buf.size, 3, (int)wait_ms + c->timeout_ms,
+                   &msg);
+    if (r < 0)
+        goto out;
+    if ((r = classify(&msg, CC_MSG_BATCH, ret_err)) == 0)
+        *ret_batch = msg;
+out:
+    cc_enc_deinit(&e);
+    return r;
+}
+
+/* ---- Push engine ---------------------------------------------------------------- */
+
+typedef enum { SLOT_FREE, SLOT_WAIT, SLOT_DONE } slot_state_t;
+
+/* One submitted event, from submission until its result is handed back.
+ * The EVENT body (with its rid) is kept for resending. */
+typedef struct {
+    uint64_t no;          /* submission number; rid = base + no */
+    uint64_t tag;
+    slot_state_t state;
+    cc_push_status_t status;
+    bool dup;
+    unsigned attempts;    /* sends */
+    unsigned soft_errors; /* retryable ERRORs received */
+    uint64_t seq;
+    uint64_t first_us;    /* first send */
+    uint64_t done_us;     /* final reply */
+    uint64_t due_ms;      /* next (re)send when still unanswered */
+    char eid[CC_MAX_ID + 1];
+    char *body;
+    size_t len, cap;
+    cc_client_error_t *err; /* allocated on first need, reused */
+} slot_t;
+
+struct cc_push {
+    cc_client_t *c;
+    cc_push_opts_t o;
+    slot_t *slots;
+    uint64_t base;          /* rid of submission n is base + n */
+    uint64_t head;          /* oldest submission not handed back */
+    uint64_t next;          /* next submission number */
+    size_t waiting;         /* slots in SLOT_WAIT */
+    uint64_t next_due_ms;   /* no resend is due before this */
+    uint64_t last_reply_ms; /* last sign of life from the daemon */
+    bool need_hello;
+    int fatal;              /* sticky protocol error */
+    cc_push_stats_t st;
+};
+
+int cc_client_push_begin(cc_client_t *c, const cc_push_opts_t *opts, cc_push_t **ret)
+{
+    cc_push_t *p;
+
+    if (opts == NULL || opts->on_result == NULL)
+        return -EINVAL;
+    p = cc_xcalloc(1, sizeof(*p));
+    p->c = c;
+    p->o = *opts;
+    if (p->o.window == 0)
+        p->o.window = CC_PUSH_WINDOW;
+    if (p->o.timeout_ms <= 0)
+        p->o.timeout_ms = c->timeout_ms;
+    if (p->o.retry_ms <= 0)
+        p->o.retry_ms = p->o.timeout_ms / 3 > 0 ? p->o.timeout_ms / 3 : 1;
+    if (p->o.max_attempts == 0)
+        p->o.max_attempts = CC_PUSH_MAX_ATTEMPTS;
+    p->slots = cc_xcalloc(p->o.window, sizeof(slot_t));
+    p->base = ++c->push_sessions << PUSH_RID_SHIFT;
+    p->next_due_ms = UINT64_MAX;
+    p->last_reply_ms = mono_ms();
+    *ret = p;
+    return 0;
+}
+
+void cc_push_end(cc_push_t **self_p)
+{
+    cc_push_t *p = self_p ? *self_p : NULL;
+
+    if (p == NULL)
+        return;
+    for (size_t i = 0; i < p->o.window; i++) {
+        free(p->slots[i].body);
+        free(p->slots[i].err);
+    }
+    free(p->slots);
+    free(p);
+    *self_p = NULL;
+}
+
+size_t cc_push_in_flight(const cc_push_t *p)
+{
+    return (size_t)(p->next - p->head);
+}
+
+size_t cc_push_room(const cc_push_t *p)
+{
+    return p->o.window - cc_push_in_flight(p);
+}
+
+void cc_push_stats(const cc_push_t *p, cc_push_stats_t *ret)
+{
+    *ret = p->st;
+}
+
+static slot_t *slot_of(cc_push_t *p, uint64_t no)
+{
+    return &p->slots[no % p->o.window];
+}
+
+/* Hand back, in submission order, every result that is complete. */
+static void deliver(cc_push_t *p)
+{
+    while (p->head < p->next) {
+        slot_t *s = slot_of(p, p->head);
+        cc_push_result_t res;
+
+        if (s->state != SLOT_DONE)
+            break;
+        res = (cc_push_result_t){
+            .tag = s->tag,
+            .status = s->status,
+            .eid = s->eid[0] ? s->eid : (s->err && s->err->eid[0] ? s->err->eid : ""),
+            .seq = s->seq,
+            .dup = s->dup,
+            .err = s->status == CC_PUSH_REJECTED ? s->err : NULL,
+            .attempts = s->attempts,
+            .latency_us = s->done_us && s->first_us ? s->done_us - s->first_us : 0,
+        };
+        p->o.on_result(p->o.ctx, &res);
+        s->state = SLOT_FREE;
+        p->head++;
+    }
+}
+
+static void finish_slot(cc_push_t *p, slot_t *s, cc_push_status_t status)
+{
+    if (s->state == SLOT_WAIT)
+        p->waiting--;
+    s->state = SLOT_DONE;
+    s->status = status;
+    s->done_us = mono_us();
+    switch (status) {
+    case CC_PUSH_OK:
+        s->dup ? p->st.dup++ : p->st.ok++;
+        break;
+    case CC_PUSH_REJECTED:
+        p->st.rejected++;
+        break;
+    case CC_PUSH_TIMEOUT:
+        p->st.timed_out++;
+        break;
+    }
+}
+
+/* Say HELLO again without waiting; the daemon handles messages of one
+ * connection in order, so the events sent after it are under it. */
+static void resend_hello(cc_push_t *p)
+{
+    cc_client_t *c = p->c;
+    cc_enc_t pairs;
+    size_t n;
+
+    p->need_hello = false;
+    if (!c->have_hello)
+        return;
+    cc_enc_init(&pairs);
+    if (encode_hello(&pairs, c->role, c->who, c->units, &n) == 0)
+        cc_client_send(c, CC_MSG_HELLO, pairs.buf.data, pairs.buf.size, n, NULL);
+    cc_enc_deinit(&pairs);
+}
+
+static void send_slot(cc_push_t *p, slot_t *s, uint64_t now)
+{
+    int r = cc_dealer_send(p->c->sock, NULL, CC_MSG_EVENT, s->body, s->len, ZMQ_DONTWAIT);
+
+    if (r < 0) {
+        /* The queue to the daemon is full (it is away): try again soon;
+         * the give-up timeout ends this if it never comes back. */
+        s->due_ms = now + 10;
+    } else {
+        if (s->attempts == 0) {
+            s->first_us = mono_us();
+            p->st.sent++;
+        } else {
+            p->st.resends++;
+        }
+        s->attempts++;
+        s->due_ms = now + (uint64_t)p->o.retry_ms;
+    }
+    if (s->due_ms < p->next_due_ms)
+        p->next_due_ms = s->due_ms;
+}
+
+/* Resend the events whose time has come. Whatever the reason they were
+ * not answered (lost in a reconnect, the daemon restarted), the session
+ * may be gone too, so HELLO goes first. */
+static void resend_due(cc_push_t *p, uint64_t now)
+{
+    bool hello_sent = false;
+
+    if (now < p->next_due_ms)
+        return;
+    p->next_due_ms = UINT64_MAX;
+    for (uint64_t no = p->head; no < p->next; no++) {
+        slot_t *s = slot_of(p, no);
+
+        if (s->state != SLOT_WAIT)
+            continue;
+        if (s->due_ms <= now) {
+            if (!hello_sent && (s->attempts > 0 || p->need_hello)) {
+                resend_hello(p);
+                hello_sent = true;
+            }
+            send_slot(p, s, now);
+        } else if (s->due_ms < p->next_due_ms) {
+            p->next_due_ms = s->due_ms;
+        }
+    }
+}
+
+/* Errors after which the same event may succeed when sent again. A
+ * not_authorized without a field is "send HELLO first": the daemon lost
+ * our session (it restarted). */
+static bool retryable(const cc_client_error_t *e, bool *ret_hello)
+{
+    *ret_hello = strcmp(e->code, "not_authorized") == 0 && e->field[0] == '\0';
+    return *ret_hello || strcmp(e->code, "overloaded") == 0 || strcmp(e->code, "internal") == 0;
+}
+
+static int handle_reply(cc_push_t *p, cc_msg_t *msg, uint64_t rid, uint64_t now)
+{
+    slot_t *s;
+    uint64_t no;
+    bool hello;
+    int r;
+
+    p->last_reply_ms = now;
+    if (rid <= p->base || rid - p->base > p->next)
+        return 0; /* an answer to a HELLO or to another session */
+    no = rid - p->base - 1;
+    s = slot_of(p, no);
+    if (no < p->head || s->no != no || s->state != SLOT_WAIT) {
+        p->st.stale++;
+        return 0;
+    }
+    if (msg->type == CC_MSG_ACK) {
+        uint64_t seq;
+        bool dup = false;
+
+        if (cc_map_u64(&msg->body, "seq", &seq) < 0)
+            return CC_EMALFORMED;
+        cc_map_bool(&msg->body, "dup", &dup);
+        if (s->eid[0] == '\0')
+            map_copy(&msg->body, "eid", s->eid, sizeof(s->eid));
+        s->seq = seq;
+        s->dup = dup;
+        finish_slot(p, s, CC_PUSH_OK);
+        return 0;
+    }
+    if (msg->type != CC_MSG_ERROR)
+        return -EPROTO;
+    if (s->err == NULL)
+        s->err = cc_xmalloc(sizeof(*s->err));
+    if ((r = cc_client_error_from_msg(msg, s->err)) < 0)
+        return r;
+    if (retryable(s->err, &hello) && s->soft_errors + 1 < p->o.max_attempts) {
+        s->soft_errors++;
+        if (hello)
+            p->need_hello = true;
+        /* Back off a little on overload; resend at once after a lost
+         * session (HELLO goes first). */
+        s->due_ms = hello ? now : now + (uint64_t)(p->o.retry_ms / 4 + 1) * s->soft_errors;
+        if (s->due_ms < p->next_due_ms)
+            p->next_due_ms = s->due_ms;
+        return 0;
+    }
+    finish_slot(p, s, CC_PUSH_REJECTED);
+    return 0;
+}
+
+/* Take every reply already waiting (and wait up to @timeout_ms for the
+ * first one, or for @fd). */
+static int pump(cc_push_t *p, int timeout_ms, int fd, bool *ret_fd_ready)
+{
+    zmq_pollitem_t items[2] = {
+        { p->c->sock, 0, ZMQ_POLLIN, 0 },
+        { NULL, fd, ZMQ_POLLIN, 0 },
+    };
+    uint64_t now = mono_ms();
+    int n_items = fd >= 0 ? 2 : 1;
+    int r;
+
+    if (ret_fd_ready)
+        *ret_fd_ready = false;
+    if (p->fatal)
+        return p->fatal;
+    /* Never sleep past a resend or the give-up time. */
+    if (p->waiting > 0) {
+        uint64_t give_up = p->last_reply_ms + (uint64_t)p->o.timeout_ms;
+        uint64_t until = p->next_due_ms < give_up ? p->next_due_ms : give_up;
+        int64_t left = until > now ? (int64_t)(until - now) : 0;
+
+        if (timeout_ms < 0 || left < timeout_ms)
+            timeout_ms = (int)left;
+    }
+    r = zmq_poll(items, n_items, timeout_ms);
+    if (r < 0 && errno != EINTR)
+        return -errno;
+    if (r > 0 && fd >= 0 && (items[1].revents & (ZMQ_POLLIN | ZMQ_POLLERR)) && ret_fd_ready)
+        *ret_fd_ready = true;
+    now = mono_ms();
+    for (;;) {
+        int events = 0;
+        size_t sz = sizeof(events);
+        cc_msg_t msg = { 0 };
+        uint64_t rid;
+
+        if (zmq_getsockopt(p->c->sock, ZMQ_EVENTS, &events, &sz) < 0 ||
+            !(events & ZMQ_POLLIN))
+            break;
+        r = cc_client_recv(p->c, 0, &msg, &rid);
+        if (r == -ETIMEDOUT)
+            break;
+        if (r < 0) {
+            p->fatal = r;
+            return r;
+        }
+        r = handle_reply(p, &msg, rid, now);
+        cc_msg_deinit(&msg);
+        if (r < 0) {
+            p->fatal = r;
+            return r;
+        }
+    }
+    resend_due(p, now);
+    deliver(p);
+    if (p->waiting > 0 && now >= p->last_reply_ms + (uint64_t)p->o.timeout_ms)
+        return -ETIMEDOUT;
+    return 0;
+}
+
+int cc_push_wait(cc_push_t *p, int timeout_ms, int fd, bool *ret_fd_ready)
+{
+    return pump(p, timeout_ms, fd, ret_fd_ready);
+}
+
+/* Wait for room in the window, then claim the next slot. */
+static int claim(cc_push_t *p, uint64_t tag, const char *eid, slot_t **ret)
+{
+    slot_t *s;
+    int r;
+
+    while (cc_push_room(p) == 0)
+        if ((r = pump(p, -1, -1, NULL)) < 0)
+            return r;
+    if (p->fatal)
+        return p->fatal;
+    s = slot_of(p, p->next);
+    s->no = p->next++;
+    s->tag = tag;
+    s->state = SLOT_WAIT;
+    s->dup = false;
+    s->seq = 0;
+    s->attempts = s->soft_errors = 0;
+    s->first_us = s->done_us = 0;
+    if (eid)
+        copy_cut(s->eid, sizeof(s->eid), eid, strlen(eid));
+    else
+        s->eid[0] = '\0';
+    p->st.submitted++;
+    if (p->waiting++ == 0)
+        p->last_reply_ms = mono_ms(); /* the give-up clock starts now */
+    *ret = s;
+    return 0;
+}
+
+int cc_push_submit(cc_push_t *p, uint64_t tag, const char *eid, const void *ev, size_t ev_len)
+{
+    cc_enc_t *e = &p->c->enc;
+    char why[256];
+    slot_t *s;
+    int r;
+
+    if ((r = claim(p, tag, eid, &s)) < 0)
+        return r;
+    cc_enc_reset(e);
+    cc_enc_map(e, 2);
+    cc_enc_kv_u64(e, "rid", p->base + s->no + 1);
+    cc_enc_str(e, "ev");
+    cc_enc_raw(e, ev, ev_len);
+    if (cc_body_check(e->buf.data, e->buf.size, &cc_limits_request, why, sizeof(why)) < 0) {
+        if (s->err == NULL)
+            s->err = cc_xmalloc(sizeof(*s->err));
+        memset(s->err, 0, sizeof(*s->err));
+        snprintf(s->err->code, sizeof(s->err->code), "bad_request");
+        snprintf(s->err->en, sizeof(s->err->en), "not sent: the event breaks the protocol: %s",
+                 why);
+        snprintf(s->err->vi, sizeof(s->err->vi), "Không gửi: sự kiện sai giao thức: %s", why);
+        finish_slot(p, s, CC_PUSH_REJECTED);
+        deliver(p);
+        return 0;
+    }
+    if (s->cap < e->buf.size) {
+        s->cap = e->buf.size < 256 ? 256 : e->buf.size;
+        s->body = cc_xrealloc(s->body, s->cap);
+    }
+    memcpy(s->body, e->buf.data, e->buf.size);
+    s->len = e->buf.size;
+    if (p->need_hello)
+        resend_hello(p);
+    send_slot(p, s, mono_ms());
+    /* Take what has arrived without waiting, so results flow while the
+     * caller keeps submitting. */
+    if (p->st.submitted % 64 == 0)
+        return pump(p, 0, -1, NULL);
+    return 0;
+}
+
+int cc_push_local(cc_push_t *p, uint64_t tag, const char *eid, const cc_client_error_t *err)
+{
+    slot_t *s;
+    int r;
+
+    if ((r = claim(p, tag, eid, &s)) < 0)
+        return r;
+    if (s->err == NULL)
+        s->err = cc_xmalloc(sizeof(*s->err));
+    *s->err = *err;
+    finish_slot(p, s, CC_PUSH_REJECTED);
+    deliver(p);
+    return 0;
+}
+
+int cc_push_finish(cc_push_t *p)
+{
+    int r = 0;
+
+    while (r == 0 && cc_push_in_flight(p) > 0)
+        r = pump(p, -1, -1, NULL);
+    if (r < 0) {
+        /* Give up: every event still unanswered gets its result now. */
+        for (uint64_t no = p->head; no < p->next; no++) {
+            slot_t *s = slot_of(p, no);
+
+            if (s->state == SLOT_WAIT)
+                finish_slot(p, s, CC_PUSH_TIMEOUT);
+        }
+        deliver(p);
+    }
+    return r;
+}
+
+/* ---- Alert subscription ----------------------------------------------------------- */
+
+struct cc_sub {
+    void *sock;
+};
+
+/* Wait until the SUB socket has completed a handshake with the publisher,
+ * watching its monitor events. */
+static void wait_handshake(void *zctx, void *sock, int wait_ms)
+{
+    char addr[64];
+    void *mon = NULL;
+    uint64_t deadline = mono_ms() + (uint64_t)wait_ms;
+
+    snprintf(addr, sizeof(addr), "inproc://cchc-sub-monitor-%p", sock);
+    if (zmq_socket_monitor(sock, addr, ZMQ_EVENT_HANDSHAKE_SUCCEEDED) < 0)
+        return;
+    mon = zmq_socket(zctx, ZMQ_PAIR);
+    if (mon == NULL || zmq_connect(mon, addr) < 0)
+        goto out;
+    for (;;) {
+        zmq_pollitem_t it = { mon, 0, ZMQ_POLLIN, 0 };
+        uint64_t now = mono_ms();
+        zmq_msg_t m;
+        uint16_t event = 0;
+
+        if (now >= deadline || zmq_poll(&it, 1, (long)(deadline - now)) <= 0)
+            break;
+        zmq_msg_init(&m);
+        if (zmq_msg_recv(&m, mon, 0) >= 6)
+            memcpy(&event, zmq_msg_data(&m), sizeof(event));
+        zmq_msg_close(&m);
+        /* the second frame is the peer's address */
+        zmq_msg_init(&m);
+        zmq_msg_recv(&m, mon, 0);
+        zmq_msg_close(&m);
+        if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
+            break;
+    }
+out:
+    zmq_socket_monitor(sock, NULL, 0);
+    if (mon) {
+        int linger = 0;
+
+        zmq_setsockopt(mon, ZMQ_LINGER, &linger, sizeof(linger));
+        zmq_close(mon);
+    }
+}
+
+int cc_sub_new(void *zctx, const char *endpoint, const char *const *topics, size_t n_topics,
+               int wait_ms, cc_sub_t **ret)
+{
+    cc_sub_t *s;
+    int ivl = CC_CLIENT_RECONNECT_IVL_MS;
+    int r;
+
+    if (zctx == NULL || endpoint == NULL)
+        return -EINVAL;
+    s = cc_xcalloc(1, sizeof(*s));
+    s->sock = cc_socket_new(zctx, ZMQ_SUB);
+    if (s->sock == NULL) {
+        r = -errno;
+        goto out;
+    }
+    zmq_setsockopt(s->sock, ZMQ_RECONNECT_IVL, &ivl, sizeof(ivl));
+    for (size_t i = 0; i < n_topics; i++)
+        zmq_setsockopt(s->sock, ZMQ_SUBSCRIBE, topics[i], strlen(topics[i]));
+    if (zmq_connect(s->sock, endpoint) < 0) {
+        r = errno == EPROTONOSUPPORT || errno == ENOENT ? -EINVAL : -errno;
+        goto out;
+    }
+    if (wait_ms > 0)
+        wait_handshake(zctx, s->sock, wait_ms);
+    *ret = s;
+    s = NULL;
+    r = 0;
+out:
+    cc_sub_destroy(&s);
+    return r;
+}
+
+void cc_sub_destroy(cc_sub_t **self_p)
+{
+    cc_sub_t *s = self_p ? *self_p : NULL;
+
+    if (s == NULL)
+        return;
+    if (s->sock)
+        zmq_close(s->sock);
+    free(s);
+    *self_p = NULL;
+}
+
+static bool sock_more(void *sock)
+{
+    int more = 0;
+    size_t sz = sizeof(more);
+
+    zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &sz);
+    return more != 0;
+}
+
+int cc_sub_recv(cc_sub_t *s, int timeout_ms, char *topic, size_t topic_len, cc_msg_t *ret_msg)
+{
+    zmq_pollitem_t it = { s->sock, 0, ZMQ_POLLIN, 0 };
+    zmq_msg_t f[3];
+    char why[256];
+    int n = 0;
+    int r;
+
+    r = zmq_poll(&it, 1, timeout_ms);
+    if (r < 0)
+        return -errno;
+    if (r == 0)
+        return -ETIMEDOUT;
+    for (int i = 0; i < 3; i++)
+        zmq_msg_init(&f[i]);
+    /* Read every frame of the message, keeping the first three. */
+    do {
+        zmq_msg_t extra;
+        zmq_msg_t *m = n < 3 ? &f[n] : &extra;
+
+        if (n >= 3)
+            zmq_msg_init(&extra);
+        if (zmq_msg_recv(m, s->sock, 0) < 0) {
+            r = -errno;
+            if (n >= 3)
+                zmq_msg_close(&extra);
+            goto out;
+        }
+        if (n >= 3)
+            zmq_msg_close(&extra);
+        n++;
+    } while (sock_more(s->sock));
+    if (n != 3) {
+        r = CC_EMALFORMED;
+        goto out;
+    }
+    if (topic && topic_len)
+        copy_cut(topic, topic_len, zmq_msg_data(&f[0]), zmq_msg_size(&f[0]));
+    r = cc_msg_decode(zmq_msg_data(&f[1]), zmq_msg_size(&f[1]), zmq_msg_data(&f[2]),
+                      zmq_msg_size(&f[2]), &cc_limits_reply, ret_msg, why, sizeof(why));
+out:
+    for (int i = 0; i < 3; i++)
+        zmq_msg_close(&f[i]);
+    return r;
+}

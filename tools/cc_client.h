@@ -1,0 +1,330 @@
+/*
+ * cc_client.h - the client side of the cchc protocol (PROTOCOL.md).
+ *
+ * Used by the `cchc` tool, the integration tests and the benchmarks. A
+ * cc_client_t is one DEALER connection to one daemon's ROUTER:
+ *
+ *   - requests carry a client-chosen `rid`; cc_client_send() and
+ *     cc_client_recv() let a caller keep many requests in flight and match
+ *     replies itself, cc_client_call() sends one request and waits for the
+ *     reply that names it;
+ *   - cc_client_hello(), cc_client_query() and cc_client_read() wrap the
+ *     protocol's HELLO, QUERY and READ;
+ *   - the push engine (cc_client_push_begin() ...) streams EVENTs with a
+ *     window of N in flight, collects ACK / ERROR per event and hands the
+ *     results back in submission order. An event that is not answered in
+ *     time is sent again with the same rid and event id: the daemon keeps
+ *     every stored event id and acknowledges a repeat without applying it
+ *     again (dup), so a retry is always safe;
+ *   - cc_sub_t receives the scoring daemon's ALERT publications.
+ *
+ * Return convention: 0 on success, 1 when the daemon answered with an
+ * ERROR (the error is copied to a cc_client_error_t), a negative errno
+ * otherwise: -ETIMEDOUT when no reply came in time (daemon unreachable),
+ * CC_EMALFORMED when a reply breaks the protocol, -EPROTO when a reply has
+ * an unexpected type.
+ *
+ * Threads: a client belongs to one thread at a time (ZeroMQ sockets are not
+ * thread-safe).
+ */
+#ifndef CC_CLIENT_H
+#define CC_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cc_codec.h"
+
+/* Defaults of the client options. */
+#define CC_CLIENT_TIMEOUT_MS 3000
+#define CC_CLIENT_RECONNECT_IVL_MS 100
+#define CC_CLIENT_RECONNECT_IVL_MAX_MS 1000
+#define CC_PUSH_WINDOW 1000
+#define CC_PUSH_MAX_ATTEMPTS 5
+
+/* Default endpoints of the daemons (PROTOCOL.md §1). */
+#define CC_ENDPOINT_INTAKE "tcp://127.0.0.1:7301"
+#define CC_ENDPOINT_HOTLINE "tcp://127.0.0.1:7302"
+#define CC_ENDPOINT_SCORING "tcp://127.0.0.1:7303"
+#define CC_ENDPOINT_ALERTS "tcp://127.0.0.1:7304"
+
+/* An ERROR reply, copied out of the message (PROTOCOL.md "ERROR").
+ * Strings are NUL-terminated, "" when the reply did not carry them; long
+ * reasons are cut at a UTF-8 character boundary. */
+typedef struct {
+    char code[CC_MAX_CODE + 1];  /* "illegal_transition", ... */
+    char field[CC_MAX_CODE + 1]; /* offending field, or "" */
+    char eid[CC_MAX_ID + 1];     /* event id, or "" */
+    char vi[1024];               /* reason in Vietnamese */
+    char en[1024];               /* reason in English */
+} cc_client_error_t;
+
+typedef struct {
+    int timeout_ms;          /* reply timeout of a call; 0 = CC_CLIENT_TIMEOUT_MS */
+    int reconnect_ivl_ms;    /* ZMQ_RECONNECT_IVL; 0 = CC_CLIENT_RECONNECT_IVL_MS */
+    int connect_timeout_ms;  /* ZMQ_CONNECT_TIMEOUT; 0 = the reply timeout */
+} cc_client_opts_t;
+
+typedef struct cc_client cc_client_t;
+
+/**
+ * cc_client_new - create a DEALER socket and connect it to @endpoint.
+ * Connecting does not wait for the daemon (ZeroMQ connects in the
+ * background and reconnects every reconnect_ivl_ms); the first request
+ * tells whether it answers.
+ * @zctx: a ZeroMQ context to use, or NULL to give the client its own
+ *   (then destroyed with it).
+ * @endpoint: "tcp://host:port" or "ipc://path"; copied.
+ * @opts: options, or NULL for the defaults.
+ * @ret: the new client on success.
+ * Returns 0, -EINVAL for a malformed endpoint, -ENOMEM or another -errno.
+ */
+int cc_client_new(void *zctx, const char *endpoint, const cc_client_opts_t *opts,
+                  cc_client_t **ret);
+
+/** cc_client_destroy - close the socket (and own context); accepts NULL. */
+void cc_client_destroy(cc_client_t **self_p);
+
+/** cc_client_endpoint - the endpoint the client connects to (owned by it). */
+const char *cc_client_endpoint(const cc_client_t *c);
+
+/** cc_client_timeout - the reply timeout in milliseconds. */
+int cc_client_timeout(const cc_client_t *c);
+
+/** cc_client_socket - the DEALER socket, for callers that poll it. */
+void *cc_client_socket(cc_client_t *c);
+
+/**
+ * cc_client_send - send a request of @type whose body is the map
+ * { rid, <@pairs> }.
+ * @pairs, @pairs_len: @n_pairs already encoded key/value pairs (e.g. with
+ *   cc_enc_kv_*), appended after "rid"; may be NULL when @n_pairs is 0.
+ * @ret_rid: the rid chosen for the request (may be NULL).
+ * Returns 0, -EMSGSIZE when the body breaks the request limits of
+ * PROTOCOL.md (nothing sent), -EAGAIN when the send queue is full, or
+ * another -errno.
+ */
+int cc_client_send(cc_client_t *c, cc_msg_type_t type, const void *pairs, size_t pairs_len,
+                   size_t n_pairs, uint64_t *ret_rid);
+
+/**
+ * cc_client_recv - receive the next reply, whatever its rid.
+ * @timeout_ms: longest wait; -1 forever.
+ * @ret_msg: the decoded reply; release with cc_msg_deinit().
+ * @ret_rid: the reply's rid, 0 when it has none (may be NULL).
+ * Returns 0, -ETIMEDOUT, CC_EMALFORMED or another -errno.
+ */
+int cc_client_recv(cc_client_t *c, int timeout_ms, cc_msg_t *ret_msg, uint64_t *ret_rid);
+
+/**
+ * cc_client_call - send one request and wait for the reply naming its rid.
+ * Replies to other (earlier, abandoned) requests that arrive meanwhile are
+ * discarded. Waits at most the client's timeout.
+ * @ret_msg: the reply (any type); release with cc_msg_deinit().
+ * Returns 0, -ETIMEDOUT, -EMSGSIZE, CC_EMALFORMED or another -errno.
+ */
+int cc_client_call(cc_client_t *c, cc_msg_type_t type, const void *pairs, size_t pairs_len,
+                   size_t n_pairs, cc_msg_t *ret_msg);
+
+/**
+ * cc_client_error_from_msg - copy an ERROR reply's fields into @ret.
+ * Returns 0, or CC_EMALFORMED if @msg is not an ERROR with a code.
+ */
+int cc_client_error_from_msg(const cc_msg_t *msg, cc_client_error_t *ret);
+
+/**
+ * cc_client_hello - say who we are (HELLO) and wait for the RESULT.
+ * The identity is remembered: the push engine says HELLO again when a
+ * daemon restart may have lost the session.
+ * @role: "counter", "agent", "contact_point", "supervisor", "operator",
+ *   "consumer".
+ * @who: principal name (1..32 printable ASCII, no space).
+ * @units: comma-separated unit codes, "*" (all units), or NULL / "" to
+ *   send no units.
+ * @ret_head: the daemon's log head from the RESULT (may be NULL).
+ * @ret_err: filled when the daemon refuses (return 1); may be NULL.
+ * Returns 0, 1, -EINVAL (bad @who or @units, nothing sent), -ETIMEDOUT,
+ * CC_EMALFORMED or -EPROTO.
+ */
+int cc_client_hello(cc_client_t *c, const char *role, const char *who, const char *units,
+                    uint64_t *ret_head, cc_client_error_t *ret_err);
+
+/**
+ * cc_client_query - QUERY @q with extra fields and wait for the answer.
+ * @pairs, @pairs_len, @n_pairs: further encoded key/value pairs (or NULL/0).
+ * @ret_result: the RESULT message on return 0; release with cc_msg_deinit().
+ * @ret_err: the ERROR on return 1 (may be NULL).
+ * Returns 0, 1, -ETIMEDOUT, CC_EMALFORMED or -EPROTO.
+ */
+int cc_client_query(cc_client_t *c, const char *q, const void *pairs, size_t pairs_len,
+                    size_t n_pairs, cc_msg_t *ret_result, cc_client_error_t *ret_err);
+
+/**
+ * cc_client_read - READ the log after sequence @after (long poll).
+ * @max: 1..CC_MAX_READ records; @wait_ms: how long the daemon may hold the
+ *   request (0..CC_MAX_WAIT_MS). The reply timeout is @wait_ms plus the
+ *   client's timeout.
+ * @ret_batch: the BATCH message on return 0 (keys last, head, events);
+ *   release with cc_msg_deinit().
+ * Returns 0, 1 (ERROR in @ret_err), -EINVAL, -ETIMEDOUT, CC_EMALFORMED or
+ * -EPROTO.
+ */
+int cc_client_read(cc_client_t *c, uint64_t after, uint32_t max, uint32_t wait_ms,
+                   cc_msg_t *ret_batch, cc_client_error_t *ret_err);
+
+/**
+ * cc_units_parse - split a comma-separated list of unit codes.
+ * "*" stands for all units and must be alone. Codes are 1..CC_MAX_CODE
+ * printable ASCII characters without space or comma.
+ * @list: the list ("A,B", "*").
+ * @out: receives up to @max codes (may be NULL to only validate).
+ * @ret_n: number of codes.
+ * Returns 0, -EINVAL for a malformed list or -E2BIG for more than @max
+ * (or CC_MAX_UNITS) codes.
+ */
+int cc_units_parse(const char *list, char (*out)[CC_MAX_CODE + 1], size_t max, size_t *ret_n);
+
+/* ---- Push engine ------------------------------------------------------------ */
+
+typedef enum {
+    CC_PUSH_OK,       /* stored (ACK); dup tells whether it had been before */
+    CC_PUSH_REJECTED, /* ERROR from the daemon, or refused locally */
+    CC_PUSH_TIMEOUT,  /* no answer before the push gave up */
+} cc_push_status_t;
+
+/* The outcome of one submitted event, handed to the result callback. */
+typedef struct {
+    uint64_t tag;              /* the caller's tag (e.g. its input line) */
+    cc_push_status_t status;
+    const char *eid;           /* event id as submitted, else as replied; "" if unknown */
+    uint64_t seq;              /* CC_PUSH_OK: log sequence number */
+    bool dup;                  /* CC_PUSH_OK: the event id had been stored before */
+    const cc_client_error_t *err; /* CC_PUSH_REJECTED: the reason */
+    unsigned attempts;         /* times sent (0 for a local refusal) */
+    uint64_t latency_us;       /* first send to final reply; 0 if none */
+} cc_push_result_t;
+
+/* Called once per submitted event, in submission order. The result and
+ * what it points to are valid only during the call. */
+typedef void (*cc_push_result_fn)(void *ctx, const cc_push_result_t *res);
+
+typedef struct {
+    size_t window;          /* events in flight; 0 = CC_PUSH_WINDOW */
+    int retry_ms;           /* resend an unanswered event after this; 0 = timeout / 3 */
+    int timeout_ms;         /* give up when nothing at all is answered for
+                               this long; 0 = the client's timeout */
+    unsigned max_attempts;  /* sends of one event answered with a retryable
+                               error (overloaded, internal, lost session);
+                               0 = CC_PUSH_MAX_ATTEMPTS */
+    cc_push_result_fn on_result;
+    void *ctx;
+} cc_push_opts_t;
+
+/* Running totals of a push (for progress and summaries). */
+typedef struct {
+    uint64_t submitted; /* events given to cc_push_submit / cc_push_local */
+    uint64_t sent;      /* events sent at least once */
+    uint64_t ok;        /* acknowledged, new */
+    uint64_t dup;       /* acknowledged as duplicates */
+    uint64_t rejected;  /* refused by the daemon or locally */
+    uint64_t timed_out; /* abandoned without an answer */
+    uint64_t resends;   /* retries sent */
+    uint64_t stale;     /* replies to nothing in flight (late answers to retries) */
+} cc_push_stats_t;
+
+typedef struct cc_push cc_push_t;
+
+/**
+ * cc_client_push_begin - start a push session on @c. Call
+ * cc_client_hello() first (role counter for intake, agent for hotline).
+ * @opts: window, timeouts, the result callback (required).
+ * @ret: the session; end it with cc_push_end().
+ * Returns 0 or -EINVAL.
+ */
+int cc_client_push_begin(cc_client_t *c, const cc_push_opts_t *opts, cc_push_t **ret);
+
+/**
+ * cc_push_submit - send one event, first waiting (and handling replies)
+ * while the window is full.
+ * @tag: the caller's tag, given back in the result.
+ * @eid: the event id if the caller knows it (for results), or NULL.
+ * @ev, @ev_len: the event, one encoded MessagePack map (the EVENT's "ev").
+ * An event whose EVENT body breaks the protocol's request limits is not
+ * sent: it gets a CC_PUSH_REJECTED result with code "bad_request".
+ * Returns 0, -ETIMEDOUT (the daemon answered nothing for timeout_ms),
+ * CC_EMALFORMED or -EPROTO (a reply broke the protocol).
+ */
+int cc_push_submit(cc_push_t *p, uint64_t tag, const char *eid, const void *ev, size_t ev_len);
+
+/**
+ * cc_push_local - record a result that never goes to the daemon (input the
+ * caller could not turn into an event), so that it is handed back in
+ * order with the others. Waits like cc_push_submit() when the window is
+ * full. @err is copied.
+ * Returns as cc_push_submit().
+ */
+int cc_push_local(cc_push_t *p, uint64_t tag, const char *eid, const cc_client_error_t *err);
+
+/** cc_push_room - how many events can be submitted without waiting. */
+size_t cc_push_room(const cc_push_t *p);
+
+/** cc_push_in_flight - events submitted whose result was not handed back. */
+size_t cc_push_in_flight(const cc_push_t *p);
+
+/**
+ * cc_push_wait - handle replies for up to @timeout_ms: deliver results,
+ * resend what is overdue. Returns early when a reply was handled, or when
+ * @fd (>= 0; e.g. the input) becomes readable.
+ * @ret_fd_ready: whether @fd is readable (may be NULL).
+ * Returns 0, -ETIMEDOUT (nothing answered for timeout_ms while events were
+ * in flight), CC_EMALFORMED or -EPROTO.
+ */
+int cc_push_wait(cc_push_t *p, int timeout_ms, int fd, bool *ret_fd_ready);
+
+/**
+ * cc_push_finish - wait until every submitted event has its result. On
+ * -ETIMEDOUT the events still unanswered are handed back as
+ * CC_PUSH_TIMEOUT, so every submitted event gets exactly one result.
+ * Returns 0, -ETIMEDOUT, CC_EMALFORMED or -EPROTO.
+ */
+int cc_push_finish(cc_push_t *p);
+
+/** cc_push_stats - the running totals. */
+void cc_push_stats(const cc_push_t *p, cc_push_stats_t *ret);
+
+/** cc_push_end - free the session (results not yet handed back are lost);
+ * accepts NULL. */
+void cc_push_end(cc_push_t **self_p);
+
+/* ---- Alert subscription (scoring PUB) ------------------------------------------ */
+
+typedef struct cc_sub cc_sub_t;
+
+/**
+ * cc_sub_new - a SUB socket connected to @endpoint, subscribed to each of
+ * @topics (unit codes; "" = everything).
+ * @zctx: the context to use (required; e.g. cc_client_context()).
+ * @wait_ms: wait up to this long for the connection handshake, so that a
+ *   snapshot asked for afterwards does not miss publications (0 = don't).
+ * Returns 0, -EINVAL, or another -errno.
+ */
+int cc_sub_new(void *zctx, const char *endpoint, const char *const *topics, size_t n_topics,
+               int wait_ms, cc_sub_t **ret);
+
+/** cc_sub_destroy - close the socket; accepts NULL. */
+void cc_sub_destroy(cc_sub_t **self_p);
+
+/**
+ * cc_sub_recv - receive one publication [topic, header, body].
+ * @timeout_ms: longest wait, -1 forever.
+ * @topic, @topic_len: receive the topic as a C string (cut to fit).
+ * @ret_msg: the decoded message; release with cc_msg_deinit().
+ * Returns 0, -ETIMEDOUT, CC_EMALFORMED, -EINTR or another -errno.
+ */
+int cc_sub_recv(cc_sub_t *s, int timeout_ms, char *topic, size_t topic_len, cc_msg_t *ret_msg);
+
+/** cc_client_context - the ZeroMQ context the client uses. */
+void *cc_client_context(cc_client_t *c);
+
+#endif

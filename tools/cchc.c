@@ -1,0 +1,203 @@
+/*
+ * cchc.c - the cchc command-line tool: global options, help, dispatch and
+ * the helpers every command uses. The commands are in cchc_push.c,
+ * cchc_watch.c and cchc_query.c.
+ */
+#include "cchc.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cc_time.h"
+
+#ifndef CCHC_VERSION
+#define CCHC_VERSION "0"
+#endif
+
+static const char help_main[] =
+    "Usage: cchc [OPTIONS] COMMAND [ARGS] [OPTIONS]\n"
+    "\n"
+    "The command-line client of the cchc daemons (intake, hotline, scoring).\n"
+    "\n"
+    "Commands:\n"
+    "  push      send events (JSON lines on stdin) to intake or hotline\n"
+    "  watch     follow live alerts of your units (supervisor)\n"
+    "  report    a unit's figures for a period (table, --json or --csv)\n"
+    "  dossier   show ID: a dossier's state and history\n"
+    "  ctl       intake|hotline|scoring ping|stats|backup PATH|clock TIME (operator)\n"
+    "Run `cchc COMMAND --help` for a command's options.\n"
+    "\n"
+    "Global options (anywhere on the line; environment variable in brackets):\n"
+    "  --intake=EP     intake endpoint   [CCHC_INTAKE]  default tcp://127.0.0.1:7301\n"
+    "  --hotline=EP    hotline endpoint  [CCHC_HOTLINE] default tcp://127.0.0.1:7302\n"
+    "  --scoring=EP    scoring queries   [CCHC_SCORING] default tcp://127.0.0.1:7303\n"
+    "  --alerts=EP     scoring alerts    [CCHC_ALERTS]  default tcp://127.0.0.1:7304\n"
+    "  --who=NAME      who you are (1..32 characters, no spaces) [CCHC_WHO] default cchc\n"
+    "  --units=A,B     your units, or * for all [CCHC_UNITS] default *\n"
+    "  --timeout=MS    how long to wait for a daemon's reply, default 3000\n"
+    "  --help, -h      this help;  --version  the version\n"
+    "\n"
+    "Exit status:\n"
+    "  0  everything accepted (events already stored count as accepted)\n"
+    "  1  some events, or the request, refused by the daemon\n"
+    "  2  usage error\n"
+    "  3  daemon unreachable, or no reply within --timeout\n"
+    "  4  protocol error (a reply the tool could not understand)\n";
+
+int cchc_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("cchc: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry `cchc %s%s--help`.\n", cmd ? cmd : "", cmd ? " " : "");
+    return CCHC_EXIT_USAGE;
+}
+
+const char *cchc_daemon_program(cc_endpoint_t ep)
+{
+    switch (ep) {
+    case CC_EP_INTAKE:
+        return "cchc-intaked";
+    case CC_EP_HOTLINE:
+        return "cchc-hotlined";
+    case CC_EP_SCORING:
+    case CC_EP_ALERTS:
+    default:
+        return "cchc-scoringd";
+    }
+}
+
+int cchc_fail(cc_endpoint_t ep, cc_client_t *c, int r, const cc_client_error_t *err)
+{
+    const char *name = cc_endpoint_name(ep);
+    const char *prog = cchc_daemon_program(ep);
+
+    if (r == 1 && err) {
+        fprintf(stderr, "cchc: %s refused: %s: %s / %s\n", name, err->code, err->en, err->vi);
+        return CCHC_EXIT_REJECTED;
+    }
+    if (r == CC_EMALFORMED || r == -EPROTO) {
+        fprintf(stderr, "cchc: protocol error: %s at %s sent a reply this tool does not "
+                        "understand (%s); are the versions of cchc and %s the same?\n",
+                name, cc_client_endpoint(c), r == -EPROTO ? "unexpected message type" :
+                                                            "malformed message",
+                prog);
+        return CCHC_EXIT_PROTOCOL;
+    }
+    if (r == -ETIMEDOUT) {
+        fprintf(stderr,
+                "cchc: cannot reach %s at %s (no reply within %d ms); is %s running? "
+                "(systemctl status %s)\n",
+                name, cc_client_endpoint(c), cc_client_timeout(c), prog, prog);
+        return CCHC_EXIT_UNREACHABLE;
+    }
+    fprintf(stderr, "cchc: cannot talk to %s at %s: %s\n", name, cc_client_endpoint(c),
+            strerror(r < 0 ? -r : r));
+    return CCHC_EXIT_UNREACHABLE;
+}
+
+int cchc_connect(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const char *units,
+                 cc_client_t **ret)
+{
+    cc_client_opts_t o = { .timeout_ms = cli->timeout_ms };
+    cc_client_error_t err;
+    cc_client_t *c = NULL;
+    int r;
+
+    r = cc_client_new(NULL, cli->endpoint[ep], &o, &c);
+    if (r == -EINVAL)
+        return cchc_usage_error(NULL, "--%s=%s is not a ZeroMQ endpoint (e.g. tcp://host:port)",
+                                cc_endpoint_name(ep), cli->endpoint[ep]);
+    if (r < 0) {
+        fprintf(stderr, "cchc: cannot connect to %s at %s: %s\n", cc_endpoint_name(ep),
+                cli->endpoint[ep], strerror(-r));
+        return CCHC_EXIT_UNREACHABLE;
+    }
+    if (role) {
+        r = cc_client_hello(c, role, cli->who, units, NULL, &err);
+        if (r != 0) {
+            r = cchc_fail(ep, c, r, &err);
+            cc_client_destroy(&c);
+            return r;
+        }
+    }
+    *ret = c;
+    return CCHC_EXIT_OK;
+}
+
+void cchc_format_local(int64_t t, char *buf, size_t len)
+{
+    char iso[CC_TIME_ISO_LEN];
+
+    if (t == 0 || cc_time_format_iso(t, iso, sizeof(iso)) < 0) {
+        snprintf(buf, len, "-");
+        return;
+    }
+    /* "YYYY-MM-DDTHH:MM:SS+07:00" -> "YYYY-MM-DD HH:MM" */
+    iso[10] = ' ';
+    iso[16] = '\0';
+    snprintf(buf, len, "%s", iso);
+}
+
+static const char *env_lookup(const char *name)
+{
+    return getenv(name);
+}
+
+static const struct {
+    const char *name;
+    int (*run)(const cc_cli_t *cli);
+    const char *help;
+} commands[] = {
+    { "push", cchc_cmd_push, cchc_help_push },
+    { "watch", cchc_cmd_watch, cchc_help_watch },
+    { "report", cchc_cmd_report, cchc_help_report },
+    { "dossier", cchc_cmd_dossier, cchc_help_dossier },
+    { "ctl", cchc_cmd_ctl, cchc_help_ctl },
+};
+
+int main(int argc, char **argv)
+{
+    char err[512];
+    cc_cli_t cli;
+
+    if (cc_cli_parse(argc, argv, env_lookup, &cli, err, sizeof(err)) < 0)
+        return cchc_usage_error(NULL, "%s", err);
+    if (cli.version) {
+        printf("cchc %s (protocol %d)\n", CCHC_VERSION, CC_PROTO_VERSION);
+        return CCHC_EXIT_OK;
+    }
+    if (cli.command == NULL) {
+        if (cli.help) {
+            fputs(help_main, stdout);
+            return CCHC_EXIT_OK;
+        }
+        fputs(help_main, stderr);
+        return CCHC_EXIT_USAGE;
+    }
+    if (strcmp(cli.command, "help") == 0) {
+        cli.command = cli.n_args ? cli.args[0] : NULL;
+        cli.help = true;
+        if (cli.command == NULL) {
+            fputs(help_main, stdout);
+            return CCHC_EXIT_OK;
+        }
+    }
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        if (strcmp(cli.command, commands[i].name) != 0)
+            continue;
+        if (cli.help) {
+            fputs(commands[i].help, stdout);
+            fputs("\nGlobal options and exit status: `cchc --help`.\n", stdout);
+            return CCHC_EXIT_OK;
+        }
+        return commands[i].run(&cli);
+    }
+    return cchc_usage_error(NULL, "unknown command '%s'", cli.command);
+}

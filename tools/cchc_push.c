@@ -1,0 +1,345 @@
+/*
+ * cchc_push.c - `cchc push`: events as JSON lines on stdin, one result line
+ * per input line on stdout, in input order.
+ *
+ * Input is read only when the window has room and handled as it arrives,
+ * so a counter application can keep the tool open and feed it events as
+ * they happen: each result is printed (and flushed) as soon as it and the
+ * ones before it are known.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cc_json.h"
+#include "cchc.h"
+
+#define MAX_LINE (4u << 20) /* a longer line is refused without being read whole */
+#define READ_CHUNK 65536
+
+const char cchc_help_push[] =
+    "Usage: cchc push [--to=intake|hotline] [--window=N] [--progress]\n"
+    "\n"
+    "Reads events from stdin, one JSON object per line (the \"ev\" map of\n"
+    "PROTOCOL.md), sends them with up to N in flight (default 1000) and prints one\n"
+    "JSON result per line, in input order:\n"
+    "  {\"line\":1,\"eid\":\"E1\",\"status\":\"ok\",\"seq\":42,\"dup\":false}\n"
+    "  {\"line\":2,\"eid\":\"E2\",\"status\":\"error\",\"code\":\"illegal_transition\","
+    "\"field\":\"type\",\"vi\":\"...\",\"en\":\"...\"}\n"
+    "  {\"line\":3,\"status\":\"error\",\"code\":\"bad_json\",\"en\":\"...\"}  (not sent)\n"
+    "Blank lines are skipped. Times (\"at\", \"deadline\", \"promised\", \"due\", keys\n"
+    "ending in \"_at\") may be ISO 8601 strings (2025-03-03T09:00:00+07:00) or Unix\n"
+    "seconds; numbers must be integers. An event that gets no answer is sent again\n"
+    "with the same event id, which the daemon stores once (a repeat is \"dup\":true).\n"
+    "\n"
+    "Options:\n"
+    "  --to=intake|hotline  where to send (default intake; role counter / agent)\n"
+    "  --window=N           events in flight, 1..65536 (default 1000)\n"
+    "  --progress           progress on stderr every second (default: when stderr\n"
+    "                       is a terminal)\n"
+    "A summary goes to stderr at the end. Exit status: 0 all accepted, 1 some\n"
+    "rejected, 2 usage, 3 daemon unreachable (unanswered lines get status\n"
+    "\"error\", code \"timeout\"), 4 protocol error.\n";
+
+typedef struct {
+    FILE *out;
+    cc_endpoint_t ep;
+    int timeout_ms;
+    uint64_t lines;    /* non-blank lines handled */
+    uint64_t local;    /* refused before sending */
+    bool out_error;
+} push_run_t;
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* ,"key":"value" when @v is not empty. */
+static void put_str(FILE *f, const char *key, const char *v)
+{
+    if (v == NULL || *v == '\0')
+        return;
+    fprintf(f, ",\"%s\":", key);
+    cc_json_write_str(f, v);
+}
+
+/* One result line, formatted by hand: at hundreds of thousands of lines a
+ * second, building json_t objects costs more than the whole protocol. */
+static void on_result(void *ctx, const cc_push_result_t *res)
+{
+    push_run_t *run = ctx;
+    FILE *f = run->out;
+
+    fprintf(f, "{\"line\":%llu", (unsigned long long)res->tag);
+    put_str(f, "eid", res->eid);
+    switch (res->status) {
+    case CC_PUSH_OK:
+        fprintf(f, ",\"status\":\"ok\",\"seq\":%llu,\"dup\":%s",
+                (unsigned long long)res->seq, res->dup ? "true" : "false");
+        break;
+    case CC_PUSH_REJECTED:
+        fputs(",\"status\":\"error\"", f);
+        put_str(f, "code", res->err->code);
+        put_str(f, "field", res->err->field);
+        put_str(f, "vi", res->err->vi);
+        put_str(f, "en", res->err->en);
+        break;
+    case CC_PUSH_TIMEOUT: {
+        char en[160];
+
+        snprintf(en, sizeof(en), "no answer from %s within %d ms; the event may or may not "
+                                 "be stored: send it again (same eid) to know",
+                 cc_endpoint_name(run->ep), run->timeout_ms);
+        fputs(",\"status\":\"error\",\"code\":\"timeout\"", f);
+        put_str(f, "vi", "Không nhận được trả lời; hãy gửi lại (cùng mã sự kiện)");
+        put_str(f, "en", en);
+        break;
+    }
+    }
+    if (fputs("}\n", f) == EOF)
+        run->out_error = true;
+}
+
+/* Turn one input line into an event and submit it (or refuse it here). */
+static int handle_line(push_run_t *run, cc_push_t *p, cc_enc_t *ev, uint64_t line_no,
+                       const char *line, size_t len)
+{
+    char eid[CC_MAX_ID * 4 + 1];
+    cc_json_error_t jerr;
+    cc_client_error_t e;
+    size_t i;
+    int r;
+
+    for (i = 0; i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'); i++)
+        ;
+    if (i == len)
+        return 0; /* blank */
+    run->lines++;
+    r = cc_json_event_from_line(line, len, ev, eid, sizeof(eid), &jerr);
+    if (r == 0)
+        return cc_push_submit(p, line_no, eid[0] ? eid : NULL, ev->buf.data, ev->buf.size);
+    memset(&e, 0, sizeof(e));
+    if (r == -EBADMSG) {
+        snprintf(e.code, sizeof(e.code), "bad_json");
+        snprintf(e.vi, sizeof(e.vi), "Dòng không phải một đối tượng JSON hợp lệ");
+    } else {
+        snprintf(e.code, sizeof(e.code), "bad_field");
+        snprintf(e.field, sizeof(e.field), "%.32s", jerr.field);
+        snprintf(e.vi, sizeof(e.vi), "Giá trị không hợp lệ ở trường '%s'", jerr.field);
+    }
+    snprintf(e.en, sizeof(e.en), "not sent: %s", jerr.why);
+    run->local++;
+    return cc_push_local(p, line_no, eid[0] ? eid : NULL, &e);
+}
+
+static void progress(const cc_push_t *p, uint64_t start_ms, bool tty, bool final)
+{
+    cc_push_stats_t st;
+    double secs = (double)(now_ms() - start_ms) / 1000.0;
+    uint64_t acked;
+
+    cc_push_stats(p, &st);
+    acked = st.ok + st.dup + st.rejected;
+    fprintf(stderr, "%scchc push: %llu sent, %llu answered, %.0f events/s%s",
+            tty ? "\r" : "", (unsigned long long)st.sent, (unsigned long long)acked,
+            secs > 0 ? (double)acked / secs : 0.0, tty ? (final ? "\n" : "   ") : "\n");
+}
+
+int cchc_cmd_push(const cc_cli_t *cli)
+{
+    static const char *const allowed[] = { "to=", "window=", "progress", NULL };
+    push_run_t run = { .out = stdout, .ep = CC_EP_INTAKE, .timeout_ms = cli->timeout_ms };
+    cc_push_opts_t po = { .on_result = on_result, .ctx = &run };
+    cc_client_t *c = NULL;
+    cc_push_t *p = NULL;
+    cc_push_stats_t st = { 0 };
+    cc_enc_t ev;
+    char err[256];
+    const char *v;
+    char *buf = NULL;
+    size_t cap = READ_CHUNK * 2, len = 0, start = 0;
+    uint64_t line_no = 0, start_ms = 0, next_progress;
+    bool eof = false, skipping = false, show_progress, tty;
+    uint64_t window = CC_PUSH_WINDOW;
+    int status, r = 0;
+
+    cc_enc_init(&ev);
+    if (cc_cli_check_opts(cli, allowed, err, sizeof(err)) < 0) {
+        status = cchc_usage_error("push", "%s", err);
+        goto out;
+    }
+    if (cli->n_args > 0) {
+        status = cchc_usage_error("push", "push takes no arguments (events come on stdin)");
+        goto out;
+    }
+    if (cc_cli_opt(cli, "to", &v)) {
+        if (strcmp(v, "intake") == 0) {
+            run.ep = CC_EP_INTAKE;
+        } else if (strcmp(v, "hotline") == 0) {
+            run.ep = CC_EP_HOTLINE;
+        } else {
+            status = cchc_usage_error("push", "--to=%s: expected intake or hotline", v);
+            goto out;
+        }
+    }
+    if (cc_cli_opt(cli, "window", &v) && cc_cli_uint(v, 1, 65536, &window) < 0) {
+        status = cchc_usage_error("push", "--window=%s: expected 1..65536", v);
+        goto out;
+    }
+    po.window = (size_t)window;
+    tty = isatty(STDERR_FILENO);
+    show_progress = tty || cc_cli_opt(cli, "progress", NULL);
+
+    status = cchc_connect(cli, run.ep, run.ep == CC_EP_INTAKE ? "counter" : "agent", cli->units,
+                          &c);
+    if (status != CCHC_EXIT_OK)
+        goto out;
+    cc_client_push_begin(c, &po, &p);
+    buf = malloc(cap);
+    if (buf == NULL) {
+        r = -ENOMEM;
+        goto done;
+    }
+    start_ms = now_ms();
+    next_progress = start_ms + 1000;
+
+    while (r == 0) {
+        bool has_line;
+
+        /* Handle complete lines while the window has room. */
+        while (r == 0 && cc_push_room(p) > 0 && start < len) {
+            char *nl = memchr(buf + start, '\n', len - start);
+            size_t l;
+
+            if (nl == NULL)
+                break;
+            l = (size_t)(nl - (buf + start));
+            line_no++;
+            if (!skipping)
+                r = handle_line(&run, p, &ev, line_no, buf + start, l);
+            skipping = false;
+            start += l + 1;
+        }
+        if (r < 0)
+            break;
+        if (eof && start < len && cc_push_room(p) > 0) {
+            /* the last line has no newline */
+            line_no++;
+            if (!skipping)
+                r = handle_line(&run, p, &ev, line_no, buf + start, len - start);
+            start = len;
+            continue;
+        }
+        if (eof && start == len)
+            break;
+        has_line = start < len && memchr(buf + start, '\n', len - start) != NULL;
+        if (!skipping && !has_line && len - start >= MAX_LINE) {
+            /* Refuse an endless line without holding it: report it now
+             * and drop the rest of it as it comes. */
+            cc_client_error_t e = { .code = "bad_json" };
+
+            snprintf(e.en, sizeof(e.en), "not sent: line longer than %u bytes", MAX_LINE);
+            snprintf(e.vi, sizeof(e.vi), "Dòng quá dài");
+            r = cc_push_local(p, line_no + 1, NULL, &e);
+            run.local++;
+            run.lines++;
+            skipping = true;
+            start = len;
+            continue;
+        }
+        {
+            bool want_input = !eof && cc_push_room(p) > 0 && !has_line;
+            bool ready = false;
+            int wait = show_progress ? 250 : -1;
+
+            if (!want_input && cc_push_in_flight(p) == 0)
+                break;
+            r = cc_push_wait(p, wait, want_input ? STDIN_FILENO : -1, &ready);
+            fflush(run.out);
+            if (r < 0)
+                break;
+            if (ready) {
+                ssize_t n;
+
+                if (start > 0) {
+                    memmove(buf, buf + start, len - start);
+                    len -= start;
+                    start = 0;
+                }
+                if (skipping)
+                    len = 0;
+                if (cap - len < READ_CHUNK) {
+                    cap *= 2;
+                    buf = realloc(buf, cap);
+                    if (buf == NULL) {
+                        r = -ENOMEM;
+                        break;
+                    }
+                }
+                n = read(STDIN_FILENO, buf + len, cap - len);
+                if (n == 0) {
+                    eof = true;
+                } else if (n < 0 && errno != EINTR && errno != EAGAIN) {
+                    fprintf(stderr, "cchc: cannot read stdin: %s\n", strerror(errno));
+                    eof = true;
+                } else if (n > 0) {
+                    len += (size_t)n;
+                }
+            }
+        }
+        if (show_progress && now_ms() >= next_progress) {
+            progress(p, start_ms, tty, false);
+            next_progress = now_ms() + 1000;
+        }
+    }
+    if (r == 0 || r == -ENOMEM) {
+        int f = cc_push_finish(p);
+
+        if (r == 0)
+            r = f;
+    } else {
+        cc_push_finish(p); /* hands back the unanswered ones */
+    }
+    fflush(run.out);
+    if (show_progress && tty)
+        progress(p, start_ms, tty, true);
+    cc_push_stats(p, &st);
+    {
+        double secs = (double)(now_ms() - start_ms) / 1000.0;
+
+        fprintf(stderr,
+                "cchc push: %llu lines, %llu sent, %llu ok, %llu duplicates, %llu rejected "
+                "(%llu not sent), %llu unanswered in %.2f s (%.0f events/s)\n",
+                (unsigned long long)run.lines, (unsigned long long)st.sent,
+                (unsigned long long)st.ok, (unsigned long long)st.dup,
+                (unsigned long long)st.rejected, (unsigned long long)run.local,
+                (unsigned long long)st.timed_out, secs,
+                secs > 0 ? (double)(st.ok + st.dup + st.rejected - run.local) / secs : 0.0);
+    }
+done:
+    if (r == -ENOMEM) {
+        fprintf(stderr, "cchc: out of memory\n");
+        status = CCHC_EXIT_UNREACHABLE;
+    } else if (r < 0) {
+        status = cchc_fail(run.ep, c, r, NULL);
+    } else if (run.out_error) {
+        fprintf(stderr, "cchc: cannot write results to stdout\n");
+        status = CCHC_EXIT_REJECTED;
+    } else {
+        status = st.rejected > 0 ? CCHC_EXIT_REJECTED : CCHC_EXIT_OK;
+    }
+out:
+    free(buf);
+    cc_push_end(&p);
+    cc_client_destroy(&c);
+    cc_enc_deinit(&ev);
+    return status;
+}

@@ -1,0 +1,659 @@
+/*
+ * cchc_query.c - the commands that ask one question and print the answer:
+ * `cchc report` (scoring), `cchc dossier show` (intake) and `cchc ctl`
+ * (operator: ping, stats, backup, clock on any daemon).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cc_json.h"
+#include "cc_time.h"
+#include "cchc.h"
+
+const char cchc_help_report[] =
+    "Usage: cchc report --unit=U --from=YYYY-MM-DD --to=YYYY-MM-DD [--json|--csv]\n"
+    "\n"
+    "A unit's figures for a period from cchc-scoringd (role supervisor): received,\n"
+    "resolved early / on time / late, open, rates with their numerator and\n"
+    "denominator (\"no data\" when the denominator is 0), complaints (PAKN), ...\n"
+    "Every figure the daemon returns is printed, in its order, labelled in\n"
+    "Vietnamese and English when the key is known.\n"
+    "\n"
+    "Options:\n"
+    "  --unit=U        unit code\n"
+    "  --from=DATE     first day of the period (local time, from 00:00)\n"
+    "  --to=DATE       last day of the period, included (until 23:59:59)\n"
+    "  --json          the daemon's answer as JSON\n"
+    "  --csv           key,label,value,numerator,denominator rows\n";
+
+const char cchc_help_dossier[] =
+    "Usage: cchc dossier show ID [--json]\n"
+    "\n"
+    "A dossier's current state (procedure, units, received, due and promised dates,\n"
+    "class) and its history of events, from cchc-intaked (role supervisor, scoped\n"
+    "to --units). --json prints the daemon's answer as JSON (times in Unix seconds).\n";
+
+const char cchc_help_ctl[] =
+    "Usage: cchc ctl intake|hotline|scoring COMMAND [--json]\n"
+    "\n"
+    "Operator commands (role operator):\n"
+    "  ping          is the daemon answering? prints \"intake: ok (now ...)\"\n"
+    "  stats         the daemon's figures, \"key: value\" lines (or --json)\n"
+    "  backup PATH   hot backup of the daemon's LMDB store into directory PATH\n"
+    "                (a path on the daemon's machine; made absolute here)\n"
+    "  clock TIME    set the daemon's test clock (daemon started with\n"
+    "                --test-clock); TIME is ISO 8601 or Unix seconds\n";
+
+/* ---- Labels ------------------------------------------------------------------ */
+
+typedef struct {
+    const char *key;
+    const char *vi;
+    const char *en;
+} label_t;
+
+/* Known figure keys (DOMAIN.md §5, §7). Unknown keys are printed as they are. */
+static const label_t labels[] = {
+    { "backlog", "Tồn đầu kỳ", "backlog at start" },
+    { "received", "Tiếp nhận mới", "received" },
+    { "received_direct", "Tiếp nhận trực tiếp", "received at the counter" },
+    { "received_online", "Tiếp nhận trực tuyến", "received online" },
+    { "received_postal", "Tiếp nhận qua bưu chính", "received by post" },
+    { "to_handle", "Tổng số phải giải quyết", "to handle" },
+    { "resolved", "Đã giải quyết", "resolved" },
+    { "resolved_early", "Giải quyết trước hạn", "resolved early" },
+    { "resolved_on_time", "Giải quyết đúng hạn", "resolved on time" },
+    { "resolved_late", "Giải quyết trễ hạn", "resolved late" },
+    { "open", "Đang giải quyết", "open" },
+    { "open_within", "Đang giải quyết trong hạn", "open within due date" },
+    { "open_within_due", "Đang giải quyết trong hạn", "open within due date" },
+    { "open_overdue", "Đang giải quyết quá hạn", "open past due date" },
+    { "open_past_due", "Đang giải quyết quá hạn", "open past due date" },
+    { "refused", "Không giải quyết", "refused" },
+    { "stopped", "Dừng xử lý", "stopped" },
+    { "withdrawn", "Rút hồ sơ", "withdrawn" },
+    { "rejected_at_counter", "Từ chối tại quầy", "rejected at the counter" },
+    { "on_time_rate", "Tỷ lệ đúng hạn", "on-time rate" },
+    { "overall_rate", "Đánh giá chung", "overall rate" },
+    { "late_share", "Tỷ lệ trễ hạn", "late share" },
+    { "online_rate", "Tỷ lệ trực tuyến", "online rate" },
+    { "digitized", "Đã số hóa", "digitized" },
+    { "digitization_rate", "Tỷ lệ số hóa", "digitization rate" },
+    { "paid", "Đã thanh toán phí", "fees paid" },
+    { "paid_cashless", "Thanh toán không dùng tiền mặt", "paid cashless" },
+    { "paid_online", "Thanh toán trực tuyến", "paid online" },
+    { "cashless_rate", "Tỷ lệ không dùng tiền mặt", "cashless rate" },
+    { "ratings", "Lượt đánh giá", "ratings" },
+    { "very_satisfied", "Rất hài lòng", "very satisfied" },
+    { "satisfied", "Hài lòng", "satisfied" },
+    { "dissatisfied", "Không hài lòng", "dissatisfied" },
+    { "satisfaction_rate", "Tỷ lệ hài lòng", "satisfaction rate" },
+    { "apology_in_time", "Xin lỗi đúng hạn", "apologies in time" },
+    { "apology_late", "Xin lỗi muộn", "apologies late" },
+    { "apology_missing", "Thiếu văn bản xin lỗi", "apologies missing" },
+    { "sos_pending", "Đề nghị dừng/bổ sung chờ duyệt", "SOS requests pending" },
+    { "pakn_received", "PAKN tiếp nhận", "complaints received" },
+    { "pakn_answered", "PAKN đã trả lời", "complaints answered" },
+    { "pakn_resolved", "PAKN đã xử lý", "complaints resolved" },
+    { "pakn_rate", "Tỷ lệ xử lý PAKN", "complaint resolution rate" },
+    { "pakn_on_time", "PAKN đúng hạn", "complaints answered on time" },
+    { "pakn_overdue", "PAKN quá hạn", "complaints overdue" },
+    { "pakn_level1", "PAKN cấp độ 1", "complaints at level 1" },
+    { "pakn_level2", "PAKN cấp độ 2", "complaints at level 2" },
+    { "pakn_level3", "PAKN cấp độ 3", "complaints at level 3" },
+    { "contacts", "Liên hệ tổng đài 1022", "1022 contacts" },
+    { "reminders", "Văn bản nhắc nhở", "reminders" },
+    { "criticisms", "Phê bình", "criticisms" },
+    { "grade", "Mức độ hoàn thành", "grade" },
+};
+
+static const label_t *label_of(const char *key)
+{
+    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+        if (strcmp(labels[i].key, key) == 0)
+            return &labels[i];
+    return NULL;
+}
+
+/* A rate carried as a map {num, den} (or {numerator, denominator}). */
+static bool rate_of(const msgpack_object *o, uint64_t *num, uint64_t *den)
+{
+    if (o->type != MSGPACK_OBJECT_MAP)
+        return false;
+    return (cc_map_u64(o, "num", num) == 0 && cc_map_u64(o, "den", den) == 0) ||
+           (cc_map_u64(o, "numerator", num) == 0 && cc_map_u64(o, "denominator", den) == 0);
+}
+
+typedef enum { FMT_TABLE, FMT_CSV } fmt_t;
+
+static void csv_field(const char *s)
+{
+    if (strpbrk(s, ",\"\n\r") == NULL) {
+        fputs(s, stdout);
+        return;
+    }
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"')
+            putchar('"');
+        putchar(*s);
+    }
+    putchar('"');
+}
+
+/* One row: key, value text, and for rates num/den (has_rate). */
+static void row(fmt_t fmt, const char *key, const char *value, bool has_rate, uint64_t num,
+                uint64_t den)
+{
+    const label_t *l = label_of(key);
+    char label[160];
+
+    if (l)
+        snprintf(label, sizeof(label), "%s / %s", l->vi, l->en);
+    else
+        snprintf(label, sizeof(label), "%s", key);
+    if (fmt == FMT_CSV) {
+        csv_field(key);
+        putchar(',');
+        csv_field(l ? l->en : key);
+        putchar(',');
+        csv_field(value);
+        if (has_rate)
+            printf(",%" PRIu64 ",%" PRIu64 "\n", num, den);
+        else
+            fputs(",,\n", stdout);
+        return;
+    }
+    /* Labels hold multi-byte Vietnamese: pad by characters, not bytes. */
+    {
+        size_t chars = 0;
+
+        for (const char *p = label; *p; p++)
+            chars += ((unsigned char)*p & 0xC0) != 0x80;
+        printf("  %s%*s  %s\n", label, chars < 62 ? (int)(62 - chars) : 0, "", value);
+    }
+}
+
+static void rate_row(fmt_t fmt, const char *key, uint64_t num, uint64_t den)
+{
+    char v[64];
+
+    if (den == 0)
+        snprintf(v, sizeof(v), fmt == FMT_CSV ? "" : "no data (0/0)");
+    else if (fmt == FMT_CSV)
+        snprintf(v, sizeof(v), "%.2f", 100.0 * (double)num / (double)den);
+    else
+        snprintf(v, sizeof(v), "%.2f%% (%" PRIu64 "/%" PRIu64 ")",
+                 100.0 * (double)num / (double)den, num, den);
+    row(fmt, key, v, true, num, den);
+}
+
+/* Print the fields of @map, nested maps flattened as "outer.inner". */
+static void print_fields(fmt_t fmt, const msgpack_object *map, const char *prefix)
+{
+    for (uint32_t i = 0; i < map->via.map.size; i++) {
+        const msgpack_object_kv *kv = &map->via.map.ptr[i];
+        const msgpack_object *v = &kv->val;
+        char key[128], text[128];
+        uint64_t num, den;
+
+        if (kv->key.type != MSGPACK_OBJECT_STR)
+            continue;
+        snprintf(key, sizeof(key), "%s%s%.*s", prefix, prefix[0] ? "." : "",
+                 (int)kv->key.via.str.size, kv->key.via.str.ptr);
+        if (!prefix[0] && (strcmp(key, "rid") == 0 || strcmp(key, "unit") == 0 ||
+                           strcmp(key, "from") == 0 || strcmp(key, "to") == 0))
+            continue; /* in the heading */
+        if (rate_of(v, &num, &den)) {
+            rate_row(fmt, key, num, den);
+            continue;
+        }
+        switch (v->type) {
+        case MSGPACK_OBJECT_POSITIVE_INTEGER:
+            snprintf(text, sizeof(text), "%" PRIu64, v->via.u64);
+            break;
+        case MSGPACK_OBJECT_NEGATIVE_INTEGER:
+            snprintf(text, sizeof(text), "%" PRId64, v->via.i64);
+            break;
+        case MSGPACK_OBJECT_FLOAT32:
+        case MSGPACK_OBJECT_FLOAT64:
+            snprintf(text, sizeof(text), "%.2f", v->via.f64);
+            break;
+        case MSGPACK_OBJECT_BOOLEAN:
+            snprintf(text, sizeof(text), "%s", v->via.boolean ? "yes" : "no");
+            break;
+        case MSGPACK_OBJECT_STR:
+            snprintf(text, sizeof(text), "%.*s", (int)v->via.str.size, v->via.str.ptr);
+            break;
+        case MSGPACK_OBJECT_MAP:
+            print_fields(fmt, v, key);
+            continue;
+        default:
+            continue; /* arrays and nil: see --json */
+        }
+        row(fmt, key, text, false, 0, 0);
+    }
+}
+
+int cchc_cmd_report(const cc_cli_t *cli)
+{
+    static const char *const allowed[] = { "unit=", "from=", "to=", "json", "csv", NULL };
+    const char *unit = NULL, *from = NULL, *to = NULL;
+    cc_client_t *c = NULL;
+    cc_client_error_t err;
+    cc_msg_t res = { 0 };
+    cc_enc_t q;
+    int64_t t0, t1;
+    char why[256];
+    bool json, csv;
+    size_t n;
+    int status, r;
+
+    cc_enc_init(&q);
+    if (cc_cli_check_opts(cli, allowed, why, sizeof(why)) < 0) {
+        status = cchc_usage_error("report", "%s", why);
+        goto out;
+    }
+    cc_cli_opt(cli, "unit", &unit);
+    cc_cli_opt(cli, "from", &from);
+    cc_cli_opt(cli, "to", &to);
+    json = cc_cli_opt(cli, "json", NULL);
+    csv = cc_cli_opt(cli, "csv", NULL);
+    if (unit == NULL || from == NULL || to == NULL) {
+        status = cchc_usage_error("report", "report needs --unit, --from and --to");
+        goto out;
+    }
+    if (cc_units_parse(unit, NULL, 1, &n) < 0 || strcmp(unit, "*") == 0) {
+        status = cchc_usage_error("report", "--unit=%s: not a unit code", unit);
+        goto out;
+    }
+    if (cc_cli_day_range(from, to, &t0, &t1) < 0) {
+        status = cchc_usage_error("report", "--from/--to: expected dates YYYY-MM-DD, from <= to");
+        goto out;
+    }
+    if (json && csv) {
+        status = cchc_usage_error("report", "choose one of --json and --csv");
+        goto out;
+    }
+    status = cchc_connect(cli, CC_EP_SCORING, "supervisor", cli->units, &c);
+    if (status != CCHC_EXIT_OK)
+        goto out;
+    cc_enc_kv_str(&q, "unit", unit);
+    cc_enc_kv_i64(&q, "from", t0);
+    cc_enc_kv_i64(&q, "to", t1);
+    r = cc_client_query(c, "report", q.buf.data, q.buf.size, 3, &res, &err);
+    if (r != 0) {
+        status = cchc_fail(CC_EP_SCORING, c, r, &err);
+        goto out;
+    }
+    if (json) {
+        json_t *j = cc_json_from_msgpack(&res.body, 0);
+
+        json_object_del(j, "rid");
+        cc_json_print(stdout, j);
+    } else {
+        fmt_t fmt = csv ? FMT_CSV : FMT_TABLE;
+        uint64_t early = 0, on_time = 0, late = 0;
+
+        if (csv)
+            puts("key,label,value,numerator,denominator");
+        else
+            printf("Báo cáo / Report: %s, %s .. %s\n", unit, from, to);
+        print_fields(fmt, &res.body, "");
+        /* The on-time rate, when the daemon gives its parts only. */
+        if (cc_map_find(&res.body, "on_time_rate") == NULL &&
+            cc_map_u64(&res.body, "resolved_early", &early) == 0 &&
+            cc_map_u64(&res.body, "resolved_on_time", &on_time) == 0 &&
+            cc_map_u64(&res.body, "resolved_late", &late) == 0)
+            rate_row(fmt, "on_time_rate", early + on_time, early + on_time + late);
+    }
+    status = CCHC_EXIT_OK;
+out:
+    cc_msg_deinit(&res);
+    cc_client_destroy(&c);
+    cc_enc_deinit(&q);
+    return status;
+}
+
+/* ---- dossier show -------------------------------------------------------------- */
+
+/* Record keys that the history table shows in their own columns or that
+ * repeat the dossier's identity. */
+static bool common_key(const char *k, size_t len)
+{
+    static const char *const keys[] = { "eid", "type", "at", "by", "dossier", "proc",
+                                        "runit", "received_at", "unit", "due", "state" };
+
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+        if (strlen(keys[i]) == len && memcmp(keys[i], k, len) == 0)
+            return true;
+    return false;
+}
+
+static void print_value(const char *key, size_t key_len, const msgpack_object *v)
+{
+    char when[32];
+
+    switch (v->type) {
+    case MSGPACK_OBJECT_STR:
+        printf("%.*s", (int)v->via.str.size, v->via.str.ptr);
+        break;
+    case MSGPACK_OBJECT_POSITIVE_INTEGER:
+    case MSGPACK_OBJECT_NEGATIVE_INTEGER:
+        if (cc_json_is_time_key(key, key_len)) {
+            cchc_format_local(v->via.i64, when, sizeof(when));
+            printf("%s", when);
+        } else if (v->type == MSGPACK_OBJECT_POSITIVE_INTEGER) {
+            printf("%" PRIu64, v->via.u64);
+        } else {
+            printf("%" PRId64, v->via.i64);
+        }
+        break;
+    case MSGPACK_OBJECT_BOOLEAN:
+        printf("%s", v->via.boolean ? "yes" : "no");
+        break;
+    default:
+        printf("?");
+        break;
+    }
+}
+
+static void print_history_row(const msgpack_object *item, char *prev_unit, size_t pu_len,
+                              int64_t *prev_due)
+{
+    const msgpack_object *rec;
+    char type[CC_MAX_CODE + 1], by[CC_MAX_CODE + 1], state[CC_MAX_CODE + 1];
+    char unit[CC_MAX_CODE + 1], when[32];
+    int64_t at = 0, due = 0;
+    uint64_t seq;
+
+    if (item->type != MSGPACK_OBJECT_ARRAY || item->via.array.size != 2 ||
+        item->via.array.ptr[0].type != MSGPACK_OBJECT_POSITIVE_INTEGER ||
+        item->via.array.ptr[1].type != MSGPACK_OBJECT_MAP)
+        return;
+    seq = item->via.array.ptr[0].via.u64;
+    rec = &item->via.array.ptr[1];
+    cc_map_strcpy(rec, "type", type, sizeof(type));
+    cc_map_strcpy(rec, "by", by, sizeof(by));
+    cc_map_strcpy(rec, "state", state, sizeof(state));
+    cc_map_strcpy(rec, "unit", unit, sizeof(unit));
+    cc_map_i64(rec, "at", &at);
+    cc_map_i64(rec, "due", &due);
+    cchc_format_local(at, when, sizeof(when));
+    printf("  %-8" PRIu64 " %-16s  %-22s %-12s %-16s", seq, when, type, by, state);
+    if (unit[0] && strcmp(unit, prev_unit) != 0 && prev_unit[0])
+        printf(" unit=%s", unit);
+    if (due && *prev_due && due != *prev_due) {
+        cchc_format_local(due, when, sizeof(when));
+        printf(" due=%s", when);
+    }
+    for (uint32_t i = 0; i < rec->via.map.size; i++) {
+        const msgpack_object_kv *kv = &rec->via.map.ptr[i];
+
+        if (kv->key.type != MSGPACK_OBJECT_STR ||
+            common_key(kv->key.via.str.ptr, kv->key.via.str.size))
+            continue;
+        printf(" %.*s=", (int)kv->key.via.str.size, kv->key.via.str.ptr);
+        print_value(kv->key.via.str.ptr, kv->key.via.str.size, &kv->val);
+    }
+    putchar('\n');
+    if (unit[0])
+        snprintf(prev_unit, pu_len, "%s", unit);
+    if (due)
+        *prev_due = due;
+}
+
+static void print_dossier(const msgpack_object *d, const msgpack_object *history)
+{
+    static const struct {
+        const char *key;
+        const char *label;
+    } rows[] = {
+        { "state", "state / trạng thái" },
+        { "proc", "procedure / thủ tục" },
+        { "runit", "receiving unit / nơi tiếp nhận" },
+        { "unit", "handling unit / nơi xử lý" },
+        { "channel", "channel / kênh" },
+        { "received_at", "received / tiếp nhận" },
+        { "due", "due / hạn giải quyết" },
+        { "promised", "promised / hẹn lại" },
+        { "resolved_at", "resolved / giải quyết xong" },
+        { "class", "class / kết quả" },
+        { "sos_pending", "pending request / chờ duyệt" },
+    };
+    char id[CC_MAX_ID + 1], prev_unit[CC_MAX_CODE + 1] = "";
+    int64_t prev_due = 0;
+
+    cc_map_strcpy(d, "id", id, sizeof(id));
+    printf("Dossier / Hồ sơ %s\n", id);
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        const msgpack_object *v = cc_map_find(d, rows[i].key);
+        size_t chars = 0;
+
+        for (const char *p = rows[i].label; *p; p++)
+            chars += ((unsigned char)*p & 0xC0) != 0x80;
+        printf("  %s:%*s ", rows[i].label, chars < 34 ? (int)(34 - chars) : 0, "");
+        if (v == NULL || (v->type == MSGPACK_OBJECT_STR && v->via.str.size == 0))
+            printf("-");
+        else
+            print_value(rows[i].key, strlen(rows[i].key), v);
+        putchar('\n');
+    }
+    if (history == NULL || history->type != MSGPACK_OBJECT_ARRAY)
+        return;
+    printf("History / Lịch sử (%u events):\n", history->via.array.size);
+    printf("  %-8s %-16s  %-22s %-12s %-16s %s\n", "seq", "time", "type", "by", "state",
+           "details");
+    for (uint32_t i = 0; i < history->via.array.size; i++)
+        print_history_row(&history->via.array.ptr[i], prev_unit, sizeof(prev_unit), &prev_due);
+}
+
+int cchc_cmd_dossier(const cc_cli_t *cli)
+{
+    static const char *const allowed[] = { "json", NULL };
+    cc_client_t *c = NULL;
+    cc_client_error_t err;
+    cc_msg_t res = { 0 };
+    const msgpack_object *d;
+    cc_enc_t q;
+    char why[256];
+    int status, r;
+
+    cc_enc_init(&q);
+    if (cc_cli_check_opts(cli, allowed, why, sizeof(why)) < 0) {
+        status = cchc_usage_error("dossier", "%s", why);
+        goto out;
+    }
+    if (cli->n_args != 2 || strcmp(cli->args[0], "show") != 0) {
+        status = cchc_usage_error("dossier", "usage: cchc dossier show ID [--json]");
+        goto out;
+    }
+    if (strlen(cli->args[1]) == 0 || strlen(cli->args[1]) > CC_MAX_ID) {
+        status = cchc_usage_error("dossier", "a dossier id has 1..%d characters", CC_MAX_ID);
+        goto out;
+    }
+    status = cchc_connect(cli, CC_EP_INTAKE, "supervisor", cli->units, &c);
+    if (status != CCHC_EXIT_OK)
+        goto out;
+    cc_enc_kv_str(&q, "id", cli->args[1]);
+    r = cc_client_query(c, "dossier", q.buf.data, q.buf.size, 1, &res, &err);
+    if (r != 0) {
+        status = cchc_fail(CC_EP_INTAKE, c, r, &err);
+        goto out;
+    }
+    d = cc_map_find(&res.body, "dossier");
+    if (d == NULL || d->type != MSGPACK_OBJECT_MAP) {
+        status = cchc_fail(CC_EP_INTAKE, c, CC_EMALFORMED, NULL);
+        goto out;
+    }
+    if (cc_cli_opt(cli, "json", NULL)) {
+        json_t *j = cc_json_from_msgpack(&res.body, 0);
+
+        json_object_del(j, "rid");
+        cc_json_print(stdout, j);
+    } else {
+        print_dossier(d, cc_map_find(&res.body, "history"));
+    }
+    status = CCHC_EXIT_OK;
+out:
+    cc_msg_deinit(&res);
+    cc_client_destroy(&c);
+    cc_enc_deinit(&q);
+    return status;
+}
+
+/* ---- ctl ------------------------------------------------------------------------ */
+
+static int ctl_ping(const cc_cli_t *cli, cc_endpoint_t ep)
+{
+    cc_client_t *c = NULL;
+    cc_client_error_t err;
+    cc_msg_t res = { 0 };
+    char iso[CC_TIME_ISO_LEN] = "?";
+    int64_t now = 0;
+    bool test = false;
+    int status, r;
+
+    status = cchc_connect(cli, ep, NULL, NULL, &c);
+    if (status != CCHC_EXIT_OK)
+        return status;
+    r = cc_client_query(c, "ping", NULL, 0, 0, &res, &err);
+    if (r != 0) {
+        status = cchc_fail(ep, c, r, &err);
+        goto out;
+    }
+    if (cc_map_i64(&res.body, "now", &now) == 0)
+        cc_time_format_iso(now, iso, sizeof(iso));
+    cc_map_bool(&res.body, "test_clock", &test);
+    printf("%s: ok (now %s%s)\n", cc_endpoint_name(ep), iso, test ? ", test clock" : "");
+out:
+    cc_msg_deinit(&res);
+    cc_client_destroy(&c);
+    return status;
+}
+
+static int ctl_request(const cc_cli_t *cli, cc_endpoint_t ep, const char *what,
+                       const char *arg)
+{
+    cc_client_t *c = NULL;
+    cc_client_error_t err;
+    cc_msg_t res = { 0 };
+    char path[PATH_MAX + 1];
+    char iso[CC_TIME_ISO_LEN];
+    cc_enc_t q;
+    size_t n_pairs = 0;
+    int64_t t = 0;
+    int status, r;
+
+    cc_enc_init(&q);
+    if (strcmp(what, "backup") == 0) {
+        if (arg[0] == '/') {
+            snprintf(path, sizeof(path), "%s", arg);
+        } else {
+            char cwd[PATH_MAX];
+
+            if (getcwd(cwd, sizeof(cwd)) == NULL ||
+                (size_t)snprintf(path, sizeof(path), "%s/%s", cwd, arg) >= sizeof(path)) {
+                status = cchc_usage_error("ctl", "backup: path too long");
+                goto out;
+            }
+        }
+        cc_enc_kv_str(&q, "path", path);
+        n_pairs = 1;
+    } else if (strcmp(what, "clock") == 0) {
+        if (cc_cli_time(arg, &t) < 0) {
+            status = cchc_usage_error("ctl", "clock %s: expected an ISO 8601 time "
+                                             "(2026-01-05T08:00:00+07:00) or Unix seconds",
+                                      arg);
+            goto out;
+        }
+        cc_enc_kv_i64(&q, "t", t);
+        n_pairs = 1;
+    }
+    status = cchc_connect(cli, ep, "operator", cli->units, &c);
+    if (status != CCHC_EXIT_OK)
+        goto out;
+    r = cc_client_query(c, what, q.buf.data, q.buf.size, n_pairs, &res, &err);
+    if (r != 0) {
+        status = cchc_fail(ep, c, r, &err);
+        goto out;
+    }
+    if (strcmp(what, "stats") == 0) {
+        if (cc_cli_opt(cli, "json", NULL)) {
+            json_t *j = cc_json_from_msgpack(&res.body, 0);
+
+            json_object_del(j, "rid");
+            cc_json_print(stdout, j);
+        } else {
+            for (uint32_t i = 0; i < res.body.via.map.size; i++) {
+                const msgpack_object_kv *kv = &res.body.via.map.ptr[i];
+                json_t *j;
+                char *s;
+
+                if (kv->key.type != MSGPACK_OBJECT_STR ||
+                    (kv->key.via.str.size == 3 && memcmp(kv->key.via.str.ptr, "rid", 3) == 0))
+                    continue;
+                printf("%.*s: ", (int)kv->key.via.str.size, kv->key.via.str.ptr);
+                if (kv->val.type == MSGPACK_OBJECT_STR) {
+                    printf("%.*s\n", (int)kv->val.via.str.size, kv->val.via.str.ptr);
+                    continue;
+                }
+                j = cc_json_from_msgpack(&kv->val, 0);
+                s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+                printf("%s\n", s ? s : "?");
+                free(s);
+                json_decref(j);
+            }
+        }
+    } else if (strcmp(what, "backup") == 0) {
+        printf("%s: backup written to %s\n", cc_endpoint_name(ep), path);
+    } else {
+        cc_time_format_iso(t, iso, sizeof(iso));
+        printf("%s: clock set to %s\n", cc_endpoint_name(ep), iso);
+    }
+out:
+    cc_msg_deinit(&res);
+    cc_client_destroy(&c);
+    cc_enc_deinit(&q);
+    return status;
+}
+
+int cchc_cmd_ctl(const cc_cli_t *cli)
+{
+    static const char *const allowed[] = { "json", NULL };
+    static const cc_endpoint_t eps[] = { CC_EP_INTAKE, CC_EP_HOTLINE, CC_EP_SCORING };
+    const char *what;
+    char why[256];
+    int ep = -1;
+
+    if (cc_cli_check_opts(cli, allowed, why, sizeof(why)) < 0)
+        return cchc_usage_error("ctl", "%s", why);
+    if (cli->n_args < 2)
+        return cchc_usage_error("ctl", "usage: cchc ctl intake|hotline|scoring "
+                                       "ping|stats|backup PATH|clock TIME");
+    for (size_t i = 0; i < sizeof(eps) / sizeof(eps[0]); i++)
+        if (strcmp(cli->args[0], cc_endpoint_name(eps[i])) == 0)
+            ep = (int)eps[i];
+    if (ep < 0)
+        return cchc_usage_error("ctl", "unknown daemon '%s' (intake, hotline, scoring)",
+                                cli->args[0]);
+    what = cli->args[1];
+    if (strcmp(what, "ping") == 0 || strcmp(what, "stats") == 0) {
+        if (cli->n_args != 2)
+            return cchc_usage_error("ctl", "%s takes no argument", what);
+        return strcmp(what, "ping") == 0 ? ctl_ping(cli, (cc_endpoint_t)ep)
+                                         : ctl_request(cli, (cc_endpoint_t)ep, what, NULL);
+    }
+    if (strcmp(what, "backup") == 0 || strcmp(what, "clock") == 0) {
+        if (cli->n_args != 3)
+            return cchc_usage_error("ctl", "usage: cchc ctl %s %s %s", cli->args[0], what,
+                                    strcmp(what, "backup") == 0 ? "PATH" : "TIME");
+        return ctl_request(cli, (cc_endpoint_t)ep, what, cli->args[2]);
+    }
+    return cchc_usage_error("ctl", "unknown ctl command '%s' (ping, stats, backup, clock)", what);
+}
