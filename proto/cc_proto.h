@@ -3,7 +3,7 @@
  *
  * proto/PROTOCOL.md is the contract; this header names its numbers so that
  * the code and the document cannot drift apart silently (the golden test in
- * tests/unit/test_codec.c parses the document's hex examples).
+ * tests/unit/test_protocol_doc.c parses the document's hex examples).
  */
 #ifndef CC_PROTO_H
 #define CC_PROTO_H
@@ -48,7 +48,8 @@ typedef enum {
 typedef enum {
     CC_ERR_BAD_REQUEST = 1,     /* malformed frame or body */
     CC_ERR_BAD_FIELD,           /* a field missing, ill-typed or out of bounds */
-    CC_ERR_UNSUPPORTED,         /* unknown message type, version or query */
+    CC_ERR_UNSUPPORTED,         /* unknown message type, query or event type (another
+                                   protocol version is bad_request: the decoder refuses it) */
     CC_ERR_NOT_AUTHORIZED,      /* no HELLO yet, or outside the sender's scope */
     CC_ERR_UNKNOWN_UNIT,
     CC_ERR_UNKNOWN_PROCEDURE,

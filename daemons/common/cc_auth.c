@@ -34,6 +34,15 @@ int cc_role_parse(const char *s, size_t len, cc_role_t *ret)
     return -EINVAL;
 }
 
+/* Unit codes are printable ASCII without spaces, like CC_T_CODE fields. */
+static bool code_chars(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
+            return false;
+    return true;
+}
+
 static const cc_field_t hello_fields[] = {
     { "rid", CC_T_UINT, true, 0, 0 },
     { "role", CC_T_CODE, true, 0, 0 },
@@ -73,10 +82,11 @@ int cc_principal_from_hello(const msgpack_object *body, cc_principal_t **ret, co
         const msgpack_object *u = &units->via.array.ptr[i];
 
         if (u->type != MSGPACK_OBJECT_STR || u->via.str.size == 0 ||
-            u->via.str.size > CC_MAX_CODE) {
+            u->via.str.size > CC_MAX_CODE || !code_chars(u->via.str.ptr, u->via.str.size)) {
             free(p);
             *ret_field = "units";
-            snprintf(why, why_len, "field 'units': item %zu is not a unit code of 1..%d bytes",
+            snprintf(why, why_len,
+                     "field 'units': item %zu is not a unit code of 1..%d printable ASCII bytes",
                      i, CC_MAX_CODE);
             return -EINVAL;
         }

@@ -21,7 +21,7 @@
 #include "cc_sig.h"
 
 #define MAX_PARKED 1024            /* long polls waiting at once */
-#define READ_MAX_BYTES (4u << 20)  /* a BATCH body stays below this */
+#define READ_MAX_BYTES (4u << 20)  /* a BATCH stops after the record that passes this */
 #define DEDUPE_SENDER_MAX CC_MAX_CODE
 
 const cc_field_t cc_evd_event_fields[] = {
@@ -669,9 +669,16 @@ static bool take_request(cc_evd_t *d)
         d->batch_len++;
         return true; /* the request now belongs to the batch */
     case CC_MSG_READ:
-        if (who == NULL) {
+        /* The log holds every unit's events: only consumers (scoring) and
+         * operators read it whole. */
+        if (who == NULL || (who->role != CC_ROLE_CONSUMER && who->role != CC_ROLE_OPERATOR)) {
             cc_router_error(d->router, req, CC_ERR_NOT_AUTHORIZED,
-                            "Kết nối chưa xưng danh (HELLO)", "Send HELLO first", NULL, NULL);
+                            who ? "Chỉ bên tiêu thụ nhật ký (consumer) hoặc người vận hành "
+                                  "được đọc nhật ký"
+                                : "Kết nối chưa xưng danh (HELLO)",
+                            who ? "Only a consumer or an operator may read the log"
+                                : "Send HELLO first",
+                            NULL, NULL);
             break;
         }
         handle_read(d, req);

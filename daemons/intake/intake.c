@@ -176,12 +176,15 @@ static size_t encode_record(cc_enc_t *rec, const cc_dossier_t *d, const cc_dossi
 
 /* The sender must have the unit concerned in its scope: the receiving unit
  * for a receipt, else the dossier's handling or receiving unit. */
-static int check_scope(const cc_principal_t *who, const cc_dossier_t *d,
+static int check_scope(const cc_catalog_t *cat, const cc_principal_t *who, const cc_dossier_t *d,
                        const cc_dossier_event_t *ev, cc_reject_t *rej)
 {
     const char *unit = d->state == CC_DOSSIER_NONE ? ev->unit : d->unit;
 
-    if (unit[0] == '\0' || cc_principal_has_unit(who, unit) ||
+    /* An unknown unit is refused as such by the lifecycle (unknown_unit),
+     * which tells the clerk more than not_authorized would. */
+    if (unit[0] == '\0' || cc_catalog_unit(cat, unit) == NULL ||
+        cc_principal_has_unit(who, unit) ||
         (d->state != CC_DOSSIER_NONE && cc_principal_has_unit(who, d->recv_unit)))
         return 0;
     return cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "unit",
@@ -204,7 +207,7 @@ static int intake_apply(void *dom, cc_txn_t *txn, const cc_principal_t *who,
         return 1;
     if ((r = load_dossier(txn, in->dossier_dbi, ev.dossier, &d)) < 0)
         return r;
-    if (check_scope(who, &d, &ev, rej))
+    if (check_scope(in->catalog, who, &d, &ev, rej))
         return 1;
     if (cc_dossier_apply(in->catalog, &d, &ev, now, &out, rej))
         return 1;

@@ -96,6 +96,10 @@ class Cluster:
         for n in ("intake", "hotline", "scoring"):
             self.start(n)
 
+    def start_some(self, names):
+        for n in names:
+            self.start(n)
+
     def tail(self, name):
         try:
             with open(os.path.join(self.dir, name + ".log"), "rb") as f:

@@ -9,12 +9,12 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
 
 from harness import CCHC, Cluster, check, fail
 
-N = int(os.environ.get("CCHC_CRASH_EVENTS", "30000"))
-UNITS = [("SO-TP", "TP-LLTP"), ("SO-GTVT", None)]
+N = int(os.environ.get("CCHC_CRASH_EVENTS", "200000"))
 
 
 def events():
@@ -43,20 +43,27 @@ def run(c):
     out_path = os.path.join(c.dir, "push.out")
     with open(out_path, "wb") as out:
         push = subprocess.Popen([CCHC, "--timeout=60000", "--who=quay-crash", "--units=*",
-                                 "push", "--to=intake"], stdin=subprocess.PIPE, stdout=out,
+                                 "push", "--to=intake", "--window=200"], stdin=subprocess.PIPE,
+                                stdout=out,
                                 stderr=subprocess.PIPE, env=c.env)
-        push.stdin.write(data)
-        push.stdin.close()
+        def feed():
+            push.stdin.write(data)
+            push.stdin.close()
+        writer = threading.Thread(target=feed, daemon=True)
+        writer.start()
         # Let part of the stream be acknowledged, then kill -9.
         c.wait_for("some events stored", lambda: c.stats("intake")["log_head"] > N // 10,
                    timeout=60)
+        check(push.poll() is None, "the counter is still pushing when intake is killed")
         c.procs["intake"].send_signal(signal.SIGKILL)
         c.procs["intake"].wait()
         del c.procs["intake"]
+        acked_before = sum(1 for _ in open(out_path)) if os.path.exists(out_path) else 0
         killed_at = time.time()
         print("# intake killed with SIGKILL; restarting", flush=True)
         c.start("intake")
-        print("# intake back after %.2f s" % (time.time() - killed_at), flush=True)
+        print("# intake back after %.2f s; %d result lines were written before the kill"
+              % (time.time() - killed_at, acked_before), flush=True)
         try:
             rc = push.wait(timeout=300)
         except subprocess.TimeoutExpired:

@@ -5,8 +5,8 @@
  * Sections: encoder -> decoder round trips; every class of malformed input
  * (each must give CC_EMALFORMED and a reason naming the fault); accepted
  * UTF-8; the schema checker cc_fields_check(); the cc_map_* accessors;
- * ERROR bodies; error-code names; and, last, the golden examples from
- * PROTOCOL.md.
+ * ERROR bodies; error-code names. The hex examples of PROTOCOL.md are
+ * checked by test_protocol_doc.c, which reads the document itself.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -25,8 +25,6 @@
 /* Bytes of a body given inline: B(0x81, 0xa1, 'k', 0x01) -> pointer, length. */
 #define B(...) (const uint8_t[]){ __VA_ARGS__ }, sizeof((const uint8_t[]){ __VA_ARGS__ })
 
-/* Runs the golden examples group (section at the end of this file). */
-static int run_golden_tests(void);
 
 static const uint8_t good_hdr[CC_HEADER_LEN] = { 'C', 'H', CC_PROTO_VERSION, CC_MSG_EVENT };
 
@@ -1365,21 +1363,5 @@ int main(void)
         cmocka_unit_test(test_error_encode_decodes),
         cmocka_unit_test(test_err_names_round_trip),
     };
-    int failed = cmocka_run_group_tests_name("codec", tests, NULL, NULL);
-
-    return failed + run_golden_tests();
-}
-
-/* ==== golden examples from PROTOCOL.md ===============================================
- *
- * Intentionally left empty: another engineer adds here the tests that parse
- * the hex examples of proto/PROTOCOL.md and check that each decodes (or is
- * refused) exactly as the document says. Write the test functions in this
- * section and run them from run_golden_tests() as their own cmocka group,
- * e.g. return cmocka_run_group_tests_name("codec golden", golden, NULL, NULL);
- */
-
-static int run_golden_tests(void)
-{
-    return 0;
+    return cmocka_run_group_tests_name("codec", tests, NULL, NULL);
 }

@@ -626,7 +626,8 @@ static void test_rejections_change_nothing(void **state)
         expect_rejected(fx, all, bad[i].spec, bad[i].code, bad[i].now ? T(bad[i].now) : 0);
     /* The same events from a counter of SO-TP: only those about SO-TP's
      * dossiers get past the scope check. */
-    expect_rejected(fx, tp, bad[0].spec, CC_ERR_NOT_AUTHORIZED, 0);
+    /* An unknown unit is named as such, whoever asks (no scope to check). */
+    expect_rejected(fx, tp, bad[0].spec, CC_ERR_UNKNOWN_UNIT, 0);
     expect_rejected(fx, tp, bad[1].spec, CC_ERR_NOT_AUTHORIZED, 0);
     expect_rejected(fx, tp, "fee_paid dossier=HS-2 amount=1 method=cash at=2025-03-05T09:00",
                     CC_ERR_NOT_AUTHORIZED, 0);

@@ -1,0 +1,6 @@
+# The wire contract: proto/PROTOCOL.md's hex examples are produced and parsed
+# by the codec (included by tests/unit/CMakeLists.txt). The document is read
+# at run time, so editing it re-runs the check without a rebuild.
+cchc_unit_test(test_protocol_doc ${CMAKE_CURRENT_LIST_DIR}/test_protocol_doc.c cchc_proto
+  cchc_intake)
+target_compile_definitions(test_protocol_doc PRIVATE PROTOCOL_MD="${PROJECT_SOURCE_DIR}/proto/PROTOCOL.md")
