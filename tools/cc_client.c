@@ -672,9 +672,11 @@ static int handle_reply(cc_push_t *p, cc_msg_t *msg, uint64_t rid, uint64_t now)
     bool hello;
     int r;
 
-    p->last_reply_ms = now;
+    /* Only answers to events show progress: a daemon that says HELLO
+     * back but never answers events must still end in a timeout. */
     if (rid <= p->base || rid - p->base > p->next)
         return 0; /* an answer to a HELLO or to another session */
+    p->last_reply_ms = now;
     no = rid - p->base - 1;
     s = slot_of(p, no);
     if (no < p->head || s->no != no || s->state != SLOT_WAIT) {

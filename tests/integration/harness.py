@@ -55,6 +55,7 @@ class Cluster:
         self.test_clock = test_clock
         self.ports = {n: free_port() for n in ("intake", "hotline", "scoring", "alerts")}
         self.procs = {}
+        self.extra = {}  # daemon name -> extra command-line options
         self.env = dict(os.environ)
         self.env.update({
             "CCHC_INTAKE": self.ep("intake"),
@@ -80,7 +81,8 @@ class Cluster:
 
     def start(self, name):
         log = open(os.path.join(self.dir, name + ".log"), "ab")
-        self.procs[name] = subprocess.Popen(self.args(name), stdout=log, stderr=log,
+        self.procs[name] = subprocess.Popen(self.args(name) + self.extra.get(name, []),
+                                            stdout=log, stderr=log,
                                             env=self.env)
         deadline = time.time() + 10
         while time.time() < deadline:

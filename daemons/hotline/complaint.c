@@ -1,0 +1,580 @@
+/*
+ * complaint.c - hotline contacts and the PAKN lifecycle (see complaint.h).
+ * Each rule cites DOMAIN.md §6; PROTOCOL.md §4 lists the same rules for
+ * clients. Rejection reasons name ids, states and fields, never the
+ * caller's details or texts (the core may log them).
+ */
+#include "complaint.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cc_duedate.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const state_names[CC_PAKN_STATE_COUNT_] = {
+    "none", "received", "classified", "assigned", "accepted", "answered", "published", "closed",
+    "forwarded",
+};
+static const char *const state_vi[CC_PAKN_STATE_COUNT_] = {
+    "chưa tiếp nhận", "đã tiếp nhận", "đã phân loại", "đã chuyển đơn vị", "đơn vị đã nhận",
+    "đã trả lời", "đã công khai", "đã kết thúc", "đã chuyển cơ quan ngoài tỉnh",
+};
+static const char *const event_names[CC_HEV_KIND_COUNT_] = {
+    "contact", "contact_closed", "pakn_received", "pakn_classified", "pakn_assigned",
+    "pakn_forwarded", "pakn_accepted", "pakn_answered", "pakn_published", "pakn_closed",
+    "pakn_reopened", "pakn_escalated",
+};
+static const char *const ctype_names[] = { "information", "guidance", "postal", "pakn" };
+static const char *const channel_names[] = { "phone", "email", "app", "zalo", "portal" };
+static const char *const category_names[] = { "", "procedure", "conduct", "proposal" };
+
+#define NAME(tab, i) ((size_t)(i) < N(tab) ? tab[i] : "?")
+
+const char *cc_pakn_state_name(cc_pakn_state_t s) { return NAME(state_names, s); }
+const char *cc_hotline_event_name(cc_hotline_event_kind_t k) { return NAME(event_names, k); }
+const char *cc_ctype_name(uint8_t t) { return NAME(ctype_names, t); }
+const char *cc_hotline_channel_name(uint8_t c) { return NAME(channel_names, c); }
+const char *cc_pakn_category_name(uint8_t c) { return NAME(category_names, c); }
+
+/* ---- Parsing ------------------------------------------------------------------- */
+
+#define F_PAKN { "pakn", CC_T_ID, true, 1, CC_PAKN_MAX_ID }
+
+static const cc_field_t f_contact[] = {
+    { "contact", CC_T_ID, true, 0, 0 },   { "ctype", CC_T_CODE, true, 0, 0 },
+    { "channel", CC_T_CODE, true, 0, 0 }, { "agent", CC_T_CODE, false, 0, 0 },
+    { "unit", CC_T_CODE, false, 0, 0 },   { "closed", CC_T_BOOL, false, 0, 0 },
+};
+static const cc_field_t f_contact_closed[] = { { "contact", CC_T_ID, true, 0, 0 } };
+static const cc_field_t f_received[] = {
+    F_PAKN,
+    { "contact", CC_T_ID, false, 0, 0 },
+    { "text", CC_T_STR, true, 1, CC_MAX_TEXT },
+    { "caller_name", CC_T_STR, false, 1, CC_PAKN_MAX_NAME },
+    { "caller_phone", CC_T_STR, false, 1, CC_PAKN_MAX_PHONE },
+    { "dossier", CC_T_ID, false, 0, 0 },
+    { "urgent", CC_T_BOOL, false, 0, 0 },
+};
+static const cc_field_t f_classified[] = { F_PAKN, { "category", CC_T_CODE, true, 0, 0 } };
+static const cc_field_t f_assigned[] = { F_PAKN, { "unit", CC_T_CODE, true, 0, 0 } };
+static const cc_field_t f_forwarded[] = {
+    F_PAKN, { "outside", CC_T_STR, true, 1, CC_PAKN_MAX_OUTSIDE },
+};
+static const cc_field_t f_pakn[] = { F_PAKN };
+static const cc_field_t f_answered[] = { F_PAKN, { "answer", CC_T_STR, true, 1, CC_MAX_TEXT } };
+
+static const struct {
+    const cc_field_t *fields;
+    size_t n;
+} schema[CC_HEV_KIND_COUNT_] = {
+    [CC_HEV_CONTACT] = { f_contact, N(f_contact) },
+    [CC_HEV_CONTACT_CLOSED] = { f_contact_closed, N(f_contact_closed) },
+    [CC_HEV_PAKN_RECEIVED] = { f_received, N(f_received) },
+    [CC_HEV_PAKN_CLASSIFIED] = { f_classified, N(f_classified) },
+    [CC_HEV_PAKN_ASSIGNED] = { f_assigned, N(f_assigned) },
+    [CC_HEV_PAKN_FORWARDED] = { f_forwarded, N(f_forwarded) },
+    [CC_HEV_PAKN_ACCEPTED] = { f_pakn, N(f_pakn) },
+    [CC_HEV_PAKN_ANSWERED] = { f_answered, N(f_answered) },
+    [CC_HEV_PAKN_PUBLISHED] = { f_pakn, N(f_pakn) },
+    [CC_HEV_PAKN_CLOSED] = { f_pakn, N(f_pakn) },
+    [CC_HEV_PAKN_REOPENED] = { f_pakn, N(f_pakn) },
+    [CC_HEV_PAKN_ESCALATED] = { f_pakn, N(f_pakn) },
+};
+
+static int parse_enum(const msgpack_object *ev, const char *key, const char *const *names,
+                      size_t n, uint8_t *ret, cc_reject_t *rej)
+{
+    char list[256] = "";
+    cc_str_t s;
+
+    cc_map_str(ev, key, &s);
+    for (size_t i = 0; i < n; i++) {
+        if (cc_str_eq(s, names[i])) {
+            *ret = (uint8_t)i;
+            return 0;
+        }
+        snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "",
+                 names[i]);
+    }
+    return cc_reject(rej, CC_ERR_BAD_FIELD, key, "Trường '%s' phải là một trong: %s",
+                     "Field '%s' must be one of: %s", key, list);
+}
+
+/* A phone as people write it: digits with spaces, '.', '-', '+', '()';
+ * 8..15 digits. The value itself is never quoted back. */
+static bool phone_shape(cc_str_t s)
+{
+    size_t digits = 0;
+
+    for (size_t i = 0; i < s.len; i++) {
+        char c = s.ptr[i];
+
+        if (c >= '0' && c <= '9')
+            digits++;
+        else if (!strchr(" .-+()", c))
+            return false;
+    }
+    return digits >= 8 && digits <= 15;
+}
+
+int cc_hotline_event_parse(const msgpack_object *ev, cc_hotline_event_t *ret, cc_reject_t *rej)
+{
+    cc_hotline_event_t e;
+    const char *field = NULL;
+    char why[256];
+    cc_str_t type, eid;
+    size_t k;
+
+    memset(&e, 0, sizeof(e));
+    cc_map_str(ev, "type", &type);
+    cc_map_str(ev, "eid", &eid);
+    for (k = 0; k < CC_HEV_KIND_COUNT_; k++)
+        if (cc_str_eq(type, event_names[k]))
+            break;
+    if (k == CC_HEV_KIND_COUNT_)
+        return cc_reject(rej, CC_ERR_UNSUPPORTED, "type", "Loại sự kiện '%.*s' không tồn tại",
+                         "Unknown event type '%.*s'", (int)type.len, type.ptr);
+    if (k == CC_HEV_PAKN_ESCALATED)
+        return cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "type",
+                         "Chỉ tổng đài tự nâng cấp độ xử lý khi quá hạn",
+                         "Only the daemon raises pakn_escalated, when a deadline passes");
+    if (eid.len >= strlen(CC_HOTLINE_RESERVED_EID) &&
+        memcmp(eid.ptr, CC_HOTLINE_RESERVED_EID, strlen(CC_HOTLINE_RESERVED_EID)) == 0)
+        return cc_reject(rej, CC_ERR_BAD_FIELD, "eid",
+                         "Mã sự kiện bắt đầu bằng 'esc:' dành riêng cho tổng đài",
+                         "Event ids beginning with 'esc:' are reserved for the daemon");
+    e.kind = (cc_hotline_event_kind_t)k;
+    if (cc_fields_check(ev, schema[k].fields, schema[k].n, &field, why, sizeof(why)) < 0)
+        return cc_reject(rej, CC_ERR_BAD_FIELD, field, "Sự kiện %s không hợp lệ: %s",
+                         "Invalid %s event: %s", event_names[k], why);
+    cc_map_i64(ev, "at", &e.at);
+    cc_map_strcpy(ev, "pakn", e.pakn, sizeof(e.pakn));
+    cc_map_strcpy(ev, "contact", e.contact, sizeof(e.contact));
+    switch (e.kind) {
+    case CC_HEV_CONTACT:
+        if (parse_enum(ev, "ctype", ctype_names, N(ctype_names), &e.ctype, rej) ||
+            parse_enum(ev, "channel", channel_names, N(channel_names), &e.channel, rej))
+            return 1;
+        cc_map_strcpy(ev, "agent", e.agent, sizeof(e.agent));
+        cc_map_strcpy(ev, "unit", e.unit, sizeof(e.unit));
+        cc_map_bool(ev, "closed", &e.closed);
+        break;
+    case CC_HEV_PAKN_RECEIVED:
+        cc_map_str(ev, "text", &e.text);
+        cc_map_str(ev, "caller_name", &e.caller_name);
+        cc_map_str(ev, "caller_phone", &e.caller_phone);
+        cc_map_strcpy(ev, "dossier", e.dossier, sizeof(e.dossier));
+        cc_map_bool(ev, "urgent", &e.urgent);
+        if (e.caller_phone.len && !phone_shape(e.caller_phone))
+            return cc_reject(rej, CC_ERR_BAD_FIELD, "caller_phone",
+                             "Số điện thoại người gọi không hợp lệ (8-15 chữ số)",
+                             "caller_phone is not a phone number (8-15 digits)");
+        break;
+    case CC_HEV_PAKN_CLASSIFIED:
+        if (parse_enum(ev, "category", category_names + 1, N(category_names) - 1, &e.category,
+                       rej))
+            return 1;
+        e.category++;
+        break;
+    case CC_HEV_PAKN_ASSIGNED:
+        cc_map_strcpy(ev, "unit", e.unit, sizeof(e.unit));
+        break;
+    case CC_HEV_PAKN_FORWARDED:
+        cc_map_strcpy(ev, "outside", e.outside, sizeof(e.outside));
+        break;
+    case CC_HEV_PAKN_ANSWERED:
+        cc_map_str(ev, "answer", &e.answer);
+        break;
+    default:
+        break;
+    }
+    *ret = e;
+    return 0;
+}
+
+/* ---- Who may do what --------------------------------------------------------------- */
+
+static int not_authorized(cc_reject_t *rej, const cc_principal_t *who,
+                          const cc_hotline_event_t *ev, const char *vi, const char *en)
+{
+    return cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "type", "%s '%s' không được gửi '%s': %s",
+                     "%s '%s' may not send '%s': %s", cc_role_name(who->role), who->who,
+                     event_names[ev->kind], vi, en);
+}
+
+int cc_hotline_authorize(const cc_principal_t *who, const cc_pakn_t *p,
+                         const cc_hotline_event_t *ev, cc_reject_t *rej)
+{
+    bool unit_event = ev->kind == CC_HEV_PAKN_ACCEPTED || ev->kind == CC_HEV_PAKN_ANSWERED;
+
+    if (who->role != CC_ROLE_AGENT && who->role != CC_ROLE_CONTACT_POINT)
+        return not_authorized(rej, who, ev, "chỉ tổng đài viên và đầu mối đơn vị gửi sự kiện",
+                              "only hotline agents and unit contact points send events");
+    if (who->role == CC_ROLE_CONTACT_POINT) {
+        if (!unit_event)
+            return not_authorized(rej, who, ev, "đầu mối đơn vị chỉ nhận và trả lời PAKN",
+                                  "a unit contact point only accepts and answers complaints");
+        if (p->state != CC_PAKN_NONE && (p->unit[0] == '\0' || !cc_principal_has_unit(who, p->unit)))
+            return cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "pakn",
+                             "PAKN %s không được chuyển cho đơn vị của bạn",
+                             "Complaint %s is not assigned to your unit", ev->pakn);
+        return 0;
+    }
+    /* An agent: the hotline's own work, but not the unit's. */
+    if (ev->kind == CC_HEV_PAKN_ACCEPTED)
+        return not_authorized(rej, who, ev, "chỉ đầu mối của đơn vị được nhận PAKN",
+                              "only the unit's contact point accepts a complaint");
+    if (ev->kind == CC_HEV_PAKN_ANSWERED && p->unit[0] != '\0')
+        return not_authorized(rej, who, ev,
+                              "PAKN đã chuyển đơn vị: đầu mối của đơn vị trả lời",
+                              "the complaint is assigned: the unit's contact point answers");
+    if (ev->kind == CC_HEV_CONTACT && ev->agent[0] && strcmp(ev->agent, who->who) != 0)
+        return cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "agent",
+                         "Tổng đài viên '%s' không được ghi thay '%s'",
+                         "Agent '%s' may not log contacts as '%s'", who->who, ev->agent);
+    return 0;
+}
+
+/* ---- Shared checks ------------------------------------------------------------------- */
+
+static int calendar_gap(cc_reject_t *rej, int64_t t)
+{
+    char when[40];
+
+    cc_time_format_iso(t, when, sizeof(when));
+    return cc_reject(rej, CC_ERR_CALENDAR_NOT_COVERED, "at",
+                     "Lịch làm việc năm của ngày %s chưa được công bố trong danh mục",
+                     "The working calendar for the year of %s is not in the catalog", when);
+}
+
+static int check_future(const cc_catalog_t *cat, int64_t at, int64_t now, cc_reject_t *rej)
+{
+    const cc_policy_t *pol = cc_catalog_policy(cat);
+    char when[40];
+
+    if (at <= now + pol->future_tolerance_seconds)
+        return 0;
+    cc_time_format_iso(at, when, sizeof(when));
+    return cc_reject(rej, CC_ERR_FUTURE_EVENT, "at",
+                     "Thời điểm %s ở tương lai (quá %d giây so với đồng hồ máy chủ)",
+                     "Time %s is in the future (more than %d s ahead of the server clock)", when,
+                     pol->future_tolerance_seconds);
+}
+
+static int check_before(int64_t at, int64_t floor, cc_reject_t *rej)
+{
+    char when[40], last[40];
+
+    if (at >= floor)
+        return 0;
+    cc_time_format_iso(at, when, sizeof(when));
+    cc_time_format_iso(floor, last, sizeof(last));
+    return cc_reject(rej, CC_ERR_BEFORE_PREVIOUS, "at",
+                     "Thời điểm %s sớm hơn sự kiện trước (%s)",
+                     "Time %s is before the previous event (%s)", when, last);
+}
+
+static int check_unit(const cc_catalog_t *cat, const char *field, const char *code, int64_t at,
+                      cc_reject_t *rej)
+{
+    const cc_unit_t *u = cc_catalog_unit(cat, code);
+
+    if (u == NULL)
+        return cc_reject(rej, CC_ERR_UNKNOWN_UNIT, field, "Đơn vị '%s' không có trong danh mục",
+                         "Unknown unit '%s'", code);
+    if (!cc_unit_valid_on(u, cc_local_day(at)))
+        return cc_reject(rej, CC_ERR_UNIT_NOT_VALID, field,
+                         "Đơn vị '%s' không hoạt động vào ngày của sự kiện",
+                         "Unit '%s' did not exist on the event's date", code);
+    return 0;
+}
+
+/* ---- Contacts ---------------------------------------------------------------------------- */
+
+int cc_contact_apply(const cc_catalog_t *cat, cc_contact_t *c, const cc_hotline_event_t *ev,
+                     const cc_principal_t *who, int64_t now, cc_reject_t *rej)
+{
+    cc_contact_t n = *c;
+
+    if (check_future(cat, ev->at, now, rej))
+        return 1;
+    if (ev->kind == CC_HEV_CONTACT) {
+        if (c->exists)
+            return cc_reject(rej, CC_ERR_ILLEGAL_TRANSITION, "contact",
+                             "Cuộc liên hệ %s đã được ghi nhận trước đó",
+                             "Contact %s was already logged", ev->contact);
+        if (ev->unit[0] && check_unit(cat, "unit", ev->unit, ev->at, rej))
+            return 1;
+        /* Only information and guidance end with the call (DOMAIN.md §6);
+         * postal registrations and complaints are followed up. */
+        if (ev->closed && ev->ctype != CC_CTYPE_INFORMATION && ev->ctype != CC_CTYPE_GUIDANCE)
+            return cc_reject(rej, CC_ERR_ILLEGAL_TRANSITION, "closed",
+                             "Chỉ liên hệ hỗ trợ thông tin hoặc hướng dẫn TTHC được kết thúc ngay",
+                             "Only information and guidance contacts may be closed at once");
+        memset(&n, 0, sizeof(n));
+        n.version = CC_CONTACT_VERSION;
+        n.exists = 1;
+        n.ctype = ev->ctype;
+        n.channel = ev->channel;
+        n.closed = ev->closed;
+        n.at = ev->at;
+        n.closed_at = ev->closed ? ev->at : 0;
+        snprintf(n.agent, sizeof(n.agent), "%s", ev->agent[0] ? ev->agent : who->who);
+        snprintf(n.unit, sizeof(n.unit), "%s", ev->unit);
+        *c = n;
+        return 0;
+    }
+    if (!c->exists)
+        return cc_reject(rej, CC_ERR_BAD_FIELD, "contact", "Không có cuộc liên hệ %s",
+                         "No contact %s", ev->contact);
+    if (c->ctype == CC_CTYPE_PAKN)
+        return cc_reject(rej, CC_ERR_ILLEGAL_TRANSITION, "contact",
+                         "Liên hệ %s là PAKN: kết thúc bằng pakn_closed",
+                         "Contact %s is a complaint: close the complaint (pakn_closed)",
+                         ev->contact);
+    if (c->closed)
+        return cc_reject(rej, CC_ERR_ILLEGAL_TRANSITION, "contact",
+                         "Cuộc liên hệ %s đã kết thúc", "Contact %s is already closed",
+                         ev->contact);
+    if (check_before(ev->at, c->at, rej))
+        return 1;
+    n.closed = 1;
+    n.closed_at = ev->at;
+    *c = n;
+    return 0;
+}
+
+/* ---- Deadlines and escalation ------------------------------------------------------------ */
+
+int cc_pakn_level_deadline(const cc_catalog_t *cat, int level, bool urgent, int64_t start,
+                           int64_t *ret)
+{
+    const cc_policy_t *pol = cc_catalog_policy(cat);
+    int days, r;
+    int64_t due, hours_due;
+
+    switch (level) {
+    case 1: days = pol->pakn_level1_working_days; break;
+    case 2: days = pol->pakn_level2_working_days; break;
+    case 3: days = pol->pakn_level3_working_days; break;
+    default: return -EINVAL;
+    }
+    if ((r = cc_deadline_working_days(cat, start, days, &due)) < 0)
+        return r;
+    if (urgent) {
+        /* Urgent: office hours, never later than the level's own deadline. */
+        if ((r = cc_deadline_working_hours(cat, start, pol->pakn_level2_urgent_hours,
+                                           &hours_due)) < 0)
+            return r;
+        if (hours_due < due)
+            due = hours_due;
+    }
+    *ret = due;
+    return 0;
+}
+
+bool cc_pakn_escalatable(const cc_pakn_t *p)
+{
+    return p->state >= CC_PAKN_RECEIVED && p->state <= CC_PAKN_ACCEPTED &&
+           p->level < CC_PAKN_MAX_LEVEL;
+}
+
+bool cc_pakn_open(const cc_pakn_t *p)
+{
+    return p->state != CC_PAKN_NONE && p->state != CC_PAKN_CLOSED &&
+           p->state != CC_PAKN_FORWARDED;
+}
+
+int cc_pakn_escalate(const cc_catalog_t *cat, cc_pakn_t *p, int64_t now, int64_t *ret_at)
+{
+    int64_t due;
+    int r;
+
+    if (!cc_pakn_escalatable(p) || p->due_at >= now)
+        return 0;
+    if ((r = cc_pakn_level_deadline(cat, p->level + 1, p->urgent, p->due_at, &due)) < 0)
+        return r;
+    *ret_at = p->due_at;
+    p->level_at = p->due_at;
+    p->level++;
+    p->due_at = due;
+    if (p->escalations < UINT16_MAX)
+        p->escalations++;
+    return 1;
+}
+
+/* ---- The PAKN lifecycle ------------------------------------------------------------------- */
+
+static int illegal(cc_reject_t *rej, const cc_pakn_t *p, const cc_hotline_event_t *ev,
+                   const char *vi_why, const char *en_why)
+{
+    return cc_reject(rej, CC_ERR_ILLEGAL_TRANSITION, "type",
+                     "Không thể ghi nhận '%s' cho PAKN %s (đang ở trạng thái %s): %s",
+                     "Cannot record '%s' for complaint %s (state %s): %s", event_names[ev->kind],
+                     ev->pakn, p->state < CC_PAKN_STATE_COUNT_ ? state_vi[p->state] : "?",
+                     vi_why, en_why);
+}
+
+int cc_pakn_apply(const cc_catalog_t *cat, cc_pakn_t *p, const cc_hotline_event_t *ev,
+                  const cc_contact_t *link, int64_t now, cc_hotline_outcome_t *out,
+                  cc_reject_t *rej)
+{
+    const cc_policy_t *pol = cc_catalog_policy(cat);
+    cc_pakn_t n = *p; /* work on a copy: @p changes only on acceptance */
+    int64_t t;
+    int r = 0;
+
+    memset(out, 0, sizeof(*out));
+    out->due_before = p->due_at;
+    out->state_before = p->state;
+    if (ev->kind == CC_HEV_PAKN_RECEIVED && p->state != CC_PAKN_NONE)
+        return cc_reject(rej, CC_ERR_ILLEGAL_TRANSITION, "pakn",
+                         "PAKN %s đã được tiếp nhận trước đó", "Complaint %s was already received",
+                         ev->pakn);
+    if (check_future(cat, ev->at, now, rej))
+        return 1;
+    if (ev->kind != CC_HEV_PAKN_RECEIVED) {
+        if (p->state == CC_PAKN_NONE)
+            return cc_reject(rej, CC_ERR_UNKNOWN_COMPLAINT, "pakn", "Không có PAKN %s",
+                             "No complaint %s", ev->pakn);
+        if (check_before(ev->at, p->last_at, rej))
+            return 1;
+    }
+    switch (ev->kind) {
+    case CC_HEV_PAKN_RECEIVED:
+        if (ev->contact[0] && (link == NULL || !link->exists))
+            return cc_reject(rej, CC_ERR_BAD_FIELD, "contact", "Không có cuộc liên hệ %s",
+                             "No contact %s", ev->contact);
+        if (ev->contact[0] && link->ctype != CC_CTYPE_PAKN)
+            return cc_reject(rej, CC_ERR_BAD_FIELD, "contact",
+                             "Cuộc liên hệ %s không phải loại PAKN",
+                             "Contact %s is not of type pakn", ev->contact);
+        memset(&n, 0, sizeof(n));
+        n.version = CC_PAKN_VERSION;
+        n.state = CC_PAKN_RECEIVED;
+        n.level = 1;
+        n.urgent = ev->urgent;
+        n.received_at = n.level_at = ev->at;
+        r = cc_pakn_level_deadline(cat, 1, ev->urgent, ev->at, &n.due_at);
+        snprintf(n.dossier, sizeof(n.dossier), "%s", ev->dossier);
+        snprintf(n.contact, sizeof(n.contact), "%s", ev->contact);
+        out->stores_personal = true;
+        break;
+    case CC_HEV_PAKN_CLASSIFIED:
+        if (p->state != CC_PAKN_RECEIVED && p->state != CC_PAKN_CLASSIFIED)
+            return illegal(rej, p, ev, "chỉ phân loại PAKN trước khi chuyển đơn vị",
+                           "a complaint is classified before it is assigned");
+        if (p->category == ev->category)
+            return illegal(rej, p, ev, "PAKN đã được phân loại như vậy",
+                           "the complaint already has that category");
+        n.category = ev->category;
+        n.state = CC_PAKN_CLASSIFIED;
+        break;
+    case CC_HEV_PAKN_ASSIGNED:
+        if (p->state == CC_PAKN_RECEIVED)
+            return illegal(rej, p, ev, "cần phân loại trước khi chuyển đơn vị",
+                           "classify the complaint before assigning it");
+        if (p->state != CC_PAKN_CLASSIFIED && p->state != CC_PAKN_ASSIGNED)
+            return illegal(rej, p, ev, "chỉ chuyển PAKN chưa được đơn vị nhận",
+                           "only a complaint no unit has accepted can be assigned");
+        if (check_unit(cat, "unit", ev->unit, ev->at, rej))
+            return 1;
+        if (strcmp(p->unit, ev->unit) == 0)
+            return illegal(rej, p, ev, "PAKN đã ở đơn vị này",
+                           "the complaint is already assigned to that unit");
+        snprintf(n.unit, sizeof(n.unit), "%s", ev->unit);
+        n.state = CC_PAKN_ASSIGNED;
+        /* Level 2 is the unit's (DOMAIN.md §6); a complaint escalated
+         * already keeps its level and deadline when reassigned. */
+        if (n.level < 2) {
+            n.level = 2;
+            n.level_at = ev->at;
+            r = cc_pakn_level_deadline(cat, 2, n.urgent, ev->at, &n.due_at);
+        }
+        break;
+    case CC_HEV_PAKN_FORWARDED:
+        if (p->state != CC_PAKN_RECEIVED && p->state != CC_PAKN_CLASSIFIED)
+            return illegal(rej, p, ev, "chỉ chuyển ra ngoài tỉnh PAKN chưa giao đơn vị",
+                           "only a complaint not yet assigned can be forwarded");
+        /* Forward within N working days if outside competence (NĐ 20/2008 Đ9). */
+        r = cc_deadline_working_days(cat, p->received_at, pol->pakn_forward_working_days, &t);
+        if (r == 0)
+            n.fwd_late = ev->at > t ? 2 : 1;
+        snprintf(n.outside, sizeof(n.outside), "%s", ev->outside);
+        n.state = CC_PAKN_FORWARDED;
+        break;
+    case CC_HEV_PAKN_ACCEPTED:
+        if (p->state != CC_PAKN_ASSIGNED)
+            return illegal(rej, p, ev, "chỉ nhận PAKN vừa được chuyển cho đơn vị",
+                           "only a complaint just assigned to the unit can be accepted");
+        n.state = CC_PAKN_ACCEPTED;
+        break;
+    case CC_HEV_PAKN_ANSWERED:
+        if (p->state == CC_PAKN_RECEIVED)
+            return illegal(rej, p, ev, "cần phân loại trước khi trả lời",
+                           "classify the complaint before answering it");
+        if (p->state == CC_PAKN_ASSIGNED)
+            return illegal(rej, p, ev, "đơn vị cần nhận PAKN trước khi trả lời",
+                           "the unit must accept the complaint before answering it");
+        if (p->state != CC_PAKN_CLASSIFIED && p->state != CC_PAKN_ACCEPTED)
+            return illegal(rej, p, ev, "PAKN không ở trạng thái chờ trả lời",
+                           "the complaint is not waiting for an answer");
+        n.on_time = ev->at <= p->due_at ? 1 : 2;
+        n.answered_at = ev->at;
+        n.state = CC_PAKN_ANSWERED;
+        out->stores_personal = true;
+        break;
+    case CC_HEV_PAKN_PUBLISHED:
+        if (p->state != CC_PAKN_ANSWERED)
+            return illegal(rej, p, ev, "chỉ công khai câu trả lời vừa có",
+                           "only a fresh answer can be published");
+        /* Publication within N working days of the answer (DOMAIN.md §6). */
+        r = cc_deadline_working_days(cat, p->answered_at, pol->pakn_publication_working_days,
+                                     &t);
+        if (r == 0)
+            n.pub_late = ev->at > t ? 2 : 1;
+        n.published_at = ev->at;
+        n.state = CC_PAKN_PUBLISHED;
+        out->publishes = true;
+        break;
+    case CC_HEV_PAKN_CLOSED:
+        if (p->state != CC_PAKN_PUBLISHED && p->state != CC_PAKN_FORWARDED)
+            return illegal(rej, p, ev, "chỉ kết thúc PAKN đã công khai hoặc đã chuyển ra ngoài",
+                           "only a published or forwarded complaint can be closed");
+        n.closed_at = ev->at;
+        n.state = CC_PAKN_CLOSED;
+        break;
+    case CC_HEV_PAKN_REOPENED:
+        if (p->state != CC_PAKN_ANSWERED && p->state != CC_PAKN_PUBLISHED &&
+            p->state != CC_PAKN_CLOSED)
+            return illegal(rej, p, ev, "chỉ mở lại PAKN đã có câu trả lời",
+                           "only an answered complaint can be reopened");
+        if (p->outside[0])
+            return illegal(rej, p, ev, "PAKN đã chuyển ra ngoài tỉnh",
+                           "the complaint was forwarded outside the province");
+        /* Not satisfied: answered again at the current level, from now. */
+        n.state = p->unit[0] ? CC_PAKN_ASSIGNED : CC_PAKN_CLASSIFIED;
+        if (n.reopened < UINT16_MAX)
+            n.reopened++;
+        n.on_time = n.pub_late = 0;
+        n.answered_at = n.published_at = n.closed_at = 0;
+        n.level_at = ev->at;
+        r = cc_pakn_level_deadline(cat, n.level, n.urgent, ev->at, &n.due_at);
+        break;
+    default:
+        return cc_reject(rej, CC_ERR_BAD_FIELD, "type", "Loại sự kiện không hợp lệ",
+                         "Invalid event type");
+    }
+    if (r == -ERANGE)
+        return calendar_gap(rej, ev->at);
+    if (r < 0)
+        return cc_reject(rej, CC_ERR_INTERNAL, NULL, "Không tính được thời hạn",
+                         "Could not compute the deadline");
+    n.last_at = ev->at;
+    out->stores_pakn = true;
+    *p = n;
+    return 0;
+}
