@@ -464,6 +464,7 @@ typedef struct {
     uint64_t first_us;    /* first send */
     uint64_t done_us;     /* final reply */
     uint64_t due_ms;      /* next (re)send when still unanswered */
+    uint64_t epoch;       /* the push's HELLO epoch at the last send */
     char eid[CC_MAX_ID + 1];
     char *body;
     size_t len, cap;
@@ -481,6 +482,7 @@ struct cc_push {
     uint64_t next_due_ms;   /* no resend is due before this */
     uint64_t last_reply_ms; /* last sign of life from the daemon */
     bool need_hello;
+    uint64_t epoch;         /* HELLOs said again during the push */
     int fatal;              /* sticky protocol error */
     cc_push_stats_t st;
 };
@@ -601,6 +603,7 @@ static void resend_hello(cc_push_t *p)
     p->need_hello = false;
     if (!c->have_hello)
         return;
+    p->epoch++;
     cc_enc_init(&pairs);
     if (encode_hello(&pairs, c->role, c->who, c->units, &n) == 0)
         cc_client_send(c, CC_MSG_HELLO, pairs.buf.data, pairs.buf.size, n, NULL);
@@ -623,6 +626,7 @@ static void send_slot(cc_push_t *p, slot_t *s, uint64_t now)
             p->st.resends++;
         }
         s->attempts++;
+        s->epoch = p->epoch;
         s->due_ms = now + (uint64_t)p->o.retry_ms;
     }
     if (s->due_ms < p->next_due_ms)
@@ -705,8 +709,22 @@ static int handle_reply(cc_push_t *p, cc_msg_t *msg, uint64_t rid, uint64_t now)
         return r;
     if (retryable(s->err, &hello) && s->soft_errors + 1 < p->o.max_attempts) {
         s->soft_errors++;
-        if (hello)
+        if (hello && s->epoch == p->epoch) {
+            /* First news that the session is gone (a daemon restart, a
+             * network break; HELLO was not said again since this event
+             * was sent). Events sent before it and still unanswered went
+             * down with the old connection, since a connection keeps its
+             * order: resend them now, in order, ahead of this one, so
+             * that an event never overtakes the one it depends on (a
+             * transfer before its receipt). */
             p->need_hello = true;
+            for (uint64_t k = p->head; k < no; k++) {
+                slot_t *o = slot_of(p, k);
+
+                if (o->state == SLOT_WAIT && o->attempts > 0 && o->epoch <= s->epoch)
+                    o->due_ms = now;
+            }
+        }
         /* Back off a little on overload; resend at once after a lost
          * session (HELLO goes first). */
         s->due_ms = hello ? now : now + (uint64_t)(p->o.retry_ms / 4 + 1) * s->soft_errors;
@@ -894,56 +912,45 @@ int cc_push_finish(cc_push_t *p)
 
 struct cc_sub {
     void *sock;
+    void *mon;              /* PAIR receiving the SUB socket's monitor events */
+    bool was_disconnected;  /* a DISCONNECTED not yet followed by a handshake */
 };
 
-/* Wait until the SUB socket has completed a handshake with the publisher,
- * watching its monitor events. */
-static void wait_handshake(void *zctx, void *sock, int wait_ms)
+static bool sock_more(void *sock)
 {
-    char addr[64];
-    void *mon = NULL;
-    uint64_t deadline = mono_ms() + (uint64_t)wait_ms;
+    int more = 0;
+    size_t sz = sizeof(more);
 
-    snprintf(addr, sizeof(addr), "inproc://cchc-sub-monitor-%p", sock);
-    if (zmq_socket_monitor(sock, addr, ZMQ_EVENT_HANDSHAKE_SUCCEEDED) < 0)
-        return;
-    mon = zmq_socket(zctx, ZMQ_PAIR);
-    if (mon == NULL || zmq_connect(mon, addr) < 0)
-        goto out;
-    for (;;) {
-        zmq_pollitem_t it = { mon, 0, ZMQ_POLLIN, 0 };
-        uint64_t now = mono_ms();
-        zmq_msg_t m;
-        uint16_t event = 0;
+    zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &sz);
+    return more != 0;
+}
 
-        if (now >= deadline || zmq_poll(&it, 1, (long)(deadline - now)) <= 0)
-            break;
-        zmq_msg_init(&m);
-        if (zmq_msg_recv(&m, mon, 0) >= 6)
-            memcpy(&event, zmq_msg_data(&m), sizeof(event));
-        zmq_msg_close(&m);
-        /* the second frame is the peer's address */
+/* Read one monitor event: [2 bytes event, 4 bytes value][address]. */
+static uint16_t monitor_event(void *mon)
+{
+    zmq_msg_t m;
+    uint16_t event = 0;
+
+    zmq_msg_init(&m);
+    if (zmq_msg_recv(&m, mon, 0) >= 6)
+        memcpy(&event, zmq_msg_data(&m), sizeof(event));
+    zmq_msg_close(&m);
+    if (sock_more(mon)) {
         zmq_msg_init(&m);
         zmq_msg_recv(&m, mon, 0);
         zmq_msg_close(&m);
-        if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
-            break;
     }
-out:
-    zmq_socket_monitor(sock, NULL, 0);
-    if (mon) {
-        int linger = 0;
-
-        zmq_setsockopt(mon, ZMQ_LINGER, &linger, sizeof(linger));
-        zmq_close(mon);
-    }
+    return event;
 }
 
 int cc_sub_new(void *zctx, const char *endpoint, const char *const *topics, size_t n_topics,
                int wait_ms, cc_sub_t **ret)
 {
     cc_sub_t *s;
+    char addr[64];
     int ivl = CC_CLIENT_RECONNECT_IVL_MS;
+    int ivl_max = CC_CLIENT_RECONNECT_IVL_MAX_MS;
+    int linger = 0;
     int r;
 
     if (zctx == NULL || endpoint == NULL)
@@ -955,14 +962,41 @@ int cc_sub_new(void *zctx, const char *endpoint, const char *const *topics, size
         goto out;
     }
     zmq_setsockopt(s->sock, ZMQ_RECONNECT_IVL, &ivl, sizeof(ivl));
+    zmq_setsockopt(s->sock, ZMQ_RECONNECT_IVL_MAX, &ivl_max, sizeof(ivl_max));
     for (size_t i = 0; i < n_topics; i++)
         zmq_setsockopt(s->sock, ZMQ_SUBSCRIBE, topics[i], strlen(topics[i]));
+    /* Watch the connection: a handshake tells when subscriptions can
+     * reach the publisher; a handshake after a disconnect tells that
+     * publications may have been missed. */
+    snprintf(addr, sizeof(addr), "inproc://cchc-sub-monitor-%p", (void *)s);
+    if (zmq_socket_monitor(s->sock, addr,
+                           ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED) < 0 ||
+        (s->mon = zmq_socket(zctx, ZMQ_PAIR)) == NULL) {
+        r = -errno;
+        goto out;
+    }
+    zmq_setsockopt(s->mon, ZMQ_LINGER, &linger, sizeof(linger));
+    if (zmq_connect(s->mon, addr) < 0) {
+        r = -errno;
+        goto out;
+    }
     if (zmq_connect(s->sock, endpoint) < 0) {
         r = errno == EPROTONOSUPPORT || errno == ENOENT ? -EINVAL : -errno;
         goto out;
     }
-    if (wait_ms > 0)
-        wait_handshake(zctx, s->sock, wait_ms);
+    if (wait_ms > 0) {
+        uint64_t deadline = mono_ms() + (uint64_t)wait_ms;
+
+        for (;;) {
+            zmq_pollitem_t it = { s->mon, 0, ZMQ_POLLIN, 0 };
+            uint64_t now = mono_ms();
+
+            if (now >= deadline || zmq_poll(&it, 1, (long)(deadline - now)) <= 0)
+                break;
+            if (monitor_event(s->mon) == ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
+                break;
+        }
+    }
     *ret = s;
     s = NULL;
     r = 0;
@@ -977,51 +1011,37 @@ void cc_sub_destroy(cc_sub_t **self_p)
 
     if (s == NULL)
         return;
-    if (s->sock)
+    if (s->sock) {
+        zmq_socket_monitor(s->sock, NULL, 0);
         zmq_close(s->sock);
+    }
+    if (s->mon)
+        zmq_close(s->mon);
     free(s);
     *self_p = NULL;
 }
 
-static bool sock_more(void *sock)
+/* Receive one whole multipart message, keeping its first three frames. */
+static int recv_publication(cc_sub_t *s, char *topic, size_t topic_len, cc_msg_t *ret_msg)
 {
-    int more = 0;
-    size_t sz = sizeof(more);
-
-    zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &sz);
-    return more != 0;
-}
-
-int cc_sub_recv(cc_sub_t *s, int timeout_ms, char *topic, size_t topic_len, cc_msg_t *ret_msg)
-{
-    zmq_pollitem_t it = { s->sock, 0, ZMQ_POLLIN, 0 };
     zmq_msg_t f[3];
     char why[256];
     int n = 0;
     int r;
 
-    r = zmq_poll(&it, 1, timeout_ms);
-    if (r < 0)
-        return -errno;
-    if (r == 0)
-        return -ETIMEDOUT;
     for (int i = 0; i < 3; i++)
         zmq_msg_init(&f[i]);
-    /* Read every frame of the message, keeping the first three. */
     do {
         zmq_msg_t extra;
         zmq_msg_t *m = n < 3 ? &f[n] : &extra;
 
         if (n >= 3)
             zmq_msg_init(&extra);
-        if (zmq_msg_recv(m, s->sock, 0) < 0) {
-            r = -errno;
-            if (n >= 3)
-                zmq_msg_close(&extra);
-            goto out;
-        }
+        r = zmq_msg_recv(m, s->sock, 0) < 0 ? -errno : 0;
         if (n >= 3)
             zmq_msg_close(&extra);
+        if (r < 0)
+            goto out;
         n++;
     } while (sock_more(s->sock));
     if (n != 3) {
@@ -1036,4 +1056,36 @@ out:
     for (int i = 0; i < 3; i++)
         zmq_msg_close(&f[i]);
     return r;
+}
+
+int cc_sub_recv(cc_sub_t *s, int timeout_ms, char *topic, size_t topic_len, cc_msg_t *ret_msg)
+{
+    uint64_t deadline = timeout_ms < 0 ? UINT64_MAX : mono_ms() + (uint64_t)timeout_ms;
+
+    for (;;) {
+        zmq_pollitem_t it[2] = {
+            { s->sock, 0, ZMQ_POLLIN, 0 },
+            { s->mon, 0, ZMQ_POLLIN, 0 },
+        };
+        uint64_t now = mono_ms();
+        long wait = deadline == UINT64_MAX ? -1 : now >= deadline ? 0 : (long)(deadline - now);
+        int r = zmq_poll(it, 2, wait);
+
+        if (r < 0)
+            return -errno;
+        if (r == 0)
+            return -ETIMEDOUT;
+        if (it[0].revents & ZMQ_POLLIN)
+            return recv_publication(s, topic, topic_len, ret_msg);
+        if (it[1].revents & ZMQ_POLLIN) {
+            uint16_t ev = monitor_event(s->mon);
+
+            if (ev == ZMQ_EVENT_DISCONNECTED) {
+                s->was_disconnected = true;
+            } else if (ev == ZMQ_EVENT_HANDSHAKE_SUCCEEDED && s->was_disconnected) {
+                s->was_disconnected = false;
+                return -ECONNRESET;
+            }
+        }
+    }
 }

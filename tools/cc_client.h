@@ -15,7 +15,12 @@
  *     results back in submission order. An event that is not answered in
  *     time is sent again with the same rid and event id: the daemon keeps
  *     every stored event id and acknowledges a repeat without applying it
- *     again (dup), so a retry is always safe;
+ *     again (dup), so a retry is always safe. (PROTOCOL.md §7.2 suggests a
+ *     new rid per send; keeping it means a late answer to the first send
+ *     completes the event as well as the answer to the resend would.)
+ *     After "Send HELLO first" (the daemon restarted or the connection was
+ *     re-established) it says HELLO again and resends, in order, every
+ *     event still unanswered;
  *   - cc_sub_t receives the scoring daemon's ALERT publications.
  *
  * Return convention: 0 on success, 1 when the daemon answered with an
@@ -307,6 +312,8 @@ typedef struct cc_sub cc_sub_t;
  * @zctx: the context to use (required; e.g. cc_client_context()).
  * @wait_ms: wait up to this long for the connection handshake, so that a
  *   snapshot asked for afterwards does not miss publications (0 = don't).
+ * ZeroMQ matches topics as prefixes ("X-TAN" also gets "X-TANMAI"): the
+ * caller checks the alert's unit.
  * Returns 0, -EINVAL, or another -errno.
  */
 int cc_sub_new(void *zctx, const char *endpoint, const char *const *topics, size_t n_topics,
@@ -320,7 +327,9 @@ void cc_sub_destroy(cc_sub_t **self_p);
  * @timeout_ms: longest wait, -1 forever.
  * @topic, @topic_len: receive the topic as a C string (cut to fit).
  * @ret_msg: the decoded message; release with cc_msg_deinit().
- * Returns 0, -ETIMEDOUT, CC_EMALFORMED, -EINTR or another -errno.
+ * Returns 0; -ECONNRESET when the connection to the publisher was lost and
+ * is back (publications may have been missed: take a new snapshot);
+ * -ETIMEDOUT, CC_EMALFORMED, -EINTR or another -errno.
  */
 int cc_sub_recv(cc_sub_t *s, int timeout_ms, char *topic, size_t topic_len, cc_msg_t *ret_msg);
 

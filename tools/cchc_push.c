@@ -50,7 +50,7 @@ typedef struct {
     cc_endpoint_t ep;
     int timeout_ms;
     uint64_t lines;    /* non-blank lines handled */
-    uint64_t local;    /* refused before sending */
+    uint64_t local;    /* refused here, never sent */
     bool out_error;
 } push_run_t;
 
@@ -86,6 +86,8 @@ static void on_result(void *ctx, const cc_push_result_t *res)
                 (unsigned long long)res->seq, res->dup ? "true" : "false");
         break;
     case CC_PUSH_REJECTED:
+        if (res->attempts == 0)
+            run->local++; /* refused here, never sent */
         fputs(",\"status\":\"error\"", f);
         put_str(f, "code", res->err->code);
         put_str(f, "field", res->err->field);
@@ -136,7 +138,6 @@ static int handle_line(push_run_t *run, cc_push_t *p, cc_enc_t *ev, uint64_t lin
         snprintf(e.vi, sizeof(e.vi), "Giá trị không hợp lệ ở trường '%s'", jerr.field);
     }
     snprintf(e.en, sizeof(e.en), "not sent: %s", jerr.why);
-    run->local++;
     return cc_push_local(p, line_no, eid[0] ? eid : NULL, &e);
 }
 
@@ -249,7 +250,6 @@ int cchc_cmd_push(const cc_cli_t *cli)
             snprintf(e.en, sizeof(e.en), "not sent: line longer than %u bytes", MAX_LINE);
             snprintf(e.vi, sizeof(e.vi), "Dòng quá dài");
             r = cc_push_local(p, line_no + 1, NULL, &e);
-            run.local++;
             run.lines++;
             skipping = true;
             start = len;
@@ -317,11 +317,11 @@ int cchc_cmd_push(const cc_cli_t *cli)
 
         fprintf(stderr,
                 "cchc push: %llu lines, %llu sent, %llu ok, %llu duplicates, %llu rejected "
-                "(%llu not sent), %llu unanswered in %.2f s (%.0f events/s)\n",
+                "(%llu not sent), %llu unanswered, %llu resent in %.2f s (%.0f events/s)\n",
                 (unsigned long long)run.lines, (unsigned long long)st.sent,
                 (unsigned long long)st.ok, (unsigned long long)st.dup,
                 (unsigned long long)st.rejected, (unsigned long long)run.local,
-                (unsigned long long)st.timed_out, secs,
+                (unsigned long long)st.timed_out, (unsigned long long)st.resends, secs,
                 secs > 0 ? (double)(st.ok + st.dup + st.rejected - run.local) / secs : 0.0);
     }
 done:

@@ -60,6 +60,7 @@ typedef struct {
 /* Known figure keys (DOMAIN.md §5, §7). Unknown keys are printed as they are. */
 static const label_t labels[] = {
     { "backlog", "Tồn đầu kỳ", "backlog at start" },
+    { "backlog_at_start", "Tồn đầu kỳ", "backlog at start" },
     { "received", "Tiếp nhận mới", "received" },
     { "received_direct", "Tiếp nhận trực tiếp", "received at the counter" },
     { "received_online", "Tiếp nhận trực tuyến", "received online" },
@@ -70,6 +71,7 @@ static const label_t labels[] = {
     { "resolved_on_time", "Giải quyết đúng hạn", "resolved on time" },
     { "resolved_late", "Giải quyết trễ hạn", "resolved late" },
     { "open", "Đang giải quyết", "open" },
+    { "open_at_end", "Đang giải quyết cuối kỳ", "open at the end" },
     { "open_within", "Đang giải quyết trong hạn", "open within due date" },
     { "open_within_due", "Đang giải quyết trong hạn", "open within due date" },
     { "open_overdue", "Đang giải quyết quá hạn", "open past due date" },
@@ -78,6 +80,12 @@ static const label_t labels[] = {
     { "stopped", "Dừng xử lý", "stopped" },
     { "withdrawn", "Rút hồ sơ", "withdrawn" },
     { "rejected_at_counter", "Từ chối tại quầy", "rejected at the counter" },
+    { "rejected", "Từ chối tại quầy", "rejected at the counter" },
+    { "ended_no_class", "Dừng/không giải quyết/rút", "ended without a class" },
+    { "transferred_in", "Liên thông đến", "transferred in" },
+    { "transferred_out", "Liên thông đi", "transferred out" },
+    { "on_time_num", "Trước hạn + đúng hạn", "early + on time" },
+    { "on_time_den", "Đã giải quyết (mẫu số)", "resolved (denominator)" },
     { "on_time_rate", "Tỷ lệ đúng hạn", "on-time rate" },
     { "overall_rate", "Đánh giá chung", "overall rate" },
     { "late_share", "Tỷ lệ trễ hạn", "late share" },
@@ -107,6 +115,11 @@ static const label_t labels[] = {
     { "pakn_level2", "PAKN cấp độ 2", "complaints at level 2" },
     { "pakn_level3", "PAKN cấp độ 3", "complaints at level 3" },
     { "contacts", "Liên hệ tổng đài 1022", "1022 contacts" },
+    { "contacts_info", "1022: hỗ trợ thông tin", "1022: information" },
+    { "contacts_guide", "1022: hướng dẫn TTHC", "1022: procedure guidance" },
+    { "contacts_postal", "1022: đăng ký bưu chính", "1022: postal registration" },
+    { "contacts_pakn", "1022: phản ánh, kiến nghị", "1022: complaints" },
+    { "contacts_other", "1022: khác", "1022: other" },
     { "reminders", "Văn bản nhắc nhở", "reminders" },
     { "criticisms", "Phê bình", "criticisms" },
     { "grade", "Mức độ hoàn thành", "grade" },
@@ -127,6 +140,23 @@ static bool rate_of(const msgpack_object *o, uint64_t *num, uint64_t *den)
         return false;
     return (cc_map_u64(o, "num", num) == 0 && cc_map_u64(o, "den", den) == 0) ||
            (cc_map_u64(o, "numerator", num) == 0 && cc_map_u64(o, "denominator", den) == 0);
+}
+
+/* A rate given as a string "<x>_rate" next to "<x>_num" and "<x>_den"
+ * (PROTOCOL.md §5.1): the figures come from the two integers. */
+static bool sibling_rate(const msgpack_object *map, const char *key, uint64_t *num,
+                         uint64_t *den)
+{
+    size_t len = strlen(key);
+    char k[128];
+
+    if (len < 6 || len >= sizeof(k) || strcmp(key + len - 5, "_rate") != 0)
+        return false;
+    snprintf(k, sizeof(k), "%.*s_num", (int)(len - 5), key);
+    if (cc_map_u64(map, k, num) < 0)
+        return false;
+    snprintf(k, sizeof(k), "%.*s_den", (int)(len - 5), key);
+    return cc_map_u64(map, k, den) == 0;
 }
 
 typedef enum { FMT_TABLE, FMT_CSV } fmt_t;
@@ -199,17 +229,23 @@ static void print_fields(fmt_t fmt, const msgpack_object *map, const char *prefi
     for (uint32_t i = 0; i < map->via.map.size; i++) {
         const msgpack_object_kv *kv = &map->via.map.ptr[i];
         const msgpack_object *v = &kv->val;
-        char key[128], text[128];
+        char key[128], bare[64], text[128];
         uint64_t num, den;
 
         if (kv->key.type != MSGPACK_OBJECT_STR)
             continue;
-        snprintf(key, sizeof(key), "%s%s%.*s", prefix, prefix[0] ? "." : "",
-                 (int)kv->key.via.str.size, kv->key.via.str.ptr);
+        snprintf(bare, sizeof(bare), "%.*s", (int)kv->key.via.str.size, kv->key.via.str.ptr);
+        snprintf(key, sizeof(key), "%s%s%s", prefix, prefix[0] ? "." : "", bare);
         if (!prefix[0] && (strcmp(key, "rid") == 0 || strcmp(key, "unit") == 0 ||
-                           strcmp(key, "from") == 0 || strcmp(key, "to") == 0))
+                           strcmp(key, "unit_name") == 0 || strcmp(key, "from") == 0 ||
+                           strcmp(key, "to") == 0))
             continue; /* in the heading */
         if (rate_of(v, &num, &den)) {
+            rate_row(fmt, key, num, den);
+            continue;
+        }
+        if (v->type == MSGPACK_OBJECT_STR && sibling_rate(map, bare, &num, &den)) {
+            /* "on_time_rate": "93.01" beside on_time_num / on_time_den */
             rate_row(fmt, key, num, den);
             continue;
         }
@@ -302,8 +338,13 @@ int cchc_cmd_report(const cc_cli_t *cli)
 
         if (csv)
             puts("key,label,value,numerator,denominator");
-        else
-            printf("Báo cáo / Report: %s, %s .. %s\n", unit, from, to);
+        else {
+            char name[256] = "";
+
+            cc_map_strcpy(&res.body, "unit_name", name, sizeof(name));
+            printf("Báo cáo / Report: %s%s%s, %s .. %s\n", unit, name[0] ? " " : "", name, from,
+                   to);
+        }
         print_fields(fmt, &res.body, "");
         /* The on-time rate, when the daemon gives its parts only. */
         if (cc_map_find(&res.body, "on_time_rate") == NULL &&

@@ -472,16 +472,16 @@ static size_t match_name(const unsigned char *s, size_t len, size_t i, const uin
         if (i >= len)
             return 0;
         n = u8_at(s, len, i, &cp);
+        if (is_combining(cp) && k > 0) {
+            i += n; /* an accent of the letter before (NFD) */
+            continue;
+        }
         if (key[k] == ' ') {
             if (!is_space_cp(cp))
                 return 0;
             while (i < len && (n = u8_at(s, len, i, &cp), is_space_cp(cp)))
                 i += n;
             k++;
-            continue;
-        }
-        if (is_combining(cp) && k > 0) {
-            i += n;
             continue;
         }
         if (fold(cp) != key[k])
@@ -555,7 +555,8 @@ int cc_redact(const char *text, size_t len, const char *name, const char *phone,
     find_emails(s, len, &sp);
     find_numbers(s, len, pdigits, &sp);
     find_name(s, len, name, &sp);
-    qsort(sp.v, sp.n, sizeof(*sp.v), span_cmp);
+    if (sp.n > 1)
+        qsort(sp.v, sp.n, sizeof(*sp.v), span_cmp);
     out = cc_xmalloc(len + (sp.n + 1) * mlen + 1);
     for (size_t k = 0; k < sp.n;) {
         size_t start = sp.v[k].start, end = sp.v[k].end;

@@ -19,7 +19,7 @@ typedef struct {
 } queued_t;
 
 struct sc_alerts {
-    MDB_dbi alerts_dbi, due_dbi, meta_dbi;
+    MDB_dbi alerts_dbi, due_dbi, sos_dbi, meta_dbi;
     sc_publish_fn publish;
     void *publish_ctx;
     cc_enc_t scratch;
@@ -37,6 +37,7 @@ int sc_alerts_open(cc_store_t *store, sc_alerts_t **ret)
     cc_enc_init(&a->queue_buf);
     if ((r = cc_store_dbi(store, "alerts", 0, &a->alerts_dbi)) < 0 ||
         (r = cc_store_dbi(store, "due", 0, &a->due_dbi)) < 0 ||
+        (r = cc_store_dbi(store, "sos", 0, &a->sos_dbi)) < 0 ||
         (r = cc_store_dbi(store, "meta", 0, &a->meta_dbi)) < 0)
         goto out;
     *ret = a;
@@ -276,24 +277,24 @@ static size_t due_key(uint8_t *out, int64_t due, const char *dossier)
     return 8 + n;
 }
 
-int sc_due_put(sc_alerts_t *a, cc_txn_t *txn, int64_t due, const char *dossier)
+static int index_put(cc_txn_t *txn, MDB_dbi dbi, int64_t due, const char *dossier)
 {
     uint8_t key[8 + CC_MAX_ID];
     size_t klen = due_key(key, due, dossier);
 
-    return cc_txn_put(txn, a->due_dbi, key, klen, "", 0, 0);
+    return cc_txn_put(txn, dbi, key, klen, "", 0, 0);
 }
 
-int sc_due_del(sc_alerts_t *a, cc_txn_t *txn, int64_t due, const char *dossier)
+static int index_del(cc_txn_t *txn, MDB_dbi dbi, int64_t due, const char *dossier)
 {
     uint8_t key[8 + CC_MAX_ID];
     size_t klen = due_key(key, due, dossier);
-    int r = cc_txn_del(txn, a->due_dbi, key, klen);
+    int r = cc_txn_del(txn, dbi, key, klen);
 
     return r == -ENOENT ? 0 : r;
 }
 
-int sc_due_first(sc_alerts_t *a, cc_txn_t *txn, int64_t *ret_due, char *ret_dossier)
+static int index_first(cc_txn_t *txn, MDB_dbi dbi, int64_t *ret_due, char *ret_dossier)
 {
     MDB_cursor *cur = NULL;
     MDB_val k, v;
@@ -302,7 +303,7 @@ int sc_due_first(sc_alerts_t *a, cc_txn_t *txn, int64_t *ret_due, char *ret_doss
 
     if (txn->err)
         return txn->err;
-    if ((r = mdb_cursor_open(txn->txn, a->due_dbi, &cur)) != 0)
+    if ((r = mdb_cursor_open(txn->txn, dbi, &cur)) != 0)
         goto out;
     r = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
     if (r == MDB_NOTFOUND) {
@@ -325,7 +326,42 @@ out:
     return r;
 }
 
+int sc_due_put(sc_alerts_t *a, cc_txn_t *txn, int64_t due, const char *dossier)
+{
+    return index_put(txn, a->due_dbi, due, dossier);
+}
+
+int sc_due_del(sc_alerts_t *a, cc_txn_t *txn, int64_t due, const char *dossier)
+{
+    return index_del(txn, a->due_dbi, due, dossier);
+}
+
+int sc_due_first(sc_alerts_t *a, cc_txn_t *txn, int64_t *ret_due, char *ret_dossier)
+{
+    return index_first(txn, a->due_dbi, ret_due, ret_dossier);
+}
+
 int sc_due_count(sc_alerts_t *a, cc_txn_t *txn, uint64_t *ret)
 {
     return db_entries(txn, a->due_dbi, ret);
+}
+
+int sc_sos_put(sc_alerts_t *a, cc_txn_t *txn, int64_t limit, const char *dossier)
+{
+    return index_put(txn, a->sos_dbi, limit, dossier);
+}
+
+int sc_sos_del(sc_alerts_t *a, cc_txn_t *txn, int64_t limit, const char *dossier)
+{
+    return index_del(txn, a->sos_dbi, limit, dossier);
+}
+
+int sc_sos_first(sc_alerts_t *a, cc_txn_t *txn, int64_t *ret_limit, char *ret_dossier)
+{
+    return index_first(txn, a->sos_dbi, ret_limit, ret_dossier);
+}
+
+int sc_sos_count(sc_alerts_t *a, cc_txn_t *txn, uint64_t *ret)
+{
+    return db_entries(txn, a->sos_dbi, ret);
 }

@@ -12,6 +12,11 @@
  *            design: a dossier leaves the index when its alert is raised, so a
  *            tick costs O(newly overdue), not O(all overdue); it comes back if
  *            the alert is cleared while the dossier stays open.)
+ *   sos      be64(limit) | dossier id -> "" : dossiers with a SOS request
+ *            pending review whose sos_pending alert is not raised yet, in
+ *            order of the moment the request becomes alertable (the same
+ *            pattern as "due"; the entry leaves on review, on raise, or when
+ *            the dossier ends).
  *   meta     "alert_seq" -> u64: sequence of alert changes (raise or clear).
  *
  * Raising and clearing happen inside the caller's write transaction, with
@@ -122,5 +127,20 @@ int sc_due_first(sc_alerts_t *a, cc_txn_t *txn, int64_t *ret_due, char *ret_doss
 
 /** sc_due_count - entries in the index. */
 int sc_due_count(sc_alerts_t *a, cc_txn_t *txn, uint64_t *ret);
+
+/* ---- SOS-pending index (same shape as the due index) ------------------------ */
+
+/** sc_sos_put / sc_sos_del - add or remove (@limit, @dossier) in the index. */
+int sc_sos_put(sc_alerts_t *a, cc_txn_t *txn, int64_t limit, const char *dossier);
+int sc_sos_del(sc_alerts_t *a, cc_txn_t *txn, int64_t limit, const char *dossier);
+
+/**
+ * sc_sos_first - the earliest entry of the SOS index.
+ * Returns 0, -ENOENT when empty, or a storage error.
+ */
+int sc_sos_first(sc_alerts_t *a, cc_txn_t *txn, int64_t *ret_limit, char *ret_dossier);
+
+/** sc_sos_count - entries in the SOS index. */
+int sc_sos_count(sc_alerts_t *a, cc_txn_t *txn, uint64_t *ret);
 
 #endif

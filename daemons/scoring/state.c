@@ -83,17 +83,25 @@ static const cc_field_t f_contact[] = {
     { "channel", CC_T_CODE, false, 0, 0 },
     { "unit", CC_T_CODE, false, 0, CC_MAX_CODE },
 };
-static const cc_field_t f_pakn_received[] = {
+/* Every pakn_* record (hotline.c encode_pakn); "unit" and "dossier" are ""
+ * when none. */
+static const cc_field_t f_pakn[] = {
     { "pakn", CC_T_ID, true, 0, 0 },
     { "unit", CC_T_CODE, false, 0, CC_MAX_CODE },
     { "level", CC_T_UINT, false, 0, 0 },
+    { "state", CC_T_CODE, false, 0, 0 },
     { "due", CC_T_INT, false, 0, 0 },
-    { "dossier", CC_T_ID, false, 0, 0 },
+    { "dossier", CC_T_ID, false, 0, CC_MAX_ID },
+    { "late", CC_T_BOOL, false, 0, 0 },
 };
 static const cc_field_t f_pakn_answered[] = {
-    { "pakn", CC_T_ID, true, 0, 0 },
-    { "unit", CC_T_CODE, true, 0, 0 },
     { "on_time", CC_T_BOOL, true, 0, 0 },
+};
+/* Hotline record types that scoring understands (others are skipped). */
+static const char *const hotline_types[] = {
+    "contact", "contact_closed", "pakn_received", "pakn_classified", "pakn_assigned",
+    "pakn_forwarded", "pakn_accepted", "pakn_answered", "pakn_published", "pakn_closed",
+    "pakn_reopened", "pakn_escalated",
 };
 
 /* Outcome of one record. */
@@ -442,7 +450,8 @@ static int apply_hotline(sc_state_t *st, cc_txn_t *txn, const msgpack_object *re
         if (cc_fields_check(rec, f_pakn_answered, N(f_pakn_answered), &field, why, sizeof(why)) <
             0)
             return REC_INVALID;
-        cc_map_strcpy(rec, "unit", unit, sizeof(unit));
+        if ((r = pakn_unit(st, txn, rec, unit)) < 0)
+            return r;
         cc_map_bool(rec, "on_time", &on_time);
         if ((r = sc_tally_add(txn, st->tally_dbi, unit, day, SC_PAKN_ANSWERED, 1)) < 0)
             return r;

@@ -25,7 +25,14 @@
  * (CC_MAX_KEY): rejected_at_counter is "rejected", ended_without_class
  * "ended_no_class", pakn_answered_on_time "pakn_on_time", contacts by type
  * "contacts_info", "contacts_guide", "contacts_postal", "contacts_pakn",
- * "contacts_other". */
+ * "contacts_other"; version 2: "sos_<kind>_req|ok|deny" with kind stop,
+ * supp, refuse, wdraw; "supp_rule_broken", "extended", "apology_in_time",
+ * "apology_late", "apology_missing", "paid_cash", "paid_cashless",
+ * "paid_online", "digitized_result", "digitized_parts", "rated_very",
+ * "rated_ok", "rated_bad", "contacts_phone", "contacts_email",
+ * "contacts_app", "contacts_zalo", "contacts_portal", "pakn_to_unit",
+ * "pakn_ans_l1".."pakn_ans_l3", "pakn_published", "pakn_pub_late",
+ * "pakn_escalated", "pakn_overdue", "pakn_reopened", "pakn_forwarded". */
 typedef enum {
     SC_RECEIVED,
     SC_RECEIVED_DIRECT,
@@ -47,10 +54,55 @@ typedef enum {
     SC_PAKN_RECEIVED,
     SC_PAKN_ANSWERED,
     SC_PAKN_ANSWERED_ON_TIME,
+    /* version 2 */
+    SC_SOS_STOP_REQ,      /* SOS table: requests, approved (ok), denied, */
+    SC_SOS_STOP_OK,       /* per kind; the pending figure of a report is */
+    SC_SOS_STOP_DENY,     /* req - ok - deny summed up to its last day */
+    SC_SOS_SUPP_REQ,
+    SC_SOS_SUPP_OK,
+    SC_SOS_SUPP_DENY,
+    SC_SOS_REFUSE_REQ,
+    SC_SOS_REFUSE_OK,
+    SC_SOS_REFUSE_DENY,
+    SC_SOS_WDRAW_REQ,
+    SC_SOS_WDRAW_OK,
+    SC_SOS_WDRAW_DENY,
+    SC_SUPP_RULE_BROKEN,  /* supplement requests flagged rule_broken */
+    SC_EXTENDED,          /* extensions (apology slips) issued */
+    SC_APOLOGY_IN_TIME,   /* late resolutions by their apology: */
+    SC_APOLOGY_LATE,
+    SC_APOLOGY_MISSING,
+    SC_PAID_CASH,         /* fee_paid by method */
+    SC_PAID_CASHLESS,
+    SC_PAID_ONLINE,
+    SC_DIGITIZED_RESULT,  /* digitized events by what */
+    SC_DIGITIZED_PARTS,
+    SC_RATED_VERY,        /* ratings */
+    SC_RATED_OK,
+    SC_RATED_BAD,
+    SC_CONTACTS_PHONE,    /* contacts by channel */
+    SC_CONTACTS_EMAIL,
+    SC_CONTACTS_APP,
+    SC_CONTACTS_ZALO,
+    SC_CONTACTS_PORTAL,
+    SC_PAKN_TO_UNIT,      /* hotline ("" unit) only: handed to a unit */
+    SC_PAKN_ANSWERED_L1,  /* first answers by the level at the answer */
+    SC_PAKN_ANSWERED_L2,
+    SC_PAKN_ANSWERED_L3,
+    SC_PAKN_PUBLISHED,
+    SC_PAKN_PUBLISHED_LATE,
+    SC_PAKN_ESCALATED,
+    SC_PAKN_OVERDUE,
+    SC_PAKN_REOPENED,
+    SC_PAKN_FORWARDED,
     SC_COUNTER_COUNT_
 } sc_counter_t;
 
-#define SC_TALLY_VERSION 1u
+/* Version 2 added the SOS table, apologies, payments, digitization,
+ * ratings, contacts by channel and the PAKN figures. A stored value of
+ * another version is never read as this one: sc_state_open() finds the
+ * older layout in "meta" and rebuilds all derived state from the logs. */
+#define SC_TALLY_VERSION 2u
 #define SC_TALLY_KEY_MAX (32 + 1 + 4)
 
 /* One unit's counters on one day, as stored. */

@@ -133,6 +133,38 @@ def run(c):
     r = c.cchc(["report", "--unit=" + UNIT, "--from=2025-03-01", "--to=2025-03-31"],
                who="giam-sat", units=UNIT)
     check(b"75.00" in r.stdout, "human report shows the on-time rate")
+    # 7. Hotline 1022: contacts and a complaint about HS-004, answered at
+    # level 1; scoring counts it against the dossier's unit.
+    hot = [
+        {"eid": "h-1", "type": "contact", "contact": "C-1", "ctype": "information",
+         "channel": "phone", "closed": True, "at": "2025-03-18T09:10:00+07:00"},
+        {"eid": "h-2", "type": "contact", "contact": "C-2", "ctype": "pakn",
+         "channel": "zalo", "at": "2025-03-18T09:20:00+07:00"},
+        {"eid": "h-3", "type": "pakn_received", "pakn": "PA-1", "contact": "C-2",
+         "dossier": "HS-004", "text": "Hồ sơ HS-004 đã quá hạn mà chưa có kết quả",
+         "caller_name": "Nguyễn Văn An", "caller_phone": "0912345678",
+         "at": "2025-03-18T09:21:00+07:00"},
+        {"eid": "h-35", "type": "pakn_classified", "pakn": "PA-1", "category": "procedure",
+         "at": "2025-03-18T09:25:00+07:00"},
+        {"eid": "h-4", "type": "pakn_answered", "pakn": "PA-1",
+         "answer": "Sở Tư pháp sẽ trả kết quả trong ngày 19/3/2025.",
+         "at": "2025-03-18T09:40:00+07:00"},
+    ]
+    res = c.push(hot, to="hotline", who="tdv-01")
+    check(all(r["status"] == "ok" for r in res), "hotline contacts and complaint acked")
+    res = c.push(hot[:1], to="hotline", who="tdv-01")
+    check(res[0]["dup"] is True, "hotline: a repeated event id is acked as a duplicate")
+    res = c.push([{"eid": "h-5", "type": "pakn_published", "pakn": "PA-404",
+                   "at": "2025-03-18T09:45:00+07:00"}], to="hotline", who="tdv-01",
+                 expect_rc=1)
+    check(res[0]["code"] == "unknown_complaint", "hotline: unknown complaint refused")
+    check(c.stats("hotline")["log_head"] == 5, "hotline stored 5 records, nothing refused")
+    rep = c.wait_for("scoring to count the complaint",
+                     lambda: (lambda r: r if r.get("pakn_answered") == 1 else None)(
+                         c.report(UNIT, "2025-03-01", "2025-03-31")))
+    check(rep["pakn_received"] == 1 and rep["pakn_answered"] == 1,
+          "report: the complaint about HS-004 counts for %s" % UNIT)
+
     empty = c.report(UNIT, "2024-01-01", "2024-01-31")
     check(empty["on_time_rate"] == "no data", "a period with nothing resolved has no data")
 

@@ -490,6 +490,7 @@ typedef enum {
     PEER_FORGET,     /* "Send HELLO first" to the first copy, ACK after a new HELLO */
     PEER_REFUSE_ODD, /* illegal_transition for odd eids, ACK for even; each ACKed twice */
     PEER_SILENT,     /* never answer events */
+    PEER_LOSE,       /* a reconnect: E0, E1 lost, E2 "Send HELLO first", then ACK all */
 } peer_mode_t;
 
 #define PEER_MAX 64
@@ -504,6 +505,8 @@ typedef struct {
     unsigned events_seen;
     unsigned copies[PEER_MAX]; /* per event number (eid "E<n>") */
     bool hello_before_resend;
+    int order[PEER_MAX]; /* PEER_LOSE: events in the order they came after the HELLO */
+    size_t n_order;
     pthread_t thread;
 } peer_t;
 
@@ -620,6 +623,17 @@ static void *peer_main(void *arg)
             }
             break;
         case PEER_SILENT:
+            break;
+        case PEER_LOSE:
+            if (p->hellos < 2) {
+                if (n == 2)
+                    cc_router_error(p->router, &req, CC_ERR_NOT_AUTHORIZED,
+                                    "Kết nối chưa xưng danh (HELLO)", "Send HELLO first", NULL,
+                                    NULL);
+            } else {
+                p->order[p->n_order++] = n;
+                peer_ack(p, &req, n);
+            }
             break;
         }
         cc_request_deinit(&req);
@@ -793,6 +807,27 @@ static void test_push_says_hello_again(void **state)
     rig_destroy(rig);
 }
 
+static void test_push_lost_session_keeps_order(void **state)
+{
+    /* The retry timeout is far away: only the lost-session path may
+     * resend, and it must resend E0 and E1 before E2. */
+    rig_t *rig = rig_new(PEER_LOSE, 0, 20000, 10000);
+    (void)state;
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(submit(rig, i), 0);
+    assert_int_equal(cc_push_finish(rig->push), 0);
+    assert_int_equal(rig->n, 3);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(rig->res[i].status, CC_PUSH_OK);
+        assert_int_equal(rig->res[i].attempts, 2);
+    }
+    assert_int_equal(rig->peer.n_order, 3);
+    assert_int_equal(rig->peer.order[0], 0);
+    assert_int_equal(rig->peer.order[1], 1);
+    assert_int_equal(rig->peer.order[2], 2);
+    rig_destroy(rig);
+}
+
 static void test_push_rejections_and_stale_replies(void **state)
 {
     rig_t *rig = rig_new(PEER_REFUSE_ODD, 0, 2000, 1000);
@@ -910,6 +945,7 @@ int main(void)
         cmocka_unit_test(test_push_resends_unanswered),
         cmocka_unit_test(test_push_retries_overloaded),
         cmocka_unit_test(test_push_says_hello_again),
+        cmocka_unit_test(test_push_lost_session_keeps_order),
         cmocka_unit_test(test_push_rejections_and_stale_replies),
         cmocka_unit_test(test_push_refuses_oversized_event_locally),
         cmocka_unit_test(test_push_gives_up),
