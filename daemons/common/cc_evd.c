@@ -140,6 +140,19 @@ int cc_reject(cc_reject_t *rej, cc_err_t code, const char *field, const char *vi
     return 1;
 }
 
+int cc_reject_transition(cc_reject_t *rej, const char *event, const char *subject_vi,
+                         const char *subject_en, const char *id, const char *state_vi,
+                         const char *state_en, const char *why_vi, const char *why_en)
+{
+    rej->code = CC_ERR_ILLEGAL_TRANSITION;
+    rej->field = "type";
+    snprintf(rej->vi, sizeof(rej->vi), "Không thể ghi nhận '%s' cho %s %s (đang ở trạng thái %s): %s",
+             event, subject_vi, id, state_vi, why_vi);
+    snprintf(rej->en, sizeof(rej->en), "Cannot record '%s' for %s %s (state %s): %s", event,
+             subject_en, id, state_en, why_en);
+    return 1;
+}
+
 cc_store_t *cc_evd_store(cc_evd_t *evd)
 {
     return evd->store;

@@ -54,6 +54,20 @@ typedef struct {
 int cc_reject(cc_reject_t *rej, cc_err_t code, const char *field, const char *vi_fmt,
               const char *en_fmt, ...);
 
+/**
+ * cc_reject_transition - fill @rej for an event the lifecycle does not
+ * allow (illegal_transition, field "type"), in both languages.
+ * @event: the event type ("resolved").
+ * @subject_vi, @subject_en: what it is about ("hồ sơ" / "dossier").
+ * @id: the dossier or complaint id.
+ * @state_vi, @state_en: its current state in each language.
+ * @why_vi, @why_en: why the state does not allow the event.
+ * Returns 1, like cc_reject().
+ */
+int cc_reject_transition(cc_reject_t *rej, const char *event, const char *subject_vi,
+                         const char *subject_en, const char *id, const char *state_vi,
+                         const char *state_en, const char *why_vi, const char *why_en);
+
 typedef struct cc_evd cc_evd_t;
 
 /* Settings shared by every event daemon (the option table cc_evd_options). */

@@ -200,9 +200,13 @@ int cc_hotline_event_parse(const msgpack_object *ev, cc_hotline_event_t *ret, cc
 static int not_authorized(cc_reject_t *rej, const cc_principal_t *who,
                           const cc_hotline_event_t *ev, const char *vi, const char *en)
 {
-    return cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "type", "%s '%s' không được gửi '%s': %s",
-                     "%s '%s' may not send '%s': %s", cc_role_name(who->role), who->who,
-                     event_names[ev->kind], vi, en);
+    rej->code = CC_ERR_NOT_AUTHORIZED;
+    rej->field = "type";
+    snprintf(rej->vi, sizeof(rej->vi), "%s '%s' không được gửi '%s': %s",
+             cc_role_name(who->role), who->who, event_names[ev->kind], vi);
+    snprintf(rej->en, sizeof(rej->en), "%s '%s' may not send '%s': %s", cc_role_name(who->role),
+             who->who, event_names[ev->kind], en);
+    return 1;
 }
 
 int cc_hotline_authorize(const cc_principal_t *who, const cc_pakn_t *p,
@@ -411,11 +415,9 @@ int cc_pakn_escalate(const cc_catalog_t *cat, cc_pakn_t *p, int64_t now, int64_t
 static int illegal(cc_reject_t *rej, const cc_pakn_t *p, const cc_hotline_event_t *ev,
                    const char *vi_why, const char *en_why)
 {
-    return cc_reject(rej, CC_ERR_ILLEGAL_TRANSITION, "type",
-                     "Không thể ghi nhận '%s' cho PAKN %s (đang ở trạng thái %s): %s",
-                     "Cannot record '%s' for complaint %s (state %s): %s", event_names[ev->kind],
-                     ev->pakn, p->state < CC_PAKN_STATE_COUNT_ ? state_vi[p->state] : "?",
-                     vi_why, en_why);
+    return cc_reject_transition(rej, event_names[ev->kind], "PAKN", "complaint", ev->pakn,
+                                p->state < CC_PAKN_STATE_COUNT_ ? state_vi[p->state] : "?",
+                                cc_pakn_state_name(p->state), vi_why, en_why);
 }
 
 int cc_pakn_apply(const cc_catalog_t *cat, cc_pakn_t *p, const cc_hotline_event_t *ev,

@@ -204,17 +204,9 @@ int cc_dossier_event_parse(const msgpack_object *ev, cc_dossier_event_t *ret, cc
 static int illegal(cc_reject_t *rej, const cc_dossier_t *d, const cc_dossier_event_t *ev,
                    const char *vi_why, const char *en_why)
 {
-    const char *state = cc_dossier_state_name(d->state);
-
-    rej->code = CC_ERR_ILLEGAL_TRANSITION;
-    rej->field = "type";
-    snprintf(rej->vi, sizeof(rej->vi),
-             "Không thể ghi nhận '%s' cho hồ sơ %s (đang ở trạng thái %s): %s",
-             event_names[ev->kind], ev->dossier,
-             d->state < CC_DOSSIER_STATE_COUNT_ ? state_vi[d->state] : "?", vi_why);
-    snprintf(rej->en, sizeof(rej->en), "Cannot record '%s' for dossier %s (state %s): %s",
-             event_names[ev->kind], ev->dossier, state, en_why);
-    return 1;
+    return cc_reject_transition(rej, event_names[ev->kind], "hồ sơ", "dossier", ev->dossier,
+                                d->state < CC_DOSSIER_STATE_COUNT_ ? state_vi[d->state] : "?",
+                                cc_dossier_state_name(d->state), vi_why, en_why);
 }
 
 static int calendar_gap(cc_reject_t *rej, int64_t t)
