@@ -18,16 +18,19 @@ static const cc_field_t q_report_fields[] = {
     { "to", CC_T_INT, true, 0, 0 },
 };
 
-/* Counters copied into the RESULT as they are (summed over the period). */
-static const sc_counter_t plain[] = {
-    SC_RECEIVED,          SC_RECEIVED_DIRECT,     SC_RECEIVED_ONLINE,
-    SC_RECEIVED_POSTAL,   SC_REJECTED_AT_COUNTER, SC_RESOLVED_EARLY,
-    SC_RESOLVED_ON_TIME,  SC_RESOLVED_LATE,       SC_ENDED_WITHOUT_CLASS,
-    SC_TRANSFERRED_IN,    SC_TRANSFERRED_OUT,     SC_PAKN_RECEIVED,
-    SC_PAKN_ANSWERED,     SC_PAKN_ANSWERED_ON_TIME, SC_CONTACTS,
-    SC_CONTACTS_INFORMATION, SC_CONTACTS_GUIDANCE, SC_CONTACTS_POSTAL,
-    SC_CONTACTS_COMPLAINT, SC_CONTACTS_OTHER,
-};
+/* A rate's three keys: <name>_num, <name>_den, <name>_rate. */
+static void enc_rate(cc_enc_t *out, const char *name, uint64_t num, uint64_t den)
+{
+    char key[CC_MAX_KEY + 1], rate[32];
+
+    sc_rate_format(num, den, rate, sizeof(rate));
+    snprintf(key, sizeof(key), "%s_num", name);
+    cc_enc_kv_u64(out, key, num);
+    snprintf(key, sizeof(key), "%s_den", name);
+    cc_enc_kv_u64(out, key, den);
+    snprintf(key, sizeof(key), "%s_rate", name);
+    cc_enc_kv_str(out, key, rate);
+}
 
 void sc_rate_format(uint64_t num, uint64_t den, char *buf, size_t size)
 {
@@ -46,13 +49,14 @@ void sc_rate_format(uint64_t num, uint64_t den, char *buf, size_t size)
 int sc_report_query(sc_state_t *st, const cc_principal_t *who, const msgpack_object *body,
                     uint64_t rid, cc_enc_t *out, cc_reject_t *rej)
 {
-    char unit[CC_MAX_CODE + 1], rate[32], why[256];
+    char unit[CC_MAX_CODE + 1], why[256];
     const cc_catalog_t *cat = sc_state_catalog(st);
     const cc_unit_t *u;
     const char *field = NULL;
-    sc_sum_t before, within;
-    uint64_t backlog, resolved, on_time;
+    sc_sum_t before, within, all;
+    uint64_t backlog, resolved, on_time, paid, ratings, pakn_kept;
     int64_t from, to;
+    bool hotline;
     cc_txn_t txn;
     int r;
 
@@ -60,23 +64,27 @@ int sc_report_query(sc_state_t *st, const cc_principal_t *who, const msgpack_obj
         return cc_reject(rej, CC_ERR_BAD_FIELD, field, "Truy vấn báo cáo không hợp lệ: %s",
                          "Invalid report query: %s", why);
     cc_map_strcpy(body, "unit", unit, sizeof(unit));
+    /* "-": the hotline's own figures, kept under the empty unit code. */
+    hotline = strcmp(unit, SC_REPORT_HOTLINE) == 0;
     cc_map_i64(body, "from", &from);
     cc_map_i64(body, "to", &to);
     if (to < from)
         return cc_reject(rej, CC_ERR_BAD_FIELD, "to", "Ngày kết thúc trước ngày bắt đầu",
                          "'to' is before 'from'");
     if (!(who->role == CC_ROLE_OPERATOR ||
-          (who->role == CC_ROLE_SUPERVISOR && cc_principal_has_unit(who, unit))))
+          (who->role == CC_ROLE_SUPERVISOR && (!hotline ? cc_principal_has_unit(who, unit)
+                                                       : who->all_units))))
         return cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "unit",
                          "Đơn vị %s không thuộc phạm vi của bạn",
                          "Unit %s is outside your scope", unit);
-    u = cat ? cc_catalog_unit(cat, unit) : NULL;
-    if (cat && u == NULL)
+    u = cat && !hotline ? cc_catalog_unit(cat, unit) : NULL;
+    if (cat && !hotline && u == NULL)
         return cc_reject(rej, CC_ERR_UNKNOWN_UNIT, "unit", "Không có đơn vị %s",
                          "No unit %s", unit);
     if ((r = cc_store_read_begin(sc_state_store(st), &txn)) < 0)
         return r;
-    r = sc_tally_range(&txn, sc_state_tally_dbi(st), unit, cc_local_day(from), cc_local_day(to),
+    r = sc_tally_range(&txn, sc_state_tally_dbi(st), hotline ? "" : unit, cc_local_day(from),
+                       cc_local_day(to),
                        &before, &within);
     cc_txn_end(&txn);
     if (r < 0)
@@ -84,28 +92,55 @@ int sc_report_query(sc_state_t *st, const cc_principal_t *who, const msgpack_obj
     backlog = sc_sum_open(&before);
     on_time = within.c[SC_RESOLVED_EARLY] + within.c[SC_RESOLVED_ON_TIME];
     resolved = on_time + within.c[SC_RESOLVED_LATE];
-    sc_rate_format(on_time, resolved, rate, sizeof(rate));
+    for (int i = 0; i < SC_COUNTER_COUNT_; i++)
+        all.c[i] = before.c[i] + within.c[i];
+    paid = within.c[SC_PAID_CASH] + within.c[SC_PAID_CASHLESS] + within.c[SC_PAID_ONLINE];
+    ratings = within.c[SC_RATED_VERY] + within.c[SC_RATED_OK] + within.c[SC_RATED_BAD];
+    /* Complaints this unit had to handle: for the hotline (""), those it
+     * received without a unit less those it handed to a unit. */
+    pakn_kept = within.c[SC_PAKN_RECEIVED] > within.c[SC_PAKN_TO_UNIT]
+                    ? within.c[SC_PAKN_RECEIVED] - within.c[SC_PAKN_TO_UNIT]
+                    : 0;
+    cc_enc_map(out, 5 + SC_COUNTER_COUNT_ + 6 + 5 + 2 + 3 * 6);
+    cc_enc_kv_u64(out, "rid", rid);
+    cc_enc_kv_str(out, "unit", unit);
+    cc_enc_kv_str(out, "unit_name", u ? u->name : hotline ? "Tổng đài 1022" : "");
+    cc_enc_kv_i64(out, "from", from);
+    cc_enc_kv_i64(out, "to", to);
+    for (int i = 0; i < SC_COUNTER_COUNT_; i++)
+        cc_enc_kv_u64(out, sc_counter_name((sc_counter_t)i), within.c[i]);
+    cc_enc_kv_u64(out, "resolved", resolved);
+    cc_enc_kv_u64(out, "backlog_at_start", backlog);
+    cc_enc_kv_u64(out, "to_handle", backlog + within.c[SC_RECEIVED] + within.c[SC_TRANSFERRED_IN]);
+    cc_enc_kv_u64(out, "open_at_end", sc_sum_open(&all));
+    cc_enc_kv_u64(out, "paid", paid);
+    cc_enc_kv_u64(out, "ratings", ratings);
+    /* SOS requests still pending at the end of `to`'s day, per kind and in all. */
     {
-        sc_sum_t all = before;
+        static const char *const kinds[] = { "stop", "supp", "refuse", "wdraw" };
+        uint64_t pending_all = 0;
+        char key[CC_MAX_KEY + 1];
 
-        for (int i = 0; i < SC_COUNTER_COUNT_; i++)
-            all.c[i] += within.c[i];
-        cc_enc_map(out, 5 + N(plain) + 7);
-        cc_enc_kv_u64(out, "rid", rid);
-        cc_enc_kv_str(out, "unit", unit);
-        cc_enc_kv_str(out, "unit_name", u ? u->name : "");
-        cc_enc_kv_i64(out, "from", from);
-        cc_enc_kv_i64(out, "to", to);
-        for (size_t i = 0; i < N(plain); i++)
-            cc_enc_kv_u64(out, sc_counter_name(plain[i]), within.c[plain[i]]);
-        cc_enc_kv_u64(out, "resolved", resolved);
-        cc_enc_kv_u64(out, "backlog_at_start", backlog);
-        cc_enc_kv_u64(out, "to_handle",
-                      backlog + within.c[SC_RECEIVED] + within.c[SC_TRANSFERRED_IN]);
-        cc_enc_kv_u64(out, "open_at_end", sc_sum_open(&all));
-        cc_enc_kv_u64(out, "on_time_num", on_time);
-        cc_enc_kv_u64(out, "on_time_den", resolved);
-        cc_enc_kv_str(out, "on_time_rate", rate);
+        for (int k = 0; k < 4; k++) {
+            uint64_t req = all.c[SC_SOS_STOP_REQ + 3 * k];
+            uint64_t done = all.c[SC_SOS_STOP_OK + 3 * k] + all.c[SC_SOS_STOP_DENY + 3 * k];
+            uint64_t pending = req > done ? req - done : 0;
+
+            snprintf(key, sizeof(key), "sos_%s_pend", kinds[k]);
+            cc_enc_kv_u64(out, key, pending);
+            pending_all += pending;
+        }
+        cc_enc_kv_u64(out, "sos_pending", pending_all);
     }
+    cc_enc_kv_u64(out, "pakn_to_handle", pakn_kept);
+    cc_enc_kv_u64(out, "sos_requests", within.c[SC_SOS_STOP_REQ] + within.c[SC_SOS_SUPP_REQ] +
+                                           within.c[SC_SOS_REFUSE_REQ] +
+                                           within.c[SC_SOS_WDRAW_REQ]);
+    enc_rate(out, "on_time", on_time, resolved);
+    enc_rate(out, "satisfied", within.c[SC_RATED_VERY] + within.c[SC_RATED_OK], ratings);
+    enc_rate(out, "cashless", within.c[SC_PAID_CASHLESS] + within.c[SC_PAID_ONLINE], paid);
+    enc_rate(out, "online", within.c[SC_RECEIVED_ONLINE], within.c[SC_RECEIVED]);
+    enc_rate(out, "pakn_ot", within.c[SC_PAKN_ANSWERED_ON_TIME], within.c[SC_PAKN_ANSWERED]);
+    enc_rate(out, "pakn_res", within.c[SC_PAKN_ANSWERED], pakn_kept);
     return 0;
 }

@@ -23,6 +23,12 @@
 #ifndef SC_REPORT_H
 #define SC_REPORT_H
 
+/* The unit code that asks for the hotline's own figures: contacts without a
+ * unit and complaints not (yet) attributed to a unit, which scoring keeps
+ * under the empty code (operator, or a supervisor of all units). */
+#define SC_REPORT_HOTLINE "-"
+
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 

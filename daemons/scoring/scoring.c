@@ -173,7 +173,7 @@ static void query_stats(scoring_t *s, const cc_request_t *req)
     }
     status_line(s, line, sizeof(line));
     cc_enc_reset(&s->reply);
-    cc_enc_map(&s->reply, 17 + 9 * SC_FEED_COUNT_);
+    cc_enc_map(&s->reply, 19 + 9 * SC_FEED_COUNT_);
     cc_enc_kv_u64(&s->reply, "rid", req->rid);
     cc_enc_kv_str(&s->reply, "daemon", "scoring");
     for (int f = 0; f < SC_FEED_COUNT_; f++) {
@@ -206,6 +206,8 @@ static void query_stats(scoring_t *s, const cc_request_t *req)
     cc_enc_kv_u64(&s->reply, "active_alerts", st.active_alerts);
     cc_enc_kv_u64(&s->reply, "alert_seq", st.alert_seq);
     cc_enc_kv_u64(&s->reply, "due_indexed", st.due_indexed);
+    cc_enc_kv_u64(&s->reply, "sos_indexed", st.sos_indexed);
+    cc_enc_kv_u64(&s->reply, "pakn_known", st.pakn_known);
     cc_enc_kv_u64(&s->reply, "published", s->n_published);
     cc_enc_kv_u64(&s->reply, "malformed", s->n_malformed);
     cc_enc_kv_u64(&s->reply, "sessions", cc_sessions_count(s->sessions));
@@ -440,6 +442,12 @@ static int open_all(scoring_t *s, char *err, size_t err_len)
                            err_len)) < 0)
         return r;
     sc_state_set_publisher(s->state, publish_alert, s);
+    if (sc_state_rebuilt_from(s->state))
+        cc_log(LOG_NOTICE,
+               "The store held derived state of layout %#llx, this version uses %#llx: emptied "
+               "it; rebuilding from the intake and hotline logs from seq 1",
+               (unsigned long long)sc_state_rebuilt_from(s->state),
+               (unsigned long long)SC_STATE_LAYOUT_CURRENT);
     s->zctx = zmq_ctx_new();
     s->router = cc_socket_new(s->zctx, ZMQ_ROUTER);
     if (s->router == NULL || zmq_bind(s->router, s->set.listen) < 0) {

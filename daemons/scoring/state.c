@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cc_duedate.h"
 #include "cc_mem.h"
 #include "cc_time.h"
 #include "tally.h"
@@ -32,24 +33,60 @@ static const char *const dstate_names[] = {
     "withdrawn",
 };
 
-/* What scoring remembers of a dossier (db "dossier"). */
-#define SC_DOSSIER_VERSION 1
+/* SOS request kinds as named in intake records; the index k gives the
+ * counters SC_SOS_STOP_REQ + 3k (+1 approved, +2 denied). */
+static const char *const sos_kinds[] = { "stop", "supplement", "refuse", "withdraw" };
+static const char *const sos_kinds_vi[] = { "dừng xử lý", "bổ sung hồ sơ", "không giải quyết",
+                                            "rút hồ sơ" };
+
+/* What scoring remembers of a dossier (db "dossier"). Version 2 added the
+ * SOS, extension and alert fields. */
+#define SC_DOSSIER_VERSION 2
 typedef struct {
     uint8_t version;
-    uint8_t state;   /* dstate_t */
-    uint8_t overdue; /* a dossier_overdue alert is active (and it is not in "due") */
-    uint8_t pad[5];
+    uint8_t state;         /* dstate_t */
+    uint8_t overdue;       /* a dossier_overdue alert is active (and it is not in "due") */
+    uint8_t sos_kind;      /* 1 + index in sos_kinds of the request pending review; 0 none */
+    uint8_t extended;      /* an extension (apology slip) was recorded */
+    uint8_t rule_alert;    /* a supplement_rule_broken alert is active */
+    uint8_t apology_alert; /* an apology_missing alert is active */
+    uint8_t pad;
     int64_t due;
     int64_t received_at;
-    char unit[CC_MAX_CODE + 1]; /* handling unit */
+    int64_t sos_limit;     /* pending request: when it becomes alertable (in "sos") */
+    char unit[CC_MAX_CODE + 1];     /* handling unit */
     char proc[CC_MAX_CODE + 1];
+    char sos_unit[CC_MAX_CODE + 1]; /* the unit the pending request was counted for */
 } sc_dossier_t;
+
+/* What scoring remembers of a complaint (db "pakn"). */
+#define SC_PAKN_VERSION 1
+typedef struct {
+    uint8_t version;
+    uint8_t counted;   /* counted as received for a unit (not for the hotline "") */
+    uint8_t answered;  /* its first answer was counted */
+    uint8_t overdue;   /* counted in pakn_overdue */
+    uint8_t published; /* its first publication was counted */
+    uint8_t esc_alert; /* a pakn_escalated alert is active */
+    uint8_t pad[2];
+    char unit[CC_MAX_CODE + 1]; /* the unit it counts for; "" = the hotline */
+} sc_pakn_t;
+
+/* The layout of the derived state; a store of another layout is rebuilt
+ * from the logs by sc_state_open(). */
+_Static_assert(SC_TALLY_VERSION == 2 && SC_DOSSIER_VERSION == 2 && SC_PAKN_VERSION == 1 &&
+                   SC_STATE_LAYOUT_CURRENT == 0x020201u,
+               "SC_STATE_LAYOUT_CURRENT must follow the versions");
+#define SC_STATE_LAYOUT \
+    (((uint64_t)SC_TALLY_VERSION << 16) | ((uint64_t)SC_DOSSIER_VERSION << 8) | SC_PAKN_VERSION)
 
 struct sc_state {
     cc_store_t *store;
     const cc_catalog_t *catalog;
     sc_alerts_t *alerts;
-    MDB_dbi cursor_dbi, meta_dbi, tally_dbi, dossier_dbi;
+    MDB_dbi cursor_dbi, meta_dbi, tally_dbi, dossier_dbi, pakn_dbi, due_dbi, sos_dbi,
+        alerts_dbi;
+    uint64_t rebuilt_from; /* layout found at open when it was rebuilt, else 0 */
 };
 
 /* Intake record types that scoring understands (others are skipped). */
@@ -76,6 +113,13 @@ static const cc_field_t f_dossier[] = {
     { "proc", CC_T_CODE, false, 0, 0 },
     { "channel", CC_T_CODE, false, 0, 0 },
     { "class", CC_T_CODE, false, 0, 0 },
+    { "kind", CC_T_CODE, false, 0, 0 },
+    { "rule_broken", CC_T_BOOL, false, 0, 0 },
+    { "approved", CC_T_BOOL, false, 0, 0 },
+    { "apology", CC_T_CODE, false, 0, 0 },
+    { "method", CC_T_CODE, false, 0, 0 },
+    { "what", CC_T_CODE, false, 0, 0 },
+    { "rating", CC_T_CODE, false, 0, 0 },
 };
 static const cc_field_t f_contact[] = {
     { "contact", CC_T_ID, true, 0, 0 },
@@ -114,6 +158,51 @@ const char *sc_feed_name(sc_feed_id_t f)
 
 /* ---- Open / close ------------------------------------------------------------ */
 
+/* Empty @dbi (keep the database). */
+static int drop_all(cc_txn_t *txn, MDB_dbi dbi)
+{
+    int r;
+
+    if (txn->err)
+        return txn->err;
+    if ((r = mdb_drop(txn->txn, dbi, 0)) != 0)
+        txn->err = r;
+    return r;
+}
+
+/* Check the stored layout; rebuild when it is another one (see state.h). */
+static int layout_txn(cc_txn_t *txn, void *arg)
+{
+    sc_state_t *st = arg;
+    uint64_t layout = 0, seq = 0, c_in = 0, c_hot = 0;
+    MDB_dbi derived[] = { st->tally_dbi, st->dossier_dbi, st->pakn_dbi, st->cursor_dbi,
+                          st->due_dbi,   st->sos_dbi,     st->alerts_dbi, st->meta_dbi };
+    int r;
+
+    st->rebuilt_from = 0;
+    if ((r = cc_txn_get_u64(txn, st->meta_dbi, "layout", &layout)) < 0 ||
+        (r = cc_txn_get_u64(txn, st->meta_dbi, "alert_seq", &seq)) < 0 ||
+        (r = cc_txn_get_u64(txn, st->cursor_dbi, "intake", &c_in)) < 0 ||
+        (r = cc_txn_get_u64(txn, st->cursor_dbi, "hotline", &c_hot)) < 0)
+        return r;
+    if (layout == SC_STATE_LAYOUT)
+        return 0;
+    /* Layout 1 (before the key existed) is told by a cursor. */
+    if (layout == 0 && (c_in || c_hot))
+        layout = 1;
+    if (layout != 0) {
+        for (size_t i = 0; i < N(derived); i++)
+            if ((r = drop_all(txn, derived[i])) < 0)
+                return r;
+        /* Alert ids are forgotten but the sequence goes on (+1, so that a
+         * subscriber sees a gap and takes a new snapshot). */
+        if ((r = cc_txn_put_u64(txn, st->meta_dbi, "alert_seq", seq + 1)) < 0)
+            return r;
+        st->rebuilt_from = layout;
+    }
+    return cc_txn_put_u64(txn, st->meta_dbi, "layout", SC_STATE_LAYOUT);
+}
+
 int sc_state_open(const char *dir, size_t map_size, const cc_catalog_t *catalog,
                   sc_state_t **ret, char *err, size_t err_len)
 {
@@ -127,9 +216,18 @@ int sc_state_open(const char *dir, size_t map_size, const cc_catalog_t *catalog,
         (r = cc_store_dbi(st->store, "meta", 0, &st->meta_dbi)) < 0 ||
         (r = cc_store_dbi(st->store, "tally", 0, &st->tally_dbi)) < 0 ||
         (r = cc_store_dbi(st->store, "dossier", 0, &st->dossier_dbi)) < 0 ||
-        (r = sc_alerts_open(st->store, &st->alerts)) < 0) {
+        (r = cc_store_dbi(st->store, "pakn", 0, &st->pakn_dbi)) < 0 ||
+        (r = sc_alerts_open(st->store, &st->alerts)) < 0 ||
+        (r = cc_store_dbi(st->store, "due", 0, &st->due_dbi)) < 0 ||
+        (r = cc_store_dbi(st->store, "sos", 0, &st->sos_dbi)) < 0 ||
+        (r = cc_store_dbi(st->store, "alerts", 0, &st->alerts_dbi)) < 0) {
         snprintf(err, err_len, "cannot open the scoring store in %.512s: %s", dir,
                  cc_store_strerror(r));
+        goto out;
+    }
+    if ((r = cc_store_write(st->store, layout_txn, st)) < 0) {
+        snprintf(err, err_len, "cannot check the layout of the scoring store in %.512s: %s",
+                 dir, cc_store_strerror(r));
         goto out;
     }
     *ret = st;
@@ -162,6 +260,7 @@ void sc_state_set_publisher(sc_state_t *st, sc_publish_fn fn, void *ctx)
 }
 
 cc_store_t *sc_state_store(sc_state_t *st) { return st->store; }
+uint64_t sc_state_rebuilt_from(sc_state_t *st) { return st->rebuilt_from; }
 MDB_dbi sc_state_tally_dbi(sc_state_t *st) { return st->tally_dbi; }
 sc_alerts_t *sc_state_alerts(sc_state_t *st) { return st->alerts; }
 const cc_catalog_t *sc_state_catalog(sc_state_t *st) { return st->catalog; }
@@ -247,6 +346,54 @@ static const char *proc_label(sc_state_t *st, const char *proc)
 
 /* ---- Intake records ------------------------------------------------------------- */
 
+/* "HH:MM DD/MM/YYYY" of @t (local time) into @buf. */
+static void fmt_time(char *buf, size_t size, int64_t t)
+{
+    int y, mo, dd, min;
+
+    cc_day_to_ymd(cc_local_day(t), &y, &mo, &dd);
+    min = cc_local_minute_of_day(t);
+    snprintf(buf, size, "%02d:%02d %02d/%02d/%04d", min / 60, min % 60, dd, mo, y);
+}
+
+/* Raise (@kind, @subject) for @unit with @text; *@flag set when raised or
+ * already active. */
+static int raise_alert(sc_state_t *st, cc_txn_t *txn, const char *kind, const char *severity,
+                       const char *unit, const char *subject, int64_t at, const char *text)
+{
+    sc_alert_t al = { 0 };
+
+    al.kind = kind;
+    al.severity = severity;
+    al.unit = unit;
+    al.subject = subject;
+    al.raised_at = at;
+    al.text = text;
+    return sc_alerts_raise(st->alerts, txn, &al, NULL);
+}
+
+static int clear_alert(sc_state_t *st, cc_txn_t *txn, const char *kind, const char *subject)
+{
+    char id[SC_ALERT_ID_MAX + 1];
+
+    sc_alert_id(id, sizeof(id), kind, subject);
+    return sc_alerts_clear(st->alerts, txn, id, NULL);
+}
+
+/* When a SOS request made at @at becomes alertable: the close of the
+ * policy's sos_pending_working_days-th working day after it (calendar
+ * days when there is no catalog or the calendar does not reach it). */
+static int64_t sos_limit(sc_state_t *st, int64_t at)
+{
+    const cc_policy_t *pol = st->catalog ? cc_catalog_policy(st->catalog) : NULL;
+    int days = pol ? pol->sos_pending_working_days : 1;
+    int64_t lim;
+
+    if (st->catalog && cc_deadline_working_days(st->catalog, at, days, &lim) == 0)
+        return lim;
+    return at + (int64_t)(days > 0 ? days : 1) * 86400;
+}
+
 /* Fields of one dossier record, read before anything is written. */
 typedef struct {
     char dossier[CC_MAX_ID + 1];
@@ -254,8 +401,13 @@ typedef struct {
     char proc[CC_MAX_CODE + 1];
     uint8_t state;
     int64_t at, due, received_at;
-    int channel;  /* sc_counter_t of the channel, -1 when none/unknown */
-    int klass;    /* sc_counter_t of the class, -1 when none */
+    int channel;     /* sc_counter_t of the channel, -1 when none/unknown */
+    int klass;       /* sc_counter_t of the class, -1 when none */
+    int sos_kind;    /* index in sos_kinds, -1 when none/unknown */
+    bool rule_broken;
+    int approved;    /* 1, 0, or -1 when absent */
+    int apology;     /* 0 none, 1 in_time, 2 late, -1 absent/unknown */
+    int figure;      /* fee method, digitized what or rating counter; -1 none */
 } drec_t;
 
 static int apply_rejected(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, int64_t at)
@@ -275,6 +427,7 @@ static int read_drec(const msgpack_object *rec, cc_str_t type, int64_t at, drec_
     const char *field;
     char why[160];
     cc_str_t s;
+    bool b;
 
     if (cc_fields_check(rec, f_dossier, N(f_dossier), &field, why, sizeof(why)) < 0)
         return -EINVAL;
@@ -300,9 +453,123 @@ static int read_drec(const msgpack_object *rec, cc_str_t type, int64_t at, drec_
                    : cc_str_eq(s, "on_time") ? SC_RESOLVED_ON_TIME
                    : cc_str_eq(s, "late")    ? SC_RESOLVED_LATE
                                              : -1;
+    d->sos_kind = -1;
+    if (cc_map_str(rec, "kind", &s) == 0)
+        for (size_t i = 0; i < N(sos_kinds); i++)
+            if (cc_str_eq(s, sos_kinds[i]))
+                d->sos_kind = (int)i;
+    d->rule_broken = cc_map_bool(rec, "rule_broken", &b) == 0 && b;
+    d->approved = cc_map_bool(rec, "approved", &b) == 0 ? b : -1;
+    d->apology = -1;
+    if (cc_map_str(rec, "apology", &s) == 0)
+        d->apology = cc_str_eq(s, "none")      ? 0
+                     : cc_str_eq(s, "in_time") ? 1
+                     : cc_str_eq(s, "late")    ? 2
+                                               : -1;
+    d->figure = -1;
+    if (cc_str_eq(type, "fee_paid") && cc_map_str(rec, "method", &s) == 0)
+        d->figure = cc_str_eq(s, "cash")       ? SC_PAID_CASH
+                    : cc_str_eq(s, "cashless") ? SC_PAID_CASHLESS
+                    : cc_str_eq(s, "online")   ? SC_PAID_ONLINE
+                                               : -1;
+    else if (cc_str_eq(type, "digitized") && cc_map_str(rec, "what", &s) == 0)
+        d->figure = cc_str_eq(s, "result")       ? SC_DIGITIZED_RESULT
+                    : cc_str_eq(s, "components") ? SC_DIGITIZED_PARTS
+                                                 : -1;
+    else if (cc_str_eq(type, "rated") && cc_map_str(rec, "rating", &s) == 0)
+        d->figure = cc_str_eq(s, "very_satisfied") ? SC_RATED_VERY
+                    : cc_str_eq(s, "satisfied")    ? SC_RATED_OK
+                    : cc_str_eq(s, "dissatisfied") ? SC_RATED_BAD
+                                                   : -1;
     /* A resolution without a known class cannot be counted. */
     if (d->state == DS_RESOLVED && cc_str_eq(type, "resolved") && d->klass < 0)
         return -EINVAL;
+    return 0;
+}
+
+/* The SOS table, apologies, payments, digitization, ratings and the
+ * alerts tied to them, for one applied dossier record: @old as stored
+ * (zeroed when @found is false), @d the new snapshot being built. */
+static int apply_dossier_figures(sc_state_t *st, cc_txn_t *txn, const drec_t *x, cc_str_t type,
+                                 const sc_dossier_t *old, sc_dossier_t *d, bool was_open,
+                                 bool now_open)
+{
+    int32_t day = cc_local_day(x->at);
+    char text[SC_ALERT_TEXT_MAX];
+    const char *proc = proc_label(st, x->proc[0] ? x->proc : old->proc);
+    int r = 0;
+
+    if (cc_str_eq(type, "sos_requested") && x->sos_kind >= 0 && was_open && !old->sos_kind) {
+        int k = x->sos_kind;
+
+        if ((r = sc_tally_add(txn, st->tally_dbi, x->unit, day,
+                              (sc_counter_t)(SC_SOS_STOP_REQ + 3 * k), 1)) < 0)
+            return r;
+        d->sos_kind = (uint8_t)(k + 1);
+        d->sos_limit = sos_limit(st, x->at);
+        snprintf(d->sos_unit, sizeof(d->sos_unit), "%s", x->unit);
+        if ((r = sc_sos_put(st->alerts, txn, d->sos_limit, x->dossier)) < 0)
+            return r;
+        if (x->rule_broken) {
+            const cc_policy_t *pol = st->catalog ? cc_catalog_policy(st->catalog) : NULL;
+
+            if ((r = sc_tally_add(txn, st->tally_dbi, x->unit, day, SC_SUPP_RULE_BROKEN, 1)) <
+                0)
+                return r;
+            snprintf(text, sizeof(text),
+                     "Hồ sơ %s (thủ tục %s): yêu cầu bổ sung trái quy định \"hướng dẫn một "
+                     "lần, đầy đủ\" (lần thứ hai, hoặc sau %d ngày làm việc kể từ khi tiếp nhận)",
+                     x->dossier, proc, pol ? pol->supplement_late_working_days : 3);
+            if ((r = raise_alert(st, txn, "supplement_rule_broken", "warning", x->unit,
+                                 x->dossier, x->at, text)) < 0)
+                return r;
+            d->rule_alert = 1;
+        }
+    } else if (cc_str_eq(type, "sos_reviewed") && old->sos_kind) {
+        int k = old->sos_kind - 1;
+        bool approved = x->approved >= 0 ? x->approved == 1 : x->state != old->state;
+
+        if ((r = sc_tally_add(txn, st->tally_dbi, old->sos_unit[0] ? old->sos_unit : x->unit,
+                              day, (sc_counter_t)(SC_SOS_STOP_REQ + 3 * k + (approved ? 1 : 2)),
+                              1)) < 0)
+            return r;
+    } else if (cc_str_eq(type, "extended")) {
+        if ((r = sc_tally_add(txn, st->tally_dbi, x->unit, day, SC_EXTENDED, 1)) < 0)
+            return r;
+        d->extended = 1;
+        if (old->apology_alert) {
+            if ((r = clear_alert(st, txn, "apology_missing", x->dossier)) < 0)
+                return r;
+            d->apology_alert = 0;
+        }
+    } else if (cc_str_eq(type, "resolved") && was_open && x->klass == SC_RESOLVED_LATE &&
+               x->apology >= 0) {
+        static const sc_counter_t by_apology[] = { SC_APOLOGY_MISSING, SC_APOLOGY_IN_TIME,
+                                                   SC_APOLOGY_LATE };
+
+        if ((r = sc_tally_add(txn, st->tally_dbi, x->unit, day, by_apology[x->apology], 1)) < 0)
+            return r;
+    } else if (x->figure >= 0) {
+        if ((r = sc_tally_add(txn, st->tally_dbi, x->unit, day, (sc_counter_t)x->figure, 1)) < 0)
+            return r;
+    }
+    /* The pending request is gone: reviewed, or the dossier ended. */
+    if (old->sos_kind && (cc_str_eq(type, "sos_reviewed") || !now_open)) {
+        if ((r = sc_sos_del(st->alerts, txn, old->sos_limit, x->dossier)) < 0 ||
+            (r = clear_alert(st, txn, "sos_pending", x->dossier)) < 0)
+            return r;
+        d->sos_kind = 0;
+        d->sos_limit = 0;
+        d->sos_unit[0] = '\0';
+    }
+    if (was_open && !now_open) {
+        if (old->rule_alert && (r = clear_alert(st, txn, "supplement_rule_broken",
+                                                x->dossier)) < 0)
+            return r;
+        if (d->apology_alert && (r = clear_alert(st, txn, "apology_missing", x->dossier)) < 0)
+            return r;
+        d->rule_alert = d->apology_alert = 0;
+    }
     return 0;
 }
 
@@ -354,6 +621,8 @@ static int apply_dossier(sc_state_t *st, cc_txn_t *txn, const msgpack_object *re
         r = meta_add(st, txn, "open_dossiers", -1);
     if (r < 0)
         return r;
+    if (found && (r = apply_dossier_figures(st, txn, &x, type, &old, &d, was_open, now_open)) < 0)
+        return r;
 
     /* Due index and overdue alert. */
     if (found && old.state == DS_PROCESSING && !old.overdue &&
@@ -362,11 +631,15 @@ static int apply_dossier(sc_state_t *st, cc_txn_t *txn, const msgpack_object *re
     if (old.overdue && (!now_open || strcmp(old.unit, x.unit) != 0 ||
                         (x.due != old.due && x.due > now))) {
         /* Ended, moved to another unit (the tick raises it again there), or
-         * its due moved into the future (supplement restart). */
+         * its due moved into the future (supplement restart). The apology
+         * alert goes with it. */
         sc_alert_id(alert_id, sizeof(alert_id), "dossier_overdue", x.dossier);
         if ((r = sc_alerts_clear(st->alerts, txn, alert_id, NULL)) < 0)
             return r;
+        if (d.apology_alert && (r = clear_alert(st, txn, "apology_missing", x.dossier)) < 0)
+            return r;
         d.overdue = 0;
+        d.apology_alert = 0;
     }
     d.state = x.state;
     d.due = x.due;
@@ -393,16 +666,40 @@ static int apply_intake(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec
 
 /* ---- Hotline records ------------------------------------------------------------ */
 
-/* The unit a PAKN counts for: its own, else its dossier's handling unit. */
+/* Load a complaint; *ret_found false (and @p zeroed) when unknown. */
+static int load_pakn(sc_state_t *st, cc_txn_t *txn, const char *id, sc_pakn_t *p,
+                     bool *ret_found)
+{
+    MDB_val v;
+    int r = cc_txn_get(txn, st->pakn_dbi, id, strlen(id), &v);
+
+    memset(p, 0, sizeof(*p));
+    *ret_found = false;
+    if (r == -ENOENT)
+        return 0;
+    if (r < 0)
+        return r;
+    if (v.mv_size != sizeof(*p) || ((const uint8_t *)v.mv_data)[0] != SC_PAKN_VERSION)
+        return MDB_CORRUPTED;
+    memcpy(p, v.mv_data, sizeof(*p));
+    *ret_found = true;
+    return 0;
+}
+
+/* The unit a complaint counts for when first seen: the handling unit of
+ * the dossier it names (when scoring knows it), else the record's unit,
+ * else "" (the hotline). */
 static int pakn_unit(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, char *unit)
 {
-    char dossier[CC_MAX_ID + 1];
+    char dossier[CC_MAX_ID + 1] = "";
     sc_dossier_t d;
     bool found;
     int r;
 
+    unit[0] = '\0';
     cc_map_strcpy(rec, "unit", unit, CC_MAX_CODE + 1);
-    if (unit[0] || cc_map_strcpy(rec, "dossier", dossier, sizeof(dossier)) < 0 || !dossier[0])
+    cc_map_strcpy(rec, "dossier", dossier, sizeof(dossier));
+    if (!dossier[0])
         return 0;
     if ((r = load_dossier(st, txn, dossier, &d, &found)) < 0)
         return r;
@@ -411,54 +708,164 @@ static int pakn_unit(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, c
     return 0;
 }
 
-static int apply_hotline(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, cc_str_t type,
-                         int64_t at)
+static int apply_contact(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, int32_t day)
 {
     char unit[CC_MAX_CODE + 1] = "";
-    int32_t day = cc_local_day(at);
     const char *field;
     char why[160];
     cc_str_t s;
-    bool on_time;
+    int c, ch = -1;
     int r;
 
-    if (cc_str_eq(type, "contact")) {
-        sc_counter_t c;
+    if (cc_fields_check(rec, f_contact, N(f_contact), &field, why, sizeof(why)) < 0)
+        return REC_INVALID;
+    cc_map_strcpy(rec, "unit", unit, sizeof(unit));
+    cc_map_str(rec, "ctype", &s);
+    c = cc_str_eq(s, "information") ? SC_CONTACTS_INFORMATION
+        : cc_str_eq(s, "guidance")  ? SC_CONTACTS_GUIDANCE
+        : cc_str_eq(s, "postal")    ? SC_CONTACTS_POSTAL
+        : cc_str_eq(s, "complaint") || cc_str_eq(s, "pakn") ? SC_CONTACTS_COMPLAINT
+                                                             : SC_CONTACTS_OTHER;
+    if (cc_map_str(rec, "channel", &s) == 0)
+        ch = cc_str_eq(s, "phone")    ? SC_CONTACTS_PHONE
+             : cc_str_eq(s, "email")  ? SC_CONTACTS_EMAIL
+             : cc_str_eq(s, "app")    ? SC_CONTACTS_APP
+             : cc_str_eq(s, "zalo")   ? SC_CONTACTS_ZALO
+             : cc_str_eq(s, "portal") ? SC_CONTACTS_PORTAL
+                                      : -1;
+    if ((r = sc_tally_add(txn, st->tally_dbi, unit, day, SC_CONTACTS, 1)) < 0 ||
+        (r = sc_tally_add(txn, st->tally_dbi, unit, day, (sc_counter_t)c, 1)) < 0)
+        return r;
+    if (ch >= 0 && (r = sc_tally_add(txn, st->tally_dbi, unit, day, (sc_counter_t)ch, 1)) < 0)
+        return r;
+    return 0;
+}
 
-        if (cc_fields_check(rec, f_contact, N(f_contact), &field, why, sizeof(why)) < 0)
-            return REC_INVALID;
+/* A pakn_* record (PROTOCOL.md §5 "Complaints" gives the rules). */
+static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, cc_str_t type,
+                      int64_t at)
+{
+    char id[CC_MAX_ID + 1], unit[CC_MAX_CODE + 1] = "";
+    char text[SC_ALERT_TEXT_MAX], when[32];
+    int32_t day = cc_local_day(at);
+    const char *field;
+    char why[160];
+    uint64_t level = 1;
+    int64_t due = 0;
+    bool found, flag = false;
+    sc_pakn_t p;
+    int r;
+
+    if (cc_fields_check(rec, f_pakn, N(f_pakn), &field, why, sizeof(why)) < 0 ||
+        (cc_str_eq(type, "pakn_answered") &&
+         cc_fields_check(rec, f_pakn_answered, N(f_pakn_answered), &field, why, sizeof(why)) <
+             0))
+        return REC_INVALID;
+    cc_map_strcpy(rec, "pakn", id, sizeof(id));
+    cc_map_u64(rec, "level", &level);
+    cc_map_i64(rec, "due", &due);
+    if (level < 1)
+        level = 1;
+    if (level > 3)
+        level = 3;
+    if ((r = load_pakn(st, txn, id, &p, &found)) < 0)
+        return r;
+    if (!found) {
+        /* First record of the complaint (normally pakn_received; another
+         * type when its receipt was invalid): it is counted as received
+         * only by a pakn_received record. */
+        p.version = SC_PAKN_VERSION;
+        if ((r = pakn_unit(st, txn, rec, p.unit)) < 0)
+            return r;
+        p.counted = p.unit[0] != '\0';
+        if (cc_str_eq(type, "pakn_received") &&
+            (r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_RECEIVED, 1)) < 0)
+            return r;
+    }
+    if (cc_str_eq(type, "pakn_assigned")) {
         cc_map_strcpy(rec, "unit", unit, sizeof(unit));
-        cc_map_str(rec, "ctype", &s);
-        c = cc_str_eq(s, "information") ? SC_CONTACTS_INFORMATION
-            : cc_str_eq(s, "guidance")  ? SC_CONTACTS_GUIDANCE
-            : cc_str_eq(s, "postal")    ? SC_CONTACTS_POSTAL
-            : cc_str_eq(s, "complaint") || cc_str_eq(s, "pakn") ? SC_CONTACTS_COMPLAINT
-                                                                 : SC_CONTACTS_OTHER;
-        if ((r = sc_tally_add(txn, st->tally_dbi, unit, day, SC_CONTACTS, 1)) < 0)
+        /* Counted for its unit at its first assignment: handed over by
+         * the hotline on that day. */
+        if (!p.counted && unit[0]) {
+            if ((r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_TO_UNIT, 1)) < 0 ||
+                (r = sc_tally_add(txn, st->tally_dbi, unit, day, SC_PAKN_RECEIVED, 1)) < 0)
+                return r;
+            snprintf(p.unit, sizeof(p.unit), "%s", unit);
+            p.counted = 1;
+        }
+    } else if (cc_str_eq(type, "pakn_answered")) {
+        cc_map_bool(rec, "on_time", &flag);
+        if (!p.answered) {
+            if ((r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_ANSWERED, 1)) < 0 ||
+                (r = sc_tally_add(txn, st->tally_dbi, p.unit, day,
+                                  (sc_counter_t)(SC_PAKN_ANSWERED_L1 + level - 1), 1)) < 0)
+                return r;
+            if (flag &&
+                (r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_ANSWERED_ON_TIME, 1)) <
+                    0)
+                return r;
+            if (!flag && !p.overdue) {
+                if ((r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_OVERDUE, 1)) < 0)
+                    return r;
+                p.overdue = 1;
+            }
+            p.answered = 1;
+        }
+    } else if (cc_str_eq(type, "pakn_published")) {
+        cc_map_bool(rec, "late", &flag);
+        if (!p.published) {
+            if ((r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_PUBLISHED, 1)) < 0)
+                return r;
+            if (flag &&
+                (r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_PUBLISHED_LATE, 1)) <
+                    0)
+                return r;
+            p.published = 1;
+        }
+    } else if (cc_str_eq(type, "pakn_escalated")) {
+        if ((r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_ESCALATED, 1)) < 0)
             return r;
-        return sc_tally_add(txn, st->tally_dbi, unit, day, c, 1);
+        if (!p.overdue) {
+            if ((r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_OVERDUE, 1)) < 0)
+                return r;
+            p.overdue = 1;
+        }
+        fmt_time(when, sizeof(when), due);
+        snprintf(text, sizeof(text),
+                 "PAKN %s quá hạn xử lý, đã chuyển lên cấp độ %u (hạn mới %s)", id,
+                 (unsigned)level, when);
+        if ((r = raise_alert(st, txn, "pakn_escalated", level >= 3 ? "critical" : "warning",
+                             p.unit, id, at, text)) < 0)
+            return r;
+        p.esc_alert = 1;
+    } else if (cc_str_eq(type, "pakn_reopened")) {
+        if ((r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_REOPENED, 1)) < 0)
+            return r;
+    } else if (cc_str_eq(type, "pakn_forwarded")) {
+        if ((r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_FORWARDED, 1)) < 0)
+            return r;
     }
-    if (cc_str_eq(type, "pakn_received")) {
-        if (cc_fields_check(rec, f_pakn_received, N(f_pakn_received), &field, why, sizeof(why)) <
-            0)
-            return REC_INVALID;
-        if ((r = pakn_unit(st, txn, rec, unit)) < 0)
+    /* The escalation alert holds until the complaint is answered or
+     * leaves (forwarded outside, closed). */
+    if (p.esc_alert && (cc_str_eq(type, "pakn_answered") || cc_str_eq(type, "pakn_forwarded") ||
+                        cc_str_eq(type, "pakn_closed"))) {
+        if ((r = clear_alert(st, txn, "pakn_escalated", id)) < 0)
             return r;
-        return sc_tally_add(txn, st->tally_dbi, unit, day, SC_PAKN_RECEIVED, 1);
+        p.esc_alert = 0;
     }
-    if (cc_str_eq(type, "pakn_answered")) {
-        if (cc_fields_check(rec, f_pakn_answered, N(f_pakn_answered), &field, why, sizeof(why)) <
-            0)
-            return REC_INVALID;
-        if ((r = pakn_unit(st, txn, rec, unit)) < 0)
-            return r;
-        cc_map_bool(rec, "on_time", &on_time);
-        if ((r = sc_tally_add(txn, st->tally_dbi, unit, day, SC_PAKN_ANSWERED, 1)) < 0)
-            return r;
-        return on_time ? sc_tally_add(txn, st->tally_dbi, unit, day, SC_PAKN_ANSWERED_ON_TIME, 1)
-                       : 0;
-    }
-    return REC_SKIPPED;
+    return cc_txn_put(txn, st->pakn_dbi, id, strlen(id), &p, sizeof(p), 0);
+}
+
+static int apply_hotline(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, cc_str_t type,
+                         int64_t at)
+{
+    if (!str_in(type, hotline_types, N(hotline_types)))
+        return REC_SKIPPED;
+    if (cc_str_eq(type, "contact"))
+        return apply_contact(st, txn, rec, cc_local_day(at));
+    if (cc_str_eq(type, "contact_closed"))
+        return REC_APPLIED; /* counted when logged */
+    return apply_pakn(st, txn, rec, type, at);
 }
 
 /* ---- Batches ------------------------------------------------------------------------ */
@@ -580,17 +987,16 @@ static int tick_txn(cc_txn_t *txn, void *arg)
     tick_ctx_t *t = arg;
     sc_state_t *st = t->st;
     char dossier[CC_MAX_ID + 1];
+    char text[SC_ALERT_TEXT_MAX], when[32];
     int64_t due;
     int r;
 
     t->raised = 0;
     sc_alerts_begin(st->alerts);
     while ((r = sc_due_first(st->alerts, txn, &due, dossier)) == 0 && due < t->now) {
-        char text[SC_ALERT_TEXT_MAX];
         sc_alert_t al = { 0 };
         sc_dossier_t d;
         bool found, raised = false;
-        int y, mo, dd, min;
 
         if ((r = sc_due_del(st->alerts, txn, due, dossier)) < 0 ||
             (r = load_dossier(st, txn, dossier, &d, &found)) < 0)
@@ -598,11 +1004,9 @@ static int tick_txn(cc_txn_t *txn, void *arg)
         /* A stale entry (the dossier moved on) is just dropped. */
         if (!found || d.state != DS_PROCESSING || d.due != due || d.overdue)
             continue;
-        cc_day_to_ymd(cc_local_day(due), &y, &mo, &dd);
-        min = cc_local_minute_of_day(due);
-        snprintf(text, sizeof(text),
-                 "Hồ sơ %s (thủ tục %s) quá hạn giải quyết từ %02d:%02d %02d/%02d/%04d",
-                 dossier, proc_label(st, d.proc), min / 60, min % 60, dd, mo, y);
+        fmt_time(when, sizeof(when), due);
+        snprintf(text, sizeof(text), "Hồ sơ %s (thủ tục %s) quá hạn giải quyết từ %s", dossier,
+                 proc_label(st, d.proc), when);
         al.kind = "dossier_overdue";
         al.severity = "warning";
         al.unit = d.unit;
@@ -612,35 +1016,85 @@ static int tick_txn(cc_txn_t *txn, void *arg)
         if ((r = sc_alerts_raise(st->alerts, txn, &al, &raised)) < 0)
             return r;
         d.overdue = 1;
+        t->raised += raised;
+        /* Overdue with no extension: the apology (Mẫu 04) is missing. */
+        if (!d.extended && !d.apology_alert) {
+            snprintf(text, sizeof(text),
+                     "Hồ sơ %s (thủ tục %s) quá hạn từ %s nhưng chưa có văn bản xin lỗi và "
+                     "hẹn lại ngày trả kết quả",
+                     dossier, proc_label(st, d.proc), when);
+            if ((r = raise_alert(st, txn, "apology_missing", "warning", d.unit, dossier, t->now,
+                                 text)) < 0)
+                return r;
+            d.apology_alert = 1;
+            t->raised++;
+        }
         if ((r = cc_txn_put(txn, st->dossier_dbi, dossier, strlen(dossier), &d, sizeof(d), 0)) <
             0)
             return r;
-        t->raised += raised;
     }
+    if (r != -ENOENT && r != 0)
+        return r;
+    while ((r = sc_sos_first(st->alerts, txn, &due, dossier)) == 0 && due < t->now) {
+        const cc_policy_t *pol = st->catalog ? cc_catalog_policy(st->catalog) : NULL;
+        sc_dossier_t d;
+        bool found;
+
+        if ((r = sc_sos_del(st->alerts, txn, due, dossier)) < 0 ||
+            (r = load_dossier(st, txn, dossier, &d, &found)) < 0)
+            return r;
+        if (!found || !d.sos_kind || d.sos_limit != due)
+            continue;
+        snprintf(text, sizeof(text),
+                 "Hồ sơ %s (thủ tục %s): đề nghị %s chưa được xem xét sau %d ngày làm việc", dossier,
+                 proc_label(st, d.proc), sos_kinds_vi[d.sos_kind - 1],
+                 pol ? pol->sos_pending_working_days : 1);
+        if ((r = raise_alert(st, txn, "sos_pending", "warning", d.sos_unit, dossier, t->now,
+                             text)) < 0)
+            return r;
+        t->raised++;
+    }
+    return r == -ENOENT ? 0 : r;
+}
+
+/* Whether the earliest entry of either index is due before @now. */
+static int tick_due(sc_state_t *st, int64_t now, bool *ret)
+{
+    char dossier[CC_MAX_ID + 1];
+    cc_txn_t txn;
+    int64_t due;
+    int r;
+
+    *ret = false;
+    if ((r = cc_store_read_begin(st->store, &txn)) < 0)
+        return r;
+    r = sc_due_first(st->alerts, &txn, &due, dossier);
+    if (r == 0 && due < now)
+        *ret = true;
+    if (r == 0 || r == -ENOENT) {
+        r = sc_sos_first(st->alerts, &txn, &due, dossier);
+        if (r == 0 && due < now)
+            *ret = true;
+    }
+    cc_txn_end(&txn);
     return r == -ENOENT ? 0 : r;
 }
 
 int sc_state_tick(sc_state_t *st, int64_t now, size_t *ret_raised)
 {
     tick_ctx_t t = { .st = st, .now = now };
-    char dossier[CC_MAX_ID + 1];
-    cc_txn_t txn;
-    int64_t due;
+    bool due;
     int r;
 
     /* Most ticks find nothing: look first in a read transaction, so that
      * an idle daemon does not fsync every second. */
-    if ((r = cc_store_read_begin(st->store, &txn)) < 0)
+    if ((r = tick_due(st, now, &due)) < 0)
         return r;
-    r = sc_due_first(st->alerts, &txn, &due, dossier);
-    cc_txn_end(&txn);
-    if (r == -ENOENT || (r == 0 && due >= now)) {
+    if (!due) {
         if (ret_raised)
             *ret_raised = 0;
         return 0;
     }
-    if (r < 0)
-        return r;
     if ((r = cc_store_write(st->store, tick_txn, &t)) < 0) {
         sc_alerts_begin(st->alerts);
         return r;
@@ -652,6 +1106,19 @@ int sc_state_tick(sc_state_t *st, int64_t now, size_t *ret_raised)
 }
 
 /* ---- Figures ------------------------------------------------------------------------ */
+
+static int db_count(cc_txn_t *txn, MDB_dbi dbi, uint64_t *ret)
+{
+    MDB_stat ms;
+    int r;
+
+    if (txn->err)
+        return txn->err;
+    if ((r = mdb_stat(txn->txn, dbi, &ms)) != 0)
+        return r;
+    *ret = ms.ms_entries;
+    return 0;
+}
 
 int sc_state_stats(sc_state_t *st, sc_stats_t *ret)
 {
@@ -681,6 +1148,10 @@ int sc_state_stats(sc_state_t *st, sc_stats_t *ret)
         r = sc_alerts_seq(st->alerts, &txn, &s.alert_seq);
     if (r == 0)
         r = sc_due_count(st->alerts, &txn, &s.due_indexed);
+    if (r == 0)
+        r = sc_sos_count(st->alerts, &txn, &s.sos_indexed);
+    if (r == 0)
+        r = db_count(&txn, st->pakn_dbi, &s.pakn_known);
     cc_txn_end(&txn);
     if (r < 0)
         return r;

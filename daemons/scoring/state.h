@@ -13,11 +13,22 @@
  * LMDB databases of the scoring environment (besides alerts.h's "alerts",
  * "due" and "meta", and tally.h's "tally"):
  *   cursor   "intake" | "hotline" -> u64 (be64), last seq applied
- *   dossier  dossier id -> sc_dossier_t {version, state, overdue flag, due,
- *            received_at, unit, proc}: enough to know which unit to move or
- *            decrement when a dossier is transferred or ends
+ *   dossier  dossier id -> sc_dossier_t {version, state, flags (overdue,
+ *            extended, alert flags), pending SOS kind, its unit and alert
+ *            limit, due, received_at, unit, proc}: enough to know which unit
+ *            to move or decrement when a dossier is transferred or ends, and
+ *            which SOS kind a review decides
+ *   pakn     complaint id -> sc_pakn_t {version, the unit it counts for,
+ *            counted / answered / overdue / published / alert flags}
  *   meta     "applied/<feed>", "skipped/<feed>", "invalid/<feed>",
- *            "duplicate/<feed>", "open_dossiers" -> u64, "alert_seq"
+ *            "duplicate/<feed>", "open_dossiers" -> u64, "alert_seq",
+ *            "layout" (SC_STATE_LAYOUT_CURRENT)
+ *
+ * LAYOUT: sc_state_open() compares meta "layout" with the current one; on
+ * a difference (or a store of layout 1, which had no such key but has a
+ * cursor) it empties every derived database (tally, dossier, pakn, cursor,
+ * due, sos, alerts, meta), keeps alert_seq + 1, and the feeds read both
+ * logs again from seq 1: a rebuild (sc_state_rebuilt_from, logged).
  *
  * Counting is by transition of the dossier's state, which the intake
  * record carries after each event: open (processing, supplement_wait) to
@@ -25,6 +36,18 @@
  * counts ended_without_class; a change of handling unit while open counts
  * transferred_out for the old unit and transferred_in for the new one.
  * All counts go to the handling unit on the local day of the event's "at".
+ * SOS: a request counts sos_<kind>_req for the handling unit and is
+ * remembered with that unit; its review counts _ok or _deny there (the
+ * kind comes from the dossier, the outcome from "approved"). A late
+ * resolution counts its "apology" (in_time, late, none = missing).
+ *
+ * Complaints (PROTOCOL.md §5.1 "Counting rules"): a complaint counts for
+ * one unit, fixed at its first attribution: the handling unit of the
+ * dossier it names (when known here), else the record's unit, else "" (the
+ * hotline) until its first pakn_assigned, which counts pakn_to_unit for ""
+ * and pakn_received for the unit on that day. Its first answer and first
+ * publication count once; pakn_overdue once, at the first escalation or
+ * late first answer.
  *
  * Skipped records: an unknown record type is "skipped"; a record whose
  * fields are missing or ill-typed is "invalid". Both advance the cursor and
@@ -71,6 +94,8 @@ typedef struct {
     uint64_t active_alerts;
     uint64_t alert_seq;
     uint64_t due_indexed;
+    uint64_t sos_indexed; /* SOS requests pending, not yet alerted */
+    uint64_t pakn_known;  /* complaints scoring has seen */
     cc_store_stats_t store;
 } sc_stats_t;
 
@@ -123,6 +148,17 @@ int sc_state_tick(sc_state_t *st, int64_t now, size_t *ret_raised);
 
 /** sc_state_stats - current figures. */
 int sc_state_stats(sc_state_t *st, sc_stats_t *ret);
+
+/**
+ * sc_state_rebuilt_from - the layout found by sc_state_open() when it was
+ * not the current one and the derived state was emptied to be rebuilt from
+ * the logs (the caller logs it); 0 when the store was current or new.
+ */
+uint64_t sc_state_rebuilt_from(sc_state_t *st);
+
+/* The current layout: (tally version << 16) | (dossier version << 8) |
+ * complaint version, stored in meta "layout". */
+#define SC_STATE_LAYOUT_CURRENT 0x020201u
 
 /* Accessors for the query modules (report.c, scoring.c). */
 cc_store_t *sc_state_store(sc_state_t *st);

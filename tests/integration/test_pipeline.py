@@ -94,7 +94,7 @@ def run(c):
 
     # 5. A supervisor watches live alerts; HS-003 and HS-004 pass their due date.
     watch = subprocess.Popen([c_cchc(c), "--who=giam-sat", "--units=" + UNIT, "watch",
-                              "--json", "--count=3", "--timeout=20000"],
+                              "--json", "--count=6", "--timeout=20000"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=c.env)
     time.sleep(0.5)  # let the subscription reach the PUB socket
     c.clock("2025-03-18T10:00:00+07:00")
@@ -104,18 +104,24 @@ def run(c):
         out, err = watch.communicate(timeout=30)
     except subprocess.TimeoutExpired:
         watch.kill()
-        fail("watch did not see 3 alert changes: %s" % c.tail("scoring"))
+        fail("watch did not see 6 alert changes: %s" % c.tail("scoring"))
+    # Each overdue dossier without an apology raises two alerts: dossier
+    # overdue and apology missing; resolving HS-003 clears both.
     lines = [json.loads(x) for x in out.decode().splitlines() if x.strip()]
+    kinds = sorted((x.get("op"), x["alert"]["kind"], x["alert"]["subject"]) for x in lines)
+    check(("raise", "apology_missing", "HS-004") in kinds, "apology-missing alert for HS-004")
+    lines = [x for x in lines if x["alert"]["kind"] == "dossier_overdue"]
     ops = sorted((x.get("op"), x.get("alert", x).get("subject")) for x in lines)
     check(("raise", "HS-003") in ops and ("raise", "HS-004") in ops,
           "overdue alerts raised for HS-003 and HS-004 (got %r)" % ops)
     check(("clear", "HS-003") in ops, "HS-003's alert cleared when resolved")
 
     # A late subscriber gets the active alerts as a snapshot.
-    r = c.cchc(["--who=giam-sat", "--units=" + UNIT, "watch", "--json", "--count=1",
+    r = c.cchc(["--who=giam-sat", "--units=" + UNIT, "watch", "--json", "--count=2",
                 "--timeout=5000"])
     snap = [json.loads(x) for x in r.stdout.decode().splitlines() if x.strip()]
-    check(len(snap) == 1 and snap[0].get("alert", snap[0]).get("subject") == "HS-004",
+    check(sorted(x["alert"]["kind"] for x in snap) == ["apology_missing", "dossier_overdue"]
+          and all(x["alert"]["subject"] == "HS-004" for x in snap),
           "late subscriber sees the active HS-004 alert in the snapshot")
 
     # 6. The report matches what was acknowledged.

@@ -464,6 +464,11 @@ static void test_overdue_alert_once_and_clear(void **state)
     b_init(&b, 1);
     b_received(&b, "HS-030", "SO-TP", "direct", T0, DUE0);
     b_received(&b, "HS-031", "SO-TP", "direct", T0, DUE0 + DAY);
+    /* Extended: no apology_missing alert beside the overdue one here. */
+    b_dossier(&b, "extended", "HS-030", "SO-TP", "processing", T0 + 60, DUE0, "apology",
+              "in_time");
+    b_dossier(&b, "extended", "HS-031", "SO-TP", "processing", T0 + 60, DUE0 + DAY, "apology",
+              "in_time");
     assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0, NULL), 0);
     b_free(&b);
 
@@ -525,7 +530,7 @@ static void test_overdue_alert_once_and_clear(void **state)
     }
 
     /* Resolved (late): cleared. */
-    b_init(&b, 3);
+    b_init(&b, 5);
     b_resolved(&b, "HS-030", "SO-TP", "late", DUE0 + 3600, DUE0);
     assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, DUE0 + 3600, NULL), 0);
     b_free(&b);
@@ -554,13 +559,15 @@ static void test_supplement_restart_clears(void **state)
 
     b_init(&b, 1);
     b_received(&b, "HS-040", "SO-TP", "direct", T0, DUE0);
+    b_dossier(&b, "extended", "HS-040", "SO-TP", "processing", T0 + 60, DUE0, "apology",
+              "in_time");
     assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0, NULL), 0);
     b_free(&b);
     assert_int_equal(sc_state_tick(fx->st, DUE0 + 10, &raised), 0);
     assert_int_equal(raised, 1);
 
     /* Supplement approved: the clock stops, the alert stays. */
-    b_init(&b, 2);
+    b_init(&b, 3);
     b_dossier(&b, "sos_requested", "HS-040", "SO-TP", "processing", DUE0 + 20, DUE0, "kind",
               "supplement");
     b_dossier(&b, "sos_reviewed", "HS-040", "SO-TP", "supplement_wait", DUE0 + 30, DUE0, NULL,
@@ -572,7 +579,7 @@ static void test_supplement_restart_clears(void **state)
     assert_int_equal(raised, 0);
 
     /* Completed: the due date restarts in the future, the alert clears. */
-    b_init(&b, 4);
+    b_init(&b, 5);
     b_dossier(&b, "supplement_completed", "HS-040", "SO-TP", "processing", DUE0 + 50, due2, NULL,
               NULL);
     assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, DUE0 + 50, NULL), 0);
@@ -808,13 +815,17 @@ static void test_hotline_records(void **state)
     cc_enc_kv_i64(e, "at", T0 + DAY);
     cc_enc_kv_str(e, "pakn", "PA-2");
     cc_enc_kv_str(e, "unit", "SO-GTVT");
-    /* later types: skipped */
+    /* published (first publication counted); an unknown type: skipped */
     e = b_item(&b, 3);
     cc_enc_kv_str(e, "type", "pakn_published");
     cc_enc_kv_i64(e, "at", T0 + DAY);
     cc_enc_kv_str(e, "pakn", "PA-1");
+    e = b_item(&b, 3);
+    cc_enc_kv_str(e, "type", "pakn_teleported");
+    cc_enc_kv_i64(e, "at", T0 + DAY);
+    cc_enc_kv_str(e, "pakn", "PA-1");
     assert_int_equal(b_apply(fx, &b, SC_FEED_HOTLINE, T0 + DAY, &res), 0);
-    assert_int_equal(res.applied, 5);
+    assert_int_equal(res.applied, 6);
     assert_int_equal(res.invalid, 1);
     assert_int_equal(res.skipped, 1);
     b_free(&b);
@@ -826,10 +837,447 @@ static void test_hotline_records(void **state)
     assert_int_equal(u(&m, "pakn_received"), 1);
     assert_int_equal(u(&m, "pakn_answered"), 1);
     assert_int_equal(u(&m, "pakn_on_time"), 1);
+    assert_int_equal(u(&m, "pakn_published"), 1);
+    assert_int_equal(u(&m, "contacts_phone"), 1);
     cc_msg_deinit(&m);
     op_report(fx, "SO-GTVT", 0, 3, &m);
     assert_int_equal(u(&m, "pakn_received"), 1);
     assert_int_equal(u(&m, "pakn_answered"), 0);
+    assert_int_equal(u(&m, "received"), 1);
+    cc_msg_deinit(&m);
+}
+
+
+/* A report's string field @key equals @want. */
+static void str_is(const cc_msg_t *m, const char *key, const char *want)
+{
+    char buf[64];
+
+    assert_int_equal(cc_map_strcpy(&m->body, key, buf, sizeof(buf)), 0);
+    assert_string_equal(buf, want);
+}
+
+/* An intake record with one string and one bool field (sos_requested). */
+static void b_sos(batch_t *b, const char *dossier, const char *kind, bool rule_broken, int64_t at)
+{
+    cc_enc_t *e = b_item(b, 13);
+
+    cc_enc_kv_str(e, "eid", "e");
+    cc_enc_kv_str(e, "type", "sos_requested");
+    cc_enc_kv_i64(e, "at", at);
+    cc_enc_kv_str(e, "by", "quay-1");
+    cc_enc_kv_str(e, "dossier", dossier);
+    cc_enc_kv_str(e, "unit", "SO-TP");
+    cc_enc_kv_str(e, "runit", "SO-TP");
+    cc_enc_kv_str(e, "proc", "TP-LLTP");
+    cc_enc_kv_str(e, "state", "processing");
+    cc_enc_kv_i64(e, "received_at", T0);
+    cc_enc_kv_i64(e, "due", DUE0);
+    cc_enc_kv_str(e, "kind", kind);
+    cc_enc_kv_bool(e, "rule_broken", rule_broken);
+}
+
+static void b_reviewed(batch_t *b, const char *dossier, const char *state, bool approved,
+                       int64_t at)
+{
+    cc_enc_t *e = b_item(b, 12);
+
+    cc_enc_kv_str(e, "eid", "e");
+    cc_enc_kv_str(e, "type", "sos_reviewed");
+    cc_enc_kv_i64(e, "at", at);
+    cc_enc_kv_str(e, "by", "quay-1");
+    cc_enc_kv_str(e, "dossier", dossier);
+    cc_enc_kv_str(e, "unit", "SO-TP");
+    cc_enc_kv_str(e, "runit", "SO-TP");
+    cc_enc_kv_str(e, "proc", "TP-LLTP");
+    cc_enc_kv_str(e, "state", state);
+    cc_enc_kv_i64(e, "received_at", T0);
+    cc_enc_kv_i64(e, "due", DUE0);
+    cc_enc_kv_bool(e, "approved", approved);
+}
+
+/* A late resolution with its apology. */
+static void b_resolved_late(batch_t *b, const char *dossier, const char *apology, int64_t at)
+{
+    cc_enc_t *e = b_item(b, 13);
+
+    cc_enc_kv_str(e, "eid", "e");
+    cc_enc_kv_str(e, "type", "resolved");
+    cc_enc_kv_i64(e, "at", at);
+    cc_enc_kv_str(e, "by", "quay-1");
+    cc_enc_kv_str(e, "dossier", dossier);
+    cc_enc_kv_str(e, "unit", "SO-TP");
+    cc_enc_kv_str(e, "runit", "SO-TP");
+    cc_enc_kv_str(e, "proc", "TP-LLTP");
+    cc_enc_kv_str(e, "state", "resolved");
+    cc_enc_kv_i64(e, "received_at", T0);
+    cc_enc_kv_i64(e, "due", DUE0);
+    cc_enc_kv_str(e, "class", "late");
+    cc_enc_kv_str(e, "apology", apology);
+}
+
+static bool active(fx_t *fx, const char *kind, const char *subject)
+{
+    char id[SC_ALERT_ID_MAX + 1];
+    cc_txn_t txn;
+    MDB_val v;
+    MDB_dbi dbi;
+    int r;
+
+    sc_alert_id(id, sizeof(id), kind, subject);
+    assert_int_equal(cc_store_dbi(sc_state_store(fx->st), "alerts", 0, &dbi), 0);
+    assert_int_equal(cc_store_read_begin(sc_state_store(fx->st), &txn), 0);
+    r = cc_txn_get(&txn, dbi, id, strlen(id), &v);
+    cc_txn_end(&txn);
+    return r == 0;
+}
+
+static void test_sos_table_and_pending(void **state)
+{
+    fx_t *fx = *state;
+    size_t raised;
+    batch_t b;
+    cc_msg_t m;
+
+    b_init(&b, 1);
+    for (int i = 0; i < 6; i++) {
+        char id[16];
+
+        snprintf(id, sizeof(id), "HS-1%02d", i);
+        b_received(&b, id, "SO-TP", "direct", T0, DUE0);
+    }
+    b_sos(&b, "HS-100", "stop", false, T0 + 3600);           /* approved -> stopped */
+    b_sos(&b, "HS-101", "supplement", false, T0 + 3600);     /* denied */
+    b_sos(&b, "HS-102", "supplement", true, T0 + 3600);      /* rule broken, pending */
+    b_sos(&b, "HS-103", "refuse", false, T0 + 3600);         /* approved -> refused */
+    b_sos(&b, "HS-104", "withdraw", false, T0 + 3600);       /* pending at day 0 end */
+    b_reviewed(&b, "HS-100", "stopped", true, T0 + 7200);
+    b_reviewed(&b, "HS-101", "processing", false, T0 + 7200);
+    b_reviewed(&b, "HS-103", "refused", true, T0 + 7200);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0 + 7200, NULL), 0);
+    b_free(&b);
+    /* Rule broken: alert at once. */
+    assert_true(active(fx, "supplement_rule_broken", "HS-102"));
+    assert_int_equal(fx->n_pub, 1);
+
+    op_report(fx, "SO-TP", 0, 0, &m);
+    assert_int_equal(u(&m, "sos_stop_req"), 1);
+    assert_int_equal(u(&m, "sos_stop_ok"), 1);
+    assert_int_equal(u(&m, "sos_supp_req"), 2);
+    assert_int_equal(u(&m, "sos_supp_deny"), 1);
+    assert_int_equal(u(&m, "sos_supp_ok"), 0);
+    assert_int_equal(u(&m, "sos_refuse_ok"), 1);
+    assert_int_equal(u(&m, "sos_wdraw_req"), 1);
+    assert_int_equal(u(&m, "sos_supp_pend"), 1);
+    assert_int_equal(u(&m, "sos_wdraw_pend"), 1);
+    assert_int_equal(u(&m, "sos_pending"), 2);
+    assert_int_equal(u(&m, "sos_requests"), 5);
+    assert_int_equal(u(&m, "supp_rule_broken"), 1);
+    /* stopped and refused end without a class */
+    assert_int_equal(u(&m, "ended_no_class"), 2);
+    assert_int_equal(u(&m, "resolved"), 0);
+    assert_int_equal(u(&m, "open_at_end"), 4);
+    cc_msg_deinit(&m);
+
+    /* Unreviewed past 1 working day (policy): sos_pending alerts, once. */
+    assert_int_equal(sc_state_tick(fx->st, T0 + DAY, &raised), 0);
+    assert_int_equal(raised, 0);
+    assert_int_equal(sc_state_tick(fx->st, T0 + 2 * DAY, &raised), 0);
+    assert_int_equal(raised, 2);
+    assert_true(active(fx, "sos_pending", "HS-102"));
+    assert_true(active(fx, "sos_pending", "HS-104"));
+    assert_int_equal(sc_state_tick(fx->st, T0 + 3 * DAY, &raised), 0);
+    assert_int_equal(raised, 0);
+
+    /* Reviewed on day 2: the pending alert clears; the count moves. The
+     * supplement is approved (supplement_wait); the withdrawal ends it,
+     * which also clears nothing else. */
+    b_init(&b, 15);
+    b_reviewed(&b, "HS-102", "supplement_wait", true, T0 + 2 * DAY + 60);
+    b_reviewed(&b, "HS-104", "withdrawn", true, T0 + 2 * DAY + 60);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0 + 2 * DAY + 60, NULL), 0);
+    b_free(&b);
+    assert_false(active(fx, "sos_pending", "HS-102"));
+    assert_false(active(fx, "sos_pending", "HS-104"));
+    assert_true(active(fx, "supplement_rule_broken", "HS-102"));
+    op_report(fx, "SO-TP", 0, 2, &m);
+    assert_int_equal(u(&m, "sos_pending"), 0);
+    assert_int_equal(u(&m, "sos_supp_ok"), 1);
+    assert_int_equal(u(&m, "sos_wdraw_ok"), 1);
+    assert_int_equal(u(&m, "ended_no_class"), 3);
+    cc_msg_deinit(&m);
+    /* The range ending on day 0 still shows them pending then. */
+    op_report(fx, "SO-TP", 0, 0, &m);
+    assert_int_equal(u(&m, "sos_pending"), 2);
+    cc_msg_deinit(&m);
+
+    /* The rule-broken dossier ends (refused after a new request): cleared. */
+    b_init(&b, 17);
+    b_dossier(&b, "supplement_completed", "HS-102", "SO-TP", "processing", T0 + 3 * DAY, DUE0,
+              NULL, NULL);
+    b_sos(&b, "HS-102", "refuse", false, T0 + 3 * DAY + 60);
+    b_reviewed(&b, "HS-102", "refused", true, T0 + 3 * DAY + 120);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0 + 3 * DAY + 120, NULL), 0);
+    b_free(&b);
+    assert_false(active(fx, "supplement_rule_broken", "HS-102"));
+}
+
+static void test_apology_payment_rating(void **state)
+{
+    fx_t *fx = *state;
+    size_t raised;
+    batch_t b;
+    cc_msg_t m;
+
+    b_init(&b, 1);
+    b_received(&b, "HS-200", "SO-TP", "online", T0, DUE0);
+    b_received(&b, "HS-201", "SO-TP", "online", T0, DUE0);
+    b_received(&b, "HS-202", "SO-TP", "direct", T0, DUE0);
+    b_received(&b, "HS-203", "SO-TP", "direct", T0, DUE0);
+    b_dossier(&b, "extended", "HS-200", "SO-TP", "processing", T0 + DAY, DUE0, "apology",
+              "in_time");
+    b_dossier(&b, "fee_paid", "HS-200", "SO-TP", "processing", T0 + 60, DUE0, "method",
+              "cash");
+    b_dossier(&b, "fee_paid", "HS-201", "SO-TP", "processing", T0 + 60, DUE0, "method",
+              "cashless");
+    b_dossier(&b, "fee_paid", "HS-202", "SO-TP", "processing", T0 + 60, DUE0, "method",
+              "online");
+    b_dossier(&b, "digitized", "HS-202", "SO-TP", "processing", T0 + 60, DUE0, "what",
+              "components");
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0 + DAY, NULL), 0);
+    b_free(&b);
+
+    /* Overdue: HS-200 has an extension, the others not. */
+    assert_int_equal(sc_state_tick(fx->st, DUE0 + 60, &raised), 0);
+    assert_int_equal(raised, 4 + 3);
+    assert_false(active(fx, "apology_missing", "HS-200"));
+    assert_true(active(fx, "apology_missing", "HS-201"));
+    assert_true(active(fx, "dossier_overdue", "HS-201"));
+    /* A late extension clears apology_missing (the overdue alert stays). */
+    b_init(&b, 10);
+    b_dossier(&b, "extended", "HS-201", "SO-TP", "processing", DUE0 + 120, DUE0, "apology",
+              "late");
+    b_resolved_late(&b, "HS-200", "in_time", DUE0 + DAY);
+    b_resolved_late(&b, "HS-201", "late", DUE0 + DAY);
+    b_resolved_late(&b, "HS-202", "none", DUE0 + DAY);
+    b_dossier(&b, "digitized", "HS-202", "SO-TP", "resolved", DUE0 + DAY, DUE0, "what",
+              "result");
+    b_dossier(&b, "rated", "HS-200", "SO-TP", "resolved", DUE0 + DAY, DUE0, "rating",
+              "very_satisfied");
+    b_dossier(&b, "rated", "HS-201", "SO-TP", "resolved", DUE0 + DAY, DUE0, "rating",
+              "satisfied");
+    b_dossier(&b, "rated", "HS-202", "SO-TP", "resolved", DUE0 + DAY, DUE0, "rating",
+              "dissatisfied");
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, DUE0 + DAY, NULL), 0);
+    b_free(&b);
+    assert_false(active(fx, "apology_missing", "HS-201"));
+    assert_false(active(fx, "dossier_overdue", "HS-201")); /* resolved */
+    assert_false(active(fx, "apology_missing", "HS-202"));  /* resolved */
+    assert_true(active(fx, "apology_missing", "HS-203"));
+
+    op_report(fx, "SO-TP", 0, 30, &m);
+    assert_int_equal(u(&m, "extended"), 2);
+    assert_int_equal(u(&m, "apology_in_time"), 1);
+    assert_int_equal(u(&m, "apology_late"), 1);
+    assert_int_equal(u(&m, "apology_missing"), 1);
+    assert_int_equal(u(&m, "paid_cash"), 1);
+    assert_int_equal(u(&m, "paid_cashless"), 1);
+    assert_int_equal(u(&m, "paid_online"), 1);
+    assert_int_equal(u(&m, "paid"), 3);
+    assert_int_equal(u(&m, "digitized_parts"), 1);
+    assert_int_equal(u(&m, "digitized_result"), 1);
+    assert_int_equal(u(&m, "rated_very"), 1);
+    assert_int_equal(u(&m, "rated_ok"), 1);
+    assert_int_equal(u(&m, "rated_bad"), 1);
+    assert_int_equal(u(&m, "satisfied_num"), 2);
+    assert_int_equal(u(&m, "satisfied_den"), 3);
+    str_is(&m, "satisfied_rate", "66.67");
+    str_is(&m, "cashless_rate", "66.67");
+    str_is(&m, "online_rate", "50.00");
+    assert_int_equal(u(&m, "online_num"), 2);
+    assert_int_equal(u(&m, "online_den"), 4);
+    cc_msg_deinit(&m);
+    /* Nothing in an empty range: "no data". */
+    op_report(fx, "SO-TP", 100, 110, &m);
+    str_is(&m, "satisfied_rate", "no data");
+    str_is(&m, "cashless_rate", "no data");
+    str_is(&m, "online_rate", "no data");
+    cc_msg_deinit(&m);
+}
+
+/* One pakn_* record as hotline.c writes it. */
+static void b_pakn(batch_t *b, const char *type, const char *pakn, const char *unit,
+                   unsigned level, const char *dossier, int64_t at, const char *xk, bool xv)
+{
+    cc_enc_t *e = b_item(b, 12 + (xk != NULL));
+
+    cc_enc_kv_str(e, "eid", "e");
+    cc_enc_kv_str(e, "type", type);
+    cc_enc_kv_i64(e, "at", at);
+    cc_enc_kv_str(e, "by", "dtv-1");
+    cc_enc_kv_str(e, "pakn", pakn);
+    cc_enc_kv_str(e, "unit", unit);
+    cc_enc_kv_u64(e, "level", level);
+    cc_enc_kv_str(e, "state", "x");
+    cc_enc_kv_i64(e, "due", DUE0);
+    cc_enc_kv_str(e, "category", "procedure");
+    cc_enc_kv_bool(e, "urgent", false);
+    cc_enc_kv_str(e, "dossier", dossier);
+    if (xk)
+        cc_enc_kv_bool(e, xk, xv);
+}
+
+static void test_pakn_rules(void **state)
+{
+    fx_t *fx = *state;
+    cc_principal_t *sup1 = principal(CC_ROLE_SUPERVISOR, "SO-TP");
+    cc_reject_t rej;
+    sc_batch_result_t res;
+    batch_t b;
+    cc_msg_t m;
+
+    b_init(&b, 1);
+    b_received(&b, "HS-300", "SO-GTVT", "direct", T0, DUE0);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0, NULL), 0);
+    b_free(&b);
+
+    b_init(&b, 1);
+    /* P1: level 1, answered on time by the hotline, published, reopened,
+     * answered again (counted once). */
+    b_pakn(&b, "pakn_received", "P1", "", 1, "", T0, NULL, false);
+    b_pakn(&b, "pakn_answered", "P1", "", 1, "", T0 + 60, "on_time", true);
+    b_pakn(&b, "pakn_published", "P1", "", 1, "", T0 + 120, "late", false);
+    b_pakn(&b, "pakn_reopened", "P1", "", 1, "", T0 + DAY, NULL, false);
+    b_pakn(&b, "pakn_answered", "P1", "", 1, "", T0 + DAY + 60, "on_time", false);
+    /* P2: assigned to SO-TP on day 1, escalated to 3 on day 2. */
+    b_pakn(&b, "pakn_received", "P2", "", 1, "", T0, NULL, false);
+    b_pakn(&b, "pakn_assigned", "P2", "SO-TP", 2, "", T0 + DAY, NULL, false);
+    b_pakn(&b, "pakn_escalated", "P2", "SO-TP", 3, "", T0 + 2 * DAY, NULL, false);
+    /* P3: names HS-300 (SO-GTVT) and is assigned to SO-TP: SO-GTVT's. */
+    b_pakn(&b, "pakn_received", "P3", "", 1, "HS-300", T0, NULL, false);
+    b_pakn(&b, "pakn_assigned", "P3", "SO-TP", 2, "HS-300", T0 + 60, NULL, false);
+    b_pakn(&b, "pakn_answered", "P3", "SO-TP", 2, "HS-300", T0 + 3 * DAY, "on_time", false);
+    /* P4: escalated at level 1 (hotline), answered at level 2. */
+    b_pakn(&b, "pakn_received", "P4", "", 1, "", T0, NULL, false);
+    b_pakn(&b, "pakn_escalated", "P4", "", 2, "", T0 + 28800, NULL, false);
+    b_pakn(&b, "pakn_answered", "P4", "", 2, "", T0 + DAY, "on_time", true);
+    /* A contact_closed record: applied, not counted again. */
+    {
+        cc_enc_t *e = b_item(&b, 4);
+
+        cc_enc_kv_str(e, "type", "contact_closed");
+        cc_enc_kv_i64(e, "at", T0);
+        cc_enc_kv_str(e, "contact", "C-9");
+        cc_enc_kv_str(e, "ctype", "information");
+    }
+    assert_int_equal(b_apply(fx, &b, SC_FEED_HOTLINE, T0 + 3 * DAY, &res), 0);
+    assert_int_equal(res.applied, 15);
+    assert_int_equal(res.invalid, 0);
+    b_free(&b);
+    /* The escalation alerts: P2 still open; P4 answered (cleared). */
+    assert_true(active(fx, "pakn_escalated", "P2"));
+    assert_false(active(fx, "pakn_escalated", "P4"));
+
+    /* The hotline's own figures: unit "-". */
+    op_report(fx, SC_REPORT_HOTLINE, 0, 5, &m);
+    str_is(&m, "unit_name", "Tổng đài 1022");
+    assert_int_equal(u(&m, "pakn_received"), 3);  /* P1, P2, P4 */
+    assert_int_equal(u(&m, "pakn_to_unit"), 1);   /* P2 */
+    assert_int_equal(u(&m, "pakn_to_handle"), 2);
+    assert_int_equal(u(&m, "pakn_answered"), 2);  /* P1 once, P4 */
+    assert_int_equal(u(&m, "pakn_on_time"), 2);
+    assert_int_equal(u(&m, "pakn_ans_l1"), 1);
+    assert_int_equal(u(&m, "pakn_ans_l2"), 1);
+    assert_int_equal(u(&m, "pakn_published"), 1);
+    assert_int_equal(u(&m, "pakn_reopened"), 1);
+    assert_int_equal(u(&m, "pakn_escalated"), 1);
+    assert_int_equal(u(&m, "pakn_overdue"), 1);
+    str_is(&m, "pakn_res_rate", "100.00");
+    cc_msg_deinit(&m);
+    op_report(fx, "SO-TP", 0, 5, &m);
+    assert_int_equal(u(&m, "pakn_received"), 1); /* P2 at assignment */
+    assert_int_equal(u(&m, "pakn_escalated"), 1);
+    assert_int_equal(u(&m, "pakn_overdue"), 1);
+    assert_int_equal(u(&m, "pakn_answered"), 0);
+    str_is(&m, "pakn_ot_rate", "no data");
+    cc_msg_deinit(&m);
+    op_report(fx, "SO-TP", 0, 0, &m);
+    assert_int_equal(u(&m, "pakn_received"), 0); /* assigned on day 1 */
+    cc_msg_deinit(&m);
+    op_report(fx, "SO-GTVT", 0, 5, &m);
+    assert_int_equal(u(&m, "pakn_received"), 1); /* P3 */
+    assert_int_equal(u(&m, "pakn_answered"), 1);
+    assert_int_equal(u(&m, "pakn_on_time"), 0);
+    assert_int_equal(u(&m, "pakn_overdue"), 1);  /* answered late */
+    assert_int_equal(u(&m, "pakn_ans_l2"), 1);
+    str_is(&m, "pakn_ot_rate", "0.00");
+    cc_msg_deinit(&m);
+    /* "-" needs a supervisor of all units. */
+    assert_int_equal(report(fx, sup1, SC_REPORT_HOTLINE, T0, T0 + DAY, &m, &rej), 1);
+    assert_int_equal(rej.code, CC_ERR_NOT_AUTHORIZED);
+    free(sup1);
+}
+
+/* Store meta "layout" = 1 (an older layout). */
+static int put_layout_1(cc_txn_t *txn, void *arg)
+{
+    return cc_txn_put_u64(txn, *(MDB_dbi *)arg, "layout", 1);
+}
+
+static void test_layout_rebuild(void **state)
+{
+    fx_t *fx = *state;
+    cc_txn_t txn;
+    MDB_dbi meta;
+    batch_t b;
+    cc_msg_t m;
+    uint64_t cursor = 9, seq = 0;
+
+    b_init(&b, 1);
+    b_received(&b, "HS-400", "SO-TP", "direct", T0, DUE0);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0, NULL), 0);
+    b_free(&b);
+    assert_int_equal(sc_state_rebuilt_from(fx->st), 0);
+    sc_state_close(&fx->st);
+    fx_open(fx);
+    assert_int_equal(sc_state_rebuilt_from(fx->st), 0); /* same layout: kept */
+    assert_int_equal(sc_state_cursor(fx->st, SC_FEED_INTAKE, &cursor), 0);
+    assert_int_equal(cursor, 1);
+
+    /* Pretend an older layout: everything derived goes, cursors to 0. */
+    assert_int_equal(cc_store_dbi(sc_state_store(fx->st), "meta", 0, &meta), 0);
+    {
+        cc_store_t *store = sc_state_store(fx->st);
+
+        assert_int_equal(cc_store_read_begin(store, &txn), 0);
+        assert_int_equal(cc_txn_get_u64(&txn, meta, "layout", &seq), 0);
+        cc_txn_end(&txn);
+        assert_int_equal(seq, SC_STATE_LAYOUT_CURRENT);
+    }
+    sc_state_close(&fx->st);
+    {
+        cc_store_t *store = NULL;
+        cc_store_opts_t so = { .map_size = 1 << 20 };
+        MDB_dbi md;
+
+        assert_int_equal(cc_store_open(fx->dir, &so, &store), 0);
+        assert_int_equal(cc_store_dbi(store, "meta", 0, &md), 0);
+        assert_int_equal(cc_store_write(store, put_layout_1, &md), 0);
+        cc_store_close(&store);
+    }
+    fx_open(fx);
+    assert_int_equal(sc_state_rebuilt_from(fx->st), 1);
+    assert_int_equal(sc_state_cursor(fx->st, SC_FEED_INTAKE, &cursor), 0);
+    assert_int_equal(cursor, 0);
+    op_report(fx, "SO-TP", 0, 0, &m);
+    assert_int_equal(u(&m, "received"), 0);
+    cc_msg_deinit(&m);
+    /* Rebuilt from the log: the same record again counts once. */
+    b_init(&b, 1);
+    b_received(&b, "HS-400", "SO-TP", "direct", T0, DUE0);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0, NULL), 0);
+    b_free(&b);
+    op_report(fx, "SO-TP", 0, 0, &m);
     assert_int_equal(u(&m, "received"), 1);
     cc_msg_deinit(&m);
 }
@@ -864,6 +1312,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cursor_same_txn, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_records_skipped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hotline_records, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sos_table_and_pending, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_apology_payment_rating, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pakn_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_layout_rebuild, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
