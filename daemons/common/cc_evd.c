@@ -14,6 +14,7 @@
 #include <zmq.h>
 
 #include "cc_clock.h"
+#include "cc_daemon.h"
 #include "cc_log.h"
 #include "cc_mem.h"
 #include "cc_net.h"
@@ -41,11 +42,6 @@ static const cc_field_t read_fields[] = {
     { "after", CC_T_UINT, true, 0, 0 },
     { "max", CC_T_UINT, false, 1, CC_MAX_READ },
     { "wait", CC_T_UINT, false, 0, CC_MAX_WAIT_MS },
-};
-
-static const cc_field_t query_fields[] = {
-    { "rid", CC_T_UINT, true, 0, 0 },
-    { "q", CC_T_CODE, true, 0, 0 },
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -102,23 +98,9 @@ struct cc_evd {
 };
 
 static const cc_option_t evd_options[] = {
-    { "listen", CC_OPT_STR, offsetof(cc_evd_settings_t, listen), NULL, 0, 0,
-      "ZeroMQ endpoint of the ROUTER socket" },
-    { "state_dir", CC_OPT_STR, offsetof(cc_evd_settings_t, state_dir), "./state", 0, 0,
-      "state directory (LMDB in <state_dir>/db); $STATE_DIRECTORY when set" },
-    { "catalog_dir", CC_OPT_STR, offsetof(cc_evd_settings_t, catalog_dir), NULL, 0, 0,
-      "directory of catalogs (units.tsv, procedures.tsv, calendar.tsv, policy.ini); "
-      "unset = embedded demo catalogs" },
+    CC_DAEMON_OPTIONS(cc_evd_settings_t, d),
     { "batch_max", CC_OPT_INT, offsetof(cc_evd_settings_t, batch_max), "4096", 1, 65536,
       "most events in one group commit" },
-    { "tick_ms", CC_OPT_INT, offsetof(cc_evd_settings_t, tick_ms), "1000", 10, 60000,
-      "housekeeping tick period in milliseconds" },
-    { "map_size_mb", CC_OPT_INT, offsetof(cc_evd_settings_t, map_size_mb), "64", 1, 1 << 20,
-      "initial LMDB map size in MiB (grows on demand)" },
-    { "test_clock", CC_OPT_TIME, offsetof(cc_evd_settings_t, test_clock), NULL, 0, 0,
-      "run on a test clock starting at this time (tests only)" },
-    { "log_level", CC_OPT_STR, offsetof(cc_evd_settings_t, log_level), "info", 0, 0,
-      "least important level logged: debug, info, notice, warning, err" },
 };
 
 int cc_reject(cc_reject_t *rej, cc_err_t code, const char *field, const char *vi_fmt,
@@ -493,17 +475,6 @@ static void query_stats(cc_evd_t *d, const cc_request_t *req)
     send_reply(d, req, CC_MSG_RESULT);
 }
 
-static void query_simple_ok(cc_evd_t *d, const cc_request_t *req)
-{
-    cc_enc_reset(&d->reply);
-    cc_enc_map(&d->reply, 4);
-    cc_enc_kv_u64(&d->reply, "rid", req->rid);
-    cc_enc_kv_str(&d->reply, "daemon", d->domain->name);
-    cc_enc_kv_i64(&d->reply, "now", cc_clock_now());
-    cc_enc_kv_bool(&d->reply, "test_clock", cc_clock_is_test());
-    send_reply(d, req, CC_MSG_RESULT);
-}
-
 static void run_tick(cc_evd_t *d)
 {
     if (d->domain->tick) {
@@ -522,69 +493,23 @@ static void run_tick(cc_evd_t *d)
 
 static void handle_query(cc_evd_t *d, cc_request_t *req, const cc_principal_t *who)
 {
-    const char *field = NULL;
-    char why[256];
     cc_reject_t rej;
     cc_str_t q;
     int r;
 
-    if (cc_fields_check(&req->msg.body, query_fields, N(query_fields), &field, why,
-                        sizeof(why)) < 0) {
-        cc_router_error(d->router, req, CC_ERR_BAD_FIELD, "Truy vấn không hợp lệ", why, field,
-                        NULL);
+    switch (cc_daemon_query(d->router, req, who, d->store, d->domain->name, &q)) {
+    case CC_QUERY_ANSWERED:
         return;
-    }
-    cc_map_str(&req->msg.body, "q", &q);
-    if (cc_str_eq(q, "ping")) {
-        query_simple_ok(d, req);
+    case CC_QUERY_CLOCK_SET:
+        run_tick(d);
+        wake_parked(d, cc_clock_mono_ms(), false);
+        cc_daemon_reply_ok(d->router, req, d->domain->name);
         return;
-    }
-    if (who == NULL) {
-        cc_router_error(d->router, req, CC_ERR_NOT_AUTHORIZED,
-                        "Kết nối chưa xưng danh (HELLO)", "Send HELLO first", NULL, NULL);
-        return;
+    case CC_QUERY_MINE:
+        break;
     }
     if (cc_str_eq(q, "stats")) {
         query_stats(d, req);
-        return;
-    }
-    if (cc_str_eq(q, "clock") || cc_str_eq(q, "backup")) {
-        int64_t t;
-        char path[1024];
-
-        if (who->role != CC_ROLE_OPERATOR) {
-            cc_router_error(d->router, req, CC_ERR_NOT_AUTHORIZED,
-                            "Chỉ người vận hành được dùng lệnh này",
-                            "Only an operator may do this", "q", NULL);
-            return;
-        }
-        if (cc_str_eq(q, "clock")) {
-            if (cc_map_i64(&req->msg.body, "t", &t) < 0 || cc_clock_test_set(t) < 0) {
-                cc_router_error(d->router, req, CC_ERR_BAD_FIELD,
-                                "Đồng hồ thử nghiệm chưa bật hoặc thiếu 't'",
-                                "The test clock is off (start with --test-clock) or 't' is "
-                                "missing",
-                                "t", NULL);
-                return;
-            }
-            run_tick(d);
-            wake_parked(d, cc_clock_mono_ms(), false);
-            query_simple_ok(d, req);
-            return;
-        }
-        if (cc_map_strcpy(&req->msg.body, "path", path, sizeof(path)) < 0 || path[0] != '/') {
-            cc_router_error(d->router, req, CC_ERR_BAD_FIELD, "Thiếu đường dẫn tuyệt đối 'path'",
-                            "'path' must be an absolute directory path", "path", NULL);
-            return;
-        }
-        if ((r = cc_store_backup(d->store, path)) < 0) {
-            snprintf(why, sizeof(why), "Backup to %.120s failed: %s", path, cc_store_strerror(r));
-            cc_router_error(d->router, req, CC_ERR_INTERNAL, "Sao lưu thất bại", why, "path",
-                            NULL);
-            return;
-        }
-        cc_log(LOG_NOTICE, "Backed up the store to %s", path);
-        query_simple_ok(d, req);
         return;
     }
     cc_enc_reset(&d->reply);
@@ -608,32 +533,9 @@ static void handle_query(cc_evd_t *d, cc_request_t *req, const cc_principal_t *w
 
 static void handle_hello(cc_evd_t *d, cc_request_t *req)
 {
-    cc_principal_t *p = NULL;
-    const char *field = NULL;
-    char why[256];
-
     /* Events of this turn were sent under the previous identity. */
     flush_batch(d);
-    if (cc_principal_from_hello(&req->msg.body, &p, &field, why, sizeof(why)) < 0) {
-        cc_router_error(d->router, req, CC_ERR_BAD_FIELD, "Lời chào (HELLO) không hợp lệ", why,
-                        field, NULL);
-        return;
-    }
-    cc_log_kv(LOG_INFO, "PRINCIPAL", p->who, "ROLE", cc_role_name(p->role),
-              "Connection identified as %s %s (%zu units%s)", cc_role_name(p->role), p->who,
-              p->n_units, p->all_units ? ", all" : "");
-    if (cc_sessions_put(d->sessions, req->id, req->id_len, p) < 0) {
-        cc_router_error(d->router, req, CC_ERR_OVERLOADED, "Quá nhiều kết nối",
-                        "Too many connections", NULL, NULL);
-        return;
-    }
-    cc_enc_reset(&d->reply);
-    cc_enc_map(&d->reply, 4);
-    cc_enc_kv_u64(&d->reply, "rid", req->rid);
-    cc_enc_kv_str(&d->reply, "daemon", d->domain->name);
-    cc_enc_kv_u64(&d->reply, "version", CC_PROTO_VERSION);
-    cc_enc_kv_u64(&d->reply, "head", d->head);
-    send_reply(d, req, CC_MSG_RESULT);
+    cc_daemon_hello(d->router, d->sessions, req, d->domain->name, d->head);
 }
 
 /* Take one request; returns false when none was waiting. */
@@ -710,32 +612,15 @@ static bool take_request(cc_evd_t *d)
 
 /* ---- Life cycle ------------------------------------------------------------------- */
 
-static int log_prio(const char *level)
-{
-    static const struct { const char *name; int prio; } t[] = {
-        { "debug", LOG_DEBUG }, { "info", LOG_INFO }, { "notice", LOG_NOTICE },
-        { "warning", LOG_WARNING }, { "err", LOG_ERR },
-    };
-
-    for (size_t i = 0; i < N(t); i++)
-        if (level && strcmp(level, t[i].name) == 0)
-            return t[i].prio;
-    return -1;
-}
-
 static int open_all(cc_evd_t *d, char *err, size_t err_len)
 {
     char path[4096];
-    cc_store_opts_t so = { .map_size = (size_t)d->set.map_size_mb << 20 };
+    cc_store_opts_t so = { .map_size = (size_t)d->set.d.map_size_mb << 20 };
     cc_txn_t txn;
     int r;
 
-    if (mkdir(d->set.state_dir, 0750) < 0 && errno != EEXIST) {
-        snprintf(err, err_len, "cannot create state directory %s: %s", d->set.state_dir,
-                 strerror(errno));
-        return -errno;
-    }
-    snprintf(path, sizeof(path), "%s/db", d->set.state_dir);
+    if ((r = cc_daemon_state_path(d->set.d.state_dir, path, sizeof(path), err, err_len)) < 0)
+        return r;
     if ((r = cc_store_open(path, &so, &d->store)) < 0 ||
         (r = cc_store_dbi(d->store, "log", 0, &d->log_dbi)) < 0 ||
         (r = cc_store_dbi(d->store, "dedupe", 0, &d->dedupe_dbi)) < 0) {
@@ -753,8 +638,8 @@ static int open_all(cc_evd_t *d, char *err, size_t err_len)
         return r;
     d->zctx = zmq_ctx_new();
     d->router = cc_socket_new(d->zctx, ZMQ_ROUTER);
-    if (d->router == NULL || zmq_bind(d->router, d->set.listen) < 0) {
-        snprintf(err, err_len, "cannot bind %s: %s", d->set.listen, zmq_strerror(errno));
+    if (d->router == NULL || zmq_bind(d->router, d->set.d.listen) < 0) {
+        snprintf(err, err_len, "cannot bind %s: %s", d->set.d.listen, zmq_strerror(errno));
         return -errno;
     }
     if ((d->sigfd = cc_sig_open()) < 0) {
@@ -785,31 +670,18 @@ static void close_all(cc_evd_t *d)
 
 static void on_signal(cc_evd_t *d, int sig)
 {
-    char err[512];
-
-    if (sig == SIGTERM || sig == SIGINT) {
+    if (sig == SIGTERM || sig == SIGINT)
         d->stop = true;
-        return;
-    }
-    if (sig == SIGHUP && d->domain->reload) {
-        cc_sd_reloading(1);
-        if (d->domain->reload(d->dom, err, sizeof(err)) < 0)
-            cc_log(LOG_ERR, "Failed to reload catalogs, keeping the old ones: %s", err);
-        else
-            cc_log(LOG_NOTICE, "Catalogs reloaded");
-        cc_sd_reloading(0);
-    }
+    else if (sig == SIGHUP && d->domain->reload)
+        d->domain->reload(d->dom);
 }
 
 static void loop(cc_evd_t *d)
 {
-    uint64_t tick_ms = (uint64_t)d->set.tick_ms;
-    uint64_t wd_ms = cc_sd_watchdog_interval_ms();
+    uint64_t tick_ms = cc_daemon_tick_ms(d->set.d.tick_ms);
     uint64_t next_tick;
     char line[512];
 
-    if (wd_ms && wd_ms < tick_ms)
-        tick_ms = wd_ms;
     next_tick = cc_clock_mono_ms() + tick_ms;
     while (!d->stop) {
         zmq_pollitem_t items[2] = {
@@ -850,35 +722,12 @@ int cc_evd_main(const cc_evd_domain_t *domain, const char *default_listen, int a
 {
     cc_evd_t d = { .domain = domain, .sigfd = -1 };
     char err[1024] = "";
-    int prio;
     int r;
 
-    r = cc_config_load(domain->name, evd_options, N(evd_options), &d.set, argc, argv, err,
-                       sizeof(err));
-    cc_log_init(domain->name, LOG_INFO);
-    if (r == 1) {
-        cc_config_free(evd_options, N(evd_options), &d.set);
-        return 0;
-    }
-    if (r < 0) {
-        cc_log(LOG_ERR, "Failed to read the configuration: %s", err);
-        cc_config_free(evd_options, N(evd_options), &d.set);
-        return 2;
-    }
-    if ((prio = log_prio(d.set.log_level)) < 0) {
-        cc_log(LOG_ERR, "Failed to read the configuration: log_level '%s' is not one of debug, "
-                        "info, notice, warning, err",
-               d.set.log_level);
-        cc_config_free(evd_options, N(evd_options), &d.set);
-        return 2;
-    }
-    cc_log_init(domain->name, prio);
-    if (d.set.listen == NULL)
-        d.set.listen = cc_xstrdup(default_listen);
-    if (d.set.test_clock) {
-        cc_clock_test_enable(d.set.test_clock);
-        cc_log(LOG_WARNING, "Running on the TEST CLOCK: time moves only when told to");
-    }
+    r = cc_daemon_configure(domain->name, evd_options, N(evd_options), &d.set, &d.set.d,
+                            default_listen, argc, argv);
+    if (r >= 0)
+        return r;
     d.sessions = cc_sessions_new();
     d.batch = cc_xcalloc((size_t)d.set.batch_max, sizeof(pending_t));
     cc_enc_init(&d.rec);
@@ -890,12 +739,9 @@ int cc_evd_main(const cc_evd_domain_t *domain, const char *default_listen, int a
         close_all(&d);
         return 1;
     }
-    if (strncmp(d.set.listen, "tcp://127.", 10) == 0 || strncmp(d.set.listen, "ipc://", 6) == 0)
-        cc_log(LOG_WARNING, "PLAIN MODE: no CurveZMQ; HELLO identities are believed. Loopback "
-                            "only; do not expose %s",
-               d.set.listen);
-    cc_log(LOG_NOTICE, "Listening on %s, state in %s, log head %llu", d.set.listen,
-           d.set.state_dir, (unsigned long long)d.head);
+    cc_daemon_warn_plain(d.set.d.listen);
+    cc_log(LOG_NOTICE, "Listening on %s, state in %s, log head %llu", d.set.d.listen,
+           d.set.d.state_dir, (unsigned long long)d.head);
     cc_sd_ready("ready");
     loop(&d);
     cc_sd_stopping();

@@ -34,6 +34,7 @@
 #include "cc_auth.h"
 #include "cc_codec.h"
 #include "cc_config.h"
+#include "cc_daemon.h"
 #include "cc_store.h"
 
 /* Why an event or query was refused: code, offending field, and the
@@ -70,16 +71,10 @@ int cc_reject_transition(cc_reject_t *rej, const char *event, const char *subjec
 
 typedef struct cc_evd cc_evd_t;
 
-/* Settings shared by every event daemon (the option table cc_evd_options). */
+/* Settings of an event daemon (the option table evd_options in cc_evd.c). */
 typedef struct {
-    char *listen;        /* ROUTER endpoint */
-    char *state_dir;     /* LMDB environment lives in <state_dir>/db */
-    char *catalog_dir;   /* catalogs; unset = embedded demo catalogs */
-    int64_t batch_max;   /* events in one group commit */
-    int64_t tick_ms;     /* period of the housekeeping tick */
-    int64_t map_size_mb; /* initial LMDB map size */
-    int64_t test_clock;  /* start the test clock at this time (0 = off) */
-    char *log_level;     /* debug, info, notice, warning, err */
+    cc_daemon_settings_t d; /* listen, state_dir, catalog_dir, tick, clock, log */
+    int64_t batch_max;      /* events in one group commit */
 } cc_evd_settings_t;
 
 /* The domain's part of an event daemon. Callbacks return 0 for success,
@@ -94,8 +89,9 @@ typedef struct {
                 size_t err_len);
     void (*close)(void **dom_p);
 
-    /* Reload catalogs (SIGHUP). On failure the old catalogs stay. */
-    int (*reload)(void *dom, char *err, size_t err_len);
+    /* Reload catalogs (SIGHUP), with cc_daemon_reload_catalog(): on
+     * failure the old catalogs stay. */
+    int (*reload)(void *dom);
 
     /* Whether @who may push events at all (role check). */
     bool (*may_push)(const cc_principal_t *who);

@@ -47,7 +47,7 @@ static int hotline_open(void **ret_dom, cc_store_t *store, const cc_evd_settings
     hotline_t *h = cc_xcalloc(1, sizeof(*h));
     int r;
 
-    r = cc_catalog_load(set->catalog_dir, &h->catalog, err, err_len);
+    r = cc_daemon_load_catalog(set->d.catalog_dir, &h->catalog, err, err_len);
     if (r < 0)
         goto out;
     if ((r = cc_store_dbi(store, "contact", 0, &h->contact_dbi)) < 0 ||
@@ -62,9 +62,7 @@ static int hotline_open(void **ret_dom, cc_store_t *store, const cc_evd_settings
         snprintf(err, err_len, "cannot open hotline databases: %s", cc_store_strerror(r));
         goto out;
     }
-    h->catalog_dir = set->catalog_dir ? cc_xstrdup(set->catalog_dir) : NULL;
-    cc_log(LOG_NOTICE, "Catalogs: %zu units (%s)", cc_catalog_unit_count(h->catalog),
-           set->catalog_dir ? set->catalog_dir : "embedded demo");
+    h->catalog_dir = set->d.catalog_dir ? cc_xstrdup(set->d.catalog_dir) : NULL;
     *ret_dom = h;
     h = NULL;
 out:
@@ -87,17 +85,11 @@ static void hotline_close(void **dom_p)
     *dom_p = NULL;
 }
 
-static int hotline_reload(void *dom, char *err, size_t err_len)
+static int hotline_reload(void *dom)
 {
     hotline_t *h = dom;
-    cc_catalog_t *next = NULL;
-    int r = cc_catalog_load(h->catalog_dir, &next, err, err_len);
 
-    if (r < 0)
-        return r;
-    cc_catalog_destroy(&h->catalog);
-    h->catalog = next;
-    return 0;
+    return cc_daemon_reload_catalog(h->catalog_dir, &h->catalog);
 }
 
 static bool hotline_may_push(const cc_principal_t *who)

@@ -34,7 +34,7 @@ static int intake_open(void **ret_dom, cc_store_t *store, const cc_evd_settings_
     intake_t *in = cc_xcalloc(1, sizeof(*in));
     int r;
 
-    r = cc_catalog_load(set->catalog_dir, &in->catalog, err, err_len);
+    r = cc_daemon_load_catalog(set->d.catalog_dir, &in->catalog, err, err_len);
     if (r < 0)
         goto out;
     if ((r = cc_store_dbi(store, "dossier", 0, &in->dossier_dbi)) < 0 ||
@@ -44,10 +44,7 @@ static int intake_open(void **ret_dom, cc_store_t *store, const cc_evd_settings_
         snprintf(err, err_len, "cannot open intake databases: %s", cc_store_strerror(r));
         goto out;
     }
-    in->catalog_dir = set->catalog_dir ? cc_xstrdup(set->catalog_dir) : NULL;
-    cc_log(LOG_NOTICE, "Catalogs: %zu units, %zu procedures (%s)",
-           cc_catalog_unit_count(in->catalog), cc_catalog_procedure_count(in->catalog),
-           set->catalog_dir ? set->catalog_dir : "embedded demo");
+    in->catalog_dir = set->d.catalog_dir ? cc_xstrdup(set->d.catalog_dir) : NULL;
     *ret_dom = in;
     in = NULL;
 out:
@@ -70,17 +67,11 @@ static void intake_close(void **dom_p)
     *dom_p = NULL;
 }
 
-static int intake_reload(void *dom, char *err, size_t err_len)
+static int intake_reload(void *dom)
 {
     intake_t *in = dom;
-    cc_catalog_t *next = NULL;
-    int r = cc_catalog_load(in->catalog_dir, &next, err, err_len);
 
-    if (r < 0)
-        return r;
-    cc_catalog_destroy(&in->catalog);
-    in->catalog = next;
-    return 0;
+    return cc_daemon_reload_catalog(in->catalog_dir, &in->catalog);
 }
 
 static bool intake_may_push(const cc_principal_t *who)

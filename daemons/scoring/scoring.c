@@ -36,31 +36,13 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const cc_option_t sc_options[] = {
-    { "listen", CC_OPT_STR, offsetof(sc_settings_t, listen), SC_LISTEN_DEFAULT, 0, 0,
-      "ZeroMQ endpoint of the ROUTER socket (queries)" },
+    CC_DAEMON_OPTIONS(sc_settings_t, d),
     { "publish", CC_OPT_STR, offsetof(sc_settings_t, publish), SC_PUBLISH_DEFAULT, 0, 0,
       "ZeroMQ endpoint of the PUB socket (alerts)" },
     { "intake", CC_OPT_STR, offsetof(sc_settings_t, intake), SC_INTAKE_DEFAULT, 0, 0,
       "endpoint of cchc-intaked (its log is read by cursor)" },
     { "hotline", CC_OPT_STR, offsetof(sc_settings_t, hotline), SC_HOTLINE_DEFAULT, 0, 0,
       "endpoint of cchc-hotlined (its log is read by cursor)" },
-    { "state_dir", CC_OPT_STR, offsetof(sc_settings_t, state_dir), "./state", 0, 0,
-      "state directory (LMDB in <state_dir>/db); $STATE_DIRECTORY when set" },
-    { "catalog_dir", CC_OPT_STR, offsetof(sc_settings_t, catalog_dir), NULL, 0, 0,
-      "directory of catalogs (unit and procedure names); unset = embedded demo catalogs" },
-    { "tick_ms", CC_OPT_INT, offsetof(sc_settings_t, tick_ms), "1000", 10, 60000,
-      "tick period in milliseconds (overdue alerts, watchdog, status)" },
-    { "map_size_mb", CC_OPT_INT, offsetof(sc_settings_t, map_size_mb), "64", 1, 1 << 20,
-      "initial LMDB map size in MiB (grows on demand)" },
-    { "test_clock", CC_OPT_TIME, offsetof(sc_settings_t, test_clock), NULL, 0, 0,
-      "run on a test clock starting at this time (tests only)" },
-    { "log_level", CC_OPT_STR, offsetof(sc_settings_t, log_level), "info", 0, 0,
-      "least important level logged: debug, info, notice, warning, err" },
-};
-
-static const cc_field_t query_fields[] = {
-    { "rid", CC_T_UINT, true, 0, 0 },
-    { "q", CC_T_CODE, true, 0, 0 },
 };
 
 typedef struct scoring scoring_t;
@@ -219,51 +201,6 @@ static void query_stats(scoring_t *s, const cc_request_t *req)
     send_reply(s, req, CC_MSG_RESULT);
 }
 
-static void query_simple_ok(scoring_t *s, const cc_request_t *req)
-{
-    cc_enc_reset(&s->reply);
-    cc_enc_map(&s->reply, 4);
-    cc_enc_kv_u64(&s->reply, "rid", req->rid);
-    cc_enc_kv_str(&s->reply, "daemon", "scoring");
-    cc_enc_kv_i64(&s->reply, "now", cc_clock_now());
-    cc_enc_kv_bool(&s->reply, "test_clock", cc_clock_is_test());
-    send_reply(s, req, CC_MSG_RESULT);
-}
-
-static void query_operator(scoring_t *s, const cc_request_t *req, cc_str_t q)
-{
-    char path[1024], why[256];
-    int64_t t;
-    int r;
-
-    if (cc_str_eq(q, "clock")) {
-        if (cc_map_i64(&req->msg.body, "t", &t) < 0 || cc_clock_test_set(t) < 0) {
-            cc_router_error(s->router, req, CC_ERR_BAD_FIELD,
-                            "Đồng hồ thử nghiệm chưa bật hoặc thiếu 't'",
-                            "The test clock is off (start with --test-clock) or 't' is missing",
-                            "t", NULL);
-            return;
-        }
-        /* Alerts due by the new time are raised (and published) before the
-         * reply, so a test that moves the clock can expect them. */
-        run_tick(s);
-        query_simple_ok(s, req);
-        return;
-    }
-    if (cc_map_strcpy(&req->msg.body, "path", path, sizeof(path)) < 0 || path[0] != '/') {
-        cc_router_error(s->router, req, CC_ERR_BAD_FIELD, "Thiếu đường dẫn tuyệt đối 'path'",
-                        "'path' must be an absolute directory path", "path", NULL);
-        return;
-    }
-    if ((r = cc_store_backup(sc_state_store(s->state), path)) < 0) {
-        snprintf(why, sizeof(why), "Backup to %.120s failed: %s", path, cc_store_strerror(r));
-        cc_router_error(s->router, req, CC_ERR_INTERNAL, "Sao lưu thất bại", why, "path", NULL);
-        return;
-    }
-    cc_log(LOG_NOTICE, "Backed up the store to %s", path);
-    query_simple_ok(s, req);
-}
-
 static void query_alerts(scoring_t *s, const cc_request_t *req, const cc_principal_t *who)
 {
     const msgpack_object *units = cc_map_find(&req->msg.body, "units");
@@ -297,37 +234,24 @@ static void query_alerts(scoring_t *s, const cc_request_t *req, const cc_princip
 
 static void handle_query(scoring_t *s, cc_request_t *req, const cc_principal_t *who)
 {
-    const char *field = NULL;
-    char why[256];
     cc_reject_t rej;
     cc_str_t q;
     int r;
 
-    if (cc_fields_check(&req->msg.body, query_fields, N(query_fields), &field, why,
-                        sizeof(why)) < 0) {
-        cc_router_error(s->router, req, CC_ERR_BAD_FIELD, "Truy vấn không hợp lệ", why, field,
-                        NULL);
+    switch (cc_daemon_query(s->router, req, who, sc_state_store(s->state), "scoring", &q)) {
+    case CC_QUERY_ANSWERED:
         return;
-    }
-    cc_map_str(&req->msg.body, "q", &q);
-    if (cc_str_eq(q, "ping")) {
-        query_simple_ok(s, req);
+    case CC_QUERY_CLOCK_SET:
+        /* Alerts due by the new time are raised (and published) before the
+         * reply, so a test that moves the clock can expect them. */
+        run_tick(s);
+        cc_daemon_reply_ok(s->router, req, "scoring");
         return;
-    }
-    if (who == NULL) {
-        cc_router_error(s->router, req, CC_ERR_NOT_AUTHORIZED, "Kết nối chưa xưng danh (HELLO)",
-                        "Send HELLO first", NULL, NULL);
-        return;
+    case CC_QUERY_MINE:
+        break;
     }
     if (cc_str_eq(q, "stats")) {
         query_stats(s, req);
-    } else if (cc_str_eq(q, "clock") || cc_str_eq(q, "backup")) {
-        if (who->role != CC_ROLE_OPERATOR)
-            cc_router_error(s->router, req, CC_ERR_NOT_AUTHORIZED,
-                            "Chỉ người vận hành được dùng lệnh này",
-                            "Only an operator may do this", "q", NULL);
-        else
-            query_operator(s, req, q);
     } else if (cc_str_eq(q, "alerts")) {
         query_alerts(s, req, who);
     } else if (cc_str_eq(q, "report")) {
@@ -344,33 +268,6 @@ static void handle_query(scoring_t *s, cc_request_t *req, const cc_principal_t *
         cc_router_error(s->router, req, CC_ERR_UNSUPPORTED, "Truy vấn không được hỗ trợ",
                         "Unknown query", "q", NULL);
     }
-}
-
-static void handle_hello(scoring_t *s, cc_request_t *req)
-{
-    cc_principal_t *p = NULL;
-    const char *field = NULL;
-    char why[256];
-
-    if (cc_principal_from_hello(&req->msg.body, &p, &field, why, sizeof(why)) < 0) {
-        cc_router_error(s->router, req, CC_ERR_BAD_FIELD, "Lời chào (HELLO) không hợp lệ", why,
-                        field, NULL);
-        return;
-    }
-    cc_log_kv(LOG_INFO, "PRINCIPAL", p->who, "ROLE", cc_role_name(p->role),
-              "Connection identified as %s %s (%zu units%s)", cc_role_name(p->role), p->who,
-              p->n_units, p->all_units ? ", all" : "");
-    if (cc_sessions_put(s->sessions, req->id, req->id_len, p) < 0) {
-        cc_router_error(s->router, req, CC_ERR_OVERLOADED, "Quá nhiều kết nối",
-                        "Too many connections", NULL, NULL);
-        return;
-    }
-    cc_enc_reset(&s->reply);
-    cc_enc_map(&s->reply, 3);
-    cc_enc_kv_u64(&s->reply, "rid", req->rid);
-    cc_enc_kv_str(&s->reply, "daemon", "scoring");
-    cc_enc_kv_u64(&s->reply, "version", CC_PROTO_VERSION);
-    send_reply(s, req, CC_MSG_RESULT);
 }
 
 /* Take one request; false when none was waiting. */
@@ -394,7 +291,7 @@ static bool take_request(scoring_t *s)
         return false;
     switch (req.msg.type) {
     case CC_MSG_HELLO:
-        handle_hello(s, &req);
+        cc_daemon_hello(s->router, s->sessions, &req, "scoring", 0);
         break;
     case CC_MSG_QUERY:
         handle_query(s, &req, cc_sessions_get(s->sessions, req.id, req.id_len));
@@ -410,35 +307,17 @@ static bool take_request(scoring_t *s)
 
 /* ---- Life cycle ------------------------------------------------------------------- */
 
-static int log_prio(const char *level)
-{
-    static const struct { const char *name; int prio; } t[] = {
-        { "debug", LOG_DEBUG }, { "info", LOG_INFO }, { "notice", LOG_NOTICE },
-        { "warning", LOG_WARNING }, { "err", LOG_ERR },
-    };
-
-    for (size_t i = 0; i < N(t); i++)
-        if (level && strcmp(level, t[i].name) == 0)
-            return t[i].prio;
-    return -1;
-}
-
 static int open_all(scoring_t *s, char *err, size_t err_len)
 {
     const char *endpoints[SC_FEED_COUNT_] = { s->set.intake, s->set.hotline };
     char path[4096];
     int r;
 
-    if ((r = cc_catalog_load(s->set.catalog_dir, &s->catalog, err, err_len)) < 0)
+    if ((r = cc_daemon_load_catalog(s->set.d.catalog_dir, &s->catalog, err, err_len)) < 0)
         return r;
-    if (mkdir(s->set.state_dir, 0750) < 0 && errno != EEXIST) {
-        r = -errno;
-        snprintf(err, err_len, "cannot create state directory %s: %s", s->set.state_dir,
-                 strerror(errno));
+    if ((r = cc_daemon_state_path(s->set.d.state_dir, path, sizeof(path), err, err_len)) < 0)
         return r;
-    }
-    snprintf(path, sizeof(path), "%s/db", s->set.state_dir);
-    if ((r = sc_state_open(path, (size_t)s->set.map_size_mb << 20, s->catalog, &s->state, err,
+    if ((r = sc_state_open(path, (size_t)s->set.d.map_size_mb << 20, s->catalog, &s->state, err,
                            err_len)) < 0)
         return r;
     sc_state_set_publisher(s->state, publish_alert, s);
@@ -450,9 +329,9 @@ static int open_all(scoring_t *s, char *err, size_t err_len)
                (unsigned long long)SC_STATE_LAYOUT_CURRENT);
     s->zctx = zmq_ctx_new();
     s->router = cc_socket_new(s->zctx, ZMQ_ROUTER);
-    if (s->router == NULL || zmq_bind(s->router, s->set.listen) < 0) {
+    if (s->router == NULL || zmq_bind(s->router, s->set.d.listen) < 0) {
         r = -errno;
-        snprintf(err, err_len, "cannot bind %s: %s", s->set.listen, zmq_strerror(errno));
+        snprintf(err, err_len, "cannot bind %s: %s", s->set.d.listen, zmq_strerror(errno));
         return r;
     }
     s->pub = cc_socket_new(s->zctx, ZMQ_PUB);
@@ -508,36 +387,20 @@ static void close_all(scoring_t *s)
 
 static void on_signal(scoring_t *s, int sig)
 {
-    cc_catalog_t *next = NULL;
-    char err[512];
-
     if (sig == SIGTERM || sig == SIGINT) {
         s->stop = true;
-        return;
+    } else if (sig == SIGHUP &&
+               cc_daemon_reload_catalog(s->set.d.catalog_dir, &s->catalog) == 0) {
+        sc_state_set_catalog(s->state, s->catalog);
     }
-    if (sig != SIGHUP)
-        return;
-    cc_sd_reloading(1);
-    if (cc_catalog_load(s->set.catalog_dir, &next, err, sizeof(err)) < 0) {
-        cc_log(LOG_ERR, "Failed to reload catalogs, keeping the old ones: %s", err);
-    } else {
-        sc_state_set_catalog(s->state, next);
-        cc_catalog_destroy(&s->catalog);
-        s->catalog = next;
-        cc_log(LOG_NOTICE, "Catalogs reloaded");
-    }
-    cc_sd_reloading(0);
 }
 
 static void loop(scoring_t *s)
 {
-    uint64_t tick_ms = (uint64_t)s->set.tick_ms;
-    uint64_t wd_ms = cc_sd_watchdog_interval_ms();
+    uint64_t tick_ms = cc_daemon_tick_ms(s->set.d.tick_ms);
     uint64_t next_tick;
     char line[512];
 
-    if (wd_ms && wd_ms < tick_ms)
-        tick_ms = wd_ms;
     next_tick = cc_clock_mono_ms() + tick_ms;
     while (!s->stop) {
         zmq_pollitem_t items[2 + SC_FEED_COUNT_] = {
@@ -582,32 +445,12 @@ int sc_scoring_main(int argc, char **argv)
 {
     scoring_t s = { .sigfd = -1 };
     char err[1024] = "";
-    int prio, r;
+    int r;
 
-    r = cc_config_load("scoring", sc_options, N(sc_options), &s.set, argc, argv, err,
-                       sizeof(err));
-    cc_log_init("scoring", LOG_INFO);
-    if (r == 1) {
-        cc_config_free(sc_options, N(sc_options), &s.set);
-        return 0;
-    }
-    if (r < 0) {
-        cc_log(LOG_ERR, "Failed to read the configuration: %s", err);
-        cc_config_free(sc_options, N(sc_options), &s.set);
-        return 2;
-    }
-    if ((prio = log_prio(s.set.log_level)) < 0) {
-        cc_log(LOG_ERR, "Failed to read the configuration: log_level '%s' is not one of debug, "
-                        "info, notice, warning, err",
-               s.set.log_level);
-        cc_config_free(sc_options, N(sc_options), &s.set);
-        return 2;
-    }
-    cc_log_init("scoring", prio);
-    if (s.set.test_clock) {
-        cc_clock_test_enable(s.set.test_clock);
-        cc_log(LOG_WARNING, "Running on the TEST CLOCK: time moves only when told to");
-    }
+    r = cc_daemon_configure("scoring", sc_options, N(sc_options), &s.set, &s.set.d,
+                            SC_LISTEN_DEFAULT, argc, argv);
+    if (r >= 0)
+        return r;
     s.sessions = cc_sessions_new();
     cc_enc_init(&s.reply);
     s.started_ms = cc_clock_mono_ms();
@@ -616,12 +459,9 @@ int sc_scoring_main(int argc, char **argv)
         close_all(&s);
         return 1;
     }
-    if (strncmp(s.set.listen, "tcp://127.", 10) == 0 || strncmp(s.set.listen, "ipc://", 6) == 0)
-        cc_log(LOG_WARNING, "PLAIN MODE: no CurveZMQ; HELLO identities are believed. Loopback "
-                            "only; do not expose %s",
-               s.set.listen);
-    cc_log(LOG_NOTICE, "Listening on %s, publishing alerts on %s, state in %s", s.set.listen,
-           s.set.publish, s.set.state_dir);
+    cc_daemon_warn_plain(s.set.d.listen);
+    cc_log(LOG_NOTICE, "Listening on %s, publishing alerts on %s, state in %s",
+           s.set.d.listen, s.set.publish, s.set.d.state_dir);
     run_tick(&s);
     cc_sd_ready("ready");
     loop(&s);

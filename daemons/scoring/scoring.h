@@ -33,6 +33,8 @@
 
 #include <stdint.h>
 
+#include "cc_daemon.h"
+
 #define SC_LISTEN_DEFAULT "tcp://127.0.0.1:7303"
 #define SC_PUBLISH_DEFAULT "tcp://127.0.0.1:7304"
 #define SC_INTAKE_DEFAULT "tcp://127.0.0.1:7301"
@@ -40,16 +42,10 @@
 
 /* Settings (the option table in scoring.c). */
 typedef struct {
-    char *listen;
-    char *publish;
-    char *intake;
-    char *hotline;
-    char *state_dir;     /* LMDB environment in <state_dir>/db */
-    char *catalog_dir;   /* unset: embedded demo catalogs */
-    int64_t tick_ms;
-    int64_t map_size_mb;
-    int64_t test_clock;
-    char *log_level;
+    cc_daemon_settings_t d; /* listen, state_dir, catalog_dir, tick, clock, log */
+    char *publish;          /* PUB endpoint of alerts */
+    char *intake;           /* intake's ROUTER, whose log is read */
+    char *hotline;          /* hotline's ROUTER, whose log is read */
 } sc_settings_t;
 
 /**

@@ -1,0 +1,255 @@
+/*
+ * cc_daemon.c - the shell shared by the three daemons (see cc_daemon.h).
+ */
+#include "cc_daemon.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cc_clock.h"
+#include "cc_log.h"
+#include "cc_mem.h"
+#include "cc_sd.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static const cc_field_t query_fields[] = {
+    { "rid", CC_T_UINT, true, 0, 0 },
+    { "q", CC_T_CODE, true, 0, 0 },
+};
+
+static int log_prio(const char *level)
+{
+    static const struct {
+        const char *name;
+        int prio;
+    } t[] = {
+        { "debug", LOG_DEBUG }, { "info", LOG_INFO },   { "notice", LOG_NOTICE },
+        { "warning", LOG_WARNING }, { "err", LOG_ERR },
+    };
+
+    for (size_t i = 0; i < N(t); i++)
+        if (level && strcmp(level, t[i].name) == 0)
+            return t[i].prio;
+    return -1;
+}
+
+int cc_daemon_configure(const char *name, const cc_option_t *table, size_t n, void *settings,
+                        cc_daemon_settings_t *common, const char *default_listen, int argc,
+                        char **argv)
+{
+    char err[1024] = "";
+    int prio;
+    int r;
+
+    r = cc_config_load(name, table, n, settings, argc, argv, err, sizeof(err));
+    cc_log_init(name, LOG_INFO);
+    if (r == 1) {
+        r = 0; /* --help printed */
+        goto stop;
+    }
+    if (r < 0) {
+        cc_log(LOG_ERR, "Failed to read the configuration: %s", err);
+        r = 2;
+        goto stop;
+    }
+    if ((prio = log_prio(common->log_level)) < 0) {
+        cc_log(LOG_ERR,
+               "Failed to read the configuration: log_level '%s' is not one of debug, info, "
+               "notice, warning, err",
+               common->log_level);
+        r = 2;
+        goto stop;
+    }
+    cc_log_init(name, prio);
+    if (common->listen == NULL)
+        common->listen = cc_xstrdup(default_listen);
+    if (common->test_clock) {
+        cc_clock_test_enable(common->test_clock);
+        cc_log(LOG_WARNING, "Running on the TEST CLOCK: time moves only when told to");
+    }
+    return -1;
+stop:
+    cc_config_free(table, n, settings);
+    return r;
+}
+
+void cc_daemon_warn_plain(const char *endpoint)
+{
+    cc_log(LOG_WARNING,
+           "PLAIN MODE: no CurveZMQ; HELLO identities are believed. Loopback only; do not "
+           "expose %s",
+           endpoint);
+}
+
+uint64_t cc_daemon_tick_ms(int64_t tick_ms)
+{
+    uint64_t wd_ms = cc_sd_watchdog_interval_ms();
+
+    return wd_ms && wd_ms < (uint64_t)tick_ms ? wd_ms : (uint64_t)tick_ms;
+}
+
+int cc_daemon_state_path(const char *state_dir, char *buf, size_t len, char *err,
+                         size_t err_len)
+{
+    if (mkdir(state_dir, 0750) < 0 && errno != EEXIST) {
+        int r = -errno;
+
+        snprintf(err, err_len, "cannot create state directory %s: %s", state_dir,
+                 strerror(errno));
+        return r;
+    }
+    snprintf(buf, len, "%s/db", state_dir);
+    return 0;
+}
+
+static void send_enc(void *router, const cc_request_t *req, cc_msg_type_t type, cc_enc_t *e)
+{
+    cc_router_send(router, req->id, req->id_len, type, e->buf.data, e->buf.size);
+}
+
+int cc_daemon_hello(void *router, cc_sessions_t *sessions, const cc_request_t *req,
+                    const char *name, uint64_t head)
+{
+    cc_principal_t *p = NULL;
+    const char *field = NULL;
+    char why[256];
+    cc_enc_t e;
+
+    if (cc_principal_from_hello(&req->msg.body, &p, &field, why, sizeof(why)) < 0) {
+        cc_router_error(router, req, CC_ERR_BAD_FIELD, "Lời chào (HELLO) không hợp lệ", why,
+                        field, NULL);
+        return -EINVAL;
+    }
+    cc_log_kv(LOG_INFO, "PRINCIPAL", p->who, "ROLE", cc_role_name(p->role),
+              "Connection identified as %s %s (%zu units%s)", cc_role_name(p->role), p->who,
+              p->n_units, p->all_units ? ", all" : "");
+    if (cc_sessions_put(sessions, req->id, req->id_len, p) < 0) {
+        cc_router_error(router, req, CC_ERR_OVERLOADED, "Quá nhiều kết nối",
+                        "Too many connections", NULL, NULL);
+        return -ENOSPC;
+    }
+    cc_enc_init(&e);
+    cc_enc_map(&e, 4);
+    cc_enc_kv_u64(&e, "rid", req->rid);
+    cc_enc_kv_str(&e, "daemon", name);
+    cc_enc_kv_u64(&e, "version", CC_PROTO_VERSION);
+    cc_enc_kv_u64(&e, "head", head);
+    send_enc(router, req, CC_MSG_RESULT, &e);
+    cc_enc_deinit(&e);
+    return 0;
+}
+
+void cc_daemon_reply_ok(void *router, const cc_request_t *req, const char *name)
+{
+    cc_enc_t e;
+
+    cc_enc_init(&e);
+    cc_enc_map(&e, 4);
+    cc_enc_kv_u64(&e, "rid", req->rid);
+    cc_enc_kv_str(&e, "daemon", name);
+    cc_enc_kv_i64(&e, "now", cc_clock_now());
+    cc_enc_kv_bool(&e, "test_clock", cc_clock_is_test());
+    send_enc(router, req, CC_MSG_RESULT, &e);
+    cc_enc_deinit(&e);
+}
+
+static void backup(void *router, const cc_request_t *req, cc_store_t *store, const char *name)
+{
+    char path[1024], why[256];
+    int r;
+
+    if (cc_map_strcpy(&req->msg.body, "path", path, sizeof(path)) < 0 || path[0] != '/') {
+        cc_router_error(router, req, CC_ERR_BAD_FIELD, "Thiếu đường dẫn tuyệt đối 'path'",
+                        "'path' must be an absolute directory path", "path", NULL);
+        return;
+    }
+    if ((r = cc_store_backup(store, path)) < 0) {
+        snprintf(why, sizeof(why), "Backup to %.120s failed: %s", path, cc_store_strerror(r));
+        cc_router_error(router, req, CC_ERR_INTERNAL, "Sao lưu thất bại", why, "path", NULL);
+        return;
+    }
+    cc_log(LOG_NOTICE, "Backed up the store to %s", path);
+    cc_daemon_reply_ok(router, req, name);
+}
+
+cc_query_outcome_t cc_daemon_query(void *router, const cc_request_t *req,
+                                   const cc_principal_t *who, cc_store_t *store,
+                                   const char *name, cc_str_t *ret_q)
+{
+    const char *field = NULL;
+    char why[256];
+    cc_str_t q;
+    int64_t t;
+
+    if (cc_fields_check(&req->msg.body, query_fields, N(query_fields), &field, why,
+                        sizeof(why)) < 0) {
+        cc_router_error(router, req, CC_ERR_BAD_FIELD, "Truy vấn không hợp lệ", why, field,
+                        NULL);
+        return CC_QUERY_ANSWERED;
+    }
+    cc_map_str(&req->msg.body, "q", &q);
+    if (cc_str_eq(q, "ping")) {
+        cc_daemon_reply_ok(router, req, name);
+        return CC_QUERY_ANSWERED;
+    }
+    if (who == NULL) {
+        cc_router_error(router, req, CC_ERR_NOT_AUTHORIZED, "Kết nối chưa xưng danh (HELLO)",
+                        "Send HELLO first", NULL, NULL);
+        return CC_QUERY_ANSWERED;
+    }
+    if (!cc_str_eq(q, "clock") && !cc_str_eq(q, "backup")) {
+        *ret_q = q;
+        return CC_QUERY_MINE;
+    }
+    if (who->role != CC_ROLE_OPERATOR) {
+        cc_router_error(router, req, CC_ERR_NOT_AUTHORIZED, "Chỉ người vận hành được dùng lệnh này",
+                        "Only an operator may do this", "q", NULL);
+        return CC_QUERY_ANSWERED;
+    }
+    if (cc_str_eq(q, "backup")) {
+        backup(router, req, store, name);
+        return CC_QUERY_ANSWERED;
+    }
+    if (cc_map_i64(&req->msg.body, "t", &t) < 0 || cc_clock_test_set(t) < 0) {
+        cc_router_error(router, req, CC_ERR_BAD_FIELD, "Đồng hồ thử nghiệm chưa bật hoặc thiếu 't'",
+                        "The test clock is off (start with --test-clock) or 't' is missing", "t",
+                        NULL);
+        return CC_QUERY_ANSWERED;
+    }
+    return CC_QUERY_CLOCK_SET;
+}
+
+int cc_daemon_load_catalog(const char *dir, cc_catalog_t **ret_catalog, char *err,
+                           size_t err_len)
+{
+    int r = cc_catalog_load(dir, ret_catalog, err, err_len);
+
+    if (r == 0)
+        cc_log(LOG_NOTICE, "Catalogs: %zu units, %zu procedures (%s)",
+               cc_catalog_unit_count(*ret_catalog), cc_catalog_procedure_count(*ret_catalog),
+               dir ? dir : "embedded demo");
+    return r;
+}
+
+int cc_daemon_reload_catalog(const char *dir, cc_catalog_t **catalog_p)
+{
+    cc_catalog_t *next = NULL;
+    char err[CC_CATALOG_ERR_LEN];
+    int r;
+
+    cc_sd_reloading(1);
+    r = cc_catalog_load(dir, &next, err, sizeof(err));
+    if (r < 0) {
+        cc_log(LOG_ERR, "Failed to reload catalogs, keeping the old ones: %s", err);
+    } else {
+        cc_catalog_destroy(catalog_p);
+        *catalog_p = next;
+        cc_log(LOG_NOTICE, "Catalogs reloaded (%zu units, %zu procedures)",
+               cc_catalog_unit_count(next), cc_catalog_procedure_count(next));
+    }
+    cc_sd_reloading(0);
+    return r;
+}
