@@ -71,6 +71,7 @@ typedef struct {
 struct cc_evd {
     const cc_evd_domain_t *domain;
     void *dom;
+    cc_catalog_t *catalog; /* replaced as a whole on SIGHUP */
     cc_evd_settings_t set;
     cc_store_t *store;
     MDB_dbi log_dbi;
@@ -133,6 +134,25 @@ int cc_reject_transition(cc_reject_t *rej, const char *event, const char *subjec
     snprintf(rej->en, sizeof(rej->en), "Cannot record '%s' for %s %s (state %s): %s", event,
              subject_en, id, state_en, why_en);
     return 1;
+}
+
+int cc_field_enum(const msgpack_object *ev, const char *key, const char *const *names, size_t n,
+                  uint8_t *ret, cc_reject_t *rej)
+{
+    char list[256] = "";
+    cc_str_t s = { NULL, 0 };
+
+    cc_map_str(ev, key, &s);
+    for (size_t i = 0; i < n; i++) {
+        if (cc_str_eq(s, names[i])) {
+            *ret = (uint8_t)i;
+            return 0;
+        }
+        snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "",
+                 names[i]);
+    }
+    return cc_reject(rej, CC_ERR_BAD_FIELD, key, "Trường '%s' phải là một trong: %s",
+                     "Field '%s' must be one of: %s", key, list);
 }
 
 cc_store_t *cc_evd_store(cc_evd_t *evd)
@@ -634,7 +654,8 @@ static int open_all(cc_evd_t *d, char *err, size_t err_len)
     cc_txn_end(&txn);
     if (r < 0)
         return r;
-    if ((r = d->domain->open(&d->dom, d->store, &d->set, err, err_len)) < 0)
+    if ((r = cc_daemon_load_catalog(d->set.d.catalog_dir, &d->catalog, err, err_len)) < 0 ||
+        (r = d->domain->open(&d->dom, d->store, &d->catalog, err, err_len)) < 0)
         return r;
     d->zctx = zmq_ctx_new();
     d->router = cc_socket_new(d->zctx, ZMQ_ROUTER);
@@ -660,6 +681,7 @@ static void close_all(cc_evd_t *d)
     if (d->sigfd > 0)
         close(d->sigfd);
     cc_store_close(&d->store);
+    cc_catalog_destroy(&d->catalog);
     cc_sessions_destroy(&d->sessions);
     cc_enc_deinit(&d->rec);
     cc_enc_deinit(&d->pairs);
@@ -672,8 +694,8 @@ static void on_signal(cc_evd_t *d, int sig)
 {
     if (sig == SIGTERM || sig == SIGINT)
         d->stop = true;
-    else if (sig == SIGHUP && d->domain->reload)
-        d->domain->reload(d->dom);
+    else if (sig == SIGHUP)
+        cc_daemon_reload_catalog(d->set.d.catalog_dir, &d->catalog);
 }
 
 static void loop(cc_evd_t *d)

@@ -69,6 +69,15 @@ int cc_reject_transition(cc_reject_t *rej, const char *event, const char *subjec
                          const char *subject_en, const char *id, const char *state_vi,
                          const char *state_en, const char *why_vi, const char *why_en);
 
+/**
+ * cc_field_enum - read the string field @key of @ev as one of @names.
+ * The field must already be checked to be a string (cc_fields_check).
+ * @ret: its index in @names.
+ * Returns 0, or 1 with @rej filled (bad_field, listing the allowed values).
+ */
+int cc_field_enum(const msgpack_object *ev, const char *key, const char *const *names, size_t n,
+                  uint8_t *ret, cc_reject_t *rej);
+
 typedef struct cc_evd cc_evd_t;
 
 /* Settings of an event daemon (the option table evd_options in cc_evd.c). */
@@ -83,15 +92,13 @@ typedef struct {
 typedef struct {
     const char *name; /* "intake", "hotline" */
 
-    /* Create the domain state: load catalogs (dir NULL = embedded demo),
-     * open its databases. Called once at start. */
-    int (*open)(void **ret_dom, cc_store_t *store, const cc_evd_settings_t *settings, char *err,
+    /* Create the domain state and open its databases. @catalog is the
+     * daemon's catalog slot: the core loads the catalogs before open and
+     * replaces them on SIGHUP (cc_daemon_reload_catalog), so a domain reads
+     * *catalog each time and never keeps the catalog itself. */
+    int (*open)(void **ret_dom, cc_store_t *store, cc_catalog_t *const *catalog, char *err,
                 size_t err_len);
     void (*close)(void **dom_p);
-
-    /* Reload catalogs (SIGHUP), with cc_daemon_reload_catalog(): on
-     * failure the old catalogs stay. */
-    int (*reload)(void *dom);
 
     /* Whether @who may push events at all (role check). */
     bool (*may_push)(const cc_principal_t *who);

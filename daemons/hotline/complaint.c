@@ -84,25 +84,6 @@ static const struct {
     [CC_HEV_PAKN_ESCALATED] = { f_pakn, N(f_pakn) },
 };
 
-static int parse_enum(const msgpack_object *ev, const char *key, const char *const *names,
-                      size_t n, uint8_t *ret, cc_reject_t *rej)
-{
-    char list[256] = "";
-    cc_str_t s;
-
-    cc_map_str(ev, key, &s);
-    for (size_t i = 0; i < n; i++) {
-        if (cc_str_eq(s, names[i])) {
-            *ret = (uint8_t)i;
-            return 0;
-        }
-        snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "",
-                 names[i]);
-    }
-    return cc_reject(rej, CC_ERR_BAD_FIELD, key, "Trường '%s' phải là một trong: %s",
-                     "Field '%s' must be one of: %s", key, list);
-}
-
 /* A phone as people write it: digits with spaces, '.', '-', '+', '()';
  * 8..15 digits. The value itself is never quoted back. */
 static bool phone_shape(cc_str_t s)
@@ -155,8 +136,8 @@ int cc_hotline_event_parse(const msgpack_object *ev, cc_hotline_event_t *ret, cc
     cc_map_strcpy(ev, "contact", e.contact, sizeof(e.contact));
     switch (e.kind) {
     case CC_HEV_CONTACT:
-        if (parse_enum(ev, "ctype", ctype_names, N(ctype_names), &e.ctype, rej) ||
-            parse_enum(ev, "channel", channel_names, N(channel_names), &e.channel, rej))
+        if (cc_field_enum(ev, "ctype", ctype_names, N(ctype_names), &e.ctype, rej) ||
+            cc_field_enum(ev, "channel", channel_names, N(channel_names), &e.channel, rej))
             return 1;
         cc_map_strcpy(ev, "agent", e.agent, sizeof(e.agent));
         cc_map_strcpy(ev, "unit", e.unit, sizeof(e.unit));
@@ -174,7 +155,7 @@ int cc_hotline_event_parse(const msgpack_object *ev, cc_hotline_event_t *ret, cc
                              "caller_phone is not a phone number (8-15 digits)");
         break;
     case CC_HEV_PAKN_CLASSIFIED:
-        if (parse_enum(ev, "category", category_names + 1, N(category_names) - 1, &e.category,
+        if (cc_field_enum(ev, "category", category_names + 1, N(category_names) - 1, &e.category,
                        rej))
             return 1;
         e.category++;

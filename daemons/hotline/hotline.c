@@ -28,8 +28,7 @@
 #define QUERY_OPEN_MAX 1000
 
 typedef struct {
-    cc_catalog_t *catalog;
-    char *catalog_dir;
+    cc_catalog_t *const *catalog; /* the core's slot: read *catalog each time */
     MDB_dbi contact_dbi, pakn_dbi, events_dbi, personal_dbi, published_dbi, timer_dbi,
         open_dbi, log_dbi;
     uint64_t n_escalated;
@@ -41,15 +40,13 @@ typedef struct {
     cc_str_t name, phone, text, answer;
 } personal_t;
 
-static int hotline_open(void **ret_dom, cc_store_t *store, const cc_evd_settings_t *set,
+static int hotline_open(void **ret_dom, cc_store_t *store, cc_catalog_t *const *catalog,
                         char *err, size_t err_len)
 {
     hotline_t *h = cc_xcalloc(1, sizeof(*h));
     int r;
 
-    r = cc_daemon_load_catalog(set->d.catalog_dir, &h->catalog, err, err_len);
-    if (r < 0)
-        goto out;
+    h->catalog = catalog;
     if ((r = cc_store_dbi(store, "contact", 0, &h->contact_dbi)) < 0 ||
         (r = cc_store_dbi(store, "pakn", 0, &h->pakn_dbi)) < 0 ||
         (r = cc_store_dbi(store, "pakn_events", MDB_DUPSORT | MDB_DUPFIXED, &h->events_dbi)) <
@@ -62,12 +59,10 @@ static int hotline_open(void **ret_dom, cc_store_t *store, const cc_evd_settings
         snprintf(err, err_len, "cannot open hotline databases: %s", cc_store_strerror(r));
         goto out;
     }
-    h->catalog_dir = set->d.catalog_dir ? cc_xstrdup(set->d.catalog_dir) : NULL;
     *ret_dom = h;
     h = NULL;
 out:
     if (h) {
-        cc_catalog_destroy(&h->catalog);
         free(h);
     }
     return r;
@@ -79,17 +74,8 @@ static void hotline_close(void **dom_p)
 
     if (h == NULL)
         return;
-    cc_catalog_destroy(&h->catalog);
-    free(h->catalog_dir);
     free(h);
     *dom_p = NULL;
-}
-
-static int hotline_reload(void *dom)
-{
-    hotline_t *h = dom;
-
-    return cc_daemon_reload_catalog(h->catalog_dir, &h->catalog);
 }
 
 static bool hotline_may_push(const cc_principal_t *who)
@@ -326,7 +312,7 @@ static int apply_contact(hotline_t *h, cc_txn_t *txn, const cc_principal_t *who,
     if ((r = load_contact(txn, h, ev->contact, &c)) < 0)
         return r;
     if (cc_hotline_authorize(who, &none, ev, rej) ||
-        cc_contact_apply(h->catalog, &c, ev, who, now, rej))
+        cc_contact_apply(*h->catalog, &c, ev, who, now, rej))
         return 1;
     if ((r = cc_txn_put(txn, h->contact_dbi, ev->contact, strlen(ev->contact), &c, sizeof(c),
                         0)) < 0)
@@ -374,7 +360,7 @@ static int apply_pakn(hotline_t *h, cc_txn_t *txn, const cc_principal_t *who,
         (r = load_contact(txn, h, ev->contact, &link)) < 0)
         return r;
     before = p;
-    if (cc_pakn_apply(h->catalog, &p, ev, ev->contact[0] ? &link : NULL, now, &out, rej))
+    if (cc_pakn_apply(*h->catalog, &p, ev, ev->contact[0] ? &link : NULL, now, &out, rej))
         return 1;
     /* Accepted: from here on, write. */
     if ((r = cc_txn_put(txn, h->pakn_dbi, ev->pakn, strlen(ev->pakn), &p, sizeof(p), 0)) < 0 ||
@@ -475,7 +461,7 @@ int cc_hotline_escalate(void *dom, cc_txn_t *txn, int64_t now, cc_hotline_append
         if ((r = load_pakn(txn, h, ids[i], &p)) < 0)
             break;
         before = p;
-        while ((e = cc_pakn_escalate(h->catalog, &p, now, &at)) == 1) {
+        while ((e = cc_pakn_escalate(*h->catalog, &p, now, &at)) == 1) {
             char eid[CC_MAX_ID + 1];
             uint64_t last = 0, after = 0;
             size_t n;
@@ -835,7 +821,7 @@ static void hotline_status(void *dom, char *buf, size_t len)
 {
     hotline_t *h = dom;
 
-    snprintf(buf, len, "catalogs: %zu units; escalated %llu", cc_catalog_unit_count(h->catalog),
+    snprintf(buf, len, "catalogs: %zu units; escalated %llu", cc_catalog_unit_count(*h->catalog),
              (unsigned long long)h->n_escalated);
 }
 
@@ -843,7 +829,6 @@ const cc_evd_domain_t cc_hotline_domain = {
     .name = "hotline",
     .open = hotline_open,
     .close = hotline_close,
-    .reload = hotline_reload,
     .may_push = hotline_may_push,
     .apply = hotline_apply,
     .query = hotline_query,

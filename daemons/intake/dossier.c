@@ -105,26 +105,6 @@ static const struct {
     [CC_EV_RATED] = { f_rated, N(f_rated) },
 };
 
-/* Read an enumerated string field into its index in @names. */
-static int parse_enum(const msgpack_object *ev, const char *key, const char *const *names,
-                      size_t n, uint8_t *ret, cc_reject_t *rej)
-{
-    char list[256] = "";
-    cc_str_t s;
-
-    cc_map_str(ev, key, &s);
-    for (size_t i = 0; i < n; i++) {
-        if (cc_str_eq(s, names[i])) {
-            *ret = (uint8_t)i;
-            return 0;
-        }
-        snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "",
-                 names[i]);
-    }
-    return cc_reject(rej, CC_ERR_BAD_FIELD, key, "Trường '%s' phải là một trong: %s",
-                     "Field '%s' must be one of: %s", key, list);
-}
-
 int cc_dossier_event_parse(const msgpack_object *ev, cc_dossier_event_t *ret, cc_reject_t *rej)
 {
     cc_dossier_event_t e = { 0 };
@@ -152,7 +132,7 @@ int cc_dossier_event_parse(const msgpack_object *ev, cc_dossier_event_t *ret, cc
     case CC_EV_REJECTED_AT_COUNTER:
         cc_map_strcpy(ev, "proc", e.proc, sizeof(e.proc));
         cc_map_strcpy(ev, "unit", e.unit, sizeof(e.unit));
-        if (parse_enum(ev, "channel", channel_names, N(channel_names), &e.channel, rej))
+        if (cc_field_enum(ev, "channel", channel_names, N(channel_names), &e.channel, rej))
             return 1;
         break;
     case CC_EV_TRANSFERRED:
@@ -165,7 +145,7 @@ int cc_dossier_event_parse(const msgpack_object *ev, cc_dossier_event_t *ret, cc
         cc_map_strcpy(ev, "agency", e.agency, sizeof(e.agency));
         break;
     case CC_EV_SOS_REQUESTED:
-        if (parse_enum(ev, "kind", sos_names + 1, N(sos_names) - 1, &v, rej))
+        if (cc_field_enum(ev, "kind", sos_names + 1, N(sos_names) - 1, &v, rej))
             return 1;
         e.sos_kind = (cc_sos_kind_t)(v + 1);
         break;
@@ -176,20 +156,20 @@ int cc_dossier_event_parse(const msgpack_object *ev, cc_dossier_event_t *ret, cc
         cc_map_i64(ev, "promised", &e.promised);
         break;
     case CC_EV_RETURNED:
-        if (parse_enum(ev, "method", return_names, N(return_names), &e.method, rej))
+        if (cc_field_enum(ev, "method", return_names, N(return_names), &e.method, rej))
             return 1;
         break;
     case CC_EV_FEE_PAID:
         cc_map_u64(ev, "amount", &e.amount);
-        if (parse_enum(ev, "method", fee_names, N(fee_names), &e.method, rej))
+        if (cc_field_enum(ev, "method", fee_names, N(fee_names), &e.method, rej))
             return 1;
         break;
     case CC_EV_DIGITIZED:
-        if (parse_enum(ev, "what", digitized_names, N(digitized_names), &e.what, rej))
+        if (cc_field_enum(ev, "what", digitized_names, N(digitized_names), &e.what, rej))
             return 1;
         break;
     case CC_EV_RATED:
-        if (parse_enum(ev, "rating", rating_names, N(rating_names), &e.rating, rej))
+        if (cc_field_enum(ev, "rating", rating_names, N(rating_names), &e.rating, rej))
             return 1;
         break;
     default:

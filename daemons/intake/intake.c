@@ -21,22 +21,19 @@
 #include "dossier.h"
 
 typedef struct {
-    cc_catalog_t *catalog;
-    char *catalog_dir;
+    cc_catalog_t *const *catalog; /* the core's slot: read *catalog each time */
     MDB_dbi dossier_dbi;
     MDB_dbi events_dbi;
     MDB_dbi log_dbi;
 } intake_t;
 
-static int intake_open(void **ret_dom, cc_store_t *store, const cc_evd_settings_t *set, char *err,
-                       size_t err_len)
+static int intake_open(void **ret_dom, cc_store_t *store, cc_catalog_t *const *catalog,
+                       char *err, size_t err_len)
 {
     intake_t *in = cc_xcalloc(1, sizeof(*in));
     int r;
 
-    r = cc_daemon_load_catalog(set->d.catalog_dir, &in->catalog, err, err_len);
-    if (r < 0)
-        goto out;
+    in->catalog = catalog;
     if ((r = cc_store_dbi(store, "dossier", 0, &in->dossier_dbi)) < 0 ||
         (r = cc_store_dbi(store, "dossier_events", MDB_DUPSORT | MDB_DUPFIXED, &in->events_dbi)) <
             0 ||
@@ -44,12 +41,10 @@ static int intake_open(void **ret_dom, cc_store_t *store, const cc_evd_settings_
         snprintf(err, err_len, "cannot open intake databases: %s", cc_store_strerror(r));
         goto out;
     }
-    in->catalog_dir = set->d.catalog_dir ? cc_xstrdup(set->d.catalog_dir) : NULL;
     *ret_dom = in;
     in = NULL;
 out:
     if (in) {
-        cc_catalog_destroy(&in->catalog);
         free(in);
     }
     return r;
@@ -61,17 +56,8 @@ static void intake_close(void **dom_p)
 
     if (in == NULL)
         return;
-    cc_catalog_destroy(&in->catalog);
-    free(in->catalog_dir);
     free(in);
     *dom_p = NULL;
-}
-
-static int intake_reload(void *dom)
-{
-    intake_t *in = dom;
-
-    return cc_daemon_reload_catalog(in->catalog_dir, &in->catalog);
 }
 
 static bool intake_may_push(const cc_principal_t *who)
@@ -198,9 +184,9 @@ static int intake_apply(void *dom, cc_txn_t *txn, const cc_principal_t *who,
         return 1;
     if ((r = load_dossier(txn, in->dossier_dbi, ev.dossier, &d)) < 0)
         return r;
-    if (check_scope(in->catalog, who, &d, &ev, rej))
+    if (check_scope(*in->catalog, who, &d, &ev, rej))
         return 1;
-    if (cc_dossier_apply(in->catalog, &d, &ev, now, &out, rej))
+    if (cc_dossier_apply(*in->catalog, &d, &ev, now, &out, rej))
         return 1;
     /* Accepted: from here on, write. */
     if (out.stores_state &&
@@ -321,15 +307,14 @@ static void intake_status(void *dom, char *buf, size_t len)
 {
     intake_t *in = dom;
 
-    snprintf(buf, len, "catalogs: %zu units, %zu procedures", cc_catalog_unit_count(in->catalog),
-             cc_catalog_procedure_count(in->catalog));
+    snprintf(buf, len, "catalogs: %zu units, %zu procedures", cc_catalog_unit_count(*in->catalog),
+             cc_catalog_procedure_count(*in->catalog));
 }
 
 const cc_evd_domain_t cc_intake_domain = {
     .name = "intake",
     .open = intake_open,
     .close = intake_close,
-    .reload = intake_reload,
     .may_push = intake_may_push,
     .apply = intake_apply,
     .query = intake_query,

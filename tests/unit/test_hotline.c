@@ -42,6 +42,7 @@ static const char *const dbs[] = { "contact", "pakn", "pakn_events", "personal",
 typedef struct {
     char dir[256];
     cc_store_t *store;
+    cc_catalog_t *catalog; /* the slot the core would own */
     void *dom;
     MDB_dbi dbi[8];
     unsigned eids;
@@ -444,14 +445,14 @@ static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW 
 static int setup(void **state)
 {
     fx_t *fx = calloc(1, sizeof(*fx));
-    cc_evd_settings_t set = { 0 };
     char err[512];
 
     assert_non_null(fx);
     snprintf(fx->dir, sizeof(fx->dir), "/tmp/test_hotline.XXXXXX");
     assert_non_null(mkdtemp(fx->dir));
     assert_int_equal(cc_store_open(fx->dir, NULL, &fx->store), 0);
-    assert_int_equal(cc_hotline_domain.open(&fx->dom, fx->store, &set, err, sizeof(err)), 0);
+    assert_int_equal(cc_catalog_load(NULL, &fx->catalog, err, sizeof(err)), 0);
+    assert_int_equal(cc_hotline_domain.open(&fx->dom, fx->store, &fx->catalog, err, sizeof(err)), 0);
     for (size_t i = 0; i < N(dbs); i++)
         assert_int_equal(cc_store_dbi(fx->store, dbs[i],
                                       i == 2 ? MDB_DUPSORT | MDB_DUPFIXED : 0, &fx->dbi[i]),
@@ -471,6 +472,7 @@ static int teardown(void **state)
 
     cc_hotline_domain.close(&fx->dom);
     cc_store_close(&fx->store);
+    cc_catalog_destroy(&fx->catalog);
     nftw(fx->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
     free(fx->agent);
     free(fx->cp_tp);
