@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cc_hotline.h"
 #include "cc_time.h"
 
 #ifndef CCHC_VERSION
@@ -27,6 +28,9 @@ static const char help_main[] =
     "  watch     follow live alerts of your units (supervisor)\n"
     "  report    a unit's figures for a period (table, --json or --csv)\n"
     "  dossier   show ID: a dossier's state and history\n"
+    "  contact   log|close: 1022 contacts (agent)\n"
+    "  pakn      receive|classify|assign|forward|accept|answer|publish|close|reopen,\n"
+    "            show ID, open --unit=U: complaints (agent, unit contact point)\n"
     "  ctl       intake|hotline|scoring ping|stats|backup PATH|clock TIME (operator)\n"
     "Run `cchc COMMAND --help` for a command's options.\n"
     "\n"
@@ -150,16 +154,21 @@ static const char *env_lookup(const char *name)
     return getenv(name);
 }
 
+/* A command's help is a fixed text, or (help_of) depends on its
+ * subcommand. */
 static const struct {
     const char *name;
     int (*run)(const cc_cli_t *cli);
     const char *help;
+    const char *(*help_of)(const cc_cli_t *cli);
 } commands[] = {
-    { "push", cchc_cmd_push, cchc_help_push },
-    { "watch", cchc_cmd_watch, cchc_help_watch },
-    { "report", cchc_cmd_report, cchc_help_report },
-    { "dossier", cchc_cmd_dossier, cchc_help_dossier },
-    { "ctl", cchc_cmd_ctl, cchc_help_ctl },
+    { "push", cchc_cmd_push, cchc_help_push, NULL },
+    { "watch", cchc_cmd_watch, cchc_help_watch, NULL },
+    { "report", cchc_cmd_report, cchc_help_report, NULL },
+    { "dossier", cchc_cmd_dossier, cchc_help_dossier, NULL },
+    { "ctl", cchc_cmd_ctl, cchc_help_ctl, NULL },
+    { "contact", cchc_cmd_hotline, NULL, cc_hotline_help },
+    { "pakn", cchc_cmd_hotline, NULL, cc_hotline_help },
 };
 
 int main(int argc, char **argv)
@@ -193,7 +202,7 @@ int main(int argc, char **argv)
         if (strcmp(cli.command, commands[i].name) != 0)
             continue;
         if (cli.help) {
-            fputs(commands[i].help, stdout);
+            fputs(commands[i].help_of ? commands[i].help_of(&cli) : commands[i].help, stdout);
             fputs("\nGlobal options and exit status: `cchc --help`.\n", stdout);
             return CCHC_EXIT_OK;
         }

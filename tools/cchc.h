@@ -3,13 +3,14 @@
  * parsed command line, connecting to a daemon with clear messages.
  *
  * Each command lives in its own file (cchc_push.c, cchc_watch.c,
- * cchc_query.c) and returns the process exit status.
+ * cchc_query.c, cchc_hotline.c) and returns the process exit status.
  */
 #ifndef CCHC_H
 #define CCHC_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cc_cli.h"
 #include "cc_client.h"
@@ -57,12 +58,83 @@ int cchc_connect(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const 
  */
 void cchc_format_local(int64_t t, char *buf, size_t len);
 
+/**
+ * cchc_push_result_write - one push result as a JSON line on @f:
+ * {"line":N,"eid":...,"status":"ok","seq":S,"dup":false} or
+ * {...,"status":"error","code":...,"field":...,"vi":...,"en":...}.
+ * @with_line: include "line" (the result's tag); `cchc push` does, the
+ *   one-event commands do not.
+ * @ep, @timeout_ms: named in the text of a "timeout" result.
+ */
+void cchc_push_result_write(FILE *f, const cc_push_result_t *res, bool with_line,
+                            cc_endpoint_t ep, int timeout_ms);
+
+/**
+ * cchc_push_one - send one event through the push engine (so an unanswered
+ * event is resent with the same eid) as @role with the command line's
+ * --who and --units, and print the result: "ok: <what> (seq N, eid E)" on
+ * stdout, or with @json the result line of cchc_push_result_write(); a
+ * refusal's reason goes to stderr.
+ * @ev, @ev_len: the encoded event map; @eid: its event id.
+ * @what: how to name the event in messages ("pakn_assigned PA-1").
+ * Returns the exit status: 0 stored (or stored before), 1 refused,
+ * 3 unreachable or unanswered, 4 protocol error.
+ */
+int cchc_push_one(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const char *eid,
+                  const void *ev, size_t ev_len, const char *what, bool json);
+
+/**
+ * cchc_query - connect to @ep, say HELLO as @role (with --who and --units),
+ * send QUERY @q with @n_pairs encoded pairs from @pairs (may be NULL) and
+ * wait for the RESULT.
+ * @ret: the RESULT on CCHC_EXIT_OK; release with cc_msg_deinit().
+ * Returns the exit status, after printing why when it is not 0.
+ */
+int cchc_query(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const char *q,
+               const cc_enc_t *pairs, size_t n_pairs, cc_msg_t *ret);
+
+/**
+ * cchc_print_json - print a RESULT body as one JSON line, without "rid".
+ */
+void cchc_print_json(const msgpack_object *body);
+
+/** One labelled line of a record table. */
+typedef struct {
+    const char *key;   /* key in the record map */
+    const char *label; /* "state / trạng thái" */
+} cchc_row_t;
+
+/**
+ * cchc_print_record - print @n rows "  label:   value" from map @rec: times
+ * (keys per cc_json_is_time_key) as local "YYYY-MM-DD HH:MM", booleans as
+ * yes/no, absent, empty or nil values as "-".
+ */
+void cchc_print_record(const msgpack_object *rec, const cchc_row_t *rows, size_t n);
+
+/** How a history of log records is printed. */
+typedef struct {
+    const char *const *hidden;  /* NULL-terminated: keys never printed as details
+                                   (besides eid, type, at, by, state) */
+    const char *const *changes; /* NULL-terminated: keys printed only when they
+                                   differ from the previous record */
+    bool first_changes;         /* print @changes on the first record too
+                                   (empty strings and false left out) */
+} cchc_history_view_t;
+
+/**
+ * cchc_print_history - print a query's "history" (array of [seq, record])
+ * as a table: seq, local time, type, by, state, then "key=value" details.
+ * Ignores items of another shape.
+ */
+void cchc_print_history(const msgpack_object *history, const cchc_history_view_t *view);
+
 /* The commands; each returns the exit status. */
 int cchc_cmd_push(const cc_cli_t *cli);
 int cchc_cmd_watch(const cc_cli_t *cli);
 int cchc_cmd_report(const cc_cli_t *cli);
 int cchc_cmd_dossier(const cc_cli_t *cli);
 int cchc_cmd_ctl(const cc_cli_t *cli);
+int cchc_cmd_hotline(const cc_cli_t *cli); /* `contact ...` and `pakn ...` */
 
 /* Help of each command (printed by `cchc CMD --help`). */
 extern const char cchc_help_push[];

@@ -22,7 +22,7 @@
 #define READ_CHUNK 65536
 
 const char cchc_help_push[] =
-    "Usage: cchc push [--to=intake|hotline] [--window=N] [--progress]\n"
+    "Usage: cchc push [--to=intake|hotline] [--role=ROLE] [--window=N] [--progress]\n"
     "\n"
     "Reads events from stdin, one JSON object per line (the \"ev\" map of\n"
     "PROTOCOL.md), sends them with up to N in flight (default 1000) and prints one\n"
@@ -37,7 +37,10 @@ const char cchc_help_push[] =
     "with the same event id, which the daemon stores once (a repeat is \"dup\":true).\n"
     "\n"
     "Options:\n"
-    "  --to=intake|hotline  where to send (default intake; role counter / agent)\n"
+    "  --to=intake|hotline  where to send (default intake)\n"
+    "  --role=ROLE          counter, agent or contact_point (default counter for\n"
+    "                       intake, agent for hotline; contact points push\n"
+    "                       pakn_accepted / pakn_answered for their --units)\n"
     "  --window=N           events in flight, 1..65536 (default 1000)\n"
     "  --progress           progress on stderr every second (default: when stderr\n"
     "                       is a terminal)\n"
@@ -71,24 +74,26 @@ static void put_str(FILE *f, const char *key, const char *v)
     cc_json_write_str(f, v);
 }
 
-/* One result line, formatted by hand: at hundreds of thousands of lines a
- * second, building json_t objects costs more than the whole protocol. */
-static void on_result(void *ctx, const cc_push_result_t *res)
+void cchc_push_result_write(FILE *f, const cc_push_result_t *res, bool with_line,
+                            cc_endpoint_t ep, int timeout_ms)
 {
-    push_run_t *run = ctx;
-    FILE *f = run->out;
-
-    fprintf(f, "{\"line\":%llu", (unsigned long long)res->tag);
-    put_str(f, "eid", res->eid);
+    if (with_line)
+        fprintf(f, "{\"line\":%llu", (unsigned long long)res->tag);
+    else
+        fputc('{', f);
+    if (res->eid && res->eid[0]) {
+        fprintf(f, "%s\"eid\":", with_line ? "," : "");
+        cc_json_write_str(f, res->eid);
+        with_line = true; /* what follows needs a comma */
+    }
+    fputs(with_line ? "," : "", f);
     switch (res->status) {
     case CC_PUSH_OK:
-        fprintf(f, ",\"status\":\"ok\",\"seq\":%llu,\"dup\":%s",
-                (unsigned long long)res->seq, res->dup ? "true" : "false");
+        fprintf(f, "\"status\":\"ok\",\"seq\":%llu,\"dup\":%s", (unsigned long long)res->seq,
+                res->dup ? "true" : "false");
         break;
     case CC_PUSH_REJECTED:
-        if (res->attempts == 0)
-            run->local++; /* refused here, never sent */
-        fputs(",\"status\":\"error\"", f);
+        fputs("\"status\":\"error\"", f);
         put_str(f, "code", res->err->code);
         put_str(f, "field", res->err->field);
         put_str(f, "vi", res->err->vi);
@@ -99,14 +104,26 @@ static void on_result(void *ctx, const cc_push_result_t *res)
 
         snprintf(en, sizeof(en), "no answer from %s within %d ms; the event may or may not "
                                  "be stored: send it again (same eid) to know",
-                 cc_endpoint_name(run->ep), run->timeout_ms);
-        fputs(",\"status\":\"error\",\"code\":\"timeout\"", f);
+                 cc_endpoint_name(ep), timeout_ms);
+        fputs("\"status\":\"error\",\"code\":\"timeout\"", f);
         put_str(f, "vi", "Không nhận được trả lời; hãy gửi lại (cùng mã sự kiện)");
         put_str(f, "en", en);
         break;
     }
     }
-    if (fputs("}\n", f) == EOF)
+    fputs("}\n", f);
+}
+
+/* One result line, formatted by hand: at hundreds of thousands of lines a
+ * second, building json_t objects costs more than the whole protocol. */
+static void on_result(void *ctx, const cc_push_result_t *res)
+{
+    push_run_t *run = ctx;
+
+    if (res->status == CC_PUSH_REJECTED && res->attempts == 0)
+        run->local++; /* refused here, never sent */
+    cchc_push_result_write(run->out, res, true, run->ep, run->timeout_ms);
+    if (ferror(run->out))
         run->out_error = true;
 }
 
@@ -156,7 +173,7 @@ static void progress(const cc_push_t *p, uint64_t start_ms, bool tty, bool final
 
 int cchc_cmd_push(const cc_cli_t *cli)
 {
-    static const char *const allowed[] = { "to=", "window=", "progress", NULL };
+    static const char *const allowed[] = { "to=", "role=", "window=", "progress", NULL };
     push_run_t run = { .out = stdout, .ep = CC_EP_INTAKE, .timeout_ms = cli->timeout_ms };
     cc_push_opts_t po = { .on_result = on_result, .ctx = &run };
     cc_client_t *c = NULL;
@@ -165,6 +182,7 @@ int cchc_cmd_push(const cc_cli_t *cli)
     cc_enc_t ev;
     char err[256];
     const char *v;
+    const char *role;
     char *buf = NULL;
     size_t cap = READ_CHUNK * 2, len = 0, start = 0;
     uint64_t line_no = 0, start_ms = 0, next_progress;
@@ -191,6 +209,16 @@ int cchc_cmd_push(const cc_cli_t *cli)
             goto out;
         }
     }
+    role = run.ep == CC_EP_INTAKE ? "counter" : "agent";
+    if (cc_cli_opt(cli, "role", &v)) {
+        if (strcmp(v, "counter") != 0 && strcmp(v, "agent") != 0 &&
+            strcmp(v, "contact_point") != 0) {
+            status = cchc_usage_error("push", "--role=%s: expected counter, agent or "
+                                              "contact_point", v);
+            goto out;
+        }
+        role = v;
+    }
     if (cc_cli_opt(cli, "window", &v) && cc_cli_uint(v, 1, 65536, &window) < 0) {
         status = cchc_usage_error("push", "--window=%s: expected 1..65536", v);
         goto out;
@@ -199,8 +227,7 @@ int cchc_cmd_push(const cc_cli_t *cli)
     tty = isatty(STDERR_FILENO);
     show_progress = tty || cc_cli_opt(cli, "progress", NULL);
 
-    status = cchc_connect(cli, run.ep, run.ep == CC_EP_INTAKE ? "counter" : "agent", cli->units,
-                          &c);
+    status = cchc_connect(cli, run.ep, role, cli->units, &c);
     if (status != CCHC_EXIT_OK)
         goto out;
     cc_client_push_begin(c, &po, &p);
@@ -341,5 +368,81 @@ out:
     cc_push_end(&p);
     cc_client_destroy(&c);
     cc_enc_deinit(&ev);
+    return status;
+}
+
+/* ---- One event (the hotline commands) ----------------------------------------- */
+
+typedef struct {
+    cc_endpoint_t ep;
+    int timeout_ms;
+    bool json;
+    bool done;
+    cc_push_status_t status;
+    uint64_t seq;
+    bool dup;
+    cc_client_error_t err;
+} one_run_t;
+
+static void one_result(void *ctx, const cc_push_result_t *res)
+{
+    one_run_t *run = ctx;
+
+    run->done = true;
+    run->status = res->status;
+    run->seq = res->seq;
+    run->dup = res->dup;
+    if (res->status == CC_PUSH_REJECTED && res->err)
+        run->err = *res->err;
+    if (run->json)
+        cchc_push_result_write(stdout, res, false, run->ep, run->timeout_ms);
+}
+
+int cchc_push_one(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const char *eid,
+                  const void *ev, size_t ev_len, const char *what, bool json)
+{
+    one_run_t run = { .ep = ep, .timeout_ms = cli->timeout_ms, .json = json };
+    cc_push_opts_t po = { .window = 1, .on_result = one_result, .ctx = &run };
+    cc_client_t *c = NULL;
+    cc_push_t *p = NULL;
+    int status, r;
+
+    status = cchc_connect(cli, ep, role, cli->units, &c);
+    if (status != CCHC_EXIT_OK)
+        goto out;
+    r = cc_client_push_begin(c, &po, &p);
+    if (r == 0)
+        r = cc_push_submit(p, 1, eid, ev, ev_len);
+    if (r == 0)
+        r = cc_push_finish(p);
+    else
+        cc_push_finish(p); /* hands the event back as unanswered */
+    fflush(stdout);
+    if (r < 0 && r != -ETIMEDOUT) {
+        status = cchc_fail(ep, c, r, NULL);
+        goto out;
+    }
+    if (!run.done || run.status == CC_PUSH_TIMEOUT) {
+        if (!json)
+            fprintf(stderr, "cchc: no answer from %s at %s within %d ms; %s may or may not be "
+                            "stored: run the command again with --eid=%s to know\n",
+                    cc_endpoint_name(ep), cc_client_endpoint(c), cli->timeout_ms, what, eid);
+        status = CCHC_EXIT_UNREACHABLE;
+        goto out;
+    }
+    if (run.status == CC_PUSH_REJECTED) {
+        fprintf(stderr, "cchc: %s refused %s: %s%s%s%s: %s / %s\n", cc_endpoint_name(ep), what,
+                run.err.code, run.err.field[0] ? " (field " : "", run.err.field,
+                run.err.field[0] ? ")" : "", run.err.en, run.err.vi);
+        status = CCHC_EXIT_REJECTED;
+        goto out;
+    }
+    if (!json)
+        printf("ok: %s (seq %llu, eid %s%s)\n", what, (unsigned long long)run.seq, eid,
+               run.dup ? ", stored before" : "");
+    status = CCHC_EXIT_OK;
+out:
+    cc_push_end(&p);
+    cc_client_destroy(&c);
     return status;
 }

@@ -49,6 +49,34 @@ const char cchc_help_ctl[] =
     "  clock TIME    set the daemon's test clock (daemon started with\n"
     "                --test-clock); TIME is ISO 8601 or Unix seconds\n";
 
+/* ---- Shared by the query commands ------------------------------------------------ */
+
+int cchc_query(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const char *q,
+               const cc_enc_t *pairs, size_t n_pairs, cc_msg_t *ret)
+{
+    cc_client_t *c = NULL;
+    cc_client_error_t err;
+    int status, r;
+
+    status = cchc_connect(cli, ep, role, cli->units, &c);
+    if (status != CCHC_EXIT_OK)
+        return status;
+    r = cc_client_query(c, q, pairs ? pairs->buf.data : NULL, pairs ? pairs->buf.size : 0,
+                        n_pairs, ret, &err);
+    if (r != 0)
+        status = cchc_fail(ep, c, r, &err);
+    cc_client_destroy(&c);
+    return status;
+}
+
+void cchc_print_json(const msgpack_object *body)
+{
+    json_t *j = cc_json_from_msgpack(body, 0);
+
+    json_object_del(j, "rid");
+    cc_json_print(stdout, j);
+}
+
 /* ---- Labels ------------------------------------------------------------------ */
 
 typedef struct {
@@ -280,15 +308,13 @@ int cchc_cmd_report(const cc_cli_t *cli)
 {
     static const char *const allowed[] = { "unit=", "from=", "to=", "json", "csv", NULL };
     const char *unit = NULL, *from = NULL, *to = NULL;
-    cc_client_t *c = NULL;
-    cc_client_error_t err;
     cc_msg_t res = { 0 };
     cc_enc_t q;
     int64_t t0, t1;
     char why[256];
     bool json, csv;
     size_t n;
-    int status, r;
+    int status;
 
     cc_enc_init(&q);
     if (cc_cli_check_opts(cli, allowed, why, sizeof(why)) < 0) {
@@ -316,22 +342,14 @@ int cchc_cmd_report(const cc_cli_t *cli)
         status = cchc_usage_error("report", "choose one of --json and --csv");
         goto out;
     }
-    status = cchc_connect(cli, CC_EP_SCORING, "supervisor", cli->units, &c);
-    if (status != CCHC_EXIT_OK)
-        goto out;
     cc_enc_kv_str(&q, "unit", unit);
     cc_enc_kv_i64(&q, "from", t0);
     cc_enc_kv_i64(&q, "to", t1);
-    r = cc_client_query(c, "report", q.buf.data, q.buf.size, 3, &res, &err);
-    if (r != 0) {
-        status = cchc_fail(CC_EP_SCORING, c, r, &err);
+    status = cchc_query(cli, CC_EP_SCORING, "supervisor", "report", &q, 3, &res);
+    if (status != CCHC_EXIT_OK)
         goto out;
-    }
     if (json) {
-        json_t *j = cc_json_from_msgpack(&res.body, 0);
-
-        json_object_del(j, "rid");
-        cc_json_print(stdout, j);
+        cchc_print_json(&res.body);
     } else {
         fmt_t fmt = csv ? FMT_CSV : FMT_TABLE;
         uint64_t early = 0, on_time = 0, late = 0;
@@ -356,21 +374,15 @@ int cchc_cmd_report(const cc_cli_t *cli)
     status = CCHC_EXIT_OK;
 out:
     cc_msg_deinit(&res);
-    cc_client_destroy(&c);
     cc_enc_deinit(&q);
     return status;
 }
 
 /* ---- dossier show -------------------------------------------------------------- */
 
-/* Record keys that the history table shows in their own columns or that
- * repeat the dossier's identity. */
-static bool common_key(const char *k, size_t len)
+static bool key_in(const char *k, size_t len, const char *const *keys)
 {
-    static const char *const keys[] = { "eid", "type", "at", "by", "dossier", "proc",
-                                        "runit", "received_at", "unit", "due", "state" };
-
-    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+    for (size_t i = 0; keys && keys[i]; i++)
         if (strlen(keys[i]) == len && memcmp(keys[i], k, len) == 0)
             return true;
     return false;
@@ -404,57 +416,112 @@ static void print_value(const char *key, size_t key_len, const msgpack_object *v
     }
 }
 
-static void print_history_row(const msgpack_object *item, char *prev_unit, size_t pu_len,
-                              int64_t *prev_due)
+static const msgpack_object *history_record(const msgpack_object *item, uint64_t *ret_seq)
 {
-    const msgpack_object *rec;
-    char type[CC_MAX_CODE + 1], by[CC_MAX_CODE + 1], state[CC_MAX_CODE + 1];
-    char unit[CC_MAX_CODE + 1], when[32];
-    int64_t at = 0, due = 0;
-    uint64_t seq;
-
     if (item->type != MSGPACK_OBJECT_ARRAY || item->via.array.size != 2 ||
         item->via.array.ptr[0].type != MSGPACK_OBJECT_POSITIVE_INTEGER ||
         item->via.array.ptr[1].type != MSGPACK_OBJECT_MAP)
-        return;
-    seq = item->via.array.ptr[0].via.u64;
-    rec = &item->via.array.ptr[1];
+        return NULL;
+    *ret_seq = item->via.array.ptr[0].via.u64;
+    return &item->via.array.ptr[1];
+}
+
+static void print_history_row(uint64_t seq, const msgpack_object *rec,
+                              const msgpack_object *prev, const cchc_history_view_t *view)
+{
+    static const char *const columns[] = { "eid", "type", "at", "by", "state", NULL };
+    char type[CC_MAX_CODE + 1], by[CC_MAX_CODE + 1], state[CC_MAX_CODE + 1], when[32];
+    int64_t at = 0;
+
     cc_map_strcpy(rec, "type", type, sizeof(type));
     cc_map_strcpy(rec, "by", by, sizeof(by));
     cc_map_strcpy(rec, "state", state, sizeof(state));
-    cc_map_strcpy(rec, "unit", unit, sizeof(unit));
     cc_map_i64(rec, "at", &at);
-    cc_map_i64(rec, "due", &due);
     cchc_format_local(at, when, sizeof(when));
     printf("  %-8" PRIu64 " %-16s  %-22s %-12s %-16s", seq, when, type, by, state);
-    if (unit[0] && strcmp(unit, prev_unit) != 0 && prev_unit[0])
-        printf(" unit=%s", unit);
-    if (due && *prev_due && due != *prev_due) {
-        cchc_format_local(due, when, sizeof(when));
-        printf(" due=%s", when);
+    /* What changed, in the view's order: only news, not the same unit and
+     * due date on every line. */
+    for (size_t k = 0; view->changes && view->changes[k]; k++) {
+        const char *key = view->changes[k];
+        const msgpack_object *v = cc_map_find(rec, key);
+        const msgpack_object *was = prev ? cc_map_find(prev, key) : NULL;
+
+        if (v == NULL || v->type == MSGPACK_OBJECT_NIL)
+            continue;
+        if (prev == NULL) {
+            if (!view->first_changes ||
+                (v->type == MSGPACK_OBJECT_STR && v->via.str.size == 0) ||
+                (v->type == MSGPACK_OBJECT_BOOLEAN && !v->via.boolean) ||
+                (v->type == MSGPACK_OBJECT_POSITIVE_INTEGER && v->via.u64 == 0))
+                continue;
+        } else if (was == NULL || msgpack_object_equal(*v, *was) ||
+                   (was->type == MSGPACK_OBJECT_STR && was->via.str.size == 0 &&
+                    !view->first_changes) ||
+                   (cc_json_is_time_key(key, strlen(key)) &&
+                    was->type == MSGPACK_OBJECT_POSITIVE_INTEGER && was->via.u64 == 0 &&
+                    !view->first_changes)) {
+            continue;
+        }
+        printf(" %s=", key);
+        print_value(key, strlen(key), v);
     }
     for (uint32_t i = 0; i < rec->via.map.size; i++) {
         const msgpack_object_kv *kv = &rec->via.map.ptr[i];
+        const char *k = kv->key.via.str.ptr;
+        size_t len = kv->key.via.str.size;
 
-        if (kv->key.type != MSGPACK_OBJECT_STR ||
-            common_key(kv->key.via.str.ptr, kv->key.via.str.size))
-            continue;
-        printf(" %.*s=", (int)kv->key.via.str.size, kv->key.via.str.ptr);
-        print_value(kv->key.via.str.ptr, kv->key.via.str.size, &kv->val);
+        if (kv->key.type != MSGPACK_OBJECT_STR || key_in(k, len, columns) ||
+            key_in(k, len, view->hidden) || key_in(k, len, view->changes) ||
+            (kv->val.type == MSGPACK_OBJECT_STR && kv->val.via.str.size == 0))
+            continue; /* "" is "none" in log records */
+        printf(" %.*s=", (int)len, k);
+        print_value(k, len, &kv->val);
     }
     putchar('\n');
-    if (unit[0])
-        snprintf(prev_unit, pu_len, "%s", unit);
-    if (due)
-        *prev_due = due;
+}
+
+void cchc_print_history(const msgpack_object *history, const cchc_history_view_t *view)
+{
+    const msgpack_object *prev = NULL;
+
+    if (history == NULL || history->type != MSGPACK_OBJECT_ARRAY)
+        return;
+    printf("History / Lịch sử (%u events):\n", history->via.array.size);
+    printf("  %-8s %-16s  %-22s %-12s %-16s %s\n", "seq", "time", "type", "by", "state",
+           "details");
+    for (uint32_t i = 0; i < history->via.array.size; i++) {
+        uint64_t seq;
+        const msgpack_object *rec = history_record(&history->via.array.ptr[i], &seq);
+
+        if (rec == NULL)
+            continue;
+        print_history_row(seq, rec, prev, view);
+        prev = rec;
+    }
+}
+
+void cchc_print_record(const msgpack_object *rec, const cchc_row_t *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const msgpack_object *v = cc_map_find(rec, rows[i].key);
+        size_t chars = 0;
+
+        /* Labels hold multi-byte Vietnamese: pad by characters, not bytes. */
+        for (const char *p = rows[i].label; *p; p++)
+            chars += ((unsigned char)*p & 0xC0) != 0x80;
+        printf("  %s:%*s ", rows[i].label, chars < 34 ? (int)(34 - chars) : 0, "");
+        if (v == NULL || v->type == MSGPACK_OBJECT_NIL ||
+            (v->type == MSGPACK_OBJECT_STR && v->via.str.size == 0))
+            printf("-");
+        else
+            print_value(rows[i].key, strlen(rows[i].key), v);
+        putchar('\n');
+    }
 }
 
 static void print_dossier(const msgpack_object *d, const msgpack_object *history)
 {
-    static const struct {
-        const char *key;
-        const char *label;
-    } rows[] = {
+    static const cchc_row_t rows[] = {
         { "state", "state / trạng thái" },
         { "proc", "procedure / thủ tục" },
         { "runit", "receiving unit / nơi tiếp nhận" },
@@ -467,43 +534,26 @@ static void print_dossier(const msgpack_object *d, const msgpack_object *history
         { "class", "class / kết quả" },
         { "sos_pending", "pending request / chờ duyệt" },
     };
-    char id[CC_MAX_ID + 1], prev_unit[CC_MAX_CODE + 1] = "";
-    int64_t prev_due = 0;
+    /* Record keys that repeat the dossier's identity. */
+    static const char *const hidden[] = { "dossier", "proc", "runit", "received_at", NULL };
+    static const char *const changes[] = { "unit", "due", NULL };
+    static const cchc_history_view_t view = { hidden, changes, false };
+    char id[CC_MAX_ID + 1];
 
     cc_map_strcpy(d, "id", id, sizeof(id));
     printf("Dossier / Hồ sơ %s\n", id);
-    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-        const msgpack_object *v = cc_map_find(d, rows[i].key);
-        size_t chars = 0;
-
-        for (const char *p = rows[i].label; *p; p++)
-            chars += ((unsigned char)*p & 0xC0) != 0x80;
-        printf("  %s:%*s ", rows[i].label, chars < 34 ? (int)(34 - chars) : 0, "");
-        if (v == NULL || (v->type == MSGPACK_OBJECT_STR && v->via.str.size == 0))
-            printf("-");
-        else
-            print_value(rows[i].key, strlen(rows[i].key), v);
-        putchar('\n');
-    }
-    if (history == NULL || history->type != MSGPACK_OBJECT_ARRAY)
-        return;
-    printf("History / Lịch sử (%u events):\n", history->via.array.size);
-    printf("  %-8s %-16s  %-22s %-12s %-16s %s\n", "seq", "time", "type", "by", "state",
-           "details");
-    for (uint32_t i = 0; i < history->via.array.size; i++)
-        print_history_row(&history->via.array.ptr[i], prev_unit, sizeof(prev_unit), &prev_due);
+    cchc_print_record(d, rows, sizeof(rows) / sizeof(rows[0]));
+    cchc_print_history(history, &view);
 }
 
 int cchc_cmd_dossier(const cc_cli_t *cli)
 {
     static const char *const allowed[] = { "json", NULL };
-    cc_client_t *c = NULL;
-    cc_client_error_t err;
     cc_msg_t res = { 0 };
     const msgpack_object *d;
     cc_enc_t q;
     char why[256];
-    int status, r;
+    int status;
 
     cc_enc_init(&q);
     if (cc_cli_check_opts(cli, allowed, why, sizeof(why)) < 0) {
@@ -518,32 +568,25 @@ int cchc_cmd_dossier(const cc_cli_t *cli)
         status = cchc_usage_error("dossier", "a dossier id has 1..%d characters", CC_MAX_ID);
         goto out;
     }
-    status = cchc_connect(cli, CC_EP_INTAKE, "supervisor", cli->units, &c);
+    cc_enc_kv_str(&q, "id", cli->args[1]);
+    status = cchc_query(cli, CC_EP_INTAKE, "supervisor", "dossier", &q, 1, &res);
     if (status != CCHC_EXIT_OK)
         goto out;
-    cc_enc_kv_str(&q, "id", cli->args[1]);
-    r = cc_client_query(c, "dossier", q.buf.data, q.buf.size, 1, &res, &err);
-    if (r != 0) {
-        status = cchc_fail(CC_EP_INTAKE, c, r, &err);
-        goto out;
-    }
     d = cc_map_find(&res.body, "dossier");
     if (d == NULL || d->type != MSGPACK_OBJECT_MAP) {
-        status = cchc_fail(CC_EP_INTAKE, c, CC_EMALFORMED, NULL);
+        fprintf(stderr, "cchc: protocol error: intake's answer has no \"dossier\" map; are "
+                        "the versions of cchc and cchc-intaked the same?\n");
+        status = CCHC_EXIT_PROTOCOL;
         goto out;
     }
     if (cc_cli_opt(cli, "json", NULL)) {
-        json_t *j = cc_json_from_msgpack(&res.body, 0);
-
-        json_object_del(j, "rid");
-        cc_json_print(stdout, j);
+        cchc_print_json(&res.body);
     } else {
         print_dossier(d, cc_map_find(&res.body, "history"));
     }
     status = CCHC_EXIT_OK;
 out:
     cc_msg_deinit(&res);
-    cc_client_destroy(&c);
     cc_enc_deinit(&q);
     return status;
 }
@@ -626,10 +669,7 @@ static int ctl_request(const cc_cli_t *cli, cc_endpoint_t ep, const char *what,
     }
     if (strcmp(what, "stats") == 0) {
         if (cc_cli_opt(cli, "json", NULL)) {
-            json_t *j = cc_json_from_msgpack(&res.body, 0);
-
-            json_object_del(j, "rid");
-            cc_json_print(stdout, j);
+            cchc_print_json(&res.body);
         } else {
             for (uint32_t i = 0; i < res.body.via.map.size; i++) {
                 const msgpack_object_kv *kv = &res.body.via.map.ptr[i];

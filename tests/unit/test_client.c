@@ -22,6 +22,7 @@
 
 #include "cc_cli.h"
 #include "cc_client.h"
+#include "cc_hotline.h"
 #include "cc_json.h"
 #include "cc_net.h"
 
@@ -479,6 +480,265 @@ static void test_cli_values(void **state)
     assert_int_equal(cc_cli_day_range("2025-02-30", "2025-03-03", &from, &to), -EINVAL);
     assert_int_equal(cc_cli_day_range("2025-03-03T00:00", "2025-03-03", &from, &to), -EINVAL);
 }
+
+/* ---- hotline commands -> events (cc_hotline) ------------------------------------------ */
+
+#define NOW_MS ((int64_t)T_0900 * 1000 + 123)
+
+/* Parse a hotline command line, build its event; on success the event as
+ * JSON (the caller checks and decrefs it) and what was built. */
+static int build(json_t **ret_json, cc_hotline_event_t *ret_ev, char *err, size_t err_len, ...)
+{
+    char *argv[32];
+    int argc = 0;
+    va_list ap;
+    char *a;
+    cc_cli_t cli;
+    cc_enc_t e;
+    cc_msg_t m = { 0 };
+    char why[128];
+    int r;
+
+    argv[argc++] = "cchc";
+    va_start(ap, err_len);
+    while ((a = va_arg(ap, char *)) != NULL)
+        argv[argc++] = a;
+    va_end(ap);
+    assert_int_equal(cc_cli_parse(argc, argv, test_env, &cli, err, err_len), 0);
+    cc_enc_init(&e);
+    r = cc_hotline_event_build(&cli, NOW_MS, &e, ret_ev, err, err_len);
+    if (r == 0) {
+        assert_int_equal(cc_body_decode(e.buf.data, e.buf.size, &cc_limits_request, &m, why,
+                                        sizeof(why)),
+                         0);
+        *ret_json = cc_json_from_msgpack(&m.body, 0);
+        cc_msg_deinit(&m);
+    }
+    cc_enc_deinit(&e);
+    return r;
+}
+
+static void test_hotline_contact_log(void **state)
+{
+    cc_hotline_event_t ev;
+    json_t *j = NULL;
+    char err[256];
+    (void)state;
+
+    assert_int_equal(build(&j, &ev, err, sizeof(err), "contact", "log", "--id=C-1",
+                           "--type=information", "--channel=phone", "--closed", "--unit=SO-TP",
+                           "--who=tdv-01", NULL),
+                     0);
+    assert_json_equal(j, "{\"eid\":\"tdv-01-contact-C-1-1740967200123\",\"type\":\"contact\","
+                         "\"at\":1740967200,\"contact\":\"C-1\",\"ctype\":\"information\","
+                         "\"channel\":\"phone\",\"unit\":\"SO-TP\",\"closed\":true}");
+    assert_string_equal(ev.type, "contact");
+    assert_string_equal(ev.subject, "C-1");
+    assert_string_equal(ev.role, "agent");
+    assert_int_equal(ev.at, T_0900);
+    /* without the optional ones */
+    assert_int_equal(build(&j, &ev, err, sizeof(err), "contact", "log", "--id=C-2", "--type=pakn",
+                           "--channel=zalo", "--at=2025-03-03T09:20:00+07:00", "--eid=e-1", NULL),
+                     0);
+    assert_json_equal(j, "{\"eid\":\"e-1\",\"type\":\"contact\",\"at\":1740968400,"
+                         "\"contact\":\"C-2\",\"ctype\":\"pakn\",\"channel\":\"zalo\"}");
+    assert_int_equal(build(&j, &ev, err, sizeof(err), "contact", "close", "C-2", NULL), 0);
+    assert_json_equal(j, "{\"eid\":\"quay-01-contact_closed-C-2-1740967200123\","
+                         "\"type\":\"contact_closed\",\"at\":1740967200,\"contact\":\"C-2\"}");
+}
+
+static void test_hotline_pakn_events(void **state)
+{
+    cc_hotline_event_t ev;
+    json_t *j = NULL;
+    char err[256];
+    (void)state;
+
+    assert_int_equal(build(&j, &ev, err, sizeof(err), "pakn", "receive", "--id=PA-1",
+                           "--text=Hồ sơ trễ hạn", "--contact=C-2", "--dossier=HS-001",
+                           "--urgent", "--caller-name=Nguyễn Văn An", "--caller-phone=0912345678",
+                           "--at=1740968460", NULL),
+                     0);
+    assert_json_equal(j, "{\"eid\":\"quay-01-pakn_received-PA-1-1740967200123\","
+                         "\"type\":\"pakn_received\",\"at\":1740968460,\"pakn\":\"PA-1\","
+                         "\"text\":\"Hồ sơ trễ hạn\",\"contact\":\"C-2\",\"dossier\":\"HS-001\","
+                         "\"urgent\":true,\"caller_name\":\"Nguyễn Văn An\","
+                         "\"caller_phone\":\"0912345678\"}");
+    assert_int_equal(build(&j, &ev, err, sizeof(err), "pakn", "classify", "PA-1",
+                           "--category=conduct", NULL),
+                     0);
+    assert_json_equal(j, "{\"eid\":\"quay-01-pakn_classified-PA-1-1740967200123\","
+                         "\"type\":\"pakn_classified\",\"at\":1740967200,\"pakn\":\"PA-1\","
+                         "\"category\":\"conduct\"}");
+    assert_int_equal(build(&j, &ev, err, sizeof(err), "pakn", "assign", "PA-1", "--unit=SO-TP",
+                           NULL),
+                     0);
+    assert_json_equal(j, "{\"eid\":\"quay-01-pakn_assigned-PA-1-1740967200123\","
+                         "\"type\":\"pakn_assigned\",\"at\":1740967200,\"pakn\":\"PA-1\","
+                         "\"unit\":\"SO-TP\"}");
+    assert_int_equal(build(&j, &ev, err, sizeof(err), "pakn", "forward", "PA-1",
+                           "--outside=Bộ Công an", NULL),
+                     0);
+    assert_json_equal(j, "{\"eid\":\"quay-01-pakn_forwarded-PA-1-1740967200123\","
+                         "\"type\":\"pakn_forwarded\",\"at\":1740967200,\"pakn\":\"PA-1\","
+                         "\"outside\":\"Bộ Công an\"}");
+    static const char *const bare[][2] = { { "accept", "pakn_accepted" },
+                                           { "publish", "pakn_published" },
+                                           { "close", "pakn_closed" },
+                                           { "reopen", "pakn_reopened" } };
+    for (size_t i = 0; i < 4; i++) {
+        char want[256];
+
+        assert_int_equal(build(&j, &ev, err, sizeof(err), "pakn", bare[i][0], "PA-1", NULL), 0);
+        snprintf(want, sizeof(want), "{\"eid\":\"quay-01-%s-PA-1-1740967200123\",\"type\":\"%s\","
+                                     "\"at\":1740967200,\"pakn\":\"PA-1\"}",
+                 bare[i][1], bare[i][1]);
+        assert_json_equal(j, want);
+        assert_string_equal(ev.type, bare[i][1]);
+    }
+    assert_int_equal(build(&j, &ev, err, sizeof(err), "pakn", "answer", "PA-1",
+                           "--text=Đã trả kết quả", "--units=SO-TP", NULL),
+                     0);
+    assert_json_equal(j, "{\"eid\":\"quay-01-pakn_answered-PA-1-1740967200123\","
+                         "\"type\":\"pakn_answered\",\"at\":1740967200,\"pakn\":\"PA-1\","
+                         "\"answer\":\"Đã trả kết quả\"}");
+    assert_string_equal(ev.role, "contact_point");
+}
+
+static void test_hotline_roles(void **state)
+{
+    cc_hotline_event_t ev;
+    json_t *j = NULL;
+    char err[256];
+    (void)state;
+
+    /* accept / answer: contact point when --units lists units, else agent */
+    assert_int_equal(build(&j, &ev, err, sizeof(err), "pakn", "accept", "PA-1", "--units=SO-TP",
+                           NULL),
+                     0);
+    json_decref(j);
+    assert_string_equal(ev.role, "contact_point");
+    assert_int_equal(build(&j, &ev, err, sizeof(err), "pakn", "answer", "PA-1", "--text=x", NULL),
+                     0);
+    json_decref(j);
+    assert_string_equal(ev.role, "agent");
+    assert_int_equal(build(&j, &ev, err, sizeof(err), "pakn", "answer", "PA-1", "--text=x",
+                           "--units=SO-TP", "--role=agent", NULL),
+                     0);
+    json_decref(j);
+    assert_string_equal(ev.role, "agent");
+    /* agent commands stay agent's whatever the units */
+    assert_int_equal(build(&j, &ev, err, sizeof(err), "pakn", "publish", "PA-1", "--units=SO-TP",
+                           NULL),
+                     0);
+    json_decref(j);
+    assert_string_equal(ev.role, "agent");
+    assert_int_equal(build(&j, &ev, err, sizeof(err), "pakn", "publish", "PA-1",
+                           "--role=supervisor", NULL),
+                     -EINVAL);
+    assert_non_null(strstr(err, "agent or contact_point"));
+}
+
+static void test_hotline_usage_errors(void **state)
+{
+    static const struct {
+        const char *args[6];
+        const char *why;
+    } bad[] = {
+        { { "contact", "log", "--type=pakn", "--channel=phone" }, "needs --id=" },
+        { { "contact", "log", "--id=C-1", "--channel=phone" }, "needs --type=" },
+        { { "contact", "log", "--id=C-1", "--type=letter", "--channel=phone" },
+          "information|guidance|postal|pakn" },
+        { { "contact", "log", "--id=C-1", "--type=pakn", "--channel=fax" },
+          "phone|email|app|zalo|portal" },
+        { { "contact", "log", "C-1", "--id=C-1", "--type=pakn", "--channel=phone" },
+          "no operand" },
+        { { "pakn", "receive", "--id=PA-1" }, "needs --text=" },
+        { { "pakn", "classify", "PA-1", "--category=weather" }, "procedure|conduct|proposal" },
+        { { "pakn", "classify", "--category=conduct" }, "usage: cchc pakn classify ID" },
+        { { "pakn", "assign", "PA-1" }, "needs --unit=" },
+        { { "pakn", "assign", "PA-1", "--unit=SO-TP", "--urgent" }, "unknown option --urgent" },
+        { { "pakn", "answer", "PA-1" }, "needs --text=" },
+        { { "pakn", "publish", "PA 1" }, "is not an id" },
+        { { "pakn", "publish", "PA-1", "--at=yesterday" }, "--at=yesterday" },
+        { { "pakn", "publish", "PA-1", "--eid=a b" }, "--eid=a b" },
+        { { "pakn", "receive", "--id=PA-1", "--text=x", "--urgent=yes" }, "takes no value" },
+        { { "pakn", "frobnicate", "PA-1" }, "unknown pakn subcommand" },
+    };
+    cc_hotline_event_t ev;
+    json_t *j = NULL;
+    char err[256];
+    (void)state;
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        const char *const *a = bad[i].args;
+
+        err[0] = '\0';
+        assert_int_equal(build(&j, &ev, err, sizeof(err), a[0], a[1], a[2], a[3], a[4], a[5],
+                               NULL),
+                         -EINVAL);
+        if (strstr(err, bad[i].why) == NULL)
+            fail_msg("case %zu: '%s' does not say '%s'", i, err, bad[i].why);
+    }
+}
+
+static void test_hotline_eid(void **state)
+{
+    char a[CC_MAX_ID + 1], b[CC_MAX_ID + 1], c[CC_MAX_ID + 1];
+    char who[CC_MAX_CODE + 1], id[CC_MAX_ID + 1];
+    (void)state;
+
+    assert_int_equal(cc_hotline_eid("tdv-01", "pakn_assigned", "PA-1", 1740967200123ull, a,
+                                    sizeof(a)),
+                     0);
+    assert_string_equal(a, "tdv-01-pakn_assigned-PA-1-1740967200123");
+    /* too long: who and time kept, the rest hashed, deterministic */
+    memset(who, 'w', CC_MAX_CODE);
+    who[CC_MAX_CODE] = '\0';
+    memset(id, 'p', 58);
+    id[58] = '\0';
+    assert_int_equal(cc_hotline_eid(who, "pakn_classified", id, 1740967200123ull, a, sizeof(a)),
+                     0);
+    assert_int_equal(cc_hotline_eid(who, "pakn_classified", id, 1740967200123ull, b, sizeof(b)),
+                     0);
+    assert_string_equal(a, b);
+    assert_true(strlen(a) <= CC_MAX_ID);
+    assert_int_equal(strncmp(a, who, CC_MAX_CODE), 0);
+    assert_non_null(strstr(a, "-1740967200123"));
+    /* another type or id or time: another eid */
+    assert_int_equal(cc_hotline_eid(who, "pakn_published", id, 1740967200123ull, c, sizeof(c)),
+                     0);
+    assert_string_not_equal(a, c);
+    id[0] = 'q';
+    assert_int_equal(cc_hotline_eid(who, "pakn_classified", id, 1740967200123ull, c, sizeof(c)),
+                     0);
+    assert_string_not_equal(a, c);
+    assert_int_equal(cc_hotline_eid(who, "pakn_classified", id, 1740967200124ull, b, sizeof(b)),
+                     0);
+    assert_string_not_equal(b, c);
+    assert_int_equal(cc_hotline_eid("w", "t", "i", 1, a, 16), -EINVAL);
+}
+
+static void test_hotline_help_and_kinds(void **state)
+{
+    cc_cli_t cli;
+    char err[256];
+    (void)state;
+
+    assert_int_equal(parse(&cli, err, sizeof(err), "pakn", "assign", "--help", NULL), 0);
+    assert_true(cc_hotline_is_event(&cli));
+    assert_non_null(strstr(cc_hotline_help(&cli), "Usage: cchc pakn assign ID --unit=U"));
+    assert_int_equal(parse(&cli, err, sizeof(err), "pakn", "show", "PA-1", NULL), 0);
+    assert_false(cc_hotline_is_event(&cli));
+    assert_non_null(strstr(cc_hotline_help(&cli), "Usage: cchc pakn show ID"));
+    assert_int_equal(parse(&cli, err, sizeof(err), "pakn", "open", "--help", NULL), 0);
+    assert_non_null(strstr(cc_hotline_help(&cli), "Usage: cchc pakn open --unit=U"));
+    assert_int_equal(parse(&cli, err, sizeof(err), "pakn", NULL), 0);
+    assert_non_null(strstr(cc_hotline_help(&cli), "pakn receive --id=PA-1"));
+    assert_int_equal(parse(&cli, err, sizeof(err), "contact", "--help", NULL), 0);
+    assert_non_null(strstr(cc_hotline_help(&cli), "contact log --id=C-1"));
+}
+
 
 /* ---- the push engine against a scripted peer ----------------------------------------- */
 
@@ -940,6 +1200,12 @@ int main(void)
         cmocka_unit_test(test_cli_command_args_options),
         cmocka_unit_test(test_cli_usage_errors),
         cmocka_unit_test(test_cli_values),
+        cmocka_unit_test(test_hotline_contact_log),
+        cmocka_unit_test(test_hotline_pakn_events),
+        cmocka_unit_test(test_hotline_roles),
+        cmocka_unit_test(test_hotline_usage_errors),
+        cmocka_unit_test(test_hotline_eid),
+        cmocka_unit_test(test_hotline_help_and_kinds),
         cmocka_unit_test(test_push_in_order_with_window),
         cmocka_unit_test(test_push_results_in_submission_order),
         cmocka_unit_test(test_push_resends_unanswered),

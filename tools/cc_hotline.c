@@ -1,0 +1,393 @@
+/*
+ * cc_hotline.c - hotline subcommands to events (see cc_hotline.h).
+ *
+ * The subcommands are one declarative table: adding an event type is a
+ * row, not code.
+ */
+#include "cc_hotline.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_FIELDS 6
+
+/* How one option becomes one event field. */
+typedef struct {
+    const char *opt;            /* option name, without "--" */
+    const char *key;            /* the event's key */
+    bool flag;                  /* a flag: true when given (bool field) */
+    bool required;
+    const char *const *values;  /* an enumeration, or NULL */
+} field_t;
+
+/* One event subcommand. */
+typedef struct {
+    const char *command;   /* "contact" or "pakn" */
+    const char *sub;       /* "log", "receive", ... */
+    const char *type;      /* the event type */
+    const char *id_key;    /* the event key of the id ("contact", "pakn") */
+    bool id_option;        /* the id comes as --id=, else as the ID operand */
+    bool unit_side;        /* what a unit's contact point does */
+    field_t fields[MAX_FIELDS];
+    const char *usage;     /* the subcommand's help */
+} sub_t;
+
+static const char *const ctypes[] = { "information", "guidance", "postal", "pakn", NULL };
+static const char *const channels[] = { "phone", "email", "app", "zalo", "portal", NULL };
+static const char *const categories[] = { "procedure", "conduct", "proposal", NULL };
+
+#define COMMON_HELP                                                                         \
+    "\nEvery event command also takes:\n"                                                  \
+    "  --at=TIME       when it happened: ISO 8601 (2025-03-18T09:20:00+07:00) or Unix\n"  \
+    "                  seconds; default now\n"                                             \
+    "  --eid=ID        the event id; default <who>-<type>-<id>-<unix ms>. Sending the\n"  \
+    "                  same --eid again is acknowledged as a duplicate, applied once\n"   \
+    "  --role=ROLE     agent or contact_point (default: contact_point for accept and\n"  \
+    "                  answer when --units lists units, else agent)\n"                    \
+    "  --json          print the result as one JSON line\n"                               \
+    "Prints one line: \"ok: pakn_assigned PA-1 (seq 12, eid ...)\". Exit status: 0\n"   \
+    "stored (or stored before), 1 refused (the reason on stderr), 2 usage, 3 hotline\n"  \
+    "unreachable, 4 protocol error.\n"
+
+static const sub_t subs[] = {
+    { "contact", "log", "contact", "contact", true, false,
+      { { "type", "ctype", false, true, ctypes },
+        { "channel", "channel", false, true, channels },
+        { "unit", "unit", false, false, NULL },
+        { "closed", "closed", true, false, NULL } },
+      "Usage: cchc contact log --id=C-1 --type=information|guidance|postal|pakn\n"
+      "                        --channel=phone|email|app|zalo|portal [--unit=U] [--closed]\n"
+      "\nLog a 1022 contact (agent): a call, e-mail or message. --closed closes an\n"
+      "information or guidance contact at once; --unit names the unit it is about.\n" },
+    { "contact", "close", "contact_closed", "contact", false, false, { { 0 } },
+      "Usage: cchc contact close ID\n\nClose an open information, guidance or postal contact "
+      "(agent).\n" },
+    { "pakn", "receive", "pakn_received", "pakn", true, false,
+      { { "text", "text", false, true, NULL },
+        { "contact", "contact", false, false, NULL },
+        { "dossier", "dossier", false, false, NULL },
+        { "urgent", "urgent", true, false, NULL },
+        { "caller-name", "caller_name", false, false, NULL },
+        { "caller-phone", "caller_phone", false, false, NULL } },
+      "Usage: cchc pakn receive --id=PA-1 --text=TEXT [--contact=C-1] [--dossier=ID]\n"
+      "                         [--urgent] [--caller-name=NAME] [--caller-phone=PHONE]\n"
+      "\nRecord a complaint or petition (phản ánh, kiến nghị; agent). --contact names\n"
+      "the pakn contact it came from, --dossier the dossier it is about. The text and\n"
+      "the caller's details are personal: they stay in the hotline and are removed\n"
+      "from anything published.\n" },
+    { "pakn", "classify", "pakn_classified", "pakn", false, false,
+      { { "category", "category", false, true, categories } },
+      "Usage: cchc pakn classify ID --category=procedure|conduct|proposal\n"
+      "\nClassify a complaint (agent): about a procedure or dossier, about staff\n"
+      "conduct, or a proposal. Allowed again to change the category.\n" },
+    { "pakn", "assign", "pakn_assigned", "pakn", false, false,
+      { { "unit", "unit", false, true, NULL } },
+      "Usage: cchc pakn assign ID --unit=U\n"
+      "\nAssign a classified complaint to a unit's contact point (agent): level 2 with\n"
+      "its deadline. Assigning again moves it to another unit, keeping the deadline.\n" },
+    { "pakn", "forward", "pakn_forwarded", "pakn", false, false,
+      { { "outside", "outside", false, true, NULL } },
+      "Usage: cchc pakn forward ID --outside=AGENCY\n"
+      "\nForward a complaint outside the province's competence to AGENCY (agent).\n" },
+    { "pakn", "accept", "pakn_accepted", "pakn", false, true, { { 0 } },
+      "Usage: cchc pakn accept ID\n"
+      "\nThe unit's contact point takes an assigned complaint (role contact_point,\n"
+      "--units = your unit).\n" },
+    { "pakn", "answer", "pakn_answered", "pakn", false, true,
+      { { "text", "answer", false, true, NULL } },
+      "Usage: cchc pakn answer ID --text=ANSWER\n"
+      "\nAnswer a complaint: the unit's contact point (role contact_point, --units =\n"
+      "your unit), or the hotline itself at level 1 (--role=agent, a complaint with\n"
+      "no unit). The answer is published redacted by `cchc pakn publish`.\n" },
+    { "pakn", "publish", "pakn_published", "pakn", false, false, { { 0 } },
+      "Usage: cchc pakn publish ID\n"
+      "\nPublish the answer (agent), with phone numbers, e-mail addresses, ids and the\n"
+      "caller's name removed.\n" },
+    { "pakn", "close", "pakn_closed", "pakn", false, false, { { 0 } },
+      "Usage: cchc pakn close ID\n\nClose a published or forwarded complaint (agent).\n" },
+    { "pakn", "reopen", "pakn_reopened", "pakn", false, false, { { 0 } },
+      "Usage: cchc pakn reopen ID\n"
+      "\nThe citizen is not satisfied (agent): back to the unit (or the hotline) with a\n"
+      "new deadline at the complaint's level.\n" },
+};
+
+static const char help_contact[] =
+    "Usage: cchc contact log|close ...   (1022 agents)\n"
+    "\n"
+    "  contact log --id=C-1 --type=information|guidance|postal|pakn\n"
+    "              --channel=phone|email|app|zalo|portal [--unit=U] [--closed]\n"
+    "  contact close ID\n"
+    "Run `cchc contact SUB --help` for one subcommand.\n" COMMON_HELP;
+
+static const char help_pakn[] =
+    "Usage: cchc pakn SUBCOMMAND ...   (complaints and petitions, PAKN)\n"
+    "\n"
+    "Agents (role agent):\n"
+    "  pakn receive --id=PA-1 --text=... [--contact=C-1] [--dossier=ID] [--urgent]\n"
+    "               [--caller-name=...] [--caller-phone=...]\n"
+    "  pakn classify ID --category=procedure|conduct|proposal\n"
+    "  pakn assign ID --unit=U\n"
+    "  pakn forward ID --outside=AGENCY\n"
+    "  pakn publish ID | pakn close ID | pakn reopen ID\n"
+    "Unit contact points (role contact_point, --units=YOUR-UNIT):\n"
+    "  pakn accept ID\n"
+    "  pakn answer ID --text=...        (--role=agent: a level-1 answer by the hotline)\n"
+    "Anyone allowed to see the complaint:\n"
+    "  pakn show ID [--json]            state, level, unit, due, answer and history\n"
+    "  pakn open --unit=U [--json]      the unit's open complaints by due date\n"
+    "                                   (--unit=- : those not yet assigned)\n"
+    "Run `cchc pakn SUB --help` for one subcommand.\n" COMMON_HELP;
+
+static const char cc_hotline_help_show[] =
+    "Usage: cchc pakn show ID [--json] [--role=ROLE]\n"
+    "\n"
+    "A complaint from cchc-hotlined (QUERY pakn): state, level, unit, due date,\n"
+    "category, urgent, dossier, the published answer, then its history (seq, time,\n"
+    "type, by, state and what changed). Agents and operators see the text and the\n"
+    "answer as logged; contact points and supervisors only their units' complaints,\n"
+    "with personal data removed. --json prints the daemon's answer as JSON (times in\n"
+    "Unix seconds). --role: agent, contact_point, supervisor or operator (default\n"
+    "contact_point when --units lists units, else agent).\n";
+
+static const char cc_hotline_help_open[] =
+    "Usage: cchc pakn open --unit=U [--max=N] [--json] [--role=ROLE]\n"
+    "\n"
+    "A unit's open complaints (QUERY pakn_open), earliest due first: one line each\n"
+    "with the due time, level, state, id, and \"urgent\" / \"OVERDUE\" marks.\n"
+    "--unit=- lists the complaints not yet assigned to a unit. --max: 1..1000\n"
+    "(default 200). --json prints the daemon's answer as JSON.\n";
+
+__attribute__((format(printf, 3, 4))) static int usage(char *err, size_t err_len,
+                                                      const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(err, err_len, fmt, ap);
+    va_end(ap);
+    return -EINVAL;
+}
+
+static const sub_t *find_sub(const cc_cli_t *cli)
+{
+    if (cli->command == NULL || cli->n_args == 0)
+        return NULL;
+    for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+        if (strcmp(subs[i].command, cli->command) == 0 && strcmp(subs[i].sub, cli->args[0]) == 0)
+            return &subs[i];
+    return NULL;
+}
+
+bool cc_hotline_is_event(const cc_cli_t *cli)
+{
+    return find_sub(cli) != NULL;
+}
+
+const char *cc_hotline_help(const cc_cli_t *cli)
+{
+    const sub_t *s = find_sub(cli);
+    bool pakn = cli->command && strcmp(cli->command, "pakn") == 0;
+
+    if (s)
+        return s->usage;
+    if (pakn && cli->n_args > 0 && strcmp(cli->args[0], "show") == 0)
+        return cc_hotline_help_show;
+    if (pakn && cli->n_args > 0 && strcmp(cli->args[0], "open") == 0)
+        return cc_hotline_help_open;
+    return pakn ? help_pakn : help_contact;
+}
+
+int cc_hotline_role(const cc_cli_t *cli, bool unit_side, bool query, const char **ret,
+                    char *err, size_t err_len)
+{
+    static const char *const roles[] = { "agent", "contact_point", "supervisor", "operator" };
+    const char *v;
+
+    if (cc_cli_opt(cli, "role", &v)) {
+        size_t n = query ? 4 : 2;
+
+        for (size_t i = 0; v && i < n; i++)
+            if (strcmp(v, roles[i]) == 0) {
+                *ret = roles[i];
+                return 0;
+            }
+        return usage(err, err_len, "--role=%s: expected %s", v ? v : "",
+                     query ? "agent, contact_point, supervisor or operator"
+                           : "agent or contact_point");
+    }
+    *ret = unit_side && strcmp(cli->units, "*") != 0 ? roles[1] : roles[0];
+    return 0;
+}
+
+/* 1..CC_MAX_ID printable ASCII without space. */
+static bool valid_id(const char *s)
+{
+    size_t n = 0;
+
+    for (; s && s[n]; n++)
+        if ((unsigned char)s[n] <= ' ' || (unsigned char)s[n] >= 0x7f)
+            return false;
+    return n >= 1 && n <= CC_MAX_ID;
+}
+
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+int cc_hotline_eid(const char *who, const char *type, const char *id, uint64_t unix_ms,
+                   char *buf, size_t len)
+{
+    int n;
+
+    if (len < CC_MAX_ID + 1)
+        return -EINVAL;
+    n = snprintf(buf, len, "%s-%s-%s-%llu", who, type, id, (unsigned long long)unix_ms);
+    if (n >= 0 && n <= CC_MAX_ID)
+        return 0;
+    /* Too long: keep who and time readable, hash the rest ("-" keeps the
+     * two parts apart so that "a"+"b-c" and "a-b"+"c" differ). */
+    snprintf(buf, len, "%.32s-%016llx-%llu", who,
+             (unsigned long long)fnv1a(fnv1a(fnv1a(14695981039346656037ull, type), "\x1f"), id),
+             (unsigned long long)unix_ms);
+    return 0;
+}
+
+static bool in_list(const char *v, const char *const *values)
+{
+    for (size_t i = 0; values[i]; i++)
+        if (strcmp(v, values[i]) == 0)
+            return true;
+    return false;
+}
+
+static void list_text(const char *const *values, char *buf, size_t len)
+{
+    size_t used = 0;
+
+    buf[0] = '\0';
+    for (size_t i = 0; values[i] && used < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? "|" : "", values[i]);
+}
+
+int cc_hotline_event_build(const cc_cli_t *cli, int64_t now_ms, cc_enc_t *out,
+                           cc_hotline_event_t *ret, char *err, size_t err_len)
+{
+    const char *allowed[MAX_FIELDS + 7];
+    char names[MAX_FIELDS][40], vals[128];
+    const sub_t *s = find_sub(cli);
+    cc_hotline_event_t ev;
+    const char *id = NULL, *v;
+    size_t n_allowed = 0, n_pairs = 0;
+    cc_enc_t pairs;
+    int r;
+
+    if (s == NULL)
+        return usage(err, err_len, "unknown %s subcommand '%s'", cli->command ? cli->command : "",
+                     cli->n_args ? cli->args[0] : "");
+    cc_enc_init(&pairs);
+    memset(&ev, 0, sizeof(ev));
+    for (size_t i = 0; i < MAX_FIELDS && s->fields[i].opt; i++) {
+        snprintf(names[i], sizeof(names[i]), "%s%s", s->fields[i].opt,
+                 s->fields[i].flag ? "" : "=");
+        allowed[n_allowed++] = names[i];
+    }
+    allowed[n_allowed++] = "at=";
+    allowed[n_allowed++] = "eid=";
+    allowed[n_allowed++] = "role=";
+    allowed[n_allowed++] = "json";
+    if (s->id_option)
+        allowed[n_allowed++] = "id=";
+    allowed[n_allowed] = NULL;
+    r = cc_cli_check_opts(cli, allowed, err, err_len);
+    if (r < 0)
+        goto out;
+
+    if (s->id_option) {
+        if (cli->n_args != 1) {
+            r = usage(err, err_len, "%s %s takes no operand (the id is --id=)", s->command,
+                      s->sub);
+            goto out;
+        }
+        if (!cc_cli_opt(cli, "id", &id)) {
+            r = usage(err, err_len, "%s %s needs --id=", s->command, s->sub);
+            goto out;
+        }
+    } else {
+        if (cli->n_args != 2) {
+            r = usage(err, err_len, "usage: cchc %s %s ID ...", s->command, s->sub);
+            goto out;
+        }
+        id = cli->args[1];
+    }
+    if (!valid_id(id)) {
+        r = usage(err, err_len, "'%s' is not an id (1..%d printable characters, no spaces)", id,
+                  CC_MAX_ID);
+        goto out;
+    }
+
+    ev.at = now_ms / 1000;
+    if (cc_cli_opt(cli, "at", &v) && cc_cli_time(v, &ev.at) < 0) {
+        r = usage(err, err_len, "--at=%s: expected an ISO 8601 time "
+                                "(2025-03-18T09:20:00+07:00) or Unix seconds", v);
+        goto out;
+    }
+    r = cc_hotline_role(cli, s->unit_side, false, &ev.role, err, err_len);
+    if (r < 0)
+        goto out;
+    if (cc_cli_opt(cli, "eid", &v)) {
+        if (!valid_id(v)) {
+            r = usage(err, err_len, "--eid=%s: 1..%d printable characters, no spaces", v,
+                      CC_MAX_ID);
+            goto out;
+        }
+        snprintf(ev.eid, sizeof(ev.eid), "%s", v);
+    } else {
+        cc_hotline_eid(cli->who, s->type, id, (uint64_t)now_ms, ev.eid, sizeof(ev.eid));
+    }
+    snprintf(ev.type, sizeof(ev.type), "%s", s->type);
+    snprintf(ev.subject, sizeof(ev.subject), "%s", id);
+
+    cc_enc_kv_str(&pairs, s->id_key, id);
+    n_pairs++;
+    for (size_t i = 0; i < MAX_FIELDS && s->fields[i].opt; i++) {
+        const field_t *f = &s->fields[i];
+
+        if (!cc_cli_opt(cli, f->opt, &v)) {
+            if (f->required) {
+                r = usage(err, err_len, "%s %s needs --%s=", s->command, s->sub, f->opt);
+                goto out;
+            }
+            continue;
+        }
+        if (f->flag) {
+            cc_enc_kv_bool(&pairs, f->key, true);
+        } else {
+            if (f->values && !in_list(v, f->values)) {
+                list_text(f->values, vals, sizeof(vals));
+                r = usage(err, err_len, "--%s=%s: expected %s", f->opt, v, vals);
+                goto out;
+            }
+            cc_enc_kv_str(&pairs, f->key, v);
+        }
+        n_pairs++;
+    }
+
+    cc_enc_reset(out);
+    cc_enc_map(out, n_pairs + 3);
+    cc_enc_kv_str(out, "eid", ev.eid);
+    cc_enc_kv_str(out, "type", ev.type);
+    cc_enc_kv_i64(out, "at", ev.at);
+    cc_enc_raw(out, pairs.buf.data, pairs.buf.size);
+    *ret = ev;
+    r = 0;
+out:
+    cc_enc_deinit(&pairs);
+    return r;
+}
