@@ -87,70 +87,85 @@ typedef struct {
 
 /* Known figure keys (DOMAIN.md §5, §7). Unknown keys are printed as they are. */
 static const label_t labels[] = {
-    { "backlog", "Tồn đầu kỳ", "backlog at start" },
     { "backlog_at_start", "Tồn đầu kỳ", "backlog at start" },
     { "received", "Tiếp nhận mới", "received" },
     { "received_direct", "Tiếp nhận trực tiếp", "received at the counter" },
     { "received_online", "Tiếp nhận trực tuyến", "received online" },
     { "received_postal", "Tiếp nhận qua bưu chính", "received by post" },
+    { "rejected", "Từ chối tại quầy", "rejected at the counter" },
     { "to_handle", "Tổng số phải giải quyết", "to handle" },
     { "resolved", "Đã giải quyết", "resolved" },
     { "resolved_early", "Giải quyết trước hạn", "resolved early" },
     { "resolved_on_time", "Giải quyết đúng hạn", "resolved on time" },
     { "resolved_late", "Giải quyết trễ hạn", "resolved late" },
-    { "open", "Đang giải quyết", "open" },
     { "open_at_end", "Đang giải quyết cuối kỳ", "open at the end" },
-    { "open_within", "Đang giải quyết trong hạn", "open within due date" },
-    { "open_within_due", "Đang giải quyết trong hạn", "open within due date" },
-    { "open_overdue", "Đang giải quyết quá hạn", "open past due date" },
-    { "open_past_due", "Đang giải quyết quá hạn", "open past due date" },
-    { "refused", "Không giải quyết", "refused" },
-    { "stopped", "Dừng xử lý", "stopped" },
-    { "withdrawn", "Rút hồ sơ", "withdrawn" },
-    { "rejected_at_counter", "Từ chối tại quầy", "rejected at the counter" },
-    { "rejected", "Từ chối tại quầy", "rejected at the counter" },
     { "ended_no_class", "Dừng/không giải quyết/rút", "ended without a class" },
     { "transferred_in", "Liên thông đến", "transferred in" },
     { "transferred_out", "Liên thông đi", "transferred out" },
-    { "on_time_num", "Trước hạn + đúng hạn", "early + on time" },
-    { "on_time_den", "Đã giải quyết (mẫu số)", "resolved (denominator)" },
     { "on_time_rate", "Tỷ lệ đúng hạn", "on-time rate" },
-    { "overall_rate", "Đánh giá chung", "overall rate" },
-    { "late_share", "Tỷ lệ trễ hạn", "late share" },
     { "online_rate", "Tỷ lệ trực tuyến", "online rate" },
-    { "digitized", "Đã số hóa", "digitized" },
-    { "digitization_rate", "Tỷ lệ số hóa", "digitization rate" },
+    { "sos_requests", "Đề nghị dừng/bổ sung/không giải quyết/rút", "SOS requests" },
+    { "sos_pending", "Đề nghị chờ duyệt cuối kỳ", "SOS requests pending" },
+    { "sos_stop_req", "Đề nghị dừng xử lý", "stop requested" },
+    { "sos_stop_ok", "Dừng xử lý: đồng ý", "stop approved" },
+    { "sos_stop_deny", "Dừng xử lý: không đồng ý", "stop denied" },
+    { "sos_stop_pend", "Dừng xử lý: đang xem xét", "stop pending" },
+    { "sos_supp_req", "Yêu cầu bổ sung", "supplement requested" },
+    { "sos_supp_ok", "Yêu cầu bổ sung: đồng ý", "supplement approved" },
+    { "sos_supp_deny", "Yêu cầu bổ sung: không đồng ý", "supplement denied" },
+    { "sos_supp_pend", "Yêu cầu bổ sung: đang xem xét", "supplement pending" },
+    { "sos_refuse_req", "Đề nghị không giải quyết", "refusal requested" },
+    { "sos_refuse_ok", "Không giải quyết: đồng ý", "refusal approved" },
+    { "sos_refuse_deny", "Không giải quyết: không đồng ý", "refusal denied" },
+    { "sos_refuse_pend", "Không giải quyết: đang xem xét", "refusal pending" },
+    { "sos_wdraw_req", "Rút hồ sơ", "withdrawal requested" },
+    { "sos_wdraw_ok", "Rút hồ sơ: đồng ý", "withdrawal approved" },
+    { "sos_wdraw_deny", "Rút hồ sơ: không đồng ý", "withdrawal denied" },
+    { "sos_wdraw_pend", "Rút hồ sơ: đang xem xét", "withdrawal pending" },
+    { "supp_rule_broken", "Bổ sung sai quy định (quá 3 ngày / lần 2)", "supplement rule broken" },
+    { "extended", "Xin lỗi và hẹn lại", "extensions (apologies)" },
+    { "apology_in_time", "Trễ hạn, xin lỗi đúng hạn", "late, apology in time" },
+    { "apology_late", "Trễ hạn, xin lỗi muộn", "late, apology late" },
+    { "apology_missing", "Trễ hạn, không xin lỗi", "late, apology missing" },
     { "paid", "Đã thanh toán phí", "fees paid" },
+    { "paid_cash", "Thanh toán tiền mặt", "paid in cash" },
     { "paid_cashless", "Thanh toán không dùng tiền mặt", "paid cashless" },
-    { "paid_online", "Thanh toán trực tuyến", "paid online" },
+    { "paid_online", "Thanh toán trực tuyến (Cổng DVCQG)", "paid online" },
     { "cashless_rate", "Tỷ lệ không dùng tiền mặt", "cashless rate" },
+    { "digitized_result", "Kết quả điện tử", "electronic results" },
+    { "digitized_parts", "Số hóa thành phần hồ sơ", "components digitized" },
     { "ratings", "Lượt đánh giá", "ratings" },
-    { "very_satisfied", "Rất hài lòng", "very satisfied" },
-    { "satisfied", "Hài lòng", "satisfied" },
-    { "dissatisfied", "Không hài lòng", "dissatisfied" },
-    { "satisfaction_rate", "Tỷ lệ hài lòng", "satisfaction rate" },
-    { "apology_in_time", "Xin lỗi đúng hạn", "apologies in time" },
-    { "apology_late", "Xin lỗi muộn", "apologies late" },
-    { "apology_missing", "Thiếu văn bản xin lỗi", "apologies missing" },
-    { "sos_pending", "Đề nghị dừng/bổ sung chờ duyệt", "SOS requests pending" },
-    { "pakn_received", "PAKN tiếp nhận", "complaints received" },
-    { "pakn_answered", "PAKN đã trả lời", "complaints answered" },
-    { "pakn_resolved", "PAKN đã xử lý", "complaints resolved" },
-    { "pakn_rate", "Tỷ lệ xử lý PAKN", "complaint resolution rate" },
-    { "pakn_on_time", "PAKN đúng hạn", "complaints answered on time" },
-    { "pakn_overdue", "PAKN quá hạn", "complaints overdue" },
-    { "pakn_level1", "PAKN cấp độ 1", "complaints at level 1" },
-    { "pakn_level2", "PAKN cấp độ 2", "complaints at level 2" },
-    { "pakn_level3", "PAKN cấp độ 3", "complaints at level 3" },
+    { "rated_very", "Rất hài lòng", "very satisfied" },
+    { "rated_ok", "Hài lòng", "satisfied" },
+    { "rated_bad", "Không hài lòng", "dissatisfied" },
+    { "satisfied_rate", "Tỷ lệ hài lòng", "satisfaction rate" },
     { "contacts", "Liên hệ tổng đài 1022", "1022 contacts" },
     { "contacts_info", "1022: hỗ trợ thông tin", "1022: information" },
     { "contacts_guide", "1022: hướng dẫn TTHC", "1022: procedure guidance" },
     { "contacts_postal", "1022: đăng ký bưu chính", "1022: postal registration" },
     { "contacts_pakn", "1022: phản ánh, kiến nghị", "1022: complaints" },
     { "contacts_other", "1022: khác", "1022: other" },
-    { "reminders", "Văn bản nhắc nhở", "reminders" },
-    { "criticisms", "Phê bình", "criticisms" },
-    { "grade", "Mức độ hoàn thành", "grade" },
+    { "contacts_phone", "1022: điện thoại", "1022: by phone" },
+    { "contacts_email", "1022: thư điện tử", "1022: by e-mail" },
+    { "contacts_app", "1022: ứng dụng", "1022: by app" },
+    { "contacts_zalo", "1022: Zalo", "1022: by Zalo" },
+    { "contacts_portal", "1022: từ Cổng DVCQG", "1022: from the national portal" },
+    { "pakn_received", "PAKN tiếp nhận", "complaints received" },
+    { "pakn_to_unit", "PAKN chuyển đơn vị", "complaints passed to a unit" },
+    { "pakn_to_handle", "PAKN phải xử lý", "complaints to handle" },
+    { "pakn_answered", "PAKN đã trả lời", "complaints answered" },
+    { "pakn_on_time", "PAKN trả lời đúng hạn", "complaints answered on time" },
+    { "pakn_ans_l1", "PAKN xử lý cấp độ 1", "answered at level 1" },
+    { "pakn_ans_l2", "PAKN xử lý cấp độ 2", "answered at level 2" },
+    { "pakn_ans_l3", "PAKN xử lý cấp độ 3", "answered at level 3" },
+    { "pakn_published", "PAKN đã công khai", "complaints published" },
+    { "pakn_pub_late", "PAKN công khai muộn", "published late" },
+    { "pakn_escalated", "PAKN chuyển cấp (quá hạn)", "complaints escalated" },
+    { "pakn_overdue", "PAKN quá hạn", "complaints overdue" },
+    { "pakn_reopened", "PAKN mở lại (chưa hài lòng)", "complaints reopened" },
+    { "pakn_forwarded", "PAKN chuyển ngoài tỉnh", "forwarded outside the province" },
+    { "pakn_ot_rate", "Tỷ lệ PAKN đúng hạn", "complaints on time" },
+    { "pakn_res_rate", "Tỷ lệ PAKN đã xử lý", "complaint resolution rate" },
 };
 
 static const label_t *label_of(const char *key)
@@ -202,6 +217,19 @@ static void csv_field(const char *s)
         putchar(*s);
     }
     putchar('"');
+}
+
+/* Whether @key is "<x>_num" or "<x>_den" beside a "<x>_rate" in @map. */
+static bool is_rate_part(const msgpack_object *map, const char *key)
+{
+    size_t len = strlen(key);
+    char k[64];
+
+    if (len < 5 || len >= sizeof(k) ||
+        (strcmp(key + len - 4, "_num") != 0 && strcmp(key + len - 4, "_den") != 0))
+        return false;
+    snprintf(k, sizeof(k), "%.*s_rate", (int)(len - 4), key);
+    return cc_map_find(map, k) != NULL;
 }
 
 /* One row: key, value text, and for rates num/den (has_rate). */
@@ -272,6 +300,8 @@ static void print_fields(fmt_t fmt, const msgpack_object *map, const char *prefi
             rate_row(fmt, key, num, den);
             continue;
         }
+        if (fmt == FMT_TABLE && is_rate_part(map, bare))
+            continue; /* shown in its rate's row as (num/den) */
         if (v->type == MSGPACK_OBJECT_STR && sibling_rate(map, bare, &num, &den)) {
             /* "on_time_rate": "93.01" beside on_time_num / on_time_den */
             rate_row(fmt, key, num, den);
