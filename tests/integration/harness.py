@@ -140,10 +140,12 @@ class Cluster:
                                                r.stderr.decode()[-1000:]))
         return r
 
-    def push(self, events, to="intake", who="counter-1", units=None, expect_rc=None):
+    def push(self, events, to="intake", who="counter-1", units=None, expect_rc=None,
+             role=None):
         """Push a list of event dicts; return the list of result dicts."""
         data = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in events).encode()
-        r = self.cchc(["push", "--to=" + to], stdin=data, check_rc=False, who=who, units=units)
+        args = ["push", "--to=" + to] + (["--role=" + role] if role else [])
+        r = self.cchc(args, stdin=data, check_rc=False, who=who, units=units)
         if expect_rc is not None and r.returncode != expect_rc:
             fail("cchc push exited %d, expected %d: %s" % (r.returncode, expect_rc,
                                                            r.stderr.decode()[-1000:]))

@@ -15,10 +15,14 @@ deadline passed are escalated by the hotline itself, in order. Complaints:
      reopened the next working day and answered again);
   B  level 1 answered the next working day: escalated to level 2 at 17:00 on
      the day of receipt (unit-less: the hotline's), then answered on time;
-  C  assigned to a unit (level 2) and never answered (`cchc push` speaks as
-     an agent only; a unit's answer needs role contact_point): those assigned
-     before 21/1 pass their level-2 deadline (15 working days) and escalate
-     to level 3 once; those assigned from 3/3 do not by 14/3;
+  C  assigned to a unit (level 2) and not answered: those assigned before
+     21/1 pass their level-2 deadline (15 working days) and escalate to
+     level 3 once; those assigned from 3/3 do not by 14/3;
+  E  assigned to a unit whose contact point (`cchc push --role=contact_point`,
+     scoped to that unit) accepts it the next working day and answers on the
+     5th working day: on time at level 2;
+  F  assigned in December, accepted, but answered only on the 35th working
+     day: escalated to level 3 at the level-2 deadline, answered late;
   D  naming a dossier that the test first pushed to intake: counted for the
      dossier's handling unit, answered at level 1.
 Scoring's figures (`cchc report --json` for every unit, and unit "-" for the
@@ -45,27 +49,34 @@ CALENDAR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", 
                         "catalog", "calendar.tsv")
 
 
-def days_off():
-    off = set()
+def calendar_days(kinds):
+    days = set()
     with open(CALENDAR, encoding="utf-8") as f:
         for line in f:
             p = line.rstrip("\n").split("\t")
-            if len(p) >= 2 and p[1] in ("holiday", "compensatory_day_off"):
-                off.add(dt.date.fromisoformat(p[0]))
-    return off
+            if len(p) >= 2 and p[1] in kinds:
+                days.add(dt.date.fromisoformat(p[0]))
+    return days
 
 
-OFF = days_off()
+OFF = calendar_days(("holiday", "compensatory_day_off"))
+ON = calendar_days(("working_saturday",))
 
 
 def working(d):
-    return d.weekday() < 5 and d not in OFF
+    return d in ON or (d.weekday() < 5 and d not in OFF)
 
 
 def next_working(d):
     d += dt.timedelta(days=1)
     while not working(d):
         d += dt.timedelta(days=1)
+    return d
+
+
+def add_working(d, n):
+    for _ in range(n):
+        d = next_working(d)
     return d
 
 
@@ -133,13 +144,17 @@ def generate(rng, dossiers):
     late_c = [d for d in wdays if dt.date(2025, 3, 3) <= d <= dt.date(2025, 3, 13)]
     b_days = [d for d in wdays if d < LAST]
     n = 0
-    plan = ["A"] * 235 + ["B"] * 55 + ["C1"] * 40 + ["C2"] * 20 + ["D"] * 40
+    plan = (["A"] * 235 + ["B"] * 55 + ["C1"] * 40 + ["C2"] * 20 + ["D"] * 40 + ["E"] * 30 +
+            ["F"] * 10)
+    e_days = [d for d in wdays if add_working(d, 6) <= LAST]
+    f_days = [d for d in wdays if d <= dt.date(2024, 12, 31)]
     rng.shuffle(plan)
     for kind in plan:
         n += 1
         pid = "PA-%04d" % n
         d = rng.choice(early_c if kind == "C1" else late_c if kind == "C2" else
-                       b_days if kind in ("A", "B") else wdays)
+                       b_days if kind in ("A", "B") else e_days if kind == "E" else
+                       f_days if kind == "F" else wdays)
         t = rng.randrange(480, 840)
         rec = {"eid": eid("p"), "type": "pakn_received", "pakn": pid, "at": at(d, t),
                "text": "Phản ánh về việc giải quyết hồ sơ, gọi lại số 0912345678"}
@@ -184,9 +199,24 @@ def generate(rng, dossiers):
                           "at": at(d, t + 20)})
             exp.add("", "pakn_to_unit")
             exp.add(u, "pakn_received")
-            if kind == "C1":
+            if kind in ("C1", "F"):
                 exp.add(u, "pakn_escalated")
                 exp.add(u, "pakn_overdue")
+            if kind in ("E", "F"):
+                # The unit's contact point accepts, then answers.
+                d2 = next_working(d)
+                d3 = add_working(d, 5 if kind == "E" else 35)
+                ev[d2].append({"eid": eid("p"), "type": "pakn_accepted", "pakn": pid,
+                               "at": at(d2, 540), "_cp": u})
+                ev[d3].append({"eid": eid("p"), "type": "pakn_answered", "pakn": pid,
+                               "answer": "Đơn vị đã trả lời công dân", "at": at(d3, 600),
+                               "_cp": u})
+                exp.add(u, "pakn_answered")
+                if kind == "E":
+                    exp.add(u, "pakn_on_time")
+                    exp.add(u, "pakn_ans_l2")
+                else:
+                    exp.add(u, "pakn_ans_l3")
     for d in days:
         ev[d].sort(key=lambda e: e["at"])
     return ev, exp
@@ -230,12 +260,25 @@ def run(c):
         c.cchc(["ctl", "hotline", "clock", at(d, 16 * 60 + 30)])
         if not ev[d]:
             continue
-        res = c.push(ev[d], to="hotline", who="dtv-1", units="*")
-        bad = [r for r in res if r.get("status") != "ok"]
-        if bad or len(res) != len(ev[d]):
-            fail("%s: %d of %d hotline events refused, first: %r"
-                 % (d, len(bad), len(ev[d]), bad[:1]))
-        sent += len(res)
+        # The agents' events, then each unit's contact point with its own
+        # scope (their events of a day concern complaints assigned earlier).
+        batches = [(None, [e for e in ev[d] if "_cp" not in e])]
+        for u in UNITS:
+            batches.append((u, [dict((k, v) for k, v in e.items() if k != "_cp")
+                                for e in ev[d] if e.get("_cp") == u]))
+        for u, evs in batches:
+            if not evs:
+                continue
+            if u is None:
+                res = c.push(evs, to="hotline", who="dtv-1", units="*")
+            else:
+                res = c.push(evs, to="hotline", who="daumoi-" + u.lower(), units=u,
+                             role="contact_point")
+            bad = [r for r in res if r.get("status") != "ok"]
+            if bad or len(res) != len(evs):
+                fail("%s: %d of %d hotline events refused, first: %r"
+                     % (d, len(bad), len(evs), bad[:1]))
+            sent += len(res)
     check(True, "%d hotline events acked over %d days" % (sent, len(ev)))
     # The end of the quarter: the last escalations.
     end = at(LAST, 23 * 60 + 59)
@@ -273,7 +316,7 @@ def run(c):
     check(True, "every unit's figures equal the independent count")
     complaints = total["pakn_received"] - total["pakn_to_unit"]
     check(total["contacts"] == N_CONTACTS, "contacts over all units: %d" % total["contacts"])
-    check(complaints == 390, "complaints received: %d" % complaints)
+    check(complaints == 430, "complaints received: %d" % complaints)
     print("QUARTER I 2025 (15/12/2024-14/3/2025): contacts %d; complaints received %d, "
           "answered %d, on time %d (%s%%), published %d, escalated %d, reopened %d; "
           "hotline on-time rate %s%%, resolution rate %s%%"
