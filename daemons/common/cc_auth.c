@@ -108,21 +108,27 @@ bool cc_principal_has_unit(const cc_principal_t *p, const char *unit)
     return false;
 }
 
-/* Open hashing on the routing id; sessions are few (hundreds of counters)
- * and never removed except by replacement, so a fixed bucket array with
- * chains is enough. */
-#define BUCKETS 1024
+/* Chained hashing on the routing id. Connections come and go (every `cchc`
+ * run is a new one) and a ROUTER does not say when a peer leaves, so when
+ * the table is full the least recently used session is dropped: if that
+ * peer is still there, its next request gets "Send HELLO first" and the
+ * client library says HELLO again. */
+#define BUCKETS 4096
 
 typedef struct entry {
     struct entry *next;
+    uint64_t used; /* t->clock at the last lookup */
     size_t id_len;
-    uint8_t id[CC_MAX_CODE * 8];
+    uint8_t id[CC_ROUTING_ID_MAX];
     cc_principal_t *p;
 } entry_t;
 
 struct cc_sessions {
     entry_t *bucket[BUCKETS];
     size_t count;
+    size_t max;
+    uint64_t clock;
+    uint64_t evicted;
 };
 
 static size_t hash(const void *id, size_t len)
@@ -135,9 +141,12 @@ static size_t hash(const void *id, size_t len)
     return (size_t)(h % BUCKETS);
 }
 
-cc_sessions_t *cc_sessions_new(void)
+cc_sessions_t *cc_sessions_new(size_t max)
 {
-    return cc_xcalloc(1, sizeof(cc_sessions_t));
+    cc_sessions_t *t = cc_xcalloc(1, sizeof(cc_sessions_t));
+
+    t->max = max ? max : CC_MAX_SESSIONS;
+    return t;
 }
 
 void cc_sessions_destroy(cc_sessions_t **self_p)
@@ -167,24 +176,49 @@ static entry_t *find(const cc_sessions_t *t, const void *id, size_t id_len)
     return NULL;
 }
 
+/* Drop the least recently used session (a full scan: it runs only when the
+ * table is full, once per new connection). */
+static void evict_oldest(cc_sessions_t *t)
+{
+    entry_t **victim = NULL;
+
+    for (size_t b = 0; b < BUCKETS; b++)
+        for (entry_t **pp = &t->bucket[b]; *pp; pp = &(*pp)->next)
+            if (victim == NULL || (*pp)->used < (*victim)->used)
+                victim = pp;
+    if (victim) {
+        entry_t *e = *victim;
+
+        *victim = e->next;
+        free(e->p);
+        free(e);
+        t->count--;
+        t->evicted++;
+    }
+}
+
 int cc_sessions_put(cc_sessions_t *t, const void *id, size_t id_len, cc_principal_t *p)
 {
     entry_t *e = find(t, id, id_len);
     size_t b;
 
+    if (id_len > sizeof(e->id)) {
+        free(p);
+        return -EINVAL;
+    }
     if (e) {
         free(e->p);
         e->p = p;
+        e->used = ++t->clock;
         return 0;
     }
-    if (t->count >= CC_MAX_SESSIONS || id_len > sizeof(e->id)) {
-        free(p);
-        return -ENOSPC;
-    }
+    if (t->count >= t->max)
+        evict_oldest(t);
     e = cc_xcalloc(1, sizeof(*e));
     e->id_len = id_len;
     memcpy(e->id, id, id_len);
     e->p = p;
+    e->used = ++t->clock;
     b = hash(id, id_len);
     e->next = t->bucket[b];
     t->bucket[b] = e;
@@ -192,14 +226,22 @@ int cc_sessions_put(cc_sessions_t *t, const void *id, size_t id_len, cc_principa
     return 0;
 }
 
-const cc_principal_t *cc_sessions_get(const cc_sessions_t *t, const void *id, size_t id_len)
+const cc_principal_t *cc_sessions_get(cc_sessions_t *t, const void *id, size_t id_len)
 {
     entry_t *e = find(t, id, id_len);
 
-    return e ? e->p : NULL;
+    if (e == NULL)
+        return NULL;
+    e->used = ++t->clock;
+    return e->p;
 }
 
 size_t cc_sessions_count(const cc_sessions_t *t)
 {
     return t->count;
+}
+
+uint64_t cc_sessions_evicted(const cc_sessions_t *t)
+{
+    return t->evicted;
 }

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "cc_codec.h"
+#include "cc_net.h"
 
 typedef enum {
     CC_ROLE_COUNTER,       /* one-stop counter: pushes dossier events */
@@ -62,23 +63,35 @@ bool cc_principal_has_unit(const cc_principal_t *p, const char *unit);
 
 typedef struct cc_sessions cc_sessions_t;
 
-/** cc_sessions_new - an empty session table. */
-cc_sessions_t *cc_sessions_new(void);
+/**
+ * cc_sessions_new - an empty session table.
+ * @max: most sessions kept (0: CC_MAX_SESSIONS); beyond it the least
+ *   recently used one is dropped (its peer is asked for HELLO again).
+ */
+cc_sessions_t *cc_sessions_new(size_t max);
 
 /** cc_sessions_destroy - free the table and its principals; accepts NULL. */
 void cc_sessions_destroy(cc_sessions_t **self_p);
 
 /**
  * cc_sessions_put - bind @p (ownership passes to the table) to a routing
- * id, replacing any earlier principal of that connection.
- * Returns 0, or -ENOSPC when CC_MAX_SESSIONS are bound (@p is then freed).
+ * id, replacing any earlier principal of that connection, dropping the
+ * least recently used session when the table is full.
+ * Returns 0, or -EINVAL for a routing id longer than CC_ROUTING_ID_MAX
+ * (@p is then freed).
  */
 int cc_sessions_put(cc_sessions_t *t, const void *id, size_t id_len, cc_principal_t *p);
 
-/** cc_sessions_get - the principal of a routing id, or NULL. */
-const cc_principal_t *cc_sessions_get(const cc_sessions_t *t, const void *id, size_t id_len);
+/**
+ * cc_sessions_get - the principal of a routing id, or NULL; marks the
+ * session as used. The pointer stays valid until the next cc_sessions_put.
+ */
+const cc_principal_t *cc_sessions_get(cc_sessions_t *t, const void *id, size_t id_len);
 
 /** cc_sessions_count - number of bound connections. */
 size_t cc_sessions_count(const cc_sessions_t *t);
+
+/** cc_sessions_evicted - sessions dropped to make room, since start. */
+uint64_t cc_sessions_evicted(const cc_sessions_t *t);
 
 #endif

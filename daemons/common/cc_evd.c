@@ -750,7 +750,7 @@ int cc_evd_main(const cc_evd_domain_t *domain, const char *default_listen, int a
                             default_listen, argc, argv);
     if (r >= 0)
         return r;
-    d.sessions = cc_sessions_new();
+    d.sessions = cc_sessions_new(0);
     d.batch = cc_xcalloc((size_t)d.set.batch_max, sizeof(pending_t));
     cc_enc_init(&d.rec);
     cc_enc_init(&d.pairs);

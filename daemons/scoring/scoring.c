@@ -451,7 +451,7 @@ int sc_scoring_main(int argc, char **argv)
                             SC_LISTEN_DEFAULT, argc, argv);
     if (r >= 0)
         return r;
-    s.sessions = cc_sessions_new();
+    s.sessions = cc_sessions_new(0);
     cc_enc_init(&s.reply);
     s.started_ms = cc_clock_mono_ms();
     if ((r = open_all(&s, err, sizeof(err))) < 0) {

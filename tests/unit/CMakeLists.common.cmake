@@ -1,0 +1,1 @@
+cchc_unit_test(test_auth ${CMAKE_CURRENT_SOURCE_DIR}/test_auth.c cchc_common)
