@@ -9,6 +9,7 @@ error, nothing stored); resolves some and reads the matching numbers in
 overdue alert arrive at a `cchc watch` subscriber, and clear when resolved.
 """
 import json
+import os
 import subprocess
 import time
 
@@ -170,6 +171,17 @@ def run(c):
                          c.report(UNIT, "2025-03-01", "2025-03-31")))
     check(rep["pakn_received"] == 1 and rep["pakn_answered"] == 1,
           "report: the complaint about HS-004 counts for %s" % UNIT)
+
+    # 8. An operator takes a hot backup of intake while it runs.
+    backup = os.path.join(c.dir, "backup-intake")
+    c.cchc(["ctl", "intake", "backup", backup], who="van-hanh")
+    check(os.path.getsize(os.path.join(backup, "data.mdb")) > 0, "hot backup written")
+    head = c.stats("intake")["log_head"]
+    r = subprocess.run(["mdb_stat", "-s", "log", backup], capture_output=True)
+    check(r.returncode == 0 and ("Entries: %d" % head).encode() in r.stdout,
+          "the backup is a readable LMDB environment holding the %d log records" % head)
+    r = c.cchc(["ctl", "intake", "backup", backup], who="counter-x", check_rc=False)
+    check(r.returncode != 0, "backup into a directory that holds one already is refused")
 
     empty = c.report(UNIT, "2024-01-01", "2024-01-31")
     check(empty["on_time_rate"] == "no data", "a period with nothing resolved has no data")
