@@ -359,6 +359,73 @@ bool cc_str_eq(cc_str_t s, const char *c)
     return s.len == n && (n == 0 || memcmp(s.ptr, c, n) == 0);
 }
 
+/* splitmix64's finalizer: every input bit moves every output bit. */
+static uint64_t digest_mix(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+/* FNV-1a over @len bytes, started from @h. */
+static uint64_t digest_bytes(uint64_t h, const void *data, size_t len)
+{
+    const uint8_t *p = data;
+
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ p[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+enum { DG_NIL = 1, DG_BOOL, DG_INT, DG_UINT, DG_FLOAT, DG_STR, DG_BIN, DG_ARRAY, DG_MAP, DG_EXT };
+
+uint64_t cc_object_digest(const msgpack_object *o)
+{
+    uint64_t h = 0xcbf29ce484222325ULL, acc;
+    double d;
+
+    switch (o->type) {
+    case MSGPACK_OBJECT_NIL:
+        return digest_mix(DG_NIL);
+    case MSGPACK_OBJECT_BOOLEAN:
+        return digest_mix(DG_BOOL) ^ digest_mix(o->via.boolean ? 2 : 1);
+    case MSGPACK_OBJECT_POSITIVE_INTEGER:
+        /* msgpack-c decodes every non-negative integer as positive. */
+        return digest_mix(DG_UINT) ^ digest_mix(o->via.u64 + 1);
+    case MSGPACK_OBJECT_NEGATIVE_INTEGER:
+        return digest_mix(DG_INT) ^ digest_mix((uint64_t)o->via.i64);
+    case MSGPACK_OBJECT_FLOAT32:
+    case MSGPACK_OBJECT_FLOAT64:
+        d = o->via.f64;
+        return digest_mix(DG_FLOAT) ^ digest_bytes(h, &d, sizeof(d));
+    case MSGPACK_OBJECT_STR:
+        return digest_mix(DG_STR) ^ digest_bytes(h, o->via.str.ptr, o->via.str.size);
+    case MSGPACK_OBJECT_BIN:
+        return digest_mix(DG_BIN) ^ digest_bytes(h, o->via.bin.ptr, o->via.bin.size);
+    case MSGPACK_OBJECT_EXT:
+        h = digest_bytes(h, &o->via.ext.type, 1);
+        return digest_mix(DG_EXT) ^ digest_bytes(h, o->via.ext.ptr, o->via.ext.size);
+    case MSGPACK_OBJECT_ARRAY:
+        acc = digest_mix(DG_ARRAY + ((uint64_t)o->via.array.size << 8));
+        for (uint32_t i = 0; i < o->via.array.size; i++)
+            acc = digest_mix(acc ^ cc_object_digest(&o->via.array.ptr[i]));
+        return acc;
+    case MSGPACK_OBJECT_MAP:
+        /* A sum of the pairs' digests: the order of the pairs is lost. */
+        acc = digest_mix(DG_MAP + ((uint64_t)o->via.map.size << 8));
+        for (uint32_t i = 0; i < o->via.map.size; i++) {
+            uint64_t k = cc_object_digest(&o->via.map.ptr[i].key);
+            uint64_t v = cc_object_digest(&o->via.map.ptr[i].val);
+
+            acc += digest_mix(k ^ ((v << 17) | (v >> 47)));
+        }
+        return acc;
+    }
+    return 0;
+}
+
 int cc_map_str(const msgpack_object *map, const char *key, cc_str_t *ret)
 {
     const msgpack_object *o = cc_map_find(map, key);

@@ -168,6 +168,16 @@ int cc_map_bool(const msgpack_object *map, const char *key, bool *ret);
 /** cc_str_eq - whether slice @s equals C string @c. */
 bool cc_str_eq(cc_str_t s, const char *c);
 
+/**
+ * cc_object_digest - a 64-bit digest of a decoded value, equal for equal
+ * values however they were encoded: the pairs of a map in any order, an
+ * integer in any width, a float as 32 or 64 bits. Arrays keep their order.
+ * Not cryptographic: it tells a retried event from a different one sent
+ * under the same event id (PROTOCOL.md §7.3). Recursion is bounded by the
+ * decoder's depth limit.
+ */
+uint64_t cc_object_digest(const msgpack_object *o);
+
 /* ---- Encoding ----------------------------------------------------------- */
 
 /* An encoder: a growable buffer and a packer writing into it. Allocation

@@ -162,14 +162,43 @@ cc_store_t *cc_evd_store(cc_evd_t *evd)
 
 /* ---- Log records ----------------------------------------------------------- */
 
+/* The dedupe value of an event id: the record's seq; then, for an event
+ * from a peer, DEDUPE_DIGEST and the event's cc_object_digest(); then the
+ * sender. (Records written before digests were kept, and the daemon's own,
+ * have seq then sender: a sender never starts with byte 1.) */
+#define DEDUPE_DIGEST 0x01
+
+typedef struct {
+    uint64_t seq;
+    bool has_digest;
+    uint64_t digest;
+    const uint8_t *sender;
+    size_t sender_len;
+} dedupe_t;
+
+static bool dedupe_parse(const MDB_val *v, dedupe_t *ret)
+{
+    const uint8_t *p = v->mv_data;
+
+    if (v->mv_size < 8)
+        return false;
+    ret->seq = cc_be64_get(p);
+    ret->has_digest = v->mv_size >= 17 && p[8] == DEDUPE_DIGEST;
+    ret->digest = ret->has_digest ? cc_be64_get(p + 9) : 0;
+    ret->sender = p + (ret->has_digest ? 17 : 8);
+    ret->sender_len = v->mv_size - (size_t)(ret->sender - p);
+    return true;
+}
+
 /* Build a record: the common fields, then the domain's pairs, and append
- * it with its dedupe entry. */
+ * it with its dedupe entry. @digest: the event's digest, NULL for a record
+ * the daemon raises itself. */
 static int append_record(cc_evd_t *d, cc_txn_t *txn, const char *eid, size_t eid_len,
                          cc_str_t type, int64_t at, const char *by, const cc_enc_t *pairs,
-                         size_t n, uint64_t *ret_seq)
+                         size_t n, const uint64_t *digest, uint64_t *ret_seq)
 {
-    uint8_t dd[8 + DEDUPE_SENDER_MAX];
-    size_t by_len = strlen(by);
+    uint8_t dd[17 + DEDUPE_SENDER_MAX];
+    size_t by_len = strlen(by), off = 8;
     uint64_t seq;
     int r;
 
@@ -182,12 +211,16 @@ static int append_record(cc_evd_t *d, cc_txn_t *txn, const char *eid, size_t eid
     cc_enc_raw(&d->rec, pairs->buf.data, pairs->buf.size);
     if ((r = cc_log_append(txn, d->log_dbi, d->rec.buf.data, d->rec.buf.size, &seq)) < 0)
         return r;
-    /* Dedupe value: seq then the sender, to tell a retry from a clash. */
     cc_be64_put(dd, seq);
+    if (digest) {
+        dd[8] = DEDUPE_DIGEST;
+        cc_be64_put(dd + 9, *digest);
+        off = 17;
+    }
     if (by_len > DEDUPE_SENDER_MAX)
         by_len = DEDUPE_SENDER_MAX;
-    memcpy(dd + 8, by, by_len);
-    if ((r = cc_txn_put(txn, d->dedupe_dbi, eid, eid_len, dd, 8 + by_len, 0)) < 0)
+    memcpy(dd + off, by, by_len);
+    if ((r = cc_txn_put(txn, d->dedupe_dbi, eid, eid_len, dd, off + by_len, 0)) < 0)
         return r;
     *ret_seq = seq;
     return 0;
@@ -207,7 +240,7 @@ int cc_evd_append_internal(cc_evd_t *evd, cc_txn_t *txn, const char *eid, const 
     if (r != -ENOENT)
         return r;
     return append_record(evd, txn, eid, strlen(eid), t, at, evd->domain->name, rec_pairs, n,
-                         &seq);
+                         NULL, &seq);
 }
 
 /* ---- Group commit ---------------------------------------------------------- */
@@ -219,7 +252,8 @@ static void apply_one(cc_evd_t *d, cc_txn_t *txn, pending_t *p, int64_t now, int
     char why[256];
     cc_str_t eid, type;
     int64_t at;
-    uint64_t next;
+    uint64_t next, digest;
+    dedupe_t dd;
     size_t n = 0;
     MDB_val v;
     int r;
@@ -237,19 +271,27 @@ static void apply_one(cc_evd_t *d, cc_txn_t *txn, pending_t *p, int64_t now, int
     memcpy(p->eid, eid.ptr, eid.len);
     p->eid[eid.len] = '\0';
 
+    digest = cc_object_digest(ev);
     r = cc_txn_get(txn, d->dedupe_dbi, eid.ptr, eid.len, &v);
-    if (r == 0 && v.mv_size >= 8) {
+    if (r == 0 && dedupe_parse(&v, &dd)) {
         size_t wl = strlen(p->who->who);
 
-        if (v.mv_size - 8 != (wl > DEDUPE_SENDER_MAX ? DEDUPE_SENDER_MAX : wl) ||
-            memcmp((uint8_t *)v.mv_data + 8, p->who->who, v.mv_size - 8) != 0) {
+        if (dd.sender_len != (wl > DEDUPE_SENDER_MAX ? DEDUPE_SENDER_MAX : wl) ||
+            memcmp(dd.sender, p->who->who, dd.sender_len) != 0) {
             cc_reject(&p->rej, CC_ERR_EVENT_ID_CONFLICT, "eid",
                       "Mã sự kiện %s đã được một nơi gửi khác sử dụng",
                       "Event id %s was already used by another sender", p->eid);
             return;
         }
+        if (dd.has_digest && dd.digest != digest) {
+            cc_reject(&p->rej, CC_ERR_EVENT_ID_CONFLICT, "eid",
+                      "Mã sự kiện %s đã được dùng cho một sự kiện khác (bản ghi %llu)",
+                      "Event id %s was already used for a different event (record %llu)",
+                      p->eid, (unsigned long long)dd.seq);
+            return;
+        }
         p->duplicate = true;
-        p->seq = cc_be64_get(v.mv_data);
+        p->seq = dd.seq;
         return;
     }
     if (r != -ENOENT) {
@@ -268,7 +310,8 @@ static void apply_one(cc_evd_t *d, cc_txn_t *txn, pending_t *p, int64_t now, int
     }
     if (r > 0)
         return;
-    r = append_record(d, txn, eid.ptr, eid.len, type, at, p->who->who, &d->pairs, n, &p->seq);
+    r = append_record(d, txn, eid.ptr, eid.len, type, at, p->who->who, &d->pairs, n, &digest,
+                      &p->seq);
     if (r < 0) {
         *ret_err = r;
         return;

@@ -74,15 +74,19 @@ def run(c):
     check(b"information|guidance|postal|pakn" in r.stderr, "unknown contact type: usage, exit 2")
 
     # 2. The complaint, naming the dossier, with the caller's details.
-    j = cj(c, ["pakn", "receive", "--id=PA-1", "--contact=C-2", "--dossier=HS-001",
+    receive = ["pakn", "receive", "--id=PA-1", "--contact=C-2", "--dossier=HS-001",
                "--text=Hồ sơ HS-001 chưa có kết quả. Tôi là %s, số %s" % (CALLER, PHONE),
                "--caller-name=" + CALLER, "--caller-phone=" + PHONE, "--at=" + at("09:21"),
-               "--eid=pa1-recv"])
+               "--eid=pa1-recv"]
+    j = cj(c, receive)
     check(j == {"eid": "pa1-recv", "status": "ok", "seq": 3, "dup": False},
           "pakn receive with --eid: stored as seq 3 (%r)" % j)
+    j = cj(c, receive)
+    check(j["status"] == "ok" and j["dup"] is True, "the same command again: acked as duplicate")
     j = cj(c, ["pakn", "receive", "--id=PA-1", "--text=again", "--at=" + at("09:21"),
-               "--eid=pa1-recv"])
-    check(j["status"] == "ok" and j["dup"] is True, "the same --eid again: acked as duplicate")
+               "--eid=pa1-recv"], rc=1)
+    check(j["code"] == "event_id_conflict",
+          "another complaint under the same --eid: event_id_conflict, exit 1")
     r = cchc(c, ["pakn", "classify", "PA-1", "--category=procedure", "--at=" + at("09:25")])
     check(b"ok: pakn_classified PA-1" in r.stdout, "agent classifies PA-1")
     cchc(c, ["pakn", "classify", "PA-1", "--category=weather"], rc=2)

@@ -53,6 +53,20 @@ def run(c):
     res = c.push([received(1)], who="quay-tp-1", units=UNIT, expect_rc=0)
     check(res[0]["status"] == "ok" and res[0]["dup"] is True, "repeated event id acked as dup")
     check(c.stats("intake")["log_head"] == 5, "duplicate not stored again")
+    # The same event with its fields in another order is still the same event.
+    res = c.push([dict(reversed(list(received(1).items())))], who="quay-tp-1", units=UNIT,
+                 expect_rc=0)
+    check(res[0]["dup"] is True, "a retry with its fields reordered is a duplicate")
+    # A different event under a used id, or the id from another sender: a clash.
+    res = c.push([received(1, channel="postal"), received(2)], who="quay-tp-1", units=UNIT,
+                 expect_rc=1)
+    check(res[0]["status"] == "error" and res[0]["code"] == "event_id_conflict" and
+          "different event" in res[0]["en"], "a different event under a used eid is refused")
+    check(res[1]["dup"] is True, "the batch goes on after the clash")
+    res = c.push([received(3)], who="quay-tp-2", units=UNIT, expect_rc=1)
+    check(res[0]["code"] == "event_id_conflict" and "another sender" in res[0]["en"],
+          "an eid used by another counter is refused")
+    check(c.stats("intake")["log_head"] == 5, "no clash was stored")
 
     # 3. Invalid events: each refused with its own code; nothing stored.
     bad = [
@@ -78,7 +92,7 @@ def run(c):
     check(res[0]["code"] == "not_authorized", "a counter cannot push for another unit")
     st = c.stats("intake")
     check(st["log_head"] == 5, "no invalid event was stored")
-    check(st["rejected"] == len(bad) + 1, "intake counted %d rejections" % st["rejected"])
+    check(st["rejected"] == len(bad) + 3, "intake counted %d rejections" % st["rejected"])
 
     # A malformed line never reaches the daemon and is reported as such.
     r = c.cchc(["push"], stdin=b"{not json\n", check_rc=False, who="quay-tp-1", units=UNIT)

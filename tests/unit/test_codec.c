@@ -1299,6 +1299,49 @@ static void test_error_encode_decodes(void **state)
     cc_enc_deinit(&e);
 }
 
+/* The digest of @body's decoded map. */
+static uint64_t digest_of(const void *body, size_t len)
+{
+    cc_msg_t m;
+    uint64_t d;
+
+    decode_ok(body, len, &m);
+    d = cc_object_digest(&m.body);
+    cc_msg_deinit(&m);
+    return d;
+}
+
+static void test_object_digest(void **state)
+{
+    /* {"a": 1, "b": "x"} */
+    uint64_t base = digest_of(B(0x82, 0xa1, 'a', 0x01, 0xa1, 'b', 0xa1, 'x'));
+    (void)state;
+
+    /* The same value encoded otherwise: pairs swapped, 1 as uint8, uint32
+     * and int16, "x" as str8. */
+    assert_true(digest_of(B(0x82, 0xa1, 'b', 0xa1, 'x', 0xa1, 'a', 0x01)) == base);
+    assert_true(digest_of(B(0x82, 0xa1, 'a', 0xcc, 0x01, 0xa1, 'b', 0xa1, 'x')) == base);
+    assert_true(digest_of(B(0x82, 0xa1, 'a', 0xce, 0, 0, 0, 1, 0xa1, 'b', 0xa1, 'x')) == base);
+    assert_true(digest_of(B(0x82, 0xa1, 'a', 0xd1, 0, 1, 0xa1, 'b', 0xa1, 'x')) == base);
+    assert_true(digest_of(B(0x82, 0xa1, 'a', 0x01, 0xa1, 'b', 0xd9, 1, 'x')) == base);
+    /* Different values. */
+    assert_true(digest_of(B(0x82, 0xa1, 'a', 0x02, 0xa1, 'b', 0xa1, 'x')) != base);
+    assert_true(digest_of(B(0x82, 0xa1, 'a', 0x01, 0xa1, 'b', 0xa1, 'y')) != base);
+    assert_true(digest_of(B(0x82, 0xa1, 'a', 0xa1, 'x', 0xa1, 'b', 0x01)) != base);  /* values swapped */
+    assert_true(digest_of(B(0x82, 0xa1, 'a', 0x01, 0xa1, 'c', 0xa1, 'x')) != base);  /* key renamed */
+    assert_true(digest_of(B(0x81, 0xa1, 'a', 0x01)) != base);                       /* pair missing */
+    assert_true(digest_of(B(0x82, 0xa1, 'a', 0xff, 0xa1, 'b', 0xa1, 'x')) != base); /* -1 */
+    assert_true(digest_of(B(0x82, 0xa1, 'a', 0xc3, 0xa1, 'b', 0xa1, 'x')) != base); /* true */
+    assert_true(digest_of(B(0x82, 0xa1, 'a', 0xc0, 0xa1, 'b', 0xa1, 'x')) != base); /* nil */
+    /* Arrays keep their order; a 1-element array is not its element. */
+    assert_true(digest_of(B(0x81, 0xa1, 'a', 0x92, 0x01, 0x02)) !=
+                digest_of(B(0x81, 0xa1, 'a', 0x92, 0x02, 0x01)));
+    assert_true(digest_of(B(0x81, 0xa1, 'a', 0x91, 0x01)) != digest_of(B(0x81, 0xa1, 'a', 0x01)));
+    /* The same pair twice does not cancel out. */
+    assert_true(digest_of(B(0x82, 0xa1, 'a', 0x01, 0xa1, 'a', 0x01)) !=
+                digest_of(B(0x80)));
+}
+
 static void test_err_names_round_trip(void **state)
 {
     (void)state;
@@ -1361,6 +1404,7 @@ int main(void)
         cmocka_unit_test(test_fields_check_not_a_map),
         cmocka_unit_test(test_map_accessors),
         cmocka_unit_test(test_error_encode_decodes),
+        cmocka_unit_test(test_object_digest),
         cmocka_unit_test(test_err_names_round_trip),
     };
     return cmocka_run_group_tests_name("codec", tests, NULL, NULL);
