@@ -37,6 +37,8 @@ typedef struct {
 static const char *const ctypes[] = { "information", "guidance", "postal", "pakn", NULL };
 static const char *const channels[] = { "phone", "email", "app", "zalo", "portal", NULL };
 static const char *const categories[] = { "procedure", "conduct", "proposal", NULL };
+static const char *const refusal_reasons[] = { "anonymous", "unclear", "handled", "not_pakn",
+                                               "other", NULL };
 
 #define COMMON_HELP                                                                         \
     "\nEvery event command also takes:\n"                                                  \
@@ -91,6 +93,14 @@ static const sub_t subs[] = {
       { { "outside", "outside", false, true, NULL } },
       "Usage: cchc pakn forward ID --outside=AGENCY\n"
       "\nForward a complaint outside the province's competence to AGENCY (agent).\n" },
+    { "pakn", "refuse", "pakn_refused", "pakn", false, false,
+      { { "reason", "reason", false, true, refusal_reasons } },
+      "Usage: cchc pakn refuse ID --reason=anonymous|unclear|handled|not_pakn|other\n"
+      "\nRefuse to take up a complaint not yet assigned (agent; từ chối tiếp nhận):\n"
+      "no name or address to answer to, content too unclear, the same matter already\n"
+      "answered, a khiếu nại or tố cáo (another law's procedure), or another reason.\n"
+      "Final. Late after 2 working days from receipt (policy [pakn]\n"
+      "refusal_working_days).\n" },
     { "pakn", "accept", "pakn_accepted", "pakn", false, true, { { 0 } },
       "Usage: cchc pakn accept ID\n"
       "\nThe unit's contact point takes an assigned complaint (role contact_point,\n"
@@ -130,6 +140,7 @@ static const char help_pakn[] =
     "  pakn classify ID --category=procedure|conduct|proposal\n"
     "  pakn assign ID --unit=U\n"
     "  pakn forward ID --outside=AGENCY\n"
+    "  pakn refuse ID --reason=anonymous|unclear|handled|not_pakn|other\n"
     "  pakn publish ID | pakn close ID | pakn reopen ID\n"
     "Unit contact points (role contact_point, --units=YOUR-UNIT):\n"
     "  pakn accept ID\n"

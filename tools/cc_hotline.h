@@ -13,6 +13,7 @@
  *   cchc pakn classify ID --category=procedure|conduct|proposal           pakn_classified
  *   cchc pakn assign ID --unit=U                                           pakn_assigned
  *   cchc pakn forward ID --outside=AGENCY                                  pakn_forwarded
+ *   cchc pakn refuse ID --reason=anonymous|unclear|handled|not_pakn|other  pakn_refused
  *   cchc pakn accept ID                                                    pakn_accepted
  *   cchc pakn answer ID --text=...                                         pakn_answered
  *   cchc pakn publish|close|reopen ID                                      pakn_published, ...

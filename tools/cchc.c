@@ -29,7 +29,7 @@ static const char help_main[] =
     "  report    a unit's figures for a period (table, --json or --csv)\n"
     "  dossier   show ID: a dossier's state and history\n"
     "  contact   log|close: 1022 contacts (agent)\n"
-    "  pakn      receive|classify|assign|forward|accept|answer|publish|close|reopen,\n"
+    "  pakn      receive|classify|assign|forward|refuse|accept|answer|publish|close|reopen,\n"
     "            show ID, open --unit=U: complaints (agent, unit contact point)\n"
     "  ctl       intake|hotline|scoring ping|stats|backup PATH|clock TIME (operator)\n"
     "Run `cchc COMMAND --help` for a command's options.\n"

@@ -58,6 +58,7 @@ static void print_pakn(const msgpack_object *p, const msgpack_object *history)
         { "dossier", "dossier / hồ sơ" },
         { "contact", "contact / cuộc liên hệ" },
         { "outside", "forwarded to / chuyển đến" },
+        { "refusal", "refused: reason / lý do từ chối" },
         { "received_at", "received / tiếp nhận" },
         { "answered_at", "answered / trả lời" },
         { "on_time", "answered on time / đúng hạn" },

@@ -164,6 +164,8 @@ static const label_t labels[] = {
     { "pakn_overdue", "PAKN quá hạn", "complaints overdue" },
     { "pakn_reopened", "PAKN mở lại (chưa hài lòng)", "complaints reopened" },
     { "pakn_forwarded", "PAKN chuyển ngoài tỉnh", "forwarded outside the province" },
+    { "pakn_refused", "PAKN từ chối tiếp nhận", "complaints refused" },
+    { "pakn_ref_late", "PAKN từ chối muộn", "refused late" },
     { "pakn_ot_rate", "Tỷ lệ PAKN đúng hạn", "complaints on time" },
     { "pakn_res_rate", "Tỷ lệ PAKN đã xử lý", "complaint resolution rate" },
 };

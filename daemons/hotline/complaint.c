@@ -16,20 +16,23 @@
 
 static const char *const state_names[CC_PAKN_STATE_COUNT_] = {
     "none", "received", "classified", "assigned", "accepted", "answered", "published", "closed",
-    "forwarded",
+    "forwarded", "refused",
 };
 static const char *const state_vi[CC_PAKN_STATE_COUNT_] = {
     "chưa tiếp nhận", "đã tiếp nhận", "đã phân loại", "đã chuyển đơn vị", "đơn vị đã nhận",
     "đã trả lời", "đã công khai", "đã kết thúc", "đã chuyển cơ quan ngoài tỉnh",
+    "đã từ chối tiếp nhận",
 };
 static const char *const event_names[CC_HEV_KIND_COUNT_] = {
     "contact", "contact_closed", "pakn_received", "pakn_classified", "pakn_assigned",
     "pakn_forwarded", "pakn_accepted", "pakn_answered", "pakn_published", "pakn_closed",
-    "pakn_reopened", "pakn_escalated",
+    "pakn_reopened", "pakn_refused", "pakn_escalated", "pakn_overdue",
 };
 static const char *const ctype_names[] = { "information", "guidance", "postal", "pakn" };
 static const char *const channel_names[] = { "phone", "email", "app", "zalo", "portal" };
 static const char *const category_names[] = { "", "procedure", "conduct", "proposal" };
+static const char *const refusal_names[] = { "", "anonymous", "unclear", "handled", "not_pakn",
+                                             "other" };
 
 #define NAME(tab, i) ((size_t)(i) < N(tab) ? tab[i] : "?")
 
@@ -38,6 +41,7 @@ const char *cc_hotline_event_name(cc_hotline_event_kind_t k) { return NAME(event
 const char *cc_ctype_name(uint8_t t) { return NAME(ctype_names, t); }
 const char *cc_hotline_channel_name(uint8_t c) { return NAME(channel_names, c); }
 const char *cc_pakn_category_name(uint8_t c) { return NAME(category_names, c); }
+const char *cc_pakn_refusal_name(uint8_t r) { return NAME(refusal_names, r); }
 
 /* ---- Parsing ------------------------------------------------------------------- */
 
@@ -65,6 +69,7 @@ static const cc_field_t f_forwarded[] = {
 };
 static const cc_field_t f_pakn[] = { F_PAKN };
 static const cc_field_t f_answered[] = { F_PAKN, { "answer", CC_T_STR, true, 1, CC_MAX_TEXT } };
+static const cc_field_t f_refused[] = { F_PAKN, { "reason", CC_T_CODE, true, 0, 0 } };
 
 static const struct {
     const cc_field_t *fields;
@@ -81,7 +86,9 @@ static const struct {
     [CC_HEV_PAKN_PUBLISHED] = { f_pakn, N(f_pakn) },
     [CC_HEV_PAKN_CLOSED] = { f_pakn, N(f_pakn) },
     [CC_HEV_PAKN_REOPENED] = { f_pakn, N(f_pakn) },
+    [CC_HEV_PAKN_REFUSED] = { f_refused, N(f_refused) },
     [CC_HEV_PAKN_ESCALATED] = { f_pakn, N(f_pakn) },
+    [CC_HEV_PAKN_OVERDUE] = { f_pakn, N(f_pakn) },
 };
 
 /* A phone as people write it: digits with spaces, '.', '-', '+', '()';
@@ -118,10 +125,10 @@ int cc_hotline_event_parse(const msgpack_object *ev, cc_hotline_event_t *ret, cc
     if (k == CC_HEV_KIND_COUNT_)
         return cc_reject(rej, CC_ERR_UNSUPPORTED, "type", "Loại sự kiện '%.*s' không tồn tại",
                          "Unknown event type '%.*s'", (int)type.len, type.ptr);
-    if (k == CC_HEV_PAKN_ESCALATED)
+    if (k == CC_HEV_PAKN_ESCALATED || k == CC_HEV_PAKN_OVERDUE)
         return cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "type",
-                         "Chỉ tổng đài tự nâng cấp độ xử lý khi quá hạn",
-                         "Only the daemon raises pakn_escalated, when a deadline passes");
+                         "Chỉ tổng đài tự ghi %s khi quá hạn",
+                         "Only the daemon raises %s, when a deadline passes", event_names[k]);
     if (eid.len >= strlen(CC_HOTLINE_RESERVED_EID) &&
         memcmp(eid.ptr, CC_HOTLINE_RESERVED_EID, strlen(CC_HOTLINE_RESERVED_EID)) == 0)
         return cc_reject(rej, CC_ERR_BAD_FIELD, "eid",
@@ -168,6 +175,11 @@ int cc_hotline_event_parse(const msgpack_object *ev, cc_hotline_event_t *ret, cc
         break;
     case CC_HEV_PAKN_ANSWERED:
         cc_map_str(ev, "answer", &e.answer);
+        break;
+    case CC_HEV_PAKN_REFUSED:
+        if (cc_field_enum(ev, "reason", refusal_names + 1, N(refusal_names) - 1, &e.refusal, rej))
+            return 1;
+        e.refusal++;
         break;
     default:
         break;
@@ -361,16 +373,20 @@ int cc_pakn_level_deadline(const cc_catalog_t *cat, int level, bool urgent, int6
     return 0;
 }
 
-bool cc_pakn_escalatable(const cc_pakn_t *p)
+bool cc_pakn_waiting(const cc_pakn_t *p)
 {
-    return p->state >= CC_PAKN_RECEIVED && p->state <= CC_PAKN_ACCEPTED &&
-           p->level < CC_PAKN_MAX_LEVEL;
+    return p->state >= CC_PAKN_RECEIVED && p->state <= CC_PAKN_ACCEPTED;
+}
+
+bool cc_pakn_timed(const cc_pakn_t *p)
+{
+    return cc_pakn_waiting(p) && (p->level < CC_PAKN_MAX_LEVEL || !p->overdue);
 }
 
 bool cc_pakn_open(const cc_pakn_t *p)
 {
     return p->state != CC_PAKN_NONE && p->state != CC_PAKN_CLOSED &&
-           p->state != CC_PAKN_FORWARDED;
+           p->state != CC_PAKN_FORWARDED && p->state != CC_PAKN_REFUSED;
 }
 
 int cc_pakn_escalate(const cc_catalog_t *cat, cc_pakn_t *p, int64_t now, int64_t *ret_at)
@@ -378,8 +394,14 @@ int cc_pakn_escalate(const cc_catalog_t *cat, cc_pakn_t *p, int64_t now, int64_t
     int64_t due;
     int r;
 
-    if (!cc_pakn_escalatable(p) || p->due_at >= now)
+    if (!cc_pakn_timed(p) || p->due_at >= now)
         return 0;
+    if (p->level >= CC_PAKN_MAX_LEVEL) {
+        /* No level above: the deadline passing is recorded, once a round. */
+        *ret_at = p->due_at;
+        p->overdue = 1;
+        return CC_PAKN_OVERDUE;
+    }
     if ((r = cc_pakn_level_deadline(cat, p->level + 1, p->urgent, p->due_at, &due)) < 0)
         return r;
     *ret_at = p->due_at;
@@ -388,10 +410,22 @@ int cc_pakn_escalate(const cc_catalog_t *cat, cc_pakn_t *p, int64_t now, int64_t
     p->due_at = due;
     if (p->escalations < UINT16_MAX)
         p->escalations++;
-    return 1;
+    return CC_PAKN_ESCALATED;
 }
 
 /* ---- The PAKN lifecycle ------------------------------------------------------------------- */
+
+/* Whether @at keeps a limit of @days working days from @from: *@ret = 1 in
+ * time, 2 late. Returns 0 or the calendar's error (then *@ret unchanged). */
+static int timeliness(const cc_catalog_t *cat, int64_t from, int days, int64_t at, uint8_t *ret)
+{
+    int64_t limit;
+    int r = cc_deadline_working_days(cat, from, days, &limit);
+
+    if (r == 0)
+        *ret = at > limit ? 2 : 1;
+    return r;
+}
 
 static int illegal(cc_reject_t *rej, const cc_pakn_t *p, const cc_hotline_event_t *ev,
                    const char *vi_why, const char *en_why)
@@ -407,7 +441,6 @@ int cc_pakn_apply(const cc_catalog_t *cat, cc_pakn_t *p, const cc_hotline_event_
 {
     const cc_policy_t *pol = cc_catalog_policy(cat);
     cc_pakn_t n = *p; /* work on a copy: @p changes only on acceptance */
-    int64_t t;
     int r = 0;
 
     memset(out, 0, sizeof(*out));
@@ -483,11 +516,19 @@ int cc_pakn_apply(const cc_catalog_t *cat, cc_pakn_t *p, const cc_hotline_event_
             return illegal(rej, p, ev, "chỉ chuyển ra ngoài tỉnh PAKN chưa giao đơn vị",
                            "only a complaint not yet assigned can be forwarded");
         /* Forward within N working days if outside competence (NĐ 20/2008 Đ9). */
-        r = cc_deadline_working_days(cat, p->received_at, pol->pakn_forward_working_days, &t);
-        if (r == 0)
-            n.fwd_late = ev->at > t ? 2 : 1;
+        r = timeliness(cat, p->received_at, pol->pakn_forward_working_days, ev->at, &n.fwd_late);
         snprintf(n.outside, sizeof(n.outside), "%s", ev->outside);
         n.state = CC_PAKN_FORWARDED;
+        break;
+    case CC_HEV_PAKN_REFUSED:
+        if (p->state != CC_PAKN_RECEIVED && p->state != CC_PAKN_CLASSIFIED)
+            return illegal(rej, p, ev, "chỉ từ chối tiếp nhận PAKN chưa giao đơn vị",
+                           "only a complaint not yet assigned can be refused");
+        /* Refuse within N working days of receipt (DOMAIN.md §6). */
+        r = timeliness(cat, p->received_at, pol->pakn_refusal_working_days, ev->at, &n.ref_late);
+        n.refusal = ev->refusal;
+        n.closed_at = ev->at;
+        n.state = CC_PAKN_REFUSED;
         break;
     case CC_HEV_PAKN_ACCEPTED:
         if (p->state != CC_PAKN_ASSIGNED)
@@ -515,10 +556,8 @@ int cc_pakn_apply(const cc_catalog_t *cat, cc_pakn_t *p, const cc_hotline_event_
             return illegal(rej, p, ev, "chỉ công khai câu trả lời vừa có",
                            "only a fresh answer can be published");
         /* Publication within N working days of the answer (DOMAIN.md §6). */
-        r = cc_deadline_working_days(cat, p->answered_at, pol->pakn_publication_working_days,
-                                     &t);
-        if (r == 0)
-            n.pub_late = ev->at > t ? 2 : 1;
+        r = timeliness(cat, p->answered_at, pol->pakn_publication_working_days, ev->at,
+                       &n.pub_late);
         n.published_at = ev->at;
         n.state = CC_PAKN_PUBLISHED;
         out->publishes = true;
@@ -542,7 +581,7 @@ int cc_pakn_apply(const cc_catalog_t *cat, cc_pakn_t *p, const cc_hotline_event_
         n.state = p->unit[0] ? CC_PAKN_ASSIGNED : CC_PAKN_CLASSIFIED;
         if (n.reopened < UINT16_MAX)
             n.reopened++;
-        n.on_time = n.pub_late = 0;
+        n.on_time = n.pub_late = n.overdue = 0;
         n.answered_at = n.published_at = n.closed_at = 0;
         n.level_at = ev->at;
         r = cc_pakn_level_deadline(cat, n.level, n.urgent, ev->at, &n.due_at);

@@ -12,12 +12,17 @@
  *   received -> classified -> assigned -> accepted -> answered -> published
  *   -> closed;  classified -> answered (level 1: the hotline answers itself);
  *   received|classified -> forwarded (outside the province's competence)
- *   -> closed;  answered|published|closed -> reopened (the citizen is not
+ *   -> closed;  received|classified -> refused (not a PAKN the province
+ *   takes up: anonymous, unclear, already handled, a khiếu nại/tố cáo;
+ *   final, late after pakn_refusal_working_days [2] from receipt);
+ *   answered|published|closed -> reopened (the citizen is not
  *   satisfied): back to assigned when the complaint has a unit, else to
  *   classified, with a new deadline at its current level.
  * Levels: 1 on receipt; 2 on assignment to a unit; +1 (at most 3) when the
  * current level's deadline passes while the complaint is still waiting
  * for an answer (received, classified, assigned, accepted): escalation.
+ * At level 3 there is no next level: the passed deadline marks the
+ * complaint overdue, once per round (a reopening starts a new round).
  * Deadline of a level started at t (policy, defaults in brackets): level 1
  * cc_deadline_working_days(t, pakn_level1_working_days [0 = same working
  * day]); level 2 pakn_level2_working_days [15]; level 3
@@ -59,6 +64,7 @@ typedef enum {
     CC_PAKN_PUBLISHED,
     CC_PAKN_CLOSED,
     CC_PAKN_FORWARDED,
+    CC_PAKN_REFUSED,
     CC_PAKN_STATE_COUNT_
 } cc_pakn_state_t;
 
@@ -74,7 +80,9 @@ typedef enum {
     CC_HEV_PAKN_PUBLISHED,
     CC_HEV_PAKN_CLOSED,
     CC_HEV_PAKN_REOPENED,
+    CC_HEV_PAKN_REFUSED,
     CC_HEV_PAKN_ESCALATED, /* raised by the daemon only */
+    CC_HEV_PAKN_OVERDUE,   /* raised by the daemon only */
     CC_HEV_KIND_COUNT_
 } cc_hotline_event_kind_t;
 
@@ -85,6 +93,15 @@ typedef enum {
 typedef enum {
     CC_CATEGORY_NONE = 0, CC_CATEGORY_PROCEDURE, CC_CATEGORY_CONDUCT, CC_CATEGORY_PROPOSAL
 } cc_pakn_category_t;
+/* Why a complaint is refused (từ chối tiếp nhận). */
+typedef enum {
+    CC_REFUSAL_NONE = 0,
+    CC_REFUSAL_ANONYMOUS, /* no name or address to answer to */
+    CC_REFUSAL_UNCLEAR,   /* content too unclear to act on */
+    CC_REFUSAL_HANDLED,   /* the same matter was already answered */
+    CC_REFUSAL_NOT_PAKN,  /* a khiếu nại or tố cáo: another law's procedure */
+    CC_REFUSAL_OTHER
+} cc_pakn_refusal_t;
 
 /* A contact (LMDB "contact", key = contact id). */
 typedef struct {
@@ -115,7 +132,10 @@ typedef struct {
     uint8_t fwd_late;  /* forwarding: 0 none, 1 in time, 2 late */
     uint16_t reopened; /* times the citizen was not satisfied */
     uint16_t escalations;
-    uint8_t pad_[4];
+    uint8_t overdue;   /* level 3's deadline passed in this round (pakn_overdue raised) */
+    uint8_t refusal;   /* cc_pakn_refusal_t */
+    uint8_t ref_late;  /* refusal: 0 none, 1 in time, 2 late */
+    uint8_t pad_[1];
     int64_t received_at;
     int64_t due_at;    /* deadline of the current level */
     int64_t level_at;  /* when the current level (or the reopened round) started */
@@ -142,7 +162,7 @@ typedef struct {
     char agent[CC_MAX_CODE + 1];
     char dossier[CC_MAX_ID + 1];
     char outside[CC_PAKN_MAX_OUTSIDE + 1];
-    uint8_t ctype, channel, category;
+    uint8_t ctype, channel, category, refusal;
     bool urgent;
     bool closed;
     cc_str_t text, caller_name, caller_phone, answer; /* personal; len 0 if absent */
@@ -207,18 +227,30 @@ int cc_pakn_apply(const cc_catalog_t *cat, cc_pakn_t *p, const cc_hotline_event_
 int cc_pakn_level_deadline(const cc_catalog_t *cat, int level, bool urgent, int64_t start,
                            int64_t *ret);
 
-/** cc_pakn_escalatable - whether @p waits for an answer below level 3. */
-bool cc_pakn_escalatable(const cc_pakn_t *p);
+/** cc_pakn_waiting - whether @p waits for an answer (received .. accepted). */
+bool cc_pakn_waiting(const cc_pakn_t *p);
 
 /**
- * cc_pakn_escalate - raise @p one level if its deadline passed before
- * @now (due < now). The new level starts at the old deadline.
- * @ret_at: the moment of the escalation (the old deadline).
- * Returns 1 escalated, 0 nothing to do, -ERANGE (calendar gap; @p unchanged).
+ * cc_pakn_timed - whether the tick watches @p's deadline: it waits for an
+ * answer, below level 3 or not yet overdue at level 3.
+ */
+bool cc_pakn_timed(const cc_pakn_t *p);
+
+/* What cc_pakn_escalate() did. */
+#define CC_PAKN_ESCALATED 1 /* one level up */
+#define CC_PAKN_OVERDUE 2   /* level 3's deadline passed: marked overdue */
+
+/**
+ * cc_pakn_escalate - act on @p's deadline if it passed before @now
+ * (due < now): below level 3, raise it one level, the new level starting
+ * at the old deadline; at level 3, mark it overdue for this round.
+ * @ret_at: the moment it happened (the old deadline).
+ * Returns CC_PAKN_ESCALATED, CC_PAKN_OVERDUE, 0 nothing to do, or -ERANGE
+ * (calendar gap; @p unchanged).
  */
 int cc_pakn_escalate(const cc_catalog_t *cat, cc_pakn_t *p, int64_t now, int64_t *ret_at);
 
-/** cc_pakn_open - not closed and not forwarded. */
+/** cc_pakn_open - not closed, forwarded or refused. */
 bool cc_pakn_open(const cc_pakn_t *p);
 
 /** Wire names: states, event types, contact types, channels, categories. */
@@ -227,5 +259,6 @@ const char *cc_hotline_event_name(cc_hotline_event_kind_t k);
 const char *cc_ctype_name(uint8_t t);
 const char *cc_hotline_channel_name(uint8_t c);
 const char *cc_pakn_category_name(uint8_t c); /* "" for none */
+const char *cc_pakn_refusal_name(uint8_t r);  /* "" for none */
 
 #endif

@@ -208,7 +208,7 @@ static int reindex(cc_txn_t *txn, hotline_t *h, const char *id, const cc_pakn_t 
     size_t kl;
     int r;
 
-    if (cc_pakn_escalatable(before)) {
+    if (cc_pakn_timed(before)) {
         kl = timer_key(key, before->due_at, id);
         if ((r = cc_txn_del(txn, h->timer_dbi, key, kl)) < 0 && r != -ENOENT)
             return r;
@@ -218,7 +218,7 @@ static int reindex(cc_txn_t *txn, hotline_t *h, const char *id, const cc_pakn_t 
         if ((r = cc_txn_del(txn, h->open_dbi, key, kl)) < 0 && r != -ENOENT)
             return r;
     }
-    if (cc_pakn_escalatable(after)) {
+    if (cc_pakn_timed(after)) {
         kl = timer_key(key, after->due_at, id);
         if ((r = cc_txn_put(txn, h->timer_dbi, key, kl, "", 0, 0)) < 0)
             return r;
@@ -291,6 +291,11 @@ static size_t encode_record(cc_enc_t *rec, const cc_hotline_event_t *ev, const c
     case CC_HEV_PAKN_REOPENED:
         cc_enc_kv_u64(rec, "reopened", p->reopened);
         n++;
+        break;
+    case CC_HEV_PAKN_REFUSED:
+        cc_enc_kv_str(rec, "reason", cc_pakn_refusal_name(p->refusal));
+        cc_enc_kv_bool(rec, "late", p->ref_late == 2);
+        n += 2;
         break;
     default:
         break;
@@ -461,19 +466,32 @@ int cc_hotline_escalate(void *dom, cc_txn_t *txn, int64_t now, cc_hotline_append
         if ((r = load_pakn(txn, h, ids[i], &p)) < 0)
             break;
         before = p;
-        while ((e = cc_pakn_escalate(*h->catalog, &p, now, &at)) == 1) {
+        while ((e = cc_pakn_escalate(*h->catalog, &p, now, &at)) > 0) {
             char eid[CC_MAX_ID + 1];
+            const char *type = e == CC_PAKN_ESCALATED ? "pakn_escalated" : "pakn_overdue";
             uint64_t last = 0, after = 0;
             size_t n;
 
-            snprintf(eid, sizeof(eid), "%s%s:%u", CC_HOTLINE_RESERVED_EID, ids[i],
-                     (unsigned)p.level);
+            if ((r = cc_log_last(txn, h->log_dbi, &last)) < 0)
+                break;
+            /* Escalations: one per level, named by it. Overdue at level 3:
+             * once per round, named by the record's own sequence. */
+            if (e == CC_PAKN_ESCALATED)
+                snprintf(eid, sizeof(eid), "%s%s:%u", CC_HOTLINE_RESERVED_EID, ids[i],
+                         (unsigned)p.level);
+            else
+                snprintf(eid, sizeof(eid), "%s%llu", CC_HOTLINE_RESERVED_EID,
+                         (unsigned long long)last + 1);
             cc_enc_reset(&pairs);
             n = encode_pakn(&pairs, ids[i], &p);
-            cc_enc_kv_u64(&pairs, "from_level", (uint64_t)(p.level - 1));
-            n++;
-            if ((r = cc_log_last(txn, h->log_dbi, &last)) < 0 ||
-                (r = append(ctx, txn, eid, "pakn_escalated", at, &pairs, n)) < 0 ||
+            if (e == CC_PAKN_ESCALATED) {
+                cc_enc_kv_u64(&pairs, "from_level", (uint64_t)(p.level - 1));
+                n++;
+            } else {
+                cc_enc_kv_u64(&pairs, "reopened", p.reopened);
+                n++;
+            }
+            if ((r = append(ctx, txn, eid, type, at, &pairs, n)) < 0 ||
                 (r = cc_log_last(txn, h->log_dbi, &after)) < 0)
                 break;
             if (after > last && (r = add_history(txn, h, ids[i], after)) < 0)
@@ -484,7 +502,7 @@ int cc_hotline_escalate(void *dom, cc_txn_t *txn, int64_t now, cc_hotline_append
             break;
         /* e < 0: the calendar does not cover the next deadline's year; the
          * complaint stays in the timer and is tried again next tick. */
-        if (p.level != before.level) {
+        if (p.level != before.level || p.overdue != before.overdue) {
             if ((r = cc_txn_put(txn, h->pakn_dbi, ids[i], strlen(ids[i]), &p, sizeof(p), 0)) <
                     0 ||
                 (r = reindex(txn, h, ids[i], &before, &p)) < 0)
@@ -560,7 +578,7 @@ static int hotline_tick(void *dom, cc_evd_t *evd, int64_t now)
         return r;
     t.h->n_escalated += t.count;
     if (t.count)
-        cc_log(LOG_NOTICE, "Escalated %zu complaint level(s) whose deadline passed", t.count);
+        cc_log(LOG_NOTICE, "%zu complaint deadline(s) passed: escalated, or overdue at level 3", t.count);
     return 0;
 }
 
@@ -619,7 +637,7 @@ static int query_pakn(hotline_t *h, cc_store_t *store, const cc_principal_t *who
     cc_txn_t txn;
     MDB_cursor *cur = NULL;
     MDB_val k, v, pub = { 0, NULL };
-    size_t n = 0, pairs = 23;
+    size_t n = 0, pairs = 24;
     int r;
 
     if (cc_fields_check(body, q_pakn_fields, N(q_pakn_fields), &field, why, sizeof(why)) < 0)
@@ -668,8 +686,7 @@ static int query_pakn(hotline_t *h, cc_store_t *store, const cc_principal_t *who
     cc_enc_kv_i64(out, "received_at", p.received_at);
     cc_enc_kv_i64(out, "due", p.due_at);
     cc_enc_kv_i64(out, "level_at", p.level_at);
-    cc_enc_kv_bool(out, "overdue",
-                   p.state >= CC_PAKN_RECEIVED && p.state <= CC_PAKN_ACCEPTED && p.due_at < now);
+    cc_enc_kv_bool(out, "overdue", cc_pakn_waiting(&p) && p.due_at < now);
     cc_enc_kv_i64(out, "answered_at", p.answered_at);
     cc_enc_str(out, "on_time");
     p.on_time ? cc_enc_bool(out, p.on_time == 1) : cc_enc_nil(out);
@@ -679,6 +696,7 @@ static int query_pakn(hotline_t *h, cc_store_t *store, const cc_principal_t *who
     cc_enc_kv_i64(out, "closed_at", p.closed_at);
     cc_enc_kv_u64(out, "reopened", p.reopened);
     cc_enc_kv_u64(out, "escalations", p.escalations);
+    cc_enc_kv_str(out, "refusal", cc_pakn_refusal_name(p.refusal));
     enc_text(out, "text", pd.text, raw, name, phone);
     enc_text(out, "answer", pd.answer, raw, name, phone);
     cc_enc_kv_strn(out, "published", pub.mv_size ? pub.mv_data : "", pub.mv_size);
@@ -783,7 +801,7 @@ static int query_open(hotline_t *h, cc_store_t *store, const cc_principal_t *who
         cc_enc_kv_i64(&items, "due", p.due_at);
         cc_enc_kv_str(&items, "category", cc_pakn_category_name(p.category));
         cc_enc_kv_bool(&items, "urgent", p.urgent);
-        cc_enc_kv_bool(&items, "overdue", p.state <= CC_PAKN_ACCEPTED && p.due_at < now);
+        cc_enc_kv_bool(&items, "overdue", cc_pakn_waiting(&p) && p.due_at < now);
         count++;
     }
     if (r != 0 && r != MDB_NOTFOUND)

@@ -68,14 +68,15 @@ typedef struct {
     uint8_t overdue;   /* counted in pakn_overdue */
     uint8_t published; /* its first publication was counted */
     uint8_t esc_alert; /* a pakn_escalated alert is active */
-    uint8_t pad[2];
+    uint8_t ovd_alert; /* a pakn_overdue alert is active */
+    uint8_t pad[1];
     char unit[CC_MAX_CODE + 1]; /* the unit it counts for; "" = the hotline */
 } sc_pakn_t;
 
 /* The layout of the derived state; a store of another layout is rebuilt
  * from the logs by sc_state_open(). */
-_Static_assert(SC_TALLY_VERSION == 2 && SC_DOSSIER_VERSION == 2 && SC_PAKN_VERSION == 1 &&
-                   SC_STATE_LAYOUT_CURRENT == 0x020201u,
+_Static_assert(SC_TALLY_VERSION == 3 && SC_DOSSIER_VERSION == 2 && SC_PAKN_VERSION == 1 &&
+                   SC_STATE_LAYOUT_CURRENT == 0x030201u,
                "SC_STATE_LAYOUT_CURRENT must follow the versions");
 #define SC_STATE_LAYOUT \
     (((uint64_t)SC_TALLY_VERSION << 16) | ((uint64_t)SC_DOSSIER_VERSION << 8) | SC_PAKN_VERSION)
@@ -145,7 +146,7 @@ static const cc_field_t f_pakn_answered[] = {
 static const char *const hotline_types[] = {
     "contact", "contact_closed", "pakn_received", "pakn_classified", "pakn_assigned",
     "pakn_forwarded", "pakn_accepted", "pakn_answered", "pakn_published", "pakn_closed",
-    "pakn_reopened", "pakn_escalated",
+    "pakn_reopened", "pakn_refused", "pakn_escalated", "pakn_overdue",
 };
 
 /* Outcome of one record. */
@@ -822,8 +823,11 @@ static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, 
                 return r;
             p.published = 1;
         }
-    } else if (cc_str_eq(type, "pakn_escalated")) {
-        if ((r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_ESCALATED, 1)) < 0)
+    } else if (cc_str_eq(type, "pakn_escalated") || cc_str_eq(type, "pakn_overdue")) {
+        bool escalated = cc_str_eq(type, "pakn_escalated");
+
+        if (escalated &&
+            (r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_ESCALATED, 1)) < 0)
             return r;
         if (!p.overdue) {
             if ((r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_OVERDUE, 1)) < 0)
@@ -831,27 +835,43 @@ static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, 
             p.overdue = 1;
         }
         fmt_time(when, sizeof(when), due);
-        snprintf(text, sizeof(text),
-                 "PAKN %s quá hạn xử lý, đã chuyển lên cấp độ %u (hạn mới %s)", id,
-                 (unsigned)level, when);
-        if ((r = raise_alert(st, txn, "pakn_escalated", level >= 3 ? "critical" : "warning",
-                             p.unit, id, at, text)) < 0)
+        if (escalated)
+            snprintf(text, sizeof(text),
+                     "PAKN %s quá hạn xử lý, đã chuyển lên cấp độ %u (hạn mới %s)", id,
+                     (unsigned)level, when);
+        else
+            snprintf(text, sizeof(text),
+                     "PAKN %s quá hạn xử lý ở cấp độ %u, cấp cao nhất (hạn %s)", id,
+                     (unsigned)level, when);
+        if ((r = raise_alert(st, txn, escalated ? "pakn_escalated" : "pakn_overdue",
+                             level >= 3 ? "critical" : "warning", p.unit, id, at, text)) < 0)
             return r;
-        p.esc_alert = 1;
+        if (escalated)
+            p.esc_alert = 1;
+        else
+            p.ovd_alert = 1;
     } else if (cc_str_eq(type, "pakn_reopened")) {
         if ((r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_REOPENED, 1)) < 0)
             return r;
     } else if (cc_str_eq(type, "pakn_forwarded")) {
         if ((r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_FORWARDED, 1)) < 0)
             return r;
-    }
-    /* The escalation alert holds until the complaint is answered or
-     * leaves (forwarded outside, closed). */
-    if (p.esc_alert && (cc_str_eq(type, "pakn_answered") || cc_str_eq(type, "pakn_forwarded") ||
-                        cc_str_eq(type, "pakn_closed"))) {
-        if ((r = clear_alert(st, txn, "pakn_escalated", id)) < 0)
+    } else if (cc_str_eq(type, "pakn_refused")) {
+        cc_map_bool(rec, "late", &flag);
+        if ((r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_REFUSED, 1)) < 0 ||
+            (flag &&
+             (r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_REFUSED_LATE, 1)) < 0))
             return r;
-        p.esc_alert = 0;
+    }
+    /* The deadline alerts hold until the complaint is answered or leaves
+     * (forwarded outside, refused, closed). */
+    if (cc_str_eq(type, "pakn_answered") || cc_str_eq(type, "pakn_forwarded") ||
+        cc_str_eq(type, "pakn_refused") || cc_str_eq(type, "pakn_closed")) {
+        if (p.esc_alert && (r = clear_alert(st, txn, "pakn_escalated", id)) < 0)
+            return r;
+        if (p.ovd_alert && (r = clear_alert(st, txn, "pakn_overdue", id)) < 0)
+            return r;
+        p.esc_alert = p.ovd_alert = 0;
     }
     return cc_txn_put(txn, st->pakn_dbi, id, strlen(id), &p, sizeof(p), 0);
 }

@@ -158,7 +158,7 @@ uint64_t sc_state_rebuilt_from(sc_state_t *st);
 
 /* The current layout: (tally version << 16) | (dossier version << 8) |
  * complaint version, stored in meta "layout". */
-#define SC_STATE_LAYOUT_CURRENT 0x020201u
+#define SC_STATE_LAYOUT_CURRENT 0x030201u
 
 /* Accessors for the query modules (report.c, scoring.c). */
 cc_store_t *sc_state_store(sc_state_t *st);

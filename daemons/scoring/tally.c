@@ -67,6 +67,8 @@ static const char *const counter_names[SC_COUNTER_COUNT_] = {
     [SC_PAKN_OVERDUE] = "pakn_overdue",
     [SC_PAKN_REOPENED] = "pakn_reopened",
     [SC_PAKN_FORWARDED] = "pakn_forwarded",
+    [SC_PAKN_REFUSED] = "pakn_refused",
+    [SC_PAKN_REFUSED_LATE] = "pakn_ref_late",
 };
 
 const char *sc_counter_name(sc_counter_t c)

@@ -95,14 +95,17 @@ typedef enum {
     SC_PAKN_OVERDUE,
     SC_PAKN_REOPENED,
     SC_PAKN_FORWARDED,
+    SC_PAKN_REFUSED,      /* refused (từ chối tiếp nhận), and those late */
+    SC_PAKN_REFUSED_LATE,
     SC_COUNTER_COUNT_
 } sc_counter_t;
 
 /* Version 2 added the SOS table, apologies, payments, digitization,
- * ratings, contacts by channel and the PAKN figures. A stored value of
+ * ratings, contacts by channel and the PAKN figures; version 3 the
+ * refused complaints. A stored value of
  * another version is never read as this one: sc_state_open() finds the
  * older layout in "meta" and rebuilds all derived state from the logs. */
-#define SC_TALLY_VERSION 2u
+#define SC_TALLY_VERSION 3u
 #define SC_TALLY_KEY_MAX (32 + 1 + 4)
 
 /* One unit's counters on one day, as stored. */

@@ -199,6 +199,23 @@ def run(c):
     show3 = cj(c, ["pakn", "show", "PA-3"])
     check(show3["pakn"]["level"] == 2, "PA-3 (level 1, unanswered at 17:00) escalated to 2")
 
+    # Refusal: an agent refuses a complaint that is really a denunciation.
+    cchc(c, ["pakn", "receive", "--id=PA-5", "--text=Tố cáo cán bộ X", "--at=" + at("10:05")])
+    cchc(c, ["pakn", "refuse", "PA-5", "--reason=rude"], rc=2)
+    r = cchc(c, ["pakn", "refuse", "PA-5", "--reason=not_pakn", "--role=contact_point",
+                 "--at=" + at("10:10")], who="dm-tp", units=UNIT, rc=1)
+    check(b"not_authorized" in r.stderr, "a contact point cannot refuse a complaint")
+    r = cchc(c, ["pakn", "refuse", "PA-5", "--reason=not_pakn", "--at=" + at("10:10")])
+    check(b"ok: pakn_refused PA-5" in r.stdout, "agent refuses PA-5")
+    j = cj(c, ["pakn", "refuse", "PA-5", "--reason=other", "--at=" + at("10:11")], rc=1)
+    check(j["code"] == "illegal_transition", "a refused complaint is final")
+    show5 = cj(c, ["pakn", "show", "PA-5"])
+    check(show5["pakn"]["state"] == "refused" and show5["pakn"]["refusal"] == "not_pakn",
+          "pakn show: PA-5 refused, reason not_pakn")
+    rec = show5["history"][-1][1]
+    check(rec["type"] == "pakn_refused" and rec["reason"] == "not_pakn" and rec["late"] is False,
+          "the pakn_refused record carries its reason, in time")
+
     # 9. The report for the unit counts its complaints.
     def report():
         rep = c.report(UNIT, "2025-03-01", "2025-03-31")
@@ -214,8 +231,8 @@ def run(c):
         r = cchc(c, ["contact", sub, "--help"])
         check(r.stdout.startswith(b"Usage: cchc contact " + sub.encode()),
               "cchc contact %s --help" % sub)
-    for sub in ("receive", "classify", "assign", "forward", "accept", "answer", "publish",
-                "close", "reopen", "show", "open"):
+    for sub in ("receive", "classify", "assign", "forward", "refuse", "accept", "answer",
+                "publish", "close", "reopen", "show", "open"):
         r = cchc(c, ["pakn", sub, "--help"])
         if not r.stdout.startswith(b"Usage: cchc pakn " + sub.encode()):
             fail("cchc pakn %s --help: %r" % (sub, r.stdout[:80]))

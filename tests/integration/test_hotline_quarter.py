@@ -17,12 +17,16 @@ deadline passed are escalated by the hotline itself, in order. Complaints:
      the day of receipt (unit-less: the hotline's), then answered on time;
   C  assigned to a unit (level 2) and not answered: those assigned before
      21/1 pass their level-2 deadline (15 working days) and escalate to
-     level 3 once; those assigned from 3/3 do not by 14/3;
+     level 3 once, and those whose level-3 deadline (15 more) passes by
+     14/3 get a `pakn_overdue` record; those assigned from 3/3 do neither;
   E  assigned to a unit whose contact point (`cchc push --role=contact_point`,
      scoped to that unit) accepts it the next working day and answers on the
      5th working day: on time at level 2;
   F  assigned in December, accepted, but answered only on the 35th working
-     day: escalated to level 3 at the level-2 deadline, answered late;
+     day: escalated to level 3 at the level-2 deadline, overdue at the
+     level-3 deadline (a `pakn_overdue` record), answered late;
+  R  refused by the hotline (từ chối tiếp nhận) 1, 2 or 3 working days after
+     receipt: late after 2; escalated to level 2 first, like B;
   D  naming a dossier that the test first pushed to intake: counted for the
      dossier's handling unit, answered at level 1.
 Scoring's figures (`cchc report --json` for every unit, and unit "-" for the
@@ -30,6 +34,7 @@ hotline's own) must equal the test's count of what it sent, by the rules of
 PROTOCOL.md §5.1.
 """
 import datetime as dt
+import json
 import os
 import random
 
@@ -78,6 +83,14 @@ def add_working(d, n):
     for _ in range(n):
         d = next_working(d)
     return d
+
+
+def level3_due(assigned):
+    """Day of the level-3 deadline (17:00) of a complaint assigned before the
+    15:00 cut-off on @assigned and never answered: level 2 runs 15 working
+    days from then; level 3 starts at that deadline, 17:00 (after the
+    cut-off: counted from the next working day) and runs 15 more."""
+    return add_working(next_working(add_working(assigned, 15)), 15)
 
 
 def at(d, minutes):
@@ -145,7 +158,7 @@ def generate(rng, dossiers):
     b_days = [d for d in wdays if d < LAST]
     n = 0
     plan = (["A"] * 235 + ["B"] * 55 + ["C1"] * 40 + ["C2"] * 20 + ["D"] * 40 + ["E"] * 30 +
-            ["F"] * 10)
+            ["F"] * 10 + ["R"] * 15)
     e_days = [d for d in wdays if add_working(d, 6) <= LAST]
     f_days = [d for d in wdays if d <= dt.date(2024, 12, 31)]
     rng.shuffle(plan)
@@ -153,7 +166,7 @@ def generate(rng, dossiers):
         n += 1
         pid = "PA-%04d" % n
         d = rng.choice(early_c if kind == "C1" else late_c if kind == "C2" else
-                       b_days if kind in ("A", "B") else e_days if kind == "E" else
+                       b_days if kind in ("A", "B") else e_days if kind in ("E", "R") else
                        f_days if kind == "F" else wdays)
         t = rng.randrange(480, 840)
         rec = {"eid": eid("p"), "type": "pakn_received", "pakn": pid, "at": at(d, t),
@@ -193,6 +206,17 @@ def generate(rng, dossiers):
             exp.add("", "pakn_answered")
             exp.add("", "pakn_on_time")  # on time against its level-2 deadline
             exp.add("", "pakn_ans_l2")
+        elif kind == "R":
+            k = rng.choice((1, 2, 3))
+            d2 = add_working(d, k)
+            ev[d2].append({"eid": eid("p"), "type": "pakn_refused", "pakn": pid,
+                           "reason": rng.choice(("anonymous", "unclear", "not_pakn")),
+                           "at": at(d2, 540)})
+            exp.add("", "pakn_escalated")  # level 1 ran out at 17:00 on day d
+            exp.add("", "pakn_overdue")
+            exp.add("", "pakn_refused")
+            if k == 3:
+                exp.add("", "pakn_ref_late")
         else:
             u = rng.choice(UNITS)
             ev[d].append({"eid": eid("p"), "type": "pakn_assigned", "pakn": pid, "unit": u,
@@ -202,6 +226,12 @@ def generate(rng, dossiers):
             if kind in ("C1", "F"):
                 exp.add(u, "pakn_escalated")
                 exp.add(u, "pakn_overdue")
+                # F is answered on the 35th working day, after its level-3
+                # deadline (the 31st); C1 waits to the end of the quarter.
+                if kind == "F" or level3_due(d) < LAST:
+                    exp.add(u, "_overdue_records")
+                    if kind == "C1":
+                        exp.add(u, "_overdue_active")  # F's cleared by its answer
             if kind in ("E", "F"):
                 # The unit's contact point accepts, then answers.
                 d2 = next_working(d)
@@ -289,15 +319,29 @@ def run(c):
     st = c.stats("scoring")
     check(st["invalid_hotline"] == 0 and st["skipped_hotline"] == 0,
           "scoring applied every hotline record (%d)" % st["applied_hotline"])
-    check(head == sent + exp.get(HOTLINE, "pakn_escalated") +
-          sum(exp.get(u, "pakn_escalated") for u in UNITS),
-          "the hotline logged exactly the expected escalations (log head %d)" % head)
+    escalated = exp.get(HOTLINE, "pakn_escalated") + sum(exp.get(u, "pakn_escalated")
+                                                         for u in UNITS)
+    overdue = sum(exp.get(u, "_overdue_records") for u in UNITS)
+    check(head == sent + escalated + overdue,
+          "the hotline logged exactly the expected %d escalations and %d level-3 overdue "
+          "records (log head %d)" % (escalated, overdue, head))
+    # A supervisor of every unit sees the level-3 overdue alerts still active.
+    r = c.cchc(["--who=vp-ubnd", "--units=*", "watch", "--json", "--timeout=3000"],
+               check_rc=False)
+    snap = [json.loads(x) for x in r.stdout.decode().splitlines() if x.strip()]
+    active = sorted(x["alert"]["subject"] for x in snap
+                    if x["alert"]["kind"] == "pakn_overdue" and x.get("op") == "raise")
+    want = sum(exp.get(u, "_overdue_active") for u in UNITS)
+    check(len(active) == want and all(x["alert"]["severity"] == "critical" for x in snap
+                                      if x["alert"]["kind"] == "pakn_overdue"),
+          "%d critical pakn_overdue alerts active (expected %d)" % (len(active), want))
 
     keys = ["contacts", "contacts_info", "contacts_guide", "contacts_postal", "contacts_pakn",
             "contacts_phone", "contacts_email", "contacts_app", "contacts_zalo",
             "contacts_portal", "pakn_received", "pakn_to_unit", "pakn_answered",
             "pakn_on_time", "pakn_ans_l1", "pakn_ans_l2", "pakn_ans_l3", "pakn_published",
-            "pakn_escalated", "pakn_overdue", "pakn_reopened"]
+            "pakn_escalated", "pakn_overdue", "pakn_reopened", "pakn_refused",
+            "pakn_ref_late"]
     total = {k: 0 for k in keys}
     print("%-10s %8s %6s %6s %6s %6s %6s %6s" % ("unit", "contacts", "pakn", "answd",
                                                "ontime", "publ", "escal", "reopn"))
@@ -316,13 +360,15 @@ def run(c):
     check(True, "every unit's figures equal the independent count")
     complaints = total["pakn_received"] - total["pakn_to_unit"]
     check(total["contacts"] == N_CONTACTS, "contacts over all units: %d" % total["contacts"])
-    check(complaints == 430, "complaints received: %d" % complaints)
+    check(complaints == 445, "complaints received: %d" % complaints)
     print("QUARTER I 2025 (15/12/2024-14/3/2025): contacts %d; complaints received %d, "
-          "answered %d, on time %d (%s%%), published %d, escalated %d, reopened %d; "
+          "answered %d, on time %d (%s%%), published %d, escalated %d, overdue at level 3 "
+          "%d, refused %d (%d late), reopened %d; "
           "hotline on-time rate %s%%, resolution rate %s%%"
           % (total["contacts"], complaints, total["pakn_answered"], total["pakn_on_time"],
              "%.2f" % (100.0 * total["pakn_on_time"] / total["pakn_answered"]),
-             total["pakn_published"], total["pakn_escalated"], total["pakn_reopened"],
+             total["pakn_published"], total["pakn_escalated"], overdue,
+             total["pakn_refused"], total["pakn_ref_late"], total["pakn_reopened"],
              hot["pakn_ot_rate"], hot["pakn_res_rate"]), flush=True)
 
 

@@ -582,6 +582,15 @@ static void test_hotline_pakn_events(void **state)
     assert_json_equal(j, "{\"eid\":\"quay-01-pakn_forwarded-PA-1-1740967200123\","
                          "\"type\":\"pakn_forwarded\",\"at\":1740967200,\"pakn\":\"PA-1\","
                          "\"outside\":\"Bộ Công an\"}");
+    assert_int_equal(build(&j, &ev, err, sizeof(err), "pakn", "refuse", "PA-1",
+                           "--reason=anonymous", NULL),
+                     0);
+    assert_json_equal(j, "{\"eid\":\"quay-01-pakn_refused-PA-1-1740967200123\","
+                         "\"type\":\"pakn_refused\",\"at\":1740967200,\"pakn\":\"PA-1\","
+                         "\"reason\":\"anonymous\"}");
+    assert_int_equal(build(&j, &ev, err, sizeof(err), "pakn", "refuse", "PA-1", "--reason=rude",
+                           NULL),
+                     -EINVAL);
     static const char *const bare[][2] = { { "accept", "pakn_accepted" },
                                            { "publish", "pakn_published" },
                                            { "close", "pakn_closed" },

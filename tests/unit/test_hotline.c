@@ -673,6 +673,41 @@ static void test_level1_and_forward(void **state)
     REJECT(fx, fx->agent, "pakn_escalated|pakn=P-2|at=2025-03-05T10:00", CC_ERR_NOT_AUTHORIZED);
     REJECT(fx, fx->agent, "pakn_closed|eid=esc:P-2:2|pakn=P-2|at=2025-03-05T10:00", CC_ERR_BAD_FIELD);
     OK(fx, fx->agent, "pakn_closed|pakn=P-2|at=2025-03-05T10:00");
+
+    /* Refused: final, with its reason; late after 2 working days. */
+    OK(fx, fx->agent, "pakn_received|pakn=P-3|text=x|at=2025-03-03T10:00");
+    REJECT(fx, fx->cp_tp, "pakn_refused|pakn=P-3|reason=anonymous|at=2025-03-06T10:00",
+           CC_ERR_NOT_AUTHORIZED);
+    REJECT(fx, fx->agent, "pakn_refused|pakn=P-3|reason=rude|at=2025-03-06T10:00",
+           CC_ERR_BAD_FIELD);
+    OK(fx, fx->agent, "pakn_refused|pakn=P-3|reason=anonymous|at=2025-03-06T10:00");
+    expect_record(fx, "pakn_refused", "refused", 1, "", NULL);
+    last_record(fx, &m);
+    {
+        char buf[32];
+
+        assert_string_equal(str_of(&m.msg.body, "reason", buf, sizeof(buf)), "anonymous");
+    }
+    assert_true(bool_of(&m.msg.body, "late"));
+    tmsg_free(&m);
+    REJECT(fx, fx->agent, "pakn_classified|pakn=P-3|category=proposal|at=2025-03-06T11:00",
+           CC_ERR_ILLEGAL_TRANSITION);
+    REJECT(fx, fx->agent, "pakn_reopened|pakn=P-3|at=2025-03-06T11:00",
+           CC_ERR_ILLEGAL_TRANSITION);
+    /* Never escalated: it is not waiting for an answer. The reopened P-1
+     * is: level 2, level 3, then overdue. */
+    assert_int_equal(tick(fx, "2025-12-31T00:00"), 3);
+    assert_int_equal(query(fx, fx->agent, "pakn", "id", "P-3", &m), 0);
+    {
+        const msgpack_object *p = cc_map_find(&m.msg.body, "pakn");
+        char buf[32];
+
+        assert_string_equal(str_of(p, "state", buf, sizeof(buf)), "refused");
+        assert_string_equal(str_of(p, "refusal", buf, sizeof(buf)), "anonymous");
+        assert_int_equal(int_of(p, "escalations"), 0);
+        assert_false(bool_of(p, "overdue"));
+    }
+    tmsg_free(&m);
 }
 
 /* Escalation by the test clock, over a weekend and over 30/4-1/5. */
@@ -705,6 +740,26 @@ static void test_escalation(void **state)
      * and P-1 reach level 3. */
     assert_int_equal(tick(fx, "2025-05-20T17:00"), 0);
     assert_int_equal(tick(fx, "2025-05-21T17:00:01"), 2);
+    /* Level 3 of P-2 (from Tue 20/5 17:00) is due Wed 11/6 17:00: then it
+     * is overdue, once, recorded at the deadline under the record's seq. */
+    assert_int_equal(tick(fx, "2025-06-11T17:00"), 0);
+    assert_int_equal(tick(fx, "2025-06-11T17:00:01"), 1);
+    expect_record(fx, "pakn_overdue", "assigned", 3, "SO-TP", "2025-06-11T17:00");
+    last_record(fx, &m);
+    assert_int_equal(int_of(&m.msg.body, "at"), T("2025-06-11T17:00"));
+    {
+        char want[32];
+        uint64_t last;
+        cc_txn_t txn;
+
+        assert_int_equal(cc_store_read_begin(fx->store, &txn), 0);
+        assert_int_equal(cc_log_last(&txn, fx->dbi[7], &last), 0);
+        cc_txn_end(&txn);
+        snprintf(want, sizeof(want), "esc:%llu", (unsigned long long)last);
+        assert_string_equal(str_of(&m.msg.body, "eid", buf, sizeof(buf)), want);
+    }
+    tmsg_free(&m);
+    assert_int_equal(tick(fx, "2026-12-31T00:00"), 1); /* P-1's level 3 */
     assert_int_equal(tick(fx, "2026-12-31T00:00"), 0);
     assert_int_equal(query(fx, fx->agent, "pakn", "id", "P-2", &m), 0);
     {
@@ -714,7 +769,9 @@ static void test_escalation(void **state)
         assert_int_equal(int_of(p, "level"), 3);
         assert_int_equal(int_of(p, "escalations"), 1);
         assert_int_equal(int_of(p, "level_at"), T("2025-05-20T17:00"));
-        assert_int_equal(h->via.array.size, 4); /* received, classified, assigned, escalated */
+        assert_true(bool_of(p, "overdue"));
+        /* received, classified, assigned, escalated, overdue */
+        assert_int_equal(h->via.array.size, 5);
     }
     tmsg_free(&m);
     /* Answering late at level 3 is recorded as not on time. */

@@ -121,7 +121,7 @@ static void test_escalation(void **state)
     assert_int_equal(p.level, 1);
     /* One second later: level 2, started when level 1 ran out (17:00,
      * after the cut-off: counted from Tuesday). */
-    assert_int_equal(cc_pakn_escalate(cat, &p, T("2025-03-03T17:00:01"), &at), 1);
+    assert_int_equal(cc_pakn_escalate(cat, &p, T("2025-03-03T17:00:01"), &at), CC_PAKN_ESCALATED);
     assert_time(at, "2025-03-03T17:00");
     assert_int_equal(p.level, 2);
     assert_time(p.level_at, "2025-03-03T17:00");
@@ -133,10 +133,18 @@ static void test_escalation(void **state)
     assert_int_equal(p.level, 3);
     assert_time(p.due_at, "2025-04-17T17:00");
     assert_int_equal(p.escalations, 2);
-    /* Level 3 is the last. */
-    assert_false(cc_pakn_escalatable(&p));
-    assert_int_equal(cc_pakn_escalate(cat, &p, T("2025-06-01T00:00"), &at), 0);
+    /* Level 3 is the last: its deadline passing marks the complaint
+     * overdue, once, at the deadline; the level and deadline stay. */
+    assert_true(cc_pakn_timed(&p));
+    assert_int_equal(cc_pakn_escalate(cat, &p, T("2025-04-17T17:00"), &at), 0);
+    assert_int_equal(cc_pakn_escalate(cat, &p, T("2025-06-01T00:00"), &at), CC_PAKN_OVERDUE);
+    assert_time(at, "2025-04-17T17:00");
+    assert_int_equal(p.overdue, 1);
     assert_int_equal(p.level, 3);
+    assert_time(p.due_at, "2025-04-17T17:00");
+    assert_int_equal(p.escalations, 2);
+    assert_false(cc_pakn_timed(&p));
+    assert_int_equal(cc_pakn_escalate(cat, &p, T("2025-07-01T00:00"), &at), 0);
 
     /* Answered complaints do not escalate. */
     p = received("2025-03-03T10:00", false);
@@ -184,6 +192,9 @@ static cc_hotline_event_t ev_of(cc_hotline_event_kind_t kind, const char *at)
     case CC_HEV_PAKN_ANSWERED:
         e.answer = (cc_str_t){ "Đã xử lý", strlen("Đã xử lý") };
         break;
+    case CC_HEV_PAKN_REFUSED:
+        e.refusal = CC_REFUSAL_NOT_PAKN;
+        break;
     default:
         break;
     }
@@ -211,21 +222,23 @@ static void test_transition_matrix(void **state)
     static const cc_hotline_event_kind_t events[] = {
         CC_HEV_PAKN_RECEIVED, CC_HEV_PAKN_CLASSIFIED, CC_HEV_PAKN_ASSIGNED,
         CC_HEV_PAKN_FORWARDED, CC_HEV_PAKN_ACCEPTED, CC_HEV_PAKN_ANSWERED,
-        CC_HEV_PAKN_PUBLISHED, CC_HEV_PAKN_CLOSED, CC_HEV_PAKN_REOPENED,
+        CC_HEV_PAKN_PUBLISHED, CC_HEV_PAKN_CLOSED, CC_HEV_PAKN_REOPENED, CC_HEV_PAKN_REFUSED,
     };
     /* Resulting state, or NONE when the event is refused (illegal_transition;
      * unknown_complaint from NONE). Columns in the order of events[]. */
-    static const uint8_t next[CC_PAKN_STATE_COUNT_][9] = {
+    static const uint8_t next[CC_PAKN_STATE_COUNT_][10] = {
         [CC_PAKN_NONE] = { CC_PAKN_RECEIVED, 0, 0, 0, 0, 0, 0, 0, 0 },
-        [CC_PAKN_RECEIVED] = { 0, CC_PAKN_CLASSIFIED, 0, CC_PAKN_FORWARDED, 0, 0, 0, 0, 0 },
+        [CC_PAKN_RECEIVED] = { 0, CC_PAKN_CLASSIFIED, 0, CC_PAKN_FORWARDED, 0, 0, 0, 0, 0,
+                               CC_PAKN_REFUSED },
         [CC_PAKN_CLASSIFIED] = { 0, CC_PAKN_CLASSIFIED, CC_PAKN_ASSIGNED, CC_PAKN_FORWARDED, 0,
-                                 CC_PAKN_ANSWERED, 0, 0, 0 },
+                                 CC_PAKN_ANSWERED, 0, 0, 0, CC_PAKN_REFUSED },
         [CC_PAKN_ASSIGNED] = { 0, 0, CC_PAKN_ASSIGNED, 0, CC_PAKN_ACCEPTED, 0, 0, 0, 0 },
         [CC_PAKN_ACCEPTED] = { 0, 0, 0, 0, 0, CC_PAKN_ANSWERED, 0, 0, 0 },
         [CC_PAKN_ANSWERED] = { 0, 0, 0, 0, 0, 0, CC_PAKN_PUBLISHED, 0, CC_PAKN_ASSIGNED },
         [CC_PAKN_PUBLISHED] = { 0, 0, 0, 0, 0, 0, 0, CC_PAKN_CLOSED, CC_PAKN_ASSIGNED },
         [CC_PAKN_CLOSED] = { 0, 0, 0, 0, 0, 0, 0, 0, CC_PAKN_ASSIGNED },
         [CC_PAKN_FORWARDED] = { 0, 0, 0, 0, 0, 0, 0, CC_PAKN_CLOSED, 0 },
+        [CC_PAKN_REFUSED] = { 0 }, /* final */
     };
     size_t checked = 0;
 
@@ -322,6 +335,29 @@ static void test_lifecycle_effects(void **state)
     assert_int_equal(p.reopened, 1);
     assert_int_equal(p.on_time, 0);
     assert_time(p.due_at, "2025-03-13T17:00");
+    /* Refused: in time within 2 working days of receipt (Mon 3/3 08:00 ->
+     * Wed 5/3 17:00), else late; final, and no longer open. */
+    p = in_state(CC_PAKN_CLASSIFIED);
+    ev = ev_of(CC_HEV_PAKN_REFUSED, "2025-03-05T17:00");
+    assert_int_equal(cc_pakn_apply(cat, &p, &ev, NULL, now, &out, &rej), 0);
+    assert_int_equal(p.state, CC_PAKN_REFUSED);
+    assert_int_equal(p.refusal, CC_REFUSAL_NOT_PAKN);
+    assert_int_equal(p.ref_late, 1);
+    assert_false(cc_pakn_open(&p));
+    assert_false(cc_pakn_timed(&p));
+    p = in_state(CC_PAKN_RECEIVED);
+    ev = ev_of(CC_HEV_PAKN_REFUSED, "2025-03-05T17:00:01");
+    assert_int_equal(cc_pakn_apply(cat, &p, &ev, NULL, now, &out, &rej), 0);
+    assert_int_equal(p.ref_late, 2);
+    /* Overdue at level 3, then reopened: a new round, watched again. */
+    p = in_state(CC_PAKN_ANSWERED);
+    p.level = 3;
+    p.overdue = 1;
+    ev = ev_of(CC_HEV_PAKN_REOPENED, "2025-03-13T09:00");
+    assert_int_equal(cc_pakn_apply(cat, &p, &ev, NULL, now, &out, &rej), 0);
+    assert_int_equal(p.overdue, 0);
+    assert_true(cc_pakn_timed(&p));
+    assert_time(p.due_at, "2025-04-03T17:00");
     /* Forwarded: in time within 5 working days of receipt, else late; a
      * forwarded complaint is not reopened. */
     p = in_state(CC_PAKN_RECEIVED); /* received Mon 3/3 08:00 */
@@ -407,6 +443,9 @@ static void test_authorize(void **state)
     ev = ev_of(CC_HEV_PAKN_CLOSED, "2025-03-03T09:00");
     assert_int_equal(cc_hotline_authorize(cp_tp, &accepted, &ev, &rej), 1);
     assert_int_equal(cc_hotline_authorize(agent, &accepted, &ev, &rej), 0);
+    ev = ev_of(CC_HEV_PAKN_REFUSED, "2025-03-03T09:00");
+    assert_int_equal(cc_hotline_authorize(cp_tp, &assigned, &ev, &rej), 1);
+    assert_int_equal(cc_hotline_authorize(agent, &classified, &ev, &rej), 0);
     ev = ev_of(CC_HEV_CONTACT, "2025-03-03T09:00");
     assert_int_equal(cc_hotline_authorize(cp_tp, &(cc_pakn_t){ 0 }, &ev, &rej), 1);
     snprintf(ev.agent, sizeof(ev.agent), "tdv-02");
@@ -558,6 +597,12 @@ static void test_parse(void **state)
     PARSE("pakn_forwarded", CC_ERR_BAD_FIELD, "pakn=P-1", "outside=");
     PARSE("pakn_answered", CC_ERR_BAD_FIELD, "pakn=P-1");
     PARSE("pakn_escalated", CC_ERR_NOT_AUTHORIZED, "pakn=P-1");
+    PARSE("pakn_overdue", CC_ERR_NOT_AUTHORIZED, "pakn=P-1");
+    PARSE("pakn_refused", 0, "pakn=P-1", "reason=anonymous");
+    assert_int_equal(ev.refusal, CC_REFUSAL_ANONYMOUS);
+    PARSE("pakn_refused", CC_ERR_BAD_FIELD, "pakn=P-1", "reason=rude");
+    assert_string_equal(rej.field, "reason");
+    PARSE("pakn_refused", CC_ERR_BAD_FIELD, "pakn=P-1");
     PARSE("pakn_deleted", CC_ERR_UNSUPPORTED, "pakn=P-1");
     PARSE("reserved", CC_ERR_BAD_FIELD, "pakn=P-1");
     assert_string_equal(rej.field, "eid");

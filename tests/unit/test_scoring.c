@@ -1216,6 +1216,36 @@ static void test_pakn_rules(void **state)
     assert_int_equal(report(fx, sup1, SC_REPORT_HOTLINE, T0, T0 + DAY, &m, &rej), 1);
     assert_int_equal(rej.code, CC_ERR_NOT_AUTHORIZED);
     free(sup1);
+
+    /* P5 (day 10): never assigned; escalated to 2, to 3, then overdue at
+     * level 3: critical alerts until it is refused (late). */
+    b_init(&b, 16);
+    b_pakn(&b, "pakn_received", "P5", "", 1, "", T0 + 10 * DAY, NULL, false);
+    b_pakn(&b, "pakn_escalated", "P5", "", 2, "", T0 + 10 * DAY + 60, NULL, false);
+    b_pakn(&b, "pakn_escalated", "P5", "", 3, "", T0 + 11 * DAY, NULL, false);
+    b_pakn(&b, "pakn_overdue", "P5", "", 3, "", T0 + 12 * DAY, NULL, false);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_HOTLINE, T0 + 12 * DAY, &res), 0);
+    assert_int_equal(res.applied, 4);
+    b_free(&b);
+    assert_true(active(fx, "pakn_escalated", "P5"));
+    assert_true(active(fx, "pakn_overdue", "P5"));
+    b_init(&b, 20);
+    b_pakn(&b, "pakn_refused", "P5", "", 3, "", T0 + 13 * DAY, "late", true);
+    b_pakn(&b, "pakn_received", "P6", "", 1, "", T0 + 13 * DAY, NULL, false);
+    b_pakn(&b, "pakn_refused", "P6", "", 1, "", T0 + 13 * DAY + 60, "late", false);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_HOTLINE, T0 + 13 * DAY, &res), 0);
+    assert_int_equal(res.applied, 3);
+    b_free(&b);
+    assert_false(active(fx, "pakn_escalated", "P5"));
+    assert_false(active(fx, "pakn_overdue", "P5"));
+    op_report(fx, SC_REPORT_HOTLINE, 10, 13, &m);
+    assert_int_equal(u(&m, "pakn_received"), 2);
+    assert_int_equal(u(&m, "pakn_escalated"), 2);
+    assert_int_equal(u(&m, "pakn_overdue"), 1); /* P5, once */
+    assert_int_equal(u(&m, "pakn_refused"), 2);
+    assert_int_equal(u(&m, "pakn_ref_late"), 1);
+    assert_int_equal(u(&m, "pakn_answered"), 0);
+    cc_msg_deinit(&m);
 }
 
 /* Store meta "layout" = 1 (an older layout). */
