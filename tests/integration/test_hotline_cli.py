@@ -13,6 +13,8 @@ urgent complaint's deadline it is escalated, and `pakn show` has the record;
 `cchc report --json` counts the complaints for the unit.
 """
 import json
+import os
+import subprocess
 
 from harness import Cluster, check, fail
 
@@ -46,6 +48,8 @@ def cj(c, args, **kw):
 
 def main():
     c = Cluster(test_clock=at("10:00"))
+    # Debug logging: even then, no personal data may reach the daemons' logs.
+    c.extra = {n: ["--log-level=debug"] for n in ("intake", "hotline", "scoring")}
     try:
         c.start_all()
         run(c)
@@ -239,6 +243,37 @@ def run(c):
     check(True, "every pakn subcommand has its --help")
     cchc(c, ["pakn", "frobnicate", "X"], rc=2)
     cchc(c, ["pakn", "assign", "PA-1", "--unit=" + UNIT, "--role=boss"], rc=2)
+
+    # 11. Personal data stays in the hotline's "personal" database: never in
+    # a daemon's log (at debug level), never in a log record.
+    personal = [CALLER, PHONE, "Tôi là", "Kính gửi ông", "Tố cáo cán bộ"]
+    for name in ("intake", "hotline", "scoring"):
+        with open(os.path.join(c.dir, name + ".log"), encoding="utf-8", errors="replace") as f:
+            text = f.read()
+        leaked = [s for s in personal if s in text]
+        if leaked:
+            fail("%s's log holds personal data %r" % (name, leaked))
+    check(True, "no personal data in the three daemons' logs (debug level)")
+    dump = subprocess.run(["mdb_dump", "-s", "log", os.path.join(c.dir, "hotline", "db")],
+                          capture_output=True, text=True)
+    check(dump.returncode == 0, "mdb_dump reads the hotline log (%s)" % dump.stderr.strip())
+    values = [line.strip() for line in dump.stdout.splitlines() if line.startswith(" ")]
+    for s in personal:
+        h = s.encode().hex()
+        if any(i % 2 == 0 for v in values for i in find_all(v, h)):
+            fail("a hotline log record holds personal data %r" % s)
+    # The search itself works: the records do name the unit and the dossier.
+    control = [s for s in (UNIT, "HS-001")
+               if any(i % 2 == 0 for v in values for i in find_all(v, s.encode().hex()))]
+    check(len(values) > 40 and len(control) == 2,
+          "none of the %d hotline log records holds personal data" % (len(values) // 2))
+
+
+def find_all(s, sub):
+    i = s.find(sub)
+    while i >= 0:
+        yield i
+        i = s.find(sub, i + 1)
 
 
 if __name__ == "__main__":
