@@ -97,7 +97,36 @@ typedef struct {
     const cc_limits_t *lim;
     char *why;
     size_t why_len;
+    const unsigned char *key; /* the last map key scanned: its bytes */
+    uint32_t key_len;
 } scan_t;
+
+/* A map key as scanned, for the duplicate check. */
+typedef struct {
+    const unsigned char *ptr;
+    uint32_t len;
+} scan_key_t;
+
+static int key_cmp(const void *a, const void *b)
+{
+    const scan_key_t *x = a, *y = b;
+
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    return x->len ? memcmp(x->ptr, y->ptr, x->len) : 0;
+}
+
+/* Whether two of the @n keys are equal: sorted, neighbours compared. */
+static bool keys_repeat(scan_key_t *keys, uint32_t n, const scan_key_t **ret)
+{
+    qsort(keys, n, sizeof(*keys), key_cmp);
+    for (uint32_t i = 1; i < n; i++)
+        if (key_cmp(&keys[i - 1], &keys[i]) == 0) {
+            *ret = &keys[i];
+            return true;
+        }
+    return false;
+}
 
 static int need(scan_t *s, const unsigned char *p, size_t n)
 {
@@ -138,6 +167,10 @@ static int scan_string(scan_t *s, const unsigned char **pp, uint32_t len, bool i
         say(s->why, s->why_len, "string is not valid UTF-8 (or contains NUL)");
         return CC_EMALFORMED;
     }
+    if (is_key) {
+        s->key = p;
+        s->key_len = len;
+    }
     *pp = p + len;
     return 0;
 }
@@ -163,13 +196,33 @@ static int scan_container(scan_t *s, const unsigned char **pp, uint32_t n, bool 
             n);
         return CC_EMALFORMED;
     }
-    for (uint32_t i = 0; i < n; i++) {
-        if (is_map && (r = scan_object(s, pp, depth + 1, true)) < 0)
-            return r;
-        if ((r = scan_object(s, pp, depth + 1, false)) < 0)
-            return r;
+    /* A map's keys are kept to refuse one that repeats: readers take the
+     * first (cc_map_find), so a repeated key would be a hidden field. */
+    scan_key_t small[16], *keys = small;
+    const scan_key_t *dup;
+
+    if (is_map && n > sizeof(small) / sizeof(small[0]))
+        keys = malloc((size_t)n * sizeof(*keys));
+    if (keys == NULL) {
+        say(s->why, s->why_len, "out of memory");
+        return CC_EMALFORMED;
     }
-    return 0;
+    r = 0;
+    for (uint32_t i = 0; i < n && r == 0; i++) {
+        if (is_map && (r = scan_object(s, pp, depth + 1, true)) < 0)
+            break;
+        if (is_map)
+            keys[i] = (scan_key_t){ s->key, s->key_len };
+        r = scan_object(s, pp, depth + 1, false);
+    }
+    if (r == 0 && is_map && n > 1 && keys_repeat(keys, n, &dup)) {
+        say(s->why, s->why_len, "map key '%.*s' appears twice", (int)dup->len,
+            (const char *)dup->ptr);
+        r = CC_EMALFORMED;
+    }
+    if (keys != small)
+        free(keys);
+    return r;
 }
 
 static int scan_object(scan_t *s, const unsigned char **pp, unsigned depth, bool is_key)
@@ -413,12 +466,16 @@ uint64_t cc_object_digest(const msgpack_object *o)
             acc = digest_mix(acc ^ cc_object_digest(&o->via.array.ptr[i]));
         return acc;
     case MSGPACK_OBJECT_MAP:
-        /* A sum of the pairs' digests: the order of the pairs is lost. */
-        acc = digest_mix(DG_MAP + ((uint64_t)o->via.map.size << 8));
+        /* A sum of the pairs' digests: the order of the pairs is lost. A
+         * nil value counts as absent, as for cc_map_find(). */
+        acc = digest_mix(DG_MAP);
         for (uint32_t i = 0; i < o->via.map.size; i++) {
-            uint64_t k = cc_object_digest(&o->via.map.ptr[i].key);
-            uint64_t v = cc_object_digest(&o->via.map.ptr[i].val);
+            uint64_t k, v;
 
+            if (o->via.map.ptr[i].val.type == MSGPACK_OBJECT_NIL)
+                continue;
+            k = cc_object_digest(&o->via.map.ptr[i].key);
+            v = cc_object_digest(&o->via.map.ptr[i].val);
             acc += digest_mix(k ^ ((v << 17) | (v >> 47)));
         }
         return acc;

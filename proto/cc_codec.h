@@ -171,7 +171,9 @@ bool cc_str_eq(cc_str_t s, const char *c);
 /**
  * cc_object_digest - a 64-bit digest of a decoded value, equal for equal
  * values however they were encoded: the pairs of a map in any order, an
- * integer in any width, a float as 32 or 64 bits. Arrays keep their order.
+ * integer in any width, a float as 32 or 64 bits, a pair with a nil value
+ * or no such pair (nil is absent, as for cc_map_find). Arrays keep their
+ * order.
  * Not cryptographic: it tells a retried event from a different one sent
  * under the same event id (PROTOCOL.md §7.3). Recursion is bounded by the
  * decoder's depth limit.

@@ -44,8 +44,10 @@ static const char *const refusal_reasons[] = { "anonymous", "unclear", "handled"
     "\nEvery event command also takes:\n"                                                  \
     "  --at=TIME       when it happened: ISO 8601 (2025-03-18T09:20:00+07:00) or Unix\n"  \
     "                  seconds; default now\n"                                             \
-    "  --eid=ID        the event id; default <who>-<type>-<id>-<unix ms>. Sending the\n"  \
-    "                  same --eid again is acknowledged as a duplicate, applied once\n"   \
+    "  --eid=ID        the event id; default <who>-<type>-<id>-<unix ms>. Needs --at.\n"  \
+    "                  The same command again (same --eid, --at and options) is\n"      \
+    "                  acknowledged as a duplicate and applied once; the same --eid\n"  \
+    "                  with anything else changed is refused (event_id_conflict)\n"      \
     "  --role=ROLE     agent or contact_point (default: contact_point for accept and\n"  \
     "                  answer when --units lists units, else agent)\n"                    \
     "  --json          print the result as one JSON line\n"                               \
@@ -353,6 +355,15 @@ int cc_hotline_event_build(const cc_cli_t *cli, int64_t now_ms, cc_enc_t *out,
     if (r < 0)
         goto out;
     if (cc_cli_opt(cli, "eid", &v)) {
+        const char *at_opt;
+
+        /* A chosen id is for running the same command again: the time must
+         * be the same too, or it is another event (event_id_conflict). */
+        if (!cc_cli_opt(cli, "at", &at_opt)) {
+            r = usage(err, err_len, "--eid needs --at: running the command again must send "
+                                    "the same event, time included");
+            goto out;
+        }
         if (!valid_id(v)) {
             r = usage(err, err_len, "--eid=%s: 1..%d printable characters, no spaces", v,
                       CC_MAX_ID);

@@ -153,6 +153,7 @@ static const label_t labels[] = {
     { "pakn_received", "PAKN tiếp nhận", "complaints received" },
     { "pakn_to_unit", "PAKN chuyển đơn vị", "complaints passed to a unit" },
     { "pakn_to_handle", "PAKN phải xử lý", "complaints to handle" },
+    { "pakn_handled", "PAKN đã xử lý", "handled: answered, refused, forwarded" },
     { "pakn_answered", "PAKN đã trả lời", "complaints answered" },
     { "pakn_on_time", "PAKN trả lời đúng hạn", "complaints answered on time" },
     { "pakn_ans_l1", "PAKN xử lý cấp độ 1", "answered at level 1" },

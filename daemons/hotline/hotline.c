@@ -26,11 +26,15 @@
 #define OPEN_KEY_MAX (CC_MAX_CODE + 1 + 8 + CC_MAX_ID)
 #define QUERY_OPEN_DEFAULT 200
 #define QUERY_OPEN_MAX 1000
+/* Version of the index rules (meta "indexes"): 2 = level-3 complaints are
+ * in the timer too (cc_pakn_timed); a store of an older one is reindexed
+ * when the hotline opens it. */
+#define INDEX_VERSION 2
 
 typedef struct {
     cc_catalog_t *const *catalog; /* the core's slot: read *catalog each time */
     MDB_dbi contact_dbi, pakn_dbi, events_dbi, personal_dbi, published_dbi, timer_dbi,
-        open_dbi, log_dbi;
+        open_dbi, log_dbi, meta_dbi;
     uint64_t n_escalated;
 } hotline_t;
 
@@ -39,6 +43,8 @@ typedef struct {
 typedef struct {
     cc_str_t name, phone, text, answer;
 } personal_t;
+
+static int reindex_all(cc_txn_t *txn, void *arg);
 
 static int hotline_open(void **ret_dom, cc_store_t *store, cc_catalog_t *const *catalog,
                         char *err, size_t err_len)
@@ -55,8 +61,13 @@ static int hotline_open(void **ret_dom, cc_store_t *store, cc_catalog_t *const *
         (r = cc_store_dbi(store, "published", 0, &h->published_dbi)) < 0 ||
         (r = cc_store_dbi(store, "pakn_timer", 0, &h->timer_dbi)) < 0 ||
         (r = cc_store_dbi(store, "pakn_open", 0, &h->open_dbi)) < 0 ||
-        (r = cc_store_dbi(store, "log", 0, &h->log_dbi)) < 0) {
+        (r = cc_store_dbi(store, "log", 0, &h->log_dbi)) < 0 ||
+        (r = cc_store_dbi(store, "meta", 0, &h->meta_dbi)) < 0) {
         snprintf(err, err_len, "cannot open hotline databases: %s", cc_store_strerror(r));
+        goto out;
+    }
+    if ((r = cc_store_write(store, reindex_all, h)) < 0) {
+        snprintf(err, err_len, "cannot rebuild the complaint indexes: %s", cc_store_strerror(r));
         goto out;
     }
     *ret_dom = h;
@@ -229,6 +240,50 @@ static int reindex(cc_txn_t *txn, hotline_t *h, const char *id, const cc_pakn_t 
             return r;
     }
     return 0;
+}
+
+/* Bring a store written under older index rules up to INDEX_VERSION:
+ * every complaint's entries are put again (an existing one is kept). */
+static int reindex_all(cc_txn_t *txn, void *arg)
+{
+    hotline_t *h = arg;
+    const cc_pakn_t none = { 0 };
+    MDB_cursor *cur = NULL;
+    uint64_t version = 0;
+    size_t count = 0;
+    MDB_val k, v;
+    int r;
+
+    if ((r = cc_txn_get_u64(txn, h->meta_dbi, "indexes", &version)) < 0 && r != -ENOENT)
+        return r;
+    if (version >= INDEX_VERSION)
+        return 0;
+    if ((r = mdb_cursor_open(txn->txn, h->pakn_dbi, &cur)) != 0)
+        return -r;
+    for (r = mdb_cursor_get(cur, &k, &v, MDB_FIRST); r == 0;
+         r = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        char id[CC_MAX_ID + 1];
+        cc_pakn_t p;
+
+        if (k.mv_size > CC_MAX_ID || v.mv_size != sizeof(p) ||
+            ((const uint8_t *)v.mv_data)[0] != CC_PAKN_VERSION) {
+            r = MDB_CORRUPTED;
+            break;
+        }
+        memcpy(id, k.mv_data, k.mv_size);
+        id[k.mv_size] = '\0';
+        memcpy(&p, v.mv_data, sizeof(p));
+        /* The writes go to other databases: the cursor stays valid. */
+        if ((r = reindex(txn, h, id, &none, &p)) < 0)
+            break;
+        count++;
+    }
+    mdb_cursor_close(cur);
+    if (r != MDB_NOTFOUND)
+        return r > 0 ? -r : r;
+    if (count)
+        cc_log(LOG_NOTICE, "Reindexed %zu complaints for index rules %d", count, INDEX_VERSION);
+    return cc_txn_put_u64(txn, h->meta_dbi, "indexes", INDEX_VERSION);
 }
 
 static int add_history(cc_txn_t *txn, hotline_t *h, const char *id, uint64_t seq)

@@ -54,7 +54,7 @@ int sc_report_query(sc_state_t *st, const cc_principal_t *who, const msgpack_obj
     const cc_unit_t *u;
     const char *field = NULL;
     sc_sum_t before, within, all;
-    uint64_t backlog, resolved, on_time, paid, ratings, pakn_kept;
+    uint64_t backlog, resolved, on_time, paid, ratings, pakn_kept, pakn_handled;
     int64_t from, to;
     bool hotline;
     cc_txn_t txn;
@@ -101,7 +101,11 @@ int sc_report_query(sc_state_t *st, const cc_principal_t *who, const msgpack_obj
     pakn_kept = within.c[SC_PAKN_RECEIVED] > within.c[SC_PAKN_TO_UNIT]
                     ? within.c[SC_PAKN_RECEIVED] - within.c[SC_PAKN_TO_UNIT]
                     : 0;
-    cc_enc_map(out, 5 + SC_COUNTER_COUNT_ + 6 + 5 + 2 + 3 * 6);
+    /* Handled: answered, refused or forwarded outside the province: each
+     * ends the complaint lawfully (NĐ 20/2008). */
+    pakn_handled = within.c[SC_PAKN_ANSWERED] + within.c[SC_PAKN_REFUSED] +
+                   within.c[SC_PAKN_FORWARDED];
+    cc_enc_map(out, 5 + SC_COUNTER_COUNT_ + 6 + 5 + 3 + 3 * 6);
     cc_enc_kv_u64(out, "rid", rid);
     cc_enc_kv_str(out, "unit", unit);
     cc_enc_kv_str(out, "unit_name", u ? u->name : hotline ? "Tổng đài 1022" : "");
@@ -133,6 +137,7 @@ int sc_report_query(sc_state_t *st, const cc_principal_t *who, const msgpack_obj
         cc_enc_kv_u64(out, "sos_pending", pending_all);
     }
     cc_enc_kv_u64(out, "pakn_to_handle", pakn_kept);
+    cc_enc_kv_u64(out, "pakn_handled", pakn_handled);
     cc_enc_kv_u64(out, "sos_requests", within.c[SC_SOS_STOP_REQ] + within.c[SC_SOS_SUPP_REQ] +
                                            within.c[SC_SOS_REFUSE_REQ] +
                                            within.c[SC_SOS_WDRAW_REQ]);
@@ -141,6 +146,6 @@ int sc_report_query(sc_state_t *st, const cc_principal_t *who, const msgpack_obj
     enc_rate(out, "cashless", within.c[SC_PAID_CASHLESS] + within.c[SC_PAID_ONLINE], paid);
     enc_rate(out, "online", within.c[SC_RECEIVED_ONLINE], within.c[SC_RECEIVED]);
     enc_rate(out, "pakn_ot", within.c[SC_PAKN_ANSWERED_ON_TIME], within.c[SC_PAKN_ANSWERED]);
-    enc_rate(out, "pakn_res", within.c[SC_PAKN_ANSWERED], pakn_kept);
+    enc_rate(out, "pakn_res", pakn_handled, pakn_kept);
     return 0;
 }

@@ -670,7 +670,8 @@ static void test_hotline_usage_errors(void **state)
         { { "pakn", "answer", "PA-1" }, "needs --text=" },
         { { "pakn", "publish", "PA 1" }, "is not an id" },
         { { "pakn", "publish", "PA-1", "--at=yesterday" }, "--at=yesterday" },
-        { { "pakn", "publish", "PA-1", "--eid=a b" }, "--eid=a b" },
+        { { "pakn", "publish", "PA-1", "--eid=a b", "--at=1740967200" }, "--eid=a b" },
+        { { "pakn", "publish", "PA-1", "--eid=e-9" }, "--eid needs --at" },
         { { "pakn", "receive", "--id=PA-1", "--text=x", "--urgent=yes" }, "takes no value" },
         { { "pakn", "frobnicate", "PA-1" }, "unknown pakn subcommand" },
     };

@@ -723,6 +723,42 @@ static void test_codec_malformed_bin_ext_reserved(void **state)
     malformed(B(0x81, 0xa1, 'k', 0x92, 0x01, 0xc1), "type byte 0xc1");
 }
 
+static void test_codec_malformed_repeated_key(void **state)
+{
+    cc_enc_t e;
+    char key[8];
+    (void)state;
+
+    malformed(B(0x82, 0xa1, 'a', 0x01, 0xa1, 'a', 0x02), "map key 'a' appears twice");
+    /* The same key however it is encoded (fixstr, str8). */
+    malformed(B(0x82, 0xa1, 'a', 0x01, 0xd9, 0x01, 'a', 0x02), "map key 'a' appears twice");
+    /* In a nested map. */
+    malformed(B(0x81, 0xa1, 'm', 0x82, 0xa2, 'i', 'd', 0x01, 0xa2, 'i', 'd', 0x01),
+              "map key 'id' appears twice");
+    /* The empty key. */
+    malformed(B(0x82, 0xa0, 0x01, 0xa0, 0x02), "map key '' appears twice");
+    /* A large map (keys kept on the heap): the repeat is the last pair. */
+    cc_enc_init(&e);
+    cc_enc_map(&e, 41);
+    for (int i = 0; i < 40; i++) {
+        snprintf(key, sizeof(key), "k%d", i);
+        cc_enc_kv_u64(&e, key, (uint64_t)i);
+    }
+    cc_enc_kv_u64(&e, "k17", 1);
+    malformed(e.buf.data, e.buf.size, "map key 'k17' appears twice");
+    cc_enc_deinit(&e);
+    /* Equal values under different keys, and the same key in two maps. */
+    {
+        cc_msg_t m;
+
+        decode_ok(B(0x82, 0xa1, 'a', 0x01, 0xa1, 'b', 0x01), &m);
+        cc_msg_deinit(&m);
+        decode_ok(B(0x82, 0xa1, 'a', 0x81, 0xa1, 'a', 0x01, 0xa1, 'b', 0x81, 0xa1, 'a', 0x01),
+                  &m);
+        cc_msg_deinit(&m);
+    }
+}
+
 static void test_codec_accepts_valid_utf8(void **state)
 {
     static const char *good[] = {
@@ -1147,7 +1183,7 @@ static void test_fields_check_not_a_map(void **state)
 
 static void build_access(cc_enc_t *e)
 {
-    cc_enc_map(e, 9);
+    cc_enc_map(e, 8); /* a repeated key is malformed: test_codec_malformed_repeated_key */
     cc_enc_kv_str(e, "e", "");
     cc_enc_kv_str(e, "s", "Sở Y tế");
     cc_enc_kv_u64(e, "u", 5);
@@ -1156,7 +1192,6 @@ static void build_access(cc_enc_t *e)
     cc_enc_kv_bool(e, "b", true);
     cc_enc_kv_str(e, "nil", NULL);
     cc_enc_kv_str(e, "", "empty key");
-    cc_enc_kv_str(e, "s", "second"); /* duplicate: the first wins */
 }
 
 static void test_map_accessors(void **state)
@@ -1333,13 +1368,18 @@ static void test_object_digest(void **state)
     assert_true(digest_of(B(0x82, 0xa1, 'a', 0xff, 0xa1, 'b', 0xa1, 'x')) != base); /* -1 */
     assert_true(digest_of(B(0x82, 0xa1, 'a', 0xc3, 0xa1, 'b', 0xa1, 'x')) != base); /* true */
     assert_true(digest_of(B(0x82, 0xa1, 'a', 0xc0, 0xa1, 'b', 0xa1, 'x')) != base); /* nil */
+    /* A nil value is the pair's absence. */
+    assert_true(digest_of(B(0x83, 0xa1, 'a', 0x01, 0xa1, 'z', 0xc0, 0xa1, 'b', 0xa1, 'x')) ==
+                base);
     /* Arrays keep their order; a 1-element array is not its element. */
     assert_true(digest_of(B(0x81, 0xa1, 'a', 0x92, 0x01, 0x02)) !=
                 digest_of(B(0x81, 0xa1, 'a', 0x92, 0x02, 0x01)));
     assert_true(digest_of(B(0x81, 0xa1, 'a', 0x91, 0x01)) != digest_of(B(0x81, 0xa1, 'a', 0x01)));
-    /* The same pair twice does not cancel out. */
-    assert_true(digest_of(B(0x82, 0xa1, 'a', 0x01, 0xa1, 'a', 0x01)) !=
-                digest_of(B(0x80)));
+    /* Nested maps, in any order too. */
+    assert_true(digest_of(B(0x81, 0xa1, 'm', 0x82, 0xa1, 'a', 0x01, 0xa1, 'b', 0x02)) ==
+                digest_of(B(0x81, 0xa1, 'm', 0x82, 0xa1, 'b', 0x02, 0xa1, 'a', 0x01)));
+    assert_true(digest_of(B(0x81, 0xa1, 'm', 0x82, 0xa1, 'a', 0x01, 0xa1, 'b', 0x02)) !=
+                digest_of(B(0x81, 0xa1, 'm', 0x82, 0xa1, 'a', 0x02, 0xa1, 'b', 0x01)));
 }
 
 static void test_err_names_round_trip(void **state)
@@ -1392,6 +1432,7 @@ int main(void)
         cmocka_unit_test(test_codec_malformed_key_too_long),
         cmocka_unit_test(test_codec_malformed_invalid_utf8),
         cmocka_unit_test(test_codec_malformed_bin_ext_reserved),
+        cmocka_unit_test(test_codec_malformed_repeated_key),
         cmocka_unit_test(test_codec_accepts_valid_utf8),
         cmocka_unit_test(test_fields_check_accepts_good_and_ignores_unknown),
         cmocka_unit_test(test_fields_check_missing_required),

@@ -710,6 +710,23 @@ static void test_level1_and_forward(void **state)
     tmsg_free(&m);
 }
 
+/* The last record's eid is "esc:<its own seq>". */
+static void expect_own_seq_eid(fx_t *fx)
+{
+    char want[32], buf[64];
+    uint64_t last;
+    cc_txn_t txn;
+    tmsg_t m;
+
+    assert_int_equal(cc_store_read_begin(fx->store, &txn), 0);
+    assert_int_equal(cc_log_last(&txn, fx->dbi[7], &last), 0);
+    cc_txn_end(&txn);
+    snprintf(want, sizeof(want), "esc:%llu", (unsigned long long)last);
+    last_record(fx, &m);
+    assert_string_equal(str_of(&m.msg.body, "eid", buf, sizeof(buf)), want);
+    tmsg_free(&m);
+}
+
 /* Escalation by the test clock, over a weekend and over 30/4-1/5. */
 static void test_escalation(void **state)
 {
@@ -745,19 +762,9 @@ static void test_escalation(void **state)
     assert_int_equal(tick(fx, "2025-06-11T17:00"), 0);
     assert_int_equal(tick(fx, "2025-06-11T17:00:01"), 1);
     expect_record(fx, "pakn_overdue", "assigned", 3, "SO-TP", "2025-06-11T17:00");
+    expect_own_seq_eid(fx);
     last_record(fx, &m);
     assert_int_equal(int_of(&m.msg.body, "at"), T("2025-06-11T17:00"));
-    {
-        char want[32];
-        uint64_t last;
-        cc_txn_t txn;
-
-        assert_int_equal(cc_store_read_begin(fx->store, &txn), 0);
-        assert_int_equal(cc_log_last(&txn, fx->dbi[7], &last), 0);
-        cc_txn_end(&txn);
-        snprintf(want, sizeof(want), "esc:%llu", (unsigned long long)last);
-        assert_string_equal(str_of(&m.msg.body, "eid", buf, sizeof(buf)), want);
-    }
     tmsg_free(&m);
     assert_int_equal(tick(fx, "2026-12-31T00:00"), 1); /* P-1's level 3 */
     assert_int_equal(tick(fx, "2026-12-31T00:00"), 0);
@@ -781,6 +788,75 @@ static void test_escalation(void **state)
     assert_false(bool_of(&m.msg.body, "on_time"));
     assert_int_equal(int_of(&m.msg.body, "level"), 3);
     tmsg_free(&m);
+    /* Reopened (Mon 23/6): a new round at level 3, due Mon 14/7; when it
+     * passes, a second pakn_overdue record with its own eid. */
+    OK(fx, fx->agent, "pakn_reopened|pakn=P-2|at=2025-06-23T09:00");
+    expect_record(fx, "pakn_reopened", "assigned", 3, "SO-TP", "2025-07-14T17:00");
+    assert_int_equal(tick(fx, "2025-07-14T17:00:01"), 1);
+    expect_record(fx, "pakn_overdue", "assigned", 3, "SO-TP", "2025-07-14T17:00");
+    expect_own_seq_eid(fx);
+    last_record(fx, &m);
+    assert_int_equal(int_of(&m.msg.body, "reopened"), 1);
+    tmsg_free(&m);
+    assert_int_equal(tick(fx, "2025-12-31T00:00"), 0);
+}
+
+/* Entries of database @dbi. */
+static size_t count_entries(fx_t *fx, MDB_dbi dbi)
+{
+    MDB_stat st;
+    cc_txn_t txn;
+
+    assert_int_equal(cc_store_read_begin(fx->store, &txn), 0);
+    assert_int_equal(mdb_stat(txn.txn, dbi, &st), 0);
+    cc_txn_end(&txn);
+    return st.ms_entries;
+}
+
+/* Empty the timer and forget the index version, as a store written by a
+ * hotline that kept level-3 complaints out of the timer. */
+static MDB_dbi meta_dbi;
+
+static int make_old_store(cc_txn_t *txn, void *arg)
+{
+    fx_t *fx = arg;
+    MDB_dbi meta = meta_dbi;
+    int r;
+
+    if ((r = mdb_drop(txn->txn, fx->dbi[5], 0)) != 0)
+        return -r;
+    r = cc_txn_del(txn, meta, "indexes", strlen("indexes"));
+    return r == -ENOENT ? 0 : r;
+}
+
+/* A store of older index rules is reindexed when the hotline opens it. */
+static void test_reindex_old_store(void **state)
+{
+    fx_t *fx = *state;
+    char err[256];
+
+    OK(fx, fx->agent, "pakn_received|pakn=P-1|text=x|at=2025-03-03T10:00");
+    OK(fx, fx->agent, "pakn_classified|pakn=P-1|category=conduct|at=2025-03-03T10:01");
+    OK(fx, fx->agent, "pakn_assigned|pakn=P-1|unit=SO-TP|at=2025-03-03T10:02");
+    assert_int_equal(tick(fx, "2025-03-25T00:00"), 1); /* level 3, due 16/4 17:00 */
+    OK(fx, fx->agent, "pakn_received|pakn=P-2|text=x|at=2025-03-03T10:00");
+    OK(fx, fx->agent, "pakn_forwarded|pakn=P-2|outside=Bộ Y tế|at=2025-03-03T10:05");
+    assert_int_equal(count_entries(fx, fx->dbi[5]), 1);
+    assert_int_equal(cc_store_dbi(fx->store, "meta", 0, &meta_dbi), 0);
+    assert_int_equal(cc_store_write(fx->store, make_old_store, fx), 0);
+    assert_int_equal(count_entries(fx, fx->dbi[5]), 0);
+    cc_hotline_domain.close(&fx->dom);
+    assert_int_equal(cc_hotline_domain.open(&fx->dom, fx->store, &fx->catalog, err, sizeof(err)),
+                     0);
+    assert_int_equal(count_entries(fx, fx->dbi[5]), 1); /* P-1 only: P-2 has left */
+    assert_int_equal(tick(fx, "2025-04-16T17:00"), 0);
+    assert_int_equal(tick(fx, "2025-04-16T17:00:01"), 1);
+    expect_record(fx, "pakn_overdue", "assigned", 3, "SO-TP", NULL);
+    /* Opened again: nothing to do. */
+    cc_hotline_domain.close(&fx->dom);
+    assert_int_equal(cc_hotline_domain.open(&fx->dom, fx->store, &fx->catalog, err, sizeof(err)),
+                     0);
+    assert_int_equal(count_entries(fx, fx->dbi[5]), 0);
 }
 
 static void test_open_query(void **state)
@@ -824,6 +900,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_level1_and_forward, setup, teardown),
         cmocka_unit_test_setup_teardown(test_escalation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_query, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reindex_old_store, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

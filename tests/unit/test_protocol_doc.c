@@ -288,6 +288,8 @@ static const negative_t negatives[] = {
                            'g') },
     /* {1: 6}: map keys must be strings */
     { "integer-key", QHDR, B(0x81, 0x01, 0x06) },
+    /* {rid: 6, rid: 7}: a key appears once */
+    { "repeated-key", QHDR, B(0x82, 0xa3, 'r', 'i', 'd', 0x06, 0xa3, 'r', 'i', 'd', 0x07) },
     /* a map32 announcing 4294967295 pairs in 5 bytes */
     { "count-too-large", QHDR, B(0xdf, 0xff, 0xff, 0xff, 0xff) },
     /* {a: [[[[1]]]]}: nesting depth 5 (limit 4) */

@@ -1245,6 +1245,10 @@ static void test_pakn_rules(void **state)
     assert_int_equal(u(&m, "pakn_refused"), 2);
     assert_int_equal(u(&m, "pakn_ref_late"), 1);
     assert_int_equal(u(&m, "pakn_answered"), 0);
+    /* A refusal ends the complaint: handled, for the resolution rate. */
+    assert_int_equal(u(&m, "pakn_to_handle"), 2);
+    assert_int_equal(u(&m, "pakn_handled"), 2);
+    str_is(&m, "pakn_res_rate", "100.00");
     cc_msg_deinit(&m);
 }
 
