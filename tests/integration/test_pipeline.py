@@ -200,6 +200,27 @@ def run(c):
     empty = c.report(UNIT, "2024-01-01", "2024-01-31")
     check(empty["on_time_rate"] == "no data", "a period with nothing resolved has no data")
 
+    # 9. Event ids stored before the daemon kept digests (value: seq then
+    # sender) are still matched, by sender only.
+    c.stop("intake")
+    db = os.path.join(c.dir, "intake", "db")
+    dump = subprocess.run(["mdb_dump", "-s", "dedupe", db], capture_output=True, text=True,
+                          check=True).stdout.splitlines()
+    key = " " + b"r-5".hex()
+    i = dump.index(key)
+    value = bytes.fromhex(dump[i + 1].strip())
+    check(value[8] == 1 and value[17:] == b"quay-tp-1", "r-5's dedupe value: seq, digest, sender")
+    dump[i + 1] = " " + (value[:8] + value[17:]).hex()
+    subprocess.run(["mdb_load", "-s", "dedupe", db], input="\n".join(dump) + "\n", text=True,
+                   check=True)
+    c.start("intake")
+    res = c.push([received(5, channel="postal"), received(4, channel="postal")],
+                 who="quay-tp-1", units=UNIT, expect_rc=1)
+    check(res[0]["dup"] is True, "an old-format id from the same sender: acked as a duplicate")
+    check(res[1]["code"] == "event_id_conflict", "a new-format id still compares the content")
+    res = c.push([received(5)], who="quay-tp-9", units=UNIT, expect_rc=1)
+    check(res[0]["code"] == "event_id_conflict", "an old-format id from another sender: clash")
+
 
 def c_cchc(c):
     from harness import CCHC
