@@ -2,14 +2,18 @@
 """Benchmark of the rest of the pipeline (prints figures; not a test):
 
 1. hotline ingest: contacts pushed with `cchc push --to=hotline`, durable acks;
+   then complaints through their whole lifecycle (received with the caller's
+   details, classified, assigned; accepted and answered by the unit's contact
+   point; published with personal data removed, closed);
 2. intake ingest with full validation: a realistic mix of dossier events
    (receipt, resolution, return, rating, fee) through `cchc push`;
 3. scoring replay: a fresh scoring daemon reads the whole intake log by
    cursor, and the time until its cursor reaches the log head is measured;
 4. disk: intake's LMDB size per million events.
 
-Usage: tests/bench/bench_pipeline.py [BUILD_DIR] [DOSSIERS] [CONTACTS]
-(defaults: ./build, 200000 dossiers = 800000 events, 100000 contacts).
+Usage: tests/bench/bench_pipeline.py [BUILD_DIR] [DOSSIERS] [CONTACTS] [COMPLAINTS]
+(defaults: ./build, 200000 dossiers = 800000 events, 100000 contacts,
+20000 complaints = 140000 events).
 Runs real daemons on free loopback ports in a temporary directory, on a
 test clock (so that generated 2025 times are not in the future).
 """
@@ -27,15 +31,17 @@ from harness import Cluster  # noqa: E402
 
 DOSSIERS = int(sys.argv[2]) if len(sys.argv) > 2 else 200000
 CONTACTS = int(sys.argv[3]) if len(sys.argv) > 3 else 100000
+COMPLAINTS = int(sys.argv[4]) if len(sys.argv) > 4 else 20000
 
 
-def push_file(c, path, to, who):
+def push_file(c, path, to, who, role=None, units="*"):
     t0 = time.time()
     with open(path, "rb") as f:
         r = subprocess.run([c.env.get("CCHC_BIN", os.path.join(BUILD, "tools", "cchc")),
-                            "--timeout=60000", "--who=" + who, "--units=*", "push",
-                            "--to=" + to, "--window=2000"], stdin=f, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE, env=c.env)
+                            "--timeout=60000", "--who=" + who, "--units=" + units, "push",
+                            "--to=" + to, "--window=2000"] +
+                           (["--role=" + role] if role else []), stdin=f,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=c.env)
     dt = time.time() - t0
     if r.returncode != 0:
         sys.exit("push failed: " + r.stderr.decode()[-500:])
@@ -48,6 +54,45 @@ def du(path):
         for f in files:
             total += os.path.getsize(os.path.join(root, f))
     return total
+
+
+def bench_complaints(c):
+    """COMPLAINTS complaints, 7 events each, in three pushes: the agent's
+    first steps, the unit contact point's, the agent's last ones."""
+    steps = (("agent", (("pakn_received", 0), ("pakn_classified", 300),
+                        ("pakn_assigned", 600))),
+             ("contact_point", (("pakn_accepted", 3600), ("pakn_answered", 7200))),
+             ("agent", (("pakn_published", 9000), ("pakn_closed", 9600))))
+    total, elapsed = 0, 0.0
+    for part, (role, types) in enumerate(steps):
+        path = os.path.join(c.dir, "complaints-%d.jsonl" % part)
+        with open(path, "w") as f:
+            for i in range(COMPLAINTS):
+                t = 1735700000 + (i % 20000) * 1500
+                for typ, dt_s in types:
+                    ev = {"eid": "bp-%d-%s" % (i, typ), "type": typ, "pakn": "BP-%d" % i,
+                          "at": t + dt_s}
+                    if typ == "pakn_received":
+                        ev.update(text="Hồ sơ %d trễ hạn. Tôi là Trần Thị Bình, số 0912 345 %03d,"
+                                       " email binh%d@example.vn" % (i, i % 1000, i),
+                                  caller_name="Trần Thị Bình",
+                                  caller_phone="0912 345 %03d" % (i % 1000))
+                    elif typ == "pakn_classified":
+                        ev["category"] = "procedure"
+                    elif typ == "pakn_assigned":
+                        ev["unit"] = "SO-TP"
+                    elif typ == "pakn_answered":
+                        ev["answer"] = ("Kính gửi bà Trần Thị Bình (0912 345 %03d): Sở Tư pháp đã"
+                                        " trả kết quả hồ sơ ngày 5/3/2025." % (i % 1000))
+                    f.write(json.dumps(ev, ensure_ascii=False) + "\n")
+                    total += 1
+        if role == "agent":
+            elapsed += push_file(c, path, "hotline", "tdv-bench", role)
+        else:
+            elapsed += push_file(c, path, "hotline", "dm-bench", role, "SO-TP")
+    print("hotline: %d complaints, %d events (received, classified, assigned, accepted, "
+          "answered, published with redaction, closed) in %.2f s: %.0f events/s (durable acks)"
+          % (COMPLAINTS, total, elapsed, total / elapsed))
 
 
 def main():
@@ -68,6 +113,7 @@ def main():
         dt = push_file(c, path, "hotline", "tdv-bench")
         print("hotline: %d contacts in %.2f s: %.0f events/s (durable acks)"
               % (CONTACTS, dt, CONTACTS / dt))
+        bench_complaints(c)
         # 2. intake mix
         path = os.path.join(c.dir, "dossiers.jsonl")
         n = 0
