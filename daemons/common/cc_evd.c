@@ -20,6 +20,7 @@
 #include "cc_net.h"
 #include "cc_sd.h"
 #include "cc_sig.h"
+#include "cc_time.h"
 
 #define MAX_PARKED 1024            /* long polls waiting at once */
 #define READ_MAX_BYTES (4u << 20)  /* a BATCH stops after the record that passes this */
@@ -134,6 +135,64 @@ int cc_reject_transition(cc_reject_t *rej, const char *event, const char *subjec
     snprintf(rej->en, sizeof(rej->en), "Cannot record '%s' for %s %s (state %s): %s", event,
              subject_en, id, state_en, why_en);
     return 1;
+}
+
+int cc_reject_calendar_gap(cc_reject_t *rej, int64_t t)
+{
+    char when[40];
+
+    cc_time_format_iso(t, when, sizeof(when));
+    return cc_reject(rej, CC_ERR_CALENDAR_NOT_COVERED, "at",
+                     "Lịch làm việc năm của ngày %s chưa được công bố trong danh mục",
+                     "The working calendar for the year of %s is not in the catalog", when);
+}
+
+int cc_check_not_future(const cc_catalog_t *cat, int64_t at, int64_t now, cc_reject_t *rej)
+{
+    const cc_policy_t *pol = cc_catalog_policy(cat);
+    char when[40];
+
+    if (at <= now + pol->future_tolerance_seconds)
+        return 0;
+    cc_time_format_iso(at, when, sizeof(when));
+    return cc_reject(rej, CC_ERR_FUTURE_EVENT, "at",
+                     "Thời điểm %s ở tương lai (quá %d giây so với đồng hồ máy chủ)",
+                     "Time %s is in the future (more than %d s ahead of the server clock)", when,
+                     pol->future_tolerance_seconds);
+}
+
+int cc_check_not_before(int64_t at, int64_t floor, const char *subject_vi,
+                        const char *subject_en, cc_reject_t *rej)
+{
+    char when[40], last[40];
+
+    if (at >= floor)
+        return 0;
+    cc_time_format_iso(at, when, sizeof(when));
+    cc_time_format_iso(floor, last, sizeof(last));
+    /* The subject goes in a different place in each language. */
+    rej->code = CC_ERR_BEFORE_PREVIOUS;
+    rej->field = "at";
+    snprintf(rej->vi, sizeof(rej->vi), "Thời điểm %s sớm hơn sự kiện trước của %s (%s)", when,
+             subject_vi, last);
+    snprintf(rej->en, sizeof(rej->en), "Time %s is before the %s's previous event (%s)", when,
+             subject_en, last);
+    return 1;
+}
+
+int cc_check_unit(const cc_catalog_t *cat, const char *field, const char *code, int64_t at,
+                  cc_reject_t *rej)
+{
+    const cc_unit_t *u = cc_catalog_unit(cat, code);
+
+    if (u == NULL)
+        return cc_reject(rej, CC_ERR_UNKNOWN_UNIT, field, "Đơn vị '%s' không có trong danh mục",
+                         "Unknown unit '%s'", code);
+    if (!cc_unit_valid_on(u, cc_local_day(at)))
+        return cc_reject(rej, CC_ERR_UNIT_NOT_VALID, field,
+                         "Đơn vị '%s' không còn (hoặc chưa) hoạt động vào ngày của sự kiện",
+                         "Unit '%s' did not exist on the event's date", code);
+    return 0;
 }
 
 int cc_field_enum(const msgpack_object *ev, const char *key, const char *const *names, size_t n,

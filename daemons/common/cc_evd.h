@@ -69,6 +69,36 @@ int cc_reject_transition(cc_reject_t *rej, const char *event, const char *subjec
                          const char *subject_en, const char *id, const char *state_vi,
                          const char *state_en, const char *why_vi, const char *why_en);
 
+/*
+ * Checks every event domain makes, with the same codes and reasons.
+ * Each returns 0 when the check passes, else 1 with @rej filled.
+ */
+
+/** cc_reject_calendar_gap - calendar_not_covered for a deadline from @t. */
+int cc_reject_calendar_gap(cc_reject_t *rej, int64_t t);
+
+/**
+ * cc_check_not_future - future_event when @at is later than @now plus the
+ * policy's future_tolerance_seconds.
+ */
+int cc_check_not_future(const cc_catalog_t *cat, int64_t at, int64_t now, cc_reject_t *rej);
+
+/**
+ * cc_check_not_before - before_previous when @at is earlier than @floor,
+ * the time of the previous event of the @subject_vi / @subject_en
+ * ("hồ sơ" / "dossier").
+ */
+int cc_check_not_before(int64_t at, int64_t floor, const char *subject_vi,
+                        const char *subject_en, cc_reject_t *rej);
+
+/**
+ * cc_check_unit - unknown_unit when @code is not in the unit catalog,
+ * unit_not_valid when it did not exist on @at's local day; @field names
+ * the event's field.
+ */
+int cc_check_unit(const cc_catalog_t *cat, const char *field, const char *code, int64_t at,
+                  cc_reject_t *rej);
+
 /**
  * cc_field_enum - read the string field @key of @ev as one of @names.
  * The field must already be checked to be a string (cc_fields_check).

@@ -235,60 +235,6 @@ int cc_hotline_authorize(const cc_principal_t *who, const cc_pakn_t *p,
     return 0;
 }
 
-/* ---- Shared checks ------------------------------------------------------------------- */
-
-static int calendar_gap(cc_reject_t *rej, int64_t t)
-{
-    char when[40];
-
-    cc_time_format_iso(t, when, sizeof(when));
-    return cc_reject(rej, CC_ERR_CALENDAR_NOT_COVERED, "at",
-                     "Lịch làm việc năm của ngày %s chưa được công bố trong danh mục",
-                     "The working calendar for the year of %s is not in the catalog", when);
-}
-
-static int check_future(const cc_catalog_t *cat, int64_t at, int64_t now, cc_reject_t *rej)
-{
-    const cc_policy_t *pol = cc_catalog_policy(cat);
-    char when[40];
-
-    if (at <= now + pol->future_tolerance_seconds)
-        return 0;
-    cc_time_format_iso(at, when, sizeof(when));
-    return cc_reject(rej, CC_ERR_FUTURE_EVENT, "at",
-                     "Thời điểm %s ở tương lai (quá %d giây so với đồng hồ máy chủ)",
-                     "Time %s is in the future (more than %d s ahead of the server clock)", when,
-                     pol->future_tolerance_seconds);
-}
-
-static int check_before(int64_t at, int64_t floor, cc_reject_t *rej)
-{
-    char when[40], last[40];
-
-    if (at >= floor)
-        return 0;
-    cc_time_format_iso(at, when, sizeof(when));
-    cc_time_format_iso(floor, last, sizeof(last));
-    return cc_reject(rej, CC_ERR_BEFORE_PREVIOUS, "at",
-                     "Thời điểm %s sớm hơn sự kiện trước (%s)",
-                     "Time %s is before the previous event (%s)", when, last);
-}
-
-static int check_unit(const cc_catalog_t *cat, const char *field, const char *code, int64_t at,
-                      cc_reject_t *rej)
-{
-    const cc_unit_t *u = cc_catalog_unit(cat, code);
-
-    if (u == NULL)
-        return cc_reject(rej, CC_ERR_UNKNOWN_UNIT, field, "Đơn vị '%s' không có trong danh mục",
-                         "Unknown unit '%s'", code);
-    if (!cc_unit_valid_on(u, cc_local_day(at)))
-        return cc_reject(rej, CC_ERR_UNIT_NOT_VALID, field,
-                         "Đơn vị '%s' không hoạt động vào ngày của sự kiện",
-                         "Unit '%s' did not exist on the event's date", code);
-    return 0;
-}
-
 /* ---- Contacts ---------------------------------------------------------------------------- */
 
 int cc_contact_apply(const cc_catalog_t *cat, cc_contact_t *c, const cc_hotline_event_t *ev,
@@ -296,14 +242,14 @@ int cc_contact_apply(const cc_catalog_t *cat, cc_contact_t *c, const cc_hotline_
 {
     cc_contact_t n = *c;
 
-    if (check_future(cat, ev->at, now, rej))
+    if (cc_check_not_future(cat, ev->at, now, rej))
         return 1;
     if (ev->kind == CC_HEV_CONTACT) {
         if (c->exists)
             return cc_reject(rej, CC_ERR_ILLEGAL_TRANSITION, "contact",
                              "Cuộc liên hệ %s đã được ghi nhận trước đó",
                              "Contact %s was already logged", ev->contact);
-        if (ev->unit[0] && check_unit(cat, "unit", ev->unit, ev->at, rej))
+        if (ev->unit[0] && cc_check_unit(cat, "unit", ev->unit, ev->at, rej))
             return 1;
         /* Only information and guidance end with the call (DOMAIN.md §6);
          * postal registrations and complaints are followed up. */
@@ -336,7 +282,7 @@ int cc_contact_apply(const cc_catalog_t *cat, cc_contact_t *c, const cc_hotline_
         return cc_reject(rej, CC_ERR_ILLEGAL_TRANSITION, "contact",
                          "Cuộc liên hệ %s đã kết thúc", "Contact %s is already closed",
                          ev->contact);
-    if (check_before(ev->at, c->at, rej))
+    if (cc_check_not_before(ev->at, c->at, "cuộc liên hệ", "contact", rej))
         return 1;
     n.closed = 1;
     n.closed_at = ev->at;
@@ -450,13 +396,13 @@ int cc_pakn_apply(const cc_catalog_t *cat, cc_pakn_t *p, const cc_hotline_event_
         return cc_reject(rej, CC_ERR_ILLEGAL_TRANSITION, "pakn",
                          "PAKN %s đã được tiếp nhận trước đó", "Complaint %s was already received",
                          ev->pakn);
-    if (check_future(cat, ev->at, now, rej))
+    if (cc_check_not_future(cat, ev->at, now, rej))
         return 1;
     if (ev->kind != CC_HEV_PAKN_RECEIVED) {
         if (p->state == CC_PAKN_NONE)
             return cc_reject(rej, CC_ERR_UNKNOWN_COMPLAINT, "pakn", "Không có PAKN %s",
                              "No complaint %s", ev->pakn);
-        if (check_before(ev->at, p->last_at, rej))
+        if (cc_check_not_before(ev->at, p->last_at, "PAKN", "complaint", rej))
             return 1;
     }
     switch (ev->kind) {
@@ -496,7 +442,7 @@ int cc_pakn_apply(const cc_catalog_t *cat, cc_pakn_t *p, const cc_hotline_event_
         if (p->state != CC_PAKN_CLASSIFIED && p->state != CC_PAKN_ASSIGNED)
             return illegal(rej, p, ev, "chỉ chuyển PAKN chưa được đơn vị nhận",
                            "only a complaint no unit has accepted can be assigned");
-        if (check_unit(cat, "unit", ev->unit, ev->at, rej))
+        if (cc_check_unit(cat, "unit", ev->unit, ev->at, rej))
             return 1;
         if (strcmp(p->unit, ev->unit) == 0)
             return illegal(rej, p, ev, "PAKN đã ở đơn vị này",
@@ -591,7 +537,7 @@ int cc_pakn_apply(const cc_catalog_t *cat, cc_pakn_t *p, const cc_hotline_event_
                          "Invalid event type");
     }
     if (r == -ERANGE)
-        return calendar_gap(rej, ev->at);
+        return cc_reject_calendar_gap(rej, ev->at);
     if (r < 0)
         return cc_reject(rej, CC_ERR_INTERNAL, NULL, "Không tính được thời hạn",
                          "Could not compute the deadline");

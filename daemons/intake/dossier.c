@@ -189,58 +189,26 @@ static int illegal(cc_reject_t *rej, const cc_dossier_t *d, const cc_dossier_eve
                                 cc_dossier_state_name(d->state), vi_why, en_why);
 }
 
-static int calendar_gap(cc_reject_t *rej, int64_t t)
-{
-    char when[40];
-
-    cc_time_format_iso(t, when, sizeof(when));
-    return cc_reject(rej, CC_ERR_CALENDAR_NOT_COVERED, "at",
-                     "Lịch làm việc năm của ngày %s chưa được công bố trong danh mục",
-                     "The working calendar for the year of %s is not in the catalog", when);
-}
-
 /* Checks every event shares: future tolerance, time order. */
 static int check_time(const cc_catalog_t *cat, const cc_dossier_t *d,
                       const cc_dossier_event_t *ev, int64_t now, bool lifecycle,
                       cc_reject_t *rej)
 {
-    const cc_policy_t *pol = cc_catalog_policy(cat);
-    char when[40], last[40];
-
-    if (ev->at > now + pol->future_tolerance_seconds) {
-        cc_time_format_iso(ev->at, when, sizeof(when));
-        return cc_reject(rej, CC_ERR_FUTURE_EVENT, "at",
-                         "Thời điểm %s ở tương lai (quá %d giây so với đồng hồ máy chủ)",
-                         "Time %s is in the future (more than %d s ahead of the server clock)",
-                         when, pol->future_tolerance_seconds);
-    }
-    if (d->state != CC_DOSSIER_NONE) {
-        int64_t floor = lifecycle ? d->last_at : d->received_at;
-
-        if (ev->at < floor) {
-            cc_time_format_iso(ev->at, when, sizeof(when));
-            cc_time_format_iso(floor, last, sizeof(last));
-            return cc_reject(rej, CC_ERR_BEFORE_PREVIOUS, "at",
-                             "Thời điểm %s sớm hơn sự kiện trước của hồ sơ (%s)",
-                             "Time %s is before the dossier's previous event (%s)", when, last);
-        }
-    }
+    if (cc_check_not_future(cat, ev->at, now, rej))
+        return 1;
+    if (d->state != CC_DOSSIER_NONE)
+        return cc_check_not_before(ev->at, lifecycle ? d->last_at : d->received_at, "hồ sơ",
+                                   "dossier", rej);
     return 0;
 }
 
 static int check_unit_for_receipt(const cc_catalog_t *cat, const cc_dossier_event_t *ev,
                                   const cc_procedure_t **ret_proc, cc_reject_t *rej)
 {
-    const cc_unit_t *u = cc_catalog_unit(cat, ev->unit);
     const cc_procedure_t *p = cc_catalog_procedure(cat, ev->proc);
 
-    if (u == NULL)
-        return cc_reject(rej, CC_ERR_UNKNOWN_UNIT, "unit",
-                         "Đơn vị '%s' không có trong danh mục", "Unknown unit '%s'", ev->unit);
-    if (!cc_unit_valid_on(u, cc_local_day(ev->at)))
-        return cc_reject(rej, CC_ERR_UNIT_NOT_VALID, "unit",
-                         "Đơn vị '%s' không còn (hoặc chưa) hoạt động vào ngày của sự kiện",
-                         "Unit '%s' did not exist on the event's date", ev->unit);
+    if (cc_check_unit(cat, "unit", ev->unit, ev->at, rej))
+        return 1;
     if (p == NULL)
         return cc_reject(rej, CC_ERR_UNKNOWN_PROCEDURE, "proc",
                          "Thủ tục '%s' không có trong danh mục",
@@ -287,7 +255,7 @@ int cc_dossier_apply(const cc_catalog_t *cat, cc_dossier_t *d, const cc_dossier_
             return 0; /* logged for the counts; no dossier is created (§3) */
         r = cc_due_at(cat, proc, ev->at, &due);
         if (r == -ERANGE)
-            return calendar_gap(rej, ev->at);
+            return cc_reject_calendar_gap(rej, ev->at);
         if (r < 0)
             return cc_reject(rej, CC_ERR_INTERNAL, NULL, "Không tính được hạn giải quyết",
                              "Could not compute the due date");
@@ -311,19 +279,13 @@ int cc_dossier_apply(const cc_catalog_t *cat, cc_dossier_t *d, const cc_dossier_
                          ev->dossier);
     switch (ev->kind) {
     case CC_EV_TRANSFERRED: {
-        const cc_unit_t *to = cc_catalog_unit(cat, ev->to_unit);
         const cc_procedure_t *p = cc_catalog_procedure(cat, d->proc);
 
         if (!open_state(d))
             return illegal(rej, d, ev, "hồ sơ đã kết thúc xử lý",
                            "processing of the dossier has ended");
-        if (to == NULL)
-            return cc_reject(rej, CC_ERR_UNKNOWN_UNIT, "to", "Đơn vị '%s' không có trong danh mục",
-                             "Unknown unit '%s'", ev->to_unit);
-        if (!cc_unit_valid_on(to, cc_local_day(ev->at)))
-            return cc_reject(rej, CC_ERR_UNIT_NOT_VALID, "to",
-                             "Đơn vị '%s' không hoạt động vào ngày của sự kiện",
-                             "Unit '%s' did not exist on the event's date", ev->to_unit);
+        if (cc_check_unit(cat, "to", ev->to_unit, ev->at, rej))
+            return 1;
         if (strcmp(ev->to_unit, d->unit) == 0)
             return illegal(rej, d, ev, "hồ sơ đã ở đơn vị này",
                            "the dossier is already at that unit");
@@ -377,7 +339,7 @@ int cc_dossier_apply(const cc_catalog_t *cat, cc_dossier_t *d, const cc_dossier_
                 r = cc_working_days_between(cal, rday, cc_local_day(ev->at),
                                         &wd);
             if (r == -ERANGE)
-                return calendar_gap(rej, ev->at);
+                return cc_reject_calendar_gap(rej, ev->at);
             /* "Guide once, in full" (NĐ 61 Đ17, Đ19 k4): accepted, but flagged. */
             out->supplement_rule_broken =
                 d->supplements > 0 || wd > pol->supplement_late_working_days;
@@ -417,7 +379,7 @@ int cc_dossier_apply(const cc_catalog_t *cat, cc_dossier_t *d, const cc_dossier_
         /* The full duration counts again from that day (NĐ 61 Đ19 k4). */
         r = cc_due_at(cat, p, ev->at, &due);
         if (r == -ERANGE)
-            return calendar_gap(rej, ev->at);
+            return cc_reject_calendar_gap(rej, ev->at);
         if (r < 0)
             return cc_reject(rej, CC_ERR_INTERNAL, NULL, "Không tính được hạn giải quyết",
                              "Could not compute the due date");
@@ -448,7 +410,7 @@ int cc_dossier_apply(const cc_catalog_t *cat, cc_dossier_t *d, const cc_dossier_
          * date (NĐ 61 Đ19 k9); later ones are accepted and counted late. */
         r = cc_calendar_add_working_days(cal, cc_local_day(ev->at), 1, &last_day);
         if (r == -ERANGE)
-            return calendar_gap(rej, ev->at);
+            return cc_reject_calendar_gap(rej, ev->at);
         n.apology = cc_local_day(d->due_at) >= last_day && ev->at <= d->due_at
                         ? CC_APOLOGY_IN_TIME
                         : CC_APOLOGY_LATE;
@@ -466,7 +428,7 @@ int cc_dossier_apply(const cc_catalog_t *cat, cc_dossier_t *d, const cc_dossier_
                            "a stop/supplement/refuse/withdraw request is pending review");
         r = cc_classify(cal, ev->at, d->due_at, &k);
         if (r == -ERANGE)
-            return calendar_gap(rej, ev->at);
+            return cc_reject_calendar_gap(rej, ev->at);
         n.klass = (uint8_t)(k + 1);
         n.resolved_at = ev->at;
         n.state = CC_DOSSIER_RESOLVED;
