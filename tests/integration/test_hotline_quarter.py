@@ -249,6 +249,13 @@ def generate(rng, dossiers):
                     exp.add(u, "pakn_ans_l3")
     for d in days:
         ev[d].sort(key=lambda e: e["at"])
+    # Derived figures: complaints kept (not passed to a unit), and handled
+    # (answered, refused or forwarded: none is forwarded here).
+    for unit in list(exp.c):
+        exp.add(unit, "pakn_to_handle", exp.get(unit, "pakn_received") -
+                exp.get(unit, "pakn_to_unit"))
+        exp.add(unit, "pakn_handled", exp.get(unit, "pakn_answered") +
+                exp.get(unit, "pakn_refused"))
     return ev, exp
 
 
@@ -341,7 +348,7 @@ def run(c):
             "contacts_portal", "pakn_received", "pakn_to_unit", "pakn_answered",
             "pakn_on_time", "pakn_ans_l1", "pakn_ans_l2", "pakn_ans_l3", "pakn_published",
             "pakn_escalated", "pakn_overdue", "pakn_reopened", "pakn_refused",
-            "pakn_ref_late"]
+            "pakn_ref_late", "pakn_to_handle", "pakn_handled"]
     total = {k: 0 for k in keys}
     print("%-10s %8s %6s %6s %6s %6s %6s %6s" % ("unit", "contacts", "pakn", "answd",
                                                "ontime", "publ", "escal", "reopn"))
