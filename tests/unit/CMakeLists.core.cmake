@@ -1,5 +1,5 @@
 # Unit tests of the protocol codec and the LMDB layer (included by
 # tests/unit/CMakeLists.txt). CMAKE_CURRENT_LIST_DIR is this file's directory
 # whichever CMakeLists.txt includes it.
-cchc_unit_test(test_store ${CMAKE_CURRENT_LIST_DIR}/test_store.c cchc_store)
+cchc_unit_test(test_store ${CMAKE_CURRENT_LIST_DIR}/test_store.c cchc_store cchc_test_support)
 cchc_unit_test(test_codec ${CMAKE_CURRENT_LIST_DIR}/test_codec.c cchc_proto)

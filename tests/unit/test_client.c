@@ -987,6 +987,25 @@ static int submit(rig_t *rig, int n)
     return r;
 }
 
+/* Submit events 0..@n-1, wait for them all and check that @n results came
+ * back. */
+static void push_all(rig_t *rig, int n)
+{
+    for (int i = 0; i < n; i++)
+        assert_int_equal(submit(rig, i), 0);
+    assert_int_equal(cc_push_finish(rig->push), 0);
+    assert_int_equal(rig->n, n);
+}
+
+/* Check that the first @n results are accepted after @attempts attempts. */
+static void expect_ok_after(const rig_t *rig, int n, int attempts)
+{
+    for (int i = 0; i < n; i++) {
+        assert_int_equal(rig->res[i].status, CC_PUSH_OK);
+        assert_int_equal(rig->res[i].attempts, attempts);
+    }
+}
+
 static void test_push_in_order_with_window(void **state)
 {
     rig_t *rig = rig_new(PEER_IN_ORDER, 0, 2000, 1000);
@@ -1017,10 +1036,7 @@ static void test_push_results_in_submission_order(void **state)
 {
     rig_t *rig = rig_new(PEER_REVERSE, 6, 2000, 1000);
     (void)state;
-    for (int i = 0; i < 6; i++)
-        assert_int_equal(submit(rig, i), 0);
-    assert_int_equal(cc_push_finish(rig->push), 0);
-    assert_int_equal(rig->n, 6);
+    push_all(rig, 6);
     for (int i = 0; i < 6; i++) {
         assert_int_equal(rig->res[i].tag, i);
         assert_int_equal(rig->res[i].seq, 100 + i);
@@ -1033,10 +1049,7 @@ static void test_push_resends_unanswered(void **state)
     rig_t *rig = rig_new(PEER_DROP_FIRST, 0, 3000, 50);
     cc_push_stats_t st;
     (void)state;
-    for (int i = 0; i < 3; i++)
-        assert_int_equal(submit(rig, i), 0);
-    assert_int_equal(cc_push_finish(rig->push), 0);
-    assert_int_equal(rig->n, 3);
+    push_all(rig, 3);
     for (int i = 0; i < 3; i++) {
         assert_int_equal(rig->res[i].status, CC_PUSH_OK);
         assert_int_equal(rig->res[i].attempts, 2);
@@ -1052,14 +1065,8 @@ static void test_push_retries_overloaded(void **state)
 {
     rig_t *rig = rig_new(PEER_OVERLOADED, 0, 3000, 40);
     (void)state;
-    for (int i = 0; i < 4; i++)
-        assert_int_equal(submit(rig, i), 0);
-    assert_int_equal(cc_push_finish(rig->push), 0);
-    assert_int_equal(rig->n, 4);
-    for (int i = 0; i < 4; i++) {
-        assert_int_equal(rig->res[i].status, CC_PUSH_OK);
-        assert_int_equal(rig->res[i].attempts, 2);
-    }
+    push_all(rig, 4);
+    expect_ok_after(rig, 4, 2);
     rig_destroy(rig);
 }
 
@@ -1067,9 +1074,7 @@ static void test_push_says_hello_again(void **state)
 {
     rig_t *rig = rig_new(PEER_FORGET, 0, 3000, 1000);
     (void)state;
-    assert_int_equal(submit(rig, 0), 0);
-    assert_int_equal(cc_push_finish(rig->push), 0);
-    assert_int_equal(rig->n, 1);
+    push_all(rig, 1);
     assert_int_equal(rig->res[0].status, CC_PUSH_OK);
     assert_int_equal(rig->res[0].attempts, 2);
     assert_int_equal(rig->peer.hellos, 2);
@@ -1083,14 +1088,8 @@ static void test_push_lost_session_keeps_order(void **state)
      * resend, and it must resend E0 and E1 before E2. */
     rig_t *rig = rig_new(PEER_LOSE, 0, 20000, 10000);
     (void)state;
-    for (int i = 0; i < 3; i++)
-        assert_int_equal(submit(rig, i), 0);
-    assert_int_equal(cc_push_finish(rig->push), 0);
-    assert_int_equal(rig->n, 3);
-    for (int i = 0; i < 3; i++) {
-        assert_int_equal(rig->res[i].status, CC_PUSH_OK);
-        assert_int_equal(rig->res[i].attempts, 2);
-    }
+    push_all(rig, 3);
+    expect_ok_after(rig, 3, 2);
     assert_int_equal(rig->peer.n_order, 3);
     assert_int_equal(rig->peer.order[0], 0);
     assert_int_equal(rig->peer.order[1], 1);

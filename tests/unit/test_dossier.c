@@ -32,8 +32,8 @@
 #include "cc_catalog.h"
 #include "cc_codec.h"
 #include "cc_duedate.h"
-#include "cc_time.h"
 #include "dossier.h"
+#include "support.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -41,63 +41,6 @@ static cc_catalog_t *cat;
 static size_t n_cases; /* transition cases run (applied events) */
 
 /* ---- Helpers -------------------------------------------------------------- */
-
-static int64_t T(const char *iso)
-{
-    int64_t t = 0;
-
-    if (cc_time_parse_iso(iso, &t) < 0)
-        fail_msg("bad time in test: %s", iso);
-    return t;
-}
-
-static bool is_time_key(const char *k, size_t len)
-{
-    static const char *const keys[] = { "at", "promised", "deadline", "now" };
-
-    for (size_t i = 0; i < N(keys); i++)
-        if (strlen(keys[i]) == len && memcmp(keys[i], k, len) == 0)
-            return true;
-    return false;
-}
-
-/* Encode one key=value token; numbers become uints, true/false booleans,
- * ISO times (for time keys) integers, anything else a string. */
-static void enc_token(cc_enc_t *e, const char *tok)
-{
-    const char *eq = strchr(tok, '=');
-    size_t klen = (size_t)(eq - tok);
-    const char *v = eq + 1;
-    bool digits = *v != '\0';
-
-    for (const char *p = v; *p; p++)
-        if (*p < '0' || *p > '9')
-            digits = false;
-    int64_t t;
-
-    cc_enc_strn(e, tok, klen);
-    if (is_time_key(tok, klen) && !digits && cc_time_parse_iso(v, &t) == 0)
-        cc_enc_i64(e, t);
-    else if (strcmp(v, "true") == 0 || strcmp(v, "false") == 0)
-        cc_enc_bool(e, v[0] == 't');
-    else if (digits)
-        cc_enc_u64(e, strtoull(v, NULL, 10));
-    else
-        cc_enc_str(e, v);
-}
-
-/* A decoded map and the buffer it was decoded from: msgpack's objects
- * borrow their strings from that buffer. */
-typedef struct {
-    cc_enc_t enc;
-    cc_msg_t msg;
-} tmsg_t;
-
-static void tmsg_free(tmsg_t *m)
-{
-    cc_msg_deinit(&m->msg);
-    cc_enc_deinit(&m->enc);
-}
 
 /* Build and decode the "ev" map of @spec: "type key=value ...". A dossier
  * "HS-1" is added unless the spec names one or has "-dossier". "now=" is

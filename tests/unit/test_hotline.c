@@ -10,7 +10,6 @@
  * the caller's details or texts.
  */
 #include <errno.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,10 +25,10 @@
 #include "cc_codec.h"
 #include "cc_evd.h"
 #include "cc_store.h"
-#include "cc_time.h"
 #include "complaint.h"
 #include "hotline.h"
 #include "redact.h"
+#include "support.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define CALLER "Nguyễn Văn An"
@@ -48,35 +47,6 @@ typedef struct {
     unsigned eids;
     cc_principal_t *agent, *cp_tp, *cp_hcc, *sup_tp, *oper;
 } fx_t;
-
-static int64_t T(const char *iso)
-{
-    int64_t t = 0;
-
-    if (cc_time_parse_iso(iso, &t) < 0)
-        fail_msg("bad time in test: %s", iso);
-    return t;
-}
-
-typedef struct {
-    cc_enc_t enc;
-    cc_msg_t msg;
-} tmsg_t;
-
-static void tmsg_free(tmsg_t *m)
-{
-    cc_msg_deinit(&m->msg);
-    cc_enc_deinit(&m->enc);
-}
-
-static void decode(tmsg_t *m, const cc_limits_t *lim)
-{
-    char why[256];
-
-    if (cc_body_check(m->enc.buf.data, m->enc.buf.size, lim, why, sizeof(why)) < 0 ||
-        cc_body_decode(m->enc.buf.data, m->enc.buf.size, lim, &m->msg, why, sizeof(why)) < 0)
-        fail_msg("cannot decode: %s", why);
-}
 
 /* "type|key=value|..." -> the ev map with a fresh eid (unless eid= is
  * given); "at" takes ISO times; true/false are booleans; the rest strings. */
@@ -114,21 +84,7 @@ static void build_event(fx_t *fx, const char *spec, tmsg_t *m, int64_t *ret_at)
             cc_enc_str(e, v);
         }
     }
-    decode(m, NULL);
-}
-
-static cc_principal_t *principal(cc_role_t role, const char *who, const char *unit)
-{
-    cc_principal_t *p = calloc(1, sizeof(*p) + sizeof(p->units[0]));
-
-    assert_non_null(p);
-    p->role = role;
-    snprintf(p->who, sizeof(p->who), "%s", who);
-    if (unit) {
-        p->n_units = 1;
-        snprintf(p->units[0], sizeof(p->units[0]), "%s", unit);
-    }
-    return p;
+    tmsg_decode(m, NULL);
 }
 
 /* ---- The core's part ----------------------------------------------------------------- */
@@ -343,32 +299,7 @@ static void last_record(fx_t *fx, tmsg_t *ret)
     cc_enc_init(&ret->enc);
     cc_enc_raw(&ret->enc, v.mv_data, v.mv_size);
     cc_txn_end(&txn);
-    decode(ret, &cc_limits_reply);
-}
-
-static const char *str_of(const msgpack_object *map, const char *key, char *buf, size_t len)
-{
-    if (cc_map_strcpy(map, key, buf, len) < 0)
-        fail_msg("no string '%s'", key);
-    return buf;
-}
-
-static int64_t int_of(const msgpack_object *map, const char *key)
-{
-    int64_t v;
-
-    if (cc_map_i64(map, key, &v) < 0)
-        fail_msg("no integer '%s'", key);
-    return v;
-}
-
-static bool bool_of(const msgpack_object *map, const char *key)
-{
-    bool v;
-
-    if (cc_map_bool(map, key, &v) < 0)
-        fail_msg("no boolean '%s'", key);
-    return v;
+    tmsg_decode(ret, &cc_limits_reply);
 }
 
 /* Check the last record: type, state, level, unit, due. */
@@ -401,12 +332,12 @@ static int query(fx_t *fx, const cc_principal_t *who, const char *q, const char 
     cc_enc_kv_u64(&body.enc, "rid", 7);
     cc_enc_kv_str(&body.enc, "q", q);
     cc_enc_kv_str(&body.enc, key, val);
-    decode(&body, NULL);
+    tmsg_decode(&body, NULL);
     memset(ret, 0, sizeof(*ret));
     cc_enc_init(&ret->enc);
     r = cc_hotline_domain.query(fx->dom, fx->store, who, qs, &body.msg.body, 7, &ret->enc, &rej);
     if (r == 0) {
-        decode(ret, &cc_limits_reply);
+        tmsg_decode(ret, &cc_limits_reply);
     } else {
         assert_int_equal(r, 1);
         cc_enc_deinit(&ret->enc);
@@ -434,14 +365,6 @@ static bool log_contains(fx_t *fx, const char *needle)
 
 /* ---- Fixture ------------------------------------------------------------------------------- */
 
-static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static int setup(void **state)
 {
     fx_t *fx = calloc(1, sizeof(*fx));
@@ -457,11 +380,11 @@ static int setup(void **state)
         assert_int_equal(cc_store_dbi(fx->store, dbs[i],
                                       i == 2 ? MDB_DUPSORT | MDB_DUPFIXED : 0, &fx->dbi[i]),
                          0);
-    fx->agent = principal(CC_ROLE_AGENT, "tdv-01", NULL);
-    fx->cp_tp = principal(CC_ROLE_CONTACT_POINT, "daumoi-sotp", "SO-TP");
-    fx->cp_hcc = principal(CC_ROLE_CONTACT_POINT, "daumoi-tthcc", "TTHCC");
-    fx->sup_tp = principal(CC_ROLE_SUPERVISOR, "gs-sotp", "SO-TP");
-    fx->oper = principal(CC_ROLE_OPERATOR, "vanhanh", NULL);
+    fx->agent = principal_of(CC_ROLE_AGENT, "tdv-01", NULL);
+    fx->cp_tp = principal_of(CC_ROLE_CONTACT_POINT, "daumoi-sotp", "SO-TP");
+    fx->cp_hcc = principal_of(CC_ROLE_CONTACT_POINT, "daumoi-tthcc", "TTHCC");
+    fx->sup_tp = principal_of(CC_ROLE_SUPERVISOR, "gs-sotp", "SO-TP");
+    fx->oper = principal_of(CC_ROLE_OPERATOR, "vanhanh", NULL);
     *state = fx;
     return 0;
 }
@@ -473,7 +396,7 @@ static int teardown(void **state)
     cc_hotline_domain.close(&fx->dom);
     cc_store_close(&fx->store);
     cc_catalog_destroy(&fx->catalog);
-    nftw(fx->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+    rm_tree(fx->dir);
     free(fx->agent);
     free(fx->cp_tp);
     free(fx->cp_hcc);

@@ -17,19 +17,11 @@
 #include "cc_catalog.h"
 #include "cc_time.h"
 #include "complaint.h"
+#include "support.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static cc_catalog_t *cat;
-
-static int64_t T(const char *iso)
-{
-    int64_t t = 0;
-
-    if (cc_time_parse_iso(iso, &t) < 0)
-        fail_msg("bad time in test: %s", iso);
-    return t;
-}
 
 static void assert_time(int64_t got, const char *want)
 {
@@ -401,26 +393,12 @@ static void test_time_rules(void **state)
 
 /* ---- Roles and scope ------------------------------------------------------------------- */
 
-static cc_principal_t *principal(cc_role_t role, const char *who, const char *unit)
-{
-    cc_principal_t *p = calloc(1, sizeof(*p) + (unit ? 1 : 0) * sizeof(p->units[0]));
-
-    assert_non_null(p);
-    p->role = role;
-    snprintf(p->who, sizeof(p->who), "%s", who);
-    if (unit) {
-        p->n_units = 1;
-        snprintf(p->units[0], sizeof(p->units[0]), "%s", unit);
-    }
-    return p;
-}
-
 static void test_authorize(void **state)
 {
-    cc_principal_t *agent = principal(CC_ROLE_AGENT, "tdv-01", NULL);
-    cc_principal_t *cp_tp = principal(CC_ROLE_CONTACT_POINT, "daumoi-sotp", "SO-TP");
-    cc_principal_t *cp_hcc = principal(CC_ROLE_CONTACT_POINT, "daumoi-tthcc", "TTHCC");
-    cc_principal_t *sup = principal(CC_ROLE_SUPERVISOR, "vp-ubnd", "SO-TP");
+    cc_principal_t *agent = principal_of(CC_ROLE_AGENT, "tdv-01", NULL);
+    cc_principal_t *cp_tp = principal_of(CC_ROLE_CONTACT_POINT, "daumoi-sotp", "SO-TP");
+    cc_principal_t *cp_hcc = principal_of(CC_ROLE_CONTACT_POINT, "daumoi-tthcc", "TTHCC");
+    cc_principal_t *sup = principal_of(CC_ROLE_SUPERVISOR, "vp-ubnd", "SO-TP");
     cc_pakn_t assigned = in_state(CC_PAKN_ASSIGNED), accepted = in_state(CC_PAKN_ACCEPTED);
     cc_pakn_t classified = in_state(CC_PAKN_CLASSIFIED);
     cc_hotline_event_t ev;
@@ -461,7 +439,7 @@ static void test_authorize(void **state)
 
 static void test_contacts(void **state)
 {
-    cc_principal_t *agent = principal(CC_ROLE_AGENT, "tdv-01", NULL);
+    cc_principal_t *agent = principal_of(CC_ROLE_AGENT, "tdv-01", NULL);
     cc_hotline_event_t ev = ev_of(CC_HEV_CONTACT, "2025-03-03T09:00");
     int64_t now = T("2025-03-03T10:00");
     cc_contact_t c, before;
@@ -496,11 +474,6 @@ static void test_contacts(void **state)
 }
 
 /* ---- Parsing ------------------------------------------------------------------------------ */
-
-typedef struct {
-    cc_enc_t enc;
-    cc_msg_t msg;
-} tmsg_t;
 
 /* Encode "key=value" pairs (value "true"/"false" -> bool, digits -> uint). */
 static void build(tmsg_t *m, const char *type, const char *const *kv, size_t n)
@@ -538,8 +511,7 @@ static int parse(const char *type, const char *const *kv, size_t n, cc_hotline_e
     r = cc_hotline_event_parse(&m.msg.body, ret, rej);
     /* The slices borrow from the message: the tests look only at copies. */
     ret->text = ret->caller_name = ret->caller_phone = ret->answer = (cc_str_t){ NULL, 0 };
-    cc_msg_deinit(&m.msg);
-    cc_enc_deinit(&m.enc);
+    tmsg_free(&m);
     return r == 0 ? 0 : (int)rej->code;
 }
 

@@ -5,7 +5,6 @@
  * illegal transition refused; escalation right after the operator moves
  * the clock; the log read back by cursor. */
 #include <errno.h>
-#include <ftw.h>
 #include <netinet/in.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -24,7 +23,7 @@
 
 #include "cc_codec.h"
 #include "cc_net.h"
-#include "cc_time.h"
+#include "support.h"
 
 #ifndef HOTLINED
 #error "HOTLINED must name the cchc-hotlined binary"
@@ -34,14 +33,6 @@ static char dir[64], endpoint[64];
 static pid_t pid;
 static void *zctx;
 static uint64_t rid;
-
-static int64_t T(const char *iso)
-{
-    int64_t t = 0;
-
-    cc_time_parse_iso(iso, &t);
-    return t;
-}
 
 static int free_port(void)
 {
@@ -131,14 +122,6 @@ static int event(void *s, const char *eid, const char *type, const char *at, uin
     return t;
 }
 
-static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static int setup(void **state)
 {
     char listen[80], sdir[96], clock[64];
@@ -169,7 +152,7 @@ static int teardown(void **state)
     zmq_ctx_term(zctx);
     kill(pid, SIGTERM);
     waitpid(pid, &status, 0);
-    nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+    rm_tree(dir);
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 

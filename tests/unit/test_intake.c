@@ -12,7 +12,6 @@
  * then is due Mon 2025-03-17 17:00 (see test_dossier.c).
  */
 #include <errno.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,9 +28,9 @@
 #include "cc_evd.h"
 #include "cc_daemon.h"
 #include "cc_store.h"
-#include "cc_time.h"
 #include "dossier.h"
 #include "intake.h"
+#include "support.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -45,70 +44,6 @@ typedef struct {
 } fx_t;
 
 /* ---- Events and principals ------------------------------------------------------- */
-
-static int64_t T(const char *iso)
-{
-    int64_t t = 0;
-
-    if (cc_time_parse_iso(iso, &t) < 0)
-        fail_msg("bad time in test: %s", iso);
-    return t;
-}
-
-static bool is_time_key(const char *k, size_t len)
-{
-    static const char *const keys[] = { "at", "promised", "deadline" };
-
-    for (size_t i = 0; i < N(keys); i++)
-        if (strlen(keys[i]) == len && memcmp(keys[i], k, len) == 0)
-            return true;
-    return false;
-}
-
-static void enc_token(cc_enc_t *e, const char *tok)
-{
-    const char *eq = strchr(tok, '=');
-    size_t klen = (size_t)(eq - tok);
-    const char *v = eq + 1;
-    bool digits = *v != '\0';
-    int64_t t;
-
-    for (const char *p = v; *p; p++)
-        if (*p < '0' || *p > '9')
-            digits = false;
-    cc_enc_strn(e, tok, klen);
-    if (is_time_key(tok, klen) && !digits && cc_time_parse_iso(v, &t) == 0)
-        cc_enc_i64(e, t);
-    else if (strcmp(v, "true") == 0 || strcmp(v, "false") == 0)
-        cc_enc_bool(e, v[0] == 't');
-    else if (digits)
-        cc_enc_u64(e, strtoull(v, NULL, 10));
-    else
-        cc_enc_str(e, v);
-}
-
-/* A decoded map and the buffer it was decoded from: msgpack's objects
- * borrow their strings from that buffer. */
-typedef struct {
-    cc_enc_t enc;
-    cc_msg_t msg;
-} tmsg_t;
-
-static void tmsg_free(tmsg_t *m)
-{
-    cc_msg_deinit(&m->msg);
-    cc_enc_deinit(&m->enc);
-}
-
-/* Decode what @m->enc holds into @m->msg. */
-static void decode(tmsg_t *m, const cc_limits_t *lim)
-{
-    char why[256];
-
-    if (cc_body_check(m->enc.buf.data, m->enc.buf.size, lim, why, sizeof(why)) < 0 ||
-        cc_body_decode(m->enc.buf.data, m->enc.buf.size, lim, &m->msg, why, sizeof(why)) < 0)
-        fail_msg("cannot decode: %s", why);
-}
 
 /* The "ev" map of "type key=value ..." with a fresh eid; "HS-1" unless a
  * dossier is named. *@ret_at receives the event's time. */
@@ -138,7 +73,7 @@ static void build_event(fx_t *fx, const char *spec, tmsg_t *m, int64_t *ret_at)
         if (strncmp(toks[i], "at=", 3) == 0)
             *ret_at = T(toks[i] + 3);
     }
-    decode(m, NULL);
+    tmsg_decode(m, NULL);
 }
 
 /* A principal from an encoded HELLO; @units is a comma list or NULL. */
@@ -168,7 +103,7 @@ static cc_principal_t *principal(const char *role, const char *who, const char *
         for (size_t i = 0; i < n; i++)
             cc_enc_str(e, items[i]);
     }
-    decode(&m, NULL);
+    tmsg_decode(&m, NULL);
     if (cc_principal_from_hello(&m.msg.body, &p, &field, why, sizeof(why)) < 0)
         fail_msg("HELLO refused: %s", why);
     tmsg_free(&m);
@@ -381,12 +316,12 @@ static int query(fx_t *fx, const cc_principal_t *who, const char *id, tmsg_t *re
     cc_enc_kv_u64(&body.enc, "rid", 77);
     cc_enc_kv_str(&body.enc, "q", "dossier");
     cc_enc_kv_str(&body.enc, "id", id);
-    decode(&body, NULL);
+    tmsg_decode(&body, NULL);
     memset(ret, 0, sizeof(*ret));
     cc_enc_init(&ret->enc);
     r = cc_intake_domain.query(fx->dom, fx->store, who, q, &body.msg.body, 77, &ret->enc, &rej);
     if (r == 0) {
-        decode(ret, &cc_limits_reply);
+        tmsg_decode(ret, &cc_limits_reply);
     } else {
         assert_int_equal(r, 1);
         cc_enc_deinit(&ret->enc);
@@ -395,31 +330,7 @@ static int query(fx_t *fx, const cc_principal_t *who, const char *id, tmsg_t *re
     return r == 0 ? 0 : (int)rej.code;
 }
 
-static const char *str_of(const msgpack_object *map, const char *key, char *buf, size_t len)
-{
-    if (cc_map_strcpy(map, key, buf, len) < 0)
-        fail_msg("no string '%s'", key);
-    return buf;
-}
-
-static int64_t int_of(const msgpack_object *map, const char *key)
-{
-    int64_t v;
-
-    if (cc_map_i64(map, key, &v) < 0)
-        fail_msg("no integer '%s'", key);
-    return v;
-}
-
 /* ---- Fixture ------------------------------------------------------------------------- */
-
-static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
 
 static void fx_open(fx_t *fx)
 {
@@ -470,7 +381,7 @@ static int teardown(void **state)
     if (fx->store)
         fx_close(fx);
     cc_catalog_destroy(&fx->catalog);
-    nftw(fx->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    rm_tree(fx->dir);
     free(fx);
     return 0;
 }
@@ -802,7 +713,7 @@ static void test_rejected_at_counter(void **state)
     cc_enc_init(&rec.enc);
     cc_enc_raw(&rec.enc, v.mv_data, v.mv_size); /* a copy that outlives the txn */
     cc_txn_end(&txn);
-    decode(&rec, &cc_limits_reply);
+    tmsg_decode(&rec, &cc_limits_reply);
     assert_int_equal(rec.msg.body.via.map.size, 8);
     assert_string_equal(str_of(&rec.msg.body, "type", buf, sizeof(buf)), "rejected_at_counter");
     assert_string_equal(str_of(&rec.msg.body, "dossier", buf, sizeof(buf)), "HS-7");

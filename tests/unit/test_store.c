@@ -8,10 +8,10 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "cc_store.h"
+#include "support.h"
 
 #define MIB ((size_t)1 << 20)
 
@@ -33,14 +34,6 @@ typedef struct {
     char dir[64];  /* the temporary directory */
     char env[96];  /* dir/env: the environment under test */
 } fixture_t;
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
 
 static int setup(void **state)
 {
@@ -62,7 +55,7 @@ static int teardown(void **state)
 {
     fixture_t *f = *state;
 
-    nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    rm_tree(f->dir);
     free(f);
     return 0;
 }
@@ -739,12 +732,14 @@ static int append_one(cc_txn_t *txn, void *ctx)
     return cc_log_append(txn, c->log, rec, strlen(rec), &c->seq);
 }
 
-static int full_write(int fd, const void *buf, size_t len)
+/* Move all @len bytes of @buf through the pipe @fd, written or read, going
+ * on after EINTR. Returns 0, or -1 on an error or end of file. */
+static int full_io(int fd, void *buf, size_t len, bool writing)
 {
-    const char *p = buf;
+    char *p = buf;
 
     while (len > 0) {
-        ssize_t n = write(fd, p, len);
+        ssize_t n = writing ? write(fd, p, len) : read(fd, p, len);
 
         if (n < 0 && errno == EINTR)
             continue;
@@ -754,6 +749,16 @@ static int full_write(int fd, const void *buf, size_t len)
         len -= (size_t)n;
     }
     return 0;
+}
+
+static int full_write(int fd, const void *buf, size_t len)
+{
+    return full_io(fd, (void *)buf, len, true);
+}
+
+static int full_read(int fd, void *buf, size_t len)
+{
+    return full_io(fd, buf, len, false);
 }
 
 static void __attribute__((noreturn)) writer_child(const char *env, int out_fd)
@@ -820,23 +825,6 @@ static void __attribute__((noreturn)) holder_child(const char *env, pid_t writer
     }
     mdb_env_close(e);
     _exit(0);
-}
-
-static int full_read(int fd, void *buf, size_t len)
-{
-    char *p = buf;
-
-    while (len > 0) {
-        ssize_t n = read(fd, p, len);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
 }
 
 static int ask_holder(int to_fd, int from_fd)

@@ -1,0 +1,56 @@
+/* Helpers shared by the unit-test programs (support.c): times, messages
+ * built from short specs, principals and temporary directories.
+ *
+ * Each of them fails the running cmocka test (fail_msg/assert_*) when what
+ * it was given cannot be used, so the tests need not check their results.
+ */
+#ifndef CCHC_TEST_SUPPORT_H
+#define CCHC_TEST_SUPPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cc_auth.h"
+#include "cc_codec.h"
+
+/* The Unix time of the ISO 8601 time @iso; fails the test if it is bad. */
+int64_t T(const char *iso);
+
+/* A decoded map and the buffer it was decoded from: msgpack's objects
+ * borrow their strings from that buffer. */
+typedef struct {
+    cc_enc_t enc;
+    cc_msg_t msg;
+} tmsg_t;
+
+/* Free both the decoded message and its buffer. */
+void tmsg_free(tmsg_t *m);
+
+/* Check and decode what @m->enc holds into @m->msg under @lim (NULL: the
+ * defaults); fails the test if the body is refused. */
+void tmsg_decode(tmsg_t *m, const cc_limits_t *lim);
+
+/* The string @key of @map copied into @buf of @len bytes; fails the test
+ * if there is none. Returns @buf. */
+const char *str_of(const msgpack_object *map, const char *key, char *buf, size_t len);
+
+/* The integer @key of @map; fails the test if there is none. */
+int64_t int_of(const msgpack_object *map, const char *key);
+
+/* The boolean @key of @map; fails the test if there is none. */
+bool bool_of(const msgpack_object *map, const char *key);
+
+/* Encode one "key=value" token as a map pair: digits become uints,
+ * true/false booleans, ISO times of the time keys (at, promised, deadline,
+ * now) integers, anything else a string. */
+void enc_token(cc_enc_t *e, const char *tok);
+
+/* A principal of @role named @who, scoped to @unit (NULL: no unit). The
+ * caller frees it. */
+cc_principal_t *principal_of(cc_role_t role, const char *who, const char *unit);
+
+/* Remove the directory @dir and everything below it. */
+void rm_tree(const char *dir);
+
+#endif
