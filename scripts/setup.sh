@@ -29,6 +29,7 @@ packages=(
     libcmocka-dev libinih-dev libjansson-dev
     python3
     systemd # systemd-analyze, for the unit tests of deploy/
+    systemd-container debootstrap # systemd-nspawn and its root: the test systemd_boot
 )
 
 missing=()

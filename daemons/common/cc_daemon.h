@@ -37,7 +37,7 @@ typedef struct {
  * own port when it is unset). */
 #define CC_DAEMON_OPTIONS(type, m)                                                           \
     { "listen", CC_OPT_STR, offsetof(type, m.listen), NULL, 0, 0,                             \
-      "ZeroMQ endpoint of the ROUTER socket" },                                               \
+      "ROUTER endpoint: tcp://IP:PORT (numeric IPv4, [IPv6] or *) or ipc://PATH" },            \
     { "state_dir", CC_OPT_STR, offsetof(type, m.state_dir), "./state", 0, 0,                   \
       "state directory (LMDB in <state_dir>/db); $STATE_DIRECTORY when set" },                \
     { "catalog_dir", CC_OPT_STR, offsetof(type, m.catalog_dir), NULL, 0, 0,                    \

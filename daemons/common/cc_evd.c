@@ -761,10 +761,8 @@ static int open_all(cc_evd_t *d, char *err, size_t err_len)
         return r;
     d->zctx = zmq_ctx_new();
     d->router = cc_socket_new(d->zctx, ZMQ_ROUTER);
-    if (d->router == NULL || zmq_bind(d->router, d->set.d.listen) < 0) {
-        snprintf(err, err_len, "cannot bind %s: %s", d->set.d.listen, zmq_strerror(errno));
-        return -errno;
-    }
+    if ((r = cc_socket_bind(d->router, d->set.d.listen, err, err_len)) < 0)
+        return r;
     if ((d->sigfd = cc_sig_open()) < 0) {
         snprintf(err, err_len, "cannot set up signals: %s", strerror(-d->sigfd));
         return d->sigfd;

@@ -3,9 +3,15 @@
  */
 #include "cc_net.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <zmq.h>
 
 void *cc_socket_new(void *zctx, int type)
@@ -25,6 +31,115 @@ void *cc_socket_new(void *zctx, int type)
     if (type == ZMQ_ROUTER)
         zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &maxmsg, sizeof(maxmsg));
     return s;
+}
+
+/* Parse the HOST:PORT of a tcp:// endpoint into @ret_addr. Returns 0, or
+ * -EINVAL with @why set. */
+static int tcp_listen_addr(const char *hostport, struct sockaddr_storage *ret_addr,
+                           socklen_t *ret_len, const char **why)
+{
+    const char *colon = strrchr(hostport, ':');
+    char host[INET6_ADDRSTRLEN + 2];
+    size_t host_len;
+    char *end;
+    long port;
+
+    *why = "expected tcp://HOST:PORT";
+    if (colon == NULL || colon == hostport)
+        return -EINVAL;
+    errno = 0;
+    port = strtol(colon + 1, &end, 10);
+    if (colon[1] < '0' || colon[1] > '9' || *end != '\0' || errno != 0 || port < 1 ||
+        port > 65535) {
+        *why = "the port must be a number from 1 to 65535";
+        return -EINVAL;
+    }
+    host_len = (size_t)(colon - hostport);
+    *why = "the host must be a numeric IPv4 address, [IPv6 address] or *, not a name";
+    if (host_len >= sizeof(host))
+        return -EINVAL;
+    memcpy(host, hostport, host_len);
+    host[host_len] = '\0';
+    memset(ret_addr, 0, sizeof(*ret_addr));
+    if (host[0] == '[' && host_len > 2 && host[host_len - 1] == ']') {
+        struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ret_addr;
+
+        host[host_len - 1] = '\0';
+        if (inet_pton(AF_INET6, host + 1, &a6->sin6_addr) != 1)
+            return -EINVAL;
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons((uint16_t)port);
+        *ret_len = sizeof(*a6);
+    } else {
+        struct sockaddr_in *a4 = (struct sockaddr_in *)ret_addr;
+
+        if (strcmp(host, "*") == 0)
+            a4->sin_addr.s_addr = htonl(INADDR_ANY);
+        else if (inet_pton(AF_INET, host, &a4->sin_addr) != 1)
+            return -EINVAL;
+        a4->sin_family = AF_INET;
+        a4->sin_port = htons((uint16_t)port);
+        *ret_len = sizeof(*a4);
+    }
+    return 0;
+}
+
+/* A listening, non-blocking TCP socket on @addr, or -errno. */
+static int tcp_listen_fd(const struct sockaddr_storage *addr, socklen_t len)
+{
+    int one = 1;
+    int fd = socket(addr->ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_TCP);
+
+    if (fd < 0)
+        return -errno;
+    /* As libzmq does: a restarted daemon rebinds at once. */
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+        bind(fd, (const struct sockaddr *)addr, len) < 0 || listen(fd, SOMAXCONN) < 0) {
+        int r = -errno;
+
+        close(fd);
+        return r;
+    }
+    return fd;
+}
+
+int cc_socket_bind(void *sock, const char *endpoint, char *err, size_t err_len)
+{
+    static const char tcp[] = "tcp://";
+    struct sockaddr_storage addr;
+    socklen_t addr_len = 0;
+    const char *why = NULL;
+    int fd, none = -1, r;
+
+    if (sock == NULL) {
+        r = -errno;
+        snprintf(err, err_len, "cannot bind %s: %s", endpoint, zmq_strerror(-r));
+        return r;
+    }
+    if (strncmp(endpoint, tcp, sizeof(tcp) - 1) != 0) {
+        if (zmq_bind(sock, endpoint) == 0)
+            return 0;
+        r = -errno;
+        snprintf(err, err_len, "cannot bind %s: %s", endpoint, zmq_strerror(-r));
+        return r;
+    }
+    if ((r = tcp_listen_addr(endpoint + sizeof(tcp) - 1, &addr, &addr_len, &why)) < 0) {
+        snprintf(err, err_len, "cannot bind %s: %s", endpoint, why);
+        return r;
+    }
+    if ((fd = tcp_listen_fd(&addr, addr_len)) < 0) {
+        snprintf(err, err_len, "cannot bind %s: %s", endpoint, strerror(-fd));
+        return fd;
+    }
+    /* libzmq takes the socket over (and closes it with @sock). */
+    if (zmq_setsockopt(sock, ZMQ_USE_FD, &fd, sizeof(fd)) < 0 || zmq_bind(sock, endpoint) < 0) {
+        r = -errno;
+        close(fd);
+        snprintf(err, err_len, "cannot bind %s: %s", endpoint, zmq_strerror(-r));
+        return r;
+    }
+    zmq_setsockopt(sock, ZMQ_USE_FD, &none, sizeof(none));
+    return 0;
 }
 
 /* Receive the rest of a multipart message into nothing. */

@@ -35,6 +35,22 @@ typedef struct {
 void *cc_socket_new(void *zctx, int type);
 
 /**
+ * cc_socket_bind - bind @sock to @endpoint, making the listening socket
+ * itself for tcp:// so that libzmq does not resolve the address.
+ *
+ * libzmq's own tcp bind first looks the host up as an interface name
+ * (getifaddrs, a netlink socket) and aborts when the sandbox refuses that
+ * (deploy/sandbox.conf). Here a tcp://HOST:PORT endpoint with HOST a
+ * numeric IPv4 address, [IPv6 address] or `*` (all IPv4 interfaces) and
+ * PORT 1..65535 gets a socket, bind and listen of ours, handed to libzmq
+ * with ZMQ_USE_FD; a host name or interface name is refused. Other
+ * transports (ipc://, inproc://) go to zmq_bind unchanged.
+ * @err, @err_len: "cannot bind <endpoint>: <reason>" on failure.
+ * Returns 0 or a negative errno (-EINVAL for an endpoint refused here).
+ */
+int cc_socket_bind(void *sock, const char *endpoint, char *err, size_t err_len);
+
+/**
  * cc_router_recv - take one request from a ROUTER without blocking.
  * @req: receives the routing id and decoded message; release its message
  *   with cc_request_deinit() after a 0 return.

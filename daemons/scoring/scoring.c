@@ -38,7 +38,7 @@
 static const cc_option_t sc_options[] = {
     CC_DAEMON_OPTIONS(sc_settings_t, d),
     { "publish", CC_OPT_STR, offsetof(sc_settings_t, publish), SC_PUBLISH_DEFAULT, 0, 0,
-      "ZeroMQ endpoint of the PUB socket (alerts)" },
+      "PUB endpoint (alerts): tcp://IP:PORT (numeric) or ipc://PATH" },
     { "intake", CC_OPT_STR, offsetof(sc_settings_t, intake), SC_INTAKE_DEFAULT, 0, 0,
       "endpoint of cchc-intaked (its log is read by cursor)" },
     { "hotline", CC_OPT_STR, offsetof(sc_settings_t, hotline), SC_HOTLINE_DEFAULT, 0, 0,
@@ -329,17 +329,11 @@ static int open_all(scoring_t *s, char *err, size_t err_len)
                (unsigned long long)SC_STATE_LAYOUT_CURRENT);
     s->zctx = zmq_ctx_new();
     s->router = cc_socket_new(s->zctx, ZMQ_ROUTER);
-    if (s->router == NULL || zmq_bind(s->router, s->set.d.listen) < 0) {
-        r = -errno;
-        snprintf(err, err_len, "cannot bind %s: %s", s->set.d.listen, zmq_strerror(errno));
+    if ((r = cc_socket_bind(s->router, s->set.d.listen, err, err_len)) < 0)
         return r;
-    }
     s->pub = cc_socket_new(s->zctx, ZMQ_PUB);
-    if (s->pub == NULL || zmq_bind(s->pub, s->set.publish) < 0) {
-        r = -errno;
-        snprintf(err, err_len, "cannot bind %s: %s", s->set.publish, zmq_strerror(errno));
+    if ((r = cc_socket_bind(s->pub, s->set.publish, err, err_len)) < 0)
         return r;
-    }
     for (int f = 0; f < SC_FEED_COUNT_; f++) {
         uint64_t cursor = 0;
 

@@ -46,6 +46,29 @@ def check(cond, msg):
     print("ok - " + msg, flush=True)
 
 
+class Tally:
+    """Checks that go on after a failure and count it (tests that report
+    every broken promise of a run, such as the systemd ones)."""
+
+    def __init__(self):
+        self.failures = 0
+
+    def ok(self, msg):
+        print("ok - " + msg, flush=True)
+
+    def bad(self, msg):
+        self.failures += 1
+        print("FAIL: " + msg, flush=True)
+
+    def check(self, cond, msg):
+        """ok(@msg) if @cond, else bad(@msg); returns @cond."""
+        if cond:
+            self.ok(msg)
+        else:
+            self.bad(msg)
+        return cond
+
+
 class Cluster:
     """The three daemons of one test, on their own ports and state."""
 
