@@ -27,16 +27,16 @@
 typedef struct cc_calendar cc_calendar_t;
 
 typedef enum {
-        CC_CAL_HOLIDAY,             /* "holiday": public holiday (BLLĐ Đ112) */
-        CC_CAL_COMPENSATORY_DAY_OFF,/* "compensatory_day_off": day off in a swap or for a holiday on a weekend */
-        CC_CAL_WORKING_SATURDAY,    /* "working_saturday": a Saturday worked in exchange */
+    CC_CAL_HOLIDAY,              /* "holiday": public holiday (BLLĐ Đ112) */
+    CC_CAL_COMPENSATORY_DAY_OFF, /* "compensatory_day_off": day off in a swap or for a holiday on a weekend */
+    CC_CAL_WORKING_SATURDAY, /* "working_saturday": a Saturday worked in exchange */
 } cc_calendar_kind_t;
 
 typedef struct {
-        int32_t day;
-        cc_calendar_kind_t kind;
-        const char *note;  /* never NULL; "" if none */
-        bool verify;       /* the note asks to check the date against the official announcement */
+    int32_t day;
+    cc_calendar_kind_t kind;
+    const char *note; /* never NULL; "" if none */
+    bool verify;      /* the note asks to check the date against the official announcement */
 } cc_calendar_entry_t;
 
 /* Parses calendar.tsv text buf[0..len) (need not be NUL-terminated); name is used
@@ -45,8 +45,8 @@ typedef struct {
  * date as to be checked against the official announcement.
  * Returns 0 and a new calendar in *ret_calendar (caller owns; cc_calendar_destroy),
  * -EINVAL with "name:line: reason" in err, or -ENOMEM. */
-int cc_calendar_parse(const char *name, const char *buf, size_t len, cc_calendar_t **ret_calendar, char *err,
-                      size_t err_len);
+int cc_calendar_parse(const char *name, const char *buf, size_t len, cc_calendar_t **ret_calendar,
+                      char *err, size_t err_len);
 
 /* Frees *self_p (NULL allowed) and sets it to NULL. */
 void cc_calendar_destroy(cc_calendar_t **self_p);
@@ -69,7 +69,8 @@ int cc_calendar_add_working_days(const cc_calendar_t *cal, int32_t day, int n, i
 
 /* The first working day after day, or at/after day if inclusive.
  * Returns 0 and writes *ret_day, or -ERANGE (uncovered year reached). */
-int cc_calendar_next_working_day(const cc_calendar_t *cal, int32_t day, bool inclusive, int32_t *ret_day);
+int cc_calendar_next_working_day(const cc_calendar_t *cal, int32_t day, bool inclusive,
+                                 int32_t *ret_day);
 
 /* Listed entries (holidays, days off, working Saturdays) in date order; the
  * pointers stay valid for the calendar's life. */

@@ -12,695 +12,732 @@
 
 /* Open-addressing hash index from code to array position (+1; 0 = empty slot). */
 typedef struct {
-        uint32_t *slots;
-        size_t mask;
+    uint32_t *slots;
+    size_t mask;
 } code_index_t;
 
 typedef struct {
-        cc_unit_t u;
-        int line;            /* for messages about cross-references */
-        char *parent_code;   /* as written, until resolved */
+    cc_unit_t u;
+    int line;          /* for messages about cross-references */
+    char *parent_code; /* as written, until resolved */
 } unit_rec_t;
 
 struct cc_catalog {
-        cc_unit_t *units;
-        size_t n_units;
-        cc_procedure_t *procedures;
-        size_t n_procedures;
-        code_index_t unit_index;
-        code_index_t procedure_index;
-        cc_calendar_t *calendar;
-        cc_policy_t policy;
-        /* Every string the catalog owns, freed at destroy. */
-        char **strings;
-        size_t n_strings;
-        size_t cap_strings;
+    cc_unit_t *units;
+    size_t n_units;
+    cc_procedure_t *procedures;
+    size_t n_procedures;
+    code_index_t unit_index;
+    code_index_t procedure_index;
+    cc_calendar_t *calendar;
+    cc_policy_t policy;
+    /* Every string the catalog owns, freed at destroy. */
+    char **strings;
+    size_t n_strings;
+    size_t cap_strings;
 };
 
-static const char *const unit_kind_names[] = {"province_office", "department", "district",
-                                              "commune",         "center",     "other"};
-static const char *const duration_kind_names[] = {"working_days", "calendar_days", "same_day"};
-static const char *const online_names[] = {"none", "partial", "full"};
-static const char *const level_names[] = {"province", "district", "commune"};
+static const char *const unit_kind_names[] = { "province_office", "department", "district",
+                                               "commune",         "center",     "other" };
+static const char *const duration_kind_names[] = { "working_days", "calendar_days", "same_day" };
+static const char *const online_names[] = { "none", "partial", "full" };
+static const char *const level_names[] = { "province", "district", "commune" };
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-static int name_parse(const char *const *names, size_t n, const char *s) {
-        for (size_t i = 0; i < n; i++)
-                if (!strcmp(names[i], s))
-                        return (int)i;
-        return -EINVAL;
+static int name_parse(const char *const *names, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(names[i], s))
+            return (int)i;
+    return -EINVAL;
 }
 
-const char *cc_unit_kind_name(cc_unit_kind_t kind) {
-        return (unsigned)kind < N_OF(unit_kind_names) ? unit_kind_names[kind] : "?";
+const char *cc_unit_kind_name(cc_unit_kind_t kind)
+{
+    return (unsigned)kind < N_OF(unit_kind_names) ? unit_kind_names[kind] : "?";
 }
 
-int cc_unit_kind_parse(const char *s, cc_unit_kind_t *ret_kind) {
-        int i = name_parse(unit_kind_names, N_OF(unit_kind_names), s);
-        if (i < 0)
-                return i;
-        *ret_kind = (cc_unit_kind_t)i;
-        return 0;
+int cc_unit_kind_parse(const char *s, cc_unit_kind_t *ret_kind)
+{
+    int i = name_parse(unit_kind_names, N_OF(unit_kind_names), s);
+    if (i < 0)
+        return i;
+    *ret_kind = (cc_unit_kind_t)i;
+    return 0;
 }
 
-const char *cc_duration_kind_name(cc_duration_kind_t kind) {
-        return (unsigned)kind < N_OF(duration_kind_names) ? duration_kind_names[kind] : "?";
+const char *cc_duration_kind_name(cc_duration_kind_t kind)
+{
+    return (unsigned)kind < N_OF(duration_kind_names) ? duration_kind_names[kind] : "?";
 }
 
-int cc_duration_kind_parse(const char *s, cc_duration_kind_t *ret_kind) {
-        int i = name_parse(duration_kind_names, N_OF(duration_kind_names), s);
-        if (i < 0)
-                return i;
-        *ret_kind = (cc_duration_kind_t)i;
-        return 0;
+int cc_duration_kind_parse(const char *s, cc_duration_kind_t *ret_kind)
+{
+    int i = name_parse(duration_kind_names, N_OF(duration_kind_names), s);
+    if (i < 0)
+        return i;
+    *ret_kind = (cc_duration_kind_t)i;
+    return 0;
 }
 
-const char *cc_online_name(cc_online_t online) {
-        return (unsigned)online < N_OF(online_names) ? online_names[online] : "?";
+const char *cc_online_name(cc_online_t online)
+{
+    return (unsigned)online < N_OF(online_names) ? online_names[online] : "?";
 }
 
-int cc_online_parse(const char *s, cc_online_t *ret_online) {
-        int i = name_parse(online_names, N_OF(online_names), s);
-        if (i < 0)
-                return i;
-        *ret_online = (cc_online_t)i;
-        return 0;
+int cc_online_parse(const char *s, cc_online_t *ret_online)
+{
+    int i = name_parse(online_names, N_OF(online_names), s);
+    if (i < 0)
+        return i;
+    *ret_online = (cc_online_t)i;
+    return 0;
 }
 
 /* FNV-1a, 32 bit. */
-static uint32_t hash_code(const char *s) {
-        uint32_t h = 2166136261u;
-        for (; *s; s++) {
-                h ^= (unsigned char)*s;
-                h *= 16777619u;
-        }
-        return h;
+static uint32_t hash_code(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 16777619u;
+    }
+    return h;
 }
 
-static int index_init(code_index_t *ix, size_t n) {
-        size_t cap = 16;
-        while (cap < n * 2)
-                cap <<= 1;
-        ix->slots = calloc(cap, sizeof(*ix->slots));
-        if (!ix->slots)
-                return -ENOMEM;
-        ix->mask = cap - 1;
-        return 0;
+static int index_init(code_index_t *ix, size_t n)
+{
+    size_t cap = 16;
+    while (cap < n * 2)
+        cap <<= 1;
+    ix->slots = calloc(cap, sizeof(*ix->slots));
+    if (!ix->slots)
+        return -ENOMEM;
+    ix->mask = cap - 1;
+    return 0;
 }
 
 /* Finds code; returns the slot holding it or the empty slot where it would go. */
-static size_t index_slot(const code_index_t *ix, const char *code, const char *(*code_at)(const void *, size_t),
-                         const void *arr) {
-        size_t i = hash_code(code) & ix->mask;
-        while (ix->slots[i] != 0 && strcmp(code_at(arr, ix->slots[i] - 1), code) != 0)
-                i = (i + 1) & ix->mask;
-        return i;
+static size_t index_slot(const code_index_t *ix, const char *code,
+                         const char *(*code_at)(const void *, size_t), const void *arr)
+{
+    size_t i = hash_code(code) & ix->mask;
+    while (ix->slots[i] != 0 && strcmp(code_at(arr, ix->slots[i] - 1), code) != 0)
+        i = (i + 1) & ix->mask;
+    return i;
 }
 
-static const char *unit_code_at(const void *arr, size_t i) {
-        return ((const cc_unit_t *)arr)[i].code;
+static const char *unit_code_at(const void *arr, size_t i)
+{
+    return ((const cc_unit_t *)arr)[i].code;
 }
 
-static const char *procedure_code_at(const void *arr, size_t i) {
-        return ((const cc_procedure_t *)arr)[i].code;
+static const char *procedure_code_at(const void *arr, size_t i)
+{
+    return ((const cc_procedure_t *)arr)[i].code;
 }
 
-static const char *unit_rec_code_at(const void *arr, size_t i) {
-        return ((const unit_rec_t *)arr)[i].u.code;
+static const char *unit_rec_code_at(const void *arr, size_t i)
+{
+    return ((const unit_rec_t *)arr)[i].u.code;
 }
 
-void cc_catalog_destroy(cc_catalog_t **self_p) {
-        cc_catalog_t *c;
+void cc_catalog_destroy(cc_catalog_t **self_p)
+{
+    cc_catalog_t *c;
 
-        if (!self_p || !*self_p)
-                return;
-        c = *self_p;
-        for (size_t i = 0; i < c->n_strings; i++)
-                free(c->strings[i]);
-        free(c->strings);
-        for (size_t i = 0; i < c->n_procedures; i++)
-                free((void *)c->procedures[i].units);
-        free(c->units);
-        free(c->procedures);
-        free(c->unit_index.slots);
-        free(c->procedure_index.slots);
-        cc_calendar_destroy(&c->calendar);
-        free(c);
-        *self_p = NULL;
+    if (!self_p || !*self_p)
+        return;
+    c = *self_p;
+    for (size_t i = 0; i < c->n_strings; i++)
+        free(c->strings[i]);
+    free(c->strings);
+    for (size_t i = 0; i < c->n_procedures; i++)
+        free((void *)c->procedures[i].units);
+    free(c->units);
+    free(c->procedures);
+    free(c->unit_index.slots);
+    free(c->procedure_index.slots);
+    cc_calendar_destroy(&c->calendar);
+    free(c);
+    *self_p = NULL;
 }
 
 /* Copies s into a string the catalog owns; NULL on out of memory. */
-static const char *own(cc_catalog_t *c, const char *s) {
-        char *d;
+static const char *own(cc_catalog_t *c, const char *s)
+{
+    char *d;
 
-        if (c->n_strings == c->cap_strings) {
-                size_t cap = c->cap_strings ? c->cap_strings * 2 : 256;
-                char **n = realloc(c->strings, cap * sizeof(*n));
-                if (!n)
-                        return NULL;
-                c->strings = n;
-                c->cap_strings = cap;
-        }
-        d = strdup(s);
-        if (!d)
-                return NULL;
-        c->strings[c->n_strings++] = d;
-        return d;
+    if (c->n_strings == c->cap_strings) {
+        size_t cap = c->cap_strings ? c->cap_strings * 2 : 256;
+        char **n = realloc(c->strings, cap * sizeof(*n));
+        if (!n)
+            return NULL;
+        c->strings = n;
+        c->cap_strings = cap;
+    }
+    d = strdup(s);
+    if (!d)
+        return NULL;
+    c->strings[c->n_strings++] = d;
+    return d;
 }
 
 /* Checks a code column; on failure writes the message and returns -EINVAL. */
-static int check_code(const cc_tsv_t *t, const char *col, const char *v, char *err, size_t err_len) {
-        if (v[0] == '\0') {
-                cc_set_error(err, err_len, "%s:%d: empty %s", t->name, t->line, col);
-                return -EINVAL;
-        }
-        if (strlen(v) > CC_CODE_MAX) {
-                cc_set_error(err, err_len, "%s:%d: %s '%.40s...' longer than %d bytes", t->name, t->line, col, v,
-                             CC_CODE_MAX);
-                return -EINVAL;
-        }
-        if (!cc_code_valid(v, CC_CODE_MAX)) {
-                cc_set_error(err, err_len, "%s:%d: %s '%s' may only contain A-Z a-z 0-9 . _ -", t->name, t->line,
-                             col, v);
-                return -EINVAL;
-        }
-        return 0;
+static int check_code(const cc_tsv_t *t, const char *col, const char *v, char *err, size_t err_len)
+{
+    if (v[0] == '\0') {
+        cc_set_error(err, err_len, "%s:%d: empty %s", t->name, t->line, col);
+        return -EINVAL;
+    }
+    if (strlen(v) > CC_CODE_MAX) {
+        cc_set_error(err, err_len, "%s:%d: %s '%.40s...' longer than %d bytes", t->name, t->line,
+                     col, v, CC_CODE_MAX);
+        return -EINVAL;
+    }
+    if (!cc_code_valid(v, CC_CODE_MAX)) {
+        cc_set_error(err, err_len, "%s:%d: %s '%s' may only contain A-Z a-z 0-9 . _ -", t->name,
+                     t->line, col, v);
+        return -EINVAL;
+    }
+    return 0;
 }
 
-static int check_text(const cc_tsv_t *t, const char *col, const char *v, size_t max, char *err, size_t err_len) {
-        if (v[0] == '\0') {
-                cc_set_error(err, err_len, "%s:%d: empty %s", t->name, t->line, col);
-                return -EINVAL;
-        }
-        if (strlen(v) > max) {
-                cc_set_error(err, err_len, "%s:%d: %s longer than %zu bytes", t->name, t->line, col, max);
-                return -EINVAL;
-        }
-        return 0;
+static int check_text(const cc_tsv_t *t, const char *col, const char *v, size_t max, char *err,
+                      size_t err_len)
+{
+    if (v[0] == '\0') {
+        cc_set_error(err, err_len, "%s:%d: empty %s", t->name, t->line, col);
+        return -EINVAL;
+    }
+    if (strlen(v) > max) {
+        cc_set_error(err, err_len, "%s:%d: %s longer than %zu bytes", t->name, t->line, col, max);
+        return -EINVAL;
+    }
+    return 0;
 }
 
 /* Empty means open; otherwise YYYY-MM-DD. */
-static int parse_opt_date(const cc_tsv_t *t, const char *col, const char *v, int32_t open, int32_t *ret,
-                          char *err, size_t err_len) {
-        if (v[0] == '\0') {
-                *ret = open;
-                return 0;
-        }
-        if (cc_date_parse(v, ret) < 0) {
-                cc_set_error(err, err_len, "%s:%d: bad %s '%s' (expected YYYY-MM-DD or empty)", t->name, t->line,
-                             col, v);
-                return -EINVAL;
-        }
+static int parse_opt_date(const cc_tsv_t *t, const char *col, const char *v, int32_t open,
+                          int32_t *ret, char *err, size_t err_len)
+{
+    if (v[0] == '\0') {
+        *ret = open;
         return 0;
-}
-
-static const char *field(const cc_tsv_t *t, size_t i) {
-        return i < t->n_fields ? t->fields[i] : "";
-}
-
-static int too_many_columns(const cc_tsv_t *t, size_t n, char *err, size_t err_len) {
-        if (t->n_fields <= n)
-                return 0;
-        cc_set_error(err, err_len, "%s:%d: too many columns (expected %zu)", t->name, t->line, n);
+    }
+    if (cc_date_parse(v, ret) < 0) {
+        cc_set_error(err, err_len, "%s:%d: bad %s '%s' (expected YYYY-MM-DD or empty)", t->name,
+                     t->line, col, v);
         return -EINVAL;
+    }
+    return 0;
 }
 
-static int load_units(cc_catalog_t *c, const char *buf, size_t len, char *err, size_t err_len) {
-        static const char *const header[] = {"code", "name", "kind", "parent", "effective_from", "effective_to"};
-        static const char name[] = "units.tsv";
-        cc_tsv_t *t = NULL;
-        unit_rec_t *recs = NULL;
-        code_index_t ix = {0};
-        size_t n = 0, cap = 0;
-        int r;
+static const char *field(const cc_tsv_t *t, size_t i)
+{
+    return i < t->n_fields ? t->fields[i] : "";
+}
 
-        t = malloc(sizeof(*t));
-        if (!t) {
+static int too_many_columns(const cc_tsv_t *t, size_t n, char *err, size_t err_len)
+{
+    if (t->n_fields <= n)
+        return 0;
+    cc_set_error(err, err_len, "%s:%d: too many columns (expected %zu)", t->name, t->line, n);
+    return -EINVAL;
+}
+
+static int load_units(cc_catalog_t *c, const char *buf, size_t len, char *err, size_t err_len)
+{
+    static const char *const header[] = { "code",   "name",           "kind",
+                                          "parent", "effective_from", "effective_to" };
+    static const char name[] = "units.tsv";
+    cc_tsv_t *t = NULL;
+    unit_rec_t *recs = NULL;
+    code_index_t ix = { 0 };
+    size_t n = 0, cap = 0;
+    int r;
+
+    t = malloc(sizeof(*t));
+    if (!t) {
+        r = -ENOMEM;
+        goto out;
+    }
+    cc_tsv_init(t, name, buf, len);
+    r = cc_tsv_expect_header(t, header, N_OF(header), err, err_len);
+    if (r < 0)
+        goto out;
+    while ((r = cc_tsv_next(t, err, err_len)) > 0) {
+        unit_rec_t *u;
+        const char *kind = field(t, 2), *parent = field(t, 3);
+
+        if ((r = too_many_columns(t, N_OF(header), err, err_len)) < 0)
+            goto out;
+        if (n == CC_CATALOG_MAX_UNITS) {
+            cc_set_error(err, err_len, "%s:%d: more than %d units", name, t->line,
+                         CC_CATALOG_MAX_UNITS);
+            r = -EINVAL;
+            goto out;
+        }
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 64;
+            unit_rec_t *nr = realloc(recs, ncap * sizeof(*nr));
+            if (!nr) {
                 r = -ENOMEM;
                 goto out;
+            }
+            recs = nr;
+            cap = ncap;
         }
-        cc_tsv_init(t, name, buf, len);
-        r = cc_tsv_expect_header(t, header, N_OF(header), err, err_len);
-        if (r < 0)
-                goto out;
-        while ((r = cc_tsv_next(t, err, err_len)) > 0) {
-                unit_rec_t *u;
-                const char *kind = field(t, 2), *parent = field(t, 3);
+        u = &recs[n];
+        memset(u, 0, sizeof(*u));
+        u->line = t->line;
+        if ((r = check_code(t, "code", field(t, 0), err, err_len)) < 0 ||
+            (r = check_text(t, "name", field(t, 1), CC_NAME_MAX, err, err_len)) < 0)
+            goto out;
+        if (cc_unit_kind_parse(kind, &u->u.kind) < 0) {
+            cc_set_error(err, err_len,
+                         "%s:%d: unknown kind '%s' (expected province_office, department, "
+                         "district, commune, center or other)",
+                         name, t->line, kind);
+            r = -EINVAL;
+            goto out;
+        }
+        if (parent[0] && (r = check_code(t, "parent", parent, err, err_len)) < 0)
+            goto out;
+        if ((r = parse_opt_date(t, "effective_from", field(t, 4), INT32_MIN, &u->u.effective_from,
+                                err, err_len)) < 0 ||
+            (r = parse_opt_date(t, "effective_to", field(t, 5), INT32_MAX, &u->u.effective_to, err,
+                                err_len)) < 0)
+            goto out;
+        if (u->u.effective_from > u->u.effective_to) {
+            cc_set_error(err, err_len, "%s:%d: effective_from is after effective_to", name,
+                         t->line);
+            r = -EINVAL;
+            goto out;
+        }
+        if (!(u->u.code = own(c, field(t, 0))) || !(u->u.name = own(c, field(t, 1))) ||
+            (parent[0] && !(u->parent_code = (char *)own(c, parent)))) {
+            r = -ENOMEM;
+            goto out;
+        }
+        n++;
+    }
+    if (r < 0)
+        goto out;
 
-                if ((r = too_many_columns(t, N_OF(header), err, err_len)) < 0)
-                        goto out;
-                if (n == CC_CATALOG_MAX_UNITS) {
-                        cc_set_error(err, err_len, "%s:%d: more than %d units", name, t->line, CC_CATALOG_MAX_UNITS);
-                        r = -EINVAL;
-                        goto out;
-                }
-                if (n == cap) {
-                        size_t ncap = cap ? cap * 2 : 64;
-                        unit_rec_t *nr = realloc(recs, ncap * sizeof(*nr));
-                        if (!nr) {
-                                r = -ENOMEM;
-                                goto out;
-                        }
-                        recs = nr;
-                        cap = ncap;
-                }
-                u = &recs[n];
-                memset(u, 0, sizeof(*u));
-                u->line = t->line;
-                if ((r = check_code(t, "code", field(t, 0), err, err_len)) < 0 ||
-                    (r = check_text(t, "name", field(t, 1), CC_NAME_MAX, err, err_len)) < 0)
-                        goto out;
-                if (cc_unit_kind_parse(kind, &u->u.kind) < 0) {
-                        cc_set_error(err, err_len,
-                                     "%s:%d: unknown kind '%s' (expected province_office, department, district, commune, center or other)",
-                                     name, t->line, kind);
-                        r = -EINVAL;
-                        goto out;
-                }
-                if (parent[0] && (r = check_code(t, "parent", parent, err, err_len)) < 0)
-                        goto out;
-                if ((r = parse_opt_date(t, "effective_from", field(t, 4), INT32_MIN, &u->u.effective_from, err,
-                                        err_len)) < 0 ||
-                    (r = parse_opt_date(t, "effective_to", field(t, 5), INT32_MAX, &u->u.effective_to, err,
-                                        err_len)) < 0)
-                        goto out;
-                if (u->u.effective_from > u->u.effective_to) {
-                        cc_set_error(err, err_len, "%s:%d: effective_from is after effective_to", name, t->line);
-                        r = -EINVAL;
-                        goto out;
-                }
-                if (!(u->u.code = own(c, field(t, 0))) || !(u->u.name = own(c, field(t, 1))) ||
-                    (parent[0] && !(u->parent_code = (char *)own(c, parent)))) {
-                        r = -ENOMEM;
-                        goto out;
-                }
-                n++;
+    /* Index, then cross-check duplicates, parents and cycles. */
+    if ((r = index_init(&ix, n)) < 0)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        size_t s = index_slot(&ix, recs[i].u.code, unit_rec_code_at, recs);
+        if (ix.slots[s]) {
+            cc_set_error(err, err_len, "%s:%d: duplicate unit code '%s' (first on line %d)", name,
+                         recs[i].line, recs[i].u.code, recs[ix.slots[s] - 1].line);
+            r = -EINVAL;
+            goto out;
         }
-        if (r < 0)
+        ix.slots[s] = (uint32_t)i + 1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t s;
+        if (!recs[i].parent_code)
+            continue;
+        s = index_slot(&ix, recs[i].parent_code, unit_rec_code_at, recs);
+        if (!ix.slots[s]) {
+            cc_set_error(err, err_len, "%s:%d: unknown parent unit '%s'", name, recs[i].line,
+                         recs[i].parent_code);
+            r = -EINVAL;
+            goto out;
+        }
+        recs[i].u.parent = recs[ix.slots[s] - 1].u.code;
+    }
+    for (size_t i = 0; i < n; i++) {
+        /* A chain longer than n units must repeat a unit. */
+        const char *p = recs[i].u.parent;
+        for (size_t steps = 0; p; steps++) {
+            size_t s;
+            if (steps >= n || !strcmp(p, recs[i].u.code)) {
+                cc_set_error(err, err_len, "%s:%d: unit '%s' is its own ancestor (parent cycle)",
+                             name, recs[i].line, recs[i].u.code);
+                r = -EINVAL;
                 goto out;
+            }
+            s = index_slot(&ix, p, unit_rec_code_at, recs);
+            p = recs[ix.slots[s] - 1].u.parent;
+        }
+    }
 
-        /* Index, then cross-check duplicates, parents and cycles. */
-        if ((r = index_init(&ix, n)) < 0)
-                goto out;
-        for (size_t i = 0; i < n; i++) {
-                size_t s = index_slot(&ix, recs[i].u.code, unit_rec_code_at, recs);
-                if (ix.slots[s]) {
-                        cc_set_error(err, err_len, "%s:%d: duplicate unit code '%s' (first on line %d)", name,
-                                     recs[i].line, recs[i].u.code, recs[ix.slots[s] - 1].line);
-                        r = -EINVAL;
-                        goto out;
-                }
-                ix.slots[s] = (uint32_t)i + 1;
-        }
-        for (size_t i = 0; i < n; i++) {
-                size_t s;
-                if (!recs[i].parent_code)
-                        continue;
-                s = index_slot(&ix, recs[i].parent_code, unit_rec_code_at, recs);
-                if (!ix.slots[s]) {
-                        cc_set_error(err, err_len, "%s:%d: unknown parent unit '%s'", name, recs[i].line,
-                                     recs[i].parent_code);
-                        r = -EINVAL;
-                        goto out;
-                }
-                recs[i].u.parent = recs[ix.slots[s] - 1].u.code;
-        }
-        for (size_t i = 0; i < n; i++) {
-                /* A chain longer than n units must repeat a unit. */
-                const char *p = recs[i].u.parent;
-                for (size_t steps = 0; p; steps++) {
-                        size_t s;
-                        if (steps >= n || !strcmp(p, recs[i].u.code)) {
-                                cc_set_error(err, err_len, "%s:%d: unit '%s' is its own ancestor (parent cycle)",
-                                             name, recs[i].line, recs[i].u.code);
-                                r = -EINVAL;
-                                goto out;
-                        }
-                        s = index_slot(&ix, p, unit_rec_code_at, recs);
-                        p = recs[ix.slots[s] - 1].u.parent;
-                }
-        }
+    c->units = calloc(n ? n : 1, sizeof(*c->units));
+    if (!c->units) {
+        r = -ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        c->units[i] = recs[i].u;
+    c->n_units = n;
+    /* Positions are the same in recs and c->units, so the index carries over. */
+    c->unit_index = ix;
+    ix.slots = NULL;
+    r = 0;
+out:
+    free(ix.slots);
+    free(recs);
+    free(t);
+    return r;
+}
 
-        c->units = calloc(n ? n : 1, sizeof(*c->units));
-        if (!c->units) {
-                r = -ENOMEM;
-                goto out;
+static int parse_unit_list(cc_catalog_t *c, const cc_tsv_t *t, const char *list, cc_procedure_t *p,
+                           char *err, size_t err_len)
+{
+    const char **units = NULL;
+    char item[CC_TSV_MAX_LINE + 1];
+    const char *s = list;
+    size_t n = 0;
+    int r;
+
+    units = calloc(CC_PROCEDURE_MAX_UNITS, sizeof(*units));
+    if (!units) {
+        r = -ENOMEM;
+        goto out;
+    }
+    for (;;) {
+        const char *comma = strchr(s, ','), *e = comma ? comma : s + strlen(s);
+        const cc_unit_t *u;
+        size_t k = 0;
+
+        while (s < e && *s == ' ')
+            s++;
+        while (e > s && e[-1] == ' ')
+            e--;
+        k = (size_t)(e - s);
+        memcpy(item, s, k);
+        item[k] = '\0';
+        if (k == 0) {
+            cc_set_error(err, err_len, "%s:%d: empty unit code in units list", t->name, t->line);
+            r = -EINVAL;
+            goto out;
+        }
+        if ((r = check_code(t, "unit", item, err, err_len)) < 0)
+            goto out;
+        u = cc_catalog_unit(c, item);
+        if (!u) {
+            cc_set_error(err, err_len, "%s:%d: unknown unit '%s' in units", t->name, t->line, item);
+            r = -EINVAL;
+            goto out;
         }
         for (size_t i = 0; i < n; i++)
-                c->units[i] = recs[i].u;
-        c->n_units = n;
-        /* Positions are the same in recs and c->units, so the index carries over. */
-        c->unit_index = ix;
-        ix.slots = NULL;
-        r = 0;
+            if (units[i] == u->code) {
+                cc_set_error(err, err_len, "%s:%d: unit '%s' listed twice", t->name, t->line, item);
+                r = -EINVAL;
+                goto out;
+            }
+        if (n == CC_PROCEDURE_MAX_UNITS) {
+            cc_set_error(err, err_len, "%s:%d: more than %d units", t->name, t->line,
+                         CC_PROCEDURE_MAX_UNITS);
+            r = -EINVAL;
+            goto out;
+        }
+        units[n++] = u->code;
+        if (!comma)
+            break;
+        s = comma + 1;
+    }
+    {
+        const char **shrunk = realloc(units, n * sizeof(*units));
+        if (shrunk)
+            units = shrunk;
+    }
+    p->units = units;
+    p->n_units = n;
+    units = NULL;
+    r = 0;
 out:
-        free(ix.slots);
-        free(recs);
-        free(t);
-        return r;
+    free(units);
+    return r;
 }
 
-static int parse_unit_list(cc_catalog_t *c, const cc_tsv_t *t, const char *list, cc_procedure_t *p, char *err,
-                           size_t err_len) {
-        const char **units = NULL;
-        char item[CC_TSV_MAX_LINE + 1];
-        const char *s = list;
-        size_t n = 0;
-        int r;
+static int load_procedures(cc_catalog_t *c, const char *buf, size_t len, char *err, size_t err_len)
+{
+    static const char *const header[] = { "code",          "name",   "field",   "level", "duration",
+                                          "duration_kind", "online", "has_fee", "units" };
+    static const char name[] = "procedures.tsv";
+    cc_tsv_t *t = NULL;
+    int *lines = NULL;
+    size_t cap = 0;
+    int r;
 
-        units = calloc(CC_PROCEDURE_MAX_UNITS, sizeof(*units));
-        if (!units) {
+    t = malloc(sizeof(*t));
+    if (!t) {
+        r = -ENOMEM;
+        goto out;
+    }
+    cc_tsv_init(t, name, buf, len);
+    r = cc_tsv_expect_header(t, header, N_OF(header), err, err_len);
+    if (r < 0)
+        goto out;
+    while ((r = cc_tsv_next(t, err, err_len)) > 0) {
+        cc_procedure_t *p;
+        const char *level = field(t, 3), *dur = field(t, 4), *dk = field(t, 5),
+                   *online = field(t, 6), *fee = field(t, 7);
+        char *end;
+        long d;
+        int li;
+
+        if ((r = too_many_columns(t, N_OF(header), err, err_len)) < 0)
+            goto out;
+        if (c->n_procedures == CC_CATALOG_MAX_PROCEDURES) {
+            cc_set_error(err, err_len, "%s:%d: more than %d procedures", name, t->line,
+                         CC_CATALOG_MAX_PROCEDURES);
+            r = -EINVAL;
+            goto out;
+        }
+        if (c->n_procedures == cap) {
+            size_t ncap = cap ? cap * 2 : 64;
+            cc_procedure_t *np = realloc(c->procedures, ncap * sizeof(*np));
+            int *nl;
+            if (!np) {
                 r = -ENOMEM;
                 goto out;
-        }
-        for (;;) {
-                const char *comma = strchr(s, ','), *e = comma ? comma : s + strlen(s);
-                const cc_unit_t *u;
-                size_t k = 0;
-
-                while (s < e && *s == ' ')
-                        s++;
-                while (e > s && e[-1] == ' ')
-                        e--;
-                k = (size_t)(e - s);
-                memcpy(item, s, k);
-                item[k] = '\0';
-                if (k == 0) {
-                        cc_set_error(err, err_len, "%s:%d: empty unit code in units list", t->name, t->line);
-                        r = -EINVAL;
-                        goto out;
-                }
-                if ((r = check_code(t, "unit", item, err, err_len)) < 0)
-                        goto out;
-                u = cc_catalog_unit(c, item);
-                if (!u) {
-                        cc_set_error(err, err_len, "%s:%d: unknown unit '%s' in units", t->name, t->line, item);
-                        r = -EINVAL;
-                        goto out;
-                }
-                for (size_t i = 0; i < n; i++)
-                        if (units[i] == u->code) {
-                                cc_set_error(err, err_len, "%s:%d: unit '%s' listed twice", t->name, t->line, item);
-                                r = -EINVAL;
-                                goto out;
-                        }
-                if (n == CC_PROCEDURE_MAX_UNITS) {
-                        cc_set_error(err, err_len, "%s:%d: more than %d units", t->name, t->line,
-                                     CC_PROCEDURE_MAX_UNITS);
-                        r = -EINVAL;
-                        goto out;
-                }
-                units[n++] = u->code;
-                if (!comma)
-                        break;
-                s = comma + 1;
-        }
-        {
-                const char **shrunk = realloc(units, n * sizeof(*units));
-                if (shrunk)
-                        units = shrunk;
-        }
-        p->units = units;
-        p->n_units = n;
-        units = NULL;
-        r = 0;
-out:
-        free(units);
-        return r;
-}
-
-static int load_procedures(cc_catalog_t *c, const char *buf, size_t len, char *err, size_t err_len) {
-        static const char *const header[] = {"code",          "name",   "field",   "level", "duration",
-                                             "duration_kind", "online", "has_fee", "units"};
-        static const char name[] = "procedures.tsv";
-        cc_tsv_t *t = NULL;
-        int *lines = NULL;
-        size_t cap = 0;
-        int r;
-
-        t = malloc(sizeof(*t));
-        if (!t) {
+            }
+            c->procedures = np;
+            nl = realloc(lines, ncap * sizeof(*nl));
+            if (!nl) {
                 r = -ENOMEM;
                 goto out;
+            }
+            lines = nl;
+            cap = ncap;
         }
-        cc_tsv_init(t, name, buf, len);
-        r = cc_tsv_expect_header(t, header, N_OF(header), err, err_len);
-        if (r < 0)
-                goto out;
-        while ((r = cc_tsv_next(t, err, err_len)) > 0) {
-                cc_procedure_t *p;
-                const char *level = field(t, 3), *dur = field(t, 4), *dk = field(t, 5), *online = field(t, 6),
-                           *fee = field(t, 7);
-                char *end;
-                long d;
-                int li;
+        p = &c->procedures[c->n_procedures];
+        memset(p, 0, sizeof(*p));
+        if ((r = check_code(t, "code", field(t, 0), err, err_len)) < 0 ||
+            (r = check_text(t, "name", field(t, 1), CC_NAME_MAX, err, err_len)) < 0 ||
+            (r = check_text(t, "field", field(t, 2), CC_FIELD_MAX, err, err_len)) < 0)
+            goto out;
+        li = name_parse(level_names, N_OF(level_names), level);
+        if (li < 0) {
+            cc_set_error(err, err_len,
+                         "%s:%d: unknown level '%s' (expected province, district or commune)", name,
+                         t->line, level);
+            r = -EINVAL;
+            goto out;
+        }
+        p->level = level_names[li];
+        errno = 0;
+        d = strtol(dur, &end, 10);
+        if (dur[0] < '0' || dur[0] > '9' || *end != '\0' || errno || d > CC_DURATION_MAX) {
+            cc_set_error(err, err_len, "%s:%d: bad duration '%s' (expected an integer 0..%d)", name,
+                         t->line, dur, CC_DURATION_MAX);
+            r = -EINVAL;
+            goto out;
+        }
+        p->duration = (int)d;
+        if (cc_duration_kind_parse(dk, &p->duration_kind) < 0) {
+            cc_set_error(err, err_len,
+                         "%s:%d: unknown duration_kind '%s' (expected working_days, calendar_days "
+                         "or same_day)",
+                         name, t->line, dk);
+            r = -EINVAL;
+            goto out;
+        }
+        if (p->duration_kind == CC_DURATION_SAME_DAY && p->duration != 0) {
+            cc_set_error(err, err_len, "%s:%d: same_day needs duration 0 (got %d)", name, t->line,
+                         p->duration);
+            r = -EINVAL;
+            goto out;
+        }
+        if (cc_online_parse(online, &p->online) < 0) {
+            cc_set_error(err, err_len,
+                         "%s:%d: unknown online '%s' (expected none, partial or full)", name,
+                         t->line, online);
+            r = -EINVAL;
+            goto out;
+        }
+        if (!strcmp(fee, "yes"))
+            p->has_fee = true;
+        else if (!strcmp(fee, "no"))
+            p->has_fee = false;
+        else {
+            cc_set_error(err, err_len, "%s:%d: bad has_fee '%s' (expected yes or no)", name,
+                         t->line, fee);
+            r = -EINVAL;
+            goto out;
+        }
+        if (field(t, 8)[0] == '\0') {
+            cc_set_error(err, err_len, "%s:%d: empty units (at least one unit must handle it)",
+                         name, t->line);
+            r = -EINVAL;
+            goto out;
+        }
+        if (!(p->code = own(c, field(t, 0))) || !(p->name = own(c, field(t, 1))) ||
+            !(p->field = own(c, field(t, 2)))) {
+            r = -ENOMEM;
+            goto out;
+        }
+        if ((r = parse_unit_list(c, t, field(t, 8), p, err, err_len)) < 0)
+            goto out;
+        lines[c->n_procedures] = t->line;
+        c->n_procedures++;
+    }
+    if (r < 0)
+        goto out;
 
-                if ((r = too_many_columns(t, N_OF(header), err, err_len)) < 0)
-                        goto out;
-                if (c->n_procedures == CC_CATALOG_MAX_PROCEDURES) {
-                        cc_set_error(err, err_len, "%s:%d: more than %d procedures", name, t->line,
-                                     CC_CATALOG_MAX_PROCEDURES);
-                        r = -EINVAL;
-                        goto out;
-                }
-                if (c->n_procedures == cap) {
-                        size_t ncap = cap ? cap * 2 : 64;
-                        cc_procedure_t *np = realloc(c->procedures, ncap * sizeof(*np));
-                        int *nl;
-                        if (!np) {
-                                r = -ENOMEM;
-                                goto out;
-                        }
-                        c->procedures = np;
-                        nl = realloc(lines, ncap * sizeof(*nl));
-                        if (!nl) {
-                                r = -ENOMEM;
-                                goto out;
-                        }
-                        lines = nl;
-                        cap = ncap;
-                }
-                p = &c->procedures[c->n_procedures];
-                memset(p, 0, sizeof(*p));
-                if ((r = check_code(t, "code", field(t, 0), err, err_len)) < 0 ||
-                    (r = check_text(t, "name", field(t, 1), CC_NAME_MAX, err, err_len)) < 0 ||
-                    (r = check_text(t, "field", field(t, 2), CC_FIELD_MAX, err, err_len)) < 0)
-                        goto out;
-                li = name_parse(level_names, N_OF(level_names), level);
-                if (li < 0) {
-                        cc_set_error(err, err_len, "%s:%d: unknown level '%s' (expected province, district or commune)",
-                                     name, t->line, level);
-                        r = -EINVAL;
-                        goto out;
-                }
-                p->level = level_names[li];
-                errno = 0;
-                d = strtol(dur, &end, 10);
-                if (dur[0] < '0' || dur[0] > '9' || *end != '\0' || errno || d > CC_DURATION_MAX) {
-                        cc_set_error(err, err_len, "%s:%d: bad duration '%s' (expected an integer 0..%d)", name,
-                                     t->line, dur, CC_DURATION_MAX);
-                        r = -EINVAL;
-                        goto out;
-                }
-                p->duration = (int)d;
-                if (cc_duration_kind_parse(dk, &p->duration_kind) < 0) {
-                        cc_set_error(err, err_len,
-                                     "%s:%d: unknown duration_kind '%s' (expected working_days, calendar_days or same_day)",
-                                     name, t->line, dk);
-                        r = -EINVAL;
-                        goto out;
-                }
-                if (p->duration_kind == CC_DURATION_SAME_DAY && p->duration != 0) {
-                        cc_set_error(err, err_len, "%s:%d: same_day needs duration 0 (got %d)", name, t->line,
-                                     p->duration);
-                        r = -EINVAL;
-                        goto out;
-                }
-                if (cc_online_parse(online, &p->online) < 0) {
-                        cc_set_error(err, err_len, "%s:%d: unknown online '%s' (expected none, partial or full)",
-                                     name, t->line, online);
-                        r = -EINVAL;
-                        goto out;
-                }
-                if (!strcmp(fee, "yes"))
-                        p->has_fee = true;
-                else if (!strcmp(fee, "no"))
-                        p->has_fee = false;
-                else {
-                        cc_set_error(err, err_len, "%s:%d: bad has_fee '%s' (expected yes or no)", name, t->line, fee);
-                        r = -EINVAL;
-                        goto out;
-                }
-                if (field(t, 8)[0] == '\0') {
-                        cc_set_error(err, err_len, "%s:%d: empty units (at least one unit must handle it)", name,
-                                     t->line);
-                        r = -EINVAL;
-                        goto out;
-                }
-                if (!(p->code = own(c, field(t, 0))) || !(p->name = own(c, field(t, 1))) ||
-                    !(p->field = own(c, field(t, 2)))) {
-                        r = -ENOMEM;
-                        goto out;
-                }
-                if ((r = parse_unit_list(c, t, field(t, 8), p, err, err_len)) < 0)
-                        goto out;
-                lines[c->n_procedures] = t->line;
-                c->n_procedures++;
+    if ((r = index_init(&c->procedure_index, c->n_procedures)) < 0)
+        goto out;
+    for (size_t i = 0; i < c->n_procedures; i++) {
+        size_t s = index_slot(&c->procedure_index, c->procedures[i].code, procedure_code_at,
+                              c->procedures);
+        if (c->procedure_index.slots[s]) {
+            cc_set_error(err, err_len, "%s:%d: duplicate procedure code '%s' (first on line %d)",
+                         name, lines[i], c->procedures[i].code,
+                         lines[c->procedure_index.slots[s] - 1]);
+            r = -EINVAL;
+            goto out;
         }
-        if (r < 0)
-                goto out;
-
-        if ((r = index_init(&c->procedure_index, c->n_procedures)) < 0)
-                goto out;
-        for (size_t i = 0; i < c->n_procedures; i++) {
-                size_t s = index_slot(&c->procedure_index, c->procedures[i].code, procedure_code_at, c->procedures);
-                if (c->procedure_index.slots[s]) {
-                        cc_set_error(err, err_len, "%s:%d: duplicate procedure code '%s' (first on line %d)", name,
-                                     lines[i], c->procedures[i].code, lines[c->procedure_index.slots[s] - 1]);
-                        r = -EINVAL;
-                        goto out;
-                }
-                c->procedure_index.slots[s] = (uint32_t)i + 1;
-        }
-        r = 0;
+        c->procedure_index.slots[s] = (uint32_t)i + 1;
+    }
+    r = 0;
 out:
-        free(lines);
-        free(t);
-        return r;
+    free(lines);
+    free(t);
+    return r;
 }
 
 int cc_catalog_load_buffers(const cc_catalog_sources_t *src, cc_catalog_t **ret_catalog, char *err,
-                            size_t err_len) {
-        cc_catalog_t *c = NULL;
-        int r;
+                            size_t err_len)
+{
+    cc_catalog_t *c = NULL;
+    int r;
 
-        if (!src || !src->units || !src->procedures || !src->calendar) {
-                cc_set_error(err, err_len, "catalog: units, procedures and calendar are required");
-                r = -EINVAL;
-                goto out;
-        }
-        c = calloc(1, sizeof(*c));
-        if (!c) {
-                r = -ENOMEM;
-                goto out;
-        }
-        if (src->policy) {
-                r = cc_policy_parse("policy.ini", src->policy, src->policy_len, &c->policy, err, err_len);
-                if (r < 0)
-                        goto out;
-        } else {
-                cc_policy_defaults(&c->policy);
-        }
-        r = cc_calendar_parse("calendar.tsv", src->calendar, src->calendar_len, &c->calendar, err, err_len);
+    if (!src || !src->units || !src->procedures || !src->calendar) {
+        cc_set_error(err, err_len, "catalog: units, procedures and calendar are required");
+        r = -EINVAL;
+        goto out;
+    }
+    c = calloc(1, sizeof(*c));
+    if (!c) {
+        r = -ENOMEM;
+        goto out;
+    }
+    if (src->policy) {
+        r = cc_policy_parse("policy.ini", src->policy, src->policy_len, &c->policy, err, err_len);
         if (r < 0)
-                goto out;
-        r = load_units(c, src->units, src->units_len, err, err_len);
-        if (r < 0)
-                goto out;
-        r = load_procedures(c, src->procedures, src->procedures_len, err, err_len);
-        if (r < 0)
-                goto out;
-        *ret_catalog = c;
-        c = NULL;
-        r = 0;
+            goto out;
+    } else {
+        cc_policy_defaults(&c->policy);
+    }
+    r = cc_calendar_parse("calendar.tsv", src->calendar, src->calendar_len, &c->calendar, err,
+                          err_len);
+    if (r < 0)
+        goto out;
+    r = load_units(c, src->units, src->units_len, err, err_len);
+    if (r < 0)
+        goto out;
+    r = load_procedures(c, src->procedures, src->procedures_len, err, err_len);
+    if (r < 0)
+        goto out;
+    *ret_catalog = c;
+    c = NULL;
+    r = 0;
 out:
-        cc_catalog_destroy(&c);
-        return r;
+    cc_catalog_destroy(&c);
+    return r;
 }
 
-int cc_catalog_load(const char *dir, cc_catalog_t **ret_catalog, char *err, size_t err_len) {
-        static const char *const files[4] = {"units.tsv", "procedures.tsv", "calendar.tsv", "policy.ini"};
-        char *bufs[4] = {NULL, NULL, NULL, NULL};
-        size_t lens[4] = {0, 0, 0, 0};
-        cc_catalog_sources_t src;
-        int r;
+int cc_catalog_load(const char *dir, cc_catalog_t **ret_catalog, char *err, size_t err_len)
+{
+    static const char *const files[4] = { "units.tsv", "procedures.tsv", "calendar.tsv",
+                                          "policy.ini" };
+    char *bufs[4] = { NULL, NULL, NULL, NULL };
+    size_t lens[4] = { 0, 0, 0, 0 };
+    cc_catalog_sources_t src;
+    int r;
 
-        if (!dir) {
-                src = (cc_catalog_sources_t){
-                        (const char *)cc_embedded_units,      cc_embedded_units_len,
-                        (const char *)cc_embedded_procedures, cc_embedded_procedures_len,
-                        (const char *)cc_embedded_calendar,   cc_embedded_calendar_len,
-                        (const char *)cc_embedded_policy,     cc_embedded_policy_len,
-                };
-                return cc_catalog_load_buffers(&src, ret_catalog, err, err_len);
+    if (!dir) {
+        src = (cc_catalog_sources_t){
+            (const char *)cc_embedded_units,      cc_embedded_units_len,
+            (const char *)cc_embedded_procedures, cc_embedded_procedures_len,
+            (const char *)cc_embedded_calendar,   cc_embedded_calendar_len,
+            (const char *)cc_embedded_policy,     cc_embedded_policy_len,
+        };
+        return cc_catalog_load_buffers(&src, ret_catalog, err, err_len);
+    }
+    for (size_t i = 0; i < 4; i++) {
+        char path[PATH_MAX];
+        if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, files[i]) >= sizeof(path)) {
+            cc_set_error(err, err_len, "%s: path too long", dir);
+            r = -ENAMETOOLONG;
+            goto out;
         }
-        for (size_t i = 0; i < 4; i++) {
-                char path[PATH_MAX];
-                if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, files[i]) >= sizeof(path)) {
-                        cc_set_error(err, err_len, "%s: path too long", dir);
-                        r = -ENAMETOOLONG;
-                        goto out;
-                }
-                r = cc_tsv_read_file(path, &bufs[i], &lens[i]);
-                /* policy.ini is optional: the built-in defaults apply without it. */
-                if (r == -ENOENT && i == 3)
-                        continue;
-                if (r < 0) {
-                        cc_set_error(err, err_len, "%s: %s", path,
-                                     r == -EFBIG ? "file too large" : strerror(-r));
-                        goto out;
-                }
+        r = cc_tsv_read_file(path, &bufs[i], &lens[i]);
+        /* policy.ini is optional: the built-in defaults apply without it. */
+        if (r == -ENOENT && i == 3)
+            continue;
+        if (r < 0) {
+            cc_set_error(err, err_len, "%s: %s", path,
+                         r == -EFBIG ? "file too large" : strerror(-r));
+            goto out;
         }
-        src = (cc_catalog_sources_t){bufs[0], lens[0], bufs[1], lens[1], bufs[2], lens[2], bufs[3], lens[3]};
-        r = cc_catalog_load_buffers(&src, ret_catalog, err, err_len);
+    }
+    src = (cc_catalog_sources_t){ bufs[0], lens[0], bufs[1], lens[1],
+                                  bufs[2], lens[2], bufs[3], lens[3] };
+    r = cc_catalog_load_buffers(&src, ret_catalog, err, err_len);
 out:
-        for (size_t i = 0; i < 4; i++)
-                free(bufs[i]);
-        return r;
+    for (size_t i = 0; i < 4; i++)
+        free(bufs[i]);
+    return r;
 }
 
-const cc_unit_t *cc_catalog_unit(const cc_catalog_t *c, const char *code) {
-        size_t s;
+const cc_unit_t *cc_catalog_unit(const cc_catalog_t *c, const char *code)
+{
+    size_t s;
 
-        if (!c || !code || !c->unit_index.slots)
-                return NULL;
-        s = index_slot(&c->unit_index, code, unit_code_at, c->units);
-        return c->unit_index.slots[s] ? &c->units[c->unit_index.slots[s] - 1] : NULL;
+    if (!c || !code || !c->unit_index.slots)
+        return NULL;
+    s = index_slot(&c->unit_index, code, unit_code_at, c->units);
+    return c->unit_index.slots[s] ? &c->units[c->unit_index.slots[s] - 1] : NULL;
 }
 
-const cc_procedure_t *cc_catalog_procedure(const cc_catalog_t *c, const char *code) {
-        size_t s;
+const cc_procedure_t *cc_catalog_procedure(const cc_catalog_t *c, const char *code)
+{
+    size_t s;
 
-        if (!c || !code || !c->procedure_index.slots)
-                return NULL;
-        s = index_slot(&c->procedure_index, code, procedure_code_at, c->procedures);
-        return c->procedure_index.slots[s] ? &c->procedures[c->procedure_index.slots[s] - 1] : NULL;
+    if (!c || !code || !c->procedure_index.slots)
+        return NULL;
+    s = index_slot(&c->procedure_index, code, procedure_code_at, c->procedures);
+    return c->procedure_index.slots[s] ? &c->procedures[c->procedure_index.slots[s] - 1] : NULL;
 }
 
-bool cc_procedure_handled_by(const cc_procedure_t *p, const char *unit_code) {
-        if (!p || !unit_code)
-                return false;
-        for (size_t i = 0; i < p->n_units; i++)
-                if (!strcmp(p->units[i], unit_code))
-                        return true;
+bool cc_procedure_handled_by(const cc_procedure_t *p, const char *unit_code)
+{
+    if (!p || !unit_code)
         return false;
+    for (size_t i = 0; i < p->n_units; i++)
+        if (!strcmp(p->units[i], unit_code))
+            return true;
+    return false;
 }
 
-bool cc_unit_valid_on(const cc_unit_t *u, int32_t day) {
-        return u && day >= u->effective_from && day <= u->effective_to;
+bool cc_unit_valid_on(const cc_unit_t *u, int32_t day)
+{
+    return u && day >= u->effective_from && day <= u->effective_to;
 }
 
-size_t cc_catalog_unit_count(const cc_catalog_t *c) {
-        return c->n_units;
+size_t cc_catalog_unit_count(const cc_catalog_t *c) { return c->n_units; }
+
+const cc_unit_t *cc_catalog_unit_at(const cc_catalog_t *c, size_t i)
+{
+    return i < c->n_units ? &c->units[i] : NULL;
 }
 
-const cc_unit_t *cc_catalog_unit_at(const cc_catalog_t *c, size_t i) {
-        return i < c->n_units ? &c->units[i] : NULL;
+size_t cc_catalog_procedure_count(const cc_catalog_t *c) { return c->n_procedures; }
+
+const cc_procedure_t *cc_catalog_procedure_at(const cc_catalog_t *c, size_t i)
+{
+    return i < c->n_procedures ? &c->procedures[i] : NULL;
 }
 
-size_t cc_catalog_procedure_count(const cc_catalog_t *c) {
-        return c->n_procedures;
-}
+const cc_calendar_t *cc_catalog_calendar(const cc_catalog_t *c) { return c->calendar; }
 
-const cc_procedure_t *cc_catalog_procedure_at(const cc_catalog_t *c, size_t i) {
-        return i < c->n_procedures ? &c->procedures[i] : NULL;
-}
-
-const cc_calendar_t *cc_catalog_calendar(const cc_catalog_t *c) {
-        return c->calendar;
-}
-
-const cc_policy_t *cc_catalog_policy(const cc_catalog_t *c) {
-        return &c->policy;
-}
+const cc_policy_t *cc_catalog_policy(const cc_catalog_t *c) { return &c->policy; }

@@ -39,50 +39,54 @@
 typedef struct cc_catalog cc_catalog_t; /* opaque, immutable after load: safe to swap on reload */
 
 typedef enum {
-        CC_UNIT_PROVINCE_OFFICE,
-        CC_UNIT_DEPARTMENT,
-        CC_UNIT_DISTRICT,
-        CC_UNIT_COMMUNE,
-        CC_UNIT_CENTER,
-        CC_UNIT_OTHER
+    CC_UNIT_PROVINCE_OFFICE,
+    CC_UNIT_DEPARTMENT,
+    CC_UNIT_DISTRICT,
+    CC_UNIT_COMMUNE,
+    CC_UNIT_CENTER,
+    CC_UNIT_OTHER
 } cc_unit_kind_t;
 
 typedef struct {
-        const char *code;
-        const char *name;
-        cc_unit_kind_t kind;
-        const char *parent;     /* code of the parent unit, NULL if none */
-        int32_t effective_from; /* first valid day (cc_time.h day number); INT32_MIN when open */
-        int32_t effective_to;   /* last valid day, inclusive; INT32_MAX when open */
+    const char *code;
+    const char *name;
+    cc_unit_kind_t kind;
+    const char *parent;     /* code of the parent unit, NULL if none */
+    int32_t effective_from; /* first valid day (cc_time.h day number); INT32_MIN when open */
+    int32_t effective_to;   /* last valid day, inclusive; INT32_MAX when open */
 } cc_unit_t;
 
-typedef enum { CC_DURATION_WORKING_DAYS, CC_DURATION_CALENDAR_DAYS, CC_DURATION_SAME_DAY } cc_duration_kind_t;
+typedef enum {
+    CC_DURATION_WORKING_DAYS,
+    CC_DURATION_CALENDAR_DAYS,
+    CC_DURATION_SAME_DAY
+} cc_duration_kind_t;
 
 typedef enum { CC_ONLINE_NONE, CC_ONLINE_PARTIAL, CC_ONLINE_FULL } cc_online_t;
 
 typedef struct {
-        const char *code;
-        const char *name;
-        const char *field;      /* lĩnh vực, free text */
-        const char *level;      /* "province", "district" or "commune" */
-        int duration;           /* 0..CC_DURATION_MAX; 0 for same_day */
-        cc_duration_kind_t duration_kind;
-        cc_online_t online;
-        bool has_fee;
-        size_t n_units;
-        const char *const *units; /* codes of the units that may handle it */
+    const char *code;
+    const char *name;
+    const char *field; /* lĩnh vực, free text */
+    const char *level; /* "province", "district" or "commune" */
+    int duration;      /* 0..CC_DURATION_MAX; 0 for same_day */
+    cc_duration_kind_t duration_kind;
+    cc_online_t online;
+    bool has_fee;
+    size_t n_units;
+    const char *const *units; /* codes of the units that may handle it */
 } cc_procedure_t;
 
 /* In-memory texts of the four catalog files; policy may be NULL (defaults). */
 typedef struct {
-        const char *units;
-        size_t units_len;
-        const char *procedures;
-        size_t procedures_len;
-        const char *calendar;
-        size_t calendar_len;
-        const char *policy;
-        size_t policy_len;
+    const char *units;
+    size_t units_len;
+    const char *procedures;
+    size_t procedures_len;
+    const char *calendar;
+    size_t calendar_len;
+    const char *policy;
+    size_t policy_len;
 } cc_catalog_sources_t;
 
 /* Loads the catalogs from directory dir, or the embedded demo catalogs if dir is

@@ -50,7 +50,8 @@ cc_time_t cc_day_close(const cc_catalog_t *c, int32_t day);
  *    time, Saturday before a Wednesday due date is early;
  *  - on_time otherwise.
  * Returns 0 and writes *ret_class; -ERANGE if a needed year is not covered. */
-int cc_classify(const cc_calendar_t *cal, cc_time_t resolved_at, cc_time_t due_at, cc_class_t *ret_class);
+int cc_classify(const cc_calendar_t *cal, cc_time_t resolved_at, cc_time_t due_at,
+                cc_class_t *ret_class);
 
 /* "early", "on_time", "late"; "?" for an invalid value. */
 const char *cc_class_name(cc_class_t cls);

@@ -16,49 +16,49 @@
 #define CC_POLICY_MAX_YEAR_TARGETS 64
 
 typedef struct {
-        int year;
-        double percent;
+    int year;
+    double percent;
 } cc_year_target_t;
 
 typedef struct {
-        /* [dossier] */
-        int cutoff_minute;               /* receipts after this local time count next working day (15:00) */
-        int future_tolerance_seconds;    /* how far in the future an event time may be (300) */
-        int supplement_late_working_days;/* supplement request later than this after receipt is alertable (3) */
-        int due_soon_working_days;       /* "due soon" alert window (1) */
-        int sos_pending_working_days;    /* SOS request unreviewed longer than this is alertable (1) */
-        /* [office_hours], minutes after local midnight */
-        int morning_start_minute;        /* 07:00 */
-        int morning_end_minute;          /* 11:30 */
-        int afternoon_start_minute;      /* 13:00 */
-        int afternoon_end_minute;        /* 17:00 = "close of office hours" for due dates */
-        /* [on_time_target]: percent per year, default for years not listed */
-        double on_time_target_default;   /* 97 */
-        size_t n_on_time_targets;
-        cc_year_target_t on_time_targets[CC_POLICY_MAX_YEAR_TARGETS]; /* sorted by year */
-        /* [targets] */
-        double pakn_target;              /* PAKN resolution rate target, percent (97) */
-        double satisfaction_target;      /* percent (92) */
-        double below_target_clear_margin;/* "unit below target" clears this many points above (0.5) */
-        /* [pakn] deadlines */
-        int pakn_level1_working_days;    /* 0 = close of the same working day */
-        int pakn_level2_working_days;    /* 15 */
-        int pakn_level2_urgent_hours;    /* 4 office hours */
-        int pakn_level3_working_days;    /* 15 */
-        int pakn_refusal_working_days;   /* 2 */
-        int pakn_publication_working_days; /* 2 */
-        int pakn_forward_working_days;   /* 5: forward when outside competence */
-        /* [grade] */
-        double grade_a_min;              /* on-time rate for A (70) */
-        double grade_b_min;              /* on-time rate for B (50) */
-        int grade_max_reminders;         /* more reminders than this gives C (3) */
-        int grade_min_volume;            /* fewer resolved dossiers: "low volume" (20) */
-        bool aplus_reason_department;    /* A+ needs a recorded reason (yes) */
-        bool aplus_reason_district;      /* (no) */
-        bool aplus_reason_commune;       /* (no) */
-        bool aplus_reason_other;         /* province office, center, other (no) */
-        /* [report] */
-        int report_cutoff_day;           /* period runs from this day of the previous month (15) */
+    /* [dossier] */
+    int cutoff_minute; /* receipts after this local time count next working day (15:00) */
+    int future_tolerance_seconds; /* how far in the future an event time may be (300) */
+    int supplement_late_working_days; /* supplement request later than this after receipt is alertable (3) */
+    int due_soon_working_days;    /* "due soon" alert window (1) */
+    int sos_pending_working_days; /* SOS request unreviewed longer than this is alertable (1) */
+    /* [office_hours], minutes after local midnight */
+    int morning_start_minute;   /* 07:00 */
+    int morning_end_minute;     /* 11:30 */
+    int afternoon_start_minute; /* 13:00 */
+    int afternoon_end_minute;   /* 17:00 = "close of office hours" for due dates */
+    /* [on_time_target]: percent per year, default for years not listed */
+    double on_time_target_default; /* 97 */
+    size_t n_on_time_targets;
+    cc_year_target_t on_time_targets[CC_POLICY_MAX_YEAR_TARGETS]; /* sorted by year */
+    /* [targets] */
+    double pakn_target;               /* PAKN resolution rate target, percent (97) */
+    double satisfaction_target;       /* percent (92) */
+    double below_target_clear_margin; /* "unit below target" clears this many points above (0.5) */
+    /* [pakn] deadlines */
+    int pakn_level1_working_days;      /* 0 = close of the same working day */
+    int pakn_level2_working_days;      /* 15 */
+    int pakn_level2_urgent_hours;      /* 4 office hours */
+    int pakn_level3_working_days;      /* 15 */
+    int pakn_refusal_working_days;     /* 2 */
+    int pakn_publication_working_days; /* 2 */
+    int pakn_forward_working_days;     /* 5: forward when outside competence */
+    /* [grade] */
+    double grade_a_min;           /* on-time rate for A (70) */
+    double grade_b_min;           /* on-time rate for B (50) */
+    int grade_max_reminders;      /* more reminders than this gives C (3) */
+    int grade_min_volume;         /* fewer resolved dossiers: "low volume" (20) */
+    bool aplus_reason_department; /* A+ needs a recorded reason (yes) */
+    bool aplus_reason_district;   /* (no) */
+    bool aplus_reason_commune;    /* (no) */
+    bool aplus_reason_other;      /* province office, center, other (no) */
+    /* [report] */
+    int report_cutoff_day; /* period runs from this day of the previous month (15) */
 } cc_policy_t;
 
 /* Fills *p with the defaults of DOMAIN.md (on-time targets 2020 94, 2023 96, 2024 97). */
@@ -69,8 +69,8 @@ void cc_policy_defaults(cc_policy_t *p);
  * -EINVAL with "name:line: reason" in err, or -ENOMEM.  Keys not present keep their
  * defaults; a year listed in [on_time_target] replaces the default year table
  * entirely (so an admin sees all years in one place). */
-int cc_policy_parse(const char *name, const char *buf, size_t len, cc_policy_t *ret_policy, char *err,
-                    size_t err_len);
+int cc_policy_parse(const char *name, const char *buf, size_t len, cc_policy_t *ret_policy,
+                    char *err, size_t err_len);
 
 /* The on-time target (percent) for a year: the listed value, else the default. */
 double cc_policy_on_time_target(const cc_policy_t *p, int year);

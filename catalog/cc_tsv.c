@@ -10,196 +10,200 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-void cc_set_error(char *err, size_t err_len, const char *fmt, ...) {
-        va_list ap;
+void cc_set_error(char *err, size_t err_len, const char *fmt, ...)
+{
+    va_list ap;
 
-        if (!err || err_len == 0)
-                return;
-        va_start(ap, fmt);
-        vsnprintf(err, err_len, fmt, ap);
-        va_end(ap);
+    if (!err || err_len == 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(err, err_len, fmt, ap);
+    va_end(ap);
 }
 
+bool cc_code_valid(const char *s, size_t max_len)
+{
+    size_t n = 0;
 
-bool cc_code_valid(const char *s, size_t max_len) {
-        size_t n = 0;
+    for (; s[n]; n++) {
+        char c = s[n];
+        if (n >= max_len)
+            return false;
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-'))
+            return false;
+    }
+    return n > 0;
+}
 
-        for (; s[n]; n++) {
-                char c = s[n];
-                if (n >= max_len)
-                        return false;
-                if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                      c == '.' || c == '_' || c == '-'))
-                        return false;
+void cc_tsv_init(cc_tsv_t *t, const char *name, const char *buf, size_t len)
+{
+    memset(t, 0, sizeof(*t));
+    t->name = name;
+    t->p = buf;
+    t->end = buf + len;
+    /* A spreadsheet may save a BOM; it is not part of the first column name. */
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+        t->p += 3;
+}
+
+static char *trim(char *s)
+{
+    char *e;
+
+    while (*s == ' ')
+        s++;
+    e = s + strlen(s);
+    while (e > s && e[-1] == ' ')
+        e--;
+    *e = '\0';
+    return s;
+}
+
+int cc_tsv_next(cc_tsv_t *t, char *err, size_t err_len)
+{
+    for (;;) {
+        const char *nl, *s;
+        size_t n;
+        char *q;
+
+        if (t->p >= t->end)
+            return 0;
+        t->line++;
+        nl = memchr(t->p, '\n', (size_t)(t->end - t->p));
+        n = (size_t)((nl ? nl : t->end) - t->p);
+        s = t->p;
+        t->p = nl ? nl + 1 : t->end;
+        if (n > 0 && s[n - 1] == '\r')
+            n--;
+        if (n > CC_TSV_MAX_LINE) {
+            cc_set_error(err, err_len, "%s:%d: line longer than %d bytes", t->name, t->line,
+                         CC_TSV_MAX_LINE);
+            return -EINVAL;
         }
-        return n > 0;
-}
-
-void cc_tsv_init(cc_tsv_t *t, const char *name, const char *buf, size_t len) {
-        memset(t, 0, sizeof(*t));
-        t->name = name;
-        t->p = buf;
-        t->end = buf + len;
-        /* A spreadsheet may save a BOM; it is not part of the first column name. */
-        if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
-                t->p += 3;
-}
-
-static char *trim(char *s) {
-        char *e;
-
-        while (*s == ' ')
-                s++;
-        e = s + strlen(s);
-        while (e > s && e[-1] == ' ')
-                e--;
-        *e = '\0';
-        return s;
-}
-
-int cc_tsv_next(cc_tsv_t *t, char *err, size_t err_len) {
-        for (;;) {
-                const char *nl, *s;
-                size_t n;
-                char *q;
-
-                if (t->p >= t->end)
-                        return 0;
-                t->line++;
-                nl = memchr(t->p, '\n', (size_t)(t->end - t->p));
-                n = (size_t)((nl ? nl : t->end) - t->p);
-                s = t->p;
-                t->p = nl ? nl + 1 : t->end;
-                if (n > 0 && s[n - 1] == '\r')
-                        n--;
-                if (n > CC_TSV_MAX_LINE) {
-                        cc_set_error(err, err_len, "%s:%d: line longer than %d bytes", t->name, t->line,
-                                     CC_TSV_MAX_LINE);
-                        return -EINVAL;
-                }
-                if (!cc_utf8_valid(s, n)) {
-                        cc_set_error(err, err_len, "%s:%d: invalid UTF-8", t->name, t->line);
-                        return -EINVAL;
-                }
-                for (size_t i = 0; i < n; i++) {
-                        unsigned char c = (unsigned char)s[i];
-                        if ((c < 0x20 && c != '\t') || c == 0x7F) {
-                                cc_set_error(err, err_len, "%s:%d: control character 0x%02x", t->name,
-                                             t->line, c);
-                                return -EINVAL;
-                        }
-                }
-                memcpy(t->buf, s, n);
-                t->buf[n] = '\0';
-                q = t->buf;
-                while (*q == ' ' || *q == '\t')
-                        q++;
-                if (*q == '\0' || *q == '#')
-                        continue;
-
-                t->n_fields = 0;
-                q = t->buf;
-                for (;;) {
-                        char *tab = strchr(q, '\t');
-                        if (t->n_fields == CC_TSV_MAX_FIELDS) {
-                                cc_set_error(err, err_len, "%s:%d: more than %d columns", t->name,
-                                             t->line, CC_TSV_MAX_FIELDS);
-                                return -EINVAL;
-                        }
-                        if (tab)
-                                *tab = '\0';
-                        t->fields[t->n_fields++] = trim(q);
-                        if (!tab)
-                                break;
-                        q = tab + 1;
-                }
-                /* Trailing empty columns (a spreadsheet's stray tabs) carry nothing. */
-                while (t->n_fields > 1 && t->fields[t->n_fields - 1][0] == '\0')
-                        t->n_fields--;
-                return 1;
+        if (!cc_utf8_valid(s, n)) {
+            cc_set_error(err, err_len, "%s:%d: invalid UTF-8", t->name, t->line);
+            return -EINVAL;
         }
-}
-
-int cc_tsv_expect_header(cc_tsv_t *t, const char *const *cols, size_t n, char *err, size_t err_len) {
-        int r = cc_tsv_next(t, err, err_len);
-
-        if (r < 0)
-                return r;
-        if (r == 0) {
-                cc_set_error(err, err_len, "%s:%d: missing header line", t->name, t->line);
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if ((c < 0x20 && c != '\t') || c == 0x7F) {
+                cc_set_error(err, err_len, "%s:%d: control character 0x%02x", t->name, t->line, c);
                 return -EINVAL;
+            }
         }
-        for (size_t i = 0; i < n || i < t->n_fields; i++) {
-                if (i >= n || i >= t->n_fields || strcmp(t->fields[i], cols[i]) != 0) {
-                        char want[256] = "";
-                        size_t off = 0;
-                        for (size_t k = 0; k < n && off < sizeof(want); k++)
-                                off += (size_t)snprintf(want + off, sizeof(want) - off, "%s%s",
-                                                        k ? "<TAB>" : "", cols[k]);
-                        cc_set_error(err, err_len, "%s:%d: bad header (expected %s)", t->name, t->line,
-                                     want);
-                        return -EINVAL;
-                }
+        memcpy(t->buf, s, n);
+        t->buf[n] = '\0';
+        q = t->buf;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        if (*q == '\0' || *q == '#')
+            continue;
+
+        t->n_fields = 0;
+        q = t->buf;
+        for (;;) {
+            char *tab = strchr(q, '\t');
+            if (t->n_fields == CC_TSV_MAX_FIELDS) {
+                cc_set_error(err, err_len, "%s:%d: more than %d columns", t->name, t->line,
+                             CC_TSV_MAX_FIELDS);
+                return -EINVAL;
+            }
+            if (tab)
+                *tab = '\0';
+            t->fields[t->n_fields++] = trim(q);
+            if (!tab)
+                break;
+            q = tab + 1;
         }
-        return 0;
+        /* Trailing empty columns (a spreadsheet's stray tabs) carry nothing. */
+        while (t->n_fields > 1 && t->fields[t->n_fields - 1][0] == '\0')
+            t->n_fields--;
+        return 1;
+    }
 }
 
-int cc_tsv_read_file(const char *path, char **ret_buf, size_t *ret_len) {
-        struct stat st;
-        char *buf = NULL;
-        size_t got = 0;
-        int fd, r;
+int cc_tsv_expect_header(cc_tsv_t *t, const char *const *cols, size_t n, char *err, size_t err_len)
+{
+    int r = cc_tsv_next(t, err, err_len);
 
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        if (fstat(fd, &st) < 0) {
-                r = -errno;
-                goto out;
-        }
-        if (!S_ISREG(st.st_mode)) {
-                r = -EINVAL;
-                goto out;
-        }
-        if ((uintmax_t)st.st_size > CC_CATALOG_MAX_FILE) {
-                r = -EFBIG;
-                goto out;
-        }
-        buf = malloc((size_t)st.st_size + 1);
-        if (!buf) {
-                r = -ENOMEM;
-                goto out;
-        }
-        /* Read to EOF, not just st_size: the file may change under an admin's editor. */
-        for (;;) {
-                ssize_t k;
-                if (got == (size_t)st.st_size) {
-                        char extra;
-                        k = read(fd, &extra, 1);
-                        if (k > 0) {
-                                r = -EAGAIN; /* grew while reading */
-                                goto out;
-                        }
-                } else {
-                        k = read(fd, buf + got, (size_t)st.st_size - got);
-                }
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        r = -errno;
-                        goto out;
-                }
-                if (k == 0)
-                        break;
-                got += (size_t)k;
-        }
-        buf[got] = '\0';
-        *ret_buf = buf;
-        *ret_len = got;
-        buf = NULL;
-        r = 0;
-out:
-        free(buf);
-        close(fd);
+    if (r < 0)
         return r;
+    if (r == 0) {
+        cc_set_error(err, err_len, "%s:%d: missing header line", t->name, t->line);
+        return -EINVAL;
+    }
+    for (size_t i = 0; i < n || i < t->n_fields; i++) {
+        if (i >= n || i >= t->n_fields || strcmp(t->fields[i], cols[i]) != 0) {
+            char want[256] = "";
+            size_t off = 0;
+            for (size_t k = 0; k < n && off < sizeof(want); k++)
+                off += (size_t)snprintf(want + off, sizeof(want) - off, "%s%s", k ? "<TAB>" : "",
+                                        cols[k]);
+            cc_set_error(err, err_len, "%s:%d: bad header (expected %s)", t->name, t->line, want);
+            return -EINVAL;
+        }
+    }
+    return 0;
+}
+
+int cc_tsv_read_file(const char *path, char **ret_buf, size_t *ret_len)
+{
+    struct stat st;
+    char *buf = NULL;
+    size_t got = 0;
+    int fd, r;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    if (fstat(fd, &st) < 0) {
+        r = -errno;
+        goto out;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        r = -EINVAL;
+        goto out;
+    }
+    if ((uintmax_t)st.st_size > CC_CATALOG_MAX_FILE) {
+        r = -EFBIG;
+        goto out;
+    }
+    buf = malloc((size_t)st.st_size + 1);
+    if (!buf) {
+        r = -ENOMEM;
+        goto out;
+    }
+    /* Read to EOF, not just st_size: the file may change under an admin's editor. */
+    for (;;) {
+        ssize_t k;
+        if (got == (size_t)st.st_size) {
+            char extra;
+            k = read(fd, &extra, 1);
+            if (k > 0) {
+                r = -EAGAIN; /* grew while reading */
+                goto out;
+            }
+        } else {
+            k = read(fd, buf + got, (size_t)st.st_size - got);
+        }
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            r = -errno;
+            goto out;
+        }
+        if (k == 0)
+            break;
+        got += (size_t)k;
+    }
+    buf[got] = '\0';
+    *ret_buf = buf;
+    *ret_len = got;
+    buf = NULL;
+    r = 0;
+out:
+    free(buf);
+    close(fd);
+    return r;
 }

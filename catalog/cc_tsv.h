@@ -15,18 +15,18 @@
 #include <stddef.h>
 
 /* Limits on admin-controlled sizes. */
-#define CC_TSV_MAX_LINE 4096        /* bytes per line, without the newline */
-#define CC_TSV_MAX_FIELDS 16        /* columns per line */
+#define CC_TSV_MAX_LINE 4096            /* bytes per line, without the newline */
+#define CC_TSV_MAX_FIELDS 16            /* columns per line */
 #define CC_CATALOG_MAX_FILE (16u << 20) /* bytes per catalog file */
 
 typedef struct {
-        const char *name;  /* file name used in messages, e.g. "units.tsv" */
-        const char *p;     /* next unread byte */
-        const char *end;
-        int line;          /* line number of the current record, 1-based */
-        char buf[CC_TSV_MAX_LINE + 1];
-        char *fields[CC_TSV_MAX_FIELDS];
-        size_t n_fields;
+    const char *name; /* file name used in messages, e.g. "units.tsv" */
+    const char *p;    /* next unread byte */
+    const char *end;
+    int line; /* line number of the current record, 1-based */
+    char buf[CC_TSV_MAX_LINE + 1];
+    char *fields[CC_TSV_MAX_FIELDS];
+    size_t n_fields;
 } cc_tsv_t;
 
 /* Starts reading buf[0..len) named name (both borrowed for the reader's life). */
@@ -53,6 +53,7 @@ int cc_tsv_read_file(const char *path, char **ret_buf, size_t *ret_len);
 bool cc_code_valid(const char *s, size_t max_len);
 
 /* snprintf into err if err is not NULL. */
-void cc_set_error(char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void cc_set_error(char *err, size_t err_len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -192,8 +192,7 @@ static int scan_container(scan_t *s, const unsigned char **pp, uint32_t n, bool 
     /* Every object takes at least one byte: a count larger than what is
      * left is a lie, refused before msgpack-c would allocate for it. */
     if ((uint64_t)n * (is_map ? 2 : 1) > (uint64_t)(s->end - *pp)) {
-        say(s->why, s->why_len, "%s count %u exceeds the bytes left", is_map ? "map" : "array",
-            n);
+        say(s->why, s->why_len, "%s count %u exceeds the bytes left", is_map ? "map" : "array", n);
         return CC_EMALFORMED;
     }
     /* A map's keys are kept to refuse one that repeats: readers take the
@@ -256,16 +255,32 @@ static int scan_object(scan_t *s, const unsigned char **pp, unsigned depth, bool
     if (c >= 0x90 && c <= 0x9f)
         return scan_container(s, pp, c & 0x0f, false, depth);
     switch (c) {
-    case 0xcc: case 0xd0: w = 1; break;
-    case 0xcd: case 0xd1: w = 2; break;
-    case 0xce: case 0xd2: case 0xca: w = 4; break;
-    case 0xcf: case 0xd3: case 0xcb: w = 8; break;
-    case 0xdc: case 0xde:
+    case 0xcc:
+    case 0xd0:
+        w = 1;
+        break;
+    case 0xcd:
+    case 0xd1:
+        w = 2;
+        break;
+    case 0xce:
+    case 0xd2:
+    case 0xca:
+        w = 4;
+        break;
+    case 0xcf:
+    case 0xd3:
+    case 0xcb:
+        w = 8;
+        break;
+    case 0xdc:
+    case 0xde:
         if ((r = need(s, p, 2)) < 0)
             return r;
         *pp = p + 2;
         return scan_container(s, pp, be(p, 2), c == 0xde, depth);
-    case 0xdd: case 0xdf:
+    case 0xdd:
+    case 0xdf:
         if ((r = need(s, p, 4)) < 0)
             return r;
         *pp = p + 4;
@@ -361,8 +376,7 @@ int cc_msg_decode(const void *hdr, size_t hdr_len, const void *body, size_t body
     cc_msg_t m;
     int r;
 
-    if (hdr == NULL || hdr_len != CC_HEADER_LEN || h[0] != CC_PROTO_SIG0 ||
-        h[1] != CC_PROTO_SIG1) {
+    if (hdr == NULL || hdr_len != CC_HEADER_LEN || h[0] != CC_PROTO_SIG0 || h[1] != CC_PROTO_SIG1) {
         say(why, why_len, "header frame is not 'CH' + version + type (4 bytes)");
         return CC_EMALFORMED;
     }
@@ -568,15 +582,24 @@ static bool token_chars(const char *s, size_t len)
 static const char *type_word(cc_ftype_t t)
 {
     switch (t) {
-    case CC_T_STR: return "a string";
-    case CC_T_ID: return "an id string";
-    case CC_T_CODE: return "a code string";
-    case CC_T_UINT: return "an unsigned integer";
-    case CC_T_INT: return "an integer";
-    case CC_T_TIME: return "an integer time (Unix seconds)";
-    case CC_T_BOOL: return "a boolean";
-    case CC_T_MAP: return "a map";
-    case CC_T_ARRAY: return "an array";
+    case CC_T_STR:
+        return "a string";
+    case CC_T_ID:
+        return "an id string";
+    case CC_T_CODE:
+        return "a code string";
+    case CC_T_UINT:
+        return "an unsigned integer";
+    case CC_T_INT:
+        return "an integer";
+    case CC_T_TIME:
+        return "an integer time (Unix seconds)";
+    case CC_T_BOOL:
+        return "a boolean";
+    case CC_T_MAP:
+        return "a map";
+    case CC_T_ARRAY:
+        return "an array";
     }
     return "?";
 }
@@ -700,10 +723,7 @@ void cc_enc_deinit(cc_enc_t *e)
     memset(&e->buf, 0, sizeof(e->buf));
 }
 
-void cc_enc_reset(cc_enc_t *e)
-{
-    e->buf.size = 0;
-}
+void cc_enc_reset(cc_enc_t *e) { e->buf.size = 0; }
 
 void cc_enc_map(cc_enc_t *e, size_t n) { msgpack_pack_map(&e->pk, n); }
 void cc_enc_array(cc_enc_t *e, size_t n) { msgpack_pack_array(&e->pk, n); }

@@ -44,15 +44,24 @@ cc_err_t cc_err_from_name(const char *name)
 const char *cc_msg_type_name(int type)
 {
     switch (type) {
-    case CC_MSG_HELLO: return "HELLO";
-    case CC_MSG_EVENT: return "EVENT";
-    case CC_MSG_READ: return "READ";
-    case CC_MSG_QUERY: return "QUERY";
-    case CC_MSG_ACK: return "ACK";
-    case CC_MSG_BATCH: return "BATCH";
-    case CC_MSG_RESULT: return "RESULT";
-    case CC_MSG_ERROR: return "ERROR";
-    case CC_MSG_ALERT: return "ALERT";
+    case CC_MSG_HELLO:
+        return "HELLO";
+    case CC_MSG_EVENT:
+        return "EVENT";
+    case CC_MSG_READ:
+        return "READ";
+    case CC_MSG_QUERY:
+        return "QUERY";
+    case CC_MSG_ACK:
+        return "ACK";
+    case CC_MSG_BATCH:
+        return "BATCH";
+    case CC_MSG_RESULT:
+        return "RESULT";
+    case CC_MSG_ERROR:
+        return "ERROR";
+    case CC_MSG_ALERT:
+        return "ALERT";
     }
     return "?";
 }

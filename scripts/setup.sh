@@ -27,6 +27,7 @@ packages=(
     build-essential cmake pkg-config
     libzmq3-dev liblmdb-dev lmdb-utils libmsgpack-dev libsystemd-dev
     libcmocka-dev libinih-dev libjansson-dev
+    clang-format # scripts/check-style.sh, the test "style"
     python3
     systemd # systemd-analyze, for the unit tests of deploy/
     systemd-container debootstrap # systemd-nspawn and its root: the test systemd_boot

@@ -31,10 +31,7 @@ const char *cc_store_strerror(int err)
 
 /* LMDB returns positive errno values for system errors and negative codes
  * of its own; turn the former negative so that callers see one convention. */
-static int lmdb_rc(int rc)
-{
-    return rc > 0 ? -rc : rc;
-}
+static int lmdb_rc(int rc) { return rc > 0 ? -rc : rc; }
 
 int cc_store_open(const char *dir, const cc_store_opts_t *opts, cc_store_t **ret_store)
 {
@@ -53,7 +50,7 @@ int cc_store_open(const char *dir, const cc_store_opts_t *opts, cc_store_t **ret
     if ((r = lmdb_rc(mdb_env_create(&s->env))) < 0)
         goto out;
     if ((r = lmdb_rc(mdb_env_set_maxdbs(s->env, opts && opts->max_dbs ? opts->max_dbs
-                                                                         : DEFAULT_MAX_DBS))) < 0)
+                                                                      : DEFAULT_MAX_DBS))) < 0)
         goto out;
     if ((r = lmdb_rc(mdb_env_set_mapsize(s->env, s->map_size))) < 0)
         goto out;

@@ -153,8 +153,8 @@ int cc_log_scan(cc_txn_t *txn, MDB_dbi log, uint64_t after, size_t max, cc_log_f
 typedef struct {
     size_t map_size;
     size_t used_bytes;
-    uint64_t grows;     /* map growths since open */
-    uint64_t commits;   /* write transactions committed since open */
+    uint64_t grows;   /* map growths since open */
+    uint64_t commits; /* write transactions committed since open */
 } cc_store_stats_t;
 
 /** cc_store_stats - current figures. */

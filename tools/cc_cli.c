@@ -65,8 +65,8 @@ int cc_cli_day_range(const char *from, const char *to, int64_t *ret_from, int64_
 {
     int32_t d0, d1;
 
-    if (from == NULL || to == NULL || cc_date_parse(from, &d0) < 0 ||
-        cc_date_parse(to, &d1) < 0 || d1 < d0)
+    if (from == NULL || to == NULL || cc_date_parse(from, &d0) < 0 || cc_date_parse(to, &d1) < 0 ||
+        d1 < d0)
         return -EINVAL;
     *ret_from = cc_day_start(d0);
     *ret_to = cc_day_start(d1 + 1) - 1;
@@ -78,8 +78,8 @@ static bool name_is(const char *name, size_t len, const char *want)
     return strlen(want) == len && memcmp(name, want, len) == 0;
 }
 
-__attribute__((format(printf, 3, 4))) static int usage(char *err, size_t err_len,
-                                                      const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int usage(char *err, size_t err_len, const char *fmt,
+                                                       ...)
 {
     va_list ap;
 
@@ -124,8 +124,7 @@ static int global_option(cc_cli_t *c, const char *arg, const char *name, size_t 
     if (name_is(name, len, "units")) {
         if (value == NULL || cc_units_parse(value, NULL, CC_MAX_UNITS, &n) < 0)
             return usage(err, err_len,
-                         "%s: expected unit codes separated by commas (A,B) or \"*\" for all",
-                         arg);
+                         "%s: expected unit codes separated by commas (A,B) or \"*\" for all", arg);
         c->units = value;
         return 1;
     }

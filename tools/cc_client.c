@@ -46,10 +46,7 @@ static uint64_t mono_us(void)
     return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-static uint64_t mono_ms(void)
-{
-    return mono_us() / 1000u;
-}
+static uint64_t mono_ms(void) { return mono_us() / 1000u; }
 
 /* Copy slice @s into @dst as a C string, cutting at a UTF-8 character
  * boundary when it does not fit. */
@@ -74,8 +71,7 @@ static void map_copy(const msgpack_object *map, const char *key, char *dst, size
         dst[0] = '\0';
 }
 
-int cc_client_new(void *zctx, const char *endpoint, const cc_client_opts_t *opts,
-                  cc_client_t **ret)
+int cc_client_new(void *zctx, const char *endpoint, const cc_client_opts_t *opts, cc_client_t **ret)
 {
     cc_client_opts_t o = opts ? *opts : (cc_client_opts_t){ 0 };
     cc_client_t *c = cc_xcalloc(1, sizeof(*c));
@@ -140,25 +136,13 @@ void cc_client_destroy(cc_client_t **self_p)
     *self_p = NULL;
 }
 
-const char *cc_client_endpoint(const cc_client_t *c)
-{
-    return c->endpoint;
-}
+const char *cc_client_endpoint(const cc_client_t *c) { return c->endpoint; }
 
-int cc_client_timeout(const cc_client_t *c)
-{
-    return c->timeout_ms;
-}
+int cc_client_timeout(const cc_client_t *c) { return c->timeout_ms; }
 
-void *cc_client_socket(cc_client_t *c)
-{
-    return c->sock;
-}
+void *cc_client_socket(cc_client_t *c) { return c->sock; }
 
-void *cc_client_context(cc_client_t *c)
-{
-    return c->zctx;
-}
+void *cc_client_context(cc_client_t *c) { return c->zctx; }
 
 /* Encode { rid, pairs... } into c->enc and check it against the limits a
  * daemon applies, so that a request the daemon would drop as malformed
@@ -435,8 +419,7 @@ int cc_client_read(cc_client_t *c, uint64_t after, uint32_t max, uint32_t wait_m
     cc_enc_kv_u64(&e, "after", after);
     cc_enc_kv_u64(&e, "max", max);
     cc_enc_kv_u64(&e, "wait", wait_ms);
-    r = call_until(c, CC_MSG_READ, e.buf.data, e.buf.size, 3, (int)wait_ms + c->timeout_ms,
-                   &msg);
+    r = call_until(c, CC_MSG_READ, e.buf.data, e.buf.size, 3, (int)wait_ms + c->timeout_ms, &msg);
     if (r < 0)
         goto out;
     if ((r = classify(&msg, CC_MSG_BATCH, ret_err)) == 0)
@@ -453,7 +436,7 @@ typedef enum { SLOT_FREE, SLOT_WAIT, SLOT_DONE } slot_state_t;
 /* One submitted event, from submission until its result is handed back.
  * The EVENT body (with its rid) is kept for resending. */
 typedef struct {
-    uint64_t no;          /* submission number; rid = base + no */
+    uint64_t no; /* submission number; rid = base + no */
     uint64_t tag;
     slot_state_t state;
     cc_push_status_t status;
@@ -461,10 +444,10 @@ typedef struct {
     unsigned attempts;    /* sends */
     unsigned soft_errors; /* retryable ERRORs received */
     uint64_t seq;
-    uint64_t first_us;    /* first send */
-    uint64_t done_us;     /* final reply */
-    uint64_t due_ms;      /* next (re)send when still unanswered */
-    uint64_t epoch;       /* the push's HELLO epoch at the last send */
+    uint64_t first_us; /* first send */
+    uint64_t done_us;  /* final reply */
+    uint64_t due_ms;   /* next (re)send when still unanswered */
+    uint64_t epoch;    /* the push's HELLO epoch at the last send */
     char eid[CC_MAX_ID + 1];
     char *body;
     size_t len, cap;
@@ -482,8 +465,8 @@ struct cc_push {
     uint64_t next_due_ms;   /* no resend is due before this */
     uint64_t last_reply_ms; /* last sign of life from the daemon */
     bool need_hello;
-    uint64_t epoch;         /* HELLOs said again during the push */
-    int fatal;              /* sticky protocol error */
+    uint64_t epoch; /* HELLOs said again during the push */
+    int fatal;      /* sticky protocol error */
     cc_push_stats_t st;
 };
 
@@ -527,25 +510,13 @@ void cc_push_end(cc_push_t **self_p)
     *self_p = NULL;
 }
 
-size_t cc_push_in_flight(const cc_push_t *p)
-{
-    return (size_t)(p->next - p->head);
-}
+size_t cc_push_in_flight(const cc_push_t *p) { return (size_t)(p->next - p->head); }
 
-size_t cc_push_room(const cc_push_t *p)
-{
-    return p->o.window - cc_push_in_flight(p);
-}
+size_t cc_push_room(const cc_push_t *p) { return p->o.window - cc_push_in_flight(p); }
 
-void cc_push_stats(const cc_push_t *p, cc_push_stats_t *ret)
-{
-    *ret = p->st;
-}
+void cc_push_stats(const cc_push_t *p, cc_push_stats_t *ret) { *ret = p->st; }
 
-static slot_t *slot_of(cc_push_t *p, uint64_t no)
-{
-    return &p->slots[no % p->o.window];
-}
+static slot_t *slot_of(cc_push_t *p, uint64_t no) { return &p->slots[no % p->o.window]; }
 
 /* Hand back, in submission order, every result that is complete. */
 static void deliver(cc_push_t *p)
@@ -773,8 +744,7 @@ static int pump(cc_push_t *p, int timeout_ms, int fd, bool *ret_fd_ready)
         cc_msg_t msg = { 0 };
         uint64_t rid;
 
-        if (zmq_getsockopt(p->c->sock, ZMQ_EVENTS, &events, &sz) < 0 ||
-            !(events & ZMQ_POLLIN))
+        if (zmq_getsockopt(p->c->sock, ZMQ_EVENTS, &events, &sz) < 0 || !(events & ZMQ_POLLIN))
             break;
         r = cc_client_recv(p->c, 0, &msg, &rid);
         if (r == -ETIMEDOUT)
@@ -912,8 +882,8 @@ int cc_push_finish(cc_push_t *p)
 
 struct cc_sub {
     void *sock;
-    void *mon;              /* PAIR receiving the SUB socket's monitor events */
-    bool was_disconnected;  /* a DISCONNECTED not yet followed by a handshake */
+    void *mon;             /* PAIR receiving the SUB socket's monitor events */
+    bool was_disconnected; /* a DISCONNECTED not yet followed by a handshake */
 };
 
 static bool sock_more(void *sock)
@@ -969,8 +939,8 @@ int cc_sub_new(void *zctx, const char *endpoint, const char *const *topics, size
      * reach the publisher; a handshake after a disconnect tells that
      * publications may have been missed. */
     snprintf(addr, sizeof(addr), "inproc://cchc-sub-monitor-%p", (void *)s);
-    if (zmq_socket_monitor(s->sock, addr,
-                           ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED) < 0 ||
+    if (zmq_socket_monitor(s->sock, addr, ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED) <
+            0 ||
         (s->mon = zmq_socket(zctx, ZMQ_PAIR)) == NULL) {
         r = -errno;
         goto out;

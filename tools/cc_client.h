@@ -66,9 +66,9 @@ typedef struct {
 } cc_client_error_t;
 
 typedef struct {
-    int timeout_ms;          /* reply timeout of a call; 0 = CC_CLIENT_TIMEOUT_MS */
-    int reconnect_ivl_ms;    /* ZMQ_RECONNECT_IVL; 0 = CC_CLIENT_RECONNECT_IVL_MS */
-    int connect_timeout_ms;  /* ZMQ_CONNECT_TIMEOUT; 0 = the reply timeout */
+    int timeout_ms;         /* reply timeout of a call; 0 = CC_CLIENT_TIMEOUT_MS */
+    int reconnect_ivl_ms;   /* ZMQ_RECONNECT_IVL; 0 = CC_CLIENT_RECONNECT_IVL_MS */
+    int connect_timeout_ms; /* ZMQ_CONNECT_TIMEOUT; 0 = the reply timeout */
 } cc_client_opts_t;
 
 typedef struct cc_client cc_client_t;
@@ -200,14 +200,14 @@ typedef enum {
 
 /* The outcome of one submitted event, handed to the result callback. */
 typedef struct {
-    uint64_t tag;              /* the caller's tag (e.g. its input line) */
+    uint64_t tag; /* the caller's tag (e.g. its input line) */
     cc_push_status_t status;
-    const char *eid;           /* event id as submitted, else as replied; "" if unknown */
-    uint64_t seq;              /* CC_PUSH_OK: log sequence number */
-    bool dup;                  /* CC_PUSH_OK: the event id had been stored before */
+    const char *eid;              /* event id as submitted, else as replied; "" if unknown */
+    uint64_t seq;                 /* CC_PUSH_OK: log sequence number */
+    bool dup;                     /* CC_PUSH_OK: the event id had been stored before */
     const cc_client_error_t *err; /* CC_PUSH_REJECTED: the reason */
-    unsigned attempts;         /* times sent (0 for a local refusal) */
-    uint64_t latency_us;       /* first send to final reply; 0 if none */
+    unsigned attempts;            /* times sent (0 for a local refusal) */
+    uint64_t latency_us;          /* first send to final reply; 0 if none */
 } cc_push_result_t;
 
 /* Called once per submitted event, in submission order. The result and
@@ -215,11 +215,11 @@ typedef struct {
 typedef void (*cc_push_result_fn)(void *ctx, const cc_push_result_t *res);
 
 typedef struct {
-    size_t window;          /* events in flight; 0 = CC_PUSH_WINDOW */
-    int retry_ms;           /* resend an unanswered event after this; 0 = timeout / 3 */
-    int timeout_ms;         /* give up when nothing at all is answered for
+    size_t window;         /* events in flight; 0 = CC_PUSH_WINDOW */
+    int retry_ms;          /* resend an unanswered event after this; 0 = timeout / 3 */
+    int timeout_ms;        /* give up when nothing at all is answered for
                                this long; 0 = the client's timeout */
-    unsigned max_attempts;  /* sends of one event answered with a retryable
+    unsigned max_attempts; /* sends of one event answered with a retryable
                                error (overloaded, internal, lost session);
                                0 = CC_PUSH_MAX_ATTEMPTS */
     cc_push_result_fn on_result;

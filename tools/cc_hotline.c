@@ -15,48 +15,53 @@
 
 /* How one option becomes one event field. */
 typedef struct {
-    const char *opt;            /* option name, without "--" */
-    const char *key;            /* the event's key */
-    bool flag;                  /* a flag: true when given (bool field) */
+    const char *opt; /* option name, without "--" */
+    const char *key; /* the event's key */
+    bool flag;       /* a flag: true when given (bool field) */
     bool required;
-    const char *const *values;  /* an enumeration, or NULL */
+    const char *const *values; /* an enumeration, or NULL */
 } field_t;
 
 /* One event subcommand. */
 typedef struct {
-    const char *command;   /* "contact" or "pakn" */
-    const char *sub;       /* "log", "receive", ... */
-    const char *type;      /* the event type */
-    const char *id_key;    /* the event key of the id ("contact", "pakn") */
-    bool id_option;        /* the id comes as --id=, else as the ID operand */
-    bool unit_side;        /* what a unit's contact point does */
+    const char *command; /* "contact" or "pakn" */
+    const char *sub;     /* "log", "receive", ... */
+    const char *type;    /* the event type */
+    const char *id_key;  /* the event key of the id ("contact", "pakn") */
+    bool id_option;      /* the id comes as --id=, else as the ID operand */
+    bool unit_side;      /* what a unit's contact point does */
     field_t fields[MAX_FIELDS];
-    const char *usage;     /* the subcommand's help */
+    const char *usage; /* the subcommand's help */
 } sub_t;
 
 static const char *const ctypes[] = { "information", "guidance", "postal", "pakn", NULL };
 static const char *const channels[] = { "phone", "email", "app", "zalo", "portal", NULL };
 static const char *const categories[] = { "procedure", "conduct", "proposal", NULL };
-static const char *const refusal_reasons[] = { "anonymous", "unclear", "handled", "not_pakn",
-                                               "other", NULL };
+static const char *const refusal_reasons[] = { "anonymous", "unclear", "handled",
+                                               "not_pakn",  "other",   NULL };
 
-#define COMMON_HELP                                                                         \
-    "\nEvery event command also takes:\n"                                                  \
-    "  --at=TIME       when it happened: ISO 8601 (2025-03-18T09:20:00+07:00) or Unix\n"  \
-    "                  seconds; default now\n"                                             \
-    "  --eid=ID        the event id; default <who>-<type>-<id>-<unix ms>. Needs --at.\n"  \
-    "                  The same command again (same --eid, --at and options) is\n"      \
-    "                  acknowledged as a duplicate and applied once; the same --eid\n"  \
-    "                  with anything else changed is refused (event_id_conflict)\n"      \
-    "  --role=ROLE     agent or contact_point (default: contact_point for accept and\n"  \
-    "                  answer when --units lists units, else agent)\n"                    \
-    "  --json          print the result as one JSON line\n"                               \
-    "Prints one line: \"ok: pakn_assigned PA-1 (seq 12, eid ...)\". Exit status: 0\n"   \
-    "stored (or stored before), 1 refused (the reason on stderr), 2 usage, 3 hotline\n"  \
+#define COMMON_HELP                                                                                \
+    "\nEvery event command also takes:\n"                                                          \
+    "  --at=TIME       when it happened: ISO 8601 (2025-03-18T09:20:00+07:00) or Unix\n"           \
+    "                  seconds; default now\n"                                                     \
+    "  --eid=ID        the event id; default <who>-<type>-<id>-<unix ms>. Needs --at.\n"           \
+    "                  The same command again (same --eid, --at and options) is\n"                 \
+    "                  acknowledged as a duplicate and applied once; the same --eid\n"             \
+    "                  with anything else changed is refused (event_id_conflict)\n"                \
+    "  --role=ROLE     agent or contact_point (default: contact_point for accept and\n"            \
+    "                  answer when --units lists units, else agent)\n"                             \
+    "  --json          print the result as one JSON line\n"                                        \
+    "Prints one line: \"ok: pakn_assigned PA-1 (seq 12, eid ...)\". Exit status: 0\n"              \
+    "stored (or stored before), 1 refused (the reason on stderr), 2 usage, 3 hotline\n"            \
     "unreachable, 4 protocol error.\n"
 
 static const sub_t subs[] = {
-    { "contact", "log", "contact", "contact", true, false,
+    { "contact",
+      "log",
+      "contact",
+      "contact",
+      true,
+      false,
       { { "type", "ctype", false, true, ctypes },
         { "channel", "channel", false, true, channels },
         { "unit", "unit", false, false, NULL },
@@ -65,10 +70,21 @@ static const sub_t subs[] = {
       "                        --channel=phone|email|app|zalo|portal [--unit=U] [--closed]\n"
       "\nLog a 1022 contact (agent): a call, e-mail or message. --closed closes an\n"
       "information or guidance contact at once; --unit names the unit it is about.\n" },
-    { "contact", "close", "contact_closed", "contact", false, false, { { 0 } },
+    { "contact",
+      "close",
+      "contact_closed",
+      "contact",
+      false,
+      false,
+      { { 0 } },
       "Usage: cchc contact close ID\n\nClose an open information, guidance or postal contact "
       "(agent).\n" },
-    { "pakn", "receive", "pakn_received", "pakn", true, false,
+    { "pakn",
+      "receive",
+      "pakn_received",
+      "pakn",
+      true,
+      false,
       { { "text", "text", false, true, NULL },
         { "contact", "contact", false, false, NULL },
         { "dossier", "dossier", false, false, NULL },
@@ -81,21 +97,41 @@ static const sub_t subs[] = {
       "the pakn contact it came from, --dossier the dossier it is about. The text and\n"
       "the caller's details are personal: they stay in the hotline and are removed\n"
       "from anything published.\n" },
-    { "pakn", "classify", "pakn_classified", "pakn", false, false,
+    { "pakn",
+      "classify",
+      "pakn_classified",
+      "pakn",
+      false,
+      false,
       { { "category", "category", false, true, categories } },
       "Usage: cchc pakn classify ID --category=procedure|conduct|proposal\n"
       "\nClassify a complaint (agent): about a procedure or dossier, about staff\n"
       "conduct, or a proposal. Allowed again to change the category.\n" },
-    { "pakn", "assign", "pakn_assigned", "pakn", false, false,
+    { "pakn",
+      "assign",
+      "pakn_assigned",
+      "pakn",
+      false,
+      false,
       { { "unit", "unit", false, true, NULL } },
       "Usage: cchc pakn assign ID --unit=U\n"
       "\nAssign a classified complaint to a unit's contact point (agent): level 2 with\n"
       "its deadline. Assigning again moves it to another unit, keeping the deadline.\n" },
-    { "pakn", "forward", "pakn_forwarded", "pakn", false, false,
+    { "pakn",
+      "forward",
+      "pakn_forwarded",
+      "pakn",
+      false,
+      false,
       { { "outside", "outside", false, true, NULL } },
       "Usage: cchc pakn forward ID --outside=AGENCY\n"
       "\nForward a complaint outside the province's competence to AGENCY (agent).\n" },
-    { "pakn", "refuse", "pakn_refused", "pakn", false, false,
+    { "pakn",
+      "refuse",
+      "pakn_refused",
+      "pakn",
+      false,
+      false,
       { { "reason", "reason", false, true, refusal_reasons } },
       "Usage: cchc pakn refuse ID --reason=anonymous|unclear|handled|not_pakn|other\n"
       "\nRefuse to take up a complaint not yet assigned (agent; từ chối tiếp nhận):\n"
@@ -103,23 +139,52 @@ static const sub_t subs[] = {
       "answered, a khiếu nại or tố cáo (another law's procedure), or another reason.\n"
       "Final. Late after 2 working days from receipt (policy [pakn]\n"
       "refusal_working_days).\n" },
-    { "pakn", "accept", "pakn_accepted", "pakn", false, true, { { 0 } },
+    { "pakn",
+      "accept",
+      "pakn_accepted",
+      "pakn",
+      false,
+      true,
+      { { 0 } },
       "Usage: cchc pakn accept ID\n"
       "\nThe unit's contact point takes an assigned complaint (role contact_point,\n"
       "--units = your unit).\n" },
-    { "pakn", "answer", "pakn_answered", "pakn", false, true,
+    { "pakn",
+      "answer",
+      "pakn_answered",
+      "pakn",
+      false,
+      true,
       { { "text", "answer", false, true, NULL } },
       "Usage: cchc pakn answer ID --text=ANSWER\n"
       "\nAnswer a complaint: the unit's contact point (role contact_point, --units =\n"
       "your unit), or the hotline itself at level 1 (--role=agent, a complaint with\n"
       "no unit). The answer is published redacted by `cchc pakn publish`.\n" },
-    { "pakn", "publish", "pakn_published", "pakn", false, false, { { 0 } },
+    { "pakn",
+      "publish",
+      "pakn_published",
+      "pakn",
+      false,
+      false,
+      { { 0 } },
       "Usage: cchc pakn publish ID\n"
       "\nPublish the answer (agent), with phone numbers, e-mail addresses, ids and the\n"
       "caller's name removed.\n" },
-    { "pakn", "close", "pakn_closed", "pakn", false, false, { { 0 } },
+    { "pakn",
+      "close",
+      "pakn_closed",
+      "pakn",
+      false,
+      false,
+      { { 0 } },
       "Usage: cchc pakn close ID\n\nClose a published or forwarded complaint (agent).\n" },
-    { "pakn", "reopen", "pakn_reopened", "pakn", false, false, { { 0 } },
+    { "pakn",
+      "reopen",
+      "pakn_reopened",
+      "pakn",
+      false,
+      false,
+      { { 0 } },
       "Usage: cchc pakn reopen ID\n"
       "\nThe citizen is not satisfied (agent): back to the unit (or the hotline) with a\n"
       "new deadline at the complaint's level.\n" },
@@ -172,8 +237,8 @@ static const char cc_hotline_help_open[] =
     "--unit=- lists the complaints not yet assigned to a unit. --max: 1..1000\n"
     "(default 200). --json prints the daemon's answer as JSON.\n";
 
-__attribute__((format(printf, 3, 4))) static int usage(char *err, size_t err_len,
-                                                      const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int usage(char *err, size_t err_len, const char *fmt,
+                                                       ...)
 {
     va_list ap;
 
@@ -193,10 +258,7 @@ static const sub_t *find_sub(const cc_cli_t *cli)
     return NULL;
 }
 
-bool cc_hotline_is_event(const cc_cli_t *cli)
-{
-    return find_sub(cli) != NULL;
-}
+bool cc_hotline_is_event(const cc_cli_t *cli) { return find_sub(cli) != NULL; }
 
 const char *cc_hotline_help(const cc_cli_t *cli)
 {
@@ -212,8 +274,8 @@ const char *cc_hotline_help(const cc_cli_t *cli)
     return pakn ? help_pakn : help_contact;
 }
 
-int cc_hotline_role(const cc_cli_t *cli, bool unit_side, bool query, const char **ret,
-                    char *err, size_t err_len)
+int cc_hotline_role(const cc_cli_t *cli, bool unit_side, bool query, const char **ret, char *err,
+                    size_t err_len)
 {
     static const char *const roles[] = { "agent", "contact_point", "supervisor", "operator" };
     const char *v;
@@ -254,8 +316,8 @@ static uint64_t fnv1a(uint64_t h, const char *s)
     return h;
 }
 
-int cc_hotline_eid(const char *who, const char *type, const char *id, uint64_t unix_ms,
-                   char *buf, size_t len)
+int cc_hotline_eid(const char *who, const char *type, const char *id, uint64_t unix_ms, char *buf,
+                   size_t len)
 {
     int n;
 
@@ -324,8 +386,7 @@ int cc_hotline_event_build(const cc_cli_t *cli, int64_t now_ms, cc_enc_t *out,
 
     if (s->id_option) {
         if (cli->n_args != 1) {
-            r = usage(err, err_len, "%s %s takes no operand (the id is --id=)", s->command,
-                      s->sub);
+            r = usage(err, err_len, "%s %s takes no operand (the id is --id=)", s->command, s->sub);
             goto out;
         }
         if (!cc_cli_opt(cli, "id", &id)) {
@@ -347,8 +408,10 @@ int cc_hotline_event_build(const cc_cli_t *cli, int64_t now_ms, cc_enc_t *out,
 
     ev.at = now_ms / 1000;
     if (cc_cli_opt(cli, "at", &v) && cc_cli_time(v, &ev.at) < 0) {
-        r = usage(err, err_len, "--at=%s: expected an ISO 8601 time "
-                                "(2025-03-18T09:20:00+07:00) or Unix seconds", v);
+        r = usage(err, err_len,
+                  "--at=%s: expected an ISO 8601 time "
+                  "(2025-03-18T09:20:00+07:00) or Unix seconds",
+                  v);
         goto out;
     }
     r = cc_hotline_role(cli, s->unit_side, false, &ev.role, err, err_len);
@@ -360,8 +423,9 @@ int cc_hotline_event_build(const cc_cli_t *cli, int64_t now_ms, cc_enc_t *out,
         /* A chosen id is for running the same command again: the time must
          * be the same too, or it is another event (event_id_conflict). */
         if (!cc_cli_opt(cli, "at", &at_opt)) {
-            r = usage(err, err_len, "--eid needs --at: running the command again must send "
-                                    "the same event, time included");
+            r = usage(err, err_len,
+                      "--eid needs --at: running the command again must send "
+                      "the same event, time included");
             goto out;
         }
         if (!valid_id(v)) {

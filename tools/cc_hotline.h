@@ -61,8 +61,8 @@ bool cc_hotline_is_event(const cc_cli_t *cli);
  * @ret: the role (a static string).
  * Returns 0 or -EINVAL (an unknown --role; @err says why).
  */
-int cc_hotline_role(const cc_cli_t *cli, bool unit_side, bool query, const char **ret,
-                    char *err, size_t err_len);
+int cc_hotline_role(const cc_cli_t *cli, bool unit_side, bool query, const char **ret, char *err,
+                    size_t err_len);
 
 /**
  * cc_hotline_eid - the generated event id "<who>-<type>-<id>-<unix ms>"
@@ -73,8 +73,8 @@ int cc_hotline_role(const cc_cli_t *cli, bool unit_side, bool query, const char 
  * @buf: receives the id (>= CC_MAX_ID + 1 bytes).
  * Returns 0, or -EINVAL when @buf is too small.
  */
-int cc_hotline_eid(const char *who, const char *type, const char *id, uint64_t unix_ms,
-                   char *buf, size_t len);
+int cc_hotline_eid(const char *who, const char *type, const char *id, uint64_t unix_ms, char *buf,
+                   size_t len);
 
 /**
  * cc_hotline_event_build - the event that an event subcommand stands for.

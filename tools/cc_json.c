@@ -66,7 +66,8 @@ static int to_msgpack(const json_t *j, const char *key, size_t key_len, unsigned
         json_t *v;
 
         cc_enc_array(out, json_array_size(j));
-        json_array_foreach(j, i, v) {
+        json_array_foreach(j, i, v)
+        {
             int r = to_msgpack(v, NULL, 0, depth + 1, out, err);
 
             if (r < 0)
@@ -132,8 +133,8 @@ int cc_json_to_msgpack(const json_t *j, cc_enc_t *out, cc_json_error_t *err)
     return to_msgpack(j, NULL, 0, 0, out, err);
 }
 
-int cc_json_event_from_line(const char *line, size_t len, cc_enc_t *out, char *eid,
-                            size_t eid_len, cc_json_error_t *err)
+int cc_json_event_from_line(const char *line, size_t len, cc_enc_t *out, char *eid, size_t eid_len,
+                            cc_json_error_t *err)
 {
     json_error_t jerr;
     json_t *j;
@@ -211,8 +212,7 @@ json_t *cc_json_from_msgpack(const msgpack_object *o, unsigned flags)
         if (arr == NULL)
             return NULL;
         for (uint32_t i = 0; i < o->via.array.size; i++)
-            if (json_array_append_new(arr, cc_json_from_msgpack(&o->via.array.ptr[i], flags)) <
-                0) {
+            if (json_array_append_new(arr, cc_json_from_msgpack(&o->via.array.ptr[i], flags)) < 0) {
                 json_decref(arr);
                 return NULL;
             }

@@ -66,8 +66,8 @@ int cc_json_to_msgpack(const json_t *j, cc_enc_t *out, cc_json_error_t *err);
  * bad_json); -EINVAL when a value cannot be converted (code bad_field,
  * err->field names it).
  */
-int cc_json_event_from_line(const char *line, size_t len, cc_enc_t *out, char *eid,
-                            size_t eid_len, cc_json_error_t *err);
+int cc_json_event_from_line(const char *line, size_t len, cc_enc_t *out, char *eid, size_t eid_len,
+                            cc_json_error_t *err);
 
 /**
  * cc_json_from_msgpack - the JSON form of a decoded MessagePack object.

@@ -87,11 +87,11 @@ int cchc_fail(cc_endpoint_t ep, cc_client_t *c, int r, const cc_client_error_t *
         return CCHC_EXIT_REJECTED;
     }
     if (r == CC_EMALFORMED || r == -EPROTO) {
-        fprintf(stderr, "cchc: protocol error: %s at %s sent a reply this tool does not "
-                        "understand (%s); are the versions of cchc and %s the same?\n",
-                name, cc_client_endpoint(c), r == -EPROTO ? "unexpected message type" :
-                                                            "malformed message",
-                prog);
+        fprintf(stderr,
+                "cchc: protocol error: %s at %s sent a reply this tool does not "
+                "understand (%s); are the versions of cchc and %s the same?\n",
+                name, cc_client_endpoint(c),
+                r == -EPROTO ? "unexpected message type" : "malformed message", prog);
         return CCHC_EXIT_PROTOCOL;
     }
     if (r == -ETIMEDOUT) {
@@ -149,10 +149,7 @@ void cchc_format_local(int64_t t, char *buf, size_t len)
     snprintf(buf, len, "%s", iso);
 }
 
-static const char *env_lookup(const char *name)
-{
-    return getenv(name);
-}
+static const char *env_lookup(const char *name) { return getenv(name); }
 
 /* A command's help is a fixed text, or (help_of) depends on its
  * subcommand. */

@@ -66,8 +66,8 @@ void cchc_format_local(int64_t t, char *buf, size_t len);
  *   one-event commands do not.
  * @ep, @timeout_ms: named in the text of a "timeout" result.
  */
-void cchc_push_result_write(FILE *f, const cc_push_result_t *res, bool with_line,
-                            cc_endpoint_t ep, int timeout_ms);
+void cchc_push_result_write(FILE *f, const cc_push_result_t *res, bool with_line, cc_endpoint_t ep,
+                            int timeout_ms);
 
 /**
  * cchc_push_one - send one event through the push engine (so an unanswered

@@ -75,8 +75,8 @@ static void print_pakn(const msgpack_object *p, const msgpack_object *history)
     };
     /* Record keys that repeat the complaint's identity. */
     static const char *const hidden[] = { "pakn", NULL };
-    static const char *const changes[] = { "level", "unit", "due", "category", "urgent",
-                                           "dossier", NULL };
+    static const char *const changes[] = { "level",  "unit",    "due", "category",
+                                           "urgent", "dossier", NULL };
     static const cchc_history_view_t view = { hidden, changes, true };
     char id[CC_MAX_ID + 1] = "";
     size_t n = sizeof(rows) / sizeof(rows[0]);
@@ -111,8 +111,10 @@ static int pakn_show(const cc_cli_t *cli)
         goto out;
     }
     if (cli->n_args != 2 || strlen(cli->args[1]) == 0 || strlen(cli->args[1]) > CC_MAX_ID) {
-        status = cchc_usage_error("pakn show", "usage: cchc pakn show ID [--json] (an id has "
-                                               "1..%d characters)", CC_MAX_ID);
+        status = cchc_usage_error("pakn show",
+                                  "usage: cchc pakn show ID [--json] (an id has "
+                                  "1..%d characters)",
+                                  CC_MAX_ID);
         goto out;
     }
     cc_enc_kv_str(&q, "id", cli->args[1]);
@@ -235,6 +237,5 @@ int cchc_cmd_hotline(const cc_cli_t *cli)
         return pakn_open(cli);
     if (cli->n_args == 0)
         return cchc_usage_error(cli->command, "%s needs a subcommand", cli->command);
-    return cchc_usage_error(cli->command, "unknown %s subcommand '%s'", cli->command,
-                            cli->args[0]);
+    return cchc_usage_error(cli->command, "unknown %s subcommand '%s'", cli->command, cli->args[0]);
 }

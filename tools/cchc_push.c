@@ -52,8 +52,8 @@ typedef struct {
     FILE *out;
     cc_endpoint_t ep;
     int timeout_ms;
-    uint64_t lines;    /* non-blank lines handled */
-    uint64_t local;    /* refused here, never sent */
+    uint64_t lines; /* non-blank lines handled */
+    uint64_t local; /* refused here, never sent */
     bool out_error;
 } push_run_t;
 
@@ -74,8 +74,8 @@ static void put_str(FILE *f, const char *key, const char *v)
     cc_json_write_str(f, v);
 }
 
-void cchc_push_result_write(FILE *f, const cc_push_result_t *res, bool with_line,
-                            cc_endpoint_t ep, int timeout_ms)
+void cchc_push_result_write(FILE *f, const cc_push_result_t *res, bool with_line, cc_endpoint_t ep,
+                            int timeout_ms)
 {
     if (with_line)
         fprintf(f, "{\"line\":%llu", (unsigned long long)res->tag);
@@ -102,8 +102,9 @@ void cchc_push_result_write(FILE *f, const cc_push_result_t *res, bool with_line
     case CC_PUSH_TIMEOUT: {
         char en[160];
 
-        snprintf(en, sizeof(en), "no answer from %s within %d ms; the event may or may not "
-                                 "be stored: send it again (same eid) to know",
+        snprintf(en, sizeof(en),
+                 "no answer from %s within %d ms; the event may or may not "
+                 "be stored: send it again (same eid) to know",
                  cc_endpoint_name(ep), timeout_ms);
         fputs("\"status\":\"error\",\"code\":\"timeout\"", f);
         put_str(f, "vi", "Không nhận được trả lời; hãy gửi lại (cùng mã sự kiện)");
@@ -166,8 +167,8 @@ static void progress(const cc_push_t *p, uint64_t start_ms, bool tty, bool final
 
     cc_push_stats(p, &st);
     acked = st.ok + st.dup + st.rejected;
-    fprintf(stderr, "%scchc push: %llu sent, %llu answered, %.0f events/s%s",
-            tty ? "\r" : "", (unsigned long long)st.sent, (unsigned long long)acked,
+    fprintf(stderr, "%scchc push: %llu sent, %llu answered, %.0f events/s%s", tty ? "\r" : "",
+            (unsigned long long)st.sent, (unsigned long long)acked,
             secs > 0 ? (double)acked / secs : 0.0, tty ? (final ? "\n" : "   ") : "\n");
 }
 
@@ -213,8 +214,10 @@ int cchc_cmd_push(const cc_cli_t *cli)
     if (cc_cli_opt(cli, "role", &v)) {
         if (strcmp(v, "counter") != 0 && strcmp(v, "agent") != 0 &&
             strcmp(v, "contact_point") != 0) {
-            status = cchc_usage_error("push", "--role=%s: expected counter, agent or "
-                                              "contact_point", v);
+            status = cchc_usage_error("push",
+                                      "--role=%s: expected counter, agent or "
+                                      "contact_point",
+                                      v);
             goto out;
         }
         role = v;
@@ -424,8 +427,9 @@ int cchc_push_one(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const
     }
     if (!run.done || run.status == CC_PUSH_TIMEOUT) {
         if (!json)
-            fprintf(stderr, "cchc: no answer from %s at %s within %d ms; %s may or may not be "
-                            "stored: run the command again with --eid=%s to know\n",
+            fprintf(stderr,
+                    "cchc: no answer from %s at %s within %d ms; %s may or may not be "
+                    "stored: run the command again with --eid=%s to know\n",
                     cc_endpoint_name(ep), cc_client_endpoint(c), cli->timeout_ms, what, eid);
         status = CCHC_EXIT_UNREACHABLE;
         goto out;

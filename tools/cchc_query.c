@@ -61,8 +61,8 @@ int cchc_query(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const ch
     status = cchc_connect(cli, ep, role, cli->units, &c);
     if (status != CCHC_EXIT_OK)
         return status;
-    r = cc_client_query(c, q, pairs ? pairs->buf.data : NULL, pairs ? pairs->buf.size : 0,
-                        n_pairs, ret, &err);
+    r = cc_client_query(c, q, pairs ? pairs->buf.data : NULL, pairs ? pairs->buf.size : 0, n_pairs,
+                        ret, &err);
     if (r != 0)
         status = cchc_fail(ep, c, r, &err);
     cc_client_destroy(&c);
@@ -190,8 +190,7 @@ static bool rate_of(const msgpack_object *o, uint64_t *num, uint64_t *den)
 
 /* A rate given as a string "<x>_rate" next to "<x>_num" and "<x>_den"
  * (PROTOCOL.md §5.1): the figures come from the two integers. */
-static bool sibling_rate(const msgpack_object *map, const char *key, uint64_t *num,
-                         uint64_t *den)
+static bool sibling_rate(const msgpack_object *map, const char *key, uint64_t *num, uint64_t *den)
 {
     size_t len = strlen(key);
     char k[128];
@@ -295,9 +294,9 @@ static void print_fields(fmt_t fmt, const msgpack_object *map, const char *prefi
             continue;
         snprintf(bare, sizeof(bare), "%.*s", (int)kv->key.via.str.size, kv->key.via.str.ptr);
         snprintf(key, sizeof(key), "%s%s%s", prefix, prefix[0] ? "." : "", bare);
-        if (!prefix[0] && (strcmp(key, "rid") == 0 || strcmp(key, "unit") == 0 ||
-                           strcmp(key, "unit_name") == 0 || strcmp(key, "from") == 0 ||
-                           strcmp(key, "to") == 0))
+        if (!prefix[0] &&
+            (strcmp(key, "rid") == 0 || strcmp(key, "unit") == 0 || strcmp(key, "unit_name") == 0 ||
+             strcmp(key, "from") == 0 || strcmp(key, "to") == 0))
             continue; /* in the heading */
         if (rate_of(v, &num, &den)) {
             rate_row(fmt, key, num, den);
@@ -459,8 +458,8 @@ static const msgpack_object *history_record(const msgpack_object *item, uint64_t
     return &item->via.array.ptr[1];
 }
 
-static void print_history_row(uint64_t seq, const msgpack_object *rec,
-                              const msgpack_object *prev, const cchc_history_view_t *view)
+static void print_history_row(uint64_t seq, const msgpack_object *rec, const msgpack_object *prev,
+                              const cchc_history_view_t *view)
 {
     static const char *const columns[] = { "eid", "type", "at", "by", "state", NULL };
     char type[CC_MAX_CODE + 1], by[CC_MAX_CODE + 1], state[CC_MAX_CODE + 1], when[32];
@@ -482,8 +481,7 @@ static void print_history_row(uint64_t seq, const msgpack_object *rec,
         if (v == NULL || v->type == MSGPACK_OBJECT_NIL)
             continue;
         if (prev == NULL) {
-            if (!view->first_changes ||
-                (v->type == MSGPACK_OBJECT_STR && v->via.str.size == 0) ||
+            if (!view->first_changes || (v->type == MSGPACK_OBJECT_STR && v->via.str.size == 0) ||
                 (v->type == MSGPACK_OBJECT_BOOLEAN && !v->via.boolean) ||
                 (v->type == MSGPACK_OBJECT_POSITIVE_INTEGER && v->via.u64 == 0))
                 continue;
@@ -520,8 +518,7 @@ void cchc_print_history(const msgpack_object *history, const cchc_history_view_t
     if (history == NULL || history->type != MSGPACK_OBJECT_ARRAY)
         return;
     printf("History / Lịch sử (%u events):\n", history->via.array.size);
-    printf("  %-8s %-16s  %-22s %-12s %-16s %s\n", "seq", "time", "type", "by", "state",
-           "details");
+    printf("  %-8s %-16s  %-22s %-12s %-16s %s\n", "seq", "time", "type", "by", "state", "details");
     for (uint32_t i = 0; i < history->via.array.size; i++) {
         uint64_t seq;
         const msgpack_object *rec = history_record(&history->via.array.ptr[i], &seq);
@@ -654,8 +651,7 @@ out:
     return status;
 }
 
-static int ctl_request(const cc_cli_t *cli, cc_endpoint_t ep, const char *what,
-                       const char *arg)
+static int ctl_request(const cc_cli_t *cli, cc_endpoint_t ep, const char *what, const char *arg)
 {
     cc_client_t *c = NULL;
     cc_client_error_t err;
@@ -684,8 +680,9 @@ static int ctl_request(const cc_cli_t *cli, cc_endpoint_t ep, const char *what,
         n_pairs = 1;
     } else if (strcmp(what, "clock") == 0) {
         if (cc_cli_time(arg, &t) < 0) {
-            status = cchc_usage_error("ctl", "clock %s: expected an ISO 8601 time "
-                                             "(2026-01-05T08:00:00+07:00) or Unix seconds",
+            status = cchc_usage_error("ctl",
+                                      "clock %s: expected an ISO 8601 time "
+                                      "(2026-01-05T08:00:00+07:00) or Unix seconds",
                                       arg);
             goto out;
         }

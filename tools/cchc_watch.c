@@ -56,10 +56,10 @@ typedef struct {
     bool all_units;
     size_t n_units;
     char units[CC_MAX_UNITS][CC_MAX_CODE + 1];
-    uint64_t count;   /* 0 = unlimited */
+    uint64_t count; /* 0 = unlimited */
     uint64_t printed;
-    uint64_t seq;     /* last change applied (snapshot or publication) */
-    json_t *active;   /* alert id -> alert, as shown */
+    uint64_t seq;   /* last change applied (snapshot or publication) */
+    json_t *active; /* alert id -> alert, as shown */
     uint64_t last_line_ms;
 } watch_t;
 
@@ -157,10 +157,13 @@ static int snapshot(watch_t *w, bool first, bool *ret_done)
         if (first) {
             r = cchc_fail(CC_EP_SCORING, w->c, r, &err);
         } else {
-            fprintf(stderr, "cchc: watch: could not refresh the snapshot from scoring at %s "
-                            "(%s); still listening\n",
+            fprintf(stderr,
+                    "cchc: watch: could not refresh the snapshot from scoring at %s "
+                    "(%s); still listening\n",
                     cc_client_endpoint(w->c),
-                    r == -ETIMEDOUT ? "no reply" : r == 1 ? err.en : "bad reply");
+                    r == -ETIMEDOUT ? "no reply"
+                    : r == 1        ? err.en
+                                    : "bad reply");
             r = 0;
         }
         goto out;
@@ -177,7 +180,8 @@ static int snapshot(watch_t *w, bool first, bool *ret_done)
         json_decref(a);
     }
     /* What the snapshot lacks was cleared while we could not hear it. */
-    json_object_foreach_safe(w->active, tmp, id, a) {
+    json_object_foreach_safe(w->active, tmp, id, a)
+    {
         if (json_object_get(now_active, id) == NULL) {
             if (print_change(w, seq, "clear", a, 0, true))
                 *ret_done = true;
@@ -186,7 +190,8 @@ static int snapshot(watch_t *w, bool first, bool *ret_done)
                 goto done;
         }
     }
-    json_object_foreach(now_active, id, a) {
+    json_object_foreach(now_active, id, a)
+    {
         if (json_object_get(w->active, id) == NULL) {
             json_object_set(w->active, id, a);
             if (print_change(w, seq, "raise", a, 0, true)) {

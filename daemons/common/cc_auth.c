@@ -19,10 +19,7 @@ static const char *const role_names[CC_ROLE_COUNT_] = {
     [CC_ROLE_CONSUMER] = "consumer",
 };
 
-const char *cc_role_name(cc_role_t role)
-{
-    return role < CC_ROLE_COUNT_ ? role_names[role] : "?";
-}
+const char *cc_role_name(cc_role_t role) { return role < CC_ROLE_COUNT_ ? role_names[role] : "?"; }
 
 int cc_role_parse(const char *s, size_t len, cc_role_t *ret)
 {
@@ -50,8 +47,8 @@ static const cc_field_t hello_fields[] = {
     { "units", CC_T_ARRAY, false, 0, CC_MAX_UNITS },
 };
 
-int cc_principal_from_hello(const msgpack_object *body, cc_principal_t **ret, const char **ret_field,
-                            char *why, size_t why_len)
+int cc_principal_from_hello(const msgpack_object *body, cc_principal_t **ret,
+                            const char **ret_field, char *why, size_t why_len)
 {
     const msgpack_object *units;
     cc_principal_t *p = NULL;
@@ -86,8 +83,8 @@ int cc_principal_from_hello(const msgpack_object *body, cc_principal_t **ret, co
             free(p);
             *ret_field = "units";
             snprintf(why, why_len,
-                     "field 'units': item %zu is not a unit code of 1..%d printable ASCII bytes",
-                     i, CC_MAX_CODE);
+                     "field 'units': item %zu is not a unit code of 1..%d printable ASCII bytes", i,
+                     CC_MAX_CODE);
             return -EINVAL;
         }
         if (u->via.str.size == 1 && u->via.str.ptr[0] == '*')
@@ -236,12 +233,6 @@ const cc_principal_t *cc_sessions_get(cc_sessions_t *t, const void *id, size_t i
     return e->p;
 }
 
-size_t cc_sessions_count(const cc_sessions_t *t)
-{
-    return t->count;
-}
+size_t cc_sessions_count(const cc_sessions_t *t) { return t->count; }
 
-uint64_t cc_sessions_evicted(const cc_sessions_t *t)
-{
-    return t->evicted;
-}
+uint64_t cc_sessions_evicted(const cc_sessions_t *t) { return t->evicted; }

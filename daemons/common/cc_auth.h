@@ -55,8 +55,8 @@ int cc_role_parse(const char *s, size_t len, cc_role_t *ret);
  * @why, @why_len: reason on failure; @ret_field the offending field.
  * Returns 0 or -EINVAL.
  */
-int cc_principal_from_hello(const msgpack_object *body, cc_principal_t **ret, const char **ret_field,
-                            char *why, size_t why_len);
+int cc_principal_from_hello(const msgpack_object *body, cc_principal_t **ret,
+                            const char **ret_field, char *why, size_t why_len);
 
 /** cc_principal_has_unit - whether @unit is in @p's scope. */
 bool cc_principal_has_unit(const cc_principal_t *p, const char *unit);

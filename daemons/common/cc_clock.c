@@ -22,10 +22,7 @@ void cc_clock_test_enable(int64_t start)
     test_now = start;
 }
 
-bool cc_clock_is_test(void)
-{
-    return test_mode;
-}
+bool cc_clock_is_test(void) { return test_mode; }
 
 int cc_clock_test_set(int64_t t)
 {

@@ -136,8 +136,8 @@ static void usage(const char *daemon, const cc_option_t *table, size_t n)
                table[i].def ? table[i].def : "unset");
 }
 
-int cc_config_load(const char *daemon, const cc_option_t *table, size_t n, void *settings,
-                   int argc, char **argv, char *err, size_t err_len)
+int cc_config_load(const char *daemon, const cc_option_t *table, size_t n, void *settings, int argc,
+                   char **argv, char *err, size_t err_len)
 {
     const char *config_path = NULL;
     const char *state_env = getenv("STATE_DIRECTORY");

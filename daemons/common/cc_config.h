@@ -25,9 +25,9 @@ typedef enum {
 typedef struct {
     const char *name;
     cc_opt_type_t type;
-    size_t offset;          /* offsetof(settings struct, field) */
-    const char *def;        /* default as text; NULL = unset (NULL / 0) */
-    int64_t min, max;       /* for CC_OPT_INT */
+    size_t offset;    /* offsetof(settings struct, field) */
+    const char *def;  /* default as text; NULL = unset (NULL / 0) */
+    int64_t min, max; /* for CC_OPT_INT */
     const char *help;
 } cc_option_t;
 
@@ -41,8 +41,8 @@ typedef struct {
  * @err, @err_len: on failure "file:line: reason" or "--opt: reason".
  * Returns 0, 1 after --help / --version, or -EINVAL.
  */
-int cc_config_load(const char *daemon, const cc_option_t *table, size_t n, void *settings,
-                   int argc, char **argv, char *err, size_t err_len);
+int cc_config_load(const char *daemon, const cc_option_t *table, size_t n, void *settings, int argc,
+                   char **argv, char *err, size_t err_len);
 
 /** cc_config_free - free the strings cc_config_load() stored. */
 void cc_config_free(const cc_option_t *table, size_t n, void *settings);

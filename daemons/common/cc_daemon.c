@@ -26,7 +26,7 @@ static int log_prio(const char *level)
         const char *name;
         int prio;
     } t[] = {
-        { "debug", LOG_DEBUG }, { "info", LOG_INFO },   { "notice", LOG_NOTICE },
+        { "debug", LOG_DEBUG },     { "info", LOG_INFO }, { "notice", LOG_NOTICE },
         { "warning", LOG_WARNING }, { "err", LOG_ERR },
     };
 
@@ -91,14 +91,12 @@ uint64_t cc_daemon_tick_ms(int64_t tick_ms)
     return wd_ms && wd_ms < (uint64_t)tick_ms ? wd_ms : (uint64_t)tick_ms;
 }
 
-int cc_daemon_state_path(const char *state_dir, char *buf, size_t len, char *err,
-                         size_t err_len)
+int cc_daemon_state_path(const char *state_dir, char *buf, size_t len, char *err, size_t err_len)
 {
     if (mkdir(state_dir, 0750) < 0 && errno != EEXIST) {
         int r = -errno;
 
-        snprintf(err, err_len, "cannot create state directory %s: %s", state_dir,
-                 strerror(errno));
+        snprintf(err, err_len, "cannot create state directory %s: %s", state_dir, strerror(errno));
         return r;
     }
     snprintf(buf, len, "%s/db", state_dir);
@@ -119,16 +117,16 @@ int cc_daemon_hello(void *router, cc_sessions_t *sessions, const cc_request_t *r
     cc_enc_t e;
 
     if (cc_principal_from_hello(&req->msg.body, &p, &field, why, sizeof(why)) < 0) {
-        cc_router_error(router, req, CC_ERR_BAD_FIELD, "Lời chào (HELLO) không hợp lệ", why,
-                        field, NULL);
+        cc_router_error(router, req, CC_ERR_BAD_FIELD, "Lời chào (HELLO) không hợp lệ", why, field,
+                        NULL);
         return -EINVAL;
     }
     cc_log_kv(LOG_INFO, "PRINCIPAL", p->who, "ROLE", cc_role_name(p->role),
               "Connection identified as %s %s (%zu units%s)", cc_role_name(p->role), p->who,
               p->n_units, p->all_units ? ", all" : "");
     if (cc_sessions_put(sessions, req->id, req->id_len, p) < 0) {
-        cc_router_error(router, req, CC_ERR_OVERLOADED, "Quá nhiều kết nối",
-                        "Too many connections", NULL, NULL);
+        cc_router_error(router, req, CC_ERR_OVERLOADED, "Quá nhiều kết nối", "Too many connections",
+                        NULL, NULL);
         return -ENOSPC;
     }
     cc_enc_init(&e);
@@ -175,19 +173,17 @@ static void backup(void *router, const cc_request_t *req, cc_store_t *store, con
     cc_daemon_reply_ok(router, req, name);
 }
 
-cc_query_outcome_t cc_daemon_query(void *router, const cc_request_t *req,
-                                   const cc_principal_t *who, cc_store_t *store,
-                                   const char *name, cc_str_t *ret_q)
+cc_query_outcome_t cc_daemon_query(void *router, const cc_request_t *req, const cc_principal_t *who,
+                                   cc_store_t *store, const char *name, cc_str_t *ret_q)
 {
     const char *field = NULL;
     char why[256];
     cc_str_t q;
     int64_t t;
 
-    if (cc_fields_check(&req->msg.body, query_fields, N(query_fields), &field, why,
-                        sizeof(why)) < 0) {
-        cc_router_error(router, req, CC_ERR_BAD_FIELD, "Truy vấn không hợp lệ", why, field,
-                        NULL);
+    if (cc_fields_check(&req->msg.body, query_fields, N(query_fields), &field, why, sizeof(why)) <
+        0) {
+        cc_router_error(router, req, CC_ERR_BAD_FIELD, "Truy vấn không hợp lệ", why, field, NULL);
         return CC_QUERY_ANSWERED;
     }
     cc_map_str(&req->msg.body, "q", &q);
@@ -222,8 +218,7 @@ cc_query_outcome_t cc_daemon_query(void *router, const cc_request_t *req,
     return CC_QUERY_CLOCK_SET;
 }
 
-int cc_daemon_load_catalog(const char *dir, cc_catalog_t **ret_catalog, char *err,
-                           size_t err_len)
+int cc_daemon_load_catalog(const char *dir, cc_catalog_t **ret_catalog, char *err, size_t err_len)
 {
     int r = cc_catalog_load(dir, ret_catalog, err, err_len);
 

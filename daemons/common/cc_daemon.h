@@ -35,22 +35,54 @@ typedef struct {
 /* Option table rows of cc_daemon_settings_t member @m of struct @type, for
  * a daemon's cc_option_t table (listen has no default: the daemon sets its
  * own port when it is unset). */
-#define CC_DAEMON_OPTIONS(type, m)                                                           \
-    { "listen", CC_OPT_STR, offsetof(type, m.listen), NULL, 0, 0,                             \
-      "ROUTER endpoint: tcp://IP:PORT (numeric IPv4, [IPv6] or *) or ipc://PATH" },            \
-    { "state_dir", CC_OPT_STR, offsetof(type, m.state_dir), "./state", 0, 0,                   \
-      "state directory (LMDB in <state_dir>/db); $STATE_DIRECTORY when set" },                \
-    { "catalog_dir", CC_OPT_STR, offsetof(type, m.catalog_dir), NULL, 0, 0,                    \
-      "directory of catalogs (units.tsv, procedures.tsv, calendar.tsv, policy.ini); "         \
-      "unset = embedded demo catalogs" },                                                     \
-    { "tick_ms", CC_OPT_INT, offsetof(type, m.tick_ms), "1000", 10, 60000,                     \
-      "housekeeping tick period in milliseconds" },                                           \
-    { "map_size_mb", CC_OPT_INT, offsetof(type, m.map_size_mb), "64", 1, 1 << 20,              \
-      "initial LMDB map size in MiB (grows on demand)" },                                     \
-    { "test_clock", CC_OPT_TIME, offsetof(type, m.test_clock), NULL, 0, 0,                     \
-      "run on a test clock starting at this time (tests only)" },                             \
-    { "log_level", CC_OPT_STR, offsetof(type, m.log_level), "info", 0, 0,                      \
-      "least important level logged: debug, info, notice, warning, err" }
+#define CC_DAEMON_OPTIONS(type, m)                                                                 \
+    { "listen",                                                                                    \
+      CC_OPT_STR,                                                                                  \
+      offsetof(type, m.listen),                                                                    \
+      NULL,                                                                                        \
+      0,                                                                                           \
+      0,                                                                                           \
+      "ROUTER endpoint: tcp://IP:PORT (numeric IPv4, [IPv6] or *) or ipc://PATH" },                \
+        { "state_dir",                                                                             \
+          CC_OPT_STR,                                                                              \
+          offsetof(type, m.state_dir),                                                             \
+          "./state",                                                                               \
+          0,                                                                                       \
+          0,                                                                                       \
+          "state directory (LMDB in <state_dir>/db); $STATE_DIRECTORY when set" },                 \
+        { "catalog_dir",                                                                           \
+          CC_OPT_STR,                                                                              \
+          offsetof(type, m.catalog_dir),                                                           \
+          NULL,                                                                                    \
+          0,                                                                                       \
+          0,                                                                                       \
+          "directory of catalogs (units.tsv, procedures.tsv, calendar.tsv, policy.ini); "          \
+          "unset = embedded demo catalogs" },                                                      \
+        { "tick_ms",                                                                               \
+          CC_OPT_INT,                                                                              \
+          offsetof(type, m.tick_ms),                                                               \
+          "1000",                                                                                  \
+          10,                                                                                      \
+          60000,                                                                                   \
+          "housekeeping tick period in milliseconds" },                                            \
+        { "map_size_mb",                                                                           \
+          CC_OPT_INT,                                                                              \
+          offsetof(type, m.map_size_mb),                                                           \
+          "64",                                                                                    \
+          1,                                                                                       \
+          1 << 20,                                                                                 \
+          "initial LMDB map size in MiB (grows on demand)" },                                      \
+        { "test_clock",                                                                            \
+          CC_OPT_TIME,                                                                             \
+          offsetof(type, m.test_clock),                                                            \
+          NULL,                                                                                    \
+          0,                                                                                       \
+          0,                                                                                       \
+          "run on a test clock starting at this time (tests only)" },                              \
+    {                                                                                              \
+        "log_level", CC_OPT_STR, offsetof(type, m.log_level), "info", 0, 0,                        \
+            "least important level logged: debug, info, notice, warning, err"                      \
+    }
 
 /**
  * cc_daemon_configure - read the configuration and set up logging and the
@@ -83,8 +115,7 @@ uint64_t cc_daemon_tick_ms(int64_t tick_ms);
  * "<state_dir>/db" into @buf.
  * Returns 0, or -errno with @err filled.
  */
-int cc_daemon_state_path(const char *state_dir, char *buf, size_t len, char *err,
-                         size_t err_len);
+int cc_daemon_state_path(const char *state_dir, char *buf, size_t len, char *err, size_t err_len);
 
 /**
  * cc_daemon_hello - answer a HELLO: build the principal, bind it to the
@@ -112,9 +143,8 @@ typedef enum {
  * @who: the connection's principal or NULL.
  * @ret_q: the query name when the outcome is CC_QUERY_MINE.
  */
-cc_query_outcome_t cc_daemon_query(void *router, const cc_request_t *req,
-                                   const cc_principal_t *who, cc_store_t *store,
-                                   const char *name, cc_str_t *ret_q);
+cc_query_outcome_t cc_daemon_query(void *router, const cc_request_t *req, const cc_principal_t *who,
+                                   cc_store_t *store, const char *name, cc_str_t *ret_q);
 
 /**
  * cc_daemon_reply_ok - RESULT {rid, daemon, now, test_clock}: the answer to
@@ -127,8 +157,7 @@ void cc_daemon_reply_ok(void *router, const cc_request_t *req, const char *name)
  * embedded demo catalogs) and log what was loaded.
  * Returns 0, or the loader's error with "file:line: reason" in @err.
  */
-int cc_daemon_load_catalog(const char *dir, cc_catalog_t **ret_catalog, char *err,
-                           size_t err_len);
+int cc_daemon_load_catalog(const char *dir, cc_catalog_t **ret_catalog, char *err, size_t err_len);
 
 /**
  * cc_daemon_reload_catalog - SIGHUP: load the catalogs from @dir again and,

@@ -22,8 +22,8 @@
 #include "cc_sig.h"
 #include "cc_time.h"
 
-#define MAX_PARKED 1024            /* long polls waiting at once */
-#define READ_MAX_BYTES (4u << 20)  /* a BATCH stops after the record that passes this */
+#define MAX_PARKED 1024           /* long polls waiting at once */
+#define READ_MAX_BYTES (4u << 20) /* a BATCH stops after the record that passes this */
 #define DEDUPE_SENDER_MAX CC_MAX_CODE
 
 const cc_field_t cc_evd_event_fields[] = {
@@ -84,14 +84,14 @@ struct cc_evd {
 
     pending_t *batch;
     size_t batch_len;
-    cc_enc_t rec;      /* scratch: a record being built */
-    cc_enc_t pairs;    /* scratch: the domain's pairs */
-    cc_enc_t reply;    /* scratch: a reply body */
+    cc_enc_t rec;   /* scratch: a record being built */
+    cc_enc_t pairs; /* scratch: the domain's pairs */
+    cc_enc_t reply; /* scratch: a reply body */
 
     parked_t parked[MAX_PARKED];
     size_t n_parked;
 
-    uint64_t head;     /* last sequence number in the log */
+    uint64_t head; /* last sequence number in the log */
     uint64_t started_ms;
     bool stop;
     /* figures for stats / STATUS= */
@@ -130,8 +130,9 @@ int cc_reject_transition(cc_reject_t *rej, const char *event, const char *subjec
 {
     rej->code = CC_ERR_ILLEGAL_TRANSITION;
     rej->field = "type";
-    snprintf(rej->vi, sizeof(rej->vi), "Không thể ghi nhận '%s' cho %s %s (đang ở trạng thái %s): %s",
-             event, subject_vi, id, state_vi, why_vi);
+    snprintf(rej->vi, sizeof(rej->vi),
+             "Không thể ghi nhận '%s' cho %s %s (đang ở trạng thái %s): %s", event, subject_vi, id,
+             state_vi, why_vi);
     snprintf(rej->en, sizeof(rej->en), "Cannot record '%s' for %s %s (state %s): %s", event,
              subject_en, id, state_en, why_en);
     return 1;
@@ -161,8 +162,8 @@ int cc_check_not_future(const cc_catalog_t *cat, int64_t at, int64_t now, cc_rej
                      pol->future_tolerance_seconds);
 }
 
-int cc_check_not_before(int64_t at, int64_t floor, const char *subject_vi,
-                        const char *subject_en, cc_reject_t *rej)
+int cc_check_not_before(int64_t at, int64_t floor, const char *subject_vi, const char *subject_en,
+                        cc_reject_t *rej)
 {
     char when[40], last[40];
 
@@ -207,17 +208,13 @@ int cc_field_enum(const msgpack_object *ev, const char *key, const char *const *
             *ret = (uint8_t)i;
             return 0;
         }
-        snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "",
-                 names[i]);
+        snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "", names[i]);
     }
     return cc_reject(rej, CC_ERR_BAD_FIELD, key, "Trường '%s' phải là một trong: %s",
                      "Field '%s' must be one of: %s", key, list);
 }
 
-cc_store_t *cc_evd_store(cc_evd_t *evd)
-{
-    return evd->store;
-}
+cc_store_t *cc_evd_store(cc_evd_t *evd) { return evd->store; }
 
 /* ---- Log records ----------------------------------------------------------- */
 
@@ -252,9 +249,9 @@ static bool dedupe_parse(const MDB_val *v, dedupe_t *ret)
 /* Build a record: the common fields, then the domain's pairs, and append
  * it with its dedupe entry. @digest: the event's digest, NULL for a record
  * the daemon raises itself. */
-static int append_record(cc_evd_t *d, cc_txn_t *txn, const char *eid, size_t eid_len,
-                         cc_str_t type, int64_t at, const char *by, const cc_enc_t *pairs,
-                         size_t n, const uint64_t *digest, uint64_t *ret_seq)
+static int append_record(cc_evd_t *d, cc_txn_t *txn, const char *eid, size_t eid_len, cc_str_t type,
+                         int64_t at, const char *by, const cc_enc_t *pairs, size_t n,
+                         const uint64_t *digest, uint64_t *ret_seq)
 {
     uint8_t dd[17 + DEDUPE_SENDER_MAX];
     size_t by_len = strlen(by), off = 8;
@@ -298,8 +295,8 @@ int cc_evd_append_internal(cc_evd_t *evd, cc_txn_t *txn, const char *eid, const 
         return 0; /* already raised by an earlier tick */
     if (r != -ENOENT)
         return r;
-    return append_record(evd, txn, eid, strlen(eid), t, at, evd->domain->name, rec_pairs, n,
-                         NULL, &seq);
+    return append_record(evd, txn, eid, strlen(eid), t, at, evd->domain->name, rec_pairs, n, NULL,
+                         &seq);
 }
 
 /* ---- Group commit ---------------------------------------------------------- */
@@ -318,10 +315,10 @@ static void apply_one(cc_evd_t *d, cc_txn_t *txn, pending_t *p, int64_t now, int
     int r;
 
     p->accepted = p->duplicate = false;
-    if (cc_fields_check(ev, cc_evd_event_fields, cc_evd_event_fields_n, &field, why,
-                        sizeof(why)) < 0) {
-        cc_reject(&p->rej, CC_ERR_BAD_FIELD, field, "Sự kiện không hợp lệ: %s",
-                  "Invalid event: %s", why);
+    if (cc_fields_check(ev, cc_evd_event_fields, cc_evd_event_fields_n, &field, why, sizeof(why)) <
+        0) {
+        cc_reject(&p->rej, CC_ERR_BAD_FIELD, field, "Sự kiện không hợp lệ: %s", "Invalid event: %s",
+                  why);
         return;
     }
     cc_map_str(ev, "eid", &eid);
@@ -345,8 +342,8 @@ static void apply_one(cc_evd_t *d, cc_txn_t *txn, pending_t *p, int64_t now, int
         if (dd.has_digest && dd.digest != digest) {
             cc_reject(&p->rej, CC_ERR_EVENT_ID_CONFLICT, "eid",
                       "Mã sự kiện %s đã được dùng cho một sự kiện khác (bản ghi %llu)",
-                      "Event id %s was already used for a different event (record %llu)",
-                      p->eid, (unsigned long long)dd.seq);
+                      "Event id %s was already used for a different event (record %llu)", p->eid,
+                      (unsigned long long)dd.seq);
             return;
         }
         p->duplicate = true;
@@ -482,8 +479,7 @@ static void serve_read(cc_evd_t *d, const void *id, size_t id_len, uint64_t rid,
     if (r < 0) {
         cc_error_encode(&d->reply, rid, CC_ERR_INTERNAL, "Lỗi đọc nhật ký",
                         "Failed to read the log", NULL, NULL);
-        cc_router_send(d->router, id, id_len, CC_MSG_ERROR, d->reply.buf.data,
-                       d->reply.buf.size);
+        cc_router_send(d->router, id, id_len, CC_MSG_ERROR, d->reply.buf.data, d->reply.buf.size);
         goto out;
     }
     cc_enc_map(&d->reply, 4);
@@ -604,8 +600,7 @@ static void run_tick(cc_evd_t *d)
         cc_txn_t txn;
 
         if (r < 0)
-            cc_log(LOG_ERR, "Failed to run the %s tick: %s", d->domain->name,
-                   cc_store_strerror(r));
+            cc_log(LOG_ERR, "Failed to run the %s tick: %s", d->domain->name, cc_store_strerror(r));
         if (cc_store_read_begin(d->store, &txn) == 0) {
             cc_log_last(&txn, d->log_dbi, &d->head);
             cc_txn_end(&txn);
@@ -635,9 +630,9 @@ static void handle_query(cc_evd_t *d, cc_request_t *req, const cc_principal_t *w
         return;
     }
     cc_enc_reset(&d->reply);
-    r = d->domain->query ? d->domain->query(d->dom, d->store, who, q, &req->msg.body, req->rid,
-                                            &d->reply, &rej)
-                         : -ENOENT;
+    r = d->domain->query
+            ? d->domain->query(d->dom, d->store, who, q, &req->msg.body, req->rid, &d->reply, &rej)
+            : -ENOENT;
     if (r == 0) {
         send_reply(d, req, CC_MSG_RESULT);
     } else if (r == 1) {
@@ -675,8 +670,8 @@ static bool take_request(cc_evd_t *d)
         return false;
     if (r == CC_EMALFORMED) {
         d->n_malformed++;
-        cc_router_error(d->router, req, CC_ERR_BAD_REQUEST, "Thông điệp sai định dạng", why,
-                        NULL, NULL);
+        cc_router_error(d->router, req, CC_ERR_BAD_REQUEST, "Thông điệp sai định dạng", why, NULL,
+                        NULL);
         return true;
     }
     if (r < 0)
@@ -691,8 +686,7 @@ static bool take_request(cc_evd_t *d)
             cc_router_error(d->router, req, CC_ERR_NOT_AUTHORIZED,
                             who ? "Vai trò này không được gửi sự kiện"
                                 : "Kết nối chưa xưng danh (HELLO)",
-                            who ? "This role may not push events" : "Send HELLO first", NULL,
-                            NULL);
+                            who ? "This role may not push events" : "Send HELLO first", NULL, NULL);
             break;
         }
         if (cc_fields_check(&req->msg.body, event_msg_fields, N(event_msg_fields), &field, why,
@@ -746,8 +740,7 @@ static int open_all(cc_evd_t *d, char *err, size_t err_len)
     if ((r = cc_store_open(path, &so, &d->store)) < 0 ||
         (r = cc_store_dbi(d->store, "log", 0, &d->log_dbi)) < 0 ||
         (r = cc_store_dbi(d->store, "dedupe", 0, &d->dedupe_dbi)) < 0) {
-        snprintf(err, err_len, "cannot open the store in %.512s: %s", path,
-                 cc_store_strerror(r));
+        snprintf(err, err_len, "cannot open the store in %.512s: %s", path, cc_store_strerror(r));
         return r;
     }
     if ((r = cc_store_read_begin(d->store, &txn)) < 0)
@@ -817,8 +810,7 @@ static void loop(cc_evd_t *d)
         for (size_t i = 0; i < d->n_parked; i++)
             if (d->parked[i].deadline_ms < until)
                 until = d->parked[i].deadline_ms;
-        if (zmq_poll(items, 2, until > now_ms ? (long)(until - now_ms) : 0) < 0 &&
-            errno != EINTR)
+        if (zmq_poll(items, 2, until > now_ms ? (long)(until - now_ms) : 0) < 0 && errno != EINTR)
             break;
         while ((sig = cc_sig_take(d->sigfd)) != 0)
             on_signal(d, sig);

@@ -88,8 +88,8 @@ int cc_check_not_future(const cc_catalog_t *cat, int64_t at, int64_t now, cc_rej
  * the time of the previous event of the @subject_vi / @subject_en
  * ("hồ sơ" / "dossier").
  */
-int cc_check_not_before(int64_t at, int64_t floor, const char *subject_vi,
-                        const char *subject_en, cc_reject_t *rej);
+int cc_check_not_before(int64_t at, int64_t floor, const char *subject_vi, const char *subject_en,
+                        cc_reject_t *rej);
 
 /**
  * cc_check_unit - unknown_unit when @code is not in the unit catalog,

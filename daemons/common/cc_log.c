@@ -29,10 +29,7 @@ void cc_log_init(const char *daemon, int min_prio)
         log_journal = true;
 }
 
-bool cc_log_to_journal(void)
-{
-    return log_journal;
-}
+bool cc_log_to_journal(void) { return log_journal; }
 
 void cc_log_kv(int prio, const char *k1, const char *v1, const char *k2, const char *v2,
                const char *fmt, ...)

@@ -239,10 +239,7 @@ out:
     return r;
 }
 
-void cc_request_deinit(cc_request_t *req)
-{
-    cc_msg_deinit(&req->msg);
-}
+void cc_request_deinit(cc_request_t *req) { cc_msg_deinit(&req->msg); }
 
 int cc_router_send(void *router, const void *id, size_t id_len, cc_msg_type_t type,
                    const void *body, size_t body_len)

@@ -7,10 +7,7 @@
 #include <stdio.h>
 #include <systemd/sd-daemon.h>
 
-void cc_sd_ready(const char *status)
-{
-    sd_notifyf(0, "READY=1\nSTATUS=%s", status);
-}
+void cc_sd_ready(const char *status) { sd_notifyf(0, "READY=1\nSTATUS=%s", status); }
 
 void cc_sd_status(const char *fmt, ...)
 {
@@ -23,20 +20,11 @@ void cc_sd_status(const char *fmt, ...)
     sd_notifyf(0, "STATUS=%s", buf);
 }
 
-void cc_sd_watchdog(void)
-{
-    sd_notify(0, "WATCHDOG=1");
-}
+void cc_sd_watchdog(void) { sd_notify(0, "WATCHDOG=1"); }
 
-void cc_sd_stopping(void)
-{
-    sd_notify(0, "STOPPING=1\nSTATUS=stopping");
-}
+void cc_sd_stopping(void) { sd_notify(0, "STOPPING=1\nSTATUS=stopping"); }
 
-void cc_sd_reloading(int begin)
-{
-    sd_notify(0, begin ? "RELOADING=1" : "READY=1");
-}
+void cc_sd_reloading(int begin) { sd_notify(0, begin ? "RELOADING=1" : "READY=1"); }
 
 uint64_t cc_sd_watchdog_interval_ms(void)
 {

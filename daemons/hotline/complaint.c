@@ -15,24 +15,25 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const state_names[CC_PAKN_STATE_COUNT_] = {
-    "none", "received", "classified", "assigned", "accepted", "answered", "published", "closed",
-    "forwarded", "refused",
+    "none",     "received",  "classified", "assigned",  "accepted",
+    "answered", "published", "closed",     "forwarded", "refused",
 };
 static const char *const state_vi[CC_PAKN_STATE_COUNT_] = {
-    "chưa tiếp nhận", "đã tiếp nhận", "đã phân loại", "đã chuyển đơn vị", "đơn vị đã nhận",
-    "đã trả lời", "đã công khai", "đã kết thúc", "đã chuyển cơ quan ngoài tỉnh",
+    "chưa tiếp nhận",       "đã tiếp nhận",   "đã phân loại",
+    "đã chuyển đơn vị",     "đơn vị đã nhận", "đã trả lời",
+    "đã công khai",         "đã kết thúc",    "đã chuyển cơ quan ngoài tỉnh",
     "đã từ chối tiếp nhận",
 };
 static const char *const event_names[CC_HEV_KIND_COUNT_] = {
-    "contact", "contact_closed", "pakn_received", "pakn_classified", "pakn_assigned",
-    "pakn_forwarded", "pakn_accepted", "pakn_answered", "pakn_published", "pakn_closed",
-    "pakn_reopened", "pakn_refused", "pakn_escalated", "pakn_overdue",
+    "contact",        "contact_closed", "pakn_received",  "pakn_classified", "pakn_assigned",
+    "pakn_forwarded", "pakn_accepted",  "pakn_answered",  "pakn_published",  "pakn_closed",
+    "pakn_reopened",  "pakn_refused",   "pakn_escalated", "pakn_overdue",
 };
 static const char *const ctype_names[] = { "information", "guidance", "postal", "pakn" };
 static const char *const channel_names[] = { "phone", "email", "app", "zalo", "portal" };
 static const char *const category_names[] = { "", "procedure", "conduct", "proposal" };
-static const char *const refusal_names[] = { "", "anonymous", "unclear", "handled", "not_pakn",
-                                             "other" };
+static const char *const refusal_names[] = { "",        "anonymous", "unclear",
+                                             "handled", "not_pakn",  "other" };
 
 #define NAME(tab, i) ((size_t)(i) < N(tab) ? tab[i] : "?")
 
@@ -45,7 +46,10 @@ const char *cc_pakn_refusal_name(uint8_t r) { return NAME(refusal_names, r); }
 
 /* ---- Parsing ------------------------------------------------------------------- */
 
-#define F_PAKN { "pakn", CC_T_ID, true, 1, CC_PAKN_MAX_ID }
+#define F_PAKN                                                                                     \
+    {                                                                                              \
+        "pakn", CC_T_ID, true, 1, CC_PAKN_MAX_ID                                                   \
+    }
 
 static const cc_field_t f_contact[] = {
     { "contact", CC_T_ID, true, 0, 0 },   { "ctype", CC_T_CODE, true, 0, 0 },
@@ -65,7 +69,8 @@ static const cc_field_t f_received[] = {
 static const cc_field_t f_classified[] = { F_PAKN, { "category", CC_T_CODE, true, 0, 0 } };
 static const cc_field_t f_assigned[] = { F_PAKN, { "unit", CC_T_CODE, true, 0, 0 } };
 static const cc_field_t f_forwarded[] = {
-    F_PAKN, { "outside", CC_T_STR, true, 1, CC_PAKN_MAX_OUTSIDE },
+    F_PAKN,
+    { "outside", CC_T_STR, true, 1, CC_PAKN_MAX_OUTSIDE },
 };
 static const cc_field_t f_pakn[] = { F_PAKN };
 static const cc_field_t f_answered[] = { F_PAKN, { "answer", CC_T_STR, true, 1, CC_MAX_TEXT } };
@@ -126,8 +131,7 @@ int cc_hotline_event_parse(const msgpack_object *ev, cc_hotline_event_t *ret, cc
         return cc_reject(rej, CC_ERR_UNSUPPORTED, "type", "Loại sự kiện '%.*s' không tồn tại",
                          "Unknown event type '%.*s'", (int)type.len, type.ptr);
     if (k == CC_HEV_PAKN_ESCALATED || k == CC_HEV_PAKN_OVERDUE)
-        return cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "type",
-                         "Chỉ tổng đài tự ghi %s khi quá hạn",
+        return cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "type", "Chỉ tổng đài tự ghi %s khi quá hạn",
                          "Only the daemon raises %s, when a deadline passes", event_names[k]);
     if (eid.len >= strlen(CC_HOTLINE_RESERVED_EID) &&
         memcmp(eid.ptr, CC_HOTLINE_RESERVED_EID, strlen(CC_HOTLINE_RESERVED_EID)) == 0)
@@ -163,7 +167,7 @@ int cc_hotline_event_parse(const msgpack_object *ev, cc_hotline_event_t *ret, cc
         break;
     case CC_HEV_PAKN_CLASSIFIED:
         if (cc_field_enum(ev, "category", category_names + 1, N(category_names) - 1, &e.category,
-                       rej))
+                          rej))
             return 1;
         e.category++;
         break;
@@ -190,13 +194,13 @@ int cc_hotline_event_parse(const msgpack_object *ev, cc_hotline_event_t *ret, cc
 
 /* ---- Who may do what --------------------------------------------------------------- */
 
-static int not_authorized(cc_reject_t *rej, const cc_principal_t *who,
-                          const cc_hotline_event_t *ev, const char *vi, const char *en)
+static int not_authorized(cc_reject_t *rej, const cc_principal_t *who, const cc_hotline_event_t *ev,
+                          const char *vi, const char *en)
 {
     rej->code = CC_ERR_NOT_AUTHORIZED;
     rej->field = "type";
-    snprintf(rej->vi, sizeof(rej->vi), "%s '%s' không được gửi '%s': %s",
-             cc_role_name(who->role), who->who, event_names[ev->kind], vi);
+    snprintf(rej->vi, sizeof(rej->vi), "%s '%s' không được gửi '%s': %s", cc_role_name(who->role),
+             who->who, event_names[ev->kind], vi);
     snprintf(rej->en, sizeof(rej->en), "%s '%s' may not send '%s': %s", cc_role_name(who->role),
              who->who, event_names[ev->kind], en);
     return 1;
@@ -214,7 +218,8 @@ int cc_hotline_authorize(const cc_principal_t *who, const cc_pakn_t *p,
         if (!unit_event)
             return not_authorized(rej, who, ev, "đầu mối đơn vị chỉ nhận và trả lời PAKN",
                                   "a unit contact point only accepts and answers complaints");
-        if (p->state != CC_PAKN_NONE && (p->unit[0] == '\0' || !cc_principal_has_unit(who, p->unit)))
+        if (p->state != CC_PAKN_NONE &&
+            (p->unit[0] == '\0' || !cc_principal_has_unit(who, p->unit)))
             return cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "pakn",
                              "PAKN %s không được chuyển cho đơn vị của bạn",
                              "Complaint %s is not assigned to your unit", ev->pakn);
@@ -225,8 +230,7 @@ int cc_hotline_authorize(const cc_principal_t *who, const cc_pakn_t *p,
         return not_authorized(rej, who, ev, "chỉ đầu mối của đơn vị được nhận PAKN",
                               "only the unit's contact point accepts a complaint");
     if (ev->kind == CC_HEV_PAKN_ANSWERED && p->unit[0] != '\0')
-        return not_authorized(rej, who, ev,
-                              "PAKN đã chuyển đơn vị: đầu mối của đơn vị trả lời",
+        return not_authorized(rej, who, ev, "PAKN đã chuyển đơn vị: đầu mối của đơn vị trả lời",
                               "the complaint is assigned: the unit's contact point answers");
     if (ev->kind == CC_HEV_CONTACT && ev->agent[0] && strcmp(ev->agent, who->who) != 0)
         return cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "agent",
@@ -279,9 +283,8 @@ int cc_contact_apply(const cc_catalog_t *cat, cc_contact_t *c, const cc_hotline_
                          "Contact %s is a complaint: close the complaint (pakn_closed)",
                          ev->contact);
     if (c->closed)
-        return cc_reject(rej, CC_ERR_ILLEGAL_TRANSITION, "contact",
-                         "Cuộc liên hệ %s đã kết thúc", "Contact %s is already closed",
-                         ev->contact);
+        return cc_reject(rej, CC_ERR_ILLEGAL_TRANSITION, "contact", "Cuộc liên hệ %s đã kết thúc",
+                         "Contact %s is already closed", ev->contact);
     if (cc_check_not_before(ev->at, c->at, "cuộc liên hệ", "contact", rej))
         return 1;
     n.closed = 1;
@@ -300,17 +303,24 @@ int cc_pakn_level_deadline(const cc_catalog_t *cat, int level, bool urgent, int6
     int64_t due, hours_due;
 
     switch (level) {
-    case 1: days = pol->pakn_level1_working_days; break;
-    case 2: days = pol->pakn_level2_working_days; break;
-    case 3: days = pol->pakn_level3_working_days; break;
-    default: return -EINVAL;
+    case 1:
+        days = pol->pakn_level1_working_days;
+        break;
+    case 2:
+        days = pol->pakn_level2_working_days;
+        break;
+    case 3:
+        days = pol->pakn_level3_working_days;
+        break;
+    default:
+        return -EINVAL;
     }
     if ((r = cc_deadline_working_days(cat, start, days, &due)) < 0)
         return r;
     if (urgent) {
         /* Urgent: office hours, never later than the level's own deadline. */
-        if ((r = cc_deadline_working_hours(cat, start, pol->pakn_level2_urgent_hours,
-                                           &hours_due)) < 0)
+        if ((r = cc_deadline_working_hours(cat, start, pol->pakn_level2_urgent_hours, &hours_due)) <
+            0)
             return r;
         if (hours_due < due)
             due = hours_due;

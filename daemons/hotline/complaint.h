@@ -88,10 +88,17 @@ typedef enum {
 
 typedef enum { CC_CTYPE_INFORMATION, CC_CTYPE_GUIDANCE, CC_CTYPE_POSTAL, CC_CTYPE_PAKN } cc_ctype_t;
 typedef enum {
-    CC_HCHANNEL_PHONE, CC_HCHANNEL_EMAIL, CC_HCHANNEL_APP, CC_HCHANNEL_ZALO, CC_HCHANNEL_PORTAL
+    CC_HCHANNEL_PHONE,
+    CC_HCHANNEL_EMAIL,
+    CC_HCHANNEL_APP,
+    CC_HCHANNEL_ZALO,
+    CC_HCHANNEL_PORTAL
 } cc_hotline_channel_t;
 typedef enum {
-    CC_CATEGORY_NONE = 0, CC_CATEGORY_PROCEDURE, CC_CATEGORY_CONDUCT, CC_CATEGORY_PROPOSAL
+    CC_CATEGORY_NONE = 0,
+    CC_CATEGORY_PROCEDURE,
+    CC_CATEGORY_CONDUCT,
+    CC_CATEGORY_PROPOSAL
 } cc_pakn_category_t;
 /* Why a complaint is refused (từ chối tiếp nhận). */
 typedef enum {
@@ -122,30 +129,30 @@ typedef struct {
 /* A complaint's non-personal state (LMDB "pakn", key = pakn id). Caller
  * details and texts live in the "personal" database, never here. */
 typedef struct {
-    uint8_t version;   /* CC_PAKN_VERSION */
-    uint8_t state;     /* cc_pakn_state_t */
-    uint8_t level;     /* 1..3 */
-    uint8_t category;  /* cc_pakn_category_t */
+    uint8_t version;  /* CC_PAKN_VERSION */
+    uint8_t state;    /* cc_pakn_state_t */
+    uint8_t level;    /* 1..3 */
+    uint8_t category; /* cc_pakn_category_t */
     uint8_t urgent;
     uint8_t on_time;   /* answer: 0 none yet, 1 on time, 2 late */
     uint8_t pub_late;  /* publication: 0 none yet, 1 in time, 2 late */
     uint8_t fwd_late;  /* forwarding: 0 none, 1 in time, 2 late */
     uint16_t reopened; /* times the citizen was not satisfied */
     uint16_t escalations;
-    uint8_t overdue;   /* level 3's deadline passed in this round (pakn_overdue raised) */
-    uint8_t refusal;   /* cc_pakn_refusal_t */
-    uint8_t ref_late;  /* refusal: 0 none, 1 in time, 2 late */
+    uint8_t overdue;  /* level 3's deadline passed in this round (pakn_overdue raised) */
+    uint8_t refusal;  /* cc_pakn_refusal_t */
+    uint8_t ref_late; /* refusal: 0 none, 1 in time, 2 late */
     uint8_t pad_[1];
     int64_t received_at;
-    int64_t due_at;    /* deadline of the current level */
-    int64_t level_at;  /* when the current level (or the reopened round) started */
+    int64_t due_at;   /* deadline of the current level */
+    int64_t level_at; /* when the current level (or the reopened round) started */
     int64_t answered_at;
     int64_t published_at;
     int64_t closed_at;
-    int64_t last_at;   /* time of the last event sent by a person */
-    char unit[CC_MAX_CODE + 1];      /* "" until assigned */
-    char dossier[CC_MAX_ID + 1];     /* "" if none */
-    char contact[CC_MAX_ID + 1];     /* "" if none */
+    int64_t last_at;                       /* time of the last event sent by a person */
+    char unit[CC_MAX_CODE + 1];            /* "" until assigned */
+    char dossier[CC_MAX_ID + 1];           /* "" if none */
+    char contact[CC_MAX_ID + 1];           /* "" if none */
     char outside[CC_PAKN_MAX_OUTSIDE + 1]; /* forwarded: competent agency */
 } cc_pakn_t;
 

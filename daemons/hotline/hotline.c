@@ -33,8 +33,8 @@
 
 typedef struct {
     cc_catalog_t *const *catalog; /* the core's slot: read *catalog each time */
-    MDB_dbi contact_dbi, pakn_dbi, events_dbi, personal_dbi, published_dbi, timer_dbi,
-        open_dbi, log_dbi, meta_dbi;
+    MDB_dbi contact_dbi, pakn_dbi, events_dbi, personal_dbi, published_dbi, timer_dbi, open_dbi,
+        log_dbi, meta_dbi;
     uint64_t n_escalated;
 } hotline_t;
 
@@ -46,8 +46,8 @@ typedef struct {
 
 static int reindex_all(cc_txn_t *txn, void *arg);
 
-static int hotline_open(void **ret_dom, cc_store_t *store, cc_catalog_t *const *catalog,
-                        char *err, size_t err_len)
+static int hotline_open(void **ret_dom, cc_store_t *store, cc_catalog_t *const *catalog, char *err,
+                        size_t err_len)
 {
     hotline_t *h = cc_xcalloc(1, sizeof(*h));
     int r;
@@ -55,8 +55,7 @@ static int hotline_open(void **ret_dom, cc_store_t *store, cc_catalog_t *const *
     h->catalog = catalog;
     if ((r = cc_store_dbi(store, "contact", 0, &h->contact_dbi)) < 0 ||
         (r = cc_store_dbi(store, "pakn", 0, &h->pakn_dbi)) < 0 ||
-        (r = cc_store_dbi(store, "pakn_events", MDB_DUPSORT | MDB_DUPFIXED, &h->events_dbi)) <
-            0 ||
+        (r = cc_store_dbi(store, "pakn_events", MDB_DUPSORT | MDB_DUPFIXED, &h->events_dbi)) < 0 ||
         (r = cc_store_dbi(store, "personal", 0, &h->personal_dbi)) < 0 ||
         (r = cc_store_dbi(store, "published", 0, &h->published_dbi)) < 0 ||
         (r = cc_store_dbi(store, "pakn_timer", 0, &h->timer_dbi)) < 0 ||
@@ -184,10 +183,7 @@ static int put_personal(cc_txn_t *txn, hotline_t *h, const char *id, const perso
 }
 
 /* A NUL-terminated copy of a slice (caller frees). */
-static char *dup_str(cc_str_t s)
-{
-    return cc_xstrndup(s.len ? s.ptr : "", s.len);
-}
+static char *dup_str(cc_str_t s) { return cc_xstrndup(s.len ? s.ptr : "", s.len); }
 
 /* ---- Indexes ------------------------------------------------------------------------ */
 
@@ -374,8 +370,8 @@ static int apply_contact(hotline_t *h, cc_txn_t *txn, const cc_principal_t *who,
     if (cc_hotline_authorize(who, &none, ev, rej) ||
         cc_contact_apply(*h->catalog, &c, ev, who, now, rej))
         return 1;
-    if ((r = cc_txn_put(txn, h->contact_dbi, ev->contact, strlen(ev->contact), &c, sizeof(c),
-                        0)) < 0)
+    if ((r = cc_txn_put(txn, h->contact_dbi, ev->contact, strlen(ev->contact), &c, sizeof(c), 0)) <
+        0)
         return r;
     *ret_pairs = encode_record(rec, ev, NULL, &c);
     return 0;
@@ -445,8 +441,7 @@ static int apply_pakn(hotline_t *h, cc_txn_t *txn, const cc_principal_t *who,
         copy = cc_xmalloc(cur.name.len + cur.phone.len + cur.text.len + 1);
         memcpy(copy, cur.name.ptr ? cur.name.ptr : "", cur.name.len);
         memcpy(copy + cur.name.len, cur.phone.ptr ? cur.phone.ptr : "", cur.phone.len);
-        memcpy(copy + cur.name.len + cur.phone.len, cur.text.ptr ? cur.text.ptr : "",
-               cur.text.len);
+        memcpy(copy + cur.name.len + cur.phone.len, cur.text.ptr ? cur.text.ptr : "", cur.text.len);
         pd.name = (cc_str_t){ copy, cur.name.len };
         pd.phone = (cc_str_t){ copy + cur.name.len, cur.phone.len };
         pd.text = (cc_str_t){ copy + cur.name.len + cur.phone.len, cur.text.len };
@@ -482,7 +477,7 @@ int cc_hotline_escalate(void *dom, cc_txn_t *txn, int64_t now, cc_hotline_append
                         void *ctx, size_t *ret_count)
 {
     hotline_t *h = dom;
-    char (*ids)[CC_MAX_ID + 1] = NULL;
+    char(*ids)[CC_MAX_ID + 1] = NULL;
     MDB_cursor *cur = NULL;
     cc_enc_t pairs;
     size_t n_ids = 0, count = 0;
@@ -558,8 +553,7 @@ int cc_hotline_escalate(void *dom, cc_txn_t *txn, int64_t now, cc_hotline_append
         /* e < 0: the calendar does not cover the next deadline's year; the
          * complaint stays in the timer and is tried again next tick. */
         if (p.level != before.level || p.overdue != before.overdue) {
-            if ((r = cc_txn_put(txn, h->pakn_dbi, ids[i], strlen(ids[i]), &p, sizeof(p), 0)) <
-                    0 ||
+            if ((r = cc_txn_put(txn, h->pakn_dbi, ids[i], strlen(ids[i]), &p, sizeof(p), 0)) < 0 ||
                 (r = reindex(txn, h, ids[i], &before, &p)) < 0)
                 break;
         }
@@ -583,8 +577,8 @@ typedef struct {
     size_t count;
 } tick_ctx_t;
 
-static int append_internal(void *ctx, cc_txn_t *txn, const char *eid, const char *type,
-                           int64_t at, const cc_enc_t *pairs, size_t n)
+static int append_internal(void *ctx, cc_txn_t *txn, const char *eid, const char *type, int64_t at,
+                           const cc_enc_t *pairs, size_t n)
 {
     return cc_evd_append_internal(ctx, txn, eid, type, at, pairs, n);
 }
@@ -633,7 +627,8 @@ static int hotline_tick(void *dom, cc_evd_t *evd, int64_t now)
         return r;
     t.h->n_escalated += t.count;
     if (t.count)
-        cc_log(LOG_NOTICE, "%zu complaint deadline(s) passed: escalated, or overdue at level 3", t.count);
+        cc_log(LOG_NOTICE, "%zu complaint deadline(s) passed: escalated, or overdue at level 3",
+               t.count);
     return 0;
 }
 
@@ -704,8 +699,8 @@ static int query_pakn(hotline_t *h, cc_store_t *store, const cc_principal_t *who
     if ((r = load_pakn(&txn, h, id, &p)) < 0)
         goto out;
     if (p.state == CC_PAKN_NONE) {
-        r = cc_reject(rej, CC_ERR_UNKNOWN_COMPLAINT, "id", "Không có PAKN %s",
-                      "No complaint %s", id);
+        r = cc_reject(rej, CC_ERR_UNKNOWN_COMPLAINT, "id", "Không có PAKN %s", "No complaint %s",
+                      id);
         goto out;
     }
     if (!may_see_unit(who, p.unit)) {
@@ -880,8 +875,7 @@ done:
 }
 
 static int hotline_query(void *dom, cc_store_t *store, const cc_principal_t *who, cc_str_t q,
-                         const msgpack_object *body, uint64_t rid, cc_enc_t *out,
-                         cc_reject_t *rej)
+                         const msgpack_object *body, uint64_t rid, cc_enc_t *out, cc_reject_t *rej)
 {
     if (cc_str_eq(q, "pakn"))
         return query_pakn(dom, store, who, body, rid, out, rej);

@@ -103,10 +103,7 @@ static const struct {
 };
 
 /* Combining diacritical marks: the decomposed (NFD) spelling's accents. */
-static bool is_combining(uint32_t cp)
-{
-    return cp >= 0x0300 && cp <= 0x036F;
-}
+static bool is_combining(uint32_t cp) { return cp >= 0x0300 && cp <= 0x036F; }
 
 /* Case- and diacritic-insensitive key of a code point. */
 static uint32_t fold(uint32_t cp)
@@ -145,10 +142,7 @@ static bool is_word_cp(uint32_t cp)
            (cp >= 0x1E00 && cp <= 0x1EFF);
 }
 
-static bool is_space_cp(uint32_t cp)
-{
-    return cp == ' ' || cp == '\t' || cp == 0x00A0;
-}
+static bool is_space_cp(uint32_t cp) { return cp == ' ' || cp == '\t' || cp == 0x00A0; }
 
 /* ---- E-mail addresses ---------------------------------------------------------- */
 
@@ -157,10 +151,7 @@ static bool email_local_char(unsigned char c)
     return is_ascii_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
 }
 
-static bool email_domain_char(unsigned char c)
-{
-    return is_ascii_alnum(c) || c == '-';
-}
+static bool email_domain_char(unsigned char c) { return is_ascii_alnum(c) || c == '-'; }
 
 static void find_emails(const unsigned char *s, size_t len, spans_t *out)
 {
@@ -210,25 +201,22 @@ static void find_emails(const unsigned char *s, size_t len, spans_t *out)
 
 typedef struct {
     char digits[MAX_RUN_DIGITS + 1];
-    size_t n;        /* digits seen (may exceed what is kept) */
+    size_t n; /* digits seen (may exceed what is kept) */
     size_t groups;
     size_t first_group;
     bool other_groups_3; /* every group after the first has 3 digits */
     bool dot, space, dash, paren, plus;
 } run_t;
 
-static bool is_digit(unsigned char c)
-{
-    return c >= '0' && c <= '9';
-}
+static bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 
 /* Whether the letters at @i (after spaces) are a currency or unit word:
  * then the number before them is an amount. */
 static bool currency_follows(const unsigned char *s, size_t len, size_t i)
 {
     static const char *const words[] = {
-        "đồng", "đ", "vnđ", "vnd", "triệu", "tỷ", "tỉ", "nghìn", "ngàn", "usd", "%",
-        "Đồng", "VNĐ", "VND", "Triệu", "Tỷ", "USD", "ĐỒNG", "TRIỆU",
+        "đồng", "đ",    "vnđ", "vnd", "triệu", "tỷ", "tỉ",  "nghìn", "ngàn",  "usd",
+        "%",    "Đồng", "VNĐ", "VND", "Triệu", "Tỷ", "USD", "ĐỒNG",  "TRIỆU",
     };
 
     while (i < len && s[i] == ' ')
@@ -396,12 +384,11 @@ static bool personal_number(const run_t *run, const char *caller_phone, bool amo
     if (d[0] == '0' && (n == 10 || n == 11))
         return true; /* mobile 0912345678, landline 02513822123 */
     if (strncmp(d, "84", 2) == 0 && (n == 11 || n == 12))
-        return true; /* 84912345678 */
+        return true;          /* 84912345678 */
     return n == 9 || n == 12; /* CMND, CCCD */
 }
 
-static void find_numbers(const unsigned char *s, size_t len, const char *caller_phone,
-                         spans_t *out)
+static void find_numbers(const unsigned char *s, size_t len, const char *caller_phone, spans_t *out)
 {
     size_t i = 0;
 
@@ -409,8 +396,7 @@ static void find_numbers(const unsigned char *s, size_t len, const char *caller_
         size_t start = i, end;
         run_t run;
 
-        if (!(is_digit(s[i]) ||
-              (s[i] == '+' && i + 1 < len && is_digit(s[i + 1])) ||
+        if (!(is_digit(s[i]) || (s[i] == '+' && i + 1 < len && is_digit(s[i + 1])) ||
               (s[i] == '(' && i + 1 < len && (is_digit(s[i + 1]) || s[i + 1] == '+')))) {
             i++;
             continue;
@@ -538,8 +524,8 @@ static int span_cmp(const void *a, const void *b)
     return x->start < y->start ? -1 : x->start > y->start ? 1 : 0;
 }
 
-int cc_redact(const char *text, size_t len, const char *name, const char *phone,
-              char **ret_text, unsigned *ret_count)
+int cc_redact(const char *text, size_t len, const char *name, const char *phone, char **ret_text,
+              unsigned *ret_count)
 {
     const unsigned char *s = (const unsigned char *)text;
     const size_t mlen = strlen(CC_REDACTED);

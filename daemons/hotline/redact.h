@@ -54,7 +54,7 @@
  * Returns 0, or -EINVAL (NULL @text/@ret_text, @len over
  * CC_REDACT_MAX_INPUT). Allocation failure aborts (cc_mem policy).
  */
-int cc_redact(const char *text, size_t len, const char *name, const char *phone,
-              char **ret_text, unsigned *ret_count);
+int cc_redact(const char *text, size_t len, const char *name, const char *phone, char **ret_text,
+              unsigned *ret_count);
 
 #endif

@@ -11,18 +11,22 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const state_names[CC_DOSSIER_STATE_COUNT_] = {
-    "none", "processing", "supplement_wait", "resolved", "returned", "refused", "stopped",
-    "withdrawn",
+    "none",     "processing", "supplement_wait", "resolved",
+    "returned", "refused",    "stopped",         "withdrawn",
 };
 /* Vietnamese names shown to clerks in rejection reasons. */
 static const char *const state_vi[CC_DOSSIER_STATE_COUNT_] = {
-    "chưa tiếp nhận", "đang xử lý", "chờ bổ sung", "đã xử lý xong", "đã trả kết quả",
-    "không giải quyết", "đã dừng xử lý", "đã rút",
+    "chưa tiếp nhận", "đang xử lý",       "chờ bổ sung",   "đã xử lý xong",
+    "đã trả kết quả", "không giải quyết", "đã dừng xử lý", "đã rút",
 };
 static const char *const event_names[CC_EV_KIND_COUNT_] = {
-    "received", "rejected_at_counter", "transferred", "consult_requested", "consult_answered",
-    "sos_requested", "sos_reviewed", "supplement_completed", "extended", "resolved",
-    "returned", "fee_paid", "digitized", "rated",
+    "received",         "rejected_at_counter",
+    "transferred",      "consult_requested",
+    "consult_answered", "sos_requested",
+    "sos_reviewed",     "supplement_completed",
+    "extended",         "resolved",
+    "returned",         "fee_paid",
+    "digitized",        "rated",
 };
 static const char *const sos_names[] = { "none", "stop", "supplement", "refuse", "withdraw" };
 static const char *const apology_names[] = { "none", "in_time", "late" };
@@ -48,41 +52,53 @@ const char *cc_rating_name(uint8_t r) { return NAME(rating_names, r); }
 
 /* The fields of each event type beyond eid/type/at (PROTOCOL.md tables). */
 static const cc_field_t f_received[] = {
-    { "dossier", CC_T_ID, true, 0, 0 },  { "proc", CC_T_CODE, true, 0, 0 },
-    { "unit", CC_T_CODE, true, 0, 0 },   { "channel", CC_T_CODE, true, 0, 0 },
+    { "dossier", CC_T_ID, true, 0, 0 },
+    { "proc", CC_T_CODE, true, 0, 0 },
+    { "unit", CC_T_CODE, true, 0, 0 },
+    { "channel", CC_T_CODE, true, 0, 0 },
 };
 static const cc_field_t f_dossier[] = { { "dossier", CC_T_ID, true, 0, 0 } };
 static const cc_field_t f_transferred[] = {
-    { "dossier", CC_T_ID, true, 0, 0 }, { "to", CC_T_CODE, true, 0, 0 },
+    { "dossier", CC_T_ID, true, 0, 0 },
+    { "to", CC_T_CODE, true, 0, 0 },
 };
 static const cc_field_t f_consult_req[] = {
-    { "dossier", CC_T_ID, true, 0, 0 }, { "agency", CC_T_CODE, true, 0, 0 },
+    { "dossier", CC_T_ID, true, 0, 0 },
+    { "agency", CC_T_CODE, true, 0, 0 },
     { "deadline", CC_T_TIME, true, 0, 0 },
 };
 static const cc_field_t f_consult_ans[] = {
-    { "dossier", CC_T_ID, true, 0, 0 }, { "agency", CC_T_CODE, true, 0, 0 },
+    { "dossier", CC_T_ID, true, 0, 0 },
+    { "agency", CC_T_CODE, true, 0, 0 },
 };
 static const cc_field_t f_sos_req[] = {
-    { "dossier", CC_T_ID, true, 0, 0 }, { "kind", CC_T_CODE, true, 0, 0 },
+    { "dossier", CC_T_ID, true, 0, 0 },
+    { "kind", CC_T_CODE, true, 0, 0 },
 };
 static const cc_field_t f_sos_rev[] = {
-    { "dossier", CC_T_ID, true, 0, 0 }, { "approved", CC_T_BOOL, true, 0, 0 },
+    { "dossier", CC_T_ID, true, 0, 0 },
+    { "approved", CC_T_BOOL, true, 0, 0 },
 };
 static const cc_field_t f_extended[] = {
-    { "dossier", CC_T_ID, true, 0, 0 }, { "promised", CC_T_TIME, true, 0, 0 },
+    { "dossier", CC_T_ID, true, 0, 0 },
+    { "promised", CC_T_TIME, true, 0, 0 },
 };
 static const cc_field_t f_returned[] = {
-    { "dossier", CC_T_ID, true, 0, 0 }, { "method", CC_T_CODE, true, 0, 0 },
+    { "dossier", CC_T_ID, true, 0, 0 },
+    { "method", CC_T_CODE, true, 0, 0 },
 };
 static const cc_field_t f_fee[] = {
-    { "dossier", CC_T_ID, true, 0, 0 }, { "amount", CC_T_UINT, true, 0, 1000000000000LL },
+    { "dossier", CC_T_ID, true, 0, 0 },
+    { "amount", CC_T_UINT, true, 0, 1000000000000LL },
     { "method", CC_T_CODE, true, 0, 0 },
 };
 static const cc_field_t f_digitized[] = {
-    { "dossier", CC_T_ID, true, 0, 0 }, { "what", CC_T_CODE, true, 0, 0 },
+    { "dossier", CC_T_ID, true, 0, 0 },
+    { "what", CC_T_CODE, true, 0, 0 },
 };
 static const cc_field_t f_rated[] = {
-    { "dossier", CC_T_ID, true, 0, 0 }, { "rating", CC_T_CODE, true, 0, 0 },
+    { "dossier", CC_T_ID, true, 0, 0 },
+    { "rating", CC_T_CODE, true, 0, 0 },
 };
 
 static const struct {
@@ -190,9 +206,8 @@ static int illegal(cc_reject_t *rej, const cc_dossier_t *d, const cc_dossier_eve
 }
 
 /* Checks every event shares: future tolerance, time order. */
-static int check_time(const cc_catalog_t *cat, const cc_dossier_t *d,
-                      const cc_dossier_event_t *ev, int64_t now, bool lifecycle,
-                      cc_reject_t *rej)
+static int check_time(const cc_catalog_t *cat, const cc_dossier_t *d, const cc_dossier_event_t *ev,
+                      int64_t now, bool lifecycle, cc_reject_t *rej)
 {
     if (cc_check_not_future(cat, ev->at, now, rej))
         return 1;
@@ -211,8 +226,8 @@ static int check_unit_for_receipt(const cc_catalog_t *cat, const cc_dossier_even
         return 1;
     if (p == NULL)
         return cc_reject(rej, CC_ERR_UNKNOWN_PROCEDURE, "proc",
-                         "Thủ tục '%s' không có trong danh mục",
-                         "Unknown procedure '%s'", ev->proc);
+                         "Thủ tục '%s' không có trong danh mục", "Unknown procedure '%s'",
+                         ev->proc);
     if (!cc_procedure_handled_by(p, ev->unit))
         return cc_reject(rej, CC_ERR_PROCEDURE_NOT_HANDLED, "proc",
                          "Đơn vị '%s' không giải quyết thủ tục '%s'",
@@ -234,8 +249,8 @@ int cc_dossier_apply(const cc_catalog_t *cat, cc_dossier_t *d, const cc_dossier_
     const cc_policy_t *pol = cc_catalog_policy(cat);
     const cc_procedure_t *proc = NULL;
     cc_dossier_t n = *d; /* work on a copy: @d changes only on acceptance */
-    bool lifecycle = ev->kind != CC_EV_FEE_PAID && ev->kind != CC_EV_DIGITIZED &&
-                     ev->kind != CC_EV_RATED;
+    bool lifecycle =
+        ev->kind != CC_EV_FEE_PAID && ev->kind != CC_EV_DIGITIZED && ev->kind != CC_EV_RATED;
     int64_t due;
     int r;
 
@@ -244,8 +259,8 @@ int cc_dossier_apply(const cc_catalog_t *cat, cc_dossier_t *d, const cc_dossier_
     if ((ev->kind == CC_EV_RECEIVED || ev->kind == CC_EV_REJECTED_AT_COUNTER) &&
         d->state != CC_DOSSIER_NONE)
         return cc_reject(rej, CC_ERR_DUPLICATE_DOSSIER, "dossier",
-                         "Hồ sơ %s đã được tiếp nhận trước đó",
-                         "Dossier %s was already received", ev->dossier);
+                         "Hồ sơ %s đã được tiếp nhận trước đó", "Dossier %s was already received",
+                         ev->dossier);
     if (check_time(cat, d, ev, now, lifecycle, rej))
         return 1;
     if (ev->kind == CC_EV_RECEIVED || ev->kind == CC_EV_REJECTED_AT_COUNTER) {
@@ -274,9 +289,8 @@ int cc_dossier_apply(const cc_catalog_t *cat, cc_dossier_t *d, const cc_dossier_
         return 0;
     }
     if (d->state == CC_DOSSIER_NONE)
-        return cc_reject(rej, CC_ERR_UNKNOWN_DOSSIER, "dossier",
-                         "Hồ sơ %s chưa được tiếp nhận", "Dossier %s has not been received",
-                         ev->dossier);
+        return cc_reject(rej, CC_ERR_UNKNOWN_DOSSIER, "dossier", "Hồ sơ %s chưa được tiếp nhận",
+                         "Dossier %s has not been received", ev->dossier);
     switch (ev->kind) {
     case CC_EV_TRANSFERRED: {
         const cc_procedure_t *p = cc_catalog_procedure(cat, d->proc);
@@ -322,8 +336,9 @@ int cc_dossier_apply(const cc_catalog_t *cat, cc_dossier_t *d, const cc_dossier_
          * still be able to end: stop, refuse and withdraw are allowed then. */
         if (d->state != CC_DOSSIER_PROCESSING &&
             !(d->state == CC_DOSSIER_SUPPLEMENT_WAIT && ev->sos_kind != CC_SOS_SUPPLEMENT))
-            return illegal(rej, d, ev, "chỉ hồ sơ đang xử lý (hoặc chờ bổ sung, trừ đề nghị bổ "
-                                       "sung) mới có thể có đề nghị này",
+            return illegal(rej, d, ev,
+                           "chỉ hồ sơ đang xử lý (hoặc chờ bổ sung, trừ đề nghị bổ "
+                           "sung) mới có thể có đề nghị này",
                            "only a dossier in processing (or waiting for a supplement, except "
                            "for another supplement request) can have such a request");
         if (d->sos_pending)
@@ -336,8 +351,7 @@ int cc_dossier_apply(const cc_catalog_t *cat, cc_dossier_t *d, const cc_dossier_
              * cut-off: the next working day), like its due date. */
             r = cc_effective_receipt_day(cat, d->received_at, &rday);
             if (r == 0)
-                r = cc_working_days_between(cal, rday, cc_local_day(ev->at),
-                                        &wd);
+                r = cc_working_days_between(cal, rday, cc_local_day(ev->at), &wd);
             if (r == -ERANGE)
                 return cc_reject_calendar_gap(rej, ev->at);
             /* "Guide once, in full" (NĐ 61 Đ17, Đ19 k4): accepted, but flagged. */
@@ -374,8 +388,7 @@ int cc_dossier_apply(const cc_catalog_t *cat, cc_dossier_t *d, const cc_dossier_
         if (p == NULL)
             return cc_reject(rej, CC_ERR_UNKNOWN_PROCEDURE, "dossier",
                              "Thủ tục '%s' của hồ sơ không còn trong danh mục",
-                             "The dossier's procedure '%s' is no longer in the catalog",
-                             d->proc);
+                             "The dossier's procedure '%s' is no longer in the catalog", d->proc);
         /* The full duration counts again from that day (NĐ 61 Đ19 k4). */
         r = cc_due_at(cat, p, ev->at, &due);
         if (r == -ERANGE)
@@ -411,9 +424,8 @@ int cc_dossier_apply(const cc_catalog_t *cat, cc_dossier_t *d, const cc_dossier_
         r = cc_calendar_add_working_days(cal, cc_local_day(ev->at), 1, &last_day);
         if (r == -ERANGE)
             return cc_reject_calendar_gap(rej, ev->at);
-        n.apology = cc_local_day(d->due_at) >= last_day && ev->at <= d->due_at
-                        ? CC_APOLOGY_IN_TIME
-                        : CC_APOLOGY_LATE;
+        n.apology = cc_local_day(d->due_at) >= last_day && ev->at <= d->due_at ? CC_APOLOGY_IN_TIME
+                                                                               : CC_APOLOGY_LATE;
         n.promised_at = ev->promised;
         break;
     }

@@ -53,7 +53,13 @@ typedef enum {
     CC_EV_KIND_COUNT_
 } cc_dossier_event_kind_t;
 
-typedef enum { CC_SOS_NONE = 0, CC_SOS_STOP, CC_SOS_SUPPLEMENT, CC_SOS_REFUSE, CC_SOS_WITHDRAW } cc_sos_kind_t;
+typedef enum {
+    CC_SOS_NONE = 0,
+    CC_SOS_STOP,
+    CC_SOS_SUPPLEMENT,
+    CC_SOS_REFUSE,
+    CC_SOS_WITHDRAW
+} cc_sos_kind_t;
 typedef enum { CC_APOLOGY_NONE = 0, CC_APOLOGY_IN_TIME, CC_APOLOGY_LATE } cc_apology_t;
 
 #define CC_CHANNELS "direct, online, postal"
@@ -62,20 +68,20 @@ typedef enum { CC_APOLOGY_NONE = 0, CC_APOLOGY_IN_TIME, CC_APOLOGY_LATE } cc_apo
  * fixed little struct with a version byte; the log holds the full history,
  * so a new layout can always be rebuilt from it. */
 typedef struct {
-    uint8_t version;      /* CC_DOSSIER_VERSION */
-    uint8_t state;        /* cc_dossier_state_t */
-    uint8_t channel;      /* 0 direct, 1 online, 2 postal */
-    uint8_t sos_pending;  /* cc_sos_kind_t of the request under review */
-    uint8_t apology;      /* cc_apology_t of the extension, if any */
-    uint8_t supplements;  /* supplement requests so far */
-    uint8_t klass;        /* cc_class_t + 1 once resolved, else 0 */
+    uint8_t version;     /* CC_DOSSIER_VERSION */
+    uint8_t state;       /* cc_dossier_state_t */
+    uint8_t channel;     /* 0 direct, 1 online, 2 postal */
+    uint8_t sos_pending; /* cc_sos_kind_t of the request under review */
+    uint8_t apology;     /* cc_apology_t of the extension, if any */
+    uint8_t supplements; /* supplement requests so far */
+    uint8_t klass;       /* cc_class_t + 1 once resolved, else 0 */
     uint8_t consults_open;
-    int64_t received_at;  /* time of receipt */
-    int64_t due_at;       /* legal due date (moves only on supplement restart) */
-    int64_t promised_at;  /* date promised by the apology (extension), 0 if none */
+    int64_t received_at; /* time of receipt */
+    int64_t due_at;      /* legal due date (moves only on supplement restart) */
+    int64_t promised_at; /* date promised by the apology (extension), 0 if none */
     int64_t resolved_at;
-    int64_t last_at;      /* time of the last lifecycle event */
-    int64_t sos_at;       /* time of the pending SOS request */
+    int64_t last_at; /* time of the last lifecycle event */
+    int64_t sos_at;  /* time of the pending SOS request */
     char proc[CC_MAX_CODE + 1];
     char recv_unit[CC_MAX_CODE + 1];
     char unit[CC_MAX_CODE + 1]; /* handling unit */
@@ -98,17 +104,17 @@ typedef struct {
     int64_t deadline;              /* consult_requested */
     char agency[CC_MAX_CODE + 1];  /* consult_requested/answered */
     uint64_t amount;               /* fee_paid, in đồng */
-    uint8_t method;                /* fee_paid: cash/cashless/online; returned: counter/post/electronic */
-    uint8_t what;                  /* digitized: components/result */
-    uint8_t rating;                /* rated: very_satisfied/satisfied/dissatisfied */
+    uint8_t method; /* fee_paid: cash/cashless/online; returned: counter/post/electronic */
+    uint8_t what;   /* digitized: components/result */
+    uint8_t rating; /* rated: very_satisfied/satisfied/dissatisfied */
 } cc_dossier_event_t;
 
 /* What applying an event decided, for the log record and for scoring. */
 typedef struct {
-    bool creates;          /* the event creates the dossier record */
-    bool stores_state;     /* the dossier record changes */
+    bool creates;                /* the event creates the dossier record */
+    bool stores_state;           /* the dossier record changes */
     bool supplement_rule_broken; /* sos supplement: second one, or > N working days late */
-    bool promise_kept;     /* unused unless extended */
+    bool promise_kept;           /* unused unless extended */
 } cc_dossier_outcome_t;
 
 /**

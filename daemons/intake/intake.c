@@ -27,8 +27,8 @@ typedef struct {
     MDB_dbi log_dbi;
 } intake_t;
 
-static int intake_open(void **ret_dom, cc_store_t *store, cc_catalog_t *const *catalog,
-                       char *err, size_t err_len)
+static int intake_open(void **ret_dom, cc_store_t *store, cc_catalog_t *const *catalog, char *err,
+                       size_t err_len)
 {
     intake_t *in = cc_xcalloc(1, sizeof(*in));
     int r;
@@ -60,10 +60,7 @@ static void intake_close(void **dom_p)
     *dom_p = NULL;
 }
 
-static bool intake_may_push(const cc_principal_t *who)
-{
-    return who->role == CC_ROLE_COUNTER;
-}
+static bool intake_may_push(const cc_principal_t *who) { return who->role == CC_ROLE_COUNTER; }
 
 static int load_dossier(cc_txn_t *txn, MDB_dbi dbi, const char *id, cc_dossier_t *ret)
 {
@@ -160,8 +157,7 @@ static int check_scope(const cc_catalog_t *cat, const cc_principal_t *who, const
 
     /* An unknown unit is refused as such by the lifecycle (unknown_unit),
      * which tells the clerk more than not_authorized would. */
-    if (unit[0] == '\0' || cc_catalog_unit(cat, unit) == NULL ||
-        cc_principal_has_unit(who, unit) ||
+    if (unit[0] == '\0' || cc_catalog_unit(cat, unit) == NULL || cc_principal_has_unit(who, unit) ||
         (d->state != CC_DOSSIER_NONE && cc_principal_has_unit(who, d->recv_unit)))
         return 0;
     return cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "unit",
@@ -189,14 +185,13 @@ static int intake_apply(void *dom, cc_txn_t *txn, const cc_principal_t *who,
     if (cc_dossier_apply(*in->catalog, &d, &ev, now, &out, rej))
         return 1;
     /* Accepted: from here on, write. */
-    if (out.stores_state &&
-        (r = cc_txn_put(txn, in->dossier_dbi, ev.dossier, strlen(ev.dossier), &d, sizeof(d), 0)) <
-            0)
+    if (out.stores_state && (r = cc_txn_put(txn, in->dossier_dbi, ev.dossier, strlen(ev.dossier),
+                                            &d, sizeof(d), 0)) < 0)
         return r;
     if (ev.kind != CC_EV_REJECTED_AT_COUNTER) {
         cc_be64_put(key, seq);
-        if ((r = cc_txn_put(txn, in->events_dbi, ev.dossier, strlen(ev.dossier), key,
-                            sizeof(key), 0)) < 0)
+        if ((r = cc_txn_put(txn, in->events_dbi, ev.dossier, strlen(ev.dossier), key, sizeof(key),
+                            0)) < 0)
             return r;
     }
     *ret_pairs = encode_record(rec, &d, &ev, &out);
@@ -215,8 +210,7 @@ static bool may_see(const cc_principal_t *who, const cc_dossier_t *d)
 }
 
 static int query_dossier(intake_t *in, cc_store_t *store, const cc_principal_t *who,
-                         const msgpack_object *body, uint64_t rid, cc_enc_t *out,
-                         cc_reject_t *rej)
+                         const msgpack_object *body, uint64_t rid, cc_enc_t *out, cc_reject_t *rej)
 {
     char id[CC_MAX_ID + 1];
     const char *field = NULL;
@@ -237,14 +231,12 @@ static int query_dossier(intake_t *in, cc_store_t *store, const cc_principal_t *
     if ((r = load_dossier(&txn, in->dossier_dbi, id, &d)) < 0)
         goto out;
     if (d.state == CC_DOSSIER_NONE) {
-        r = cc_reject(rej, CC_ERR_UNKNOWN_DOSSIER, "id", "Không có hồ sơ %s",
-                      "No dossier %s", id);
+        r = cc_reject(rej, CC_ERR_UNKNOWN_DOSSIER, "id", "Không có hồ sơ %s", "No dossier %s", id);
         goto out;
     }
     if (!may_see(who, &d)) {
-        r = cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "id",
-                      "Hồ sơ %s không thuộc phạm vi của bạn", "Dossier %s is outside your scope",
-                      id);
+        r = cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "id", "Hồ sơ %s không thuộc phạm vi của bạn",
+                      "Dossier %s is outside your scope", id);
         goto out;
     }
     k.mv_size = strlen(id);
@@ -295,8 +287,7 @@ out:
 }
 
 static int intake_query(void *dom, cc_store_t *store, const cc_principal_t *who, cc_str_t q,
-                        const msgpack_object *body, uint64_t rid, cc_enc_t *out,
-                        cc_reject_t *rej)
+                        const msgpack_object *body, uint64_t rid, cc_enc_t *out, cc_reject_t *rej)
 {
     if (cc_str_eq(q, "dossier"))
         return query_dossier(dom, store, who, body, rid, out, rej);

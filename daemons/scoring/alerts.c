@@ -139,8 +139,7 @@ int sc_alerts_raise(sc_alerts_t *a, cc_txn_t *txn, const sc_alert_t *al, bool *r
     if ((r = cc_txn_put(txn, a->alerts_dbi, id, strlen(id), a->scratch.buf.data,
                         a->scratch.buf.size, 0)) < 0)
         return r;
-    if ((r = queue_change(a, txn, al->unit, "raise", a->scratch.buf.data, a->scratch.buf.size)) <
-        0)
+    if ((r = queue_change(a, txn, al->unit, "raise", a->scratch.buf.data, a->scratch.buf.size)) < 0)
         return r;
     if (ret_raised)
         *ret_raised = true;

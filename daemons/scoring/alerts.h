@@ -50,7 +50,7 @@ typedef struct {
     const char *unit;     /* unit code (the PUB topic) */
     const char *subject;  /* dossier id, PAKN id or unit code */
     int64_t raised_at;
-    const char *text;     /* Vietnamese, with the figures */
+    const char *text; /* Vietnamese, with the figures */
 } sc_alert_t;
 
 /* Called after a commit for each queued change: @unit is the topic, @body

@@ -20,10 +20,10 @@ struct sc_feed {
     void *sock;
     sc_feed_apply_fn apply;
     void *ctx;
-    uint64_t rid;        /* rid of the READ in flight (0: none) */
+    uint64_t rid; /* rid of the READ in flight (0: none) */
     uint64_t next_rid;
     uint64_t deadline_ms;
-    bool retry;          /* deadline is a retry, not a reply timeout */
+    bool retry; /* deadline is a retry, not a reply timeout */
     sc_feed_figures_t fig;
     cc_enc_t enc;
 };
@@ -106,20 +106,11 @@ void sc_feed_destroy(sc_feed_t **self_p)
     *self_p = NULL;
 }
 
-void *sc_feed_socket(sc_feed_t *f)
-{
-    return f->sock;
-}
+void *sc_feed_socket(sc_feed_t *f) { return f->sock; }
 
-uint64_t sc_feed_deadline_ms(const sc_feed_t *f)
-{
-    return f->deadline_ms;
-}
+uint64_t sc_feed_deadline_ms(const sc_feed_t *f) { return f->deadline_ms; }
 
-void sc_feed_figures(const sc_feed_t *f, sc_feed_figures_t *ret)
-{
-    *ret = f->fig;
-}
+void sc_feed_figures(const sc_feed_t *f, sc_feed_figures_t *ret) { *ret = f->fig; }
 
 static void on_batch(sc_feed_t *f, const cc_msg_t *m, uint64_t now_ms)
 {

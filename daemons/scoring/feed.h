@@ -36,12 +36,12 @@ typedef struct sc_feed sc_feed_t;
 
 /* Figures of a feed. */
 typedef struct {
-    uint64_t cursor;     /* last seq applied */
-    uint64_t head;       /* source's last seq, from the latest BATCH */
-    uint64_t batches;    /* BATCHes applied */
-    uint64_t resends;    /* READs re-sent after a timeout */
-    uint64_t errors;     /* ERROR replies and failed applies */
-    bool connected;      /* a BATCH or HELLO reply came since the last timeout */
+    uint64_t cursor;  /* last seq applied */
+    uint64_t head;    /* source's last seq, from the latest BATCH */
+    uint64_t batches; /* BATCHes applied */
+    uint64_t resends; /* READs re-sent after a timeout */
+    uint64_t errors;  /* ERROR replies and failed applies */
+    bool connected;   /* a BATCH or HELLO reply came since the last timeout */
 } sc_feed_figures_t;
 
 /**

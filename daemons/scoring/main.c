@@ -3,7 +3,4 @@
  */
 #include "scoring.h"
 
-int main(int argc, char **argv)
-{
-    return sc_scoring_main(argc, argv);
-}
+int main(int argc, char **argv) { return sc_scoring_main(argc, argv); }

@@ -72,20 +72,19 @@ int sc_report_query(sc_state_t *st, const cc_principal_t *who, const msgpack_obj
         return cc_reject(rej, CC_ERR_BAD_FIELD, "to", "Ngày kết thúc trước ngày bắt đầu",
                          "'to' is before 'from'");
     if (!(who->role == CC_ROLE_OPERATOR ||
-          (who->role == CC_ROLE_SUPERVISOR && (!hotline ? cc_principal_has_unit(who, unit)
-                                                       : who->all_units))))
+          (who->role == CC_ROLE_SUPERVISOR &&
+           (!hotline ? cc_principal_has_unit(who, unit) : who->all_units))))
         return cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "unit",
-                         "Đơn vị %s không thuộc phạm vi của bạn",
-                         "Unit %s is outside your scope", unit);
+                         "Đơn vị %s không thuộc phạm vi của bạn", "Unit %s is outside your scope",
+                         unit);
     u = cat && !hotline ? cc_catalog_unit(cat, unit) : NULL;
     if (cat && !hotline && u == NULL)
-        return cc_reject(rej, CC_ERR_UNKNOWN_UNIT, "unit", "Không có đơn vị %s",
-                         "No unit %s", unit);
+        return cc_reject(rej, CC_ERR_UNKNOWN_UNIT, "unit", "Không có đơn vị %s", "No unit %s",
+                         unit);
     if ((r = cc_store_read_begin(sc_state_store(st), &txn)) < 0)
         return r;
     r = sc_tally_range(&txn, sc_state_tally_dbi(st), hotline ? "" : unit, cc_local_day(from),
-                       cc_local_day(to),
-                       &before, &within);
+                       cc_local_day(to), &before, &within);
     cc_txn_end(&txn);
     if (r < 0)
         return r;
@@ -103,8 +102,8 @@ int sc_report_query(sc_state_t *st, const cc_principal_t *who, const msgpack_obj
                     : 0;
     /* Handled: answered, refused or forwarded outside the province: each
      * ends the complaint lawfully (NĐ 20/2008). */
-    pakn_handled = within.c[SC_PAKN_ANSWERED] + within.c[SC_PAKN_REFUSED] +
-                   within.c[SC_PAKN_FORWARDED];
+    pakn_handled =
+        within.c[SC_PAKN_ANSWERED] + within.c[SC_PAKN_REFUSED] + within.c[SC_PAKN_FORWARDED];
     cc_enc_map(out, 5 + SC_COUNTER_COUNT_ + 6 + 5 + 3 + 3 * 6);
     cc_enc_kv_u64(out, "rid", rid);
     cc_enc_kv_str(out, "unit", unit);
@@ -138,9 +137,9 @@ int sc_report_query(sc_state_t *st, const cc_principal_t *who, const msgpack_obj
     }
     cc_enc_kv_u64(out, "pakn_to_handle", pakn_kept);
     cc_enc_kv_u64(out, "pakn_handled", pakn_handled);
-    cc_enc_kv_u64(out, "sos_requests", within.c[SC_SOS_STOP_REQ] + within.c[SC_SOS_SUPP_REQ] +
-                                           within.c[SC_SOS_REFUSE_REQ] +
-                                           within.c[SC_SOS_WDRAW_REQ]);
+    cc_enc_kv_u64(out, "sos_requests",
+                  within.c[SC_SOS_STOP_REQ] + within.c[SC_SOS_SUPP_REQ] +
+                      within.c[SC_SOS_REFUSE_REQ] + within.c[SC_SOS_WDRAW_REQ]);
     enc_rate(out, "on_time", on_time, resolved);
     enc_rate(out, "satisfied", within.c[SC_RATED_VERY] + within.c[SC_RATED_OK], ratings);
     enc_rate(out, "cashless", within.c[SC_PAID_CASHLESS] + within.c[SC_PAID_ONLINE], paid);

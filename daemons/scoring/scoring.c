@@ -149,8 +149,8 @@ static void query_stats(scoring_t *s, const cc_request_t *req)
     int r;
 
     if ((r = sc_state_stats(s->state, &st)) < 0) {
-        cc_router_error(s->router, req, CC_ERR_INTERNAL, "Lỗi đọc trạng thái",
-                        cc_store_strerror(r), NULL, NULL);
+        cc_router_error(s->router, req, CC_ERR_INTERNAL, "Lỗi đọc trạng thái", cc_store_strerror(r),
+                        NULL, NULL);
         return;
     }
     status_line(s, line, sizeof(line));
@@ -164,10 +164,10 @@ static void query_stats(scoring_t *s, const cc_request_t *req)
 
         sc_feed_figures(s->feeds[f], &fig[f]);
         head = fig[f].head > st.cursor[f] ? fig[f].head : st.cursor[f];
-#define KV(what, v)                                                                    \
-    do {                                                                               \
-        snprintf(key, sizeof(key), "%s_%s", what, name);                               \
-        cc_enc_kv_u64(&s->reply, key, (v));                                            \
+#define KV(what, v)                                                                                \
+    do {                                                                                           \
+        snprintf(key, sizeof(key), "%s_%s", what, name);                                           \
+        cc_enc_kv_u64(&s->reply, key, (v));                                                        \
     } while (0)
         KV("cursor", st.cursor[f]);
         KV("head", head);
@@ -220,13 +220,12 @@ static void query_alerts(scoring_t *s, const cc_request_t *req, const cc_princip
     }
     cc_enc_reset(&s->reply);
     if ((r = cc_store_read_begin(sc_state_store(s->state), &txn)) == 0) {
-        r = sc_alerts_snapshot(sc_state_alerts(s->state), &txn, who, units, req->rid,
-                               &s->reply);
+        r = sc_alerts_snapshot(sc_state_alerts(s->state), &txn, who, units, req->rid, &s->reply);
         cc_txn_end(&txn);
     }
     if (r < 0) {
-        cc_router_error(s->router, req, CC_ERR_INTERNAL, "Lỗi đọc cảnh báo",
-                        cc_store_strerror(r), NULL, NULL);
+        cc_router_error(s->router, req, CC_ERR_INTERNAL, "Lỗi đọc cảnh báo", cc_store_strerror(r),
+                        NULL, NULL);
         return;
     }
     send_reply(s, req, CC_MSG_RESULT);
@@ -283,8 +282,8 @@ static bool take_request(scoring_t *s)
         return false;
     if (r == CC_EMALFORMED) {
         s->n_malformed++;
-        cc_router_error(s->router, &req, CC_ERR_BAD_REQUEST, "Thông điệp sai định dạng", why,
-                        NULL, NULL);
+        cc_router_error(s->router, &req, CC_ERR_BAD_REQUEST, "Thông điệp sai định dạng", why, NULL,
+                        NULL);
         return true;
     }
     if (r < 0)
@@ -345,12 +344,12 @@ static int open_all(scoring_t *s, char *err, size_t err_len)
         }
         if ((r = sc_feed_new(s->zctx, sc_feed_name((sc_feed_id_t)f), endpoints[f], cursor,
                              apply_batch, &s->feed_ctx[f], &s->feeds[f])) < 0) {
-            snprintf(err, err_len, "cannot connect to %s at %s: %s", sc_feed_name(f),
-                     endpoints[f], zmq_strerror(-r));
+            snprintf(err, err_len, "cannot connect to %s at %s: %s", sc_feed_name(f), endpoints[f],
+                     zmq_strerror(-r));
             return r;
         }
-        cc_log(LOG_NOTICE, "Reading the %s log at %s after seq %llu", sc_feed_name(f),
-               endpoints[f], (unsigned long long)cursor);
+        cc_log(LOG_NOTICE, "Reading the %s log at %s after seq %llu", sc_feed_name(f), endpoints[f],
+               (unsigned long long)cursor);
     }
     if ((s->sigfd = cc_sig_open()) < 0) {
         r = s->sigfd;
@@ -383,8 +382,7 @@ static void on_signal(scoring_t *s, int sig)
 {
     if (sig == SIGTERM || sig == SIGINT) {
         s->stop = true;
-    } else if (sig == SIGHUP &&
-               cc_daemon_reload_catalog(s->set.d.catalog_dir, &s->catalog) == 0) {
+    } else if (sig == SIGHUP && cc_daemon_reload_catalog(s->set.d.catalog_dir, &s->catalog) == 0) {
         sc_state_set_catalog(s->state, s->catalog);
     }
 }
@@ -454,8 +452,8 @@ int sc_scoring_main(int argc, char **argv)
         return 1;
     }
     cc_daemon_warn_plain(s.set.d.listen);
-    cc_log(LOG_NOTICE, "Listening on %s, publishing alerts on %s, state in %s",
-           s.set.d.listen, s.set.publish, s.set.d.state_dir);
+    cc_log(LOG_NOTICE, "Listening on %s, publishing alerts on %s, state in %s", s.set.d.listen,
+           s.set.publish, s.set.d.state_dir);
     run_tick(&s);
     cc_sd_ready("ready");
     loop(&s);

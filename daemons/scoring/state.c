@@ -29,8 +29,8 @@ typedef enum {
 } dstate_t;
 
 static const char *const dstate_names[] = {
-    "none", "processing", "supplement_wait", "resolved", "returned", "refused", "stopped",
-    "withdrawn",
+    "none",     "processing", "supplement_wait", "resolved",
+    "returned", "refused",    "stopped",         "withdrawn",
 };
 
 /* SOS request kinds as named in intake records; the index k gives the
@@ -53,8 +53,8 @@ typedef struct {
     uint8_t pad;
     int64_t due;
     int64_t received_at;
-    int64_t sos_limit;     /* pending request: when it becomes alertable (in "sos") */
-    char unit[CC_MAX_CODE + 1];     /* handling unit */
+    int64_t sos_limit;          /* pending request: when it becomes alertable (in "sos") */
+    char unit[CC_MAX_CODE + 1]; /* handling unit */
     char proc[CC_MAX_CODE + 1];
     char sos_unit[CC_MAX_CODE + 1]; /* the unit the pending request was counted for */
 } sc_dossier_t;
@@ -78,23 +78,26 @@ typedef struct {
 _Static_assert(SC_TALLY_VERSION == 3 && SC_DOSSIER_VERSION == 2 && SC_PAKN_VERSION == 1 &&
                    SC_STATE_LAYOUT_CURRENT == 0x030201u,
                "SC_STATE_LAYOUT_CURRENT must follow the versions");
-#define SC_STATE_LAYOUT \
+#define SC_STATE_LAYOUT                                                                            \
     (((uint64_t)SC_TALLY_VERSION << 16) | ((uint64_t)SC_DOSSIER_VERSION << 8) | SC_PAKN_VERSION)
 
 struct sc_state {
     cc_store_t *store;
     const cc_catalog_t *catalog;
     sc_alerts_t *alerts;
-    MDB_dbi cursor_dbi, meta_dbi, tally_dbi, dossier_dbi, pakn_dbi, due_dbi, sos_dbi,
-        alerts_dbi;
+    MDB_dbi cursor_dbi, meta_dbi, tally_dbi, dossier_dbi, pakn_dbi, due_dbi, sos_dbi, alerts_dbi;
     uint64_t rebuilt_from; /* layout found at open when it was rebuilt, else 0 */
 };
 
 /* Intake record types that scoring understands (others are skipped). */
 static const char *const intake_types[] = {
-    "received", "rejected_at_counter", "transferred", "consult_requested", "consult_answered",
-    "sos_requested", "sos_reviewed", "supplement_completed", "extended", "resolved",
-    "returned", "fee_paid", "digitized", "rated",
+    "received",         "rejected_at_counter",
+    "transferred",      "consult_requested",
+    "consult_answered", "sos_requested",
+    "sos_reviewed",     "supplement_completed",
+    "extended",         "resolved",
+    "returned",         "fee_paid",
+    "digitized",        "rated",
 };
 
 static const cc_field_t f_common[] = {
@@ -106,20 +109,13 @@ static const cc_field_t f_rejected[] = {
     { "unit", CC_T_CODE, true, 0, 0 },
 };
 static const cc_field_t f_dossier[] = {
-    { "dossier", CC_T_ID, true, 0, 0 },
-    { "unit", CC_T_CODE, true, 0, 0 },
-    { "state", CC_T_CODE, true, 0, 0 },
-    { "due", CC_T_INT, true, 0, 0 },
-    { "received_at", CC_T_INT, false, 0, 0 },
-    { "proc", CC_T_CODE, false, 0, 0 },
-    { "channel", CC_T_CODE, false, 0, 0 },
-    { "class", CC_T_CODE, false, 0, 0 },
-    { "kind", CC_T_CODE, false, 0, 0 },
-    { "rule_broken", CC_T_BOOL, false, 0, 0 },
-    { "approved", CC_T_BOOL, false, 0, 0 },
-    { "apology", CC_T_CODE, false, 0, 0 },
-    { "method", CC_T_CODE, false, 0, 0 },
-    { "what", CC_T_CODE, false, 0, 0 },
+    { "dossier", CC_T_ID, true, 0, 0 },       { "unit", CC_T_CODE, true, 0, 0 },
+    { "state", CC_T_CODE, true, 0, 0 },       { "due", CC_T_INT, true, 0, 0 },
+    { "received_at", CC_T_INT, false, 0, 0 }, { "proc", CC_T_CODE, false, 0, 0 },
+    { "channel", CC_T_CODE, false, 0, 0 },    { "class", CC_T_CODE, false, 0, 0 },
+    { "kind", CC_T_CODE, false, 0, 0 },       { "rule_broken", CC_T_BOOL, false, 0, 0 },
+    { "approved", CC_T_BOOL, false, 0, 0 },   { "apology", CC_T_CODE, false, 0, 0 },
+    { "method", CC_T_CODE, false, 0, 0 },     { "what", CC_T_CODE, false, 0, 0 },
     { "rating", CC_T_CODE, false, 0, 0 },
 };
 static const cc_field_t f_contact[] = {
@@ -131,12 +127,9 @@ static const cc_field_t f_contact[] = {
 /* Every pakn_* record (hotline.c encode_pakn); "unit" and "dossier" are ""
  * when none. */
 static const cc_field_t f_pakn[] = {
-    { "pakn", CC_T_ID, true, 0, 0 },
-    { "unit", CC_T_CODE, false, 0, CC_MAX_CODE },
-    { "level", CC_T_UINT, false, 0, 0 },
-    { "state", CC_T_CODE, false, 0, 0 },
-    { "due", CC_T_INT, false, 0, 0 },
-    { "dossier", CC_T_ID, false, 0, CC_MAX_ID },
+    { "pakn", CC_T_ID, true, 0, 0 },     { "unit", CC_T_CODE, false, 0, CC_MAX_CODE },
+    { "level", CC_T_UINT, false, 0, 0 }, { "state", CC_T_CODE, false, 0, 0 },
+    { "due", CC_T_INT, false, 0, 0 },    { "dossier", CC_T_ID, false, 0, CC_MAX_ID },
     { "late", CC_T_BOOL, false, 0, 0 },
 };
 static const cc_field_t f_pakn_answered[] = {
@@ -144,18 +137,15 @@ static const cc_field_t f_pakn_answered[] = {
 };
 /* Hotline record types that scoring understands (others are skipped). */
 static const char *const hotline_types[] = {
-    "contact", "contact_closed", "pakn_received", "pakn_classified", "pakn_assigned",
-    "pakn_forwarded", "pakn_accepted", "pakn_answered", "pakn_published", "pakn_closed",
-    "pakn_reopened", "pakn_refused", "pakn_escalated", "pakn_overdue",
+    "contact",        "contact_closed", "pakn_received",  "pakn_classified", "pakn_assigned",
+    "pakn_forwarded", "pakn_accepted",  "pakn_answered",  "pakn_published",  "pakn_closed",
+    "pakn_reopened",  "pakn_refused",   "pakn_escalated", "pakn_overdue",
 };
 
 /* Outcome of one record. */
 enum { REC_APPLIED = 0, REC_SKIPPED = 1, REC_INVALID = 2 };
 
-const char *sc_feed_name(sc_feed_id_t f)
-{
-    return f == SC_FEED_HOTLINE ? "hotline" : "intake";
-}
+const char *sc_feed_name(sc_feed_id_t f) { return f == SC_FEED_HOTLINE ? "hotline" : "intake"; }
 
 /* ---- Open / close ------------------------------------------------------------ */
 
@@ -176,7 +166,7 @@ static int layout_txn(cc_txn_t *txn, void *arg)
 {
     sc_state_t *st = arg;
     uint64_t layout = 0, seq = 0, c_in = 0, c_hot = 0;
-    MDB_dbi derived[] = { st->tally_dbi, st->dossier_dbi, st->pakn_dbi, st->cursor_dbi,
+    MDB_dbi derived[] = { st->tally_dbi, st->dossier_dbi, st->pakn_dbi,   st->cursor_dbi,
                           st->due_dbi,   st->sos_dbi,     st->alerts_dbi, st->meta_dbi };
     int r;
 
@@ -204,8 +194,8 @@ static int layout_txn(cc_txn_t *txn, void *arg)
     return cc_txn_put_u64(txn, st->meta_dbi, "layout", SC_STATE_LAYOUT);
 }
 
-int sc_state_open(const char *dir, size_t map_size, const cc_catalog_t *catalog,
-                  sc_state_t **ret, char *err, size_t err_len)
+int sc_state_open(const char *dir, size_t map_size, const cc_catalog_t *catalog, sc_state_t **ret,
+                  char *err, size_t err_len)
 {
     cc_store_opts_t so = { .map_size = map_size };
     sc_state_t *st = cc_xcalloc(1, sizeof(*st));
@@ -227,8 +217,8 @@ int sc_state_open(const char *dir, size_t map_size, const cc_catalog_t *catalog,
         goto out;
     }
     if ((r = cc_store_write(st->store, layout_txn, st)) < 0) {
-        snprintf(err, err_len, "cannot check the layout of the scoring store in %.512s: %s",
-                 dir, cc_store_strerror(r));
+        snprintf(err, err_len, "cannot check the layout of the scoring store in %.512s: %s", dir,
+                 cc_store_strerror(r));
         goto out;
     }
     *ret = st;
@@ -250,10 +240,7 @@ void sc_state_close(sc_state_t **self_p)
     *self_p = NULL;
 }
 
-void sc_state_set_catalog(sc_state_t *st, const cc_catalog_t *catalog)
-{
-    st->catalog = catalog;
-}
+void sc_state_set_catalog(sc_state_t *st, const cc_catalog_t *catalog) { st->catalog = catalog; }
 
 void sc_state_set_publisher(sc_state_t *st, sc_publish_fn fn, void *ctx)
 {
@@ -280,10 +267,7 @@ int sc_state_cursor(sc_state_t *st, sc_feed_id_t feed, uint64_t *ret)
 
 /* ---- Helpers --------------------------------------------------------------------- */
 
-static bool is_open(uint8_t s)
-{
-    return s == DS_PROCESSING || s == DS_SUPPLEMENT_WAIT;
-}
+static bool is_open(uint8_t s) { return s == DS_PROCESSING || s == DS_SUPPLEMENT_WAIT; }
 
 static int parse_state(cc_str_t s, uint8_t *ret)
 {
@@ -339,8 +323,8 @@ static int load_dossier(sc_state_t *st, cc_txn_t *txn, const char *id, sc_dossie
 
 static const char *proc_label(sc_state_t *st, const char *proc)
 {
-    const cc_procedure_t *p = st->catalog && proc[0] ? cc_catalog_procedure(st->catalog, proc)
-                                                     : NULL;
+    const cc_procedure_t *p =
+        st->catalog && proc[0] ? cc_catalog_procedure(st->catalog, proc) : NULL;
 
     return p ? p->name : proc[0] ? proc : "?";
 }
@@ -402,13 +386,13 @@ typedef struct {
     char proc[CC_MAX_CODE + 1];
     uint8_t state;
     int64_t at, due, received_at;
-    int channel;     /* sc_counter_t of the channel, -1 when none/unknown */
-    int klass;       /* sc_counter_t of the class, -1 when none */
-    int sos_kind;    /* index in sos_kinds, -1 when none/unknown */
+    int channel;  /* sc_counter_t of the channel, -1 when none/unknown */
+    int klass;    /* sc_counter_t of the class, -1 when none */
+    int sos_kind; /* index in sos_kinds, -1 when none/unknown */
     bool rule_broken;
-    int approved;    /* 1, 0, or -1 when absent */
-    int apology;     /* 0 none, 1 in_time, 2 late, -1 absent/unknown */
-    int figure;      /* fee method, digitized what or rating counter; -1 none */
+    int approved; /* 1, 0, or -1 when absent */
+    int apology;  /* 0 none, 1 in_time, 2 late, -1 absent/unknown */
+    int figure;   /* fee method, digitized what or rating counter; -1 none */
 } drec_t;
 
 static int apply_rejected(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, int64_t at)
@@ -514,15 +498,14 @@ static int apply_dossier_figures(sc_state_t *st, cc_txn_t *txn, const drec_t *x,
         if (x->rule_broken) {
             const cc_policy_t *pol = st->catalog ? cc_catalog_policy(st->catalog) : NULL;
 
-            if ((r = sc_tally_add(txn, st->tally_dbi, x->unit, day, SC_SUPP_RULE_BROKEN, 1)) <
-                0)
+            if ((r = sc_tally_add(txn, st->tally_dbi, x->unit, day, SC_SUPP_RULE_BROKEN, 1)) < 0)
                 return r;
             snprintf(text, sizeof(text),
                      "Hồ sơ %s (thủ tục %s): yêu cầu bổ sung trái quy định \"hướng dẫn một "
                      "lần, đầy đủ\" (lần thứ hai, hoặc sau %d ngày làm việc kể từ khi tiếp nhận)",
                      x->dossier, proc, pol ? pol->supplement_late_working_days : 3);
-            if ((r = raise_alert(st, txn, "supplement_rule_broken", "warning", x->unit,
-                                 x->dossier, x->at, text)) < 0)
+            if ((r = raise_alert(st, txn, "supplement_rule_broken", "warning", x->unit, x->dossier,
+                                 x->at, text)) < 0)
                 return r;
             d->rule_alert = 1;
         }
@@ -530,9 +513,8 @@ static int apply_dossier_figures(sc_state_t *st, cc_txn_t *txn, const drec_t *x,
         int k = old->sos_kind - 1;
         bool approved = x->approved >= 0 ? x->approved == 1 : x->state != old->state;
 
-        if ((r = sc_tally_add(txn, st->tally_dbi, old->sos_unit[0] ? old->sos_unit : x->unit,
-                              day, (sc_counter_t)(SC_SOS_STOP_REQ + 3 * k + (approved ? 1 : 2)),
-                              1)) < 0)
+        if ((r = sc_tally_add(txn, st->tally_dbi, old->sos_unit[0] ? old->sos_unit : x->unit, day,
+                              (sc_counter_t)(SC_SOS_STOP_REQ + 3 * k + (approved ? 1 : 2)), 1)) < 0)
             return r;
     } else if (cc_str_eq(type, "extended")) {
         if ((r = sc_tally_add(txn, st->tally_dbi, x->unit, day, SC_EXTENDED, 1)) < 0)
@@ -564,8 +546,7 @@ static int apply_dossier_figures(sc_state_t *st, cc_txn_t *txn, const drec_t *x,
         d->sos_unit[0] = '\0';
     }
     if (was_open && !now_open) {
-        if (old->rule_alert && (r = clear_alert(st, txn, "supplement_rule_broken",
-                                                x->dossier)) < 0)
+        if (old->rule_alert && (r = clear_alert(st, txn, "supplement_rule_broken", x->dossier)) < 0)
             return r;
         if (d->apology_alert && (r = clear_alert(st, txn, "apology_missing", x->dossier)) < 0)
             return r;
@@ -609,8 +590,8 @@ static int apply_dossier(sc_state_t *st, cc_txn_t *txn, const msgpack_object *re
             return r;
     }
     if (was_open && !now_open) {
-        sc_counter_t c = x.state == DS_RESOLVED && x.klass >= 0 ? (sc_counter_t)x.klass
-                                                                 : SC_ENDED_WITHOUT_CLASS;
+        sc_counter_t c =
+            x.state == DS_RESOLVED && x.klass >= 0 ? (sc_counter_t)x.klass : SC_ENDED_WITHOUT_CLASS;
 
         if ((r = sc_tally_add(txn, st->tally_dbi, x.unit, day, c, 1)) < 0)
             return r;
@@ -629,8 +610,8 @@ static int apply_dossier(sc_state_t *st, cc_txn_t *txn, const msgpack_object *re
     if (found && old.state == DS_PROCESSING && !old.overdue &&
         (r = sc_due_del(st->alerts, txn, old.due, x.dossier)) < 0)
         return r;
-    if (old.overdue && (!now_open || strcmp(old.unit, x.unit) != 0 ||
-                        (x.due != old.due && x.due > now))) {
+    if (old.overdue &&
+        (!now_open || strcmp(old.unit, x.unit) != 0 || (x.due != old.due && x.due > now))) {
         /* Ended, moved to another unit (the tick raises it again there), or
          * its due moved into the future (supplement restart). The apology
          * alert goes with it. */
@@ -668,8 +649,7 @@ static int apply_intake(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec
 /* ---- Hotline records ------------------------------------------------------------ */
 
 /* Load a complaint; *ret_found false (and @p zeroed) when unknown. */
-static int load_pakn(sc_state_t *st, cc_txn_t *txn, const char *id, sc_pakn_t *p,
-                     bool *ret_found)
+static int load_pakn(sc_state_t *st, cc_txn_t *txn, const char *id, sc_pakn_t *p, bool *ret_found)
 {
     MDB_val v;
     int r = cc_txn_get(txn, st->pakn_dbi, id, strlen(id), &v);
@@ -722,11 +702,11 @@ static int apply_contact(sc_state_t *st, cc_txn_t *txn, const msgpack_object *re
         return REC_INVALID;
     cc_map_strcpy(rec, "unit", unit, sizeof(unit));
     cc_map_str(rec, "ctype", &s);
-    c = cc_str_eq(s, "information") ? SC_CONTACTS_INFORMATION
-        : cc_str_eq(s, "guidance")  ? SC_CONTACTS_GUIDANCE
-        : cc_str_eq(s, "postal")    ? SC_CONTACTS_POSTAL
+    c = cc_str_eq(s, "information")                         ? SC_CONTACTS_INFORMATION
+        : cc_str_eq(s, "guidance")                          ? SC_CONTACTS_GUIDANCE
+        : cc_str_eq(s, "postal")                            ? SC_CONTACTS_POSTAL
         : cc_str_eq(s, "complaint") || cc_str_eq(s, "pakn") ? SC_CONTACTS_COMPLAINT
-                                                             : SC_CONTACTS_OTHER;
+                                                            : SC_CONTACTS_OTHER;
     if (cc_map_str(rec, "channel", &s) == 0)
         ch = cc_str_eq(s, "phone")    ? SC_CONTACTS_PHONE
              : cc_str_eq(s, "email")  ? SC_CONTACTS_EMAIL
@@ -759,8 +739,7 @@ static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, 
 
     if (cc_fields_check(rec, f_pakn, N(f_pakn), &field, why, sizeof(why)) < 0 ||
         (cc_str_eq(type, "pakn_answered") &&
-         cc_fields_check(rec, f_pakn_answered, N(f_pakn_answered), &field, why, sizeof(why)) <
-             0))
+         cc_fields_check(rec, f_pakn_answered, N(f_pakn_answered), &field, why, sizeof(why)) < 0))
         return REC_INVALID;
     cc_map_strcpy(rec, "pakn", id, sizeof(id));
     cc_map_u64(rec, "level", &level);
@@ -801,9 +780,8 @@ static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, 
                 (r = sc_tally_add(txn, st->tally_dbi, p.unit, day,
                                   (sc_counter_t)(SC_PAKN_ANSWERED_L1 + level - 1), 1)) < 0)
                 return r;
-            if (flag &&
-                (r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_ANSWERED_ON_TIME, 1)) <
-                    0)
+            if (flag && (r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_ANSWERED_ON_TIME,
+                                          1)) < 0)
                 return r;
             if (!flag && !p.overdue) {
                 if ((r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_OVERDUE, 1)) < 0)
@@ -818,8 +796,7 @@ static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, 
             if ((r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_PUBLISHED, 1)) < 0)
                 return r;
             if (flag &&
-                (r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_PUBLISHED_LATE, 1)) <
-                    0)
+                (r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_PUBLISHED_LATE, 1)) < 0)
                 return r;
             p.published = 1;
         }
@@ -840,9 +817,8 @@ static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, 
                      "PAKN %s quá hạn xử lý, đã chuyển lên cấp độ %u (hạn mới %s)", id,
                      (unsigned)level, when);
         else
-            snprintf(text, sizeof(text),
-                     "PAKN %s quá hạn xử lý ở cấp độ %u, cấp cao nhất (hạn %s)", id,
-                     (unsigned)level, when);
+            snprintf(text, sizeof(text), "PAKN %s quá hạn xử lý ở cấp độ %u, cấp cao nhất (hạn %s)",
+                     id, (unsigned)level, when);
         if ((r = raise_alert(st, txn, escalated ? "pakn_escalated" : "pakn_overdue",
                              level >= 3 ? "critical" : "warning", p.unit, id, at, text)) < 0)
             return r;
@@ -898,8 +874,8 @@ typedef struct {
     sc_batch_result_t res;
 } batch_ctx_t;
 
-static int apply_record(sc_state_t *st, cc_txn_t *txn, sc_feed_id_t feed,
-                        const msgpack_object *rec, int64_t now)
+static int apply_record(sc_state_t *st, cc_txn_t *txn, sc_feed_id_t feed, const msgpack_object *rec,
+                        int64_t now)
 {
     const char *field;
     char why[160];
@@ -1049,8 +1025,7 @@ static int tick_txn(cc_txn_t *txn, void *arg)
             d.apology_alert = 1;
             t->raised++;
         }
-        if ((r = cc_txn_put(txn, st->dossier_dbi, dossier, strlen(dossier), &d, sizeof(d), 0)) <
-            0)
+        if ((r = cc_txn_put(txn, st->dossier_dbi, dossier, strlen(dossier), &d, sizeof(d), 0)) < 0)
             return r;
     }
     if (r != -ENOENT && r != 0)
@@ -1066,8 +1041,8 @@ static int tick_txn(cc_txn_t *txn, void *arg)
         if (!found || !d.sos_kind || d.sos_limit != due)
             continue;
         snprintf(text, sizeof(text),
-                 "Hồ sơ %s (thủ tục %s): đề nghị %s chưa được xem xét sau %d ngày làm việc", dossier,
-                 proc_label(st, d.proc), sos_kinds_vi[d.sos_kind - 1],
+                 "Hồ sơ %s (thủ tục %s): đề nghị %s chưa được xem xét sau %d ngày làm việc",
+                 dossier, proc_label(st, d.proc), sos_kinds_vi[d.sos_kind - 1],
                  pol ? pol->sos_pending_working_days : 1);
         if ((r = raise_alert(st, txn, "sos_pending", "warning", d.sos_unit, dossier, t->now,
                              text)) < 0)

@@ -74,13 +74,13 @@ typedef struct sc_state sc_state_t;
 
 /* What one sc_state_apply_batch() did. */
 typedef struct {
-    uint64_t cursor;     /* the feed's cursor after the commit */
-    uint64_t applied;    /* records applied (counted) */
-    uint64_t skipped;    /* unknown record types */
-    uint64_t invalid;    /* missing or ill-typed fields */
-    uint64_t duplicate;  /* seq <= cursor: already applied */
-    bool gap;            /* stopped at a seq beyond cursor + 1 */
-    bool malformed;      /* stopped at an item that is not [seq, map] */
+    uint64_t cursor;    /* the feed's cursor after the commit */
+    uint64_t applied;   /* records applied (counted) */
+    uint64_t skipped;   /* unknown record types */
+    uint64_t invalid;   /* missing or ill-typed fields */
+    uint64_t duplicate; /* seq <= cursor: already applied */
+    bool gap;           /* stopped at a seq beyond cursor + 1 */
+    bool malformed;     /* stopped at an item that is not [seq, map] */
 } sc_batch_result_t;
 
 /* Live figures for stats and STATUS=. */
@@ -108,8 +108,8 @@ typedef struct {
  * @err, @err_len: reason on failure.
  * Returns 0 or a negative storage error.
  */
-int sc_state_open(const char *dir, size_t map_size, const cc_catalog_t *catalog,
-                  sc_state_t **ret, char *err, size_t err_len);
+int sc_state_open(const char *dir, size_t map_size, const cc_catalog_t *catalog, sc_state_t **ret,
+                  char *err, size_t err_len);
 
 /** sc_state_close - close and free; accepts NULL, nulls the pointer. */
 void sc_state_close(sc_state_t **self_p);

@@ -55,9 +55,9 @@ typedef enum {
     SC_PAKN_ANSWERED,
     SC_PAKN_ANSWERED_ON_TIME,
     /* version 2 */
-    SC_SOS_STOP_REQ,      /* SOS table: requests, approved (ok), denied, */
-    SC_SOS_STOP_OK,       /* per kind; the pending figure of a report is */
-    SC_SOS_STOP_DENY,     /* req - ok - deny summed up to its last day */
+    SC_SOS_STOP_REQ,  /* SOS table: requests, approved (ok), denied, */
+    SC_SOS_STOP_OK,   /* per kind; the pending figure of a report is */
+    SC_SOS_STOP_DENY, /* req - ok - deny summed up to its last day */
     SC_SOS_SUPP_REQ,
     SC_SOS_SUPP_OK,
     SC_SOS_SUPP_DENY,
@@ -67,26 +67,26 @@ typedef enum {
     SC_SOS_WDRAW_REQ,
     SC_SOS_WDRAW_OK,
     SC_SOS_WDRAW_DENY,
-    SC_SUPP_RULE_BROKEN,  /* supplement requests flagged rule_broken */
-    SC_EXTENDED,          /* extensions (apology slips) issued */
-    SC_APOLOGY_IN_TIME,   /* late resolutions by their apology: */
+    SC_SUPP_RULE_BROKEN, /* supplement requests flagged rule_broken */
+    SC_EXTENDED,         /* extensions (apology slips) issued */
+    SC_APOLOGY_IN_TIME,  /* late resolutions by their apology: */
     SC_APOLOGY_LATE,
     SC_APOLOGY_MISSING,
-    SC_PAID_CASH,         /* fee_paid by method */
+    SC_PAID_CASH, /* fee_paid by method */
     SC_PAID_CASHLESS,
     SC_PAID_ONLINE,
-    SC_DIGITIZED_RESULT,  /* digitized events by what */
+    SC_DIGITIZED_RESULT, /* digitized events by what */
     SC_DIGITIZED_PARTS,
-    SC_RATED_VERY,        /* ratings */
+    SC_RATED_VERY, /* ratings */
     SC_RATED_OK,
     SC_RATED_BAD,
-    SC_CONTACTS_PHONE,    /* contacts by channel */
+    SC_CONTACTS_PHONE, /* contacts by channel */
     SC_CONTACTS_EMAIL,
     SC_CONTACTS_APP,
     SC_CONTACTS_ZALO,
     SC_CONTACTS_PORTAL,
-    SC_PAKN_TO_UNIT,      /* hotline ("" unit) only: handed to a unit */
-    SC_PAKN_ANSWERED_L1,  /* first answers by the level at the answer */
+    SC_PAKN_TO_UNIT,     /* hotline ("" unit) only: handed to a unit */
+    SC_PAKN_ANSWERED_L1, /* first answers by the level at the answer */
     SC_PAKN_ANSWERED_L2,
     SC_PAKN_ANSWERED_L3,
     SC_PAKN_PUBLISHED,
@@ -95,7 +95,7 @@ typedef enum {
     SC_PAKN_OVERDUE,
     SC_PAKN_REOPENED,
     SC_PAKN_FORWARDED,
-    SC_PAKN_REFUSED,      /* refused (từ chối tiếp nhận), and those late */
+    SC_PAKN_REFUSED, /* refused (từ chối tiếp nhận), and those late */
     SC_PAKN_REFUSED_LATE,
     SC_COUNTER_COUNT_
 } sc_counter_t;

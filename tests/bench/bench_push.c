@@ -50,8 +50,8 @@ static void on_result(void *ctx, const cc_push_result_t *res)
         break;
     case CC_PUSH_REJECTED:
         if (b->rejected++ == 0)
-            snprintf(b->first_error, sizeof(b->first_error), "%s: %s: %s", res->eid,
-                     res->err->code, res->err->en);
+            snprintf(b->first_error, sizeof(b->first_error), "%s: %s: %s", res->eid, res->err->code,
+                     res->err->en);
         break;
     case CC_PUSH_TIMEOUT:
         b->timed_out++;
@@ -84,7 +84,7 @@ static const char *opt(int argc, char **argv, const char *name, const char *def)
  * the calendar years they need) realistic too. */
 static int64_t receipt_time(uint64_t i)
 {
-    uint64_t day = (i / 997) % 250;     /* ~ 250 days after the first */
+    uint64_t day = (i / 997) % 250;         /* ~ 250 days after the first */
     uint64_t sec = (i * 7919) % (8 * 3600); /* within 8 office hours */
     int64_t t = FIRST_AT + (int64_t)(day * 86400 + sec);
     int64_t local_days = (t + 7 * 3600) / 86400;
@@ -140,8 +140,9 @@ int main(int argc, char **argv)
     r = cc_client_hello(c, "counter", "bench", unit, NULL, &err);
     if (r != 0) {
         fprintf(stderr, "bench_push: HELLO to %s failed: %s\n", ep,
-                r == 1 ? err.en : r == -ETIMEDOUT ? "no reply (is cchc-intaked running?)"
-                                                  : strerror(-r));
+                r == 1            ? err.en
+                : r == -ETIMEDOUT ? "no reply (is cchc-intaked running?)"
+                                  : strerror(-r));
         goto out;
     }
     cc_client_push_begin(c, &po, &p);
@@ -180,8 +181,8 @@ int main(int argc, char **argv)
 
         qsort(b.latency_us, b.n, sizeof(uint64_t), cmp_u64);
         printf("bench_push: %" PRIu64 " events to %s, window %zu\n", count, ep, po.window);
-        printf("  ok %" PRIu64 ", duplicates %" PRIu64 ", rejected %" PRIu64
-               ", unanswered %" PRIu64 ", resends %" PRIu64 "\n",
+        printf("  ok %" PRIu64 ", duplicates %" PRIu64 ", rejected %" PRIu64 ", unanswered %" PRIu64
+               ", resends %" PRIu64 "\n",
                b.ok, b.dup, b.rejected, b.timed_out, st.resends);
         printf("  elapsed %.3f s: %.0f events/s acknowledged durably\n", secs,
                secs > 0 ? (double)answered / secs : 0.0);

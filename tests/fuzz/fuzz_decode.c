@@ -32,12 +32,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                                                                           \
-    do {                                                                                       \
-        if (!(cond)) {                                                                         \
-            fprintf(stderr, "%s:%d: property violated: %s\n", __FILE__, __LINE__, #cond);     \
-            abort();                                                                           \
-        }                                                                                      \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "%s:%d: property violated: %s\n", __FILE__, __LINE__, #cond);          \
+            abort();                                                                               \
+        }                                                                                          \
     } while (0)
 
 /* Independent UTF-8 check (Unicode 15, table 3-7, well-formed byte
@@ -152,8 +152,7 @@ static void use_accessors(const msgpack_object *body)
         CHECK(r == 0 || r == -ENOENT || r == -EINVAL);
         if (r == 0)
             CHECK(cc_str_eq(s, keys[i]) ==
-                  (s.len == strlen(keys[i]) &&
-                   (s.len == 0 || memcmp(s.ptr, keys[i], s.len) == 0)));
+                  (s.len == strlen(keys[i]) && (s.len == 0 || memcmp(s.ptr, keys[i], s.len) == 0)));
         r = cc_map_strcpy(body, keys[i], buf, sizeof(buf));
         CHECK(r == 0 || r == -ENOENT || r == -EINVAL || r == -ERANGE);
         CHECK(strlen(buf) < sizeof(buf));

@@ -45,9 +45,8 @@ static int to_msg(const char *text, cc_msg_t *ret, cc_json_error_t *err)
     cc_enc_init(&e);
     r = cc_json_to_msgpack(j, &e, err);
     if (r == 0)
-        assert_int_equal(cc_body_decode(e.buf.data, e.buf.size, &cc_limits_reply, ret, why,
-                                        sizeof(why)),
-                         0);
+        assert_int_equal(
+            cc_body_decode(e.buf.data, e.buf.size, &cc_limits_reply, ret, why, sizeof(why)), 0);
     cc_enc_deinit(&e);
     json_decref(j);
     return r;
@@ -240,18 +239,15 @@ static void test_event_from_line(void **state)
     assert_string_equal(eid, "E7");
     assert_int_equal(cc_body_check(e.buf.data, e.buf.size, NULL, NULL, 0), 0);
 
-    assert_int_equal(cc_json_event_from_line("not json", 8, &e, eid, sizeof(eid), &err),
-                     -EBADMSG);
+    assert_int_equal(cc_json_event_from_line("not json", 8, &e, eid, sizeof(eid), &err), -EBADMSG);
     assert_non_null(strstr(err.why, "invalid JSON"));
     assert_string_equal(eid, "");
     assert_int_equal(cc_json_event_from_line("[1,2]", 5, &e, eid, sizeof(eid), &err), -EBADMSG);
     assert_int_equal(cc_json_event_from_line("{\"a\":1} {", 9, &e, eid, sizeof(eid), &err),
                      -EBADMSG);
-    assert_int_equal(cc_json_event_from_line("{\"a\":1,\"a\":2}", 13, &e, eid, sizeof(eid),
-                                             &err),
+    assert_int_equal(cc_json_event_from_line("{\"a\":1,\"a\":2}", 13, &e, eid, sizeof(eid), &err),
                      -EBADMSG);
-    assert_int_equal(cc_json_event_from_line("{\"a\":\"\\u0000\"}", 14, &e, eid, sizeof(eid),
-                                             &err),
+    assert_int_equal(cc_json_event_from_line("{\"a\":\"\\u0000\"}", 14, &e, eid, sizeof(eid), &err),
                      -EBADMSG);
     /* the eid is known even when a field is refused, for the result line */
     line = "{\"eid\":\"E8\",\"amount\":0.5}";
@@ -384,8 +380,8 @@ static void test_cli_command_args_options(void **state)
     const char *v = NULL;
     (void)state;
     assert_int_equal(parse(&cli, err, sizeof(err), "--units=H-BIENHOA,TTHCC", "report",
-                           "--unit=TTHCC", "--from=2025-01-01", "--json", "--timeout=500",
-                           "extra", NULL),
+                           "--unit=TTHCC", "--from=2025-01-01", "--json", "--timeout=500", "extra",
+                           NULL),
                      0);
     assert_string_equal(cli.command, "report");
     assert_string_equal(cli.units, "H-BIENHOA,TTHCC");
@@ -400,22 +396,21 @@ static void test_cli_command_args_options(void **state)
     assert_null(v);
     assert_false(cc_cli_opt(&cli, "csv", NULL));
     assert_false(cc_cli_opt(&cli, "uni", NULL));
-    assert_int_equal(cc_cli_check_opts(&cli, (const char *const[]){ "unit=", "from=", "json",
-                                                                    NULL },
-                                       err, sizeof(err)),
-                     0);
-    assert_int_equal(cc_cli_check_opts(&cli, (const char *const[]){ "unit=", "json", NULL }, err,
+    assert_int_equal(cc_cli_check_opts(&cli,
+                                       (const char *const[]){ "unit=", "from=", "json", NULL }, err,
                                        sizeof(err)),
-                     -EINVAL);
+                     0);
+    assert_int_equal(
+        cc_cli_check_opts(&cli, (const char *const[]){ "unit=", "json", NULL }, err, sizeof(err)),
+        -EINVAL);
     assert_string_equal(err, "unknown option --from for report");
     /* a flag given a value, a value option given none */
-    assert_int_equal(cc_cli_check_opts(&cli, (const char *const[]){ "unit", "from=", "json",
-                                                                    NULL },
+    assert_int_equal(cc_cli_check_opts(&cli, (const char *const[]){ "unit", "from=", "json", NULL },
                                        err, sizeof(err)),
                      -EINVAL);
     assert_string_equal(err, "--unit takes no value");
-    assert_int_equal(cc_cli_check_opts(&cli, (const char *const[]){ "unit=", "from=", "json=",
-                                                                    NULL },
+    assert_int_equal(cc_cli_check_opts(&cli,
+                                       (const char *const[]){ "unit=", "from=", "json=", NULL },
                                        err, sizeof(err)),
                      -EINVAL);
     assert_string_equal(err, "--json needs a value (--json=...)");
@@ -508,9 +503,8 @@ static int build(json_t **ret_json, cc_hotline_event_t *ret_ev, char *err, size_
     cc_enc_init(&e);
     r = cc_hotline_event_build(&cli, NOW_MS, &e, ret_ev, err, err_len);
     if (r == 0) {
-        assert_int_equal(cc_body_decode(e.buf.data, e.buf.size, &cc_limits_request, &m, why,
-                                        sizeof(why)),
-                         0);
+        assert_int_equal(
+            cc_body_decode(e.buf.data, e.buf.size, &cc_limits_request, &m, why, sizeof(why)), 0);
         *ret_json = cc_json_from_msgpack(&m.body, 0);
         cc_msg_deinit(&m);
     }
@@ -555,8 +549,8 @@ static void test_hotline_pakn_events(void **state)
     (void)state;
 
     assert_int_equal(build(&j, &ev, err, sizeof(err), "pakn", "receive", "--id=PA-1",
-                           "--text=Hồ sơ trễ hạn", "--contact=C-2", "--dossier=HS-001",
-                           "--urgent", "--caller-name=Nguyễn Văn An", "--caller-phone=0912345678",
+                           "--text=Hồ sơ trễ hạn", "--contact=C-2", "--dossier=HS-001", "--urgent",
+                           "--caller-name=Nguyễn Văn An", "--caller-phone=0912345678",
                            "--at=1740968460", NULL),
                      0);
     assert_json_equal(j, "{\"eid\":\"quay-01-pakn_received-PA-1-1740967200123\","
@@ -564,33 +558,30 @@ static void test_hotline_pakn_events(void **state)
                          "\"text\":\"Hồ sơ trễ hạn\",\"contact\":\"C-2\",\"dossier\":\"HS-001\","
                          "\"urgent\":true,\"caller_name\":\"Nguyễn Văn An\","
                          "\"caller_phone\":\"0912345678\"}");
-    assert_int_equal(build(&j, &ev, err, sizeof(err), "pakn", "classify", "PA-1",
-                           "--category=conduct", NULL),
-                     0);
+    assert_int_equal(
+        build(&j, &ev, err, sizeof(err), "pakn", "classify", "PA-1", "--category=conduct", NULL),
+        0);
     assert_json_equal(j, "{\"eid\":\"quay-01-pakn_classified-PA-1-1740967200123\","
                          "\"type\":\"pakn_classified\",\"at\":1740967200,\"pakn\":\"PA-1\","
                          "\"category\":\"conduct\"}");
-    assert_int_equal(build(&j, &ev, err, sizeof(err), "pakn", "assign", "PA-1", "--unit=SO-TP",
-                           NULL),
-                     0);
+    assert_int_equal(
+        build(&j, &ev, err, sizeof(err), "pakn", "assign", "PA-1", "--unit=SO-TP", NULL), 0);
     assert_json_equal(j, "{\"eid\":\"quay-01-pakn_assigned-PA-1-1740967200123\","
                          "\"type\":\"pakn_assigned\",\"at\":1740967200,\"pakn\":\"PA-1\","
                          "\"unit\":\"SO-TP\"}");
-    assert_int_equal(build(&j, &ev, err, sizeof(err), "pakn", "forward", "PA-1",
-                           "--outside=Bộ Công an", NULL),
-                     0);
+    assert_int_equal(
+        build(&j, &ev, err, sizeof(err), "pakn", "forward", "PA-1", "--outside=Bộ Công an", NULL),
+        0);
     assert_json_equal(j, "{\"eid\":\"quay-01-pakn_forwarded-PA-1-1740967200123\","
                          "\"type\":\"pakn_forwarded\",\"at\":1740967200,\"pakn\":\"PA-1\","
                          "\"outside\":\"Bộ Công an\"}");
-    assert_int_equal(build(&j, &ev, err, sizeof(err), "pakn", "refuse", "PA-1",
-                           "--reason=anonymous", NULL),
-                     0);
+    assert_int_equal(
+        build(&j, &ev, err, sizeof(err), "pakn", "refuse", "PA-1", "--reason=anonymous", NULL), 0);
     assert_json_equal(j, "{\"eid\":\"quay-01-pakn_refused-PA-1-1740967200123\","
                          "\"type\":\"pakn_refused\",\"at\":1740967200,\"pakn\":\"PA-1\","
                          "\"reason\":\"anonymous\"}");
-    assert_int_equal(build(&j, &ev, err, sizeof(err), "pakn", "refuse", "PA-1", "--reason=rude",
-                           NULL),
-                     -EINVAL);
+    assert_int_equal(
+        build(&j, &ev, err, sizeof(err), "pakn", "refuse", "PA-1", "--reason=rude", NULL), -EINVAL);
     static const char *const bare[][2] = { { "accept", "pakn_accepted" },
                                            { "publish", "pakn_published" },
                                            { "close", "pakn_closed" },
@@ -599,8 +590,9 @@ static void test_hotline_pakn_events(void **state)
         char want[256];
 
         assert_int_equal(build(&j, &ev, err, sizeof(err), "pakn", bare[i][0], "PA-1", NULL), 0);
-        snprintf(want, sizeof(want), "{\"eid\":\"quay-01-%s-PA-1-1740967200123\",\"type\":\"%s\","
-                                     "\"at\":1740967200,\"pakn\":\"PA-1\"}",
+        snprintf(want, sizeof(want),
+                 "{\"eid\":\"quay-01-%s-PA-1-1740967200123\",\"type\":\"%s\","
+                 "\"at\":1740967200,\"pakn\":\"PA-1\"}",
                  bare[i][1], bare[i][1]);
         assert_json_equal(j, want);
         assert_string_equal(ev.type, bare[i][1]);
@@ -622,9 +614,8 @@ static void test_hotline_roles(void **state)
     (void)state;
 
     /* accept / answer: contact point when --units lists units, else agent */
-    assert_int_equal(build(&j, &ev, err, sizeof(err), "pakn", "accept", "PA-1", "--units=SO-TP",
-                           NULL),
-                     0);
+    assert_int_equal(
+        build(&j, &ev, err, sizeof(err), "pakn", "accept", "PA-1", "--units=SO-TP", NULL), 0);
     json_decref(j);
     assert_string_equal(ev.role, "contact_point");
     assert_int_equal(build(&j, &ev, err, sizeof(err), "pakn", "answer", "PA-1", "--text=x", NULL),
@@ -637,14 +628,13 @@ static void test_hotline_roles(void **state)
     json_decref(j);
     assert_string_equal(ev.role, "agent");
     /* agent commands stay agent's whatever the units */
-    assert_int_equal(build(&j, &ev, err, sizeof(err), "pakn", "publish", "PA-1", "--units=SO-TP",
-                           NULL),
-                     0);
+    assert_int_equal(
+        build(&j, &ev, err, sizeof(err), "pakn", "publish", "PA-1", "--units=SO-TP", NULL), 0);
     json_decref(j);
     assert_string_equal(ev.role, "agent");
-    assert_int_equal(build(&j, &ev, err, sizeof(err), "pakn", "publish", "PA-1",
-                           "--role=supervisor", NULL),
-                     -EINVAL);
+    assert_int_equal(
+        build(&j, &ev, err, sizeof(err), "pakn", "publish", "PA-1", "--role=supervisor", NULL),
+        -EINVAL);
     assert_non_null(strstr(err, "agent or contact_point"));
 }
 
@@ -660,8 +650,7 @@ static void test_hotline_usage_errors(void **state)
           "information|guidance|postal|pakn" },
         { { "contact", "log", "--id=C-1", "--type=pakn", "--channel=fax" },
           "phone|email|app|zalo|portal" },
-        { { "contact", "log", "C-1", "--id=C-1", "--type=pakn", "--channel=phone" },
-          "no operand" },
+        { { "contact", "log", "C-1", "--id=C-1", "--type=pakn", "--channel=phone" }, "no operand" },
         { { "pakn", "receive", "--id=PA-1" }, "needs --text=" },
         { { "pakn", "classify", "PA-1", "--category=weather" }, "procedure|conduct|proposal" },
         { { "pakn", "classify", "--category=conduct" }, "usage: cchc pakn classify ID" },
@@ -684,8 +673,7 @@ static void test_hotline_usage_errors(void **state)
         const char *const *a = bad[i].args;
 
         err[0] = '\0';
-        assert_int_equal(build(&j, &ev, err, sizeof(err), a[0], a[1], a[2], a[3], a[4], a[5],
-                               NULL),
+        assert_int_equal(build(&j, &ev, err, sizeof(err), a[0], a[1], a[2], a[3], a[4], a[5], NULL),
                          -EINVAL);
         if (strstr(err, bad[i].why) == NULL)
             fail_msg("case %zu: '%s' does not say '%s'", i, err, bad[i].why);
@@ -698,33 +686,27 @@ static void test_hotline_eid(void **state)
     char who[CC_MAX_CODE + 1], id[CC_MAX_ID + 1];
     (void)state;
 
-    assert_int_equal(cc_hotline_eid("tdv-01", "pakn_assigned", "PA-1", 1740967200123ull, a,
-                                    sizeof(a)),
-                     0);
+    assert_int_equal(
+        cc_hotline_eid("tdv-01", "pakn_assigned", "PA-1", 1740967200123ull, a, sizeof(a)), 0);
     assert_string_equal(a, "tdv-01-pakn_assigned-PA-1-1740967200123");
     /* too long: who and time kept, the rest hashed, deterministic */
     memset(who, 'w', CC_MAX_CODE);
     who[CC_MAX_CODE] = '\0';
     memset(id, 'p', 58);
     id[58] = '\0';
-    assert_int_equal(cc_hotline_eid(who, "pakn_classified", id, 1740967200123ull, a, sizeof(a)),
-                     0);
-    assert_int_equal(cc_hotline_eid(who, "pakn_classified", id, 1740967200123ull, b, sizeof(b)),
-                     0);
+    assert_int_equal(cc_hotline_eid(who, "pakn_classified", id, 1740967200123ull, a, sizeof(a)), 0);
+    assert_int_equal(cc_hotline_eid(who, "pakn_classified", id, 1740967200123ull, b, sizeof(b)), 0);
     assert_string_equal(a, b);
     assert_true(strlen(a) <= CC_MAX_ID);
     assert_int_equal(strncmp(a, who, CC_MAX_CODE), 0);
     assert_non_null(strstr(a, "-1740967200123"));
     /* another type or id or time: another eid */
-    assert_int_equal(cc_hotline_eid(who, "pakn_published", id, 1740967200123ull, c, sizeof(c)),
-                     0);
+    assert_int_equal(cc_hotline_eid(who, "pakn_published", id, 1740967200123ull, c, sizeof(c)), 0);
     assert_string_not_equal(a, c);
     id[0] = 'q';
-    assert_int_equal(cc_hotline_eid(who, "pakn_classified", id, 1740967200123ull, c, sizeof(c)),
-                     0);
+    assert_int_equal(cc_hotline_eid(who, "pakn_classified", id, 1740967200123ull, c, sizeof(c)), 0);
     assert_string_not_equal(a, c);
-    assert_int_equal(cc_hotline_eid(who, "pakn_classified", id, 1740967200124ull, b, sizeof(b)),
-                     0);
+    assert_int_equal(cc_hotline_eid(who, "pakn_classified", id, 1740967200124ull, b, sizeof(b)), 0);
     assert_string_not_equal(b, c);
     assert_int_equal(cc_hotline_eid("w", "t", "i", 1, a, 16), -EINVAL);
 }
@@ -748,7 +730,6 @@ static void test_hotline_help_and_kinds(void **state)
     assert_int_equal(parse(&cli, err, sizeof(err), "contact", "--help", NULL), 0);
     assert_non_null(strstr(cc_hotline_help(&cli), "contact log --id=C-1"));
 }
-
 
 /* ---- the push engine against a scripted peer ----------------------------------------- */
 
@@ -833,8 +814,7 @@ static void *peer_main(void *arg)
             cc_enc_map(&e, 2);
             cc_enc_kv_u64(&e, "rid", req.rid);
             cc_enc_kv_u64(&e, "head", 0);
-            cc_router_send(p->router, req.id, req.id_len, CC_MSG_RESULT, e.buf.data,
-                           e.buf.size);
+            cc_router_send(p->router, req.id, req.id_len, CC_MSG_RESULT, e.buf.data, e.buf.size);
             cc_enc_deinit(&e);
             cc_request_deinit(&req);
             continue;
@@ -866,8 +846,8 @@ static void *peer_main(void *arg)
             break;
         case PEER_OVERLOADED:
             if (p->copies[n] == 1)
-                cc_router_error(p->router, &req, CC_ERR_OVERLOADED, "Quá tải", "Overloaded",
-                                NULL, NULL);
+                cc_router_error(p->router, &req, CC_ERR_OVERLOADED, "Quá tải", "Overloaded", NULL,
+                                NULL);
             else
                 peer_ack(p, &req, n);
             break;
@@ -875,8 +855,7 @@ static void *peer_main(void *arg)
             if (p->copies[n] == 1) {
                 hello_since_forget = false;
                 cc_router_error(p->router, &req, CC_ERR_NOT_AUTHORIZED,
-                                "Kết nối chưa xưng danh (HELLO)", "Send HELLO first", NULL,
-                                NULL);
+                                "Kết nối chưa xưng danh (HELLO)", "Send HELLO first", NULL, NULL);
             } else {
                 if (hello_since_forget)
                     p->hello_before_resend = true;
@@ -942,8 +921,7 @@ static rig_t *rig_new(peer_mode_t mode, size_t expect, int timeout_ms, int retry
     rig_t *rig = calloc(1, sizeof(*rig));
     char ep[64];
     cc_client_opts_t co = { .timeout_ms = timeout_ms };
-    cc_push_opts_t po = { .window = 8, .retry_ms = retry_ms, .on_result = on_result,
-                          .ctx = rig };
+    cc_push_opts_t po = { .window = 8, .retry_ms = retry_ms, .on_result = on_result, .ctx = rig };
 
     assert_non_null(rig);
     snprintf(ep, sizeof(ep), "inproc://test-client-peer-%d", counter++);

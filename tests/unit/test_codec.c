@@ -25,7 +25,6 @@
 /* Bytes of a body given inline: B(0x81, 0xa1, 'k', 0x01) -> pointer, length. */
 #define B(...) (const uint8_t[]){ __VA_ARGS__ }, sizeof((const uint8_t[]){ __VA_ARGS__ })
 
-
 static const uint8_t good_hdr[CC_HEADER_LEN] = { 'C', 'H', CC_PROTO_VERSION, CC_MSG_EVENT };
 
 /* ---- Helpers ----------------------------------------------------------------- */
@@ -49,8 +48,7 @@ static void decode_ok(const void *body, size_t len, cc_msg_t *msg)
 
 /* Decode must fail with CC_EMALFORMED and a reason containing @reason; the
  * message must be left untouched. */
-static void malformed_lim(const void *body, size_t len, const cc_limits_t *lim,
-                          const char *reason)
+static void malformed_lim(const void *body, size_t len, const cc_limits_t *lim, const char *reason)
 {
     char why[256] = "";
     cc_msg_t msg;
@@ -105,8 +103,19 @@ static size_t raw_str_body(uint8_t *out, size_t size, const char *bytes, size_t 
 
 static void test_codec_roundtrip_unsigned(void **state)
 {
-    const uint64_t v[] = { 0, 1, 127, 128, 255, 256, 65535, 65536, 0xffffffffull,
-                           0x100000000ull, INT64_MAX, (uint64_t)INT64_MAX + 1, UINT64_MAX };
+    const uint64_t v[] = { 0,
+                           1,
+                           127,
+                           128,
+                           255,
+                           256,
+                           65535,
+                           65536,
+                           0xffffffffull,
+                           0x100000000ull,
+                           INT64_MAX,
+                           (uint64_t)INT64_MAX + 1,
+                           UINT64_MAX };
     (void)state;
 
     for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
@@ -134,8 +143,20 @@ static void test_codec_roundtrip_unsigned(void **state)
 
 static void test_codec_roundtrip_signed(void **state)
 {
-    const int64_t v[] = { 0, 1, -1, -32, -33, -128, -129, -32768, -32769, INT32_MIN,
-                          (int64_t)INT32_MIN - 1, INT64_MIN, INT64_MAX, 1735689600 };
+    const int64_t v[] = { 0,
+                          1,
+                          -1,
+                          -32,
+                          -33,
+                          -128,
+                          -129,
+                          -32768,
+                          -32769,
+                          INT32_MIN,
+                          (int64_t)INT32_MIN - 1,
+                          INT64_MIN,
+                          INT64_MAX,
+                          1735689600 };
     (void)state;
 
     for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
@@ -204,7 +225,7 @@ static void test_codec_roundtrip_strings(void **state)
         cc_msg_deinit(&m);
         cc_enc_deinit(&e);
     }
-    {   /* cc_enc_str(NULL) packs nil. */
+    { /* cc_enc_str(NULL) packs nil. */
         cc_enc_t e;
         cc_msg_t m;
 
@@ -319,7 +340,7 @@ static void test_codec_roundtrip_containers_and_reencode(void **state)
 
 static void test_codec_header_make_and_types(void **state)
 {
-    const int types[] = { CC_MSG_HELLO, CC_MSG_EVENT, CC_MSG_READ, CC_MSG_QUERY, CC_MSG_ACK,
+    const int types[] = { CC_MSG_HELLO, CC_MSG_EVENT,  CC_MSG_READ,  CC_MSG_QUERY, CC_MSG_ACK,
                           CC_MSG_BATCH, CC_MSG_RESULT, CC_MSG_ERROR, CC_MSG_ALERT };
     (void)state;
 
@@ -339,7 +360,7 @@ static void test_codec_header_make_and_types(void **state)
     }
     assert_string_equal(cc_msg_type_name(CC_MSG_EVENT), "EVENT");
     assert_string_equal(cc_msg_type_name(0x7f), "?");
-    {   /* A zeroed message may be released. */
+    { /* A zeroed message may be released. */
         cc_msg_t z;
 
         memset(&z, 0, sizeof(z));
@@ -362,12 +383,12 @@ static void test_codec_malformed_header(void **state)
     cc_msg_t m;
     (void)state;
 
-#define BAD_HDR(h, n, reason)                                                              \
-    do {                                                                                   \
-        why[0] = '\0';                                                                     \
-        assert_int_equal(cc_msg_decode(h, n, body, sizeof(body), NULL, &m, why, sizeof(why)), \
-                         CC_EMALFORMED);                                                   \
-        assert_non_null(strstr(why, reason));                                              \
+#define BAD_HDR(h, n, reason)                                                                      \
+    do {                                                                                           \
+        why[0] = '\0';                                                                             \
+        assert_int_equal(cc_msg_decode(h, n, body, sizeof(body), NULL, &m, why, sizeof(why)),      \
+                         CC_EMALFORMED);                                                           \
+        assert_non_null(strstr(why, reason));                                                      \
     } while (0)
 
     BAD_HDR(good_hdr, 3, "header frame");
@@ -380,8 +401,7 @@ static void test_codec_malformed_header(void **state)
     BAD_HDR(v2, 4, "protocol version 2");
 #undef BAD_HDR
     /* A NULL reason buffer is allowed. */
-    assert_int_equal(cc_msg_decode(sig0, 4, body, sizeof(body), NULL, &m, NULL, 0),
-                     CC_EMALFORMED);
+    assert_int_equal(cc_msg_decode(sig0, 4, body, sizeof(body), NULL, &m, NULL, 0), CC_EMALFORMED);
     assert_int_equal(cc_msg_decode(good_hdr, 4, body, sizeof(body), NULL, &m, why, 0), 0);
     cc_msg_deinit(&m);
 }
@@ -409,7 +429,7 @@ static void test_codec_malformed_trailing_bytes(void **state)
 {
     (void)state;
     malformed(B(0x80, 0x00), "1 trailing bytes");
-    malformed(B(0x80, 0x80), "trailing bytes");                   /* two maps */
+    malformed(B(0x80, 0x80), "trailing bytes"); /* two maps */
     malformed(B(0x81, 0xa1, 'k', 0x01, 0xc0, 0xc0), "2 trailing bytes");
 }
 
@@ -445,9 +465,9 @@ static void test_codec_malformed_truncated(void **state)
     /* String shorter than its length. */
     malformed(B(0x81, 0xa1, 'k', 0xa5, 'a', 'b'), "truncated");
     malformed(B(0x81, 0xa1, 'k', 0xd9, 0x05, 'a'), "truncated");
-    malformed(B(0x81, 0xa1, 'k', 0xda, 0x00), "truncated");       /* str16 length cut */
+    malformed(B(0x81, 0xa1, 'k', 0xda, 0x00), "truncated"); /* str16 length cut */
     malformed(B(0x81, 0xa1, 'k', 0xdb, 0x00, 0x00, 0x00), "truncated");
-    malformed(B(0x81, 0xa2, 'k'), "truncated");                   /* key cut */
+    malformed(B(0x81, 0xa2, 'k'), "truncated"); /* key cut */
     /* Integers and floats cut short. */
     malformed(B(0x81, 0xa1, 'k', 0xcc), "truncated");
     malformed(B(0x81, 0xa1, 'k', 0xcd, 0x01), "truncated");
@@ -572,8 +592,7 @@ static void test_codec_malformed_count_exceeds_bytes(void **state)
     malformed(B(0x82, 0xa1, 'k', 0x01), "map count 2 exceeds");
     malformed(B(0x81, 0xa1, 'k', 0x9f), "array count 15 exceeds");
     malformed(B(0x81, 0xa1, 'k', 0xdc, 0x03, 0xff, 0x01), "array count 1023 exceeds");
-    malformed_lim(B(0xdf, 0x00, 0x0f, 0xff, 0xff), &cc_limits_reply,
-                  "map count 1048575 exceeds");
+    malformed_lim(B(0xdf, 0x00, 0x0f, 0xff, 0xff), &cc_limits_reply, "map count 1048575 exceeds");
 }
 
 static void test_codec_malformed_string_too_long(void **state)
@@ -668,14 +687,18 @@ static void test_codec_malformed_invalid_utf8(void **state)
         { "\xed\xa0\x80", 3, "surrogate U+D800" },
         { "\xed\xbf\xbf", 3, "surrogate U+DFFF" },
         { "\xe1\x80", 2, "truncated 3-byte at end" },
-        { "\xe1\x80" "a", 3, "truncated 3-byte before ASCII" },
+        { "\xe1\x80"
+          "a",
+          3, "truncated 3-byte before ASCII" },
         { "\xf0\x9f\x98", 3, "truncated 4-byte" },
         { "\xc3", 1, "truncated 2-byte" },
         { "\xf4\x90\x80\x80", 4, "above U+10FFFF" },
         { "\xf5\x80\x80\x80", 4, "lead byte 0xf5" },
         { "\xff", 1, "byte 0xff" },
         { "\x80", 1, "lone continuation" },
-        { "a\xbf" "b", 3, "continuation in ASCII" },
+        { "a\xbf"
+          "b",
+          3, "continuation in ASCII" },
         { "\xe2\x82\x28", 3, "bad second continuation" },
         { "a\0b", 3, "NUL inside" },
         { "\0", 1, "NUL alone" },
@@ -753,8 +776,7 @@ static void test_codec_malformed_repeated_key(void **state)
 
         decode_ok(B(0x82, 0xa1, 'a', 0x01, 0xa1, 'b', 0x01), &m);
         cc_msg_deinit(&m);
-        decode_ok(B(0x82, 0xa1, 'a', 0x81, 0xa1, 'a', 0x01, 0xa1, 'b', 0x81, 0xa1, 'a', 0x01),
-                  &m);
+        decode_ok(B(0x82, 0xa1, 'a', 0x81, 0xa1, 'a', 0x01, 0xa1, 'b', 0x81, 0xa1, 'a', 0x01), &m);
         cc_msg_deinit(&m);
     }
 }
@@ -764,16 +786,16 @@ static void test_codec_accepts_valid_utf8(void **state)
     static const char *good[] = {
         "Hồ sơ đã tiếp nhận",
         "Trả kết quả đúng hạn; phản ánh, kiến nghị (PAKN) — Đường dây nóng 1022",
-        "\xf0\x9f\x98\x80",          /* U+1F600, 4 bytes */
-        "\xf4\x8f\xbf\xbf",          /* U+10FFFF */
-        "\xf0\x90\x80\x80",          /* U+10000 */
-        "\xed\x9f\xbf",              /* U+D7FF, just below surrogates */
-        "\xee\x80\x80",              /* U+E000, just above */
-        "\xef\xbf\xbf",              /* U+FFFF */
-        "\xc2\x80",                  /* U+0080 */
-        "\xdf\xbf",                  /* U+07FF */
-        "\xe0\xa0\x80",              /* U+0800 */
-        "\x01\x7f",                  /* controls other than NUL are UTF-8 */
+        "\xf0\x9f\x98\x80", /* U+1F600, 4 bytes */
+        "\xf4\x8f\xbf\xbf", /* U+10FFFF */
+        "\xf0\x90\x80\x80", /* U+10000 */
+        "\xed\x9f\xbf",     /* U+D7FF, just below surrogates */
+        "\xee\x80\x80",     /* U+E000, just above */
+        "\xef\xbf\xbf",     /* U+FFFF */
+        "\xc2\x80",         /* U+0080 */
+        "\xdf\xbf",         /* U+07FF */
+        "\xe0\xa0\x80",     /* U+0800 */
+        "\x01\x7f",         /* controls other than NUL are UTF-8 */
         "",
     };
     (void)state;
@@ -849,16 +871,11 @@ static void build_event(cc_enc_t *e)
 }
 
 static const cc_field_t event_schema[] = {
-    { "rid", CC_T_UINT, true, 0, 0 },
-    { "eid", CC_T_ID, true, 0, 0 },
-    { "unit", CC_T_CODE, true, 0, 0 },
-    { "at", CC_T_TIME, true, 0, 0 },
-    { "delta", CC_T_INT, true, -5, 5 },
-    { "online", CC_T_BOOL, false, 0, 0 },
-    { "note", CC_T_STR, false, 0, 0 },
-    { "units", CC_T_ARRAY, false, 1, CC_MAX_UNITS },
-    { "extra", CC_T_MAP, false, 0, 0 },
-    { "absent", CC_T_STR, false, 0, 0 },
+    { "rid", CC_T_UINT, true, 0, 0 },   { "eid", CC_T_ID, true, 0, 0 },
+    { "unit", CC_T_CODE, true, 0, 0 },  { "at", CC_T_TIME, true, 0, 0 },
+    { "delta", CC_T_INT, true, -5, 5 }, { "online", CC_T_BOOL, false, 0, 0 },
+    { "note", CC_T_STR, false, 0, 0 },  { "units", CC_T_ARRAY, false, 1, CC_MAX_UNITS },
+    { "extra", CC_T_MAP, false, 0, 0 }, { "absent", CC_T_STR, false, 0, 0 },
 };
 #define N_EVENT (sizeof(event_schema) / sizeof(event_schema[0]))
 
@@ -899,14 +916,30 @@ static void build_shape(cc_enc_t *e)
     cc_enc_map(e, 1);
     cc_enc_str(e, "v");
     switch (g_shape) {
-    case 0: cc_enc_str(e, "abc"); break;
-    case 1: cc_enc_u64(e, 7); break;
-    case 2: cc_enc_i64(e, -7); break;
-    case 3: cc_enc_bool(e, true); break;
-    case 4: cc_enc_map(e, 0); break;
-    case 5: cc_enc_array(e, 0); break;
-    case 6: cc_enc_u64(e, UINT64_MAX); break;
-    case 7: msgpack_pack_double(&e->pk, 1.5); break;
+    case 0:
+        cc_enc_str(e, "abc");
+        break;
+    case 1:
+        cc_enc_u64(e, 7);
+        break;
+    case 2:
+        cc_enc_i64(e, -7);
+        break;
+    case 3:
+        cc_enc_bool(e, true);
+        break;
+    case 4:
+        cc_enc_map(e, 0);
+        break;
+    case 5:
+        cc_enc_array(e, 0);
+        break;
+    case 6:
+        cc_enc_u64(e, UINT64_MAX);
+        break;
+    case 7:
+        msgpack_pack_double(&e->pk, 1.5);
+        break;
     }
 }
 #define N_SHAPES 8
@@ -953,8 +986,7 @@ static void test_fields_check_wrong_type_each(void **state)
                     fail_msg("type %zu shape %d accepted", i, g_shape);
                 assert_string_equal(key, "v");
                 if (strstr(why, rows[i].word) == NULL)
-                    fail_msg("type %zu shape %d: '%s' lacks '%s'", i, g_shape, why,
-                             rows[i].word);
+                    fail_msg("type %zu shape %d: '%s' lacks '%s'", i, g_shape, why, rows[i].word);
             }
         }
     }
@@ -1023,8 +1055,8 @@ static void test_fields_check_string_bounds(void **state)
 static void test_fields_check_id_code_charset(void **state)
 {
     static const char *bad[] = {
-        "000.00.01 H01", " lead", "trail ", "tab\there", "đơn-vị", "caf\xc3\xa9", "del\x7f",
-        "ctl\x01",
+        "000.00.01 H01", " lead",       "trail ",  "tab\there",
+        "đơn-vị",        "caf\xc3\xa9", "del\x7f", "ctl\x01",
     };
     static const char *good[] = { "000.00.01.H01", "1.000001", "A-b_c:d/e@f~!", "~" };
     char why[256];
@@ -1299,8 +1331,8 @@ static void test_error_encode_decodes(void **state)
     cc_enc_init(&e);
     cc_error_encode(&e, 12345, CC_ERR_UNKNOWN_PROCEDURE, "Thủ tục không tồn tại",
                     "unknown procedure", "proc", "intake-0001");
-    assert_int_equal(cc_msg_decode(h, sizeof(h), e.buf.data, e.buf.size, NULL, &m, why,
-                                   sizeof(why)), 0);
+    assert_int_equal(
+        cc_msg_decode(h, sizeof(h), e.buf.data, e.buf.size, NULL, &m, why, sizeof(why)), 0);
     assert_int_equal(m.type, CC_MSG_ERROR);
     assert_int_equal(m.body.via.map.size, 6);
     assert_int_equal(cc_fields_check(&m.body, schema, 6, NULL, why, sizeof(why)), 0);
@@ -1320,10 +1352,9 @@ static void test_error_encode_decodes(void **state)
 
     /* Without field and eid: four keys only. */
     cc_enc_reset(&e);
-    cc_error_encode(&e, 0, CC_ERR_OVERLOADED, "Hệ thống đang quá tải", "overloaded", NULL,
-                    NULL);
-    assert_int_equal(cc_msg_decode(h, sizeof(h), e.buf.data, e.buf.size, NULL, &m, why,
-                                   sizeof(why)), 0);
+    cc_error_encode(&e, 0, CC_ERR_OVERLOADED, "Hệ thống đang quá tải", "overloaded", NULL, NULL);
+    assert_int_equal(
+        cc_msg_decode(h, sizeof(h), e.buf.data, e.buf.size, NULL, &m, why, sizeof(why)), 0);
     assert_int_equal(m.body.via.map.size, 4);
     assert_null(cc_map_find(&m.body, "field"));
     assert_null(cc_map_find(&m.body, "eid"));
@@ -1362,15 +1393,16 @@ static void test_object_digest(void **state)
     /* Different values. */
     assert_true(digest_of(B(0x82, 0xa1, 'a', 0x02, 0xa1, 'b', 0xa1, 'x')) != base);
     assert_true(digest_of(B(0x82, 0xa1, 'a', 0x01, 0xa1, 'b', 0xa1, 'y')) != base);
-    assert_true(digest_of(B(0x82, 0xa1, 'a', 0xa1, 'x', 0xa1, 'b', 0x01)) != base);  /* values swapped */
-    assert_true(digest_of(B(0x82, 0xa1, 'a', 0x01, 0xa1, 'c', 0xa1, 'x')) != base);  /* key renamed */
-    assert_true(digest_of(B(0x81, 0xa1, 'a', 0x01)) != base);                       /* pair missing */
+    assert_true(digest_of(B(0x82, 0xa1, 'a', 0xa1, 'x', 0xa1, 'b', 0x01)) !=
+                base); /* values swapped */
+    assert_true(digest_of(B(0x82, 0xa1, 'a', 0x01, 0xa1, 'c', 0xa1, 'x')) !=
+                base);                                        /* key renamed */
+    assert_true(digest_of(B(0x81, 0xa1, 'a', 0x01)) != base); /* pair missing */
     assert_true(digest_of(B(0x82, 0xa1, 'a', 0xff, 0xa1, 'b', 0xa1, 'x')) != base); /* -1 */
     assert_true(digest_of(B(0x82, 0xa1, 'a', 0xc3, 0xa1, 'b', 0xa1, 'x')) != base); /* true */
     assert_true(digest_of(B(0x82, 0xa1, 'a', 0xc0, 0xa1, 'b', 0xa1, 'x')) != base); /* nil */
     /* A nil value is the pair's absence. */
-    assert_true(digest_of(B(0x83, 0xa1, 'a', 0x01, 0xa1, 'z', 0xc0, 0xa1, 'b', 0xa1, 'x')) ==
-                base);
+    assert_true(digest_of(B(0x83, 0xa1, 'a', 0x01, 0xa1, 'z', 0xc0, 0xa1, 'b', 0xa1, 'x')) == base);
     /* Arrays keep their order; a 1-element array is not its element. */
     assert_true(digest_of(B(0x81, 0xa1, 'a', 0x92, 0x01, 0x02)) !=
                 digest_of(B(0x81, 0xa1, 'a', 0x92, 0x02, 0x01)));

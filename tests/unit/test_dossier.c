@@ -149,18 +149,15 @@ static int step_full(cc_dossier_t *d, const char *spec, cc_dossier_outcome_t *re
     return (int)rej.code;
 }
 
-static int step(cc_dossier_t *d, const char *spec)
-{
-    return step_full(d, spec, NULL, NULL);
-}
+static int step(cc_dossier_t *d, const char *spec) { return step_full(d, spec, NULL, NULL); }
 
 #define OK 0
-#define EXPECT(d, spec, code)                                                                 \
-    do {                                                                                      \
-        int got_ = step((d), (spec));                                                         \
-        if (got_ != (int)(code))                                                              \
-            fail_msg("%s: got %s, want %s", (spec), got_ ? cc_err_name((cc_err_t)got_) : "ok", \
-                     (code) ? cc_err_name((cc_err_t)(code)) : "ok");                          \
+#define EXPECT(d, spec, code)                                                                      \
+    do {                                                                                           \
+        int got_ = step((d), (spec));                                                              \
+        if (got_ != (int)(code))                                                                   \
+            fail_msg("%s: got %s, want %s", (spec), got_ ? cc_err_name((cc_err_t)got_) : "ok",     \
+                     (code) ? cc_err_name((cc_err_t)(code)) : "ok");                               \
     } while (0)
 
 #define IL CC_ERR_ILLEGAL_TRANSITION
@@ -170,10 +167,7 @@ static int step(cc_dossier_t *d, const char *spec)
 #define RECV "received proc=TP-LLTP unit=SO-TP channel=direct at=2025-03-03T09:00"
 #define RECV3 "received proc=KD-THANHLAP-DN unit=SO-KHDT channel=online at=2025-03-03T09:00"
 
-static void fresh(cc_dossier_t *d)
-{
-    memset(d, 0, sizeof(*d));
-}
+static void fresh(cc_dossier_t *d) { memset(d, 0, sizeof(*d)); }
 
 static int setup(void **state)
 {
@@ -211,8 +205,8 @@ enum {
 };
 
 static const char *const s_names[S_COUNT] = {
-    "none", "processing", "pending", "supplement_wait", "resolved", "returned", "refused",
-    "stopped", "withdrawn",
+    "none",     "processing", "pending", "supplement_wait", "resolved",
+    "returned", "refused",    "stopped", "withdrawn",
 };
 
 static const char *const prefix[S_COUNT][4] = {
@@ -233,52 +227,59 @@ static const char *const prefix[S_COUNT][4] = {
 };
 
 static const uint8_t s_state[S_COUNT] = {
-    CC_DOSSIER_NONE,     CC_DOSSIER_PROCESSING, CC_DOSSIER_PROCESSING,
-    CC_DOSSIER_SUPPLEMENT_WAIT, CC_DOSSIER_RESOLVED, CC_DOSSIER_RETURNED,
-    CC_DOSSIER_REFUSED,  CC_DOSSIER_STOPPED,    CC_DOSSIER_WITHDRAWN,
+    CC_DOSSIER_NONE,      CC_DOSSIER_PROCESSING, CC_DOSSIER_PROCESSING, CC_DOSSIER_SUPPLEMENT_WAIT,
+    CC_DOSSIER_RESOLVED,  CC_DOSSIER_RETURNED,   CC_DOSSIER_REFUSED,    CC_DOSSIER_STOPPED,
+    CC_DOSSIER_WITHDRAWN,
 };
 
 #define SAME 255 /* the state does not change */
 
 static const struct {
     const char *spec;
-    int want[S_COUNT];  /* NONE PROC PEND SWAIT RESOLVED RETURNED REFUSED STOPPED WITHDRAWN */
-    uint8_t then;       /* state after acceptance */
+    int want[S_COUNT]; /* NONE PROC PEND SWAIT RESOLVED RETURNED REFUSED STOPPED WITHDRAWN */
+    uint8_t then;      /* state after acceptance */
 } matrix[] = {
     { "received proc=TP-LLTP unit=SO-TP channel=direct at=2025-03-05T10:00",
-      { OK, DD, DD, DD, DD, DD, DD, DD, DD }, CC_DOSSIER_PROCESSING },
+      { OK, DD, DD, DD, DD, DD, DD, DD, DD },
+      CC_DOSSIER_PROCESSING },
     { "rejected_at_counter proc=TP-LLTP unit=SO-TP channel=direct at=2025-03-05T10:00",
-      { OK, DD, DD, DD, DD, DD, DD, DD, DD }, CC_DOSSIER_NONE },
-    { "transferred to=TTHCC at=2025-03-05T10:00",
-      { UD, OK, OK, OK, IL, IL, IL, IL, IL }, SAME },
+      { OK, DD, DD, DD, DD, DD, DD, DD, DD },
+      CC_DOSSIER_NONE },
+    { "transferred to=TTHCC at=2025-03-05T10:00", { UD, OK, OK, OK, IL, IL, IL, IL, IL }, SAME },
     { "consult_requested agency=SO-XD deadline=2025-03-10T17:00 at=2025-03-05T10:00",
-      { UD, OK, OK, OK, IL, IL, IL, IL, IL }, SAME },
+      { UD, OK, OK, OK, IL, IL, IL, IL, IL },
+      SAME },
     { "consult_answered agency=SO-XD at=2025-03-05T10:00",
-      { UD, IL, IL, IL, IL, IL, IL, IL, IL }, SAME },
-    { "sos_requested kind=stop at=2025-03-05T10:00",
-      { UD, OK, IL, OK, IL, IL, IL, IL, IL }, SAME },
+      { UD, IL, IL, IL, IL, IL, IL, IL, IL },
+      SAME },
+    { "sos_requested kind=stop at=2025-03-05T10:00", { UD, OK, IL, OK, IL, IL, IL, IL, IL }, SAME },
     { "sos_requested kind=supplement at=2025-03-05T10:00",
-      { UD, OK, IL, IL, IL, IL, IL, IL, IL }, SAME },
+      { UD, OK, IL, IL, IL, IL, IL, IL, IL },
+      SAME },
     { "sos_reviewed approved=true at=2025-03-05T10:00",
-      { UD, IL, OK, IL, IL, IL, IL, IL, IL }, CC_DOSSIER_STOPPED },
+      { UD, IL, OK, IL, IL, IL, IL, IL, IL },
+      CC_DOSSIER_STOPPED },
     { "sos_reviewed approved=false at=2025-03-05T10:00",
-      { UD, IL, OK, IL, IL, IL, IL, IL, IL }, CC_DOSSIER_PROCESSING },
+      { UD, IL, OK, IL, IL, IL, IL, IL, IL },
+      CC_DOSSIER_PROCESSING },
     { "supplement_completed at=2025-03-05T10:00",
-      { UD, IL, IL, OK, IL, IL, IL, IL, IL }, CC_DOSSIER_PROCESSING },
+      { UD, IL, IL, OK, IL, IL, IL, IL, IL },
+      CC_DOSSIER_PROCESSING },
     { "extended promised=2025-03-20T17:00 at=2025-03-05T10:00",
-      { UD, OK, OK, IL, IL, IL, IL, IL, IL }, SAME },
-    { "resolved at=2025-03-05T10:00",
-      { UD, OK, IL, IL, IL, IL, IL, IL, IL }, CC_DOSSIER_RESOLVED },
+      { UD, OK, OK, IL, IL, IL, IL, IL, IL },
+      SAME },
+    { "resolved at=2025-03-05T10:00", { UD, OK, IL, IL, IL, IL, IL, IL, IL }, CC_DOSSIER_RESOLVED },
     { "returned method=post at=2025-03-05T10:00",
-      { UD, IL, IL, IL, OK, IL, IL, IL, IL }, CC_DOSSIER_RETURNED },
+      { UD, IL, IL, IL, OK, IL, IL, IL, IL },
+      CC_DOSSIER_RETURNED },
     { "fee_paid amount=200000 method=cashless at=2025-03-05T10:00",
-      { UD, OK, OK, OK, OK, OK, OK, OK, OK }, SAME },
+      { UD, OK, OK, OK, OK, OK, OK, OK, OK },
+      SAME },
     { "digitized what=components at=2025-03-05T10:00",
-      { UD, OK, OK, OK, OK, OK, OK, OK, OK }, SAME },
-    { "digitized what=result at=2025-03-05T10:00",
-      { UD, IL, IL, IL, OK, OK, IL, IL, IL }, SAME },
-    { "rated rating=satisfied at=2025-03-05T10:00",
-      { UD, OK, OK, OK, OK, OK, OK, OK, OK }, SAME },
+      { UD, OK, OK, OK, OK, OK, OK, OK, OK },
+      SAME },
+    { "digitized what=result at=2025-03-05T10:00", { UD, IL, IL, IL, OK, OK, IL, IL, IL }, SAME },
+    { "rated rating=satisfied at=2025-03-05T10:00", { UD, OK, OK, OK, OK, OK, OK, OK, OK }, SAME },
 };
 
 static void reach(cc_dossier_t *d, int s)
@@ -447,8 +448,10 @@ static void test_transfer(void **state)
 
     /* A district unit no longer exists after 2025-06-30. */
     fresh(&d);
-    EXPECT(&d, "received proc=DD-CHUYENNHUONG unit=X-TRANBIEN channel=direct "
-               "at=2025-07-02T09:00", OK);
+    EXPECT(&d,
+           "received proc=DD-CHUYENNHUONG unit=X-TRANBIEN channel=direct "
+           "at=2025-07-02T09:00",
+           OK);
     EXPECT(&d, "transferred to=H-BIENHOA at=2025-07-03T09:00", CC_ERR_UNIT_NOT_VALID);
     EXPECT(&d, "transferred to=X-BIENHOA at=2025-07-03T09:00", OK);
 }
@@ -461,10 +464,8 @@ static void test_consult(void **state)
     fresh(&d);
     EXPECT(&d, RECV, OK);
     EXPECT(&d, "consult_answered agency=SO-XD at=2025-03-04T09:00", IL);
-    EXPECT(&d, "consult_requested agency=SO-XD deadline=2025-03-07T17:00 at=2025-03-04T10:00",
-           OK);
-    EXPECT(&d, "consult_requested agency=SO-TC deadline=2025-03-07T17:00 at=2025-03-04T11:00",
-           OK);
+    EXPECT(&d, "consult_requested agency=SO-XD deadline=2025-03-07T17:00 at=2025-03-04T10:00", OK);
+    EXPECT(&d, "consult_requested agency=SO-TC deadline=2025-03-07T17:00 at=2025-03-04T11:00", OK);
     assert_int_equal(d.consults_open, 2);
     EXPECT(&d, "consult_answered agency=SO-XD at=2025-03-05T09:00", OK);
     EXPECT(&d, "consult_answered agency=SO-TC at=2025-03-05T10:00", OK);
@@ -487,9 +488,9 @@ static void test_apology(void **state)
         { "2025-03-04T09:00", CC_APOLOGY_IN_TIME },
         { "2025-03-05T16:59", CC_APOLOGY_IN_TIME }, /* the working day before the due day */
         { "2025-03-05T23:00", CC_APOLOGY_IN_TIME },
-        { "2025-03-06T08:00", CC_APOLOGY_LATE },    /* on the due day */
+        { "2025-03-06T08:00", CC_APOLOGY_LATE }, /* on the due day */
         { "2025-03-06T17:00", CC_APOLOGY_LATE },
-        { "2025-03-07T10:00", CC_APOLOGY_LATE },    /* after the due date: accepted, late */
+        { "2025-03-07T10:00", CC_APOLOGY_LATE }, /* after the due date: accepted, late */
         { "2025-03-12T10:00", CC_APOLOGY_LATE },
     };
     char spec[256];
@@ -550,9 +551,9 @@ static void test_extension_bad_promise(void **state)
     fresh(&d);
     EXPECT(&d, RECV3, OK);
     /* The promise must be after the due date... */
-    assert_int_equal(step_full(&d, "extended promised=2025-03-06T17:00 at=2025-03-04T09:00",
-                               NULL, &rej),
-                     CC_ERR_BAD_FIELD);
+    assert_int_equal(
+        step_full(&d, "extended promised=2025-03-06T17:00 at=2025-03-04T09:00", NULL, &rej),
+        CC_ERR_BAD_FIELD);
     assert_string_equal(rej.field, "promised");
     EXPECT(&d, "extended promised=2025-03-05T17:00 at=2025-03-04T09:00", CC_ERR_BAD_FIELD);
     /* ...and after the apology itself. */
@@ -582,8 +583,7 @@ static void test_supplement_restart(void **state)
     fresh(&d);
     EXPECT(&d, RECV, OK);
     assert_int_equal(d.due_at, T("2025-03-17T17:00"));
-    assert_int_equal(step_full(&d, "sos_requested kind=supplement at=2025-03-04T10:00", &out,
-                               NULL),
+    assert_int_equal(step_full(&d, "sos_requested kind=supplement at=2025-03-04T10:00", &out, NULL),
                      OK);
     assert_false(out.supplement_rule_broken);
     assert_int_equal(d.sos_pending, CC_SOS_SUPPLEMENT);
@@ -599,7 +599,7 @@ static void test_supplement_restart(void **state)
     assert_int_equal(d.due_at, T("2025-03-26T17:00"));
     assert_int_equal(cc_due_at(cat, p, T("2025-03-12T10:00"), &due), 0);
     assert_int_equal(d.due_at, due);
-    assert_int_equal(d.received_at, T("2025-03-03T09:00")); /* receipt unchanged */
+    assert_int_equal(d.received_at, T("2025-03-03T09:00"));     /* receipt unchanged */
     EXPECT(&d, "supplement_completed at=2025-03-12T11:00", IL); /* only once per request */
     EXPECT(&d, "resolved at=2025-03-26T16:00", OK);
     assert_int_equal(d.klass, CC_CLASS_ON_TIME + 1); /* late against the old due date */
@@ -646,8 +646,7 @@ static void test_supplement_rule(void **state)
     EXPECT(&d, "sos_requested kind=supplement at=2025-03-04T09:00", OK);
     EXPECT(&d, "sos_reviewed approved=true at=2025-03-04T10:00", OK);
     EXPECT(&d, "supplement_completed at=2025-03-05T09:00", OK);
-    assert_int_equal(step_full(&d, "sos_requested kind=supplement at=2025-03-05T10:00", &out,
-                               NULL),
+    assert_int_equal(step_full(&d, "sos_requested kind=supplement at=2025-03-05T10:00", &out, NULL),
                      OK);
     assert_true(out.supplement_rule_broken);
     assert_int_equal(d.supplements, 2);
@@ -657,16 +656,14 @@ static void test_supplement_rule(void **state)
     EXPECT(&d, RECV, OK);
     EXPECT(&d, "sos_requested kind=supplement at=2025-03-04T09:00", OK);
     EXPECT(&d, "sos_reviewed approved=false at=2025-03-04T10:00", OK);
-    assert_int_equal(step_full(&d, "sos_requested kind=supplement at=2025-03-04T11:00", &out,
-                               NULL),
+    assert_int_equal(step_full(&d, "sos_requested kind=supplement at=2025-03-04T11:00", &out, NULL),
                      OK);
     assert_true(out.supplement_rule_broken);
 
     /* Other requests are not supplement requests. */
     fresh(&d);
     EXPECT(&d, RECV, OK);
-    assert_int_equal(step_full(&d, "sos_requested kind=stop at=2025-03-12T09:00", &out, NULL),
-                     OK);
+    assert_int_equal(step_full(&d, "sos_requested kind=stop at=2025-03-12T09:00", &out, NULL), OK);
     assert_false(out.supplement_rule_broken);
     assert_int_equal(d.supplements, 0);
 }
@@ -808,42 +805,56 @@ static void test_receipt_rejections(void **state)
 
     (void)state;
     fresh(&d);
-    assert_int_equal(step_full(&d, "received proc=TP-LLTP unit=NO-SUCH-UNIT channel=direct "
-                                   "at=2025-03-03T09:00",
+    assert_int_equal(step_full(&d,
+                               "received proc=TP-LLTP unit=NO-SUCH-UNIT channel=direct "
+                               "at=2025-03-03T09:00",
                                NULL, &rej),
                      CC_ERR_UNKNOWN_UNIT);
     assert_string_equal(rej.field, "unit");
-    assert_int_equal(step_full(&d, "received proc=NO-SUCH-PROC unit=SO-TP channel=direct "
-                                   "at=2025-03-03T09:00",
+    assert_int_equal(step_full(&d,
+                               "received proc=NO-SUCH-PROC unit=SO-TP channel=direct "
+                               "at=2025-03-03T09:00",
                                NULL, &rej),
                      CC_ERR_UNKNOWN_PROCEDURE);
     assert_string_equal(rej.field, "proc");
-    assert_int_equal(step_full(&d, "received proc=TP-CT-BANSAO unit=SO-TP channel=direct "
-                                   "at=2025-03-03T09:00",
+    assert_int_equal(step_full(&d,
+                               "received proc=TP-CT-BANSAO unit=SO-TP channel=direct "
+                               "at=2025-03-03T09:00",
                                NULL, &rej),
                      CC_ERR_PROCEDURE_NOT_HANDLED);
     assert_string_equal(rej.field, "proc");
     /* District units end on 2025-06-30, new communes start on 2025-07-01. */
-    EXPECT(&d, "received proc=DD-CHUYENNHUONG unit=H-BIENHOA channel=direct "
-               "at=2025-07-01T09:00", CC_ERR_UNIT_NOT_VALID);
-    EXPECT(&d, "received proc=DD-CHUYENNHUONG unit=X-TRANBIEN channel=direct "
-               "at=2025-06-30T09:00", CC_ERR_UNIT_NOT_VALID);
-    EXPECT(&d, "rejected_at_counter proc=DD-CHUYENNHUONG unit=H-BIENHOA channel=direct "
-               "at=2025-07-01T09:00", CC_ERR_UNIT_NOT_VALID);
-    EXPECT(&d, "received proc=DD-CHUYENNHUONG unit=H-BIENHOA channel=direct "
-               "at=2025-06-30T23:59", OK);
+    EXPECT(&d,
+           "received proc=DD-CHUYENNHUONG unit=H-BIENHOA channel=direct "
+           "at=2025-07-01T09:00",
+           CC_ERR_UNIT_NOT_VALID);
+    EXPECT(&d,
+           "received proc=DD-CHUYENNHUONG unit=X-TRANBIEN channel=direct "
+           "at=2025-06-30T09:00",
+           CC_ERR_UNIT_NOT_VALID);
+    EXPECT(&d,
+           "rejected_at_counter proc=DD-CHUYENNHUONG unit=H-BIENHOA channel=direct "
+           "at=2025-07-01T09:00",
+           CC_ERR_UNIT_NOT_VALID);
+    EXPECT(&d,
+           "received proc=DD-CHUYENNHUONG unit=H-BIENHOA channel=direct "
+           "at=2025-06-30T23:59",
+           OK);
     assert_string_equal(d.unit, "H-BIENHOA");
 
     /* The calendar of 2030 is not announced. */
     fresh(&d);
-    assert_int_equal(step_full(&d, "received proc=HT-KHAISINH unit=X-TRANBIEN channel=online "
-                                   "at=2030-03-04T09:00",
+    assert_int_equal(step_full(&d,
+                               "received proc=HT-KHAISINH unit=X-TRANBIEN channel=online "
+                               "at=2030-03-04T09:00",
                                NULL, &rej),
                      CC_ERR_CALENDAR_NOT_COVERED);
     assert_string_equal(rej.field, "at");
     /* Refused at the counter: nothing to compute, nothing created. */
-    EXPECT(&d, "rejected_at_counter proc=HT-KHAISINH unit=X-TRANBIEN channel=online "
-               "at=2030-03-04T09:00", OK);
+    EXPECT(&d,
+           "rejected_at_counter proc=HT-KHAISINH unit=X-TRANBIEN channel=online "
+           "at=2030-03-04T09:00",
+           OK);
     assert_int_equal(d.state, CC_DOSSIER_NONE);
 
     /* Future tolerance: 300 s. */
@@ -886,8 +897,7 @@ static void test_receipt_state(void **state)
     assert_string_equal(d.recv_unit, "SO-TP");
     /* After the cut-off: from the next working day (3 wd: Wed, Thu, Fri). */
     fresh(&d);
-    EXPECT(&d, "received proc=KD-THANHLAP-DN unit=SO-KHDT channel=postal at=2025-03-03T15:30",
-           OK);
+    EXPECT(&d, "received proc=KD-THANHLAP-DN unit=SO-KHDT channel=postal at=2025-03-03T15:30", OK);
     assert_int_equal(d.channel, 2);
     assert_int_equal(d.due_at, T("2025-03-07T17:00"));
 }

@@ -33,10 +33,12 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define CALLER "Nguyễn Văn An"
 #define PHONE "0912 345 678"
-#define TEXT "Tôi là Nguyễn Văn An, CCCD 075201001234, phản ánh hồ sơ 000.00.14.H19-230515-0001 trễ hạn; gọi 0912345678"
+#define TEXT                                                                                                     \
+    "Tôi là Nguyễn Văn An, CCCD 075201001234, phản ánh hồ sơ 000.00.14.H19-230515-0001 trễ hạn; " \
+    "gọi 0912345678"
 
-static const char *const dbs[] = { "contact", "pakn", "pakn_events", "personal", "published",
-                                   "pakn_timer", "pakn_open", "log" };
+static const char *const dbs[] = { "contact",   "pakn",       "pakn_events", "personal",
+                                   "published", "pakn_timer", "pakn_open",   "log" };
 
 typedef struct {
     char dir[256];
@@ -132,8 +134,7 @@ static int push_txn(cc_txn_t *txn, void *arg)
     if ((r = cc_log_last(txn, c->fx->dbi[7], &last)) < 0)
         return r;
     cc_enc_init(&pairs);
-    r = cc_hotline_domain.apply(c->fx->dom, txn, c->who, ev, c->now, last + 1, &pairs, &n,
-                                &c->rej);
+    r = cc_hotline_domain.apply(c->fx->dom, txn, c->who, ev, c->now, last + 1, &pairs, &n, &c->rej);
     if (r == 0) {
         cc_map_str(ev, "eid", &eid);
         cc_map_str(ev, "type", &type);
@@ -174,13 +175,13 @@ static int push_now(fx_t *fx, const cc_principal_t *who, const char *spec, int64
     return (int)c.rej.code;
 }
 
-#define OK(fx, who, spec)                                                                    \
-    do {                                                                                    \
-        cc_reject_t rej_;                                                                   \
-        int got_ = push_now((fx), (who), (spec), 0, &rej_);                                 \
-        if (got_ != 0)                                                                      \
-            fail_msg("line %d: %s: refused %s: %s", __LINE__, (spec),                      \
-                     cc_err_name((cc_err_t)got_), rej_.en);                                 \
+#define OK(fx, who, spec)                                                                          \
+    do {                                                                                           \
+        cc_reject_t rej_;                                                                          \
+        int got_ = push_now((fx), (who), (spec), 0, &rej_);                                        \
+        if (got_ != 0)                                                                             \
+            fail_msg("line %d: %s: refused %s: %s", __LINE__, (spec), cc_err_name((cc_err_t)got_), \
+                     rej_.en);                                                                     \
     } while (0)
 
 typedef struct {
@@ -194,8 +195,8 @@ static int test_append(void *ctx, cc_txn_t *txn, const char *eid, const char *ty
     fx_t *fx = ctx;
     uint64_t seq;
 
-    return append_rec(txn, fx, (cc_str_t){ eid, strlen(eid) }, (cc_str_t){ type, strlen(type) },
-                      at, "hotline", pairs, n, &seq);
+    return append_rec(txn, fx, (cc_str_t){ eid, strlen(eid) }, (cc_str_t){ type, strlen(type) }, at,
+                      "hotline", pairs, n, &seq);
 }
 
 typedef struct {
@@ -375,11 +376,12 @@ static int setup(void **state)
     assert_non_null(mkdtemp(fx->dir));
     assert_int_equal(cc_store_open(fx->dir, NULL, &fx->store), 0);
     assert_int_equal(cc_catalog_load(NULL, &fx->catalog, err, sizeof(err)), 0);
-    assert_int_equal(cc_hotline_domain.open(&fx->dom, fx->store, &fx->catalog, err, sizeof(err)), 0);
+    assert_int_equal(cc_hotline_domain.open(&fx->dom, fx->store, &fx->catalog, err, sizeof(err)),
+                     0);
     for (size_t i = 0; i < N(dbs); i++)
-        assert_int_equal(cc_store_dbi(fx->store, dbs[i],
-                                      i == 2 ? MDB_DUPSORT | MDB_DUPFIXED : 0, &fx->dbi[i]),
-                         0);
+        assert_int_equal(
+            cc_store_dbi(fx->store, dbs[i], i == 2 ? MDB_DUPSORT | MDB_DUPFIXED : 0, &fx->dbi[i]),
+            0);
     fx->agent = principal_of(CC_ROLE_AGENT, "tdv-01", NULL);
     fx->cp_tp = principal_of(CC_ROLE_CONTACT_POINT, "daumoi-sotp", "SO-TP");
     fx->cp_hcc = principal_of(CC_ROLE_CONTACT_POINT, "daumoi-tthcc", "TTHCC");
@@ -426,7 +428,8 @@ static void test_contacts(void **state)
     tmsg_t m;
     char buf[64];
 
-    OK(fx, fx->agent, "contact|contact=C-1|ctype=information|channel=phone|at=2025-03-03T08:00|closed=true");
+    OK(fx, fx->agent,
+       "contact|contact=C-1|ctype=information|channel=phone|at=2025-03-03T08:00|closed=true");
     last_record(fx, &m);
     assert_string_equal(str_of(&m.msg.body, "ctype", buf, sizeof(buf)), "information");
     assert_string_equal(str_of(&m.msg.body, "channel", buf, sizeof(buf)), "phone");
@@ -434,24 +437,40 @@ static void test_contacts(void **state)
     assert_true(bool_of(&m.msg.body, "closed"));
     assert_string_equal(str_of(&m.msg.body, "by", buf, sizeof(buf)), "tdv-01");
     tmsg_free(&m);
-    OK(fx, fx->agent, "contact|contact=C-2|ctype=postal|channel=zalo|unit=TTHCC|agent=tdv-01|at=2025-03-03T08:05");
+    OK(fx, fx->agent,
+       "contact|contact=C-2|ctype=postal|channel=zalo|unit=TTHCC|agent=tdv-01|at=2025-03-03T08:05");
     OK(fx, fx->agent, "contact|contact=C-3|ctype=guidance|channel=portal|at=2025-03-03T08:06");
     OK(fx, fx->agent, "contact|contact=C-4|ctype=pakn|channel=email|at=2025-03-03T08:07");
     OK(fx, fx->agent, "contact|contact=C-5|ctype=information|channel=app|at=2025-03-03T08:08");
     OK(fx, fx->agent, "contact_closed|contact=C-2|at=2025-03-04T08:00");
-    REJECT(fx, fx->agent, "contact_closed|contact=C-2|at=2025-03-04T08:00", CC_ERR_ILLEGAL_TRANSITION);
-    REJECT(fx, fx->agent, "contact_closed|contact=C-4|at=2025-03-04T08:00", CC_ERR_ILLEGAL_TRANSITION);
+    REJECT(fx, fx->agent, "contact_closed|contact=C-2|at=2025-03-04T08:00",
+           CC_ERR_ILLEGAL_TRANSITION);
+    REJECT(fx, fx->agent, "contact_closed|contact=C-4|at=2025-03-04T08:00",
+           CC_ERR_ILLEGAL_TRANSITION);
     REJECT(fx, fx->agent, "contact_closed|contact=C-9|at=2025-03-04T08:00", CC_ERR_BAD_FIELD);
-    REJECT(fx, fx->agent, "contact|contact=C-1|ctype=information|channel=phone|at=2025-03-03T09:00", CC_ERR_ILLEGAL_TRANSITION);
-    REJECT(fx, fx->agent, "contact|contact=C-6|ctype=postal|channel=phone|closed=true|at=2025-03-03T09:00", CC_ERR_ILLEGAL_TRANSITION);
-    REJECT(fx, fx->agent, "contact|contact=C-6|ctype=pakn|channel=phone|closed=true|at=2025-03-03T09:00", CC_ERR_ILLEGAL_TRANSITION);
-    REJECT(fx, fx->agent, "contact|contact=C-6|ctype=postal|channel=fax|at=2025-03-03T09:00", CC_ERR_BAD_FIELD);
-    REJECT(fx, fx->agent, "contact|contact=C-6|ctype=postal|channel=app|unit=NO-SUCH|at=2025-03-03T09:00", CC_ERR_UNKNOWN_UNIT);
-    REJECT(fx, fx->agent, "contact|contact=C-6|ctype=postal|channel=app|agent=tdv-02|at=2025-03-03T09:00", CC_ERR_NOT_AUTHORIZED);
-    REJECT(fx, fx->cp_tp, "contact|contact=C-6|ctype=postal|channel=app|at=2025-03-03T09:00", CC_ERR_NOT_AUTHORIZED);
+    REJECT(fx, fx->agent, "contact|contact=C-1|ctype=information|channel=phone|at=2025-03-03T09:00",
+           CC_ERR_ILLEGAL_TRANSITION);
+    REJECT(fx, fx->agent,
+           "contact|contact=C-6|ctype=postal|channel=phone|closed=true|at=2025-03-03T09:00",
+           CC_ERR_ILLEGAL_TRANSITION);
+    REJECT(fx, fx->agent,
+           "contact|contact=C-6|ctype=pakn|channel=phone|closed=true|at=2025-03-03T09:00",
+           CC_ERR_ILLEGAL_TRANSITION);
+    REJECT(fx, fx->agent, "contact|contact=C-6|ctype=postal|channel=fax|at=2025-03-03T09:00",
+           CC_ERR_BAD_FIELD);
+    REJECT(fx, fx->agent,
+           "contact|contact=C-6|ctype=postal|channel=app|unit=NO-SUCH|at=2025-03-03T09:00",
+           CC_ERR_UNKNOWN_UNIT);
+    REJECT(fx, fx->agent,
+           "contact|contact=C-6|ctype=postal|channel=app|agent=tdv-02|at=2025-03-03T09:00",
+           CC_ERR_NOT_AUTHORIZED);
+    REJECT(fx, fx->cp_tp, "contact|contact=C-6|ctype=postal|channel=app|at=2025-03-03T09:00",
+           CC_ERR_NOT_AUTHORIZED);
     /* A complaint may name its contact, which must be a pakn contact. */
-    REJECT(fx, fx->agent, "pakn_received|pakn=P-9|contact=C-1|text=x|at=2025-03-03T09:00", CC_ERR_BAD_FIELD);
-    REJECT(fx, fx->agent, "pakn_received|pakn=P-9|contact=C-404|text=x|at=2025-03-03T09:00", CC_ERR_BAD_FIELD);
+    REJECT(fx, fx->agent, "pakn_received|pakn=P-9|contact=C-1|text=x|at=2025-03-03T09:00",
+           CC_ERR_BAD_FIELD);
+    REJECT(fx, fx->agent, "pakn_received|pakn=P-9|contact=C-404|text=x|at=2025-03-03T09:00",
+           CC_ERR_BAD_FIELD);
     OK(fx, fx->agent, "pakn_received|pakn=P-9|contact=C-4|text=x|at=2025-03-03T09:00");
 }
 
@@ -472,36 +491,50 @@ static void test_lifecycle(void **state)
     assert_null(cc_map_find(&m.msg.body, "text"));
     assert_null(cc_map_find(&m.msg.body, "caller_name"));
     tmsg_free(&m);
-    REJECT(fx, fx->agent, "pakn_received|pakn=P-1|text=again|at=2025-03-03T10:01", CC_ERR_ILLEGAL_TRANSITION);
-    REJECT(fx, fx->agent, "pakn_assigned|pakn=P-1|unit=SO-TP|at=2025-03-03T10:05", CC_ERR_ILLEGAL_TRANSITION);
-    REJECT(fx, fx->agent, "pakn_answered|pakn=P-1|answer=x|at=2025-03-03T10:05", CC_ERR_ILLEGAL_TRANSITION);
+    REJECT(fx, fx->agent, "pakn_received|pakn=P-1|text=again|at=2025-03-03T10:01",
+           CC_ERR_ILLEGAL_TRANSITION);
+    REJECT(fx, fx->agent, "pakn_assigned|pakn=P-1|unit=SO-TP|at=2025-03-03T10:05",
+           CC_ERR_ILLEGAL_TRANSITION);
+    REJECT(fx, fx->agent, "pakn_answered|pakn=P-1|answer=x|at=2025-03-03T10:05",
+           CC_ERR_ILLEGAL_TRANSITION);
     REJECT(fx, fx->agent, "pakn_published|pakn=P-1|at=2025-03-03T10:05", CC_ERR_ILLEGAL_TRANSITION);
     REJECT(fx, fx->agent, "pakn_closed|pakn=P-1|at=2025-03-03T10:05", CC_ERR_ILLEGAL_TRANSITION);
     REJECT(fx, fx->agent, "pakn_reopened|pakn=P-1|at=2025-03-03T10:05", CC_ERR_ILLEGAL_TRANSITION);
-    REJECT(fx, fx->agent, "pakn_classified|pakn=P-1|category=other|at=2025-03-03T10:05", CC_ERR_BAD_FIELD);
-    REJECT(fx, fx->agent, "pakn_classified|pakn=P-1|category=procedure|at=2025-03-03T09:00", CC_ERR_BEFORE_PREVIOUS);
-    REJECT(fx, fx->agent, "pakn_classified|pakn=P-2|category=procedure|at=2025-03-03T10:05", CC_ERR_UNKNOWN_COMPLAINT);
-    REJECT(fx, fx->cp_tp, "pakn_classified|pakn=P-1|category=procedure|at=2025-03-03T10:05", CC_ERR_NOT_AUTHORIZED);
-    expect_rejected_now(fx, fx->agent, "pakn_classified|pakn=P-1|category=procedure|at=2025-03-03T11:00",
+    REJECT(fx, fx->agent, "pakn_classified|pakn=P-1|category=other|at=2025-03-03T10:05",
+           CC_ERR_BAD_FIELD);
+    REJECT(fx, fx->agent, "pakn_classified|pakn=P-1|category=procedure|at=2025-03-03T09:00",
+           CC_ERR_BEFORE_PREVIOUS);
+    REJECT(fx, fx->agent, "pakn_classified|pakn=P-2|category=procedure|at=2025-03-03T10:05",
+           CC_ERR_UNKNOWN_COMPLAINT);
+    REJECT(fx, fx->cp_tp, "pakn_classified|pakn=P-1|category=procedure|at=2025-03-03T10:05",
+           CC_ERR_NOT_AUTHORIZED);
+    expect_rejected_now(fx, fx->agent,
+                        "pakn_classified|pakn=P-1|category=procedure|at=2025-03-03T11:00",
                         CC_ERR_FUTURE_EVENT, T("2025-03-03T10:05"), __LINE__);
     OK(fx, fx->agent, "pakn_classified|pakn=P-1|category=procedure|at=2025-03-03T10:05");
     expect_record(fx, "pakn_classified", "classified", 1, "", "2025-03-03T17:00");
-    REJECT(fx, fx->agent, "pakn_assigned|pakn=P-1|unit=NO-SUCH|at=2025-03-03T10:10", CC_ERR_UNKNOWN_UNIT);
+    REJECT(fx, fx->agent, "pakn_assigned|pakn=P-1|unit=NO-SUCH|at=2025-03-03T10:10",
+           CC_ERR_UNKNOWN_UNIT);
     REJECT(fx, fx->agent, "pakn_accepted|pakn=P-1|at=2025-03-03T10:10", CC_ERR_NOT_AUTHORIZED);
     OK(fx, fx->agent, "pakn_assigned|pakn=P-1|unit=SO-TP|at=2025-03-03T10:10");
     expect_record(fx, "pakn_assigned", "assigned", 2, "SO-TP", "2025-03-24T17:00");
     /* Scope: another unit's contact point, the agent on the unit's part. */
     REJECT(fx, fx->cp_hcc, "pakn_accepted|pakn=P-1|at=2025-03-03T10:20", CC_ERR_NOT_AUTHORIZED);
     REJECT(fx, fx->agent, "pakn_accepted|pakn=P-1|at=2025-03-03T10:20", CC_ERR_NOT_AUTHORIZED);
-    REJECT(fx, fx->cp_tp, "pakn_answered|pakn=P-1|answer=x|at=2025-03-03T10:20", CC_ERR_ILLEGAL_TRANSITION);
-    REJECT(fx, fx->agent, "pakn_forwarded|pakn=P-1|outside=Bộ Tư pháp|at=2025-03-03T10:20", CC_ERR_ILLEGAL_TRANSITION);
+    REJECT(fx, fx->cp_tp, "pakn_answered|pakn=P-1|answer=x|at=2025-03-03T10:20",
+           CC_ERR_ILLEGAL_TRANSITION);
+    REJECT(fx, fx->agent, "pakn_forwarded|pakn=P-1|outside=Bộ Tư pháp|at=2025-03-03T10:20",
+           CC_ERR_ILLEGAL_TRANSITION);
     OK(fx, fx->cp_tp, "pakn_accepted|pakn=P-1|at=2025-03-03T10:20");
     expect_record(fx, "pakn_accepted", "accepted", 2, "SO-TP", NULL);
-    REJECT(fx, fx->cp_hcc, "pakn_answered|pakn=P-1|answer=x|at=2025-03-03T10:30", CC_ERR_NOT_AUTHORIZED);
-    REJECT(fx, fx->agent, "pakn_answered|pakn=P-1|answer=x|at=2025-03-03T10:30", CC_ERR_NOT_AUTHORIZED);
+    REJECT(fx, fx->cp_hcc, "pakn_answered|pakn=P-1|answer=x|at=2025-03-03T10:30",
+           CC_ERR_NOT_AUTHORIZED);
+    REJECT(fx, fx->agent, "pakn_answered|pakn=P-1|answer=x|at=2025-03-03T10:30",
+           CC_ERR_NOT_AUTHORIZED);
     REJECT(fx, fx->cp_tp, "pakn_accepted|pakn=P-1|at=2025-03-03T10:30", CC_ERR_ILLEGAL_TRANSITION);
-    OK(fx, fx->cp_tp, "pakn_answered|pakn=P-1|at=2025-03-05T09:00|answer=Kính gửi ông NGUYỄN VĂN AN "
-                      "(ĐT 0912.345.678): hồ sơ 000.00.14.H19-230515-0001 đã có kết quả ngày 04/3/2025.");
+    OK(fx, fx->cp_tp,
+       "pakn_answered|pakn=P-1|at=2025-03-05T09:00|answer=Kính gửi ông NGUYỄN VĂN AN "
+       "(ĐT 0912.345.678): hồ sơ 000.00.14.H19-230515-0001 đã có kết quả ngày 04/3/2025.");
     expect_record(fx, "pakn_answered", "answered", 2, "SO-TP", NULL);
     last_record(fx, &m);
     assert_true(bool_of(&m.msg.body, "on_time"));
@@ -587,14 +620,16 @@ static void test_level1_and_forward(void **state)
     expect_record(fx, "pakn_reopened", "classified", 1, "", "2025-03-04T14:30");
 
     OK(fx, fx->agent, "pakn_received|pakn=P-2|text=x|at=2025-03-03T10:00");
-    OK(fx, fx->agent, "pakn_forwarded|pakn=P-2|outside=Bảo hiểm xã hội Việt Nam|at=2025-03-04T10:00");
+    OK(fx, fx->agent,
+       "pakn_forwarded|pakn=P-2|outside=Bảo hiểm xã hội Việt Nam|at=2025-03-04T10:00");
     expect_record(fx, "pakn_forwarded", "forwarded", 1, "", NULL);
     last_record(fx, &m);
     assert_false(bool_of(&m.msg.body, "late"));
     tmsg_free(&m);
     REJECT(fx, fx->agent, "pakn_reopened|pakn=P-2|at=2025-03-05T10:00", CC_ERR_ILLEGAL_TRANSITION);
     REJECT(fx, fx->agent, "pakn_escalated|pakn=P-2|at=2025-03-05T10:00", CC_ERR_NOT_AUTHORIZED);
-    REJECT(fx, fx->agent, "pakn_closed|eid=esc:P-2:2|pakn=P-2|at=2025-03-05T10:00", CC_ERR_BAD_FIELD);
+    REJECT(fx, fx->agent, "pakn_closed|eid=esc:P-2:2|pakn=P-2|at=2025-03-05T10:00",
+           CC_ERR_BAD_FIELD);
     OK(fx, fx->agent, "pakn_closed|pakn=P-2|at=2025-03-05T10:00");
 
     /* Refused: final, with its reason; late after 2 working days. */
@@ -615,8 +650,7 @@ static void test_level1_and_forward(void **state)
     tmsg_free(&m);
     REJECT(fx, fx->agent, "pakn_classified|pakn=P-3|category=proposal|at=2025-03-06T11:00",
            CC_ERR_ILLEGAL_TRANSITION);
-    REJECT(fx, fx->agent, "pakn_reopened|pakn=P-3|at=2025-03-06T11:00",
-           CC_ERR_ILLEGAL_TRANSITION);
+    REJECT(fx, fx->agent, "pakn_reopened|pakn=P-3|at=2025-03-06T11:00", CC_ERR_ILLEGAL_TRANSITION);
     /* Never escalated: it is not waiting for an answer. The reopened P-1
      * is: level 2, level 3, then overdue. */
     assert_int_equal(tick(fx, "2025-12-31T00:00"), 3);
@@ -806,8 +840,7 @@ static void test_open_query(void **state)
         assert_string_equal(str_of(&items->via.array.ptr[1], "pakn", buf, sizeof(buf)), "P-A");
     }
     tmsg_free(&m);
-    assert_int_equal(query(fx, fx->cp_tp, "pakn_open", "unit", "TTHCC", &m),
-                     CC_ERR_NOT_AUTHORIZED);
+    assert_int_equal(query(fx, fx->cp_tp, "pakn_open", "unit", "TTHCC", &m), CC_ERR_NOT_AUTHORIZED);
     assert_int_equal(query(fx, fx->cp_tp, "pakn_open", "unit", "", &m), CC_ERR_NOT_AUTHORIZED);
     assert_int_equal(query(fx, fx->agent, "pakn_open", "unit", "TTHCC", &m), 0);
     assert_int_equal(int_of(&m.msg.body, "count"), 1);

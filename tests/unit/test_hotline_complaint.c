@@ -212,9 +212,9 @@ static cc_pakn_t in_state(cc_pakn_state_t s)
 static void test_transition_matrix(void **state)
 {
     static const cc_hotline_event_kind_t events[] = {
-        CC_HEV_PAKN_RECEIVED, CC_HEV_PAKN_CLASSIFIED, CC_HEV_PAKN_ASSIGNED,
-        CC_HEV_PAKN_FORWARDED, CC_HEV_PAKN_ACCEPTED, CC_HEV_PAKN_ANSWERED,
-        CC_HEV_PAKN_PUBLISHED, CC_HEV_PAKN_CLOSED, CC_HEV_PAKN_REOPENED, CC_HEV_PAKN_REFUSED,
+        CC_HEV_PAKN_RECEIVED, CC_HEV_PAKN_CLASSIFIED, CC_HEV_PAKN_ASSIGNED,  CC_HEV_PAKN_FORWARDED,
+        CC_HEV_PAKN_ACCEPTED, CC_HEV_PAKN_ANSWERED,   CC_HEV_PAKN_PUBLISHED, CC_HEV_PAKN_CLOSED,
+        CC_HEV_PAKN_REOPENED, CC_HEV_PAKN_REFUSED,
     };
     /* Resulting state, or NONE when the event is refused (illegal_transition;
      * unknown_complaint from NONE). Columns in the order of events[]. */
@@ -245,7 +245,7 @@ static void test_transition_matrix(void **state)
             int r = cc_pakn_apply(cat, &p, &ev, NULL, T("2025-03-03T09:00"), &out, &rej);
 
             if (next[s][e] == 0) {
-                cc_err_t want = s == CC_PAKN_NONE ? CC_ERR_UNKNOWN_COMPLAINT
+                cc_err_t want = s == CC_PAKN_NONE                   ? CC_ERR_UNKNOWN_COMPLAINT
                                 : events[e] == CC_HEV_PAKN_RECEIVED ? CC_ERR_ILLEGAL_TRANSITION
                                                                     : CC_ERR_ILLEGAL_TRANSITION;
 
@@ -515,13 +515,13 @@ static int parse(const char *type, const char *const *kv, size_t n, cc_hotline_e
     return r == 0 ? 0 : (int)rej->code;
 }
 
-#define PARSE(type, code, ...)                                                              \
-    do {                                                                                    \
-        const char *kv_[] = { __VA_ARGS__ };                                                \
-        int got_ = parse((type), kv_, N(kv_), &ev, &rej);                                   \
-        if (got_ != (int)(code))                                                            \
-            fail_msg("%s line %d: got %s (%s)", (type), __LINE__,                           \
-                     got_ ? cc_err_name((cc_err_t)got_) : "ok", got_ ? rej.en : "");        \
+#define PARSE(type, code, ...)                                                                     \
+    do {                                                                                           \
+        const char *kv_[] = { __VA_ARGS__ };                                                       \
+        int got_ = parse((type), kv_, N(kv_), &ev, &rej);                                          \
+        if (got_ != (int)(code))                                                                   \
+            fail_msg("%s line %d: got %s (%s)", (type), __LINE__,                                  \
+                     got_ ? cc_err_name((cc_err_t)got_) : "ok", got_ ? rej.en : "");               \
     } while (0)
 
 static void test_parse(void **state)
@@ -583,10 +583,10 @@ static void test_parse(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_level_deadlines), cmocka_unit_test(test_escalation),
+        cmocka_unit_test(test_level_deadlines),   cmocka_unit_test(test_escalation),
         cmocka_unit_test(test_transition_matrix), cmocka_unit_test(test_lifecycle_effects),
-        cmocka_unit_test(test_time_rules), cmocka_unit_test(test_authorize),
-        cmocka_unit_test(test_contacts), cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_time_rules),        cmocka_unit_test(test_authorize),
+        cmocka_unit_test(test_contacts),          cmocka_unit_test(test_parse),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

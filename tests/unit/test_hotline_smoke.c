@@ -173,20 +173,20 @@ static void test_smoke(void **state)
                            "contact", "C-1", "ctype", "pakn", "channel", "phone"),
                      CC_MSG_ACK);
     assert_int_equal(event(agent, "a-2", "pakn_received", "2025-03-03T09:00", &seq, &dup, code, 4,
-                           "pakn", "P-1", "contact", "C-1", "text", "Hồ sơ trễ hạn",
-                           "caller_name", "Nguyễn Văn An"),
+                           "pakn", "P-1", "contact", "C-1", "text", "Hồ sơ trễ hạn", "caller_name",
+                           "Nguyễn Văn An"),
                      CC_MSG_ACK);
     /* The same event id again: acknowledged, not applied. */
-    assert_int_equal(event(agent, "a-2", "pakn_received", "2025-03-03T09:00", &seq2, &dup, code,
-                           4, "pakn", "P-1", "contact", "C-1", "text", "Hồ sơ trễ hạn",
-                           "caller_name", "Nguyễn Văn An"),
+    assert_int_equal(event(agent, "a-2", "pakn_received", "2025-03-03T09:00", &seq2, &dup, code, 4,
+                           "pakn", "P-1", "contact", "C-1", "text", "Hồ sơ trễ hạn", "caller_name",
+                           "Nguyễn Văn An"),
                      CC_MSG_ACK);
     assert_true(dup);
     assert_int_equal(seq2, seq);
     /* Illegal: accept before assignment (agent), answer by a contact point. */
-    assert_int_equal(event(cp, "c-1", "pakn_accepted", "2025-03-03T09:00", &seq, &dup, code, 1,
-                           "pakn", "P-1"),
-                     CC_MSG_ERROR);
+    assert_int_equal(
+        event(cp, "c-1", "pakn_accepted", "2025-03-03T09:00", &seq, &dup, code, 1, "pakn", "P-1"),
+        CC_MSG_ERROR);
     assert_string_equal(code, "not_authorized");
     assert_int_equal(event(agent, "a-3", "pakn_assigned", "2025-03-03T09:00", &seq, &dup, code, 2,
                            "pakn", "P-1", "unit", "SO-TP"),

@@ -118,7 +118,7 @@ typedef struct {
     tmsg_t *evs;
     size_t n;
     int64_t now;
-    int *results;        /* 0 accepted, 1 rejected, per event */
+    int *results; /* 0 accepted, 1 rejected, per event */
     cc_reject_t *rejs;
     uint64_t *seqs;
 } push_ctx_t;
@@ -199,12 +199,12 @@ static int push(fx_t *fx, const cc_principal_t *who, const char *spec)
     return push_now(fx, who, spec, 0, NULL, NULL);
 }
 
-#define EXPECT(fx, who, spec, code)                                                           \
-    do {                                                                                      \
-        int got_ = push((fx), (who), (spec));                                                 \
-        if (got_ != (int)(code))                                                              \
-            fail_msg("%s: got %s, want %s", (spec), got_ ? cc_err_name((cc_err_t)got_) : "ok", \
-                     (code) ? cc_err_name((cc_err_t)(code)) : "ok");                          \
+#define EXPECT(fx, who, spec, code)                                                                \
+    do {                                                                                           \
+        int got_ = push((fx), (who), (spec));                                                      \
+        if (got_ != (int)(code))                                                                   \
+            fail_msg("%s: got %s, want %s", (spec), got_ ? cc_err_name((cc_err_t)got_) : "ok",     \
+                     (code) ? cc_err_name((cc_err_t)(code)) : "ok");                               \
     } while (0)
 
 /* ---- Store dumps -------------------------------------------------------------------- */
@@ -344,9 +344,8 @@ static void fx_open(fx_t *fx)
     if (cc_intake_domain.open(&fx->dom, fx->store, &fx->catalog, err, sizeof(err)) < 0)
         fail_msg("intake open: %s", err);
     assert_int_equal(cc_store_dbi(fx->store, "dossier", 0, &fx->dossier_dbi), 0);
-    assert_int_equal(cc_store_dbi(fx->store, "dossier_events", MDB_DUPSORT | MDB_DUPFIXED,
-                                  &fx->events_dbi),
-                     0);
+    assert_int_equal(
+        cc_store_dbi(fx->store, "dossier_events", MDB_DUPSORT | MDB_DUPFIXED, &fx->events_dbi), 0);
     assert_int_equal(cc_store_dbi(fx->store, "log", 0, &fx->log_dbi), 0);
 }
 
@@ -428,8 +427,10 @@ static void test_scope_receipt(void **state)
                     "at=2025-03-03T09:00",
                     CC_ERR_NOT_AUTHORIZED, 0);
     EXPECT(fx, all, RECV, 0);
-    EXPECT(fx, tp, "received dossier=HS-2 proc=TP-LLTP unit=SO-TP channel=online "
-                   "at=2025-03-03T09:00", 0);
+    EXPECT(fx, tp,
+           "received dossier=HS-2 proc=TP-LLTP unit=SO-TP channel=online "
+           "at=2025-03-03T09:00",
+           0);
     /* Scope comes before the lifecycle: an outsider learns nothing. */
     expect_rejected(fx, other, RECV, CC_ERR_NOT_AUTHORIZED, 0);
     expect_rejected(fx, tp, RECV, CC_ERR_DUPLICATE_DOSSIER, 0);
@@ -453,26 +454,27 @@ static void test_scope_later(void **state)
 
     (void)state;
     EXPECT(fx, all, "received proc=TP-LLTP unit=TTHCC channel=direct at=2025-03-03T09:00", 0);
-    expect_rejected(fx, tp, "consult_requested agency=SO-XD deadline=2025-03-07T17:00 "
-                            "at=2025-03-03T10:00",
+    expect_rejected(fx, tp,
+                    "consult_requested agency=SO-XD deadline=2025-03-07T17:00 "
+                    "at=2025-03-03T10:00",
                     CC_ERR_NOT_AUTHORIZED, 0);
     EXPECT(fx, center, "transferred to=SO-TP at=2025-03-03T11:00", 0);
     /* The handling unit's counter and the receiving unit's counter may go on. */
-    EXPECT(fx, tp, "consult_requested agency=SO-XD deadline=2025-03-07T17:00 "
-                   "at=2025-03-04T09:00", 0);
+    EXPECT(fx, tp,
+           "consult_requested agency=SO-XD deadline=2025-03-07T17:00 "
+           "at=2025-03-04T09:00",
+           0);
     EXPECT(fx, center, "consult_answered agency=SO-XD at=2025-03-04T10:00", 0);
     EXPECT(fx, tp, "fee_paid amount=200000 method=cashless at=2025-03-04T10:30", 0);
     /* Nobody else. */
     expect_rejected(fx, xd, "resolved at=2025-03-05T09:00", CC_ERR_NOT_AUTHORIZED, 0);
-    expect_rejected(fx, xd, "rated rating=satisfied at=2025-03-05T09:00",
-                    CC_ERR_NOT_AUTHORIZED, 0);
-    expect_rejected(fx, xd, "transferred to=SO-XD at=2025-03-05T09:00", CC_ERR_NOT_AUTHORIZED,
-                    0);
+    expect_rejected(fx, xd, "rated rating=satisfied at=2025-03-05T09:00", CC_ERR_NOT_AUTHORIZED, 0);
+    expect_rejected(fx, xd, "transferred to=SO-XD at=2025-03-05T09:00", CC_ERR_NOT_AUTHORIZED, 0);
     /* Transferred away and back: still the receiving unit's. */
     EXPECT(fx, tp, "transferred to=TTHCC at=2025-03-05T09:00", 0);
     EXPECT(fx, center, "resolved at=2025-03-05T10:00", 0);
-    expect_rejected(fx, tp, "returned method=counter at=2025-03-05T11:00",
-                    CC_ERR_NOT_AUTHORIZED, 0);
+    expect_rejected(fx, tp, "returned method=counter at=2025-03-05T11:00", CC_ERR_NOT_AUTHORIZED,
+                    0);
     /* Queries follow the same scope; consumers see everything. */
     assert_int_equal(query(fx, xd, "HS-1", &res), CC_ERR_NOT_AUTHORIZED);
     assert_int_equal(query(fx, super, "HS-1", &res), CC_ERR_NOT_AUTHORIZED);
@@ -534,8 +536,10 @@ static void test_rejections_change_nothing(void **state)
     };
 
     EXPECT(fx, all, RECV, 0);
-    EXPECT(fx, all, "received dossier=HS-2 proc=TP-LLTP unit=TTHCC channel=online "
-                    "at=2025-03-03T09:30", 0);
+    EXPECT(fx, all,
+           "received dossier=HS-2 proc=TP-LLTP unit=TTHCC channel=online "
+           "at=2025-03-03T09:30",
+           0);
     EXPECT(fx, all, "sos_requested dossier=HS-2 kind=withdraw at=2025-03-04T09:00", 0);
     for (size_t i = 0; i < N(bad); i++)
         expect_rejected(fx, all, bad[i].spec, bad[i].code, bad[i].now ? T(bad[i].now) : 0);
@@ -696,8 +700,9 @@ static void test_rejected_at_counter(void **state)
     char buf[64];
 
     (void)state;
-    assert_int_equal(push_now(fx, tp, "rejected_at_counter dossier=HS-7 proc=TP-LLTP unit=SO-TP "
-                                      "channel=postal at=2025-03-03T09:00",
+    assert_int_equal(push_now(fx, tp,
+                              "rejected_at_counter dossier=HS-7 proc=TP-LLTP unit=SO-TP "
+                              "channel=postal at=2025-03-03T09:00",
                               0, NULL, &seq),
                      0);
     after = snap(fx);
@@ -725,8 +730,10 @@ static void test_rejected_at_counter(void **state)
     assert_int_equal(query(fx, tp, "HS-7", &res), CC_ERR_UNKNOWN_DOSSIER);
     EXPECT(fx, tp, "resolved dossier=HS-7 at=2025-03-03T10:00", CC_ERR_UNKNOWN_DOSSIER);
     /* The citizen comes back with a complete dossier. */
-    EXPECT(fx, tp, "received dossier=HS-7 proc=TP-LLTP unit=SO-TP channel=direct "
-                   "at=2025-03-04T09:00", 0);
+    EXPECT(fx, tp,
+           "received dossier=HS-7 proc=TP-LLTP unit=SO-TP channel=direct "
+           "at=2025-03-04T09:00",
+           0);
     assert_int_equal(query(fx, tp, "HS-7", &res), 0);
     assert_int_equal(cc_map_find(&res.msg.body, "history")->via.array.size, 1);
     tmsg_free(&res);
@@ -740,9 +747,9 @@ static void test_same_transaction(void **state)
     cc_principal_t *tp = principal("counter", "quay-tp", "SO-TP");
     static const char *const specs[] = {
         RECV,
-        "resolved at=2025-03-03T08:00",                     /* before_previous */
+        "resolved at=2025-03-03T08:00", /* before_previous */
         "sos_requested kind=stop at=2025-03-03T10:00",
-        "resolved at=2025-03-03T11:00",                     /* pending: illegal */
+        "resolved at=2025-03-03T11:00", /* pending: illegal */
         "sos_reviewed approved=true at=2025-03-03T12:00",
         "received proc=TP-LLTP unit=SO-TP channel=direct at=2025-03-03T13:00", /* duplicate */
     };

@@ -55,8 +55,8 @@
 #define EX_COUNTER "quay-tthcc-01"
 #define EX_DOSSIER "TTHCC-250303-0001"
 #define EX_EID "q01-20250303-0001"
-#define EX_AT 1740970800      /* 2025-03-03 10:00 +07 */
-#define EX_DUE 1742205600     /* 2025-03-17 17:00 +07: TP-LLTP, 10 working days */
+#define EX_AT 1740970800  /* 2025-03-03 10:00 +07 */
+#define EX_DUE 1742205600 /* 2025-03-17 17:00 +07: TP-LLTP, 10 working days */
 #define EX_SEQ 42
 
 static void enc_hello(cc_enc_t *e)
@@ -216,8 +216,8 @@ static void enc_query_dossier(cc_enc_t *e)
     cc_enc_kv_str(e, "id", EX_DOSSIER);
 }
 
-#define EX_ALERT_TEXT                                                                              \
-    "Hồ sơ " EX_DOSSIER " (thủ tục Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam, người "    \
+#define EX_ALERT_TEXT                                                                                           \
+    "Hồ sơ " EX_DOSSIER " (thủ tục Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam, người " \
     "nước ngoài đang cư trú tại Việt Nam) quá hạn giải quyết từ 17:00 17/03/2025"
 
 /* As queue_change() and sc_alerts_raise() in daemons/scoring/alerts.c. */
@@ -277,15 +277,15 @@ typedef struct {
 
 static const negative_t negatives[] = {
     /* {rid: 6, q: "ping"} followed by one stray byte */
-    { "trailing-bytes", QHDR, B(0x82, 0xa3, 'r', 'i', 'd', 0x06, 0xa1, 'q', 0xa4, 'p', 'i', 'n',
-                                'g', 0xc0) },
+    { "trailing-bytes", QHDR,
+      B(0x82, 0xa3, 'r', 'i', 'd', 0x06, 0xa1, 'q', 0xa4, 'p', 'i', 'n', 'g', 0xc0) },
     /* {rid: 6, q: "p\xc3\x28"}: 0xc3 must be followed by a continuation byte */
     { "invalid-utf8", QHDR, B(0x82, 0xa3, 'r', 'i', 'd', 0x06, 0xa1, 'q', 0xa3, 'p', 0xc3, 0x28) },
     /* {rid: 6, q: "p\0"}: NUL inside a string */
     { "nul-in-string", QHDR, B(0x82, 0xa3, 'r', 'i', 'd', 0x06, 0xa1, 'q', 0xa2, 'p', 0x00) },
     /* {rid: 6, q: bin8 "ping"}: bin is not allowed */
-    { "bin-value", QHDR, B(0x82, 0xa3, 'r', 'i', 'd', 0x06, 0xa1, 'q', 0xc4, 0x04, 'p', 'i', 'n',
-                           'g') },
+    { "bin-value", QHDR,
+      B(0x82, 0xa3, 'r', 'i', 'd', 0x06, 0xa1, 'q', 0xc4, 0x04, 'p', 'i', 'n', 'g') },
     /* {1: 6}: map keys must be strings */
     { "integer-key", QHDR, B(0x81, 0x01, 0x06) },
     /* {rid: 6, rid: 7}: a key appears once */
@@ -295,23 +295,24 @@ static const negative_t negatives[] = {
     /* {a: [[[[1]]]]}: nesting depth 5 (limit 4) */
     { "too-deep", QHDR, B(0x81, 0xa1, 'a', 0x91, 0x91, 0x91, 0x91, 0x01) },
     /* a 17-byte key */
-    { "long-key", QHDR, B(0x81, 0xb1, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l',
-                          'm', 'n', 'o', 'p', 'q', 0x01) },
+    { "long-key", QHDR,
+      B(0x81, 0xb1, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p',
+        'q', 0x01) },
     /* the body is an array, not a map */
     { "not-a-map", QHDR, B(0x92, 0x06, 0xa4, 'p', 'i', 'n', 'g') },
     /* protocol version 2 in the header */
-    { "version-2", B(0x43, 0x48, 0x02, 0x04), B(0x82, 0xa3, 'r', 'i', 'd', 0x06, 0xa1, 'q', 0xa4,
-                                                  'p', 'i', 'n', 'g') },
+    { "version-2", B(0x43, 0x48, 0x02, 0x04),
+      B(0x82, 0xa3, 'r', 'i', 'd', 0x06, 0xa1, 'q', 0xa4, 'p', 'i', 'n', 'g') },
 };
 
 /* ---- The document ----------------------------------------------------------- */
 
 typedef struct {
-    char kind[16];  /* "example" or "negative" */
-    char lang[8];   /* "hex" or "json" */
-    char name[64];  /* "hello-body", "hello" (json) */
-    char *text;     /* the block's content, NUL-terminated */
-    int line;       /* line of the opening fence */
+    char kind[16]; /* "example" or "negative" */
+    char lang[8];  /* "hex" or "json" */
+    char name[64]; /* "hello-body", "hello" (json) */
+    char *text;    /* the block's content, NUL-terminated */
+    int line;      /* line of the opening fence */
 } block_t;
 
 static block_t *blocks;
@@ -455,8 +456,8 @@ static size_t block_bytes(const char *kind, const char *name, const char *suffix
         fail_msg("PROTOCOL.md has no ```hex %s=%s%s block", kind, name, suffix);
     n = parse_hex(b->text, out, size);
     if (n <= 0)
-        fail_msg("PROTOCOL.md:%d: block %s%s is not whitespace-separated hex bytes", b->line,
-                 name, suffix);
+        fail_msg("PROTOCOL.md:%d: block %s%s is not whitespace-separated hex bytes", b->line, name,
+                 suffix);
     return (size_t)n;
 }
 
@@ -511,11 +512,21 @@ static void render(text_t *t, const msgpack_object *o, int indent)
     bool tall = false;
 
     switch (o->type) {
-    case MSGPACK_OBJECT_NIL: put(t, "null"); break;
-    case MSGPACK_OBJECT_BOOLEAN: put(t, "%s", o->via.boolean ? "true" : "false"); break;
-    case MSGPACK_OBJECT_POSITIVE_INTEGER: put(t, "%llu", (unsigned long long)o->via.u64); break;
-    case MSGPACK_OBJECT_NEGATIVE_INTEGER: put(t, "%lld", (long long)o->via.i64); break;
-    case MSGPACK_OBJECT_STR: put_str(t, o->via.str.ptr, o->via.str.size); break;
+    case MSGPACK_OBJECT_NIL:
+        put(t, "null");
+        break;
+    case MSGPACK_OBJECT_BOOLEAN:
+        put(t, "%s", o->via.boolean ? "true" : "false");
+        break;
+    case MSGPACK_OBJECT_POSITIVE_INTEGER:
+        put(t, "%llu", (unsigned long long)o->via.u64);
+        break;
+    case MSGPACK_OBJECT_NEGATIVE_INTEGER:
+        put(t, "%lld", (long long)o->via.i64);
+        break;
+    case MSGPACK_OBJECT_STR:
+        put_str(t, o->via.str.ptr, o->via.str.size);
+        break;
     case MSGPACK_OBJECT_ARRAY:
         for (uint32_t i = 0; i < o->via.array.size; i++)
             tall |= is_container(&o->via.array.ptr[i]);
@@ -543,7 +554,9 @@ static void render(text_t *t, const msgpack_object *o, int indent)
             put(t, "\n%*s", 2 * indent, "");
         put(t, "}");
         break;
-    default: put(t, "?"); break;
+    default:
+        put(t, "?");
+        break;
     }
 }
 
@@ -624,7 +637,8 @@ static void test_doc_has_no_unknown_examples(void **state)
             if (dash == NULL || (strcmp(dash, "-header") != 0 && strcmp(dash, "-body") != 0 &&
                                  strcmp(dash, "-topic") != 0))
                 fail_msg("PROTOCOL.md:%d: block name '%s' must end in -header, -body or "
-                         "-topic", b->line, b->name);
+                         "-topic",
+                         b->line, b->name);
             *dash = '\0';
         }
         if (strcmp(b->kind, "example") == 0) {
@@ -658,8 +672,8 @@ static void test_examples_decode(void **state)
         if (r != 0)
             fail_msg("example %s does not decode: %s", ex->name, why);
         if (msg.type != (int)ex->type)
-            fail_msg("example %s: type 0x%02x, expected 0x%02x (%s)", ex->name, msg.type,
-                     ex->type, cc_msg_type_name(ex->type));
+            fail_msg("example %s: type 0x%02x, expected 0x%02x (%s)", ex->name, msg.type, ex->type,
+                     cc_msg_type_name(ex->type));
         assert_int_equal(msg.body.type, MSGPACK_OBJECT_MAP);
         cc_msg_deinit(&msg);
     }
@@ -689,8 +703,8 @@ static void test_examples_match_encoder(void **state)
                     break;
                 }
             cc_enc_deinit(&e);
-            fail_msg("example %s: body differs from the encoder (%zu vs %zu bytes)", ex->name,
-                     bl, e.buf.size);
+            fail_msg("example %s: body differs from the encoder (%zu vs %zu bytes)", ex->name, bl,
+                     e.buf.size);
         }
         cc_enc_deinit(&e);
         if (ex->topic) {
@@ -841,9 +855,9 @@ static void test_negative_examples_refused(void **state)
 /* The error table names every code, and the message table every type. */
 static void test_doc_names_codes_and_types(void **state)
 {
-    static const int types[] = { CC_MSG_HELLO, CC_MSG_EVENT, CC_MSG_READ, CC_MSG_QUERY,
-                                 CC_MSG_ACK,   CC_MSG_BATCH, CC_MSG_RESULT, CC_MSG_ERROR,
-                                 CC_MSG_ALERT };
+    static const int types[] = { CC_MSG_HELLO,  CC_MSG_EVENT, CC_MSG_READ,
+                                 CC_MSG_QUERY,  CC_MSG_ACK,   CC_MSG_BATCH,
+                                 CC_MSG_RESULT, CC_MSG_ERROR, CC_MSG_ALERT };
     char needle[64];
 
     (void)state;
@@ -903,10 +917,8 @@ static int emit(void)
     }
     for (size_t i = 0; i < N(negatives); i++) {
         printf("@@NEGATIVE %s\n", negatives[i].name);
-        emit_hex("negative", negatives[i].name, "-header", negatives[i].hdr,
-                 negatives[i].hdr_len);
-        emit_hex("negative", negatives[i].name, "-body", negatives[i].body,
-                 negatives[i].body_len);
+        emit_hex("negative", negatives[i].name, "-header", negatives[i].hdr, negatives[i].hdr_len);
+        emit_hex("negative", negatives[i].name, "-body", negatives[i].body, negatives[i].body_len);
     }
     return 0;
 }

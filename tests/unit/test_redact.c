@@ -31,8 +31,8 @@ static const rcase_t cases[] = {
       "Tôi là " X ", số điện thoại " X ".", 2 },
     { "Liên hệ 0912 345 678 để được hỗ trợ", NULL, NULL, "Liên hệ " X " để được hỗ trợ", 1 },
     { "SĐT: 0912.345.678 (gọi giờ hành chính)", NULL, NULL, "SĐT: " X " (gọi giờ hành chính)", 1 },
-    { "Gọi +84 912 345 678 hoặc 84912345678 đều được", NULL, NULL,
-      "Gọi " X " hoặc " X " đều được", 2 },
+    { "Gọi +84 912 345 678 hoặc 84912345678 đều được", NULL, NULL, "Gọi " X " hoặc " X " đều được",
+      2 },
     { "Số bàn (0251) 3822 123, máy lẻ 12", NULL, NULL, "Số bàn " X ", máy lẻ 12", 1 },
     { "Điện thoại cơ quan 0251 3822 123 hoặc 0251.3822.123", NULL, NULL,
       "Điện thoại cơ quan " X " hoặc " X, 2 },
@@ -59,8 +59,7 @@ static const rcase_t cases[] = {
     { "ĐẶNG THỊ ÚT và Đặng Thị Út", "đặng thị út", NULL, X " và " X, 2 },
     /* Whole words only. */
     { "Ông Văn Anh và bà Văn An", "Văn An", NULL, "Ông Văn Anh và bà " X, 1 },
-    { "Nguyễn Văn An - 0912345678 - an@vnpt.vn", "Nguyễn Văn An", NULL,
-      X " - " X " - " X, 3 },
+    { "Nguyễn Văn An - 0912345678 - an@vnpt.vn", "Nguyễn Văn An", NULL, X " - " X " - " X, 3 },
     /* The caller's phone as logged, even in a form the rules keep. */
     { "gọi lại số 38221234 giúp tôi", NULL, "3822 1234", "gọi lại số " X " giúp tôi", 1 },
     { "gọi lại số 38221234 giúp tôi", NULL, NULL, "gọi lại số 38221234 giúp tôi", 0 },
@@ -90,8 +89,7 @@ static void test_cases(void **state)
         char *out = NULL;
         unsigned count = 99;
 
-        assert_int_equal(cc_redact(c->text, strlen(c->text), c->name, c->phone, &out, &count),
-                         0);
+        assert_int_equal(cc_redact(c->text, strlen(c->text), c->name, c->phone, &out, &count), 0);
         if (strcmp(out, c->want) != 0 || count != c->count)
             fail_msg("case %zu: \"%s\"\n got  \"%s\" (%u)\n want \"%s\" (%u)", i, c->text, out,
                      count, c->want, c->count);
@@ -115,8 +113,7 @@ static void test_answer(void **state)
     unsigned count = 0;
 
     (void)state;
-    assert_int_equal(cc_redact(answer, strlen(answer), "Nguyễn Văn An", "0912345678", &out,
-                               &count),
+    assert_int_equal(cc_redact(answer, strlen(answer), "Nguyễn Văn An", "0912345678", &out, &count),
                      0);
     assert_string_equal(out, want);
     assert_int_equal(count, 5);

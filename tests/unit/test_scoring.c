@@ -129,19 +129,15 @@ static int b_apply(fx_t *fx, batch_t *b, sc_feed_id_t feed, int64_t now, sc_batc
     cc_enc_str(&whole, "events");
     cc_enc_array(&whole, b->n);
     cc_enc_raw(&whole, b->items.buf.data, b->items.buf.size);
-    assert_int_equal(cc_body_decode(whole.buf.data, whole.buf.size, &cc_limits_reply, &m, why,
-                                    sizeof(why)),
-                     0);
+    assert_int_equal(
+        cc_body_decode(whole.buf.data, whole.buf.size, &cc_limits_reply, &m, why, sizeof(why)), 0);
     r = sc_state_apply_batch(fx->st, feed, &m.body, now, res);
     cc_msg_deinit(&m);
     cc_enc_deinit(&whole);
     return r;
 }
 
-static void b_free(batch_t *b)
-{
-    cc_enc_deinit(&b->items);
-}
+static void b_free(batch_t *b) { cc_enc_deinit(&b->items); }
 
 /* ---- Fixture ------------------------------------------------------------------------ */
 
@@ -160,8 +156,8 @@ static void on_publish(void *ctx, const char *unit, const void *body, size_t len
     assert_int_equal(cc_map_u64(&m.body, "seq", &fx->pub_seq[i]), 0);
     al = cc_map_find(&m.body, "alert");
     assert_non_null(al);
-    assert_int_equal(
-        cc_map_strcpy(al, "subject", fx->pub_subject[i], sizeof(fx->pub_subject[i])), 0);
+    assert_int_equal(cc_map_strcpy(al, "subject", fx->pub_subject[i], sizeof(fx->pub_subject[i])),
+                     0);
     fx->n_pub++;
     cc_msg_deinit(&m);
 }
@@ -217,8 +213,8 @@ static cc_principal_t *principal(cc_role_t role, const char *unit)
 }
 
 /* The report of @unit over [from, to] as a decoded map in @m. */
-static int report(fx_t *fx, const cc_principal_t *who, const char *unit, int64_t from,
-                  int64_t to, cc_msg_t *m, cc_reject_t *rej)
+static int report(fx_t *fx, const cc_principal_t *who, const char *unit, int64_t from, int64_t to,
+                  cc_msg_t *m, cc_reject_t *rej)
 {
     cc_enc_t q, out;
     cc_msg_t qm = { 0 };
@@ -268,9 +264,9 @@ static void op_report(fx_t *fx, const char *unit, int d0, int d1, cc_msg_t *m)
     int32_t day0 = cc_local_day(T0);
 
     *m = (cc_msg_t){ 0 };
-    assert_int_equal(report(fx, op, unit, cc_day_start(day0 + d0),
-                            cc_day_start(day0 + d1) + DAY - 1, m, &rej),
-                     0);
+    assert_int_equal(
+        report(fx, op, unit, cc_day_start(day0 + d0), cc_day_start(day0 + d1) + DAY - 1, m, &rej),
+        0);
     free(op);
 }
 
@@ -465,8 +461,7 @@ static void test_overdue_alert_once_and_clear(void **state)
     b_received(&b, "HS-030", "SO-TP", "direct", T0, DUE0);
     b_received(&b, "HS-031", "SO-TP", "direct", T0, DUE0 + DAY);
     /* Extended: no apology_missing alert beside the overdue one here. */
-    b_dossier(&b, "extended", "HS-030", "SO-TP", "processing", T0 + 60, DUE0, "apology",
-              "in_time");
+    b_dossier(&b, "extended", "HS-030", "SO-TP", "processing", T0 + 60, DUE0, "apology", "in_time");
     b_dossier(&b, "extended", "HS-031", "SO-TP", "processing", T0 + 60, DUE0 + DAY, "apology",
               "in_time");
     assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0, NULL), 0);
@@ -501,11 +496,9 @@ static void test_overdue_alert_once_and_clear(void **state)
 
         cc_enc_init(&out);
         assert_int_equal(cc_store_read_begin(sc_state_store(fx->st), &txn), 0);
-        assert_int_equal(sc_alerts_snapshot(sc_state_alerts(fx->st), &txn, sup, NULL, 9, &out),
-                         0);
-        assert_int_equal(cc_body_decode(out.buf.data, out.buf.size, &cc_limits_reply, &m, why,
-                                        sizeof(why)),
-                         0);
+        assert_int_equal(sc_alerts_snapshot(sc_state_alerts(fx->st), &txn, sup, NULL, 9, &out), 0);
+        assert_int_equal(
+            cc_body_decode(out.buf.data, out.buf.size, &cc_limits_reply, &m, why, sizeof(why)), 0);
         assert_int_equal(u(&m, "seq"), 1);
         alerts = cc_map_find(&m.body, "alerts");
         assert_non_null(alerts);
@@ -516,11 +509,10 @@ static void test_overdue_alert_once_and_clear(void **state)
         assert_non_null(strstr(text, "17:00 17/03/2025"));
         cc_msg_deinit(&m);
         cc_enc_reset(&out);
-        assert_int_equal(
-            sc_alerts_snapshot(sc_state_alerts(fx->st), &txn, other, NULL, 9, &out), 0);
-        assert_int_equal(cc_body_decode(out.buf.data, out.buf.size, &cc_limits_reply, &m, why,
-                                        sizeof(why)),
+        assert_int_equal(sc_alerts_snapshot(sc_state_alerts(fx->st), &txn, other, NULL, 9, &out),
                          0);
+        assert_int_equal(
+            cc_body_decode(out.buf.data, out.buf.size, &cc_limits_reply, &m, why, sizeof(why)), 0);
         assert_int_equal(cc_map_find(&m.body, "alerts")->via.array.size, 0);
         cc_msg_deinit(&m);
         cc_txn_end(&txn);
@@ -559,8 +551,7 @@ static void test_supplement_restart_clears(void **state)
 
     b_init(&b, 1);
     b_received(&b, "HS-040", "SO-TP", "direct", T0, DUE0);
-    b_dossier(&b, "extended", "HS-040", "SO-TP", "processing", T0 + 60, DUE0, "apology",
-              "in_time");
+    b_dossier(&b, "extended", "HS-040", "SO-TP", "processing", T0 + 60, DUE0, "apology", "in_time");
     assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0, NULL), 0);
     b_free(&b);
     assert_int_equal(sc_state_tick(fx->st, DUE0 + 10, &raised), 0);
@@ -751,10 +742,8 @@ static void test_bad_records_skipped(void **state)
         cc_enc_init(&e2);
         cc_enc_map(&e2, 1);
         cc_enc_kv_u64(&e2, "rid", 1);
-        assert_int_equal(cc_body_decode(e2.buf.data, e2.buf.size, NULL, &bm, why, sizeof(why)),
-                         0);
-        assert_int_equal(sc_state_apply_batch(fx->st, SC_FEED_INTAKE, &bm.body, T0, &res),
-                         -EINVAL);
+        assert_int_equal(cc_body_decode(e2.buf.data, e2.buf.size, NULL, &bm, why, sizeof(why)), 0);
+        assert_int_equal(sc_state_apply_batch(fx->st, SC_FEED_INTAKE, &bm.body, T0, &res), -EINVAL);
         cc_msg_deinit(&bm);
         cc_enc_deinit(&e2);
     }
@@ -846,7 +835,6 @@ static void test_hotline_records(void **state)
     assert_int_equal(u(&m, "received"), 1);
     cc_msg_deinit(&m);
 }
-
 
 /* A report's string field @key equals @want. */
 static void str_is(const cc_msg_t *m, const char *key, const char *want)
@@ -946,11 +934,11 @@ static void test_sos_table_and_pending(void **state)
         snprintf(id, sizeof(id), "HS-1%02d", i);
         b_received(&b, id, "SO-TP", "direct", T0, DUE0);
     }
-    b_sos(&b, "HS-100", "stop", false, T0 + 3600);           /* approved -> stopped */
-    b_sos(&b, "HS-101", "supplement", false, T0 + 3600);     /* denied */
-    b_sos(&b, "HS-102", "supplement", true, T0 + 3600);      /* rule broken, pending */
-    b_sos(&b, "HS-103", "refuse", false, T0 + 3600);         /* approved -> refused */
-    b_sos(&b, "HS-104", "withdraw", false, T0 + 3600);       /* pending at day 0 end */
+    b_sos(&b, "HS-100", "stop", false, T0 + 3600);       /* approved -> stopped */
+    b_sos(&b, "HS-101", "supplement", false, T0 + 3600); /* denied */
+    b_sos(&b, "HS-102", "supplement", true, T0 + 3600);  /* rule broken, pending */
+    b_sos(&b, "HS-103", "refuse", false, T0 + 3600);     /* approved -> refused */
+    b_sos(&b, "HS-104", "withdraw", false, T0 + 3600);   /* pending at day 0 end */
     b_reviewed(&b, "HS-100", "stopped", true, T0 + 7200);
     b_reviewed(&b, "HS-101", "processing", false, T0 + 7200);
     b_reviewed(&b, "HS-103", "refused", true, T0 + 7200);
@@ -1013,8 +1001,8 @@ static void test_sos_table_and_pending(void **state)
 
     /* The rule-broken dossier ends (refused after a new request): cleared. */
     b_init(&b, 17);
-    b_dossier(&b, "supplement_completed", "HS-102", "SO-TP", "processing", T0 + 3 * DAY, DUE0,
-              NULL, NULL);
+    b_dossier(&b, "supplement_completed", "HS-102", "SO-TP", "processing", T0 + 3 * DAY, DUE0, NULL,
+              NULL);
     b_sos(&b, "HS-102", "refuse", false, T0 + 3 * DAY + 60);
     b_reviewed(&b, "HS-102", "refused", true, T0 + 3 * DAY + 120);
     assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0 + 3 * DAY + 120, NULL), 0);
@@ -1036,12 +1024,9 @@ static void test_apology_payment_rating(void **state)
     b_received(&b, "HS-203", "SO-TP", "direct", T0, DUE0);
     b_dossier(&b, "extended", "HS-200", "SO-TP", "processing", T0 + DAY, DUE0, "apology",
               "in_time");
-    b_dossier(&b, "fee_paid", "HS-200", "SO-TP", "processing", T0 + 60, DUE0, "method",
-              "cash");
-    b_dossier(&b, "fee_paid", "HS-201", "SO-TP", "processing", T0 + 60, DUE0, "method",
-              "cashless");
-    b_dossier(&b, "fee_paid", "HS-202", "SO-TP", "processing", T0 + 60, DUE0, "method",
-              "online");
+    b_dossier(&b, "fee_paid", "HS-200", "SO-TP", "processing", T0 + 60, DUE0, "method", "cash");
+    b_dossier(&b, "fee_paid", "HS-201", "SO-TP", "processing", T0 + 60, DUE0, "method", "cashless");
+    b_dossier(&b, "fee_paid", "HS-202", "SO-TP", "processing", T0 + 60, DUE0, "method", "online");
     b_dossier(&b, "digitized", "HS-202", "SO-TP", "processing", T0 + 60, DUE0, "what",
               "components");
     assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0 + DAY, NULL), 0);
@@ -1055,24 +1040,21 @@ static void test_apology_payment_rating(void **state)
     assert_true(active(fx, "dossier_overdue", "HS-201"));
     /* A late extension clears apology_missing (the overdue alert stays). */
     b_init(&b, 10);
-    b_dossier(&b, "extended", "HS-201", "SO-TP", "processing", DUE0 + 120, DUE0, "apology",
-              "late");
+    b_dossier(&b, "extended", "HS-201", "SO-TP", "processing", DUE0 + 120, DUE0, "apology", "late");
     b_resolved_late(&b, "HS-200", "in_time", DUE0 + DAY);
     b_resolved_late(&b, "HS-201", "late", DUE0 + DAY);
     b_resolved_late(&b, "HS-202", "none", DUE0 + DAY);
-    b_dossier(&b, "digitized", "HS-202", "SO-TP", "resolved", DUE0 + DAY, DUE0, "what",
-              "result");
+    b_dossier(&b, "digitized", "HS-202", "SO-TP", "resolved", DUE0 + DAY, DUE0, "what", "result");
     b_dossier(&b, "rated", "HS-200", "SO-TP", "resolved", DUE0 + DAY, DUE0, "rating",
               "very_satisfied");
-    b_dossier(&b, "rated", "HS-201", "SO-TP", "resolved", DUE0 + DAY, DUE0, "rating",
-              "satisfied");
+    b_dossier(&b, "rated", "HS-201", "SO-TP", "resolved", DUE0 + DAY, DUE0, "rating", "satisfied");
     b_dossier(&b, "rated", "HS-202", "SO-TP", "resolved", DUE0 + DAY, DUE0, "rating",
               "dissatisfied");
     assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, DUE0 + DAY, NULL), 0);
     b_free(&b);
     assert_false(active(fx, "apology_missing", "HS-201"));
     assert_false(active(fx, "dossier_overdue", "HS-201")); /* resolved */
-    assert_false(active(fx, "apology_missing", "HS-202"));  /* resolved */
+    assert_false(active(fx, "apology_missing", "HS-202")); /* resolved */
     assert_true(active(fx, "apology_missing", "HS-203"));
 
     op_report(fx, "SO-TP", 0, 30, &m);
@@ -1106,8 +1088,8 @@ static void test_apology_payment_rating(void **state)
 }
 
 /* One pakn_* record as hotline.c writes it. */
-static void b_pakn(batch_t *b, const char *type, const char *pakn, const char *unit,
-                   unsigned level, const char *dossier, int64_t at, const char *xk, bool xv)
+static void b_pakn(batch_t *b, const char *type, const char *pakn, const char *unit, unsigned level,
+                   const char *dossier, int64_t at, const char *xk, bool xv)
 {
     cc_enc_t *e = b_item(b, 12 + (xk != NULL));
 
@@ -1181,10 +1163,10 @@ static void test_pakn_rules(void **state)
     /* The hotline's own figures: unit "-". */
     op_report(fx, SC_REPORT_HOTLINE, 0, 5, &m);
     str_is(&m, "unit_name", "Tổng đài 1022");
-    assert_int_equal(u(&m, "pakn_received"), 3);  /* P1, P2, P4 */
-    assert_int_equal(u(&m, "pakn_to_unit"), 1);   /* P2 */
+    assert_int_equal(u(&m, "pakn_received"), 3); /* P1, P2, P4 */
+    assert_int_equal(u(&m, "pakn_to_unit"), 1);  /* P2 */
     assert_int_equal(u(&m, "pakn_to_handle"), 2);
-    assert_int_equal(u(&m, "pakn_answered"), 2);  /* P1 once, P4 */
+    assert_int_equal(u(&m, "pakn_answered"), 2); /* P1 once, P4 */
     assert_int_equal(u(&m, "pakn_on_time"), 2);
     assert_int_equal(u(&m, "pakn_ans_l1"), 1);
     assert_int_equal(u(&m, "pakn_ans_l2"), 1);
@@ -1208,7 +1190,7 @@ static void test_pakn_rules(void **state)
     assert_int_equal(u(&m, "pakn_received"), 1); /* P3 */
     assert_int_equal(u(&m, "pakn_answered"), 1);
     assert_int_equal(u(&m, "pakn_on_time"), 0);
-    assert_int_equal(u(&m, "pakn_overdue"), 1);  /* answered late */
+    assert_int_equal(u(&m, "pakn_overdue"), 1); /* answered late */
     assert_int_equal(u(&m, "pakn_ans_l2"), 1);
     str_is(&m, "pakn_ot_rate", "0.00");
     cc_msg_deinit(&m);

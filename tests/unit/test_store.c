@@ -31,8 +31,8 @@
 /* ---- Fixture: a fresh temporary directory per test ----------------------- */
 
 typedef struct {
-    char dir[64];  /* the temporary directory */
-    char env[96];  /* dir/env: the environment under test */
+    char dir[64]; /* the temporary directory */
+    char env[96]; /* dir/env: the environment under test */
 } fixture_t;
 
 static int setup(void **state)
@@ -343,7 +343,7 @@ static void test_store_write_fn_negative_aborts(void **state)
 
 typedef struct {
     MDB_dbi log;
-    int n;            /* records to append */
+    int n; /* records to append */
     uint64_t seqs[16];
 } append_ctx_t;
 
@@ -442,7 +442,7 @@ static void test_store_log_scan(void **state)
     append_n(s, log, 10);
     assert_int_equal(cc_store_read_begin(s, &t), 0);
 
-    {   /* After 3, at most 4: 4, 5, 6, 7. */
+    { /* After 3, at most 4: 4, 5, 6, 7. */
         scan_ctx_t c = { .n = 0 };
 
         count = 99;
@@ -452,7 +452,7 @@ static void test_store_log_scan(void **state)
         for (size_t i = 0; i < 4; i++)
             assert_int_equal(c.seqs[i], 4 + i);
     }
-    {   /* From the start, max larger than the log: all 10 in order. */
+    { /* From the start, max larger than the log: all 10 in order. */
         scan_ctx_t c = { .n = 0 };
 
         assert_int_equal(cc_log_scan(&t, log, 0, 1000, scan_fn, &c, &count), 0);
@@ -460,7 +460,7 @@ static void test_store_log_scan(void **state)
         for (size_t i = 0; i < 10; i++)
             assert_int_equal(c.seqs[i], 1 + i);
     }
-    {   /* After the end, and max 0: nothing. */
+    { /* After the end, and max 0: nothing. */
         scan_ctx_t c = { .n = 0 };
 
         assert_int_equal(cc_log_scan(&t, log, 10, 5, scan_fn, &c, &count), 0);
@@ -471,7 +471,7 @@ static void test_store_log_scan(void **state)
         assert_int_equal(cc_log_scan(&t, log, 2, 3, scan_fn, &c, NULL), 0);
         assert_int_equal(c.n, 3);
     }
-    {   /* The callback stops early with a positive value: 0, count so far. */
+    { /* The callback stops early with a positive value: 0, count so far. */
         scan_ctx_t c = { .stop_after = 2, .stop_value = 1 };
 
         assert_int_equal(cc_log_scan(&t, log, 5, 100, scan_fn, &c, &count), 0);
@@ -479,7 +479,7 @@ static void test_store_log_scan(void **state)
         assert_int_equal(c.seqs[0], 6);
         assert_int_equal(c.seqs[1], 7);
     }
-    {   /* A negative value stops the scan and is returned. */
+    { /* A negative value stops the scan and is returned. */
         scan_ctx_t c = { .stop_after = 1, .stop_value = -EINTR };
 
         assert_int_equal(cc_log_scan(&t, log, 0, 100, scan_fn, &c, &count), -EINTR);
@@ -756,10 +756,7 @@ static int full_write(int fd, const void *buf, size_t len)
     return full_io(fd, (void *)buf, len, true);
 }
 
-static int full_read(int fd, void *buf, size_t len)
-{
-    return full_io(fd, buf, len, false);
-}
+static int full_read(int fd, void *buf, size_t len) { return full_io(fd, buf, len, false); }
 
 static void __attribute__((noreturn)) writer_child(const char *env, int out_fd)
 {
@@ -804,8 +801,8 @@ static int reader_line(const char *msg, void *ctx)
  * is not reinitialised (which would hide a stale slot), and reports on
  * request how many reader slots the dead writer still holds. It answers one
  * int per byte it reads, and exits at EOF. */
-static void __attribute__((noreturn)) holder_child(const char *env, pid_t writer, int in_fd,
-                                                    int out_fd)
+static void __attribute__((noreturn))
+holder_child(const char *env, pid_t writer, int in_fd, int out_fd)
 {
     MDB_env *e;
     char cmd;
