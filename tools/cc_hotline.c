@@ -55,6 +55,7 @@ static const char *const refusal_reasons[] = { "anonymous", "unclear", "handled"
     "stored (or stored before), 1 refused (the reason on stderr), 2 usage, 3 hotline\n"            \
     "unreachable, 4 protocol error.\n"
 
+/* clang-format off: one subcommand per entry reads as a table. */
 static const sub_t subs[] = {
     { "contact",
       "log",
@@ -189,6 +190,7 @@ static const sub_t subs[] = {
       "\nThe citizen is not satisfied (agent): back to the unit (or the hotline) with a\n"
       "new deadline at the complaint's level.\n" },
 };
+/* clang-format on */
 
 static const char help_contact[] =
     "Usage: cchc contact log|close ...   (1022 agents)\n"
