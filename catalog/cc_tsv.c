@@ -10,17 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-void cc_set_error(char *err, size_t err_len, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (!err || err_len == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, err_len, fmt, ap);
-    va_end(ap);
-}
-
 bool cc_code_valid(const char *s, size_t max_len)
 {
     size_t n = 0;

@@ -47,13 +47,10 @@ int cc_tsv_read_file(const char *path, char **ret_buf, size_t *ret_len);
 
 /* cc_utf8_valid() comes from the protocol codec: one UTF-8 check for the
  * whole project (it also refuses NUL). */
+#include "cc_base.h"
 #include "cc_codec.h"
 
 /* true if s is a valid code: 1..max_len bytes of [A-Za-z0-9._-]. */
 bool cc_code_valid(const char *s, size_t max_len);
-
-/* snprintf into err if err is not NULL. */
-void cc_set_error(char *err, size_t err_len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cc_base.h"
+
 const cc_limits_t cc_limits_request = {
     .max_frame = CC_MAX_FRAME,
     .max_depth = CC_MAX_DEPTH,
@@ -25,20 +27,6 @@ const cc_limits_t cc_limits_reply = {
     .max_str = 1u << 20,
     .max_key = 64,
 };
-
-static void say(char *why, size_t why_len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void say(char *why, size_t why_len, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (why == NULL || why_len == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(why, why_len, fmt, ap);
-    va_end(ap);
-}
 
 bool cc_utf8_valid(const char *s, size_t len)
 {
@@ -131,7 +119,7 @@ static bool keys_repeat(scan_key_t *keys, uint32_t n, const scan_key_t **ret)
 static int need(scan_t *s, const unsigned char *p, size_t n)
 {
     if ((size_t)(s->end - p) < n) {
-        say(s->why, s->why_len, "truncated body");
+        cc_set_error(s->why, s->why_len, "truncated body");
         return CC_EMALFORMED;
     }
     return 0;
@@ -154,17 +142,17 @@ static int scan_string(scan_t *s, const unsigned char **pp, uint32_t len, bool i
     int r;
 
     if (is_key && len > s->lim->max_key) {
-        say(s->why, s->why_len, "map key of %u bytes (limit %u)", len, s->lim->max_key);
+        cc_set_error(s->why, s->why_len, "map key of %u bytes (limit %u)", len, s->lim->max_key);
         return CC_EMALFORMED;
     }
     if (len > s->lim->max_str) {
-        say(s->why, s->why_len, "string of %u bytes (limit %u)", len, s->lim->max_str);
+        cc_set_error(s->why, s->why_len, "string of %u bytes (limit %u)", len, s->lim->max_str);
         return CC_EMALFORMED;
     }
     if ((r = need(s, p, len)) < 0)
         return r;
     if (!cc_utf8_valid((const char *)p, len)) {
-        say(s->why, s->why_len, "string is not valid UTF-8 (or contains NUL)");
+        cc_set_error(s->why, s->why_len, "string is not valid UTF-8 (or contains NUL)");
         return CC_EMALFORMED;
     }
     if (is_key) {
@@ -181,18 +169,19 @@ static int scan_container(scan_t *s, const unsigned char **pp, uint32_t n, bool 
     int r;
 
     if (depth >= s->lim->max_depth) {
-        say(s->why, s->why_len, "nesting deeper than %u", s->lim->max_depth);
+        cc_set_error(s->why, s->why_len, "nesting deeper than %u", s->lim->max_depth);
         return CC_EMALFORMED;
     }
     if (n > s->lim->max_items) {
-        say(s->why, s->why_len, "%s of %u entries (limit %u)", is_map ? "map" : "array", n,
-            s->lim->max_items);
+        cc_set_error(s->why, s->why_len, "%s of %u entries (limit %u)", is_map ? "map" : "array", n,
+                     s->lim->max_items);
         return CC_EMALFORMED;
     }
     /* Every object takes at least one byte: a count larger than what is
      * left is a lie, refused before msgpack-c would allocate for it. */
     if ((uint64_t)n * (is_map ? 2 : 1) > (uint64_t)(s->end - *pp)) {
-        say(s->why, s->why_len, "%s count %u exceeds the bytes left", is_map ? "map" : "array", n);
+        cc_set_error(s->why, s->why_len, "%s count %u exceeds the bytes left",
+                     is_map ? "map" : "array", n);
         return CC_EMALFORMED;
     }
     /* A map's keys are kept to refuse one that repeats: readers take the
@@ -203,7 +192,7 @@ static int scan_container(scan_t *s, const unsigned char **pp, uint32_t n, bool 
     if (is_map && n > sizeof(small) / sizeof(small[0]))
         keys = malloc((size_t)n * sizeof(*keys));
     if (keys == NULL) {
-        say(s->why, s->why_len, "out of memory");
+        cc_set_error(s->why, s->why_len, "out of memory");
         return CC_EMALFORMED;
     }
     r = 0;
@@ -215,8 +204,8 @@ static int scan_container(scan_t *s, const unsigned char **pp, uint32_t n, bool 
         r = scan_object(s, pp, depth + 1, false);
     }
     if (r == 0 && is_map && n > 1 && keys_repeat(keys, n, &dup)) {
-        say(s->why, s->why_len, "map key '%.*s' appears twice", (int)dup->len,
-            (const char *)dup->ptr);
+        cc_set_error(s->why, s->why_len, "map key '%.*s' appears twice", (int)dup->len,
+                     (const char *)dup->ptr);
         r = CC_EMALFORMED;
     }
     if (keys != small)
@@ -245,7 +234,7 @@ static int scan_object(scan_t *s, const unsigned char **pp, unsigned depth, bool
         return scan_string(s, pp, be(p, w), is_key);
     }
     if (is_key) {
-        say(s->why, s->why_len, "map key is not a string");
+        cc_set_error(s->why, s->why_len, "map key is not a string");
         return CC_EMALFORMED;
     }
     if (c <= 0x7f || c >= 0xe0 || c == 0xc0 || c == 0xc2 || c == 0xc3)
@@ -286,7 +275,8 @@ static int scan_object(scan_t *s, const unsigned char **pp, unsigned depth, bool
         *pp = p + 4;
         return scan_container(s, pp, be(p, 4), c == 0xdf, depth);
     default:
-        say(s->why, s->why_len, "type byte 0x%02x is not allowed (bin, ext or reserved)", c);
+        cc_set_error(s->why, s->why_len, "type byte 0x%02x is not allowed (bin, ext or reserved)",
+                     c);
         return CC_EMALFORMED;
     }
     if ((r = need(s, p, w)) < 0)
@@ -303,22 +293,22 @@ int cc_body_check(const void *body, size_t len, const cc_limits_t *limits, char 
     int r;
 
     if (body == NULL || len == 0) {
-        say(why, why_len, "empty body");
+        cc_set_error(why, why_len, "empty body");
         return CC_EMALFORMED;
     }
     s.end = p + len; /* only now: NULL + len is undefined behaviour */
     if (len > s.lim->max_frame) {
-        say(why, why_len, "body of %zu bytes (limit %zu)", len, s.lim->max_frame);
+        cc_set_error(why, why_len, "body of %zu bytes (limit %zu)", len, s.lim->max_frame);
         return CC_EMALFORMED;
     }
     if (!((*p >= 0x80 && *p <= 0x8f) || *p == 0xde || *p == 0xdf)) {
-        say(why, why_len, "body is not a map");
+        cc_set_error(why, why_len, "body is not a map");
         return CC_EMALFORMED;
     }
     if ((r = scan_object(&s, &p, 0, false)) < 0)
         return r;
     if (p != s.end) {
-        say(why, why_len, "%zu trailing bytes after the body map", (size_t)(s.end - p));
+        cc_set_error(why, why_len, "%zu trailing bytes after the body map", (size_t)(s.end - p));
         return CC_EMALFORMED;
     }
     return 0;
@@ -359,7 +349,7 @@ int cc_body_decode(const void *body, size_t len, const cc_limits_t *limits, cc_m
         /* The walk accepted it, so this is unreachable in practice; still
          * a peer must never reach an assert. */
         msgpack_zone_destroy(&zone);
-        say(why, why_len, "body could not be unpacked");
+        cc_set_error(why, why_len, "body could not be unpacked");
         return CC_EMALFORMED;
     }
     ret_msg->type = 0;
@@ -377,12 +367,12 @@ int cc_msg_decode(const void *hdr, size_t hdr_len, const void *body, size_t body
     int r;
 
     if (hdr == NULL || hdr_len != CC_HEADER_LEN || h[0] != CC_PROTO_SIG0 || h[1] != CC_PROTO_SIG1) {
-        say(why, why_len, "header frame is not 'CH' + version + type (4 bytes)");
+        cc_set_error(why, why_len, "header frame is not 'CH' + version + type (4 bytes)");
         return CC_EMALFORMED;
     }
     if (h[2] != CC_PROTO_VERSION) {
-        say(why, why_len, "protocol version %u is not supported (this side speaks %d)", h[2],
-            CC_PROTO_VERSION);
+        cc_set_error(why, why_len, "protocol version %u is not supported (this side speaks %d)",
+                     h[2], CC_PROTO_VERSION);
         return CC_EMALFORMED;
     }
     if ((r = cc_body_decode(body, body_len, limits, &m, why, why_len)) < 0)
@@ -623,12 +613,13 @@ static int check_one(const msgpack_object *o, const cc_field_t *f, char *why, si
             hi = f->type == CC_T_ID ? CC_MAX_ID : f->type == CC_T_CODE ? CC_MAX_CODE : CC_MAX_TEXT;
         }
         if ((int64_t)len < lo || (int64_t)len > hi) {
-            say(why, why_len, "field '%s': length %zu bytes is outside %lld..%lld", f->key, len,
-                (long long)lo, (long long)hi);
+            cc_set_error(why, why_len, "field '%s': length %zu bytes is outside %lld..%lld", f->key,
+                         len, (long long)lo, (long long)hi);
             return -EINVAL;
         }
         if (f->type != CC_T_STR && !token_chars(o->via.str.ptr, len)) {
-            say(why, why_len, "field '%s': must be printable ASCII without spaces", f->key);
+            cc_set_error(why, why_len, "field '%s': must be printable ASCII without spaces",
+                         f->key);
             return -EINVAL;
         }
         return 0;
@@ -637,8 +628,8 @@ static int check_one(const msgpack_object *o, const cc_field_t *f, char *why, si
         if (o->type != MSGPACK_OBJECT_POSITIVE_INTEGER)
             goto wrong_type;
         if ((lo || hi) && (o->via.u64 < (uint64_t)lo || o->via.u64 > (uint64_t)hi)) {
-            say(why, why_len, "field '%s': %llu is outside %lld..%lld", f->key,
-                (unsigned long long)o->via.u64, (long long)lo, (long long)hi);
+            cc_set_error(why, why_len, "field '%s': %llu is outside %lld..%lld", f->key,
+                         (unsigned long long)o->via.u64, (long long)lo, (long long)hi);
             return -EINVAL;
         }
         return 0;
@@ -657,8 +648,8 @@ static int check_one(const msgpack_object *o, const cc_field_t *f, char *why, si
             hi = 4102444800;
         }
         if ((lo || hi) && (v < lo || v > hi)) {
-            say(why, why_len, "field '%s': %lld is outside %lld..%lld", f->key, (long long)v,
-                (long long)lo, (long long)hi);
+            cc_set_error(why, why_len, "field '%s': %lld is outside %lld..%lld", f->key,
+                         (long long)v, (long long)lo, (long long)hi);
             return -EINVAL;
         }
         return 0;
@@ -674,14 +665,14 @@ static int check_one(const msgpack_object *o, const cc_field_t *f, char *why, si
         if (o->type != MSGPACK_OBJECT_ARRAY)
             goto wrong_type;
         if ((lo || hi) && ((int64_t)o->via.array.size < lo || (int64_t)o->via.array.size > hi)) {
-            say(why, why_len, "field '%s': %u items is outside %lld..%lld", f->key,
-                o->via.array.size, (long long)lo, (long long)hi);
+            cc_set_error(why, why_len, "field '%s': %u items is outside %lld..%lld", f->key,
+                         o->via.array.size, (long long)lo, (long long)hi);
             return -EINVAL;
         }
         return 0;
     }
 wrong_type:
-    say(why, why_len, "field '%s': must be %s", f->key, type_word(f->type));
+    cc_set_error(why, why_len, "field '%s': must be %s", f->key, type_word(f->type));
     return -EINVAL;
 }
 
@@ -695,7 +686,7 @@ int cc_fields_check(const msgpack_object *map, const cc_field_t *fields, size_t 
         if (o == NULL) {
             if (!fields[i].required)
                 continue;
-            say(why, why_len, "field '%s': required but missing", fields[i].key);
+            cc_set_error(why, why_len, "field '%s': required but missing", fields[i].key);
             r = -EINVAL;
         } else {
             r = check_one(o, &fields[i], why, why_len);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cc_base.h"
 #include "cc_client.h"
 #include "cc_time.h"
 
@@ -78,17 +79,6 @@ static bool name_is(const char *name, size_t len, const char *want)
     return strlen(want) == len && memcmp(name, want, len) == 0;
 }
 
-__attribute__((format(printf, 3, 4))) static int usage(char *err, size_t err_len, const char *fmt,
-                                                       ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(err, err_len, fmt, ap);
-    va_end(ap);
-    return -EINVAL;
-}
-
 /* A global option; returns 1 if @name was one (and took it), 0 if not, or
  * -EINVAL for a bad value. */
 static int global_option(cc_cli_t *c, const char *arg, const char *name, size_t len,
@@ -108,29 +98,30 @@ static int global_option(cc_cli_t *c, const char *arg, const char *name, size_t 
     for (int i = 0; i < CC_EP_COUNT_; i++)
         if (name_is(name, len, endpoints[i].option)) {
             if (value == NULL || *value == '\0')
-                return usage(err, err_len, "%s needs a value, e.g. --intake=tcp://127.0.0.1:7301",
-                             arg);
+                return cc_fail(-EINVAL, err, err_len,
+                               "%s needs a value, e.g. --intake=tcp://127.0.0.1:7301", arg);
             c->endpoint[i] = value;
             return 1;
         }
     if (name_is(name, len, "who")) {
         if (value == NULL || *value == '\0' || cc_units_parse(value, NULL, 1, &n) < 0 ||
             strcmp(value, "*") == 0)
-            return usage(err, err_len,
-                         "%s: the name must be 1..32 printable characters without spaces", arg);
+            return cc_fail(-EINVAL, err, err_len,
+                           "%s: the name must be 1..32 printable characters without spaces", arg);
         c->who = value;
         return 1;
     }
     if (name_is(name, len, "units")) {
         if (value == NULL || cc_units_parse(value, NULL, CC_MAX_UNITS, &n) < 0)
-            return usage(err, err_len,
-                         "%s: expected unit codes separated by commas (A,B) or \"*\" for all", arg);
+            return cc_fail(-EINVAL, err, err_len,
+                           "%s: expected unit codes separated by commas (A,B) or \"*\" for all",
+                           arg);
         c->units = value;
         return 1;
     }
     if (name_is(name, len, "timeout")) {
         if (value == NULL || cc_cli_uint(value, 1, CC_CLI_MAX_TIMEOUT_MS, &ms) < 0)
-            return usage(err, err_len, "%s: expected milliseconds, 1..3600000", arg);
+            return cc_fail(-EINVAL, err, err_len, "%s: expected milliseconds, 1..3600000", arg);
         c->timeout_ms = (int)ms;
         c->timeout_set = true;
         return 1;
@@ -154,11 +145,12 @@ int cc_cli_parse(int argc, char *const *argv, cc_cli_getenv_fn env, cc_cli_t *re
     v = env ? env("CCHC_WHO") : NULL;
     c.who = v && *v ? v : CC_CLI_DEFAULT_WHO;
     if (cc_units_parse(c.who, NULL, 1, &n) < 0)
-        return usage(err, err_len, "CCHC_WHO='%s' is not a valid name", c.who);
+        return cc_fail(-EINVAL, err, err_len, "CCHC_WHO='%s' is not a valid name", c.who);
     v = env ? env("CCHC_UNITS") : NULL;
     c.units = v && *v ? v : "*";
     if (cc_units_parse(c.units, NULL, CC_MAX_UNITS, &n) < 0)
-        return usage(err, err_len, "CCHC_UNITS='%s' is not a list of unit codes", c.units);
+        return cc_fail(-EINVAL, err, err_len, "CCHC_UNITS='%s' is not a list of unit codes",
+                       c.units);
     c.timeout_ms = CC_CLIENT_TIMEOUT_MS;
 
     for (int i = 1; i < argc; i++) {
@@ -179,16 +171,17 @@ int cc_cli_parse(int argc, char *const *argv, cc_cli_getenv_fn env, cc_cli_t *re
                 return r;
             if (r == 0) {
                 if (c.n_opts == CC_CLI_MAX_OPTS)
-                    return usage(err, err_len, "too many options (at %s)", a);
+                    return cc_fail(-EINVAL, err, err_len, "too many options (at %s)", a);
                 c.opts[c.n_opts++] = (cc_cli_opt_t){ name, len, value };
             }
         } else if (!options_done && a[0] == '-' && a[1] != '\0') {
-            return usage(err, err_len, "unknown option %s (options are --name=value)", a);
+            return cc_fail(-EINVAL, err, err_len, "unknown option %s (options are --name=value)",
+                           a);
         } else if (c.command == NULL) {
             c.command = a;
         } else {
             if (c.n_args == CC_CLI_MAX_ARGS)
-                return usage(err, err_len, "too many arguments (at %s)", a);
+                return cc_fail(-EINVAL, err, err_len, "too many arguments (at %s)", a);
             c.args[c.n_args++] = a;
         }
     }

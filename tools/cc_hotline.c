@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cc_base.h"
+
 #define MAX_FIELDS 6
 
 /* How one option becomes one event field. */
@@ -239,17 +241,6 @@ static const char cc_hotline_help_open[] =
     "--unit=- lists the complaints not yet assigned to a unit. --max: 1..1000\n"
     "(default 200). --json prints the daemon's answer as JSON.\n";
 
-__attribute__((format(printf, 3, 4))) static int usage(char *err, size_t err_len, const char *fmt,
-                                                       ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(err, err_len, fmt, ap);
-    va_end(ap);
-    return -EINVAL;
-}
-
 static const sub_t *find_sub(const cc_cli_t *cli)
 {
     if (cli->command == NULL || cli->n_args == 0)
@@ -290,9 +281,9 @@ int cc_hotline_role(const cc_cli_t *cli, bool unit_side, bool query, const char 
                 *ret = roles[i];
                 return 0;
             }
-        return usage(err, err_len, "--role=%s: expected %s", v ? v : "",
-                     query ? "agent, contact_point, supervisor or operator"
-                           : "agent or contact_point");
+        return cc_fail(-EINVAL, err, err_len, "--role=%s: expected %s", v ? v : "",
+                       query ? "agent, contact_point, supervisor or operator"
+                             : "agent or contact_point");
     }
     *ret = unit_side && strcmp(cli->units, "*") != 0 ? roles[1] : roles[0];
     return 0;
@@ -366,8 +357,8 @@ int cc_hotline_event_build(const cc_cli_t *cli, int64_t now_ms, cc_enc_t *out,
     int r;
 
     if (s == NULL)
-        return usage(err, err_len, "unknown %s subcommand '%s'", cli->command ? cli->command : "",
-                     cli->n_args ? cli->args[0] : "");
+        return cc_fail(-EINVAL, err, err_len, "unknown %s subcommand '%s'",
+                       cli->command ? cli->command : "", cli->n_args ? cli->args[0] : "");
     cc_enc_init(&pairs);
     memset(&ev, 0, sizeof(ev));
     for (size_t i = 0; i < MAX_FIELDS && s->fields[i].opt; i++) {
@@ -388,32 +379,33 @@ int cc_hotline_event_build(const cc_cli_t *cli, int64_t now_ms, cc_enc_t *out,
 
     if (s->id_option) {
         if (cli->n_args != 1) {
-            r = usage(err, err_len, "%s %s takes no operand (the id is --id=)", s->command, s->sub);
+            r = cc_fail(-EINVAL, err, err_len, "%s %s takes no operand (the id is --id=)",
+                        s->command, s->sub);
             goto out;
         }
         if (!cc_cli_opt(cli, "id", &id)) {
-            r = usage(err, err_len, "%s %s needs --id=", s->command, s->sub);
+            r = cc_fail(-EINVAL, err, err_len, "%s %s needs --id=", s->command, s->sub);
             goto out;
         }
     } else {
         if (cli->n_args != 2) {
-            r = usage(err, err_len, "usage: cchc %s %s ID ...", s->command, s->sub);
+            r = cc_fail(-EINVAL, err, err_len, "usage: cchc %s %s ID ...", s->command, s->sub);
             goto out;
         }
         id = cli->args[1];
     }
     if (!valid_id(id)) {
-        r = usage(err, err_len, "'%s' is not an id (1..%d printable characters, no spaces)", id,
-                  CC_MAX_ID);
+        r = cc_fail(-EINVAL, err, err_len,
+                    "'%s' is not an id (1..%d printable characters, no spaces)", id, CC_MAX_ID);
         goto out;
     }
 
     ev.at = now_ms / 1000;
     if (cc_cli_opt(cli, "at", &v) && cc_cli_time(v, &ev.at) < 0) {
-        r = usage(err, err_len,
-                  "--at=%s: expected an ISO 8601 time "
-                  "(2025-03-18T09:20:00+07:00) or Unix seconds",
-                  v);
+        r = cc_fail(-EINVAL, err, err_len,
+                    "--at=%s: expected an ISO 8601 time "
+                    "(2025-03-18T09:20:00+07:00) or Unix seconds",
+                    v);
         goto out;
     }
     r = cc_hotline_role(cli, s->unit_side, false, &ev.role, err, err_len);
@@ -425,14 +417,14 @@ int cc_hotline_event_build(const cc_cli_t *cli, int64_t now_ms, cc_enc_t *out,
         /* A chosen id is for running the same command again: the time must
          * be the same too, or it is another event (event_id_conflict). */
         if (!cc_cli_opt(cli, "at", &at_opt)) {
-            r = usage(err, err_len,
-                      "--eid needs --at: running the command again must send "
-                      "the same event, time included");
+            r = cc_fail(-EINVAL, err, err_len,
+                        "--eid needs --at: running the command again must send "
+                        "the same event, time included");
             goto out;
         }
         if (!valid_id(v)) {
-            r = usage(err, err_len, "--eid=%s: 1..%d printable characters, no spaces", v,
-                      CC_MAX_ID);
+            r = cc_fail(-EINVAL, err, err_len, "--eid=%s: 1..%d printable characters, no spaces", v,
+                        CC_MAX_ID);
             goto out;
         }
         snprintf(ev.eid, sizeof(ev.eid), "%s", v);
@@ -449,7 +441,7 @@ int cc_hotline_event_build(const cc_cli_t *cli, int64_t now_ms, cc_enc_t *out,
 
         if (!cc_cli_opt(cli, f->opt, &v)) {
             if (f->required) {
-                r = usage(err, err_len, "%s %s needs --%s=", s->command, s->sub, f->opt);
+                r = cc_fail(-EINVAL, err, err_len, "%s %s needs --%s=", s->command, s->sub, f->opt);
                 goto out;
             }
             continue;
@@ -459,7 +451,7 @@ int cc_hotline_event_build(const cc_cli_t *cli, int64_t now_ms, cc_enc_t *out,
         } else {
             if (f->values && !in_list(v, f->values)) {
                 list_text(f->values, vals, sizeof(vals));
-                r = usage(err, err_len, "--%s=%s: expected %s", f->opt, v, vals);
+                r = cc_fail(-EINVAL, err, err_len, "--%s=%s: expected %s", f->opt, v, vals);
                 goto out;
             }
             cc_enc_kv_str(&pairs, f->key, v);

@@ -8,12 +8,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cc_base.h"
 #include "cc_clock.h"
 #include "cc_log.h"
 #include "cc_mem.h"
 #include "cc_sd.h"
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const cc_field_t query_fields[] = {
     { "rid", CC_T_UINT, true, 0, 0 },
@@ -30,7 +29,7 @@ static int log_prio(const char *level)
         { "warning", LOG_WARNING }, { "err", LOG_ERR },
     };
 
-    for (size_t i = 0; i < N(t); i++)
+    for (size_t i = 0; i < CC_N(t); i++)
         if (level && strcmp(level, t[i].name) == 0)
             return t[i].prio;
     return -1;
@@ -181,8 +180,8 @@ cc_query_outcome_t cc_daemon_query(void *router, const cc_request_t *req, const 
     cc_str_t q;
     int64_t t;
 
-    if (cc_fields_check(&req->msg.body, query_fields, N(query_fields), &field, why, sizeof(why)) <
-        0) {
+    if (cc_fields_check(&req->msg.body, query_fields, CC_N(query_fields), &field, why,
+                        sizeof(why)) < 0) {
         cc_router_error(router, req, CC_ERR_BAD_FIELD, "Truy vấn không hợp lệ", why, field, NULL);
         return CC_QUERY_ANSWERED;
     }

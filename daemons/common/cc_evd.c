@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "cc_base.h"
 #include "cc_clock.h"
 #include "cc_daemon.h"
 #include "cc_log.h"
@@ -44,8 +45,6 @@ static const cc_field_t read_fields[] = {
     { "max", CC_T_UINT, false, 1, CC_MAX_READ },
     { "wait", CC_T_UINT, false, 0, CC_MAX_WAIT_MS },
 };
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* One EVENT waiting for the group commit, and then its reply. */
 typedef struct {
@@ -501,7 +500,7 @@ static void handle_read(cc_evd_t *d, cc_request_t *req)
     char why[256];
     uint64_t after, max = 1000, wait = 0;
 
-    if (cc_fields_check(&req->msg.body, read_fields, N(read_fields), &field, why, sizeof(why)) <
+    if (cc_fields_check(&req->msg.body, read_fields, CC_N(read_fields), &field, why, sizeof(why)) <
         0) {
         cc_router_error(d->router, req, CC_ERR_BAD_FIELD, "Yêu cầu đọc không hợp lệ", why, field,
                         NULL);
@@ -689,7 +688,7 @@ static bool take_request(cc_evd_t *d)
                             who ? "This role may not push events" : "Send HELLO first", NULL, NULL);
             break;
         }
-        if (cc_fields_check(&req->msg.body, event_msg_fields, N(event_msg_fields), &field, why,
+        if (cc_fields_check(&req->msg.body, event_msg_fields, CC_N(event_msg_fields), &field, why,
                             sizeof(why)) < 0) {
             cc_router_error(d->router, req, CC_ERR_BAD_FIELD, "Sự kiện không hợp lệ", why, field,
                             NULL);
@@ -780,7 +779,7 @@ static void close_all(cc_evd_t *d)
     cc_enc_deinit(&d->pairs);
     cc_enc_deinit(&d->reply);
     free(d->batch);
-    cc_config_free(evd_options, N(evd_options), &d->set);
+    cc_config_free(evd_options, CC_N(evd_options), &d->set);
 }
 
 static void on_signal(cc_evd_t *d, int sig)
@@ -838,7 +837,7 @@ int cc_evd_main(const cc_evd_domain_t *domain, const char *default_listen, int a
     char err[1024] = "";
     int r;
 
-    r = cc_daemon_configure(domain->name, evd_options, N(evd_options), &d.set, &d.set.d,
+    r = cc_daemon_configure(domain->name, evd_options, CC_N(evd_options), &d.set, &d.set.d,
                             default_listen, argc, argv);
     if (r >= 0)
         return r;

@@ -10,9 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cc_base.h"
 #include "cc_duedate.h"
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const state_names[CC_PAKN_STATE_COUNT_] = {
     "none",     "received",  "classified", "assigned",  "accepted",
@@ -35,7 +34,7 @@ static const char *const category_names[] = { "", "procedure", "conduct", "propo
 static const char *const refusal_names[] = { "",        "anonymous", "unclear",
                                              "handled", "not_pakn",  "other" };
 
-#define NAME(tab, i) ((size_t)(i) < N(tab) ? tab[i] : "?")
+#define NAME(tab, i) ((size_t)(i) < CC_N(tab) ? tab[i] : "?")
 
 const char *cc_pakn_state_name(cc_pakn_state_t s) { return NAME(state_names, s); }
 const char *cc_hotline_event_name(cc_hotline_event_kind_t k) { return NAME(event_names, k); }
@@ -80,20 +79,20 @@ static const struct {
     const cc_field_t *fields;
     size_t n;
 } schema[CC_HEV_KIND_COUNT_] = {
-    [CC_HEV_CONTACT] = { f_contact, N(f_contact) },
-    [CC_HEV_CONTACT_CLOSED] = { f_contact_closed, N(f_contact_closed) },
-    [CC_HEV_PAKN_RECEIVED] = { f_received, N(f_received) },
-    [CC_HEV_PAKN_CLASSIFIED] = { f_classified, N(f_classified) },
-    [CC_HEV_PAKN_ASSIGNED] = { f_assigned, N(f_assigned) },
-    [CC_HEV_PAKN_FORWARDED] = { f_forwarded, N(f_forwarded) },
-    [CC_HEV_PAKN_ACCEPTED] = { f_pakn, N(f_pakn) },
-    [CC_HEV_PAKN_ANSWERED] = { f_answered, N(f_answered) },
-    [CC_HEV_PAKN_PUBLISHED] = { f_pakn, N(f_pakn) },
-    [CC_HEV_PAKN_CLOSED] = { f_pakn, N(f_pakn) },
-    [CC_HEV_PAKN_REOPENED] = { f_pakn, N(f_pakn) },
-    [CC_HEV_PAKN_REFUSED] = { f_refused, N(f_refused) },
-    [CC_HEV_PAKN_ESCALATED] = { f_pakn, N(f_pakn) },
-    [CC_HEV_PAKN_OVERDUE] = { f_pakn, N(f_pakn) },
+    [CC_HEV_CONTACT] = { f_contact, CC_N(f_contact) },
+    [CC_HEV_CONTACT_CLOSED] = { f_contact_closed, CC_N(f_contact_closed) },
+    [CC_HEV_PAKN_RECEIVED] = { f_received, CC_N(f_received) },
+    [CC_HEV_PAKN_CLASSIFIED] = { f_classified, CC_N(f_classified) },
+    [CC_HEV_PAKN_ASSIGNED] = { f_assigned, CC_N(f_assigned) },
+    [CC_HEV_PAKN_FORWARDED] = { f_forwarded, CC_N(f_forwarded) },
+    [CC_HEV_PAKN_ACCEPTED] = { f_pakn, CC_N(f_pakn) },
+    [CC_HEV_PAKN_ANSWERED] = { f_answered, CC_N(f_answered) },
+    [CC_HEV_PAKN_PUBLISHED] = { f_pakn, CC_N(f_pakn) },
+    [CC_HEV_PAKN_CLOSED] = { f_pakn, CC_N(f_pakn) },
+    [CC_HEV_PAKN_REOPENED] = { f_pakn, CC_N(f_pakn) },
+    [CC_HEV_PAKN_REFUSED] = { f_refused, CC_N(f_refused) },
+    [CC_HEV_PAKN_ESCALATED] = { f_pakn, CC_N(f_pakn) },
+    [CC_HEV_PAKN_OVERDUE] = { f_pakn, CC_N(f_pakn) },
 };
 
 /* A phone as people write it: digits with spaces, '.', '-', '+', '()';
@@ -147,8 +146,8 @@ int cc_hotline_event_parse(const msgpack_object *ev, cc_hotline_event_t *ret, cc
     cc_map_strcpy(ev, "contact", e.contact, sizeof(e.contact));
     switch (e.kind) {
     case CC_HEV_CONTACT:
-        if (cc_field_enum(ev, "ctype", ctype_names, N(ctype_names), &e.ctype, rej) ||
-            cc_field_enum(ev, "channel", channel_names, N(channel_names), &e.channel, rej))
+        if (cc_field_enum(ev, "ctype", ctype_names, CC_N(ctype_names), &e.ctype, rej) ||
+            cc_field_enum(ev, "channel", channel_names, CC_N(channel_names), &e.channel, rej))
             return 1;
         cc_map_strcpy(ev, "agent", e.agent, sizeof(e.agent));
         cc_map_strcpy(ev, "unit", e.unit, sizeof(e.unit));
@@ -166,7 +165,7 @@ int cc_hotline_event_parse(const msgpack_object *ev, cc_hotline_event_t *ret, cc
                              "caller_phone is not a phone number (8-15 digits)");
         break;
     case CC_HEV_PAKN_CLASSIFIED:
-        if (cc_field_enum(ev, "category", category_names + 1, N(category_names) - 1, &e.category,
+        if (cc_field_enum(ev, "category", category_names + 1, CC_N(category_names) - 1, &e.category,
                           rej))
             return 1;
         e.category++;
@@ -181,7 +180,8 @@ int cc_hotline_event_parse(const msgpack_object *ev, cc_hotline_event_t *ret, cc
         cc_map_str(ev, "answer", &e.answer);
         break;
     case CC_HEV_PAKN_REFUSED:
-        if (cc_field_enum(ev, "reason", refusal_names + 1, N(refusal_names) - 1, &e.refusal, rej))
+        if (cc_field_enum(ev, "reason", refusal_names + 1, CC_N(refusal_names) - 1, &e.refusal,
+                          rej))
             return 1;
         e.refusal++;
         break;

@@ -15,13 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cc_base.h"
 #include "cc_clock.h"
 #include "cc_log.h"
 #include "cc_mem.h"
 #include "complaint.h"
 #include "redact.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 #define PERSONAL_VERSION 1
 #define OPEN_KEY_MAX (CC_MAX_CODE + 1 + 8 + CC_MAX_ID)
 #define QUERY_OPEN_DEFAULT 200
@@ -142,7 +142,7 @@ static int load_personal(cc_txn_t *txn, hotline_t *h, const char *id, personal_t
     b = v.mv_data;
     if (v.mv_size < 1 || b[0] != PERSONAL_VERSION)
         return MDB_CORRUPTED;
-    for (size_t i = 0; i < N(parts); i++) {
+    for (size_t i = 0; i < CC_N(parts); i++) {
         size_t len;
 
         if (at + 2 > v.mv_size)
@@ -165,11 +165,11 @@ static int put_personal(cc_txn_t *txn, hotline_t *h, const char *id, const perso
     uint8_t *buf;
     int r;
 
-    for (size_t i = 0; i < N(parts); i++)
+    for (size_t i = 0; i < CC_N(parts); i++)
         size += 2 + parts[i]->len;
     buf = cc_xmalloc(size);
     buf[0] = PERSONAL_VERSION;
-    for (size_t i = 0; i < N(parts); i++) {
+    for (size_t i = 0; i < CC_N(parts); i++) {
         /* Bounded by the schema (≤ CC_MAX_TEXT), so 16 bits suffice. */
         buf[at] = (uint8_t)(parts[i]->len >> 8);
         buf[at + 1] = (uint8_t)parts[i]->len;
@@ -690,7 +690,7 @@ static int query_pakn(hotline_t *h, cc_store_t *store, const cc_principal_t *who
     size_t n = 0, pairs = 24;
     int r;
 
-    if (cc_fields_check(body, q_pakn_fields, N(q_pakn_fields), &field, why, sizeof(why)) < 0)
+    if (cc_fields_check(body, q_pakn_fields, CC_N(q_pakn_fields), &field, why, sizeof(why)) < 0)
         return cc_reject(rej, CC_ERR_BAD_FIELD, field, "Truy vấn PAKN không hợp lệ: %s",
                          "Invalid complaint query: %s", why);
     cc_map_strcpy(body, "id", id, sizeof(id));
@@ -801,7 +801,7 @@ static int query_open(hotline_t *h, cc_store_t *store, const cc_principal_t *who
     bool more = false;
     int r;
 
-    if (cc_fields_check(body, q_open_fields, N(q_open_fields), &field, why, sizeof(why)) < 0)
+    if (cc_fields_check(body, q_open_fields, CC_N(q_open_fields), &field, why, sizeof(why)) < 0)
         return cc_reject(rej, CC_ERR_BAD_FIELD, field, "Truy vấn PAKN đang mở không hợp lệ: %s",
                          "Invalid open-complaints query: %s", why);
     cc_map_strcpy(body, "unit", unit, sizeof(unit));

@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cc_base.h"
 #include "cc_mem.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_NAME_CPS 128  /* code points kept from the caller's name */
 #define MAX_RUN_DIGITS 20 /* digits kept from one number run */
 
@@ -108,7 +108,7 @@ static bool is_combining(uint32_t cp) { return cp >= 0x0300 && cp <= 0x036F; }
 /* Case- and diacritic-insensitive key of a code point. */
 static uint32_t fold(uint32_t cp)
 {
-    size_t lo = 0, hi = N(fold_table);
+    size_t lo = 0, hi = CC_N(fold_table);
 
     if (cp < 0x80)
         return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
@@ -221,7 +221,7 @@ static bool currency_follows(const unsigned char *s, size_t len, size_t i)
 
     while (i < len && s[i] == ' ')
         i++;
-    for (size_t w = 0; w < N(words); w++) {
+    for (size_t w = 0; w < CC_N(words); w++) {
         size_t wl = strlen(words[w]);
         uint32_t next = 0;
 
@@ -494,7 +494,7 @@ static size_t match_name(const unsigned char *s, size_t len, size_t i, const uin
 static void find_name(const unsigned char *s, size_t len, const char *name, spans_t *out)
 {
     uint32_t key[MAX_NAME_CPS];
-    size_t nkey = name_key(name, key, N(key));
+    size_t nkey = name_key(name, key, CC_N(key));
     bool boundary = true;
 
     if (nkey == 0)

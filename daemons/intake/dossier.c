@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
+#include "cc_base.h"
 
 static const char *const state_names[CC_DOSSIER_STATE_COUNT_] = {
     "none",     "processing", "supplement_wait", "resolved",
@@ -36,7 +36,7 @@ static const char *const return_names[] = { "counter", "post", "electronic" };
 static const char *const digitized_names[] = { "components", "result" };
 static const char *const rating_names[] = { "very_satisfied", "satisfied", "dissatisfied" };
 
-#define NAME(tab, i) ((size_t)(i) < N(tab) ? tab[i] : "?")
+#define NAME(tab, i) ((size_t)(i) < CC_N(tab) ? tab[i] : "?")
 
 const char *cc_dossier_state_name(cc_dossier_state_t s) { return NAME(state_names, s); }
 const char *cc_dossier_event_name(cc_dossier_event_kind_t k) { return NAME(event_names, k); }
@@ -105,20 +105,20 @@ static const struct {
     const cc_field_t *fields;
     size_t n;
 } schema[CC_EV_KIND_COUNT_] = {
-    [CC_EV_RECEIVED] = { f_received, N(f_received) },
-    [CC_EV_REJECTED_AT_COUNTER] = { f_received, N(f_received) },
-    [CC_EV_TRANSFERRED] = { f_transferred, N(f_transferred) },
-    [CC_EV_CONSULT_REQUESTED] = { f_consult_req, N(f_consult_req) },
-    [CC_EV_CONSULT_ANSWERED] = { f_consult_ans, N(f_consult_ans) },
-    [CC_EV_SOS_REQUESTED] = { f_sos_req, N(f_sos_req) },
-    [CC_EV_SOS_REVIEWED] = { f_sos_rev, N(f_sos_rev) },
-    [CC_EV_SUPPLEMENT_COMPLETED] = { f_dossier, N(f_dossier) },
-    [CC_EV_EXTENDED] = { f_extended, N(f_extended) },
-    [CC_EV_RESOLVED] = { f_dossier, N(f_dossier) },
-    [CC_EV_RETURNED] = { f_returned, N(f_returned) },
-    [CC_EV_FEE_PAID] = { f_fee, N(f_fee) },
-    [CC_EV_DIGITIZED] = { f_digitized, N(f_digitized) },
-    [CC_EV_RATED] = { f_rated, N(f_rated) },
+    [CC_EV_RECEIVED] = { f_received, CC_N(f_received) },
+    [CC_EV_REJECTED_AT_COUNTER] = { f_received, CC_N(f_received) },
+    [CC_EV_TRANSFERRED] = { f_transferred, CC_N(f_transferred) },
+    [CC_EV_CONSULT_REQUESTED] = { f_consult_req, CC_N(f_consult_req) },
+    [CC_EV_CONSULT_ANSWERED] = { f_consult_ans, CC_N(f_consult_ans) },
+    [CC_EV_SOS_REQUESTED] = { f_sos_req, CC_N(f_sos_req) },
+    [CC_EV_SOS_REVIEWED] = { f_sos_rev, CC_N(f_sos_rev) },
+    [CC_EV_SUPPLEMENT_COMPLETED] = { f_dossier, CC_N(f_dossier) },
+    [CC_EV_EXTENDED] = { f_extended, CC_N(f_extended) },
+    [CC_EV_RESOLVED] = { f_dossier, CC_N(f_dossier) },
+    [CC_EV_RETURNED] = { f_returned, CC_N(f_returned) },
+    [CC_EV_FEE_PAID] = { f_fee, CC_N(f_fee) },
+    [CC_EV_DIGITIZED] = { f_digitized, CC_N(f_digitized) },
+    [CC_EV_RATED] = { f_rated, CC_N(f_rated) },
 };
 
 int cc_dossier_event_parse(const msgpack_object *ev, cc_dossier_event_t *ret, cc_reject_t *rej)
@@ -148,7 +148,7 @@ int cc_dossier_event_parse(const msgpack_object *ev, cc_dossier_event_t *ret, cc
     case CC_EV_REJECTED_AT_COUNTER:
         cc_map_strcpy(ev, "proc", e.proc, sizeof(e.proc));
         cc_map_strcpy(ev, "unit", e.unit, sizeof(e.unit));
-        if (cc_field_enum(ev, "channel", channel_names, N(channel_names), &e.channel, rej))
+        if (cc_field_enum(ev, "channel", channel_names, CC_N(channel_names), &e.channel, rej))
             return 1;
         break;
     case CC_EV_TRANSFERRED:
@@ -161,7 +161,7 @@ int cc_dossier_event_parse(const msgpack_object *ev, cc_dossier_event_t *ret, cc
         cc_map_strcpy(ev, "agency", e.agency, sizeof(e.agency));
         break;
     case CC_EV_SOS_REQUESTED:
-        if (cc_field_enum(ev, "kind", sos_names + 1, N(sos_names) - 1, &v, rej))
+        if (cc_field_enum(ev, "kind", sos_names + 1, CC_N(sos_names) - 1, &v, rej))
             return 1;
         e.sos_kind = (cc_sos_kind_t)(v + 1);
         break;
@@ -172,20 +172,20 @@ int cc_dossier_event_parse(const msgpack_object *ev, cc_dossier_event_t *ret, cc
         cc_map_i64(ev, "promised", &e.promised);
         break;
     case CC_EV_RETURNED:
-        if (cc_field_enum(ev, "method", return_names, N(return_names), &e.method, rej))
+        if (cc_field_enum(ev, "method", return_names, CC_N(return_names), &e.method, rej))
             return 1;
         break;
     case CC_EV_FEE_PAID:
         cc_map_u64(ev, "amount", &e.amount);
-        if (cc_field_enum(ev, "method", fee_names, N(fee_names), &e.method, rej))
+        if (cc_field_enum(ev, "method", fee_names, CC_N(fee_names), &e.method, rej))
             return 1;
         break;
     case CC_EV_DIGITIZED:
-        if (cc_field_enum(ev, "what", digitized_names, N(digitized_names), &e.what, rej))
+        if (cc_field_enum(ev, "what", digitized_names, CC_N(digitized_names), &e.what, rej))
             return 1;
         break;
     case CC_EV_RATED:
-        if (cc_field_enum(ev, "rating", rating_names, N(rating_names), &e.rating, rej))
+        if (cc_field_enum(ev, "rating", rating_names, CC_N(rating_names), &e.rating, rej))
             return 1;
         break;
     default:

@@ -7,10 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cc_base.h"
 #include "cc_time.h"
 #include "tally.h"
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const cc_field_t q_report_fields[] = {
     { "unit", CC_T_CODE, true, 0, 0 },
@@ -60,7 +59,7 @@ int sc_report_query(sc_state_t *st, const cc_principal_t *who, const msgpack_obj
     cc_txn_t txn;
     int r;
 
-    if (cc_fields_check(body, q_report_fields, N(q_report_fields), &field, why, sizeof(why)) < 0)
+    if (cc_fields_check(body, q_report_fields, CC_N(q_report_fields), &field, why, sizeof(why)) < 0)
         return cc_reject(rej, CC_ERR_BAD_FIELD, field, "Truy vấn báo cáo không hợp lệ: %s",
                          "Invalid report query: %s", why);
     cc_map_strcpy(body, "unit", unit, sizeof(unit));

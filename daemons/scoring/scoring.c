@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "cc_base.h"
 #include "cc_auth.h"
 #include "cc_catalog.h"
 #include "cc_clock.h"
@@ -32,8 +33,6 @@
 #include "feed.h"
 #include "report.h"
 #include "state.h"
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const cc_option_t sc_options[] = {
     CC_DAEMON_OPTIONS(sc_settings_t, d),
@@ -375,7 +374,7 @@ static void close_all(scoring_t *s)
     cc_catalog_destroy(&s->catalog);
     cc_sessions_destroy(&s->sessions);
     cc_enc_deinit(&s->reply);
-    cc_config_free(sc_options, N(sc_options), &s->set);
+    cc_config_free(sc_options, CC_N(sc_options), &s->set);
 }
 
 static void on_signal(scoring_t *s, int sig)
@@ -408,7 +407,7 @@ static void loop(scoring_t *s)
             if (sc_feed_deadline_ms(s->feeds[f]) < until)
                 until = sc_feed_deadline_ms(s->feeds[f]);
         }
-        if (zmq_poll(items, N(items), until > now_ms ? (long)(until - now_ms) : 0) < 0 &&
+        if (zmq_poll(items, CC_N(items), until > now_ms ? (long)(until - now_ms) : 0) < 0 &&
             errno != EINTR)
             break;
         while ((sig = cc_sig_take(s->sigfd)) != 0)
@@ -439,7 +438,7 @@ int sc_scoring_main(int argc, char **argv)
     char err[1024] = "";
     int r;
 
-    r = cc_daemon_configure("scoring", sc_options, N(sc_options), &s.set, &s.set.d,
+    r = cc_daemon_configure("scoring", sc_options, CC_N(sc_options), &s.set, &s.set.d,
                             SC_LISTEN_DEFAULT, argc, argv);
     if (r >= 0)
         return r;

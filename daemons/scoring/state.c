@@ -9,12 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cc_base.h"
 #include "cc_duedate.h"
 #include "cc_mem.h"
 #include "cc_time.h"
 #include "tally.h"
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Dossier states as named in intake records. */
 typedef enum {
@@ -182,7 +181,7 @@ static int layout_txn(cc_txn_t *txn, void *arg)
     if (layout == 0 && (c_in || c_hot))
         layout = 1;
     if (layout != 0) {
-        for (size_t i = 0; i < N(derived); i++)
+        for (size_t i = 0; i < CC_N(derived); i++)
             if ((r = drop_all(txn, derived[i])) < 0)
                 return r;
         /* Alert ids are forgotten but the sequence goes on (+1, so that a
@@ -271,7 +270,7 @@ static bool is_open(uint8_t s) { return s == DS_PROCESSING || s == DS_SUPPLEMENT
 
 static int parse_state(cc_str_t s, uint8_t *ret)
 {
-    for (size_t i = 1; i < N(dstate_names); i++)
+    for (size_t i = 1; i < CC_N(dstate_names); i++)
         if (cc_str_eq(s, dstate_names[i])) {
             *ret = (uint8_t)i;
             return 0;
@@ -401,7 +400,7 @@ static int apply_rejected(sc_state_t *st, cc_txn_t *txn, const msgpack_object *r
     const char *field;
     char why[160];
 
-    if (cc_fields_check(rec, f_rejected, N(f_rejected), &field, why, sizeof(why)) < 0)
+    if (cc_fields_check(rec, f_rejected, CC_N(f_rejected), &field, why, sizeof(why)) < 0)
         return REC_INVALID;
     cc_map_strcpy(rec, "unit", unit, sizeof(unit));
     return sc_tally_add(txn, st->tally_dbi, unit, cc_local_day(at), SC_REJECTED_AT_COUNTER, 1);
@@ -414,7 +413,7 @@ static int read_drec(const msgpack_object *rec, cc_str_t type, int64_t at, drec_
     cc_str_t s;
     bool b;
 
-    if (cc_fields_check(rec, f_dossier, N(f_dossier), &field, why, sizeof(why)) < 0)
+    if (cc_fields_check(rec, f_dossier, CC_N(f_dossier), &field, why, sizeof(why)) < 0)
         return -EINVAL;
     memset(d, 0, sizeof(*d));
     d->at = at;
@@ -440,7 +439,7 @@ static int read_drec(const msgpack_object *rec, cc_str_t type, int64_t at, drec_
                                              : -1;
     d->sos_kind = -1;
     if (cc_map_str(rec, "kind", &s) == 0)
-        for (size_t i = 0; i < N(sos_kinds); i++)
+        for (size_t i = 0; i < CC_N(sos_kinds); i++)
             if (cc_str_eq(s, sos_kinds[i]))
                 d->sos_kind = (int)i;
     d->rule_broken = cc_map_bool(rec, "rule_broken", &b) == 0 && b;
@@ -639,7 +638,7 @@ static int apply_dossier(sc_state_t *st, cc_txn_t *txn, const msgpack_object *re
 static int apply_intake(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, cc_str_t type,
                         int64_t at, int64_t now)
 {
-    if (!str_in(type, intake_types, N(intake_types)))
+    if (!str_in(type, intake_types, CC_N(intake_types)))
         return REC_SKIPPED;
     if (cc_str_eq(type, "rejected_at_counter"))
         return apply_rejected(st, txn, rec, at);
@@ -698,7 +697,7 @@ static int apply_contact(sc_state_t *st, cc_txn_t *txn, const msgpack_object *re
     int c, ch = -1;
     int r;
 
-    if (cc_fields_check(rec, f_contact, N(f_contact), &field, why, sizeof(why)) < 0)
+    if (cc_fields_check(rec, f_contact, CC_N(f_contact), &field, why, sizeof(why)) < 0)
         return REC_INVALID;
     cc_map_strcpy(rec, "unit", unit, sizeof(unit));
     cc_map_str(rec, "ctype", &s);
@@ -737,9 +736,10 @@ static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, 
     sc_pakn_t p;
     int r;
 
-    if (cc_fields_check(rec, f_pakn, N(f_pakn), &field, why, sizeof(why)) < 0 ||
+    if (cc_fields_check(rec, f_pakn, CC_N(f_pakn), &field, why, sizeof(why)) < 0 ||
         (cc_str_eq(type, "pakn_answered") &&
-         cc_fields_check(rec, f_pakn_answered, N(f_pakn_answered), &field, why, sizeof(why)) < 0))
+         cc_fields_check(rec, f_pakn_answered, CC_N(f_pakn_answered), &field, why, sizeof(why)) <
+             0))
         return REC_INVALID;
     cc_map_strcpy(rec, "pakn", id, sizeof(id));
     cc_map_u64(rec, "level", &level);
@@ -855,7 +855,7 @@ static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, 
 static int apply_hotline(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, cc_str_t type,
                          int64_t at)
 {
-    if (!str_in(type, hotline_types, N(hotline_types)))
+    if (!str_in(type, hotline_types, CC_N(hotline_types)))
         return REC_SKIPPED;
     if (cc_str_eq(type, "contact"))
         return apply_contact(st, txn, rec, cc_local_day(at));
@@ -883,7 +883,7 @@ static int apply_record(sc_state_t *st, cc_txn_t *txn, sc_feed_id_t feed, const 
     int64_t at;
 
     if (rec->type != MSGPACK_OBJECT_MAP ||
-        cc_fields_check(rec, f_common, N(f_common), &field, why, sizeof(why)) < 0)
+        cc_fields_check(rec, f_common, CC_N(f_common), &field, why, sizeof(why)) < 0)
         return REC_INVALID;
     cc_map_str(rec, "type", &type);
     cc_map_i64(rec, "at", &at);
@@ -1130,7 +1130,7 @@ int sc_state_stats(sc_state_t *st, sc_stats_t *ret)
         uint64_t *dst[] = { &s.applied[f], &s.skipped[f], &s.invalid[f], &s.duplicate[f] };
 
         r = cc_txn_get_u64(&txn, st->cursor_dbi, sc_feed_name((sc_feed_id_t)f), &s.cursor[f]);
-        for (size_t i = 0; i < N(what) && r == 0; i++) {
+        for (size_t i = 0; i < CC_N(what) && r == 0; i++) {
             snprintf(key, sizeof(key), "%s/%s", what[i], sc_feed_name((sc_feed_id_t)f));
             r = cc_txn_get_u64(&txn, st->meta_dbi, key, dst[i]);
         }

@@ -29,13 +29,12 @@
 
 #include <cmocka.h>
 
+#include "cc_base.h"
 #include "cc_catalog.h"
 #include "cc_codec.h"
 #include "cc_duedate.h"
 #include "dossier.h"
 #include "support.h"
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static cc_catalog_t *cat;
 static size_t n_cases; /* transition cases run (applied events) */
@@ -57,7 +56,7 @@ static void build(const char *spec, tmsg_t *m, int64_t *ret_now)
 
     snprintf(buf, sizeof(buf), "%s", spec);
     for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-        assert_true(n < N(toks));
+        assert_true(n < CC_N(toks));
         toks[n++] = tok;
     }
     assert_true(n >= 1);
@@ -296,7 +295,7 @@ static void test_matrix(void **state)
     size_t cells = 0;
 
     (void)state;
-    for (size_t e = 0; e < N(matrix); e++) {
+    for (size_t e = 0; e < CC_N(matrix); e++) {
         for (int s = 0; s < S_COUNT; s++) {
             cc_dossier_outcome_t out;
             cc_reject_t rej;
@@ -335,7 +334,7 @@ static void test_matrix(void **state)
             }
         }
     }
-    assert_int_equal(cells, N(matrix) * S_COUNT);
+    assert_int_equal(cells, CC_N(matrix) * S_COUNT);
     printf("[ INFO     ] matrix: %zu state x event cells\n", cells);
 }
 
@@ -496,7 +495,7 @@ static void test_apology(void **state)
     char spec[256];
 
     (void)state;
-    for (size_t i = 0; i < N(cases); i++) {
+    for (size_t i = 0; i < CC_N(cases); i++) {
         cc_dossier_t d;
 
         fresh(&d);
@@ -630,7 +629,7 @@ static void test_supplement_rule(void **state)
     char spec[256];
 
     (void)state;
-    for (size_t i = 0; i < N(late); i++) {
+    for (size_t i = 0; i < CC_N(late); i++) {
         fresh(&d);
         EXPECT(&d, RECV, OK);
         snprintf(spec, sizeof(spec), "sos_requested kind=supplement at=%s", late[i].at);
@@ -685,7 +684,7 @@ static void test_sos_review(void **state)
     char spec[256];
 
     (void)state;
-    for (size_t i = 0; i < N(cases); i++) {
+    for (size_t i = 0; i < CC_N(cases); i++) {
         for (int approved = 0; approved <= 1; approved++) {
             cc_dossier_t d;
 
@@ -736,7 +735,7 @@ static void test_classify(void **state)
     char spec[256];
 
     (void)state;
-    for (size_t i = 0; i < N(cases); i++) {
+    for (size_t i = 0; i < CC_N(cases); i++) {
         cc_dossier_t d;
 
         fresh(&d);
@@ -969,8 +968,8 @@ static void test_missing_fields(void **state)
     size_t cases = 0;
 
     (void)state;
-    assert_int_equal(N(valid), CC_EV_KIND_COUNT_);
-    for (size_t i = 0; i < N(valid); i++) {
+    assert_int_equal(CC_N(valid), CC_EV_KIND_COUNT_);
+    for (size_t i = 0; i < CC_N(valid); i++) {
         char toks[16][128], spec[512], key[32];
         size_t n = 0;
         const char *p = valid[i];
@@ -1043,7 +1042,7 @@ static void test_bad_values(void **state)
     const char *field = NULL;
 
     (void)state;
-    for (size_t i = 0; i < N(cases); i++) {
+    for (size_t i = 0; i < CC_N(cases); i++) {
         if (parse_only(cases[i].spec, &field) != CC_ERR_BAD_FIELD)
             fail_msg("not refused as bad_field: %s", cases[i].spec);
         if (strcmp(field, cases[i].field) != 0)

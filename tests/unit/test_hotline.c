@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "cc_base.h"
 #include "cc_auth.h"
 #include "cc_codec.h"
 #include "cc_evd.h"
@@ -30,7 +31,6 @@
 #include "redact.h"
 #include "support.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 #define CALLER "Nguyễn Văn An"
 #define PHONE "0912 345 678"
 #define TEXT                                                                                                     \
@@ -245,7 +245,7 @@ static dump_t snap(fx_t *fx)
     cc_txn_t txn;
 
     assert_int_equal(cc_store_read_begin(fx->store, &txn), 0);
-    for (size_t i = 0; i < N(dbs); i++) {
+    for (size_t i = 0; i < CC_N(dbs); i++) {
         MDB_cursor *cur;
         MDB_val k, v;
         int r;
@@ -378,7 +378,7 @@ static int setup(void **state)
     assert_int_equal(cc_catalog_load(NULL, &fx->catalog, err, sizeof(err)), 0);
     assert_int_equal(cc_hotline_domain.open(&fx->dom, fx->store, &fx->catalog, err, sizeof(err)),
                      0);
-    for (size_t i = 0; i < N(dbs); i++)
+    for (size_t i = 0; i < CC_N(dbs); i++)
         assert_int_equal(
             cc_store_dbi(fx->store, dbs[i], i == 2 ? MDB_DUPSORT | MDB_DUPFIXED : 0, &fx->dbi[i]),
             0);

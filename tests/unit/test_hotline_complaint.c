@@ -13,13 +13,12 @@
 
 #include <cmocka.h>
 
+#include "cc_base.h"
 #include "cc_auth.h"
 #include "cc_catalog.h"
 #include "cc_time.h"
 #include "complaint.h"
 #include "support.h"
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static cc_catalog_t *cat;
 
@@ -236,7 +235,7 @@ static void test_transition_matrix(void **state)
 
     (void)state;
     for (int s = 0; s < CC_PAKN_STATE_COUNT_; s++) {
-        for (size_t e = 0; e < N(events); e++) {
+        for (size_t e = 0; e < CC_N(events); e++) {
             cc_pakn_t p = s == CC_PAKN_NONE ? (cc_pakn_t){ 0 } : in_state((cc_pakn_state_t)s);
             cc_pakn_t before = p;
             cc_hotline_event_t ev = ev_of(events[e], "2025-03-03T09:00");
@@ -265,7 +264,7 @@ static void test_transition_matrix(void **state)
             checked++;
         }
     }
-    assert_int_equal(checked, CC_PAKN_STATE_COUNT_ * N(events));
+    assert_int_equal(checked, CC_PAKN_STATE_COUNT_ * CC_N(events));
 }
 
 static void test_lifecycle_effects(void **state)
@@ -518,7 +517,7 @@ static int parse(const char *type, const char *const *kv, size_t n, cc_hotline_e
 #define PARSE(type, code, ...)                                                                     \
     do {                                                                                           \
         const char *kv_[] = { __VA_ARGS__ };                                                       \
-        int got_ = parse((type), kv_, N(kv_), &ev, &rej);                                          \
+        int got_ = parse((type), kv_, CC_N(kv_), &ev, &rej);                                       \
         if (got_ != (int)(code))                                                                   \
             fail_msg("%s line %d: got %s (%s)", (type), __LINE__,                                  \
                      got_ ? cc_err_name((cc_err_t)got_) : "ok", got_ ? rej.en : "");               \

@@ -23,6 +23,7 @@
 
 #include <cmocka.h>
 
+#include "cc_base.h"
 #include "cc_auth.h"
 #include "cc_codec.h"
 #include "cc_evd.h"
@@ -31,8 +32,6 @@
 #include "dossier.h"
 #include "intake.h"
 #include "support.h"
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 typedef struct {
     char dir[256];
@@ -400,7 +399,7 @@ static void test_may_push(void **state)
     };
 
     (void)state;
-    for (size_t i = 0; i < N(roles); i++) {
+    for (size_t i = 0; i < CC_N(roles); i++) {
         cc_principal_t *p = principal(roles[i].role, "x", "*");
 
         assert_int_equal(cc_intake_domain.may_push(p), roles[i].may);
@@ -541,7 +540,7 @@ static void test_rejections_change_nothing(void **state)
            "at=2025-03-03T09:30",
            0);
     EXPECT(fx, all, "sos_requested dossier=HS-2 kind=withdraw at=2025-03-04T09:00", 0);
-    for (size_t i = 0; i < N(bad); i++)
+    for (size_t i = 0; i < CC_N(bad); i++)
         expect_rejected(fx, all, bad[i].spec, bad[i].code, bad[i].now ? T(bad[i].now) : 0);
     /* The same events from a counter of SO-TP: only those about SO-TP's
      * dossiers get past the scope check. */
@@ -550,7 +549,7 @@ static void test_rejections_change_nothing(void **state)
     expect_rejected(fx, tp, bad[1].spec, CC_ERR_NOT_AUTHORIZED, 0);
     expect_rejected(fx, tp, "fee_paid dossier=HS-2 amount=1 method=cash at=2025-03-05T09:00",
                     CC_ERR_NOT_AUTHORIZED, 0);
-    expect_rejected(fx, tp, bad[N(bad) - 1].spec, CC_ERR_ILLEGAL_TRANSITION, 0);
+    expect_rejected(fx, tp, bad[CC_N(bad) - 1].spec, CC_ERR_ILLEGAL_TRANSITION, 0);
     /* Events after a rejection in the same transaction still apply. */
     EXPECT(fx, tp, "resolved at=2025-03-05T09:00", 0);
     free(all);
@@ -576,13 +575,13 @@ static void test_query_history(void **state)
         "returned method=electronic at=2025-03-27T10:00",
         "rated rating=very_satisfied at=2025-03-27T11:00",
     };
-    uint64_t seqs[N(life)];
+    uint64_t seqs[CC_N(life)];
     const msgpack_object *dossier, *history;
     char buf[64];
     tmsg_t res;
 
     (void)state;
-    for (size_t i = 0; i < N(life); i++) {
+    for (size_t i = 0; i < CC_N(life); i++) {
         char other[160];
 
         /* Interleave another dossier so that the history is not contiguous. */
@@ -614,8 +613,8 @@ static void test_query_history(void **state)
     history = cc_map_find(&res.msg.body, "history");
     assert_non_null(history);
     assert_int_equal(history->type, MSGPACK_OBJECT_ARRAY);
-    assert_int_equal(history->via.array.size, N(life));
-    for (size_t i = 0; i < N(life); i++) {
+    assert_int_equal(history->via.array.size, CC_N(life));
+    for (size_t i = 0; i < CC_N(life); i++) {
         const msgpack_object *item = &history->via.array.ptr[i];
         const msgpack_object *rec;
         char want_type[40], by[40], doss[40];
@@ -756,22 +755,22 @@ static void test_same_transaction(void **state)
     static const int want[] = {
         0, CC_ERR_BEFORE_PREVIOUS, 0, CC_ERR_ILLEGAL_TRANSITION, 0, CC_ERR_DUPLICATE_DOSSIER,
     };
-    tmsg_t evs[N(specs)];
-    cc_reject_t rejs[N(specs)];
-    uint64_t seqs[N(specs)];
-    int results[N(specs)];
-    push_ctx_t c = { fx, tp, evs, N(specs), T("2025-03-03T13:00"), results, rejs, seqs };
+    tmsg_t evs[CC_N(specs)];
+    cc_reject_t rejs[CC_N(specs)];
+    uint64_t seqs[CC_N(specs)];
+    int results[CC_N(specs)];
+    push_ctx_t c = { fx, tp, evs, CC_N(specs), T("2025-03-03T13:00"), results, rejs, seqs };
     char buf[64];
     tmsg_t res;
 
     (void)state;
-    for (size_t i = 0; i < N(specs); i++) {
+    for (size_t i = 0; i < CC_N(specs); i++) {
         int64_t at;
 
         build_event(fx, specs[i], &evs[i], &at);
     }
     assert_int_equal(cc_store_write(fx->store, push_txn, &c), 0);
-    for (size_t i = 0; i < N(specs); i++) {
+    for (size_t i = 0; i < CC_N(specs); i++) {
         int got = results[i] == 0 ? 0 : (int)rejs[i].code;
 
         if (got != want[i])

@@ -36,6 +36,7 @@
 
 #include <cmocka.h>
 
+#include "cc_base.h"
 #include "cc_auth.h"
 #include "cc_codec.h"
 #include "cc_evd.h"
@@ -45,8 +46,6 @@
 #ifndef PROTOCOL_MD
 #error "PROTOCOL_MD must name proto/PROTOCOL.md (set by tests/unit/CMakeLists.protocol.cmake)"
 #endif
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- The examples, encoded the way the daemons and a client do ------------------- */
 
@@ -603,10 +602,10 @@ static void test_doc_has_all_examples(void **state)
             json++;
     }
     /* 13 examples: header + body each, a topic for the ALERT; 10 negatives. */
-    assert_true(hex >= 2 * N(examples) + 1);
-    assert_true(json >= N(examples));
-    assert_true(neg >= 2 * N(negatives));
-    for (size_t i = 0; i < N(examples); i++) {
+    assert_true(hex >= 2 * CC_N(examples) + 1);
+    assert_true(json >= CC_N(examples));
+    assert_true(neg >= 2 * CC_N(negatives));
+    for (size_t i = 0; i < CC_N(examples); i++) {
         const example_t *ex = &examples[i];
 
         if (!find_block("example", "hex", ex->name, "-header") ||
@@ -615,7 +614,7 @@ static void test_doc_has_all_examples(void **state)
             (ex->topic && !find_block("example", "hex", ex->name, "-topic")))
             fail_msg("PROTOCOL.md lacks a block of example '%s'", ex->name);
     }
-    for (size_t i = 0; i < N(negatives); i++)
+    for (size_t i = 0; i < CC_N(negatives); i++)
         if (!find_block("negative", "hex", negatives[i].name, "-header") ||
             !find_block("negative", "hex", negatives[i].name, "-body"))
             fail_msg("PROTOCOL.md lacks negative example '%s'", negatives[i].name);
@@ -642,10 +641,10 @@ static void test_doc_has_no_unknown_examples(void **state)
             *dash = '\0';
         }
         if (strcmp(b->kind, "example") == 0) {
-            for (size_t k = 0; k < N(examples); k++)
+            for (size_t k = 0; k < CC_N(examples); k++)
                 known |= strcmp(examples[k].name, base) == 0;
         } else if (strcmp(b->kind, "negative") == 0) {
-            for (size_t k = 0; k < N(negatives); k++)
+            for (size_t k = 0; k < CC_N(negatives); k++)
                 known |= strcmp(negatives[k].name, base) == 0;
         }
         if (!known)
@@ -660,7 +659,7 @@ static void test_examples_decode(void **state)
     static uint8_t hdr[64], body[8192];
 
     (void)state;
-    for (size_t i = 0; i < N(examples); i++) {
+    for (size_t i = 0; i < CC_N(examples); i++) {
         const example_t *ex = &examples[i];
         size_t hl = block_bytes("example", ex->name, "-header", hdr, sizeof(hdr));
         size_t bl = block_bytes("example", ex->name, "-body", body, sizeof(body));
@@ -685,7 +684,7 @@ static void test_examples_match_encoder(void **state)
     static uint8_t hdr[64], body[8192], topic[64];
 
     (void)state;
-    for (size_t i = 0; i < N(examples); i++) {
+    for (size_t i = 0; i < CC_N(examples); i++) {
         const example_t *ex = &examples[i];
         size_t hl = block_bytes("example", ex->name, "-header", hdr, sizeof(hdr));
         size_t bl = block_bytes("example", ex->name, "-body", body, sizeof(body));
@@ -722,7 +721,7 @@ static void test_examples_json_matches(void **state)
     static uint8_t hdr[64], body[8192];
 
     (void)state;
-    for (size_t i = 0; i < N(examples); i++) {
+    for (size_t i = 0; i < CC_N(examples); i++) {
         const example_t *ex = &examples[i];
         const block_t *b = find_block("example", "json", ex->name, "");
         size_t hl = block_bytes("example", ex->name, "-header", hdr, sizeof(hdr));
@@ -755,7 +754,7 @@ static void test_examples_pass_daemon_schemas(void **state)
     static uint8_t hdr[64], body[8192];
 
     (void)state;
-    for (size_t i = 0; i < N(examples); i++) {
+    for (size_t i = 0; i < CC_N(examples); i++) {
         const example_t *ex = &examples[i];
         size_t hl = block_bytes("example", ex->name, "-header", hdr, sizeof(hdr));
         size_t bl = block_bytes("example", ex->name, "-body", body, sizeof(body));
@@ -840,7 +839,7 @@ static void test_negative_examples_refused(void **state)
         r = cc_msg_decode(hdr, hl, body, bl, &cc_limits_request, &msg, why, sizeof(why));
         if (r != CC_EMALFORMED)
             fail_msg("negative example %s: decode returned %d, not CC_EMALFORMED", base, r);
-        for (size_t k = 0; k < N(negatives); k++) {
+        for (size_t k = 0; k < CC_N(negatives); k++) {
             const negative_t *ng = &negatives[k];
 
             if (strcmp(ng->name, base) != 0)
@@ -866,7 +865,7 @@ static void test_doc_names_codes_and_types(void **state)
         if (strstr(doc, needle) == NULL)
             fail_msg("PROTOCOL.md's error table lacks %s", needle);
     }
-    for (size_t i = 0; i < N(types); i++) {
+    for (size_t i = 0; i < CC_N(types); i++) {
         snprintf(needle, sizeof(needle), "| 0x%02x | %s |", types[i], cc_msg_type_name(types[i]));
         if (strstr(doc, needle) == NULL)
             fail_msg("PROTOCOL.md's message table lacks \"%s\"", needle);
@@ -893,7 +892,7 @@ static void emit_hex(const char *kind, const char *name, const char *suffix, con
 
 static int emit(void)
 {
-    for (size_t i = 0; i < N(examples); i++) {
+    for (size_t i = 0; i < CC_N(examples); i++) {
         const example_t *ex = &examples[i];
         uint8_t h[CC_HEADER_LEN];
         text_t t = { 0 };
@@ -915,7 +914,7 @@ static int emit(void)
         cc_msg_deinit(&msg);
         cc_enc_deinit(&e);
     }
-    for (size_t i = 0; i < N(negatives); i++) {
+    for (size_t i = 0; i < CC_N(negatives); i++) {
         printf("@@NEGATIVE %s\n", negatives[i].name);
         emit_hex("negative", negatives[i].name, "-header", negatives[i].hdr, negatives[i].hdr_len);
         emit_hex("negative", negatives[i].name, "-body", negatives[i].body, negatives[i].body_len);

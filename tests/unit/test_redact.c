@@ -12,9 +12,9 @@
 
 #include <cmocka.h>
 
+#include "cc_base.h"
 #include "redact.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 #define X CC_REDACTED
 
 typedef struct {
@@ -84,7 +84,7 @@ static const rcase_t cases[] = {
 static void test_cases(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < N(cases); i++) {
+    for (size_t i = 0; i < CC_N(cases); i++) {
         const rcase_t *c = &cases[i];
         char *out = NULL;
         unsigned count = 99;

@@ -1,0 +1,43 @@
+/*
+ * cc_base.h - the few things every part of cchc shares: the element count
+ * of an array, printf-format checking, and the one way a function fills
+ * its caller's error buffer.
+ *
+ * Error reporting (STYLE.md 5, 12): functions return 0 or a negative errno
+ * (or a project code such as CC_EMALFORMED) and, where the caller needs a
+ * sentence for the user, write it into a (char *err, size_t err_len)
+ * buffer the caller owns. The caller logs or prints it once.
+ *
+ * Out of memory is not an error that travels: cc_mem.h aborts (the one
+ * policy, decided there).
+ */
+#ifndef CC_BASE_H
+#define CC_BASE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* The number of elements of the array @a (not of a pointer). */
+#define CC_N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Let the compiler check a printf-like function's arguments: @fmt is the
+ * 1-based index of the format, @args that of the first argument. */
+#define CC_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+
+/**
+ * cc_set_error - write the message @fmt... into @err (@err_len bytes,
+ * truncated, always terminated). @err may be NULL (or @err_len 0): the
+ * message is then dropped.
+ */
+void cc_set_error(char *err, size_t err_len, const char *fmt, ...) CC_PRINTF(3, 4);
+
+/** cc_vset_error - cc_set_error() with a va_list. */
+void cc_vset_error(char *err, size_t err_len, const char *fmt, va_list ap) CC_PRINTF(3, 0);
+
+/**
+ * cc_fail - cc_set_error(), then return @code: `return cc_fail(-EINVAL, err,
+ * err_len, "...", ...)` refuses with a reason in one statement.
+ */
+int cc_fail(int code, char *err, size_t err_len, const char *fmt, ...) CC_PRINTF(4, 5);
+
+#endif
