@@ -44,7 +44,7 @@
 #include "cc_auth.h"
 #include "cc_catalog.h"
 #include "cc_codec.h"
-#include "cc_evd.h"
+#include "cc_reject.h"
 
 /* Bounds of the hotline fields (PROTOCOL.md §4). */
 #define CC_PAKN_MAX_ID 58       /* so that "esc:<pakn>:<level>" fits CC_MAX_ID */

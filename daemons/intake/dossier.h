@@ -21,7 +21,7 @@
 #include "cc_catalog.h"
 #include "cc_codec.h"
 #include "cc_duedate.h"
-#include "cc_evd.h"
+#include "cc_reject.h"
 
 typedef enum {
     CC_DOSSIER_NONE = 0, /* not received (unknown id) */

@@ -34,7 +34,7 @@
 
 #include "cc_auth.h"
 #include "cc_codec.h"
-#include "cc_evd.h"
+#include "cc_reject.h"
 #include "state.h"
 
 /**

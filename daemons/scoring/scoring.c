@@ -24,7 +24,7 @@
 #include "cc_catalog.h"
 #include "cc_clock.h"
 #include "cc_config.h"
-#include "cc_evd.h"
+#include "cc_reject.h"
 #include "cc_log.h"
 #include "cc_mem.h"
 #include "cc_net.h"

@@ -1,0 +1,119 @@
+/*
+ * cc_reject.c - refusals and the shared checks (see cc_reject.h).
+ */
+#include "cc_reject.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cc_time.h"
+
+int cc_reject(cc_reject_t *rej, cc_err_t code, const char *field, const char *vi_fmt,
+              const char *en_fmt, ...)
+{
+    va_list ap, ap2;
+
+    rej->code = code;
+    rej->field = field;
+    va_start(ap, en_fmt);
+    va_copy(ap2, ap);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    vsnprintf(rej->vi, sizeof(rej->vi), vi_fmt, ap);
+    vsnprintf(rej->en, sizeof(rej->en), en_fmt, ap2);
+#pragma GCC diagnostic pop
+    va_end(ap2);
+    va_end(ap);
+    return 1;
+}
+
+int cc_reject_transition(cc_reject_t *rej, const char *event, const char *subject_vi,
+                         const char *subject_en, const char *id, const char *state_vi,
+                         const char *state_en, const char *why_vi, const char *why_en)
+{
+    rej->code = CC_ERR_ILLEGAL_TRANSITION;
+    rej->field = "type";
+    snprintf(rej->vi, sizeof(rej->vi),
+             "Không thể ghi nhận '%s' cho %s %s (đang ở trạng thái %s): %s", event, subject_vi, id,
+             state_vi, why_vi);
+    snprintf(rej->en, sizeof(rej->en), "Cannot record '%s' for %s %s (state %s): %s", event,
+             subject_en, id, state_en, why_en);
+    return 1;
+}
+
+int cc_reject_calendar_gap(cc_reject_t *rej, int64_t t)
+{
+    char when[40];
+
+    cc_time_format_iso(t, when, sizeof(when));
+    return cc_reject(rej, CC_ERR_CALENDAR_NOT_COVERED, "at",
+                     "Lịch làm việc năm của ngày %s chưa được công bố trong danh mục",
+                     "The working calendar for the year of %s is not in the catalog", when);
+}
+
+int cc_check_not_future(const cc_catalog_t *cat, int64_t at, int64_t now, cc_reject_t *rej)
+{
+    const cc_policy_t *pol = cc_catalog_policy(cat);
+    char when[40];
+
+    if (at <= now + pol->future_tolerance_seconds)
+        return 0;
+    cc_time_format_iso(at, when, sizeof(when));
+    return cc_reject(rej, CC_ERR_FUTURE_EVENT, "at",
+                     "Thời điểm %s ở tương lai (quá %d giây so với đồng hồ máy chủ)",
+                     "Time %s is in the future (more than %d s ahead of the server clock)", when,
+                     pol->future_tolerance_seconds);
+}
+
+int cc_check_not_before(int64_t at, int64_t floor, const char *subject_vi, const char *subject_en,
+                        cc_reject_t *rej)
+{
+    char when[40], last[40];
+
+    if (at >= floor)
+        return 0;
+    cc_time_format_iso(at, when, sizeof(when));
+    cc_time_format_iso(floor, last, sizeof(last));
+    /* The subject goes in a different place in each language. */
+    rej->code = CC_ERR_BEFORE_PREVIOUS;
+    rej->field = "at";
+    snprintf(rej->vi, sizeof(rej->vi), "Thời điểm %s sớm hơn sự kiện trước của %s (%s)", when,
+             subject_vi, last);
+    snprintf(rej->en, sizeof(rej->en), "Time %s is before the %s's previous event (%s)", when,
+             subject_en, last);
+    return 1;
+}
+
+int cc_check_unit(const cc_catalog_t *cat, const char *field, const char *code, int64_t at,
+                  cc_reject_t *rej)
+{
+    const cc_unit_t *u = cc_catalog_unit(cat, code);
+
+    if (u == NULL)
+        return cc_reject(rej, CC_ERR_UNKNOWN_UNIT, field, "Đơn vị '%s' không có trong danh mục",
+                         "Unknown unit '%s'", code);
+    if (!cc_unit_valid_on(u, cc_local_day(at)))
+        return cc_reject(rej, CC_ERR_UNIT_NOT_VALID, field,
+                         "Đơn vị '%s' không còn (hoặc chưa) hoạt động vào ngày của sự kiện",
+                         "Unit '%s' did not exist on the event's date", code);
+    return 0;
+}
+
+int cc_field_enum(const msgpack_object *ev, const char *key, const char *const *names, size_t n,
+                  uint8_t *ret, cc_reject_t *rej)
+{
+    char list[256] = "";
+    cc_str_t s = { NULL, 0 };
+
+    cc_map_str(ev, key, &s);
+    for (size_t i = 0; i < n; i++) {
+        if (cc_str_eq(s, names[i])) {
+            *ret = (uint8_t)i;
+            return 0;
+        }
+        snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "", names[i]);
+    }
+    return cc_reject(rej, CC_ERR_BAD_FIELD, key, "Trường '%s' phải là một trong: %s",
+                     "Field '%s' must be one of: %s", key, list);
+}
