@@ -99,18 +99,16 @@ int cc_classify(const cc_calendar_t *cal, cc_time_t resolved_at, cc_time_t due_a
     return 0;
 }
 
-static const char *const class_names[] = { "early", "on_time", "late" };
-
-const char *cc_class_name(cc_class_t cls) { return (unsigned)cls < 3 ? class_names[cls] : "?"; }
+const char *cc_class_name(cc_class_t cls) { return cc_vocab_name(&cc_classes, (unsigned)cls); }
 
 int cc_class_parse(const char *s, cc_class_t *ret_class)
 {
-    for (int i = 0; i < 3; i++)
-        if (s && !strcmp(s, class_names[i])) {
-            *ret_class = (cc_class_t)i;
-            return 0;
-        }
-    return -EINVAL;
+    int i = s ? cc_vocab_find(&cc_classes, 0, s, strlen(s)) : -1;
+
+    if (i < 0)
+        return -EINVAL;
+    *ret_class = (cc_class_t)i;
+    return 0;
 }
 
 int cc_deadline_working_hours(const cc_catalog_t *c, cc_time_t start, int hours, cc_time_t *ret)

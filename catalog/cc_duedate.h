@@ -24,11 +24,10 @@
 #include "cc_calendar.h"
 #include "cc_catalog.h"
 #include "cc_time.h"
+#include "cc_vocab.h"
 
 /* Limit on the hours argument of cc_deadline_working_hours(). */
 #define CC_WORKING_HOURS_MAX 2000
-
-typedef enum { CC_CLASS_EARLY, CC_CLASS_ON_TIME, CC_CLASS_LATE } cc_class_t;
 
 /* Due date of a dossier of procedure p received (or supplement completed) at start.
  * Returns 0 and writes *ret_due; -ERANGE if the calendar does not cover a needed

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cc_base.h"
+#include "cc_vocab.h"
 
 #define MAX_FIELDS 6
 
@@ -21,7 +22,8 @@ typedef struct {
     const char *key; /* the event's key */
     bool flag;       /* a flag: true when given (bool field) */
     bool required;
-    const char *const *values; /* an enumeration, or NULL */
+    const cc_vocab_t *vocab; /* an enumeration (its codes from @first), or NULL */
+    unsigned first;
 } field_t;
 
 /* One event subcommand. */
@@ -35,12 +37,6 @@ typedef struct {
     field_t fields[MAX_FIELDS];
     const char *usage; /* the subcommand's help */
 } sub_t;
-
-static const char *const ctypes[] = { "information", "guidance", "postal", "pakn", NULL };
-static const char *const channels[] = { "phone", "email", "app", "zalo", "portal", NULL };
-static const char *const categories[] = { "procedure", "conduct", "proposal", NULL };
-static const char *const refusal_reasons[] = { "anonymous", "unclear", "handled",
-                                               "not_pakn",  "other",   NULL };
 
 #define COMMON_HELP                                                                                \
     "\nEvery event command also takes:\n"                                                          \
@@ -57,137 +53,73 @@ static const char *const refusal_reasons[] = { "anonymous", "unclear", "handled"
     "stored (or stored before), 1 refused (the reason on stderr), 2 usage, 3 hotline\n"            \
     "unreachable, 4 protocol error.\n"
 
-/* clang-format off: one subcommand per entry reads as a table. */
+/* One subcommand per entry: kept as a table. */
+/* clang-format off */
 static const sub_t subs[] = {
-    { "contact",
-      "log",
-      "contact",
-      "contact",
-      true,
-      false,
-      { { "type", "ctype", false, true, ctypes },
-        { "channel", "channel", false, true, channels },
-        { "unit", "unit", false, false, NULL },
-        { "closed", "closed", true, false, NULL } },
+    { "contact", "log", "contact", "contact", true, false,
+      { { "type", "ctype", false, true, &cc_ctypes, 0 },
+        { "channel", "channel", false, true, &cc_hotline_channels, 0 },
+        { "unit", "unit", false, false, NULL, 0 },
+        { "closed", "closed", true, false, NULL, 0 } },
       "Usage: cchc contact log --id=C-1 --type=information|guidance|postal|pakn\n"
       "                        --channel=phone|email|app|zalo|portal [--unit=U] [--closed]\n"
       "\nLog a 1022 contact (agent): a call, e-mail or message. --closed closes an\n"
       "information or guidance contact at once; --unit names the unit it is about.\n" },
-    { "contact",
-      "close",
-      "contact_closed",
-      "contact",
-      false,
-      false,
-      { { 0 } },
+    { "contact", "close", "contact_closed", "contact", false, false, { { 0 } },
       "Usage: cchc contact close ID\n\nClose an open information, guidance or postal contact "
       "(agent).\n" },
-    { "pakn",
-      "receive",
-      "pakn_received",
-      "pakn",
-      true,
-      false,
-      { { "text", "text", false, true, NULL },
-        { "contact", "contact", false, false, NULL },
-        { "dossier", "dossier", false, false, NULL },
-        { "urgent", "urgent", true, false, NULL },
-        { "caller-name", "caller_name", false, false, NULL },
-        { "caller-phone", "caller_phone", false, false, NULL } },
+    { "pakn", "receive", "pakn_received", "pakn", true, false,
+      { { "text", "text", false, true, NULL, 0 },
+        { "contact", "contact", false, false, NULL, 0 },
+        { "dossier", "dossier", false, false, NULL, 0 },
+        { "urgent", "urgent", true, false, NULL, 0 },
+        { "caller-name", "caller_name", false, false, NULL, 0 },
+        { "caller-phone", "caller_phone", false, false, NULL, 0 } },
       "Usage: cchc pakn receive --id=PA-1 --text=TEXT [--contact=C-1] [--dossier=ID]\n"
       "                         [--urgent] [--caller-name=NAME] [--caller-phone=PHONE]\n"
       "\nRecord a complaint or petition (phản ánh, kiến nghị; agent). --contact names\n"
       "the pakn contact it came from, --dossier the dossier it is about. The text and\n"
       "the caller's details are personal: they stay in the hotline and are removed\n"
       "from anything published.\n" },
-    { "pakn",
-      "classify",
-      "pakn_classified",
-      "pakn",
-      false,
-      false,
-      { { "category", "category", false, true, categories } },
+    { "pakn", "classify", "pakn_classified", "pakn", false, false,
+      { { "category", "category", false, true, &cc_pakn_categories, CC_CATEGORY_PROCEDURE } },
       "Usage: cchc pakn classify ID --category=procedure|conduct|proposal\n"
       "\nClassify a complaint (agent): about a procedure or dossier, about staff\n"
       "conduct, or a proposal. Allowed again to change the category.\n" },
-    { "pakn",
-      "assign",
-      "pakn_assigned",
-      "pakn",
-      false,
-      false,
-      { { "unit", "unit", false, true, NULL } },
+    { "pakn", "assign", "pakn_assigned", "pakn", false, false,
+      { { "unit", "unit", false, true, NULL, 0 } },
       "Usage: cchc pakn assign ID --unit=U\n"
       "\nAssign a classified complaint to a unit's contact point (agent): level 2 with\n"
       "its deadline. Assigning again moves it to another unit, keeping the deadline.\n" },
-    { "pakn",
-      "forward",
-      "pakn_forwarded",
-      "pakn",
-      false,
-      false,
-      { { "outside", "outside", false, true, NULL } },
+    { "pakn", "forward", "pakn_forwarded", "pakn", false, false,
+      { { "outside", "outside", false, true, NULL, 0 } },
       "Usage: cchc pakn forward ID --outside=AGENCY\n"
       "\nForward a complaint outside the province's competence to AGENCY (agent).\n" },
-    { "pakn",
-      "refuse",
-      "pakn_refused",
-      "pakn",
-      false,
-      false,
-      { { "reason", "reason", false, true, refusal_reasons } },
+    { "pakn", "refuse", "pakn_refused", "pakn", false, false,
+      { { "reason", "reason", false, true, &cc_pakn_refusals, CC_REFUSAL_ANONYMOUS } },
       "Usage: cchc pakn refuse ID --reason=anonymous|unclear|handled|not_pakn|other\n"
       "\nRefuse to take up a complaint not yet assigned (agent; từ chối tiếp nhận):\n"
       "no name or address to answer to, content too unclear, the same matter already\n"
       "answered, a khiếu nại or tố cáo (another law's procedure), or another reason.\n"
       "Final. Late after 2 working days from receipt (policy [pakn]\n"
       "refusal_working_days).\n" },
-    { "pakn",
-      "accept",
-      "pakn_accepted",
-      "pakn",
-      false,
-      true,
-      { { 0 } },
+    { "pakn", "accept", "pakn_accepted", "pakn", false, true, { { 0 } },
       "Usage: cchc pakn accept ID\n"
       "\nThe unit's contact point takes an assigned complaint (role contact_point,\n"
       "--units = your unit).\n" },
-    { "pakn",
-      "answer",
-      "pakn_answered",
-      "pakn",
-      false,
-      true,
-      { { "text", "answer", false, true, NULL } },
+    { "pakn", "answer", "pakn_answered", "pakn", false, true,
+      { { "text", "answer", false, true, NULL, 0 } },
       "Usage: cchc pakn answer ID --text=ANSWER\n"
       "\nAnswer a complaint: the unit's contact point (role contact_point, --units =\n"
       "your unit), or the hotline itself at level 1 (--role=agent, a complaint with\n"
       "no unit). The answer is published redacted by `cchc pakn publish`.\n" },
-    { "pakn",
-      "publish",
-      "pakn_published",
-      "pakn",
-      false,
-      false,
-      { { 0 } },
+    { "pakn", "publish", "pakn_published", "pakn", false, false, { { 0 } },
       "Usage: cchc pakn publish ID\n"
       "\nPublish the answer (agent), with phone numbers, e-mail addresses, ids and the\n"
       "caller's name removed.\n" },
-    { "pakn",
-      "close",
-      "pakn_closed",
-      "pakn",
-      false,
-      false,
-      { { 0 } },
+    { "pakn", "close", "pakn_closed", "pakn", false, false, { { 0 } },
       "Usage: cchc pakn close ID\n\nClose a published or forwarded complaint (agent).\n" },
-    { "pakn",
-      "reopen",
-      "pakn_reopened",
-      "pakn",
-      false,
-      false,
-      { { 0 } },
+    { "pakn", "reopen", "pakn_reopened", "pakn", false, false, { { 0 } },
       "Usage: cchc pakn reopen ID\n"
       "\nThe citizen is not satisfied (agent): back to the unit (or the hotline) with a\n"
       "new deadline at the complaint's level.\n" },
@@ -327,23 +259,6 @@ int cc_hotline_eid(const char *who, const char *type, const char *id, uint64_t u
     return 0;
 }
 
-static bool in_list(const char *v, const char *const *values)
-{
-    for (size_t i = 0; values[i]; i++)
-        if (strcmp(v, values[i]) == 0)
-            return true;
-    return false;
-}
-
-static void list_text(const char *const *values, char *buf, size_t len)
-{
-    size_t used = 0;
-
-    buf[0] = '\0';
-    for (size_t i = 0; values[i] && used < len; i++)
-        used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? "|" : "", values[i]);
-}
-
 int cc_hotline_event_build(const cc_cli_t *cli, int64_t now_ms, cc_enc_t *out,
                            cc_hotline_event_t *ret, char *err, size_t err_len)
 {
@@ -449,8 +364,8 @@ int cc_hotline_event_build(const cc_cli_t *cli, int64_t now_ms, cc_enc_t *out,
         if (f->flag) {
             cc_enc_kv_bool(&pairs, f->key, true);
         } else {
-            if (f->values && !in_list(v, f->values)) {
-                list_text(f->values, vals, sizeof(vals));
+            if (f->vocab && cc_vocab_find(f->vocab, f->first, v, strlen(v)) < 0) {
+                cc_vocab_list(f->vocab, f->first, "|", vals, sizeof(vals));
                 r = cc_fail(-EINVAL, err, err_len, "--%s=%s: expected %s", f->opt, v, vals);
                 goto out;
             }

@@ -3,6 +3,7 @@
  */
 #include "cc_reject.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -50,6 +51,17 @@ int cc_reject_calendar_gap(cc_reject_t *rej, int64_t t)
     return cc_reject(rej, CC_ERR_CALENDAR_NOT_COVERED, "at",
                      "Lịch làm việc năm của ngày %s chưa được công bố trong danh mục",
                      "The working calendar for the year of %s is not in the catalog", when);
+}
+
+int cc_reject_date_error(cc_reject_t *rej, int r, int64_t at, const char *vi_what,
+                         const char *en_what)
+{
+    if (r >= 0)
+        return 0;
+    if (r == -ERANGE)
+        return cc_reject_calendar_gap(rej, at);
+    return cc_reject(rej, CC_ERR_INTERNAL, NULL, "Không tính được %s", "Could not compute %s",
+                     vi_what, en_what);
 }
 
 int cc_check_not_future(const cc_catalog_t *cat, int64_t at, int64_t now, cc_reject_t *rej)
@@ -100,20 +112,46 @@ int cc_check_unit(const cc_catalog_t *cat, const char *field, const char *code, 
     return 0;
 }
 
-int cc_field_enum(const msgpack_object *ev, const char *key, const char *const *names, size_t n,
+int cc_field_enum(const msgpack_object *ev, const char *key, const cc_vocab_t *v, unsigned first,
                   uint8_t *ret, cc_reject_t *rej)
 {
-    char list[256] = "";
+    char list[256];
     cc_str_t s = { NULL, 0 };
+    int i;
 
     cc_map_str(ev, key, &s);
-    for (size_t i = 0; i < n; i++) {
-        if (cc_str_eq(s, names[i])) {
-            *ret = (uint8_t)i;
-            return 0;
-        }
-        snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "", names[i]);
+    if ((i = cc_vocab_find(v, first, s.ptr, s.len)) >= 0) {
+        *ret = (uint8_t)i;
+        return 0;
     }
+    cc_vocab_list(v, first, ", ", list, sizeof(list));
     return cc_reject(rej, CC_ERR_BAD_FIELD, key, "Trường '%s' phải là một trong: %s",
                      "Field '%s' must be one of: %s", key, list);
+}
+
+const char *cc_transition_text(const cc_transition_t *t, const cc_vocab_t *states, char *buf,
+                               size_t len)
+{
+    char note[8] = "";
+
+    if (t->note)
+        snprintf(note, sizeof(note), "(%c)", t->note);
+    switch (t->kind) {
+    case CC_TR_STAY:
+        snprintf(buf, len, "=%s%s", note[0] ? " " : "", note);
+        break;
+    case CC_TR_MOVE:
+        snprintf(buf, len, "→ %s%s%s", cc_vocab_name(states, t->next), note[0] ? " " : "", note);
+        break;
+    case CC_TR_DECIDE:
+        snprintf(buf, len, "%s", note);
+        break;
+    case CC_TR_REFUSE:
+        snprintf(buf, len, "`%s`", cc_err_name((cc_err_t)t->code));
+        break;
+    default:
+        snprintf(buf, len, "✗");
+        break;
+    }
+    return buf;
 }

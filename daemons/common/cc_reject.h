@@ -15,6 +15,8 @@
 
 #include "cc_catalog.h"
 #include "cc_codec.h"
+#include "cc_proto.h"
+#include "cc_vocab.h"
 
 /* Why an event or query was refused: code, offending field, and the
  * reason in Vietnamese and English (shown to the clerk as is). */
@@ -57,6 +59,15 @@ int cc_reject_transition(cc_reject_t *rej, const char *event, const char *subjec
 int cc_reject_calendar_gap(cc_reject_t *rej, int64_t t);
 
 /**
+ * cc_reject_date_error - judge the result @r of a due-date or deadline
+ * computation for an event at @at: 0 when @r >= 0; else 1 with @rej filled,
+ * calendar_not_covered for -ERANGE, internal ("Could not compute @en_what")
+ * for anything else.
+ */
+int cc_reject_date_error(cc_reject_t *rej, int r, int64_t at, const char *vi_what,
+                         const char *en_what);
+
+/**
  * cc_check_not_future - future_event when @at is later than @now plus the
  * policy's future_tolerance_seconds.
  */
@@ -79,12 +90,73 @@ int cc_check_unit(const cc_catalog_t *cat, const char *field, const char *code, 
                   cc_reject_t *rej);
 
 /**
- * cc_field_enum - read the string field @key of @ev as one of @names.
- * The field must already be checked to be a string (cc_fields_check).
- * @ret: its index in @names.
+ * cc_field_enum - read the string field @key of @ev as one of the codes of
+ * @v from @first on (the field must already be checked to be a string,
+ * cc_fields_check).
+ * @ret: the code's value (its index in @v).
  * Returns 0, or 1 with @rej filled (bad_field, listing the allowed values).
  */
-int cc_field_enum(const msgpack_object *ev, const char *key, const char *const *names, size_t n,
+int cc_field_enum(const msgpack_object *ev, const char *key, const cc_vocab_t *v, unsigned first,
                   uint8_t *ret, cc_reject_t *rej);
+
+/*
+ * Lifecycles as tables (PROTOCOL.md §3.3 and §4): a domain keeps one cell
+ * per [event][state] saying what the event does there. What a table does
+ * not list is refused as illegal_transition (the zero cell). Guards and
+ * effects that need more than the state (a unit to check, a date to
+ * compute) are the event's own small functions, run after the cell allows
+ * the event; the cell's @note names the PROTOCOL.md footnote that describes
+ * them. tests/unit/test_protocol_doc.c renders every cell with
+ * cc_transition_text() and compares it with PROTOCOL.md's tables.
+ */
+typedef enum {
+    CC_TR_ILLEGAL = 0, /* ✗: illegal_transition */
+    CC_TR_STAY,        /* "=": allowed, the state does not change */
+    CC_TR_MOVE,        /* "→ next": allowed, the state becomes @next */
+    CC_TR_DECIDE,      /* allowed; the event's effect decides the next state */
+    CC_TR_REFUSE,      /* refused with @code (duplicate_dossier, unknown_dossier, ...) */
+} cc_tr_kind_t;
+
+/* One cell of a lifecycle table. */
+typedef struct {
+    uint8_t kind;       /* cc_tr_kind_t */
+    uint8_t next;       /* CC_TR_MOVE: the new state */
+    uint8_t code;       /* CC_TR_REFUSE: the cc_err_t */
+    char note;          /* PROTOCOL.md's footnote letter for this cell, 0 if none */
+    const char *why_vi; /* CC_TR_ILLEGAL: why, when it differs from the event's reason */
+    const char *why_en;
+} cc_transition_t;
+
+/* Cells, for the tables' initializers. */
+#define CC_TR_TO(state, note)                                                                      \
+    {                                                                                              \
+        CC_TR_MOVE, (state), 0, (note), NULL, NULL                                                 \
+    }
+#define CC_TR_SAME(note)                                                                           \
+    {                                                                                              \
+        CC_TR_STAY, 0, 0, (note), NULL, NULL                                                       \
+    }
+#define CC_TR_BY_EFFECT(note)                                                                      \
+    {                                                                                              \
+        CC_TR_DECIDE, 0, 0, (note), NULL, NULL                                                     \
+    }
+#define CC_TR_REFUSED(code)                                                                        \
+    {                                                                                              \
+        CC_TR_REFUSE, 0, (code), 0, NULL, NULL                                                     \
+    }
+#define CC_TR_NOT(vi, en)                                                                          \
+    {                                                                                              \
+        CC_TR_ILLEGAL, 0, 0, 0, (vi), (en)                                                         \
+    }
+
+_Static_assert(CC_ERR_COUNT_ <= 256, "an error code fits a cell's uint8_t");
+
+/**
+ * cc_transition_text - the cell @t as PROTOCOL.md writes it, without its
+ * comments: "→ processing (f)", "= (a)", "=", "(e)", "✗" or
+ * "`duplicate_dossier`". @states names the states. Returns @buf.
+ */
+const char *cc_transition_text(const cc_transition_t *t, const cc_vocab_t *states, char *buf,
+                               size_t len);
 
 #endif

@@ -13,36 +13,6 @@
 #include "cc_base.h"
 #include "cc_duedate.h"
 
-static const char *const state_names[CC_PAKN_STATE_COUNT_] = {
-    "none",     "received",  "classified", "assigned",  "accepted",
-    "answered", "published", "closed",     "forwarded", "refused",
-};
-static const char *const state_vi[CC_PAKN_STATE_COUNT_] = {
-    "chưa tiếp nhận",       "đã tiếp nhận",   "đã phân loại",
-    "đã chuyển đơn vị",     "đơn vị đã nhận", "đã trả lời",
-    "đã công khai",         "đã kết thúc",    "đã chuyển cơ quan ngoài tỉnh",
-    "đã từ chối tiếp nhận",
-};
-static const char *const event_names[CC_HEV_KIND_COUNT_] = {
-    "contact",        "contact_closed", "pakn_received",  "pakn_classified", "pakn_assigned",
-    "pakn_forwarded", "pakn_accepted",  "pakn_answered",  "pakn_published",  "pakn_closed",
-    "pakn_reopened",  "pakn_refused",   "pakn_escalated", "pakn_overdue",
-};
-static const char *const ctype_names[] = { "information", "guidance", "postal", "pakn" };
-static const char *const channel_names[] = { "phone", "email", "app", "zalo", "portal" };
-static const char *const category_names[] = { "", "procedure", "conduct", "proposal" };
-static const char *const refusal_names[] = { "",        "anonymous", "unclear",
-                                             "handled", "not_pakn",  "other" };
-
-#define NAME(tab, i) ((size_t)(i) < CC_N(tab) ? tab[i] : "?")
-
-const char *cc_pakn_state_name(cc_pakn_state_t s) { return NAME(state_names, s); }
-const char *cc_hotline_event_name(cc_hotline_event_kind_t k) { return NAME(event_names, k); }
-const char *cc_ctype_name(uint8_t t) { return NAME(ctype_names, t); }
-const char *cc_hotline_channel_name(uint8_t c) { return NAME(channel_names, c); }
-const char *cc_pakn_category_name(uint8_t c) { return NAME(category_names, c); }
-const char *cc_pakn_refusal_name(uint8_t r) { return NAME(refusal_names, r); }
-
 /* ---- Parsing ------------------------------------------------------------------- */
 
 #define F_PAKN                                                                                     \
@@ -118,20 +88,18 @@ int cc_hotline_event_parse(const msgpack_object *ev, cc_hotline_event_t *ret, cc
     const char *field = NULL;
     char why[256];
     cc_str_t type, eid;
-    size_t k;
+    int k;
 
     memset(&e, 0, sizeof(e));
     cc_map_str(ev, "type", &type);
     cc_map_str(ev, "eid", &eid);
-    for (k = 0; k < CC_HEV_KIND_COUNT_; k++)
-        if (cc_str_eq(type, event_names[k]))
-            break;
-    if (k == CC_HEV_KIND_COUNT_)
+    if ((k = cc_vocab_find(&cc_hotline_events, 0, type.ptr, type.len)) < 0)
         return cc_reject(rej, CC_ERR_UNSUPPORTED, "type", "Loại sự kiện '%.*s' không tồn tại",
                          "Unknown event type '%.*s'", (int)type.len, type.ptr);
     if (k == CC_HEV_PAKN_ESCALATED || k == CC_HEV_PAKN_OVERDUE)
         return cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "type", "Chỉ tổng đài tự ghi %s khi quá hạn",
-                         "Only the daemon raises %s, when a deadline passes", event_names[k]);
+                         "Only the daemon raises %s, when a deadline passes",
+                         cc_vocab_name(&cc_hotline_events, (unsigned)k));
     if (eid.len >= strlen(CC_HOTLINE_RESERVED_EID) &&
         memcmp(eid.ptr, CC_HOTLINE_RESERVED_EID, strlen(CC_HOTLINE_RESERVED_EID)) == 0)
         return cc_reject(rej, CC_ERR_BAD_FIELD, "eid",
@@ -140,14 +108,15 @@ int cc_hotline_event_parse(const msgpack_object *ev, cc_hotline_event_t *ret, cc
     e.kind = (cc_hotline_event_kind_t)k;
     if (cc_fields_check(ev, schema[k].fields, schema[k].n, &field, why, sizeof(why)) < 0)
         return cc_reject(rej, CC_ERR_BAD_FIELD, field, "Sự kiện %s không hợp lệ: %s",
-                         "Invalid %s event: %s", event_names[k], why);
+                         "Invalid %s event: %s", cc_vocab_name(&cc_hotline_events, (unsigned)k),
+                         why);
     cc_map_i64(ev, "at", &e.at);
     cc_map_strcpy(ev, "pakn", e.pakn, sizeof(e.pakn));
     cc_map_strcpy(ev, "contact", e.contact, sizeof(e.contact));
     switch (e.kind) {
     case CC_HEV_CONTACT:
-        if (cc_field_enum(ev, "ctype", ctype_names, CC_N(ctype_names), &e.ctype, rej) ||
-            cc_field_enum(ev, "channel", channel_names, CC_N(channel_names), &e.channel, rej))
+        if (cc_field_enum(ev, "ctype", &cc_ctypes, 0, &e.ctype, rej) ||
+            cc_field_enum(ev, "channel", &cc_hotline_channels, 0, &e.channel, rej))
             return 1;
         cc_map_strcpy(ev, "agent", e.agent, sizeof(e.agent));
         cc_map_strcpy(ev, "unit", e.unit, sizeof(e.unit));
@@ -165,10 +134,9 @@ int cc_hotline_event_parse(const msgpack_object *ev, cc_hotline_event_t *ret, cc
                              "caller_phone is not a phone number (8-15 digits)");
         break;
     case CC_HEV_PAKN_CLASSIFIED:
-        if (cc_field_enum(ev, "category", category_names + 1, CC_N(category_names) - 1, &e.category,
+        if (cc_field_enum(ev, "category", &cc_pakn_categories, CC_CATEGORY_PROCEDURE, &e.category,
                           rej))
             return 1;
-        e.category++;
         break;
     case CC_HEV_PAKN_ASSIGNED:
         cc_map_strcpy(ev, "unit", e.unit, sizeof(e.unit));
@@ -180,10 +148,8 @@ int cc_hotline_event_parse(const msgpack_object *ev, cc_hotline_event_t *ret, cc
         cc_map_str(ev, "answer", &e.answer);
         break;
     case CC_HEV_PAKN_REFUSED:
-        if (cc_field_enum(ev, "reason", refusal_names + 1, CC_N(refusal_names) - 1, &e.refusal,
-                          rej))
+        if (cc_field_enum(ev, "reason", &cc_pakn_refusals, CC_REFUSAL_ANONYMOUS, &e.refusal, rej))
             return 1;
-        e.refusal++;
         break;
     default:
         break;
@@ -200,9 +166,9 @@ static int not_authorized(cc_reject_t *rej, const cc_principal_t *who, const cc_
     rej->code = CC_ERR_NOT_AUTHORIZED;
     rej->field = "type";
     snprintf(rej->vi, sizeof(rej->vi), "%s '%s' không được gửi '%s': %s", cc_role_name(who->role),
-             who->who, event_names[ev->kind], vi);
+             who->who, cc_vocab_name(&cc_hotline_events, ev->kind), vi);
     snprintf(rej->en, sizeof(rej->en), "%s '%s' may not send '%s': %s", cc_role_name(who->role),
-             who->who, event_names[ev->kind], en);
+             who->who, cc_vocab_name(&cc_hotline_events, ev->kind), en);
     return 1;
 }
 
@@ -373,184 +339,293 @@ int cc_pakn_escalate(const cc_catalog_t *cat, cc_pakn_t *p, int64_t now, int64_t
 
 /* Whether @at keeps a limit of @days working days from @from: *@ret = 1 in
  * time, 2 late. Returns 0 or the calendar's error (then *@ret unchanged). */
+
+/* ---- The lifecycle table (PROTOCOL.md §4) ------------------------------------------ */
+
+#define S(x) CC_PAKN_##x
+#define UNKNOWN CC_TR_REFUSED(CC_ERR_UNKNOWN_COMPLAINT)
+#define AGAIN CC_TR_REFUSED(CC_ERR_ILLEGAL_TRANSITION)
+
+/* [event][state]: what the table does not list is ✗ (illegal_transition).
+ * contact and contact_closed have no complaint state (cc_contact_apply);
+ * pakn_escalated and pakn_overdue are the daemon's (cc_pakn_escalate). */
+static const cc_transition_t lifecycle[CC_HEV_KIND_COUNT_][CC_PAKN_STATE_COUNT_] = {
+    [CC_HEV_PAKN_RECEIVED] = { [S(NONE)] = CC_TR_TO(S(RECEIVED), 0),
+                               [S(RECEIVED)] = AGAIN,
+                               [S(CLASSIFIED)] = AGAIN,
+                               [S(ASSIGNED)] = AGAIN,
+                               [S(ACCEPTED)] = AGAIN,
+                               [S(ANSWERED)] = AGAIN,
+                               [S(PUBLISHED)] = AGAIN,
+                               [S(CLOSED)] = AGAIN,
+                               [S(FORWARDED)] = AGAIN,
+                               [S(REFUSED)] = AGAIN },
+    [CC_HEV_PAKN_CLASSIFIED] = { [S(NONE)] = UNKNOWN,
+                                 [S(RECEIVED)] = CC_TR_TO(S(CLASSIFIED), 'a'),
+                                 [S(CLASSIFIED)] = CC_TR_SAME('a') },
+    [CC_HEV_PAKN_ASSIGNED] = { [S(NONE)] = UNKNOWN,
+                               [S(RECEIVED)] = CC_TR_NOT("cần phân loại trước khi chuyển đơn vị",
+                                                         "classify the complaint before assigning "
+                                                         "it"),
+                               [S(CLASSIFIED)] = CC_TR_TO(S(ASSIGNED), 'b'),
+                               [S(ASSIGNED)] = CC_TR_SAME('b') },
+    [CC_HEV_PAKN_FORWARDED] = { [S(NONE)] = UNKNOWN,
+                                [S(RECEIVED)] = CC_TR_TO(S(FORWARDED), 'c'),
+                                [S(CLASSIFIED)] = CC_TR_TO(S(FORWARDED), 'c') },
+    [CC_HEV_PAKN_ACCEPTED] = { [S(NONE)] = UNKNOWN, [S(ASSIGNED)] = CC_TR_TO(S(ACCEPTED), 0) },
+    [CC_HEV_PAKN_ANSWERED] = { [S(NONE)] = UNKNOWN,
+                               [S(RECEIVED)] = CC_TR_NOT("cần phân loại trước khi trả lời",
+                                                         "classify the complaint before answering "
+                                                         "it"),
+                               [S(CLASSIFIED)] = CC_TR_TO(S(ANSWERED), 'e'),
+                               [S(ASSIGNED)] = CC_TR_NOT("đơn vị cần nhận PAKN trước khi trả lời",
+                                                         "the unit must accept the complaint "
+                                                         "before answering it"),
+                               [S(ACCEPTED)] = CC_TR_TO(S(ANSWERED), 'e') },
+    [CC_HEV_PAKN_PUBLISHED] = { [S(NONE)] = UNKNOWN, [S(ANSWERED)] = CC_TR_TO(S(PUBLISHED), 'f') },
+    [CC_HEV_PAKN_CLOSED] = { [S(NONE)] = UNKNOWN,
+                             [S(PUBLISHED)] = CC_TR_TO(S(CLOSED), 0),
+                             [S(FORWARDED)] = CC_TR_TO(S(CLOSED), 0) },
+    [CC_HEV_PAKN_REOPENED] = { [S(NONE)] = UNKNOWN,
+                               [S(ANSWERED)] = CC_TR_BY_EFFECT('g'),
+                               [S(PUBLISHED)] = CC_TR_BY_EFFECT('g'),
+                               [S(CLOSED)] = CC_TR_BY_EFFECT('g') },
+    [CC_HEV_PAKN_REFUSED] = { [S(NONE)] = UNKNOWN,
+                              [S(RECEIVED)] = CC_TR_TO(S(REFUSED), 'd'),
+                              [S(CLASSIFIED)] = CC_TR_TO(S(REFUSED), 'd') },
+};
+
+const cc_transition_t *cc_pakn_transition(cc_hotline_event_kind_t k, cc_pakn_state_t s)
+{
+    static const cc_transition_t illegal_cell = { 0 };
+
+    return (unsigned)k < CC_HEV_KIND_COUNT_ && (unsigned)s < CC_PAKN_STATE_COUNT_ ? &lifecycle[k][s]
+                                                                                  : &illegal_cell;
+}
+
+/* ---- Guards and effects: what the table cannot say ------------------------------ */
+
+/* One event being applied: the complaint as it is (@p) and as it will be (@n). */
+typedef struct {
+    const cc_catalog_t *cat;
+    const cc_pakn_t *p;
+    cc_pakn_t *n;
+    const cc_hotline_event_t *ev;
+    const cc_contact_t *link;
+    cc_hotline_outcome_t *out;
+    cc_reject_t *rej;
+} step_t;
+
+static int illegal(step_t *s, const char *vi_why, const char *en_why)
+{
+    return cc_reject_transition(s->rej, cc_vocab_name(&cc_hotline_events, s->ev->kind), "PAKN",
+                                "complaint", s->ev->pakn, cc_vocab_vi(&cc_pakn_states, s->p->state),
+                                cc_vocab_name(&cc_pakn_states, s->p->state), vi_why, en_why);
+}
+
+/* A deadline computation's result @r as a refusal (1), or 0. */
+static int deadline_rule(step_t *s, int r)
+{
+    return cc_reject_date_error(s->rej, r, s->ev->at, "thời hạn", "the deadline");
+}
+
+/* Receipt: level 1 and its deadline; a named contact must be a pakn one. */
+static int on_received(step_t *s)
+{
+    const cc_hotline_event_t *ev = s->ev;
+    cc_pakn_t *n = s->n;
+
+    if (ev->contact[0] && (s->link == NULL || !s->link->exists))
+        return cc_reject(s->rej, CC_ERR_BAD_FIELD, "contact", "Không có cuộc liên hệ %s",
+                         "No contact %s", ev->contact);
+    if (ev->contact[0] && s->link->ctype != CC_CTYPE_PAKN)
+        return cc_reject(s->rej, CC_ERR_BAD_FIELD, "contact",
+                         "Cuộc liên hệ %s không phải loại PAKN", "Contact %s is not of type pakn",
+                         ev->contact);
+    memset(n, 0, sizeof(*n));
+    n->version = CC_PAKN_VERSION;
+    n->level = 1;
+    n->urgent = ev->urgent;
+    n->received_at = n->level_at = ev->at;
+    snprintf(n->dossier, sizeof(n->dossier), "%s", ev->dossier);
+    snprintf(n->contact, sizeof(n->contact), "%s", ev->contact);
+    s->out->stores_personal = true;
+    return deadline_rule(s, cc_pakn_level_deadline(s->cat, 1, ev->urgent, ev->at, &n->due_at));
+}
+
+/* (a) The category is set; classifying again must change it. */
+static int on_classified(step_t *s)
+{
+    if (s->p->category == s->ev->category)
+        return illegal(s, "PAKN đã được phân loại như vậy",
+                       "the complaint already has that category");
+    s->n->category = s->ev->category;
+    return 0;
+}
+
+/* (b) To a unit of the catalog, valid on `at`, not the current one; level 2
+ * (the unit's, DOMAIN.md §6) with its deadline, unless the complaint was
+ * escalated already: it keeps its level and deadline. */
+static int on_assigned(step_t *s)
+{
+    const cc_hotline_event_t *ev = s->ev;
+    cc_pakn_t *n = s->n;
+
+    if (cc_check_unit(s->cat, "unit", ev->unit, ev->at, s->rej))
+        return 1;
+    if (strcmp(s->p->unit, ev->unit) == 0)
+        return illegal(s, "PAKN đã ở đơn vị này", "the complaint is already assigned to that unit");
+    snprintf(n->unit, sizeof(n->unit), "%s", ev->unit);
+    if (n->level >= 2)
+        return 0;
+    n->level = 2;
+    n->level_at = ev->at;
+    return deadline_rule(s, cc_pakn_level_deadline(s->cat, 2, n->urgent, ev->at, &n->due_at));
+}
+
+/* Whether @at is after @days working days from @from: 1 in time, 2 late. */
 static int timeliness(const cc_catalog_t *cat, int64_t from, int days, int64_t at, uint8_t *ret)
 {
     int64_t limit;
     int r = cc_deadline_working_days(cat, from, days, &limit);
 
     if (r == 0)
-        *ret = at > limit ? 2 : 1;
+        *ret = at <= limit ? 1 : 2;
     return r;
 }
 
-static int illegal(cc_reject_t *rej, const cc_pakn_t *p, const cc_hotline_event_t *ev,
-                   const char *vi_why, const char *en_why)
+/* (c) Forward within N working days of receipt (NĐ 20/2008 Đ9). */
+static int on_forwarded(step_t *s)
 {
-    return cc_reject_transition(rej, event_names[ev->kind], "PAKN", "complaint", ev->pakn,
-                                p->state < CC_PAKN_STATE_COUNT_ ? state_vi[p->state] : "?",
-                                cc_pakn_state_name(p->state), vi_why, en_why);
+    const cc_policy_t *pol = cc_catalog_policy(s->cat);
+
+    snprintf(s->n->outside, sizeof(s->n->outside), "%s", s->ev->outside);
+    return deadline_rule(s, timeliness(s->cat, s->p->received_at, pol->pakn_forward_working_days,
+                                       s->ev->at, &s->n->fwd_late));
 }
+
+/* (d) Refuse within N working days of receipt (DOMAIN.md §6); final. */
+static int on_refused(step_t *s)
+{
+    const cc_policy_t *pol = cc_catalog_policy(s->cat);
+
+    s->n->refusal = s->ev->refusal;
+    s->n->closed_at = s->ev->at;
+    return deadline_rule(s, timeliness(s->cat, s->p->received_at, pol->pakn_refusal_working_days,
+                                       s->ev->at, &s->n->ref_late));
+}
+
+/* (e) On time when not after the current level's deadline. */
+static int on_answered(step_t *s)
+{
+    s->n->on_time = s->ev->at <= s->p->due_at ? 1 : 2;
+    s->n->answered_at = s->ev->at;
+    s->out->stores_personal = true;
+    return 0;
+}
+
+/* (f) Publication within N working days of the answer (DOMAIN.md §6). */
+static int on_published(step_t *s)
+{
+    const cc_policy_t *pol = cc_catalog_policy(s->cat);
+
+    s->n->published_at = s->ev->at;
+    s->out->publishes = true;
+    return deadline_rule(s,
+                         timeliness(s->cat, s->p->answered_at, pol->pakn_publication_working_days,
+                                    s->ev->at, &s->n->pub_late));
+}
+
+static int on_closed(step_t *s)
+{
+    s->n->closed_at = s->ev->at;
+    return 0;
+}
+
+/* (g) Not satisfied: back to the unit (assigned) or the hotline
+ * (classified), answered again at the current level, from now; not for a
+ * complaint forwarded outside the province. */
+static int on_reopened(step_t *s)
+{
+    cc_pakn_t *n = s->n;
+
+    if (s->p->outside[0])
+        return illegal(s, "PAKN đã chuyển ra ngoài tỉnh",
+                       "the complaint was forwarded outside the province");
+    n->state = s->p->unit[0] ? CC_PAKN_ASSIGNED : CC_PAKN_CLASSIFIED;
+    if (n->reopened < UINT16_MAX)
+        n->reopened++;
+    n->on_time = n->pub_late = n->overdue = 0;
+    n->answered_at = n->published_at = n->closed_at = 0;
+    n->level_at = s->ev->at;
+    return deadline_rule(
+        s, cc_pakn_level_deadline(s->cat, n->level, n->urgent, s->ev->at, &n->due_at));
+}
+
+/* Per event: its guards and effects, and why a ✗ refuses it. */
+static const struct {
+    int (*effect)(step_t *s);
+    const char *illegal_vi, *illegal_en;
+} events[CC_HEV_KIND_COUNT_] = {
+    [CC_HEV_PAKN_RECEIVED] = { on_received, NULL, NULL },
+    [CC_HEV_PAKN_CLASSIFIED] = { on_classified, "chỉ phân loại PAKN trước khi chuyển đơn vị",
+                                 "a complaint is classified before it is assigned" },
+    [CC_HEV_PAKN_ASSIGNED] = { on_assigned, "chỉ chuyển PAKN chưa được đơn vị nhận",
+                               "only a complaint no unit has accepted can be assigned" },
+    [CC_HEV_PAKN_FORWARDED] = { on_forwarded, "chỉ chuyển ra ngoài tỉnh PAKN chưa giao đơn vị",
+                                "only a complaint not yet assigned can be forwarded" },
+    [CC_HEV_PAKN_ACCEPTED] = { NULL, "chỉ nhận PAKN vừa được chuyển cho đơn vị",
+                               "only a complaint just assigned to the unit can be accepted" },
+    [CC_HEV_PAKN_ANSWERED] = { on_answered, "PAKN không ở trạng thái chờ trả lời",
+                               "the complaint is not waiting for an answer" },
+    [CC_HEV_PAKN_PUBLISHED] = { on_published, "chỉ công khai câu trả lời vừa có",
+                                "only a fresh answer can be published" },
+    [CC_HEV_PAKN_CLOSED] = { on_closed, "chỉ kết thúc PAKN đã công khai hoặc đã chuyển ra ngoài",
+                             "only a published or forwarded complaint can be closed" },
+    [CC_HEV_PAKN_REOPENED] = { on_reopened, "chỉ mở lại PAKN đã có câu trả lời",
+                               "only an answered complaint can be reopened" },
+    [CC_HEV_PAKN_REFUSED] = { on_refused, "chỉ từ chối tiếp nhận PAKN chưa giao đơn vị",
+                              "only a complaint not yet assigned can be refused" },
+};
+
+/* ---- Applying an event ------------------------------------------------------------ */
 
 int cc_pakn_apply(const cc_catalog_t *cat, cc_pakn_t *p, const cc_hotline_event_t *ev,
                   const cc_contact_t *link, int64_t now, cc_hotline_outcome_t *out,
                   cc_reject_t *rej)
 {
-    const cc_policy_t *pol = cc_catalog_policy(cat);
     cc_pakn_t n = *p; /* work on a copy: @p changes only on acceptance */
-    int r = 0;
+    step_t s = { cat, p, &n, ev, link, out, rej };
+    const cc_transition_t *t;
 
     memset(out, 0, sizeof(*out));
     out->due_before = p->due_at;
     out->state_before = p->state;
-    if (ev->kind == CC_HEV_PAKN_RECEIVED && p->state != CC_PAKN_NONE)
+    t = cc_pakn_transition(ev->kind, (cc_pakn_state_t)p->state);
+    /* A second receipt, whatever its time. */
+    if (ev->kind == CC_HEV_PAKN_RECEIVED && t->kind == CC_TR_REFUSE)
         return cc_reject(rej, CC_ERR_ILLEGAL_TRANSITION, "pakn",
                          "PAKN %s đã được tiếp nhận trước đó", "Complaint %s was already received",
                          ev->pakn);
     if (cc_check_not_future(cat, ev->at, now, rej))
         return 1;
-    if (ev->kind != CC_HEV_PAKN_RECEIVED) {
-        if (p->state == CC_PAKN_NONE)
-            return cc_reject(rej, CC_ERR_UNKNOWN_COMPLAINT, "pakn", "Không có PAKN %s",
-                             "No complaint %s", ev->pakn);
-        if (cc_check_not_before(ev->at, p->last_at, "PAKN", "complaint", rej))
-            return 1;
+    if (t->kind == CC_TR_REFUSE)
+        return cc_reject(rej, CC_ERR_UNKNOWN_COMPLAINT, "pakn", "Không có PAKN %s",
+                         "No complaint %s", ev->pakn);
+    if (p->state != CC_PAKN_NONE &&
+        cc_check_not_before(ev->at, p->last_at, "PAKN", "complaint", rej))
+        return 1;
+    if (t->kind == CC_TR_ILLEGAL) {
+        if (events[ev->kind].illegal_vi == NULL && t->why_vi == NULL)
+            return cc_reject(rej, CC_ERR_BAD_FIELD, "type", "Loại sự kiện không hợp lệ",
+                             "Invalid event type");
+        return illegal(&s, t->why_vi ? t->why_vi : events[ev->kind].illegal_vi,
+                       t->why_en ? t->why_en : events[ev->kind].illegal_en);
     }
-    switch (ev->kind) {
-    case CC_HEV_PAKN_RECEIVED:
-        if (ev->contact[0] && (link == NULL || !link->exists))
-            return cc_reject(rej, CC_ERR_BAD_FIELD, "contact", "Không có cuộc liên hệ %s",
-                             "No contact %s", ev->contact);
-        if (ev->contact[0] && link->ctype != CC_CTYPE_PAKN)
-            return cc_reject(rej, CC_ERR_BAD_FIELD, "contact",
-                             "Cuộc liên hệ %s không phải loại PAKN",
-                             "Contact %s is not of type pakn", ev->contact);
-        memset(&n, 0, sizeof(n));
-        n.version = CC_PAKN_VERSION;
-        n.state = CC_PAKN_RECEIVED;
-        n.level = 1;
-        n.urgent = ev->urgent;
-        n.received_at = n.level_at = ev->at;
-        r = cc_pakn_level_deadline(cat, 1, ev->urgent, ev->at, &n.due_at);
-        snprintf(n.dossier, sizeof(n.dossier), "%s", ev->dossier);
-        snprintf(n.contact, sizeof(n.contact), "%s", ev->contact);
-        out->stores_personal = true;
-        break;
-    case CC_HEV_PAKN_CLASSIFIED:
-        if (p->state != CC_PAKN_RECEIVED && p->state != CC_PAKN_CLASSIFIED)
-            return illegal(rej, p, ev, "chỉ phân loại PAKN trước khi chuyển đơn vị",
-                           "a complaint is classified before it is assigned");
-        if (p->category == ev->category)
-            return illegal(rej, p, ev, "PAKN đã được phân loại như vậy",
-                           "the complaint already has that category");
-        n.category = ev->category;
-        n.state = CC_PAKN_CLASSIFIED;
-        break;
-    case CC_HEV_PAKN_ASSIGNED:
-        if (p->state == CC_PAKN_RECEIVED)
-            return illegal(rej, p, ev, "cần phân loại trước khi chuyển đơn vị",
-                           "classify the complaint before assigning it");
-        if (p->state != CC_PAKN_CLASSIFIED && p->state != CC_PAKN_ASSIGNED)
-            return illegal(rej, p, ev, "chỉ chuyển PAKN chưa được đơn vị nhận",
-                           "only a complaint no unit has accepted can be assigned");
-        if (cc_check_unit(cat, "unit", ev->unit, ev->at, rej))
-            return 1;
-        if (strcmp(p->unit, ev->unit) == 0)
-            return illegal(rej, p, ev, "PAKN đã ở đơn vị này",
-                           "the complaint is already assigned to that unit");
-        snprintf(n.unit, sizeof(n.unit), "%s", ev->unit);
-        n.state = CC_PAKN_ASSIGNED;
-        /* Level 2 is the unit's (DOMAIN.md §6); a complaint escalated
-         * already keeps its level and deadline when reassigned. */
-        if (n.level < 2) {
-            n.level = 2;
-            n.level_at = ev->at;
-            r = cc_pakn_level_deadline(cat, 2, n.urgent, ev->at, &n.due_at);
-        }
-        break;
-    case CC_HEV_PAKN_FORWARDED:
-        if (p->state != CC_PAKN_RECEIVED && p->state != CC_PAKN_CLASSIFIED)
-            return illegal(rej, p, ev, "chỉ chuyển ra ngoài tỉnh PAKN chưa giao đơn vị",
-                           "only a complaint not yet assigned can be forwarded");
-        /* Forward within N working days if outside competence (NĐ 20/2008 Đ9). */
-        r = timeliness(cat, p->received_at, pol->pakn_forward_working_days, ev->at, &n.fwd_late);
-        snprintf(n.outside, sizeof(n.outside), "%s", ev->outside);
-        n.state = CC_PAKN_FORWARDED;
-        break;
-    case CC_HEV_PAKN_REFUSED:
-        if (p->state != CC_PAKN_RECEIVED && p->state != CC_PAKN_CLASSIFIED)
-            return illegal(rej, p, ev, "chỉ từ chối tiếp nhận PAKN chưa giao đơn vị",
-                           "only a complaint not yet assigned can be refused");
-        /* Refuse within N working days of receipt (DOMAIN.md §6). */
-        r = timeliness(cat, p->received_at, pol->pakn_refusal_working_days, ev->at, &n.ref_late);
-        n.refusal = ev->refusal;
-        n.closed_at = ev->at;
-        n.state = CC_PAKN_REFUSED;
-        break;
-    case CC_HEV_PAKN_ACCEPTED:
-        if (p->state != CC_PAKN_ASSIGNED)
-            return illegal(rej, p, ev, "chỉ nhận PAKN vừa được chuyển cho đơn vị",
-                           "only a complaint just assigned to the unit can be accepted");
-        n.state = CC_PAKN_ACCEPTED;
-        break;
-    case CC_HEV_PAKN_ANSWERED:
-        if (p->state == CC_PAKN_RECEIVED)
-            return illegal(rej, p, ev, "cần phân loại trước khi trả lời",
-                           "classify the complaint before answering it");
-        if (p->state == CC_PAKN_ASSIGNED)
-            return illegal(rej, p, ev, "đơn vị cần nhận PAKN trước khi trả lời",
-                           "the unit must accept the complaint before answering it");
-        if (p->state != CC_PAKN_CLASSIFIED && p->state != CC_PAKN_ACCEPTED)
-            return illegal(rej, p, ev, "PAKN không ở trạng thái chờ trả lời",
-                           "the complaint is not waiting for an answer");
-        n.on_time = ev->at <= p->due_at ? 1 : 2;
-        n.answered_at = ev->at;
-        n.state = CC_PAKN_ANSWERED;
-        out->stores_personal = true;
-        break;
-    case CC_HEV_PAKN_PUBLISHED:
-        if (p->state != CC_PAKN_ANSWERED)
-            return illegal(rej, p, ev, "chỉ công khai câu trả lời vừa có",
-                           "only a fresh answer can be published");
-        /* Publication within N working days of the answer (DOMAIN.md §6). */
-        r = timeliness(cat, p->answered_at, pol->pakn_publication_working_days, ev->at,
-                       &n.pub_late);
-        n.published_at = ev->at;
-        n.state = CC_PAKN_PUBLISHED;
-        out->publishes = true;
-        break;
-    case CC_HEV_PAKN_CLOSED:
-        if (p->state != CC_PAKN_PUBLISHED && p->state != CC_PAKN_FORWARDED)
-            return illegal(rej, p, ev, "chỉ kết thúc PAKN đã công khai hoặc đã chuyển ra ngoài",
-                           "only a published or forwarded complaint can be closed");
-        n.closed_at = ev->at;
-        n.state = CC_PAKN_CLOSED;
-        break;
-    case CC_HEV_PAKN_REOPENED:
-        if (p->state != CC_PAKN_ANSWERED && p->state != CC_PAKN_PUBLISHED &&
-            p->state != CC_PAKN_CLOSED)
-            return illegal(rej, p, ev, "chỉ mở lại PAKN đã có câu trả lời",
-                           "only an answered complaint can be reopened");
-        if (p->outside[0])
-            return illegal(rej, p, ev, "PAKN đã chuyển ra ngoài tỉnh",
-                           "the complaint was forwarded outside the province");
-        /* Not satisfied: answered again at the current level, from now. */
-        n.state = p->unit[0] ? CC_PAKN_ASSIGNED : CC_PAKN_CLASSIFIED;
-        if (n.reopened < UINT16_MAX)
-            n.reopened++;
-        n.on_time = n.pub_late = n.overdue = 0;
-        n.answered_at = n.published_at = n.closed_at = 0;
-        n.level_at = ev->at;
-        r = cc_pakn_level_deadline(cat, n.level, n.urgent, ev->at, &n.due_at);
-        break;
-    default:
-        return cc_reject(rej, CC_ERR_BAD_FIELD, "type", "Loại sự kiện không hợp lệ",
-                         "Invalid event type");
-    }
-    if (r == -ERANGE)
-        return cc_reject_calendar_gap(rej, ev->at);
-    if (r < 0)
-        return cc_reject(rej, CC_ERR_INTERNAL, NULL, "Không tính được thời hạn",
-                         "Could not compute the deadline");
+    if (events[ev->kind].effect && events[ev->kind].effect(&s))
+        return 1;
+    if (t->kind == CC_TR_MOVE)
+        n.state = t->next;
     n.last_at = ev->at;
     out->stores_pakn = true;
     *p = n;

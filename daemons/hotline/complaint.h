@@ -45,6 +45,7 @@
 #include "cc_catalog.h"
 #include "cc_codec.h"
 #include "cc_reject.h"
+#include "cc_vocab.h"
 
 /* Bounds of the hotline fields (PROTOCOL.md §4). */
 #define CC_PAKN_MAX_ID 58       /* so that "esc:<pakn>:<level>" fits CC_MAX_ID */
@@ -53,62 +54,6 @@
 #define CC_PAKN_MAX_PHONE 32    /* caller_phone, bytes */
 #define CC_PAKN_MAX_LEVEL 3
 #define CC_HOTLINE_RESERVED_EID "esc:" /* event ids the daemon raises itself */
-
-typedef enum {
-    CC_PAKN_NONE = 0, /* unknown id */
-    CC_PAKN_RECEIVED,
-    CC_PAKN_CLASSIFIED,
-    CC_PAKN_ASSIGNED,
-    CC_PAKN_ACCEPTED,
-    CC_PAKN_ANSWERED,
-    CC_PAKN_PUBLISHED,
-    CC_PAKN_CLOSED,
-    CC_PAKN_FORWARDED,
-    CC_PAKN_REFUSED,
-    CC_PAKN_STATE_COUNT_
-} cc_pakn_state_t;
-
-typedef enum {
-    CC_HEV_CONTACT,
-    CC_HEV_CONTACT_CLOSED,
-    CC_HEV_PAKN_RECEIVED,
-    CC_HEV_PAKN_CLASSIFIED,
-    CC_HEV_PAKN_ASSIGNED,
-    CC_HEV_PAKN_FORWARDED,
-    CC_HEV_PAKN_ACCEPTED,
-    CC_HEV_PAKN_ANSWERED,
-    CC_HEV_PAKN_PUBLISHED,
-    CC_HEV_PAKN_CLOSED,
-    CC_HEV_PAKN_REOPENED,
-    CC_HEV_PAKN_REFUSED,
-    CC_HEV_PAKN_ESCALATED, /* raised by the daemon only */
-    CC_HEV_PAKN_OVERDUE,   /* raised by the daemon only */
-    CC_HEV_KIND_COUNT_
-} cc_hotline_event_kind_t;
-
-typedef enum { CC_CTYPE_INFORMATION, CC_CTYPE_GUIDANCE, CC_CTYPE_POSTAL, CC_CTYPE_PAKN } cc_ctype_t;
-typedef enum {
-    CC_HCHANNEL_PHONE,
-    CC_HCHANNEL_EMAIL,
-    CC_HCHANNEL_APP,
-    CC_HCHANNEL_ZALO,
-    CC_HCHANNEL_PORTAL
-} cc_hotline_channel_t;
-typedef enum {
-    CC_CATEGORY_NONE = 0,
-    CC_CATEGORY_PROCEDURE,
-    CC_CATEGORY_CONDUCT,
-    CC_CATEGORY_PROPOSAL
-} cc_pakn_category_t;
-/* Why a complaint is refused (từ chối tiếp nhận). */
-typedef enum {
-    CC_REFUSAL_NONE = 0,
-    CC_REFUSAL_ANONYMOUS, /* no name or address to answer to */
-    CC_REFUSAL_UNCLEAR,   /* content too unclear to act on */
-    CC_REFUSAL_HANDLED,   /* the same matter was already answered */
-    CC_REFUSAL_NOT_PAKN,  /* a khiếu nại or tố cáo: another law's procedure */
-    CC_REFUSAL_OTHER
-} cc_pakn_refusal_t;
 
 /* A contact (LMDB "contact", key = contact id). */
 typedef struct {
@@ -260,12 +205,11 @@ int cc_pakn_escalate(const cc_catalog_t *cat, cc_pakn_t *p, int64_t now, int64_t
 /** cc_pakn_open - not closed, forwarded or refused. */
 bool cc_pakn_open(const cc_pakn_t *p);
 
-/** Wire names: states, event types, contact types, channels, categories. */
-const char *cc_pakn_state_name(cc_pakn_state_t s);
-const char *cc_hotline_event_name(cc_hotline_event_kind_t k);
-const char *cc_ctype_name(uint8_t t);
-const char *cc_hotline_channel_name(uint8_t c);
-const char *cc_pakn_category_name(uint8_t c); /* "" for none */
-const char *cc_pakn_refusal_name(uint8_t r);  /* "" for none */
+/**
+ * cc_pakn_transition - the lifecycle table's cell for event @k in state @s
+ * (PROTOCOL.md §4, "Lifecycle"): what cc_pakn_apply() does before the
+ * event's own guards and effects. Exposed for the documentation test.
+ */
+const cc_transition_t *cc_pakn_transition(cc_hotline_event_kind_t k, cc_pakn_state_t s);
 
 #endif

@@ -298,9 +298,9 @@ static size_t encode_pakn(cc_enc_t *rec, const char *id, const cc_pakn_t *p)
     cc_enc_kv_str(rec, "pakn", id);
     cc_enc_kv_str(rec, "unit", p->unit);
     cc_enc_kv_u64(rec, "level", p->level);
-    cc_enc_kv_str(rec, "state", cc_pakn_state_name(p->state));
+    cc_enc_kv_str(rec, "state", cc_vocab_name(&cc_pakn_states, p->state));
     cc_enc_kv_i64(rec, "due", p->due_at);
-    cc_enc_kv_str(rec, "category", cc_pakn_category_name(p->category));
+    cc_enc_kv_str(rec, "category", cc_vocab_name(&cc_pakn_categories, p->category));
     cc_enc_kv_bool(rec, "urgent", p->urgent);
     cc_enc_kv_str(rec, "dossier", p->dossier);
     return 8;
@@ -313,8 +313,8 @@ static size_t encode_record(cc_enc_t *rec, const cc_hotline_event_t *ev, const c
 
     if (ev->kind == CC_HEV_CONTACT || ev->kind == CC_HEV_CONTACT_CLOSED) {
         cc_enc_kv_str(rec, "contact", ev->contact);
-        cc_enc_kv_str(rec, "ctype", cc_ctype_name(c->ctype));
-        cc_enc_kv_str(rec, "channel", cc_hotline_channel_name(c->channel));
+        cc_enc_kv_str(rec, "ctype", cc_vocab_name(&cc_ctypes, c->ctype));
+        cc_enc_kv_str(rec, "channel", cc_vocab_name(&cc_hotline_channels, c->channel));
         cc_enc_kv_str(rec, "unit", c->unit);
         cc_enc_kv_bool(rec, "closed", c->closed);
         cc_enc_kv_str(rec, "agent", c->agent);
@@ -344,7 +344,7 @@ static size_t encode_record(cc_enc_t *rec, const cc_hotline_event_t *ev, const c
         n++;
         break;
     case CC_HEV_PAKN_REFUSED:
-        cc_enc_kv_str(rec, "reason", cc_pakn_refusal_name(p->refusal));
+        cc_enc_kv_str(rec, "reason", cc_vocab_name(&cc_pakn_refusals, p->refusal));
         cc_enc_kv_bool(rec, "late", p->ref_late == 2);
         n += 2;
         break;
@@ -725,9 +725,9 @@ static int query_pakn(hotline_t *h, cc_store_t *store, const cc_principal_t *who
     cc_enc_str(out, "pakn");
     cc_enc_map(out, pairs + (raw ? 2 : 0));
     cc_enc_kv_str(out, "id", id);
-    cc_enc_kv_str(out, "state", cc_pakn_state_name(p.state));
+    cc_enc_kv_str(out, "state", cc_vocab_name(&cc_pakn_states, p.state));
     cc_enc_kv_u64(out, "level", p.level);
-    cc_enc_kv_str(out, "category", cc_pakn_category_name(p.category));
+    cc_enc_kv_str(out, "category", cc_vocab_name(&cc_pakn_categories, p.category));
     cc_enc_kv_bool(out, "urgent", p.urgent);
     cc_enc_kv_str(out, "unit", p.unit);
     cc_enc_kv_str(out, "dossier", p.dossier);
@@ -746,7 +746,7 @@ static int query_pakn(hotline_t *h, cc_store_t *store, const cc_principal_t *who
     cc_enc_kv_i64(out, "closed_at", p.closed_at);
     cc_enc_kv_u64(out, "reopened", p.reopened);
     cc_enc_kv_u64(out, "escalations", p.escalations);
-    cc_enc_kv_str(out, "refusal", cc_pakn_refusal_name(p.refusal));
+    cc_enc_kv_str(out, "refusal", cc_vocab_name(&cc_pakn_refusals, p.refusal));
     enc_text(out, "text", pd.text, raw, name, phone);
     enc_text(out, "answer", pd.answer, raw, name, phone);
     cc_enc_kv_strn(out, "published", pub.mv_size ? pub.mv_data : "", pub.mv_size);
@@ -846,10 +846,10 @@ static int query_open(hotline_t *h, cc_store_t *store, const cc_principal_t *who
         }
         cc_enc_map(&items, 7);
         cc_enc_kv_str(&items, "pakn", id);
-        cc_enc_kv_str(&items, "state", cc_pakn_state_name(p.state));
+        cc_enc_kv_str(&items, "state", cc_vocab_name(&cc_pakn_states, p.state));
         cc_enc_kv_u64(&items, "level", p.level);
         cc_enc_kv_i64(&items, "due", p.due_at);
-        cc_enc_kv_str(&items, "category", cc_pakn_category_name(p.category));
+        cc_enc_kv_str(&items, "category", cc_vocab_name(&cc_pakn_categories, p.category));
         cc_enc_kv_bool(&items, "urgent", p.urgent);
         cc_enc_kv_bool(&items, "overdue", cc_pakn_waiting(&p) && p.due_at < now);
         count++;

@@ -10,44 +10,6 @@
 
 #include "cc_base.h"
 
-static const char *const state_names[CC_DOSSIER_STATE_COUNT_] = {
-    "none",     "processing", "supplement_wait", "resolved",
-    "returned", "refused",    "stopped",         "withdrawn",
-};
-/* Vietnamese names shown to clerks in rejection reasons. */
-static const char *const state_vi[CC_DOSSIER_STATE_COUNT_] = {
-    "chưa tiếp nhận", "đang xử lý",       "chờ bổ sung",   "đã xử lý xong",
-    "đã trả kết quả", "không giải quyết", "đã dừng xử lý", "đã rút",
-};
-static const char *const event_names[CC_EV_KIND_COUNT_] = {
-    "received",         "rejected_at_counter",
-    "transferred",      "consult_requested",
-    "consult_answered", "sos_requested",
-    "sos_reviewed",     "supplement_completed",
-    "extended",         "resolved",
-    "returned",         "fee_paid",
-    "digitized",        "rated",
-};
-static const char *const sos_names[] = { "none", "stop", "supplement", "refuse", "withdraw" };
-static const char *const apology_names[] = { "none", "in_time", "late" };
-static const char *const channel_names[] = { "direct", "online", "postal" };
-static const char *const fee_names[] = { "cash", "cashless", "online" };
-static const char *const return_names[] = { "counter", "post", "electronic" };
-static const char *const digitized_names[] = { "components", "result" };
-static const char *const rating_names[] = { "very_satisfied", "satisfied", "dissatisfied" };
-
-#define NAME(tab, i) ((size_t)(i) < CC_N(tab) ? tab[i] : "?")
-
-const char *cc_dossier_state_name(cc_dossier_state_t s) { return NAME(state_names, s); }
-const char *cc_dossier_event_name(cc_dossier_event_kind_t k) { return NAME(event_names, k); }
-const char *cc_sos_kind_name(cc_sos_kind_t k) { return NAME(sos_names, k); }
-const char *cc_apology_name(cc_apology_t a) { return NAME(apology_names, a); }
-const char *cc_channel_name(uint8_t c) { return NAME(channel_names, c); }
-const char *cc_fee_method_name(uint8_t m) { return NAME(fee_names, m); }
-const char *cc_return_method_name(uint8_t m) { return NAME(return_names, m); }
-const char *cc_digitized_name(uint8_t w) { return NAME(digitized_names, w); }
-const char *cc_rating_name(uint8_t r) { return NAME(rating_names, r); }
-
 /* ---- Parsing ------------------------------------------------------------------- */
 
 /* The fields of each event type beyond eid/type/at (PROTOCOL.md tables). */
@@ -127,20 +89,18 @@ int cc_dossier_event_parse(const msgpack_object *ev, cc_dossier_event_t *ret, cc
     const char *field = NULL;
     char why[256];
     cc_str_t type;
-    size_t k;
+    int k;
     uint8_t v;
 
     cc_map_str(ev, "type", &type);
-    for (k = 0; k < CC_EV_KIND_COUNT_; k++)
-        if (cc_str_eq(type, event_names[k]))
-            break;
-    if (k == CC_EV_KIND_COUNT_)
+    if ((k = cc_vocab_find(&cc_dossier_events, 0, type.ptr, type.len)) < 0)
         return cc_reject(rej, CC_ERR_UNSUPPORTED, "type", "Loại sự kiện '%.*s' không tồn tại",
                          "Unknown event type '%.*s'", (int)type.len, type.ptr);
     e.kind = (cc_dossier_event_kind_t)k;
     if (cc_fields_check(ev, schema[k].fields, schema[k].n, &field, why, sizeof(why)) < 0)
         return cc_reject(rej, CC_ERR_BAD_FIELD, field, "Sự kiện %s không hợp lệ: %s",
-                         "Invalid %s event: %s", event_names[k], why);
+                         "Invalid %s event: %s", cc_vocab_name(&cc_dossier_events, (unsigned)k),
+                         why);
     cc_map_i64(ev, "at", &e.at);
     cc_map_strcpy(ev, "dossier", e.dossier, sizeof(e.dossier));
     switch (e.kind) {
@@ -148,7 +108,7 @@ int cc_dossier_event_parse(const msgpack_object *ev, cc_dossier_event_t *ret, cc
     case CC_EV_REJECTED_AT_COUNTER:
         cc_map_strcpy(ev, "proc", e.proc, sizeof(e.proc));
         cc_map_strcpy(ev, "unit", e.unit, sizeof(e.unit));
-        if (cc_field_enum(ev, "channel", channel_names, CC_N(channel_names), &e.channel, rej))
+        if (cc_field_enum(ev, "channel", &cc_channels, 0, &e.channel, rej))
             return 1;
         break;
     case CC_EV_TRANSFERRED:
@@ -161,9 +121,9 @@ int cc_dossier_event_parse(const msgpack_object *ev, cc_dossier_event_t *ret, cc
         cc_map_strcpy(ev, "agency", e.agency, sizeof(e.agency));
         break;
     case CC_EV_SOS_REQUESTED:
-        if (cc_field_enum(ev, "kind", sos_names + 1, CC_N(sos_names) - 1, &v, rej))
+        if (cc_field_enum(ev, "kind", &cc_sos_kinds, CC_SOS_STOP, &v, rej))
             return 1;
-        e.sos_kind = (cc_sos_kind_t)(v + 1);
+        e.sos_kind = (cc_sos_kind_t)v;
         break;
     case CC_EV_SOS_REVIEWED:
         cc_map_bool(ev, "approved", &e.approved);
@@ -172,20 +132,20 @@ int cc_dossier_event_parse(const msgpack_object *ev, cc_dossier_event_t *ret, cc
         cc_map_i64(ev, "promised", &e.promised);
         break;
     case CC_EV_RETURNED:
-        if (cc_field_enum(ev, "method", return_names, CC_N(return_names), &e.method, rej))
+        if (cc_field_enum(ev, "method", &cc_return_methods, 0, &e.method, rej))
             return 1;
         break;
     case CC_EV_FEE_PAID:
         cc_map_u64(ev, "amount", &e.amount);
-        if (cc_field_enum(ev, "method", fee_names, CC_N(fee_names), &e.method, rej))
+        if (cc_field_enum(ev, "method", &cc_fee_methods, 0, &e.method, rej))
             return 1;
         break;
     case CC_EV_DIGITIZED:
-        if (cc_field_enum(ev, "what", digitized_names, CC_N(digitized_names), &e.what, rej))
+        if (cc_field_enum(ev, "what", &cc_digitized, 0, &e.what, rej))
             return 1;
         break;
     case CC_EV_RATED:
-        if (cc_field_enum(ev, "rating", rating_names, CC_N(rating_names), &e.rating, rej))
+        if (cc_field_enum(ev, "rating", &cc_ratings, 0, &e.rating, rej))
             return 1;
         break;
     default:
@@ -195,30 +155,107 @@ int cc_dossier_event_parse(const msgpack_object *ev, cc_dossier_event_t *ret, cc
     return 0;
 }
 
-/* ---- The lifecycle ---------------------------------------------------------------- */
+/* ---- The lifecycle table (PROTOCOL.md §3.3) ----------------------------------- */
 
-static int illegal(cc_reject_t *rej, const cc_dossier_t *d, const cc_dossier_event_t *ev,
-                   const char *vi_why, const char *en_why)
+#define S(x) CC_DOSSIER_##x
+#define DUP CC_TR_REFUSED(CC_ERR_DUPLICATE_DOSSIER)
+#define UNKNOWN CC_TR_REFUSED(CC_ERR_UNKNOWN_DOSSIER)
+/* The same cell in the three terminal states. */
+#define ENDED(cell) [S(REFUSED)] = cell, [S(STOPPED)] = cell, [S(WITHDRAWN)] = cell
+
+/* [event][state]: what the table does not list is ✗ (illegal_transition). */
+static const cc_transition_t lifecycle[CC_EV_KIND_COUNT_][CC_DOSSIER_STATE_COUNT_] = {
+    [CC_EV_RECEIVED] = { [S(NONE)] = CC_TR_TO(S(PROCESSING), 0),
+                         [S(PROCESSING)] = DUP,
+                         [S(SUPPLEMENT_WAIT)] = DUP,
+                         [S(RESOLVED)] = DUP,
+                         [S(RETURNED)] = DUP,
+                         ENDED(DUP) },
+    [CC_EV_REJECTED_AT_COUNTER] = { [S(NONE)] = CC_TR_SAME(0),
+                                    [S(PROCESSING)] = DUP,
+                                    [S(SUPPLEMENT_WAIT)] = DUP,
+                                    [S(RESOLVED)] = DUP,
+                                    [S(RETURNED)] = DUP,
+                                    ENDED(DUP) },
+    [CC_EV_TRANSFERRED] = { [S(NONE)] = UNKNOWN,
+                            [S(PROCESSING)] = CC_TR_SAME('a'),
+                            [S(SUPPLEMENT_WAIT)] = CC_TR_SAME('a') },
+    [CC_EV_CONSULT_REQUESTED] = { [S(NONE)] = UNKNOWN,
+                                  [S(PROCESSING)] = CC_TR_SAME('b'),
+                                  [S(SUPPLEMENT_WAIT)] = CC_TR_SAME('b') },
+    [CC_EV_CONSULT_ANSWERED] = { [S(NONE)] = UNKNOWN,
+                                 [S(PROCESSING)] = CC_TR_SAME('c'),
+                                 [S(SUPPLEMENT_WAIT)] = CC_TR_SAME('c'),
+                                 [S(RESOLVED)] = CC_TR_SAME('c'),
+                                 [S(RETURNED)] = CC_TR_SAME('c'),
+                                 ENDED(CC_TR_SAME('c')) },
+    [CC_EV_SOS_REQUESTED] = { [S(NONE)] = UNKNOWN,
+                              [S(PROCESSING)] = CC_TR_SAME('d'),
+                              [S(SUPPLEMENT_WAIT)] = CC_TR_SAME('d') },
+    [CC_EV_SOS_REVIEWED] = { [S(NONE)] = UNKNOWN,
+                             [S(PROCESSING)] = CC_TR_BY_EFFECT('e'),
+                             [S(SUPPLEMENT_WAIT)] = CC_TR_BY_EFFECT('e') },
+    [CC_EV_SUPPLEMENT_COMPLETED] = { [S(NONE)] = UNKNOWN,
+                                     [S(SUPPLEMENT_WAIT)] = CC_TR_TO(S(PROCESSING), 'f') },
+    [CC_EV_EXTENDED] = { [S(NONE)] = UNKNOWN, [S(PROCESSING)] = CC_TR_SAME('g') },
+    [CC_EV_RESOLVED] = { [S(NONE)] = UNKNOWN, [S(PROCESSING)] = CC_TR_TO(S(RESOLVED), 'h') },
+    [CC_EV_RETURNED] = { [S(NONE)] = UNKNOWN, [S(RESOLVED)] = CC_TR_TO(S(RETURNED), 0) },
+    [CC_EV_FEE_PAID] = { [S(NONE)] = UNKNOWN,
+                         [S(PROCESSING)] = CC_TR_SAME(0),
+                         [S(SUPPLEMENT_WAIT)] = CC_TR_SAME(0),
+                         [S(RESOLVED)] = CC_TR_SAME(0),
+                         [S(RETURNED)] = CC_TR_SAME(0),
+                         ENDED(CC_TR_SAME(0)) },
+    [CC_EV_DIGITIZED] = { [S(NONE)] = UNKNOWN,
+                          [S(PROCESSING)] = CC_TR_SAME('i'),
+                          [S(SUPPLEMENT_WAIT)] = CC_TR_SAME('i'),
+                          [S(RESOLVED)] = CC_TR_SAME(0),
+                          [S(RETURNED)] = CC_TR_SAME(0),
+                          ENDED(CC_TR_SAME('i')) },
+    [CC_EV_RATED] = { [S(NONE)] = UNKNOWN,
+                      [S(PROCESSING)] = CC_TR_SAME(0),
+                      [S(SUPPLEMENT_WAIT)] = CC_TR_SAME(0),
+                      [S(RESOLVED)] = CC_TR_SAME(0),
+                      [S(RETURNED)] = CC_TR_SAME(0),
+                      ENDED(CC_TR_SAME(0)) },
+};
+
+const cc_transition_t *cc_dossier_transition(cc_dossier_event_kind_t k, cc_dossier_state_t s)
 {
-    return cc_reject_transition(rej, event_names[ev->kind], "hồ sơ", "dossier", ev->dossier,
-                                d->state < CC_DOSSIER_STATE_COUNT_ ? state_vi[d->state] : "?",
-                                cc_dossier_state_name(d->state), vi_why, en_why);
+    static const cc_transition_t illegal_cell = { 0 };
+
+    return (unsigned)k < CC_EV_KIND_COUNT_ && (unsigned)s < CC_DOSSIER_STATE_COUNT_
+               ? &lifecycle[k][s]
+               : &illegal_cell;
 }
 
-/* Checks every event shares: future tolerance, time order. */
-static int check_time(const cc_catalog_t *cat, const cc_dossier_t *d, const cc_dossier_event_t *ev,
-                      int64_t now, bool lifecycle, cc_reject_t *rej)
+/* ---- Guards and effects: what the table cannot say ------------------------------ */
+
+/* One event being applied: the dossier as it is (@d) and as it will be (@n). */
+typedef struct {
+    const cc_catalog_t *cat;
+    const cc_dossier_t *d;
+    cc_dossier_t *n;
+    const cc_dossier_event_t *ev;
+    cc_dossier_outcome_t *out;
+    cc_reject_t *rej;
+} step_t;
+
+static int illegal(step_t *s, const char *vi_why, const char *en_why)
 {
-    if (cc_check_not_future(cat, ev->at, now, rej))
-        return 1;
-    if (d->state != CC_DOSSIER_NONE)
-        return cc_check_not_before(ev->at, lifecycle ? d->last_at : d->received_at, "hồ sơ",
-                                   "dossier", rej);
-    return 0;
+    return cc_reject_transition(s->rej, cc_vocab_name(&cc_dossier_events, s->ev->kind), "hồ sơ",
+                                "dossier", s->ev->dossier,
+                                cc_vocab_vi(&cc_dossier_states, s->d->state),
+                                cc_vocab_name(&cc_dossier_states, s->d->state), vi_why, en_why);
 }
 
-static int check_unit_for_receipt(const cc_catalog_t *cat, const cc_dossier_event_t *ev,
-                                  const cc_procedure_t **ret_proc, cc_reject_t *rej)
+/* A due-date or calendar computation's result @r as a refusal (1), or 0. */
+static int date_rule(step_t *s, int r, const char *vi_what, const char *en_what)
+{
+    return cc_reject_date_error(s->rej, r, s->ev->at, vi_what, en_what);
+}
+
+static int check_receipt(const cc_catalog_t *cat, const cc_dossier_event_t *ev, cc_reject_t *rej)
 {
     const cc_procedure_t *p = cc_catalog_procedure(cat, ev->proc);
 
@@ -232,241 +269,282 @@ static int check_unit_for_receipt(const cc_catalog_t *cat, const cc_dossier_even
         return cc_reject(rej, CC_ERR_PROCEDURE_NOT_HANDLED, "proc",
                          "Đơn vị '%s' không giải quyết thủ tục '%s'",
                          "Unit '%s' does not handle procedure '%s'", ev->unit, ev->proc);
-    *ret_proc = p;
     return 0;
 }
 
-/* Is @d in a state where processing is still going on? */
-static bool open_state(const cc_dossier_t *d)
+/* received: a new dossier with its due date (DOMAIN.md §4). */
+static int on_received(step_t *s)
 {
-    return d->state == CC_DOSSIER_PROCESSING || d->state == CC_DOSSIER_SUPPLEMENT_WAIT;
+    const cc_procedure_t *proc = cc_catalog_procedure(s->cat, s->ev->proc);
+    const cc_dossier_event_t *ev = s->ev;
+    cc_dossier_t *n = s->n;
+    int64_t due;
+    int r;
+
+    if ((r = date_rule(s, cc_due_at(s->cat, proc, ev->at, &due), "hạn giải quyết",
+                       "the due date")) != 0)
+        return r;
+    memset(n, 0, sizeof(*n));
+    n->version = CC_DOSSIER_VERSION;
+    n->channel = ev->channel;
+    n->received_at = ev->at;
+    n->due_at = due;
+    snprintf(n->proc, sizeof(n->proc), "%s", ev->proc);
+    snprintf(n->recv_unit, sizeof(n->recv_unit), "%s", ev->unit);
+    snprintf(n->unit, sizeof(n->unit), "%s", ev->unit);
+    s->out->creates = true;
+    return 0;
 }
+
+/* (a) The handling unit becomes `to`; the due date does not change. */
+static int on_transferred(step_t *s)
+{
+    const cc_procedure_t *p = cc_catalog_procedure(s->cat, s->d->proc);
+    const cc_dossier_event_t *ev = s->ev;
+
+    if (cc_check_unit(s->cat, "to", ev->to_unit, ev->at, s->rej))
+        return 1;
+    if (strcmp(ev->to_unit, s->d->unit) == 0)
+        return illegal(s, "hồ sơ đã ở đơn vị này", "the dossier is already at that unit");
+    if (p && !cc_procedure_handled_by(p, ev->to_unit))
+        return cc_reject(s->rej, CC_ERR_PROCEDURE_NOT_HANDLED, "to",
+                         "Đơn vị '%s' không giải quyết thủ tục '%s'",
+                         "Unit '%s' does not handle procedure '%s'", ev->to_unit, s->d->proc);
+    snprintf(s->n->unit, sizeof(s->n->unit), "%s", ev->to_unit);
+    return 0;
+}
+
+/* (b) One more open consultation, with a deadline after the request. */
+static int on_consult_requested(step_t *s)
+{
+    if (s->ev->deadline <= s->ev->at)
+        return cc_reject(s->rej, CC_ERR_BAD_FIELD, "deadline",
+                         "Hạn trả lời phải sau thời điểm xin ý kiến",
+                         "The consultation deadline must be after the request");
+    if (s->n->consults_open == UINT8_MAX)
+        return illegal(s, "quá nhiều lượt xin ý kiến đang mở", "too many open consultations");
+    s->n->consults_open++;
+    return 0;
+}
+
+/* (c) Closes one open consultation. */
+static int on_consult_answered(step_t *s)
+{
+    if (s->d->consults_open == 0)
+        return illegal(s, "không có lượt xin ý kiến nào đang chờ",
+                       "no consultation is waiting for an answer");
+    s->n->consults_open--;
+    return 0;
+}
+
+#define SOS_STATES_VI                                                                              \
+    "chỉ hồ sơ đang xử lý (hoặc chờ bổ sung, trừ đề nghị bổ sung) mới có thể có đề nghị này"
+#define SOS_STATES_EN                                                                              \
+    "only a dossier in processing (or waiting for a supplement, except for another supplement "    \
+    "request) can have such a request"
+
+/* (d) One request pending review at a time; in supplement_wait no second
+ * supplement (a dossier waiting for a supplement that never comes must
+ * still be able to end: stop, refuse and withdraw are allowed then); a
+ * supplement request is flagged when it breaks "guide once, in full". */
+static int on_sos_requested(step_t *s)
+{
+    const cc_dossier_t *d = s->d;
+    int32_t rday;
+    int wd = 0, r;
+
+    if (d->state == CC_DOSSIER_SUPPLEMENT_WAIT && s->ev->sos_kind == CC_SOS_SUPPLEMENT)
+        return illegal(s, SOS_STATES_VI, SOS_STATES_EN);
+    if (d->sos_pending)
+        return illegal(s, "đã có một đề nghị đang chờ xem xét",
+                       "another request is pending review");
+    if (s->ev->sos_kind == CC_SOS_SUPPLEMENT) {
+        /* Counted from the day the dossier counts as received (after the
+         * cut-off: the next working day), like its due date. */
+        r = cc_effective_receipt_day(s->cat, d->received_at, &rday);
+        if (r == 0)
+            r = cc_working_days_between(cc_catalog_calendar(s->cat), rday, cc_local_day(s->ev->at),
+                                        &wd);
+        if ((r = date_rule(s, r, "số ngày làm việc", "the working days")) != 0)
+            return r;
+        /* "Guide once, in full" (NĐ 61 Đ17, Đ19 k4): accepted, but flagged. */
+        s->out->supplement_rule_broken =
+            d->supplements > 0 || wd > cc_catalog_policy(s->cat)->supplement_late_working_days;
+        if (s->n->supplements < UINT8_MAX)
+            s->n->supplements++;
+    }
+    s->n->sos_pending = (uint8_t)s->ev->sos_kind;
+    s->n->sos_at = s->ev->at;
+    return 0;
+}
+
+/* (e) Approved: the request's state; denied: the state stays. */
+static int on_sos_reviewed(step_t *s)
+{
+    static const uint8_t approved_state[CC_SOS_KIND_COUNT_] = {
+        [CC_SOS_STOP] = CC_DOSSIER_STOPPED,
+        [CC_SOS_SUPPLEMENT] = CC_DOSSIER_SUPPLEMENT_WAIT,
+        [CC_SOS_REFUSE] = CC_DOSSIER_REFUSED,
+        [CC_SOS_WITHDRAW] = CC_DOSSIER_WITHDRAWN,
+    };
+
+    if (!s->d->sos_pending || s->d->sos_pending >= CC_SOS_KIND_COUNT_)
+        return illegal(s, "không có đề nghị nào đang chờ xem xét", "no request is pending review");
+    s->n->sos_pending = CC_SOS_NONE;
+    if (s->ev->approved)
+        s->n->state = approved_state[s->d->sos_pending];
+    return 0;
+}
+
+/* (f) The full duration counts again from that day (NĐ 61 Đ19 k4). The
+ * apology and its promised date stay: an extension is allowed at most once
+ * in a dossier's life (NĐ 61 Đ19 k9). */
+static int on_supplement_completed(step_t *s)
+{
+    const cc_procedure_t *p = cc_catalog_procedure(s->cat, s->d->proc);
+
+    if (p == NULL)
+        return cc_reject(s->rej, CC_ERR_UNKNOWN_PROCEDURE, "dossier",
+                         "Thủ tục '%s' của hồ sơ không còn trong danh mục",
+                         "The dossier's procedure '%s' is no longer in the catalog", s->d->proc);
+    return date_rule(s, cc_due_at(s->cat, p, s->ev->at, &s->n->due_at), "hạn giải quyết",
+                     "the due date");
+}
+
+/* (g) At most once; the promised date after the due date and the apology;
+ * in time when at least one working day before the due date. */
+static int on_extended(step_t *s)
+{
+    const cc_dossier_t *d = s->d;
+    const cc_dossier_event_t *ev = s->ev;
+    int32_t last_day;
+    int r;
+
+    if (d->apology != CC_APOLOGY_NONE)
+        return illegal(s, "hồ sơ đã được xin lỗi và hẹn lại một lần (NĐ 61 Đ19 k9)",
+                       "the dossier was already extended once (NĐ 61 Art. 19(9))");
+    if (ev->promised <= d->due_at)
+        return cc_reject(s->rej, CC_ERR_BAD_FIELD, "promised",
+                         "Ngày hẹn lại phải sau hạn giải quyết",
+                         "The promised date must be after the due date");
+    if (ev->promised <= ev->at)
+        return cc_reject(s->rej, CC_ERR_BAD_FIELD, "promised",
+                         "Ngày hẹn lại phải sau thời điểm xin lỗi",
+                         "The promised date must be after the apology");
+    r = cc_calendar_add_working_days(cc_catalog_calendar(s->cat), cc_local_day(ev->at), 1,
+                                     &last_day);
+    if ((r = date_rule(s, r, "ngày làm việc", "the working day")) != 0)
+        return r;
+    s->n->apology = cc_local_day(d->due_at) >= last_day && ev->at <= d->due_at ? CC_APOLOGY_IN_TIME
+                                                                               : CC_APOLOGY_LATE;
+    s->n->promised_at = ev->promised;
+    return 0;
+}
+
+/* (h) Not while a request is pending; classified against the due date. */
+static int on_resolved(step_t *s)
+{
+    cc_class_t k;
+    int r;
+
+    if (s->d->sos_pending)
+        return illegal(s, "đề nghị dừng/bổ sung/không giải quyết/rút đang chờ xem xét",
+                       "a stop/supplement/refuse/withdraw request is pending review");
+    r = cc_classify(cc_catalog_calendar(s->cat), s->ev->at, s->d->due_at, &k);
+    if ((r = date_rule(s, r, "kết quả đúng hạn", "the resolution class")) != 0)
+        return r;
+    s->n->klass = (uint8_t)(k + 1);
+    s->n->resolved_at = s->ev->at;
+    return 0;
+}
+
+/* (i) A result is digitized only once there is one. */
+static int on_digitized(step_t *s)
+{
+    if (s->ev->what == CC_DIGITIZED_RESULT && s->d->state != CC_DOSSIER_RESOLVED &&
+        s->d->state != CC_DOSSIER_RETURNED)
+        return illegal(s, "chưa có kết quả để số hóa", "there is no result to digitize yet");
+    return 0;
+}
+
+/* Per event: its guards and effects, whether it is a lifecycle event (time
+ * ordered against the last one, and moving it), and why a ✗ refuses it. */
+static const struct {
+    int (*effect)(step_t *s);
+    bool lifecycle;
+    const char *illegal_vi, *illegal_en;
+} events[CC_EV_KIND_COUNT_] = {
+    [CC_EV_RECEIVED] = { on_received, true, NULL, NULL },
+    [CC_EV_REJECTED_AT_COUNTER] = { NULL, true, NULL, NULL },
+    [CC_EV_TRANSFERRED] = { on_transferred, true, "hồ sơ đã kết thúc xử lý",
+                            "processing of the dossier has ended" },
+    [CC_EV_CONSULT_REQUESTED] = { on_consult_requested, true, "hồ sơ đã kết thúc xử lý",
+                                  "processing of the dossier has ended" },
+    [CC_EV_CONSULT_ANSWERED] = { on_consult_answered, true, NULL, NULL },
+    [CC_EV_SOS_REQUESTED] = { on_sos_requested, true, SOS_STATES_VI, SOS_STATES_EN },
+    [CC_EV_SOS_REVIEWED] = { on_sos_reviewed, true, "không có đề nghị nào đang chờ xem xét",
+                             "no request is pending review" },
+    [CC_EV_SUPPLEMENT_COMPLETED] = { on_supplement_completed, true,
+                                     "hồ sơ không ở trạng thái chờ bổ sung",
+                                     "the dossier is not waiting for a supplement" },
+    [CC_EV_EXTENDED] = { on_extended, true, "chỉ hồ sơ đang xử lý mới được xin lỗi và hẹn lại",
+                         "only a dossier in processing can be extended" },
+    [CC_EV_RESOLVED] = { on_resolved, true, "chỉ hồ sơ đang xử lý mới có thể có kết quả",
+                         "only a dossier in processing can be resolved" },
+    [CC_EV_RETURNED] = { NULL, true, "chưa có kết quả giải quyết để trả",
+                         "there is no result to return" },
+    [CC_EV_FEE_PAID] = { NULL, false, NULL, NULL },
+    [CC_EV_DIGITIZED] = { on_digitized, false, NULL, NULL },
+    [CC_EV_RATED] = { NULL, false, NULL, NULL },
+};
+
+/* ---- Applying an event (the order of PROTOCOL.md §3.3) --------------------------- */
 
 int cc_dossier_apply(const cc_catalog_t *cat, cc_dossier_t *d, const cc_dossier_event_t *ev,
                      int64_t now, cc_dossier_outcome_t *out, cc_reject_t *rej)
 {
-    const cc_calendar_t *cal = cc_catalog_calendar(cat);
-    const cc_policy_t *pol = cc_catalog_policy(cat);
-    const cc_procedure_t *proc = NULL;
     cc_dossier_t n = *d; /* work on a copy: @d changes only on acceptance */
-    bool lifecycle =
-        ev->kind != CC_EV_FEE_PAID && ev->kind != CC_EV_DIGITIZED && ev->kind != CC_EV_RATED;
-    int64_t due;
-    int r;
+    step_t s = { cat, d, &n, ev, out, rej };
+    const cc_transition_t *t;
+    bool receipt = ev->kind == CC_EV_RECEIVED || ev->kind == CC_EV_REJECTED_AT_COUNTER;
 
     memset(out, 0, sizeof(*out));
-    /* A second receipt is a duplicate whatever its time (not "before_previous"). */
-    if ((ev->kind == CC_EV_RECEIVED || ev->kind == CC_EV_REJECTED_AT_COUNTER) &&
-        d->state != CC_DOSSIER_NONE)
+    if ((unsigned)ev->kind >= CC_EV_KIND_COUNT_ || (unsigned)d->state >= CC_DOSSIER_STATE_COUNT_)
+        return cc_reject(rej, CC_ERR_BAD_FIELD, "type", "Loại sự kiện không hợp lệ",
+                         "Invalid event type");
+    t = &lifecycle[ev->kind][d->state];
+    /* 4. A second receipt is a duplicate whatever its time. */
+    if (receipt && t->kind == CC_TR_REFUSE)
         return cc_reject(rej, CC_ERR_DUPLICATE_DOSSIER, "dossier",
                          "Hồ sơ %s đã được tiếp nhận trước đó", "Dossier %s was already received",
                          ev->dossier);
-    if (check_time(cat, d, ev, now, lifecycle, rej))
+    /* 5. Time: not in the future; not before the previous lifecycle event
+     * (fee, digitization and rating: not before the receipt). */
+    if (cc_check_not_future(cat, ev->at, now, rej))
         return 1;
-    if (ev->kind == CC_EV_RECEIVED || ev->kind == CC_EV_REJECTED_AT_COUNTER) {
-        if (check_unit_for_receipt(cat, ev, &proc, rej))
-            return 1;
-        if (ev->kind == CC_EV_REJECTED_AT_COUNTER)
-            return 0; /* logged for the counts; no dossier is created (§3) */
-        r = cc_due_at(cat, proc, ev->at, &due);
-        if (r == -ERANGE)
-            return cc_reject_calendar_gap(rej, ev->at);
-        if (r < 0)
-            return cc_reject(rej, CC_ERR_INTERNAL, NULL, "Không tính được hạn giải quyết",
-                             "Could not compute the due date");
-        memset(&n, 0, sizeof(n));
-        n.version = CC_DOSSIER_VERSION;
-        n.state = CC_DOSSIER_PROCESSING;
-        n.channel = ev->channel;
-        n.received_at = ev->at;
-        n.due_at = due;
-        n.last_at = ev->at;
-        snprintf(n.proc, sizeof(n.proc), "%s", ev->proc);
-        snprintf(n.recv_unit, sizeof(n.recv_unit), "%s", ev->unit);
-        snprintf(n.unit, sizeof(n.unit), "%s", ev->unit);
-        out->creates = out->stores_state = true;
-        *d = n;
-        return 0;
-    }
-    if (d->state == CC_DOSSIER_NONE)
+    if (d->state != CC_DOSSIER_NONE &&
+        cc_check_not_before(ev->at, events[ev->kind].lifecycle ? d->last_at : d->received_at,
+                            "hồ sơ", "dossier", rej))
+        return 1;
+    /* 6. A receipt's unit and procedure; any other event's dossier. */
+    if (receipt && check_receipt(cat, ev, rej))
+        return 1;
+    if (t->kind == CC_TR_REFUSE)
         return cc_reject(rej, CC_ERR_UNKNOWN_DOSSIER, "dossier", "Hồ sơ %s chưa được tiếp nhận",
                          "Dossier %s has not been received", ev->dossier);
-    switch (ev->kind) {
-    case CC_EV_TRANSFERRED: {
-        const cc_procedure_t *p = cc_catalog_procedure(cat, d->proc);
-
-        if (!open_state(d))
-            return illegal(rej, d, ev, "hồ sơ đã kết thúc xử lý",
-                           "processing of the dossier has ended");
-        if (cc_check_unit(cat, "to", ev->to_unit, ev->at, rej))
-            return 1;
-        if (strcmp(ev->to_unit, d->unit) == 0)
-            return illegal(rej, d, ev, "hồ sơ đã ở đơn vị này",
-                           "the dossier is already at that unit");
-        if (p && !cc_procedure_handled_by(p, ev->to_unit))
-            return cc_reject(rej, CC_ERR_PROCEDURE_NOT_HANDLED, "to",
-                             "Đơn vị '%s' không giải quyết thủ tục '%s'",
-                             "Unit '%s' does not handle procedure '%s'", ev->to_unit, d->proc);
-        snprintf(n.unit, sizeof(n.unit), "%s", ev->to_unit);
-        break;
-    }
-    case CC_EV_CONSULT_REQUESTED:
-        if (!open_state(d))
-            return illegal(rej, d, ev, "hồ sơ đã kết thúc xử lý",
-                           "processing of the dossier has ended");
-        if (ev->deadline <= ev->at)
-            return cc_reject(rej, CC_ERR_BAD_FIELD, "deadline",
-                             "Hạn trả lời phải sau thời điểm xin ý kiến",
-                             "The consultation deadline must be after the request");
-        if (n.consults_open == UINT8_MAX)
-            return illegal(rej, d, ev, "quá nhiều lượt xin ý kiến đang mở",
-                           "too many open consultations");
-        n.consults_open++;
-        break;
-    case CC_EV_CONSULT_ANSWERED:
-        if (d->consults_open == 0)
-            return illegal(rej, d, ev, "không có lượt xin ý kiến nào đang chờ",
-                           "no consultation is waiting for an answer");
-        n.consults_open--;
-        break;
-    case CC_EV_SOS_REQUESTED: {
-        int wd = 0;
-
-        /* A dossier waiting for a supplement the citizen never brings must
-         * still be able to end: stop, refuse and withdraw are allowed then. */
-        if (d->state != CC_DOSSIER_PROCESSING &&
-            !(d->state == CC_DOSSIER_SUPPLEMENT_WAIT && ev->sos_kind != CC_SOS_SUPPLEMENT))
-            return illegal(rej, d, ev,
-                           "chỉ hồ sơ đang xử lý (hoặc chờ bổ sung, trừ đề nghị bổ "
-                           "sung) mới có thể có đề nghị này",
-                           "only a dossier in processing (or waiting for a supplement, except "
-                           "for another supplement request) can have such a request");
-        if (d->sos_pending)
-            return illegal(rej, d, ev, "đã có một đề nghị đang chờ xem xét",
-                           "another request is pending review");
-        if (ev->sos_kind == CC_SOS_SUPPLEMENT) {
-            int32_t rday;
-
-            /* Counted from the day the dossier counts as received (after the
-             * cut-off: the next working day), like its due date. */
-            r = cc_effective_receipt_day(cat, d->received_at, &rday);
-            if (r == 0)
-                r = cc_working_days_between(cal, rday, cc_local_day(ev->at), &wd);
-            if (r == -ERANGE)
-                return cc_reject_calendar_gap(rej, ev->at);
-            /* "Guide once, in full" (NĐ 61 Đ17, Đ19 k4): accepted, but flagged. */
-            out->supplement_rule_broken =
-                d->supplements > 0 || wd > pol->supplement_late_working_days;
-            if (n.supplements < UINT8_MAX)
-                n.supplements++;
-        }
-        n.sos_pending = (uint8_t)ev->sos_kind;
-        n.sos_at = ev->at;
-        break;
-    }
-    case CC_EV_SOS_REVIEWED:
-        if (!d->sos_pending)
-            return illegal(rej, d, ev, "không có đề nghị nào đang chờ xem xét",
-                           "no request is pending review");
-        n.sos_pending = CC_SOS_NONE;
-        if (ev->approved) {
-            static const uint8_t to_state[] = {
-                [CC_SOS_STOP] = CC_DOSSIER_STOPPED,
-                [CC_SOS_SUPPLEMENT] = CC_DOSSIER_SUPPLEMENT_WAIT,
-                [CC_SOS_REFUSE] = CC_DOSSIER_REFUSED,
-                [CC_SOS_WITHDRAW] = CC_DOSSIER_WITHDRAWN,
-            };
-            n.state = to_state[d->sos_pending];
-        }
-        break;
-    case CC_EV_SUPPLEMENT_COMPLETED: {
-        const cc_procedure_t *p = cc_catalog_procedure(cat, d->proc);
-
-        if (d->state != CC_DOSSIER_SUPPLEMENT_WAIT)
-            return illegal(rej, d, ev, "hồ sơ không ở trạng thái chờ bổ sung",
-                           "the dossier is not waiting for a supplement");
-        if (p == NULL)
-            return cc_reject(rej, CC_ERR_UNKNOWN_PROCEDURE, "dossier",
-                             "Thủ tục '%s' của hồ sơ không còn trong danh mục",
-                             "The dossier's procedure '%s' is no longer in the catalog", d->proc);
-        /* The full duration counts again from that day (NĐ 61 Đ19 k4). */
-        r = cc_due_at(cat, p, ev->at, &due);
-        if (r == -ERANGE)
-            return cc_reject_calendar_gap(rej, ev->at);
-        if (r < 0)
-            return cc_reject(rej, CC_ERR_INTERNAL, NULL, "Không tính được hạn giải quyết",
-                             "Could not compute the due date");
-        /* The apology and its promised date stay: an extension is allowed
-         * at most once in a dossier's life (DOMAIN.md §3, NĐ 61 Đ19 k9). */
-        n.due_at = due;
-        n.state = CC_DOSSIER_PROCESSING;
-        break;
-    }
-    case CC_EV_EXTENDED: {
-        int32_t last_day;
-
-        if (d->state != CC_DOSSIER_PROCESSING)
-            return illegal(rej, d, ev, "chỉ hồ sơ đang xử lý mới được xin lỗi và hẹn lại",
-                           "only a dossier in processing can be extended");
-        if (d->apology != CC_APOLOGY_NONE)
-            return illegal(rej, d, ev, "hồ sơ đã được xin lỗi và hẹn lại một lần (NĐ 61 Đ19 k9)",
-                           "the dossier was already extended once (NĐ 61 Art. 19(9))");
-        if (ev->promised <= d->due_at)
-            return cc_reject(rej, CC_ERR_BAD_FIELD, "promised",
-                             "Ngày hẹn lại phải sau hạn giải quyết",
-                             "The promised date must be after the due date");
-        if (ev->promised <= ev->at)
-            return cc_reject(rej, CC_ERR_BAD_FIELD, "promised",
-                             "Ngày hẹn lại phải sau thời điểm xin lỗi",
-                             "The promised date must be after the apology");
-        /* Issued in time when at least one working day before the due
-         * date (NĐ 61 Đ19 k9); later ones are accepted and counted late. */
-        r = cc_calendar_add_working_days(cal, cc_local_day(ev->at), 1, &last_day);
-        if (r == -ERANGE)
-            return cc_reject_calendar_gap(rej, ev->at);
-        n.apology = cc_local_day(d->due_at) >= last_day && ev->at <= d->due_at ? CC_APOLOGY_IN_TIME
-                                                                               : CC_APOLOGY_LATE;
-        n.promised_at = ev->promised;
-        break;
-    }
-    case CC_EV_RESOLVED: {
-        cc_class_t k;
-
-        if (d->state != CC_DOSSIER_PROCESSING)
-            return illegal(rej, d, ev, "chỉ hồ sơ đang xử lý mới có thể có kết quả",
-                           "only a dossier in processing can be resolved");
-        if (d->sos_pending)
-            return illegal(rej, d, ev, "đề nghị dừng/bổ sung/không giải quyết/rút đang chờ xem xét",
-                           "a stop/supplement/refuse/withdraw request is pending review");
-        r = cc_classify(cal, ev->at, d->due_at, &k);
-        if (r == -ERANGE)
-            return cc_reject_calendar_gap(rej, ev->at);
-        n.klass = (uint8_t)(k + 1);
-        n.resolved_at = ev->at;
-        n.state = CC_DOSSIER_RESOLVED;
-        break;
-    }
-    case CC_EV_RETURNED:
-        if (d->state != CC_DOSSIER_RESOLVED)
-            return illegal(rej, d, ev, "chưa có kết quả giải quyết để trả",
-                           "there is no result to return");
-        n.state = CC_DOSSIER_RETURNED;
-        break;
-    case CC_EV_DIGITIZED:
-        if (ev->what == 1 && d->state != CC_DOSSIER_RESOLVED && d->state != CC_DOSSIER_RETURNED)
-            return illegal(rej, d, ev, "chưa có kết quả để số hóa",
-                           "there is no result to digitize yet");
-        break;
-    case CC_EV_FEE_PAID:
-    case CC_EV_RATED:
-        break;
-    default:
-        return cc_reject(rej, CC_ERR_BAD_FIELD, "type", "Loại sự kiện không hợp lệ",
-                         "Invalid event type");
-    }
-    if (lifecycle)
+    /* 7. The table, then the event's own guards and effects. */
+    if (t->kind == CC_TR_ILLEGAL)
+        return illegal(&s, t->why_vi ? t->why_vi : events[ev->kind].illegal_vi,
+                       t->why_en ? t->why_en : events[ev->kind].illegal_en);
+    if (events[ev->kind].effect && events[ev->kind].effect(&s))
+        return 1;
+    if (t->kind == CC_TR_MOVE)
+        n.state = t->next;
+    if (ev->kind == CC_EV_REJECTED_AT_COUNTER)
+        return 0; /* logged for the counts; no dossier is created (§3) */
+    if (events[ev->kind].lifecycle)
         n.last_at = ev->at;
-    out->stores_state = lifecycle;
+    out->stores_state = events[ev->kind].lifecycle;
     *d = n;
     return 0;
 }

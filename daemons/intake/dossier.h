@@ -6,11 +6,18 @@
  * storage and no socket, so every rule is tested directly
  * (tests/unit/test_dossier.c) and intake.c only stores what it decides.
  *
- * States: processing (received, being handled) -> supplement_wait (an
- * approved supplement request stops the clock) -> processing -> resolved ->
- * returned; terminal alternatives refused, stopped, withdrawn. A pending
- * SOS request (stop, supplement, refuse, withdraw) is a sub-state of
- * processing: the clock keeps running while it waits for review.
+ * States (cc_vocab.h): processing (received, being handled) ->
+ * supplement_wait (an approved supplement request stops the clock) ->
+ * processing -> resolved -> returned; terminal alternatives refused,
+ * stopped, withdrawn. A pending SOS request (stop, supplement, refuse,
+ * withdraw) is a sub-state of processing: the clock keeps running while it
+ * waits for review.
+ *
+ * The lifecycle is a table, [event][state] -> cell (cc_reject.h): the cell
+ * refuses the event, or lets it keep or change the state; each event then
+ * has one small function for what the table cannot say (the unit to check,
+ * the due date to compute). PROTOCOL.md §3.3 prints the same table, and a
+ * test compares the two.
  */
 #ifndef CC_DOSSIER_H
 #define CC_DOSSIER_H
@@ -22,47 +29,7 @@
 #include "cc_codec.h"
 #include "cc_duedate.h"
 #include "cc_reject.h"
-
-typedef enum {
-    CC_DOSSIER_NONE = 0, /* not received (unknown id) */
-    CC_DOSSIER_PROCESSING,
-    CC_DOSSIER_SUPPLEMENT_WAIT,
-    CC_DOSSIER_RESOLVED,
-    CC_DOSSIER_RETURNED,
-    CC_DOSSIER_REFUSED,
-    CC_DOSSIER_STOPPED,
-    CC_DOSSIER_WITHDRAWN,
-    CC_DOSSIER_STATE_COUNT_
-} cc_dossier_state_t;
-
-typedef enum {
-    CC_EV_RECEIVED,
-    CC_EV_REJECTED_AT_COUNTER,
-    CC_EV_TRANSFERRED,
-    CC_EV_CONSULT_REQUESTED,
-    CC_EV_CONSULT_ANSWERED,
-    CC_EV_SOS_REQUESTED,
-    CC_EV_SOS_REVIEWED,
-    CC_EV_SUPPLEMENT_COMPLETED,
-    CC_EV_EXTENDED,
-    CC_EV_RESOLVED,
-    CC_EV_RETURNED,
-    CC_EV_FEE_PAID,
-    CC_EV_DIGITIZED,
-    CC_EV_RATED,
-    CC_EV_KIND_COUNT_
-} cc_dossier_event_kind_t;
-
-typedef enum {
-    CC_SOS_NONE = 0,
-    CC_SOS_STOP,
-    CC_SOS_SUPPLEMENT,
-    CC_SOS_REFUSE,
-    CC_SOS_WITHDRAW
-} cc_sos_kind_t;
-typedef enum { CC_APOLOGY_NONE = 0, CC_APOLOGY_IN_TIME, CC_APOLOGY_LATE } cc_apology_t;
-
-#define CC_CHANNELS "direct, online, postal"
+#include "cc_vocab.h"
 
 /* The stored state of one dossier (LMDB "dossier", key = dossier id). A
  * fixed little struct with a version byte; the log holds the full history,
@@ -141,23 +108,11 @@ int cc_dossier_event_parse(const msgpack_object *ev, cc_dossier_event_t *ret, cc
 int cc_dossier_apply(const cc_catalog_t *cat, cc_dossier_t *d, const cc_dossier_event_t *ev,
                      int64_t now, cc_dossier_outcome_t *out, cc_reject_t *rej);
 
-/** cc_dossier_state_name - "processing", "resolved", ... */
-const char *cc_dossier_state_name(cc_dossier_state_t s);
-/** cc_dossier_event_name - "received", "resolved", ... */
-const char *cc_dossier_event_name(cc_dossier_event_kind_t k);
-/** cc_sos_kind_name - "stop", "supplement", "refuse", "withdraw". */
-const char *cc_sos_kind_name(cc_sos_kind_t k);
-/** cc_apology_name - "none", "in_time", "late". */
-const char *cc_apology_name(cc_apology_t a);
-/** cc_channel_name - "direct", "online", "postal". */
-const char *cc_channel_name(uint8_t c);
-/** cc_fee_method_name - "cash", "cashless", "online". */
-const char *cc_fee_method_name(uint8_t m);
-/** cc_return_method_name - "counter", "post", "electronic". */
-const char *cc_return_method_name(uint8_t m);
-/** cc_digitized_name - "components", "result". */
-const char *cc_digitized_name(uint8_t w);
-/** cc_rating_name - "very_satisfied", "satisfied", "dissatisfied". */
-const char *cc_rating_name(uint8_t r);
+/**
+ * cc_dossier_transition - the lifecycle table's cell for event @k in state
+ * @s (PROTOCOL.md §3.3): what cc_dossier_apply() does before the event's
+ * own guards and effects. Exposed for the documentation test.
+ */
+const cc_transition_t *cc_dossier_transition(cc_dossier_event_kind_t k, cc_dossier_state_t s);
 
 #endif

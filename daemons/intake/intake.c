@@ -89,18 +89,18 @@ static size_t encode_record(cc_enc_t *rec, const cc_dossier_t *d, const cc_dossi
     if (ev->kind == CC_EV_REJECTED_AT_COUNTER) {
         KV(str, "unit", ev->unit);
         KV(str, "proc", ev->proc);
-        KV(str, "channel", cc_channel_name(ev->channel));
+        KV(str, "channel", cc_vocab_name(&cc_channels, ev->channel));
         return n;
     }
     KV(str, "unit", d->unit);
     KV(str, "runit", d->recv_unit);
     KV(str, "proc", d->proc);
-    KV(str, "state", cc_dossier_state_name(d->state));
+    KV(str, "state", cc_vocab_name(&cc_dossier_states, d->state));
     KV(i64, "received_at", d->received_at);
     KV(i64, "due", d->due_at);
     switch (ev->kind) {
     case CC_EV_RECEIVED:
-        KV(str, "channel", cc_channel_name(d->channel));
+        KV(str, "channel", cc_vocab_name(&cc_channels, d->channel));
         break;
     case CC_EV_TRANSFERRED:
         KV(str, "to", ev->to_unit);
@@ -112,7 +112,7 @@ static size_t encode_record(cc_enc_t *rec, const cc_dossier_t *d, const cc_dossi
         KV(str, "agency", ev->agency);
         break;
     case CC_EV_SOS_REQUESTED:
-        KV(str, "kind", cc_sos_kind_name(ev->sos_kind));
+        KV(str, "kind", cc_vocab_name(&cc_sos_kinds, ev->sos_kind));
         KV(bool, "rule_broken", out->supplement_rule_broken);
         break;
     case CC_EV_SOS_REVIEWED:
@@ -120,26 +120,26 @@ static size_t encode_record(cc_enc_t *rec, const cc_dossier_t *d, const cc_dossi
         break;
     case CC_EV_EXTENDED:
         KV(i64, "promised", d->promised_at);
-        KV(str, "apology", cc_apology_name(d->apology));
+        KV(str, "apology", cc_vocab_name(&cc_apologies, d->apology));
         break;
     case CC_EV_RESOLVED:
         KV(str, "class", cc_class_name((cc_class_t)(d->klass - 1)));
-        KV(str, "apology", cc_apology_name(d->apology));
+        KV(str, "apology", cc_vocab_name(&cc_apologies, d->apology));
         if (d->promised_at)
             KV(i64, "promised", d->promised_at);
         break;
     case CC_EV_RETURNED:
-        KV(str, "method", cc_return_method_name(ev->method));
+        KV(str, "method", cc_vocab_name(&cc_return_methods, ev->method));
         break;
     case CC_EV_FEE_PAID:
         KV(u64, "amount", ev->amount);
-        KV(str, "method", cc_fee_method_name(ev->method));
+        KV(str, "method", cc_vocab_name(&cc_fee_methods, ev->method));
         break;
     case CC_EV_DIGITIZED:
-        KV(str, "what", cc_digitized_name(ev->what));
+        KV(str, "what", cc_vocab_name(&cc_digitized, ev->what));
         break;
     case CC_EV_RATED:
-        KV(str, "rating", cc_rating_name(ev->rating));
+        KV(str, "rating", cc_vocab_name(&cc_ratings, ev->rating));
         break;
     default:
         break;
@@ -251,17 +251,18 @@ static int query_dossier(intake_t *in, cc_store_t *store, const cc_principal_t *
     cc_enc_str(out, "dossier");
     cc_enc_map(out, 12);
     cc_enc_kv_str(out, "id", id);
-    cc_enc_kv_str(out, "state", cc_dossier_state_name(d.state));
+    cc_enc_kv_str(out, "state", cc_vocab_name(&cc_dossier_states, d.state));
     cc_enc_kv_str(out, "proc", d.proc);
     cc_enc_kv_str(out, "runit", d.recv_unit);
     cc_enc_kv_str(out, "unit", d.unit);
-    cc_enc_kv_str(out, "channel", cc_channel_name(d.channel));
+    cc_enc_kv_str(out, "channel", cc_vocab_name(&cc_channels, d.channel));
     cc_enc_kv_i64(out, "received_at", d.received_at);
     cc_enc_kv_i64(out, "due", d.due_at);
     cc_enc_kv_i64(out, "promised", d.promised_at);
     cc_enc_kv_i64(out, "resolved_at", d.resolved_at);
     cc_enc_kv_str(out, "class", d.klass ? cc_class_name((cc_class_t)(d.klass - 1)) : "");
-    cc_enc_kv_str(out, "sos_pending", d.sos_pending ? cc_sos_kind_name(d.sos_pending) : "");
+    cc_enc_kv_str(out, "sos_pending",
+                  d.sos_pending ? cc_vocab_name(&cc_sos_kinds, d.sos_pending) : "");
     cc_enc_str(out, "history");
     cc_enc_array(out, n);
     for (size_t i = 0; i < n; i++) {

@@ -15,37 +15,14 @@
 #include "cc_time.h"
 #include "tally.h"
 
-/* Dossier states as named in intake records. */
-typedef enum {
-    DS_NONE = 0,
-    DS_PROCESSING,
-    DS_SUPPLEMENT_WAIT,
-    DS_RESOLVED,
-    DS_RETURNED,
-    DS_REFUSED,
-    DS_STOPPED,
-    DS_WITHDRAWN,
-} dstate_t;
-
-static const char *const dstate_names[] = {
-    "none",     "processing", "supplement_wait", "resolved",
-    "returned", "refused",    "stopped",         "withdrawn",
-};
-
-/* SOS request kinds as named in intake records; the index k gives the
- * counters SC_SOS_STOP_REQ + 3k (+1 approved, +2 denied). */
-static const char *const sos_kinds[] = { "stop", "supplement", "refuse", "withdraw" };
-static const char *const sos_kinds_vi[] = { "dừng xử lý", "bổ sung hồ sơ", "không giải quyết",
-                                            "rút hồ sơ" };
-
 /* What scoring remembers of a dossier (db "dossier"). Version 2 added the
  * SOS, extension and alert fields. */
 #define SC_DOSSIER_VERSION 2
 typedef struct {
     uint8_t version;
-    uint8_t state;         /* dstate_t */
+    uint8_t state;         /* cc_dossier_state_t */
     uint8_t overdue;       /* a dossier_overdue alert is active (and it is not in "due") */
-    uint8_t sos_kind;      /* 1 + index in sos_kinds of the request pending review; 0 none */
+    uint8_t sos_kind;      /* cc_sos_kind_t of the request pending review; CC_SOS_NONE none */
     uint8_t extended;      /* an extension (apology slip) was recorded */
     uint8_t rule_alert;    /* a supplement_rule_broken alert is active */
     uint8_t apology_alert; /* an apology_missing alert is active */
@@ -88,17 +65,6 @@ struct sc_state {
     uint64_t rebuilt_from; /* layout found at open when it was rebuilt, else 0 */
 };
 
-/* Intake record types that scoring understands (others are skipped). */
-static const char *const intake_types[] = {
-    "received",         "rejected_at_counter",
-    "transferred",      "consult_requested",
-    "consult_answered", "sos_requested",
-    "sos_reviewed",     "supplement_completed",
-    "extended",         "resolved",
-    "returned",         "fee_paid",
-    "digitized",        "rated",
-};
-
 static const cc_field_t f_common[] = {
     { "type", CC_T_CODE, true, 0, 0 },
     { "at", CC_T_TIME, true, 0, 0 },
@@ -133,12 +99,6 @@ static const cc_field_t f_pakn[] = {
 };
 static const cc_field_t f_pakn_answered[] = {
     { "on_time", CC_T_BOOL, true, 0, 0 },
-};
-/* Hotline record types that scoring understands (others are skipped). */
-static const char *const hotline_types[] = {
-    "contact",        "contact_closed", "pakn_received",  "pakn_classified", "pakn_assigned",
-    "pakn_forwarded", "pakn_accepted",  "pakn_answered",  "pakn_published",  "pakn_closed",
-    "pakn_reopened",  "pakn_refused",   "pakn_escalated", "pakn_overdue",
 };
 
 /* Outcome of one record. */
@@ -266,25 +226,22 @@ int sc_state_cursor(sc_state_t *st, sc_feed_id_t feed, uint64_t *ret)
 
 /* ---- Helpers --------------------------------------------------------------------- */
 
-static bool is_open(uint8_t s) { return s == DS_PROCESSING || s == DS_SUPPLEMENT_WAIT; }
-
-static int parse_state(cc_str_t s, uint8_t *ret)
+static bool is_open(uint8_t s)
 {
-    for (size_t i = 1; i < CC_N(dstate_names); i++)
-        if (cc_str_eq(s, dstate_names[i])) {
-            *ret = (uint8_t)i;
-            return 0;
-        }
-    return -EINVAL;
+    return s == CC_DOSSIER_PROCESSING || s == CC_DOSSIER_SUPPLEMENT_WAIT;
 }
 
-static bool str_in(cc_str_t s, const char *const *names, size_t n)
+/* The value of code field @key of @rec in @v (from @first on), or -1 when
+ * the field is absent or not one of the codes. */
+static int code_of(const msgpack_object *rec, const char *key, const cc_vocab_t *v, unsigned first)
 {
-    for (size_t i = 0; i < n; i++)
-        if (cc_str_eq(s, names[i]))
-            return true;
-    return false;
+    cc_str_t s;
+
+    return cc_map_str(rec, key, &s) == 0 ? cc_vocab_find(v, first, s.ptr, s.len) : -1;
 }
+
+/* The counter of code @i in @counters (one per code), or -1 for none. */
+#define COUNTER_OF(counters, i) ((i) >= 0 && (size_t)(i) < CC_N(counters) ? (int)(counters)[i] : -1)
 
 static int meta_add(sc_state_t *st, cc_txn_t *txn, const char *key, int64_t delta)
 {
@@ -387,10 +344,10 @@ typedef struct {
     int64_t at, due, received_at;
     int channel;  /* sc_counter_t of the channel, -1 when none/unknown */
     int klass;    /* sc_counter_t of the class, -1 when none */
-    int sos_kind; /* index in sos_kinds, -1 when none/unknown */
+    int sos_kind; /* cc_sos_kind_t of the request, -1 when none/unknown */
     bool rule_broken;
     int approved; /* 1, 0, or -1 when absent */
-    int apology;  /* 0 none, 1 in_time, 2 late, -1 absent/unknown */
+    int apology;  /* cc_apology_t, -1 absent/unknown */
     int figure;   /* fee method, digitized what or rating counter; -1 none */
 } drec_t;
 
@@ -406,11 +363,26 @@ static int apply_rejected(sc_state_t *st, cc_txn_t *txn, const msgpack_object *r
     return sc_tally_add(txn, st->tally_dbi, unit, cc_local_day(at), SC_REJECTED_AT_COUNTER, 1);
 }
 
-static int read_drec(const msgpack_object *rec, cc_str_t type, int64_t at, drec_t *d)
+static int read_drec(const msgpack_object *rec, int kind, int64_t at, drec_t *d)
 {
+    static const sc_counter_t by_channel[] = { [CC_CHANNEL_DIRECT] = SC_RECEIVED_DIRECT,
+                                               [CC_CHANNEL_ONLINE] = SC_RECEIVED_ONLINE,
+                                               [CC_CHANNEL_POSTAL] = SC_RECEIVED_POSTAL };
+    static const sc_counter_t by_class[] = { [CC_CLASS_EARLY] = SC_RESOLVED_EARLY,
+                                             [CC_CLASS_ON_TIME] = SC_RESOLVED_ON_TIME,
+                                             [CC_CLASS_LATE] = SC_RESOLVED_LATE };
+    static const sc_counter_t by_fee[] = { [CC_FEE_CASH] = SC_PAID_CASH,
+                                           [CC_FEE_CASHLESS] = SC_PAID_CASHLESS,
+                                           [CC_FEE_ONLINE] = SC_PAID_ONLINE };
+    static const sc_counter_t by_digitized[] = {
+        [CC_DIGITIZED_COMPONENTS] = SC_DIGITIZED_PARTS, [CC_DIGITIZED_RESULT] = SC_DIGITIZED_RESULT
+    };
+    static const sc_counter_t by_rating[] = { [CC_RATING_VERY_SATISFIED] = SC_RATED_VERY,
+                                              [CC_RATING_SATISFIED] = SC_RATED_OK,
+                                              [CC_RATING_DISSATISFIED] = SC_RATED_BAD };
     const char *field;
     char why[160];
-    cc_str_t s;
+    int state;
     bool b;
 
     if (cc_fields_check(rec, f_dossier, CC_N(f_dossier), &field, why, sizeof(why)) < 0)
@@ -422,51 +394,22 @@ static int read_drec(const msgpack_object *rec, cc_str_t type, int64_t at, drec_
     cc_map_strcpy(rec, "proc", d->proc, sizeof(d->proc));
     cc_map_i64(rec, "due", &d->due);
     cc_map_i64(rec, "received_at", &d->received_at);
-    cc_map_str(rec, "state", &s);
-    if (parse_state(s, &d->state) < 0)
+    if ((state = code_of(rec, "state", &cc_dossier_states, CC_DOSSIER_PROCESSING)) < 0)
         return -EINVAL;
-    d->channel = -1;
-    if (cc_map_str(rec, "channel", &s) == 0)
-        d->channel = cc_str_eq(s, "direct")   ? SC_RECEIVED_DIRECT
-                     : cc_str_eq(s, "online") ? SC_RECEIVED_ONLINE
-                     : cc_str_eq(s, "postal") ? SC_RECEIVED_POSTAL
-                                              : -1;
-    d->klass = -1;
-    if (cc_map_str(rec, "class", &s) == 0)
-        d->klass = cc_str_eq(s, "early")     ? SC_RESOLVED_EARLY
-                   : cc_str_eq(s, "on_time") ? SC_RESOLVED_ON_TIME
-                   : cc_str_eq(s, "late")    ? SC_RESOLVED_LATE
-                                             : -1;
-    d->sos_kind = -1;
-    if (cc_map_str(rec, "kind", &s) == 0)
-        for (size_t i = 0; i < CC_N(sos_kinds); i++)
-            if (cc_str_eq(s, sos_kinds[i]))
-                d->sos_kind = (int)i;
+    d->state = (uint8_t)state;
+    d->channel = COUNTER_OF(by_channel, code_of(rec, "channel", &cc_channels, 0));
+    d->klass = COUNTER_OF(by_class, code_of(rec, "class", &cc_classes, 0));
+    d->sos_kind = code_of(rec, "kind", &cc_sos_kinds, CC_SOS_STOP);
     d->rule_broken = cc_map_bool(rec, "rule_broken", &b) == 0 && b;
     d->approved = cc_map_bool(rec, "approved", &b) == 0 ? b : -1;
-    d->apology = -1;
-    if (cc_map_str(rec, "apology", &s) == 0)
-        d->apology = cc_str_eq(s, "none")      ? 0
-                     : cc_str_eq(s, "in_time") ? 1
-                     : cc_str_eq(s, "late")    ? 2
-                                               : -1;
-    d->figure = -1;
-    if (cc_str_eq(type, "fee_paid") && cc_map_str(rec, "method", &s) == 0)
-        d->figure = cc_str_eq(s, "cash")       ? SC_PAID_CASH
-                    : cc_str_eq(s, "cashless") ? SC_PAID_CASHLESS
-                    : cc_str_eq(s, "online")   ? SC_PAID_ONLINE
-                                               : -1;
-    else if (cc_str_eq(type, "digitized") && cc_map_str(rec, "what", &s) == 0)
-        d->figure = cc_str_eq(s, "result")       ? SC_DIGITIZED_RESULT
-                    : cc_str_eq(s, "components") ? SC_DIGITIZED_PARTS
-                                                 : -1;
-    else if (cc_str_eq(type, "rated") && cc_map_str(rec, "rating", &s) == 0)
-        d->figure = cc_str_eq(s, "very_satisfied") ? SC_RATED_VERY
-                    : cc_str_eq(s, "satisfied")    ? SC_RATED_OK
-                    : cc_str_eq(s, "dissatisfied") ? SC_RATED_BAD
-                                                   : -1;
+    d->apology = code_of(rec, "apology", &cc_apologies, 0);
+    d->figure =
+        kind == CC_EV_FEE_PAID    ? COUNTER_OF(by_fee, code_of(rec, "method", &cc_fee_methods, 0))
+        : kind == CC_EV_DIGITIZED ? COUNTER_OF(by_digitized, code_of(rec, "what", &cc_digitized, 0))
+        : kind == CC_EV_RATED     ? COUNTER_OF(by_rating, code_of(rec, "rating", &cc_ratings, 0))
+                                  : -1;
     /* A resolution without a known class cannot be counted. */
-    if (d->state == DS_RESOLVED && cc_str_eq(type, "resolved") && d->klass < 0)
+    if (d->state == CC_DOSSIER_RESOLVED && kind == CC_EV_RESOLVED && d->klass < 0)
         return -EINVAL;
     return 0;
 }
@@ -474,7 +417,7 @@ static int read_drec(const msgpack_object *rec, cc_str_t type, int64_t at, drec_
 /* The SOS table, apologies, payments, digitization, ratings and the
  * alerts tied to them, for one applied dossier record: @old as stored
  * (zeroed when @found is false), @d the new snapshot being built. */
-static int apply_dossier_figures(sc_state_t *st, cc_txn_t *txn, const drec_t *x, cc_str_t type,
+static int apply_dossier_figures(sc_state_t *st, cc_txn_t *txn, const drec_t *x, int kind,
                                  const sc_dossier_t *old, sc_dossier_t *d, bool was_open,
                                  bool now_open)
 {
@@ -483,13 +426,13 @@ static int apply_dossier_figures(sc_state_t *st, cc_txn_t *txn, const drec_t *x,
     const char *proc = proc_label(st, x->proc[0] ? x->proc : old->proc);
     int r = 0;
 
-    if (cc_str_eq(type, "sos_requested") && x->sos_kind >= 0 && was_open && !old->sos_kind) {
-        int k = x->sos_kind;
+    if (kind == CC_EV_SOS_REQUESTED && x->sos_kind > 0 && was_open && !old->sos_kind) {
+        int k = x->sos_kind - 1; /* the SOS table's row: stop, supplement, refuse, withdraw */
 
         if ((r = sc_tally_add(txn, st->tally_dbi, x->unit, day,
                               (sc_counter_t)(SC_SOS_STOP_REQ + 3 * k), 1)) < 0)
             return r;
-        d->sos_kind = (uint8_t)(k + 1);
+        d->sos_kind = (uint8_t)x->sos_kind;
         d->sos_limit = sos_limit(st, x->at);
         snprintf(d->sos_unit, sizeof(d->sos_unit), "%s", x->unit);
         if ((r = sc_sos_put(st->alerts, txn, d->sos_limit, x->dossier)) < 0)
@@ -508,14 +451,14 @@ static int apply_dossier_figures(sc_state_t *st, cc_txn_t *txn, const drec_t *x,
                 return r;
             d->rule_alert = 1;
         }
-    } else if (cc_str_eq(type, "sos_reviewed") && old->sos_kind) {
+    } else if (kind == CC_EV_SOS_REVIEWED && old->sos_kind) {
         int k = old->sos_kind - 1;
         bool approved = x->approved >= 0 ? x->approved == 1 : x->state != old->state;
 
         if ((r = sc_tally_add(txn, st->tally_dbi, old->sos_unit[0] ? old->sos_unit : x->unit, day,
                               (sc_counter_t)(SC_SOS_STOP_REQ + 3 * k + (approved ? 1 : 2)), 1)) < 0)
             return r;
-    } else if (cc_str_eq(type, "extended")) {
+    } else if (kind == CC_EV_EXTENDED) {
         if ((r = sc_tally_add(txn, st->tally_dbi, x->unit, day, SC_EXTENDED, 1)) < 0)
             return r;
         d->extended = 1;
@@ -524,10 +467,11 @@ static int apply_dossier_figures(sc_state_t *st, cc_txn_t *txn, const drec_t *x,
                 return r;
             d->apology_alert = 0;
         }
-    } else if (cc_str_eq(type, "resolved") && was_open && x->klass == SC_RESOLVED_LATE &&
+    } else if (kind == CC_EV_RESOLVED && was_open && x->klass == SC_RESOLVED_LATE &&
                x->apology >= 0) {
-        static const sc_counter_t by_apology[] = { SC_APOLOGY_MISSING, SC_APOLOGY_IN_TIME,
-                                                   SC_APOLOGY_LATE };
+        static const sc_counter_t by_apology[] = { [CC_APOLOGY_NONE] = SC_APOLOGY_MISSING,
+                                                   [CC_APOLOGY_IN_TIME] = SC_APOLOGY_IN_TIME,
+                                                   [CC_APOLOGY_LATE] = SC_APOLOGY_LATE };
 
         if ((r = sc_tally_add(txn, st->tally_dbi, x->unit, day, by_apology[x->apology], 1)) < 0)
             return r;
@@ -536,7 +480,7 @@ static int apply_dossier_figures(sc_state_t *st, cc_txn_t *txn, const drec_t *x,
             return r;
     }
     /* The pending request is gone: reviewed, or the dossier ended. */
-    if (old->sos_kind && (cc_str_eq(type, "sos_reviewed") || !now_open)) {
+    if (old->sos_kind && (kind == CC_EV_SOS_REVIEWED || !now_open)) {
         if ((r = sc_sos_del(st->alerts, txn, old->sos_limit, x->dossier)) < 0 ||
             (r = clear_alert(st, txn, "sos_pending", x->dossier)) < 0)
             return r;
@@ -554,7 +498,7 @@ static int apply_dossier_figures(sc_state_t *st, cc_txn_t *txn, const drec_t *x,
     return 0;
 }
 
-static int apply_dossier(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, cc_str_t type,
+static int apply_dossier(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, int kind,
                          int64_t at, int64_t now)
 {
     int32_t day = cc_local_day(at);
@@ -564,7 +508,7 @@ static int apply_dossier(sc_state_t *st, cc_txn_t *txn, const msgpack_object *re
     drec_t x;
     int r = 0;
 
-    if (read_drec(rec, type, at, &x) < 0)
+    if (read_drec(rec, kind, at, &x) < 0)
         return REC_INVALID;
     if ((r = load_dossier(st, txn, x.dossier, &old, &found)) < 0)
         return r;
@@ -576,7 +520,7 @@ static int apply_dossier(sc_state_t *st, cc_txn_t *txn, const msgpack_object *re
         d.version = SC_DOSSIER_VERSION;
         d.received_at = x.received_at ? x.received_at : at;
     }
-    if (cc_str_eq(type, "received") && !found) {
+    if (kind == CC_EV_RECEIVED && !found) {
         if ((r = sc_tally_add(txn, st->tally_dbi, x.unit, day, SC_RECEIVED, 1)) < 0)
             return r;
         if (x.channel >= 0 &&
@@ -589,24 +533,24 @@ static int apply_dossier(sc_state_t *st, cc_txn_t *txn, const msgpack_object *re
             return r;
     }
     if (was_open && !now_open) {
-        sc_counter_t c =
-            x.state == DS_RESOLVED && x.klass >= 0 ? (sc_counter_t)x.klass : SC_ENDED_WITHOUT_CLASS;
+        sc_counter_t c = x.state == CC_DOSSIER_RESOLVED && x.klass >= 0 ? (sc_counter_t)x.klass
+                                                                        : SC_ENDED_WITHOUT_CLASS;
 
         if ((r = sc_tally_add(txn, st->tally_dbi, x.unit, day, c, 1)) < 0)
             return r;
     }
     /* Only open dossiers that were counted as received are "open" here. */
-    if (cc_str_eq(type, "received") && !found && now_open)
+    if (kind == CC_EV_RECEIVED && !found && now_open)
         r = meta_add(st, txn, "open_dossiers", 1);
     else if (was_open && !now_open)
         r = meta_add(st, txn, "open_dossiers", -1);
     if (r < 0)
         return r;
-    if (found && (r = apply_dossier_figures(st, txn, &x, type, &old, &d, was_open, now_open)) < 0)
+    if (found && (r = apply_dossier_figures(st, txn, &x, kind, &old, &d, was_open, now_open)) < 0)
         return r;
 
     /* Due index and overdue alert. */
-    if (found && old.state == DS_PROCESSING && !old.overdue &&
+    if (found && old.state == CC_DOSSIER_PROCESSING && !old.overdue &&
         (r = sc_due_del(st->alerts, txn, old.due, x.dossier)) < 0)
         return r;
     if (old.overdue &&
@@ -629,7 +573,7 @@ static int apply_dossier(sc_state_t *st, cc_txn_t *txn, const msgpack_object *re
         snprintf(d.proc, sizeof(d.proc), "%s", x.proc);
     /* The clock stops in supplement_wait: only processing dossiers wait
      * in the index. */
-    if (d.state == DS_PROCESSING && !d.overdue &&
+    if (d.state == CC_DOSSIER_PROCESSING && !d.overdue &&
         (r = sc_due_put(st->alerts, txn, d.due, x.dossier)) < 0)
         return r;
     return cc_txn_put(txn, st->dossier_dbi, x.dossier, strlen(x.dossier), &d, sizeof(d), 0);
@@ -638,11 +582,13 @@ static int apply_dossier(sc_state_t *st, cc_txn_t *txn, const msgpack_object *re
 static int apply_intake(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, cc_str_t type,
                         int64_t at, int64_t now)
 {
-    if (!str_in(type, intake_types, CC_N(intake_types)))
+    int kind = cc_vocab_find(&cc_dossier_events, 0, type.ptr, type.len);
+
+    if (kind < 0)
         return REC_SKIPPED;
-    if (cc_str_eq(type, "rejected_at_counter"))
+    if (kind == CC_EV_REJECTED_AT_COUNTER)
         return apply_rejected(st, txn, rec, at);
-    return apply_dossier(st, txn, rec, type, at, now);
+    return apply_dossier(st, txn, rec, kind, at, now);
 }
 
 /* ---- Hotline records ------------------------------------------------------------ */
@@ -690,29 +636,28 @@ static int pakn_unit(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, c
 
 static int apply_contact(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, int32_t day)
 {
+    static const sc_counter_t by_ctype[] = { [CC_CTYPE_INFORMATION] = SC_CONTACTS_INFORMATION,
+                                             [CC_CTYPE_GUIDANCE] = SC_CONTACTS_GUIDANCE,
+                                             [CC_CTYPE_POSTAL] = SC_CONTACTS_POSTAL,
+                                             [CC_CTYPE_PAKN] = SC_CONTACTS_COMPLAINT };
+    static const sc_counter_t by_channel[] = { [CC_HCHANNEL_PHONE] = SC_CONTACTS_PHONE,
+                                               [CC_HCHANNEL_EMAIL] = SC_CONTACTS_EMAIL,
+                                               [CC_HCHANNEL_APP] = SC_CONTACTS_APP,
+                                               [CC_HCHANNEL_ZALO] = SC_CONTACTS_ZALO,
+                                               [CC_HCHANNEL_PORTAL] = SC_CONTACTS_PORTAL };
     char unit[CC_MAX_CODE + 1] = "";
     const char *field;
     char why[160];
-    cc_str_t s;
-    int c, ch = -1;
+    int c, ch;
     int r;
 
     if (cc_fields_check(rec, f_contact, CC_N(f_contact), &field, why, sizeof(why)) < 0)
         return REC_INVALID;
     cc_map_strcpy(rec, "unit", unit, sizeof(unit));
-    cc_map_str(rec, "ctype", &s);
-    c = cc_str_eq(s, "information")                         ? SC_CONTACTS_INFORMATION
-        : cc_str_eq(s, "guidance")                          ? SC_CONTACTS_GUIDANCE
-        : cc_str_eq(s, "postal")                            ? SC_CONTACTS_POSTAL
-        : cc_str_eq(s, "complaint") || cc_str_eq(s, "pakn") ? SC_CONTACTS_COMPLAINT
-                                                            : SC_CONTACTS_OTHER;
-    if (cc_map_str(rec, "channel", &s) == 0)
-        ch = cc_str_eq(s, "phone")    ? SC_CONTACTS_PHONE
-             : cc_str_eq(s, "email")  ? SC_CONTACTS_EMAIL
-             : cc_str_eq(s, "app")    ? SC_CONTACTS_APP
-             : cc_str_eq(s, "zalo")   ? SC_CONTACTS_ZALO
-             : cc_str_eq(s, "portal") ? SC_CONTACTS_PORTAL
-                                      : -1;
+    c = COUNTER_OF(by_ctype, code_of(rec, "ctype", &cc_ctypes, 0));
+    if (c < 0)
+        c = SC_CONTACTS_OTHER;
+    ch = COUNTER_OF(by_channel, code_of(rec, "channel", &cc_hotline_channels, 0));
     if ((r = sc_tally_add(txn, st->tally_dbi, unit, day, SC_CONTACTS, 1)) < 0 ||
         (r = sc_tally_add(txn, st->tally_dbi, unit, day, (sc_counter_t)c, 1)) < 0)
         return r;
@@ -722,7 +667,7 @@ static int apply_contact(sc_state_t *st, cc_txn_t *txn, const msgpack_object *re
 }
 
 /* A pakn_* record (PROTOCOL.md §5 "Complaints" gives the rules). */
-static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, cc_str_t type,
+static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, int kind,
                       int64_t at)
 {
     char id[CC_MAX_ID + 1], unit[CC_MAX_CODE + 1] = "";
@@ -737,7 +682,7 @@ static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, 
     int r;
 
     if (cc_fields_check(rec, f_pakn, CC_N(f_pakn), &field, why, sizeof(why)) < 0 ||
-        (cc_str_eq(type, "pakn_answered") &&
+        (kind == CC_HEV_PAKN_ANSWERED &&
          cc_fields_check(rec, f_pakn_answered, CC_N(f_pakn_answered), &field, why, sizeof(why)) <
              0))
         return REC_INVALID;
@@ -758,11 +703,11 @@ static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, 
         if ((r = pakn_unit(st, txn, rec, p.unit)) < 0)
             return r;
         p.counted = p.unit[0] != '\0';
-        if (cc_str_eq(type, "pakn_received") &&
+        if (kind == CC_HEV_PAKN_RECEIVED &&
             (r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_RECEIVED, 1)) < 0)
             return r;
     }
-    if (cc_str_eq(type, "pakn_assigned")) {
+    if (kind == CC_HEV_PAKN_ASSIGNED) {
         cc_map_strcpy(rec, "unit", unit, sizeof(unit));
         /* Counted for its unit at its first assignment: handed over by
          * the hotline on that day. */
@@ -773,7 +718,7 @@ static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, 
             snprintf(p.unit, sizeof(p.unit), "%s", unit);
             p.counted = 1;
         }
-    } else if (cc_str_eq(type, "pakn_answered")) {
+    } else if (kind == CC_HEV_PAKN_ANSWERED) {
         cc_map_bool(rec, "on_time", &flag);
         if (!p.answered) {
             if ((r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_ANSWERED, 1)) < 0 ||
@@ -790,7 +735,7 @@ static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, 
             }
             p.answered = 1;
         }
-    } else if (cc_str_eq(type, "pakn_published")) {
+    } else if (kind == CC_HEV_PAKN_PUBLISHED) {
         cc_map_bool(rec, "late", &flag);
         if (!p.published) {
             if ((r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_PUBLISHED, 1)) < 0)
@@ -800,8 +745,8 @@ static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, 
                 return r;
             p.published = 1;
         }
-    } else if (cc_str_eq(type, "pakn_escalated") || cc_str_eq(type, "pakn_overdue")) {
-        bool escalated = cc_str_eq(type, "pakn_escalated");
+    } else if (kind == CC_HEV_PAKN_ESCALATED || kind == CC_HEV_PAKN_OVERDUE) {
+        bool escalated = kind == CC_HEV_PAKN_ESCALATED;
 
         if (escalated &&
             (r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_ESCALATED, 1)) < 0)
@@ -826,13 +771,13 @@ static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, 
             p.esc_alert = 1;
         else
             p.ovd_alert = 1;
-    } else if (cc_str_eq(type, "pakn_reopened")) {
+    } else if (kind == CC_HEV_PAKN_REOPENED) {
         if ((r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_REOPENED, 1)) < 0)
             return r;
-    } else if (cc_str_eq(type, "pakn_forwarded")) {
+    } else if (kind == CC_HEV_PAKN_FORWARDED) {
         if ((r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_FORWARDED, 1)) < 0)
             return r;
-    } else if (cc_str_eq(type, "pakn_refused")) {
+    } else if (kind == CC_HEV_PAKN_REFUSED) {
         cc_map_bool(rec, "late", &flag);
         if ((r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_REFUSED, 1)) < 0 ||
             (flag &&
@@ -841,8 +786,8 @@ static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, 
     }
     /* The deadline alerts hold until the complaint is answered or leaves
      * (forwarded outside, refused, closed). */
-    if (cc_str_eq(type, "pakn_answered") || cc_str_eq(type, "pakn_forwarded") ||
-        cc_str_eq(type, "pakn_refused") || cc_str_eq(type, "pakn_closed")) {
+    if (kind == CC_HEV_PAKN_ANSWERED || kind == CC_HEV_PAKN_FORWARDED ||
+        kind == CC_HEV_PAKN_REFUSED || kind == CC_HEV_PAKN_CLOSED) {
         if (p.esc_alert && (r = clear_alert(st, txn, "pakn_escalated", id)) < 0)
             return r;
         if (p.ovd_alert && (r = clear_alert(st, txn, "pakn_overdue", id)) < 0)
@@ -855,13 +800,15 @@ static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, 
 static int apply_hotline(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, cc_str_t type,
                          int64_t at)
 {
-    if (!str_in(type, hotline_types, CC_N(hotline_types)))
+    int kind = cc_vocab_find(&cc_hotline_events, 0, type.ptr, type.len);
+
+    if (kind < 0)
         return REC_SKIPPED;
-    if (cc_str_eq(type, "contact"))
+    if (kind == CC_HEV_CONTACT)
         return apply_contact(st, txn, rec, cc_local_day(at));
-    if (cc_str_eq(type, "contact_closed"))
+    if (kind == CC_HEV_CONTACT_CLOSED)
         return REC_APPLIED; /* counted when logged */
-    return apply_pakn(st, txn, rec, type, at);
+    return apply_pakn(st, txn, rec, kind, at);
 }
 
 /* ---- Batches ------------------------------------------------------------------------ */
@@ -998,7 +945,7 @@ static int tick_txn(cc_txn_t *txn, void *arg)
             (r = load_dossier(st, txn, dossier, &d, &found)) < 0)
             return r;
         /* A stale entry (the dossier moved on) is just dropped. */
-        if (!found || d.state != DS_PROCESSING || d.due != due || d.overdue)
+        if (!found || d.state != CC_DOSSIER_PROCESSING || d.due != due || d.overdue)
             continue;
         fmt_time(when, sizeof(when), due);
         snprintf(text, sizeof(text), "Hồ sơ %s (thủ tục %s) quá hạn giải quyết từ %s", dossier,
@@ -1042,7 +989,7 @@ static int tick_txn(cc_txn_t *txn, void *arg)
             continue;
         snprintf(text, sizeof(text),
                  "Hồ sơ %s (thủ tục %s): đề nghị %s chưa được xem xét sau %d ngày làm việc",
-                 dossier, proc_label(st, d.proc), sos_kinds_vi[d.sos_kind - 1],
+                 dossier, proc_label(st, d.proc), cc_vocab_vi(&cc_sos_kinds, d.sos_kind),
                  pol ? pol->sos_pending_working_days : 1);
         if ((r = raise_alert(st, txn, "sos_pending", "warning", d.sos_unit, dossier, t->now,
                              text)) < 0)

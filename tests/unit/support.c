@@ -118,3 +118,24 @@ static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW 
 }
 
 void rm_tree(const char *dir) { nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS); }
+
+char *read_text_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long len;
+
+    if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 ||
+        fseek(f, 0, SEEK_SET) != 0) {
+        if (f)
+            fclose(f);
+        fail_msg("cannot read %s", path);
+        return NULL;
+    }
+    buf = malloc((size_t)len + 1);
+    if (buf == NULL || fread(buf, 1, (size_t)len, f) != (size_t)len)
+        fail_msg("cannot read %s", path);
+    buf[len] = '\0';
+    fclose(f);
+    return buf;
+}

@@ -50,6 +50,10 @@ void enc_token(cc_enc_t *e, const char *tok);
  * caller frees it. */
 cc_principal_t *principal_of(cc_role_t role, const char *who, const char *unit);
 
+/* The whole file @path, NUL-terminated; fails the test if it cannot be
+ * read. The caller frees it. */
+char *read_text_file(const char *path);
+
 /* Remove the directory @dir and everything below it. */
 void rm_tree(const char *dir);
 

@@ -504,7 +504,7 @@ static void test_apology(void **state)
         snprintf(spec, sizeof(spec), "extended promised=2025-03-14T17:00 at=%s", cases[i].at);
         EXPECT(&d, spec, OK);
         if (d.apology != cases[i].apology)
-            fail_msg("apology at %s: got %s", cases[i].at, cc_apology_name(d.apology));
+            fail_msg("apology at %s: got %s", cases[i].at, cc_vocab_name(&cc_apologies, d.apology));
         assert_int_equal(d.promised_at, T("2025-03-14T17:00"));
         assert_int_equal(d.due_at, T("2025-03-06T17:00")); /* legal due date unchanged */
     }
@@ -1060,19 +1060,21 @@ static void test_names(void **state)
     for (int k = 0; k < CC_EV_KIND_COUNT_; k++) {
         char spec[64];
 
-        snprintf(spec, sizeof(spec), "%s ", cc_dossier_event_name((cc_dossier_event_kind_t)k));
+        snprintf(spec, sizeof(spec), "%s ",
+                 cc_vocab_name(&cc_dossier_events, (cc_dossier_event_kind_t)k));
         assert_int_equal(strncmp(valid[k], spec, strlen(spec)), 0);
     }
-    assert_string_equal(cc_dossier_state_name(CC_DOSSIER_SUPPLEMENT_WAIT), "supplement_wait");
-    assert_string_equal(cc_dossier_state_name(CC_DOSSIER_STATE_COUNT_), "?");
-    assert_string_equal(cc_sos_kind_name(CC_SOS_WITHDRAW), "withdraw");
-    assert_string_equal(cc_apology_name(CC_APOLOGY_IN_TIME), "in_time");
-    assert_string_equal(cc_channel_name(1), "online");
-    assert_string_equal(cc_fee_method_name(1), "cashless");
-    assert_string_equal(cc_return_method_name(2), "electronic");
-    assert_string_equal(cc_digitized_name(1), "result");
-    assert_string_equal(cc_rating_name(0), "very_satisfied");
-    assert_string_equal(cc_rating_name(3), "?");
+    assert_string_equal(cc_vocab_name(&cc_dossier_states, CC_DOSSIER_SUPPLEMENT_WAIT),
+                        "supplement_wait");
+    assert_string_equal(cc_vocab_name(&cc_dossier_states, CC_DOSSIER_STATE_COUNT_), "?");
+    assert_string_equal(cc_vocab_name(&cc_sos_kinds, CC_SOS_WITHDRAW), "withdraw");
+    assert_string_equal(cc_vocab_name(&cc_apologies, CC_APOLOGY_IN_TIME), "in_time");
+    assert_string_equal(cc_vocab_name(&cc_channels, 1), "online");
+    assert_string_equal(cc_vocab_name(&cc_fee_methods, 1), "cashless");
+    assert_string_equal(cc_vocab_name(&cc_return_methods, 2), "electronic");
+    assert_string_equal(cc_vocab_name(&cc_digitized, 1), "result");
+    assert_string_equal(cc_vocab_name(&cc_ratings, 0), "very_satisfied");
+    assert_string_equal(cc_vocab_name(&cc_ratings, 3), "?");
 }
 
 int main(void)

@@ -249,15 +249,17 @@ static void test_transition_matrix(void **state)
                                                                     : CC_ERR_ILLEGAL_TRANSITION;
 
                 if (r != 1 || rej.code != want)
-                    fail_msg("%s in state %s: want %s, got %s", cc_hotline_event_name(events[e]),
-                             cc_pakn_state_name((cc_pakn_state_t)s), cc_err_name(want),
+                    fail_msg("%s in state %s: want %s, got %s",
+                             cc_vocab_name(&cc_hotline_events, events[e]),
+                             cc_vocab_name(&cc_pakn_states, (cc_pakn_state_t)s), cc_err_name(want),
                              r == 0 ? "accepted" : cc_err_name(rej.code));
                 assert_true(rej.vi[0] && rej.en[0]);
                 assert_memory_equal(&p, &before, sizeof(p));
             } else {
                 if (r != 0)
-                    fail_msg("%s in state %s: refused: %s", cc_hotline_event_name(events[e]),
-                             cc_pakn_state_name((cc_pakn_state_t)s), rej.en);
+                    fail_msg("%s in state %s: refused: %s",
+                             cc_vocab_name(&cc_hotline_events, events[e]),
+                             cc_vocab_name(&cc_pakn_states, (cc_pakn_state_t)s), rej.en);
                 assert_int_equal(p.state, next[s][e]);
                 assert_int_equal(p.last_at, ev.at);
             }

@@ -42,6 +42,7 @@
 #include "cc_evd.h"
 #include "cc_proto.h"
 #include "dossier.h"
+#include "support.h"
 
 #ifndef PROTOCOL_MD
 #error "PROTOCOL_MD must name proto/PROTOCOL.md (set by tests/unit/CMakeLists.protocol.cmake)"
@@ -318,27 +319,6 @@ static block_t *blocks;
 static size_t n_blocks;
 static char *doc;
 
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    long len;
-
-    if (f == NULL)
-        return NULL;
-    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-        buf = malloc((size_t)len + 1);
-        if (buf && fread(buf, 1, (size_t)len, f) != (size_t)len) {
-            free(buf);
-            buf = NULL;
-        }
-        if (buf)
-            buf[len] = '\0';
-    }
-    fclose(f);
-    return buf;
-}
-
 /* Count the newlines in [@a, @b). */
 static int lines_in(const char *a, const char *b)
 {
@@ -356,11 +336,7 @@ static int load_doc(void **state)
     const char *p;
 
     (void)state;
-    doc = read_file(PROTOCOL_MD);
-    if (doc == NULL) {
-        fprintf(stderr, "cannot read %s\n", PROTOCOL_MD);
-        return -1;
-    }
+    doc = read_text_file(PROTOCOL_MD);
     for (p = doc; *p;) {
         const char *eol = strchr(p, '\n'), *end;
         block_t b = { .line = 1 + lines_in(doc, p) };

@@ -775,7 +775,7 @@ static void test_hotline_records(void **state)
     cc_enc_kv_str(e, "type", "contact");
     cc_enc_kv_i64(e, "at", T0);
     cc_enc_kv_str(e, "contact", "C-2");
-    cc_enc_kv_str(e, "ctype", "complaint");
+    cc_enc_kv_str(e, "ctype", "pakn");
     cc_enc_kv_str(e, "unit", "SO-TP");
     /* PAKN with its own unit */
     e = b_item(&b, 6);

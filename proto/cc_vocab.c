@@ -1,0 +1,203 @@
+/*
+ * cc_vocab.c - the protocol's closed lists of codes (see cc_vocab.h).
+ */
+#include "cc_vocab.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cc_base.h"
+
+/* Define the list @var from the arrays @names and @vi, which must have the
+ * same size. */
+#define DEFINE_VOCAB(var, what, names, vi)                                                         \
+    _Static_assert(CC_N(names) == CC_N(vi), #var ": one Vietnamese text per name");                \
+    const cc_vocab_t var = { what, names, vi, CC_N(names) }
+
+const char *cc_vocab_name(const cc_vocab_t *v, unsigned i) { return i < v->n ? v->names[i] : "?"; }
+
+const char *cc_vocab_vi(const cc_vocab_t *v, unsigned i)
+{
+    return i >= v->n ? "?" : v->vi ? v->vi[i] : v->names[i];
+}
+
+int cc_vocab_find(const cc_vocab_t *v, unsigned first, const char *s, size_t len)
+{
+    for (size_t i = first; i < v->n; i++)
+        if (strlen(v->names[i]) == len && memcmp(v->names[i], s, len) == 0)
+            return (int)i;
+    return -1;
+}
+
+char *cc_vocab_list(const cc_vocab_t *v, unsigned first, const char *sep, char *buf, size_t len)
+{
+    size_t used = 0;
+
+    if (len == 0)
+        return buf;
+    buf[0] = '\0';
+    for (size_t i = first; i < v->n && used < len; i++) {
+        int w = snprintf(buf + used, len - used, "%s%s", i > first ? sep : "", v->names[i]);
+
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+    return buf;
+}
+
+/* ---- Dossiers ------------------------------------------------------------------ */
+
+static const char *const dossier_state_names[CC_DOSSIER_STATE_COUNT_] = {
+    "none",     "processing", "supplement_wait", "resolved",
+    "returned", "refused",    "stopped",         "withdrawn",
+};
+static const char *const dossier_state_vi[CC_DOSSIER_STATE_COUNT_] = {
+    "chưa tiếp nhận", "đang xử lý",       "chờ bổ sung",   "đã xử lý xong",
+    "đã trả kết quả", "không giải quyết", "đã dừng xử lý", "đã rút",
+};
+DEFINE_VOCAB(cc_dossier_states, "dossier state", dossier_state_names, dossier_state_vi);
+
+static const char *const dossier_event_names[CC_EV_KIND_COUNT_] = {
+    "received",         "rejected_at_counter",
+    "transferred",      "consult_requested",
+    "consult_answered", "sos_requested",
+    "sos_reviewed",     "supplement_completed",
+    "extended",         "resolved",
+    "returned",         "fee_paid",
+    "digitized",        "rated",
+};
+static const char *const dossier_event_vi[CC_EV_KIND_COUNT_] = {
+    "tiếp nhận",
+    "từ chối tiếp nhận tại quầy",
+    "chuyển xử lý",
+    "xin ý kiến",
+    "trả lời xin ý kiến",
+    "đề nghị dừng, bổ sung, không giải quyết hoặc rút",
+    "xem xét đề nghị",
+    "hoàn thành bổ sung",
+    "xin lỗi và hẹn lại",
+    "đã xử lý xong",
+    "trả kết quả",
+    "nộp phí, lệ phí",
+    "số hóa",
+    "đánh giá mức độ hài lòng",
+};
+DEFINE_VOCAB(cc_dossier_events, "dossier event", dossier_event_names, dossier_event_vi);
+
+static const char *const sos_names[CC_SOS_KIND_COUNT_] = {
+    "none", "stop", "supplement", "refuse", "withdraw",
+};
+static const char *const sos_vi[CC_SOS_KIND_COUNT_] = {
+    "không có", "dừng xử lý", "bổ sung hồ sơ", "không giải quyết", "rút hồ sơ",
+};
+DEFINE_VOCAB(cc_sos_kinds, "SOS request", sos_names, sos_vi);
+
+static const char *const apology_names[] = { "none", "in_time", "late" };
+static const char *const apology_vi[] = { "không có", "đúng hạn", "muộn" };
+DEFINE_VOCAB(cc_apologies, "apology", apology_names, apology_vi);
+
+static const char *const channel_names[] = { "direct", "online", "postal" };
+static const char *const channel_vi[] = { "trực tiếp", "trực tuyến", "bưu chính công ích" };
+DEFINE_VOCAB(cc_channels, "channel", channel_names, channel_vi);
+
+static const char *const fee_names[] = { "cash", "cashless", "online" };
+static const char *const fee_vi[] = { "tiền mặt", "không dùng tiền mặt", "trực tuyến" };
+DEFINE_VOCAB(cc_fee_methods, "payment method", fee_names, fee_vi);
+
+static const char *const return_names[] = { "counter", "post", "electronic" };
+static const char *const return_vi[] = { "tại bộ phận một cửa", "qua bưu chính", "điện tử" };
+DEFINE_VOCAB(cc_return_methods, "return method", return_names, return_vi);
+
+static const char *const digitized_names[] = { "components", "result" };
+static const char *const digitized_vi[] = { "thành phần hồ sơ", "kết quả giải quyết" };
+DEFINE_VOCAB(cc_digitized, "digitized part", digitized_names, digitized_vi);
+
+static const char *const rating_names[] = { "very_satisfied", "satisfied", "dissatisfied" };
+static const char *const rating_vi[] = { "rất hài lòng", "hài lòng", "không hài lòng" };
+DEFINE_VOCAB(cc_ratings, "rating", rating_names, rating_vi);
+
+static const char *const class_names[] = { "early", "on_time", "late" };
+static const char *const class_vi[] = { "trước hạn", "đúng hạn", "trễ hạn" };
+DEFINE_VOCAB(cc_classes, "resolution class", class_names, class_vi);
+
+/* ---- Hotline 1022 ---------------------------------------------------------------- */
+
+static const char *const pakn_state_names[CC_PAKN_STATE_COUNT_] = {
+    "none",     "received",  "classified", "assigned",  "accepted",
+    "answered", "published", "closed",     "forwarded", "refused",
+};
+static const char *const pakn_state_vi[CC_PAKN_STATE_COUNT_] = {
+    "chưa tiếp nhận",       "đã tiếp nhận",   "đã phân loại",
+    "đã chuyển đơn vị",     "đơn vị đã nhận", "đã trả lời",
+    "đã công khai",         "đã kết thúc",    "đã chuyển cơ quan ngoài tỉnh",
+    "đã từ chối tiếp nhận",
+};
+DEFINE_VOCAB(cc_pakn_states, "complaint state", pakn_state_names, pakn_state_vi);
+
+static const char *const hotline_event_names[CC_HEV_KIND_COUNT_] = {
+    "contact",        "contact_closed", "pakn_received",  "pakn_classified", "pakn_assigned",
+    "pakn_forwarded", "pakn_accepted",  "pakn_answered",  "pakn_published",  "pakn_closed",
+    "pakn_reopened",  "pakn_refused",   "pakn_escalated", "pakn_overdue",
+};
+static const char *const hotline_event_vi[CC_HEV_KIND_COUNT_] = {
+    "liên hệ",
+    "kết thúc liên hệ",
+    "tiếp nhận PAKN",
+    "phân loại PAKN",
+    "chuyển PAKN cho đơn vị",
+    "chuyển PAKN ra ngoài tỉnh",
+    "đơn vị nhận PAKN",
+    "trả lời PAKN",
+    "công khai câu trả lời",
+    "kết thúc PAKN",
+    "mở lại PAKN",
+    "từ chối tiếp nhận PAKN",
+    "nâng cấp độ xử lý",
+    "quá hạn cấp độ 3",
+};
+DEFINE_VOCAB(cc_hotline_events, "hotline event", hotline_event_names, hotline_event_vi);
+
+static const char *const ctype_names[CC_CTYPE_COUNT_] = {
+    "information",
+    "guidance",
+    "postal",
+    "pakn",
+};
+static const char *const ctype_vi[CC_CTYPE_COUNT_] = {
+    "hỗ trợ thông tin",
+    "hướng dẫn TTHC",
+    "đăng ký bưu chính công ích",
+    "phản ánh, kiến nghị",
+};
+DEFINE_VOCAB(cc_ctypes, "contact type", ctype_names, ctype_vi);
+
+static const char *const hchannel_names[CC_HCHANNEL_COUNT_] = {
+    "phone", "email", "app", "zalo", "portal",
+};
+static const char *const hchannel_vi[CC_HCHANNEL_COUNT_] = {
+    "điện thoại", "thư điện tử", "ứng dụng", "Zalo", "Cổng DVCQG",
+};
+DEFINE_VOCAB(cc_hotline_channels, "hotline channel", hchannel_names, hchannel_vi);
+
+static const char *const category_names[] = { "", "procedure", "conduct", "proposal" };
+static const char *const category_vi[] = {
+    "chưa phân loại",
+    "về thủ tục, hồ sơ",
+    "về thái độ, hành vi cán bộ",
+    "kiến nghị",
+};
+DEFINE_VOCAB(cc_pakn_categories, "complaint category", category_names, category_vi);
+
+static const char *const refusal_names[] = {
+    "", "anonymous", "unclear", "handled", "not_pakn", "other",
+};
+static const char *const refusal_vi[] = {
+    "không",
+    "không rõ người gửi",
+    "nội dung không rõ",
+    "đã được giải quyết",
+    "không phải PAKN (khiếu nại, tố cáo)",
+    "lý do khác",
+};
+DEFINE_VOCAB(cc_pakn_refusals, "refusal reason", refusal_names, refusal_vi);
