@@ -12,6 +12,13 @@
 
 #include <stddef.h>
 
+/**
+ * cc_oom - log that @n bytes could not be allocated, and abort. The one
+ * place that decides what out of memory does: the cc_x* helpers below call
+ * it, and so does code whose allocation happens inside a library that only
+ * reports failure (a msgpack zone, for instance). Never returns.
+ */
+_Noreturn void cc_oom(size_t n);
 /** cc_xmalloc - malloc that aborts on failure. Never returns NULL. */
 void *cc_xmalloc(size_t n);
 /** cc_xcalloc - calloc that aborts on failure (and on overflow). */

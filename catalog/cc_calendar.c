@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cc_mem.h"
 #include "cc_time.h"
 #include "cc_tsv.h"
 
@@ -89,11 +90,7 @@ int cc_calendar_parse(const char *name, const char *buf, size_t len, cc_calendar
     cc_calendar_t *cal = NULL;
     int first_year = 0, last_year = 0, r;
 
-    t = malloc(sizeof(*t));
-    if (!t) {
-        r = -ENOMEM;
-        goto out;
-    }
+    t = cc_xmalloc(sizeof(*t));
     cc_tsv_init(t, name, buf, len);
     r = cc_tsv_expect_header(t, header, 3, err, err_len);
     if (r < 0)
@@ -137,13 +134,8 @@ int cc_calendar_parse(const char *name, const char *buf, size_t len, cc_calendar
             r = -EINVAL;
             goto out;
         }
-        if (!raw) {
-            raw = calloc(CC_CALENDAR_MAX_ENTRIES, sizeof(*raw));
-            if (!raw) {
-                r = -ENOMEM;
-                goto out;
-            }
-        }
+        if (!raw)
+            raw = cc_xcalloc(CC_CALENDAR_MAX_ENTRIES, sizeof(*raw));
         re = &raw[n_raw];
         if (cc_date_parse(date, &re->e.day) < 0) {
             cc_set_error(err, err_len, "%s:%d: bad date '%s' (expected YYYY-MM-DD or 'year')", name,
@@ -187,15 +179,9 @@ int cc_calendar_parse(const char *name, const char *buf, size_t len, cc_calendar
         }
         if (notes_len + nl + 1 > notes_cap) {
             size_t cap = notes_cap ? notes_cap * 2 : 4096;
-            char *nn;
             while (cap < notes_len + nl + 1)
                 cap *= 2;
-            nn = realloc(notes, cap);
-            if (!nn) {
-                r = -ENOMEM;
-                goto out;
-            }
-            notes = nn;
+            notes = cc_xrealloc(notes, cap);
             notes_cap = cap;
         }
         memcpy(notes + notes_len, note, nl + 1);
@@ -236,19 +222,11 @@ int cc_calendar_parse(const char *name, const char *buf, size_t len, cc_calendar
         }
     }
 
-    cal = calloc(1, sizeof(*cal));
-    if (!cal) {
-        r = -ENOMEM;
-        goto out;
-    }
+    cal = cc_xcalloc(1, sizeof(*cal));
     if (first_year) {
         cal->first_day = cc_day_from_ymd(first_year, 1, 1);
         cal->n_days = cc_day_from_ymd(last_year + 1, 1, 1) - cal->first_day;
-        cal->days = calloc((size_t)cal->n_days, 1);
-        if (!cal->days) {
-            r = -ENOMEM;
-            goto out;
-        }
+        cal->days = cc_xcalloc((size_t)cal->n_days, 1);
         for (int32_t i = 0; i < cal->n_days; i++) {
             int y;
             cc_day_to_ymd(cal->first_day + i, &y, NULL, NULL);
@@ -260,11 +238,7 @@ int cc_calendar_parse(const char *name, const char *buf, size_t len, cc_calendar
                 raw[i].e.kind == CC_CAL_WORKING_SATURDAY ? DAY_WORKING : DAY_OFF;
     }
     if (n_raw > 0) {
-        cal->entries = calloc(n_raw, sizeof(*cal->entries));
-        if (!cal->entries) {
-            r = -ENOMEM;
-            goto out;
-        }
+        cal->entries = cc_xcalloc(n_raw, sizeof(*cal->entries));
         for (size_t i = 0; i < n_raw; i++) {
             cal->entries[i] = raw[i].e;
             cal->entries[i].note = notes + raw[i].note_off;

@@ -44,7 +44,7 @@ typedef struct {
  * <TAB>note" and "year<TAB>YYYY".  A note containing "verify" (any case) marks the
  * date as to be checked against the official announcement.
  * Returns 0 and a new calendar in *ret_calendar (caller owns; cc_calendar_destroy),
- * -EINVAL with "name:line: reason" in err, or -ENOMEM. */
+ * or -EINVAL with "name:line: reason" in err. */
 int cc_calendar_parse(const char *name, const char *buf, size_t len, cc_calendar_t **ret_calendar,
                       char *err, size_t err_len);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cc_embedded.h"
+#include "cc_mem.h"
 #include "cc_time.h"
 #include "cc_tsv.h"
 
@@ -106,16 +107,13 @@ static uint32_t hash_code(const char *s)
     return h;
 }
 
-static int index_init(code_index_t *ix, size_t n)
+static void index_init(code_index_t *ix, size_t n)
 {
     size_t cap = 16;
     while (cap < n * 2)
         cap <<= 1;
-    ix->slots = calloc(cap, sizeof(*ix->slots));
-    if (!ix->slots)
-        return -ENOMEM;
+    ix->slots = cc_xcalloc(cap, sizeof(*ix->slots));
     ix->mask = cap - 1;
-    return 0;
 }
 
 /* Finds code; returns the slot holding it or the empty slot where it would go. */
@@ -164,22 +162,17 @@ void cc_catalog_destroy(cc_catalog_t **self_p)
     *self_p = NULL;
 }
 
-/* Copies s into a string the catalog owns; NULL on out of memory. */
+/* Copies s into a string the catalog owns. */
 static const char *own(cc_catalog_t *c, const char *s)
 {
     char *d;
 
     if (c->n_strings == c->cap_strings) {
         size_t cap = c->cap_strings ? c->cap_strings * 2 : 256;
-        char **n = realloc(c->strings, cap * sizeof(*n));
-        if (!n)
-            return NULL;
-        c->strings = n;
+        c->strings = cc_xrealloc(c->strings, cap * sizeof(*c->strings));
         c->cap_strings = cap;
     }
-    d = strdup(s);
-    if (!d)
-        return NULL;
+    d = cc_xstrdup(s);
     c->strings[c->n_strings++] = d;
     return d;
 }
@@ -258,11 +251,7 @@ static int load_units(cc_catalog_t *c, const char *buf, size_t len, char *err, s
     size_t n = 0, cap = 0;
     int r;
 
-    t = malloc(sizeof(*t));
-    if (!t) {
-        r = -ENOMEM;
-        goto out;
-    }
+    t = cc_xmalloc(sizeof(*t));
     cc_tsv_init(t, name, buf, len);
     r = cc_tsv_expect_header(t, header, N_OF(header), err, err_len);
     if (r < 0)
@@ -281,12 +270,7 @@ static int load_units(cc_catalog_t *c, const char *buf, size_t len, char *err, s
         }
         if (n == cap) {
             size_t ncap = cap ? cap * 2 : 64;
-            unit_rec_t *nr = realloc(recs, ncap * sizeof(*nr));
-            if (!nr) {
-                r = -ENOMEM;
-                goto out;
-            }
-            recs = nr;
+            recs = cc_xrealloc(recs, ncap * sizeof(*recs));
             cap = ncap;
         }
         u = &recs[n];
@@ -316,19 +300,17 @@ static int load_units(cc_catalog_t *c, const char *buf, size_t len, char *err, s
             r = -EINVAL;
             goto out;
         }
-        if (!(u->u.code = own(c, field(t, 0))) || !(u->u.name = own(c, field(t, 1))) ||
-            (parent[0] && !(u->parent_code = (char *)own(c, parent)))) {
-            r = -ENOMEM;
-            goto out;
-        }
+        u->u.code = own(c, field(t, 0));
+        u->u.name = own(c, field(t, 1));
+        if (parent[0])
+            u->parent_code = (char *)own(c, parent);
         n++;
     }
     if (r < 0)
         goto out;
 
     /* Index, then cross-check duplicates, parents and cycles. */
-    if ((r = index_init(&ix, n)) < 0)
-        goto out;
+    index_init(&ix, n);
     for (size_t i = 0; i < n; i++) {
         size_t s = index_slot(&ix, recs[i].u.code, unit_rec_code_at, recs);
         if (ix.slots[s]) {
@@ -368,11 +350,7 @@ static int load_units(cc_catalog_t *c, const char *buf, size_t len, char *err, s
         }
     }
 
-    c->units = calloc(n ? n : 1, sizeof(*c->units));
-    if (!c->units) {
-        r = -ENOMEM;
-        goto out;
-    }
+    c->units = cc_xcalloc(n ? n : 1, sizeof(*c->units));
     for (size_t i = 0; i < n; i++)
         c->units[i] = recs[i].u;
     c->n_units = n;
@@ -396,11 +374,7 @@ static int parse_unit_list(cc_catalog_t *c, const cc_tsv_t *t, const char *list,
     size_t n = 0;
     int r;
 
-    units = calloc(CC_PROCEDURE_MAX_UNITS, sizeof(*units));
-    if (!units) {
-        r = -ENOMEM;
-        goto out;
-    }
+    units = cc_xcalloc(CC_PROCEDURE_MAX_UNITS, sizeof(*units));
     for (;;) {
         const char *comma = strchr(s, ','), *e = comma ? comma : s + strlen(s);
         const cc_unit_t *u;
@@ -443,11 +417,7 @@ static int parse_unit_list(cc_catalog_t *c, const cc_tsv_t *t, const char *list,
             break;
         s = comma + 1;
     }
-    {
-        const char **shrunk = realloc(units, n * sizeof(*units));
-        if (shrunk)
-            units = shrunk;
-    }
+    units = cc_xrealloc(units, n * sizeof(*units));
     p->units = units;
     p->n_units = n;
     units = NULL;
@@ -467,11 +437,7 @@ static int load_procedures(cc_catalog_t *c, const char *buf, size_t len, char *e
     size_t cap = 0;
     int r;
 
-    t = malloc(sizeof(*t));
-    if (!t) {
-        r = -ENOMEM;
-        goto out;
-    }
+    t = cc_xmalloc(sizeof(*t));
     cc_tsv_init(t, name, buf, len);
     r = cc_tsv_expect_header(t, header, N_OF(header), err, err_len);
     if (r < 0)
@@ -494,19 +460,8 @@ static int load_procedures(cc_catalog_t *c, const char *buf, size_t len, char *e
         }
         if (c->n_procedures == cap) {
             size_t ncap = cap ? cap * 2 : 64;
-            cc_procedure_t *np = realloc(c->procedures, ncap * sizeof(*np));
-            int *nl;
-            if (!np) {
-                r = -ENOMEM;
-                goto out;
-            }
-            c->procedures = np;
-            nl = realloc(lines, ncap * sizeof(*nl));
-            if (!nl) {
-                r = -ENOMEM;
-                goto out;
-            }
-            lines = nl;
+            c->procedures = cc_xrealloc(c->procedures, ncap * sizeof(*c->procedures));
+            lines = cc_xrealloc(lines, ncap * sizeof(*lines));
             cap = ncap;
         }
         p = &c->procedures[c->n_procedures];
@@ -570,11 +525,9 @@ static int load_procedures(cc_catalog_t *c, const char *buf, size_t len, char *e
             r = -EINVAL;
             goto out;
         }
-        if (!(p->code = own(c, field(t, 0))) || !(p->name = own(c, field(t, 1))) ||
-            !(p->field = own(c, field(t, 2)))) {
-            r = -ENOMEM;
-            goto out;
-        }
+        p->code = own(c, field(t, 0));
+        p->name = own(c, field(t, 1));
+        p->field = own(c, field(t, 2));
         if ((r = parse_unit_list(c, t, field(t, 8), p, err, err_len)) < 0)
             goto out;
         lines[c->n_procedures] = t->line;
@@ -583,8 +536,7 @@ static int load_procedures(cc_catalog_t *c, const char *buf, size_t len, char *e
     if (r < 0)
         goto out;
 
-    if ((r = index_init(&c->procedure_index, c->n_procedures)) < 0)
-        goto out;
+    index_init(&c->procedure_index, c->n_procedures);
     for (size_t i = 0; i < c->n_procedures; i++) {
         size_t s = index_slot(&c->procedure_index, c->procedures[i].code, procedure_code_at,
                               c->procedures);
@@ -615,11 +567,7 @@ int cc_catalog_load_buffers(const cc_catalog_sources_t *src, cc_catalog_t **ret_
         r = -EINVAL;
         goto out;
     }
-    c = calloc(1, sizeof(*c));
-    if (!c) {
-        r = -ENOMEM;
-        goto out;
-    }
+    c = cc_xcalloc(1, sizeof(*c));
     if (src->policy) {
         r = cc_policy_parse("policy.ini", src->policy, src->policy_len, &c->policy, err, err_len);
         if (r < 0)

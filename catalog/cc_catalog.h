@@ -94,8 +94,8 @@ typedef struct {
  * "file:line: reason", e.g. "procedures.tsv:12: unknown duration_kind 'workdays'
  * (expected working_days, calendar_days or same_day)".
  * Returns 0 and a new catalog in *ret_catalog (caller owns; cc_catalog_destroy),
- * -EINVAL for a bad file, -ENOENT/-EACCES/... (negative errno) if a file cannot be
- * read, -ENOMEM. */
+ * -EINVAL for a bad file, or -ENOENT/-EACCES/... (negative errno) if a file cannot
+ * be read. */
 int cc_catalog_load(const char *dir, cc_catalog_t **ret_catalog, char *err, size_t err_len);
 
 /* As cc_catalog_load() from memory buffers (borrowed only during the call). */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cc_mem.h"
 #include "cc_tsv.h"
 
 typedef enum {
@@ -284,12 +285,8 @@ int cc_policy_parse(const char *name, const char *buf, size_t len, cc_policy_t *
         r = -EINVAL;
         goto out;
     }
-    st = calloc(1, sizeof(*st));
-    text = malloc(len + 1);
-    if (!st || !text) {
-        r = -ENOMEM;
-        goto out;
-    }
+    st = cc_xcalloc(1, sizeof(*st));
+    text = cc_xmalloc(len + 1);
     memcpy(text, buf, len);
     text[len] = '\0';
     cc_policy_defaults(&st->policy);

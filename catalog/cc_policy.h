@@ -66,7 +66,8 @@ void cc_policy_defaults(cc_policy_t *p);
 
 /* Parses policy.ini text buf[0..len) (need not be NUL-terminated) over the defaults.
  * name is the file name used in messages.  Returns 0 and fills *ret_policy, or
- * -EINVAL with "name:line: reason" in err, or -ENOMEM.  Keys not present keep their
+ * -EINVAL with "name:line: reason" in err (-ENOMEM only if libinih fails to allocate
+ * its own line buffer; our allocations abort, cc_mem.h).  Keys not present keep their
  * defaults; a year listed in [on_time_target] replaces the default year table
  * entirely (so an admin sees all years in one place). */
 int cc_policy_parse(const char *name, const char *buf, size_t len, cc_policy_t *ret_policy,

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cc_mem.h"
+
 bool cc_code_valid(const char *s, size_t max_len)
 {
     size_t n = 0;
@@ -158,11 +160,7 @@ int cc_tsv_read_file(const char *path, char **ret_buf, size_t *ret_len)
         r = -EFBIG;
         goto out;
     }
-    buf = malloc((size_t)st.st_size + 1);
-    if (!buf) {
-        r = -ENOMEM;
-        goto out;
-    }
+    buf = cc_xmalloc((size_t)st.st_size + 1);
     /* Read to EOF, not just st_size: the file may change under an admin's editor. */
     for (;;) {
         ssize_t k;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cc_base.h"
+#include "cc_mem.h"
 
 const cc_limits_t cc_limits_request = {
     .max_frame = CC_MAX_FRAME,
@@ -190,11 +191,7 @@ static int scan_container(scan_t *s, const unsigned char **pp, uint32_t n, bool 
     const scan_key_t *dup;
 
     if (is_map && n > sizeof(small) / sizeof(small[0]))
-        keys = malloc((size_t)n * sizeof(*keys));
-    if (keys == NULL) {
-        cc_set_error(s->why, s->why_len, "out of memory");
-        return CC_EMALFORMED;
-    }
+        keys = cc_xmalloc((size_t)n * sizeof(*keys));
     r = 0;
     for (uint32_t i = 0; i < n && r == 0; i++) {
         if (is_map && (r = scan_object(s, pp, depth + 1, true)) < 0)
@@ -324,18 +321,18 @@ int cc_body_decode(const void *body, size_t len, const cc_limits_t *limits, cc_m
 
     if ((r = cc_body_check(body, len, limits, why, why_len)) < 0)
         return r;
+    /* The zone allocates inside libmsgpack, past cc_xmalloc: its failures
+     * go to cc_oom() by hand. */
     if (!msgpack_zone_init(&zone, 2048))
-        return -ENOMEM;
+        cc_oom(2048);
     /* msgpack_unpack() does not copy strings: they point into the input.
      * The input is a ZeroMQ frame or an LMDB page that the caller releases
      * right after decoding, so the message keeps its own copy in its zone. */
     if (len > 0) {
         void *copy = msgpack_zone_malloc(&zone, len);
 
-        if (copy == NULL) {
-            msgpack_zone_destroy(&zone);
-            return -ENOMEM;
-        }
+        if (copy == NULL)
+            cc_oom(len);
         memcpy(copy, body, len);
         body = copy;
     }
@@ -343,8 +340,7 @@ int cc_body_decode(const void *body, size_t len, const cc_limits_t *limits, cc_m
     case MSGPACK_UNPACK_SUCCESS:
         break;
     case MSGPACK_UNPACK_NOMEM_ERROR:
-        msgpack_zone_destroy(&zone);
-        return -ENOMEM;
+        cc_oom(len); /* the zone could not grow while unpacking len bytes */
     default:
         /* The walk accepted it, so this is unreachable in practice; still
          * a peer must never reach an assert. */

@@ -58,8 +58,8 @@ typedef struct {
  * @limits: structural limits; NULL means cc_limits_request.
  * @ret_msg: filled on success; release with cc_msg_deinit().
  * @why, @why_len: receives a one-line English reason on failure.
- * Returns 0, or CC_EMALFORMED when the input breaks the protocol, or
- * -ENOMEM. @ret_msg is untouched on failure.
+ * Returns 0, or CC_EMALFORMED when the input breaks the protocol. @ret_msg
+ * is untouched on failure. Out of memory aborts (cc_mem.h).
  */
 int cc_msg_decode(const void *hdr, size_t hdr_len, const void *body, size_t body_len,
                   const cc_limits_t *limits, cc_msg_t *ret_msg, char *why, size_t why_len);
@@ -82,7 +82,7 @@ int cc_body_check(const void *body, size_t len, const cc_limits_t *limits, char 
 /**
  * cc_body_decode - decode one stored or received body map (no header),
  * after cc_body_check(). @ret_msg->type is set to 0.
- * Returns 0, CC_EMALFORMED or -ENOMEM.
+ * Returns 0 or CC_EMALFORMED.
  */
 int cc_body_decode(const void *body, size_t len, const cc_limits_t *limits, cc_msg_t *ret_msg,
                    char *why, size_t why_len);

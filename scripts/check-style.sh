@@ -12,7 +12,7 @@ if ! command -v clang-format >/dev/null || ! clang-format --version | grep -q 'v
     echo "style: clang-format 14 not found (apt-get install clang-format); not checked" >&2
     exit 77
 fi
-mapfile -t files < <(find proto store catalog daemons tools tests -name '*.[ch]' | sort)
+mapfile -t files < <(find base proto store catalog daemons tools tests -name '*.[ch]' | sort)
 if [ "${1:-}" = --fix ]; then
     clang-format -i "${files[@]}"
     exit 0

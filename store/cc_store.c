@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cc_mem.h"
+
 #define DEFAULT_MAP_SIZE ((size_t)64 << 20)
 #define DEFAULT_MAP_MAX ((size_t)64 << 30)
 #define DEFAULT_MAX_DBS 16
@@ -42,9 +44,7 @@ int cc_store_open(const char *dir, const cc_store_opts_t *opts, cc_store_t **ret
 
     if (mkdir(dir, 0700) < 0 && errno != EEXIST)
         return -errno;
-    s = calloc(1, sizeof(*s));
-    if (s == NULL)
-        return -ENOMEM;
+    s = cc_xcalloc(1, sizeof(*s));
     s->map_size = opts && opts->map_size ? opts->map_size : DEFAULT_MAP_SIZE;
     s->map_size_max = opts && opts->map_size_max ? opts->map_size_max : DEFAULT_MAP_MAX;
     if ((r = lmdb_rc(mdb_env_create(&s->env))) < 0)

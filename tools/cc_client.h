@@ -83,7 +83,8 @@ typedef struct cc_client cc_client_t;
  * @endpoint: "tcp://host:port" or "ipc://path"; copied.
  * @opts: options, or NULL for the defaults.
  * @ret: the new client on success.
- * Returns 0, -EINVAL for a malformed endpoint, -ENOMEM or another -errno.
+ * Returns 0, -EINVAL for a malformed endpoint, or another -errno (from
+ * ZeroMQ, e.g. -EMFILE).
  */
 int cc_client_new(void *zctx, const char *endpoint, const cc_client_opts_t *opts,
                   cc_client_t **ret);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cc_json.h"
+#include "cc_mem.h"
 #include "cchc.h"
 
 #define MAX_LINE (4u << 20) /* a longer line is refused without being read whole */
@@ -234,11 +235,7 @@ int cchc_cmd_push(const cc_cli_t *cli)
     if (status != CCHC_EXIT_OK)
         goto out;
     cc_client_push_begin(c, &po, &p);
-    buf = malloc(cap);
-    if (buf == NULL) {
-        r = -ENOMEM;
-        goto done;
-    }
+    buf = cc_xmalloc(cap);
     start_ms = now_ms();
     next_progress = start_ms + 1000;
 
@@ -308,11 +305,7 @@ int cchc_cmd_push(const cc_cli_t *cli)
                     len = 0;
                 if (cap - len < READ_CHUNK) {
                     cap *= 2;
-                    buf = realloc(buf, cap);
-                    if (buf == NULL) {
-                        r = -ENOMEM;
-                        break;
-                    }
+                    buf = cc_xrealloc(buf, cap);
                 }
                 n = read(STDIN_FILENO, buf + len, cap - len);
                 if (n == 0) {
@@ -330,14 +323,10 @@ int cchc_cmd_push(const cc_cli_t *cli)
             next_progress = now_ms() + 1000;
         }
     }
-    if (r == 0 || r == -ENOMEM) {
-        int f = cc_push_finish(p);
-
-        if (r == 0)
-            r = f;
-    } else {
+    if (r == 0)
+        r = cc_push_finish(p);
+    else
         cc_push_finish(p); /* hands back the unanswered ones */
-    }
     fflush(run.out);
     if (show_progress && tty)
         progress(p, start_ms, tty, true);
@@ -354,11 +343,7 @@ int cchc_cmd_push(const cc_cli_t *cli)
                 (unsigned long long)st.timed_out, (unsigned long long)st.resends, secs,
                 secs > 0 ? (double)(st.ok + st.dup + st.rejected - run.local) / secs : 0.0);
     }
-done:
-    if (r == -ENOMEM) {
-        fprintf(stderr, "cchc: out of memory\n");
-        status = CCHC_EXIT_UNREACHABLE;
-    } else if (r < 0) {
+    if (r < 0) {
         status = cchc_fail(run.ep, c, r, NULL);
     } else if (run.out_error) {
         fprintf(stderr, "cchc: cannot write results to stdout\n");

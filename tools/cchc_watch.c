@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "cc_json.h"
+#include "cc_mem.h"
 #include "cchc.h"
 
 #define RESNAPSHOT_MS 60000
@@ -264,9 +265,7 @@ int cchc_cmd_watch(const cc_cli_t *cli)
         return cchc_usage_error("watch", "%s", why);
     if (cli->n_args > 0)
         return cchc_usage_error("watch", "watch takes no arguments");
-    w = calloc(1, sizeof(*w));
-    if (w == NULL)
-        return CCHC_EXIT_UNREACHABLE;
+    w = cc_xcalloc(1, sizeof(*w));
     w->cli = cli;
     w->json = cc_cli_opt(cli, "json", NULL);
     w->active = json_object();
