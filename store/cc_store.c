@@ -227,6 +227,190 @@ int cc_txn_del(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len)
     return sticky(txn, lmdb_rc(r));
 }
 
+/* ---- Scans, counts and resets ------------------------------------------------ */
+
+/* Walk @cur from the entry MDB_SET_RANGE/MDB_FIRST put it on with @op,
+ * then @next, calling @fn. Closes @cur. */
+static int walk(cc_txn_t *txn, MDB_cursor *cur, MDB_val *k, MDB_val *v, MDB_cursor_op op,
+                MDB_cursor_op next, cc_scan_fn fn, void *ctx)
+{
+    int r, stop = 0;
+
+    for (r = mdb_cursor_get(cur, k, v, op); r == 0; r = mdb_cursor_get(cur, k, v, next))
+        if ((stop = fn(k, v, ctx)) != 0)
+            break;
+    mdb_cursor_close(cur);
+    if (stop < 0)
+        return stop;
+    if (stop > 0 || r == MDB_NOTFOUND)
+        return 0;
+    return sticky(txn, lmdb_rc(r));
+}
+
+int cc_txn_scan(cc_txn_t *txn, MDB_dbi dbi, const void *from, size_t from_len, cc_scan_fn fn,
+                void *ctx)
+{
+    MDB_val k = { from_len, (void *)from }, v;
+    MDB_cursor *cur;
+    int r;
+
+    if (txn->err)
+        return txn->err;
+    if ((r = lmdb_rc(mdb_cursor_open(txn->txn, dbi, &cur))) < 0)
+        return sticky(txn, r);
+    return walk(txn, cur, &k, &v, from_len ? MDB_SET_RANGE : MDB_FIRST, MDB_NEXT, fn, ctx);
+}
+
+int cc_txn_dups(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, cc_scan_fn fn,
+                void *ctx, size_t *ret_count)
+{
+    MDB_val k = { key_len, (void *)key }, v;
+    MDB_cursor *cur;
+    size_t n = 0;
+    int r;
+
+    if (txn->err)
+        return txn->err;
+    if ((r = lmdb_rc(mdb_cursor_open(txn->txn, dbi, &cur))) < 0)
+        return sticky(txn, r);
+    r = mdb_cursor_get(cur, &k, &v, MDB_SET_KEY);
+    if (r == 0)
+        r = mdb_cursor_count(cur, &n);
+    if (ret_count)
+        *ret_count = r == 0 ? n : 0;
+    if (r == MDB_NOTFOUND || (r == 0 && fn == NULL)) {
+        mdb_cursor_close(cur);
+        return 0;
+    }
+    if (r != 0) {
+        mdb_cursor_close(cur);
+        return sticky(txn, lmdb_rc(r));
+    }
+    return walk(txn, cur, &k, &v, MDB_GET_CURRENT, MDB_NEXT_DUP, fn, ctx);
+}
+
+int cc_txn_entries(cc_txn_t *txn, MDB_dbi dbi, uint64_t *ret)
+{
+    MDB_stat st;
+    int r;
+
+    if (txn->err)
+        return txn->err;
+    if ((r = lmdb_rc(mdb_stat(txn->txn, dbi, &st))) < 0)
+        return sticky(txn, r);
+    *ret = st.ms_entries;
+    return 0;
+}
+
+int cc_txn_drop(cc_txn_t *txn, MDB_dbi dbi)
+{
+    if (txn->err)
+        return txn->err;
+    return sticky(txn, lmdb_rc(mdb_drop(txn->txn, dbi, 0)));
+}
+
+/* ---- (time, id) indexes ------------------------------------------------------- */
+
+#define TINDEX_BIAS (1ull << 63)
+
+static size_t tindex_key(uint8_t *out, int64_t t, const char *id)
+{
+    size_t n = strnlen(id, CC_TINDEX_ID_MAX);
+
+    cc_be64_put(out, (uint64_t)t ^ TINDEX_BIAS);
+    memcpy(out + 8, id, n);
+    return 8 + n;
+}
+
+int cc_tindex_put(cc_txn_t *txn, MDB_dbi dbi, int64_t t, const char *id)
+{
+    uint8_t key[8 + CC_TINDEX_ID_MAX];
+
+    return cc_txn_put(txn, dbi, key, tindex_key(key, t, id), "", 0, 0);
+}
+
+int cc_tindex_del(cc_txn_t *txn, MDB_dbi dbi, int64_t t, const char *id)
+{
+    uint8_t key[8 + CC_TINDEX_ID_MAX];
+    int r = cc_txn_del(txn, dbi, key, tindex_key(key, t, id));
+
+    return r == -ENOENT ? 0 : r;
+}
+
+/* Split a (time, id) key; -1 when it is not one. */
+static int tindex_split(const MDB_val *k, int64_t *ret_t, char id[CC_TINDEX_ID_MAX + 1])
+{
+    size_t n;
+
+    if (k->mv_size < 8 || k->mv_size > 8 + CC_TINDEX_ID_MAX)
+        return -1;
+    n = k->mv_size - 8;
+    *ret_t = (int64_t)(cc_be64_get(k->mv_data) ^ TINDEX_BIAS);
+    memcpy(id, (const uint8_t *)k->mv_data + 8, n);
+    id[n] = '\0';
+    return 0;
+}
+
+typedef struct {
+    int64_t until;
+    cc_tindex_fn fn;
+    void *ctx;
+} tindex_scan_t;
+
+static int tindex_one(const MDB_val *k, const MDB_val *v, void *arg)
+{
+    tindex_scan_t *s = arg;
+    char id[CC_TINDEX_ID_MAX + 1];
+    int64_t t;
+
+    (void)v;
+    if (tindex_split(k, &t, id) < 0)
+        return MDB_CORRUPTED;
+    if (t > s->until)
+        return 1;
+    return s->fn(t, id, s->ctx);
+}
+
+int cc_tindex_scan(cc_txn_t *txn, MDB_dbi dbi, int64_t until, cc_tindex_fn fn, void *ctx)
+{
+    tindex_scan_t s = { until, fn, ctx };
+
+    return cc_txn_scan(txn, dbi, NULL, 0, tindex_one, &s);
+}
+
+typedef struct {
+    int64_t t;
+    char *id;
+    size_t id_len;
+    bool found;
+} tindex_first_t;
+
+static int tindex_take(const MDB_val *k, const MDB_val *v, void *arg)
+{
+    tindex_first_t *f = arg;
+    char id[CC_TINDEX_ID_MAX + 1];
+
+    (void)v;
+    if (tindex_split(k, &f->t, id) < 0)
+        return MDB_CORRUPTED;
+    snprintf(f->id, f->id_len, "%s", id);
+    f->found = true;
+    return 1;
+}
+
+int cc_tindex_first(cc_txn_t *txn, MDB_dbi dbi, int64_t *ret_t, char *id, size_t id_len)
+{
+    tindex_first_t f = { 0, id, id_len, false };
+    int r = cc_txn_scan(txn, dbi, NULL, 0, tindex_take, &f);
+
+    if (r < 0)
+        return r;
+    if (!f.found)
+        return -ENOENT;
+    *ret_t = f.t;
+    return 0;
+}
+
 void cc_be64_put(uint8_t out[8], uint64_t v)
 {
     for (int i = 7; i >= 0; i--) {
@@ -296,7 +480,7 @@ int cc_log_last(cc_txn_t *txn, MDB_dbi log, uint64_t *ret_seq)
 
 int cc_log_append(cc_txn_t *txn, MDB_dbi log, const void *rec, size_t len, uint64_t *ret_seq)
 {
-    uint64_t last;
+    uint64_t last = 0;
     uint8_t key[8];
     int r;
 

@@ -117,6 +117,71 @@ int cc_txn_del(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len);
 int cc_txn_get_u64(cc_txn_t *txn, MDB_dbi dbi, const char *key, uint64_t *ret);
 int cc_txn_put_u64(cc_txn_t *txn, MDB_dbi dbi, const char *key, uint64_t v);
 
+/* ---- Scans, counts and resets ------------------------------------------------ */
+
+/* Called for each entry by the scans with the entry's key and value (valid
+ * until the transaction ends). Return 0 to go on, 1 to stop there (the scan
+ * then returns 0), or a negative error (the scan returns it). */
+typedef int (*cc_scan_fn)(const MDB_val *key, const MDB_val *val, void *ctx);
+
+/**
+ * cc_txn_scan - the entries of @dbi in key order, from the first key >= the
+ * @from_len bytes at @from (@from_len 0: from the first entry).
+ * Returns 0, or a negative error (sticky unless it is @fn's).
+ */
+int cc_txn_scan(cc_txn_t *txn, MDB_dbi dbi, const void *from, size_t from_len, cc_scan_fn fn,
+                void *ctx);
+
+/**
+ * cc_txn_dups - the values of @key in the MDB_DUPSORT database @dbi, in
+ * order (@fn sees @key with each).
+ * @ret_count: how many values @key has (may be NULL), counted before @fn
+ *   runs; 0 when the key is absent.
+ * @fn: may be NULL to count only.
+ * Returns 0 or a negative error.
+ */
+int cc_txn_dups(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, cc_scan_fn fn,
+                void *ctx, size_t *ret_count);
+
+/** cc_txn_entries - how many entries @dbi holds. Returns 0 or a negative error. */
+int cc_txn_entries(cc_txn_t *txn, MDB_dbi dbi, uint64_t *ret);
+
+/** cc_txn_drop - delete every entry of @dbi (it stays open). Returns 0 or an error. */
+int cc_txn_drop(cc_txn_t *txn, MDB_dbi dbi);
+
+/* ---- (time, id) indexes ------------------------------------------------------- */
+
+/*
+ * A set of (time, id) pairs in time order, earliest first: due dates,
+ * deadlines, timers. Key = the time as a biased big-endian u64 (so that
+ * negative times sort before positive ones) followed by the id's bytes;
+ * empty value. One key layout for every daemon.
+ */
+#define CC_TINDEX_ID_MAX 255
+
+/** cc_tindex_put - add (@t, @id) (present already: no change). */
+int cc_tindex_put(cc_txn_t *txn, MDB_dbi dbi, int64_t t, const char *id);
+
+/** cc_tindex_del - remove (@t, @id); an absent pair is not an error. */
+int cc_tindex_del(cc_txn_t *txn, MDB_dbi dbi, int64_t t, const char *id);
+
+/* Called for each pair by cc_tindex_scan(); returns as cc_scan_fn. */
+typedef int (*cc_tindex_fn)(int64_t t, const char *id, void *ctx);
+
+/**
+ * cc_tindex_scan - the pairs with a time <= @until, earliest first
+ * (INT64_MAX: all of them). @id is NUL-terminated and valid during the call.
+ * Returns 0 or a negative error (MDB_CORRUPTED for a malformed key).
+ */
+int cc_tindex_scan(cc_txn_t *txn, MDB_dbi dbi, int64_t until, cc_tindex_fn fn, void *ctx);
+
+/**
+ * cc_tindex_first - the earliest pair: its time in *@ret_t and id in @id
+ * (@id_len bytes, at least CC_TINDEX_ID_MAX + 1). Returns 0, -ENOENT when
+ * the index is empty, or a negative error.
+ */
+int cc_tindex_first(cc_txn_t *txn, MDB_dbi dbi, int64_t *ret_t, char *id, size_t id_len);
+
 /** cc_be64_put / cc_be64_get - big-endian u64 for keys that sort. */
 void cc_be64_put(uint8_t out[8], uint64_t v);
 uint64_t cc_be64_get(const void *in);

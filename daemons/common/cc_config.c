@@ -192,16 +192,19 @@ int cc_config_load(const char *daemon, const cc_option_t *table, size_t n, void 
         const char *eq;
         const cc_option_t *o;
         char name[64];
+        size_t len;
 
         if (!strncmp(a, "--config=", 9))
             continue;
-        if (strncmp(a, "--", 2) != 0 || (eq = strchr(a, '=')) == NULL ||
-            (size_t)(eq - a - 2) >= sizeof(name)) {
+        /* --name=value, or --name alone for a yes/no option (= yes). */
+        eq = strchr(a, '=');
+        len = eq ? (size_t)(eq - a - 2) : strlen(a) - 2;
+        if (strncmp(a, "--", 2) != 0 || len == 0 || len >= sizeof(name)) {
             snprintf(err, err_len, "%s: expected --option=value (see --help)", a);
             return -EINVAL;
         }
-        memcpy(name, a + 2, (size_t)(eq - a - 2));
-        name[eq - a - 2] = '\0';
+        memcpy(name, a + 2, len);
+        name[len] = '\0';
         for (char *p = name; *p; p++)
             if (*p == '-')
                 *p = '_';
@@ -210,7 +213,11 @@ int cc_config_load(const char *daemon, const cc_option_t *table, size_t n, void 
             snprintf(err, err_len, "--%s: unknown option (see --help)", name);
             return -EINVAL;
         }
-        if (set_value(o, settings, eq + 1, why, sizeof(why)) < 0) {
+        if (eq == NULL && o->type != CC_OPT_BOOL) {
+            snprintf(err, err_len, "--%s: expected --%s=value (see --help)", name, name);
+            return -EINVAL;
+        }
+        if (set_value(o, settings, eq ? eq + 1 : "yes", why, sizeof(why)) < 0) {
             snprintf(err, err_len, "--%s: %s", name, why);
             return -EINVAL;
         }

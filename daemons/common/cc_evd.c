@@ -103,6 +103,16 @@ static const cc_option_t evd_options[] = {
     { "batch_max", CC_OPT_INT, offsetof(cc_evd_settings_t, batch_max), "4096", 1, 65536,
       "most events in one group commit" },
 };
+/* Offered only by a daemon whose domain can rebuild (cc_evd_domain_t). */
+static const cc_option_t rebuild_option = {
+    "rebuild",
+    CC_OPT_BOOL,
+    offsetof(cc_evd_settings_t, rebuild),
+    "no",
+    0,
+    0,
+    "rebuild the state from the daemon's own log at start (after a restore), then serve"
+};
 
 cc_store_t *cc_evd_store(cc_evd_t *evd) { return evd->store; }
 
@@ -642,6 +652,8 @@ static int open_all(cc_evd_t *d, char *err, size_t err_len)
     if ((r = cc_daemon_load_catalog(d->set.d.catalog_dir, &d->catalog, err, err_len)) < 0 ||
         (r = d->domain->open(&d->dom, d->store, &d->catalog, err, err_len)) < 0)
         return r;
+    if (d->set.rebuild && (r = d->domain->rebuild(d->dom, d->store, err, err_len)) < 0)
+        return r;
     d->zctx = zmq_ctx_new();
     d->router = cc_socket_new(d->zctx, ZMQ_ROUTER);
     if ((r = cc_socket_bind(d->router, d->set.d.listen, err, err_len)) < 0)
@@ -725,11 +737,16 @@ static void loop(cc_evd_t *d)
 int cc_evd_main(const cc_evd_domain_t *domain, const char *default_listen, int argc, char **argv)
 {
     cc_evd_t d = { .domain = domain, .sigfd = -1 };
+    cc_option_t options[CC_N(evd_options) + 1];
+    size_t n_options = CC_N(evd_options);
     char err[1024] = "";
     int r;
 
-    r = cc_daemon_configure(domain->name, evd_options, CC_N(evd_options), &d.set, &d.set.d,
-                            default_listen, argc, argv);
+    memcpy(options, evd_options, sizeof(evd_options));
+    if (domain->rebuild)
+        options[n_options++] = rebuild_option;
+    r = cc_daemon_configure(domain->name, options, n_options, &d.set, &d.set.d, default_listen,
+                            argc, argv);
     if (r >= 0)
         return r;
     d.sessions = cc_sessions_new(0);

@@ -44,6 +44,7 @@ typedef struct cc_evd cc_evd_t;
 typedef struct {
     cc_daemon_settings_t d; /* listen, state_dir, catalog_dir, tick, clock, log */
     int64_t batch_max;      /* events in one group commit */
+    bool rebuild;           /* rebuild the domain's state from the log at start */
 } cc_evd_settings_t;
 
 /* The domain's part of an event daemon. Callbacks return 0 for success,
@@ -83,6 +84,12 @@ typedef struct {
 
     /* One line of live figures for STATUS= and stats. */
     void (*status)(void *dom, char *buf, size_t len);
+
+    /* Rebuild the domain's state from the log alone (NULL: the domain
+     * cannot). The daemon then takes the `rebuild` option, which runs it
+     * at start; a domain also runs it itself from open when it finds a
+     * stored layout it does not write. Logs its progress. */
+    int (*rebuild)(void *dom, cc_store_t *store, char *err, size_t err_len);
 } cc_evd_domain_t;
 
 /**

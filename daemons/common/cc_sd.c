@@ -34,3 +34,9 @@ uint64_t cc_sd_watchdog_interval_ms(void)
         return 0;
     return usec / 2000;
 }
+
+void cc_sd_starting(const char *status, uint64_t extend_ms)
+{
+    sd_notifyf(0, "STATUS=%s\nEXTEND_TIMEOUT_USEC=%llu", status,
+               (unsigned long long)extend_ms * 1000ull);
+}

@@ -27,6 +27,13 @@ void cc_sd_stopping(void);
 void cc_sd_reloading(int begin);
 
 /**
+ * cc_sd_starting - during long work before READY=1 (a rebuild): STATUS=
+ * @status and EXTEND_TIMEOUT_USEC=@extend_ms, so that the service manager
+ * waits that much longer (and no less) before it gives up on the start.
+ */
+void cc_sd_starting(const char *status, uint64_t extend_ms);
+
+/**
  * cc_sd_watchdog_interval_ms - half of WatchdogSec in milliseconds, or 0
  * when the watchdog is not enabled for this process.
  */

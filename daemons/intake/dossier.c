@@ -548,3 +548,94 @@ int cc_dossier_apply(const cc_catalog_t *cat, cc_dossier_t *d, const cc_dossier_
     *d = n;
     return 0;
 }
+
+/* ---- Restoring from the log (no judgement: the record says it all) ----------------- */
+
+static const cc_field_t f_record[] = {
+    { "type", CC_T_CODE, true, 0, 0 },     { "at", CC_T_TIME, true, 0, 0 },
+    { "dossier", CC_T_ID, true, 0, 0 },    { "unit", CC_T_CODE, true, 0, 0 },
+    { "runit", CC_T_CODE, true, 0, 0 },    { "proc", CC_T_CODE, true, 0, 0 },
+    { "state", CC_T_CODE, true, 0, 0 },    { "received_at", CC_T_INT, true, 0, 0 },
+    { "due", CC_T_INT, true, 0, 0 },       { "channel", CC_T_CODE, false, 0, 0 },
+    { "kind", CC_T_CODE, false, 0, 0 },    { "promised", CC_T_INT, false, 0, 0 },
+    { "apology", CC_T_CODE, false, 0, 0 }, { "class", CC_T_CODE, false, 0, 0 },
+};
+
+/* The code of field @key of @rec in @v, or -1. */
+static int record_code(const msgpack_object *rec, const char *key, const cc_vocab_t *v)
+{
+    cc_str_t s;
+
+    return cc_map_str(rec, key, &s) == 0 ? cc_vocab_find(v, 0, s.ptr, s.len) : -1;
+}
+
+int cc_dossier_restore(cc_dossier_t *d, const msgpack_object *rec,
+                       cc_dossier_event_kind_t *ret_kind)
+{
+    cc_str_t type;
+    int kind, state, code;
+    int64_t at;
+
+    if (cc_map_str(rec, "type", &type) < 0 ||
+        (kind = cc_vocab_find(&cc_dossier_events, 0, type.ptr, type.len)) < 0)
+        return -EINVAL;
+    *ret_kind = (cc_dossier_event_kind_t)kind;
+    if (kind == CC_EV_REJECTED_AT_COUNTER)
+        return 1;
+    if (cc_fields_check(rec, f_record, CC_N(f_record), NULL, NULL, 0) < 0 ||
+        (state = record_code(rec, "state", &cc_dossier_states)) <= CC_DOSSIER_NONE)
+        return -EINVAL;
+    if (!events[kind].lifecycle)
+        return 1;
+    cc_map_i64(rec, "at", &at);
+    if (kind == CC_EV_RECEIVED) {
+        memset(d, 0, sizeof(*d));
+        d->version = CC_DOSSIER_VERSION;
+        if ((code = record_code(rec, "channel", &cc_channels)) < 0)
+            return -EINVAL;
+        d->channel = (uint8_t)code;
+    }
+    d->state = (uint8_t)state;
+    cc_map_strcpy(rec, "unit", d->unit, sizeof(d->unit));
+    cc_map_strcpy(rec, "runit", d->recv_unit, sizeof(d->recv_unit));
+    cc_map_strcpy(rec, "proc", d->proc, sizeof(d->proc));
+    cc_map_i64(rec, "received_at", &d->received_at);
+    cc_map_i64(rec, "due", &d->due_at);
+    switch (kind) {
+    case CC_EV_CONSULT_REQUESTED:
+        if (d->consults_open < UINT8_MAX)
+            d->consults_open++;
+        break;
+    case CC_EV_CONSULT_ANSWERED:
+        if (d->consults_open > 0)
+            d->consults_open--;
+        break;
+    case CC_EV_SOS_REQUESTED:
+        if ((code = record_code(rec, "kind", &cc_sos_kinds)) <= CC_SOS_NONE)
+            return -EINVAL;
+        if (code == CC_SOS_SUPPLEMENT && d->supplements < UINT8_MAX)
+            d->supplements++;
+        d->sos_pending = (uint8_t)code;
+        d->sos_at = at;
+        break;
+    case CC_EV_SOS_REVIEWED:
+        d->sos_pending = CC_SOS_NONE;
+        break;
+    case CC_EV_EXTENDED:
+        if ((code = record_code(rec, "apology", &cc_apologies)) < 0)
+            return -EINVAL;
+        d->apology = (uint8_t)code;
+        cc_map_i64(rec, "promised", &d->promised_at);
+        break;
+    case CC_EV_RESOLVED:
+        if ((code = record_code(rec, "class", &cc_classes)) < 0)
+            return -EINVAL;
+        d->klass = (uint8_t)(code + 1);
+        d->resolved_at = at;
+        break;
+    default:
+        break;
+    }
+    d->last_at = at;
+    return 0;
+}

@@ -109,6 +109,26 @@ int cc_dossier_apply(const cc_catalog_t *cat, cc_dossier_t *d, const cc_dossier_
                      int64_t now, cc_dossier_outcome_t *out, cc_reject_t *rej);
 
 /**
+ * cc_dossier_restore - apply one intake log record (PROTOCOL.md §3.4) to
+ * @d without judging it: the record already says what the lifecycle
+ * decided (state, units, due date, class, apology), so no catalog is read
+ * and a catalog changed since cannot change the result. Replaying a
+ * dossier's records in log order gives the state cc_dossier_apply() left,
+ * byte for byte: that is how intake rebuilds its dossier state (a new
+ * stored layout, `--rebuild`).
+ * @d: the dossier as restored so far (zeroed, state NONE, before its
+ *   receipt); updated in place.
+ * @rec: the record map.
+ * @ret_kind: the record's event type.
+ * Returns 0 when @d changed (a lifecycle event), 1 when the record leaves
+ * the stored state alone (fee_paid, digitized, rated; rejected_at_counter,
+ * which has no dossier), -EINVAL for a record that is not a dossier record
+ * of this protocol.
+ */
+int cc_dossier_restore(cc_dossier_t *d, const msgpack_object *rec,
+                       cc_dossier_event_kind_t *ret_kind);
+
+/**
  * cc_dossier_transition - the lifecycle table's cell for event @k in state
  * @s (PROTOCOL.md §3.3): what cc_dossier_apply() does before the event's
  * own guards and effects. Exposed for the documentation test.

@@ -5,9 +5,15 @@
  *   dossier          dossier id -> cc_dossier_t (current state)
  *   dossier_events   dossier id -> be64 seq, one per event (MDB_DUPSORT),
  *                    the dossier's history in the log
+ *   meta             "layout" -> the layout of the two above (INTAKE_LAYOUT)
  * Every log record carries the dossier's units, procedure, state and due
  * date after the event, and the class on resolution, so that consumers
  * never recompute them differently (PROTOCOL.md "Intake log records").
+ *
+ * The log is the truth; "dossier" and "dossier_events" are derived from it
+ * and can be rebuilt from it alone (cc_dossier_restore). A store whose
+ * layout is not this version's is rebuilt at open, so a new layout is a
+ * migration, never a corruption; `--rebuild` does the same on demand.
  */
 #include "intake.h"
 
@@ -18,27 +24,77 @@
 
 #include "cc_log.h"
 #include "cc_mem.h"
+#include "cc_sd.h"
 #include "dossier.h"
+
+/* The layout of the derived databases: the dossier record's version, and
+ * the history index's (1: dossier id -> be64 seq, dupsort). */
+#define INTAKE_LAYOUT (((uint64_t)CC_DOSSIER_VERSION << 8) | 1u)
+#define LAYOUT_KEY "layout"
+/* Log records restored per write transaction during a rebuild. */
+#define REBUILD_CHUNK 20000
 
 typedef struct {
     cc_catalog_t *const *catalog; /* the core's slot: read *catalog each time */
     MDB_dbi dossier_dbi;
     MDB_dbi events_dbi;
     MDB_dbi log_dbi;
+    MDB_dbi meta_dbi;
 } intake_t;
+
+static int intake_rebuild(void *dom, cc_store_t *store, char *err, size_t err_len);
+
+/* The stored layout (0: none recorded) and whether any dossier is stored. */
+static int read_layout(intake_t *in, cc_store_t *store, uint64_t *ret_layout, uint64_t *ret_log)
+{
+    cc_txn_t txn;
+    int r;
+
+    if ((r = cc_store_read_begin(store, &txn)) < 0)
+        return r;
+    if ((r = cc_txn_get_u64(&txn, in->meta_dbi, LAYOUT_KEY, ret_layout)) == 0)
+        r = cc_log_last(&txn, in->log_dbi, ret_log);
+    cc_txn_end(&txn);
+    return r;
+}
+
+static int write_layout(cc_txn_t *txn, void *arg)
+{
+    intake_t *in = arg;
+
+    return cc_txn_put_u64(txn, in->meta_dbi, LAYOUT_KEY, INTAKE_LAYOUT);
+}
 
 static int intake_open(void **ret_dom, cc_store_t *store, cc_catalog_t *const *catalog, char *err,
                        size_t err_len)
 {
     intake_t *in = cc_xcalloc(1, sizeof(*in));
+    uint64_t layout = 0, head = 0;
     int r;
 
+    err[0] = '\0';
     in->catalog = catalog;
     if ((r = cc_store_dbi(store, "dossier", 0, &in->dossier_dbi)) < 0 ||
         (r = cc_store_dbi(store, "dossier_events", MDB_DUPSORT | MDB_DUPFIXED, &in->events_dbi)) <
             0 ||
-        (r = cc_store_dbi(store, "log", 0, &in->log_dbi)) < 0) {
+        (r = cc_store_dbi(store, "log", 0, &in->log_dbi)) < 0 ||
+        (r = cc_store_dbi(store, "meta", 0, &in->meta_dbi)) < 0 ||
+        (r = read_layout(in, store, &layout, &head)) < 0) {
         snprintf(err, err_len, "cannot open intake databases: %s", cc_store_strerror(r));
+        goto out;
+    }
+    if (layout != INTAKE_LAYOUT && head == 0)
+        r = cc_store_write(store, write_layout, in); /* a new store */
+    else if (layout != INTAKE_LAYOUT) {
+        cc_log(LOG_NOTICE,
+               "The store holds dossier state of layout %#llx, this version uses %#llx: "
+               "rebuilding it from the log",
+               (unsigned long long)layout, (unsigned long long)INTAKE_LAYOUT);
+        r = intake_rebuild(in, store, err, err_len);
+    }
+    if (r < 0) {
+        if (!err[0])
+            snprintf(err, err_len, "cannot set up the intake store: %s", cc_store_strerror(r));
         goto out;
     }
     *ret_dom = in;
@@ -198,6 +254,135 @@ static int intake_apply(void *dom, cc_txn_t *txn, const cc_principal_t *who,
     return 0;
 }
 
+/* ---- Rebuilding the derived state from the log ------------------------------------ */
+
+typedef struct {
+    intake_t *in;
+    cc_txn_t *txn;    /* the chunk's write transaction */
+    uint64_t after;   /* last record restored by a committed chunk */
+    uint64_t done;    /* last record restored in this chunk */
+    uint64_t skipped; /* records that are not dossier records of this protocol */
+    uint64_t chunk_skipped;
+    size_t n; /* records this chunk restored */
+} rebuild_t;
+
+static int drop_derived(cc_txn_t *txn, void *arg)
+{
+    intake_t *in = arg;
+    int r;
+
+    if ((r = cc_txn_drop(txn, in->dossier_dbi)) < 0 || (r = cc_txn_drop(txn, in->events_dbi)) < 0)
+        return r;
+    r = cc_txn_del(txn, in->meta_dbi, LAYOUT_KEY, strlen(LAYOUT_KEY));
+    return r == -ENOENT ? 0 : r;
+}
+
+/* Restore one log record into the dossier it names, and index it, as
+ * intake_apply() did when it was accepted. */
+static int restore_one(uint64_t seq, const void *data, size_t len, void *arg)
+{
+    rebuild_t *rb = arg;
+    char id[CC_MAX_ID + 1];
+    cc_dossier_event_kind_t kind;
+    cc_dossier_t d;
+    cc_msg_t rec;
+    uint8_t key[8];
+    int r, changed;
+
+    rb->done = seq;
+    if (cc_body_decode(data, len, &cc_limits_reply, &rec, NULL, 0) != 0) {
+        rb->chunk_skipped++;
+        return 0;
+    }
+    if (cc_map_strcpy(&rec.body, "dossier", id, sizeof(id)) < 0 ||
+        (r = load_dossier(rb->txn, rb->in->dossier_dbi, id, &d)) == MDB_CORRUPTED) {
+        rb->chunk_skipped++;
+        r = 0;
+        goto out;
+    }
+    if (r < 0)
+        goto out;
+    changed = cc_dossier_restore(&d, &rec.body, &kind);
+    if (changed < 0) {
+        rb->chunk_skipped++;
+        r = 0;
+        goto out;
+    }
+    if (kind == CC_EV_REJECTED_AT_COUNTER) {
+        r = 0;
+        goto out;
+    }
+    if (changed == 0 &&
+        (r = cc_txn_put(rb->txn, rb->in->dossier_dbi, id, strlen(id), &d, sizeof(d), 0)) < 0)
+        goto out;
+    cc_be64_put(key, seq);
+    r = cc_txn_put(rb->txn, rb->in->events_dbi, id, strlen(id), key, sizeof(key), 0);
+out:
+    cc_msg_deinit(&rec);
+    return r;
+}
+
+static int rebuild_chunk(cc_txn_t *txn, void *arg)
+{
+    rebuild_t *rb = arg;
+    size_t n = 0;
+    int r;
+
+    rb->txn = txn;
+    rb->done = rb->after;
+    rb->chunk_skipped = 0;
+    if ((r = cc_log_scan(txn, rb->in->log_dbi, rb->after, REBUILD_CHUNK, restore_one, rb, &n)) < 0)
+        return r;
+    rb->n = n;
+    if (n < REBUILD_CHUNK)
+        return write_layout(txn, rb->in); /* the last chunk: the state is whole */
+    return 0;
+}
+
+/* Drop the derived databases and restore them from the whole log, one
+ * chunk per transaction; the layout is written with the last chunk, so an
+ * interrupted rebuild starts again at the next open. */
+static int intake_rebuild(void *dom, cc_store_t *store, char *err, size_t err_len)
+{
+    intake_t *in = dom;
+    rebuild_t rb = { .in = in };
+    uint64_t layout = 0, head = 0;
+    char status[128];
+    int r;
+
+    if ((r = read_layout(in, store, &layout, &head)) < 0 ||
+        (r = cc_store_write(store, drop_derived, in)) < 0) {
+        snprintf(err, err_len, "cannot start rebuilding the dossier state: %s",
+                 cc_store_strerror(r));
+        return r;
+    }
+    cc_log(LOG_NOTICE, "Rebuilding the dossier state from the log: %llu records",
+           (unsigned long long)head);
+    do {
+        snprintf(status, sizeof(status), "rebuilding the dossier state: %llu of %llu records",
+                 (unsigned long long)rb.after, (unsigned long long)head);
+        cc_sd_starting(status, 60000);
+        if ((r = cc_store_write(store, rebuild_chunk, &rb)) < 0) {
+            snprintf(err, err_len, "rebuilding the dossier state failed after record %llu: %s",
+                     (unsigned long long)rb.after, cc_store_strerror(r));
+            return r;
+        }
+        rb.skipped += rb.chunk_skipped;
+        rb.after = rb.done;
+        if (rb.n == REBUILD_CHUNK)
+            cc_log(LOG_INFO, "Rebuilding: %llu of %llu records", (unsigned long long)rb.after,
+                   (unsigned long long)head);
+    } while (rb.n == REBUILD_CHUNK);
+    if (rb.skipped)
+        cc_log(LOG_WARNING,
+               "Rebuilt the dossier state; %llu log records were not dossier "
+               "records of this version and were skipped",
+               (unsigned long long)rb.skipped);
+    cc_log(LOG_NOTICE, "Rebuilt the dossier state from %llu log records",
+           (unsigned long long)rb.after);
+    return 0;
+}
+
 /* ---- Queries --------------------------------------------------------------------- */
 
 static const cc_field_t q_dossier_fields[] = { { "id", CC_T_ID, true, 0, 0 } };
@@ -209,6 +394,34 @@ static bool may_see(const cc_principal_t *who, const cc_dossier_t *d)
     return cc_principal_has_unit(who, d->unit) || cc_principal_has_unit(who, d->recv_unit);
 }
 
+/* One entry of the dossier's history: [seq, record] from the log. */
+typedef struct {
+    intake_t *in;
+    cc_txn_t *txn;
+    cc_enc_t *out;
+} history_t;
+
+static int history_one(const MDB_val *key, const MDB_val *val, void *arg)
+{
+    history_t *h = arg;
+    MDB_val rec;
+    int r;
+
+    (void)key;
+    if (val->mv_size != 8)
+        return MDB_CORRUPTED;
+    if ((r = cc_txn_get(h->txn, h->in->log_dbi, val->mv_data, 8, &rec)) == -ENOENT) {
+        cc_enc_nil(h->out);
+        return 0;
+    }
+    if (r < 0)
+        return r;
+    cc_enc_array(h->out, 2);
+    cc_enc_u64(h->out, cc_be64_get(val->mv_data));
+    cc_enc_raw(h->out, rec.mv_data, rec.mv_size);
+    return 0;
+}
+
 static int query_dossier(intake_t *in, cc_store_t *store, const cc_principal_t *who,
                          const msgpack_object *body, uint64_t rid, cc_enc_t *out, cc_reject_t *rej)
 {
@@ -217,8 +430,7 @@ static int query_dossier(intake_t *in, cc_store_t *store, const cc_principal_t *
     char why[256];
     cc_dossier_t d;
     cc_txn_t txn;
-    MDB_cursor *cur = NULL;
-    MDB_val k, v;
+    history_t h = { in, &txn, out };
     size_t n = 0;
     int r;
 
@@ -239,13 +451,8 @@ static int query_dossier(intake_t *in, cc_store_t *store, const cc_principal_t *
                       "Dossier %s is outside your scope", id);
         goto out;
     }
-    k.mv_size = strlen(id);
-    k.mv_data = id;
-    if ((r = mdb_cursor_open(txn.txn, in->events_dbi, &cur)) != 0)
+    if ((r = cc_txn_dups(&txn, in->events_dbi, id, strlen(id), NULL, NULL, &n)) < 0)
         goto out;
-    /* MDB_SET_KEY: LMDB documents returning the (first) data only for it. */
-    if (mdb_cursor_get(cur, &k, &v, MDB_SET_KEY) == 0)
-        mdb_cursor_count(cur, &n);
     cc_enc_map(out, 3);
     cc_enc_kv_u64(out, "rid", rid);
     cc_enc_str(out, "dossier");
@@ -265,26 +472,10 @@ static int query_dossier(intake_t *in, cc_store_t *store, const cc_principal_t *
                   d.sos_pending ? cc_vocab_name(&cc_sos_kinds, d.sos_pending) : "");
     cc_enc_str(out, "history");
     cc_enc_array(out, n);
-    for (size_t i = 0; i < n; i++) {
-        uint8_t *seqb = v.mv_data;
-        MDB_val rec;
-
-        if (cc_txn_get(&txn, in->log_dbi, seqb, 8, &rec) == 0) {
-            cc_enc_array(out, 2);
-            cc_enc_u64(out, cc_be64_get(seqb));
-            cc_enc_raw(out, rec.mv_data, rec.mv_size);
-        } else {
-            cc_enc_nil(out);
-        }
-        if (mdb_cursor_get(cur, &k, &v, MDB_NEXT_DUP) != 0)
-            break;
-    }
-    r = 0;
+    r = cc_txn_dups(&txn, in->events_dbi, id, strlen(id), history_one, &h, NULL);
 out:
-    if (cur)
-        mdb_cursor_close(cur);
     cc_txn_end(&txn);
-    return r > 0 && r != 1 ? -r : r;
+    return r;
 }
 
 static int intake_query(void *dom, cc_store_t *store, const cc_principal_t *who, cc_str_t q,
@@ -312,4 +503,5 @@ const cc_evd_domain_t cc_intake_domain = {
     .query = intake_query,
     .tick = NULL,
     .status = intake_status,
+    .rebuild = intake_rebuild,
 };

@@ -38,7 +38,7 @@ typedef struct {
     cc_store_t *store;
     cc_catalog_t *catalog; /* the slot the core would own */
     void *dom;
-    MDB_dbi dossier_dbi, events_dbi, log_dbi;
+    MDB_dbi dossier_dbi, events_dbi, log_dbi, meta_dbi;
     unsigned eids;
 } fx_t;
 
@@ -819,6 +819,115 @@ static void test_reopen(void **state)
     free(tp);
 }
 
+/* Many dossiers through every kind of event and path of the lifecycle. */
+static void push_varied_history(fx_t *fx, const cc_principal_t *tp)
+{
+    static const char *const stories[][8] = {
+        { "transferred to=TTHCC at=2025-03-03T10:00",
+          "consult_requested agency=SO-XD deadline=2025-03-07T17:00 at=2025-03-03T11:00",
+          "fee_paid amount=200000 method=online at=2025-03-03T11:30",
+          "consult_answered agency=SO-XD at=2025-03-04T09:00",
+          "sos_requested kind=supplement at=2025-03-04T10:00",
+          "sos_reviewed approved=true at=2025-03-04T11:00",
+          "supplement_completed at=2025-03-12T10:00",
+          "extended promised=2025-03-31T17:00 at=2025-03-26T09:00" },
+        { "sos_requested kind=stop at=2025-03-04T10:00",
+          "sos_reviewed approved=false at=2025-03-04T11:00",
+          "sos_requested kind=supplement at=2025-03-10T10:00", /* late: rule broken */
+          "sos_reviewed approved=true at=2025-03-10T11:00",
+          "sos_requested kind=withdraw at=2025-03-11T10:00",
+          "sos_reviewed approved=true at=2025-03-11T11:00", NULL },
+        { "resolved at=2025-03-04T09:00", "digitized what=result at=2025-03-04T10:00",
+          "returned method=counter at=2025-03-04T11:00",
+          "rated rating=satisfied at=2025-03-04T12:00", NULL },
+        { "sos_requested kind=refuse at=2025-03-05T10:00",
+          "sos_reviewed approved=true at=2025-03-05T11:00", NULL },
+        { "extended promised=2025-03-25T17:00 at=2025-03-05T09:00", "resolved at=2025-03-20T09:00",
+          NULL },
+    };
+
+    for (size_t i = 0; i < 3 * CC_N(stories); i++) {
+        char spec[200];
+
+        snprintf(spec, sizeof(spec), "%s dossier=HS-R%zu", RECV, i);
+        EXPECT(fx, tp, spec, 0);
+        for (size_t j = 0; j < CC_N(stories[0]) && stories[i % CC_N(stories)][j]; j++) {
+            snprintf(spec, sizeof(spec), "%s dossier=HS-R%zu", stories[i % CC_N(stories)][j], i);
+            EXPECT(fx, tp, spec, 0);
+        }
+    }
+    EXPECT(fx, tp,
+           "rejected_at_counter proc=TP-LLTP unit=SO-TP channel=postal dossier=HS-REJ "
+           "at=2025-03-03T09:30",
+           0);
+}
+
+/* A rebuild from the log alone gives the state the lifecycle left, byte
+ * for byte: dossiers and their history index. */
+static void test_rebuild_matches(void **state)
+{
+    fx_t *fx = *state;
+    cc_principal_t *tp = principal("counter", "quay-tp", "SO-TP,TTHCC");
+    snapshot_t before, after;
+    char err[256] = "";
+
+    push_varied_history(fx, tp);
+    before = snap(fx);
+    assert_true(before.dossier.entries >= 15);
+    assert_int_equal(cc_intake_domain.rebuild(fx->dom, fx->store, err, sizeof(err)), 0);
+    after = snap(fx);
+    assert_dump_equal(&before.dossier, &after.dossier);
+    assert_dump_equal(&before.events, &after.events);
+    assert_dump_equal(&before.log, &after.log);
+    snap_free(&after);
+    /* And the daemon goes on from the rebuilt state. */
+    EXPECT(fx, tp, "extended promised=2025-04-30T17:00 dossier=HS-R5 at=2025-03-27T09:00",
+           CC_ERR_ILLEGAL_TRANSITION); /* its extension came back from the log */
+    EXPECT(fx, tp, "resolved dossier=HS-R5 at=2025-03-27T09:00", 0);
+    snap_free(&before);
+    free(tp);
+}
+
+static int spoil_layout(cc_txn_t *txn, void *arg)
+{
+    fx_t *fx = arg;
+    static const uint8_t old_record[40] = { 0 }; /* another size, version 0 */
+    int r;
+
+    if ((r = cc_txn_put(txn, fx->dossier_dbi, "HS-R1", 5, old_record, sizeof(old_record), 0)) < 0)
+        return r;
+    if ((r = cc_txn_put(txn, fx->dossier_dbi, "HS-GONE", 7, old_record, sizeof(old_record), 0)) < 0)
+        return r;
+    return cc_txn_put_u64(txn, fx->meta_dbi, "layout",
+                          0x0001); /* a layout this version does not write */
+}
+
+/* A store of another layout (records of another size and version, as a
+ * previous version would leave them) is rebuilt at open, not refused as
+ * corrupted. */
+static void test_previous_layout_rebuilt(void **state)
+{
+    fx_t *fx = *state;
+    cc_principal_t *tp = principal("counter", "quay-tp", "SO-TP,TTHCC");
+    snapshot_t before, after;
+    tmsg_t res;
+
+    push_varied_history(fx, tp);
+    before = snap(fx);
+    assert_int_equal(cc_store_dbi(fx->store, "meta", 0, &fx->meta_dbi), 0);
+    assert_int_equal(cc_store_write(fx->store, spoil_layout, fx), 0);
+    fx_close(fx);
+    fx_open(fx); /* rebuilds */
+    after = snap(fx);
+    assert_dump_equal(&before.dossier, &after.dossier);
+    assert_dump_equal(&before.events, &after.events);
+    assert_int_equal(query(fx, tp, "HS-R1", &res), 0);
+    tmsg_free(&res);
+    snap_free(&before);
+    snap_free(&after);
+    free(tp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -830,6 +939,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rejected_at_counter, setup, teardown),
         cmocka_unit_test_setup_teardown(test_same_transaction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rebuild_matches, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_previous_layout_rebuilt, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
