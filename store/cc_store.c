@@ -313,7 +313,7 @@ int cc_txn_drop(cc_txn_t *txn, MDB_dbi dbi)
 
 #define TINDEX_BIAS (1ull << 63)
 
-static size_t tindex_key(uint8_t *out, int64_t t, const char *id)
+size_t cc_tindex_key(uint8_t *out, int64_t t, const char *id)
 {
     size_t n = strnlen(id, CC_TINDEX_ID_MAX);
 
@@ -326,28 +326,24 @@ int cc_tindex_put(cc_txn_t *txn, MDB_dbi dbi, int64_t t, const char *id)
 {
     uint8_t key[8 + CC_TINDEX_ID_MAX];
 
-    return cc_txn_put(txn, dbi, key, tindex_key(key, t, id), "", 0, 0);
+    return cc_txn_put(txn, dbi, key, cc_tindex_key(key, t, id), "", 0, 0);
 }
 
 int cc_tindex_del(cc_txn_t *txn, MDB_dbi dbi, int64_t t, const char *id)
 {
     uint8_t key[8 + CC_TINDEX_ID_MAX];
-    int r = cc_txn_del(txn, dbi, key, tindex_key(key, t, id));
+    int r = cc_txn_del(txn, dbi, key, cc_tindex_key(key, t, id));
 
     return r == -ENOENT ? 0 : r;
 }
 
-/* Split a (time, id) key; -1 when it is not one. */
-static int tindex_split(const MDB_val *k, int64_t *ret_t, char id[CC_TINDEX_ID_MAX + 1])
+int cc_tindex_split(const void *key, size_t len, int64_t *ret_t, char *id)
 {
-    size_t n;
-
-    if (k->mv_size < 8 || k->mv_size > 8 + CC_TINDEX_ID_MAX)
-        return -1;
-    n = k->mv_size - 8;
-    *ret_t = (int64_t)(cc_be64_get(k->mv_data) ^ TINDEX_BIAS);
-    memcpy(id, (const uint8_t *)k->mv_data + 8, n);
-    id[n] = '\0';
+    if (len < 8 || len > 8 + CC_TINDEX_ID_MAX)
+        return MDB_CORRUPTED;
+    *ret_t = (int64_t)(cc_be64_get(key) ^ TINDEX_BIAS);
+    memcpy(id, (const uint8_t *)key + 8, len - 8);
+    id[len - 8] = '\0';
     return 0;
 }
 
@@ -364,7 +360,7 @@ static int tindex_one(const MDB_val *k, const MDB_val *v, void *arg)
     int64_t t;
 
     (void)v;
-    if (tindex_split(k, &t, id) < 0)
+    if (cc_tindex_split(k->mv_data, k->mv_size, &t, id) < 0)
         return MDB_CORRUPTED;
     if (t > s->until)
         return 1;
@@ -391,7 +387,7 @@ static int tindex_take(const MDB_val *k, const MDB_val *v, void *arg)
     char id[CC_TINDEX_ID_MAX + 1];
 
     (void)v;
-    if (tindex_split(k, &f->t, id) < 0)
+    if (cc_tindex_split(k->mv_data, k->mv_size, &f->t, id) < 0)
         return MDB_CORRUPTED;
     snprintf(f->id, f->id_len, "%s", id);
     f->found = true;

@@ -159,6 +159,20 @@ int cc_txn_drop(cc_txn_t *txn, MDB_dbi dbi);
  */
 #define CC_TINDEX_ID_MAX 255
 
+/**
+ * cc_tindex_key - the key of (@t, @id) into @out (8 + CC_TINDEX_ID_MAX
+ * bytes), for an index that puts it after a prefix of its own. Returns its
+ * length.
+ */
+size_t cc_tindex_key(uint8_t *out, int64_t t, const char *id);
+
+/**
+ * cc_tindex_split - read a key made by cc_tindex_key() (@len bytes at
+ * @key): the time in *@ret_t, the id into @id (CC_TINDEX_ID_MAX + 1
+ * bytes). Returns 0, or MDB_CORRUPTED when it is not such a key.
+ */
+int cc_tindex_split(const void *key, size_t len, int64_t *ret_t, char *id);
+
 /** cc_tindex_put - add (@t, @id) (present already: no change). */
 int cc_tindex_put(cc_txn_t *txn, MDB_dbi dbi, int64_t t, const char *id);
 

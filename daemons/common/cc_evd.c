@@ -183,20 +183,59 @@ static int append_record(cc_evd_t *d, cc_txn_t *txn, const char *eid, size_t eid
 }
 
 int cc_evd_append_internal(cc_evd_t *evd, cc_txn_t *txn, const char *eid, const char *type,
-                           int64_t at, const cc_enc_t *rec_pairs, size_t n)
+                           int64_t at, const cc_enc_t *rec_pairs, size_t n, uint64_t *ret_seq)
 {
     cc_str_t t = { type, strlen(type) };
     MDB_val v;
-    uint64_t seq;
     int r;
 
+    *ret_seq = 0;
     r = cc_txn_get(txn, evd->dedupe_dbi, eid, strlen(eid), &v);
     if (r == 0)
         return 0; /* already raised by an earlier tick */
     if (r != -ENOENT)
         return r;
     return append_record(evd, txn, eid, strlen(eid), t, at, evd->domain->name, rec_pairs, n, NULL,
-                         &seq);
+                         ret_seq);
+}
+
+typedef struct {
+    cc_txn_t *txn;
+    MDB_dbi log;
+    cc_enc_t *out;
+} history_t;
+
+static int history_one(const MDB_val *key, const MDB_val *val, void *arg)
+{
+    history_t *h = arg;
+    MDB_val rec;
+    int r;
+
+    (void)key;
+    if (val->mv_size != 8)
+        return MDB_CORRUPTED;
+    if ((r = cc_txn_get(h->txn, h->log, val->mv_data, 8, &rec)) == -ENOENT) {
+        cc_enc_nil(h->out);
+        return 0;
+    }
+    if (r < 0)
+        return r;
+    cc_enc_array(h->out, 2);
+    cc_enc_u64(h->out, cc_be64_get(val->mv_data));
+    cc_enc_raw(h->out, rec.mv_data, rec.mv_size);
+    return 0;
+}
+
+int cc_evd_history(cc_txn_t *txn, MDB_dbi index, MDB_dbi log, const char *id, cc_enc_t *out)
+{
+    history_t h = { txn, log, out };
+    size_t n = 0;
+    int r;
+
+    if ((r = cc_txn_dups(txn, index, id, strlen(id), NULL, NULL, &n)) < 0)
+        return r;
+    cc_enc_array(out, n);
+    return cc_txn_dups(txn, index, id, strlen(id), history_one, &h, NULL);
 }
 
 /* ---- Group commit ---------------------------------------------------------- */

@@ -106,10 +106,21 @@ int cc_evd_main(const cc_evd_domain_t *domain, const char *default_listen, int a
  * (escalation, say) to the log inside @txn. @rec_pairs/@n as in apply;
  * @type names the event; @eid must be unique and deterministic so that a
  * retried tick cannot apply twice.
+ * @ret_seq: the record's sequence number; 0 when @eid was raised before
+ *   (nothing appended).
  * Returns 0 or a negative storage error.
  */
 int cc_evd_append_internal(cc_evd_t *evd, cc_txn_t *txn, const char *eid, const char *type,
-                           int64_t at, const cc_enc_t *rec_pairs, size_t n);
+                           int64_t at, const cc_enc_t *rec_pairs, size_t n, uint64_t *ret_seq);
+
+/**
+ * cc_evd_history - encode the history of one subject (a dossier, a
+ * complaint) as an array of [seq, record] pairs from the log: @index maps
+ * @id to the be64 sequence numbers of its records (MDB_DUPSORT), @log is
+ * the log. A sequence missing from the log is encoded as nil.
+ * Returns 0 or a negative storage error.
+ */
+int cc_evd_history(cc_txn_t *txn, MDB_dbi index, MDB_dbi log, const char *id, cc_enc_t *out);
 
 /** cc_evd_store - the daemon's store (for a domain's tick). */
 cc_store_t *cc_evd_store(cc_evd_t *evd);

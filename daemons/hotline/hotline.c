@@ -23,13 +23,14 @@
 #include "redact.h"
 
 #define PERSONAL_VERSION 1
-#define OPEN_KEY_MAX (CC_MAX_CODE + 1 + 8 + CC_MAX_ID)
+#define OPEN_KEY_MAX (CC_MAX_CODE + 1 + 8 + CC_TINDEX_ID_MAX)
 #define QUERY_OPEN_DEFAULT 200
 #define QUERY_OPEN_MAX 1000
 /* Version of the index rules (meta "indexes"): 2 = level-3 complaints are
- * in the timer too (cc_pakn_timed); a store of an older one is reindexed
- * when the hotline opens it. */
-#define INDEX_VERSION 2
+ * in the timer too (cc_pakn_timed); 3 = the (time, id) keys of the store
+ * (cc_tindex_*, times biased so that they sort signed). A store of an
+ * older one is reindexed when the hotline opens it. */
+#define INDEX_VERSION 3
 
 typedef struct {
     cc_catalog_t *const *catalog; /* the core's slot: read *catalog each time */
@@ -187,24 +188,15 @@ static char *dup_str(cc_str_t s) { return cc_xstrndup(s.len ? s.ptr : "", s.len)
 
 /* ---- Indexes ------------------------------------------------------------------------ */
 
-static size_t timer_key(uint8_t *key, int64_t due, const char *id)
-{
-    size_t l = strlen(id);
-
-    cc_be64_put(key, (uint64_t)due);
-    memcpy(key + 8, id, l);
-    return 8 + l;
-}
-
+/* The open index: the unit's code, NUL, then the (due, id) key of
+ * cc_tindex_key(), so that one unit's complaints sort by due date. */
 static size_t open_key(uint8_t *key, const char *unit, int64_t due, const char *id)
 {
-    size_t u = strlen(unit), l = strlen(id);
+    size_t u = strlen(unit);
 
     memcpy(key, unit, u);
     key[u] = '\0';
-    cc_be64_put(key + u + 1, (uint64_t)due);
-    memcpy(key + u + 9, id, l);
-    return u + 9 + l;
+    return u + 1 + cc_tindex_key(key + u + 1, due, id);
 }
 
 /* Move @id's index entries from its state @before to @after. */
@@ -212,73 +204,66 @@ static int reindex(cc_txn_t *txn, hotline_t *h, const char *id, const cc_pakn_t 
                    const cc_pakn_t *after)
 {
     uint8_t key[OPEN_KEY_MAX];
-    size_t kl;
     int r;
 
-    if (cc_pakn_timed(before)) {
-        kl = timer_key(key, before->due_at, id);
-        if ((r = cc_txn_del(txn, h->timer_dbi, key, kl)) < 0 && r != -ENOENT)
-            return r;
-    }
-    if (cc_pakn_open(before)) {
-        kl = open_key(key, before->unit, before->due_at, id);
-        if ((r = cc_txn_del(txn, h->open_dbi, key, kl)) < 0 && r != -ENOENT)
-            return r;
-    }
-    if (cc_pakn_timed(after)) {
-        kl = timer_key(key, after->due_at, id);
-        if ((r = cc_txn_put(txn, h->timer_dbi, key, kl, "", 0, 0)) < 0)
-            return r;
-    }
-    if (cc_pakn_open(after)) {
-        kl = open_key(key, after->unit, after->due_at, id);
-        if ((r = cc_txn_put(txn, h->open_dbi, key, kl, "", 0, 0)) < 0)
-            return r;
-    }
+    if (cc_pakn_timed(before) && (r = cc_tindex_del(txn, h->timer_dbi, before->due_at, id)) < 0)
+        return r;
+    if (cc_pakn_open(before) &&
+        (r = cc_txn_del(txn, h->open_dbi, key, open_key(key, before->unit, before->due_at, id))) <
+            0 &&
+        r != -ENOENT)
+        return r;
+    if (cc_pakn_timed(after) && (r = cc_tindex_put(txn, h->timer_dbi, after->due_at, id)) < 0)
+        return r;
+    if (cc_pakn_open(after) &&
+        (r = cc_txn_put(txn, h->open_dbi, key, open_key(key, after->unit, after->due_at, id), "", 0,
+                        0)) < 0)
+        return r;
     return 0;
 }
 
-/* Bring a store written under older index rules up to INDEX_VERSION:
- * every complaint's entries are put again (an existing one is kept). */
+typedef struct {
+    hotline_t *h;
+    cc_txn_t *txn;
+    size_t count;
+} reindex_t;
+
+static int reindex_one(const MDB_val *k, const MDB_val *v, void *arg)
+{
+    static const cc_pakn_t none = { 0 };
+    reindex_t *ri = arg;
+    char id[CC_MAX_ID + 1];
+    cc_pakn_t p;
+
+    if (k->mv_size > CC_MAX_ID || v->mv_size != sizeof(p) ||
+        ((const uint8_t *)v->mv_data)[0] != CC_PAKN_VERSION)
+        return MDB_CORRUPTED;
+    memcpy(id, k->mv_data, k->mv_size);
+    id[k->mv_size] = '\0';
+    memcpy(&p, v->mv_data, sizeof(p));
+    ri->count++;
+    /* The writes go to other databases than the one scanned. */
+    return reindex(ri->txn, ri->h, id, &none, &p);
+}
+
+/* Bring a store written under older index rules up to INDEX_VERSION: the
+ * two indexes are emptied and every complaint's entries put again. */
 static int reindex_all(cc_txn_t *txn, void *arg)
 {
     hotline_t *h = arg;
-    const cc_pakn_t none = { 0 };
-    MDB_cursor *cur = NULL;
+    reindex_t ri = { h, txn, 0 };
     uint64_t version = 0;
-    size_t count = 0;
-    MDB_val k, v;
     int r;
 
-    if ((r = cc_txn_get_u64(txn, h->meta_dbi, "indexes", &version)) < 0 && r != -ENOENT)
+    if ((r = cc_txn_get_u64(txn, h->meta_dbi, "indexes", &version)) < 0)
         return r;
     if (version >= INDEX_VERSION)
         return 0;
-    if ((r = mdb_cursor_open(txn->txn, h->pakn_dbi, &cur)) != 0)
-        return -r;
-    for (r = mdb_cursor_get(cur, &k, &v, MDB_FIRST); r == 0;
-         r = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        char id[CC_MAX_ID + 1];
-        cc_pakn_t p;
-
-        if (k.mv_size > CC_MAX_ID || v.mv_size != sizeof(p) ||
-            ((const uint8_t *)v.mv_data)[0] != CC_PAKN_VERSION) {
-            r = MDB_CORRUPTED;
-            break;
-        }
-        memcpy(id, k.mv_data, k.mv_size);
-        id[k.mv_size] = '\0';
-        memcpy(&p, v.mv_data, sizeof(p));
-        /* The writes go to other databases: the cursor stays valid. */
-        if ((r = reindex(txn, h, id, &none, &p)) < 0)
-            break;
-        count++;
-    }
-    mdb_cursor_close(cur);
-    if (r != MDB_NOTFOUND)
-        return r > 0 ? -r : r;
-    if (count)
-        cc_log(LOG_NOTICE, "Reindexed %zu complaints for index rules %d", count, INDEX_VERSION);
+    if ((r = cc_txn_drop(txn, h->timer_dbi)) < 0 || (r = cc_txn_drop(txn, h->open_dbi)) < 0 ||
+        (r = cc_txn_scan(txn, h->pakn_dbi, NULL, 0, reindex_one, &ri)) < 0)
+        return r;
+    if (ri.count)
+        cc_log(LOG_NOTICE, "Reindexed %zu complaints for index rules %d", ri.count, INDEX_VERSION);
     return cc_txn_put_u64(txn, h->meta_dbi, "indexes", INDEX_VERSION);
 }
 
@@ -473,78 +458,69 @@ static int hotline_apply(void *dom, cc_txn_t *txn, const cc_principal_t *who,
 
 /* ---- Escalation ------------------------------------------------------------------------------ */
 
+/* The complaints whose deadline passed before now, collected first: the
+ * timer changes under the escalation loop. */
+typedef struct {
+    char (*ids)[CC_MAX_ID + 1];
+    size_t n;
+} due_ids_t;
+
+static int collect_due(int64_t t, const char *id, void *arg)
+{
+    due_ids_t *d = arg;
+
+    (void)t;
+    if (d->n == CC_HOTLINE_ESCALATE_MAX || strlen(id) > CC_MAX_ID)
+        return d->n == CC_HOTLINE_ESCALATE_MAX ? 1 : MDB_CORRUPTED;
+    snprintf(d->ids[d->n++], CC_MAX_ID + 1, "%s", id);
+    return 0;
+}
+
 int cc_hotline_escalate(void *dom, cc_txn_t *txn, int64_t now, cc_hotline_append_fn append,
                         void *ctx, size_t *ret_count)
 {
     hotline_t *h = dom;
-    char(*ids)[CC_MAX_ID + 1] = NULL;
-    MDB_cursor *cur = NULL;
+    due_ids_t due = { cc_xcalloc(CC_HOTLINE_ESCALATE_MAX, sizeof(*due.ids)), 0 };
     cc_enc_t pairs;
-    size_t n_ids = 0, count = 0;
-    MDB_val k, v;
+    size_t count = 0;
     int r;
 
     cc_enc_init(&pairs);
-    ids = cc_xcalloc(CC_HOTLINE_ESCALATE_MAX, sizeof(*ids));
-    if ((r = mdb_cursor_open(txn->txn, h->timer_dbi, &cur)) != 0)
-        goto out;
-    /* Collect first: the index changes under the loop below. */
-    for (r = mdb_cursor_get(cur, &k, &v, MDB_FIRST); r == 0 && n_ids < CC_HOTLINE_ESCALATE_MAX;
-         r = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        size_t idl = k.mv_size - 8;
-
-        if (k.mv_size < 9 || idl > CC_MAX_ID) {
-            r = MDB_CORRUPTED;
-            goto out;
-        }
-        if ((int64_t)cc_be64_get(k.mv_data) >= now)
-            break;
-        memcpy(ids[n_ids], (const uint8_t *)k.mv_data + 8, idl);
-        ids[n_ids][idl] = '\0';
-        n_ids++;
-    }
-    if (r != 0 && r != MDB_NOTFOUND)
-        goto out;
-    mdb_cursor_close(cur);
-    cur = NULL;
-    r = 0;
-    for (size_t i = 0; i < n_ids && r == 0; i++) {
+    r = cc_tindex_scan(txn, h->timer_dbi, now - 1, collect_due, &due);
+    for (size_t i = 0; i < due.n && r == 0; i++) {
+        const char *id = due.ids[i];
         cc_pakn_t p, before;
         int64_t at;
         int e;
 
-        if ((r = load_pakn(txn, h, ids[i], &p)) < 0)
+        if ((r = load_pakn(txn, h, id, &p)) < 0)
             break;
         before = p;
         while ((e = cc_pakn_escalate(*h->catalog, &p, now, &at)) > 0) {
             char eid[CC_MAX_ID + 1];
             const char *type = e == CC_PAKN_ESCALATED ? "pakn_escalated" : "pakn_overdue";
-            uint64_t last = 0, after = 0;
+            uint64_t last = 0, seq = 0;
             size_t n;
 
-            if ((r = cc_log_last(txn, h->log_dbi, &last)) < 0)
-                break;
             /* Escalations: one per level, named by it. Overdue at level 3:
              * once per round, named by the record's own sequence. */
             if (e == CC_PAKN_ESCALATED)
-                snprintf(eid, sizeof(eid), "%s%s:%u", CC_HOTLINE_RESERVED_EID, ids[i],
+                snprintf(eid, sizeof(eid), "%s%s:%u", CC_HOTLINE_RESERVED_EID, id,
                          (unsigned)p.level);
-            else
+            else if ((r = cc_log_last(txn, h->log_dbi, &last)) == 0)
                 snprintf(eid, sizeof(eid), "%s%llu", CC_HOTLINE_RESERVED_EID,
                          (unsigned long long)last + 1);
-            cc_enc_reset(&pairs);
-            n = encode_pakn(&pairs, ids[i], &p);
-            if (e == CC_PAKN_ESCALATED) {
-                cc_enc_kv_u64(&pairs, "from_level", (uint64_t)(p.level - 1));
-                n++;
-            } else {
-                cc_enc_kv_u64(&pairs, "reopened", p.reopened);
-                n++;
-            }
-            if ((r = append(ctx, txn, eid, type, at, &pairs, n)) < 0 ||
-                (r = cc_log_last(txn, h->log_dbi, &after)) < 0)
+            if (r < 0)
                 break;
-            if (after > last && (r = add_history(txn, h, ids[i], after)) < 0)
+            cc_enc_reset(&pairs);
+            n = encode_pakn(&pairs, id, &p);
+            if (e == CC_PAKN_ESCALATED)
+                cc_enc_kv_u64(&pairs, "from_level", (uint64_t)(p.level - 1));
+            else
+                cc_enc_kv_u64(&pairs, "reopened", p.reopened);
+            if ((r = append(ctx, txn, eid, type, at, &pairs, n + 1, &seq)) < 0)
+                break;
+            if (seq && (r = add_history(txn, h, id, seq)) < 0)
                 break;
             count++;
         }
@@ -553,18 +529,13 @@ int cc_hotline_escalate(void *dom, cc_txn_t *txn, int64_t now, cc_hotline_append
         /* e < 0: the calendar does not cover the next deadline's year; the
          * complaint stays in the timer and is tried again next tick. */
         if (p.level != before.level || p.overdue != before.overdue) {
-            if ((r = cc_txn_put(txn, h->pakn_dbi, ids[i], strlen(ids[i]), &p, sizeof(p), 0)) < 0 ||
-                (r = reindex(txn, h, ids[i], &before, &p)) < 0)
+            if ((r = cc_txn_put(txn, h->pakn_dbi, id, strlen(id), &p, sizeof(p), 0)) < 0 ||
+                (r = reindex(txn, h, id, &before, &p)) < 0)
                 break;
         }
     }
-out:
-    if (cur)
-        mdb_cursor_close(cur);
-    free(ids);
+    free(due.ids);
     cc_enc_deinit(&pairs);
-    if (r > 0)
-        r = -r;
     if (r == 0 && ret_count)
         *ret_count = count;
     return r;
@@ -578,9 +549,9 @@ typedef struct {
 } tick_ctx_t;
 
 static int append_internal(void *ctx, cc_txn_t *txn, const char *eid, const char *type, int64_t at,
-                           const cc_enc_t *pairs, size_t n)
+                           const cc_enc_t *pairs, size_t n, uint64_t *ret_seq)
 {
-    return cc_evd_append_internal(ctx, txn, eid, type, at, pairs, n);
+    return cc_evd_append_internal(ctx, txn, eid, type, at, pairs, n, ret_seq);
 }
 
 static int tick_txn(cc_txn_t *txn, void *arg)
@@ -595,24 +566,21 @@ static int tick_txn(cc_txn_t *txn, void *arg)
  * have nothing to do and must not cost a commit). */
 static int escalation_due(hotline_t *h, cc_store_t *store, int64_t now, bool *ret)
 {
-    MDB_cursor *cur = NULL;
-    MDB_val k, v;
+    char id[CC_TINDEX_ID_MAX + 1];
+    int64_t first;
     cc_txn_t txn;
     int r;
 
     *ret = false;
     if ((r = cc_store_read_begin(store, &txn)) < 0)
         return r;
-    if ((r = mdb_cursor_open(txn.txn, h->timer_dbi, &cur)) == 0) {
-        r = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
-        if (r == 0 && k.mv_size >= 8)
-            *ret = (int64_t)cc_be64_get(k.mv_data) < now;
-        if (r == MDB_NOTFOUND)
-            r = 0;
-        mdb_cursor_close(cur);
-    }
+    r = cc_tindex_first(&txn, h->timer_dbi, &first, id, sizeof(id));
     cc_txn_end(&txn);
-    return r > 0 ? -r : r;
+    if (r == -ENOENT)
+        return 0;
+    if (r == 0)
+        *ret = first < now;
+    return r;
 }
 
 static int hotline_tick(void *dom, cc_evd_t *evd, int64_t now)
@@ -685,9 +653,8 @@ static int query_pakn(hotline_t *h, cc_store_t *store, const cc_principal_t *who
     personal_t pd;
     cc_pakn_t p;
     cc_txn_t txn;
-    MDB_cursor *cur = NULL;
-    MDB_val k, v, pub = { 0, NULL };
-    size_t n = 0, pairs = 24;
+    MDB_val pub = { 0, NULL };
+    size_t pairs = 24;
     int r;
 
     if (cc_fields_check(body, q_pakn_fields, CC_N(q_pakn_fields), &field, why, sizeof(why)) < 0)
@@ -714,12 +681,6 @@ static int query_pakn(hotline_t *h, cc_store_t *store, const cc_principal_t *who
     phone = dup_str(pd.phone);
     if (cc_txn_get(&txn, h->published_dbi, id, strlen(id), &pub) < 0)
         pub.mv_size = 0;
-    k.mv_size = strlen(id);
-    k.mv_data = id;
-    if ((r = mdb_cursor_open(txn.txn, h->events_dbi, &cur)) != 0)
-        goto out;
-    if (mdb_cursor_get(cur, &k, &v, MDB_SET_KEY) == 0)
-        mdb_cursor_count(cur, &n);
     cc_enc_map(out, 3);
     cc_enc_kv_u64(out, "rid", rid);
     cc_enc_str(out, "pakn");
@@ -755,123 +716,100 @@ static int query_pakn(hotline_t *h, cc_store_t *store, const cc_principal_t *who
         cc_enc_kv_str(out, "caller_phone", phone);
     }
     cc_enc_str(out, "history");
-    cc_enc_array(out, n);
-    for (size_t i = 0; i < n; i++) {
-        uint8_t *seqb = v.mv_data;
-        MDB_val rec;
-
-        if (cc_txn_get(&txn, h->log_dbi, seqb, 8, &rec) == 0) {
-            cc_enc_array(out, 2);
-            cc_enc_u64(out, cc_be64_get(seqb));
-            cc_enc_raw(out, rec.mv_data, rec.mv_size);
-        } else {
-            cc_enc_nil(out);
-        }
-        if (i + 1 < n && mdb_cursor_get(cur, &k, &v, MDB_NEXT_DUP) != 0) {
-            /* The count said more: keep the array well-formed. */
-            for (size_t j = i + 1; j < n; j++)
-                cc_enc_nil(out);
-            break;
-        }
-    }
-    r = 0;
+    r = cc_evd_history(&txn, h->events_dbi, h->log_dbi, id, out);
 out:
-    if (cur)
-        mdb_cursor_close(cur);
     cc_txn_end(&txn);
     free(name);
     free(phone);
-    return r > 0 && r != 1 ? -r : r;
+    return r;
+}
+
+/* One unit's open complaints, earliest due first, from the open index. */
+typedef struct {
+    hotline_t *h;
+    cc_txn_t *txn;
+    const char *unit;
+    size_t unit_len;
+    uint64_t max;
+    int64_t now;
+    cc_enc_t items;
+    size_t count;
+    bool more;
+} open_list_t;
+
+static int open_one(const MDB_val *k, const MDB_val *v, void *arg)
+{
+    open_list_t *o = arg;
+    char id[CC_TINDEX_ID_MAX + 1];
+    int64_t due;
+    cc_pakn_t p;
+    int r;
+
+    (void)v;
+    if (k->mv_size <= o->unit_len || memcmp(k->mv_data, o->unit, o->unit_len) != 0 ||
+        ((const uint8_t *)k->mv_data)[o->unit_len] != '\0')
+        return 1; /* past the unit's entries */
+    if (o->count == o->max) {
+        o->more = true;
+        return 1;
+    }
+    if ((r = cc_tindex_split((const uint8_t *)k->mv_data + o->unit_len + 1,
+                             k->mv_size - o->unit_len - 1, &due, id)) < 0 ||
+        strlen(id) > CC_MAX_ID)
+        return MDB_CORRUPTED;
+    if ((r = load_pakn(o->txn, o->h, id, &p)) < 0)
+        return r;
+    cc_enc_map(&o->items, 7);
+    cc_enc_kv_str(&o->items, "pakn", id);
+    cc_enc_kv_str(&o->items, "state", cc_vocab_name(&cc_pakn_states, p.state));
+    cc_enc_kv_u64(&o->items, "level", p.level);
+    cc_enc_kv_i64(&o->items, "due", p.due_at);
+    cc_enc_kv_str(&o->items, "category", cc_vocab_name(&cc_pakn_categories, p.category));
+    cc_enc_kv_bool(&o->items, "urgent", p.urgent);
+    cc_enc_kv_bool(&o->items, "overdue", cc_pakn_waiting(&p) && p.due_at < o->now);
+    o->count++;
+    return 0;
 }
 
 static int query_open(hotline_t *h, cc_store_t *store, const cc_principal_t *who,
                       const msgpack_object *body, uint64_t rid, cc_enc_t *out, cc_reject_t *rej)
 {
     char unit[CC_MAX_CODE + 1];
-    uint8_t key[CC_MAX_CODE + 1];
     const char *field = NULL;
     char why[256];
-    uint64_t max = QUERY_OPEN_DEFAULT;
-    int64_t now = cc_clock_now();
-    cc_enc_t items;
-    MDB_cursor *cur = NULL;
-    MDB_val k, v;
     cc_txn_t txn;
-    size_t ul, count = 0;
-    bool more = false;
+    open_list_t o = { .h = h, .txn = &txn, .unit = unit, .max = QUERY_OPEN_DEFAULT };
     int r;
 
     if (cc_fields_check(body, q_open_fields, CC_N(q_open_fields), &field, why, sizeof(why)) < 0)
         return cc_reject(rej, CC_ERR_BAD_FIELD, field, "Truy vấn PAKN đang mở không hợp lệ: %s",
                          "Invalid open-complaints query: %s", why);
     cc_map_strcpy(body, "unit", unit, sizeof(unit));
-    cc_map_u64(body, "max", &max);
+    cc_map_u64(body, "max", &o.max);
     if (!may_see_unit(who, unit))
         return cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "unit",
                          "Đơn vị '%s' không thuộc phạm vi của bạn",
                          "Unit '%s' is outside your scope", unit);
-    ul = strlen(unit);
-    memcpy(key, unit, ul);
-    key[ul] = '\0';
-    cc_enc_init(&items);
+    o.unit_len = strlen(unit);
+    o.now = cc_clock_now();
     if ((r = cc_store_read_begin(store, &txn)) < 0)
-        goto done;
-    if ((r = mdb_cursor_open(txn.txn, h->open_dbi, &cur)) != 0)
-        goto out;
-    k.mv_data = key;
-    k.mv_size = ul + 1;
-    for (r = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); r == 0;
-         r = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        char id[CC_MAX_ID + 1];
-        size_t idl;
-        cc_pakn_t p;
-        int e;
-
-        if (k.mv_size < ul + 10 || memcmp(k.mv_data, key, ul + 1) != 0)
-            break;
-        if (count == max) {
-            more = true;
-            break;
-        }
-        idl = k.mv_size - ul - 9;
-        if (idl > CC_MAX_ID) {
-            r = MDB_CORRUPTED;
-            goto out;
-        }
-        memcpy(id, (const uint8_t *)k.mv_data + ul + 9, idl);
-        id[idl] = '\0';
-        if ((e = load_pakn(&txn, h, id, &p)) < 0) {
-            r = e;
-            goto out;
-        }
-        cc_enc_map(&items, 7);
-        cc_enc_kv_str(&items, "pakn", id);
-        cc_enc_kv_str(&items, "state", cc_vocab_name(&cc_pakn_states, p.state));
-        cc_enc_kv_u64(&items, "level", p.level);
-        cc_enc_kv_i64(&items, "due", p.due_at);
-        cc_enc_kv_str(&items, "category", cc_vocab_name(&cc_pakn_categories, p.category));
-        cc_enc_kv_bool(&items, "urgent", p.urgent);
-        cc_enc_kv_bool(&items, "overdue", cc_pakn_waiting(&p) && p.due_at < now);
-        count++;
-    }
-    if (r != 0 && r != MDB_NOTFOUND)
-        goto out;
-    cc_enc_map(out, 5);
-    cc_enc_kv_u64(out, "rid", rid);
-    cc_enc_kv_str(out, "unit", unit);
-    cc_enc_kv_u64(out, "count", count);
-    cc_enc_kv_bool(out, "more", more);
-    cc_enc_str(out, "items");
-    cc_enc_array(out, count);
-    cc_enc_raw(out, items.buf.data, items.buf.size);
-    r = 0;
-out:
-    if (cur)
-        mdb_cursor_close(cur);
+        return r;
+    cc_enc_init(&o.items);
+    /* From the unit's prefix (its code and the NUL) on. */
+    r = cc_txn_scan(&txn, h->open_dbi, unit, o.unit_len + 1, open_one, &o);
     cc_txn_end(&txn);
-done:
-    cc_enc_deinit(&items);
-    return r > 0 && r != 1 ? -r : r;
+    if (r == 0) {
+        cc_enc_map(out, 5);
+        cc_enc_kv_u64(out, "rid", rid);
+        cc_enc_kv_str(out, "unit", unit);
+        cc_enc_kv_u64(out, "count", o.count);
+        cc_enc_kv_bool(out, "more", o.more);
+        cc_enc_str(out, "items");
+        cc_enc_array(out, o.count);
+        cc_enc_raw(out, o.items.buf.data, o.items.buf.size);
+    }
+    cc_enc_deinit(&o.items);
+    return r;
 }
 
 static int hotline_query(void *dom, cc_store_t *store, const cc_principal_t *who, cc_str_t q,

@@ -394,34 +394,6 @@ static bool may_see(const cc_principal_t *who, const cc_dossier_t *d)
     return cc_principal_has_unit(who, d->unit) || cc_principal_has_unit(who, d->recv_unit);
 }
 
-/* One entry of the dossier's history: [seq, record] from the log. */
-typedef struct {
-    intake_t *in;
-    cc_txn_t *txn;
-    cc_enc_t *out;
-} history_t;
-
-static int history_one(const MDB_val *key, const MDB_val *val, void *arg)
-{
-    history_t *h = arg;
-    MDB_val rec;
-    int r;
-
-    (void)key;
-    if (val->mv_size != 8)
-        return MDB_CORRUPTED;
-    if ((r = cc_txn_get(h->txn, h->in->log_dbi, val->mv_data, 8, &rec)) == -ENOENT) {
-        cc_enc_nil(h->out);
-        return 0;
-    }
-    if (r < 0)
-        return r;
-    cc_enc_array(h->out, 2);
-    cc_enc_u64(h->out, cc_be64_get(val->mv_data));
-    cc_enc_raw(h->out, rec.mv_data, rec.mv_size);
-    return 0;
-}
-
 static int query_dossier(intake_t *in, cc_store_t *store, const cc_principal_t *who,
                          const msgpack_object *body, uint64_t rid, cc_enc_t *out, cc_reject_t *rej)
 {
@@ -430,8 +402,6 @@ static int query_dossier(intake_t *in, cc_store_t *store, const cc_principal_t *
     char why[256];
     cc_dossier_t d;
     cc_txn_t txn;
-    history_t h = { in, &txn, out };
-    size_t n = 0;
     int r;
 
     if (cc_fields_check(body, q_dossier_fields, 1, &field, why, sizeof(why)) < 0)
@@ -451,8 +421,6 @@ static int query_dossier(intake_t *in, cc_store_t *store, const cc_principal_t *
                       "Dossier %s is outside your scope", id);
         goto out;
     }
-    if ((r = cc_txn_dups(&txn, in->events_dbi, id, strlen(id), NULL, NULL, &n)) < 0)
-        goto out;
     cc_enc_map(out, 3);
     cc_enc_kv_u64(out, "rid", rid);
     cc_enc_str(out, "dossier");
@@ -471,8 +439,7 @@ static int query_dossier(intake_t *in, cc_store_t *store, const cc_principal_t *
     cc_enc_kv_str(out, "sos_pending",
                   d.sos_pending ? cc_vocab_name(&cc_sos_kinds, d.sos_pending) : "");
     cc_enc_str(out, "history");
-    cc_enc_array(out, n);
-    r = cc_txn_dups(&txn, in->events_dbi, id, strlen(id), history_one, &h, NULL);
+    r = cc_evd_history(&txn, in->events_dbi, in->log_dbi, id, out);
 out:
     cc_txn_end(&txn);
     return r;

@@ -190,22 +190,9 @@ int sc_alerts_seq(sc_alerts_t *a, cc_txn_t *txn, uint64_t *ret)
     return cc_txn_get_u64(txn, a->meta_dbi, SEQ_KEY, ret);
 }
 
-static int db_entries(cc_txn_t *txn, MDB_dbi dbi, uint64_t *ret)
-{
-    MDB_stat st;
-    int r;
-
-    if (txn->err)
-        return txn->err;
-    if ((r = mdb_stat(txn->txn, dbi, &st)) != 0)
-        return r;
-    *ret = st.ms_entries;
-    return 0;
-}
-
 int sc_alerts_active(sc_alerts_t *a, cc_txn_t *txn, uint64_t *ret)
 {
-    return db_entries(txn, a->alerts_dbi, ret);
+    return cc_txn_entries(txn, a->alerts_dbi, ret);
 }
 
 static bool in_units(const msgpack_object *units, const char *unit)
@@ -223,144 +210,87 @@ static bool in_units(const msgpack_object *units, const char *unit)
     return false;
 }
 
+typedef struct {
+    sc_alerts_t *a;
+    const cc_principal_t *who;
+    const msgpack_object *units;
+    size_t n;
+} snapshot_t;
+
+static int snapshot_one(const MDB_val *k, const MDB_val *v, void *arg)
+{
+    snapshot_t *s = arg;
+    char unit[CC_MAX_CODE + 1];
+
+    (void)k;
+    alert_unit(v->mv_data, v->mv_size, unit);
+    if (s->who && s->who->role != CC_ROLE_OPERATOR && !cc_principal_has_unit(s->who, unit))
+        return 0;
+    if (s->units && s->units->type == MSGPACK_OBJECT_ARRAY && !in_units(s->units, unit))
+        return 0;
+    cc_enc_raw(&s->a->scratch, v->mv_data, v->mv_size);
+    s->n++;
+    return 0;
+}
+
 int sc_alerts_snapshot(sc_alerts_t *a, cc_txn_t *txn, const cc_principal_t *who,
                        const msgpack_object *units, uint64_t rid, cc_enc_t *out)
 {
-    MDB_cursor *cur = NULL;
-    MDB_val k, v;
+    snapshot_t s = { a, who, units, 0 };
     uint64_t seq = 0;
-    size_t n = 0;
     int r;
 
     cc_enc_reset(&a->scratch);
-    if ((r = sc_alerts_seq(a, txn, &seq)) < 0)
-        goto out;
-    if ((r = mdb_cursor_open(txn->txn, a->alerts_dbi, &cur)) != 0)
-        goto out;
-    for (r = mdb_cursor_get(cur, &k, &v, MDB_FIRST); r == 0;
-         r = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        char unit[CC_MAX_CODE + 1];
-
-        alert_unit(v.mv_data, v.mv_size, unit);
-        if (who && who->role != CC_ROLE_OPERATOR && !cc_principal_has_unit(who, unit))
-            continue;
-        if (units && units->type == MSGPACK_OBJECT_ARRAY && !in_units(units, unit))
-            continue;
-        cc_enc_raw(&a->scratch, v.mv_data, v.mv_size);
-        n++;
-    }
-    if (r != MDB_NOTFOUND)
-        goto out;
-    r = 0;
+    if ((r = sc_alerts_seq(a, txn, &seq)) < 0 ||
+        (r = cc_txn_scan(txn, a->alerts_dbi, NULL, 0, snapshot_one, &s)) < 0)
+        return r;
     cc_enc_map(out, 3);
     cc_enc_kv_u64(out, "rid", rid);
     cc_enc_kv_u64(out, "seq", seq);
     cc_enc_str(out, "alerts");
-    cc_enc_array(out, n);
+    cc_enc_array(out, s.n);
     cc_enc_raw(out, a->scratch.buf.data, a->scratch.buf.size);
-out:
-    if (cur)
-        mdb_cursor_close(cur);
-    return r;
+    return 0;
 }
 
-/* ---- Due-date index -------------------------------------------------------- */
-
-static size_t due_key(uint8_t *out, int64_t due, const char *dossier)
-{
-    size_t n = strnlen(dossier, CC_MAX_ID);
-
-    /* Bias so that (impossible but harmless) negative times sort first. */
-    cc_be64_put(out, (uint64_t)due ^ (1ull << 63));
-    memcpy(out + 8, dossier, n);
-    return 8 + n;
-}
-
-static int index_put(cc_txn_t *txn, MDB_dbi dbi, int64_t due, const char *dossier)
-{
-    uint8_t key[8 + CC_MAX_ID];
-    size_t klen = due_key(key, due, dossier);
-
-    return cc_txn_put(txn, dbi, key, klen, "", 0, 0);
-}
-
-static int index_del(cc_txn_t *txn, MDB_dbi dbi, int64_t due, const char *dossier)
-{
-    uint8_t key[8 + CC_MAX_ID];
-    size_t klen = due_key(key, due, dossier);
-    int r = cc_txn_del(txn, dbi, key, klen);
-
-    return r == -ENOENT ? 0 : r;
-}
-
-static int index_first(cc_txn_t *txn, MDB_dbi dbi, int64_t *ret_due, char *ret_dossier)
-{
-    MDB_cursor *cur = NULL;
-    MDB_val k, v;
-    size_t n;
-    int r;
-
-    if (txn->err)
-        return txn->err;
-    if ((r = mdb_cursor_open(txn->txn, dbi, &cur)) != 0)
-        goto out;
-    r = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
-    if (r == MDB_NOTFOUND) {
-        r = -ENOENT;
-        goto out;
-    }
-    if (r != 0)
-        goto out;
-    if (k.mv_size <= 8 || k.mv_size > 8 + CC_MAX_ID) {
-        r = MDB_CORRUPTED;
-        goto out;
-    }
-    n = k.mv_size - 8;
-    *ret_due = (int64_t)(cc_be64_get(k.mv_data) ^ (1ull << 63));
-    memcpy(ret_dossier, (const uint8_t *)k.mv_data + 8, n);
-    ret_dossier[n] = '\0';
-out:
-    if (cur)
-        mdb_cursor_close(cur);
-    return r;
-}
+/* ---- Due-date and SOS indexes: (time, dossier) pairs (cc_tindex) ------------ */
 
 int sc_due_put(sc_alerts_t *a, cc_txn_t *txn, int64_t due, const char *dossier)
 {
-    return index_put(txn, a->due_dbi, due, dossier);
+    return cc_tindex_put(txn, a->due_dbi, due, dossier);
 }
 
 int sc_due_del(sc_alerts_t *a, cc_txn_t *txn, int64_t due, const char *dossier)
 {
-    return index_del(txn, a->due_dbi, due, dossier);
+    return cc_tindex_del(txn, a->due_dbi, due, dossier);
 }
 
 int sc_due_first(sc_alerts_t *a, cc_txn_t *txn, int64_t *ret_due, char *ret_dossier)
 {
-    return index_first(txn, a->due_dbi, ret_due, ret_dossier);
+    return cc_tindex_first(txn, a->due_dbi, ret_due, ret_dossier, CC_MAX_ID + 1);
 }
 
 int sc_due_count(sc_alerts_t *a, cc_txn_t *txn, uint64_t *ret)
 {
-    return db_entries(txn, a->due_dbi, ret);
+    return cc_txn_entries(txn, a->due_dbi, ret);
 }
 
 int sc_sos_put(sc_alerts_t *a, cc_txn_t *txn, int64_t limit, const char *dossier)
 {
-    return index_put(txn, a->sos_dbi, limit, dossier);
+    return cc_tindex_put(txn, a->sos_dbi, limit, dossier);
 }
 
 int sc_sos_del(sc_alerts_t *a, cc_txn_t *txn, int64_t limit, const char *dossier)
 {
-    return index_del(txn, a->sos_dbi, limit, dossier);
+    return cc_tindex_del(txn, a->sos_dbi, limit, dossier);
 }
 
 int sc_sos_first(sc_alerts_t *a, cc_txn_t *txn, int64_t *ret_limit, char *ret_dossier)
 {
-    return index_first(txn, a->sos_dbi, ret_limit, ret_dossier);
+    return cc_tindex_first(txn, a->sos_dbi, ret_limit, ret_dossier, CC_MAX_ID + 1);
 }
 
 int sc_sos_count(sc_alerts_t *a, cc_txn_t *txn, uint64_t *ret)
 {
-    return db_entries(txn, a->sos_dbi, ret);
+    return cc_txn_entries(txn, a->sos_dbi, ret);
 }

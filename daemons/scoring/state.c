@@ -108,18 +108,6 @@ const char *sc_feed_name(sc_feed_id_t f) { return f == SC_FEED_HOTLINE ? "hotlin
 
 /* ---- Open / close ------------------------------------------------------------ */
 
-/* Empty @dbi (keep the database). */
-static int drop_all(cc_txn_t *txn, MDB_dbi dbi)
-{
-    int r;
-
-    if (txn->err)
-        return txn->err;
-    if ((r = mdb_drop(txn->txn, dbi, 0)) != 0)
-        txn->err = r;
-    return r;
-}
-
 /* Check the stored layout; rebuild when it is another one (see state.h). */
 static int layout_txn(cc_txn_t *txn, void *arg)
 {
@@ -142,7 +130,7 @@ static int layout_txn(cc_txn_t *txn, void *arg)
         layout = 1;
     if (layout != 0) {
         for (size_t i = 0; i < CC_N(derived); i++)
-            if ((r = drop_all(txn, derived[i])) < 0)
+            if ((r = cc_txn_drop(txn, derived[i])) < 0)
                 return r;
         /* Alert ids are forgotten but the sequence goes on (+1, so that a
          * subscriber sees a gap and takes a new snapshot). */
@@ -1049,19 +1037,6 @@ int sc_state_tick(sc_state_t *st, int64_t now, size_t *ret_raised)
 
 /* ---- Figures ------------------------------------------------------------------------ */
 
-static int db_count(cc_txn_t *txn, MDB_dbi dbi, uint64_t *ret)
-{
-    MDB_stat ms;
-    int r;
-
-    if (txn->err)
-        return txn->err;
-    if ((r = mdb_stat(txn->txn, dbi, &ms)) != 0)
-        return r;
-    *ret = ms.ms_entries;
-    return 0;
-}
-
 int sc_state_stats(sc_state_t *st, sc_stats_t *ret)
 {
     static const char *const what[] = { "applied", "skipped", "invalid", "duplicate" };
@@ -1093,7 +1068,7 @@ int sc_state_stats(sc_state_t *st, sc_stats_t *ret)
     if (r == 0)
         r = sc_sos_count(st->alerts, &txn, &s.sos_indexed);
     if (r == 0)
-        r = db_count(&txn, st->pakn_dbi, &s.pakn_known);
+        r = cc_txn_entries(&txn, st->pakn_dbi, &s.pakn_known);
     cc_txn_end(&txn);
     if (r < 0)
         return r;

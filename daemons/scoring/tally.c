@@ -130,56 +130,50 @@ int sc_tally_add(cc_txn_t *txn, MDB_dbi dbi, const char *unit, int32_t day, sc_c
     return cc_txn_put(txn, dbi, key, klen, &t, sizeof(t), 0);
 }
 
+typedef struct {
+    const uint8_t *prefix;
+    size_t plen;
+    int32_t from, to;
+    sc_sum_t before, within;
+} range_t;
+
+static int range_one(const MDB_val *k, const MDB_val *v, void *arg)
+{
+    range_t *g = arg;
+    sc_tally_t t;
+    sc_sum_t *s;
+    int32_t day;
+
+    if (k->mv_size != g->plen + 4 || memcmp(k->mv_data, g->prefix, g->plen) != 0)
+        return 1; /* past the unit */
+    day = key_day((const uint8_t *)k->mv_data + g->plen);
+    if (day > g->to)
+        return 1;
+    if (v->mv_size != sizeof(t))
+        return MDB_CORRUPTED;
+    memcpy(&t, v->mv_data, sizeof(t));
+    if (t.version != SC_TALLY_VERSION)
+        return MDB_CORRUPTED;
+    s = day < g->from ? &g->before : &g->within;
+    for (int i = 0; i < SC_COUNTER_COUNT_; i++)
+        s->c[i] += t.c[i];
+    return 0;
+}
+
 int sc_tally_range(cc_txn_t *txn, MDB_dbi dbi, const char *unit, int32_t from, int32_t to,
                    sc_sum_t *ret_before, sc_sum_t *ret_within)
 {
     uint8_t key[SC_TALLY_KEY_MAX];
-    size_t plen = unit_prefix(key, unit);
-    sc_sum_t before = { { 0 } }, within = { { 0 } };
-    MDB_cursor *cur = NULL;
-    MDB_val k = { plen, key }, v;
+    range_t g = { key, unit_prefix(key, unit), from, to, { { 0 } }, { { 0 } } };
     int r;
 
-    if (txn->err)
-        return txn->err;
-    if ((r = mdb_cursor_open(txn->txn, dbi, &cur)) != 0)
-        goto out;
-    for (r = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); r == 0;
-         r = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        sc_tally_t t;
-        sc_sum_t *s;
-        int32_t day;
-
-        if (k.mv_size != plen + 4 || memcmp(k.mv_data, key, plen) != 0)
-            break;
-        day = key_day((const uint8_t *)k.mv_data + plen);
-        if (day > to)
-            break;
-        if (v.mv_size != sizeof(t)) {
-            r = MDB_CORRUPTED;
-            goto out;
-        }
-        memcpy(&t, v.mv_data, sizeof(t));
-        if (t.version != SC_TALLY_VERSION) {
-            r = MDB_CORRUPTED;
-            goto out;
-        }
-        s = day < from ? &before : &within;
-        for (int i = 0; i < SC_COUNTER_COUNT_; i++)
-            s->c[i] += t.c[i];
-    }
-    if (r == MDB_NOTFOUND)
-        r = 0;
-    if (r == 0) {
-        if (ret_before)
-            *ret_before = before;
-        if (ret_within)
-            *ret_within = within;
-    }
-out:
-    if (cur)
-        mdb_cursor_close(cur);
-    return r;
+    if ((r = cc_txn_scan(txn, dbi, key, g.plen, range_one, &g)) < 0)
+        return r;
+    if (ret_before)
+        *ret_before = g.before;
+    if (ret_within)
+        *ret_within = g.within;
+    return 0;
 }
 
 uint64_t sc_sum_open(const sc_sum_t *s)

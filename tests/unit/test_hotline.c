@@ -190,13 +190,12 @@ typedef struct {
 } esc_ctx_t;
 
 static int test_append(void *ctx, cc_txn_t *txn, const char *eid, const char *type, int64_t at,
-                       const cc_enc_t *pairs, size_t n)
+                       const cc_enc_t *pairs, size_t n, uint64_t *ret_seq)
 {
     fx_t *fx = ctx;
-    uint64_t seq;
 
     return append_rec(txn, fx, (cc_str_t){ eid, strlen(eid) }, (cc_str_t){ type, strlen(type) }, at,
-                      "hotline", pairs, n, &seq);
+                      "hotline", pairs, n, ret_seq);
 }
 
 typedef struct {
