@@ -183,7 +183,7 @@ uint64_t cc_object_digest(const msgpack_object *o);
 /* ---- Encoding ----------------------------------------------------------- */
 
 /* An encoder: a growable buffer and a packer writing into it. Allocation
- * failure aborts the process (see cc_xmalloc policy in daemons/common). */
+ * failure aborts the process (base/cc_mem.h). */
 typedef struct {
     msgpack_sbuffer buf;
     msgpack_packer pk;
@@ -196,8 +196,21 @@ void cc_enc_deinit(cc_enc_t *e);
 /** cc_enc_reset - empty the buffer, keeping its memory. */
 void cc_enc_reset(cc_enc_t *e);
 
-/** cc_enc_map - start a map of @n pairs. */
+/** cc_enc_map - start a map of @n pairs: for a small map whose pairs follow
+ * at once in plain sight; otherwise cc_enc_map_open() counts them. */
 void cc_enc_map(cc_enc_t *e, size_t n);
+/**
+ * cc_enc_map_open - start a map whose pairs are counted for you: write its
+ * keys and values (nested maps and arrays count as one value), then
+ * cc_enc_map_close(@e, mark). Returns the mark.
+ */
+size_t cc_enc_map_open(cc_enc_t *e);
+/**
+ * cc_enc_map_close - end the map opened at @mark: its header gets the
+ * number of pairs written since, in the smallest form, so the bytes are
+ * those a counted cc_enc_map() would have given.
+ */
+void cc_enc_map_close(cc_enc_t *e, size_t mark);
 /** cc_enc_array - start an array of @n items. */
 void cc_enc_array(cc_enc_t *e, size_t n);
 /** cc_enc_str - a string (NULL packs nil). */

@@ -147,26 +147,28 @@ void *cc_client_context(cc_client_t *c) { return c->zctx; }
 /* Encode { rid, pairs... } into c->enc and check it against the limits a
  * daemon applies, so that a request the daemon would drop as malformed
  * (and could not answer by rid) is refused here. */
-static int build_body(cc_client_t *c, uint64_t rid, const void *pairs, size_t pairs_len,
-                      size_t n_pairs)
+static int build_body(cc_client_t *c, uint64_t rid, const void *pairs, size_t pairs_len)
 {
+    size_t map;
+
     cc_enc_reset(&c->enc);
-    cc_enc_map(&c->enc, 1 + n_pairs);
+    map = cc_enc_map_open(&c->enc);
     cc_enc_kv_u64(&c->enc, "rid", rid);
     if (pairs_len)
         cc_enc_raw(&c->enc, pairs, pairs_len);
+    cc_enc_map_close(&c->enc, map);
     if (cc_body_check(c->enc.buf.data, c->enc.buf.size, &cc_limits_request, NULL, 0) < 0)
         return -EMSGSIZE;
     return 0;
 }
 
 int cc_client_send(cc_client_t *c, cc_msg_type_t type, const void *pairs, size_t pairs_len,
-                   size_t n_pairs, uint64_t *ret_rid)
+                   uint64_t *ret_rid)
 {
     uint64_t rid = c->next_rid;
     int r;
 
-    if ((r = build_body(c, rid, pairs, pairs_len, n_pairs)) < 0)
+    if ((r = build_body(c, rid, pairs, pairs_len)) < 0)
         return r;
     r = cc_dealer_send(c->sock, NULL, type, c->enc.buf.data, c->enc.buf.size, ZMQ_DONTWAIT);
     if (r < 0)
@@ -217,12 +219,12 @@ static int wait_reply(cc_client_t *c, uint64_t rid, uint64_t deadline_ms, cc_msg
 }
 
 static int call_until(cc_client_t *c, cc_msg_type_t type, const void *pairs, size_t pairs_len,
-                      size_t n_pairs, int timeout_ms, cc_msg_t *ret_msg)
+                      int timeout_ms, cc_msg_t *ret_msg)
 {
     uint64_t rid;
     int r;
 
-    r = cc_client_send(c, type, pairs, pairs_len, n_pairs, &rid);
+    r = cc_client_send(c, type, pairs, pairs_len, &rid);
     if (r == -EAGAIN)
         return -ETIMEDOUT; /* the queue to an absent daemon is full */
     if (r < 0)
@@ -231,9 +233,9 @@ static int call_until(cc_client_t *c, cc_msg_type_t type, const void *pairs, siz
 }
 
 int cc_client_call(cc_client_t *c, cc_msg_type_t type, const void *pairs, size_t pairs_len,
-                   size_t n_pairs, cc_msg_t *ret_msg)
+                   cc_msg_t *ret_msg)
 {
-    return call_until(c, type, pairs, pairs_len, n_pairs, c->timeout_ms, ret_msg);
+    return call_until(c, type, pairs, pairs_len, c->timeout_ms, ret_msg);
 }
 
 int cc_client_error_from_msg(const cc_msg_t *msg, cc_client_error_t *ret)
@@ -327,8 +329,7 @@ static bool code_ok(const char *s)
 }
 
 /* Encode the HELLO pairs for the remembered or given identity. */
-static int encode_hello(cc_enc_t *e, const char *role, const char *who, const char *units,
-                        size_t *ret_pairs)
+static int encode_hello(cc_enc_t *e, const char *role, const char *who, const char *units)
 {
     char codes[CC_MAX_UNITS][CC_MAX_CODE + 1];
     size_t n = 0;
@@ -345,9 +346,6 @@ static int encode_hello(cc_enc_t *e, const char *role, const char *who, const ch
         cc_enc_array(e, n);
         for (size_t i = 0; i < n; i++)
             cc_enc_str(e, codes[i]);
-        *ret_pairs = 3;
-    } else {
-        *ret_pairs = 2;
     }
     return 0;
 }
@@ -357,13 +355,12 @@ int cc_client_hello(cc_client_t *c, const char *role, const char *who, const cha
 {
     cc_enc_t pairs;
     cc_msg_t msg = { 0 };
-    size_t n;
     int r;
 
     cc_enc_init(&pairs);
-    if ((r = encode_hello(&pairs, role, who, units, &n)) < 0)
+    if ((r = encode_hello(&pairs, role, who, units)) < 0)
         goto out;
-    r = cc_client_call(c, CC_MSG_HELLO, pairs.buf.data, pairs.buf.size, n, &msg);
+    r = cc_client_call(c, CC_MSG_HELLO, pairs.buf.data, pairs.buf.size, &msg);
     if (r < 0)
         goto out;
     if ((r = classify(&msg, CC_MSG_RESULT, ret_err)) != 0)
@@ -386,7 +383,7 @@ out:
 }
 
 int cc_client_query(cc_client_t *c, const char *q, const void *pairs, size_t pairs_len,
-                    size_t n_pairs, cc_msg_t *ret_result, cc_client_error_t *ret_err)
+                    cc_msg_t *ret_result, cc_client_error_t *ret_err)
 {
     cc_enc_t e;
     cc_msg_t msg = { 0 };
@@ -396,7 +393,7 @@ int cc_client_query(cc_client_t *c, const char *q, const void *pairs, size_t pai
     cc_enc_kv_str(&e, "q", q);
     if (pairs_len)
         cc_enc_raw(&e, pairs, pairs_len);
-    r = cc_client_call(c, CC_MSG_QUERY, e.buf.data, e.buf.size, 1 + n_pairs, &msg);
+    r = cc_client_call(c, CC_MSG_QUERY, e.buf.data, e.buf.size, &msg);
     if (r < 0)
         goto out;
     if ((r = classify(&msg, CC_MSG_RESULT, ret_err)) == 0)
@@ -419,7 +416,7 @@ int cc_client_read(cc_client_t *c, uint64_t after, uint32_t max, uint32_t wait_m
     cc_enc_kv_u64(&e, "after", after);
     cc_enc_kv_u64(&e, "max", max);
     cc_enc_kv_u64(&e, "wait", wait_ms);
-    r = call_until(c, CC_MSG_READ, e.buf.data, e.buf.size, 3, (int)wait_ms + c->timeout_ms, &msg);
+    r = call_until(c, CC_MSG_READ, e.buf.data, e.buf.size, (int)wait_ms + c->timeout_ms, &msg);
     if (r < 0)
         goto out;
     if ((r = classify(&msg, CC_MSG_BATCH, ret_err)) == 0)
@@ -569,15 +566,14 @@ static void resend_hello(cc_push_t *p)
 {
     cc_client_t *c = p->c;
     cc_enc_t pairs;
-    size_t n;
 
     p->need_hello = false;
     if (!c->have_hello)
         return;
     p->epoch++;
     cc_enc_init(&pairs);
-    if (encode_hello(&pairs, c->role, c->who, c->units, &n) == 0)
-        cc_client_send(c, CC_MSG_HELLO, pairs.buf.data, pairs.buf.size, n, NULL);
+    if (encode_hello(&pairs, c->role, c->who, c->units) == 0)
+        cc_client_send(c, CC_MSG_HELLO, pairs.buf.data, pairs.buf.size, NULL);
     cc_enc_deinit(&pairs);
 }
 

@@ -104,15 +104,15 @@ void *cc_client_socket(cc_client_t *c);
 /**
  * cc_client_send - send a request of @type whose body is the map
  * { rid, <@pairs> }.
- * @pairs, @pairs_len: @n_pairs already encoded key/value pairs (e.g. with
- *   cc_enc_kv_*), appended after "rid"; may be NULL when @n_pairs is 0.
+ * @pairs, @pairs_len: already encoded key/value pairs (e.g. with
+ *   cc_enc_kv_*), appended after "rid" (counted here); may be NULL/0.
  * @ret_rid: the rid chosen for the request (may be NULL).
  * Returns 0, -EMSGSIZE when the body breaks the request limits of
  * PROTOCOL.md (nothing sent), -EAGAIN when the send queue is full, or
  * another -errno.
  */
 int cc_client_send(cc_client_t *c, cc_msg_type_t type, const void *pairs, size_t pairs_len,
-                   size_t n_pairs, uint64_t *ret_rid);
+                   uint64_t *ret_rid);
 
 /**
  * cc_client_recv - receive the next reply, whatever its rid.
@@ -131,7 +131,7 @@ int cc_client_recv(cc_client_t *c, int timeout_ms, cc_msg_t *ret_msg, uint64_t *
  * Returns 0, -ETIMEDOUT, -EMSGSIZE, CC_EMALFORMED or another -errno.
  */
 int cc_client_call(cc_client_t *c, cc_msg_type_t type, const void *pairs, size_t pairs_len,
-                   size_t n_pairs, cc_msg_t *ret_msg);
+                   cc_msg_t *ret_msg);
 
 /**
  * cc_client_error_from_msg - copy an ERROR reply's fields into @ret.
@@ -158,13 +158,13 @@ int cc_client_hello(cc_client_t *c, const char *role, const char *who, const cha
 
 /**
  * cc_client_query - QUERY @q with extra fields and wait for the answer.
- * @pairs, @pairs_len, @n_pairs: further encoded key/value pairs (or NULL/0).
+ * @pairs, @pairs_len: further encoded key/value pairs (or NULL/0).
  * @ret_result: the RESULT message on return 0; release with cc_msg_deinit().
  * @ret_err: the ERROR on return 1 (may be NULL).
  * Returns 0, 1, -ETIMEDOUT, CC_EMALFORMED or -EPROTO.
  */
 int cc_client_query(cc_client_t *c, const char *q, const void *pairs, size_t pairs_len,
-                    size_t n_pairs, cc_msg_t *ret_result, cc_client_error_t *ret_err);
+                    cc_msg_t *ret_result, cc_client_error_t *ret_err);
 
 /**
  * cc_client_read - READ the log after sequence @after (long poll).

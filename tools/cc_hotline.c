@@ -267,7 +267,7 @@ int cc_hotline_event_build(const cc_cli_t *cli, int64_t now_ms, cc_enc_t *out,
     const sub_t *s = find_sub(cli);
     cc_hotline_event_t ev;
     const char *id = NULL, *v;
-    size_t n_allowed = 0, n_pairs = 0;
+    size_t n_allowed = 0, map;
     cc_enc_t pairs;
     int r;
 
@@ -350,7 +350,6 @@ int cc_hotline_event_build(const cc_cli_t *cli, int64_t now_ms, cc_enc_t *out,
     snprintf(ev.subject, sizeof(ev.subject), "%s", id);
 
     cc_enc_kv_str(&pairs, s->id_key, id);
-    n_pairs++;
     for (size_t i = 0; i < MAX_FIELDS && s->fields[i].opt; i++) {
         const field_t *f = &s->fields[i];
 
@@ -371,15 +370,15 @@ int cc_hotline_event_build(const cc_cli_t *cli, int64_t now_ms, cc_enc_t *out,
             }
             cc_enc_kv_str(&pairs, f->key, v);
         }
-        n_pairs++;
     }
 
     cc_enc_reset(out);
-    cc_enc_map(out, n_pairs + 3);
+    map = cc_enc_map_open(out);
     cc_enc_kv_str(out, "eid", ev.eid);
     cc_enc_kv_str(out, "type", ev.type);
     cc_enc_kv_i64(out, "at", ev.at);
     cc_enc_raw(out, pairs.buf.data, pairs.buf.size);
+    cc_enc_map_close(out, map);
     *ret = ev;
     r = 0;
 out:

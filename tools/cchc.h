@@ -85,13 +85,13 @@ int cchc_push_one(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const
 
 /**
  * cchc_query - connect to @ep, say HELLO as @role (with --who and --units),
- * send QUERY @q with @n_pairs encoded pairs from @pairs (may be NULL) and
+ * send QUERY @q with the encoded pairs in @pairs (may be NULL) and
  * wait for the RESULT.
  * @ret: the RESULT on CCHC_EXIT_OK; release with cc_msg_deinit().
  * Returns the exit status, after printing why when it is not 0.
  */
 int cchc_query(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const char *q,
-               const cc_enc_t *pairs, size_t n_pairs, cc_msg_t *ret);
+               const cc_enc_t *pairs, cc_msg_t *ret);
 
 /**
  * cchc_print_json - print a RESULT body as one JSON line, without "rid".

@@ -118,7 +118,7 @@ static int pakn_show(const cc_cli_t *cli)
         goto out;
     }
     cc_enc_kv_str(&q, "id", cli->args[1]);
-    status = cchc_query(cli, CC_EP_HOTLINE, role, "pakn", &q, 1, &res);
+    status = cchc_query(cli, CC_EP_HOTLINE, role, "pakn", &q, &res);
     if (status != CCHC_EXIT_OK)
         goto out;
     p = cc_map_find(&res.body, "pakn");
@@ -182,7 +182,7 @@ static int pakn_open(const cc_cli_t *cli)
     cc_msg_t res = { 0 };
     const char *unit = NULL, *role, *v;
     uint64_t max = 200;
-    size_t n_pairs = 1, n;
+    size_t n;
     char why[256];
     cc_enc_t q;
     int status;
@@ -210,9 +210,8 @@ static int pakn_open(const cc_cli_t *cli)
     cc_enc_kv_str(&q, "unit", unit);
     if (cc_cli_opt(cli, "max", NULL)) {
         cc_enc_kv_u64(&q, "max", max);
-        n_pairs++;
     }
-    status = cchc_query(cli, CC_EP_HOTLINE, role, "pakn_open", &q, n_pairs, &res);
+    status = cchc_query(cli, CC_EP_HOTLINE, role, "pakn_open", &q, &res);
     if (status != CCHC_EXIT_OK)
         goto out;
     if (cc_cli_opt(cli, "json", NULL))

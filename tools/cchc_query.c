@@ -52,7 +52,7 @@ const char cchc_help_ctl[] =
 /* ---- Shared by the query commands ------------------------------------------------ */
 
 int cchc_query(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const char *q,
-               const cc_enc_t *pairs, size_t n_pairs, cc_msg_t *ret)
+               const cc_enc_t *pairs, cc_msg_t *ret)
 {
     cc_client_t *c = NULL;
     cc_client_error_t err;
@@ -61,8 +61,8 @@ int cchc_query(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const ch
     status = cchc_connect(cli, ep, role, cli->units, &c);
     if (status != CCHC_EXIT_OK)
         return status;
-    r = cc_client_query(c, q, pairs ? pairs->buf.data : NULL, pairs ? pairs->buf.size : 0, n_pairs,
-                        ret, &err);
+    r = cc_client_query(c, q, pairs ? pairs->buf.data : NULL, pairs ? pairs->buf.size : 0, ret,
+                        &err);
     if (r != 0)
         status = cchc_fail(ep, c, r, &err);
     cc_client_destroy(&c);
@@ -377,7 +377,7 @@ int cchc_cmd_report(const cc_cli_t *cli)
     cc_enc_kv_str(&q, "unit", unit);
     cc_enc_kv_i64(&q, "from", t0);
     cc_enc_kv_i64(&q, "to", t1);
-    status = cchc_query(cli, CC_EP_SCORING, "supervisor", "report", &q, 3, &res);
+    status = cchc_query(cli, CC_EP_SCORING, "supervisor", "report", &q, &res);
     if (status != CCHC_EXIT_OK)
         goto out;
     if (json) {
@@ -599,7 +599,7 @@ int cchc_cmd_dossier(const cc_cli_t *cli)
         goto out;
     }
     cc_enc_kv_str(&q, "id", cli->args[1]);
-    status = cchc_query(cli, CC_EP_INTAKE, "supervisor", "dossier", &q, 1, &res);
+    status = cchc_query(cli, CC_EP_INTAKE, "supervisor", "dossier", &q, &res);
     if (status != CCHC_EXIT_OK)
         goto out;
     d = cc_map_find(&res.body, "dossier");
@@ -636,7 +636,7 @@ static int ctl_ping(const cc_cli_t *cli, cc_endpoint_t ep)
     status = cchc_connect(cli, ep, NULL, NULL, &c);
     if (status != CCHC_EXIT_OK)
         return status;
-    r = cc_client_query(c, "ping", NULL, 0, 0, &res, &err);
+    r = cc_client_query(c, "ping", NULL, 0, &res, &err);
     if (r != 0) {
         status = cchc_fail(ep, c, r, &err);
         goto out;
@@ -659,7 +659,6 @@ static int ctl_request(const cc_cli_t *cli, cc_endpoint_t ep, const char *what, 
     char path[PATH_MAX + 1];
     char iso[CC_TIME_ISO_LEN];
     cc_enc_t q;
-    size_t n_pairs = 0;
     int64_t t = 0;
     int status, r;
 
@@ -677,7 +676,6 @@ static int ctl_request(const cc_cli_t *cli, cc_endpoint_t ep, const char *what, 
             }
         }
         cc_enc_kv_str(&q, "path", path);
-        n_pairs = 1;
     } else if (strcmp(what, "clock") == 0) {
         if (cc_cli_time(arg, &t) < 0) {
             status = cchc_usage_error("ctl",
@@ -687,12 +685,11 @@ static int ctl_request(const cc_cli_t *cli, cc_endpoint_t ep, const char *what, 
             goto out;
         }
         cc_enc_kv_i64(&q, "t", t);
-        n_pairs = 1;
     }
     status = cchc_connect(cli, ep, "operator", cli->units, &c);
     if (status != CCHC_EXIT_OK)
         goto out;
-    r = cc_client_query(c, what, q.buf.data, q.buf.size, n_pairs, &res, &err);
+    r = cc_client_query(c, what, q.buf.data, q.buf.size, &res, &err);
     if (r != 0) {
         status = cchc_fail(ep, c, r, &err);
         goto out;

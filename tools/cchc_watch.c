@@ -149,7 +149,7 @@ static int snapshot(watch_t *w, bool first, bool *ret_done)
     *ret_done = false;
     r = first ? 0 : cc_client_hello(w->c, "supervisor", w->cli->who, w->cli->units, NULL, &err);
     if (r == 0)
-        r = cc_client_query(w->c, "alerts", NULL, 0, 0, &snap, &err);
+        r = cc_client_query(w->c, "alerts", NULL, 0, &snap, &err);
     if (r == 0 && (cc_map_u64(&snap.body, "seq", &seq) < 0 ||
                    (alerts = cc_map_find(&snap.body, "alerts")) == NULL ||
                    alerts->type != MSGPACK_OBJECT_ARRAY))

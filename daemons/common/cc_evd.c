@@ -150,21 +150,23 @@ static bool dedupe_parse(const MDB_val *v, dedupe_t *ret)
  * it with its dedupe entry. @digest: the event's digest, NULL for a record
  * the daemon raises itself. */
 static int append_record(cc_evd_t *d, cc_txn_t *txn, const char *eid, size_t eid_len, cc_str_t type,
-                         int64_t at, const char *by, const cc_enc_t *pairs, size_t n,
-                         const uint64_t *digest, uint64_t *ret_seq)
+                         int64_t at, const char *by, const cc_enc_t *pairs, const uint64_t *digest,
+                         uint64_t *ret_seq)
 {
     uint8_t dd[17 + DEDUPE_SENDER_MAX];
     size_t by_len = strlen(by), off = 8;
     uint64_t seq;
+    size_t map;
     int r;
 
     cc_enc_reset(&d->rec);
-    cc_enc_map(&d->rec, 4 + n);
+    map = cc_enc_map_open(&d->rec);
     cc_enc_kv_strn(&d->rec, "eid", eid, eid_len);
     cc_enc_kv_strn(&d->rec, "type", type.ptr, type.len);
     cc_enc_kv_i64(&d->rec, "at", at);
     cc_enc_kv_str(&d->rec, "by", by);
     cc_enc_raw(&d->rec, pairs->buf.data, pairs->buf.size);
+    cc_enc_map_close(&d->rec, map);
     if ((r = cc_log_append(txn, d->log_dbi, d->rec.buf.data, d->rec.buf.size, &seq)) < 0)
         return r;
     cc_be64_put(dd, seq);
@@ -183,7 +185,7 @@ static int append_record(cc_evd_t *d, cc_txn_t *txn, const char *eid, size_t eid
 }
 
 int cc_evd_append_internal(cc_evd_t *evd, cc_txn_t *txn, const char *eid, const char *type,
-                           int64_t at, const cc_enc_t *rec_pairs, size_t n, uint64_t *ret_seq)
+                           int64_t at, const cc_enc_t *rec_pairs, uint64_t *ret_seq)
 {
     cc_str_t t = { type, strlen(type) };
     MDB_val v;
@@ -195,7 +197,7 @@ int cc_evd_append_internal(cc_evd_t *evd, cc_txn_t *txn, const char *eid, const 
         return 0; /* already raised by an earlier tick */
     if (r != -ENOENT)
         return r;
-    return append_record(evd, txn, eid, strlen(eid), t, at, evd->domain->name, rec_pairs, n, NULL,
+    return append_record(evd, txn, eid, strlen(eid), t, at, evd->domain->name, rec_pairs, NULL,
                          ret_seq);
 }
 
@@ -249,7 +251,6 @@ static void apply_one(cc_evd_t *d, cc_txn_t *txn, pending_t *p, int64_t now, int
     int64_t at;
     uint64_t next, digest;
     dedupe_t dd;
-    size_t n = 0;
     MDB_val v;
     int r;
 
@@ -298,15 +299,14 @@ static void apply_one(cc_evd_t *d, cc_txn_t *txn, pending_t *p, int64_t now, int
         return;
     }
     cc_enc_reset(&d->pairs);
-    r = d->domain->apply(d->dom, txn, p->who, ev, now, next + 1, &d->pairs, &n, &p->rej);
+    r = d->domain->apply(d->dom, txn, p->who, ev, now, next + 1, &d->pairs, &p->rej);
     if (r < 0) {
         *ret_err = r;
         return;
     }
     if (r > 0)
         return;
-    r = append_record(d, txn, eid.ptr, eid.len, type, at, p->who->who, &d->pairs, n, &digest,
-                      &p->seq);
+    r = append_record(d, txn, eid.ptr, eid.len, type, at, p->who->who, &d->pairs, &digest, &p->seq);
     if (r < 0) {
         *ret_err = r;
         return;
@@ -507,11 +507,12 @@ static void query_stats(cc_evd_t *d, const cc_request_t *req)
 {
     cc_store_stats_t st;
     char line[512];
+    size_t map;
 
     cc_store_stats(d->store, &st);
     stats_line(d, line, sizeof(line));
     cc_enc_reset(&d->reply);
-    cc_enc_map(&d->reply, 17);
+    map = cc_enc_map_open(&d->reply);
     cc_enc_kv_u64(&d->reply, "rid", req->rid);
     cc_enc_kv_str(&d->reply, "daemon", d->domain->name);
     cc_enc_kv_u64(&d->reply, "log_head", d->head);
@@ -529,6 +530,7 @@ static void query_stats(cc_evd_t *d, const cc_request_t *req)
     cc_enc_kv_u64(&d->reply, "uptime_s", (cc_clock_mono_ms() - d->started_ms) / 1000);
     cc_enc_kv_i64(&d->reply, "now", cc_clock_now());
     cc_enc_kv_str(&d->reply, "status", line);
+    cc_enc_map_close(&d->reply, map);
     send_reply(d, req, CC_MSG_RESULT);
 }
 

@@ -66,12 +66,12 @@ typedef struct {
 
     /* Validate event @ev (already checked: eid, type, at) from @who. If it
      * is allowed, write the domain state in @txn and append the record's
-     * domain fields to @rec as key/value pairs, setting *@ret_pairs to
-     * their number; the core adds eid, type, at, by. @seq is the sequence
+     * domain fields to @rec as key/value pairs (the core counts them and
+     * adds eid, type, at, by). @seq is the sequence
      * number the record will have if accepted (for the domain's indexes).
      * Must validate fully before writing anything. */
     int (*apply)(void *dom, cc_txn_t *txn, const cc_principal_t *who, const msgpack_object *ev,
-                 int64_t now, uint64_t seq, cc_enc_t *rec, size_t *ret_pairs, cc_reject_t *rej);
+                 int64_t now, uint64_t seq, cc_enc_t *rec, cc_reject_t *rej);
 
     /* Answer a domain query @q: encode a whole RESULT map into @out (it
      * must include "rid"). Return -ENOENT for an unknown query. */
@@ -103,7 +103,7 @@ int cc_evd_main(const cc_evd_domain_t *domain, const char *default_listen, int a
 
 /**
  * cc_evd_append_internal - append an event that the daemon itself raises
- * (escalation, say) to the log inside @txn. @rec_pairs/@n as in apply;
+ * (escalation, say) to the log inside @txn. @rec_pairs as in apply;
  * @type names the event; @eid must be unique and deterministic so that a
  * retried tick cannot apply twice.
  * @ret_seq: the record's sequence number; 0 when @eid was raised before
@@ -111,7 +111,7 @@ int cc_evd_main(const cc_evd_domain_t *domain, const char *default_listen, int a
  * Returns 0 or a negative storage error.
  */
 int cc_evd_append_internal(cc_evd_t *evd, cc_txn_t *txn, const char *eid, const char *type,
-                           int64_t at, const cc_enc_t *rec_pairs, size_t n, uint64_t *ret_seq);
+                           int64_t at, const cc_enc_t *rec_pairs, uint64_t *ret_seq);
 
 /**
  * cc_evd_history - encode the history of one subject (a dossier, a

@@ -277,8 +277,8 @@ static int add_history(cc_txn_t *txn, hotline_t *h, const char *id, uint64_t seq
 
 /* ---- Log records ------------------------------------------------------------------------ */
 
-/* The non-personal state every pakn_* record carries; returns the pairs. */
-static size_t encode_pakn(cc_enc_t *rec, const char *id, const cc_pakn_t *p)
+/* The non-personal state every pakn_* record carries. */
+static void encode_pakn(cc_enc_t *rec, const char *id, const cc_pakn_t *p)
 {
     cc_enc_kv_str(rec, "pakn", id);
     cc_enc_kv_str(rec, "unit", p->unit);
@@ -288,14 +288,11 @@ static size_t encode_pakn(cc_enc_t *rec, const char *id, const cc_pakn_t *p)
     cc_enc_kv_str(rec, "category", cc_vocab_name(&cc_pakn_categories, p->category));
     cc_enc_kv_bool(rec, "urgent", p->urgent);
     cc_enc_kv_str(rec, "dossier", p->dossier);
-    return 8;
 }
 
-static size_t encode_record(cc_enc_t *rec, const cc_hotline_event_t *ev, const cc_pakn_t *p,
-                            const cc_contact_t *c)
+static void encode_record(cc_enc_t *rec, const cc_hotline_event_t *ev, const cc_pakn_t *p,
+                          const cc_contact_t *c)
 {
-    size_t n;
-
     if (ev->kind == CC_HEV_CONTACT || ev->kind == CC_HEV_CONTACT_CLOSED) {
         cc_enc_kv_str(rec, "contact", ev->contact);
         cc_enc_kv_str(rec, "ctype", cc_vocab_name(&cc_ctypes, c->ctype));
@@ -303,47 +300,39 @@ static size_t encode_record(cc_enc_t *rec, const cc_hotline_event_t *ev, const c
         cc_enc_kv_str(rec, "unit", c->unit);
         cc_enc_kv_bool(rec, "closed", c->closed);
         cc_enc_kv_str(rec, "agent", c->agent);
-        return 6;
+        return;
     }
-    n = encode_pakn(rec, ev->pakn, p);
+    encode_pakn(rec, ev->pakn, p);
     switch (ev->kind) {
     case CC_HEV_PAKN_RECEIVED:
         cc_enc_kv_str(rec, "contact", p->contact);
-        n++;
         break;
     case CC_HEV_PAKN_ANSWERED:
         cc_enc_kv_bool(rec, "on_time", p->on_time == 1);
-        n++;
         break;
     case CC_HEV_PAKN_PUBLISHED:
         cc_enc_kv_bool(rec, "late", p->pub_late == 2);
-        n++;
         break;
     case CC_HEV_PAKN_FORWARDED:
         cc_enc_kv_str(rec, "outside", p->outside);
         cc_enc_kv_bool(rec, "late", p->fwd_late == 2);
-        n += 2;
         break;
     case CC_HEV_PAKN_REOPENED:
         cc_enc_kv_u64(rec, "reopened", p->reopened);
-        n++;
         break;
     case CC_HEV_PAKN_REFUSED:
         cc_enc_kv_str(rec, "reason", cc_vocab_name(&cc_pakn_refusals, p->refusal));
         cc_enc_kv_bool(rec, "late", p->ref_late == 2);
-        n += 2;
         break;
     default:
         break;
     }
-    return n;
 }
 
 /* ---- Applying events ---------------------------------------------------------------------- */
 
 static int apply_contact(hotline_t *h, cc_txn_t *txn, const cc_principal_t *who,
-                         const cc_hotline_event_t *ev, int64_t now, cc_enc_t *rec,
-                         size_t *ret_pairs, cc_reject_t *rej)
+                         const cc_hotline_event_t *ev, int64_t now, cc_enc_t *rec, cc_reject_t *rej)
 {
     cc_pakn_t none;
     cc_contact_t c;
@@ -358,7 +347,7 @@ static int apply_contact(hotline_t *h, cc_txn_t *txn, const cc_principal_t *who,
     if ((r = cc_txn_put(txn, h->contact_dbi, ev->contact, strlen(ev->contact), &c, sizeof(c), 0)) <
         0)
         return r;
-    *ret_pairs = encode_record(rec, ev, NULL, &c);
+    encode_record(rec, ev, NULL, &c);
     return 0;
 }
 
@@ -384,7 +373,7 @@ static int publish(hotline_t *h, cc_txn_t *txn, const char *id)
 
 static int apply_pakn(hotline_t *h, cc_txn_t *txn, const cc_principal_t *who,
                       const cc_hotline_event_t *ev, int64_t now, uint64_t seq, cc_enc_t *rec,
-                      size_t *ret_pairs, cc_reject_t *rej)
+                      cc_reject_t *rej)
 {
     cc_hotline_outcome_t out;
     cc_contact_t link;
@@ -438,13 +427,13 @@ static int apply_pakn(hotline_t *h, cc_txn_t *txn, const cc_principal_t *who,
     } else if (out.publishes && (r = publish(h, txn, ev->pakn)) < 0) {
         return r;
     }
-    *ret_pairs = encode_record(rec, ev, &p, NULL);
+    encode_record(rec, ev, &p, NULL);
     return 0;
 }
 
 static int hotline_apply(void *dom, cc_txn_t *txn, const cc_principal_t *who,
                          const msgpack_object *evmap, int64_t now, uint64_t seq, cc_enc_t *rec,
-                         size_t *ret_pairs, cc_reject_t *rej)
+                         cc_reject_t *rej)
 {
     hotline_t *h = dom;
     cc_hotline_event_t ev;
@@ -452,8 +441,8 @@ static int hotline_apply(void *dom, cc_txn_t *txn, const cc_principal_t *who,
     if (cc_hotline_event_parse(evmap, &ev, rej))
         return 1;
     if (ev.kind == CC_HEV_CONTACT || ev.kind == CC_HEV_CONTACT_CLOSED)
-        return apply_contact(h, txn, who, &ev, now, rec, ret_pairs, rej);
-    return apply_pakn(h, txn, who, &ev, now, seq, rec, ret_pairs, rej);
+        return apply_contact(h, txn, who, &ev, now, rec, rej);
+    return apply_pakn(h, txn, who, &ev, now, seq, rec, rej);
 }
 
 /* ---- Escalation ------------------------------------------------------------------------------ */
@@ -500,7 +489,6 @@ int cc_hotline_escalate(void *dom, cc_txn_t *txn, int64_t now, cc_hotline_append
             char eid[CC_MAX_ID + 1];
             const char *type = e == CC_PAKN_ESCALATED ? "pakn_escalated" : "pakn_overdue";
             uint64_t last = 0, seq = 0;
-            size_t n;
 
             /* Escalations: one per level, named by it. Overdue at level 3:
              * once per round, named by the record's own sequence. */
@@ -513,12 +501,12 @@ int cc_hotline_escalate(void *dom, cc_txn_t *txn, int64_t now, cc_hotline_append
             if (r < 0)
                 break;
             cc_enc_reset(&pairs);
-            n = encode_pakn(&pairs, id, &p);
+            encode_pakn(&pairs, id, &p);
             if (e == CC_PAKN_ESCALATED)
                 cc_enc_kv_u64(&pairs, "from_level", (uint64_t)(p.level - 1));
             else
                 cc_enc_kv_u64(&pairs, "reopened", p.reopened);
-            if ((r = append(ctx, txn, eid, type, at, &pairs, n + 1, &seq)) < 0)
+            if ((r = append(ctx, txn, eid, type, at, &pairs, &seq)) < 0)
                 break;
             if (seq && (r = add_history(txn, h, id, seq)) < 0)
                 break;
@@ -549,9 +537,9 @@ typedef struct {
 } tick_ctx_t;
 
 static int append_internal(void *ctx, cc_txn_t *txn, const char *eid, const char *type, int64_t at,
-                           const cc_enc_t *pairs, size_t n, uint64_t *ret_seq)
+                           const cc_enc_t *pairs, uint64_t *ret_seq)
 {
-    return cc_evd_append_internal(ctx, txn, eid, type, at, pairs, n, ret_seq);
+    return cc_evd_append_internal(ctx, txn, eid, type, at, pairs, ret_seq);
 }
 
 static int tick_txn(cc_txn_t *txn, void *arg)
@@ -654,7 +642,7 @@ static int query_pakn(hotline_t *h, cc_store_t *store, const cc_principal_t *who
     cc_pakn_t p;
     cc_txn_t txn;
     MDB_val pub = { 0, NULL };
-    size_t pairs = 24;
+    size_t map;
     int r;
 
     if (cc_fields_check(body, q_pakn_fields, CC_N(q_pakn_fields), &field, why, sizeof(why)) < 0)
@@ -684,7 +672,7 @@ static int query_pakn(hotline_t *h, cc_store_t *store, const cc_principal_t *who
     cc_enc_map(out, 3);
     cc_enc_kv_u64(out, "rid", rid);
     cc_enc_str(out, "pakn");
-    cc_enc_map(out, pairs + (raw ? 2 : 0));
+    map = cc_enc_map_open(out);
     cc_enc_kv_str(out, "id", id);
     cc_enc_kv_str(out, "state", cc_vocab_name(&cc_pakn_states, p.state));
     cc_enc_kv_u64(out, "level", p.level);
@@ -715,6 +703,7 @@ static int query_pakn(hotline_t *h, cc_store_t *store, const cc_principal_t *who
         cc_enc_kv_str(out, "caller_name", name);
         cc_enc_kv_str(out, "caller_phone", phone);
     }
+    cc_enc_map_close(out, map);
     cc_enc_str(out, "history");
     r = cc_evd_history(&txn, h->events_dbi, h->log_dbi, id, out);
 out:
@@ -743,6 +732,7 @@ static int open_one(const MDB_val *k, const MDB_val *v, void *arg)
     char id[CC_TINDEX_ID_MAX + 1];
     int64_t due;
     cc_pakn_t p;
+    size_t map;
     int r;
 
     (void)v;
@@ -759,7 +749,7 @@ static int open_one(const MDB_val *k, const MDB_val *v, void *arg)
         return MDB_CORRUPTED;
     if ((r = load_pakn(o->txn, o->h, id, &p)) < 0)
         return r;
-    cc_enc_map(&o->items, 7);
+    map = cc_enc_map_open(&o->items);
     cc_enc_kv_str(&o->items, "pakn", id);
     cc_enc_kv_str(&o->items, "state", cc_vocab_name(&cc_pakn_states, p.state));
     cc_enc_kv_u64(&o->items, "level", p.level);
@@ -767,6 +757,7 @@ static int open_one(const MDB_val *k, const MDB_val *v, void *arg)
     cc_enc_kv_str(&o->items, "category", cc_vocab_name(&cc_pakn_categories, p.category));
     cc_enc_kv_bool(&o->items, "urgent", p.urgent);
     cc_enc_kv_bool(&o->items, "overdue", cc_pakn_waiting(&p) && p.due_at < o->now);
+    cc_enc_map_close(&o->items, map);
     o->count++;
     return 0;
 }

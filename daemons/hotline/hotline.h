@@ -37,7 +37,7 @@ extern const cc_evd_domain_t cc_hotline_domain;
  * daemon, the test's own log append in unit tests. Same contract: *@ret_seq
  * is the new record's sequence number, 0 when @eid was appended before. */
 typedef int (*cc_hotline_append_fn)(void *ctx, cc_txn_t *txn, const char *eid, const char *type,
-                                    int64_t at, const cc_enc_t *pairs, size_t n, uint64_t *ret_seq);
+                                    int64_t at, const cc_enc_t *pairs, uint64_t *ret_seq);
 
 /**
  * cc_hotline_escalate - raise every complaint whose level deadline passed

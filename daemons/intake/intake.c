@@ -134,19 +134,17 @@ static int load_dossier(cc_txn_t *txn, MDB_dbi dbi, const char *id, cc_dossier_t
     return 0;
 }
 
-/* Encode the record's domain pairs; returns how many. */
-static size_t encode_record(cc_enc_t *rec, const cc_dossier_t *d, const cc_dossier_event_t *ev,
-                            const cc_dossier_outcome_t *out)
+/* Encode the record's domain pairs. */
+static void encode_record(cc_enc_t *rec, const cc_dossier_t *d, const cc_dossier_event_t *ev,
+                          const cc_dossier_outcome_t *out)
 {
-    size_t n = 0;
-
-#define KV(kind, key, val) (cc_enc_kv_##kind(rec, key, val), n++)
+#define KV(kind, key, val) cc_enc_kv_##kind(rec, key, val)
     KV(str, "dossier", ev->dossier);
     if (ev->kind == CC_EV_REJECTED_AT_COUNTER) {
         KV(str, "unit", ev->unit);
         KV(str, "proc", ev->proc);
         KV(str, "channel", cc_vocab_name(&cc_channels, ev->channel));
-        return n;
+        return;
     }
     KV(str, "unit", d->unit);
     KV(str, "runit", d->recv_unit);
@@ -201,7 +199,6 @@ static size_t encode_record(cc_enc_t *rec, const cc_dossier_t *d, const cc_dossi
         break;
     }
 #undef KV
-    return n;
 }
 
 /* The sender must have the unit concerned in its scope: the receiving unit
@@ -223,7 +220,7 @@ static int check_scope(const cc_catalog_t *cat, const cc_principal_t *who, const
 
 static int intake_apply(void *dom, cc_txn_t *txn, const cc_principal_t *who,
                         const msgpack_object *evmap, int64_t now, uint64_t seq, cc_enc_t *rec,
-                        size_t *ret_pairs, cc_reject_t *rej)
+                        cc_reject_t *rej)
 {
     intake_t *in = dom;
     cc_dossier_event_t ev;
@@ -250,7 +247,7 @@ static int intake_apply(void *dom, cc_txn_t *txn, const cc_principal_t *who,
                             0)) < 0)
             return r;
     }
-    *ret_pairs = encode_record(rec, &d, &ev, &out);
+    encode_record(rec, &d, &ev, &out);
     return 0;
 }
 
@@ -402,6 +399,7 @@ static int query_dossier(intake_t *in, cc_store_t *store, const cc_principal_t *
     char why[256];
     cc_dossier_t d;
     cc_txn_t txn;
+    size_t map;
     int r;
 
     if (cc_fields_check(body, q_dossier_fields, 1, &field, why, sizeof(why)) < 0)
@@ -424,7 +422,7 @@ static int query_dossier(intake_t *in, cc_store_t *store, const cc_principal_t *
     cc_enc_map(out, 3);
     cc_enc_kv_u64(out, "rid", rid);
     cc_enc_str(out, "dossier");
-    cc_enc_map(out, 12);
+    map = cc_enc_map_open(out);
     cc_enc_kv_str(out, "id", id);
     cc_enc_kv_str(out, "state", cc_vocab_name(&cc_dossier_states, d.state));
     cc_enc_kv_str(out, "proc", d.proc);
@@ -438,6 +436,7 @@ static int query_dossier(intake_t *in, cc_store_t *store, const cc_principal_t *
     cc_enc_kv_str(out, "class", d.klass ? cc_class_name((cc_class_t)(d.klass - 1)) : "");
     cc_enc_kv_str(out, "sos_pending",
                   d.sos_pending ? cc_vocab_name(&cc_sos_kinds, d.sos_pending) : "");
+    cc_enc_map_close(out, map);
     cc_enc_str(out, "history");
     r = cc_evd_history(&txn, in->events_dbi, in->log_dbi, id, out);
 out:

@@ -116,6 +116,7 @@ int sc_alerts_raise(sc_alerts_t *a, cc_txn_t *txn, const sc_alert_t *al, bool *r
 {
     char id[SC_ALERT_ID_MAX + 1];
     MDB_val v;
+    size_t map;
     int r;
 
     sc_alert_id(id, sizeof(id), al->kind, al->subject);
@@ -128,7 +129,7 @@ int sc_alerts_raise(sc_alerts_t *a, cc_txn_t *txn, const sc_alert_t *al, bool *r
     if (r != -ENOENT)
         return r;
     cc_enc_reset(&a->scratch);
-    cc_enc_map(&a->scratch, 7);
+    map = cc_enc_map_open(&a->scratch);
     cc_enc_kv_str(&a->scratch, "id", id);
     cc_enc_kv_str(&a->scratch, "kind", al->kind);
     cc_enc_kv_str(&a->scratch, "severity", al->severity);
@@ -136,6 +137,7 @@ int sc_alerts_raise(sc_alerts_t *a, cc_txn_t *txn, const sc_alert_t *al, bool *r
     cc_enc_kv_str(&a->scratch, "subject", al->subject);
     cc_enc_kv_i64(&a->scratch, "raised_at", al->raised_at);
     cc_enc_kv_str(&a->scratch, "text", al->text);
+    cc_enc_map_close(&a->scratch, map);
     if ((r = cc_txn_put(txn, a->alerts_dbi, id, strlen(id), a->scratch.buf.data,
                         a->scratch.buf.size, 0)) < 0)
         return r;

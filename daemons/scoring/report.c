@@ -57,6 +57,7 @@ int sc_report_query(sc_state_t *st, const cc_principal_t *who, const msgpack_obj
     int64_t from, to;
     bool hotline;
     cc_txn_t txn;
+    size_t map;
     int r;
 
     if (cc_fields_check(body, q_report_fields, CC_N(q_report_fields), &field, why, sizeof(why)) < 0)
@@ -103,7 +104,7 @@ int sc_report_query(sc_state_t *st, const cc_principal_t *who, const msgpack_obj
      * ends the complaint lawfully (NĐ 20/2008). */
     pakn_handled =
         within.c[SC_PAKN_ANSWERED] + within.c[SC_PAKN_REFUSED] + within.c[SC_PAKN_FORWARDED];
-    cc_enc_map(out, 5 + SC_COUNTER_COUNT_ + 6 + 5 + 3 + 3 * 6);
+    map = cc_enc_map_open(out);
     cc_enc_kv_u64(out, "rid", rid);
     cc_enc_kv_str(out, "unit", unit);
     cc_enc_kv_str(out, "unit_name", u ? u->name : hotline ? "Tổng đài 1022" : "");
@@ -145,5 +146,6 @@ int sc_report_query(sc_state_t *st, const cc_principal_t *who, const msgpack_obj
     enc_rate(out, "online", within.c[SC_RECEIVED_ONLINE], within.c[SC_RECEIVED]);
     enc_rate(out, "pakn_ot", within.c[SC_PAKN_ANSWERED_ON_TIME], within.c[SC_PAKN_ANSWERED]);
     enc_rate(out, "pakn_res", pakn_handled, pakn_kept);
+    cc_enc_map_close(out, map);
     return 0;
 }

@@ -145,6 +145,7 @@ static void query_stats(scoring_t *s, const cc_request_t *req)
     sc_feed_figures_t fig[SC_FEED_COUNT_];
     char line[512], key[32];
     sc_stats_t st;
+    size_t map;
     int r;
 
     if ((r = sc_state_stats(s->state, &st)) < 0) {
@@ -154,7 +155,7 @@ static void query_stats(scoring_t *s, const cc_request_t *req)
     }
     status_line(s, line, sizeof(line));
     cc_enc_reset(&s->reply);
-    cc_enc_map(&s->reply, 19 + 9 * SC_FEED_COUNT_);
+    map = cc_enc_map_open(&s->reply);
     cc_enc_kv_u64(&s->reply, "rid", req->rid);
     cc_enc_kv_str(&s->reply, "daemon", "scoring");
     for (int f = 0; f < SC_FEED_COUNT_; f++) {
@@ -197,6 +198,7 @@ static void query_stats(scoring_t *s, const cc_request_t *req)
     cc_enc_kv_u64(&s->reply, "uptime_s", (cc_clock_mono_ms() - s->started_ms) / 1000);
     cc_enc_kv_i64(&s->reply, "now", cc_clock_now());
     cc_enc_kv_str(&s->reply, "status", line);
+    cc_enc_map_close(&s->reply, map);
     send_reply(s, req, CC_MSG_RESULT);
 }
 

@@ -1160,7 +1160,7 @@ static void test_unreachable_daemon(void **state)
     /* nothing listens on port 1 */
     assert_int_equal(cc_client_new(NULL, "tcp://127.0.0.1:1", &co, &c), 0);
     assert_int_equal(cc_client_hello(c, "counter", "q1", "*", NULL, &err), -ETIMEDOUT);
-    assert_int_equal(cc_client_query(c, "ping", NULL, 0, 0, &m, &err), -ETIMEDOUT);
+    assert_int_equal(cc_client_query(c, "ping", NULL, 0, &m, &err), -ETIMEDOUT);
     assert_int_equal(cc_client_hello(c, "counter", "bad name", "*", NULL, &err), -EINVAL);
     cc_client_destroy(&c);
     assert_null(c);

@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "cc_base.h"
 #include "cc_codec.h"
 #include "cc_proto.h"
 
@@ -1440,10 +1441,101 @@ static void test_err_names_round_trip(void **state)
     assert_int_equal(cc_err_from_name("BAD_REQUEST"), 0);
 }
 
+/* Write @n pairs of every kind of value (one kind per pair, cycling). */
+static void enc_pairs(cc_enc_t *e, size_t n)
+{
+    static char big[70000];
+    static const uint8_t ext[] = { 0xd6, 0x01, 1, 2, 3, 4 }; /* fixext 4 */
+
+    memset(big, 'x', sizeof(big));
+    for (size_t i = 0; i < n; i++) {
+        char key[32];
+
+        snprintf(key, sizeof(key), "k%zu", i);
+        cc_enc_str(e, key);
+        switch (i % 12) {
+        case 0:
+            cc_enc_u64(e, i);
+            break;
+        case 1:
+            cc_enc_i64(e, -(int64_t)i * 1000003);
+            break;
+        case 2:
+            cc_enc_u64(e, UINT64_MAX - i);
+            break;
+        case 3:
+            cc_enc_bool(e, i & 1);
+            break;
+        case 4:
+            cc_enc_nil(e);
+            break;
+        case 5:
+            cc_enc_strn(e, big, i % 40);
+            break;
+        case 6:
+            cc_enc_strn(e, big, 300 + i);
+            break;
+        case 7:
+            cc_enc_strn(e, big, i == 7 ? sizeof(big) : 70); /* str32 once */
+            break;
+        case 8:
+            cc_enc_array(e, 3);
+            cc_enc_u64(e, 1);
+            cc_enc_map(e, 1);
+            cc_enc_kv_str(e, "a", "b");
+            cc_enc_array(e, 0);
+            break;
+        case 9: {
+            size_t inner = cc_enc_map_open(e);
+
+            cc_enc_kv_u64(e, "x", i);
+            cc_enc_kv_i64(e, "y", -1);
+            cc_enc_map_close(e, inner);
+            break;
+        }
+        case 10:
+            cc_enc_raw(e, ext, sizeof(ext));
+            break;
+        default:
+            cc_enc_i64(e, INT64_MIN + (int64_t)i);
+            break;
+        }
+    }
+}
+
+/* A map whose pairs the encoder counts is byte for byte the map counted by
+ * hand, at every header size, with every kind of value inside. */
+static void test_enc_map_counts_itself(void **state)
+{
+    static const size_t sizes[] = { 0, 1, 2, 15, 16, 17, 255, 65535, 65536, 70001 };
+    (void)state;
+
+    for (size_t i = 0; i < CC_N(sizes); i++) {
+        cc_enc_t a, b;
+        size_t mark;
+
+        cc_enc_init(&a);
+        cc_enc_init(&b);
+        cc_enc_str(&a, "before"); /* the map need not start the buffer */
+        cc_enc_str(&b, "before");
+        cc_enc_map(&a, sizes[i]);
+        enc_pairs(&a, sizes[i]);
+        mark = cc_enc_map_open(&b);
+        enc_pairs(&b, sizes[i]);
+        cc_enc_map_close(&b, mark);
+        if (a.buf.size != b.buf.size || memcmp(a.buf.data, b.buf.data, a.buf.size) != 0)
+            fail_msg("%zu pairs: counted map differs (%zu vs %zu bytes)", sizes[i], a.buf.size,
+                     b.buf.size);
+        cc_enc_deinit(&a);
+        cc_enc_deinit(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_codec_roundtrip_unsigned),
+        cmocka_unit_test(test_enc_map_counts_itself),
         cmocka_unit_test(test_codec_roundtrip_signed),
         cmocka_unit_test(test_codec_roundtrip_bool_nil),
         cmocka_unit_test(test_codec_roundtrip_strings),

@@ -93,18 +93,20 @@ static void build_event(fx_t *fx, const char *spec, tmsg_t *m, int64_t *ret_at)
 
 /* Append a record as cc_evd.c's append_record() does (without dedupe). */
 static int append_rec(cc_txn_t *txn, fx_t *fx, cc_str_t eid, cc_str_t type, int64_t at,
-                      const char *by, const cc_enc_t *pairs, size_t n, uint64_t *ret_seq)
+                      const char *by, const cc_enc_t *pairs, uint64_t *ret_seq)
 {
     cc_enc_t rec;
+    size_t map;
     int r;
 
     cc_enc_init(&rec);
-    cc_enc_map(&rec, 4 + n);
+    map = cc_enc_map_open(&rec);
     cc_enc_kv_strn(&rec, "eid", eid.ptr, eid.len);
     cc_enc_kv_strn(&rec, "type", type.ptr, type.len);
     cc_enc_kv_i64(&rec, "at", at);
     cc_enc_kv_str(&rec, "by", by);
     cc_enc_raw(&rec, pairs->buf.data, pairs->buf.size);
+    cc_enc_map_close(&rec, map);
     r = cc_log_append(txn, fx->dbi[7], rec.buf.data, rec.buf.size, ret_seq);
     cc_enc_deinit(&rec);
     return r;
@@ -126,7 +128,6 @@ static int push_txn(cc_txn_t *txn, void *arg)
     uint64_t last = 0, seq = 0;
     cc_enc_t pairs;
     cc_str_t eid, type;
-    size_t n = 0;
     int64_t at;
     int r;
 
@@ -134,12 +135,12 @@ static int push_txn(cc_txn_t *txn, void *arg)
     if ((r = cc_log_last(txn, c->fx->dbi[7], &last)) < 0)
         return r;
     cc_enc_init(&pairs);
-    r = cc_hotline_domain.apply(c->fx->dom, txn, c->who, ev, c->now, last + 1, &pairs, &n, &c->rej);
+    r = cc_hotline_domain.apply(c->fx->dom, txn, c->who, ev, c->now, last + 1, &pairs, &c->rej);
     if (r == 0) {
         cc_map_str(ev, "eid", &eid);
         cc_map_str(ev, "type", &type);
         cc_map_i64(ev, "at", &at);
-        r = append_rec(txn, c->fx, eid, type, at, c->who->who, &pairs, n, &seq);
+        r = append_rec(txn, c->fx, eid, type, at, c->who->who, &pairs, &seq);
         if (r == 0) {
             assert_int_equal(seq, last + 1);
             c->result = 0;
@@ -190,12 +191,12 @@ typedef struct {
 } esc_ctx_t;
 
 static int test_append(void *ctx, cc_txn_t *txn, const char *eid, const char *type, int64_t at,
-                       const cc_enc_t *pairs, size_t n, uint64_t *ret_seq)
+                       const cc_enc_t *pairs, uint64_t *ret_seq)
 {
     fx_t *fx = ctx;
 
     return append_rec(txn, fx, (cc_str_t){ eid, strlen(eid) }, (cc_str_t){ type, strlen(type) }, at,
-                      "hotline", pairs, n, ret_seq);
+                      "hotline", pairs, ret_seq);
 }
 
 typedef struct {

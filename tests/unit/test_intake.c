@@ -133,7 +133,7 @@ static int push_txn(cc_txn_t *txn, void *arg)
     for (size_t i = 0; i < c->n && r >= 0; i++) {
         const msgpack_object *ev = &c->evs[i].msg.body;
         uint64_t last = 0, seq = 0;
-        size_t n = 0;
+        size_t map;
         cc_str_t eid, type;
         int64_t at;
 
@@ -141,7 +141,7 @@ static int push_txn(cc_txn_t *txn, void *arg)
         if ((r = cc_log_last(txn, c->fx->log_dbi, &last)) < 0)
             break;
         cc_enc_reset(&pairs);
-        r = cc_intake_domain.apply(c->fx->dom, txn, c->who, ev, c->now, last + 1, &pairs, &n,
+        r = cc_intake_domain.apply(c->fx->dom, txn, c->who, ev, c->now, last + 1, &pairs,
                                    &c->rejs[i]);
         if (r != 0)
             continue;
@@ -149,12 +149,13 @@ static int push_txn(cc_txn_t *txn, void *arg)
         cc_map_str(ev, "type", &type);
         cc_map_i64(ev, "at", &at);
         cc_enc_reset(&rec);
-        cc_enc_map(&rec, 4 + n);
+        map = cc_enc_map_open(&rec);
         cc_enc_kv_strn(&rec, "eid", eid.ptr, eid.len);
         cc_enc_kv_strn(&rec, "type", type.ptr, type.len);
         cc_enc_kv_i64(&rec, "at", at);
         cc_enc_kv_str(&rec, "by", c->who->who);
         cc_enc_raw(&rec, pairs.buf.data, pairs.buf.size);
+        cc_enc_map_close(&rec, map);
         if ((r = cc_log_append(txn, c->fx->log_dbi, rec.buf.data, rec.buf.size, &seq)) < 0)
             break;
         assert_int_equal(seq, last + 1);
