@@ -20,6 +20,17 @@
 /* The number of elements of the array @a (not of a pointer). */
 #define CC_N(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The pointer @p without its const, for a C API that takes a non-const
+ * pointer it does not write through (LMDB's MDB_val, jansson's iterators)
+ * or to free memory a const table owns. No cast, so -Wcast-qual stays on
+ * for every other place. */
+#define CC_UNCONST(p)                                                                              \
+    (((union {                                                                                     \
+         const void *c;                                                                            \
+         void *m;                                                                                  \
+     }){ .c = (p) })                                                                               \
+         .m)
+
 /* Let the compiler check a printf-like function's arguments: @fmt is the
  * 1-based index of the format, @args that of the first argument. */
 #define CC_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))

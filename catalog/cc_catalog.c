@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cc_base.h"
 #include "cc_embedded.h"
 #include "cc_mem.h"
 #include "cc_time.h"
@@ -19,8 +20,8 @@ typedef struct {
 
 typedef struct {
     cc_unit_t u;
-    int line;          /* for messages about cross-references */
-    char *parent_code; /* as written, until resolved */
+    int line;                /* for messages about cross-references */
+    const char *parent_code; /* as written, until resolved */
 } unit_rec_t;
 
 struct cc_catalog {
@@ -152,7 +153,7 @@ void cc_catalog_destroy(cc_catalog_t **self_p)
         free(c->strings[i]);
     free(c->strings);
     for (size_t i = 0; i < c->n_procedures; i++)
-        free((void *)c->procedures[i].units);
+        free(CC_UNCONST(c->procedures[i].units));
     free(c->units);
     free(c->procedures);
     free(c->unit_index.slots);
@@ -303,7 +304,7 @@ static int load_units(cc_catalog_t *c, const char *buf, size_t len, char *err, s
         u->u.code = own(c, field(t, 0));
         u->u.name = own(c, field(t, 1));
         if (parent[0])
-            u->parent_code = (char *)own(c, parent);
+            u->parent_code = own(c, parent);
         n++;
     }
     if (r < 0)

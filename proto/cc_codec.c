@@ -3,7 +3,6 @@
  */
 #include "cc_codec.h"
 
-#include <assert.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -813,11 +812,13 @@ void cc_enc_map_close(cc_enc_t *e, size_t mark)
     while (at < len) {
         size_t one = object_len(body + at, len - at);
 
-        assert(one > 0); /* our own encoding */
+        if (one == 0)
+            abort(); /* not our own encoding: a bug, and no way to go on */
         at += one;
         objects++;
     }
-    assert(objects % 2 == 0); /* every key has its value */
+    if (objects % 2 != 0)
+        abort(); /* a key without its value: a bug */
     pairs = objects / 2;
     /* The smallest header, as msgpack_pack_map writes it: the bytes are the
      * same as with a counted cc_enc_map(). */

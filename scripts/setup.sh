@@ -24,7 +24,7 @@ for arg in "$@"; do
 done
 
 packages=(
-    build-essential cmake pkg-config
+    build-essential cmake pkg-config clang # clang: the second compiler CI builds with
     libzmq3-dev liblmdb-dev lmdb-utils libmsgpack-dev libsystemd-dev
     libcmocka-dev libinih-dev libjansson-dev
     clang-format # scripts/check-style.sh, the test "style"

@@ -8,6 +8,8 @@
 # ctest's status. With CCHC_SANITIZE_PASS=1 it then builds ./build-asan with
 # -DCCHC_SANITIZE=ON (AddressSanitizer + UndefinedBehaviorSanitizer) and runs
 # the tests there too; the exit status is then non-zero if either pass failed.
+# With CCHC_RELEASE_PASS=1 it also builds ./build-release (gcc, Release) and
+# ./build-clang (clang, RelWithDebInfo) and runs their unit tests.
 # CTEST_PARALLEL_LEVEL (default: the number of CPUs) sets how many tests run
 # at once.
 set -euo pipefail
@@ -35,5 +37,17 @@ if [ "${CCHC_SANITIZE_PASS:-0}" = 1 ]; then
         rc=$?
         [ "$status" -ne 0 ] || status=$rc
     }
+fi
+if [ "${CCHC_RELEASE_PASS:-0}" = 1 ]; then
+    # The build types packagers use, with both compilers: they must compile
+    # as cleanly as the default one (warnings are errors); the unit tests
+    # run on each.
+    for pass in "build-release gcc Release" "build-clang clang RelWithDebInfo"; do
+        set -- $pass
+        (ctest_args=(-L unit) && CC=$2 run_pass "$1" -DCMAKE_BUILD_TYPE="$3") || {
+            rc=$?
+            [ "$status" -ne 0 ] || status=$rc
+        }
+    done
 fi
 exit "$status"

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cc_base.h"
 #include "cc_mem.h"
 
 #define DEFAULT_MAP_SIZE ((size_t)64 << 20)
@@ -188,7 +189,7 @@ static int sticky(cc_txn_t *txn, int r)
 
 int cc_txn_get(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, MDB_val *ret_val)
 {
-    MDB_val k = { key_len, (void *)key };
+    MDB_val k = { key_len, CC_UNCONST(key) };
     int r;
 
     if (txn->err)
@@ -202,8 +203,8 @@ int cc_txn_get(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, MDB_
 int cc_txn_put(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, const void *val,
                size_t val_len, unsigned flags)
 {
-    MDB_val k = { key_len, (void *)key };
-    MDB_val v = { val_len, (void *)val };
+    MDB_val k = { key_len, CC_UNCONST(key) };
+    MDB_val v = { val_len, CC_UNCONST(val) };
     int r;
 
     if (txn->err)
@@ -216,7 +217,7 @@ int cc_txn_put(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, cons
 
 int cc_txn_del(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len)
 {
-    MDB_val k = { key_len, (void *)key };
+    MDB_val k = { key_len, CC_UNCONST(key) };
     int r;
 
     if (txn->err)
@@ -250,7 +251,7 @@ static int walk(cc_txn_t *txn, MDB_cursor *cur, MDB_val *k, MDB_val *v, MDB_curs
 int cc_txn_scan(cc_txn_t *txn, MDB_dbi dbi, const void *from, size_t from_len, cc_scan_fn fn,
                 void *ctx)
 {
-    MDB_val k = { from_len, (void *)from }, v;
+    MDB_val k = { from_len, CC_UNCONST(from) }, v;
     MDB_cursor *cur;
     int r;
 
@@ -264,7 +265,7 @@ int cc_txn_scan(cc_txn_t *txn, MDB_dbi dbi, const void *from, size_t from_len, c
 int cc_txn_dups(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, cc_scan_fn fn,
                 void *ctx, size_t *ret_count)
 {
-    MDB_val k = { key_len, (void *)key }, v;
+    MDB_val k = { key_len, CC_UNCONST(key) }, v;
     MDB_cursor *cur;
     size_t n = 0;
     int r;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cc_base.h"
 #include "cc_time.h"
 
 bool cc_json_is_time_key(const char *key, size_t len)
@@ -49,7 +50,9 @@ static int to_msgpack(const json_t *j, const char *key, size_t key_len, unsigned
         void *it;
 
         cc_enc_map(out, json_object_size(j));
-        for (it = json_object_iter((json_t *)j); it; it = json_object_iter_next((json_t *)j, it)) {
+        /* jansson's iterators take a non-const object and do not change it. */
+        for (it = json_object_iter(CC_UNCONST(j)); it;
+             it = json_object_iter_next(CC_UNCONST(j), it)) {
             int r;
 
             k = json_object_iter_key(it);

@@ -71,8 +71,8 @@ static void test_round_trip(void **state)
 {
     static const char *const texts[] = {
         "{}",
-        "{\"eid\":\"E-1\",\"type\":\"received\",\"n\":42,\"neg\":-7,\"big\":9007199254740993,"
-        "\"min\":-9223372036854775808,\"max\":9223372036854775807}",
+        ("{\"eid\":\"E-1\",\"type\":\"received\",\"n\":42,\"neg\":-7,\"big\":9007199254740993,"
+         "\"min\":-9223372036854775808,\"max\":9223372036854775807}"),
         "{\"ok\":true,\"no\":false,\"nothing\":null,\"empty\":\"\",\"list\":[1,\"a\",[true,{}]]}",
         "{\"vi\":\"Hồ sơ đã xử lý xong — trễ hạn\",\"nested\":{\"a\":{\"b\":[{\"c\":1}]}}}",
     };
@@ -331,6 +331,9 @@ static const char *test_env(const char *name)
     return NULL;
 }
 
+/* argv[0] of the parsed command lines (argv strings are writable in C). */
+static char prog[] = "cchc";
+
 static int parse(cc_cli_t *cli, char *err, size_t err_len, ...)
 {
     char *argv[32];
@@ -338,7 +341,7 @@ static int parse(cc_cli_t *cli, char *err, size_t err_len, ...)
     va_list ap;
     char *a;
 
-    argv[argc++] = "cchc";
+    argv[argc++] = prog;
     va_start(ap, err_len);
     while ((a = va_arg(ap, char *)) != NULL)
         argv[argc++] = a;
@@ -351,7 +354,7 @@ static void test_cli_defaults_and_env(void **state)
     cc_cli_t cli;
     char err[256];
     (void)state;
-    assert_int_equal(cc_cli_parse(1, (char *[]){ "cchc" }, NULL, &cli, err, sizeof(err)), 0);
+    assert_int_equal(cc_cli_parse(1, (char *[]){ prog }, NULL, &cli, err, sizeof(err)), 0);
     assert_null(cli.command);
     assert_string_equal(cli.endpoint[CC_EP_INTAKE], "tcp://127.0.0.1:7301");
     assert_string_equal(cli.endpoint[CC_EP_HOTLINE], "tcp://127.0.0.1:7302");
@@ -494,7 +497,7 @@ static int build(json_t **ret_json, cc_hotline_event_t *ret_ev, char *err, size_
     char why[128];
     int r;
 
-    argv[argc++] = "cchc";
+    argv[argc++] = prog;
     va_start(ap, err_len);
     while ((a = va_arg(ap, char *)) != NULL)
         argv[argc++] = a;

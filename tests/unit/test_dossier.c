@@ -947,8 +947,8 @@ static void test_calendar_later_events(void **state)
  * with bad_field naming that key. */
 static const char *const valid[] = {
     "received dossier=HS-9 proc=TP-LLTP unit=SO-TP channel=direct at=2025-03-03T09:00",
-    "rejected_at_counter dossier=HS-9 proc=TP-LLTP unit=SO-TP channel=online "
-    "at=2025-03-03T09:00",
+    ("rejected_at_counter dossier=HS-9 proc=TP-LLTP unit=SO-TP channel=online "
+     "at=2025-03-03T09:00"),
     "transferred dossier=HS-9 to=TTHCC at=2025-03-03T09:00",
     "consult_requested dossier=HS-9 agency=SO-XD deadline=2025-03-07T17:00 at=2025-03-03T09:00",
     "consult_answered dossier=HS-9 agency=SO-XD at=2025-03-03T09:00",

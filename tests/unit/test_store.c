@@ -23,6 +23,7 @@
 
 #include <cmocka.h>
 
+#include "cc_base.h"
 #include "cc_store.h"
 #include "support.h"
 
@@ -753,7 +754,7 @@ static int full_io(int fd, void *buf, size_t len, bool writing)
 
 static int full_write(int fd, const void *buf, size_t len)
 {
-    return full_io(fd, (void *)buf, len, true);
+    return full_io(fd, CC_UNCONST(buf), len, true);
 }
 
 static int full_read(int fd, void *buf, size_t len) { return full_io(fd, buf, len, false); }
