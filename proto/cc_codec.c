@@ -914,7 +914,8 @@ void cc_header_make(uint8_t out[CC_HEADER_LEN], cc_msg_type_t type)
 void cc_error_encode(cc_enc_t *e, uint64_t rid, cc_err_t code, const char *vi, const char *en,
                      const char *field, const char *eid)
 {
-    cc_enc_map(e, 4 + (field != NULL) + (eid != NULL));
+    size_t map = cc_enc_map_open(e);
+
     cc_enc_kv_u64(e, "rid", rid);
     cc_enc_kv_str(e, "code", cc_err_name(code));
     cc_enc_kv_str(e, "vi", vi);
@@ -923,4 +924,5 @@ void cc_error_encode(cc_enc_t *e, uint64_t rid, cc_err_t code, const char *vi, c
         cc_enc_kv_str(e, "field", field);
     if (eid != NULL)
         cc_enc_kv_str(e, "eid", eid);
+    cc_enc_map_close(e, map);
 }

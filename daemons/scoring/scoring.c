@@ -339,18 +339,18 @@ static int open_all(scoring_t *s, char *err, size_t err_len)
 
         s->feed_ctx[f] = (feed_ctx_t){ s, (sc_feed_id_t)f };
         if ((r = sc_state_cursor(s->state, (sc_feed_id_t)f, &cursor)) < 0) {
-            snprintf(err, err_len, "cannot read the %s cursor: %s", sc_feed_name(f),
+            snprintf(err, err_len, "cannot read the %s cursor: %s", sc_feed_name((sc_feed_id_t)f),
                      cc_store_strerror(r));
             return r;
         }
         if ((r = sc_feed_new(s->zctx, sc_feed_name((sc_feed_id_t)f), endpoints[f], cursor,
                              apply_batch, &s->feed_ctx[f], &s->feeds[f])) < 0) {
-            snprintf(err, err_len, "cannot connect to %s at %s: %s", sc_feed_name(f), endpoints[f],
-                     zmq_strerror(-r));
+            snprintf(err, err_len, "cannot connect to %s at %s: %s", sc_feed_name((sc_feed_id_t)f),
+                     endpoints[f], zmq_strerror(-r));
             return r;
         }
-        cc_log(LOG_NOTICE, "Reading the %s log at %s after seq %llu", sc_feed_name(f), endpoints[f],
-               (unsigned long long)cursor);
+        cc_log(LOG_NOTICE, "Reading the %s log at %s after seq %llu", sc_feed_name((sc_feed_id_t)f),
+               endpoints[f], (unsigned long long)cursor);
     }
     if ((s->sigfd = cc_sig_open()) < 0) {
         r = s->sigfd;

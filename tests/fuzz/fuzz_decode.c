@@ -116,7 +116,7 @@ static void walk(const msgpack_object *o, unsigned depth, const cc_limits_t *lim
         break;
     case MSGPACK_OBJECT_BIN:
     case MSGPACK_OBJECT_EXT:
-        CHECK(!"bin or ext object after a successful decode");
+        CHECK(false && "bin or ext object after a successful decode");
         break;
     default:
         break;

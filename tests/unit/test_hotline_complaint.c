@@ -196,7 +196,7 @@ static cc_pakn_t in_state(cc_pakn_state_t s)
 {
     cc_pakn_t p = received("2025-03-03T08:00", false);
 
-    p.state = s;
+    p.state = (uint8_t)s;
     p.category = s == CC_PAKN_RECEIVED ? CC_CATEGORY_NONE : CC_CATEGORY_PROCEDURE;
     if (s >= CC_PAKN_ASSIGNED && s <= CC_PAKN_CLOSED)
         snprintf(p.unit, sizeof(p.unit), "SO-TP");

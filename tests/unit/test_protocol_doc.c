@@ -648,7 +648,7 @@ static void test_examples_decode(void **state)
             fail_msg("example %s does not decode: %s", ex->name, why);
         if (msg.type != (int)ex->type)
             fail_msg("example %s: type 0x%02x, expected 0x%02x (%s)", ex->name, msg.type, ex->type,
-                     cc_msg_type_name(ex->type));
+                     cc_msg_type_name((int)ex->type));
         assert_int_equal(msg.body.type, MSGPACK_OBJECT_MAP);
         cc_msg_deinit(&msg);
     }
