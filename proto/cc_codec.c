@@ -705,6 +705,8 @@ static int enc_write(void *data, const char *buf, size_t len)
 {
     msgpack_sbuffer *sb = data;
 
+    if (len == 0)
+        return 0; /* an empty string's body: @buf may be NULL */
     if (sb->alloc - sb->size < len) {
         size_t want = sb->alloc ? sb->alloc : MSGPACK_SBUFFER_INIT_SIZE;
 
