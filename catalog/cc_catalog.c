@@ -241,27 +241,44 @@ static int too_many_columns(const cc_tsv_t *t, size_t n, char *err, size_t err_l
     return -EINVAL;
 }
 
+/* A reporting cut-off day, 1..28 (every month has it). */
+static int parse_cutoff_day(const cc_tsv_t *t, const char *s, int *ret, char *err, size_t err_len)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+
+    if (*end != '\0' || v < 1 || v > 28)
+        return cc_fail(-EINVAL, err, err_len,
+                       "%s:%d: report_cutoff_day '%s': expected a day of the month, 1..28", t->name,
+                       t->line, s);
+    *ret = (int)v;
+    return 0;
+}
+
 static int load_units(cc_catalog_t *c, const char *buf, size_t len, char *err, size_t err_len)
 {
-    static const char *const header[] = { "code",   "name",           "kind",
-                                          "parent", "effective_from", "effective_to" };
+    static const char *const header[] = {
+        "code", "name", "kind", "parent", "effective_from", "effective_to", "report_cutoff_day"
+    };
     static const char name[] = "units.tsv";
     cc_tsv_t *t = NULL;
     unit_rec_t *recs = NULL;
     code_index_t ix = { 0 };
-    size_t n = 0, cap = 0;
+    size_t n = 0, cap = 0, ncols;
     int r;
 
     t = cc_xmalloc(sizeof(*t));
     cc_tsv_init(t, name, buf, len);
-    r = cc_tsv_expect_header(t, header, N_OF(header), err, err_len);
+    /* report_cutoff_day is optional: a file of six columns is fine. */
+    r = cc_tsv_expect_header_opt(t, header, N_OF(header), N_OF(header) - 1, err, err_len);
     if (r < 0)
         goto out;
+    ncols = (size_t)r;
     while ((r = cc_tsv_next(t, err, err_len)) > 0) {
         unit_rec_t *u;
         const char *kind = field(t, 2), *parent = field(t, 3);
 
-        if ((r = too_many_columns(t, N_OF(header), err, err_len)) < 0)
+        if ((r = too_many_columns(t, ncols, err, err_len)) < 0)
             goto out;
         if (n == CC_CATALOG_MAX_UNITS) {
             cc_set_error(err, err_len, "%s:%d: more than %d units", name, t->line,
@@ -294,6 +311,9 @@ static int load_units(cc_catalog_t *c, const char *buf, size_t len, char *err, s
                                 err, err_len)) < 0 ||
             (r = parse_opt_date(t, "effective_to", field(t, 5), INT32_MAX, &u->u.effective_to, err,
                                 err_len)) < 0)
+            goto out;
+        if (field(t, 6)[0] &&
+            (r = parse_cutoff_day(t, field(t, 6), &u->u.report_cutoff_day, err, err_len)) < 0)
             goto out;
         if (u->u.effective_from > u->u.effective_to) {
             cc_set_error(err, err_len, "%s:%d: effective_from is after effective_to", name,

@@ -54,6 +54,7 @@ typedef struct {
     const char *parent;     /* code of the parent unit, NULL if none */
     int32_t effective_from; /* first valid day (cc_time.h day number); INT32_MIN when open */
     int32_t effective_to;   /* last valid day, inclusive; INT32_MAX when open */
+    int report_cutoff_day;  /* day its reporting periods start (26: 26th to 25th); 0 = policy */
 } cc_unit_t;
 
 typedef enum {

@@ -116,6 +116,14 @@ int cc_tsv_next(cc_tsv_t *t, char *err, size_t err_len)
 
 int cc_tsv_expect_header(cc_tsv_t *t, const char *const *cols, size_t n, char *err, size_t err_len)
 {
+    int r = cc_tsv_expect_header_opt(t, cols, n, n, err, err_len);
+
+    return r < 0 ? r : 0;
+}
+
+int cc_tsv_expect_header_opt(cc_tsv_t *t, const char *const *cols, size_t n, size_t n_required,
+                             char *err, size_t err_len)
+{
     int r = cc_tsv_next(t, err, err_len);
 
     if (r < 0)
@@ -125,17 +133,20 @@ int cc_tsv_expect_header(cc_tsv_t *t, const char *const *cols, size_t n, char *e
         return -EINVAL;
     }
     for (size_t i = 0; i < n || i < t->n_fields; i++) {
+        if (i >= n_required && i >= t->n_fields)
+            break; /* the optional columns may be left out, from the end */
         if (i >= n || i >= t->n_fields || strcmp(t->fields[i], cols[i]) != 0) {
             char want[256] = "";
             size_t off = 0;
             for (size_t k = 0; k < n && off < sizeof(want); k++)
-                off += (size_t)snprintf(want + off, sizeof(want) - off, "%s%s", k ? "<TAB>" : "",
-                                        cols[k]);
+                off += (size_t)snprintf(want + off, sizeof(want) - off, "%s%s%s%s",
+                                        k == n_required ? "[" : "", k ? "<TAB>" : "", cols[k],
+                                        k + 1 == n && n > n_required ? "]" : "");
             cc_set_error(err, err_len, "%s:%d: bad header (expected %s)", t->name, t->line, want);
             return -EINVAL;
         }
     }
-    return 0;
+    return (int)(t->n_fields < n ? t->n_fields : n);
 }
 
 int cc_tsv_read_file(const char *path, char **ret_buf, size_t *ret_len)

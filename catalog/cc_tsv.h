@@ -41,6 +41,12 @@ int cc_tsv_next(cc_tsv_t *t, char *err, size_t err_len);
  * Returns 0 or -EINVAL with a message. */
 int cc_tsv_expect_header(cc_tsv_t *t, const char *const *cols, size_t n, char *err, size_t err_len);
 
+/* The same, for a file whose last columns cols[n_required..n) are optional:
+ * the header names cols[0..k) for some k from n_required to n.
+ * Returns k, or -EINVAL with a message. */
+int cc_tsv_expect_header_opt(cc_tsv_t *t, const char *const *cols, size_t n, size_t n_required,
+                             char *err, size_t err_len);
+
 /* Reads a whole file (at most CC_CATALOG_MAX_FILE bytes) into a malloc'd buffer,
  * NUL-terminated; the caller frees *ret_buf.  Returns 0, -errno, or -EFBIG. */
 int cc_tsv_read_file(const char *path, char **ret_buf, size_t *ret_len);

@@ -121,6 +121,22 @@ static const char *const class_names[] = { "early", "on_time", "late" };
 static const char *const class_vi[] = { "trước hạn", "đúng hạn", "trễ hạn" };
 DEFINE_VOCAB(cc_classes, "resolution class", class_names, class_vi);
 
+/* ---- Supervisors' notes on units ------------------------------------------------ */
+
+static const char *const unit_event_names[] = { "reminder", "grade_note" };
+static const char *const unit_event_vi[] = { "văn bản nhắc nhở, phê bình",
+                                             "ghi chú đánh giá (lý do A+, mức đã quyết định)" };
+DEFINE_VOCAB(cc_unit_events, "unit event", unit_event_names, unit_event_vi);
+
+static const char *const note_kind_names[] = { "reminder", "criticism" };
+static const char *const note_kind_vi[] = { "nhắc nhở", "phê bình" };
+DEFINE_VOCAB(cc_note_kinds, "document kind", note_kind_names, note_kind_vi);
+
+static const char *const grade_names[] = { "A+", "A", "B", "C" };
+static const char *const grade_vi[] = { "hoàn thành xuất sắc", "hoàn thành tốt", "hoàn thành",
+                                        "không hoàn thành" };
+DEFINE_VOCAB(cc_grades, "grade", grade_names, grade_vi);
+
 /* ---- Hotline 1022 ---------------------------------------------------------------- */
 
 static const char *const pakn_state_names[CC_PAKN_STATE_COUNT_] = {

@@ -124,6 +124,20 @@ extern const cc_vocab_t cc_ratings;
 typedef enum { CC_CLASS_EARLY, CC_CLASS_ON_TIME, CC_CLASS_LATE } cc_class_t;
 extern const cc_vocab_t cc_classes;
 
+/* ---- Supervisors' notes on units (PROTOCOL.md §3.5) ---------------------------- */
+
+/* The intake event types about a unit rather than a dossier. */
+typedef enum { CC_UEV_REMINDER, CC_UEV_GRADE_NOTE, CC_UEV_KIND_COUNT_ } cc_unit_event_kind_t;
+extern const cc_vocab_t cc_unit_events;
+
+/* What a supervisor's document is: văn bản nhắc nhở, or phê bình. */
+typedef enum { CC_NOTE_REMINDER, CC_NOTE_CRITICISM } cc_note_kind_t;
+extern const cc_vocab_t cc_note_kinds;
+
+/* The grades of DOMAIN.md §7.2, best first. */
+typedef enum { CC_GRADE_APLUS, CC_GRADE_A, CC_GRADE_B, CC_GRADE_C } cc_grade_t;
+extern const cc_vocab_t cc_grades;
+
 /* ---- Hotline 1022 (PROTOCOL.md §4) --------------------------------------------- */
 
 /* The complaint (PAKN) states; NONE: the id was never received. */

@@ -22,8 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cc_base.h"
 #include "cc_log.h"
 #include "cc_mem.h"
+#include "cc_period.h"
 #include "cc_sd.h"
 #include "dossier.h"
 
@@ -116,7 +118,12 @@ static void intake_close(void **dom_p)
     *dom_p = NULL;
 }
 
-static bool intake_may_push(const cc_principal_t *who) { return who->role == CC_ROLE_COUNTER; }
+/* Counters push dossier events; supervisors their notes on units (the
+ * type decides, in intake_apply). */
+static bool intake_may_push(const cc_principal_t *who)
+{
+    return who->role == CC_ROLE_COUNTER || who->role == CC_ROLE_SUPERVISOR;
+}
 
 static int load_dossier(cc_txn_t *txn, MDB_dbi dbi, const char *id, cc_dossier_t *ret)
 {
@@ -218,6 +225,85 @@ static int check_scope(const cc_catalog_t *cat, const cc_principal_t *who, const
                      "Counter '%s' may not send events for unit '%s'", who->who, unit);
 }
 
+/* ---- Supervisors' notes on units: reminder, grade_note (PROTOCOL.md §3.5) ---------- */
+
+static const cc_field_t f_reminder[] = {
+    { "unit", CC_T_CODE, true, 0, 0 },     { "kind", CC_T_CODE, true, 0, 0 },
+    { "doc", CC_T_STR, true, 1, 64 },      { "doc_date", CC_T_TIME, true, 0, 0 },
+    { "reason", CC_T_STR, true, 1, 1024 },
+};
+static const cc_field_t f_grade_note[] = {
+    { "unit", CC_T_CODE, true, 0, 0 },
+    { "period", CC_T_CODE, true, 0, 0 },
+    { "grade", CC_T_STR, false, 1, 2 },
+    { "reason", CC_T_STR, true, 1, 1024 },
+};
+
+/* A note about a unit, from a supervisor of it: checked, then logged as
+ * it came (no state of intake's own changes; scoring counts it). */
+static int apply_unit_event(intake_t *in, const cc_principal_t *who, const msgpack_object *ev,
+                            int kind, int64_t now, cc_enc_t *rec, cc_reject_t *rej)
+{
+    const cc_catalog_t *cat = *in->catalog;
+    char unit[CC_MAX_CODE + 1], why[256], spec[CC_MAX_CODE + 1];
+    const char *field = NULL;
+    int64_t at = 0, doc_date = 0;
+    uint8_t v;
+
+    if (who->role != CC_ROLE_SUPERVISOR)
+        return cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "type",
+                         "Chỉ giám sát viên ghi văn bản nhắc nhở và đánh giá",
+                         "Only supervisors record reminders and grade notes");
+    if (cc_fields_check(ev, kind == CC_UEV_REMINDER ? f_reminder : f_grade_note,
+                        kind == CC_UEV_REMINDER ? CC_N(f_reminder) : CC_N(f_grade_note), &field,
+                        why, sizeof(why)) < 0)
+        return cc_reject(rej, CC_ERR_BAD_FIELD, field, "Sự kiện %s không hợp lệ: %s",
+                         "Invalid %s event: %s", cc_vocab_name(&cc_unit_events, (unsigned)kind),
+                         why);
+    cc_map_strcpy(ev, "unit", unit, sizeof(unit));
+    cc_map_i64(ev, "at", &at);
+    if (!cc_principal_has_unit(who, unit))
+        return cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "unit",
+                         "Đơn vị '%s' không thuộc phạm vi của bạn",
+                         "Unit '%s' is outside your scope", unit);
+    if (cc_check_not_future(cat, at, now, rej) || cc_check_unit(cat, "unit", unit, at, rej))
+        return 1;
+    if (kind == CC_UEV_REMINDER) {
+        if (cc_field_enum(ev, "kind", &cc_note_kinds, 0, &v, rej))
+            return 1;
+        cc_map_i64(ev, "doc_date", &doc_date);
+        if (doc_date > at)
+            return cc_reject(rej, CC_ERR_BAD_FIELD, "doc_date",
+                             "Ngày văn bản sau thời điểm ghi nhận",
+                             "The document is dated after the event");
+    } else {
+        cc_period_t p;
+
+        cc_map_strcpy(ev, "period", spec, sizeof(spec));
+        if (cc_period_parse(spec, cc_catalog_policy(cat)->report_cutoff_day, &p, why, sizeof(why)) <
+            0)
+            return cc_reject(rej, CC_ERR_BAD_FIELD, "period", "Kỳ đánh giá không hợp lệ: %s",
+                             "Invalid period: %s", why);
+        if (cc_map_find(ev, "grade") && cc_field_enum(ev, "grade", &cc_grades, 0, &v, rej))
+            return 1;
+    }
+    /* The record is the event's own fields (eid, type, at, by are the core's). */
+    {
+        const cc_field_t *fs = kind == CC_UEV_REMINDER ? f_reminder : f_grade_note;
+        size_t nf = kind == CC_UEV_REMINDER ? CC_N(f_reminder) : CC_N(f_grade_note);
+
+        for (size_t k = 0; k < nf; k++) {
+            const msgpack_object *o = cc_map_find(ev, fs[k].key);
+
+            if (o) {
+                cc_enc_str(rec, fs[k].key);
+                cc_enc_object(rec, o);
+            }
+        }
+    }
+    return 0;
+}
+
 static int intake_apply(void *dom, cc_txn_t *txn, const cc_principal_t *who,
                         const msgpack_object *evmap, int64_t now, uint64_t seq, cc_enc_t *rec,
                         cc_reject_t *rej)
@@ -227,8 +313,15 @@ static int intake_apply(void *dom, cc_txn_t *txn, const cc_principal_t *who,
     cc_dossier_outcome_t out;
     cc_dossier_t d;
     uint8_t key[8];
-    int r;
+    cc_str_t type;
+    int r, ukind;
 
+    cc_map_str(evmap, "type", &type);
+    if ((ukind = cc_vocab_find(&cc_unit_events, 0, type.ptr, type.len)) >= 0)
+        return apply_unit_event(in, who, evmap, ukind, now, rec, rej);
+    if (who->role != CC_ROLE_COUNTER)
+        return cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "type", "Chỉ quầy một cửa gửi sự kiện hồ sơ",
+                         "Only counters send dossier events");
     if (cc_dossier_event_parse(evmap, &ev, rej))
         return 1;
     if ((r = load_dossier(txn, in->dossier_dbi, ev.dossier, &d)) < 0)
@@ -290,6 +383,15 @@ static int restore_one(uint64_t seq, const void *data, size_t len, void *arg)
     if (cc_body_decode(data, len, &cc_limits_reply, &rec, NULL, 0) != 0) {
         rb->chunk_skipped++;
         return 0;
+    }
+    {
+        cc_str_t type = { NULL, 0 };
+
+        cc_map_str(&rec.body, "type", &type);
+        if (cc_vocab_find(&cc_unit_events, 0, type.ptr, type.len) >= 0) {
+            cc_msg_deinit(&rec); /* a note on a unit: no dossier state */
+            return 0;
+        }
     }
     if (cc_map_strcpy(&rec.body, "dossier", id, sizeof(id)) < 0 ||
         (r = load_dossier(rb->txn, rb->in->dossier_dbi, id, &d)) == MDB_CORRUPTED) {

@@ -1,24 +1,19 @@
 /*
- * report.h - the unit report query (QUERY q=report).
+ * report.h - the queries a supervisor reads the province's verdict with
+ * (PROTOCOL.md §5.1, §5.4-§5.5):
  *
- * Request: {rid, q: "report", unit (code), from, to (Unix seconds)}; the days
- * are the local days (UTC+7) of from and to, both inclusive.
- * Who: an operator, or a supervisor with @unit in scope.
- * RESULT (keys within the protocol's 16-byte limit, CC_MAX_KEY):
- *   {rid, unit, unit_name, from, to, received, received_direct,
- *   received_online, received_postal, rejected (at the counter), resolved,
- *   resolved_early, resolved_on_time, resolved_late, ended_no_class
- *   (refused/stopped/withdrawn), transferred_in, transferred_out,
- *   backlog_at_start, to_handle, open_at_end, on_time_num, on_time_den,
- *   on_time_rate, pakn_received, pakn_answered, pakn_on_time (answered on
- *   time), contacts, contacts_info, contacts_guide, contacts_postal,
- *   contacts_pakn, contacts_other}
- * backlog_at_start: open at the end of the day before `from`;
- * open_at_end: open at the end of `to`'s day; to_handle = backlog_at_start +
- * received + transferred_in (transfers in are work to handle too; with no
- * transfer it is the seeds' "tồn đầu kỳ + tiếp nhận mới");
- * on_time_rate = (early + on_time) / resolved as "93.01", or "no data" when
- * nothing was resolved.
+ *   report   one unit's figures for a period (from/to, or a named period)
+ *   table    many units in one answer, one row each (an explicit list, all,
+ *            a kind, the children of a parent, each with its children),
+ *            ranked by a figure, with their total; with `grades`, each
+ *            row's grade (DOMAIN.md §7.2) and what decided it
+ *   notes    the reminders and criticisms recorded for a unit
+ *
+ * Every figure comes from the per-day tallies (tally.h) summed over the
+ * period; a total is the sum of its rows' tallies, so its rates are the
+ * rates of the sums, never averages of rates. The keys and their labels
+ * are proto/cc_figures.h. A named period is resolved per unit, with the
+ * unit's own cut-off day when it has one.
  */
 #ifndef SC_REPORT_H
 #define SC_REPORT_H
@@ -43,6 +38,21 @@
  * @buf: at least 16 bytes.
  */
 void sc_rate_format(uint64_t num, uint64_t den, char *buf, size_t size);
+
+/**
+ * sc_table_query - answer a table query (many units, ranked, total,
+ * grades). Who: operator, or supervisor (only units in scope; an explicit
+ * unit outside it is refused). Returns as sc_report_query.
+ */
+int sc_table_query(sc_state_t *st, const cc_principal_t *who, const msgpack_object *body,
+                   uint64_t rid, cc_enc_t *out, cc_reject_t *rej);
+
+/**
+ * sc_notes_query - the reminders and criticisms of one unit over a period.
+ * Returns as sc_report_query.
+ */
+int sc_notes_query(sc_state_t *st, const cc_principal_t *who, const msgpack_object *body,
+                   uint64_t rid, cc_enc_t *out, cc_reject_t *rej);
 
 /**
  * sc_report_query - answer a report query.

@@ -51,8 +51,8 @@ typedef struct {
 
 /* The layout of the derived state; a store of another layout is rebuilt
  * from the logs by sc_state_open(). */
-_Static_assert(SC_TALLY_VERSION == 3 && SC_DOSSIER_VERSION == 2 && SC_PAKN_VERSION == 1 &&
-                   SC_STATE_LAYOUT_CURRENT == 0x030201u,
+_Static_assert(SC_TALLY_VERSION == 4 && SC_DOSSIER_VERSION == 2 && SC_PAKN_VERSION == 1 &&
+                   SC_STATE_LAYOUT_CURRENT == 0x040201u,
                "SC_STATE_LAYOUT_CURRENT must follow the versions");
 #define SC_STATE_LAYOUT                                                                            \
     (((uint64_t)SC_TALLY_VERSION << 16) | ((uint64_t)SC_DOSSIER_VERSION << 8) | SC_PAKN_VERSION)
@@ -62,7 +62,8 @@ struct sc_state {
     const cc_catalog_t *catalog;
     sc_alerts_t *alerts;
     MDB_dbi cursor_dbi, meta_dbi, tally_dbi, dossier_dbi, pakn_dbi, due_dbi, sos_dbi, alerts_dbi;
-    uint64_t rebuilt_from; /* layout found at open when it was rebuilt, else 0 */
+    MDB_dbi notes_dbi, grades_dbi; /* supervisors' reminders, criticisms and grade notes */
+    uint64_t rebuilt_from;         /* layout found at open when it was rebuilt, else 0 */
 };
 
 static const cc_field_t f_common[] = {
@@ -114,7 +115,8 @@ static int layout_txn(cc_txn_t *txn, void *arg)
     sc_state_t *st = arg;
     uint64_t layout = 0, seq = 0, c_in = 0, c_hot = 0;
     MDB_dbi derived[] = { st->tally_dbi, st->dossier_dbi, st->pakn_dbi,   st->cursor_dbi,
-                          st->due_dbi,   st->sos_dbi,     st->alerts_dbi, st->meta_dbi };
+                          st->due_dbi,   st->sos_dbi,     st->alerts_dbi, st->meta_dbi,
+                          st->notes_dbi, st->grades_dbi };
     int r;
 
     st->rebuilt_from = 0;
@@ -158,7 +160,9 @@ int sc_state_open(const char *dir, size_t map_size, const cc_catalog_t *catalog,
         (r = sc_alerts_open(st->store, &st->alerts)) < 0 ||
         (r = cc_store_dbi(st->store, "due", 0, &st->due_dbi)) < 0 ||
         (r = cc_store_dbi(st->store, "sos", 0, &st->sos_dbi)) < 0 ||
-        (r = cc_store_dbi(st->store, "alerts", 0, &st->alerts_dbi)) < 0) {
+        (r = cc_store_dbi(st->store, "alerts", 0, &st->alerts_dbi)) < 0 ||
+        (r = cc_store_dbi(st->store, "notes", 0, &st->notes_dbi)) < 0 ||
+        (r = cc_store_dbi(st->store, "grades", 0, &st->grades_dbi)) < 0) {
         snprintf(err, err_len, "cannot open the scoring store in %.512s: %s", dir,
                  cc_store_strerror(r));
         goto out;
@@ -527,6 +531,16 @@ static int apply_dossier(sc_state_t *st, cc_txn_t *txn, const msgpack_object *re
         if ((r = sc_tally_add(txn, st->tally_dbi, x.unit, day, c, 1)) < 0)
             return r;
     }
+    /* Within / past due: the standing before the record, and after it. */
+    if (found || kind == CC_EV_RECEIVED) {
+        sc_open_t before = { old.unit, was_open, old.state == CC_DOSSIER_SUPPLEMENT_WAIT, old.due };
+        sc_open_t after = { x.unit, now_open, x.state == CC_DOSSIER_SUPPLEMENT_WAIT, x.due };
+
+        if ((before.open != after.open || before.paused != after.paused ||
+             before.due != after.due || strcmp(before.unit, after.unit) != 0) &&
+            (r = sc_tally_open_move(txn, st->tally_dbi, day, found ? &before : NULL, &after)) < 0)
+            return r;
+    }
     /* Only open dossiers that were counted as received are "open" here. */
     if (kind == CC_EV_RECEIVED && !found && now_open)
         r = meta_add(st, txn, "open_dossiers", 1);
@@ -567,16 +581,144 @@ static int apply_dossier(sc_state_t *st, cc_txn_t *txn, const msgpack_object *re
     return cc_txn_put(txn, st->dossier_dbi, x.dossier, strlen(x.dossier), &d, sizeof(d), 0);
 }
 
+static int apply_unit_note(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, int kind);
+
 static int apply_intake(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, cc_str_t type,
                         int64_t at, int64_t now)
 {
     int kind = cc_vocab_find(&cc_dossier_events, 0, type.ptr, type.len);
 
-    if (kind < 0)
-        return REC_SKIPPED;
+    if (kind < 0) {
+        kind = cc_vocab_find(&cc_unit_events, 0, type.ptr, type.len);
+        return kind < 0 ? REC_SKIPPED : apply_unit_note(st, txn, rec, kind);
+    }
     if (kind == CC_EV_REJECTED_AT_COUNTER)
         return apply_rejected(st, txn, rec, at);
     return apply_dossier(st, txn, rec, kind, at, now);
+}
+
+/* ---- Supervisors' notes on units (intake reminder, grade_note) ------------------------ */
+
+static const cc_field_t f_note_common[] = {
+    { "eid", CC_T_ID, true, 0, 0 },
+    { "unit", CC_T_CODE, true, 0, 0 },
+    { "reason", CC_T_STR, true, 1, 1024 },
+};
+
+/* unit, 0, be32(day ^ bias), 0, eid: a unit's notes in date order. */
+static size_t note_key(uint8_t *key, const char *unit, int32_t day, const char *eid)
+{
+    size_t n = sc_tally_key(key, unit, day), l = strnlen(eid, CC_MAX_ID);
+
+    key[n++] = 0;
+    memcpy(key + n, eid, l);
+    return n + l;
+}
+
+/* unit, 0, period. */
+static size_t grade_key(uint8_t *key, const char *unit, const char *period)
+{
+    size_t u = strnlen(unit, CC_MAX_CODE), p = strnlen(period, CC_MAX_CODE);
+
+    memcpy(key, unit, u);
+    key[u] = 0;
+    memcpy(key + u + 1, period, p);
+    return u + 1 + p;
+}
+
+static int apply_unit_note(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, int kind)
+{
+    char unit[CC_MAX_CODE + 1], eid[CC_MAX_ID + 1];
+    uint8_t key[SC_TALLY_KEY_MAX + 1 + CC_MAX_ID];
+    const char *field;
+    char why[160];
+    int r;
+
+    if (cc_fields_check(rec, f_note_common, CC_N(f_note_common), &field, why, sizeof(why)) < 0)
+        return REC_INVALID;
+    cc_map_strcpy(rec, "unit", unit, sizeof(unit));
+    cc_map_strcpy(rec, "eid", eid, sizeof(eid));
+    if (kind == CC_UEV_REMINDER) {
+        int64_t doc_date = 0;
+        int note = code_of(rec, "kind", &cc_note_kinds, 0);
+        int32_t day;
+        cc_enc_t e;
+
+        if (note < 0 || cc_map_i64(rec, "doc_date", &doc_date) < 0)
+            return REC_INVALID;
+        day = cc_local_day(doc_date);
+        if ((r = sc_tally_add(txn, st->tally_dbi, unit, day,
+                              note == CC_NOTE_REMINDER ? SC_REMINDERS : SC_CRITICISMS, 1)) < 0)
+            return r;
+        cc_enc_init(&e);
+        cc_enc_object(&e, rec);
+        r = cc_txn_put(txn, st->notes_dbi, key, note_key(key, unit, day, eid), e.buf.data,
+                       e.buf.size, 0);
+        cc_enc_deinit(&e);
+        return r < 0 ? r : REC_APPLIED;
+    } else {
+        char period[CC_MAX_CODE + 1] = "";
+        sc_grade_note_t g = { 0 };
+
+        if (cc_map_strcpy(rec, "period", period, sizeof(period)) < 0 || !period[0])
+            return REC_INVALID;
+        cc_map_strcpy(rec, "grade", g.grade, sizeof(g.grade));
+        cc_map_strcpy(rec, "reason", g.reason, sizeof(g.reason));
+        cc_map_strcpy(rec, "by", g.by, sizeof(g.by));
+        cc_map_i64(rec, "at", &g.at);
+        r = cc_txn_put(txn, st->grades_dbi, key, grade_key(key, unit, period), &g, sizeof(g), 0);
+        return r < 0 ? r : REC_APPLIED;
+    }
+}
+
+int sc_state_grade_note(sc_state_t *st, cc_txn_t *txn, const char *unit, const char *period,
+                        sc_grade_note_t *ret)
+{
+    uint8_t key[2 * CC_MAX_CODE + 2];
+    MDB_val v;
+    int r = cc_txn_get(txn, st->grades_dbi, key, grade_key(key, unit, period), &v);
+
+    if (r < 0)
+        return r;
+    if (v.mv_size != sizeof(*ret))
+        return MDB_CORRUPTED;
+    memcpy(ret, v.mv_data, sizeof(*ret));
+    return 0;
+}
+
+typedef struct {
+    uint8_t to[SC_TALLY_KEY_MAX]; /* the unit's key of the last day */
+    size_t unit_len;              /* the unit's code and its 0 */
+    sc_note_fn fn;
+    void *ctx;
+} notes_scan_t;
+
+static int note_one(const MDB_val *k, const MDB_val *v, void *arg)
+{
+    notes_scan_t *n = arg;
+    cc_msg_t m;
+    int r;
+
+    /* Past the unit, or past the last day (the day is big-endian: bytes compare). */
+    if (k->mv_size < n->unit_len + 4 || memcmp(k->mv_data, n->to, n->unit_len) != 0 ||
+        memcmp((const uint8_t *)k->mv_data + n->unit_len, n->to + n->unit_len, 4) > 0)
+        return 1;
+    if (cc_body_decode(v->mv_data, v->mv_size, &cc_limits_reply, &m, NULL, 0) != 0)
+        return MDB_CORRUPTED;
+    r = n->fn(&m.body, n->ctx);
+    cc_msg_deinit(&m);
+    return r;
+}
+
+int sc_state_notes(sc_state_t *st, cc_txn_t *txn, const char *unit, int32_t from_day,
+                   int32_t to_day, sc_note_fn fn, void *ctx)
+{
+    uint8_t from[SC_TALLY_KEY_MAX];
+    size_t fl = sc_tally_key(from, unit, from_day);
+    notes_scan_t n = { .unit_len = fl - 4, .fn = fn, .ctx = ctx };
+
+    sc_tally_key(n.to, unit, to_day);
+    return cc_txn_scan(txn, st->notes_dbi, from, fl, note_one, &n);
 }
 
 /* ---- Hotline records ------------------------------------------------------------ */

@@ -158,7 +158,34 @@ uint64_t sc_state_rebuilt_from(sc_state_t *st);
 
 /* The current layout: (tally version << 16) | (dossier version << 8) |
  * complaint version, stored in meta "layout". */
-#define SC_STATE_LAYOUT_CURRENT 0x030201u
+#define SC_STATE_LAYOUT_CURRENT 0x040201u
+
+/* A supervisor's note on a unit's grade for a period (intake grade_note):
+ * the written reason A+ needs (@grade "") or a grade set by hand. */
+typedef struct {
+    char grade[4]; /* "" or one of cc_grades */
+    char reason[1025];
+    char by[CC_MAX_CODE + 1];
+    int64_t at;
+} sc_grade_note_t;
+
+/**
+ * sc_state_grade_note - the latest grade note on @unit for @period
+ * ("2020-H1"), read in @txn. Returns 0, -ENOENT, or a storage error.
+ */
+int sc_state_grade_note(sc_state_t *st, cc_txn_t *txn, const char *unit, const char *period,
+                        sc_grade_note_t *ret);
+
+/* Called for each reminder or criticism by sc_state_notes() with its
+ * record (the intake log record's map); returns as cc_scan_fn. */
+typedef int (*sc_note_fn)(const msgpack_object *rec, void *ctx);
+
+/**
+ * sc_state_notes - the reminders and criticisms of @unit dated within the
+ * days [@from_day, @to_day], in date order. Returns 0 or a storage error.
+ */
+int sc_state_notes(sc_state_t *st, cc_txn_t *txn, const char *unit, int32_t from_day,
+                   int32_t to_day, sc_note_fn fn, void *ctx);
 
 /* Accessors for the query modules (report.c, scoring.c). */
 cc_store_t *sc_state_store(sc_state_t *st);

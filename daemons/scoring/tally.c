@@ -6,7 +6,9 @@
 #include <errno.h>
 #include <string.h>
 
-static const char *const counter_names[SC_COUNTER_COUNT_] = {
+#include "cc_time.h"
+
+static const char *const counter_names[SC_REPORTED_COUNT_] = {
     [SC_RECEIVED] = "received",
     [SC_RECEIVED_DIRECT] = "received_direct",
     [SC_RECEIVED_ONLINE] = "received_online",
@@ -69,11 +71,13 @@ static const char *const counter_names[SC_COUNTER_COUNT_] = {
     [SC_PAKN_FORWARDED] = "pakn_forwarded",
     [SC_PAKN_REFUSED] = "pakn_refused",
     [SC_PAKN_REFUSED_LATE] = "pakn_ref_late",
+    [SC_REMINDERS] = "reminders",
+    [SC_CRITICISMS] = "criticisms",
 };
 
 const char *sc_counter_name(sc_counter_t c)
 {
-    return (unsigned)c < SC_COUNTER_COUNT_ ? counter_names[c] : "?";
+    return (unsigned)c < SC_REPORTED_COUNT_ ? counter_names[c] : "?";
 }
 
 static size_t unit_prefix(uint8_t *out, const char *unit)
@@ -174,6 +178,61 @@ int sc_tally_range(cc_txn_t *txn, MDB_dbi dbi, const char *unit, int32_t from, i
     if (ret_within)
         *ret_within = g.within;
     return 0;
+}
+
+/* The day at whose end a dossier in processing due at @due is past due:
+ * the due date's own day, unless it falls at the very end of it. */
+static int32_t past_due_day(int64_t due) { return cc_local_day(due + 1); }
+
+/* Add (@sign +1) or take away (-1) @o's standing from @day on. */
+static int open_standing(cc_txn_t *txn, MDB_dbi dbi, int32_t day, const sc_open_t *o, int sign)
+{
+    sc_counter_t in = sign > 0 ? SC_OPEN_IN_ADD : SC_OPEN_IN_SUB;
+    sc_counter_t in_undo = sign > 0 ? SC_OPEN_IN_SUB : SC_OPEN_IN_ADD;
+    sc_counter_t past = sign > 0 ? SC_OPEN_PAST_ADD : SC_OPEN_PAST_SUB;
+    int32_t td;
+    int r;
+
+    if (o == NULL || !o->open)
+        return 0;
+    td = past_due_day(o->due);
+    if (o->paused || td > day) {
+        if ((r = sc_tally_add(txn, dbi, o->unit, day, in, 1)) < 0)
+            return r;
+        if (o->paused)
+            return 0;
+        /* Within due until day td, then past due: the move is written on
+         * td (taken back the same way when the standing ends before). */
+        if ((r = sc_tally_add(txn, dbi, o->unit, td, in_undo, 1)) < 0)
+            return r;
+        return sc_tally_add(txn, dbi, o->unit, td, past, 1);
+    }
+    return sc_tally_add(txn, dbi, o->unit, day, past, 1);
+}
+
+int sc_tally_open_move(cc_txn_t *txn, MDB_dbi dbi, int32_t day, const sc_open_t *before,
+                       const sc_open_t *after)
+{
+    int r;
+
+    if ((r = open_standing(txn, dbi, day, before, -1)) < 0)
+        return r;
+    return open_standing(txn, dbi, day, after, +1);
+}
+
+static uint64_t difference(const sc_sum_t *s, sc_counter_t add, sc_counter_t sub)
+{
+    return s->c[add] > s->c[sub] ? s->c[add] - s->c[sub] : 0;
+}
+
+uint64_t sc_sum_open_within(const sc_sum_t *s)
+{
+    return difference(s, SC_OPEN_IN_ADD, SC_OPEN_IN_SUB);
+}
+
+uint64_t sc_sum_open_past(const sc_sum_t *s)
+{
+    return difference(s, SC_OPEN_PAST_ADD, SC_OPEN_PAST_SUB);
 }
 
 uint64_t sc_sum_open(const sc_sum_t *s)

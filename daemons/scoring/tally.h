@@ -16,6 +16,7 @@
 #ifndef SC_TALLY_H
 #define SC_TALLY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "cc_store.h"
@@ -97,15 +98,27 @@ typedef enum {
     SC_PAKN_FORWARDED,
     SC_PAKN_REFUSED, /* refused (từ chối tiếp nhận), and those late */
     SC_PAKN_REFUSED_LATE,
+    /* version 4 */
+    SC_REMINDERS,       /* văn bản nhắc nhở recorded by supervisors, on the document's day */
+    SC_CRITICISMS,      /* phê bình */
+    SC_REPORTED_COUNT_, /* the counters above are report figures; those below are not */
+    /* version 4: open dossiers within / past their due date, as
+     * difference counters (sc_tally_open_move): open within due at the
+     * end of day D = the sum over days <= D of in_add - in_sub; past due
+     * likewise. Monotonic, so that a sum never goes below zero. */
+    SC_OPEN_IN_ADD = SC_REPORTED_COUNT_,
+    SC_OPEN_IN_SUB,
+    SC_OPEN_PAST_ADD,
+    SC_OPEN_PAST_SUB,
     SC_COUNTER_COUNT_
 } sc_counter_t;
 
 /* Version 2 added the SOS table, apologies, payments, digitization,
  * ratings, contacts by channel and the PAKN figures; version 3 the
- * refused complaints. A stored value of
+ * refused complaints; version 4 the open-within/past-due counters. A stored value of
  * another version is never read as this one: sc_state_open() finds the
  * older layout in "meta" and rebuilds all derived state from the logs. */
-#define SC_TALLY_VERSION 3u
+#define SC_TALLY_VERSION 4u
 #define SC_TALLY_KEY_MAX (32 + 1 + 4)
 
 /* One unit's counters on one day, as stored. */
@@ -145,6 +158,34 @@ int sc_tally_add(cc_txn_t *txn, MDB_dbi dbi, const char *unit, int32_t day, sc_c
  */
 int sc_tally_range(cc_txn_t *txn, MDB_dbi dbi, const char *unit, int32_t from, int32_t to,
                    sc_sum_t *ret_before, sc_sum_t *ret_within);
+
+/* Where an open dossier stands for the within/past-due counters. */
+typedef struct {
+    const char *unit; /* handling unit */
+    bool open;        /* in processing or supplement_wait (else nothing counts) */
+    bool paused;      /* supplement_wait: the clock is stopped, never past due */
+    int64_t due;      /* the due date in force */
+} sc_open_t;
+
+/**
+ * sc_tally_open_move - a dossier's standing changes on @day from @before
+ * (NULL: it was not counted) to @after (NULL: no longer counted): move it
+ * between the within-due and past-due counters from @day on, including the
+ * day its due date passes (DOMAIN.md §5, "open within / past due at to":
+ * at the end of a day, a dossier in processing whose due date is before
+ * that moment is past due; one waiting for a supplement is within due).
+ * Returns 0 or a negative storage error.
+ */
+int sc_tally_open_move(cc_txn_t *txn, MDB_dbi dbi, int32_t day, const sc_open_t *before,
+                       const sc_open_t *after);
+
+/**
+ * sc_sum_open_within, sc_sum_open_past - the open dossiers within and past
+ * their due date implied by @s, the sum over every day up to the end of a
+ * period.
+ */
+uint64_t sc_sum_open_within(const sc_sum_t *s);
+uint64_t sc_sum_open_past(const sc_sum_t *s);
 
 /**
  * sc_sum_open - the open count implied by @s (received + transferred_in -

@@ -65,7 +65,7 @@ bool bool_of(const msgpack_object *map, const char *key)
 
 static bool is_time_key(const char *k, size_t len)
 {
-    static const char *const keys[] = { "at", "promised", "deadline", "now" };
+    static const char *const keys[] = { "at", "promised", "deadline", "now", "doc_date" };
 
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
         if (strlen(keys[i]) == len && memcmp(keys[i], k, len) == 0)

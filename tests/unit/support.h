@@ -43,7 +43,7 @@ bool bool_of(const msgpack_object *map, const char *key);
 
 /* Encode one "key=value" token as a map pair: digits become uints,
  * true/false booleans, ISO times of the time keys (at, promised, deadline,
- * now) integers, anything else a string. */
+ * now, doc_date) integers, anything else a string. */
 void enc_token(cc_enc_t *e, const char *tok);
 
 /* A principal of @role named @who, scoped to @unit (NULL: no unit). The

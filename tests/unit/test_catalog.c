@@ -244,6 +244,7 @@ typedef struct {
 } bad_t;
 
 #define UH "code\tname\tkind\tparent\teffective_from\teffective_to\n"
+#define UHC "code\tname\tkind\tparent\teffective_from\teffective_to\treport_cutoff_day\n"
 #define PH "code\tname\tfield\tlevel\tduration\tduration_kind\tonline\thas_fee\tunits\n"
 #define C33 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456"
 
@@ -255,7 +256,14 @@ static void test_errors(void **state)
         { 'u', "", "units.tsv:0: missing header line" },
         { 'u', "code\tname\tkind\n",
           "units.tsv:1: bad header (expected "
-          "code<TAB>name<TAB>kind<TAB>parent<TAB>effective_from<TAB>effective_to)" },
+          "code<TAB>name<TAB>kind<TAB>parent<TAB>effective_from<TAB>effective_to"
+          "[<TAB>report_cutoff_day])" },
+        { 'u', UHC "A\tUnit A\tdepartment\t\t\t\t29\n",
+          "units.tsv:2: report_cutoff_day '29': expected a day of the month, 1..28" },
+        { 'u', UHC "A\tUnit A\tdepartment\t\t\t\t0\n",
+          "units.tsv:2: report_cutoff_day '0': expected a day of the month, 1..28" },
+        { 'u', UHC "A\tUnit A\tdepartment\t\t\t\t26th\n",
+          "units.tsv:2: report_cutoff_day '26th': expected a day of the month, 1..28" },
         { 'u', UH "A\tUnit A\tward\n",
           "units.tsv:2: unknown kind 'ward' (expected province_office, department, district, "
           "commune, center or other)" },

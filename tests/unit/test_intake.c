@@ -395,8 +395,8 @@ static void test_may_push(void **state)
         const char *role;
         bool may;
     } roles[] = {
-        { "counter", true },     { "agent", false },    { "contact_point", false },
-        { "supervisor", false }, { "operator", false }, { "consumer", false },
+        { "counter", true },    { "agent", false },    { "contact_point", false },
+        { "supervisor", true }, { "operator", false }, { "consumer", false },
     };
 
     (void)state;
@@ -929,6 +929,52 @@ static void test_previous_layout_rebuilt(void **state)
     free(tp);
 }
 
+/* Supervisors' notes on units: a reminder or a grade note from a supervisor
+ * of the unit is logged; anyone else, another unit, a bad field, and a
+ * dossier event from a supervisor are refused, with nothing stored. */
+static void test_unit_notes(void **state)
+{
+    fx_t *fx = *state;
+    cc_principal_t *gs = principal("supervisor", "gs-tp", "SO-TP");
+    cc_principal_t *other = principal("supervisor", "gs-xd", "SO-XD");
+    cc_principal_t *tp = principal("counter", "quay-tp", "SO-TP");
+    static const char *const note =
+        "reminder unit=SO-TP kind=reminder doc=5485/UBND-KGVX doc_date=2025-03-03T08:00 "
+        "reason=cham_tham_muu at=2025-03-03T09:00";
+    char spec[300];
+
+    EXPECT(fx, gs, note, 0);
+    EXPECT(fx, gs, "grade_note unit=SO-TP period=2025-H1 reason=tham_muu_tot at=2025-03-03T09:00",
+           0);
+    EXPECT(fx, gs,
+           "grade_note unit=SO-TP period=2025-H1 grade=A+ reason=quyet_dinh at=2025-03-03T09:00",
+           0);
+    expect_rejected(fx, tp, note, CC_ERR_NOT_AUTHORIZED, 0);
+    expect_rejected(fx, other, note, CC_ERR_NOT_AUTHORIZED, 0);
+    expect_rejected(fx, gs, RECV, CC_ERR_NOT_AUTHORIZED, 0);
+    expect_rejected(fx, gs,
+                    "reminder unit=SO-TP kind=warning doc=1 doc_date=2025-03-03T08:00 reason=x "
+                    "at=2025-03-03T09:00",
+                    CC_ERR_BAD_FIELD, 0);
+    expect_rejected(fx, gs,
+                    "reminder unit=SO-TP kind=reminder doc=1 doc_date=2025-03-04T08:00 reason=x "
+                    "at=2025-03-03T09:00",
+                    CC_ERR_BAD_FIELD, 0);
+    expect_rejected(fx, gs, "reminder unit=SO-TP kind=reminder doc=1 reason=x at=2025-03-03T09:00",
+                    CC_ERR_BAD_FIELD, 0);
+    expect_rejected(fx, gs, "grade_note unit=SO-TP period=2025-H3 reason=x at=2025-03-03T09:00",
+                    CC_ERR_BAD_FIELD, 0);
+    expect_rejected(fx, gs,
+                    "grade_note unit=SO-TP period=2025-H1 grade=D reason=x at=2025-03-03T09:00",
+                    CC_ERR_BAD_FIELD, 0);
+    snprintf(spec, sizeof(spec), "%s", note);
+    memcpy(strstr(spec, "at=2025-03-03T09"), "at=2099-03-03T09", 16);
+    expect_rejected(fx, gs, spec, CC_ERR_FUTURE_EVENT, T("2025-03-03T09:00"));
+    free(gs);
+    free(other);
+    free(tp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -940,6 +986,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rejected_at_counter, setup, teardown),
         cmocka_unit_test_setup_teardown(test_same_transaction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unit_notes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rebuild_matches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_previous_layout_rebuilt, setup, teardown),
     };

@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "cc_base.h"
+#include "cc_figures.h"
 #include "complaint.h"
 #include "dossier.h"
 #include "support.h"
@@ -244,6 +245,38 @@ static void test_code_lists(void **state)
     }
 }
 
+/* Every figure of a report (proto/cc_figures.c) is named in PROTOCOL.md
+ * §5.1, the SOS table's as its `sos_<k>_...` pattern. */
+static void test_figures_documented(void **state)
+{
+    static const char *const kinds[] = { "stop", "supp", "refuse", "wdraw" };
+    (void)state;
+
+    for (size_t i = 0; i < cc_figures_n; i++) {
+        const char *key = cc_figures[i].key;
+        char needle[64];
+
+        snprintf(needle, sizeof(needle), "`%s`", key);
+        if (strstr(doc, needle))
+            continue;
+        for (size_t k = 0; k < CC_N(kinds); k++) {
+            char pat[64];
+            size_t kl = strlen(kinds[k]);
+
+            if (strncmp(key, "sos_", 4) == 0 && strncmp(key + 4, kinds[k], kl) == 0) {
+                snprintf(pat, sizeof(pat), "`sos_<k>%s`", key + 4 + kl);
+                if (strstr(doc, pat))
+                    goto found;
+                snprintf(pat, sizeof(pat), "`sos_%s_pend`", kinds[k]);
+                if (strstr(doc, pat))
+                    goto found;
+            }
+        }
+        fail_msg("PROTOCOL.md does not name the figure %s", needle);
+    found:;
+    }
+}
+
 static int load(void **state)
 {
     (void)state;
@@ -261,10 +294,9 @@ static int unload(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_dossier_table),
-        cmocka_unit_test(test_pakn_table),
-        cmocka_unit_test(test_daemon_events_illegal),
-        cmocka_unit_test(test_code_lists),
+        cmocka_unit_test(test_dossier_table),         cmocka_unit_test(test_pakn_table),
+        cmocka_unit_test(test_daemon_events_illegal), cmocka_unit_test(test_code_lists),
+        cmocka_unit_test(test_figures_documented),
     };
     return cmocka_run_group_tests(tests, load, unload);
 }

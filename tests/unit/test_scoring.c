@@ -17,7 +17,9 @@
 
 #include "alerts.h"
 #include "cc_catalog.h"
+#include "cc_base.h"
 #include "cc_codec.h"
+#include "cc_figures.h"
 #include "cc_time.h"
 #include "report.h"
 #include "state.h"
@@ -1315,9 +1317,302 @@ static void test_tally_keys(void **state)
     assert_string_equal(sc_counter_name(SC_RESOLVED_ON_TIME), "resolved_on_time");
 }
 
+/* ---- The verdict: open within / past due, overall rate, table, grades ----------- */
+
+/* Open within and past due at the end of day @d (from T0's day) of @unit,
+ * checked against open_at_end. */
+static void open_at(fx_t *fx, const char *unit, int d, uint64_t within, uint64_t past)
+{
+    cc_msg_t m;
+
+    op_report(fx, unit, 0, d, &m);
+    if (u(&m, "open_within") != within || u(&m, "open_past") != past)
+        fail_msg("%s, end of day %d: open within %llu, past %llu; want %llu, %llu", unit, d,
+                 (unsigned long long)u(&m, "open_within"), (unsigned long long)u(&m, "open_past"),
+                 (unsigned long long)within, (unsigned long long)past);
+    assert_int_equal(u(&m, "open_within") + u(&m, "open_past"), u(&m, "open_at_end"));
+    cc_msg_deinit(&m);
+}
+
+static void test_open_within_and_past_due(void **state)
+{
+    fx_t *fx = *state;
+    int64_t due5 = T0 + 5 * DAY + 8 * 3600, due20 = T0 + 20 * DAY + 8 * 3600;
+    batch_t b;
+
+    b_init(&b, 1);
+    /* A: due on day 5, resolved late on day 7. */
+    b_received(&b, "HS-A", "SO-TP", "direct", T0, due5);
+    b_resolved(&b, "HS-A", "SO-TP", "late", T0 + 7 * DAY, due5);
+    /* B: due on day 5, waits for a supplement from day 1 to day 10, then
+     * due on day 20 (the clock counts again). */
+    b_received(&b, "HS-B", "SO-TP", "direct", T0, due5);
+    b_dossier(&b, "sos_reviewed", "HS-B", "SO-TP", "supplement_wait", T0 + DAY, due5, NULL, NULL);
+    b_dossier(&b, "supplement_completed", "HS-B", "SO-TP", "processing", T0 + 10 * DAY, due20, NULL,
+              NULL);
+    /* C: due on day 5, moves to TTHCC on day 3. */
+    b_received(&b, "HS-C", "SO-TP", "direct", T0, due5);
+    b_dossier(&b, "transferred", "HS-C", "TTHCC", "processing", T0 + 3 * DAY, due5, "to", "TTHCC");
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0 + 11 * DAY, NULL), 0);
+    b_free(&b);
+
+    open_at(fx, "SO-TP", 0, 3, 0);
+    open_at(fx, "SO-TP", 2, 3, 0);  /* A runs, B waits, C is still here */
+    open_at(fx, "SO-TP", 3, 2, 0);  /* C moved */
+    open_at(fx, "SO-TP", 5, 1, 1);  /* A past due at the end of its due day; B paused */
+    open_at(fx, "SO-TP", 7, 1, 0);  /* A resolved */
+    open_at(fx, "SO-TP", 19, 1, 0); /* B running again, due on day 20 */
+    open_at(fx, "SO-TP", 20, 0, 1);
+    open_at(fx, "TTHCC", 2, 0, 0);
+    open_at(fx, "TTHCC", 4, 1, 0);
+    open_at(fx, "TTHCC", 5, 0, 1);
+}
+
+/* The overall rate and the seeds' shares of all to handle (DOMAIN.md §5). */
+static void test_overall_and_shares(void **state)
+{
+    fx_t *fx = *state;
+    int64_t due5 = T0 + 5 * DAY + 8 * 3600, due30 = T0 + 30 * DAY + 8 * 3600;
+    char id[16], buf[32];
+    batch_t b;
+    cc_msg_t m;
+
+    b_init(&b, 1);
+    for (int i = 0; i < 14; i++) {
+        snprintf(id, sizeof(id), "HS-%02d", i);
+        b_received(&b, id, "SO-TP", "online", T0, i == 13 ? due5 : due30);
+    }
+    for (int i = 0; i < 11; i++) {
+        snprintf(id, sizeof(id), "HS-%02d", i);
+        b_resolved(&b, id, "SO-TP", i == 10 ? "late" : "on_time", T0 + 4 * DAY, due30);
+    }
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0 + 11 * DAY, NULL), 0);
+    b_free(&b);
+    /* 10 on time, 1 late, 2 open within due, 1 open past due, of 14. */
+    op_report(fx, "SO-TP", 0, 10, &m);
+    assert_int_equal(u(&m, "to_handle"), 14);
+    assert_int_equal(u(&m, "overall_num"), 12);
+    assert_int_equal(u(&m, "overall_den"), 14);
+    assert_int_equal(cc_map_strcpy(&m.body, "overall_rate", buf, sizeof(buf)), 0);
+    assert_string_equal(buf, "85.71");
+    assert_int_equal(u(&m, "ok_share_num"), 10);
+    assert_int_equal(u(&m, "open_share_num"), 2);
+    assert_int_equal(u(&m, "late_share_num"), 2);
+    cc_msg_deinit(&m);
+}
+
+/* Run a table query whose fields are @tokens ("k=v" strings, "units=A,B"
+ * as an array, booleans "grades", "children"). */
+static int table(fx_t *fx, const cc_principal_t *who, const char *const *tokens, size_t n,
+                 cc_msg_t *m, cc_reject_t *rej)
+{
+    cc_enc_t q, out;
+    cc_msg_t qm = { 0 };
+    char why[128];
+    size_t map;
+    int r;
+
+    cc_enc_init(&q);
+    cc_enc_init(&out);
+    map = cc_enc_map_open(&q);
+    cc_enc_kv_u64(&q, "rid", 4);
+    cc_enc_kv_str(&q, "q", "table");
+    for (size_t i = 0; i < n; i++) {
+        const char *eq = strchr(tokens[i], '=');
+
+        if (eq == NULL) {
+            cc_enc_kv_bool(&q, tokens[i], true);
+        } else if (strncmp(tokens[i], "units=", 6) == 0) {
+            char list[256], *save = NULL;
+            size_t k = 0;
+            const char *parts[16];
+
+            snprintf(list, sizeof(list), "%s", eq + 1);
+            for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save))
+                parts[k++] = t;
+            cc_enc_str(&q, "units");
+            cc_enc_array(&q, k);
+            for (size_t j = 0; j < k; j++)
+                cc_enc_str(&q, parts[j]);
+        } else {
+            cc_enc_strn(&q, tokens[i], (size_t)(eq - tokens[i]));
+            cc_enc_str(&q, eq + 1);
+        }
+    }
+    cc_enc_map_close(&q, map);
+    assert_int_equal(cc_body_decode(q.buf.data, q.buf.size, NULL, &qm, why, sizeof(why)), 0);
+    r = sc_table_query(fx->st, who, &qm.body, 4, &out, rej);
+    if (r == 0)
+        assert_int_equal(
+            cc_body_decode(out.buf.data, out.buf.size, &cc_limits_reply, m, why, sizeof(why)), 0);
+    cc_msg_deinit(&qm);
+    cc_enc_deinit(&q);
+    cc_enc_deinit(&out);
+    return r;
+}
+
+static const msgpack_object *row_of(const cc_msg_t *m, size_t i)
+{
+    const msgpack_object *rows = cc_map_find(&m->body, "rows");
+
+    assert_non_null(rows);
+    assert_true(i < rows->via.array.size);
+    return &rows->via.array.ptr[i];
+}
+
+static void field_is(const msgpack_object *map, const char *key, const char *want)
+{
+    char buf[256];
+
+    assert_int_equal(cc_map_strcpy(map, key, buf, sizeof(buf)), 0);
+    if (strcmp(buf, want) != 0)
+        fail_msg("%s = '%s', want '%s'", key, buf, want);
+}
+
+static bool bool_field(const msgpack_object *map, const char *key)
+{
+    bool v = false;
+
+    assert_int_equal(cc_map_bool(map, key, &v), 0);
+    return v;
+}
+
+/* @n resolutions of @unit on day 4, @late of them late. */
+static void resolutions(batch_t *b, const char *unit, int n, int late)
+{
+    int64_t due = T0 + 10 * DAY + 8 * 3600;
+
+    for (int i = 0; i < n; i++) {
+        char id[32];
+
+        snprintf(id, sizeof(id), "%s-%03d", unit, i);
+        b_received(b, id, unit, "direct", T0, due);
+        b_resolved(b, id, unit, i < late ? "late" : "on_time", T0 + 4 * DAY, due);
+    }
+}
+
+static void b_note(batch_t *b, const char *type, const char *unit, const char *kx, const char *vx,
+                   const char *ky, const char *vy)
+{
+    cc_enc_t *e = b_item(b, 7 + (size_t)(ky != NULL) + (size_t)(kx != NULL));
+
+    cc_enc_kv_str(e, "eid", vx);
+    cc_enc_kv_str(e, "type", type);
+    cc_enc_kv_i64(e, "at", T0 + DAY);
+    cc_enc_kv_str(e, "by", "gs-1");
+    cc_enc_kv_str(e, "unit", unit);
+    cc_enc_kv_str(e, "reason", "lý do");
+    cc_enc_kv_i64(e, "doc_date", T0 + DAY);
+    if (kx)
+        cc_enc_kv_str(e, kx, vx);
+    if (ky)
+        cc_enc_kv_str(e, ky, vy);
+}
+
+/* Many units in one table: ranked, totals as sums, grades with what
+ * decided them, low volume last, reminders and the written reason. */
+static void test_table_and_grades(void **state)
+{
+    fx_t *fx = *state;
+    cc_principal_t *op = principal(CC_ROLE_OPERATOR, NULL);
+    cc_principal_t *sup = principal(CC_ROLE_SUPERVISOR, "SO-TP");
+    static const char *const q[] = { "units=SO-TP,SO-XD,H-BIENHOA,H-NHONTRACH,SO-GTVT",
+                                     "period=2025-03", "sort=on_time", "grades" };
+    const char *order[] = { "SO-TP", "H-NHONTRACH", "H-BIENHOA", "SO-XD", "SO-GTVT" };
+    cc_reject_t rej;
+    cc_msg_t m;
+    batch_t b;
+
+    b_init(&b, 1);
+    resolutions(&b, "SO-TP", 40, 0);       /* 100%, a department: A+ needs a reason */
+    resolutions(&b, "H-NHONTRACH", 50, 0); /* 100%, a district: A+ */
+    resolutions(&b, "H-BIENHOA", 100, 10); /* 90%: below 97, A */
+    resolutions(&b, "SO-XD", 30, 20);      /* 33.3%: C */
+    resolutions(&b, "SO-GTVT", 5, 0);      /* low volume: last */
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0 + 11 * DAY, NULL), 0);
+    b_free(&b);
+
+    assert_int_equal(table(fx, op, q, CC_N(q), &m, &rej), 0);
+    for (size_t i = 0; i < CC_N(order); i++)
+        field_is(row_of(&m, i), "unit", order[i]);
+    field_is(row_of(&m, 1), "grade", "A+");
+    field_is(row_of(&m, 0), "grade", "A"); /* no written reason */
+    field_is(row_of(&m, 0), "grade_basis",
+             "A+ cần lý do bằng văn bản chưa có / A+ needs a written reason, none recorded");
+    field_is(row_of(&m, 2), "grade", "A");
+    field_is(row_of(&m, 3), "grade", "C");
+    assert_true(bool_field(row_of(&m, 4), "low_volume"));
+    assert_int_equal(u(&(cc_msg_t){ .body = *cc_map_find(&m.body, "total") }, "resolved"), 225);
+    assert_int_equal(u(&(cc_msg_t){ .body = *cc_map_find(&m.body, "total") }, "on_time_num"), 195);
+    cc_msg_deinit(&m);
+
+    /* The written reason for SO-TP, and a reminder for H-NHONTRACH (after
+     * the 450 records above). */
+    b_init(&b, 451);
+    b_note(&b, "grade_note", "SO-TP", "period", "2025-03", NULL, NULL);
+    b_note(&b, "reminder", "H-NHONTRACH", "kind", "reminder", "doc", "12/UBND");
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0 + 11 * DAY, NULL), 0);
+    b_free(&b);
+    assert_int_equal(table(fx, op, q, CC_N(q), &m, &rej), 0);
+    field_is(row_of(&m, 0), "grade", "A+"); /* SO-TP, with its reason */
+    field_is(row_of(&m, 0), "aplus_reason", "lý do");
+    field_is(row_of(&m, 1), "grade", "A"); /* H-NHONTRACH, reminded */
+    assert_int_equal(u(&(cc_msg_t){ .body = *row_of(&m, 1) }, "reminders"), 1);
+    cc_msg_deinit(&m);
+
+    /* A supervisor of SO-TP: only its own units. */
+    assert_int_equal(table(fx, sup, q, CC_N(q), &m, &rej), 1);
+    assert_int_equal(rej.code, CC_ERR_NOT_AUTHORIZED);
+    {
+        static const char *const mine[] = { "units=*", "period=2025-03" };
+
+        assert_int_equal(table(fx, sup, mine, CC_N(mine), &m, &rej), 0);
+        assert_int_equal(cc_map_find(&m.body, "rows")->via.array.size, 1);
+        cc_msg_deinit(&m);
+    }
+    {
+        static const char *const bad[] = { "units=SO-TP", "period=2025-13" };
+        static const char *const sort[] = { "units=SO-TP", "period=2025-03", "sort=nothing" };
+
+        assert_int_equal(table(fx, op, bad, CC_N(bad), &m, &rej), 1);
+        assert_string_equal(rej.field, "period");
+        assert_int_equal(table(fx, op, sort, CC_N(sort), &m, &rej), 1);
+        assert_string_equal(rej.field, "sort");
+    }
+    free(op);
+    free(sup);
+}
+
+/* Every key of a report is a figure with its labels (proto/cc_figures.h),
+ * but for the heading. */
+static void test_report_keys_have_labels(void **state)
+{
+    static const char *const heading[] = { "rid", "unit", "unit_name", "period", "from", "to" };
+    fx_t *fx = *state;
+    cc_msg_t m;
+
+    op_report(fx, "SO-TP", 0, 30, &m);
+    for (uint32_t i = 0; i < m.body.via.map.size; i++) {
+        const msgpack_object *k = &m.body.via.map.ptr[i].key;
+        bool head = false;
+
+        for (size_t h = 0; h < CC_N(heading); h++)
+            head |= k->via.str.size == strlen(heading[h]) &&
+                    memcmp(k->via.str.ptr, heading[h], k->via.str.size) == 0;
+        if (!head && cc_figure_find(k->via.str.ptr, k->via.str.size, NULL) == NULL)
+            fail_msg("report key '%.*s' has no label in cc_figures", (int)k->via.str.size,
+                     k->via.str.ptr);
+    }
+    cc_msg_deinit(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_report_keys_have_labels, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_open_within_and_past_due, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_overall_and_shares, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_table_and_grades, setup, teardown),
         cmocka_unit_test(test_rate_format),
         cmocka_unit_test(test_tally_keys),
         cmocka_unit_test_setup_teardown(test_counts_per_unit_and_day, setup, teardown),
