@@ -11,6 +11,7 @@
 #include "cc_mem.h"
 #include "cc_time.h"
 #include "cc_tsv.h"
+#include "cc_vocab.h"
 
 /* Open-addressing hash index from code to array position (+1; 0 = empty slot). */
 typedef struct {
@@ -39,8 +40,6 @@ struct cc_catalog {
     size_t cap_strings;
 };
 
-static const char *const unit_kind_names[] = { "province_office", "department", "district",
-                                               "commune",         "center",     "other" };
 static const char *const duration_kind_names[] = { "working_days", "calendar_days", "same_day" };
 static const char *const online_names[] = { "none", "partial", "full" };
 static const char *const level_names[] = { "province", "district", "commune" };
@@ -55,16 +54,13 @@ static int name_parse(const char *const *names, size_t n, const char *s)
     return -EINVAL;
 }
 
-const char *cc_unit_kind_name(cc_unit_kind_t kind)
-{
-    return (unsigned)kind < N_OF(unit_kind_names) ? unit_kind_names[kind] : "?";
-}
+const char *cc_unit_kind_name(cc_unit_kind_t kind) { return cc_vocab_name(&cc_unit_kinds, kind); }
 
 int cc_unit_kind_parse(const char *s, cc_unit_kind_t *ret_kind)
 {
-    int i = name_parse(unit_kind_names, N_OF(unit_kind_names), s);
+    int i = cc_vocab_find(&cc_unit_kinds, 0, s, strlen(s));
     if (i < 0)
-        return i;
+        return -EINVAL;
     *ret_kind = (cc_unit_kind_t)i;
     return 0;
 }

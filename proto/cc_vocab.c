@@ -121,6 +121,16 @@ static const char *const class_names[] = { "early", "on_time", "late" };
 static const char *const class_vi[] = { "trước hạn", "đúng hạn", "trễ hạn" };
 DEFINE_VOCAB(cc_classes, "resolution class", class_names, class_vi);
 
+/* ---- Units (DOMAIN.md §2.1) ----------------------------------------------------- */
+
+static const char *const unit_kind_names[] = { "province_office", "department", "district",
+                                               "commune",         "center",     "other" };
+static const char *const unit_kind_vi[] = {
+    "văn phòng UBND tỉnh",  "sở, ban, ngành", "huyện, thị xã, thành phố",
+    "xã, phường, thị trấn", "trung tâm",      "khác"
+};
+DEFINE_VOCAB(cc_unit_kinds, "unit kind", unit_kind_names, unit_kind_vi);
+
 /* ---- Supervisors' notes on units ------------------------------------------------ */
 
 static const char *const unit_event_names[] = { "reminder", "grade_note" };

@@ -124,6 +124,11 @@ extern const cc_vocab_t cc_ratings;
 typedef enum { CC_CLASS_EARLY, CC_CLASS_ON_TIME, CC_CLASS_LATE } cc_class_t;
 extern const cc_vocab_t cc_classes;
 
+/* ---- Units (DOMAIN.md §2.1) ----------------------------------------------------- */
+
+/* The kinds of unit of units.tsv; the catalog's cc_unit_kind_t is the index. */
+extern const cc_vocab_t cc_unit_kinds;
+
 /* ---- Supervisors' notes on units (PROTOCOL.md §3.5) ---------------------------- */
 
 /* The intake event types about a unit rather than a dossier. */

@@ -27,6 +27,7 @@ packages=(
     build-essential cmake pkg-config clang # clang: the second compiler CI builds with
     libzmq3-dev liblmdb-dev lmdb-utils libmsgpack-dev libsystemd-dev
     libcmocka-dev libinih-dev libjansson-dev
+    libxlsxwriter-dev # cchc report --format=xlsx
     clang-format # scripts/check-style.sh, the test "style"
     python3
     systemd # systemd-analyze, for the unit tests of deploy/

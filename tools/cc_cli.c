@@ -10,6 +10,7 @@
 
 #include "cc_base.h"
 #include "cc_client.h"
+#include "cc_period.h"
 #include "cc_time.h"
 
 static const struct {
@@ -66,8 +67,8 @@ int cc_cli_day_range(const char *from, const char *to, int64_t *ret_from, int64_
 {
     int32_t d0, d1;
 
-    if (from == NULL || to == NULL || cc_date_parse(from, &d0) < 0 || cc_date_parse(to, &d1) < 0 ||
-        d1 < d0)
+    if (from == NULL || to == NULL || cc_date_parse_any(from, &d0) < 0 ||
+        cc_date_parse_any(to, &d1) < 0 || d1 < d0)
         return -EINVAL;
     *ret_from = cc_day_start(d0);
     *ret_to = cc_day_start(d1 + 1) - 1;
@@ -117,6 +118,7 @@ static int global_option(cc_cli_t *c, const char *arg, const char *name, size_t 
                            "%s: expected unit codes separated by commas (A,B) or \"*\" for all",
                            arg);
         c->units = value;
+        c->units_set = true;
         return 1;
     }
     if (name_is(name, len, "timeout")) {

@@ -48,6 +48,7 @@ typedef struct {
     const char *endpoint[CC_EP_COUNT_];
     const char *who;
     const char *units;
+    bool units_set; /* --units given on the command line (not from $CCHC_UNITS) */
     int timeout_ms;
     bool timeout_set; /* --timeout given explicitly */
     bool help;
@@ -105,7 +106,7 @@ int cc_cli_time(const char *s, int64_t *ret);
 
 /**
  * cc_cli_day_range - the period from the start of local day @from
- * ("YYYY-MM-DD") to the end of local day @to, inclusive, in Unix seconds
+ * ("YYYY-MM-DD" or "dd/mm/yyyy") to the end of local day @to, inclusive, in Unix seconds
  * (Asia/Ho_Chi_Minh, UTC+7).
  * Returns 0, or -EINVAL for a malformed date or @to before @from.
  */

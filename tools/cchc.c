@@ -26,7 +26,10 @@ static const char help_main[] =
     "Commands:\n"
     "  push      send events (JSON lines on stdin) to intake or hotline\n"
     "  watch     follow live alerts of your units (supervisor)\n"
-    "  report    a unit's figures for a period (table, --json or --csv)\n"
+    "  report    figures for a period: a unit, its children, or a ranked table\n"
+    "            (table, --format=csv|xlsx|json) (supervisor)\n"
+    "  grade     grades A+/A/B/C and what decided them; grade set|reason (supervisor)\n"
+    "  reminder  add|list: reminders and criticisms of a unit (supervisor)\n"
     "  dossier   show ID: a dossier's state and history\n"
     "  contact   log|close: 1022 contacts (agent)\n"
     "  pakn      receive|classify|assign|forward|refuse|accept|answer|publish|close|reopen,\n"
@@ -162,6 +165,8 @@ static const struct {
     { "push", cchc_cmd_push, cchc_help_push, NULL },
     { "watch", cchc_cmd_watch, cchc_help_watch, NULL },
     { "report", cchc_cmd_report, cchc_help_report, NULL },
+    { "grade", cchc_cmd_grade, cchc_help_grade, NULL },
+    { "reminder", cchc_cmd_reminder, cchc_help_reminder, NULL },
     { "dossier", cchc_cmd_dossier, cchc_help_dossier, NULL },
     { "ctl", cchc_cmd_ctl, cchc_help_ctl, NULL },
     { "contact", cchc_cmd_hotline, NULL, cc_hotline_help },

@@ -266,7 +266,7 @@ static int apply_unit_event(intake_t *in, const cc_principal_t *who, const msgpa
         return cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "unit",
                          "Đơn vị '%s' không thuộc phạm vi của bạn",
                          "Unit '%s' is outside your scope", unit);
-    if (cc_check_not_future(cat, at, now, rej) || cc_check_unit(cat, "unit", unit, at, rej))
+    if (cc_check_not_future(cat, at, now, rej))
         return 1;
     if (kind == CC_UEV_REMINDER) {
         if (cc_field_enum(ev, "kind", &cc_note_kinds, 0, &v, rej))
@@ -276,6 +276,10 @@ static int apply_unit_event(intake_t *in, const cc_principal_t *who, const msgpa
             return cc_reject(rej, CC_ERR_BAD_FIELD, "doc_date",
                              "Ngày văn bản sau thời điểm ghi nhận",
                              "The document is dated after the event");
+        /* A document may be recorded after the unit was merged away: the
+         * unit must have existed on the document's date. */
+        if (cc_check_unit(cat, "unit", unit, doc_date, rej))
+            return 1;
     } else {
         cc_period_t p;
 
@@ -286,6 +290,17 @@ static int apply_unit_event(intake_t *in, const cc_principal_t *who, const msgpa
                              "Invalid period: %s", why);
         if (cc_map_find(ev, "grade") && cc_field_enum(ev, "grade", &cc_grades, 0, &v, rej))
             return 1;
+        /* The unit must have existed on some day of the period: its last
+         * day in the period (or the period's end). */
+        {
+            const cc_unit_t *u = cc_catalog_unit(cat, unit);
+            int32_t day = u && u->effective_to < p.to_day ? u->effective_to : p.to_day;
+
+            if (day < p.from_day)
+                day = p.from_day;
+            if (cc_check_unit(cat, "unit", unit, cc_day_start(day), rej))
+                return 1;
+        }
     }
     /* The record is the event's own fields (eid, type, at, by are the core's). */
     {

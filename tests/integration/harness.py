@@ -149,7 +149,16 @@ class Cluster:
         if not self.keep:
             shutil.rmtree(self.dir, ignore_errors=True)
 
-    def cchc(self, args, stdin=None, check_rc=True, timeout_ms=5000, who=None, units=None):
+    def cchc(self, args, stdin=None, check_rc=True, timeout_ms=5000, who=None, units=None,
+             expect_rc=None):
+        """Run the cchc tool; fail unless it exits 0 (check_rc) or expect_rc."""
+        if expect_rc is not None:
+            r = self.cchc(args, stdin, False, timeout_ms, who, units)
+            if r.returncode != expect_rc:
+                fail("cchc %s exited %d, expected %d: %s %s" % (
+                    " ".join(args), r.returncode, expect_rc, r.stdout.decode()[-800:],
+                    r.stderr.decode()[-800:]))
+            return r
         cmd = [CCHC, "--timeout=%d" % timeout_ms]
         if who:
             cmd.append("--who=" + who)

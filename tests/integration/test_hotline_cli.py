@@ -32,12 +32,9 @@ def at(hhmm):
 
 
 def cchc(c, args, who=AGENT, units=None, rc=0):
-    r = c.cchc(args, check_rc=False, who=who, units=units)
-    if rc is not None and r.returncode != rc:
-        fail("cchc %s exited %d, expected %d: %s %s" % (" ".join(args), r.returncode, rc,
-                                                         r.stdout.decode()[-800:],
-                                                         r.stderr.decode()[-800:]))
-    return r
+    if rc is None:
+        return c.cchc(args, check_rc=False, who=who, units=units)
+    return c.cchc(args, who=who, units=units, expect_rc=rc)
 
 
 def cj(c, args, **kw):

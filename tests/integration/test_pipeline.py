@@ -153,7 +153,7 @@ def run(c):
           % rep["on_time_rate"])
     r = c.cchc(["report", "--unit=" + UNIT, "--from=2025-03-01", "--to=2025-03-31"],
                who="giam-sat", units=UNIT)
-    check(b"75.00" in r.stdout, "human report shows the on-time rate")
+    check("75,00%" in r.stdout.decode(), "human report shows the on-time rate as 75,00%")
     # 7. Hotline 1022: contacts and a complaint about HS-004, answered at
     # level 1; scoring counts it against the dossier's unit.
     hot = [
