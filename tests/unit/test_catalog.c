@@ -121,6 +121,8 @@ static void test_demo(void **state)
     assert_true(cc_calendar_year_covered(cc_catalog_calendar(c), 2024));
     assert_true(cc_calendar_year_covered(cc_catalog_calendar(c), 2025));
     assert_true(cc_calendar_year_covered(cc_catalog_calendar(c), 2026));
+    assert_true(cc_calendar_year_covered(cc_catalog_calendar(c), 2020));
+    assert_false(cc_calendar_year_covered(cc_catalog_calendar(c), 2019));
     assert_false(cc_calendar_year_covered(cc_catalog_calendar(c), 2027));
     assert_false(cc_calendar_is_working_day(cc_catalog_calendar(c), D("2026-11-24"), NULL));
     assert_int_equal(cc_catalog_policy(c)->cutoff_minute, 15 * 60);
