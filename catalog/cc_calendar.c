@@ -297,21 +297,19 @@ bool cc_calendar_is_working_day(const cc_calendar_t *cal, int32_t day, bool *ret
 
 int cc_calendar_add_working_days(const cc_calendar_t *cal, int32_t day, int n, int32_t *ret_day)
 {
-    int32_t d = day;
+    int32_t d = day, step = n < 0 ? -1 : 1;
     int scanned = 0;
 
-    if (n < 0)
-        return -EINVAL;
-    while (n > 0) {
+    while (n != 0) {
         uint8_t s;
-        if (++scanned > CC_CALENDAR_MAX_SCAN_DAYS || d == INT32_MAX)
+        if (++scanned > CC_CALENDAR_MAX_SCAN_DAYS || d == (step > 0 ? INT32_MAX : INT32_MIN))
             return -ERANGE;
-        d++;
+        d += step;
         s = day_state(cal, d);
         if (s == DAY_UNKNOWN)
             return -ERANGE;
         if (s == DAY_WORKING)
-            n--;
+            n -= step;
     }
     *ret_day = d;
     return 0;

@@ -62,9 +62,9 @@ int cc_calendar_working_day(const cc_calendar_t *cal, int32_t day, bool *ret_wor
  * is set to false when day's year is not covered (the result is then false). */
 bool cc_calendar_is_working_day(const cc_calendar_t *cal, int32_t day, bool *ret_known);
 
-/* The n-th working day strictly after day (n == 0: day itself, unchanged).
- * Returns 0 and writes *ret_day; -EINVAL if n < 0; -ERANGE if an uncovered year is
- * reached before the answer. */
+/* The n-th working day strictly after day (n == 0: day itself, unchanged); for
+ * n < 0 the -n-th working day strictly before it.  Returns 0 and writes *ret_day,
+ * or -ERANGE if an uncovered year is reached before the answer. */
 int cc_calendar_add_working_days(const cc_calendar_t *cal, int32_t day, int n, int32_t *ret_day);
 
 /* The first working day after day, or at/after day if inclusive.

@@ -22,6 +22,7 @@ static const char *const err_names[CC_ERR_COUNT_] = {
     [CC_ERR_EVENT_ID_CONFLICT] = "event_id_conflict",
     [CC_ERR_CALENDAR_NOT_COVERED] = "calendar_not_covered",
     [CC_ERR_UNKNOWN_COMPLAINT] = "unknown_complaint",
+    [CC_ERR_UNKNOWN_ALERT] = "unknown_alert",
     [CC_ERR_OVERLOADED] = "overloaded",
     [CC_ERR_INTERNAL] = "internal",
 };

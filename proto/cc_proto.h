@@ -63,8 +63,9 @@ typedef enum {
     CC_ERR_EVENT_ID_CONFLICT,    /* id reused by another sender */
     CC_ERR_CALENDAR_NOT_COVERED, /* no announced calendar for that year */
     CC_ERR_UNKNOWN_COMPLAINT,
-    CC_ERR_OVERLOADED, /* try again later */
-    CC_ERR_INTERNAL,   /* storage failure; nothing was stored */
+    CC_ERR_UNKNOWN_ALERT, /* scoring: no active alert with that id */
+    CC_ERR_OVERLOADED,    /* try again later */
+    CC_ERR_INTERNAL,      /* storage failure; nothing was stored */
     CC_ERR_COUNT_
 } cc_err_t;
 

@@ -227,3 +227,61 @@ static const char *const refusal_vi[] = {
     "lý do khác",
 };
 DEFINE_VOCAB(cc_pakn_refusals, "refusal reason", refusal_names, refusal_vi);
+
+/* ---- Alerts ----------------------------------------------------------------------- */
+
+static const char *const severity_names[CC_SEV_COUNT_] = { "info", "warning", "critical" };
+static const char *const severity_vi[CC_SEV_COUNT_] = { "thông tin", "cảnh báo", "nghiêm trọng" };
+DEFINE_VOCAB(cc_severities, "severity", severity_names, severity_vi);
+
+static const char *const subject_names[] = { "dossier", "pakn", "unit", "feed" };
+static const char *const subject_vi[] = { "hồ sơ", "PAKN", "đơn vị", "nguồn dữ liệu" };
+DEFINE_VOCAB(cc_alert_subjects, "alert subject", subject_names, subject_vi);
+
+static const char *const alert_kind_names[CC_ALERT_KIND_COUNT_] = {
+    "dossier_due_soon", "dossier_overdue",   "apology_missing",
+    "promise_missed",   "sos_pending",       "supplement_rule_broken",
+    "consult_late",     "unit_below_target", "satisfaction_below_target",
+    "pakn_due_soon",    "pakn_escalated",    "pakn_overdue",
+    "pakn_reopened",    "feed_lagging",
+};
+static const char *const alert_kind_vi[CC_ALERT_KIND_COUNT_] = {
+    "hồ sơ sắp đến hạn",
+    "hồ sơ quá hạn",
+    "thiếu văn bản xin lỗi",
+    "trễ ngày hẹn lại",
+    "đề nghị dừng/bổ sung chờ xem xét",
+    "yêu cầu bổ sung trái quy định",
+    "lấy ý kiến quá hạn",
+    "tỷ lệ đúng hạn dưới chỉ tiêu",
+    "mức hài lòng dưới chỉ tiêu",
+    "PAKN sắp đến hạn",
+    "PAKN chuyển cấp",
+    "PAKN quá hạn cấp cao nhất",
+    "PAKN bị mở lại",
+    "số liệu chậm cập nhật",
+};
+DEFINE_VOCAB(cc_alert_kinds, "alert kind", alert_kind_names, alert_kind_vi);
+
+#define KIND(sev, top, subj, en)                                                                   \
+    {                                                                                              \
+        CC_SEV_##sev, CC_SEV_##top, CC_SUBJECT_##subj, en                                          \
+    }
+const cc_alert_kind_info_t cc_alert_kind_info[CC_ALERT_KIND_COUNT_] = {
+    [CC_ALERT_DOSSIER_DUE_SOON] = KIND(INFO, INFO, DOSSIER, "dossier due soon"),
+    [CC_ALERT_DOSSIER_OVERDUE] = KIND(WARNING, WARNING, DOSSIER, "dossier overdue"),
+    [CC_ALERT_APOLOGY_MISSING] = KIND(WARNING, WARNING, DOSSIER, "apology missing"),
+    [CC_ALERT_PROMISE_MISSED] = KIND(WARNING, WARNING, DOSSIER, "promised date missed"),
+    [CC_ALERT_SOS_PENDING] = KIND(WARNING, WARNING, DOSSIER, "SOS request pending review"),
+    [CC_ALERT_SUPPLEMENT_RULE_BROKEN] = KIND(WARNING, WARNING, DOSSIER, "supplement rule broken"),
+    [CC_ALERT_CONSULT_LATE] = KIND(WARNING, WARNING, DOSSIER, "consultation late"),
+    [CC_ALERT_UNIT_BELOW_TARGET] = KIND(WARNING, WARNING, UNIT, "on-time rate below target"),
+    [CC_ALERT_SATISFACTION_BELOW_TARGET] =
+        KIND(WARNING, WARNING, UNIT, "satisfaction below target"),
+    [CC_ALERT_PAKN_DUE_SOON] = KIND(INFO, INFO, PAKN, "complaint due soon"),
+    [CC_ALERT_PAKN_ESCALATED] = KIND(WARNING, CRITICAL, PAKN, "complaint escalated"),
+    [CC_ALERT_PAKN_OVERDUE] = KIND(CRITICAL, CRITICAL, PAKN, "complaint overdue at level 3"),
+    [CC_ALERT_PAKN_REOPENED] = KIND(WARNING, WARNING, PAKN, "complaint reopened"),
+    [CC_ALERT_FEED_LAGGING] = KIND(WARNING, CRITICAL, FEED, "figures lagging behind a source"),
+};
+#undef KIND

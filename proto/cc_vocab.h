@@ -222,4 +222,54 @@ typedef enum {
 } cc_pakn_refusal_t;
 extern const cc_vocab_t cc_pakn_refusals;
 
+/* ---- Alerts (PROTOCOL.md §5.3, DOMAIN.md §8) ---------------------------------- */
+
+/* How urgent an alert is, least first (a filter "at least warning" keeps
+ * warning and critical). */
+typedef enum { CC_SEV_INFO, CC_SEV_WARNING, CC_SEV_CRITICAL, CC_SEV_COUNT_ } cc_severity_t;
+extern const cc_vocab_t cc_severities;
+
+/* What an alert is about. */
+typedef enum {
+    CC_SUBJECT_DOSSIER,
+    CC_SUBJECT_PAKN,
+    CC_SUBJECT_UNIT,
+    CC_SUBJECT_FEED
+} cc_alert_subject_t;
+extern const cc_vocab_t cc_alert_subjects;
+
+/* The alert kinds, in the order of PROTOCOL.md §5.3's table. */
+typedef enum {
+    CC_ALERT_DOSSIER_DUE_SOON,
+    CC_ALERT_DOSSIER_OVERDUE,
+    CC_ALERT_APOLOGY_MISSING,
+    CC_ALERT_PROMISE_MISSED,
+    CC_ALERT_SOS_PENDING,
+    CC_ALERT_SUPPLEMENT_RULE_BROKEN,
+    CC_ALERT_CONSULT_LATE,
+    CC_ALERT_UNIT_BELOW_TARGET,
+    CC_ALERT_SATISFACTION_BELOW_TARGET,
+    CC_ALERT_PAKN_DUE_SOON,
+    CC_ALERT_PAKN_ESCALATED,
+    CC_ALERT_PAKN_OVERDUE,
+    CC_ALERT_PAKN_REOPENED,
+    CC_ALERT_FEED_LAGGING,
+    CC_ALERT_KIND_COUNT_
+} cc_alert_kind_t;
+
+/* The wire names and Vietnamese names of the kinds. */
+extern const cc_vocab_t cc_alert_kinds;
+
+/* What defines one kind besides its names. */
+typedef struct {
+    uint8_t severity; /* cc_severity_t: the usual one */
+    uint8_t raised;   /* cc_severity_t: the highest it can take (pakn_escalated at
+                         level 3, feed_lagging on a rollback) */
+    uint8_t subject;  /* cc_alert_subject_t */
+    const char *en;   /* English name */
+} cc_alert_kind_info_t;
+
+/* One entry per kind, indexed by cc_alert_kind_t. */
+extern const cc_alert_kind_info_t cc_alert_kind_info[CC_ALERT_KIND_COUNT_];
+
 #endif

@@ -4,7 +4,7 @@
 #   scripts/demo.sh [--keep]
 #
 # Runs scripts/setup.sh, then starts the three daemons in the background on
-# loopback (the default ports 7301-7304, or DEMO_PORT_BASE..+3) with the
+# loopback (the default ports 7301-7303, or DEMO_PORT_BASE..+2) with the
 # embedded demo catalogs, state under ./state/ (wiped at each run), and all
 # three on a test clock set to Monday 3 March 2025, 07:30 (UTC+7). Then:
 #   - counters of UBND phường Tân Phong and Sở Tư pháp push the morning's
@@ -51,7 +51,6 @@ base=${DEMO_PORT_BASE:-7301}
 export CCHC_INTAKE=tcp://127.0.0.1:$base
 export CCHC_HOTLINE=tcp://127.0.0.1:$((base + 1))
 export CCHC_SCORING=tcp://127.0.0.1:$((base + 2))
-export CCHC_ALERTS=tcp://127.0.0.1:$((base + 3))
 unset NOTIFY_SOCKET WATCHDOG_USEC WATCHDOG_PID STATE_DIRECTORY
 day=2025-03-03 # a Monday
 start_clock=${day}T07:30:00+07:00
@@ -86,7 +85,7 @@ if [ "${#daemons[@]}" = 3 ]; then
     start hotline "$build/daemons/hotline/cchc-hotlined" --listen="$CCHC_HOTLINE"
 fi
 start scoring "$build/daemons/scoring/cchc-scoringd" --listen="$CCHC_SCORING" \
-    --publish="$CCHC_ALERTS" --intake="$CCHC_INTAKE" --hotline="$CCHC_HOTLINE"
+    --intake="$CCHC_INTAKE" --hotline="$CCHC_HOTLINE"
 
 cchc() { "$cchc_bin" "$@"; }
 say() { printf '\n== %s\n' "$*"; }
@@ -197,7 +196,7 @@ cchc --who=giam-sat-tanphong --units=$commune dossier show X-TANPHONG-250303-000
 
 if [ "$keep" = 1 ]; then
     say "Daemons running (test clock at ${day} 17:30). Try, in another shell:"
-    echo "  export CCHC_INTAKE=$CCHC_INTAKE CCHC_HOTLINE=$CCHC_HOTLINE CCHC_SCORING=$CCHC_SCORING CCHC_ALERTS=$CCHC_ALERTS"
+    echo "  export CCHC_INTAKE=$CCHC_INTAKE CCHC_HOTLINE=$CCHC_HOTLINE CCHC_SCORING=$CCHC_SCORING"
     echo "  $cchc_bin --who=giam-sat --units=$department report --unit=$department --from=2025-02-15 --to=2025-03-14"
     echo "  $cchc_bin ctl intake stats"
     echo "Ctrl-C stops them."

@@ -21,7 +21,6 @@ static const struct {
     [CC_EP_INTAKE] = { "intake", "CCHC_INTAKE", CC_ENDPOINT_INTAKE },
     [CC_EP_HOTLINE] = { "hotline", "CCHC_HOTLINE", CC_ENDPOINT_HOTLINE },
     [CC_EP_SCORING] = { "scoring", "CCHC_SCORING", CC_ENDPOINT_SCORING },
-    [CC_EP_ALERTS] = { "alerts", "CCHC_ALERTS", CC_ENDPOINT_ALERTS },
 };
 
 const char *cc_endpoint_name(cc_endpoint_t ep)

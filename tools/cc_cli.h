@@ -9,7 +9,6 @@
  *   --intake=EP   $CCHC_INTAKE   tcp://127.0.0.1:7301
  *   --hotline=EP  $CCHC_HOTLINE  tcp://127.0.0.1:7302
  *   --scoring=EP  $CCHC_SCORING  tcp://127.0.0.1:7303
- *   --alerts=EP   $CCHC_ALERTS   tcp://127.0.0.1:7304
  *   --who=NAME    $CCHC_WHO      "cchc"
  *   --units=A,B   $CCHC_UNITS    "*"
  *   --timeout=MS                 3000
@@ -24,13 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum {
-    CC_EP_INTAKE,
-    CC_EP_HOTLINE,
-    CC_EP_SCORING,
-    CC_EP_ALERTS,
-    CC_EP_COUNT_
-} cc_endpoint_t;
+typedef enum { CC_EP_INTAKE, CC_EP_HOTLINE, CC_EP_SCORING, CC_EP_COUNT_ } cc_endpoint_t;
 
 #define CC_CLI_MAX_ARGS 16
 #define CC_CLI_MAX_OPTS 16
@@ -75,7 +68,7 @@ typedef const char *(*cc_cli_getenv_fn)(const char *name);
 int cc_cli_parse(int argc, char *const *argv, cc_cli_getenv_fn env, cc_cli_t *ret, char *err,
                  size_t err_len);
 
-/** cc_endpoint_name - "intake", "hotline", "scoring", "alerts". */
+/** cc_endpoint_name - "intake", "hotline", "scoring". */
 const char *cc_endpoint_name(cc_endpoint_t ep);
 
 /**

@@ -21,7 +21,6 @@
  *     After "Send HELLO first" (the daemon restarted or the connection was
  *     re-established) it says HELLO again and resends, in order, every
  *     event still unanswered;
- *   - cc_sub_t receives the scoring daemon's ALERT publications.
  *
  * Return convention: 0 on success, 1 when the daemon answered with an
  * ERROR (the error is copied to a cc_client_error_t), a negative errno
@@ -52,7 +51,6 @@
 #define CC_ENDPOINT_INTAKE "tcp://127.0.0.1:7301"
 #define CC_ENDPOINT_HOTLINE "tcp://127.0.0.1:7302"
 #define CC_ENDPOINT_SCORING "tcp://127.0.0.1:7303"
-#define CC_ENDPOINT_ALERTS "tcp://127.0.0.1:7304"
 
 /* An ERROR reply, copied out of the message (PROTOCOL.md "ERROR").
  * Strings are NUL-terminated, "" when the reply did not carry them; long
@@ -302,37 +300,6 @@ void cc_push_stats(const cc_push_t *p, cc_push_stats_t *ret);
 /** cc_push_end - free the session (results not yet handed back are lost);
  * accepts NULL. */
 void cc_push_end(cc_push_t **self_p);
-
-/* ---- Alert subscription (scoring PUB) ------------------------------------------ */
-
-typedef struct cc_sub cc_sub_t;
-
-/**
- * cc_sub_new - a SUB socket connected to @endpoint, subscribed to each of
- * @topics (unit codes; "" = everything).
- * @zctx: the context to use (required; e.g. cc_client_context()).
- * @wait_ms: wait up to this long for the connection handshake, so that a
- *   snapshot asked for afterwards does not miss publications (0 = don't).
- * ZeroMQ matches topics as prefixes ("X-TAN" also gets "X-TANMAI"): the
- * caller checks the alert's unit.
- * Returns 0, -EINVAL, or another -errno.
- */
-int cc_sub_new(void *zctx, const char *endpoint, const char *const *topics, size_t n_topics,
-               int wait_ms, cc_sub_t **ret);
-
-/** cc_sub_destroy - close the socket; accepts NULL. */
-void cc_sub_destroy(cc_sub_t **self_p);
-
-/**
- * cc_sub_recv - receive one publication [topic, header, body].
- * @timeout_ms: longest wait, -1 forever.
- * @topic, @topic_len: receive the topic as a C string (cut to fit).
- * @ret_msg: the decoded message; release with cc_msg_deinit().
- * Returns 0; -ECONNRESET when the connection to the publisher was lost and
- * is back (publications may have been missed: take a new snapshot);
- * -ETIMEDOUT, CC_EMALFORMED, -EINTR or another -errno.
- */
-int cc_sub_recv(cc_sub_t *s, int timeout_ms, char *topic, size_t topic_len, cc_msg_t *ret_msg);
 
 /** cc_client_context - the ZeroMQ context the client uses. */
 void *cc_client_context(cc_client_t *c);

@@ -26,6 +26,8 @@ static const char help_main[] =
     "Commands:\n"
     "  push      send events (JSON lines on stdin) to intake or hotline\n"
     "  watch     follow live alerts of your units (supervisor)\n"
+    "  alerts    the active alerts of your units, or their counts (supervisor)\n"
+    "  ack       acknowledge an alert of your units (supervisor)\n"
     "  report    figures for a period: a unit, its children, or a ranked table\n"
     "            (table, --format=csv|xlsx|json) (supervisor)\n"
     "  grade     grades A+/A/B/C and what decided them; grade set|reason (supervisor)\n"
@@ -41,7 +43,6 @@ static const char help_main[] =
     "  --intake=EP     intake endpoint   [CCHC_INTAKE]  default tcp://127.0.0.1:7301\n"
     "  --hotline=EP    hotline endpoint  [CCHC_HOTLINE] default tcp://127.0.0.1:7302\n"
     "  --scoring=EP    scoring queries   [CCHC_SCORING] default tcp://127.0.0.1:7303\n"
-    "  --alerts=EP     scoring alerts    [CCHC_ALERTS]  default tcp://127.0.0.1:7304\n"
     "  --who=NAME      who you are (1..32 characters, no spaces) [CCHC_WHO] default cchc\n"
     "  --units=A,B     your units, or * for all [CCHC_UNITS] default *\n"
     "  --timeout=MS    how long to wait for a daemon's reply, default 3000\n"
@@ -74,7 +75,6 @@ const char *cchc_daemon_program(cc_endpoint_t ep)
     case CC_EP_HOTLINE:
         return "cchc-hotlined";
     case CC_EP_SCORING:
-    case CC_EP_ALERTS:
     default:
         return "cchc-scoringd";
     }
@@ -164,6 +164,8 @@ static const struct {
 } commands[] = {
     { "push", cchc_cmd_push, cchc_help_push, NULL },
     { "watch", cchc_cmd_watch, cchc_help_watch, NULL },
+    { "alerts", cchc_cmd_alerts, cchc_help_alerts, NULL },
+    { "ack", cchc_cmd_ack, cchc_help_ack, NULL },
     { "report", cchc_cmd_report, cchc_help_report, NULL },
     { "grade", cchc_cmd_grade, cchc_help_grade, NULL },
     { "reminder", cchc_cmd_reminder, cchc_help_reminder, NULL },

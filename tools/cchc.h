@@ -130,7 +130,9 @@ void cchc_print_history(const msgpack_object *history, const cchc_history_view_t
 
 /* The commands; each returns the exit status. */
 int cchc_cmd_push(const cc_cli_t *cli);
-int cchc_cmd_watch(const cc_cli_t *cli);
+int cchc_cmd_watch(const cc_cli_t *cli);    /* cchc_watch.c */
+int cchc_cmd_alerts(const cc_cli_t *cli);   /* cchc_watch.c */
+int cchc_cmd_ack(const cc_cli_t *cli);      /* cchc_watch.c */
 int cchc_cmd_report(const cc_cli_t *cli);   /* cchc_report.c */
 int cchc_cmd_grade(const cc_cli_t *cli);    /* cchc_report.c */
 int cchc_cmd_reminder(const cc_cli_t *cli); /* cchc_report.c */
@@ -141,6 +143,8 @@ int cchc_cmd_hotline(const cc_cli_t *cli); /* `contact ...` and `pakn ...` */
 /* Help of each command (printed by `cchc CMD --help`). */
 extern const char cchc_help_push[];
 extern const char cchc_help_watch[];
+extern const char cchc_help_alerts[];
+extern const char cchc_help_ack[];
 extern const char cchc_help_report[];
 extern const char cchc_help_grade[];
 extern const char cchc_help_reminder[];

@@ -1,19 +1,16 @@
 /*
- * cchc_watch.c - `cchc watch`: a supervisor's live alerts.
+ * cchc_watch.c - supervisors' alerts: `cchc watch` (live), `cchc alerts`
+ * (the active ones, once) and `cchc ack` (acknowledge one).
  *
- * The zguide's Clone pattern (PROTOCOL.md §5.3): subscribe to the scoring
- * PUB socket first (topic = unit code), then ask scoring for the snapshot
- * of the alerts active now (QUERY q=alerts -> {seq, alerts}), print it, and
- * from then on print the publications whose seq is above the snapshot's.
- * Publications that arrived while the snapshot was being taken are already
- * in it and are skipped by their seq.
- *
- * PUB drops messages for a subscriber that is away or slow, and seq counts
- * the changes of every unit, so a gap cannot be told from a loss. The tool
- * therefore keeps the set of active alerts it has shown and takes a new
- * snapshot whenever the connection to scoring comes back and every
- * RESNAPSHOT_MS: what the new snapshot adds is printed as raised, what it
- * lacks as cleared. The output is always the true list of changes.
+ * `watch` subscribes on scoring's ROUTER (PROTOCOL.md §5.3): QUERY watch,
+ * then ALERT messages on the same connection: snapshot pages, changes,
+ * summaries, heartbeats. The server sends only the alerts of the asker's
+ * units, matched exactly. The tool keeps the set of alerts it has shown;
+ * every snapshot (at the start, after scoring caught up with its sources,
+ * after a reconnection) is compared with it, so that what appeared or
+ * went while the tool could not hear is printed too, marked as found in a
+ * snapshot. When scoring is not up yet, or goes away, the tool waits and
+ * subscribes again.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,45 +20,70 @@
 
 #include "cc_json.h"
 #include "cc_mem.h"
+#include "cc_vocab.h"
 #include "cchc.h"
 
-#define RESNAPSHOT_MS 60000
+#define RETRY_MS 1000 /* between attempts to reach scoring */
+#define DEFAULT_HEARTBEAT_MS 5000
 
 const char cchc_help_watch[] =
-    "Usage: cchc watch [--units=A,B] [--json] [--count=N] [--timeout=MS]\n"
+    "Usage: cchc watch [--units=A,B] [--kind=K,K] [--severity=S] [--summary] [--json]\n"
+    "                  [--count=N] [--timeout=MS]\n"
     "\n"
-    "Prints the alerts of your units that are active now, then every alert raised\n"
-    "or cleared, one line each, as they happen (role supervisor):\n"
-    "  2025-03-10 17:00 RAISE warning dossier_overdue H-BIENHOA HS-001: <text>\n"
-    "  2025-03-11 09:12 CLEAR warning dossier_overdue H-BIENHOA HS-001: <text>\n"
-    "(the time of a raise is when it was raised; of a clear, when it was cleared\n"
-    "if scoring says so, else when it was raised).\n"
-    "With --json, one JSON object per line: {\"seq\":S,\"op\":\"raise\"|\"clear\",\n"
-    "\"alert\":{...}}, with \"snapshot\":true for changes found in a snapshot; times\n"
-    "are Unix seconds as on the wire.\n"
-    "A new snapshot is taken when the connection to scoring comes back and every\n"
-    "minute, so that alerts lost by the publisher still show.\n"
+    "Prints the alerts of your units that are active now, then every alert raised,\n"
+    "cleared or acknowledged, one line each, as they happen (role supervisor):\n"
+    "  2025-03-10 17:00 ACTIVE warning dossier_overdue H-BIENHOA HS-001: <text>\n"
+    "  2025-03-11 09:12 CLEAR  warning dossier_overdue H-BIENHOA HS-001: <text>\n"
+    "ACTIVE and GONE are what a snapshot showed (at the start, or after a break:\n"
+    "active now / cleared meanwhile); RAISE, CLEAR and ACK happen live. The time of a\n"
+    "raise is when its condition became true, of a clear or an acknowledgement when\n"
+    "it was seen. scoring sends only the alerts of your units (exact unit codes).\n"
+    "With --json, one JSON object per line: {\"seq\":S,\"op\":\"raise\"|\"clear\"|\"ack\",\n"
+    "\"alert\":{...}}, with \"snapshot\":true for changes found in a snapshot.\n"
+    "With --summary, the counts per unit, kind and severity instead, printed again\n"
+    "when they change.\n"
+    "When scoring is not up, watch waits for it; when it goes away, watch subscribes\n"
+    "again when it is back.\n"
     "\n"
     "Options:\n"
-    "  --units=A,B   the units to follow (default: the global --units, * = all)\n"
-    "  --json        JSON lines instead of text\n"
-    "  --count=N     exit (status 0) after N lines, the snapshot included\n"
-    "  --timeout=MS  reply timeout of the snapshot query, and also: exit with status\n"
-    "                3 when no alert line comes for MS ms (without it, wait forever)\n"
-    "Alerts come from cchc-scoringd: queries at --scoring, publications at --alerts.\n";
+    "  --units=A,B     the units to follow (default: the global --units, * = all)\n"
+    "  --kind=K,K      only these kinds (dossier_overdue, pakn_escalated, ...)\n"
+    "  --severity=S    only this severity and above (info, warning, critical)\n"
+    "  --summary       counts per unit, kind and severity\n"
+    "  --json          JSON lines instead of text\n"
+    "  --count=N       exit (status 0) after N lines, the snapshot included\n"
+    "  --timeout=MS    exit with status 3 when no alert line comes for MS ms (and\n"
+    "                  when scoring cannot be reached for that long)\n";
+
+const char cchc_help_alerts[] =
+    "Usage: cchc alerts [--units=A,B] [--kind=K,K] [--severity=S] [--summary] [--json]\n"
+    "\n"
+    "Prints the alerts of your units active now, once, as `cchc watch` prints its\n"
+    "snapshot (role supervisor); --summary prints their counts per unit, kind and\n"
+    "severity instead. Options as for `cchc watch`.\n";
+
+const char cchc_help_ack[] =
+    "Usage: cchc ack ALERT-ID [--note=TEXT] [--json]\n"
+    "\n"
+    "Acknowledges an active alert of your units (role supervisor): scoring keeps who\n"
+    "and when, with the note, and every subscriber sees it. ALERT-ID is the alert's id\n"
+    "as `cchc alerts --json` or `cchc watch --json` print it, e.g.\n"
+    "dossier_overdue:SO-TP-250303-0001. An alert that clears and comes back is a new\n"
+    "alert, to be acknowledged again.\n";
 
 typedef struct {
     const cc_cli_t *cli;
     cc_client_t *c;
-    bool json;
-    bool all_units;
-    size_t n_units;
-    char units[CC_MAX_UNITS][CC_MAX_CODE + 1];
+    bool json, summary;
     uint64_t count; /* 0 = unlimited */
     uint64_t printed;
-    uint64_t seq;   /* last change applied (snapshot or publication) */
-    json_t *active; /* alert id -> alert, as shown */
-    uint64_t last_line_ms;
+    uint64_t rid;     /* of the current watch request */
+    uint64_t seq;     /* last change shown */
+    json_t *active;   /* alert id -> alert, as shown */
+    json_t *incoming; /* a snapshot being received */
+    uint64_t last_line_ms, last_heard_ms;
+    int heartbeat_ms;
+    cc_enc_t filter; /* the filter pairs of the request */
 } watch_t;
 
 static uint64_t now_ms(void)
@@ -79,25 +101,57 @@ static const char *jstr(const json_t *o, const char *key)
     return s ? s : "";
 }
 
-/* Subscriptions match topic prefixes; keep only our units' alerts. */
-static bool ours(const watch_t *w, const json_t *alert)
-{
-    const char *unit = jstr(alert, "unit");
+/* ---- Filter options ---------------------------------------------------------------- */
 
-    if (w->all_units)
-        return true;
-    for (size_t i = 0; i < w->n_units; i++)
-        if (strcmp(w->units[i], unit) == 0)
-            return true;
-    return false;
+/* Encode the filter pairs (units, kinds, severity, summary) of the command
+ * line into @out. Returns 0 or the usage error's exit status. */
+static int encode_filter(const cc_cli_t *cli, const char *cmd, cc_enc_t *out, bool *ret_summary)
+{
+    char units[CC_MAX_UNITS][CC_MAX_CODE + 1], list[512];
+    size_t n = 0;
+    const char *v;
+
+    if (cc_units_parse(cli->units, units, CC_MAX_UNITS, &n) < 0)
+        return cchc_usage_error(cmd, "--units=%s: not a list of unit codes", cli->units);
+    cc_enc_str(out, "units");
+    cc_enc_array(out, n);
+    for (size_t i = 0; i < n; i++)
+        cc_enc_str(out, units[i]);
+    if (cc_cli_opt(cli, "kind", &v)) {
+        char kinds[32][CC_MAX_CODE + 1];
+        size_t k = 0;
+
+        if (v == NULL || cc_units_parse(v, kinds, 32, &k) < 0 || strcmp(kinds[0], "*") == 0)
+            goto bad_kind;
+        for (size_t i = 0; i < k; i++)
+            if (cc_vocab_find(&cc_alert_kinds, 0, kinds[i], strlen(kinds[i])) < 0)
+                goto bad_kind;
+        cc_enc_str(out, "kinds");
+        cc_enc_array(out, k);
+        for (size_t i = 0; i < k; i++)
+            cc_enc_str(out, kinds[i]);
+    }
+    if (cc_cli_opt(cli, "severity", &v)) {
+        if (v == NULL || cc_vocab_find(&cc_severities, 0, v, strlen(v)) < 0)
+            return cchc_usage_error(cmd, "--severity: one of %s",
+                                    cc_vocab_list(&cc_severities, 0, ", ", list, sizeof(list)));
+        cc_enc_kv_str(out, "severity", v);
+    }
+    *ret_summary = cc_cli_opt(cli, "summary", NULL);
+    if (*ret_summary)
+        cc_enc_kv_bool(out, "summary", true);
+    return 0;
+bad_kind:
+    return cchc_usage_error(cmd, "--kind: a list of alert kinds: %s",
+                            cc_vocab_list(&cc_alert_kinds, 0, ", ", list, sizeof(list)));
 }
 
-/* Print one change; returns true when --count is reached. */
-static bool print_change(watch_t *w, uint64_t seq, const char *op, json_t *alert, int64_t at,
-                         bool snapshot)
-{
-    bool clear = strcmp(op, "clear") == 0;
+/* ---- Printing -------------------------------------------------------------------------- */
 
+/* Print one change; returns true when --count is reached. @op is the
+ * wire op (raise, clear, ack); @snapshot marks one found in a snapshot. */
+static bool print_change(watch_t *w, uint64_t seq, const char *op, json_t *alert, bool snapshot)
+{
     if (w->json) {
         json_t *o = json_object();
 
@@ -107,19 +161,33 @@ static bool print_change(watch_t *w, uint64_t seq, const char *op, json_t *alert
             json_object_set_new(o, "snapshot", json_true());
         json_object_set(o, "alert", alert);
         cc_json_print(stdout, o);
+        json_decref(o);
     } else {
         const char *subject = jstr(alert, "subject");
         const char *sev = jstr(alert, "severity");
         const char *kind = jstr(alert, "kind");
         const char *unit = jstr(alert, "unit");
+        const json_t *ack = json_object_get(alert, "ack");
+        const char *word = strcmp(op, "clear") == 0 ? (snapshot ? "GONE  " : "CLEAR ")
+                           : strcmp(op, "ack") == 0 ? "ACK   "
+                           : snapshot               ? "ACTIVE"
+                                                    : "RAISE ";
+        int64_t at = json_integer_value(json_object_get(alert, "raised_at"));
         char when[32];
 
-        if (at == 0)
-            at = json_integer_value(json_object_get(alert, "raised_at"));
+        if (strcmp(op, "raise") != 0)
+            at = (int64_t)time(NULL);
         cchc_format_local(at, when, sizeof(when));
-        printf("%s %s %s %s %s%s%s: ", when, clear ? "CLEAR" : "RAISE", sev[0] ? sev : "-",
-               kind[0] ? kind : "-", unit[0] ? unit : "-", subject[0] ? " " : "", subject);
-        fputs(jstr(alert, "text"), stdout);
+        printf("%s %s %s %s %s%s%s: %s", when, word, sev[0] ? sev : "-", kind[0] ? kind : "-",
+               unit[0] ? unit : "-", subject[0] ? " " : "", subject, jstr(alert, "text"));
+        if (ack) {
+            char ack_when[32];
+
+            cchc_format_local(json_integer_value(json_object_get(ack, "at")), ack_when,
+                              sizeof(ack_when));
+            printf(" [đã xác nhận / acknowledged: %s %s%s%s]", jstr(ack, "by"), ack_when,
+                   jstr(ack, "note")[0] ? ": " : "", jstr(ack, "note"));
+        }
         putchar('\n');
     }
     fflush(stdout);
@@ -128,195 +196,244 @@ static bool print_change(watch_t *w, uint64_t seq, const char *op, json_t *alert
     return w->count && w->printed >= w->count;
 }
 
-/* Take a snapshot and print how it differs from what was shown. Later
- * snapshots say HELLO first (scoring may have restarted and forgotten us).
- * @first: the first snapshot, whose failure ends the command; a later one
- *   that fails is reported and tried again at the next occasion.
- * @ret_done: set when --count is reached.
- * Returns 0 or the exit status. */
-static int snapshot(watch_t *w, bool first, bool *ret_done)
+/* Print a summary message's counts. */
+static bool print_summary(watch_t *w, const msgpack_object *body)
 {
-    cc_client_error_t err;
-    cc_msg_t snap = { 0 };
-    const msgpack_object *alerts;
-    json_t *now_active = NULL;
-    uint64_t seq;
+    const msgpack_object *rows = cc_map_find(body, "summary");
+    uint64_t total = 0;
+
+    if (w->json) {
+        json_t *o = cc_json_from_msgpack(body, 0);
+
+        json_object_del(o, "rid");
+        cc_json_print(stdout, o);
+        json_decref(o);
+    } else {
+        cc_map_u64(body, "total", &total);
+        printf("%-14s %-26s %-9s %8s %8s\n", "unit", "kind", "severity", "count", "acked");
+        for (uint32_t i = 0; rows && rows->type == MSGPACK_OBJECT_ARRAY && i < rows->via.array.size;
+             i++) {
+            const msgpack_object *r = &rows->via.array.ptr[i];
+            char unit[CC_MAX_CODE + 1] = "", kind[CC_MAX_CODE + 1] = "", sev[16] = "";
+            uint64_t n = 0, acked = 0;
+
+            cc_map_strcpy(r, "unit", unit, sizeof(unit));
+            cc_map_strcpy(r, "kind", kind, sizeof(kind));
+            cc_map_strcpy(r, "severity", sev, sizeof(sev));
+            cc_map_u64(r, "count", &n);
+            cc_map_u64(r, "acked", &acked);
+            printf("%-14s %-26s %-9s %8llu %8llu\n", unit[0] ? unit : "-", kind, sev,
+                   (unsigned long long)n, (unsigned long long)acked);
+        }
+        printf("total / tổng: %llu\n", (unsigned long long)total);
+    }
+    fflush(stdout);
+    w->printed++;
+    w->last_line_ms = now_ms();
+    return w->count && w->printed >= w->count;
+}
+
+/* ---- The view ---------------------------------------------------------------------------- */
+
+/* A complete snapshot (w->incoming) replaces the view: print what it adds
+ * and what it lacks. Returns true when --count is reached. */
+static bool apply_snapshot(watch_t *w, uint64_t seq)
+{
     const char *id;
     json_t *a;
     void *tmp;
-    int r;
+    bool done = false;
 
-    *ret_done = false;
-    r = first ? 0 : cc_client_hello(w->c, "supervisor", w->cli->who, w->cli->units, NULL, &err);
-    if (r == 0)
-        r = cc_client_query(w->c, "alerts", NULL, 0, &snap, &err);
-    if (r == 0 && (cc_map_u64(&snap.body, "seq", &seq) < 0 ||
-                   (alerts = cc_map_find(&snap.body, "alerts")) == NULL ||
-                   alerts->type != MSGPACK_OBJECT_ARRAY))
-        r = CC_EMALFORMED;
-    if (r != 0) {
-        if (first) {
-            r = cchc_fail(CC_EP_SCORING, w->c, r, &err);
-        } else {
-            fprintf(stderr,
-                    "cchc: watch: could not refresh the snapshot from scoring at %s "
-                    "(%s); still listening\n",
-                    cc_client_endpoint(w->c),
-                    r == -ETIMEDOUT ? "no reply"
-                    : r == 1        ? err.en
-                                    : "bad reply");
-            r = 0;
-        }
-        goto out;
-    }
-    now_active = json_object();
-    for (uint32_t i = 0; i < alerts->via.array.size; i++) {
-        const msgpack_object *o = &alerts->via.array.ptr[i];
-
-        if (o->type != MSGPACK_OBJECT_MAP)
-            continue;
-        a = cc_json_from_msgpack(o, 0);
-        if (ours(w, a) && jstr(a, "id")[0])
-            json_object_set(now_active, jstr(a, "id"), a);
-        json_decref(a);
-    }
-    /* What the snapshot lacks was cleared while we could not hear it. */
     json_object_foreach_safe(w->active, tmp, id, a)
     {
-        if (json_object_get(now_active, id) == NULL) {
-            if (print_change(w, seq, "clear", a, 0, true))
-                *ret_done = true;
+        if (!done && json_object_get(w->incoming, id) == NULL) {
+            done = print_change(w, seq, "clear", a, true);
             json_object_del(w->active, id);
-            if (*ret_done)
-                goto done;
         }
     }
-    json_object_foreach(now_active, id, a)
+    json_object_foreach(w->incoming, id, a)
     {
-        if (json_object_get(w->active, id) == NULL) {
-            json_object_set(w->active, id, a);
-            if (print_change(w, seq, "raise", a, 0, true)) {
-                *ret_done = true;
-                goto done;
-            }
-        }
+        json_t *old = json_object_get(w->active, id);
+
+        if (done)
+            break;
+        if (old == NULL)
+            done = print_change(w, seq, "raise", a, true);
+        else if (!json_equal(json_object_get(old, "ack"), json_object_get(a, "ack")))
+            done = print_change(w, seq, "ack", a, true);
+        json_object_set(w->active, id, a);
     }
-done:
+    json_object_clear(w->incoming);
     w->seq = seq;
-    r = 0;
-out:
-    json_decref(now_active);
-    cc_msg_deinit(&snap);
-    return r;
+    return done;
 }
 
-/* Apply one publication. Returns 0 or the exit status of a protocol error;
- * sets *ret_done when --count is reached. */
-static int publication(watch_t *w, cc_msg_t *msg, bool *ret_done)
+/* One ALERT message of the subscription. Returns 0, 1 when --count is
+ * reached, or the exit status of a protocol error. */
+static int on_alert(watch_t *w, const cc_msg_t *m)
 {
-    const msgpack_object *alert = cc_map_find(&msg->body, "alert");
-    char op[16];
-    uint64_t seq;
-    int64_t at = 0;
+    const msgpack_object *alert = cc_map_find(&m->body, "alert");
+    char op[16] = "";
+    uint64_t seq = 0;
     json_t *a;
-    const char *id;
-    bool clear;
+    bool done = false;
 
-    *ret_done = false;
-    if (msg->type != CC_MSG_ALERT)
-        return 0; /* not for us (forward compatibility) */
-    if (cc_map_u64(&msg->body, "seq", &seq) < 0 ||
-        cc_map_strcpy(&msg->body, "op", op, sizeof(op)) < 0 || alert == NULL ||
-        alert->type != MSGPACK_OBJECT_MAP)
-        return cchc_fail(CC_EP_ALERTS, w->c, CC_EMALFORMED, NULL);
+    if (cc_map_u64(&m->body, "seq", &seq) < 0 || cc_map_strcpy(&m->body, "op", op, sizeof(op)) < 0)
+        return cchc_fail(CC_EP_SCORING, w->c, CC_EMALFORMED, NULL);
+    if (strcmp(op, "heartbeat") == 0)
+        return 0;
+    if (strcmp(op, "summary") == 0)
+        return print_summary(w, &m->body) ? 1 : 0;
+    if (strcmp(op, "snapshot") == 0) {
+        const msgpack_object *alerts = cc_map_find(&m->body, "alerts");
+        uint64_t page = 0;
+        bool last = false;
+
+        cc_map_u64(&m->body, "page", &page);
+        cc_map_bool(&m->body, "last", &last);
+        if (alerts == NULL || alerts->type != MSGPACK_OBJECT_ARRAY)
+            return cchc_fail(CC_EP_SCORING, w->c, CC_EMALFORMED, NULL);
+        if (page == 0)
+            json_object_clear(w->incoming);
+        for (uint32_t i = 0; i < alerts->via.array.size; i++) {
+            a = cc_json_from_msgpack(&alerts->via.array.ptr[i], 0);
+            if (jstr(a, "id")[0])
+                json_object_set(w->incoming, jstr(a, "id"), a);
+            json_decref(a);
+        }
+        return last && apply_snapshot(w, seq) ? 1 : 0;
+    }
+    if (alert == NULL || alert->type != MSGPACK_OBJECT_MAP)
+        return 0; /* an op of a later version */
     if (seq <= w->seq)
-        return 0; /* already in the snapshot */
+        return 0;
     w->seq = seq;
     a = cc_json_from_msgpack(alert, 0);
-    id = jstr(a, "id");
-    clear = strcmp(op, "clear") == 0;
-    if (ours(w, a)) {
-        if (clear) {
-            json_object_del(w->active, id);
-            if (cc_map_i64(alert, "cleared_at", &at) < 0)
-                cc_map_i64(&msg->body, "at", &at);
-        } else {
-            json_object_set(w->active, id, a);
-        }
-        *ret_done = print_change(w, seq, clear ? "clear" : "raise", a, at, false);
-    }
+    if (strcmp(op, "clear") == 0)
+        json_object_del(w->active, jstr(a, "id"));
+    else
+        json_object_set(w->active, jstr(a, "id"), a);
+    if (strcmp(op, "raise") == 0 || strcmp(op, "clear") == 0 || strcmp(op, "ack") == 0)
+        done = print_change(w, seq, op, a, false);
     json_decref(a);
-    return 0;
+    return done ? 1 : 0;
+}
+
+/* Wait for scoring (printing once that we do), then subscribe. Returns 0,
+ * or the exit status to end with. */
+static int subscribe_waiting(watch_t *w, const cc_enc_t *pairs)
+{
+    uint64_t start = now_ms();
+    bool said = false;
+
+    for (;;) {
+        cc_client_error_t err;
+        cc_msg_t m = { 0 };
+        int r, hb = DEFAULT_HEARTBEAT_MS;
+
+        cc_client_destroy(&w->c);
+        r = cc_client_new(NULL, w->cli->endpoint[CC_EP_SCORING],
+                          &(cc_client_opts_t){ .timeout_ms = w->cli->timeout_ms }, &w->c);
+        if (r < 0)
+            return cchc_fail(CC_EP_SCORING, w->c, r, NULL);
+        r = cc_client_hello(w->c, "supervisor", w->cli->who, w->cli->units, NULL, &err);
+        if (r == 0)
+            r = cc_client_query(w->c, "watch", pairs->buf.data, pairs->buf.size, &m, &err);
+        if (r == 0) {
+            int64_t v = 0;
+
+            cc_map_u64(&m.body, "rid", &w->rid);
+            if (cc_map_i64(&m.body, "heartbeat_ms", &v) == 0 && v > 0 && v < 600000)
+                hb = (int)v;
+            w->heartbeat_ms = hb;
+            w->last_heard_ms = now_ms();
+            cc_msg_deinit(&m);
+            if (said)
+                fprintf(stderr, "cchc: watch: subscribed to %s\n", cc_client_endpoint(w->c));
+            return 0;
+        }
+        cc_msg_deinit(&m);
+        if (r != -ETIMEDOUT)
+            return cchc_fail(CC_EP_SCORING, w->c, r, &err);
+        if (w->cli->timeout_set && now_ms() - start >= (uint64_t)w->cli->timeout_ms)
+            return cchc_fail(CC_EP_SCORING, w->c, r, NULL);
+        if (!said) {
+            fprintf(stderr,
+                    "cchc: watch: waiting for %s at %s (not answering yet); retrying every "
+                    "%d ms\n",
+                    cchc_daemon_program(CC_EP_SCORING), w->cli->endpoint[CC_EP_SCORING], RETRY_MS);
+            said = true;
+        }
+        /* The HELLO above already waited the client's timeout. */
+        nanosleep(&(struct timespec){ 0, RETRY_MS * 1000000L }, NULL);
+    }
+}
+
+static watch_t *watch_new(const cc_cli_t *cli)
+{
+    watch_t *w = cc_xcalloc(1, sizeof(*w));
+
+    w->cli = cli;
+    w->json = cc_cli_opt(cli, "json", NULL);
+    w->active = json_object();
+    w->incoming = json_object();
+    cc_enc_init(&w->filter);
+    return w;
+}
+
+static void watch_destroy(watch_t *w)
+{
+    cc_client_destroy(&w->c);
+    json_decref(w->active);
+    json_decref(w->incoming);
+    cc_enc_deinit(&w->filter);
+    free(w);
 }
 
 int cchc_cmd_watch(const cc_cli_t *cli)
 {
-    static const char *const allowed[] = { "json", "count=", NULL };
-    const char *topics[CC_MAX_UNITS];
+    static const char *const allowed[] = {
+        "json", "count=", "kind=", "severity=", "summary", NULL
+    };
     watch_t *w;
-    cc_sub_t *sub = NULL;
-    uint64_t next_snapshot;
     char why[256];
     const char *v;
-    bool done = false;
     int status, r;
 
     if (cc_cli_check_opts(cli, allowed, why, sizeof(why)) < 0)
         return cchc_usage_error("watch", "%s", why);
     if (cli->n_args > 0)
         return cchc_usage_error("watch", "watch takes no arguments");
-    w = cc_xcalloc(1, sizeof(*w));
-    w->cli = cli;
-    w->json = cc_cli_opt(cli, "json", NULL);
-    w->active = json_object();
+    w = watch_new(cli);
     if (cc_cli_opt(cli, "count", &v) && cc_cli_uint(v, 1, UINT32_MAX, &w->count) < 0) {
         status = cchc_usage_error("watch", "--count=%s: expected a positive number", v);
         goto out;
     }
-    if (cc_units_parse(cli->units, w->units, CC_MAX_UNITS, &w->n_units) < 0) {
-        status = cchc_usage_error("watch", "--units=%s: not a list of unit codes", cli->units);
-        goto out;
-    }
-    w->all_units = strcmp(w->units[0], "*") == 0;
-    for (size_t i = 0; i < w->n_units; i++)
-        topics[i] = w->all_units ? "" : w->units[i];
-
-    /* HELLO first: it tells at once whether scoring is there. */
-    status = cchc_connect(cli, CC_EP_SCORING, "supervisor", cli->units, &w->c);
-    if (status != CCHC_EXIT_OK)
-        goto out;
-    r = cc_sub_new(cc_client_context(w->c), cli->endpoint[CC_EP_ALERTS], topics, w->n_units,
-                   cc_client_timeout(w->c), &sub);
-    if (r < 0) {
-        status = r == -EINVAL ? cchc_usage_error("watch", "--alerts=%s is not a ZeroMQ endpoint",
-                                                 cli->endpoint[CC_EP_ALERTS])
-                              : cchc_fail(CC_EP_ALERTS, w->c, r, NULL);
-        goto out;
-    }
-    if ((status = snapshot(w, true, &done)) != 0 || done)
+    if ((status = encode_filter(cli, "watch", &w->filter, &w->summary)) != 0 ||
+        (status = subscribe_waiting(w, &w->filter)) != 0)
         goto out;
     w->last_line_ms = now_ms();
-    next_snapshot = now_ms() + RESNAPSHOT_MS;
-
     for (;;) {
-        char topic[CC_MAX_CODE + 1];
-        cc_msg_t msg = { 0 };
-        uint64_t now = now_ms();
-        uint64_t until = next_snapshot;
+        cc_msg_t m = { 0 };
+        uint64_t now = now_ms(), rid = 0;
+        uint64_t until = w->last_heard_ms + 3u * (uint64_t)w->heartbeat_ms;
 
         if (cli->timeout_set && w->last_line_ms + (uint64_t)cli->timeout_ms < until)
             until = w->last_line_ms + (uint64_t)cli->timeout_ms;
-        r = cc_sub_recv(sub, until > now ? (int)(until - now) : 0, topic, sizeof(topic), &msg);
+        r = cc_client_recv(w->c, until > now ? (int)(until - now) : 0, &m, &rid);
         if (r == 0) {
-            status = publication(w, &msg, &done);
-            cc_msg_deinit(&msg);
-            if (status != 0 || done)
+            w->last_heard_ms = now_ms();
+            if (m.type == CC_MSG_ALERT && rid == w->rid)
+                status = on_alert(w, &m);
+            cc_msg_deinit(&m);
+            if (status == 1) {
+                status = CCHC_EXIT_OK;
                 goto out;
-        } else if (r == -ECONNRESET) {
-            /* back after a break: what was published meanwhile is lost */
-            next_snapshot = now_ms();
-        } else if (r != -ETIMEDOUT && r != -EINTR) {
-            status = cchc_fail(CC_EP_ALERTS, w->c, r, NULL);
+            }
+            if (status != 0)
+                goto out;
+        } else if (r != -ETIMEDOUT && r != -EINTR && r != -EAGAIN) {
+            status = cchc_fail(CC_EP_SCORING, w->c, r, NULL);
             goto out;
         }
         now = now_ms();
@@ -325,16 +442,104 @@ int cchc_cmd_watch(const cc_cli_t *cli)
             status = CCHC_EXIT_UNREACHABLE;
             goto out;
         }
-        if (now >= next_snapshot) {
-            if ((status = snapshot(w, false, &done)) != 0 || done)
+        if (now >= w->last_heard_ms + 3u * (uint64_t)w->heartbeat_ms) {
+            fprintf(stderr,
+                    "cchc: watch: nothing from %s for %d ms (not even a heartbeat); "
+                    "subscribing again\n",
+                    w->cli->endpoint[CC_EP_SCORING], 3 * w->heartbeat_ms);
+            if ((status = subscribe_waiting(w, &w->filter)) != 0)
                 goto out;
-            next_snapshot = now_ms() + RESNAPSHOT_MS;
         }
     }
 out:
-    cc_sub_destroy(&sub);
-    cc_client_destroy(&w->c);
-    json_decref(w->active);
-    free(w);
+    watch_destroy(w);
+    return status;
+}
+
+int cchc_cmd_alerts(const cc_cli_t *cli)
+{
+    static const char *const allowed[] = { "json", "kind=", "severity=", "summary", NULL };
+    char after[CC_MAX_ID * 2 + 2 * CC_MAX_CODE] = "";
+    watch_t *w;
+    char why[256];
+    int status;
+
+    if (cc_cli_check_opts(cli, allowed, why, sizeof(why)) < 0)
+        return cchc_usage_error("alerts", "%s", why);
+    if (cli->n_args > 0)
+        return cchc_usage_error("alerts", "alerts takes no arguments");
+    w = watch_new(cli);
+    if ((status = encode_filter(cli, "alerts", &w->filter, &w->summary)) != 0)
+        goto out;
+    /* Page through them: `after` the last id of the previous page. */
+    for (;;) {
+        const msgpack_object *alerts;
+        cc_msg_t m = { 0 };
+        cc_enc_t pairs;
+        uint64_t seq = 0;
+        bool more = false;
+
+        cc_enc_init(&pairs);
+        cc_enc_raw(&pairs, w->filter.buf.data, w->filter.buf.size);
+        if (after[0])
+            cc_enc_kv_str(&pairs, "after", after);
+        status = cchc_query(cli, CC_EP_SCORING, "supervisor", "alerts", &pairs, &m);
+        cc_enc_deinit(&pairs);
+        if (status != CCHC_EXIT_OK)
+            goto out;
+        cc_map_u64(&m.body, "seq", &seq);
+        if (w->summary) {
+            print_summary(w, &m.body);
+            cc_msg_deinit(&m);
+            goto out;
+        }
+        alerts = cc_map_find(&m.body, "alerts");
+        for (uint32_t i = 0;
+             alerts && alerts->type == MSGPACK_OBJECT_ARRAY && i < alerts->via.array.size; i++) {
+            json_t *a = cc_json_from_msgpack(&alerts->via.array.ptr[i], 0);
+
+            print_change(w, seq, "raise", a, true);
+            json_decref(a);
+        }
+        cc_map_bool(&m.body, "more", &more);
+        if (!more || cc_map_strcpy(&m.body, "next", after, sizeof(after)) < 0 || !after[0]) {
+            cc_msg_deinit(&m);
+            break;
+        }
+        cc_msg_deinit(&m);
+    }
+out:
+    watch_destroy(w);
+    return status;
+}
+
+int cchc_cmd_ack(const cc_cli_t *cli)
+{
+    static const char *const allowed[] = { "json", "note=", NULL };
+    cc_enc_t pairs;
+    cc_msg_t m = { 0 };
+    const char *note = NULL;
+    char why[256];
+    int status;
+
+    if (cc_cli_check_opts(cli, allowed, why, sizeof(why)) < 0)
+        return cchc_usage_error("ack", "%s", why);
+    if (cli->n_args != 1)
+        return cchc_usage_error("ack", "usage: cchc ack ALERT-ID [--note=TEXT]");
+    if (cc_cli_opt(cli, "note", &note) && (note == NULL || strlen(note) > 512))
+        return cchc_usage_error("ack", "--note: a text of 1 to 512 bytes");
+    cc_enc_init(&pairs);
+    cc_enc_kv_str(&pairs, "id", cli->args[0]);
+    if (note)
+        cc_enc_kv_str(&pairs, "note", note);
+    status = cchc_query(cli, CC_EP_SCORING, "supervisor", "ack", &pairs, &m);
+    cc_enc_deinit(&pairs);
+    if (status == CCHC_EXIT_OK) {
+        if (cc_cli_opt(cli, "json", NULL))
+            cchc_print_json(&m.body);
+        else
+            printf("ok: đã xác nhận cảnh báo / acknowledged %s\n", cli->args[0]);
+        cc_msg_deinit(&m);
+    }
     return status;
 }

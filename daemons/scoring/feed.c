@@ -23,7 +23,8 @@ struct sc_feed {
     uint64_t rid; /* rid of the READ in flight (0: none) */
     uint64_t next_rid;
     uint64_t deadline_ms;
-    bool retry; /* deadline is a retry, not a reply timeout */
+    bool retry;  /* deadline is a retry, not a reply timeout */
+    bool verify; /* the next READ starts at the cursor itself (after a HELLO) */
     sc_feed_figures_t fig;
     cc_enc_t enc;
 };
@@ -39,6 +40,7 @@ static void send_hello(sc_feed_t *f)
     cc_enc_array(&f->enc, 1);
     cc_enc_str(&f->enc, "*");
     cc_dealer_send(f->sock, NULL, CC_MSG_HELLO, f->enc.buf.data, f->enc.buf.size, ZMQ_DONTWAIT);
+    f->verify = f->fig.cursor > 0;
 }
 
 static void send_read(sc_feed_t *f, uint64_t now_ms)
@@ -47,7 +49,7 @@ static void send_read(sc_feed_t *f, uint64_t now_ms)
     cc_enc_reset(&f->enc);
     cc_enc_map(&f->enc, 4);
     cc_enc_kv_u64(&f->enc, "rid", f->rid);
-    cc_enc_kv_u64(&f->enc, "after", f->fig.cursor);
+    cc_enc_kv_u64(&f->enc, "after", f->verify ? f->fig.cursor - 1 : f->fig.cursor);
     cc_enc_kv_u64(&f->enc, "max", SC_FEED_READ_MAX);
     cc_enc_kv_u64(&f->enc, "wait", SC_FEED_WAIT_MS);
     cc_dealer_send(f->sock, NULL, CC_MSG_READ, f->enc.buf.data, f->enc.buf.size, ZMQ_DONTWAIT);
@@ -75,6 +77,7 @@ int sc_feed_new(void *zctx, const char *name, const char *endpoint, uint64_t cur
     f->apply = apply;
     f->ctx = ctx;
     f->fig.cursor = cursor;
+    f->fig.caught_up_ms = cc_clock_mono_ms();
     f->next_rid = 1;
     cc_enc_init(&f->enc);
     f->sock = cc_socket_new(zctx, ZMQ_DEALER);
@@ -119,6 +122,13 @@ static void on_batch(sc_feed_t *f, const cc_msg_t *m, uint64_t now_ms)
 
     cc_map_u64(&m->body, "head", &head);
     r = f->apply(f->ctx, &m->body, &cursor);
+    if (r == -ESTALE) {
+        f->fig.stopped = true;
+        f->fig.head = head;
+        f->rid = 0;
+        f->deadline_ms = UINT64_MAX;
+        return;
+    }
     if (r < 0) {
         f->fig.errors++;
         cc_log(LOG_ERR, "Failed to apply a batch from %s after %llu: %s", f->name,
@@ -130,6 +140,10 @@ static void on_batch(sc_feed_t *f, const cc_msg_t *m, uint64_t now_ms)
     f->fig.cursor = cursor;
     f->fig.batches++;
     f->fig.connected = true;
+    f->fig.behind = cursor < head;
+    if (!f->fig.behind)
+        f->fig.caught_up_ms = now_ms;
+    f->verify = false;
     send_read(f, now_ms);
 }
 
@@ -184,9 +198,21 @@ void sc_feed_readable(sc_feed_t *f, uint64_t now_ms)
     }
 }
 
+void sc_feed_restart(sc_feed_t *f, uint64_t cursor)
+{
+    uint64_t now_ms = cc_clock_mono_ms();
+
+    f->fig.cursor = cursor;
+    f->fig.stopped = false;
+    f->fig.behind = true;
+    f->fig.caught_up_ms = now_ms;
+    send_hello(f);
+    send_read(f, now_ms);
+}
+
 void sc_feed_timer(sc_feed_t *f, uint64_t now_ms)
 {
-    if (now_ms < f->deadline_ms)
+    if (f->fig.stopped || now_ms < f->deadline_ms)
         return;
     if (!f->retry) {
         void *fresh = cc_socket_new(f->zctx, ZMQ_DEALER);

@@ -7,6 +7,13 @@
  * callback, which stores the records and the new cursor in one
  * transaction; the next READ starts after that cursor.
  *
+ * Rollback: after each HELLO (a new session: the source may have been
+ * restarted from another store) the first READ starts one record early,
+ * at the cursor itself, so that the apply callback can check that the
+ * source still holds the record scoring applied there; a callback that
+ * answers -ESTALE (the source lost records, PROTOCOL.md §2.3) stops the
+ * feed until sc_feed_restart().
+ *
  * Reconnects: libzmq reconnects the DEALER by itself. A restarted source
  * has forgotten our HELLO and answers not_authorized: we say HELLO again and
  * re-send the READ. If no reply comes within wait + 5 s (source down, or a
@@ -29,19 +36,23 @@
 #define SC_FEED_RETRY_MS 1000 /* after an error reply or a failed apply */
 
 /* Apply a BATCH body; on success set *@ret_cursor to the cursor stored
- * with it. Return 0 or a negative error (the READ is retried later). */
+ * with it. Return 0, -ESTALE to stop the feed (a rollback of the source),
+ * or another negative error (the READ is retried later). */
 typedef int (*sc_feed_apply_fn)(void *ctx, const msgpack_object *batch, uint64_t *ret_cursor);
 
 typedef struct sc_feed sc_feed_t;
 
 /* Figures of a feed. */
 typedef struct {
-    uint64_t cursor;  /* last seq applied */
-    uint64_t head;    /* source's last seq, from the latest BATCH */
-    uint64_t batches; /* BATCHes applied */
-    uint64_t resends; /* READs re-sent after a timeout */
-    uint64_t errors;  /* ERROR replies and failed applies */
-    bool connected;   /* a BATCH or HELLO reply came since the last timeout */
+    uint64_t cursor;       /* last seq applied */
+    uint64_t head;         /* source's last seq, from the latest BATCH */
+    uint64_t batches;      /* BATCHes applied */
+    uint64_t resends;      /* READs re-sent after a timeout */
+    uint64_t errors;       /* ERROR replies and failed applies */
+    bool connected;        /* a BATCH or HELLO reply came since the last timeout */
+    bool behind;           /* the last BATCH left records unread (last < head) */
+    bool stopped;          /* stopped by the apply callback (-ESTALE) */
+    uint64_t caught_up_ms; /* monotonic time of the last BATCH that reached the head */
 } sc_feed_figures_t;
 
 /**
@@ -70,6 +81,12 @@ void sc_feed_timer(sc_feed_t *f, uint64_t now_ms);
 
 /** sc_feed_deadline_ms - monotonic time at which sc_feed_timer has work. */
 uint64_t sc_feed_deadline_ms(const sc_feed_t *f);
+
+/**
+ * sc_feed_restart - read again after @cursor (a rebuild: 0), with a new
+ * HELLO; a stopped feed goes again.
+ */
+void sc_feed_restart(sc_feed_t *f, uint64_t cursor);
 
 /** sc_feed_figures - current figures. */
 void sc_feed_figures(const sc_feed_t *f, sc_feed_figures_t *ret);

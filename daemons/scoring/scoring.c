@@ -3,7 +3,7 @@
  * scoring.h).
  *
  * Unlike intake and hotline, scoring is not built on cc_evd: it takes no
- * EVENTs and serves no log, but consumes two logs and publishes alerts. It
+ * EVENTs and serves no log, but consumes two logs and streams alerts. It
  * keeps cc_evd's conventions (option table, HELLO sessions, ping/stats/
  * clock/backup queries, cc_router_error replies, sd_notify sequence).
  */
@@ -33,15 +33,19 @@
 #include "feed.h"
 #include "report.h"
 #include "state.h"
+#include "watch.h"
 
 static const cc_option_t sc_options[] = {
     CC_DAEMON_OPTIONS(sc_settings_t, d),
-    { "publish", CC_OPT_STR, offsetof(sc_settings_t, publish), SC_PUBLISH_DEFAULT, 0, 0,
-      "PUB endpoint (alerts): tcp://IP:PORT (numeric) or ipc://PATH" },
     { "intake", CC_OPT_STR, offsetof(sc_settings_t, intake), SC_INTAKE_DEFAULT, 0, 0,
       "endpoint of cchc-intaked (its log is read by cursor)" },
     { "hotline", CC_OPT_STR, offsetof(sc_settings_t, hotline), SC_HOTLINE_DEFAULT, 0, 0,
       "endpoint of cchc-hotlined (its log is read by cursor)" },
+    { "feed_lag_seconds", CC_OPT_INT, offsetof(sc_settings_t, feed_lag_s), "60", 1, 86400,
+      "raise feed_lagging when a source's log has not been read to its end for this long" },
+    { "publish", CC_OPT_STR, offsetof(sc_settings_t, publish), NULL, 0, 0,
+      "no longer used: alerts reach subscribers on the listen socket (QUERY watch); "
+      "a value is ignored with a warning" },
 };
 
 typedef struct scoring scoring_t;
@@ -52,68 +56,195 @@ typedef struct {
     sc_feed_id_t id;
 } feed_ctx_t;
 
+/* What scoring has said about a feed with its feed_lagging alert. */
+typedef enum { FEED_OK, FEED_LAGGING, FEED_STOPPED } feed_alert_t;
+
 struct scoring {
     sc_settings_t set;
     cc_catalog_t *catalog;
     sc_state_t *state;
     void *zctx;
     void *router;
-    void *pub;
     int sigfd;
     cc_sessions_t *sessions;
+    sc_watch_t *watch;
     sc_feed_t *feeds[SC_FEED_COUNT_];
     feed_ctx_t feed_ctx[SC_FEED_COUNT_];
+    bool behind[SC_FEED_COUNT_];        /* the last BATCH ended before the head */
+    char rollback[SC_FEED_COUNT_][192]; /* why the feed stopped; "" when it did not */
+    feed_alert_t feed_alert[SC_FEED_COUNT_];
+    uint64_t history_until_ms; /* applying history (an import) until then */
+    bool was_catching_up;
+    bool resync_pending; /* changes were held back: subscribers need a snapshot */
+    uint64_t held_back;  /* alert changes not published while catching up */
+    uint64_t next_rates_all_ms;
     cc_enc_t reply;
     uint64_t started_ms;
-    uint64_t n_published, n_malformed;
+    uint64_t n_malformed;
     bool stop;
 };
 
-/* ---- Feeds and publication -------------------------------------------------------- */
+/* ---- Catching up, publication --------------------------------------------------------- */
 
-static void publish_alert(void *ctx, const char *unit, const void *body, size_t len)
+/* Whether scoring is behind its sources or applying history (scoring.h). */
+static bool catching_up(const scoring_t *s)
 {
-    scoring_t *s = ctx;
+    return s->behind[SC_FEED_INTAKE] || s->behind[SC_FEED_HOTLINE] ||
+           cc_clock_mono_ms() < s->history_until_ms;
+}
 
-    /* PUB never blocks: a slow subscriber loses messages and resyncs
-     * from the snapshot (its seq shows the gap). */
-    if (cc_dealer_send(s->pub, unit, CC_MSG_ALERT, body, len, ZMQ_DONTWAIT) == 0)
-        s->n_published++;
+/* After a commit: publish its alert changes, or hold them back. */
+static void publish_changes(scoring_t *s)
+{
+    if (catching_up(s)) {
+        size_t n = sc_state_publish(s->state, NULL, NULL);
+
+        s->held_back += n;
+        s->resync_pending |= n > 0;
+        return;
+    }
+    sc_state_publish(s->state, sc_watch_publish, s->watch);
 }
 
 static int apply_batch(void *ctx, const msgpack_object *batch, uint64_t *ret_cursor)
 {
     feed_ctx_t *fc = ctx;
+    scoring_t *s = fc->s;
+    const char *name = sc_feed_name(fc->id);
     sc_batch_result_t res;
+    uint64_t head = 0;
     int r;
 
-    r = sc_state_apply_batch(fc->s->state, fc->id, batch, cc_clock_now(), &res);
-    if (r < 0) {
-        cc_log(LOG_ERR, "Failed to store a batch from %s: %s", sc_feed_name(fc->id),
-               cc_store_strerror(r));
+    r = sc_state_apply_batch(s->state, fc->id, batch, cc_clock_now(), &res);
+    if (r == -ESTALE) {
+        snprintf(s->rollback[fc->id], sizeof(s->rollback[fc->id]), "%s", res.rollback_why);
+        cc_log(LOG_CRIT,
+               "Stopped reading the %s log: %s. The %s store was restored from an older backup "
+               "or replaced; scoring's figures no longer match it. Rebuild them with `cchc ctl "
+               "scoring rebuild`",
+               name, res.rollback_why, name);
         return r;
     }
+    if (r < 0) {
+        cc_log(LOG_ERR, "Failed to store a batch from %s: %s", name, cc_store_strerror(r));
+        return r;
+    }
+    cc_map_u64(batch, "head", &head);
+    s->behind[fc->id] = res.cursor < head;
+    if (res.applied >= SC_HISTORY_MIN_RECORDS && res.newest_at < cc_clock_now() - SC_HISTORY_S)
+        s->history_until_ms = cc_clock_mono_ms() + SC_HISTORY_QUIET_MS;
+    publish_changes(s);
     if (res.invalid)
         cc_log(LOG_WARNING, "Skipped %llu invalid %s records (up to seq %llu)",
-               (unsigned long long)res.invalid, sc_feed_name(fc->id),
-               (unsigned long long)res.cursor);
+               (unsigned long long)res.invalid, name, (unsigned long long)res.cursor);
     if (res.gap || res.malformed)
-        cc_log(LOG_WARNING, "Batch from %s %s after seq %llu; reading again from there",
-               sc_feed_name(fc->id), res.gap ? "has a gap" : "is malformed",
-               (unsigned long long)res.cursor);
+        cc_log(LOG_WARNING, "Batch from %s %s after seq %llu; reading again from there", name,
+               res.gap ? "has a gap" : "is malformed", (unsigned long long)res.cursor);
     *ret_cursor = res.cursor;
     return 0;
 }
 
+/* The feed_lagging alert of each feed, on a change of its state. */
+static void feed_alerts(scoring_t *s, uint64_t now_ms)
+{
+    for (int f = 0; f < SC_FEED_COUNT_; f++) {
+        const char *name = sc_feed_name((sc_feed_id_t)f);
+        sc_feed_figures_t fig;
+        feed_alert_t want;
+        char text[SC_ALERT_TEXT_MAX];
+        uint64_t behind_ms;
+        int r;
+
+        sc_feed_figures(s->feeds[f], &fig);
+        behind_ms = now_ms > fig.caught_up_ms ? now_ms - fig.caught_up_ms : 0;
+        want = fig.stopped                                        ? FEED_STOPPED
+               : behind_ms >= (uint64_t)s->set.feed_lag_s * 1000u ? FEED_LAGGING
+                                                                  : FEED_OK;
+        if (want == s->feed_alert[f])
+            continue;
+        if (want == FEED_STOPPED)
+            snprintf(text, sizeof(text),
+                     "Đã dừng đọc nhật ký %s: %s. Số liệu không còn khớp với nguồn; cần dựng lại "
+                     "(cchc ctl scoring rebuild)",
+                     name, s->rollback[f]);
+        else
+            snprintf(text, sizeof(text),
+                     "Số liệu từ %s chậm cập nhật: đã đọc đến bản ghi %llu / %llu, chưa tới cuối "
+                     "nhật ký trong %llu giây%s",
+                     name, (unsigned long long)fig.cursor, (unsigned long long)fig.head,
+                     (unsigned long long)(behind_ms / 1000),
+                     fig.connected ? "" : " (mất kết nối tới nguồn)");
+        r = sc_state_feed_alert(s->state, (sc_feed_id_t)f, want != FEED_OK, want == FEED_STOPPED,
+                                cc_clock_now() - (int64_t)(behind_ms / 1000), text);
+        if (r < 0) {
+            cc_log(LOG_ERR, "Failed to store the %s feed alert: %s", name, cc_store_strerror(r));
+            continue;
+        }
+        s->feed_alert[f] = want;
+        /* News about scoring itself goes out even while it catches up. */
+        sc_state_publish(s->state, sc_watch_publish, s->watch);
+        if (want == FEED_LAGGING)
+            cc_log(LOG_WARNING, "The %s feed is lagging: cursor %llu of %llu, %llu s behind", name,
+                   (unsigned long long)fig.cursor, (unsigned long long)fig.head,
+                   (unsigned long long)(behind_ms / 1000));
+        else if (want == FEED_OK)
+            cc_log(LOG_NOTICE, "The %s feed caught up (cursor %llu)", name,
+                   (unsigned long long)fig.cursor);
+    }
+}
+
+/* The tick's alert work: what time and rates raise, when caught up. */
 static void run_tick(scoring_t *s)
 {
-    size_t raised = 0;
-    int r = sc_state_tick(s->state, cc_clock_now(), &raised);
+    uint64_t now_ms = cc_clock_mono_ms();
+    bool all = now_ms >= s->next_rates_all_ms;
+    size_t raised = 0, changes = 0;
+    int r;
 
+    /* A source that does not answer, or that rolled back, holds nothing
+     * back: alerts go on from what scoring has. */
+    for (int f = 0; f < SC_FEED_COUNT_; f++) {
+        sc_feed_figures_t fig;
+
+        sc_feed_figures(s->feeds[f], &fig);
+        if (fig.stopped ||
+            (!fig.connected && now_ms - s->started_ms > SC_FEED_WAIT_MS + SC_FEED_GRACE_MS))
+            s->behind[f] = false;
+    }
+    feed_alerts(s, now_ms);
+    if (catching_up(s)) {
+        s->was_catching_up = true;
+        return;
+    }
+    /* Caught up now: every unit's rates, once. */
+    if (s->was_catching_up)
+        all = true;
+    r = sc_state_tick(s->state, cc_clock_now(), &raised);
     if (r < 0)
-        cc_log(LOG_ERR, "Failed to run the overdue tick: %s", cc_store_strerror(r));
-    else if (raised)
-        cc_log(LOG_INFO, "Raised %zu overdue alerts", raised);
+        cc_log(LOG_ERR, "Failed to run the alert tick: %s", cc_store_strerror(r));
+    else
+        publish_changes(s);
+    r = sc_state_rates(s->state, cc_clock_now(), all, &changes);
+    if (r < 0)
+        cc_log(LOG_ERR, "Failed to evaluate the rate alerts: %s", cc_store_strerror(r));
+    else
+        publish_changes(s);
+    if (all)
+        s->next_rates_all_ms = now_ms + SC_RATES_ALL_MS;
+    if (raised)
+        cc_log(LOG_INFO, "Raised %zu alerts by time", raised);
+    if (s->was_catching_up) {
+        s->was_catching_up = false;
+        if (s->resync_pending)
+            cc_log(LOG_NOTICE,
+                   "Caught up with the sources: %llu alert changes held back so far; "
+                   "subscribers get a fresh snapshot",
+                   (unsigned long long)s->held_back);
+    }
+    if (s->resync_pending) {
+        s->resync_pending = false;
+        sc_watch_resync(s->watch);
+    }
 }
 
 /* ---- Queries ------------------------------------------------------------------------ */
@@ -132,12 +263,20 @@ static void status_line(scoring_t *s, char *buf, size_t len)
         return;
     }
     snprintf(buf, len,
-             "intake cursor %llu, hotline cursor %llu; applied %llu; open dossiers %llu; "
-             "active alerts %llu",
+             "%s%s%s%sintake cursor %llu, hotline cursor %llu; applied %llu; open dossiers %llu; "
+             "active alerts %llu; watchers %zu",
+             s->rollback[SC_FEED_INTAKE][0] ? "STOPPED: the intake log was rolled back (rebuild "
+                                              "needed); "
+                                            : "",
+             s->rollback[SC_FEED_HOTLINE][0] ? "STOPPED: the hotline log was rolled back "
+                                               "(rebuild needed); "
+                                             : "",
+             catching_up(s) ? "catching up; " : "", s->held_back ? "" : "",
              (unsigned long long)st.cursor[SC_FEED_INTAKE],
              (unsigned long long)st.cursor[SC_FEED_HOTLINE],
              (unsigned long long)(st.applied[SC_FEED_INTAKE] + st.applied[SC_FEED_HOTLINE]),
-             (unsigned long long)st.open_dossiers, (unsigned long long)st.active_alerts);
+             (unsigned long long)st.open_dossiers, (unsigned long long)st.active_alerts,
+             sc_watch_count(s->watch));
 }
 
 static void query_stats(scoring_t *s, const cc_request_t *req)
@@ -179,6 +318,8 @@ static void query_stats(scoring_t *s, const cc_request_t *req)
         KV("batches", fig[f].batches);
         snprintf(key, sizeof(key), "up_%s", name);
         cc_enc_kv_bool(&s->reply, key, fig[f].connected);
+        snprintf(key, sizeof(key), "stopped_%s", name);
+        cc_enc_kv_bool(&s->reply, key, fig[f].stopped);
 #undef KV
     }
     cc_enc_kv_u64(&s->reply, "applied", st.applied[0] + st.applied[1]);
@@ -190,7 +331,11 @@ static void query_stats(scoring_t *s, const cc_request_t *req)
     cc_enc_kv_u64(&s->reply, "due_indexed", st.due_indexed);
     cc_enc_kv_u64(&s->reply, "sos_indexed", st.sos_indexed);
     cc_enc_kv_u64(&s->reply, "pakn_known", st.pakn_known);
-    cc_enc_kv_u64(&s->reply, "published", s->n_published);
+    cc_enc_kv_u64(&s->reply, "timers", st.timers);
+    cc_enc_kv_bool(&s->reply, "catching_up", catching_up(s));
+    cc_enc_kv_u64(&s->reply, "held_back", s->held_back);
+    cc_enc_kv_u64(&s->reply, "watchers", sc_watch_count(s->watch));
+    cc_enc_kv_u64(&s->reply, "published", sc_watch_sent(s->watch));
     cc_enc_kv_u64(&s->reply, "malformed", s->n_malformed);
     cc_enc_kv_u64(&s->reply, "sessions", cc_sessions_count(s->sessions));
     cc_enc_kv_u64(&s->reply, "map_size", st.store.map_size);
@@ -202,34 +347,35 @@ static void query_stats(scoring_t *s, const cc_request_t *req)
     send_reply(s, req, CC_MSG_RESULT);
 }
 
-static void query_alerts(scoring_t *s, const cc_request_t *req, const cc_principal_t *who)
+/* QUERY rebuild (operator): empty the derived state and read both logs
+ * again from the start (PROTOCOL.md §5); progress shows in stats. */
+static void query_rebuild(scoring_t *s, const cc_request_t *req, const cc_principal_t *who)
 {
-    const msgpack_object *units = cc_map_find(&req->msg.body, "units");
-    cc_txn_t txn;
     int r;
 
-    if (who->role != CC_ROLE_OPERATOR && who->role != CC_ROLE_SUPERVISOR) {
+    if (who == NULL || who->role != CC_ROLE_OPERATOR) {
         cc_router_error(s->router, req, CC_ERR_NOT_AUTHORIZED,
-                        "Chỉ người giám sát hoặc vận hành được xem cảnh báo",
-                        "Only a supervisor or an operator may read alerts", "q", NULL);
+                        "Chỉ người vận hành được dựng lại số liệu", "Only an operator may do this",
+                        "q", NULL);
         return;
     }
-    if (units && units->type != MSGPACK_OBJECT_ARRAY) {
-        cc_router_error(s->router, req, CC_ERR_BAD_FIELD, "'units' phải là một mảng mã đơn vị",
-                        "'units' must be an array of unit codes", "units", NULL);
+    if ((r = sc_state_rebuild(s->state)) < 0) {
+        cc_router_error(s->router, req, CC_ERR_INTERNAL, "Không dựng lại được số liệu",
+                        cc_store_strerror(r), NULL, NULL);
         return;
     }
-    cc_enc_reset(&s->reply);
-    if ((r = cc_store_read_begin(sc_state_store(s->state), &txn)) == 0) {
-        r = sc_alerts_snapshot(sc_state_alerts(s->state), &txn, who, units, req->rid, &s->reply);
-        cc_txn_end(&txn);
+    cc_log(LOG_NOTICE,
+           "Rebuilding the derived state from the intake and hotline logs, "
+           "asked by %s",
+           who->who);
+    for (int f = 0; f < SC_FEED_COUNT_; f++) {
+        s->rollback[f][0] = '\0';
+        s->behind[f] = true;
+        s->feed_alert[f] = FEED_OK; /* the alerts were emptied with the rest */
+        sc_feed_restart(s->feeds[f], 0);
     }
-    if (r < 0) {
-        cc_router_error(s->router, req, CC_ERR_INTERNAL, "Lỗi đọc cảnh báo", cc_store_strerror(r),
-                        NULL, NULL);
-        return;
-    }
-    send_reply(s, req, CC_MSG_RESULT);
+    s->resync_pending = true;
+    cc_daemon_reply_ok(s->router, req, "scoring");
 }
 
 static void handle_query(scoring_t *s, cc_request_t *req, const cc_principal_t *who)
@@ -253,7 +399,15 @@ static void handle_query(scoring_t *s, cc_request_t *req, const cc_principal_t *
     if (cc_str_eq(q, "stats")) {
         query_stats(s, req);
     } else if (cc_str_eq(q, "alerts")) {
-        query_alerts(s, req, who);
+        sc_watch_query_alerts(s->watch, req, who);
+    } else if (cc_str_eq(q, "watch")) {
+        sc_watch_subscribe(s->watch, req, who);
+    } else if (cc_str_eq(q, "unwatch")) {
+        sc_watch_unsubscribe(s->watch, req);
+    } else if (cc_str_eq(q, "ack")) {
+        sc_watch_ack(s->watch, req, who, cc_clock_now());
+    } else if (cc_str_eq(q, "rebuild")) {
+        query_rebuild(s, req, who);
     } else if (cc_str_eq(q, "report") || cc_str_eq(q, "table") || cc_str_eq(q, "notes")) {
         cc_enc_reset(&s->reply);
         r = (cc_str_eq(q, "report") ? sc_report_query
@@ -294,6 +448,8 @@ static bool take_request(scoring_t *s)
         return false;
     switch (req.msg.type) {
     case CC_MSG_HELLO:
+        /* A new identity on the connection ends its subscription. */
+        sc_watch_forget(s->watch, req.id, req.id_len);
         cc_daemon_hello(s->router, s->sessions, &req, "scoring", 0);
         break;
     case CC_MSG_QUERY:
@@ -323,7 +479,6 @@ static int open_all(scoring_t *s, char *err, size_t err_len)
     if ((r = sc_state_open(path, (size_t)s->set.d.map_size_mb << 20, s->catalog, &s->state, err,
                            err_len)) < 0)
         return r;
-    sc_state_set_publisher(s->state, publish_alert, s);
     if (sc_state_rebuilt_from(s->state))
         cc_log(LOG_NOTICE,
                "The store held derived state of layout %#llx, this version uses %#llx: emptied "
@@ -334,13 +489,16 @@ static int open_all(scoring_t *s, char *err, size_t err_len)
     s->router = cc_socket_new(s->zctx, ZMQ_ROUTER);
     if ((r = cc_socket_bind(s->router, s->set.d.listen, err, err_len)) < 0)
         return r;
-    s->pub = cc_socket_new(s->zctx, ZMQ_PUB);
-    if ((r = cc_socket_bind(s->pub, s->set.publish, err, err_len)) < 0)
-        return r;
+    /* A subscriber that is gone or does not read must be told apart
+     * (watch.h): sends to it fail instead of vanishing. */
+    zmq_setsockopt(s->router, ZMQ_ROUTER_MANDATORY, &(int){ 1 }, sizeof(int));
+    s->watch = sc_watch_new(s->router, sc_state_store(s->state), sc_state_alerts(s->state));
     for (int f = 0; f < SC_FEED_COUNT_; f++) {
         uint64_t cursor = 0;
 
         s->feed_ctx[f] = (feed_ctx_t){ s, (sc_feed_id_t)f };
+        /* Behind until the source says otherwise (or does not answer). */
+        s->behind[f] = true;
         if ((r = sc_state_cursor(s->state, (sc_feed_id_t)f, &cursor)) < 0) {
             snprintf(err, err_len, "cannot read the %s cursor: %s", sc_feed_name((sc_feed_id_t)f),
                      cc_store_strerror(r));
@@ -367,10 +525,9 @@ static void close_all(scoring_t *s)
 {
     for (int f = 0; f < SC_FEED_COUNT_; f++)
         sc_feed_destroy(&s->feeds[f]);
+    sc_watch_destroy(&s->watch);
     if (s->router)
         zmq_close(s->router);
-    if (s->pub)
-        zmq_close(s->pub);
     if (s->zctx)
         zmq_ctx_term(s->zctx);
     if (s->sigfd >= 0)
@@ -427,6 +584,7 @@ static void loop(scoring_t *s)
         }
         while (take_request(s))
             ;
+        sc_watch_tick(s->watch, now_ms);
         if (now_ms >= next_tick) {
             run_tick(s);
             cc_sd_watchdog();
@@ -456,9 +614,13 @@ int sc_scoring_main(int argc, char **argv)
         return 1;
     }
     cc_daemon_warn_plain(s.set.d.listen);
-    cc_log(LOG_NOTICE, "Listening on %s, publishing alerts on %s, state in %s", s.set.d.listen,
-           s.set.publish, s.set.d.state_dir);
-    run_tick(&s);
+    if (s.set.publish)
+        cc_log(LOG_WARNING,
+               "Option publish=%s is no longer used: supervisors receive alerts on %s "
+               "(QUERY watch); remove it from the configuration",
+               s.set.publish, s.set.d.listen);
+    cc_log(LOG_NOTICE, "Listening on %s (queries and alert subscriptions), state in %s",
+           s.set.d.listen, s.set.d.state_dir);
     cc_sd_ready("ready");
     loop(&s);
     cc_sd_stopping();

@@ -3,25 +3,39 @@
  *
  * Layout (libcchc_scoring; main.c only calls sc_scoring_main):
  *   tally.c   per-unit per-day counters (db "tally")
- *   alerts.c  active alerts, alert sequence, due-date index, publication
+ *   alerts.c  active alerts, acknowledgements, alert sequence, time indexes
  *   state.c   applying BATCHes exactly once (cursor in the same txn),
- *             dossier snapshots, the overdue tick
- *   report.c  QUERY q=report
+ *             dossier and complaint snapshots, the alerts records raise
+ *   tick.c    the alerts time raises, the rate alerts, the feed alerts
+ *   watch.c   QUERY alerts, watch, unwatch, ack: supervisors' live view
+ *   report.c  QUERY report, table, notes
  *   feed.c    one consumer (DEALER, long-poll READ) per source log
- *   scoring.c this file: options, sockets, the poll loop, queries
+ *   scoring.c this file: options, sockets, the poll loop, catching up,
+ *             the other queries
  *
  * Sockets: a ROUTER (listen, default tcp://127.0.0.1:7303) for HELLO and
- * QUERY; a PUB (publish, default tcp://127.0.0.1:7304) for alerts, three
- * frames [unit code, header ALERT, body {seq, op, alert}]; a DEALER to
- * intake (7301) and one to hotline (7302). One poll loop over the ROUTER,
- * both DEALERs and the signalfd, and a tick (tick_ms) that raises overdue
- * alerts, pings the watchdog and updates STATUS=.
+ * QUERY, on which subscribers also receive their ALERT messages (watch.h);
+ * a DEALER to intake (7301) and one to hotline (7302). One poll loop over
+ * the ROUTER, both DEALERs and the signalfd, and a tick (tick_ms) that
+ * raises the alerts time makes true, evaluates the rate and feed alerts,
+ * pings the watchdog and updates STATUS=.
  *
- * Queries on the ROUTER (PROTOCOL.md §2): ping (no HELLO), stats, clock
+ * CATCHING UP: while a source has records scoring has not read (a BATCH
+ * ended before the head), or while the records it applies are history
+ * (a BATCH of at least SC_HISTORY_MIN_RECORDS records whose newest is more
+ * than SC_HISTORY_S before the clock: an import), scoring
+ * is catching up: it applies records but does not run the tick or the
+ * rate alerts (a dossier whose resolution is a few records on must not
+ * look overdue), and it publishes no change; the changes held back are
+ * counted (stats held_back). Once caught up it runs the tick and the rate
+ * alerts, and every subscriber gets a fresh snapshot: only what is true at
+ * the head it reached.
+ *
+ * Queries on the ROUTER (PROTOCOL.md §2, §5): ping (no HELLO), stats, clock
  * {t} (operator, --test-clock only: sets the clock, runs the tick, then
- * replies), backup {path} (operator), report (report.h), alerts {units?}
- * (snapshot for late subscribers: {rid, seq, alerts: [...]}; supervisor,
- * filtered by scope, or operator).
+ * replies), backup {path} (operator), rebuild (operator: derived state
+ * emptied, both logs read again), report, table, notes (report.h),
+ * alerts, watch, unwatch, ack (watch.h).
  *
  * systemd: READY=1 after the sockets are bound and LMDB is open; WATCHDOG=1
  * from the tick; STATUS= with cursors, records applied, open dossiers and
@@ -36,16 +50,20 @@
 #include "cc_daemon.h"
 
 #define SC_LISTEN_DEFAULT "tcp://127.0.0.1:7303"
-#define SC_PUBLISH_DEFAULT "tcp://127.0.0.1:7304"
+#define SC_HISTORY_S 3600          /* records older than this are history (an import) */
+#define SC_HISTORY_MIN_RECORDS 100 /* in a BATCH of at least this many */
+#define SC_HISTORY_QUIET_MS 5000   /* history mode ends this long after the last old record */
+#define SC_RATES_ALL_MS 60000      /* every unit's rate alerts at least this often */
 #define SC_INTAKE_DEFAULT "tcp://127.0.0.1:7301"
 #define SC_HOTLINE_DEFAULT "tcp://127.0.0.1:7302"
 
 /* Settings (the option table in scoring.c). */
 typedef struct {
     cc_daemon_settings_t d; /* listen, state_dir, catalog_dir, tick, clock, log */
-    char *publish;          /* PUB endpoint of alerts */
+    char *publish;          /* no longer used (alerts go on the ROUTER): warned about */
     char *intake;           /* intake's ROUTER, whose log is read */
     char *hotline;          /* hotline's ROUTER, whose log is read */
+    int64_t feed_lag_s;     /* feed_lagging after this many seconds behind a source */
 } sc_settings_t;
 
 /**

@@ -13,58 +13,16 @@
 #include "cc_duedate.h"
 #include "cc_mem.h"
 #include "cc_time.h"
+#include "state_priv.h"
 #include "tally.h"
-
-/* What scoring remembers of a dossier (db "dossier"). Version 2 added the
- * SOS, extension and alert fields. */
-#define SC_DOSSIER_VERSION 2
-typedef struct {
-    uint8_t version;
-    uint8_t state;         /* cc_dossier_state_t */
-    uint8_t overdue;       /* a dossier_overdue alert is active (and it is not in "due") */
-    uint8_t sos_kind;      /* cc_sos_kind_t of the request pending review; CC_SOS_NONE none */
-    uint8_t extended;      /* an extension (apology slip) was recorded */
-    uint8_t rule_alert;    /* a supplement_rule_broken alert is active */
-    uint8_t apology_alert; /* an apology_missing alert is active */
-    uint8_t pad;
-    int64_t due;
-    int64_t received_at;
-    int64_t sos_limit;          /* pending request: when it becomes alertable (in "sos") */
-    char unit[CC_MAX_CODE + 1]; /* handling unit */
-    char proc[CC_MAX_CODE + 1];
-    char sos_unit[CC_MAX_CODE + 1]; /* the unit the pending request was counted for */
-} sc_dossier_t;
-
-/* What scoring remembers of a complaint (db "pakn"). */
-#define SC_PAKN_VERSION 1
-typedef struct {
-    uint8_t version;
-    uint8_t counted;   /* counted as received for a unit (not for the hotline "") */
-    uint8_t answered;  /* its first answer was counted */
-    uint8_t overdue;   /* counted in pakn_overdue */
-    uint8_t published; /* its first publication was counted */
-    uint8_t esc_alert; /* a pakn_escalated alert is active */
-    uint8_t ovd_alert; /* a pakn_overdue alert is active */
-    uint8_t pad[1];
-    char unit[CC_MAX_CODE + 1]; /* the unit it counts for; "" = the hotline */
-} sc_pakn_t;
 
 /* The layout of the derived state; a store of another layout is rebuilt
  * from the logs by sc_state_open(). */
-_Static_assert(SC_TALLY_VERSION == 4 && SC_DOSSIER_VERSION == 2 && SC_PAKN_VERSION == 1 &&
-                   SC_STATE_LAYOUT_CURRENT == 0x040201u,
+_Static_assert(SC_TALLY_VERSION == 4 && SC_DOSSIER_VERSION == 3 && SC_PAKN_VERSION == 2 &&
+                   SC_STATE_LAYOUT_CURRENT == 0x040302u,
                "SC_STATE_LAYOUT_CURRENT must follow the versions");
 #define SC_STATE_LAYOUT                                                                            \
     (((uint64_t)SC_TALLY_VERSION << 16) | ((uint64_t)SC_DOSSIER_VERSION << 8) | SC_PAKN_VERSION)
-
-struct sc_state {
-    cc_store_t *store;
-    const cc_catalog_t *catalog;
-    sc_alerts_t *alerts;
-    MDB_dbi cursor_dbi, meta_dbi, tally_dbi, dossier_dbi, pakn_dbi, due_dbi, sos_dbi, alerts_dbi;
-    MDB_dbi notes_dbi, grades_dbi; /* supervisors' reminders, criticisms and grade notes */
-    uint64_t rebuilt_from;         /* layout found at open when it was rebuilt, else 0 */
-};
 
 static const cc_field_t f_common[] = {
     { "type", CC_T_CODE, true, 0, 0 },
@@ -82,7 +40,8 @@ static const cc_field_t f_dossier[] = {
     { "kind", CC_T_CODE, false, 0, 0 },       { "rule_broken", CC_T_BOOL, false, 0, 0 },
     { "approved", CC_T_BOOL, false, 0, 0 },   { "apology", CC_T_CODE, false, 0, 0 },
     { "method", CC_T_CODE, false, 0, 0 },     { "what", CC_T_CODE, false, 0, 0 },
-    { "rating", CC_T_CODE, false, 0, 0 },
+    { "rating", CC_T_CODE, false, 0, 0 },     { "promised", CC_T_INT, false, 0, 0 },
+    { "deadline", CC_T_INT, false, 0, 0 },    { "agency", CC_T_CODE, false, 0, 0 },
 };
 static const cc_field_t f_contact[] = {
     { "contact", CC_T_ID, true, 0, 0 },
@@ -113,15 +72,11 @@ const char *sc_feed_name(sc_feed_id_t f) { return f == SC_FEED_HOTLINE ? "hotlin
 static int layout_txn(cc_txn_t *txn, void *arg)
 {
     sc_state_t *st = arg;
-    uint64_t layout = 0, seq = 0, c_in = 0, c_hot = 0;
-    MDB_dbi derived[] = { st->tally_dbi, st->dossier_dbi, st->pakn_dbi,   st->cursor_dbi,
-                          st->due_dbi,   st->sos_dbi,     st->alerts_dbi, st->meta_dbi,
-                          st->notes_dbi, st->grades_dbi };
+    uint64_t layout = 0, c_in = 0, c_hot = 0;
     int r;
 
     st->rebuilt_from = 0;
     if ((r = cc_txn_get_u64(txn, st->meta_dbi, "layout", &layout)) < 0 ||
-        (r = cc_txn_get_u64(txn, st->meta_dbi, "alert_seq", &seq)) < 0 ||
         (r = cc_txn_get_u64(txn, st->cursor_dbi, "intake", &c_in)) < 0 ||
         (r = cc_txn_get_u64(txn, st->cursor_dbi, "hotline", &c_hot)) < 0)
         return r;
@@ -131,15 +86,42 @@ static int layout_txn(cc_txn_t *txn, void *arg)
     if (layout == 0 && (c_in || c_hot))
         layout = 1;
     if (layout != 0) {
-        for (size_t i = 0; i < CC_N(derived); i++)
-            if ((r = cc_txn_drop(txn, derived[i])) < 0)
-                return r;
-        /* Alert ids are forgotten but the sequence goes on (+1, so that a
-         * subscriber sees a gap and takes a new snapshot). */
-        if ((r = cc_txn_put_u64(txn, st->meta_dbi, "alert_seq", seq + 1)) < 0)
+        if ((r = sc_state_empty(st, txn)) < 0)
             return r;
         st->rebuilt_from = layout;
     }
+    return cc_txn_put_u64(txn, st->meta_dbi, "layout", SC_STATE_LAYOUT);
+}
+
+static int rebuild_txn(cc_txn_t *txn, void *arg) { return sc_state_empty(arg, txn); }
+
+int sc_state_rebuild(sc_state_t *st)
+{
+    int r = cc_store_write(st->store, rebuild_txn, st);
+
+    st->dirty.n = 0;
+    return r;
+}
+
+int sc_state_empty(sc_state_t *st, cc_txn_t *txn)
+{
+    MDB_dbi derived[16] = { st->tally_dbi, st->dossier_dbi, st->pakn_dbi,   st->cursor_dbi,
+                            st->meta_dbi,  st->notes_dbi,   st->grades_dbi, st->consult_dbi };
+    size_t n = 8;
+    uint64_t seq = 0;
+    int r;
+
+    n += sc_alerts_derived(st->alerts, derived + n);
+    if ((r = sc_alerts_seq(st->alerts, txn, &seq)) < 0)
+        return r;
+    for (size_t i = 0; i < n; i++)
+        if ((r = cc_txn_drop(txn, derived[i])) < 0)
+            return r;
+    /* Alert ids are forgotten but the sequence goes on (+1, so that a
+     * subscriber sees a gap and takes a new snapshot); acknowledgements
+     * are kept. */
+    if ((r = cc_txn_put_u64(txn, st->meta_dbi, "alert_seq", seq + 1)) < 0)
+        return r;
     return cc_txn_put_u64(txn, st->meta_dbi, "layout", SC_STATE_LAYOUT);
 }
 
@@ -157,10 +139,8 @@ int sc_state_open(const char *dir, size_t map_size, const cc_catalog_t *catalog,
         (r = cc_store_dbi(st->store, "tally", 0, &st->tally_dbi)) < 0 ||
         (r = cc_store_dbi(st->store, "dossier", 0, &st->dossier_dbi)) < 0 ||
         (r = cc_store_dbi(st->store, "pakn", 0, &st->pakn_dbi)) < 0 ||
+        (r = cc_store_dbi(st->store, "consult", 0, &st->consult_dbi)) < 0 ||
         (r = sc_alerts_open(st->store, &st->alerts)) < 0 ||
-        (r = cc_store_dbi(st->store, "due", 0, &st->due_dbi)) < 0 ||
-        (r = cc_store_dbi(st->store, "sos", 0, &st->sos_dbi)) < 0 ||
-        (r = cc_store_dbi(st->store, "alerts", 0, &st->alerts_dbi)) < 0 ||
         (r = cc_store_dbi(st->store, "notes", 0, &st->notes_dbi)) < 0 ||
         (r = cc_store_dbi(st->store, "grades", 0, &st->grades_dbi)) < 0) {
         snprintf(err, err_len, "cannot open the scoring store in %.512s: %s", dir,
@@ -187,16 +167,12 @@ void sc_state_close(sc_state_t **self_p)
         return;
     sc_alerts_destroy(&st->alerts);
     cc_store_close(&st->store);
+    free(st->dirty.codes);
     free(st);
     *self_p = NULL;
 }
 
 void sc_state_set_catalog(sc_state_t *st, const cc_catalog_t *catalog) { st->catalog = catalog; }
-
-void sc_state_set_publisher(sc_state_t *st, sc_publish_fn fn, void *ctx)
-{
-    sc_alerts_set_publisher(st->alerts, fn, ctx);
-}
 
 cc_store_t *sc_state_store(sc_state_t *st) { return st->store; }
 uint64_t sc_state_rebuilt_from(sc_state_t *st) { return st->rebuilt_from; }
@@ -249,9 +225,7 @@ static int meta_add(sc_state_t *st, cc_txn_t *txn, const char *key, int64_t delt
     return cc_txn_put_u64(txn, st->meta_dbi, key, v);
 }
 
-/* Load a dossier; *ret_found false (and @d zeroed) when unknown. */
-static int load_dossier(sc_state_t *st, cc_txn_t *txn, const char *id, sc_dossier_t *d,
-                        bool *ret_found)
+int sc_load_dossier(sc_state_t *st, cc_txn_t *txn, const char *id, sc_dossier_t *d, bool *ret_found)
 {
     MDB_val v;
     int r = cc_txn_get(txn, st->dossier_dbi, id, strlen(id), &v);
@@ -269,7 +243,12 @@ static int load_dossier(sc_state_t *st, cc_txn_t *txn, const char *id, sc_dossie
     return 0;
 }
 
-static const char *proc_label(sc_state_t *st, const char *proc)
+int sc_put_dossier(sc_state_t *st, cc_txn_t *txn, const char *id, const sc_dossier_t *d)
+{
+    return cc_txn_put(txn, st->dossier_dbi, id, strlen(id), d, sizeof(*d), 0);
+}
+
+const char *sc_proc_label(sc_state_t *st, const char *proc)
 {
     const cc_procedure_t *p =
         st->catalog && proc[0] ? cc_catalog_procedure(st->catalog, proc) : NULL;
@@ -277,10 +256,7 @@ static const char *proc_label(sc_state_t *st, const char *proc)
     return p ? p->name : proc[0] ? proc : "?";
 }
 
-/* ---- Intake records ------------------------------------------------------------- */
-
-/* "HH:MM DD/MM/YYYY" of @t (local time) into @buf. */
-static void fmt_time(char *buf, size_t size, int64_t t)
+void sc_fmt_time(char *buf, size_t size, int64_t t)
 {
     int y, mo, dd, min;
 
@@ -289,28 +265,46 @@ static void fmt_time(char *buf, size_t size, int64_t t)
     snprintf(buf, size, "%02d:%02d %02d/%02d/%04d", min / 60, min % 60, dd, mo, y);
 }
 
-/* Raise (@kind, @subject) for @unit with @text; *@flag set when raised or
- * already active. */
-static int raise_alert(sc_state_t *st, cc_txn_t *txn, const char *kind, const char *severity,
-                       const char *unit, const char *subject, int64_t at, const char *text)
+int sc_raise(sc_state_t *st, cc_txn_t *txn, cc_alert_kind_t kind, int severity, const char *unit,
+             const char *subject, const char *detail, int64_t at, const char *text)
 {
     sc_alert_t al = { 0 };
 
     al.kind = kind;
-    al.severity = severity;
+    al.severity =
+        severity >= 0 ? (cc_severity_t)severity : (cc_severity_t)cc_alert_kind_info[kind].severity;
     al.unit = unit;
     al.subject = subject;
+    al.detail = detail;
     al.raised_at = at;
     al.text = text;
     return sc_alerts_raise(st->alerts, txn, &al, NULL);
 }
 
-static int clear_alert(sc_state_t *st, cc_txn_t *txn, const char *kind, const char *subject)
+int64_t sc_due_soon_at(sc_state_t *st, int64_t due, int64_t set_at)
 {
-    char id[SC_ALERT_ID_MAX + 1];
+    const cc_policy_t *pol = st->catalog ? cc_catalog_policy(st->catalog) : NULL;
+    int32_t day;
+    int64_t t;
 
-    sc_alert_id(id, sizeof(id), kind, subject);
-    return sc_alerts_clear(st->alerts, txn, id, NULL);
+    if (pol == NULL || pol->due_soon_working_days <= 0 || due <= 0 ||
+        cc_calendar_add_working_days(cc_catalog_calendar(st->catalog), cc_local_day(due),
+                                     -pol->due_soon_working_days, &day) < 0)
+        return 0;
+    t = cc_day_start(day) + (int64_t)pol->morning_start_minute * 60;
+    return t > set_at && t < due ? t : 0;
+}
+
+void sc_unit_set_add(sc_unit_set_t *s, const char *unit)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->codes[i], unit) == 0)
+            return;
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 64;
+        s->codes = cc_xrealloc(s->codes, s->cap * sizeof(*s->codes));
+    }
+    snprintf(s->codes[s->n++], sizeof(*s->codes), "%s", unit);
 }
 
 /* When a SOS request made at @at becomes alertable: the close of the
@@ -332,11 +326,14 @@ typedef struct {
     char dossier[CC_MAX_ID + 1];
     char unit[CC_MAX_CODE + 1];
     char proc[CC_MAX_CODE + 1];
+    char agency[CC_MAX_CODE + 1]; /* consult_requested / consult_answered */
     uint8_t state;
     int64_t at, due, received_at;
-    int channel;  /* sc_counter_t of the channel, -1 when none/unknown */
-    int klass;    /* sc_counter_t of the class, -1 when none */
-    int sos_kind; /* cc_sos_kind_t of the request, -1 when none/unknown */
+    int64_t promised; /* extended */
+    int64_t deadline; /* consult_requested */
+    int channel;      /* sc_counter_t of the channel, -1 when none/unknown */
+    int klass;        /* sc_counter_t of the class, -1 when none */
+    int sos_kind;     /* cc_sos_kind_t of the request, -1 when none/unknown */
     bool rule_broken;
     int approved; /* 1, 0, or -1 when absent */
     int apology;  /* cc_apology_t, -1 absent/unknown */
@@ -384,8 +381,11 @@ static int read_drec(const msgpack_object *rec, int kind, int64_t at, drec_t *d)
     cc_map_strcpy(rec, "dossier", d->dossier, sizeof(d->dossier));
     cc_map_strcpy(rec, "unit", d->unit, sizeof(d->unit));
     cc_map_strcpy(rec, "proc", d->proc, sizeof(d->proc));
+    cc_map_strcpy(rec, "agency", d->agency, sizeof(d->agency));
     cc_map_i64(rec, "due", &d->due);
     cc_map_i64(rec, "received_at", &d->received_at);
+    cc_map_i64(rec, "promised", &d->promised);
+    cc_map_i64(rec, "deadline", &d->deadline);
     if ((state = code_of(rec, "state", &cc_dossier_states, CC_DOSSIER_PROCESSING)) < 0)
         return -EINVAL;
     d->state = (uint8_t)state;
@@ -406,16 +406,142 @@ static int read_drec(const msgpack_object *rec, int kind, int64_t at, drec_t *d)
     return 0;
 }
 
-/* The SOS table, apologies, payments, digitization, ratings and the
- * alerts tied to them, for one applied dossier record: @old as stored
- * (zeroed when @found is false), @d the new snapshot being built. */
+/* ---- Consultations (db "consult": dossier, 0, agency -> i64 deadline) ------------- */
+
+static size_t consult_key(uint8_t *key, const char *dossier, const char *agency)
+{
+    size_t d = strnlen(dossier, CC_MAX_ID), a = strnlen(agency, CC_MAX_CODE);
+
+    memcpy(key, dossier, d);
+    key[d] = 0;
+    memcpy(key + d + 1, agency, a);
+    return d + 1 + a;
+}
+
+int sc_consult_deadline(sc_state_t *st, cc_txn_t *txn, const char *dossier, const char *agency,
+                        int64_t *ret)
+{
+    uint8_t key[CC_MAX_ID + 2 + CC_MAX_CODE];
+    MDB_val v;
+    int r = cc_txn_get(txn, st->consult_dbi, key, consult_key(key, dossier, agency), &v);
+
+    if (r == -ENOENT)
+        return 1;
+    if (r < 0)
+        return r;
+    if (v.mv_size != sizeof(*ret))
+        return MDB_CORRUPTED;
+    memcpy(ret, v.mv_data, sizeof(*ret));
+    return 0;
+}
+
+/* Forget the consultation of @dossier with @agency whose deadline is
+ * @deadline: its entry, its timer and its alert. */
+static int consult_forget(sc_state_t *st, cc_txn_t *txn, const char *dossier, const char *agency,
+                          int64_t deadline)
+{
+    uint8_t key[CC_MAX_ID + 2 + CC_MAX_CODE];
+    char id[SC_ALERT_ID_MAX + 1];
+    int r;
+
+    sc_alert_id(id, sizeof(id), CC_ALERT_CONSULT_LATE, dossier, agency);
+    if ((r = sc_timer_del(st->alerts, txn, deadline, id)) < 0 ||
+        (r = sc_alerts_clear(st->alerts, txn, id, NULL)) < 0)
+        return r;
+    return cc_txn_del(txn, st->consult_dbi, key, consult_key(key, dossier, agency));
+}
+
+/* A consultation asked (@x: consult_requested) or answered
+ * (consult_answered); @d counts the pending ones. */
+static int consult_apply(sc_state_t *st, cc_txn_t *txn, const drec_t *x, int kind, sc_dossier_t *d)
+{
+    uint8_t key[CC_MAX_ID + 2 + CC_MAX_CODE];
+    char id[SC_ALERT_ID_MAX + 1];
+    size_t kl = consult_key(key, x->dossier, x->agency);
+    int64_t deadline = 0;
+    MDB_val v;
+    int r = cc_txn_get(txn, st->consult_dbi, key, kl, &v);
+
+    if (r < 0 && r != -ENOENT)
+        return r;
+    if (r == 0 && v.mv_size == sizeof(deadline))
+        memcpy(&deadline, v.mv_data, sizeof(deadline));
+    if (r == 0) {
+        /* Answered, or asked again with a new deadline. */
+        if ((r = consult_forget(st, txn, x->dossier, x->agency, deadline)) < 0)
+            return r;
+        d->consults = d->consults ? (uint8_t)(d->consults - 1) : 0;
+    }
+    if (kind != CC_EV_CONSULT_REQUESTED || x->deadline <= 0)
+        return 0;
+    sc_alert_id(id, sizeof(id), CC_ALERT_CONSULT_LATE, x->dossier, x->agency);
+    if ((r = cc_txn_put(txn, st->consult_dbi, key, kl, &x->deadline, sizeof(x->deadline), 0)) < 0 ||
+        (r = sc_timer_put(st->alerts, txn, x->deadline, id)) < 0)
+        return r;
+    if (d->consults < UINT8_MAX)
+        d->consults++;
+    return 0;
+}
+
+typedef struct {
+    char agency[CC_MAX_CODE + 1];
+    int64_t deadline;
+} consult_t;
+
+typedef struct {
+    size_t prefix_len; /* dossier id and its 0 */
+    const uint8_t *prefix;
+    consult_t *list;
+    size_t n, cap;
+} consult_scan_t;
+
+static int consult_one(const MDB_val *k, const MDB_val *v, void *arg)
+{
+    consult_scan_t *c = arg;
+    size_t alen;
+
+    if (k->mv_size <= c->prefix_len || memcmp(k->mv_data, c->prefix, c->prefix_len) != 0)
+        return 1;
+    alen = k->mv_size - c->prefix_len;
+    if (alen > CC_MAX_CODE || v->mv_size != sizeof(int64_t))
+        return MDB_CORRUPTED;
+    if (c->n == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 4;
+        c->list = cc_xrealloc(c->list, c->cap * sizeof(*c->list));
+    }
+    memcpy(c->list[c->n].agency, (const uint8_t *)k->mv_data + c->prefix_len, alen);
+    c->list[c->n].agency[alen] = '\0';
+    memcpy(&c->list[c->n].deadline, v->mv_data, sizeof(int64_t));
+    c->n++;
+    return 0;
+}
+
+/* The dossier ended: forget all its pending consultations. */
+static int consult_end(sc_state_t *st, cc_txn_t *txn, const char *dossier, sc_dossier_t *d)
+{
+    uint8_t key[CC_MAX_ID + 2 + CC_MAX_CODE];
+    consult_scan_t c = { consult_key(key, dossier, ""), key, NULL, 0, 0 };
+    int r = cc_txn_scan(txn, st->consult_dbi, key, c.prefix_len, consult_one, &c);
+
+    for (size_t i = 0; i < c.n && r >= 0; i++)
+        r = consult_forget(st, txn, dossier, c.list[i].agency, c.list[i].deadline);
+    free(c.list);
+    d->consults = 0;
+    return r < 0 ? r : 0;
+}
+
+/* ---- Dossier records ---------------------------------------------------------------- */
+
+/* The SOS table, apologies, payments, digitization, ratings, extensions
+ * and consultations, and the alerts tied to them, for one applied dossier
+ * record: @old as stored, @d the new snapshot being built. */
 static int apply_dossier_figures(sc_state_t *st, cc_txn_t *txn, const drec_t *x, int kind,
                                  const sc_dossier_t *old, sc_dossier_t *d, bool was_open,
                                  bool now_open)
 {
     int32_t day = cc_local_day(x->at);
-    char text[SC_ALERT_TEXT_MAX];
-    const char *proc = proc_label(st, x->proc[0] ? x->proc : old->proc);
+    char text[SC_ALERT_TEXT_MAX], id[SC_ALERT_ID_MAX + 1];
+    const char *proc = sc_proc_label(st, x->proc[0] ? x->proc : old->proc);
     int r = 0;
 
     if (kind == CC_EV_SOS_REQUESTED && x->sos_kind > 0 && was_open && !old->sos_kind) {
@@ -438,8 +564,8 @@ static int apply_dossier_figures(sc_state_t *st, cc_txn_t *txn, const drec_t *x,
                      "Hồ sơ %s (thủ tục %s): yêu cầu bổ sung trái quy định \"hướng dẫn một "
                      "lần, đầy đủ\" (lần thứ hai, hoặc sau %d ngày làm việc kể từ khi tiếp nhận)",
                      x->dossier, proc, pol ? pol->supplement_late_working_days : 3);
-            if ((r = raise_alert(st, txn, "supplement_rule_broken", "warning", x->unit, x->dossier,
-                                 x->at, text)) < 0)
+            if ((r = sc_raise(st, txn, CC_ALERT_SUPPLEMENT_RULE_BROKEN, -1, x->unit, x->dossier,
+                              NULL, x->at, text)) < 0)
                 return r;
             d->rule_alert = 1;
         }
@@ -455,10 +581,23 @@ static int apply_dossier_figures(sc_state_t *st, cc_txn_t *txn, const drec_t *x,
             return r;
         d->extended = 1;
         if (old->apology_alert) {
-            if ((r = clear_alert(st, txn, "apology_missing", x->dossier)) < 0)
+            if ((r = sc_alerts_clear_kind(st->alerts, txn, CC_ALERT_APOLOGY_MISSING, x->dossier)) <
+                0)
                 return r;
             d->apology_alert = 0;
         }
+        /* The promised date (Mẫu 04) has a timer of its own. */
+        sc_alert_id(id, sizeof(id), CC_ALERT_PROMISE_MISSED, x->dossier, NULL);
+        if (now_open && x->promised > 0 && x->promised != old->promised) {
+            if ((r = sc_timer_del(st->alerts, txn, old->promised, id)) < 0 ||
+                (r = sc_timer_put(st->alerts, txn, x->promised, id)) < 0)
+                return r;
+            d->promised = x->promised;
+        }
+    } else if (kind == CC_EV_CONSULT_REQUESTED || kind == CC_EV_CONSULT_ANSWERED) {
+        if (x->agency[0] && (now_open || kind == CC_EV_CONSULT_ANSWERED) &&
+            (r = consult_apply(st, txn, x, kind, d)) < 0)
+            return r;
     } else if (kind == CC_EV_RESOLVED && was_open && x->klass == SC_RESOLVED_LATE &&
                x->apology >= 0) {
         static const sc_counter_t by_apology[] = { [CC_APOLOGY_NONE] = SC_APOLOGY_MISSING,
@@ -470,24 +609,59 @@ static int apply_dossier_figures(sc_state_t *st, cc_txn_t *txn, const drec_t *x,
     } else if (x->figure >= 0) {
         if ((r = sc_tally_add(txn, st->tally_dbi, x->unit, day, (sc_counter_t)x->figure, 1)) < 0)
             return r;
+        if (kind == CC_EV_RATED)
+            sc_unit_set_add(&st->dirty, x->unit);
     }
     /* The pending request is gone: reviewed, or the dossier ended. */
     if (old->sos_kind && (kind == CC_EV_SOS_REVIEWED || !now_open)) {
         if ((r = sc_sos_del(st->alerts, txn, old->sos_limit, x->dossier)) < 0 ||
-            (r = clear_alert(st, txn, "sos_pending", x->dossier)) < 0)
+            (r = sc_alerts_clear_kind(st->alerts, txn, CC_ALERT_SOS_PENDING, x->dossier)) < 0)
             return r;
         d->sos_kind = 0;
         d->sos_limit = 0;
         d->sos_unit[0] = '\0';
     }
     if (was_open && !now_open) {
-        if (old->rule_alert && (r = clear_alert(st, txn, "supplement_rule_broken", x->dossier)) < 0)
+        static const cc_alert_kind_t ended[] = { CC_ALERT_SUPPLEMENT_RULE_BROKEN,
+                                                 CC_ALERT_APOLOGY_MISSING,
+                                                 CC_ALERT_PROMISE_MISSED };
+
+        for (size_t i = 0; i < CC_N(ended); i++)
+            if ((r = sc_alerts_clear_kind(st->alerts, txn, ended[i], x->dossier)) < 0)
+                return r;
+        sc_alert_id(id, sizeof(id), CC_ALERT_PROMISE_MISSED, x->dossier, NULL);
+        if ((r = sc_timer_del(st->alerts, txn, d->promised, id)) < 0)
             return r;
-        if (d->apology_alert && (r = clear_alert(st, txn, "apology_missing", x->dossier)) < 0)
+        if (d->consults && (r = consult_end(st, txn, x->dossier, d)) < 0)
             return r;
-        d->rule_alert = d->apology_alert = 0;
+        d->rule_alert = d->apology_alert = d->promise_alert = 0;
+        d->promised = 0;
     }
     return 0;
+}
+
+/* The due-soon timer and alert of @d, whose due date and state the record
+ * at @at just set (@old: before it; @found: whether there was one). The
+ * alert is about a dossier in processing, not yet overdue, with this due
+ * date; anything else cancels it. */
+static int apply_due_soon(sc_state_t *st, cc_txn_t *txn, const char *dossier,
+                          const sc_dossier_t *old, bool found, sc_dossier_t *d, int64_t at)
+{
+    bool want = d->state == CC_DOSSIER_PROCESSING && !d->overdue;
+    char id[SC_ALERT_ID_MAX + 1];
+    int r;
+
+    if (found && want && old->state == CC_DOSSIER_PROCESSING && !old->overdue &&
+        old->due == d->due && strcmp(old->unit, d->unit) == 0)
+        return 0; /* nothing changed for it */
+    sc_alert_id(id, sizeof(id), CC_ALERT_DOSSIER_DUE_SOON, dossier, NULL);
+    if ((r = sc_timer_del(st->alerts, txn, old->soon_at, id)) < 0)
+        return r;
+    if (old->soon_alert && (r = sc_alerts_clear(st->alerts, txn, id, NULL)) < 0)
+        return r;
+    d->soon_alert = 0;
+    d->soon_at = want ? sc_due_soon_at(st, d->due, at) : 0;
+    return sc_timer_put(st->alerts, txn, d->soon_at, id);
 }
 
 static int apply_dossier(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, int kind,
@@ -495,14 +669,13 @@ static int apply_dossier(sc_state_t *st, cc_txn_t *txn, const msgpack_object *re
 {
     int32_t day = cc_local_day(at);
     sc_dossier_t old, d;
-    char alert_id[SC_ALERT_ID_MAX + 1];
     bool found, was_open, now_open;
     drec_t x;
     int r = 0;
 
     if (read_drec(rec, kind, at, &x) < 0)
         return REC_INVALID;
-    if ((r = load_dossier(st, txn, x.dossier, &old, &found)) < 0)
+    if ((r = sc_load_dossier(st, txn, x.dossier, &old, &found)) < 0)
         return r;
     /* Validated; from here on, write. */
     was_open = found && is_open(old.state);
@@ -530,6 +703,8 @@ static int apply_dossier(sc_state_t *st, cc_txn_t *txn, const msgpack_object *re
 
         if ((r = sc_tally_add(txn, st->tally_dbi, x.unit, day, c, 1)) < 0)
             return r;
+        if (c != SC_ENDED_WITHOUT_CLASS)
+            sc_unit_set_add(&st->dirty, x.unit);
     }
     /* Within / past due: the standing before the record, and after it. */
     if (found || kind == CC_EV_RECEIVED) {
@@ -560,10 +735,8 @@ static int apply_dossier(sc_state_t *st, cc_txn_t *txn, const msgpack_object *re
         /* Ended, moved to another unit (the tick raises it again there), or
          * its due moved into the future (supplement restart). The apology
          * alert goes with it. */
-        sc_alert_id(alert_id, sizeof(alert_id), "dossier_overdue", x.dossier);
-        if ((r = sc_alerts_clear(st->alerts, txn, alert_id, NULL)) < 0)
-            return r;
-        if (d.apology_alert && (r = clear_alert(st, txn, "apology_missing", x.dossier)) < 0)
+        if ((r = sc_alerts_clear_kind(st->alerts, txn, CC_ALERT_DOSSIER_OVERDUE, x.dossier)) < 0 ||
+            (r = sc_alerts_clear_kind(st->alerts, txn, CC_ALERT_APOLOGY_MISSING, x.dossier)) < 0)
             return r;
         d.overdue = 0;
         d.apology_alert = 0;
@@ -578,7 +751,9 @@ static int apply_dossier(sc_state_t *st, cc_txn_t *txn, const msgpack_object *re
     if (d.state == CC_DOSSIER_PROCESSING && !d.overdue &&
         (r = sc_due_put(st->alerts, txn, d.due, x.dossier)) < 0)
         return r;
-    return cc_txn_put(txn, st->dossier_dbi, x.dossier, strlen(x.dossier), &d, sizeof(d), 0);
+    if ((r = apply_due_soon(st, txn, x.dossier, &old, found, &d, at)) < 0)
+        return r;
+    return sc_put_dossier(st, txn, x.dossier, &d);
 }
 
 static int apply_unit_note(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, int kind);
@@ -723,8 +898,7 @@ int sc_state_notes(sc_state_t *st, cc_txn_t *txn, const char *unit, int32_t from
 
 /* ---- Hotline records ------------------------------------------------------------ */
 
-/* Load a complaint; *ret_found false (and @p zeroed) when unknown. */
-static int load_pakn(sc_state_t *st, cc_txn_t *txn, const char *id, sc_pakn_t *p, bool *ret_found)
+int sc_load_pakn(sc_state_t *st, cc_txn_t *txn, const char *id, sc_pakn_t *p, bool *ret_found)
 {
     MDB_val v;
     int r = cc_txn_get(txn, st->pakn_dbi, id, strlen(id), &v);
@@ -742,6 +916,11 @@ static int load_pakn(sc_state_t *st, cc_txn_t *txn, const char *id, sc_pakn_t *p
     return 0;
 }
 
+int sc_put_pakn(sc_state_t *st, cc_txn_t *txn, const char *id, const sc_pakn_t *p)
+{
+    return cc_txn_put(txn, st->pakn_dbi, id, strlen(id), p, sizeof(*p), 0);
+}
+
 /* The unit a complaint counts for when first seen: the handling unit of
  * the dossier it names (when scoring knows it), else the record's unit,
  * else "" (the hotline). */
@@ -757,7 +936,7 @@ static int pakn_unit(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, c
     cc_map_strcpy(rec, "dossier", dossier, sizeof(dossier));
     if (!dossier[0])
         return 0;
-    if ((r = load_dossier(st, txn, dossier, &d, &found)) < 0)
+    if ((r = sc_load_dossier(st, txn, dossier, &d, &found)) < 0)
         return r;
     if (found)
         snprintf(unit, CC_MAX_CODE + 1, "%s", d.unit);
@@ -796,18 +975,87 @@ static int apply_contact(sc_state_t *st, cc_txn_t *txn, const msgpack_object *re
     return 0;
 }
 
+/* The alerts of a complaint's deadline (due soon, escalated, overdue at
+ * level 3, reopened) after record @kind at @at: @p as it stands after the
+ * record, @level its level, @due the deadline in force, @waiting whether
+ * it waits for an answer. */
+static int pakn_alerts(sc_state_t *st, cc_txn_t *txn, const char *id, int kind, int64_t at,
+                       unsigned level, int64_t due, bool waiting, sc_pakn_t *p)
+{
+    char text[SC_ALERT_TEXT_MAX], when[32], soon_id[SC_ALERT_ID_MAX + 1];
+    int r;
+
+    sc_fmt_time(when, sizeof(when), due);
+    if (kind == CC_HEV_PAKN_ESCALATED || kind == CC_HEV_PAKN_OVERDUE) {
+        bool escalated = kind == CC_HEV_PAKN_ESCALATED;
+        cc_alert_kind_t ak = escalated ? CC_ALERT_PAKN_ESCALATED : CC_ALERT_PAKN_OVERDUE;
+
+        if (escalated)
+            snprintf(text, sizeof(text),
+                     "PAKN %s quá hạn xử lý, đã chuyển lên cấp độ %u (hạn mới %s)", id, level,
+                     when);
+        else
+            snprintf(text, sizeof(text), "PAKN %s quá hạn xử lý ở cấp độ %u, cấp cao nhất (hạn %s)",
+                     id, level, when);
+        /* A further escalation replaces the alert: its level and severity
+         * (critical at level 3) change. */
+        if (escalated && p->esc_alert && p->esc_alert != level &&
+            (r = sc_alerts_clear_kind(st->alerts, txn, ak, id)) < 0)
+            return r;
+        if ((r = sc_raise(st, txn, ak, level >= 3 ? CC_SEV_CRITICAL : -1, p->unit, id, NULL, at,
+                          text)) < 0)
+            return r;
+        if (escalated)
+            p->esc_alert = (uint8_t)level;
+        else
+            p->ovd_alert = 1;
+    } else if (kind == CC_HEV_PAKN_REOPENED) {
+        snprintf(text, sizeof(text),
+                 "PAKN %s bị mở lại: người dân chưa hài lòng với câu trả lời (hạn mới %s)", id,
+                 when);
+        if ((r = sc_raise(st, txn, CC_ALERT_PAKN_REOPENED, -1, p->unit, id, NULL, at, text)) < 0)
+            return r;
+        p->reopen_alert = 1;
+    }
+    /* The alerts hold until the complaint is answered or leaves (forwarded
+     * outside, refused, closed). */
+    if (kind == CC_HEV_PAKN_ANSWERED || kind == CC_HEV_PAKN_FORWARDED ||
+        kind == CC_HEV_PAKN_REFUSED || kind == CC_HEV_PAKN_CLOSED) {
+        static const cc_alert_kind_t ended[] = { CC_ALERT_PAKN_ESCALATED, CC_ALERT_PAKN_OVERDUE,
+                                                 CC_ALERT_PAKN_REOPENED };
+
+        for (size_t i = 0; i < CC_N(ended); i++)
+            if ((r = sc_alerts_clear_kind(st->alerts, txn, ended[i], id)) < 0)
+                return r;
+        p->esc_alert = p->ovd_alert = p->reopen_alert = 0;
+    }
+    /* Due soon: a timer before the deadline in force while it waits. */
+    if (waiting && p->waiting && due == p->due)
+        return 0;
+    sc_alert_id(soon_id, sizeof(soon_id), CC_ALERT_PAKN_DUE_SOON, id, NULL);
+    if ((r = sc_timer_del(st->alerts, txn, p->soon_at, soon_id)) < 0)
+        return r;
+    if (p->soon_alert && (r = sc_alerts_clear(st->alerts, txn, soon_id, NULL)) < 0)
+        return r;
+    p->soon_alert = 0;
+    p->waiting = waiting;
+    p->due = due;
+    p->soon_at = waiting ? sc_due_soon_at(st, due, at) : 0;
+    return sc_timer_put(st->alerts, txn, p->soon_at, soon_id);
+}
+
 /* A pakn_* record (PROTOCOL.md §5 "Complaints" gives the rules). */
 static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, int kind,
                       int64_t at)
 {
     char id[CC_MAX_ID + 1], unit[CC_MAX_CODE + 1] = "";
-    char text[SC_ALERT_TEXT_MAX], when[32];
     int32_t day = cc_local_day(at);
     const char *field;
     char why[160];
     uint64_t level = 1;
     int64_t due = 0;
     bool found, flag = false;
+    int state;
     sc_pakn_t p;
     int r;
 
@@ -819,11 +1067,12 @@ static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, 
     cc_map_strcpy(rec, "pakn", id, sizeof(id));
     cc_map_u64(rec, "level", &level);
     cc_map_i64(rec, "due", &due);
+    state = code_of(rec, "state", &cc_pakn_states, CC_PAKN_RECEIVED);
     if (level < 1)
         level = 1;
     if (level > 3)
         level = 3;
-    if ((r = load_pakn(st, txn, id, &p, &found)) < 0)
+    if ((r = sc_load_pakn(st, txn, id, &p, &found)) < 0)
         return r;
     if (!found) {
         /* First record of the complaint (normally pakn_received; another
@@ -876,9 +1125,7 @@ static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, 
             p.published = 1;
         }
     } else if (kind == CC_HEV_PAKN_ESCALATED || kind == CC_HEV_PAKN_OVERDUE) {
-        bool escalated = kind == CC_HEV_PAKN_ESCALATED;
-
-        if (escalated &&
+        if (kind == CC_HEV_PAKN_ESCALATED &&
             (r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_ESCALATED, 1)) < 0)
             return r;
         if (!p.overdue) {
@@ -886,21 +1133,6 @@ static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, 
                 return r;
             p.overdue = 1;
         }
-        fmt_time(when, sizeof(when), due);
-        if (escalated)
-            snprintf(text, sizeof(text),
-                     "PAKN %s quá hạn xử lý, đã chuyển lên cấp độ %u (hạn mới %s)", id,
-                     (unsigned)level, when);
-        else
-            snprintf(text, sizeof(text), "PAKN %s quá hạn xử lý ở cấp độ %u, cấp cao nhất (hạn %s)",
-                     id, (unsigned)level, when);
-        if ((r = raise_alert(st, txn, escalated ? "pakn_escalated" : "pakn_overdue",
-                             level >= 3 ? "critical" : "warning", p.unit, id, at, text)) < 0)
-            return r;
-        if (escalated)
-            p.esc_alert = 1;
-        else
-            p.ovd_alert = 1;
     } else if (kind == CC_HEV_PAKN_REOPENED) {
         if ((r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_REOPENED, 1)) < 0)
             return r;
@@ -914,17 +1146,10 @@ static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, 
              (r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_REFUSED_LATE, 1)) < 0))
             return r;
     }
-    /* The deadline alerts hold until the complaint is answered or leaves
-     * (forwarded outside, refused, closed). */
-    if (kind == CC_HEV_PAKN_ANSWERED || kind == CC_HEV_PAKN_FORWARDED ||
-        kind == CC_HEV_PAKN_REFUSED || kind == CC_HEV_PAKN_CLOSED) {
-        if (p.esc_alert && (r = clear_alert(st, txn, "pakn_escalated", id)) < 0)
-            return r;
-        if (p.ovd_alert && (r = clear_alert(st, txn, "pakn_overdue", id)) < 0)
-            return r;
-        p.esc_alert = p.ovd_alert = 0;
-    }
-    return cc_txn_put(txn, st->pakn_dbi, id, strlen(id), &p, sizeof(p), 0);
+    if ((r = pakn_alerts(st, txn, id, kind, at, (unsigned)level, due,
+                         state >= CC_PAKN_RECEIVED && state <= CC_PAKN_ACCEPTED, &p)) < 0)
+        return r;
+    return sc_put_pakn(st, txn, id, &p);
 }
 
 static int apply_hotline(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, cc_str_t type,
@@ -947,12 +1172,13 @@ typedef struct {
     sc_state_t *st;
     sc_feed_id_t feed;
     const msgpack_object *events;
+    uint64_t head; /* the BATCH's head (UINT64_MAX when absent) */
     int64_t now;
     sc_batch_result_t res;
 } batch_ctx_t;
 
 static int apply_record(sc_state_t *st, cc_txn_t *txn, sc_feed_id_t feed, const msgpack_object *rec,
-                        int64_t now)
+                        int64_t now, int64_t *ret_at)
 {
     const char *field;
     char why[160];
@@ -964,6 +1190,7 @@ static int apply_record(sc_state_t *st, cc_txn_t *txn, sc_feed_id_t feed, const 
         return REC_INVALID;
     cc_map_str(rec, "type", &type);
     cc_map_i64(rec, "at", &at);
+    *ret_at = at;
     return feed == SC_FEED_INTAKE ? apply_intake(st, txn, rec, type, at, now)
                                   : apply_hotline(st, txn, rec, type, at);
 }
@@ -979,22 +1206,74 @@ static int meta_feed_add(sc_state_t *st, cc_txn_t *txn, const char *what, sc_fee
     return meta_add(st, txn, key, (int64_t)n);
 }
 
+/* The key of a feed's digest of the record at its cursor. */
+static void digest_key(char *key, size_t size, sc_feed_id_t feed)
+{
+    snprintf(key, size, "%s#digest", sc_feed_name(feed));
+}
+
+/* Whether the source still has what scoring applied (PROTOCOL.md §2.3): its
+ * head is not below the cursor, and the record at the cursor, when the
+ * batch carries it, is the one applied (same digest). Fills res->rollback. */
+static int check_source(batch_ctx_t *b, cc_txn_t *txn, uint64_t cursor)
+{
+    sc_batch_result_t *res = &b->res;
+    char key[48];
+    uint64_t digest = 0;
+    int r;
+
+    if (cursor == 0)
+        return 0;
+    if (b->head < cursor) {
+        res->rollback = true;
+        snprintf(res->rollback_why, sizeof(res->rollback_why),
+                 "its log ends at seq %llu, before scoring's cursor %llu",
+                 (unsigned long long)b->head, (unsigned long long)cursor);
+        return 0;
+    }
+    digest_key(key, sizeof(key), b->feed);
+    if ((r = cc_txn_get_u64(txn, b->st->cursor_dbi, key, &digest)) < 0 || digest == 0)
+        return r;
+    for (uint32_t i = 0; i < b->events->via.array.size; i++) {
+        const msgpack_object *item = &b->events->via.array.ptr[i];
+
+        if (item->type == MSGPACK_OBJECT_ARRAY && item->via.array.size == 2 &&
+            item->via.array.ptr[0].type == MSGPACK_OBJECT_POSITIVE_INTEGER &&
+            item->via.array.ptr[0].via.u64 == cursor &&
+            cc_object_digest(&item->via.array.ptr[1]) != digest) {
+            res->rollback = true;
+            snprintf(res->rollback_why, sizeof(res->rollback_why),
+                     "its record at seq %llu is not the one scoring applied",
+                     (unsigned long long)cursor);
+        }
+    }
+    return 0;
+}
+
 static int batch_txn(cc_txn_t *txn, void *arg)
 {
     batch_ctx_t *b = arg;
     sc_state_t *st = b->st;
     const char *name = sc_feed_name(b->feed);
     sc_batch_result_t *res = &b->res;
+    const msgpack_object *last = NULL;
     uint64_t cursor;
+    char key[48];
     int r;
 
     /* cc_store_write may run this again after growing the map. */
     memset(res, 0, sizeof(*res));
     sc_alerts_begin(st->alerts);
-    if ((r = cc_txn_get_u64(txn, st->cursor_dbi, name, &cursor)) < 0)
+    if ((r = cc_txn_get_u64(txn, st->cursor_dbi, name, &cursor)) < 0 ||
+        (r = check_source(b, txn, cursor)) < 0)
         return r;
+    if (res->rollback) {
+        res->cursor = cursor;
+        return -ESTALE; /* nothing is written */
+    }
     for (uint32_t i = 0; i < b->events->via.array.size; i++) {
         const msgpack_object *item = &b->events->via.array.ptr[i];
+        int64_t at = 0;
         uint64_t seq;
 
         if (item->type != MSGPACK_OBJECT_ARRAY || item->via.array.size != 2 ||
@@ -1011,14 +1290,19 @@ static int batch_txn(cc_txn_t *txn, void *arg)
             res->gap = true;
             break;
         }
-        r = apply_record(st, txn, b->feed, &item->via.array.ptr[1], b->now);
+        r = apply_record(st, txn, b->feed, &item->via.array.ptr[1], b->now, &at);
         if (r < 0)
             return r;
         r == REC_APPLIED ? res->applied++ : r == REC_SKIPPED ? res->skipped++ : res->invalid++;
+        if (at > res->newest_at)
+            res->newest_at = at;
         cursor = seq;
+        last = &item->via.array.ptr[1];
     }
     res->cursor = cursor;
+    digest_key(key, sizeof(key), b->feed);
     if ((r = cc_txn_put_u64(txn, st->cursor_dbi, name, cursor)) < 0 ||
+        (last && (r = cc_txn_put_u64(txn, st->cursor_dbi, key, cc_object_digest(last))) < 0) ||
         (r = meta_feed_add(st, txn, "applied", b->feed, res->applied)) < 0 ||
         (r = meta_feed_add(st, txn, "skipped", b->feed, res->skipped)) < 0 ||
         (r = meta_feed_add(st, txn, "invalid", b->feed, res->invalid)) < 0 ||
@@ -1030,151 +1314,28 @@ static int batch_txn(cc_txn_t *txn, void *arg)
 int sc_state_apply_batch(sc_state_t *st, sc_feed_id_t feed, const msgpack_object *batch,
                          int64_t now, sc_batch_result_t *ret)
 {
-    batch_ctx_t b = { .st = st, .feed = feed, .now = now };
+    batch_ctx_t b = { .st = st, .feed = feed, .now = now, .head = UINT64_MAX };
     int r;
 
-    b.events = batch && batch->type == MSGPACK_OBJECT_MAP ? cc_map_find(batch, "events") : NULL;
+    if (batch && batch->type == MSGPACK_OBJECT_MAP) {
+        b.events = cc_map_find(batch, "events");
+        cc_map_u64(batch, "head", &b.head);
+    }
     if (b.events == NULL || b.events->type != MSGPACK_OBJECT_ARRAY)
         return -EINVAL;
     r = cc_store_write(st->store, batch_txn, &b);
-    if (r < 0) {
-        sc_alerts_begin(st->alerts);
-        return r;
-    }
-    sc_alerts_flush(st->alerts);
     if (ret)
         *ret = b.res;
-    return 0;
-}
-
-/* ---- Tick: overdue dossiers -------------------------------------------------------- */
-
-typedef struct {
-    sc_state_t *st;
-    int64_t now;
-    size_t raised;
-} tick_ctx_t;
-
-static int tick_txn(cc_txn_t *txn, void *arg)
-{
-    tick_ctx_t *t = arg;
-    sc_state_t *st = t->st;
-    char dossier[CC_MAX_ID + 1];
-    char text[SC_ALERT_TEXT_MAX], when[32];
-    int64_t due;
-    int r;
-
-    t->raised = 0;
-    sc_alerts_begin(st->alerts);
-    while ((r = sc_due_first(st->alerts, txn, &due, dossier)) == 0 && due < t->now) {
-        sc_alert_t al = { 0 };
-        sc_dossier_t d;
-        bool found, raised = false;
-
-        if ((r = sc_due_del(st->alerts, txn, due, dossier)) < 0 ||
-            (r = load_dossier(st, txn, dossier, &d, &found)) < 0)
-            return r;
-        /* A stale entry (the dossier moved on) is just dropped. */
-        if (!found || d.state != CC_DOSSIER_PROCESSING || d.due != due || d.overdue)
-            continue;
-        fmt_time(when, sizeof(when), due);
-        snprintf(text, sizeof(text), "Hồ sơ %s (thủ tục %s) quá hạn giải quyết từ %s", dossier,
-                 proc_label(st, d.proc), when);
-        al.kind = "dossier_overdue";
-        al.severity = "warning";
-        al.unit = d.unit;
-        al.subject = dossier;
-        al.raised_at = t->now;
-        al.text = text;
-        if ((r = sc_alerts_raise(st->alerts, txn, &al, &raised)) < 0)
-            return r;
-        d.overdue = 1;
-        t->raised += raised;
-        /* Overdue with no extension: the apology (Mẫu 04) is missing. */
-        if (!d.extended && !d.apology_alert) {
-            snprintf(text, sizeof(text),
-                     "Hồ sơ %s (thủ tục %s) quá hạn từ %s nhưng chưa có văn bản xin lỗi và "
-                     "hẹn lại ngày trả kết quả",
-                     dossier, proc_label(st, d.proc), when);
-            if ((r = raise_alert(st, txn, "apology_missing", "warning", d.unit, dossier, t->now,
-                                 text)) < 0)
-                return r;
-            d.apology_alert = 1;
-            t->raised++;
-        }
-        if ((r = cc_txn_put(txn, st->dossier_dbi, dossier, strlen(dossier), &d, sizeof(d), 0)) < 0)
-            return r;
-    }
-    if (r != -ENOENT && r != 0)
-        return r;
-    while ((r = sc_sos_first(st->alerts, txn, &due, dossier)) == 0 && due < t->now) {
-        const cc_policy_t *pol = st->catalog ? cc_catalog_policy(st->catalog) : NULL;
-        sc_dossier_t d;
-        bool found;
-
-        if ((r = sc_sos_del(st->alerts, txn, due, dossier)) < 0 ||
-            (r = load_dossier(st, txn, dossier, &d, &found)) < 0)
-            return r;
-        if (!found || !d.sos_kind || d.sos_limit != due)
-            continue;
-        snprintf(text, sizeof(text),
-                 "Hồ sơ %s (thủ tục %s): đề nghị %s chưa được xem xét sau %d ngày làm việc",
-                 dossier, proc_label(st, d.proc), cc_vocab_vi(&cc_sos_kinds, d.sos_kind),
-                 pol ? pol->sos_pending_working_days : 1);
-        if ((r = raise_alert(st, txn, "sos_pending", "warning", d.sos_unit, dossier, t->now,
-                             text)) < 0)
-            return r;
-        t->raised++;
-    }
-    return r == -ENOENT ? 0 : r;
-}
-
-/* Whether the earliest entry of either index is due before @now. */
-static int tick_due(sc_state_t *st, int64_t now, bool *ret)
-{
-    char dossier[CC_MAX_ID + 1];
-    cc_txn_t txn;
-    int64_t due;
-    int r;
-
-    *ret = false;
-    if ((r = cc_store_read_begin(st->store, &txn)) < 0)
-        return r;
-    r = sc_due_first(st->alerts, &txn, &due, dossier);
-    if (r == 0 && due < now)
-        *ret = true;
-    if (r == 0 || r == -ENOENT) {
-        r = sc_sos_first(st->alerts, &txn, &due, dossier);
-        if (r == 0 && due < now)
-            *ret = true;
-    }
-    cc_txn_end(&txn);
-    return r == -ENOENT ? 0 : r;
-}
-
-int sc_state_tick(sc_state_t *st, int64_t now, size_t *ret_raised)
-{
-    tick_ctx_t t = { .st = st, .now = now };
-    bool due;
-    int r;
-
-    /* Most ticks find nothing: look first in a read transaction, so that
-     * an idle daemon does not fsync every second. */
-    if ((r = tick_due(st, now, &due)) < 0)
-        return r;
-    if (!due) {
-        if (ret_raised)
-            *ret_raised = 0;
-        return 0;
-    }
-    if ((r = cc_store_write(st->store, tick_txn, &t)) < 0) {
+    if (r < 0) {
         sc_alerts_begin(st->alerts);
-        return r;
+        return b.res.rollback ? -ESTALE : r;
     }
-    sc_alerts_flush(st->alerts);
-    if (ret_raised)
-        *ret_raised = t.raised;
     return 0;
+}
+
+size_t sc_state_publish(sc_state_t *st, sc_publish_fn fn, void *ctx)
+{
+    return sc_alerts_publish(st->alerts, fn, ctx);
 }
 
 /* ---- Figures ------------------------------------------------------------------------ */
@@ -1209,6 +1370,8 @@ int sc_state_stats(sc_state_t *st, sc_stats_t *ret)
         r = sc_due_count(st->alerts, &txn, &s.due_indexed);
     if (r == 0)
         r = sc_sos_count(st->alerts, &txn, &s.sos_indexed);
+    if (r == 0)
+        r = sc_timer_count(st->alerts, &txn, &s.timers);
     if (r == 0)
         r = cc_txn_entries(&txn, st->pakn_dbi, &s.pakn_known);
     cc_txn_end(&txn);

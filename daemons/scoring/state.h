@@ -11,7 +11,7 @@
  * anywhere neither loses nor double-counts a record.
  *
  * LMDB databases of the scoring environment (besides alerts.h's "alerts",
- * "due" and "meta", and tally.h's "tally"):
+ * "acks", "due", "sos", "timers" and "meta", and tally.h's "tally"):
  *   cursor   "intake" | "hotline" -> u64 (be64), last seq applied
  *   dossier  dossier id -> sc_dossier_t {version, state, flags (overdue,
  *            extended, alert flags), pending SOS kind, its unit and alert
@@ -19,16 +19,33 @@
  *            to move or decrement when a dossier is transferred or ends, and
  *            which SOS kind a review decides
  *   pakn     complaint id -> sc_pakn_t {version, the unit it counts for,
- *            counted / answered / overdue / published / alert flags}
+ *            counted / answered / overdue / published / alert flags, the
+ *            deadline in force and its due-soon timer}
+ *   consult  dossier id, 0, agency -> i64 deadline: consultations asked
+ *            and not yet answered (consult_late)
+ * (sc_dossier_t and sc_pakn_t: state_priv.h.)
  *   meta     "applied/<feed>", "skipped/<feed>", "invalid/<feed>",
  *            "duplicate/<feed>", "open_dossiers" -> u64, "alert_seq",
  *            "layout" (SC_STATE_LAYOUT_CURRENT)
+ *   cursor   also "<feed>#digest" -> u64: the digest of the record at the
+ *            cursor, to tell a source restored from an older backup
  *
  * LAYOUT: sc_state_open() compares meta "layout" with the current one; on
  * a difference (or a store of layout 1, which had no such key but has a
- * cursor) it empties every derived database (tally, dossier, pakn, cursor,
- * due, sos, alerts, meta), keeps alert_seq + 1, and the feeds read both
- * logs again from seq 1: a rebuild (sc_state_rebuilt_from, logged).
+ * cursor) it empties every derived database (sc_state_empty: all but the
+ * acknowledgements), keeps alert_seq + 1, and the feeds read both logs
+ * again from seq 1: a rebuild (sc_state_rebuilt_from, logged). An operator
+ * asks for the same rebuild with QUERY rebuild (scoring.c).
+ *
+ * ROLLBACK: a batch whose head is below the cursor, or which carries the
+ * record at the cursor with another digest than the one applied, is not
+ * applied (-ESTALE): the source was restored from an older backup or
+ * replaced, and the figures can only be rebuilt (PROTOCOL.md §2.3).
+ *
+ * ALERTS: raising and clearing happen in the transaction of the record or
+ * tick that causes them; the changes wait in sc_alerts' queue until the
+ * caller publishes them (sc_state_publish) or drops them while scoring is
+ * catching up (sc_state_publish with a NULL function).
  *
  * Counting is by transition of the dossier's state, which the intake
  * record carries after each event: open (processing, supplement_wait) to
@@ -81,6 +98,9 @@ typedef struct {
     uint64_t duplicate; /* seq <= cursor: already applied */
     bool gap;           /* stopped at a seq beyond cursor + 1 */
     bool malformed;     /* stopped at an item that is not [seq, map] */
+    int64_t newest_at;  /* the latest `at` among the applied records, 0: none */
+    bool rollback;      /* the source lost what scoring applied (-ESTALE) */
+    char rollback_why[160];
 } sc_batch_result_t;
 
 /* Live figures for stats and STATUS=. */
@@ -95,6 +115,7 @@ typedef struct {
     uint64_t alert_seq;
     uint64_t due_indexed;
     uint64_t sos_indexed; /* SOS requests pending, not yet alerted */
+    uint64_t timers;      /* alerts waiting for their moment (due soon, promise, consult) */
     uint64_t pakn_known;  /* complaints scoring has seen */
     cc_store_stats_t store;
 } sc_stats_t;
@@ -117,9 +138,6 @@ void sc_state_close(sc_state_t **self_p);
 /** sc_state_set_catalog - use @catalog (borrowed) from now on. */
 void sc_state_set_catalog(sc_state_t *st, const cc_catalog_t *catalog);
 
-/** sc_state_set_publisher - where alert changes go after each commit. */
-void sc_state_set_publisher(sc_state_t *st, sc_publish_fn fn, void *ctx);
-
 /**
  * sc_state_cursor - the stored cursor of @feed (0 when nothing applied).
  */
@@ -130,21 +148,63 @@ int sc_state_cursor(sc_state_t *st, sc_feed_id_t feed, uint64_t *ret);
  * @batch: the BATCH map ({rid, last, head, events: [[seq, record], ...]});
  *   only "events" is read.
  * @now: the clock, to decide whether a moved due date clears an alert.
- * @ret: what was done (may be NULL); filled on success.
- * Alert changes are published after the commit.
- * Returns 0, -EINVAL when "events" is missing, or a storage error (then
- * nothing of the batch is stored).
+ * @ret: what was done (may be NULL); filled also on -ESTALE.
+ * Alert changes wait for sc_state_publish.
+ * Returns 0, -EINVAL when "events" is missing, -ESTALE when the source
+ * rolled back (ROLLBACK above), or a storage error (then nothing of the
+ * batch is stored).
  */
 int sc_state_apply_batch(sc_state_t *st, sc_feed_id_t feed, const msgpack_object *batch,
                          int64_t now, sc_batch_result_t *ret);
 
 /**
- * sc_state_tick - raise a dossier_overdue alert for every open dossier in
- * processing whose due < @now and which has none yet (one transaction),
- * then publish.
+ * sc_state_publish - hand the alert changes of the last commits to @fn
+ * (NULL: drop them) and forget them. Returns how many there were.
+ */
+size_t sc_state_publish(sc_state_t *st, sc_publish_fn fn, void *ctx);
+
+/**
+ * sc_state_tick - in one transaction, raise what time made true by @now:
+ * dossier_overdue (and apology_missing) for dossiers in processing past
+ * their due date, sos_pending for requests past their limit, and the
+ * timers' alerts (dossier_due_soon, promise_missed, consult_late,
+ * pakn_due_soon) whose condition still holds. Each alert's raised_at is
+ * the moment its condition became true (the due date, the limit, the
+ * timer), so that a rebuild raises the same instances.
  * @ret_raised: how many were raised (may be NULL).
  */
 int sc_state_tick(sc_state_t *st, int64_t now, size_t *ret_raised);
+
+/**
+ * sc_state_rates - raise or clear the rate alerts (unit_below_target,
+ * satisfaction_below_target) of every unit of the catalog (@all) or of the
+ * units whose resolutions or ratings changed since the last call, for the
+ * reporting year to date on @now's day.
+ * @ret_changes: alerts raised or cleared (may be NULL).
+ */
+int sc_state_rates(sc_state_t *st, int64_t now, bool all, size_t *ret_changes);
+
+/**
+ * sc_state_feed_alert - raise (@lagging) or clear the feed_lagging alert
+ * of @feed: severity critical when @critical (a rollback), raised_at
+ * @since, with @text. A change of severity replaces the alert.
+ * Returns 0 or a storage error.
+ */
+int sc_state_feed_alert(sc_state_t *st, sc_feed_id_t feed, bool lagging, bool critical,
+                        int64_t since, const char *text);
+
+/**
+ * sc_state_empty - empty every derived database inside @txn (the
+ * acknowledgements stay) and keep the alert sequence going: the start of a
+ * rebuild from the logs. Returns 0 or a storage error.
+ */
+int sc_state_empty(sc_state_t *st, cc_txn_t *txn);
+
+/**
+ * sc_state_rebuild - sc_state_empty in its own transaction (QUERY rebuild).
+ * Returns 0 or a storage error.
+ */
+int sc_state_rebuild(sc_state_t *st);
 
 /** sc_state_stats - current figures. */
 int sc_state_stats(sc_state_t *st, sc_stats_t *ret);
@@ -158,7 +218,7 @@ uint64_t sc_state_rebuilt_from(sc_state_t *st);
 
 /* The current layout: (tally version << 16) | (dossier version << 8) |
  * complaint version, stored in meta "layout". */
-#define SC_STATE_LAYOUT_CURRENT 0x040201u
+#define SC_STATE_LAYOUT_CURRENT 0x040302u
 
 /* A supervisor's note on a unit's grade for a period (intake grade_note):
  * the written reason A+ needs (@grade "") or a grade set by hand. */

@@ -76,7 +76,7 @@ class Cluster:
         self.dir = tempfile.mkdtemp(prefix="cchc-it-")
         self.keep = keep
         self.test_clock = test_clock
-        self.ports = {n: free_port() for n in ("intake", "hotline", "scoring", "alerts")}
+        self.ports = {n: free_port() for n in ("intake", "hotline", "scoring")}
         self.procs = {}
         self.extra = {}  # daemon name -> extra command-line options
         self.env = dict(os.environ)
@@ -84,7 +84,6 @@ class Cluster:
             "CCHC_INTAKE": self.ep("intake"),
             "CCHC_HOTLINE": self.ep("hotline"),
             "CCHC_SCORING": self.ep("scoring"),
-            "CCHC_ALERTS": self.ep("alerts"),
         })
         self.env.pop("NOTIFY_SOCKET", None)
 
@@ -99,7 +98,7 @@ class Cluster:
             return [INTAKED, "--listen=" + self.ep("intake")] + common
         if name == "hotline":
             return [HOTLINED, "--listen=" + self.ep("hotline")] + common
-        return [SCORINGD, "--listen=" + self.ep("scoring"), "--publish=" + self.ep("alerts"),
+        return [SCORINGD, "--listen=" + self.ep("scoring"),
                 "--intake=" + self.ep("intake"), "--hotline=" + self.ep("hotline")] + common
 
     def start(self, name):

@@ -131,7 +131,7 @@ def cmd_verify(unit_dir, sbindir, binaries):
 
 def endpoint_args(binary, listen_port):
     """--listen on a free port, plus every option whose default is a loopback
-    endpoint (scoring's publish/intake/hotline) moved to a free port too, so
+    endpoint (scoring's intake/hotline) moved to a free port too, so
     that the test never touches the default ports of a running system."""
     args = ["--listen=tcp://127.0.0.1:%d" % listen_port]
     r = subprocess.run([binary, "--help"], capture_output=True, text=True, timeout=10)

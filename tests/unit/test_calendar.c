@@ -202,7 +202,14 @@ static void test_working_days(void **state)
     assert_int_equal(cc_calendar_add_working_days(cal, D("2025-12-31"), 1, &d), -ERANGE);
     assert_int_equal(cc_calendar_add_working_days(cal, D("2025-12-30"), 1, &d), 0);
     assert_int_equal(d, D("2025-12-31"));
-    assert_int_equal(cc_calendar_add_working_days(cal, D("2025-03-03"), -1, &d), -EINVAL);
+    /* Backwards: strictly before, over weekends and Tết Ất Tỵ (27/1-31/1 off). */
+    assert_int_equal(cc_calendar_add_working_days(cal, D("2025-03-10"), -1, &d), 0);
+    assert_int_equal(d, D("2025-03-07"));
+    assert_int_equal(cc_calendar_add_working_days(cal, D("2025-02-03"), -1, &d), 0);
+    assert_int_equal(d, D("2025-01-24"));
+    assert_int_equal(cc_calendar_add_working_days(cal, D("2025-03-12"), -2, &d), 0);
+    assert_int_equal(d, D("2025-03-10"));
+    assert_int_equal(cc_calendar_add_working_days(cal, D("2025-01-02"), -2, &d), -ERANGE);
     /* 2025 has 365 - 104 weekend days - 7 weekday days off + 1 working Saturday = 255
          * working days, all after the holiday 1/1: the 255th after 1/1 is 31/12. */
     assert_int_equal(cc_calendar_add_working_days(cal, D("2025-01-01"), 255, &d), 0);

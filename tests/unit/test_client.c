@@ -359,7 +359,6 @@ static void test_cli_defaults_and_env(void **state)
     assert_string_equal(cli.endpoint[CC_EP_INTAKE], "tcp://127.0.0.1:7301");
     assert_string_equal(cli.endpoint[CC_EP_HOTLINE], "tcp://127.0.0.1:7302");
     assert_string_equal(cli.endpoint[CC_EP_SCORING], "tcp://127.0.0.1:7303");
-    assert_string_equal(cli.endpoint[CC_EP_ALERTS], "tcp://127.0.0.1:7304");
     assert_string_equal(cli.who, "cchc");
     assert_string_equal(cli.units, "*");
     assert_int_equal(cli.timeout_ms, 3000);

@@ -22,6 +22,7 @@
 #include "cc_figures.h"
 #include "cc_time.h"
 #include "report.h"
+#include "cc_embedded.h"
 #include "state.h"
 #include "tally.h"
 
@@ -115,6 +116,35 @@ static void b_rejected(batch_t *b, const char *dossier, const char *unit, int64_
     cc_enc_kv_str(e, "channel", "direct");
 }
 
+/* Record one published change (an sc_publish_fn). */
+static void on_publish(void *ctx, const sc_change_t *ch)
+{
+    fx_t *fx = ctx;
+    cc_msg_t m = { 0 };
+    char why[128];
+    int i = fx->n_pub;
+
+    assert_true(i < 16);
+    assert_int_equal(
+        cc_body_decode(ch->alert, ch->alert_len, &cc_limits_reply, &m, why, sizeof(why)), 0);
+    snprintf(fx->pub_unit[i], sizeof(fx->pub_unit[i]), "%s", ch->head.unit);
+    snprintf(fx->pub_op[i], sizeof(fx->pub_op[i]), "%s", sc_alert_op_name(ch->op));
+    fx->pub_seq[i] = ch->seq;
+    assert_int_equal(
+        cc_map_strcpy(&m.body, "subject", fx->pub_subject[i], sizeof(fx->pub_subject[i])), 0);
+    fx->n_pub++;
+    cc_msg_deinit(&m);
+}
+
+/* sc_state_tick, then publish what it raised. */
+static int fx_tick(fx_t *fx, int64_t now, size_t *ret_raised)
+{
+    int r = sc_state_tick(fx->st, now, ret_raised);
+
+    sc_state_publish(fx->st, on_publish, fx);
+    return r;
+}
+
 /* Apply @b to @feed; returns sc_state_apply_batch's result. */
 static int b_apply(fx_t *fx, batch_t *b, sc_feed_id_t feed, int64_t now, sc_batch_result_t *res)
 {
@@ -134,6 +164,7 @@ static int b_apply(fx_t *fx, batch_t *b, sc_feed_id_t feed, int64_t now, sc_batc
     assert_int_equal(
         cc_body_decode(whole.buf.data, whole.buf.size, &cc_limits_reply, &m, why, sizeof(why)), 0);
     r = sc_state_apply_batch(fx->st, feed, &m.body, now, res);
+    sc_state_publish(fx->st, on_publish, fx);
     cc_msg_deinit(&m);
     cc_enc_deinit(&whole);
     return r;
@@ -143,33 +174,11 @@ static void b_free(batch_t *b) { cc_enc_deinit(&b->items); }
 
 /* ---- Fixture ------------------------------------------------------------------------ */
 
-static void on_publish(void *ctx, const char *unit, const void *body, size_t len)
-{
-    fx_t *fx = ctx;
-    cc_msg_t m = { 0 };
-    char why[128];
-    const msgpack_object *al;
-    int i = fx->n_pub;
-
-    assert_true(i < 16);
-    assert_int_equal(cc_body_decode(body, len, &cc_limits_reply, &m, why, sizeof(why)), 0);
-    snprintf(fx->pub_unit[i], sizeof(fx->pub_unit[i]), "%s", unit);
-    assert_int_equal(cc_map_strcpy(&m.body, "op", fx->pub_op[i], sizeof(fx->pub_op[i])), 0);
-    assert_int_equal(cc_map_u64(&m.body, "seq", &fx->pub_seq[i]), 0);
-    al = cc_map_find(&m.body, "alert");
-    assert_non_null(al);
-    assert_int_equal(cc_map_strcpy(al, "subject", fx->pub_subject[i], sizeof(fx->pub_subject[i])),
-                     0);
-    fx->n_pub++;
-    cc_msg_deinit(&m);
-}
-
 static void fx_open(fx_t *fx)
 {
     char err[512];
 
     assert_int_equal(sc_state_open(fx->dir, 1 << 20, fx->cat, &fx->st, err, sizeof(err)), 0);
-    sc_state_set_publisher(fx->st, on_publish, fx);
 }
 
 static int setup(void **state)
@@ -180,6 +189,32 @@ static int setup(void **state)
     snprintf(fx->dir, sizeof(fx->dir), "/tmp/test-scoring-XXXXXX");
     assert_non_null(mkdtemp(fx->dir));
     assert_int_equal(cc_catalog_load(NULL, &fx->cat, err, sizeof(err)), 0);
+    fx_open(fx);
+    *state = fx;
+    return 0;
+}
+
+/* As setup, with the policy's due-soon alerts off (due_soon_working_days
+ * 0), for the tests written about other alerts. */
+static int setup_no_due_soon(void **state)
+{
+    static const char policy[] = "[dossier]\ndue_soon_working_days = 0\n";
+    cc_catalog_sources_t src = {
+        (const char *)cc_embedded_units,
+        cc_embedded_units_len,
+        (const char *)cc_embedded_procedures,
+        cc_embedded_procedures_len,
+        (const char *)cc_embedded_calendar,
+        cc_embedded_calendar_len,
+        policy,
+        sizeof(policy) - 1,
+    };
+    fx_t *fx = calloc(1, sizeof(*fx));
+    char err[512];
+
+    snprintf(fx->dir, sizeof(fx->dir), "/tmp/test-scoring-XXXXXX");
+    assert_non_null(mkdtemp(fx->dir));
+    assert_int_equal(cc_catalog_load_buffers(&src, &fx->cat, err, sizeof(err)), 0);
     fx_open(fx);
     *state = fx;
     return 0;
@@ -452,6 +487,26 @@ static void test_report_range_and_rate(void **state)
     free(counter);
 }
 
+/* The text of the active alert @id (sc_alerts_each). */
+typedef struct {
+    const char *id;
+    char text[512];
+} text_of_t;
+
+static int text_of(const char *id, const sc_alert_head_t *h, const void *map, size_t len, void *arg)
+{
+    text_of_t *t = arg;
+    cc_msg_t m = { 0 };
+
+    (void)h;
+    if (strcmp(id, t->id) != 0)
+        return 0;
+    assert_int_equal(cc_body_decode(map, len, &cc_limits_reply, &m, NULL, 0), 0);
+    assert_int_equal(cc_map_strcpy(&m.body, "text", t->text, sizeof(t->text)), 0);
+    cc_msg_deinit(&m);
+    return 1;
+}
+
 static void test_overdue_alert_once_and_clear(void **state)
 {
     fx_t *fx = *state;
@@ -469,9 +524,9 @@ static void test_overdue_alert_once_and_clear(void **state)
     assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0, NULL), 0);
     b_free(&b);
 
-    assert_int_equal(sc_state_tick(fx->st, DUE0, &raised), 0); /* due < now is false */
+    assert_int_equal(fx_tick(fx, DUE0, &raised), 0); /* due < now is false */
     assert_int_equal(raised, 0);
-    assert_int_equal(sc_state_tick(fx->st, DUE0 + 60, &raised), 0);
+    assert_int_equal(fx_tick(fx, DUE0 + 60, &raised), 0);
     assert_int_equal(raised, 1);
     assert_int_equal(fx->n_pub, 1);
     assert_string_equal(fx->pub_op[0], "raise");
@@ -479,7 +534,7 @@ static void test_overdue_alert_once_and_clear(void **state)
     assert_string_equal(fx->pub_subject[0], "HS-030");
     assert_int_equal(fx->pub_seq[0], 1);
     /* Raised once: no repeat while it holds. */
-    assert_int_equal(sc_state_tick(fx->st, DUE0 + 120, &raised), 0);
+    assert_int_equal(fx_tick(fx, DUE0 + 120, &raised), 0);
     assert_int_equal(raised, 0);
     assert_int_equal(fx->n_pub, 1);
     assert_int_equal(sc_state_stats(fx->st, &st), 0);
@@ -488,39 +543,15 @@ static void test_overdue_alert_once_and_clear(void **state)
 
     /* The text has the figures. */
     {
-        cc_principal_t *sup = principal(CC_ROLE_SUPERVISOR, "SO-TP");
-        cc_principal_t *other = principal(CC_ROLE_SUPERVISOR, "SO-GTVT");
-        cc_enc_t out;
-        cc_msg_t m = { 0 };
+        text_of_t t = { "dossier_overdue:HS-030", "" };
         cc_txn_t txn;
-        char why[128], text[512];
-        const msgpack_object *alerts;
 
-        cc_enc_init(&out);
         assert_int_equal(cc_store_read_begin(sc_state_store(fx->st), &txn), 0);
-        assert_int_equal(sc_alerts_snapshot(sc_state_alerts(fx->st), &txn, sup, NULL, 9, &out), 0);
-        assert_int_equal(
-            cc_body_decode(out.buf.data, out.buf.size, &cc_limits_reply, &m, why, sizeof(why)), 0);
-        assert_int_equal(u(&m, "seq"), 1);
-        alerts = cc_map_find(&m.body, "alerts");
-        assert_non_null(alerts);
-        assert_int_equal(alerts->via.array.size, 1);
-        assert_int_equal(cc_map_strcpy(&alerts->via.array.ptr[0], "text", text, sizeof(text)), 0);
-        assert_non_null(strstr(text, "HS-030"));
-        assert_non_null(strstr(text, "Cấp Phiếu lý lịch tư pháp"));
-        assert_non_null(strstr(text, "17:00 17/03/2025"));
-        cc_msg_deinit(&m);
-        cc_enc_reset(&out);
-        assert_int_equal(sc_alerts_snapshot(sc_state_alerts(fx->st), &txn, other, NULL, 9, &out),
-                         0);
-        assert_int_equal(
-            cc_body_decode(out.buf.data, out.buf.size, &cc_limits_reply, &m, why, sizeof(why)), 0);
-        assert_int_equal(cc_map_find(&m.body, "alerts")->via.array.size, 0);
-        cc_msg_deinit(&m);
+        assert_int_equal(sc_alerts_each(sc_state_alerts(fx->st), &txn, NULL, text_of, &t), 0);
         cc_txn_end(&txn);
-        cc_enc_deinit(&out);
-        free(sup);
-        free(other);
+        assert_non_null(strstr(t.text, "HS-030"));
+        assert_non_null(strstr(t.text, "Cấp Phiếu lý lịch tư pháp"));
+        assert_non_null(strstr(t.text, "17:00 17/03/2025"));
     }
 
     /* Resolved (late): cleared. */
@@ -536,9 +567,9 @@ static void test_overdue_alert_once_and_clear(void **state)
     assert_int_equal(st.active_alerts, 0);
     assert_int_equal(st.open_dossiers, 1);
     /* Nothing comes back for it later. */
-    assert_int_equal(sc_state_tick(fx->st, DUE0 + 2 * 3600, &raised), 0);
+    assert_int_equal(fx_tick(fx, DUE0 + 2 * 3600, &raised), 0);
     assert_int_equal(raised, 0);
-    assert_int_equal(sc_state_tick(fx->st, DUE0 + DAY + 1, &raised), 0);
+    assert_int_equal(fx_tick(fx, DUE0 + DAY + 1, &raised), 0);
     assert_int_equal(raised, 1); /* HS-031 now */
     assert_string_equal(fx->pub_subject[2], "HS-031");
 }
@@ -556,7 +587,7 @@ static void test_supplement_restart_clears(void **state)
     b_dossier(&b, "extended", "HS-040", "SO-TP", "processing", T0 + 60, DUE0, "apology", "in_time");
     assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0, NULL), 0);
     b_free(&b);
-    assert_int_equal(sc_state_tick(fx->st, DUE0 + 10, &raised), 0);
+    assert_int_equal(fx_tick(fx, DUE0 + 10, &raised), 0);
     assert_int_equal(raised, 1);
 
     /* Supplement approved: the clock stops, the alert stays. */
@@ -568,7 +599,7 @@ static void test_supplement_restart_clears(void **state)
     assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, DUE0 + 30, NULL), 0);
     b_free(&b);
     assert_int_equal(fx->n_pub, 1);
-    assert_int_equal(sc_state_tick(fx->st, DUE0 + 40, &raised), 0);
+    assert_int_equal(fx_tick(fx, DUE0 + 40, &raised), 0);
     assert_int_equal(raised, 0);
 
     /* Completed: the due date restarts in the future, the alert clears. */
@@ -582,10 +613,10 @@ static void test_supplement_restart_clears(void **state)
     assert_int_equal(sc_state_stats(fx->st, &st), 0);
     assert_int_equal(st.active_alerts, 0);
     assert_int_equal(st.open_dossiers, 1);
-    assert_int_equal(sc_state_tick(fx->st, due2 - 1, &raised), 0);
+    assert_int_equal(fx_tick(fx, due2 - 1, &raised), 0);
     assert_int_equal(raised, 0);
     /* Past the new due date: raised again. */
-    assert_int_equal(sc_state_tick(fx->st, due2 + 1, &raised), 0);
+    assert_int_equal(fx_tick(fx, due2 + 1, &raised), 0);
     assert_int_equal(raised, 1);
     assert_string_equal(fx->pub_op[2], "raise");
     assert_int_equal(fx->pub_seq[2], 3);
@@ -914,7 +945,9 @@ static bool active(fx_t *fx, const char *kind, const char *subject)
     MDB_dbi dbi;
     int r;
 
-    sc_alert_id(id, sizeof(id), kind, subject);
+    sc_alert_id(id, sizeof(id),
+                (cc_alert_kind_t)cc_vocab_find(&cc_alert_kinds, 0, kind, strlen(kind)), subject,
+                NULL);
     assert_int_equal(cc_store_dbi(sc_state_store(fx->st), "alerts", 0, &dbi), 0);
     assert_int_equal(cc_store_read_begin(sc_state_store(fx->st), &txn), 0);
     r = cc_txn_get(&txn, dbi, id, strlen(id), &v);
@@ -970,13 +1003,13 @@ static void test_sos_table_and_pending(void **state)
     cc_msg_deinit(&m);
 
     /* Unreviewed past 1 working day (policy): sos_pending alerts, once. */
-    assert_int_equal(sc_state_tick(fx->st, T0 + DAY, &raised), 0);
+    assert_int_equal(fx_tick(fx, T0 + DAY, &raised), 0);
     assert_int_equal(raised, 0);
-    assert_int_equal(sc_state_tick(fx->st, T0 + 2 * DAY, &raised), 0);
+    assert_int_equal(fx_tick(fx, T0 + 2 * DAY, &raised), 0);
     assert_int_equal(raised, 2);
     assert_true(active(fx, "sos_pending", "HS-102"));
     assert_true(active(fx, "sos_pending", "HS-104"));
-    assert_int_equal(sc_state_tick(fx->st, T0 + 3 * DAY, &raised), 0);
+    assert_int_equal(fx_tick(fx, T0 + 3 * DAY, &raised), 0);
     assert_int_equal(raised, 0);
 
     /* Reviewed on day 2: the pending alert clears; the count moves. The
@@ -1035,7 +1068,7 @@ static void test_apology_payment_rating(void **state)
     b_free(&b);
 
     /* Overdue: HS-200 has an extension, the others not. */
-    assert_int_equal(sc_state_tick(fx->st, DUE0 + 60, &raised), 0);
+    assert_int_equal(fx_tick(fx, DUE0 + 60, &raised), 0);
     assert_int_equal(raised, 4 + 3);
     assert_false(active(fx, "apology_missing", "HS-200"));
     assert_true(active(fx, "apology_missing", "HS-201"));
@@ -1606,6 +1639,391 @@ static void test_report_keys_have_labels(void **state)
     cc_msg_deinit(&m);
 }
 
+/* ---- Alert kinds of DOMAIN.md §8 ----------------------------------------------------- */
+
+/* A dossier record with one string field @sk and one integer field @ik
+ * (either may be NULL). */
+static void b_dossier_x(batch_t *b, const char *type, const char *dossier, const char *state,
+                        int64_t at, int64_t due, const char *sk, const char *sv, const char *ik,
+                        int64_t iv)
+{
+    cc_enc_t *e = b_item(b, 11u + (sk != NULL) + (ik != NULL));
+
+    cc_enc_kv_str(e, "eid", "e");
+    cc_enc_kv_str(e, "type", type);
+    cc_enc_kv_i64(e, "at", at);
+    cc_enc_kv_str(e, "by", "quay-1");
+    cc_enc_kv_str(e, "dossier", dossier);
+    cc_enc_kv_str(e, "unit", "SO-TP");
+    cc_enc_kv_str(e, "runit", "SO-TP");
+    cc_enc_kv_str(e, "proc", "TP-LLTP");
+    cc_enc_kv_str(e, "state", state);
+    cc_enc_kv_i64(e, "received_at", T0);
+    cc_enc_kv_i64(e, "due", due);
+    if (sk)
+        cc_enc_kv_str(e, sk, sv);
+    if (ik)
+        cc_enc_kv_i64(e, ik, iv);
+}
+
+/* The raised_at and severity of the active alert @id; false when none. */
+static bool alert_head(fx_t *fx, const char *id, sc_alert_head_t *ret)
+{
+    cc_txn_t txn;
+    int r;
+
+    assert_int_equal(cc_store_read_begin(sc_state_store(fx->st), &txn), 0);
+    r = sc_alerts_get(sc_state_alerts(fx->st), &txn, id, ret);
+    cc_txn_end(&txn);
+    assert_true(r == 0 || r == -ENOENT);
+    return r == 0;
+}
+
+/* Due soon (policy due_soon_working_days 1): from 07:00 of the working day
+ * before the due day; raised once, replaced by overdue, gone when the
+ * dossier waits for a supplement or ends. */
+static void test_due_soon(void **state)
+{
+    fx_t *fx = *state;
+    int64_t soon = DUE0 - 3 * DAY - 10 * 3600; /* Friday 14/03/2025 07:00 */
+    sc_alert_head_t h;
+    size_t raised;
+    batch_t b;
+
+    b_init(&b, 1);
+    b_received(&b, "HS-050", "SO-TP", "direct", T0, DUE0);
+    b_received(&b, "HS-051", "SO-TP", "direct", T0, DUE0);
+    b_received(&b, "HS-052", "SO-TP", "direct", T0, DUE0);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0, NULL), 0);
+    b_free(&b);
+    assert_int_equal(fx_tick(fx, soon, &raised), 0);
+    assert_int_equal(raised, 0);
+    assert_int_equal(fx_tick(fx, soon + 1, &raised), 0);
+    assert_int_equal(raised, 3);
+    assert_true(alert_head(fx, "dossier_due_soon:HS-050", &h));
+    assert_int_equal(h.severity, CC_SEV_INFO);
+    assert_int_equal(h.raised_at, soon);
+    assert_int_equal(fx_tick(fx, soon + 3600, &raised), 0);
+    assert_int_equal(raised, 0); /* not repeated */
+
+    /* HS-051 waits for a supplement: cleared; HS-052 is resolved: cleared. */
+    b_init(&b, 4);
+    b_dossier(&b, "sos_requested", "HS-051", "SO-TP", "processing", soon + 100, DUE0, "kind",
+              "supplement");
+    b_dossier(&b, "sos_reviewed", "HS-051", "SO-TP", "supplement_wait", soon + 200, DUE0, NULL,
+              NULL);
+    b_resolved(&b, "HS-052", "SO-TP", "on_time", soon + 300, DUE0);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, soon + 300, NULL), 0);
+    b_free(&b);
+    assert_false(alert_head(fx, "dossier_due_soon:HS-051", &h));
+    assert_false(alert_head(fx, "dossier_due_soon:HS-052", &h));
+    /* HS-050 passes its due date: overdue replaces due soon. */
+    assert_int_equal(fx_tick(fx, DUE0 + 1, &raised), 0);
+    assert_true(alert_head(fx, "dossier_overdue:HS-050", &h));
+    assert_int_equal(h.raised_at, DUE0);
+    assert_false(alert_head(fx, "dossier_due_soon:HS-050", &h));
+    /* A same-day deadline was never "soon": nothing for it. */
+    b_init(&b, 7);
+    b_received(&b, "HS-053", "SO-TP", "direct", DUE0 + 2 * DAY, DUE0 + 2 * DAY + 3600);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, DUE0 + 2 * DAY, NULL), 0);
+    b_free(&b);
+    assert_int_equal(fx_tick(fx, DUE0 + 2 * DAY + 60, &raised), 0);
+    assert_false(alert_head(fx, "dossier_due_soon:HS-053", &h));
+}
+
+/* promise_missed at the promised date of an extension; consult_late at a
+ * consultation's deadline unless answered; both cleared when the dossier
+ * ends or the agency answers. */
+static void test_promise_and_consult(void **state)
+{
+    fx_t *fx = *state;
+    int64_t promised = DUE0 + 2 * DAY, deadline = T0 + 2 * DAY;
+    sc_alert_head_t h;
+    size_t raised;
+    batch_t b;
+
+    b_init(&b, 1);
+    b_received(&b, "HS-060", "SO-TP", "direct", T0, DUE0);
+    b_dossier_x(&b, "consult_requested", "HS-060", "processing", T0 + 60, DUE0, "agency", "SO-XD",
+                "deadline", deadline);
+    b_dossier_x(&b, "consult_requested", "HS-060", "processing", T0 + 70, DUE0, "agency", "SO-TNMT",
+                "deadline", deadline);
+    b_dossier_x(&b, "consult_answered", "HS-060", "processing", T0 + 3600, DUE0, "agency",
+                "SO-TNMT", NULL, 0);
+    b_dossier_x(&b, "extended", "HS-060", "processing", T0 + 7200, DUE0, "apology", "in_time",
+                "promised", promised);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0 + 7200, NULL), 0);
+    b_free(&b);
+    assert_int_equal(fx_tick(fx, deadline + 1, &raised), 0);
+    assert_int_equal(raised, 1);
+    assert_true(alert_head(fx, "consult_late:HS-060:SO-XD", &h));
+    assert_int_equal(h.raised_at, deadline);
+    assert_false(alert_head(fx, "consult_late:HS-060:SO-TNMT", &h));
+    /* The late answer clears it. */
+    b_init(&b, 6);
+    b_dossier_x(&b, "consult_answered", "HS-060", "processing", deadline + 60, DUE0, "agency",
+                "SO-XD", NULL, 0);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, deadline + 60, NULL), 0);
+    b_free(&b);
+    assert_false(alert_head(fx, "consult_late:HS-060:SO-XD", &h));
+    /* Past the due date (overdue, no apology alert: extended), then past
+     * the promise. */
+    assert_int_equal(fx_tick(fx, promised - 1, &raised), 0);
+    assert_true(alert_head(fx, "dossier_overdue:HS-060", &h));
+    assert_false(alert_head(fx, "apology_missing:HS-060", &h));
+    assert_false(alert_head(fx, "promise_missed:HS-060", &h));
+    assert_int_equal(fx_tick(fx, promised + 1, &raised), 0);
+    assert_int_equal(raised, 1);
+    assert_true(alert_head(fx, "promise_missed:HS-060", &h));
+    assert_int_equal(h.raised_at, promised);
+    /* Resolved: everything about it clears. */
+    b_init(&b, 7);
+    b_resolved(&b, "HS-060", "SO-TP", "late", promised + 60, DUE0);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, promised + 60, NULL), 0);
+    b_free(&b);
+    assert_false(alert_head(fx, "promise_missed:HS-060", &h));
+    assert_false(alert_head(fx, "dossier_overdue:HS-060", &h));
+}
+
+/* A complaint record with its state and deadline. */
+static void b_pakn_due(batch_t *b, const char *type, const char *pakn, unsigned level,
+                       const char *state, int64_t at, int64_t due)
+{
+    bool answered = strcmp(type, "pakn_answered") == 0;
+    cc_enc_t *e = b_item(b, 10u + answered);
+
+    cc_enc_kv_str(e, "eid", "e");
+    cc_enc_kv_str(e, "type", type);
+    cc_enc_kv_i64(e, "at", at);
+    cc_enc_kv_str(e, "by", "dtv-1");
+    cc_enc_kv_str(e, "pakn", pakn);
+    if (answered)
+        cc_enc_kv_bool(e, "on_time", false);
+    cc_enc_kv_str(e, "unit", "SO-TP");
+    cc_enc_kv_u64(e, "level", level);
+    cc_enc_kv_str(e, "state", state);
+    cc_enc_kv_i64(e, "due", due);
+    cc_enc_kv_str(e, "dossier", "");
+}
+
+/* pakn_due_soon before the deadline while it waits; pakn_escalated
+ * warning at level 2, critical at level 3 (the alert is replaced);
+ * pakn_reopened; an answer clears them all. */
+static void test_pakn_alert_kinds(void **state)
+{
+    fx_t *fx = *state;
+    int64_t soon = DUE0 - 3 * DAY - 10 * 3600;
+    sc_alert_head_t h;
+    size_t raised;
+    batch_t b;
+
+    b_init(&b, 1);
+    b_pakn_due(&b, "pakn_received", "P-70", 1, "received", T0, DUE0);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_HOTLINE, T0, NULL), 0);
+    b_free(&b);
+    assert_int_equal(fx_tick(fx, soon + 1, &raised), 0);
+    assert_true(alert_head(fx, "pakn_due_soon:P-70", &h));
+    assert_int_equal(h.severity, CC_SEV_INFO);
+    /* Escalated to level 2: a new deadline, due soon gone. */
+    b_init(&b, 2);
+    b_pakn_due(&b, "pakn_escalated", "P-70", 2, "assigned", DUE0, DUE0 + 20 * DAY);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_HOTLINE, DUE0, NULL), 0);
+    b_free(&b);
+    assert_false(alert_head(fx, "pakn_due_soon:P-70", &h));
+    assert_true(alert_head(fx, "pakn_escalated:P-70", &h));
+    assert_int_equal(h.severity, CC_SEV_WARNING);
+    /* Level 3: critical. */
+    b_init(&b, 3);
+    b_pakn_due(&b, "pakn_escalated", "P-70", 3, "assigned", DUE0 + 20 * DAY, DUE0 + 40 * DAY);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_HOTLINE, DUE0 + 20 * DAY, NULL), 0);
+    b_free(&b);
+    assert_true(alert_head(fx, "pakn_escalated:P-70", &h));
+    assert_int_equal(h.severity, CC_SEV_CRITICAL);
+    assert_int_equal(h.raised_at, DUE0 + 20 * DAY);
+    /* Answered: cleared; reopened: pakn_reopened; answered again: cleared. */
+    b_init(&b, 4);
+    b_pakn_due(&b, "pakn_answered", "P-70", 3, "answered", DUE0 + 21 * DAY, DUE0 + 40 * DAY);
+    b_pakn_due(&b, "pakn_reopened", "P-70", 3, "assigned", DUE0 + 22 * DAY, DUE0 + 45 * DAY);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_HOTLINE, DUE0 + 22 * DAY, NULL), 0);
+    b_free(&b);
+    assert_false(alert_head(fx, "pakn_escalated:P-70", &h));
+    assert_true(alert_head(fx, "pakn_reopened:P-70", &h));
+    b_init(&b, 6);
+    b_pakn_due(&b, "pakn_answered", "P-70", 3, "answered", DUE0 + 23 * DAY, DUE0 + 45 * DAY);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_HOTLINE, DUE0 + 23 * DAY, NULL), 0);
+    b_free(&b);
+    assert_false(alert_head(fx, "pakn_reopened:P-70", &h));
+}
+
+/* Resolve @n dossiers of @unit, @late of them late, received at T0 + @k. */
+static void resolve_many(fx_t *fx, uint64_t *seq, const char *unit, int n, int late, int k)
+{
+    batch_t b;
+    char id[32];
+
+    b_init(&b, *seq);
+    for (int i = 0; i < n; i++) {
+        snprintf(id, sizeof(id), "R-%d-%d", k, i);
+        b_received(&b, id, unit, "direct", T0 + k, DUE0);
+        b_resolved(&b, id, unit, i < late ? "late" : "on_time", T0 + k + 1, DUE0);
+    }
+    *seq = b.seq;
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0 + k + 1, NULL), 0);
+    b_free(&b);
+}
+
+/* unit_below_target: 2025's on-time target is 97% (default), min volume
+ * 20; raised below the target, cleared only at target + 0.5. The same
+ * for satisfaction (target 92%). */
+static void test_rate_alerts(void **state)
+{
+    fx_t *fx = *state;
+    sc_alert_head_t h;
+    uint64_t seq = 1;
+    size_t changes;
+    batch_t b;
+
+    /* 19 resolved, 2 late: too few to judge. */
+    resolve_many(fx, &seq, "SO-TP", 19, 2, 0);
+    assert_int_equal(sc_state_rates(fx->st, T0 + DAY, false, &changes), 0);
+    assert_false(alert_head(fx, "unit_below_target:SO-TP", &h));
+    /* 20 + 19 = 39 resolved, 2 late: 94.87% < 97%. */
+    resolve_many(fx, &seq, "SO-TP", 20, 0, 10);
+    assert_int_equal(sc_state_rates(fx->st, T0 + DAY, false, &changes), 0);
+    assert_int_equal(changes, 1);
+    assert_true(alert_head(fx, "unit_below_target:SO-TP", &h));
+    assert_int_equal(h.severity, CC_SEV_WARNING);
+    /* 79 resolved, 2 late: 97.47%, above the target but not 0.5 above: it
+     * holds. */
+    resolve_many(fx, &seq, "SO-TP", 40, 0, 20);
+    assert_int_equal(sc_state_rates(fx->st, T0 + DAY, true, &changes), 0);
+    assert_int_equal(changes, 0);
+    assert_true(alert_head(fx, "unit_below_target:SO-TP", &h));
+    /* 80 resolved: 97.50%: cleared. */
+    resolve_many(fx, &seq, "SO-TP", 1, 0, 30);
+    assert_int_equal(sc_state_rates(fx->st, T0 + DAY, false, &changes), 0);
+    assert_int_equal(changes, 1);
+    assert_false(alert_head(fx, "unit_below_target:SO-TP", &h));
+
+    /* Satisfaction: 20 ratings, 3 dissatisfied: 85% < 92%. */
+    b_init(&b, seq);
+    for (int i = 0; i < 20; i++) {
+        char id[32];
+
+        snprintf(id, sizeof(id), "R-0-%d", i % 19);
+        b_dossier(&b, "rated", id, "SO-TP", "resolved", T0 + 100 + i, DUE0, "rating",
+                  i < 3 ? "dissatisfied" : "satisfied");
+    }
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0 + 200, NULL), 0);
+    b_free(&b);
+    assert_int_equal(sc_state_rates(fx->st, T0 + DAY, false, &changes), 0);
+    assert_true(alert_head(fx, "satisfaction_below_target:SO-TP", &h));
+}
+
+/* Acknowledge dossier_overdue:HS-080 (a cc_store_write function). */
+static int ack_one(cc_txn_t *txn, void *arg)
+{
+    sc_alerts_t **a = arg;
+
+    sc_alerts_begin(*a);
+    return sc_alerts_ack(*a, txn, "dossier_overdue:HS-080", "gs-1", DUE0 + 7200, "đã gọi điện");
+}
+
+/* An acknowledgement is kept with the alert instance (id and raised_at):
+ * a rebuild from the logs raises the same instance, acknowledged. */
+static void test_ack_kept_across_rebuild(void **state)
+{
+    fx_t *fx = *state;
+    sc_alert_head_t h;
+    cc_txn_t txn;
+    size_t raised;
+    batch_t b;
+    int r;
+
+    for (int round = 0; round < 2; round++) {
+        b_init(&b, 1);
+        b_received(&b, "HS-080", "SO-TP", "direct", T0, DUE0);
+        assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0, NULL), 0);
+        b_free(&b);
+        assert_int_equal(fx_tick(fx, DUE0 + 3600, &raised), 0);
+        assert_true(alert_head(fx, "dossier_overdue:HS-080", &h));
+        assert_int_equal(h.acked, round == 1);
+        if (round == 0) {
+            sc_alerts_t *a = sc_state_alerts(fx->st);
+
+            /* Acknowledge it (in a write transaction of its own). */
+            assert_int_equal(cc_store_write(sc_state_store(fx->st), ack_one, &a), 0);
+            assert_int_equal(sc_state_publish(fx->st, on_publish, fx), 1);
+            assert_string_equal(fx->pub_op[fx->n_pub - 1], "ack");
+            assert_true(alert_head(fx, "dossier_overdue:HS-080", &h));
+            assert_true(h.acked);
+            /* An alert that is not active cannot be acknowledged. */
+            assert_int_equal(cc_store_read_begin(sc_state_store(fx->st), &txn), 0);
+            r = sc_alerts_get(a, &txn, "dossier_overdue:HS-999", &h);
+            cc_txn_end(&txn);
+            assert_int_equal(r, -ENOENT);
+            assert_int_equal(sc_state_rebuild(fx->st), 0);
+            assert_false(alert_head(fx, "dossier_overdue:HS-080", &h));
+        }
+    }
+}
+
+/* A batch whose head is below the cursor, or whose record at the cursor
+ * is not the one applied, is refused whole (-ESTALE). */
+static void test_rollback_refused(void **state)
+{
+    fx_t *fx = *state;
+    sc_batch_result_t res;
+    batch_t b;
+    uint64_t cursor;
+
+    b_init(&b, 1);
+    b_received(&b, "HS-090", "SO-TP", "direct", T0, DUE0);
+    b_received(&b, "HS-091", "SO-TP", "direct", T0, DUE0);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0, NULL), 0);
+    b_free(&b);
+    /* The same record 2 again (a READ from the cursor): fine. */
+    b_init(&b, 2);
+    b_received(&b, "HS-091", "SO-TP", "direct", T0, DUE0);
+    b_received(&b, "HS-092", "SO-TP", "direct", T0, DUE0);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0, &res), 0);
+    assert_int_equal(res.cursor, 3);
+    b_free(&b);
+    /* Another record 3 (the source was restored and went on): refused. */
+    b_init(&b, 3);
+    b_received(&b, "HS-093", "SO-TP", "direct", T0, DUE0);
+    b_received(&b, "HS-094", "SO-TP", "direct", T0, DUE0);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0, &res), -ESTALE);
+    assert_true(res.rollback);
+    assert_non_null(strstr(res.rollback_why, "seq 3"));
+    b_free(&b);
+    /* A head below the cursor: refused. */
+    b_init(&b, 2);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0, &res), -ESTALE);
+    assert_non_null(strstr(res.rollback_why, "ends at seq 1"));
+    b_free(&b);
+    assert_int_equal(sc_state_cursor(fx->st, SC_FEED_INTAKE, &cursor), 0);
+    assert_int_equal(cursor, 3);
+}
+
+/* feed_lagging: warning, then critical on a rollback (replaced), cleared. */
+static void test_feed_alert(void **state)
+{
+    fx_t *fx = *state;
+    sc_alert_head_t h;
+
+    assert_int_equal(sc_state_feed_alert(fx->st, SC_FEED_INTAKE, true, false, T0, "chậm"), 0);
+    assert_true(alert_head(fx, "feed_lagging:intake", &h));
+    assert_int_equal(h.severity, CC_SEV_WARNING);
+    assert_string_equal(h.unit, "");
+    assert_int_equal(sc_state_feed_alert(fx->st, SC_FEED_INTAKE, true, true, T0, "dừng"), 0);
+    assert_true(alert_head(fx, "feed_lagging:intake", &h));
+    assert_int_equal(h.severity, CC_SEV_CRITICAL);
+    assert_int_equal(sc_state_publish(fx->st, NULL, NULL), 2); /* clear, raise */
+    assert_int_equal(sc_state_feed_alert(fx->st, SC_FEED_INTAKE, false, false, T0, ""), 0);
+    assert_false(alert_head(fx, "feed_lagging:intake", &h));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1618,8 +2036,17 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_counts_per_unit_and_day, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transfer_moves_open, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_range_and_rate, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_overdue_alert_once_and_clear, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_supplement_restart_clears, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_overdue_alert_once_and_clear, setup_no_due_soon,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_supplement_restart_clears, setup_no_due_soon,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_due_soon, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_promise_and_consult, setup_no_due_soon, teardown),
+        cmocka_unit_test_setup_teardown(test_pakn_alert_kinds, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rate_alerts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ack_kept_across_rebuild, setup_no_due_soon, teardown),
+        cmocka_unit_test_setup_teardown(test_rollback_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_feed_alert, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cursor_same_txn, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_records_skipped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hotline_records, setup, teardown),
