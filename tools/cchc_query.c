@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 
 #include "cc_json.h"
 #include "cc_time.h"
@@ -32,7 +33,11 @@ const char cchc_help_ctl[] =
     "  backup PATH   hot backup of the daemon's LMDB store into directory PATH\n"
     "                (a path on the daemon's machine; made absolute here)\n"
     "  clock TIME    set the daemon's test clock (daemon started with\n"
-    "                --test-clock); TIME is ISO 8601 or Unix seconds\n";
+    "                --test-clock); TIME is ISO 8601 or Unix seconds\n"
+    "  rebuild       (scoring) empty the derived state and read both logs again\n"
+    "                from the start, e.g. after a source was restored from an older\n"
+    "                backup; prints the progress until caught up (--no-wait: return\n"
+    "                at once). Supervisors' acknowledgements are kept.\n";
 
 /* ---- Shared by the query commands ------------------------------------------------ */
 
@@ -383,9 +388,72 @@ out:
     return status;
 }
 
+/* The figure @key of a stats RESULT, 0 when absent. */
+static uint64_t stat_u64(const cc_msg_t *m, const char *key)
+{
+    uint64_t v = 0;
+
+    cc_map_u64(&m->body, key, &v);
+    return v;
+}
+
+/* `ctl scoring rebuild`: ask, then follow the progress in stats. */
+static int ctl_rebuild(const cc_cli_t *cli)
+{
+    cc_client_t *c = NULL;
+    cc_client_error_t err;
+    cc_msg_t res = { 0 };
+    bool wait = !cc_cli_opt(cli, "no-wait", NULL);
+    int status, r;
+
+    status = cchc_connect(cli, CC_EP_SCORING, "operator", cli->units, &c);
+    if (status != CCHC_EXIT_OK)
+        return status;
+    if ((r = cc_client_query(c, "rebuild", NULL, 0, &res, &err)) != 0) {
+        status = cchc_fail(CC_EP_SCORING, c, r, &err);
+        goto out;
+    }
+    printf("scoring: rebuilding from the intake and hotline logs\n");
+    fflush(stdout);
+    while (wait) {
+        bool catching = true, stopped = false;
+        uint64_t ci, hi, ch, hh;
+
+        nanosleep(&(struct timespec){ 0, 500 * 1000000L }, NULL);
+        cc_msg_deinit(&res);
+        if ((r = cc_client_query(c, "stats", NULL, 0, &res, &err)) != 0) {
+            status = cchc_fail(CC_EP_SCORING, c, r, &err);
+            goto out;
+        }
+        ci = stat_u64(&res, "cursor_intake");
+        hi = stat_u64(&res, "head_intake");
+        ch = stat_u64(&res, "cursor_hotline");
+        hh = stat_u64(&res, "head_hotline");
+        cc_map_bool(&res.body, "catching_up", &catching);
+        cc_map_bool(&res.body, "stopped_intake", &stopped);
+        printf("scoring: intake %llu/%llu, hotline %llu/%llu records\n", (unsigned long long)ci,
+               (unsigned long long)hi, (unsigned long long)ch, (unsigned long long)hh);
+        fflush(stdout);
+        if (stopped || (cc_map_bool(&res.body, "stopped_hotline", &stopped) == 0 && stopped)) {
+            fprintf(stderr, "cchc: ctl: a feed stopped again during the rebuild: see `cchc ctl "
+                            "scoring stats` and scoring's log\n");
+            status = CCHC_EXIT_REJECTED;
+            goto out;
+        }
+        if (!catching && ci >= hi && ch >= hh) {
+            printf("scoring: rebuilt (%llu records)\n", (unsigned long long)(ci + ch));
+            break;
+        }
+    }
+out:
+    cc_msg_deinit(&res);
+    cc_client_destroy(&c);
+    return status;
+}
+
 int cchc_cmd_ctl(const cc_cli_t *cli)
 {
-    static const char *const allowed[] = { "json", NULL };
+    static const char *const allowed[] = { "json", "no-wait", NULL };
     static const cc_endpoint_t eps[] = { CC_EP_INTAKE, CC_EP_HOTLINE, CC_EP_SCORING };
     const char *what;
     char why[256];
@@ -395,7 +463,7 @@ int cchc_cmd_ctl(const cc_cli_t *cli)
         return cchc_usage_error("ctl", "%s", why);
     if (cli->n_args < 2)
         return cchc_usage_error("ctl", "usage: cchc ctl intake|hotline|scoring "
-                                       "ping|stats|backup PATH|clock TIME");
+                                       "ping|stats|backup PATH|clock TIME|rebuild");
     for (size_t i = 0; i < sizeof(eps) / sizeof(eps[0]); i++)
         if (strcmp(cli->args[0], cc_endpoint_name(eps[i])) == 0)
             ep = (int)eps[i];
@@ -409,11 +477,17 @@ int cchc_cmd_ctl(const cc_cli_t *cli)
         return strcmp(what, "ping") == 0 ? ctl_ping(cli, (cc_endpoint_t)ep)
                                          : ctl_request(cli, (cc_endpoint_t)ep, what, NULL);
     }
+    if (strcmp(what, "rebuild") == 0) {
+        if (cli->n_args != 2 || ep != CC_EP_SCORING)
+            return cchc_usage_error("ctl", "usage: cchc ctl scoring rebuild [--no-wait]");
+        return ctl_rebuild(cli);
+    }
     if (strcmp(what, "backup") == 0 || strcmp(what, "clock") == 0) {
         if (cli->n_args != 3)
             return cchc_usage_error("ctl", "usage: cchc ctl %s %s %s", cli->args[0], what,
                                     strcmp(what, "backup") == 0 ? "PATH" : "TIME");
         return ctl_request(cli, (cc_endpoint_t)ep, what, cli->args[2]);
     }
-    return cchc_usage_error("ctl", "unknown ctl command '%s' (ping, stats, backup, clock)", what);
+    return cchc_usage_error("ctl", "unknown ctl command '%s' (ping, stats, backup, clock, rebuild)",
+                            what);
 }

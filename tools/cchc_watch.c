@@ -27,7 +27,7 @@
 #define DEFAULT_HEARTBEAT_MS 5000
 
 const char cchc_help_watch[] =
-    "Usage: cchc watch [--units=A,B] [--kind=K,K] [--severity=S] [--summary] [--json]\n"
+    "Usage: cchc watch [--unit=A,B] [--kind=K,K] [--severity=S] [--summary] [--json]\n"
     "                  [--count=N] [--timeout=MS]\n"
     "\n"
     "Prints the alerts of your units that are active now, then every alert raised,\n"
@@ -46,7 +46,7 @@ const char cchc_help_watch[] =
     "again when it is back.\n"
     "\n"
     "Options:\n"
-    "  --units=A,B     the units to follow (default: the global --units, * = all)\n"
+    "  --unit=A,B      only these of your units (default: all of your --units)\n"
     "  --kind=K,K      only these kinds (dossier_overdue, pakn_escalated, ...)\n"
     "  --severity=S    only this severity and above (info, warning, critical)\n"
     "  --summary       counts per unit, kind and severity\n"
@@ -56,7 +56,7 @@ const char cchc_help_watch[] =
     "                  when scoring cannot be reached for that long)\n";
 
 const char cchc_help_alerts[] =
-    "Usage: cchc alerts [--units=A,B] [--kind=K,K] [--severity=S] [--summary] [--json]\n"
+    "Usage: cchc alerts [--unit=A,B] [--kind=K,K] [--severity=S] [--summary] [--json]\n"
     "\n"
     "Prints the alerts of your units active now, once, as `cchc watch` prints its\n"
     "snapshot (role supervisor); --summary prints their counts per unit, kind and\n"
@@ -108,11 +108,14 @@ static const char *jstr(const json_t *o, const char *key)
 static int encode_filter(const cc_cli_t *cli, const char *cmd, cc_enc_t *out, bool *ret_summary)
 {
     char units[CC_MAX_UNITS][CC_MAX_CODE + 1], list[512];
+    const char *only = cli->units, *v;
     size_t n = 0;
-    const char *v;
 
-    if (cc_units_parse(cli->units, units, CC_MAX_UNITS, &n) < 0)
-        return cchc_usage_error(cmd, "--units=%s: not a list of unit codes", cli->units);
+    /* --unit narrows the view within the scope (--units, the identity). */
+    if (cc_cli_opt(cli, "unit", &v) && v)
+        only = v;
+    if (cc_units_parse(only, units, CC_MAX_UNITS, &n) < 0)
+        return cchc_usage_error(cmd, "--unit=%s: not a list of unit codes", only);
     cc_enc_str(out, "units");
     cc_enc_array(out, n);
     for (size_t i = 0; i < n; i++)
@@ -259,8 +262,9 @@ static bool apply_snapshot(watch_t *w, uint64_t seq)
             break;
         if (old == NULL)
             done = print_change(w, seq, "raise", a, true);
-        else if (!json_equal(json_object_get(old, "ack"), json_object_get(a, "ack")))
-            done = print_change(w, seq, "ack", a, true);
+        else if (json_object_get(a, "ack") &&
+                 !json_equal(json_object_get(old, "ack"), json_object_get(a, "ack")))
+            done = print_change(w, seq, "ack", a, true); /* acknowledged meanwhile */
         json_object_set(w->active, id, a);
     }
     json_object_clear(w->incoming);
@@ -392,9 +396,8 @@ static void watch_destroy(watch_t *w)
 
 int cchc_cmd_watch(const cc_cli_t *cli)
 {
-    static const char *const allowed[] = {
-        "json", "count=", "kind=", "severity=", "summary", NULL
-    };
+    static const char *const allowed[] = { "json",    "count=", "kind=", "severity=",
+                                           "summary", "unit=",  NULL };
     watch_t *w;
     char why[256];
     const char *v;
@@ -458,7 +461,7 @@ out:
 
 int cchc_cmd_alerts(const cc_cli_t *cli)
 {
-    static const char *const allowed[] = { "json", "kind=", "severity=", "summary", NULL };
+    static const char *const allowed[] = { "json", "kind=", "severity=", "summary", "unit=", NULL };
     char after[CC_MAX_ID * 2 + 2 * CC_MAX_CODE] = "";
     watch_t *w;
     char why[256];

@@ -220,10 +220,12 @@ static void enc_query_dossier(cc_enc_t *e)
     "Hồ sơ " EX_DOSSIER " (thủ tục Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam, người " \
     "nước ngoài đang cư trú tại Việt Nam) quá hạn giải quyết từ 17:00 17/03/2025"
 
-/* As queue_change() and sc_alerts_raise() in daemons/scoring/alerts.c. */
+/* As sc_watch_publish() (daemons/scoring/watch.c) sends a raise of
+ * sc_alerts_raise() (alerts.c) to a subscriber. */
 static void enc_alert(cc_enc_t *e)
 {
-    cc_enc_map(e, 3);
+    cc_enc_map(e, 4);
+    cc_enc_kv_u64(e, "rid", 9);
     cc_enc_kv_u64(e, "seq", 1);
     cc_enc_kv_str(e, "op", "raise");
     cc_enc_str(e, "alert");
@@ -233,8 +235,19 @@ static void enc_alert(cc_enc_t *e)
     cc_enc_kv_str(e, "severity", "warning");
     cc_enc_kv_str(e, "unit", "TTHCC");
     cc_enc_kv_str(e, "subject", EX_DOSSIER);
-    cc_enc_kv_i64(e, "raised_at", EX_DUE + 1);
+    cc_enc_kv_i64(e, "raised_at", EX_DUE);
     cc_enc_kv_str(e, "text", EX_ALERT_TEXT);
+}
+
+static void enc_query_watch(cc_enc_t *e)
+{
+    cc_enc_map(e, 4);
+    cc_enc_kv_u64(e, "rid", 9);
+    cc_enc_kv_str(e, "q", "watch");
+    cc_enc_str(e, "units");
+    cc_enc_array(e, 1);
+    cc_enc_str(e, "TTHCC");
+    cc_enc_kv_str(e, "severity", "warning");
 }
 
 typedef enum { CHECK_NONE, CHECK_HELLO, CHECK_EVENT, CHECK_ERROR } schema_check_t;
@@ -260,7 +273,8 @@ static const example_t examples[] = {
     { "ping", CC_MSG_QUERY, NULL, enc_ping, CHECK_NONE },
     { "ping-result", CC_MSG_RESULT, NULL, enc_ping_result, CHECK_NONE },
     { "query-dossier", CC_MSG_QUERY, NULL, enc_query_dossier, CHECK_NONE },
-    { "alert", CC_MSG_ALERT, "TTHCC", enc_alert, CHECK_NONE },
+    { "query-watch", CC_MSG_QUERY, NULL, enc_query_watch, CHECK_NONE },
+    { "alert", CC_MSG_ALERT, NULL, enc_alert, CHECK_NONE },
 };
 
 /* Negative examples the document must show; each must be refused. */
@@ -577,8 +591,8 @@ static void test_doc_has_all_examples(void **state)
         else
             json++;
     }
-    /* 13 examples: header + body each, a topic for the ALERT; 10 negatives. */
-    assert_true(hex >= 2 * CC_N(examples) + 1);
+    /* Every example: header + body each; the negatives. */
+    assert_true(hex >= 2 * CC_N(examples));
     assert_true(json >= CC_N(examples));
     assert_true(neg >= 2 * CC_N(negatives));
     for (size_t i = 0; i < CC_N(examples); i++) {
@@ -853,6 +867,38 @@ static void test_doc_names_codes_and_types(void **state)
     }
 }
 
+/* §5.3's table of alert kinds is cc_alert_kinds: one row per kind, in
+ * order, "| `kind` [subject] | severity | ...", with its usual severity
+ * (and the highest, when it can rise). */
+static void test_doc_alert_kinds(void **state)
+{
+    const char *at = strstr(doc, "| kind | severity | raised | cleared |");
+    char needle[128];
+
+    (void)state;
+    assert_non_null(at);
+    for (unsigned k = 0; k < CC_ALERT_KIND_COUNT_; k++) {
+        const cc_alert_kind_info_t *info = &cc_alert_kind_info[k];
+        const char *row;
+
+        snprintf(needle, sizeof(needle), "\n| `%s` [%s] | `%s`", cc_vocab_name(&cc_alert_kinds, k),
+                 cc_vocab_name(&cc_alert_subjects, info->subject),
+                 cc_vocab_name(&cc_severities, info->severity));
+        row = strstr(at, needle);
+        if (row == NULL)
+            fail_msg("PROTOCOL.md §5.3 lacks the row \"%s\" (or it is out of order)", needle + 1);
+        if (info->raised != info->severity) {
+            const char *eol = strchr(row + 1, '\n');
+
+            snprintf(needle, sizeof(needle), "`%s`", cc_vocab_name(&cc_severities, info->raised));
+            if (eol == NULL || !memmem(row, (size_t)(eol - row), needle, strlen(needle)))
+                fail_msg("PROTOCOL.md §5.3: %s can become %s", cc_vocab_name(&cc_alert_kinds, k),
+                         needle);
+        }
+        at = row + 1;
+    }
+}
+
 /* ---- --emit: print the blocks for the document ---------------------------------- */
 
 static void emit_hex(const char *kind, const char *name, const char *suffix, const void *data,
@@ -910,6 +956,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_error_example_is_cc_error_encode),
         cmocka_unit_test(test_negative_examples_refused),
         cmocka_unit_test(test_doc_names_codes_and_types),
+        cmocka_unit_test(test_doc_alert_kinds),
     };
 
     if (argc == 2 && strcmp(argv[1], "--emit") == 0)
