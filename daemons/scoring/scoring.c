@@ -130,7 +130,7 @@ static int apply_batch(void *ctx, const msgpack_object *batch, uint64_t *ret_cur
         return r;
     }
     cc_map_u64(batch, "head", &head);
-    s->behind[fc->id] = res.cursor < head;
+    s->behind[fc->id] = head > res.cursor + SC_BEHIND_RECORDS;
     if (res.applied >= SC_HISTORY_MIN_RECORDS && res.newest_at < cc_clock_now() - SC_HISTORY_S)
         s->history_until_ms = cc_clock_mono_ms() + SC_HISTORY_QUIET_MS;
     publish_changes(s);

@@ -20,8 +20,9 @@
  * raises the alerts time makes true, evaluates the rate and feed alerts,
  * pings the watchdog and updates STATUS=.
  *
- * CATCHING UP: while a source has records scoring has not read (a BATCH
- * ended before the head), or while the records it applies are history
+ * CATCHING UP: while a source has more than SC_BEHIND_RECORDS records
+ * scoring has not read (after the last BATCH), or while the records it
+ * applies are history
  * (a BATCH of at least SC_HISTORY_MIN_RECORDS records whose newest is more
  * than SC_HISTORY_S before the clock: an import), scoring
  * is catching up: it applies records but does not run the tick or the
@@ -50,6 +51,7 @@
 #include "cc_daemon.h"
 
 #define SC_LISTEN_DEFAULT "tcp://127.0.0.1:7303"
+#define SC_BEHIND_RECORDS 4000     /* more unread records than this: catching up */
 #define SC_HISTORY_S 3600          /* records older than this are history (an import) */
 #define SC_HISTORY_MIN_RECORDS 100 /* in a BATCH of at least this many */
 #define SC_HISTORY_QUIET_MS 5000   /* history mode ends this long after the last old record */

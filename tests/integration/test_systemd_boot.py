@@ -524,14 +524,20 @@ def operator_path(c, build_dir, root):
     push(c, 3)
     expect_received(c, 3, "after a push past the backup")
 
-    # Restore: intake from the backup, scoring rebuilt from the logs.
+    # Restore: intake from the backup; scoring notices that intake's log
+    # went back, stops reading it and says so; the operator rebuilds it.
     c.run("systemctl stop cchc.target", timeout=60)
     c.run("cp /srv/backup/intake-2026-12-02.mdb /var/lib/private/cchc/intake/db/data.mdb")
     c.run("chown --reference=/var/lib/private/cchc/intake/db "
           "/var/lib/private/cchc/intake/db/data.mdb")
-    c.run("rm -rf /var/lib/private/cchc/scoring/db")
     c.run("systemctl start cchc.target", timeout=60)
     expect_active(c, "after the restore")
+    stopped = wait_until(lambda: "STOPPED" in c.show("cchc-scoringd.service", "StatusText"),
+                         20, step=0.5)
+    check(bool(stopped), "scoring's STATUS= says the intake log was rolled back: %s" %
+          c.show("cchc-scoringd.service", "StatusText"))
+    r = cchc(c, "ctl scoring rebuild")
+    check(r.returncode == 0 and "rebuilt" in r.stdout, "cchc ctl scoring rebuild ran to its end")
     expect_received(c, 2, "restored from the backup, scoring rebuilt")
 
     # Upgrade: install again, daemon-reload, restart; state kept.
