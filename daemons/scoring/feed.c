@@ -137,6 +137,7 @@ static void on_batch(sc_feed_t *f, const cc_msg_t *m, uint64_t now_ms)
         return;
     }
     f->fig.head = head;
+    f->fig.head_known = true;
     f->fig.cursor = cursor;
     f->fig.batches++;
     f->fig.connected = true;
@@ -185,7 +186,9 @@ void sc_feed_readable(sc_feed_t *f, uint64_t now_ms)
         }
         cc_map_u64(&m.body, "rid", &rid);
         if (m.type == CC_MSG_RESULT) {
-            f->fig.connected = true; /* HELLO answered */
+            f->fig.connected = true; /* HELLO answered, with the log's head */
+            if (cc_map_u64(&m.body, "head", &f->fig.head) == 0)
+                f->fig.head_known = true;
         } else if (rid != 0 && rid == f->rid) {
             f->rid = 0;
             if (m.type == CC_MSG_BATCH)

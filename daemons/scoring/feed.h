@@ -45,11 +45,12 @@ typedef struct sc_feed sc_feed_t;
 /* Figures of a feed. */
 typedef struct {
     uint64_t cursor;       /* last seq applied */
-    uint64_t head;         /* source's last seq, from the latest BATCH */
+    uint64_t head;         /* source's last seq, from the latest BATCH or HELLO reply */
     uint64_t batches;      /* BATCHes applied */
     uint64_t resends;      /* READs re-sent after a timeout */
     uint64_t errors;       /* ERROR replies and failed applies */
     bool connected;        /* a BATCH or HELLO reply came since the last timeout */
+    bool head_known;       /* a BATCH or HELLO reply told the head */
     bool behind;           /* the last BATCH left records unread (last < head) */
     bool stopped;          /* stopped by the apply callback (-ESTALE) */
     uint64_t caught_up_ms; /* monotonic time of the last BATCH that reached the head */

@@ -93,10 +93,11 @@ static bool catching_up(const scoring_t *s)
            cc_clock_mono_ms() < s->history_until_ms;
 }
 
-/* After a commit: publish its alert changes, or hold them back. */
-static void publish_changes(scoring_t *s)
+/* After a commit: publish its alert changes, or hold them back (@history:
+ * they come from records of the past). */
+static void publish_changes(scoring_t *s, bool history)
 {
-    if (catching_up(s)) {
+    if (history || catching_up(s)) {
         size_t n = sc_state_publish(s->state, NULL, NULL);
 
         s->held_back += n;
@@ -113,6 +114,7 @@ static int apply_batch(void *ctx, const msgpack_object *batch, uint64_t *ret_cur
     const char *name = sc_feed_name(fc->id);
     sc_batch_result_t res;
     uint64_t head = 0;
+    bool history;
     int r;
 
     r = sc_state_apply_batch(s->state, fc->id, batch, cc_clock_now(), &res);
@@ -131,9 +133,10 @@ static int apply_batch(void *ctx, const msgpack_object *batch, uint64_t *ret_cur
     }
     cc_map_u64(batch, "head", &head);
     s->behind[fc->id] = head > res.cursor + SC_BEHIND_RECORDS;
-    if (res.applied >= SC_HISTORY_MIN_RECORDS && res.newest_at < cc_clock_now() - SC_HISTORY_S)
+    history = res.applied > 0 && res.newest_at < cc_clock_now() - SC_HISTORY_S;
+    if (history)
         s->history_until_ms = cc_clock_mono_ms() + SC_HISTORY_QUIET_MS;
-    publish_changes(s);
+    publish_changes(s, history);
     if (res.invalid)
         cc_log(LOG_WARNING, "Skipped %llu invalid %s records (up to seq %llu)",
                (unsigned long long)res.invalid, name, (unsigned long long)res.cursor);
@@ -193,26 +196,33 @@ static void feed_alerts(scoring_t *s, uint64_t now_ms)
     }
 }
 
-/* The tick's alert work: what time and rates raise, when caught up. */
-static void run_tick(scoring_t *s)
+/* The tick's alert work: what time and rates raise, when caught up.
+ * @forced: a `clock` query moved the test clock and asks for the tick now:
+ * it runs even while history records were just applied (a test pushing
+ * events of the past), though not while a source is far behind. */
+static void run_tick(scoring_t *s, bool forced)
 {
     uint64_t now_ms = cc_clock_mono_ms();
     bool all = now_ms >= s->next_rates_all_ms;
     size_t raised = 0, changes = 0;
     int r;
 
-    /* A source that does not answer, or that rolled back, holds nothing
-     * back: alerts go on from what scoring has. */
+    /* Before its first BATCH a source's HELLO reply tells how far behind
+     * scoring is (a quiet log may keep the first READ waiting). A source
+     * that does not answer, or that rolled back, holds nothing back:
+     * alerts go on from what scoring has. */
     for (int f = 0; f < SC_FEED_COUNT_; f++) {
         sc_feed_figures_t fig;
 
         sc_feed_figures(s->feeds[f], &fig);
+        if (fig.batches == 0 && fig.head_known)
+            s->behind[f] = fig.head > fig.cursor + SC_BEHIND_RECORDS;
         if (fig.stopped ||
             (!fig.connected && now_ms - s->started_ms > SC_FEED_WAIT_MS + SC_FEED_GRACE_MS))
             s->behind[f] = false;
     }
     feed_alerts(s, now_ms);
-    if (catching_up(s)) {
+    if (forced ? s->behind[SC_FEED_INTAKE] || s->behind[SC_FEED_HOTLINE] : catching_up(s)) {
         s->was_catching_up = true;
         return;
     }
@@ -223,12 +233,12 @@ static void run_tick(scoring_t *s)
     if (r < 0)
         cc_log(LOG_ERR, "Failed to run the alert tick: %s", cc_store_strerror(r));
     else
-        publish_changes(s);
+        sc_state_publish(s->state, sc_watch_publish, s->watch);
     r = sc_state_rates(s->state, cc_clock_now(), all, &changes);
     if (r < 0)
         cc_log(LOG_ERR, "Failed to evaluate the rate alerts: %s", cc_store_strerror(r));
     else
-        publish_changes(s);
+        sc_state_publish(s->state, sc_watch_publish, s->watch);
     if (all)
         s->next_rates_all_ms = now_ms + SC_RATES_ALL_MS;
     if (raised)
@@ -390,7 +400,7 @@ static void handle_query(scoring_t *s, cc_request_t *req, const cc_principal_t *
     case CC_QUERY_CLOCK_SET:
         /* Alerts due by the new time are raised (and published) before the
          * reply, so a test that moves the clock can expect them. */
-        run_tick(s);
+        run_tick(s, true);
         cc_daemon_reply_ok(s->router, req, "scoring");
         return;
     case CC_QUERY_MINE:
@@ -586,7 +596,7 @@ static void loop(scoring_t *s)
             ;
         sc_watch_tick(s->watch, now_ms);
         if (now_ms >= next_tick) {
-            run_tick(s);
+            run_tick(s, false);
             cc_sd_watchdog();
             status_line(s, line, sizeof(line));
             cc_sd_status("%s", line);
