@@ -408,14 +408,20 @@ static int read_drec(const msgpack_object *rec, int kind, int64_t at, drec_t *d)
 
 /* ---- Consultations (db "consult": dossier, 0, agency -> i64 deadline) ------------- */
 
+/* The key "@a, 0, @b" (each cut at its bound) into @key; returns its length. */
+static size_t pair_key(uint8_t *key, const char *a, size_t a_max, const char *b, size_t b_max)
+{
+    size_t al = strnlen(a, a_max), bl = strnlen(b, b_max);
+
+    memcpy(key, a, al);
+    key[al] = 0;
+    memcpy(key + al + 1, b, bl);
+    return al + 1 + bl;
+}
+
 static size_t consult_key(uint8_t *key, const char *dossier, const char *agency)
 {
-    size_t d = strnlen(dossier, CC_MAX_ID), a = strnlen(agency, CC_MAX_CODE);
-
-    memcpy(key, dossier, d);
-    key[d] = 0;
-    memcpy(key + d + 1, agency, a);
-    return d + 1 + a;
+    return pair_key(key, dossier, CC_MAX_ID, agency, CC_MAX_CODE);
 }
 
 int sc_consult_deadline(sc_state_t *st, cc_txn_t *txn, const char *dossier, const char *agency,
@@ -793,12 +799,7 @@ static size_t note_key(uint8_t *key, const char *unit, int32_t day, const char *
 /* unit, 0, period. */
 static size_t grade_key(uint8_t *key, const char *unit, const char *period)
 {
-    size_t u = strnlen(unit, CC_MAX_CODE), p = strnlen(period, CC_MAX_CODE);
-
-    memcpy(key, unit, u);
-    key[u] = 0;
-    memcpy(key + u + 1, period, p);
-    return u + 1 + p;
+    return pair_key(key, unit, CC_MAX_CODE, period, CC_MAX_CODE);
 }
 
 static int apply_unit_note(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, int kind)
