@@ -163,8 +163,7 @@ static bool print_change(watch_t *w, uint64_t seq, const char *op, json_t *alert
         if (snapshot)
             json_object_set_new(o, "snapshot", json_true());
         json_object_set(o, "alert", alert);
-        cc_json_print(stdout, o);
-        json_decref(o);
+        cc_json_print(stdout, o); /* takes @o */
     } else {
         const char *subject = jstr(alert, "subject");
         const char *sev = jstr(alert, "severity");
@@ -209,8 +208,7 @@ static bool print_summary(watch_t *w, const msgpack_object *body)
         json_t *o = cc_json_from_msgpack(body, 0);
 
         json_object_del(o, "rid");
-        cc_json_print(stdout, o);
-        json_decref(o);
+        cc_json_print(stdout, o); /* takes @o */
     } else {
         cc_map_u64(body, "total", &total);
         printf("%-14s %-26s %-9s %8s %8s\n", "unit", "kind", "severity", "count", "acked");
