@@ -128,7 +128,7 @@ int sc_state_empty(sc_state_t *st, cc_txn_t *txn)
 int sc_state_open(const char *dir, size_t map_size, const cc_catalog_t *catalog, sc_state_t **ret,
                   char *err, size_t err_len)
 {
-    cc_store_opts_t so = { .map_size = map_size };
+    cc_store_opts_t so = { .map_size = map_size, .max_dbs = 32 };
     sc_state_t *st = cc_xcalloc(1, sizeof(*st));
     int r;
 
