@@ -36,8 +36,7 @@ static int log_prio(const char *level)
 }
 
 int cc_daemon_configure(const char *name, const cc_option_t *table, size_t n, void *settings,
-                        cc_daemon_settings_t *common, const char *default_listen, int argc,
-                        char **argv)
+                        cc_daemon_settings_t *common, int argc, char **argv)
 {
     char err[1024] = "";
     int prio;
@@ -46,7 +45,7 @@ int cc_daemon_configure(const char *name, const cc_option_t *table, size_t n, vo
     r = cc_config_load(name, table, n, settings, argc, argv, err, sizeof(err));
     cc_log_init(name, LOG_INFO);
     if (r == 1) {
-        r = 0; /* --help printed */
+        r = 0; /* --help or --version printed */
         goto stop;
     }
     if (r < 0) {
@@ -63,8 +62,6 @@ int cc_daemon_configure(const char *name, const cc_option_t *table, size_t n, vo
         goto stop;
     }
     cc_log_init(name, prio);
-    if (common->listen == NULL)
-        common->listen = cc_xstrdup(default_listen);
     if (common->test_clock) {
         cc_clock_test_enable(common->test_clock);
         cc_log(LOG_WARNING, "Running on the TEST CLOCK: time moves only when told to");

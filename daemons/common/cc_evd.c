@@ -99,7 +99,8 @@ struct cc_evd {
 };
 
 static const cc_option_t evd_options[] = {
-    CC_DAEMON_OPTIONS(cc_evd_settings_t, d),
+    /* listen: the domain's endpoint, set by cc_evd_main() */
+    CC_DAEMON_OPTIONS(cc_evd_settings_t, d, NULL),
     { "batch_max", CC_OPT_INT, offsetof(cc_evd_settings_t, batch_max), "4096", 1, 65536,
       "most events in one group commit" },
 };
@@ -786,8 +787,10 @@ int cc_evd_main(const cc_evd_domain_t *domain, const char *default_listen, int a
     memcpy(options, evd_options, sizeof(evd_options));
     if (domain->rebuild)
         options[n_options++] = rebuild_option;
-    r = cc_daemon_configure(domain->name, options, n_options, &d.set, &d.set.d, default_listen,
-                            argc, argv);
+    for (size_t i = 0; i < n_options; i++)
+        if (strcmp(options[i].name, "listen") == 0)
+            options[i].def = default_listen;
+    r = cc_daemon_configure(domain->name, options, n_options, &d.set, &d.set.d, argc, argv);
     if (r >= 0)
         return r;
     d.sessions = cc_sessions_new(0);

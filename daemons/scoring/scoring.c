@@ -35,9 +35,9 @@
 #include "state.h"
 
 static const cc_option_t sc_options[] = {
-    CC_DAEMON_OPTIONS(sc_settings_t, d),
+    CC_DAEMON_OPTIONS(sc_settings_t, d, SC_LISTEN_DEFAULT),
     { "publish", CC_OPT_STR, offsetof(sc_settings_t, publish), SC_PUBLISH_DEFAULT, 0, 0,
-      "PUB endpoint (alerts): tcp://IP:PORT (numeric) or ipc://PATH" },
+      "ZeroMQ endpoint of the PUB socket (alerts): tcp://IP:PORT (numeric) or ipc://PATH" },
     { "intake", CC_OPT_STR, offsetof(sc_settings_t, intake), SC_INTAKE_DEFAULT, 0, 0,
       "endpoint of cchc-intaked (its log is read by cursor)" },
     { "hotline", CC_OPT_STR, offsetof(sc_settings_t, hotline), SC_HOTLINE_DEFAULT, 0, 0,
@@ -443,8 +443,7 @@ int sc_scoring_main(int argc, char **argv)
     char err[1024] = "";
     int r;
 
-    r = cc_daemon_configure("scoring", sc_options, CC_N(sc_options), &s.set, &s.set.d,
-                            SC_LISTEN_DEFAULT, argc, argv);
+    r = cc_daemon_configure("scoring", sc_options, CC_N(sc_options), &s.set, &s.set.d, argc, argv);
     if (r >= 0)
         return r;
     s.sessions = cc_sessions_new(0);
