@@ -124,9 +124,9 @@ static size_t columns(const char *s, size_t len)
     return n;
 }
 
-void cc_args_print_help(FILE *f, const char *left, const char *help)
+void cc_args_print_help(FILE *f, const char *left, size_t column, const char *help)
 {
-    const size_t width = 80 - CC_ARGS_HELP_COLUMN;
+    const size_t width = 80 - column;
     size_t used = columns(left, strlen(left));
 
     fputs(left, f);
@@ -134,18 +134,18 @@ void cc_args_print_help(FILE *f, const char *left, const char *help)
         fputc('\n', f);
         return;
     }
-    if (used + 2 > CC_ARGS_HELP_COLUMN) {
+    if (used + 2 > column) {
         fputc('\n', f);
         used = 0;
     }
-    fprintf(f, "%*s", (int)(CC_ARGS_HELP_COLUMN - used), "");
+    fprintf(f, "%*s", (int)(column - used), "");
     used = 0;
     while (*help) {
         size_t word = strcspn(help, " ");
         size_t cols = columns(help, word);
 
         if (used > 0 && used + 1 + cols > width) {
-            fprintf(f, "\n%*s", CC_ARGS_HELP_COLUMN, "");
+            fprintf(f, "\n%*s", (int)column, "");
             used = 0;
         } else if (used > 0) {
             fputc(' ', f);

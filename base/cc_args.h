@@ -88,10 +88,10 @@ bool cc_args_name_is(const char *name, size_t len, const char *want);
 
 /**
  * cc_args_print_help - one option of a --help listing on @f: @left (what to
- * type: "  -u, --unit=U") and beside it, from CC_ARGS_HELP_COLUMN, @help
- * wrapped at word boundaries to 80 columns (on the next line when @left is
- * too wide). @help may be NULL.
+ * type: "  -u, --unit=U") and beside it, from @column (CC_ARGS_HELP_COLUMN
+ * for options), @help wrapped at word boundaries to 80 columns (on the next
+ * line when @left is too wide). @help may be NULL.
  */
-void cc_args_print_help(FILE *f, const char *left, const char *help);
+void cc_args_print_help(FILE *f, const char *left, size_t column, const char *help);
 
 #endif

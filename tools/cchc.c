@@ -11,48 +11,73 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cc_args.h"
+#include "cc_base.h"
 #include "cc_hotline.h"
 #include "cc_time.h"
 
-#ifndef CCHC_VERSION
-#define CCHC_VERSION "0"
-#endif
+/* The commands: name, what it does (for `cchc --help`), how it runs, and
+ * its help (a fixed text, or help_of when it depends on the subcommand). */
+static const struct {
+    const char *name;
+    const char *summary;
+    int (*run)(const cc_cli_t *cli);
+    const char *help;
+    const char *(*help_of)(const cc_cli_t *cli);
+} commands[] = {
+    { "push", "send events (JSON lines on stdin) to intake or hotline (--to=hotline)",
+      cchc_cmd_push, cchc_help_push, NULL },
+    { "watch", "follow live alerts of your units (supervisor)", cchc_cmd_watch, cchc_help_watch,
+      NULL },
+    { "report",
+      "figures for a period: a unit, its children, or a ranked table (table, "
+      "--format=csv|xlsx|json) (supervisor)",
+      cchc_cmd_report, cchc_help_report, NULL },
+    { "grade", "grades A+/A/B/C and what decided them; grade set|reason (supervisor)",
+      cchc_cmd_grade, cchc_help_grade, NULL },
+    { "reminder", "add|list: reminders and criticisms of a unit (supervisor)", cchc_cmd_reminder,
+      cchc_help_reminder, NULL },
+    { "dossier", "show ID: a dossier's state and history", cchc_cmd_dossier, cchc_help_dossier,
+      NULL },
+    { "contact", "log|close: 1022 contacts (agent)", cchc_cmd_hotline, NULL, cc_hotline_help },
+    { "pakn",
+      "receive|classify|assign|forward|refuse|accept|answer|publish|close| reopen, show ID, "
+      "open --unit=U: complaints (agent, unit contact point)",
+      cchc_cmd_hotline, NULL, cc_hotline_help },
+    { "ctl", "intake|hotline|scoring ping|stats|backup PATH|clock TIME (operator)", cchc_cmd_ctl,
+      cchc_help_ctl, NULL },
+};
 
-static const char help_main[] =
-    "Usage: cchc [OPTIONS] COMMAND [ARGS] [OPTIONS]\n"
-    "\n"
-    "The command-line client of the cchc daemons (intake, hotline, scoring).\n"
-    "\n"
-    "Commands:\n"
-    "  push      send events (JSON lines on stdin) to intake or hotline\n"
-    "  watch     follow live alerts of your units (supervisor)\n"
-    "  report    figures for a period: a unit, its children, or a ranked table\n"
-    "            (table, --format=csv|xlsx|json) (supervisor)\n"
-    "  grade     grades A+/A/B/C and what decided them; grade set|reason (supervisor)\n"
-    "  reminder  add|list: reminders and criticisms of a unit (supervisor)\n"
-    "  dossier   show ID: a dossier's state and history\n"
-    "  contact   log|close: 1022 contacts (agent)\n"
-    "  pakn      receive|classify|assign|forward|refuse|accept|answer|publish|close|reopen,\n"
-    "            show ID, open --unit=U: complaints (agent, unit contact point)\n"
-    "  ctl       intake|hotline|scoring ping|stats|backup PATH|clock TIME (operator)\n"
-    "Run `cchc COMMAND --help` for a command's options.\n"
-    "\n"
-    "Global options (anywhere on the line; environment variable in brackets):\n"
-    "  --intake=EP     intake endpoint   [CCHC_INTAKE]  default tcp://127.0.0.1:7301\n"
-    "  --hotline=EP    hotline endpoint  [CCHC_HOTLINE] default tcp://127.0.0.1:7302\n"
-    "  --scoring=EP    scoring queries   [CCHC_SCORING] default tcp://127.0.0.1:7303\n"
-    "  --alerts=EP     scoring alerts    [CCHC_ALERTS]  default tcp://127.0.0.1:7304\n"
-    "  --who=NAME      who you are (1..32 characters, no spaces) [CCHC_WHO] default cchc\n"
-    "  --units=A,B     your units, or * for all [CCHC_UNITS] default *\n"
-    "  --timeout=MS    how long to wait for a daemon's reply, default 3000\n"
-    "  --help, -h      this help;  --version  the version\n"
-    "\n"
-    "Exit status:\n"
-    "  0  everything accepted (events already stored count as accepted)\n"
-    "  1  some events, or the request, refused by the daemon\n"
-    "  2  usage error\n"
-    "  3  daemon unreachable, or no reply within --timeout\n"
-    "  4  protocol error (a reply the tool could not understand)\n";
+static void help_main(FILE *f)
+{
+    fputs("Usage: cchc [OPTIONS] COMMAND [ARGS] [OPTIONS]\n"
+          "\n"
+          "The command-line client of the cchc daemons (intake, hotline, scoring).\n"
+          "\n"
+          "Commands:\n",
+          f);
+    for (size_t i = 0; i < CC_N(commands); i++) {
+        char left[32];
+
+        snprintf(left, sizeof(left), "  %s", commands[i].name);
+        cc_args_print_help(f, left, 12, commands[i].summary);
+    }
+    fputs("Run `cchc COMMAND --help` for a command's options.\n"
+          "\n"
+          "Global options (anywhere on the line; environment variable in brackets):\n",
+          f);
+    cc_cli_print_globals(f);
+    fputs("Options take their value after '=' or as the next argument (--who=tdv-01,\n"
+          "--who tdv-01, -w tdv-01); `--` ends the options.\n"
+          "\n"
+          "Exit status:\n"
+          "  0  everything accepted (events already stored count as accepted)\n"
+          "  1  some events, or the request, refused by the daemon\n"
+          "  2  usage error\n"
+          "  3  daemon unreachable, or no reply within --timeout\n"
+          "  4  protocol error (a reply the tool could not understand)\n",
+          f);
+}
 
 int cchc_usage_error(const char *cmd, const char *fmt, ...)
 {
@@ -154,25 +179,6 @@ void cchc_format_local(int64_t t, char *buf, size_t len)
 
 static const char *env_lookup(const char *name) { return getenv(name); }
 
-/* A command's help is a fixed text, or (help_of) depends on its
- * subcommand. */
-static const struct {
-    const char *name;
-    int (*run)(const cc_cli_t *cli);
-    const char *help;
-    const char *(*help_of)(const cc_cli_t *cli);
-} commands[] = {
-    { "push", cchc_cmd_push, cchc_help_push, NULL },
-    { "watch", cchc_cmd_watch, cchc_help_watch, NULL },
-    { "report", cchc_cmd_report, cchc_help_report, NULL },
-    { "grade", cchc_cmd_grade, cchc_help_grade, NULL },
-    { "reminder", cchc_cmd_reminder, cchc_help_reminder, NULL },
-    { "dossier", cchc_cmd_dossier, cchc_help_dossier, NULL },
-    { "ctl", cchc_cmd_ctl, cchc_help_ctl, NULL },
-    { "contact", cchc_cmd_hotline, NULL, cc_hotline_help },
-    { "pakn", cchc_cmd_hotline, NULL, cc_hotline_help },
-};
-
 int main(int argc, char **argv)
 {
     char err[512];
@@ -185,22 +191,18 @@ int main(int argc, char **argv)
         return CCHC_EXIT_OK;
     }
     if (cli.command == NULL) {
-        if (cli.help) {
-            fputs(help_main, stdout);
-            return CCHC_EXIT_OK;
-        }
-        fputs(help_main, stderr);
-        return CCHC_EXIT_USAGE;
+        help_main(cli.help ? stdout : stderr);
+        return cli.help ? CCHC_EXIT_OK : CCHC_EXIT_USAGE;
     }
     if (strcmp(cli.command, "help") == 0) {
         cli.command = cli.n_args ? cli.args[0] : NULL;
         cli.help = true;
         if (cli.command == NULL) {
-            fputs(help_main, stdout);
+            help_main(stdout);
             return CCHC_EXIT_OK;
         }
     }
-    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+    for (size_t i = 0; i < CC_N(commands); i++) {
         if (strcmp(cli.command, commands[i].name) != 0)
             continue;
         if (cli.help) {

@@ -199,7 +199,7 @@ static void usage(const char *daemon, const cc_option_t *table, size_t n)
            "\n",
            daemon, daemon, daemon, daemon);
     for (size_t b = 0; b < OPT_BUILTIN_COUNT_; b++)
-        cc_args_print_help(stdout, builtins[b].left, builtins[b].help);
+        cc_args_print_help(stdout, builtins[b].left, CC_ARGS_HELP_COLUMN, builtins[b].help);
     printf("\nOptions (a file key is the option's name, with '_'):\n");
     for (size_t i = 0; i < n; i++) {
         const cc_option_t *o = &table[i];
@@ -218,7 +218,7 @@ static void usage(const char *daemon, const cc_option_t *table, size_t n)
                      (long long)o->max, o->def ? o->def : "unset");
         else
             snprintf(help, sizeof(help), "%s (default: %s)", o->help, o->def ? o->def : "unset");
-        cc_args_print_help(stdout, left, help);
+        cc_args_print_help(stdout, left, CC_ARGS_HELP_COLUMN, help);
     }
 }
 

@@ -138,10 +138,10 @@ static void test_help_wraps(void **state)
     const char *line2;
     (void)state;
 
-    cc_args_print_help(f, "  -u, --unit=U",
+    cc_args_print_help(f, "  -u, --unit=U", CC_ARGS_HELP_COLUMN,
                        "one unit: its code in units.tsv (for example SO-TP or X-TANPHONG); with "
                        "--with-children also each of its children, and their total");
-    cc_args_print_help(f, "      --a-very-long-option-name=VALUE", "short");
+    cc_args_print_help(f, "      --a-very-long-option-name=VALUE", CC_ARGS_HELP_COLUMN, "short");
     fclose(f);
     /* first line: the option, padded to the help column, then words up to 80 columns */
     assert_memory_equal(buf, "  -u, --unit=U            one unit:", 33);

@@ -446,7 +446,75 @@ static void test_cli_usage_errors(void **state)
     assert_int_equal(parse(&cli, err, sizeof(err), "--who=*", NULL), -EINVAL);
     assert_int_equal(parse(&cli, err, sizeof(err), "--intake", NULL), -EINVAL);
     assert_int_equal(parse(&cli, err, sizeof(err), "-x", NULL), -EINVAL);
-    assert_string_equal(err, "unknown option -x (options are --name=value)");
+    assert_string_equal(err, "unknown option -x");
+    assert_int_equal(parse(&cli, err, sizeof(err), "report", "--bogus", "1", NULL), -EINVAL);
+    assert_string_equal(err, "unknown option --bogus");
+    assert_int_equal(parse(&cli, err, sizeof(err), "report", "--unit", NULL), -EINVAL);
+    assert_string_equal(err, "option --unit needs a value");
+    assert_int_equal(parse(&cli, err, sizeof(err), "report", "--json=yes", NULL), -EINVAL);
+    assert_string_equal(err, "option --json takes no value");
+    assert_int_equal(parse(&cli, err, sizeof(err), "-w", "a b", NULL), -EINVAL);
+    assert_string_equal(err, "-w a b: the name must be 1..32 printable characters without spaces");
+}
+
+/* getopt_long conventions: the value after '=' or as the next argument,
+ * short options alone, with their value glued, or flags in a cluster. */
+static void test_cli_option_forms(void **state)
+{
+    static const char *const forms[][8] = {
+        { "--who=gs", "report", "--unit=SO-TP", "--period=2025-Q1", "--json" },
+        { "--who", "gs", "report", "--unit", "SO-TP", "--period", "2025-Q1", "--json" },
+        { "-w", "gs", "report", "-u", "SO-TP", "-p", "2025-Q1", "-j" },
+        { "report", "-wgs", "-juSO-TP", "-p2025-Q1" },
+        { "report", "-j", "--period", "2025-Q1", "-w", "gs", "--unit=SO-TP" },
+    };
+    const char *v = NULL;
+    cc_cli_t cli;
+    char err[256];
+    (void)state;
+
+    for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+        const char *const *f = forms[i];
+
+        assert_int_equal(
+            parse(&cli, err, sizeof(err), f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], NULL), 0);
+        assert_string_equal(cli.command, "report");
+        assert_string_equal(cli.who, "gs");
+        assert_int_equal(cli.n_args, 0);
+        assert_true(cc_cli_opt(&cli, "unit", &v));
+        assert_string_equal(v, "SO-TP");
+        assert_true(cc_cli_opt(&cli, "period", &v));
+        assert_string_equal(v, "2025-Q1");
+        assert_true(cc_cli_opt(&cli, "json", &v));
+        assert_null(v);
+    }
+    /* the global short options */
+    assert_int_equal(
+        parse(&cli, err, sizeof(err), "-U", "SO-TP,X-TANPHONG", "-t", "250", "-V", "push", NULL),
+        0);
+    assert_string_equal(cli.units, "SO-TP,X-TANPHONG");
+    assert_true(cli.units_set);
+    assert_int_equal(cli.timeout_ms, 250);
+    assert_true(cli.version);
+    /* an operand that looks like an option, after "--" */
+    assert_int_equal(
+        parse(&cli, err, sizeof(err), "pakn", "answer", "PA-1", "--text", "--", "--", "-x", NULL),
+        0);
+    assert_true(cc_cli_opt(&cli, "text", &v));
+    assert_string_equal(v, "--");
+    assert_int_equal(cli.n_args, 3);
+    assert_string_equal(cli.args[2], "-x");
+    /* every command option is named once in the tool's vocabulary */
+    for (const cc_cli_option_t *a = cc_cli_command_options; a->name; a++) {
+        for (const cc_cli_option_t *b = a + 1; b->name; b++) {
+            assert_string_not_equal(a->name, b->name);
+            assert_true(a->short_name == 0 || a->short_name != b->short_name);
+        }
+        for (const cc_cli_option_t *g = cc_cli_globals; g->name; g++) {
+            assert_string_not_equal(a->name, g->name);
+            assert_true(a->short_name == 0 || a->short_name != g->short_name);
+        }
+    }
 }
 
 static void test_cli_values(void **state)
@@ -502,7 +570,8 @@ static int build(json_t **ret_json, cc_hotline_event_t *ret_ev, char *err, size_
     while ((a = va_arg(ap, char *)) != NULL)
         argv[argc++] = a;
     va_end(ap);
-    assert_int_equal(cc_cli_parse(argc, argv, test_env, &cli, err, err_len), 0);
+    if ((r = cc_cli_parse(argc, argv, test_env, &cli, err, err_len)) < 0)
+        return r; /* the command line's shape, before any event */
     cc_enc_init(&e);
     r = cc_hotline_event_build(&cli, NOW_MS, &e, ret_ev, err, err_len);
     if (r == 0) {
@@ -1189,6 +1258,7 @@ int main(void)
         cmocka_unit_test(test_cli_defaults_and_env),
         cmocka_unit_test(test_cli_command_args_options),
         cmocka_unit_test(test_cli_usage_errors),
+        cmocka_unit_test(test_cli_option_forms),
         cmocka_unit_test(test_cli_values),
         cmocka_unit_test(test_hotline_contact_log),
         cmocka_unit_test(test_hotline_pakn_events),
