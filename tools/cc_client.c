@@ -33,6 +33,7 @@ struct cc_client {
     /* the identity of the last successful HELLO, said again after a
      * daemon restart may have dropped the session */
     bool have_hello;
+    char daemon[CC_MAX_CODE + 1]; /* as the last HELLO's RESULT named it */
     char role[CC_MAX_CODE + 1];
     char who[CC_MAX_CODE + 1];
     char *units;
@@ -371,6 +372,7 @@ int cc_client_hello(cc_client_t *c, const char *role, const char *who, const cha
         cc_map_u64(&msg.body, "head", &head);
         *ret_head = head;
     }
+    map_copy(&msg.body, "daemon", c->daemon, sizeof(c->daemon));
     cc_msg_deinit(&msg);
     snprintf(c->role, sizeof(c->role), "%s", role);
     snprintf(c->who, sizeof(c->who), "%s", who);
@@ -381,6 +383,8 @@ out:
     cc_enc_deinit(&pairs);
     return r;
 }
+
+const char *cc_client_daemon(const cc_client_t *c) { return c->daemon; }
 
 int cc_client_query(cc_client_t *c, const char *q, const void *pairs, size_t pairs_len,
                     cc_msg_t *ret_result, cc_client_error_t *ret_err)
@@ -819,7 +823,9 @@ int cc_push_submit(cc_push_t *p, uint64_t tag, const char *eid, const void *ev, 
         snprintf(s->err->code, sizeof(s->err->code), "bad_request");
         snprintf(s->err->en, sizeof(s->err->en), "not sent: the event breaks the protocol: %s",
                  why);
-        snprintf(s->err->vi, sizeof(s->err->vi), "Không gửi: sự kiện sai giao thức: %s", why);
+        snprintf(s->err->vi, sizeof(s->err->vi),
+                 "Không gửi: sự kiện vượt giới hạn của giao thức (kích thước, độ sâu, độ dài "
+                 "chuỗi hoặc số phần tử)");
         finish_slot(p, s, CC_PUSH_REJECTED);
         deliver(p);
         return 0;

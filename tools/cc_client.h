@@ -157,6 +157,13 @@ int cc_client_hello(cc_client_t *c, const char *role, const char *who, const cha
                     uint64_t *ret_head, cc_client_error_t *ret_err);
 
 /**
+ * cc_client_daemon - the daemon that answered the last HELLO, as its RESULT
+ * names it ("intake", "hotline", "scoring"); "" before one. Tells a client
+ * pointed at the wrong port (PROTOCOL.md §2.1).
+ */
+const char *cc_client_daemon(const cc_client_t *c);
+
+/**
  * cc_client_query - QUERY @q with extra fields and wait for the answer.
  * @pairs, @pairs_len: further encoded key/value pairs (or NULL/0).
  * @ret_result: the RESULT message on return 0; release with cc_msg_deinit().

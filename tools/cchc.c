@@ -74,7 +74,8 @@ static void help_main(FILE *f)
           "  0  everything accepted (events already stored count as accepted)\n"
           "  1  some events, or the request, refused by the daemon\n"
           "  2  usage error\n"
-          "  3  daemon unreachable, or no reply within --timeout\n"
+          "  3  daemon unreachable, no reply within --timeout, or another daemon at its\n"
+          "     endpoint\n"
           "  4  protocol error (a reply the tool could not understand)\n",
           f);
 }
@@ -93,16 +94,8 @@ int cchc_usage_error(const char *cmd, const char *fmt, ...)
 
 const char *cchc_daemon_program(cc_endpoint_t ep)
 {
-    switch (ep) {
-    case CC_EP_INTAKE:
-        return "cchc-intaked";
-    case CC_EP_HOTLINE:
-        return "cchc-hotlined";
-    case CC_EP_SCORING:
-    case CC_EP_ALERTS:
-    default:
-        return "cchc-scoringd";
-    }
+    /* Alerts come from scoring's PUB socket. */
+    return cc_daemon_words(cc_endpoint_name(ep == CC_EP_ALERTS ? CC_EP_SCORING : ep)).program;
 }
 
 int cchc_fail(cc_endpoint_t ep, cc_client_t *c, int r, const cc_client_error_t *err)
@@ -111,26 +104,56 @@ int cchc_fail(cc_endpoint_t ep, cc_client_t *c, int r, const cc_client_error_t *
     const char *prog = cchc_daemon_program(ep);
 
     if (r == 1 && err) {
-        fprintf(stderr, "cchc: %s refused: %s: %s / %s\n", name, err->code, err->en, err->vi);
+        fprintf(stderr, "cchc: %s refused: %s%s%s%s: %s / %s\n", name, err->code,
+                err->field[0] ? " (field " : "", err->field, err->field[0] ? ")" : "", err->vi,
+                err->en);
         return CCHC_EXIT_REJECTED;
     }
     if (r == CC_EMALFORMED || r == -EPROTO) {
         fprintf(stderr,
-                "cchc: protocol error: %s at %s sent a reply this tool does not "
-                "understand (%s); are the versions of cchc and %s the same?\n",
-                name, cc_client_endpoint(c),
+                "cchc: lỗi giao thức: %s tại %s trả lời một thông điệp công cụ này không hiểu; "
+                "phiên bản của cchc và %s có khớp không? / protocol error: %s at %s sent a reply "
+                "this tool does not understand (%s); are the versions of cchc and %s the same?\n",
+                name, cc_client_endpoint(c), prog, name, cc_client_endpoint(c),
                 r == -EPROTO ? "unexpected message type" : "malformed message", prog);
         return CCHC_EXIT_PROTOCOL;
     }
     if (r == -ETIMEDOUT) {
         fprintf(stderr,
-                "cchc: cannot reach %s at %s (no reply within %d ms); is %s running? "
-                "(systemctl status %s)\n",
-                name, cc_client_endpoint(c), cc_client_timeout(c), prog, prog);
+                "cchc: không liên lạc được với %s tại %s (không có trả lời sau %d ms); %s có "
+                "đang chạy không? / cannot reach %s at %s (no reply within %d ms); is %s "
+                "running? (systemctl status %s)\n",
+                name, cc_client_endpoint(c), cc_client_timeout(c), prog, name,
+                cc_client_endpoint(c), cc_client_timeout(c), prog, prog);
         return CCHC_EXIT_UNREACHABLE;
     }
-    fprintf(stderr, "cchc: cannot talk to %s at %s: %s\n", name, cc_client_endpoint(c),
-            strerror(r < 0 ? -r : r));
+    fprintf(stderr, "cchc: không liên lạc được với %s tại %s / cannot talk to %s at %s: %s\n", name,
+            cc_client_endpoint(c), name, cc_client_endpoint(c), strerror(r < 0 ? -r : r));
+    return CCHC_EXIT_UNREACHABLE;
+}
+
+int cchc_wrong_daemon(cc_endpoint_t ep, const cc_client_t *c, const char *daemon)
+{
+    static const char *const env[CC_EP_COUNT_] = {
+        [CC_EP_INTAKE] = "CCHC_INTAKE",
+        [CC_EP_HOTLINE] = "CCHC_HOTLINE",
+        [CC_EP_SCORING] = "CCHC_SCORING",
+        [CC_EP_ALERTS] = "CCHC_ALERTS",
+    };
+    /* Alerts come from scoring's PUB socket; its requests go to scoring. */
+    cc_daemon_words_t want =
+        cc_daemon_words(cc_endpoint_name(ep == CC_EP_ALERTS ? CC_EP_SCORING : ep));
+    cc_daemon_words_t got;
+
+    if (daemon == NULL || daemon[0] == '\0' || strcmp(daemon, want.name) == 0)
+        return CCHC_EXIT_OK;
+    got = cc_daemon_words(daemon);
+    fprintf(stderr,
+            "cchc: %s là %s (%s), không phải %s (%s): hãy sửa --%s hoặc $%s / %s is %s, not "
+            "%s: fix --%s or $%s\n",
+            cc_client_endpoint(c), got.vi, got.program, want.vi, want.program, cc_endpoint_name(ep),
+            env[ep], cc_client_endpoint(c), got.program, want.program, cc_endpoint_name(ep),
+            env[ep]);
     return CCHC_EXIT_UNREACHABLE;
 }
 
@@ -153,8 +176,8 @@ int cchc_connect(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const 
     }
     if (role) {
         r = cc_client_hello(c, role, cli->who, units, NULL, &err);
-        if (r != 0) {
-            r = cchc_fail(ep, c, r, &err);
+        r = r != 0 ? cchc_fail(ep, c, r, &err) : cchc_wrong_daemon(ep, c, cc_client_daemon(c));
+        if (r != CCHC_EXIT_OK) {
             cc_client_destroy(&c);
             return r;
         }

@@ -34,14 +34,25 @@ int cchc_usage_error(const char *cmd, const char *fmt, ...) __attribute__((forma
 const char *cchc_daemon_program(cc_endpoint_t ep);
 
 /**
- * cchc_fail - report a failed request on stderr and choose the exit status:
- * -ETIMEDOUT: "cannot reach <daemon> at <ep> (no reply within N ms); is
- * <program> running? (systemctl status <program>)" -> 3; 1 with @err:
- * "<daemon> refused: <code>: <en> / <vi>" -> 1; CC_EMALFORMED / -EPROTO
- * -> 4; other errors -> 3.
+ * cchc_fail - report a failed request on stderr, in Vietnamese then
+ * English ("vi / en", as every message of the tool), and choose the exit
+ * status: -ETIMEDOUT: "cannot reach <daemon> at <ep> (no reply within N
+ * ms); is <program> running? (systemctl status <program>)" -> 3; 1 with
+ * @err: "<daemon> refused: <code> (field F): <vi> / <en>" -> 1;
+ * CC_EMALFORMED / -EPROTO -> 4; other errors -> 3.
  * @ep: which daemon; @c: the client (endpoint, timeout).
  */
 int cchc_fail(cc_endpoint_t ep, cc_client_t *c, int r, const cc_client_error_t *err);
+
+/**
+ * cchc_wrong_daemon - whether the daemon that answered at @ep's endpoint
+ * is the one @ep names: @daemon is what its HELLO or ping RESULT said
+ * ("" or NULL: not said, taken as right). Otherwise says which daemon
+ * answers there and which option or variable to fix.
+ * Returns CCHC_EXIT_OK, or CCHC_EXIT_UNREACHABLE (the daemon wanted is not
+ * at that endpoint).
+ */
+int cchc_wrong_daemon(cc_endpoint_t ep, const cc_client_t *c, const char *daemon);
 
 /**
  * cchc_connect - create a client for daemon @ep and, unless @role is NULL,
@@ -72,9 +83,10 @@ void cchc_push_result_write(FILE *f, const cc_push_result_t *res, bool with_line
 /**
  * cchc_push_one - send one event through the push engine (so an unanswered
  * event is resent with the same eid) as @role with the command line's
- * --who and --units, and print the result: "ok: <what> (seq N, eid E)" on
- * stdout, or with @json the result line of cchc_push_result_write(); a
- * refusal's reason goes to stderr.
+ * --who and --units, and print the result: "ok: <what> (seq N, eid E):
+ * đã ghi nhận / stored" (or "... stored before ...") on stdout, or with
+ * @json the result line of cchc_push_result_write(); a refusal's reason
+ * goes to stderr ("vi / en").
  * @ev, @ev_len: the encoded event map; @eid: its event id.
  * @what: how to name the event in messages ("pakn_assigned PA-1").
  * Returns the exit status: 0 stored (or stored before), 1 refused,

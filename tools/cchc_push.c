@@ -413,8 +413,11 @@ int cchc_push_one(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const
     if (!run.done || run.status == CC_PUSH_TIMEOUT) {
         if (!json)
             fprintf(stderr,
-                    "cchc: no answer from %s at %s within %d ms; %s may or may not be "
-                    "stored: run the command again with --eid=%s to know\n",
+                    "cchc: %s tại %s không trả lời sau %d ms; %s có thể đã hoặc chưa được "
+                    "ghi nhận: chạy lại lệnh với --eid=%s để biết / no answer from %s at %s "
+                    "within %d ms; %s may or may not be stored: run the command again with "
+                    "--eid=%s to know\n",
+                    cc_endpoint_name(ep), cc_client_endpoint(c), cli->timeout_ms, what, eid,
                     cc_endpoint_name(ep), cc_client_endpoint(c), cli->timeout_ms, what, eid);
         status = CCHC_EXIT_UNREACHABLE;
         goto out;
@@ -422,13 +425,14 @@ int cchc_push_one(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const
     if (run.status == CC_PUSH_REJECTED) {
         fprintf(stderr, "cchc: %s refused %s: %s%s%s%s: %s / %s\n", cc_endpoint_name(ep), what,
                 run.err.code, run.err.field[0] ? " (field " : "", run.err.field,
-                run.err.field[0] ? ")" : "", run.err.en, run.err.vi);
+                run.err.field[0] ? ")" : "", run.err.vi, run.err.en);
         status = CCHC_EXIT_REJECTED;
         goto out;
     }
     if (!json)
-        printf("ok: %s (seq %llu, eid %s%s)\n", what, (unsigned long long)run.seq, eid,
-               run.dup ? ", stored before" : "");
+        printf("ok: %s (seq %llu, eid %s): %s\n", what, (unsigned long long)run.seq, eid,
+               run.dup ? "đã ghi nhận từ trước, không ghi lại / stored before, not applied again"
+                       : "đã ghi nhận / stored");
     status = CCHC_EXIT_OK;
 out:
     cc_push_end(&p);

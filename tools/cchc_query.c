@@ -92,7 +92,7 @@ static void print_value(const char *key, size_t key_len, const msgpack_object *v
         }
         break;
     case MSGPACK_OBJECT_BOOLEAN:
-        printf("%s", v->via.boolean ? "yes" : "no");
+        printf("%s", v->via.boolean ? "có / yes" : "không / no");
         break;
     default:
         printf("?");
@@ -169,8 +169,9 @@ void cchc_print_history(const msgpack_object *history, const cchc_history_view_t
 
     if (history == NULL || history->type != MSGPACK_OBJECT_ARRAY)
         return;
-    printf("History / Lịch sử (%u events):\n", history->via.array.size);
-    printf("  %-8s %-16s  %-22s %-12s %-16s %s\n", "seq", "time", "type", "by", "state", "details");
+    printf("Lịch sử / History (%u sự kiện / events):\n", history->via.array.size);
+    printf("  %-8s %-16s  %-22s %-12s %-16s %s\n", "seq", "thời điểm/time", "type", "by", "state",
+           "chi tiết/details");
     for (uint32_t i = 0; i < history->via.array.size; i++) {
         uint64_t seq;
         const msgpack_object *rec = history_record(&history->via.array.ptr[i], &seq);
@@ -204,17 +205,17 @@ void cchc_print_record(const msgpack_object *rec, const cchc_row_t *rows, size_t
 static void print_dossier(const msgpack_object *d, const msgpack_object *history)
 {
     static const cchc_row_t rows[] = {
-        { "state", "state / trạng thái" },
-        { "proc", "procedure / thủ tục" },
-        { "runit", "receiving unit / nơi tiếp nhận" },
-        { "unit", "handling unit / nơi xử lý" },
-        { "channel", "channel / kênh" },
-        { "received_at", "received / tiếp nhận" },
-        { "due", "due / hạn giải quyết" },
-        { "promised", "promised / hẹn lại" },
-        { "resolved_at", "resolved / giải quyết xong" },
-        { "class", "class / kết quả" },
-        { "sos_pending", "pending request / chờ duyệt" },
+        { "state", "trạng thái / state" },
+        { "proc", "thủ tục / procedure" },
+        { "runit", "nơi tiếp nhận / receiving unit" },
+        { "unit", "nơi xử lý / handling unit" },
+        { "channel", "kênh / channel" },
+        { "received_at", "tiếp nhận / received" },
+        { "due", "hạn giải quyết / due" },
+        { "promised", "hẹn lại / promised" },
+        { "resolved_at", "giải quyết xong / resolved" },
+        { "class", "kết quả / class" },
+        { "sos_pending", "chờ duyệt / pending request" },
     };
     /* Record keys that repeat the dossier's identity. */
     static const char *const hidden[] = { "dossier", "proc", "runit", "received_at", NULL };
@@ -223,7 +224,7 @@ static void print_dossier(const msgpack_object *d, const msgpack_object *history
     char id[CC_MAX_ID + 1];
 
     cc_map_strcpy(d, "id", id, sizeof(id));
-    printf("Dossier / Hồ sơ %s\n", id);
+    printf("Hồ sơ / Dossier %s\n", id);
     cchc_print_record(d, rows, sizeof(rows) / sizeof(rows[0]));
     cchc_print_history(history, &view);
 }
@@ -280,7 +281,7 @@ static int ctl_ping(const cc_cli_t *cli, cc_endpoint_t ep)
     cc_client_t *c = NULL;
     cc_client_error_t err;
     cc_msg_t res = { 0 };
-    char iso[CC_TIME_ISO_LEN] = "?";
+    char iso[CC_TIME_ISO_LEN] = "?", daemon[CC_MAX_CODE + 1] = "";
     int64_t now = 0;
     bool test = false;
     int status, r;
@@ -293,6 +294,9 @@ static int ctl_ping(const cc_cli_t *cli, cc_endpoint_t ep)
         status = cchc_fail(ep, c, r, &err);
         goto out;
     }
+    cc_map_strcpy(&res.body, "daemon", daemon, sizeof(daemon));
+    if ((status = cchc_wrong_daemon(ep, c, daemon)) != CCHC_EXIT_OK)
+        goto out;
     if (cc_map_i64(&res.body, "now", &now) == 0)
         cc_time_format_iso(now, iso, sizeof(iso));
     cc_map_bool(&res.body, "test_clock", &test);

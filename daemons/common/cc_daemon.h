@@ -119,6 +119,30 @@ int cc_daemon_state_path(const char *state_dir, char *buf, size_t len, char *err
 int cc_daemon_hello(void *router, cc_sessions_t *sessions, const cc_request_t *req,
                     const char *name, uint64_t head);
 
+/**
+ * cc_daemon_check_fields - answer ERROR bad_field, with the reason in both
+ * languages ("@what_vi: ..." / "@what_en: ...", cc_reject_fields), unless
+ * the body of request @req passes @fields.
+ * Returns true when it passes (nothing was sent).
+ */
+bool cc_daemon_check_fields(void *router, const cc_request_t *req, const cc_field_t *fields,
+                            size_t n, const char *what_vi, const char *what_en);
+
+/**
+ * cc_daemon_refuse_message - ERROR unsupported for a request of a message
+ * type daemon @name does not take, naming the mistake: an EVENT or READ
+ * sent to scoring says where events go and whose logs there are; a reply
+ * type or an unknown one says it is not a request.
+ */
+void cc_daemon_refuse_message(void *router, const cc_request_t *req, const char *name);
+
+/**
+ * cc_daemon_refuse_query - ERROR unsupported (field "q") for query @q that
+ * daemon @name does not answer, naming the daemon that does when there is
+ * one ("this is cchc-intaked; 'report' is a query for cchc-scoringd").
+ */
+void cc_daemon_refuse_query(void *router, const cc_request_t *req, const char *name, cc_str_t q);
+
 /* What cc_daemon_query() did with a QUERY. */
 typedef enum {
     CC_QUERY_ANSWERED,  /* replied (a RESULT or an ERROR) */

@@ -268,8 +268,7 @@ static void handle_query(scoring_t *s, cc_request_t *req, const cc_principal_t *
             cc_router_error(s->router, req, CC_ERR_INTERNAL, "Lỗi nội bộ khi lập báo cáo",
                             cc_store_strerror(r), NULL, NULL);
     } else {
-        cc_router_error(s->router, req, CC_ERR_UNSUPPORTED, "Truy vấn không được hỗ trợ",
-                        "Unknown query", "q", NULL);
+        cc_daemon_refuse_query(s->router, req, "scoring", q);
     }
 }
 
@@ -300,8 +299,7 @@ static bool take_request(scoring_t *s)
         handle_query(s, &req, cc_sessions_get(s->sessions, req.id, req.id_len));
         break;
     default:
-        cc_router_error(s->router, &req, CC_ERR_UNSUPPORTED, "Loại thông điệp không được hỗ trợ",
-                        "Scoring takes only HELLO and QUERY", NULL, NULL);
+        cc_daemon_refuse_message(s->router, &req, "scoring");
         break;
     }
     cc_request_deinit(&req);
