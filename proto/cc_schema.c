@@ -190,11 +190,13 @@ const cc_event_schema_t cc_hotline_event_schemas[CC_HEV_KIND_COUNT_] = {
 };
 
 const cc_event_group_t cc_event_groups[3] = {
-    { CC_EVENTS_INTAKE, "dossier events (cchc push)", cc_dossier_event_schemas, CC_EV_KIND_COUNT_ },
-    { CC_EVENTS_INTAKE, "supervisors' notes on units (cchc reminder, cchc grade set|reason)",
+    { CC_EVENTS_INTAKE, "dossier events, sent with cchc push", cc_dossier_event_schemas,
+      CC_EV_KIND_COUNT_ },
+    { CC_EVENTS_INTAKE,
+      "supervisors' notes on units, sent with cchc reminder add and cchc grade set|reason",
       cc_unit_event_schemas, CC_UEV_KIND_COUNT_ },
     { CC_EVENTS_HOTLINE,
-      "contacts and complaints (cchc push --to=hotline, cchc contact, cchc pakn)",
+      "contacts and complaints, sent with cchc push --to=hotline, cchc contact and cchc pakn",
       cc_hotline_event_schemas, CC_HEV_KIND_COUNT_ },
 };
 

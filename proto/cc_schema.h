@@ -48,7 +48,7 @@ typedef enum { CC_EVENTS_INTAKE, CC_EVENTS_HOTLINE } cc_event_daemon_t;
 /* The event types of one kind, for listing them. */
 typedef struct {
     cc_event_daemon_t daemon;
-    const char *title; /* "dossier events (cchc push)" */
+    const char *title; /* "dossier events, sent with cchc push" */
     const cc_event_schema_t *schemas;
     size_t n;
 } cc_event_group_t;

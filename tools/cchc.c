@@ -17,35 +17,40 @@
 #include "cc_time.h"
 
 /* The commands: name, what it does (for `cchc --help`), how it runs, and
- * its help (a fixed text, or help_of when it depends on the subcommand). */
+ * its help (a fixed text, or help_of when it depends on the subcommand;
+ * help_more prints what follows it). */
 static const struct {
     const char *name;
     const char *summary;
     int (*run)(const cc_cli_t *cli);
     const char *help;
     const char *(*help_of)(const cc_cli_t *cli);
+    void (*help_more)(FILE *f);
 } commands[] = {
     { "push", "send events (JSON lines on stdin) to intake or hotline (--to=hotline)",
-      cchc_cmd_push, cchc_help_push, NULL },
+      cchc_cmd_push, cchc_help_push, NULL, cchc_events_brief },
     { "watch", "follow live alerts of your units (supervisor)", cchc_cmd_watch, cchc_help_watch,
-      NULL },
+      NULL, NULL },
     { "report",
       "figures for a period: a unit, its children, or a ranked table (table, "
       "--format=csv|xlsx|json) (supervisor)",
-      cchc_cmd_report, cchc_help_report, NULL },
+      cchc_cmd_report, cchc_help_report, NULL, NULL },
     { "grade", "grades A+/A/B/C and what decided them; grade set|reason (supervisor)",
-      cchc_cmd_grade, cchc_help_grade, NULL },
+      cchc_cmd_grade, cchc_help_grade, NULL, NULL },
     { "reminder", "add|list: reminders and criticisms of a unit (supervisor)", cchc_cmd_reminder,
-      cchc_help_reminder, NULL },
+      cchc_help_reminder, NULL, NULL },
     { "dossier", "show ID: a dossier's state and history", cchc_cmd_dossier, cchc_help_dossier,
+      NULL, NULL },
+    { "contact", "log|close: 1022 contacts (agent)", cchc_cmd_hotline, NULL, cc_hotline_help,
       NULL },
-    { "contact", "log|close: 1022 contacts (agent)", cchc_cmd_hotline, NULL, cc_hotline_help },
     { "pakn",
       "receive|classify|assign|forward|refuse|accept|answer|publish|close| reopen, show ID, "
       "open --unit=U: complaints (agent, unit contact point)",
-      cchc_cmd_hotline, NULL, cc_hotline_help },
+      cchc_cmd_hotline, NULL, cc_hotline_help, NULL },
     { "ctl", "intake|hotline|scoring ping|stats|backup PATH|clock TIME (operator)", cchc_cmd_ctl,
-      cchc_help_ctl, NULL },
+      cchc_help_ctl, NULL, NULL },
+    { "events", "every event type and its fields, as the daemons check them", cchc_cmd_events,
+      cchc_help_events, NULL, NULL },
 };
 
 static void help_main(FILE *f)
@@ -230,6 +235,8 @@ int main(int argc, char **argv)
             continue;
         if (cli.help) {
             fputs(commands[i].help_of ? commands[i].help_of(&cli) : commands[i].help, stdout);
+            if (commands[i].help_more)
+                commands[i].help_more(stdout);
             fputs("\nGlobal options and exit status: `cchc --help`.\n", stdout);
             return CCHC_EXIT_OK;
         }

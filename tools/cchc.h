@@ -149,6 +149,14 @@ int cchc_cmd_reminder(const cc_cli_t *cli); /* cchc_report.c */
 int cchc_cmd_dossier(const cc_cli_t *cli);
 int cchc_cmd_ctl(const cc_cli_t *cli);
 int cchc_cmd_hotline(const cc_cli_t *cli); /* `contact ...` and `pakn ...` */
+int cchc_cmd_events(const cc_cli_t *cli);  /* cchc_events.c */
+
+/**
+ * cchc_events_brief - every event type a client sends, with its fields
+ * (optional ones in brackets), grouped by daemon: the end of `cchc push
+ * --help`. From proto/cc_schema.c, as `cchc events`.
+ */
+void cchc_events_brief(FILE *f);
 
 /* Help of each command (printed by `cchc CMD --help`). */
 extern const char cchc_help_push[];
@@ -158,5 +166,6 @@ extern const char cchc_help_grade[];
 extern const char cchc_help_reminder[];
 extern const char cchc_help_dossier[];
 extern const char cchc_help_ctl[];
+extern const char cchc_help_events[];
 
 #endif
