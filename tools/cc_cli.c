@@ -49,6 +49,32 @@ int cc_cli_uint(const char *s, uint64_t min, uint64_t max, uint64_t *ret)
     return 0;
 }
 
+int cc_cli_duration(const char *s, uint64_t max_ms, uint64_t *ret_ms)
+{
+    static const struct {
+        const char *unit;
+        uint64_t ms;
+    } units[] = { { "ms", 1 }, { "s", 1000 }, { "", 1000 }, { "m", 60000 }, { "h", 3600000 } };
+    char digits[21];
+    size_t n = s ? strspn(s, "0123456789") : 0;
+    uint64_t v;
+
+    if (n == 0 || n >= sizeof(digits))
+        return -EINVAL;
+    memcpy(digits, s, n);
+    digits[n] = '\0';
+    if (cc_cli_uint(digits, 0, UINT64_MAX / 3600000, &v) < 0)
+        return -EINVAL;
+    for (size_t i = 0; i < CC_N(units); i++)
+        if (strcmp(s + n, units[i].unit) == 0) {
+            if (v * units[i].ms > max_ms)
+                return -EINVAL;
+            *ret_ms = v * units[i].ms;
+            return 0;
+        }
+    return -EINVAL;
+}
+
 int cc_cli_time(const char *s, int64_t *ret)
 {
     uint64_t u;
@@ -121,6 +147,7 @@ const cc_cli_option_t cc_cli_command_options[] = {
     { "role", 0, "ROLE", NULL },
     { "window", 0, "N", NULL },
     { "progress", 0, NULL, NULL },
+    { "retry-for", 0, "DURATION", NULL },
     { "parent", 0, "U", NULL },
     { "kind", 0, "KIND", NULL },
     { "with-children", 0, NULL, NULL },

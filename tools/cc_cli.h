@@ -123,6 +123,14 @@ int cc_cli_check_opts(const cc_cli_t *cli, const char *const *allowed, char *err
 int cc_cli_uint(const char *s, uint64_t min, uint64_t max, uint64_t *ret);
 
 /**
+ * cc_cli_duration - parse a duration: a number with a unit, "500ms", "90s",
+ * "2m", "1h", or a plain number of seconds ("60"); at most @max_ms.
+ * @ret_ms: the duration in milliseconds.
+ * Returns 0 or -EINVAL.
+ */
+int cc_cli_duration(const char *s, uint64_t max_ms, uint64_t *ret_ms);
+
+/**
  * cc_cli_time - parse a time: ISO 8601 (cc_time_parse_iso forms) or Unix
  * seconds. Returns 0 or -EINVAL.
  */

@@ -459,12 +459,15 @@ struct cc_push {
     cc_client_t *c;
     cc_push_opts_t o;
     slot_t *slots;
-    uint64_t base;          /* rid of submission n is base + n */
-    uint64_t head;          /* oldest submission not handed back */
-    uint64_t next;          /* next submission number */
-    size_t waiting;         /* slots in SLOT_WAIT */
-    uint64_t next_due_ms;   /* no resend is due before this */
-    uint64_t last_reply_ms; /* last sign of life from the daemon */
+    uint64_t base;             /* rid of submission n is base + n */
+    uint64_t head;             /* oldest submission not handed back */
+    uint64_t next;             /* next submission number */
+    size_t waiting;            /* slots in SLOT_WAIT */
+    uint64_t next_due_ms;      /* no resend (or probe) is due before this */
+    uint64_t last_progress_ms; /* an event last got its final answer (the give-up clock) */
+    uint64_t alive_ms;         /* the daemon last said anything at all */
+    uint64_t probe_due_ms;     /* next ping while it says nothing */
+    bool silent;               /* nothing heard for a retry interval: probing */
     bool need_hello;
     uint64_t epoch; /* HELLOs said again during the push */
     int fatal;      /* sticky protocol error */
@@ -491,7 +494,7 @@ int cc_client_push_begin(cc_client_t *c, const cc_push_opts_t *opts, cc_push_t *
     p->slots = cc_xcalloc(p->o.window, sizeof(slot_t));
     p->base = ++c->push_sessions << PUSH_RID_SHIFT;
     p->next_due_ms = UINT64_MAX;
-    p->last_reply_ms = mono_ms();
+    p->last_progress_ms = p->alive_ms = mono_ms();
     *ret = p;
     return 0;
 }
@@ -516,6 +519,11 @@ size_t cc_push_in_flight(const cc_push_t *p) { return (size_t)(p->next - p->head
 size_t cc_push_room(const cc_push_t *p) { return p->o.window - cc_push_in_flight(p); }
 
 void cc_push_stats(const cc_push_t *p, cc_push_stats_t *ret) { *ret = p->st; }
+
+uint64_t cc_push_idle_ms(const cc_push_t *p)
+{
+    return p->waiting > 0 ? mono_ms() - p->last_progress_ms : 0;
+}
 
 static slot_t *slot_of(cc_push_t *p, uint64_t no) { return &p->slots[no % p->o.window]; }
 
@@ -548,6 +556,8 @@ static void finish_slot(cc_push_t *p, slot_t *s, cc_push_status_t status)
 {
     if (s->state == SLOT_WAIT)
         p->waiting--;
+    if (status != CC_PUSH_TIMEOUT)
+        p->last_progress_ms = mono_ms();
     s->state = SLOT_DONE;
     s->status = status;
     s->done_us = mono_us();
@@ -604,6 +614,46 @@ static void send_slot(cc_push_t *p, slot_t *s, uint64_t now)
         p->next_due_ms = s->due_ms;
 }
 
+/* The daemon has said nothing for a whole retry interval while events
+ * wait: it is away (restarting, unreachable). Resending every event into
+ * the void would only pile copies up in the queue, so ask whether it is
+ * back with one ping per probe interval instead; the first word from it
+ * (wake) resends everything still unanswered. */
+static void probe(cc_push_t *p, uint64_t now)
+{
+    cc_enc_t q;
+
+    p->silent = true;
+    if (now >= p->probe_due_ms) {
+        cc_enc_init(&q);
+        cc_enc_kv_str(&q, "q", "ping");
+        if (cc_client_send(p->c, CC_MSG_QUERY, q.buf.data, q.buf.size, NULL) == 0)
+            p->st.probes++;
+        cc_enc_deinit(&q);
+        p->probe_due_ms =
+            now + (uint64_t)(p->o.retry_ms < CC_PUSH_PROBE_MS ? p->o.retry_ms : CC_PUSH_PROBE_MS);
+    }
+    p->next_due_ms = p->probe_due_ms;
+}
+
+/* The daemon speaks again after a silence: whatever it had of the events
+ * in flight went down with it or with the connection (a new connection
+ * has no session either), so HELLO and every unanswered event go again,
+ * in order, now. Those it had stored are acknowledged as duplicates. */
+static void wake(cc_push_t *p, uint64_t now)
+{
+    p->silent = false;
+    p->st.wakes++;
+    p->need_hello = true;
+    for (uint64_t no = p->head; no < p->next; no++) {
+        slot_t *s = slot_of(p, no);
+
+        if (s->state == SLOT_WAIT && s->attempts > 0)
+            s->due_ms = now;
+    }
+    p->next_due_ms = now;
+}
+
 /* Resend the events whose time has come. Whatever the reason they were
  * not answered (lost in a reconnect, the daemon restarted), the session
  * may be gone too, so HELLO goes first. */
@@ -613,6 +663,10 @@ static void resend_due(cc_push_t *p, uint64_t now)
 
     if (now < p->next_due_ms)
         return;
+    if (p->waiting > 0 && now >= p->alive_ms + (uint64_t)p->o.retry_ms) {
+        probe(p, now);
+        return;
+    }
     p->next_due_ms = UINT64_MAX;
     for (uint64_t no = p->head; no < p->next; no++) {
         slot_t *s = slot_of(p, no);
@@ -629,6 +683,15 @@ static void resend_due(cc_push_t *p, uint64_t now)
             p->next_due_ms = s->due_ms;
         }
     }
+}
+
+/* The wait before sending again after the @n-th retryable error in a row:
+ * a quarter of the retry interval more each time, at most the interval. */
+static uint64_t backoff_ms(const cc_push_t *p, unsigned n)
+{
+    uint64_t step = (uint64_t)(p->o.retry_ms / 4 + 1);
+
+    return step * n < (uint64_t)p->o.retry_ms ? step * n : (uint64_t)p->o.retry_ms;
 }
 
 /* Errors after which the same event may succeed when sent again. A
@@ -650,8 +713,7 @@ static int handle_reply(cc_push_t *p, cc_msg_t *msg, uint64_t rid, uint64_t now)
     /* Only answers to events show progress: a daemon that says HELLO
      * back but never answers events must still end in a timeout. */
     if (rid <= p->base || rid - p->base > p->next)
-        return 0; /* an answer to a HELLO or to another session */
-    p->last_reply_ms = now;
+        return 0; /* an answer to a HELLO, a probe or another session */
     no = rid - p->base - 1;
     s = slot_of(p, no);
     if (no < p->head || s->no != no || s->state != SLOT_WAIT) {
@@ -678,7 +740,10 @@ static int handle_reply(cc_push_t *p, cc_msg_t *msg, uint64_t rid, uint64_t now)
         s->err = cc_xmalloc(sizeof(*s->err));
     if ((r = cc_client_error_from_msg(msg, s->err)) < 0)
         return r;
-    if (retryable(s->err, &hello) && s->soft_errors + 1 < p->o.max_attempts) {
+    /* A lost session is not the event's fault: it goes again however often
+     * it happens, bounded by the give-up time (no event answered for
+     * timeout_ms); overload and internal errors count towards max_attempts. */
+    if (retryable(s->err, &hello) && (hello || s->soft_errors + 1 < p->o.max_attempts)) {
         s->soft_errors++;
         if (hello && s->epoch == p->epoch) {
             /* First news that the session is gone (a daemon restart, a
@@ -696,9 +761,12 @@ static int handle_reply(cc_push_t *p, cc_msg_t *msg, uint64_t rid, uint64_t now)
                     o->due_ms = now;
             }
         }
-        /* Back off a little on overload; resend at once after a lost
-         * session (HELLO goes first). */
-        s->due_ms = hello ? now : now + (uint64_t)(p->o.retry_ms / 4 + 1) * s->soft_errors;
+        /* Back off a little on overload, and after a lost session that
+         * the last HELLO did not mend; the first time, resend at once
+         * (HELLO goes first). */
+        s->due_ms = hello && s->soft_errors == 1
+                        ? now
+                        : now + backoff_ms(p, hello ? s->soft_errors - 1 : s->soft_errors);
         if (s->due_ms < p->next_due_ms)
             p->next_due_ms = s->due_ms;
         return 0;
@@ -723,9 +791,9 @@ static int pump(cc_push_t *p, int timeout_ms, int fd, bool *ret_fd_ready)
         *ret_fd_ready = false;
     if (p->fatal)
         return p->fatal;
-    /* Never sleep past a resend or the give-up time. */
+    /* Never sleep past a resend, a probe or the give-up time. */
     if (p->waiting > 0) {
-        uint64_t give_up = p->last_reply_ms + (uint64_t)p->o.timeout_ms;
+        uint64_t give_up = p->last_progress_ms + (uint64_t)p->o.timeout_ms;
         uint64_t until = p->next_due_ms < give_up ? p->next_due_ms : give_up;
         int64_t left = until > now ? (int64_t)(until - now) : 0;
 
@@ -753,6 +821,9 @@ static int pump(cc_push_t *p, int timeout_ms, int fd, bool *ret_fd_ready)
             p->fatal = r;
             return r;
         }
+        p->alive_ms = now;
+        if (p->silent)
+            wake(p, now);
         r = handle_reply(p, &msg, rid, now);
         cc_msg_deinit(&msg);
         if (r < 0) {
@@ -762,7 +833,7 @@ static int pump(cc_push_t *p, int timeout_ms, int fd, bool *ret_fd_ready)
     }
     resend_due(p, now);
     deliver(p);
-    if (p->waiting > 0 && now >= p->last_reply_ms + (uint64_t)p->o.timeout_ms)
+    if (p->waiting > 0 && now >= p->last_progress_ms + (uint64_t)p->o.timeout_ms)
         return -ETIMEDOUT;
     return 0;
 }
@@ -796,8 +867,13 @@ static int claim(cc_push_t *p, uint64_t tag, const char *eid, slot_t **ret)
     else
         s->eid[0] = '\0';
     p->st.submitted++;
-    if (p->waiting++ == 0)
-        p->last_reply_ms = mono_ms(); /* the give-up clock starts now */
+    if (p->waiting++ == 0) {
+        /* The give-up clock starts now, and so does the silence: a push
+         * that waited for input is not a daemon that went quiet. */
+        p->last_progress_ms = mono_ms();
+        if (!p->silent)
+            p->alive_ms = p->last_progress_ms;
+    }
     *ret = s;
     return 0;
 }

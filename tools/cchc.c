@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cc_args.h"
 #include "cc_base.h"
@@ -162,12 +163,14 @@ int cchc_wrong_daemon(cc_endpoint_t ep, const cc_client_t *c, const char *daemon
     return CCHC_EXIT_UNREACHABLE;
 }
 
-int cchc_connect(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const char *units,
-                 cc_client_t **ret)
+int cchc_connect_wait(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const char *units,
+                      int patience_ms, cc_client_t **ret)
 {
     cc_client_opts_t o = { .timeout_ms = cli->timeout_ms };
     cc_client_error_t err;
     cc_client_t *c = NULL;
+    struct timespec t0, t1;
+    bool said = false;
     int r;
 
     r = cc_client_new(NULL, cli->endpoint[ep], &o, &c);
@@ -179,16 +182,36 @@ int cchc_connect(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const 
                 cli->endpoint[ep], strerror(-r));
         return CCHC_EXIT_UNREACHABLE;
     }
-    if (role) {
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (role) {
         r = cc_client_hello(c, role, cli->who, units, NULL, &err);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        if (r == -ETIMEDOUT &&
+            (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 < patience_ms) {
+            if (!said)
+                fprintf(stderr,
+                        "cchc: đang chờ %s tại %s (tối đa %d s) / waiting for %s at %s (up to "
+                        "%d s)\n",
+                        cc_endpoint_name(ep), cli->endpoint[ep], patience_ms / 1000,
+                        cc_endpoint_name(ep), cli->endpoint[ep], patience_ms / 1000);
+            said = true;
+            continue;
+        }
         r = r != 0 ? cchc_fail(ep, c, r, &err) : cchc_wrong_daemon(ep, c, cc_client_daemon(c));
         if (r != CCHC_EXIT_OK) {
             cc_client_destroy(&c);
             return r;
         }
+        break;
     }
     *ret = c;
     return CCHC_EXIT_OK;
+}
+
+int cchc_connect(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const char *units,
+                 cc_client_t **ret)
+{
+    return cchc_connect_wait(cli, ep, role, units, 0, ret);
 }
 
 void cchc_format_local(int64_t t, char *buf, size_t len)

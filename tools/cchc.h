@@ -64,6 +64,14 @@ int cchc_connect(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const 
                  cc_client_t **ret);
 
 /**
+ * cchc_connect_wait - cchc_connect() that, while the daemon does not answer
+ * HELLO (it is starting or restarting), says so once and keeps asking for
+ * up to @patience_ms.
+ */
+int cchc_connect_wait(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const char *units,
+                      int patience_ms, cc_client_t **ret);
+
+/**
  * cchc_format_local - format a Unix time as local "YYYY-MM-DD HH:MM"
  * (UTC+7) into @buf (>= 17 bytes); "-" for 0.
  */
