@@ -148,6 +148,7 @@ const cc_cli_option_t cc_cli_command_options[] = {
     { "window", 0, "N", NULL },
     { "progress", 0, NULL, NULL },
     { "retry-for", 0, "DURATION", NULL },
+    { "catalog-dir", 0, "DIR", NULL },
     { "parent", 0, "U", NULL },
     { "kind", 0, "KIND", NULL },
     { "with-children", 0, NULL, NULL },
@@ -177,21 +178,34 @@ const cc_cli_option_t cc_cli_command_options[] = {
     { NULL, 0, NULL, NULL },
 };
 
-/* cc_args_lookup_fn: the global options are ids 0..G_COUNT_-1, the command
- * options follow. Names are matched exactly ("with-children"). */
-static int lookup(void *ctx, const char *name, size_t len, char short_name, cc_arg_kind_t *ret)
+const cc_cli_option_t *cc_cli_option_find(const char *name, size_t len, char short_name,
+                                          int *ret_id)
 {
     static const cc_cli_option_t *const tables[] = { cc_cli_globals, cc_cli_command_options };
     int id = 0;
 
-    (void)ctx;
     for (size_t t = 0; t < CC_N(tables); t++)
         for (const cc_cli_option_t *o = tables[t]; o->name; o++, id++)
             if (name ? name_is(name, len, o->name) : short_name && short_name == o->short_name) {
-                *ret = o->value ? CC_ARG_REQUIRED : CC_ARG_NONE;
-                return id;
+                if (ret_id)
+                    *ret_id = id;
+                return o;
             }
-    return -1;
+    return NULL;
+}
+
+/* cc_args_lookup_fn: the global options are ids 0..G_COUNT_-1, the command
+ * options follow. Names are matched exactly ("with-children"). */
+static int lookup(void *ctx, const char *name, size_t len, char short_name, cc_arg_kind_t *ret)
+{
+    const cc_cli_option_t *o;
+    int id;
+
+    (void)ctx;
+    if ((o = cc_cli_option_find(name, len, short_name, &id)) == NULL)
+        return -1;
+    *ret = o->value ? CC_ARG_REQUIRED : CC_ARG_NONE;
+    return id;
 }
 
 void cc_cli_print_globals(FILE *f)

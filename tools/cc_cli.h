@@ -54,6 +54,15 @@ typedef struct {
 extern const cc_cli_option_t cc_cli_globals[];
 extern const cc_cli_option_t cc_cli_command_options[];
 
+/**
+ * cc_cli_option_find - the tool's option with long name @name (@len bytes)
+ * or, when @name is NULL, short name @short_name.
+ * @ret_id: its id for cc_cli_parse (globals first; may be NULL).
+ * Returns the option, or NULL.
+ */
+const cc_cli_option_t *cc_cli_option_find(const char *name, size_t len, char short_name,
+                                          int *ret_id);
+
 /* One command option as given: the table's name (whichever form was
  * typed) and its value. */
 typedef struct {

@@ -17,41 +17,75 @@
 #include "cc_hotline.h"
 #include "cc_time.h"
 
-/* The commands: name, what it does (for `cchc --help`), how it runs, and
- * its help (a fixed text, or help_of when it depends on the subcommand;
- * help_more prints what follows it). */
-static const struct {
-    const char *name;
-    const char *summary;
-    int (*run)(const cc_cli_t *cli);
-    const char *help;
-    const char *(*help_of)(const cc_cli_t *cli);
-    void (*help_more)(FILE *f);
-} commands[] = {
-    { "push", "send events (JSON lines on stdin) to intake or hotline (--to=hotline)",
-      cchc_cmd_push, cchc_help_push, NULL, cchc_events_brief },
-    { "watch", "follow live alerts of your units (supervisor)", cchc_cmd_watch, cchc_help_watch,
-      NULL, NULL },
-    { "report",
-      "figures for a period: a unit, its children, or a ranked table (table, "
-      "--format=csv|xlsx|json) (supervisor)",
-      cchc_cmd_report, cchc_help_report, NULL, NULL },
-    { "grade", "grades A+/A/B/C and what decided them; grade set|reason (supervisor)",
-      cchc_cmd_grade, cchc_help_grade, NULL, NULL },
-    { "reminder", "add|list: reminders and criticisms of a unit (supervisor)", cchc_cmd_reminder,
-      cchc_help_reminder, NULL, NULL },
-    { "dossier", "show ID: a dossier's state and history", cchc_cmd_dossier, cchc_help_dossier,
-      NULL, NULL },
-    { "contact", "log|close: 1022 contacts (agent)", cchc_cmd_hotline, NULL, cc_hotline_help,
-      NULL },
-    { "pakn",
-      "receive|classify|assign|forward|refuse|accept|answer|publish|close| reopen, show ID, "
-      "open --unit=U: complaints (agent, unit contact point)",
-      cchc_cmd_hotline, NULL, cc_hotline_help, NULL },
-    { "ctl", "intake|hotline|scoring ping|stats|backup PATH|clock TIME (operator)", cchc_cmd_ctl,
-      cchc_help_ctl, NULL, NULL },
-    { "events", "every event type and its fields, as the daemons check them", cchc_cmd_events,
-      cchc_help_events, NULL, NULL },
+const cchc_command_t cchc_commands[] = {
+    { .name = "push",
+      .summary = "send events (JSON lines on stdin) to intake or hotline (--to=hotline)",
+      .run = cchc_cmd_push,
+      .help = cchc_help_push,
+      .help_more = cchc_events_brief,
+      .options = "to role window retry-for progress" },
+    { .name = "watch",
+      .summary = "follow live alerts of your units (supervisor)",
+      .run = cchc_cmd_watch,
+      .help = cchc_help_watch,
+      .options = "json count" },
+    { .name = "report",
+      .summary = "figures for a period: a unit, its children, or a ranked table (table, "
+                 "--format=csv|xlsx|json) (supervisor)",
+      .run = cchc_cmd_report,
+      .help = cchc_help_report,
+      .options = "unit parent with-children period from to rank asc format output json csv" },
+    { .name = "grade",
+      .summary = "grades A+/A/B/C and what decided them; grade set|reason (supervisor)",
+      .run = cchc_cmd_grade,
+      .help = cchc_help_grade,
+      .subcommands = "set reason",
+      .options = "unit parent with-children period from to rank asc format output json csv grade "
+                 "reason" },
+    { .name = "reminder",
+      .summary = "add|list: reminders and criticisms of a unit (supervisor)",
+      .run = cchc_cmd_reminder,
+      .help = cchc_help_reminder,
+      .subcommands = "add list",
+      .options = "unit kind doc date reason period from to json" },
+    { .name = "dossier",
+      .summary = "show ID: a dossier's state and history",
+      .run = cchc_cmd_dossier,
+      .help = cchc_help_dossier,
+      .subcommands = "show",
+      .options = "json" },
+    { .name = "contact",
+      .summary = "log|close: 1022 contacts (agent)",
+      .run = cchc_cmd_hotline,
+      .help_of = cc_hotline_help,
+      .subcommands = "log close",
+      .options = "id type channel unit closed at eid role json" },
+    { .name = "pakn",
+      .summary = "receive|classify|assign|forward|refuse|accept|answer|publish|close| reopen, "
+                 "show ID, open --unit=U: complaints (agent, unit contact point)",
+      .run = cchc_cmd_hotline,
+      .help_of = cc_hotline_help,
+      .subcommands =
+          "receive classify assign forward refuse accept answer publish close reopen show open",
+      .options = "id text contact dossier urgent caller-name caller-phone category unit outside "
+                 "reason max at eid role json" },
+    { .name = "ctl",
+      .summary = "intake|hotline|scoring ping|stats|backup PATH|clock TIME (operator)",
+      .run = cchc_cmd_ctl,
+      .help = cchc_help_ctl,
+      .subcommands = "intake hotline scoring",
+      .options = "json" },
+    { .name = "events",
+      .summary = "every event type and its fields, as the daemons check them",
+      .run = cchc_cmd_events,
+      .help = cchc_help_events },
+    { .name = "catalog",
+      .summary = "units|procedures [CODE...]: the codes of the catalogs",
+      .run = cchc_cmd_catalog,
+      .help = cchc_help_catalog,
+      .subcommands = "units procedures",
+      .options = "catalog-dir" },
+    { .name = NULL },
 };
 
 static void help_main(FILE *f)
@@ -62,11 +96,11 @@ static void help_main(FILE *f)
           "\n"
           "Commands:\n",
           f);
-    for (size_t i = 0; i < CC_N(commands); i++) {
+    for (const cchc_command_t *c = cchc_commands; c->name; c++) {
         char left[32];
 
-        snprintf(left, sizeof(left), "  %s", commands[i].name);
-        cc_args_print_help(f, left, 12, commands[i].summary);
+        snprintf(left, sizeof(left), "  %s", c->name);
+        cc_args_print_help(f, left, 12, c->summary);
     }
     fputs("Run `cchc COMMAND --help` for a command's options.\n"
           "\n"
@@ -235,6 +269,11 @@ int main(int argc, char **argv)
     char err[512];
     cc_cli_t cli;
 
+    /* The shell's completion (cchc.bash) asks before any parsing: the words
+     * typed so far are not a finished command line. */
+    if (argc >= 2 && strcmp(argv[1], "__complete") == 0)
+        return cchc_complete(argc - 2, (const char *const *)argv + 2);
+
     if (cc_cli_parse(argc, argv, env_lookup, &cli, err, sizeof(err)) < 0)
         return cchc_usage_error(NULL, "%s", err);
     if (cli.version) {
@@ -253,17 +292,17 @@ int main(int argc, char **argv)
             return CCHC_EXIT_OK;
         }
     }
-    for (size_t i = 0; i < CC_N(commands); i++) {
-        if (strcmp(cli.command, commands[i].name) != 0)
+    for (const cchc_command_t *c = cchc_commands; c->name; c++) {
+        if (strcmp(cli.command, c->name) != 0)
             continue;
         if (cli.help) {
-            fputs(commands[i].help_of ? commands[i].help_of(&cli) : commands[i].help, stdout);
-            if (commands[i].help_more)
-                commands[i].help_more(stdout);
+            fputs(c->help_of ? c->help_of(&cli) : c->help, stdout);
+            if (c->help_more)
+                c->help_more(stdout);
             fputs("\nGlobal options and exit status: `cchc --help`.\n", stdout);
             return CCHC_EXIT_OK;
         }
-        return commands[i].run(&cli);
+        return c->run(&cli);
     }
     return cchc_usage_error(NULL, "unknown command '%s'", cli.command);
 }

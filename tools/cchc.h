@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cc_catalog.h"
 #include "cc_cli.h"
 #include "cc_client.h"
 
@@ -166,6 +167,40 @@ int cchc_cmd_events(const cc_cli_t *cli);  /* cchc_events.c */
  */
 void cchc_events_brief(FILE *f);
 
+int cchc_cmd_catalog(const cc_cli_t *cli); /* cchc_catalog.c */
+
+/* A command of the tool. */
+typedef struct {
+    const char *name;
+    const char *summary;                         /* one line for `cchc --help` */
+    int (*run)(const cc_cli_t *cli);             /* returns the exit status */
+    const char *help;                            /* `cchc CMD --help`, or: */
+    const char *(*help_of)(const cc_cli_t *cli); /* the help for the subcommand given */
+    void (*help_more)(FILE *f);                  /* printed after the help (may be NULL) */
+    const char *subcommands; /* space-separated words after the command, or NULL */
+    const char *options;     /* space-separated names of every option it takes (of any of
+                                its subcommands; the global ones aside), or NULL */
+} cchc_command_t;
+
+/* The commands, NULL-name terminated (cchc.c). */
+extern const cchc_command_t cchc_commands[];
+
+/**
+ * cchc_complete - the hidden `cchc __complete WORD...` behind the bash
+ * completion (cchc.bash): @words are the words after "cchc" as bash split
+ * them, the last one the word being completed. Prints the candidates, one
+ * per line ("__files__" alone: complete a file name).
+ * Returns 0.
+ */
+int cchc_complete(int n, const char *const *words);
+
+/**
+ * cchc_catalog_open - load the catalogs of @dir (NULL: the demo catalogs
+ * built in), saying why on stderr when they cannot be loaded.
+ * Returns CCHC_EXIT_OK with *@ret to destroy, or CCHC_EXIT_USAGE.
+ */
+int cchc_catalog_open(const char *dir, cc_catalog_t **ret);
+
 /* Help of each command (printed by `cchc CMD --help`). */
 extern const char cchc_help_push[];
 extern const char cchc_help_watch[];
@@ -175,5 +210,6 @@ extern const char cchc_help_reminder[];
 extern const char cchc_help_dossier[];
 extern const char cchc_help_ctl[];
 extern const char cchc_help_events[];
+extern const char cchc_help_catalog[];
 
 #endif
