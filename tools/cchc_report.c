@@ -69,8 +69,17 @@ const char cchc_help_grade[] =
     "decided; units with few resolved dossiers are marked \"low volume\" and listed\n"
     "last. Departments need a written reason for A+ (`grade reason`). A supervisor\n"
     "may set a grade with a reason (`grade set`): both grades are shown.\n"
-    "PERIOD and the formats as in `cchc report --help`; set and reason take a\n"
-    "period name (--period=2025-H1).\n";
+    "\n"
+    "Options of the table, as for `cchc report` (see its help):\n"
+    "  --units=LIST|KIND|*, --unit=U [--with-children], --parent=P   the rows\n"
+    "  --period=P, or --from=DATE --to=DATE                           the period\n"
+    "  --rank=FIGURE [--asc]            order (default: the on-time rate, best first)\n"
+    "  --format=table|csv|xlsx|json, --json, --csv, --output=FILE     the output\n"
+    "Options of set and reason:\n"
+    "  --unit=U --period=P              the unit and the period named (2025-H1)\n"
+    "  --grade=A+|A|B|C                 set: the grade\n"
+    "  --reason=TEXT                    why (required)\n"
+    "  --json                           the result as one JSON line\n";
 
 const char cchc_help_reminder[] =
     "Usage: cchc reminder add --unit=U --kind=reminder|criticism --doc=NUMBER\n"
@@ -81,7 +90,8 @@ const char cchc_help_reminder[] =
     "supervisor of it. They are stored by cchc-intaked once durable, count in the\n"
     "report on the document's date, and a reminder keeps a unit from A+.\n"
     "  --doc=NUMBER    the document's number, e.g. 5485/UBND-KGVX\n"
-    "  --date=DATE     its date, YYYY-MM-DD or dd/mm/yyyy\n";
+    "  --date=DATE     its date, YYYY-MM-DD or dd/mm/yyyy\n"
+    "  PERIOD          --period=2025-H1, or --from=DATE --to=DATE (as for cchc report)\n";
 
 typedef enum { OUT_TABLE, OUT_CSV, OUT_XLSX, OUT_JSON } out_t;
 
