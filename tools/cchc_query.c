@@ -163,6 +163,16 @@ static void print_history_row(uint64_t seq, const msgpack_object *rec, const msg
     putchar('\n');
 }
 
+/* Print @s and spaces up to @width characters (UTF-8 counted by character). */
+static void print_padded(const char *s, size_t width)
+{
+    size_t chars = 0;
+
+    for (const char *p = s; *p; p++)
+        chars += ((unsigned char)*p & 0xC0) != 0x80;
+    printf("%s%*s", s, chars < width ? (int)(width - chars) : 0, "");
+}
+
 void cchc_print_history(const msgpack_object *history, const cchc_history_view_t *view)
 {
     const msgpack_object *prev = NULL;
@@ -170,8 +180,10 @@ void cchc_print_history(const msgpack_object *history, const cchc_history_view_t
     if (history == NULL || history->type != MSGPACK_OBJECT_ARRAY)
         return;
     printf("Lịch sử / History (%u sự kiện / events):\n", history->via.array.size);
-    printf("  %-8s %-16s  %-22s %-12s %-16s %s\n", "seq", "thời điểm/time", "type", "by", "state",
-           "chi tiết/details");
+    /* The header holds Vietnamese: pad by characters, as the labels. */
+    printf("  %-8s ", "seq");
+    print_padded("thời điểm/time", 18);
+    printf("%-22s %-12s %-16s %s\n", "type", "by", "state", "chi tiết/details");
     for (uint32_t i = 0; i < history->via.array.size; i++) {
         uint64_t seq;
         const msgpack_object *rec = history_record(&history->via.array.ptr[i], &seq);
@@ -187,12 +199,12 @@ void cchc_print_record(const msgpack_object *rec, const cchc_row_t *rows, size_t
 {
     for (size_t i = 0; i < n; i++) {
         const msgpack_object *v = cc_map_find(rec, rows[i].key);
-        size_t chars = 0;
+        char label[128];
 
         /* Labels hold multi-byte Vietnamese: pad by characters, not bytes. */
-        for (const char *p = rows[i].label; *p; p++)
-            chars += ((unsigned char)*p & 0xC0) != 0x80;
-        printf("  %s:%*s ", rows[i].label, chars < 34 ? (int)(34 - chars) : 0, "");
+        snprintf(label, sizeof(label), "%s:", rows[i].label);
+        printf("  ");
+        print_padded(label, 36);
         if (v == NULL || v->type == MSGPACK_OBJECT_NIL ||
             (v->type == MSGPACK_OBJECT_STR && v->via.str.size == 0))
             printf("-");
