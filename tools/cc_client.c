@@ -21,6 +21,10 @@
  * earlier session or request can never be taken for a current one. */
 #define PUSH_RID_SHIFT 40
 
+/* Silence (no message at all while events wait) after which a push takes
+ * the daemon for away and starts pinging it. */
+#define PUSH_SILENCE_MS 3000u
+
 struct cc_client {
     void *zctx;
     bool own_ctx;
@@ -430,6 +434,68 @@ out:
     return r;
 }
 
+/* ---- Connection events -------------------------------------------------------- */
+
+static bool sock_more(void *sock)
+{
+    int more = 0;
+    size_t sz = sizeof(more);
+
+    zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &sz);
+    return more != 0;
+}
+
+/* Read one monitor event: [2 bytes event, 4 bytes value][address]. */
+static uint16_t monitor_event(void *mon)
+{
+    zmq_msg_t m;
+    uint16_t event = 0;
+
+    zmq_msg_init(&m);
+    if (zmq_msg_recv(&m, mon, 0) >= 6)
+        memcpy(&event, zmq_msg_data(&m), sizeof(event));
+    zmq_msg_close(&m);
+    if (sock_more(mon)) {
+        zmq_msg_init(&m);
+        zmq_msg_recv(&m, mon, 0);
+        zmq_msg_close(&m);
+    }
+    return event;
+}
+
+/* Watch socket @sock's connection: @events (ZMQ_EVENT_*) go to a PAIR
+ * socket named after @owner, returned (NULL when ZeroMQ cannot). */
+static void *monitor_new(void *zctx, void *sock, const void *owner, int events)
+{
+    char addr[64];
+    int linger = 0;
+    void *mon;
+
+    snprintf(addr, sizeof(addr), "inproc://cchc-monitor-%p", owner);
+    if (zmq_socket_monitor(sock, addr, events) < 0)
+        return NULL;
+    if ((mon = zmq_socket(zctx, ZMQ_PAIR)) == NULL) {
+        zmq_socket_monitor(sock, NULL, 0);
+        return NULL;
+    }
+    zmq_setsockopt(mon, ZMQ_LINGER, &linger, sizeof(linger));
+    if (zmq_connect(mon, addr) < 0) {
+        zmq_close(mon);
+        zmq_socket_monitor(sock, NULL, 0);
+        return NULL;
+    }
+    return mon;
+}
+
+/* Stop watching @sock and close its monitor @mon (NULL: nothing to do). */
+static void monitor_end(void *sock, void *mon)
+{
+    if (mon == NULL)
+        return;
+    zmq_socket_monitor(sock, NULL, 0);
+    zmq_close(mon);
+}
+
 /* ---- Push engine ---------------------------------------------------------------- */
 
 typedef enum { SLOT_FREE, SLOT_WAIT, SLOT_DONE } slot_state_t;
@@ -467,7 +533,9 @@ struct cc_push {
     uint64_t last_progress_ms; /* an event last got its final answer (the give-up clock) */
     uint64_t alive_ms;         /* the daemon last said anything at all */
     uint64_t probe_due_ms;     /* next ping while it says nothing */
-    bool silent;               /* nothing heard for a retry interval: probing */
+    bool silent;               /* nothing heard for a retry interval, or the connection
+                                  dropped: probing */
+    void *mon;                 /* the connection's events (NULL: probing only) */
     bool need_hello;
     uint64_t epoch; /* HELLOs said again during the push */
     int fatal;      /* sticky protocol error */
@@ -495,6 +563,10 @@ int cc_client_push_begin(cc_client_t *c, const cc_push_opts_t *opts, cc_push_t *
     p->base = ++c->push_sessions << PUSH_RID_SHIFT;
     p->next_due_ms = UINT64_MAX;
     p->last_progress_ms = p->alive_ms = mono_ms();
+    /* A dropped connection (the daemon killed) and the handshake of the
+     * next one (it is back) are told at once; probes cover the rest. */
+    p->mon =
+        monitor_new(c->zctx, c->sock, p, ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
     *ret = p;
     return 0;
 }
@@ -505,6 +577,7 @@ void cc_push_end(cc_push_t **self_p)
 
     if (p == NULL)
         return;
+    monitor_end(p->c->sock, p->mon);
     for (size_t i = 0; i < p->o.window; i++) {
         free(p->slots[i].body);
         free(p->slots[i].err);
@@ -614,8 +687,16 @@ static void send_slot(cc_push_t *p, slot_t *s, uint64_t now)
         p->next_due_ms = s->due_ms;
 }
 
-/* The daemon has said nothing for a whole retry interval while events
- * wait: it is away (restarting, unreachable). Resending every event into
+/* How long a daemon may say nothing at all while events wait before it is
+ * taken for away: the retry interval, at most PUSH_SILENCE_MS (a long
+ * --timeout must not delay noticing a restart). */
+static uint64_t silence_ms(const cc_push_t *p)
+{
+    return (uint64_t)p->o.retry_ms < PUSH_SILENCE_MS ? (uint64_t)p->o.retry_ms : PUSH_SILENCE_MS;
+}
+
+/* The daemon has said nothing for silence_ms() while events wait, or the
+ * connection dropped: it is away (restarting, unreachable). Resending every event into
  * the void would only pile copies up in the queue, so ask whether it is
  * back with one ping per probe interval instead; the first word from it
  * (wake) resends everything still unanswered. */
@@ -663,7 +744,7 @@ static void resend_due(cc_push_t *p, uint64_t now)
 
     if (now < p->next_due_ms)
         return;
-    if (p->waiting > 0 && now >= p->alive_ms + (uint64_t)p->o.retry_ms) {
+    if (p->waiting > 0 && (p->silent || now >= p->alive_ms + silence_ms(p))) {
         probe(p, now);
         return;
     }
@@ -777,15 +858,38 @@ static int handle_reply(cc_push_t *p, cc_msg_t *msg, uint64_t rid, uint64_t now)
 
 /* Take every reply already waiting (and wait up to @timeout_ms for the
  * first one, or for @fd). */
+/* The connection's news: dropped (the daemon is away: stop resending,
+ * probe), or handshaken again after that (it is back: wake). */
+static void connection_news(cc_push_t *p, uint64_t now)
+{
+    zmq_pollitem_t it = { p->mon, 0, ZMQ_POLLIN, 0 };
+
+    while (p->mon && zmq_poll(&it, 1, 0) > 0) {
+        uint16_t event = monitor_event(p->mon);
+
+        if (event == ZMQ_EVENT_DISCONNECTED) {
+            p->silent = true;
+            p->next_due_ms = now;
+        } else if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED && p->silent && p->waiting > 0) {
+            p->alive_ms = now;
+            wake(p, now);
+        }
+    }
+}
+
 static int pump(cc_push_t *p, int timeout_ms, int fd, bool *ret_fd_ready)
 {
-    zmq_pollitem_t items[2] = {
-        { p->c->sock, 0, ZMQ_POLLIN, 0 },
-        { NULL, fd, ZMQ_POLLIN, 0 },
-    };
+    zmq_pollitem_t items[3] = { { p->c->sock, 0, ZMQ_POLLIN, 0 } };
     uint64_t now = mono_ms();
-    int n_items = fd >= 0 ? 2 : 1;
+    int n_items = 1, fd_item = -1;
     int r;
+
+    if (p->mon)
+        items[n_items++] = (zmq_pollitem_t){ p->mon, 0, ZMQ_POLLIN, 0 };
+    if (fd >= 0) {
+        fd_item = n_items;
+        items[n_items++] = (zmq_pollitem_t){ NULL, fd, ZMQ_POLLIN, 0 };
+    }
 
     if (ret_fd_ready)
         *ret_fd_ready = false;
@@ -803,9 +907,11 @@ static int pump(cc_push_t *p, int timeout_ms, int fd, bool *ret_fd_ready)
     r = zmq_poll(items, n_items, timeout_ms);
     if (r < 0 && errno != EINTR)
         return -errno;
-    if (r > 0 && fd >= 0 && (items[1].revents & (ZMQ_POLLIN | ZMQ_POLLERR)) && ret_fd_ready)
+    if (r > 0 && fd_item >= 0 && (items[fd_item].revents & (ZMQ_POLLIN | ZMQ_POLLERR)) &&
+        ret_fd_ready)
         *ret_fd_ready = true;
     now = mono_ms();
+    connection_news(p, now);
     for (;;) {
         int events = 0;
         size_t sz = sizeof(events);
@@ -964,41 +1070,12 @@ struct cc_sub {
     bool was_disconnected; /* a DISCONNECTED not yet followed by a handshake */
 };
 
-static bool sock_more(void *sock)
-{
-    int more = 0;
-    size_t sz = sizeof(more);
-
-    zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &sz);
-    return more != 0;
-}
-
-/* Read one monitor event: [2 bytes event, 4 bytes value][address]. */
-static uint16_t monitor_event(void *mon)
-{
-    zmq_msg_t m;
-    uint16_t event = 0;
-
-    zmq_msg_init(&m);
-    if (zmq_msg_recv(&m, mon, 0) >= 6)
-        memcpy(&event, zmq_msg_data(&m), sizeof(event));
-    zmq_msg_close(&m);
-    if (sock_more(mon)) {
-        zmq_msg_init(&m);
-        zmq_msg_recv(&m, mon, 0);
-        zmq_msg_close(&m);
-    }
-    return event;
-}
-
 int cc_sub_new(void *zctx, const char *endpoint, const char *const *topics, size_t n_topics,
                int wait_ms, cc_sub_t **ret)
 {
     cc_sub_t *s;
-    char addr[64];
     int ivl = CC_CLIENT_RECONNECT_IVL_MS;
     int ivl_max = CC_CLIENT_RECONNECT_IVL_MAX_MS;
-    int linger = 0;
     int r;
 
     if (zctx == NULL || endpoint == NULL)
@@ -1016,15 +1093,8 @@ int cc_sub_new(void *zctx, const char *endpoint, const char *const *topics, size
     /* Watch the connection: a handshake tells when subscriptions can
      * reach the publisher; a handshake after a disconnect tells that
      * publications may have been missed. */
-    snprintf(addr, sizeof(addr), "inproc://cchc-sub-monitor-%p", (void *)s);
-    if (zmq_socket_monitor(s->sock, addr, ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED) <
-            0 ||
-        (s->mon = zmq_socket(zctx, ZMQ_PAIR)) == NULL) {
-        r = -errno;
-        goto out;
-    }
-    zmq_setsockopt(s->mon, ZMQ_LINGER, &linger, sizeof(linger));
-    if (zmq_connect(s->mon, addr) < 0) {
+    s->mon = monitor_new(zctx, s->sock, s, ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED);
+    if (s->mon == NULL) {
         r = -errno;
         goto out;
     }
@@ -1059,12 +1129,9 @@ void cc_sub_destroy(cc_sub_t **self_p)
 
     if (s == NULL)
         return;
-    if (s->sock) {
-        zmq_socket_monitor(s->sock, NULL, 0);
+    monitor_end(s->sock, s->mon);
+    if (s->sock)
         zmq_close(s->sock);
-    }
-    if (s->mon)
-        zmq_close(s->mon);
     free(s);
     *self_p = NULL;
 }

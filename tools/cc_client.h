@@ -20,11 +20,13 @@
  *     completes the event as well as the answer to the resend would.)
  *     After "Send HELLO first" (the daemon restarted or the connection was
  *     re-established) it says HELLO again and resends, in order, every
- *     event still unanswered. When the daemon says nothing at all for a
- *     retry interval (killed, restarting) it does not resend into the
- *     void: it pings it every CC_PUSH_PROBE_MS, and at its first word
- *     says HELLO and resends every unanswered event, in order. It gives
- *     up only when no event has been answered for the push's timeout;
+ *     event still unanswered. When the connection drops, or the daemon
+ *     says nothing at all for a retry interval (3 s at most), it is taken
+ *     for away (killed, restarting): nothing is resent into the void, it
+ *     is pinged every CC_PUSH_PROBE_MS, and when it is back (the next
+ *     connection's handshake, or its first word) HELLO and every
+ *     unanswered event go again, in order. The push gives up only when
+ *     no event has been answered for its timeout;
  *   - cc_sub_t receives the scoring daemon's ALERT publications.
  *
  * Return convention: 0 on success, 1 when the daemon answered with an
