@@ -565,32 +565,48 @@ static bool token_chars(const char *s, size_t len)
     return true;
 }
 
-static const char *type_word(cc_ftype_t t)
+/* What a type is, in each language ("must be a string" / "phải là một
+ * chuỗi ký tự"). Wire words stay in quotes in the Vietnamese. */
+static const struct {
+    const char *en;
+    const char *vi;
+} type_words[] = {
+    [CC_T_STR] = { "a string", "một chuỗi ký tự" },
+    [CC_T_ID] = { "an id string", "một mã định danh (chuỗi)" },
+    [CC_T_CODE] = { "a code string", "một mã (chuỗi)" },
+    [CC_T_UINT] = { "an unsigned integer", "một số nguyên không âm" },
+    [CC_T_INT] = { "an integer", "một số nguyên" },
+    [CC_T_TIME] = { "an integer time (Unix seconds)", "một thời điểm (số nguyên, giây Unix)" },
+    [CC_T_BOOL] = { "a boolean", "'true' hoặc 'false'" },
+    [CC_T_MAP] = { "a map", "một bảng khóa - giá trị" },
+    [CC_T_ARRAY] = { "an array", "một mảng" },
+};
+
+/* What is wrong with one field, to be said in either language. */
+typedef enum {
+    FAULT_MISSING, /* required but absent */
+    FAULT_TYPE,    /* not of its type */
+    FAULT_LENGTH,  /* a string's length (got) outside lo..hi bytes */
+    FAULT_CHARS,   /* an id or code with a space or a non-ASCII byte */
+    FAULT_RANGE,   /* a number (got) outside lo..hi */
+    FAULT_ITEMS,   /* an array's count (got) outside lo..hi */
+} fault_kind_t;
+
+typedef struct {
+    fault_kind_t kind;
+    char got[24]; /* the length, number or count given */
+    long long lo, hi;
+} fault_t;
+
+static int fault(fault_t *f, fault_kind_t kind, int64_t lo, int64_t hi)
 {
-    switch (t) {
-    case CC_T_STR:
-        return "a string";
-    case CC_T_ID:
-        return "an id string";
-    case CC_T_CODE:
-        return "a code string";
-    case CC_T_UINT:
-        return "an unsigned integer";
-    case CC_T_INT:
-        return "an integer";
-    case CC_T_TIME:
-        return "an integer time (Unix seconds)";
-    case CC_T_BOOL:
-        return "a boolean";
-    case CC_T_MAP:
-        return "a map";
-    case CC_T_ARRAY:
-        return "an array";
-    }
-    return "?";
+    f->kind = kind;
+    f->lo = (long long)lo;
+    f->hi = (long long)hi;
+    return -EINVAL;
 }
 
-static int check_one(const msgpack_object *o, const cc_field_t *f, char *why, size_t why_len)
+static int check_one(const msgpack_object *o, const cc_field_t *f, fault_t *ret)
 {
     int64_t lo = f->min, hi = f->max;
     int64_t v;
@@ -602,31 +618,26 @@ static int check_one(const msgpack_object *o, const cc_field_t *f, char *why, si
         size_t len;
 
         if (o->type != MSGPACK_OBJECT_STR)
-            goto wrong_type;
+            break;
         len = o->via.str.size;
         if (lo == 0 && hi == 0) {
             lo = 1;
             hi = f->type == CC_T_ID ? CC_MAX_ID : f->type == CC_T_CODE ? CC_MAX_CODE : CC_MAX_TEXT;
         }
         if ((int64_t)len < lo || (int64_t)len > hi) {
-            cc_set_error(why, why_len, "field '%s': length %zu bytes is outside %lld..%lld", f->key,
-                         len, (long long)lo, (long long)hi);
-            return -EINVAL;
+            snprintf(ret->got, sizeof(ret->got), "%zu", len);
+            return fault(ret, FAULT_LENGTH, lo, hi);
         }
-        if (f->type != CC_T_STR && !token_chars(o->via.str.ptr, len)) {
-            cc_set_error(why, why_len, "field '%s': must be printable ASCII without spaces",
-                         f->key);
-            return -EINVAL;
-        }
+        if (f->type != CC_T_STR && !token_chars(o->via.str.ptr, len))
+            return fault(ret, FAULT_CHARS, 0, 0);
         return 0;
     }
     case CC_T_UINT:
         if (o->type != MSGPACK_OBJECT_POSITIVE_INTEGER)
-            goto wrong_type;
+            break;
         if ((lo || hi) && (o->via.u64 < (uint64_t)lo || o->via.u64 > (uint64_t)hi)) {
-            cc_set_error(why, why_len, "field '%s': %llu is outside %lld..%lld", f->key,
-                         (unsigned long long)o->via.u64, (long long)lo, (long long)hi);
-            return -EINVAL;
+            snprintf(ret->got, sizeof(ret->got), "%llu", (unsigned long long)o->via.u64);
+            return fault(ret, FAULT_RANGE, lo, hi);
         }
         return 0;
     case CC_T_INT:
@@ -636,7 +647,7 @@ static int check_one(const msgpack_object *o, const cc_field_t *f, char *why, si
         else if (o->type == MSGPACK_OBJECT_POSITIVE_INTEGER && o->via.u64 <= INT64_MAX)
             v = (int64_t)o->via.u64;
         else
-            goto wrong_type;
+            break;
         if (f->type == CC_T_TIME && lo == 0 && hi == 0) {
             /* 2000-01-01 .. 2100-01-01: anything else is a unit mistake
              * (milliseconds) or garbage. */
@@ -644,56 +655,104 @@ static int check_one(const msgpack_object *o, const cc_field_t *f, char *why, si
             hi = 4102444800;
         }
         if ((lo || hi) && (v < lo || v > hi)) {
-            cc_set_error(why, why_len, "field '%s': %lld is outside %lld..%lld", f->key,
-                         (long long)v, (long long)lo, (long long)hi);
-            return -EINVAL;
+            snprintf(ret->got, sizeof(ret->got), "%lld", (long long)v);
+            return fault(ret, FAULT_RANGE, lo, hi);
         }
         return 0;
     case CC_T_BOOL:
         if (o->type != MSGPACK_OBJECT_BOOLEAN)
-            goto wrong_type;
+            break;
         return 0;
     case CC_T_MAP:
         if (o->type != MSGPACK_OBJECT_MAP)
-            goto wrong_type;
+            break;
         return 0;
     case CC_T_ARRAY:
         if (o->type != MSGPACK_OBJECT_ARRAY)
-            goto wrong_type;
+            break;
         if ((lo || hi) && ((int64_t)o->via.array.size < lo || (int64_t)o->via.array.size > hi)) {
-            cc_set_error(why, why_len, "field '%s': %u items is outside %lld..%lld", f->key,
-                         o->via.array.size, (long long)lo, (long long)hi);
-            return -EINVAL;
+            snprintf(ret->got, sizeof(ret->got), "%u", o->via.array.size);
+            return fault(ret, FAULT_ITEMS, lo, hi);
         }
         return 0;
     }
-wrong_type:
-    cc_set_error(why, why_len, "field '%s': must be %s", f->key, type_word(f->type));
-    return -EINVAL;
+    return fault(ret, FAULT_TYPE, 0, 0);
+}
+
+/* The fault @f of field @fd in English (@vi false) or Vietnamese. */
+static void fault_text(const fault_t *f, const cc_field_t *fd, bool vi, char *buf, size_t len)
+{
+    const char *k = fd->key;
+
+    switch (f->kind) {
+    case FAULT_MISSING:
+        if (vi)
+            cc_set_error(buf, len, "thiếu trường bắt buộc '%s'", k);
+        else
+            cc_set_error(buf, len, "field '%s': required but missing", k);
+        break;
+    case FAULT_TYPE:
+        cc_set_error(buf, len, vi ? "trường '%s' phải là %s" : "field '%s': must be %s", k,
+                     vi ? type_words[fd->type].vi : type_words[fd->type].en);
+        break;
+    case FAULT_LENGTH:
+        if (vi)
+            cc_set_error(buf, len, "trường '%s' dài %s byte, ngoài khoảng %lld..%lld", k, f->got,
+                         f->lo, f->hi);
+        else
+            cc_set_error(buf, len, "field '%s': length %s bytes is outside %lld..%lld", k, f->got,
+                         f->lo, f->hi);
+        break;
+    case FAULT_CHARS:
+        if (vi)
+            cc_set_error(buf, len,
+                         "trường '%s' chỉ được gồm chữ, số và ký hiệu ASCII, không dấu "
+                         "cách",
+                         k);
+        else
+            cc_set_error(buf, len, "field '%s': must be printable ASCII without spaces", k);
+        break;
+    case FAULT_RANGE:
+        cc_set_error(buf, len,
+                     vi ? "trường '%s': %s nằm ngoài khoảng %lld..%lld"
+                        : "field '%s': %s is outside %lld..%lld",
+                     k, f->got, f->lo, f->hi);
+        break;
+    case FAULT_ITEMS:
+        cc_set_error(buf, len,
+                     vi ? "trường '%s' có %s phần tử, ngoài khoảng %lld..%lld"
+                        : "field '%s': %s items is outside %lld..%lld",
+                     k, f->got, f->lo, f->hi);
+        break;
+    }
+}
+
+int cc_fields_explain(const msgpack_object *map, const cc_field_t *fields, size_t n,
+                      const char **ret_key, char *vi, size_t vi_len, char *en, size_t en_len)
+{
+    for (size_t i = 0; i < n; i++) {
+        const msgpack_object *o = cc_map_find(map, fields[i].key);
+        fault_t f = { 0 };
+
+        if (o == NULL ? !fields[i].required : check_one(o, &fields[i], &f) == 0)
+            continue;
+        if (o == NULL)
+            f.kind = FAULT_MISSING;
+        if (ret_key)
+            *ret_key = fields[i].key;
+        if (vi && vi_len)
+            fault_text(&f, &fields[i], true, vi, vi_len);
+        if (en && en_len)
+            fault_text(&f, &fields[i], false, en, en_len);
+        return -EINVAL;
+    }
+    return 0;
 }
 
 int cc_fields_check(const msgpack_object *map, const cc_field_t *fields, size_t n,
                     const char **ret_key, char *why, size_t why_len)
 {
-    for (size_t i = 0; i < n; i++) {
-        const msgpack_object *o = cc_map_find(map, fields[i].key);
-        int r;
-
-        if (o == NULL) {
-            if (!fields[i].required)
-                continue;
-            cc_set_error(why, why_len, "field '%s': required but missing", fields[i].key);
-            r = -EINVAL;
-        } else {
-            r = check_one(o, &fields[i], why, why_len);
-        }
-        if (r < 0) {
-            if (ret_key)
-                *ret_key = fields[i].key;
-            return r;
-        }
-    }
-    return 0;
+    return cc_fields_explain(map, fields, n, ret_key, NULL, 0, why, why_len);
 }
 
 /* ---- Encoding ----------------------------------------------------------- */

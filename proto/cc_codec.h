@@ -135,6 +135,16 @@ int cc_fields_check(const msgpack_object *map, const cc_field_t *fields, size_t 
                     const char **ret_key, char *why, size_t why_len);
 
 /**
+ * cc_fields_explain - cc_fields_check() saying why in Vietnamese too, for
+ * a refusal shown to a clerk: @vi ("thiếu trường bắt buộc 'eid'", wire
+ * words in quotes) and @en ("field 'eid': required but missing"); either
+ * buffer may be NULL.
+ * Returns 0, or -EINVAL.
+ */
+int cc_fields_explain(const msgpack_object *map, const cc_field_t *fields, size_t n,
+                      const char **ret_key, char *vi, size_t vi_len, char *en, size_t en_len);
+
+/**
  * cc_map_find - the value stored under @key in @map, or NULL.
  * A nil value counts as absent.
  */

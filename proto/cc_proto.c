@@ -66,3 +66,17 @@ const char *cc_msg_type_name(int type)
     }
     return "?";
 }
+
+cc_daemon_words_t cc_daemon_words(const char *name)
+{
+    static const cc_daemon_words_t words[] = {
+        { "intake", "cchc-intaked", "máy chủ tiếp nhận hồ sơ" },
+        { "hotline", "cchc-hotlined", "máy chủ tổng đài 1022" },
+        { "scoring", "cchc-scoringd", "máy chủ chấm điểm" },
+    };
+
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+        if (strcmp(words[i].name, name) == 0)
+            return words[i];
+    return (cc_daemon_words_t){ name, name, name };
+}

@@ -83,6 +83,19 @@ const char *cc_err_name(cc_err_t code);
  */
 cc_err_t cc_err_from_name(const char *name);
 
+/* How messages name a daemon, for people. */
+typedef struct {
+    const char *name;    /* "intake", as HELLO's RESULT says it */
+    const char *program; /* "cchc-intaked" */
+    const char *vi;      /* "máy chủ tiếp nhận hồ sơ" */
+} cc_daemon_words_t;
+
+/**
+ * cc_daemon_words - how to name daemon @name ("intake", "hotline",
+ * "scoring") in a message; an unknown name is named as itself.
+ */
+cc_daemon_words_t cc_daemon_words(const char *name);
+
 /**
  * cc_msg_type_name - human name of a message type ("HELLO", ...).
  * Returns a static string, "?" for an unknown type.

@@ -29,6 +29,8 @@ packages=(
     libcmocka-dev libinih-dev libjansson-dev
     libxlsxwriter-dev # cchc report --format=xlsx
     clang-format # scripts/check-style.sh, the test "style"
+    man-db groff-base # man -l renders the man pages (test cli_conventions)
+    bash-completion # loads deploy/cchc.bash on demand in interactive shells
     python3
     systemd # systemd-analyze, for the unit tests of deploy/
     systemd-container debootstrap # systemd-nspawn and its root: the test systemd_boot

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cc_args.h"
 #include "cc_base.h"
 #include "cc_client.h"
 #include "cc_period.h"
@@ -47,6 +48,32 @@ int cc_cli_uint(const char *s, uint64_t min, uint64_t max, uint64_t *ret)
     return 0;
 }
 
+int cc_cli_duration(const char *s, uint64_t max_ms, uint64_t *ret_ms)
+{
+    static const struct {
+        const char *unit;
+        uint64_t ms;
+    } units[] = { { "ms", 1 }, { "s", 1000 }, { "", 1000 }, { "m", 60000 }, { "h", 3600000 } };
+    char digits[21];
+    size_t n = s ? strspn(s, "0123456789") : 0;
+    uint64_t v;
+
+    if (n == 0 || n >= sizeof(digits))
+        return -EINVAL;
+    memcpy(digits, s, n);
+    digits[n] = '\0';
+    if (cc_cli_uint(digits, 0, UINT64_MAX / 3600000, &v) < 0)
+        return -EINVAL;
+    for (size_t i = 0; i < CC_N(units); i++)
+        if (strcmp(s + n, units[i].unit) == 0) {
+            if (v * units[i].ms > max_ms)
+                return -EINVAL;
+            *ret_ms = v * units[i].ms;
+            return 0;
+        }
+    return -EINVAL;
+}
+
 int cc_cli_time(const char *s, int64_t *ret)
 {
     uint64_t u;
@@ -79,64 +106,187 @@ static bool name_is(const char *name, size_t len, const char *want)
     return strlen(want) == len && memcmp(name, want, len) == 0;
 }
 
-/* A global option; returns 1 if @name was one (and took it), 0 if not, or
- * -EINVAL for a bad value. */
-static int global_option(cc_cli_t *c, const char *arg, const char *name, size_t len,
-                         const char *value, char *err, size_t err_len)
+/* The global options; cc_cli_parse() handles each by its index. */
+enum {
+    G_INTAKE = CC_EP_INTAKE,
+    G_HOTLINE = CC_EP_HOTLINE,
+    G_SCORING = CC_EP_SCORING,
+    G_WHO,
+    G_UNITS,
+    G_TIMEOUT,
+    G_HELP,
+    G_VERSION,
+    G_COUNT_
+};
+
+const cc_cli_option_t cc_cli_globals[G_COUNT_ + 1] = {
+    [G_INTAKE] = { "intake", 0, "EP", "intake endpoint" },
+    [G_HOTLINE] = { "hotline", 0, "EP", "hotline endpoint" },
+    [G_SCORING] = { "scoring", 0, "EP", "scoring endpoint (queries and alerts)" },
+    [G_WHO] = { "who", 'w', "NAME", "who you are: 1..32 characters, no spaces" },
+    [G_UNITS] = { "units", 'U', "A,B", "your units (codes separated by commas), or * for all" },
+    [G_TIMEOUT] = { "timeout", 't', "MS",
+                    "how long to wait for a reply, 1..3600000 ms (push resends then)" },
+    [G_HELP] = { "help", 'h', NULL, "this help (after a command: the command's)" },
+    [G_VERSION] = { "version", 'V', NULL, "the version" },
+};
+
+/* Every option of every command: which take a value, and the short ones.
+ * Each command checks which of them it takes (cc_cli_check_opts). */
+const cc_cli_option_t cc_cli_command_options[] = {
+    { "unit", 'u', "U", NULL },
+    { "json", 'j', NULL, NULL },
+    { "period", 'p', "PERIOD", NULL },
+    { "format", 'f', "F", NULL },
+    { "output", 'o', "FILE", NULL },
+    { "count", 'n', "N", NULL },
+    { "to", 0, "WHERE", NULL },
+    { "role", 0, "ROLE", NULL },
+    { "window", 0, "N", NULL },
+    { "progress", 0, NULL, NULL },
+    { "retry-for", 0, "DURATION", NULL },
+    { "catalog-dir", 0, "DIR", NULL },
+    { "parent", 0, "U", NULL },
+    { "kind", 0, "KIND", NULL },
+    { "with-children", 0, NULL, NULL },
+    { "from", 0, "DATE", NULL },
+    { "rank", 0, "FIGURE", NULL },
+    { "asc", 0, NULL, NULL },
+    { "csv", 0, NULL, NULL },
+    { "grade", 0, "GRADE", NULL },
+    { "reason", 0, "TEXT", NULL },
+    { "doc", 0, "NUMBER", NULL },
+    { "date", 0, "DATE", NULL },
+    { "max", 0, "N", NULL },
+    { "id", 0, "ID", NULL },
+    { "type", 0, "TYPE", NULL },
+    { "channel", 0, "CHANNEL", NULL },
+    { "closed", 0, NULL, NULL },
+    { "text", 0, "TEXT", NULL },
+    { "contact", 0, "ID", NULL },
+    { "dossier", 0, "ID", NULL },
+    { "urgent", 0, NULL, NULL },
+    { "caller-name", 0, "NAME", NULL },
+    { "caller-phone", 0, "PHONE", NULL },
+    { "category", 0, "CATEGORY", NULL },
+    { "outside", 0, "AGENCY", NULL },
+    { "at", 0, "TIME", NULL },
+    { "eid", 0, "ID", NULL },
+    { "severity", 0, "SEVERITY", NULL },
+    { "summary", 0, NULL, NULL },
+    { "note", 0, "TEXT", NULL },
+    { "no-wait", 0, NULL, NULL },
+    { NULL, 0, NULL, NULL },
+};
+
+const cc_cli_option_t *cc_cli_option_find(const char *name, size_t len, char short_name,
+                                          int *ret_id)
+{
+    static const cc_cli_option_t *const tables[] = { cc_cli_globals, cc_cli_command_options };
+    int id = 0;
+
+    for (size_t t = 0; t < CC_N(tables); t++)
+        for (const cc_cli_option_t *o = tables[t]; o->name; o++, id++)
+            if (name ? name_is(name, len, o->name) : short_name && short_name == o->short_name) {
+                if (ret_id)
+                    *ret_id = id;
+                return o;
+            }
+    return NULL;
+}
+
+/* cc_args_lookup_fn: the global options are ids 0..G_COUNT_-1, the command
+ * options follow. Names are matched exactly ("with-children"). */
+static int lookup(void *ctx, const char *name, size_t len, char short_name, cc_arg_kind_t *ret)
+{
+    const cc_cli_option_t *o;
+    int id;
+
+    (void)ctx;
+    if ((o = cc_cli_option_find(name, len, short_name, &id)) == NULL)
+        return -1;
+    *ret = o->value ? CC_ARG_REQUIRED : CC_ARG_NONE;
+    return id;
+}
+
+void cc_cli_print_globals(FILE *f)
+{
+    for (const cc_cli_option_t *o = cc_cli_globals; o->name; o++) {
+        int i = (int)(o - cc_cli_globals);
+        char left[64], help[256];
+
+        snprintf(left, sizeof(left), "  %s%c%s--%s%s%s", o->short_name ? "-" : " ",
+                 o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ", o->name,
+                 o->value ? "=" : "", o->value ? o->value : "");
+        if (i < CC_EP_COUNT_)
+            snprintf(help, sizeof(help), "%s [%s] (default %s)", o->help, endpoints[i].env,
+                     endpoints[i].def);
+        else if (i == G_WHO)
+            snprintf(help, sizeof(help), "%s [CCHC_WHO] (default %s)", o->help, CC_CLI_DEFAULT_WHO);
+        else if (i == G_UNITS)
+            snprintf(help, sizeof(help), "%s [CCHC_UNITS] (default *)", o->help);
+        else if (i == G_TIMEOUT)
+            snprintf(help, sizeof(help), "%s (default %d)", o->help, CC_CLIENT_TIMEOUT_MS);
+        else
+            snprintf(help, sizeof(help), "%s", o->help);
+        cc_args_print_help(f, left, CC_ARGS_HELP_COLUMN, help);
+    }
+}
+
+/* Take global option @id with @value (as spelled @arg). */
+static int global_option(cc_cli_t *c, int id, const char *arg, const char *value, char *err,
+                         size_t err_len)
 {
     uint64_t ms;
     size_t n;
 
-    if (name_is(name, len, "help")) {
+    switch (id) {
+    case G_HELP:
         c->help = true;
-        return 1;
-    }
-    if (name_is(name, len, "version")) {
+        return 0;
+    case G_VERSION:
         c->version = true;
-        return 1;
-    }
-    for (int i = 0; i < CC_EP_COUNT_; i++)
-        if (name_is(name, len, endpoints[i].option)) {
-            if (value == NULL || *value == '\0')
-                return cc_fail(-EINVAL, err, err_len,
-                               "%s needs a value, e.g. --intake=tcp://127.0.0.1:7301", arg);
-            c->endpoint[i] = value;
-            return 1;
-        }
-    if (name_is(name, len, "who")) {
-        if (value == NULL || *value == '\0' || cc_units_parse(value, NULL, 1, &n) < 0 ||
-            strcmp(value, "*") == 0)
+        return 0;
+    case G_WHO:
+        if (*value == '\0' || cc_units_parse(value, NULL, 1, &n) < 0 || strcmp(value, "*") == 0)
             return cc_fail(-EINVAL, err, err_len,
-                           "%s: the name must be 1..32 printable characters without spaces", arg);
+                           "%s %s: the name must be 1..32 printable characters without spaces", arg,
+                           value);
         c->who = value;
-        return 1;
-    }
-    if (name_is(name, len, "units")) {
-        if (value == NULL || cc_units_parse(value, NULL, CC_MAX_UNITS, &n) < 0)
+        return 0;
+    case G_UNITS:
+        if (cc_units_parse(value, NULL, CC_MAX_UNITS, &n) < 0)
             return cc_fail(-EINVAL, err, err_len,
-                           "%s: expected unit codes separated by commas (A,B) or \"*\" for all",
-                           arg);
+                           "%s %s: expected unit codes separated by commas (A,B) or \"*\" for all",
+                           arg, value);
         c->units = value;
         c->units_set = true;
-        return 1;
-    }
-    if (name_is(name, len, "timeout")) {
-        if (value == NULL || cc_cli_uint(value, 1, CC_CLI_MAX_TIMEOUT_MS, &ms) < 0)
-            return cc_fail(-EINVAL, err, err_len, "%s: expected milliseconds, 1..3600000", arg);
+        return 0;
+    case G_TIMEOUT:
+        if (cc_cli_uint(value, 1, CC_CLI_MAX_TIMEOUT_MS, &ms) < 0)
+            return cc_fail(-EINVAL, err, err_len, "%s %s: expected milliseconds, 1..3600000", arg,
+                           value);
         c->timeout_ms = (int)ms;
         c->timeout_set = true;
-        return 1;
+        return 0;
+    default: /* an endpoint */
+        if (*value == '\0')
+            return cc_fail(-EINVAL, err, err_len,
+                           "%s needs a value, e.g. --intake=tcp://127.0.0.1:7301", arg);
+        c->endpoint[id] = value;
+        return 0;
     }
-    return 0;
 }
 
 int cc_cli_parse(int argc, char *const *argv, cc_cli_getenv_fn env, cc_cli_t *ret, char *err,
                  size_t err_len)
 {
     cc_cli_t c;
-    bool options_done = false;
+    cc_args_t it;
+    cc_arg_t a;
     const char *v;
     size_t n;
+    int r;
 
     memset(&c, 0, sizeof(c));
     for (int i = 0; i < CC_EP_COUNT_; i++) {
@@ -154,38 +304,29 @@ int cc_cli_parse(int argc, char *const *argv, cc_cli_getenv_fn env, cc_cli_t *re
                        c.units);
     c.timeout_ms = CC_CLIENT_TIMEOUT_MS;
 
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-
-        if (!options_done && strcmp(a, "--") == 0) {
-            options_done = true;
-        } else if (!options_done && strcmp(a, "-h") == 0) {
-            c.help = true;
-        } else if (!options_done && a[0] == '-' && a[1] == '-' && a[2] != '\0') {
-            const char *name = a + 2;
-            const char *eq = strchr(name, '=');
-            size_t len = eq ? (size_t)(eq - name) : strlen(name);
-            const char *value = eq ? eq + 1 : NULL;
-            int r = global_option(&c, a, name, len, value, err, err_len);
-
-            if (r < 0)
-                return r;
-            if (r == 0) {
-                if (c.n_opts == CC_CLI_MAX_OPTS)
-                    return cc_fail(-EINVAL, err, err_len, "too many options (at %s)", a);
-                c.opts[c.n_opts++] = (cc_cli_opt_t){ name, len, value };
+    cc_args_init(&it, argc, argv);
+    while ((r = cc_args_next(&it, lookup, NULL, &a, err, err_len)) > 0) {
+        if (a.id == CC_ARGS_OPERAND) {
+            if (c.command == NULL) {
+                c.command = a.value;
+            } else {
+                if (c.n_args == CC_CLI_MAX_ARGS)
+                    return cc_fail(-EINVAL, err, err_len, "too many arguments (at %s)", a.value);
+                c.args[c.n_args++] = a.value;
             }
-        } else if (!options_done && a[0] == '-' && a[1] != '\0') {
-            return cc_fail(-EINVAL, err, err_len, "unknown option %s (options are --name=value)",
-                           a);
-        } else if (c.command == NULL) {
-            c.command = a;
+        } else if (a.id < G_COUNT_) {
+            if ((r = global_option(&c, a.id, a.spelled, a.value, err, err_len)) < 0)
+                return r;
         } else {
-            if (c.n_args == CC_CLI_MAX_ARGS)
-                return cc_fail(-EINVAL, err, err_len, "too many arguments (at %s)", a);
-            c.args[c.n_args++] = a;
+            const char *name = cc_cli_command_options[a.id - G_COUNT_].name;
+
+            if (c.n_opts == CC_CLI_MAX_OPTS)
+                return cc_fail(-EINVAL, err, err_len, "too many options (at %s)", a.spelled);
+            c.opts[c.n_opts++] = (cc_cli_opt_t){ name, strlen(name), a.value };
         }
     }
+    if (r < 0)
+        return r;
     *ret = c;
     return 0;
 }

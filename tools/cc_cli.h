@@ -3,18 +3,21 @@
  * effects so that tests can check it.
  *
  * Grammar:  cchc [GLOBAL OPTIONS] COMMAND [ARGS] [OPTIONS]
- * Options are "--name=value" or "--name" (a flag); global options may
- * appear anywhere; "--" ends the options. Global options and their
- * defaults (environment variable, then built-in default):
- *   --intake=EP   $CCHC_INTAKE   tcp://127.0.0.1:7301
- *   --hotline=EP  $CCHC_HOTLINE  tcp://127.0.0.1:7302
- *   --scoring=EP  $CCHC_SCORING  tcp://127.0.0.1:7303
- *   --who=NAME    $CCHC_WHO      "cchc"
- *   --units=A,B   $CCHC_UNITS    "*"
- *   --timeout=MS                 3000
- *   --help, -h    --version
- * Every other option is kept for the command to check
- * (cc_cli_check_opts) and read (cc_cli_opt).
+ * getopt_long conventions (base/cc_args.h): --name=value or --name value,
+ * short options (-u SO-TP, -j) where the tables below give one, "--" ends
+ * the options, options and operands in any order. Which options take a
+ * value is known from two tables: the global options (cc_cli_globals,
+ * handled here; environment variable, then built-in default):
+ *   --intake=EP       $CCHC_INTAKE   tcp://127.0.0.1:7301
+ *   --hotline=EP      $CCHC_HOTLINE  tcp://127.0.0.1:7302
+ *   --scoring=EP      $CCHC_SCORING  tcp://127.0.0.1:7303
+ *   -w, --who=NAME    $CCHC_WHO      "cchc"
+ *   -U, --units=A,B   $CCHC_UNITS    "*"
+ *   -t, --timeout=MS                 3000
+ *   -h, --help        -V, --version
+ * and every command's options (cc_cli_command_options), one vocabulary for
+ * the whole tool, kept for the command to check (cc_cli_check_opts) and
+ * read (cc_cli_opt).
  */
 #ifndef CC_CLI_H
 #define CC_CLI_H
@@ -22,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef enum { CC_EP_INTAKE, CC_EP_HOTLINE, CC_EP_SCORING, CC_EP_COUNT_ } cc_endpoint_t;
 
@@ -30,11 +34,34 @@ typedef enum { CC_EP_INTAKE, CC_EP_HOTLINE, CC_EP_SCORING, CC_EP_COUNT_ } cc_end
 #define CC_CLI_DEFAULT_WHO "cchc"
 #define CC_CLI_MAX_TIMEOUT_MS 3600000
 
-/* One command option, pointing into argv. */
+/* An option of the tool, in cc_cli_globals or cc_cli_command_options. */
 typedef struct {
-    const char *name; /* without "--", not NUL-terminated: see name_len */
+    const char *name;  /* long name, without "--" */
+    char short_name;   /* -u; 0 = none */
+    const char *value; /* what its value is in help ("MS"); NULL for a flag */
+    const char *help;  /* one line (global options; NULL for command options,
+                          which their command's help describes) */
+} cc_cli_option_t;
+
+/* The global options, and every command's options (NULL-name terminated). */
+extern const cc_cli_option_t cc_cli_globals[];
+extern const cc_cli_option_t cc_cli_command_options[];
+
+/**
+ * cc_cli_option_find - the tool's option with long name @name (@len bytes)
+ * or, when @name is NULL, short name @short_name.
+ * @ret_id: its id for cc_cli_parse (globals first; may be NULL).
+ * Returns the option, or NULL.
+ */
+const cc_cli_option_t *cc_cli_option_find(const char *name, size_t len, char short_name,
+                                          int *ret_id);
+
+/* One command option as given: the table's name (whichever form was
+ * typed) and its value. */
+typedef struct {
+    const char *name; /* the long name from cc_cli_command_options */
     size_t name_len;
-    const char *value; /* after '=', or NULL for a flag */
+    const char *value; /* into argv, or NULL for a flag */
 } cc_cli_opt_t;
 
 typedef struct {
@@ -68,6 +95,12 @@ typedef const char *(*cc_cli_getenv_fn)(const char *name);
 int cc_cli_parse(int argc, char *const *argv, cc_cli_getenv_fn env, cc_cli_t *ret, char *err,
                  size_t err_len);
 
+/**
+ * cc_cli_print_globals - the global options as `cchc --help` lists them
+ * (with their environment variables and defaults) on @f.
+ */
+void cc_cli_print_globals(FILE *f);
+
 /** cc_endpoint_name - "intake", "hotline", "scoring". */
 const char *cc_endpoint_name(cc_endpoint_t ep);
 
@@ -90,6 +123,14 @@ int cc_cli_check_opts(const cc_cli_t *cli, const char *const *allowed, char *err
  * Returns 0 or -EINVAL.
  */
 int cc_cli_uint(const char *s, uint64_t min, uint64_t max, uint64_t *ret);
+
+/**
+ * cc_cli_duration - parse a duration: a number with a unit, "500ms", "90s",
+ * "2m", "1h", or a plain number of seconds ("60"); at most @max_ms.
+ * @ret_ms: the duration in milliseconds.
+ * Returns 0 or -EINVAL.
+ */
+int cc_cli_duration(const char *s, uint64_t max_ms, uint64_t *ret_ms);
 
 /**
  * cc_cli_time - parse a time: ISO 8601 (cc_time_parse_iso forms) or Unix

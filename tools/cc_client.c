@@ -21,6 +21,10 @@
  * earlier session or request can never be taken for a current one. */
 #define PUSH_RID_SHIFT 40
 
+/* Silence (no message at all while events wait) after which a push takes
+ * the daemon for away and starts pinging it. */
+#define PUSH_SILENCE_MS 3000u
+
 struct cc_client {
     void *zctx;
     bool own_ctx;
@@ -33,6 +37,7 @@ struct cc_client {
     /* the identity of the last successful HELLO, said again after a
      * daemon restart may have dropped the session */
     bool have_hello;
+    char daemon[CC_MAX_CODE + 1]; /* as the last HELLO's RESULT named it */
     char role[CC_MAX_CODE + 1];
     char who[CC_MAX_CODE + 1];
     char *units;
@@ -371,6 +376,7 @@ int cc_client_hello(cc_client_t *c, const char *role, const char *who, const cha
         cc_map_u64(&msg.body, "head", &head);
         *ret_head = head;
     }
+    map_copy(&msg.body, "daemon", c->daemon, sizeof(c->daemon));
     cc_msg_deinit(&msg);
     snprintf(c->role, sizeof(c->role), "%s", role);
     snprintf(c->who, sizeof(c->who), "%s", who);
@@ -381,6 +387,8 @@ out:
     cc_enc_deinit(&pairs);
     return r;
 }
+
+const char *cc_client_daemon(const cc_client_t *c) { return c->daemon; }
 
 int cc_client_query(cc_client_t *c, const char *q, const void *pairs, size_t pairs_len,
                     cc_msg_t *ret_result, cc_client_error_t *ret_err)
@@ -426,6 +434,68 @@ out:
     return r;
 }
 
+/* ---- Connection events -------------------------------------------------------- */
+
+static bool sock_more(void *sock)
+{
+    int more = 0;
+    size_t sz = sizeof(more);
+
+    zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &sz);
+    return more != 0;
+}
+
+/* Read one monitor event: [2 bytes event, 4 bytes value][address]. */
+static uint16_t monitor_event(void *mon)
+{
+    zmq_msg_t m;
+    uint16_t event = 0;
+
+    zmq_msg_init(&m);
+    if (zmq_msg_recv(&m, mon, 0) >= 6)
+        memcpy(&event, zmq_msg_data(&m), sizeof(event));
+    zmq_msg_close(&m);
+    if (sock_more(mon)) {
+        zmq_msg_init(&m);
+        zmq_msg_recv(&m, mon, 0);
+        zmq_msg_close(&m);
+    }
+    return event;
+}
+
+/* Watch socket @sock's connection: @events (ZMQ_EVENT_*) go to a PAIR
+ * socket named after @owner, returned (NULL when ZeroMQ cannot). */
+static void *monitor_new(void *zctx, void *sock, const void *owner, int events)
+{
+    char addr[64];
+    int linger = 0;
+    void *mon;
+
+    snprintf(addr, sizeof(addr), "inproc://cchc-monitor-%p", owner);
+    if (zmq_socket_monitor(sock, addr, events) < 0)
+        return NULL;
+    if ((mon = zmq_socket(zctx, ZMQ_PAIR)) == NULL) {
+        zmq_socket_monitor(sock, NULL, 0);
+        return NULL;
+    }
+    zmq_setsockopt(mon, ZMQ_LINGER, &linger, sizeof(linger));
+    if (zmq_connect(mon, addr) < 0) {
+        zmq_close(mon);
+        zmq_socket_monitor(sock, NULL, 0);
+        return NULL;
+    }
+    return mon;
+}
+
+/* Stop watching @sock and close its monitor @mon (NULL: nothing to do). */
+static void monitor_end(void *sock, void *mon)
+{
+    if (mon == NULL)
+        return;
+    zmq_socket_monitor(sock, NULL, 0);
+    zmq_close(mon);
+}
+
 /* ---- Push engine ---------------------------------------------------------------- */
 
 typedef enum { SLOT_FREE, SLOT_WAIT, SLOT_DONE } slot_state_t;
@@ -455,12 +525,17 @@ struct cc_push {
     cc_client_t *c;
     cc_push_opts_t o;
     slot_t *slots;
-    uint64_t base;          /* rid of submission n is base + n */
-    uint64_t head;          /* oldest submission not handed back */
-    uint64_t next;          /* next submission number */
-    size_t waiting;         /* slots in SLOT_WAIT */
-    uint64_t next_due_ms;   /* no resend is due before this */
-    uint64_t last_reply_ms; /* last sign of life from the daemon */
+    uint64_t base;             /* rid of submission n is base + n */
+    uint64_t head;             /* oldest submission not handed back */
+    uint64_t next;             /* next submission number */
+    size_t waiting;            /* slots in SLOT_WAIT */
+    uint64_t next_due_ms;      /* no resend (or probe) is due before this */
+    uint64_t last_progress_ms; /* an event last got its final answer (the give-up clock) */
+    uint64_t alive_ms;         /* the daemon last said anything at all */
+    uint64_t probe_due_ms;     /* next ping while it says nothing */
+    bool silent;               /* nothing heard for a retry interval, or the connection
+                                  dropped: probing */
+    void *mon;                 /* the connection's events (NULL: probing only) */
     bool need_hello;
     uint64_t epoch; /* HELLOs said again during the push */
     int fatal;      /* sticky protocol error */
@@ -487,7 +562,11 @@ int cc_client_push_begin(cc_client_t *c, const cc_push_opts_t *opts, cc_push_t *
     p->slots = cc_xcalloc(p->o.window, sizeof(slot_t));
     p->base = ++c->push_sessions << PUSH_RID_SHIFT;
     p->next_due_ms = UINT64_MAX;
-    p->last_reply_ms = mono_ms();
+    p->last_progress_ms = p->alive_ms = mono_ms();
+    /* A dropped connection (the daemon killed) and the handshake of the
+     * next one (it is back) are told at once; probes cover the rest. */
+    p->mon =
+        monitor_new(c->zctx, c->sock, p, ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
     *ret = p;
     return 0;
 }
@@ -498,6 +577,7 @@ void cc_push_end(cc_push_t **self_p)
 
     if (p == NULL)
         return;
+    monitor_end(p->c->sock, p->mon);
     for (size_t i = 0; i < p->o.window; i++) {
         free(p->slots[i].body);
         free(p->slots[i].err);
@@ -512,6 +592,11 @@ size_t cc_push_in_flight(const cc_push_t *p) { return (size_t)(p->next - p->head
 size_t cc_push_room(const cc_push_t *p) { return p->o.window - cc_push_in_flight(p); }
 
 void cc_push_stats(const cc_push_t *p, cc_push_stats_t *ret) { *ret = p->st; }
+
+uint64_t cc_push_idle_ms(const cc_push_t *p)
+{
+    return p->waiting > 0 ? mono_ms() - p->last_progress_ms : 0;
+}
 
 static slot_t *slot_of(cc_push_t *p, uint64_t no) { return &p->slots[no % p->o.window]; }
 
@@ -544,6 +629,8 @@ static void finish_slot(cc_push_t *p, slot_t *s, cc_push_status_t status)
 {
     if (s->state == SLOT_WAIT)
         p->waiting--;
+    if (status != CC_PUSH_TIMEOUT)
+        p->last_progress_ms = mono_ms();
     s->state = SLOT_DONE;
     s->status = status;
     s->done_us = mono_us();
@@ -600,6 +687,54 @@ static void send_slot(cc_push_t *p, slot_t *s, uint64_t now)
         p->next_due_ms = s->due_ms;
 }
 
+/* How long a daemon may say nothing at all while events wait before it is
+ * taken for away: the retry interval, at most PUSH_SILENCE_MS (a long
+ * --timeout must not delay noticing a restart). */
+static uint64_t silence_ms(const cc_push_t *p)
+{
+    return (uint64_t)p->o.retry_ms < PUSH_SILENCE_MS ? (uint64_t)p->o.retry_ms : PUSH_SILENCE_MS;
+}
+
+/* The daemon has said nothing for silence_ms() while events wait, or the
+ * connection dropped: it is away (restarting, unreachable). Resending every event into
+ * the void would only pile copies up in the queue, so ask whether it is
+ * back with one ping per probe interval instead; the first word from it
+ * (wake) resends everything still unanswered. */
+static void probe(cc_push_t *p, uint64_t now)
+{
+    cc_enc_t q;
+
+    p->silent = true;
+    if (now >= p->probe_due_ms) {
+        cc_enc_init(&q);
+        cc_enc_kv_str(&q, "q", "ping");
+        if (cc_client_send(p->c, CC_MSG_QUERY, q.buf.data, q.buf.size, NULL) == 0)
+            p->st.probes++;
+        cc_enc_deinit(&q);
+        p->probe_due_ms =
+            now + (uint64_t)(p->o.retry_ms < CC_PUSH_PROBE_MS ? p->o.retry_ms : CC_PUSH_PROBE_MS);
+    }
+    p->next_due_ms = p->probe_due_ms;
+}
+
+/* The daemon speaks again after a silence: whatever it had of the events
+ * in flight went down with it or with the connection (a new connection
+ * has no session either), so HELLO and every unanswered event go again,
+ * in order, now. Those it had stored are acknowledged as duplicates. */
+static void wake(cc_push_t *p, uint64_t now)
+{
+    p->silent = false;
+    p->st.wakes++;
+    p->need_hello = true;
+    for (uint64_t no = p->head; no < p->next; no++) {
+        slot_t *s = slot_of(p, no);
+
+        if (s->state == SLOT_WAIT && s->attempts > 0)
+            s->due_ms = now;
+    }
+    p->next_due_ms = now;
+}
+
 /* Resend the events whose time has come. Whatever the reason they were
  * not answered (lost in a reconnect, the daemon restarted), the session
  * may be gone too, so HELLO goes first. */
@@ -609,6 +744,10 @@ static void resend_due(cc_push_t *p, uint64_t now)
 
     if (now < p->next_due_ms)
         return;
+    if (p->waiting > 0 && (p->silent || now >= p->alive_ms + silence_ms(p))) {
+        probe(p, now);
+        return;
+    }
     p->next_due_ms = UINT64_MAX;
     for (uint64_t no = p->head; no < p->next; no++) {
         slot_t *s = slot_of(p, no);
@@ -625,6 +764,15 @@ static void resend_due(cc_push_t *p, uint64_t now)
             p->next_due_ms = s->due_ms;
         }
     }
+}
+
+/* The wait before sending again after the @n-th retryable error in a row:
+ * a quarter of the retry interval more each time, at most the interval. */
+static uint64_t backoff_ms(const cc_push_t *p, unsigned n)
+{
+    uint64_t step = (uint64_t)(p->o.retry_ms / 4 + 1);
+
+    return step * n < (uint64_t)p->o.retry_ms ? step * n : (uint64_t)p->o.retry_ms;
 }
 
 /* Errors after which the same event may succeed when sent again. A
@@ -646,8 +794,7 @@ static int handle_reply(cc_push_t *p, cc_msg_t *msg, uint64_t rid, uint64_t now)
     /* Only answers to events show progress: a daemon that says HELLO
      * back but never answers events must still end in a timeout. */
     if (rid <= p->base || rid - p->base > p->next)
-        return 0; /* an answer to a HELLO or to another session */
-    p->last_reply_ms = now;
+        return 0; /* an answer to a HELLO, a probe or another session */
     no = rid - p->base - 1;
     s = slot_of(p, no);
     if (no < p->head || s->no != no || s->state != SLOT_WAIT) {
@@ -674,7 +821,10 @@ static int handle_reply(cc_push_t *p, cc_msg_t *msg, uint64_t rid, uint64_t now)
         s->err = cc_xmalloc(sizeof(*s->err));
     if ((r = cc_client_error_from_msg(msg, s->err)) < 0)
         return r;
-    if (retryable(s->err, &hello) && s->soft_errors + 1 < p->o.max_attempts) {
+    /* A lost session is not the event's fault: it goes again however often
+     * it happens, bounded by the give-up time (no event answered for
+     * timeout_ms); overload and internal errors count towards max_attempts. */
+    if (retryable(s->err, &hello) && (hello || s->soft_errors + 1 < p->o.max_attempts)) {
         s->soft_errors++;
         if (hello && s->epoch == p->epoch) {
             /* First news that the session is gone (a daemon restart, a
@@ -692,9 +842,12 @@ static int handle_reply(cc_push_t *p, cc_msg_t *msg, uint64_t rid, uint64_t now)
                     o->due_ms = now;
             }
         }
-        /* Back off a little on overload; resend at once after a lost
-         * session (HELLO goes first). */
-        s->due_ms = hello ? now : now + (uint64_t)(p->o.retry_ms / 4 + 1) * s->soft_errors;
+        /* Back off a little on overload, and after a lost session that
+         * the last HELLO did not mend; the first time, resend at once
+         * (HELLO goes first). */
+        s->due_ms = hello && s->soft_errors == 1
+                        ? now
+                        : now + backoff_ms(p, hello ? s->soft_errors - 1 : s->soft_errors);
         if (s->due_ms < p->next_due_ms)
             p->next_due_ms = s->due_ms;
         return 0;
@@ -705,23 +858,46 @@ static int handle_reply(cc_push_t *p, cc_msg_t *msg, uint64_t rid, uint64_t now)
 
 /* Take every reply already waiting (and wait up to @timeout_ms for the
  * first one, or for @fd). */
+/* The connection's news: dropped (the daemon is away: stop resending,
+ * probe), or handshaken again after that (it is back: wake). */
+static void connection_news(cc_push_t *p, uint64_t now)
+{
+    zmq_pollitem_t it = { p->mon, 0, ZMQ_POLLIN, 0 };
+
+    while (p->mon && zmq_poll(&it, 1, 0) > 0) {
+        uint16_t event = monitor_event(p->mon);
+
+        if (event == ZMQ_EVENT_DISCONNECTED) {
+            p->silent = true;
+            p->next_due_ms = now;
+        } else if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED && p->silent && p->waiting > 0) {
+            p->alive_ms = now;
+            wake(p, now);
+        }
+    }
+}
+
 static int pump(cc_push_t *p, int timeout_ms, int fd, bool *ret_fd_ready)
 {
-    zmq_pollitem_t items[2] = {
-        { p->c->sock, 0, ZMQ_POLLIN, 0 },
-        { NULL, fd, ZMQ_POLLIN, 0 },
-    };
+    zmq_pollitem_t items[3] = { { p->c->sock, 0, ZMQ_POLLIN, 0 } };
     uint64_t now = mono_ms();
-    int n_items = fd >= 0 ? 2 : 1;
+    int n_items = 1, fd_item = -1;
     int r;
+
+    if (p->mon)
+        items[n_items++] = (zmq_pollitem_t){ p->mon, 0, ZMQ_POLLIN, 0 };
+    if (fd >= 0) {
+        fd_item = n_items;
+        items[n_items++] = (zmq_pollitem_t){ NULL, fd, ZMQ_POLLIN, 0 };
+    }
 
     if (ret_fd_ready)
         *ret_fd_ready = false;
     if (p->fatal)
         return p->fatal;
-    /* Never sleep past a resend or the give-up time. */
+    /* Never sleep past a resend, a probe or the give-up time. */
     if (p->waiting > 0) {
-        uint64_t give_up = p->last_reply_ms + (uint64_t)p->o.timeout_ms;
+        uint64_t give_up = p->last_progress_ms + (uint64_t)p->o.timeout_ms;
         uint64_t until = p->next_due_ms < give_up ? p->next_due_ms : give_up;
         int64_t left = until > now ? (int64_t)(until - now) : 0;
 
@@ -731,9 +907,11 @@ static int pump(cc_push_t *p, int timeout_ms, int fd, bool *ret_fd_ready)
     r = zmq_poll(items, n_items, timeout_ms);
     if (r < 0 && errno != EINTR)
         return -errno;
-    if (r > 0 && fd >= 0 && (items[1].revents & (ZMQ_POLLIN | ZMQ_POLLERR)) && ret_fd_ready)
+    if (r > 0 && fd_item >= 0 && (items[fd_item].revents & (ZMQ_POLLIN | ZMQ_POLLERR)) &&
+        ret_fd_ready)
         *ret_fd_ready = true;
     now = mono_ms();
+    connection_news(p, now);
     for (;;) {
         int events = 0;
         size_t sz = sizeof(events);
@@ -749,6 +927,9 @@ static int pump(cc_push_t *p, int timeout_ms, int fd, bool *ret_fd_ready)
             p->fatal = r;
             return r;
         }
+        p->alive_ms = now;
+        if (p->silent)
+            wake(p, now);
         r = handle_reply(p, &msg, rid, now);
         cc_msg_deinit(&msg);
         if (r < 0) {
@@ -758,7 +939,7 @@ static int pump(cc_push_t *p, int timeout_ms, int fd, bool *ret_fd_ready)
     }
     resend_due(p, now);
     deliver(p);
-    if (p->waiting > 0 && now >= p->last_reply_ms + (uint64_t)p->o.timeout_ms)
+    if (p->waiting > 0 && now >= p->last_progress_ms + (uint64_t)p->o.timeout_ms)
         return -ETIMEDOUT;
     return 0;
 }
@@ -792,8 +973,13 @@ static int claim(cc_push_t *p, uint64_t tag, const char *eid, slot_t **ret)
     else
         s->eid[0] = '\0';
     p->st.submitted++;
-    if (p->waiting++ == 0)
-        p->last_reply_ms = mono_ms(); /* the give-up clock starts now */
+    if (p->waiting++ == 0) {
+        /* The give-up clock starts now, and so does the silence: a push
+         * that waited for input is not a daemon that went quiet. */
+        p->last_progress_ms = mono_ms();
+        if (!p->silent)
+            p->alive_ms = p->last_progress_ms;
+    }
     *ret = s;
     return 0;
 }
@@ -819,7 +1005,9 @@ int cc_push_submit(cc_push_t *p, uint64_t tag, const char *eid, const void *ev, 
         snprintf(s->err->code, sizeof(s->err->code), "bad_request");
         snprintf(s->err->en, sizeof(s->err->en), "not sent: the event breaks the protocol: %s",
                  why);
-        snprintf(s->err->vi, sizeof(s->err->vi), "Không gửi: sự kiện sai giao thức: %s", why);
+        snprintf(s->err->vi, sizeof(s->err->vi),
+                 "Không gửi: sự kiện vượt giới hạn của giao thức (kích thước, độ sâu, độ dài "
+                 "chuỗi hoặc số phần tử)");
         finish_slot(p, s, CC_PUSH_REJECTED);
         deliver(p);
         return 0;

@@ -20,7 +20,13 @@
  *     completes the event as well as the answer to the resend would.)
  *     After "Send HELLO first" (the daemon restarted or the connection was
  *     re-established) it says HELLO again and resends, in order, every
- *     event still unanswered;
+ *     event still unanswered. When the connection drops, or the daemon
+ *     says nothing at all for a retry interval (3 s at most), it is taken
+ *     for away (killed, restarting): nothing is resent into the void, it
+ *     is pinged every CC_PUSH_PROBE_MS, and when it is back (the next
+ *     connection's handshake, or its first word) HELLO and every
+ *     unanswered event go again, in order. The push gives up only when
+ *     no event has been answered for its timeout.
  *
  * Return convention: 0 on success, 1 when the daemon answered with an
  * ERROR (the error is copied to a cc_client_error_t), a negative errno
@@ -46,6 +52,7 @@
 #define CC_CLIENT_RECONNECT_IVL_MAX_MS 1000
 #define CC_PUSH_WINDOW 1000
 #define CC_PUSH_MAX_ATTEMPTS 5
+#define CC_PUSH_PROBE_MS 500 /* ping a silent daemon this often, at most */
 
 /* Default endpoints of the daemons (PROTOCOL.md §1). */
 #define CC_ENDPOINT_INTAKE "tcp://127.0.0.1:7301"
@@ -155,6 +162,13 @@ int cc_client_hello(cc_client_t *c, const char *role, const char *who, const cha
                     uint64_t *ret_head, cc_client_error_t *ret_err);
 
 /**
+ * cc_client_daemon - the daemon that answered the last HELLO, as its RESULT
+ * names it ("intake", "hotline", "scoring"); "" before one. Tells a client
+ * pointed at the wrong port (PROTOCOL.md §2.1).
+ */
+const char *cc_client_daemon(const cc_client_t *c);
+
+/**
  * cc_client_query - QUERY @q with extra fields and wait for the answer.
  * @pairs, @pairs_len: further encoded key/value pairs (or NULL/0).
  * @ret_result: the RESULT message on return 0; release with cc_msg_deinit().
@@ -216,11 +230,12 @@ typedef void (*cc_push_result_fn)(void *ctx, const cc_push_result_t *res);
 typedef struct {
     size_t window;         /* events in flight; 0 = CC_PUSH_WINDOW */
     int retry_ms;          /* resend an unanswered event after this; 0 = timeout / 3 */
-    int timeout_ms;        /* give up when nothing at all is answered for
-                               this long; 0 = the client's timeout */
+    int timeout_ms;        /* give up when no event gets its final answer (ACK
+                               or refusal) for this long; 0 = the client's timeout */
     unsigned max_attempts; /* sends of one event answered with a retryable
-                               error (overloaded, internal, lost session);
-                               0 = CC_PUSH_MAX_ATTEMPTS */
+                               error (overloaded, internal); 0 =
+                               CC_PUSH_MAX_ATTEMPTS. A lost session ("Send
+                               HELLO first") is retried until timeout_ms. */
     cc_push_result_fn on_result;
     void *ctx;
 } cc_push_opts_t;
@@ -235,6 +250,8 @@ typedef struct {
     uint64_t timed_out; /* abandoned without an answer */
     uint64_t resends;   /* retries sent */
     uint64_t stale;     /* replies to nothing in flight (late answers to retries) */
+    uint64_t probes;    /* pings sent while the daemon said nothing */
+    uint64_t wakes;     /* times it spoke again after a silence (all unanswered resent) */
 } cc_push_stats_t;
 
 typedef struct cc_push cc_push_t;
@@ -293,6 +310,13 @@ int cc_push_wait(cc_push_t *p, int timeout_ms, int fd, bool *ret_fd_ready);
  * Returns 0, -ETIMEDOUT, CC_EMALFORMED or -EPROTO.
  */
 int cc_push_finish(cc_push_t *p);
+
+/**
+ * cc_push_idle_ms - how long events have been waiting without any getting
+ * its final answer (0 when none is in flight): a daemon away for that
+ * long, or a slow one.
+ */
+uint64_t cc_push_idle_ms(const cc_push_t *p);
 
 /** cc_push_stats - the running totals. */
 void cc_push_stats(const cc_push_t *p, cc_push_stats_t *ret);

@@ -49,9 +49,9 @@ typedef struct {
     "  --role=ROLE     agent or contact_point (default: contact_point for accept and\n"            \
     "                  answer when --units lists units, else agent)\n"                             \
     "  --json          print the result as one JSON line\n"                                        \
-    "Prints one line: \"ok: pakn_assigned PA-1 (seq 12, eid ...)\". Exit status: 0\n"              \
-    "stored (or stored before), 1 refused (the reason on stderr), 2 usage, 3 hotline\n"            \
-    "unreachable, 4 protocol error.\n"
+    "Prints one line: \"ok: pakn_assigned PA-1 (seq 12, eid ...): đã ghi nhận / stored\".\n"   \
+    "Exit status: 0 stored (or stored before), 1 refused (the reason on stderr), 2 usage,\n"       \
+    "3 hotline unreachable (or another daemon at its endpoint), 4 protocol error.\n"
 
 /* One subcommand per entry: kept as a table. */
 /* clang-format off */

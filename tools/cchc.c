@@ -10,50 +10,126 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "cc_args.h"
+#include "cc_base.h"
 #include "cc_hotline.h"
 #include "cc_time.h"
 
-#ifndef CCHC_VERSION
-#define CCHC_VERSION "0"
-#endif
+const cchc_command_t cchc_commands[] = {
+    { .name = "push",
+      .summary = "send events (JSON lines on stdin) to intake or hotline (--to=hotline)",
+      .run = cchc_cmd_push,
+      .help = cchc_help_push,
+      .help_more = cchc_events_brief,
+      .options = "to role window retry-for progress" },
+    { .name = "watch",
+      .summary = "follow live alerts of your units (supervisor)",
+      .run = cchc_cmd_watch,
+      .help = cchc_help_watch,
+      .options = "unit kind severity summary json count" },
+    { .name = "alerts",
+      .summary = "the active alerts of your units, or their counts (supervisor)",
+      .run = cchc_cmd_alerts,
+      .help = cchc_help_alerts,
+      .options = "unit kind severity summary json" },
+    { .name = "ack",
+      .summary = "acknowledge an alert of your units (supervisor)",
+      .run = cchc_cmd_ack,
+      .help = cchc_help_ack,
+      .options = "note json" },
+    { .name = "report",
+      .summary = "figures for a period: a unit, its children, or a ranked table (table, "
+                 "--format=csv|xlsx|json) (supervisor)",
+      .run = cchc_cmd_report,
+      .help = cchc_help_report,
+      .options = "unit parent with-children period from to rank asc format output json csv" },
+    { .name = "grade",
+      .summary = "grades A+/A/B/C and what decided them; grade set|reason (supervisor)",
+      .run = cchc_cmd_grade,
+      .help = cchc_help_grade,
+      .subcommands = "set reason",
+      .options = "unit parent with-children period from to rank asc format output json csv grade "
+                 "reason" },
+    { .name = "reminder",
+      .summary = "add|list: reminders and criticisms of a unit (supervisor)",
+      .run = cchc_cmd_reminder,
+      .help = cchc_help_reminder,
+      .subcommands = "add list",
+      .options = "unit kind doc date reason period from to json" },
+    { .name = "dossier",
+      .summary = "show ID: a dossier's state and history",
+      .run = cchc_cmd_dossier,
+      .help = cchc_help_dossier,
+      .subcommands = "show",
+      .options = "json" },
+    { .name = "contact",
+      .summary = "log|close: 1022 contacts (agent)",
+      .run = cchc_cmd_hotline,
+      .help_of = cc_hotline_help,
+      .subcommands = "log close",
+      .options = "id type channel unit closed at eid role json" },
+    { .name = "pakn",
+      .summary = "receive|classify|assign|forward|refuse|accept|answer|publish|close| reopen, "
+                 "show ID, open --unit=U: complaints (agent, unit contact point)",
+      .run = cchc_cmd_hotline,
+      .help_of = cc_hotline_help,
+      .subcommands =
+          "receive classify assign forward refuse accept answer publish close reopen show open",
+      .options = "id text contact dossier urgent caller-name caller-phone category unit outside "
+                 "reason max at eid role json" },
+    { .name = "ctl",
+      .summary = "intake|hotline|scoring ping|stats|backup PATH|clock TIME; scoring rebuild "
+                 "(operator)",
+      .run = cchc_cmd_ctl,
+      .help = cchc_help_ctl,
+      .subcommands = "intake hotline scoring",
+      .options = "json no-wait" },
+    { .name = "events",
+      .summary = "every event type and its fields, as the daemons check them",
+      .run = cchc_cmd_events,
+      .help = cchc_help_events },
+    { .name = "catalog",
+      .summary = "units|procedures [CODE...]: the codes of the catalogs",
+      .run = cchc_cmd_catalog,
+      .help = cchc_help_catalog,
+      .subcommands = "units procedures",
+      .options = "catalog-dir" },
+    { .name = NULL },
+};
 
-static const char help_main[] =
-    "Usage: cchc [OPTIONS] COMMAND [ARGS] [OPTIONS]\n"
-    "\n"
-    "The command-line client of the cchc daemons (intake, hotline, scoring).\n"
-    "\n"
-    "Commands:\n"
-    "  push      send events (JSON lines on stdin) to intake or hotline\n"
-    "  watch     follow live alerts of your units (supervisor)\n"
-    "  alerts    the active alerts of your units, or their counts (supervisor)\n"
-    "  ack       acknowledge an alert of your units (supervisor)\n"
-    "  report    figures for a period: a unit, its children, or a ranked table\n"
-    "            (table, --format=csv|xlsx|json) (supervisor)\n"
-    "  grade     grades A+/A/B/C and what decided them; grade set|reason (supervisor)\n"
-    "  reminder  add|list: reminders and criticisms of a unit (supervisor)\n"
-    "  dossier   show ID: a dossier's state and history\n"
-    "  contact   log|close: 1022 contacts (agent)\n"
-    "  pakn      receive|classify|assign|forward|refuse|accept|answer|publish|close|reopen,\n"
-    "            show ID, open --unit=U: complaints (agent, unit contact point)\n"
-    "  ctl       intake|hotline|scoring ping|stats|backup PATH|clock TIME (operator)\n"
-    "Run `cchc COMMAND --help` for a command's options.\n"
-    "\n"
-    "Global options (anywhere on the line; environment variable in brackets):\n"
-    "  --intake=EP     intake endpoint   [CCHC_INTAKE]  default tcp://127.0.0.1:7301\n"
-    "  --hotline=EP    hotline endpoint  [CCHC_HOTLINE] default tcp://127.0.0.1:7302\n"
-    "  --scoring=EP    scoring queries   [CCHC_SCORING] default tcp://127.0.0.1:7303\n"
-    "  --who=NAME      who you are (1..32 characters, no spaces) [CCHC_WHO] default cchc\n"
-    "  --units=A,B     your units, or * for all [CCHC_UNITS] default *\n"
-    "  --timeout=MS    how long to wait for a daemon's reply, default 3000\n"
-    "  --help, -h      this help;  --version  the version\n"
-    "\n"
-    "Exit status:\n"
-    "  0  everything accepted (events already stored count as accepted)\n"
-    "  1  some events, or the request, refused by the daemon\n"
-    "  2  usage error\n"
-    "  3  daemon unreachable, or no reply within --timeout\n"
-    "  4  protocol error (a reply the tool could not understand)\n";
+static void help_main(FILE *f)
+{
+    fputs("Usage: cchc [OPTIONS] COMMAND [ARGS] [OPTIONS]\n"
+          "\n"
+          "The command-line client of the cchc daemons (intake, hotline, scoring).\n"
+          "\n"
+          "Commands:\n",
+          f);
+    for (const cchc_command_t *c = cchc_commands; c->name; c++) {
+        char left[32];
+
+        snprintf(left, sizeof(left), "  %s", c->name);
+        cc_args_print_help(f, left, 12, c->summary);
+    }
+    fputs("Run `cchc COMMAND --help` for a command's options.\n"
+          "\n"
+          "Global options (anywhere on the line; environment variable in brackets):\n",
+          f);
+    cc_cli_print_globals(f);
+    fputs("Options take their value after '=' or as the next argument (--who=tdv-01,\n"
+          "--who tdv-01, -w tdv-01); `--` ends the options.\n"
+          "\n"
+          "Exit status:\n"
+          "  0  everything accepted (events already stored count as accepted)\n"
+          "  1  some events, or the request, refused by the daemon\n"
+          "  2  usage error\n"
+          "  3  daemon unreachable, no reply within --timeout, or another daemon at its\n"
+          "     endpoint\n"
+          "  4  protocol error (a reply the tool could not understand)\n",
+          f);
+}
 
 int cchc_usage_error(const char *cmd, const char *fmt, ...)
 {
@@ -69,15 +145,7 @@ int cchc_usage_error(const char *cmd, const char *fmt, ...)
 
 const char *cchc_daemon_program(cc_endpoint_t ep)
 {
-    switch (ep) {
-    case CC_EP_INTAKE:
-        return "cchc-intaked";
-    case CC_EP_HOTLINE:
-        return "cchc-hotlined";
-    case CC_EP_SCORING:
-    default:
-        return "cchc-scoringd";
-    }
+    return cc_daemon_words(cc_endpoint_name(ep)).program;
 }
 
 int cchc_fail(cc_endpoint_t ep, cc_client_t *c, int r, const cc_client_error_t *err)
@@ -86,35 +154,64 @@ int cchc_fail(cc_endpoint_t ep, cc_client_t *c, int r, const cc_client_error_t *
     const char *prog = cchc_daemon_program(ep);
 
     if (r == 1 && err) {
-        fprintf(stderr, "cchc: %s refused: %s: %s / %s\n", name, err->code, err->en, err->vi);
+        fprintf(stderr, "cchc: %s refused: %s%s%s%s: %s / %s\n", name, err->code,
+                err->field[0] ? " (field " : "", err->field, err->field[0] ? ")" : "", err->vi,
+                err->en);
         return CCHC_EXIT_REJECTED;
     }
     if (r == CC_EMALFORMED || r == -EPROTO) {
         fprintf(stderr,
-                "cchc: protocol error: %s at %s sent a reply this tool does not "
-                "understand (%s); are the versions of cchc and %s the same?\n",
-                name, cc_client_endpoint(c),
+                "cchc: lỗi giao thức: %s tại %s trả lời một thông điệp công cụ này không hiểu; "
+                "phiên bản của cchc và %s có khớp không? / protocol error: %s at %s sent a reply "
+                "this tool does not understand (%s); are the versions of cchc and %s the same?\n",
+                name, cc_client_endpoint(c), prog, name, cc_client_endpoint(c),
                 r == -EPROTO ? "unexpected message type" : "malformed message", prog);
         return CCHC_EXIT_PROTOCOL;
     }
     if (r == -ETIMEDOUT) {
         fprintf(stderr,
-                "cchc: cannot reach %s at %s (no reply within %d ms); is %s running? "
-                "(systemctl status %s)\n",
-                name, cc_client_endpoint(c), cc_client_timeout(c), prog, prog);
+                "cchc: không liên lạc được với %s tại %s (không có trả lời sau %d ms); %s có "
+                "đang chạy không? / cannot reach %s at %s (no reply within %d ms); is %s "
+                "running? (systemctl status %s)\n",
+                name, cc_client_endpoint(c), cc_client_timeout(c), prog, name,
+                cc_client_endpoint(c), cc_client_timeout(c), prog, prog);
         return CCHC_EXIT_UNREACHABLE;
     }
-    fprintf(stderr, "cchc: cannot talk to %s at %s: %s\n", name, cc_client_endpoint(c),
-            strerror(r < 0 ? -r : r));
+    fprintf(stderr, "cchc: không liên lạc được với %s tại %s / cannot talk to %s at %s: %s\n", name,
+            cc_client_endpoint(c), name, cc_client_endpoint(c), strerror(r < 0 ? -r : r));
     return CCHC_EXIT_UNREACHABLE;
 }
 
-int cchc_connect(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const char *units,
-                 cc_client_t **ret)
+int cchc_wrong_daemon(cc_endpoint_t ep, const cc_client_t *c, const char *daemon)
+{
+    static const char *const env[CC_EP_COUNT_] = {
+        [CC_EP_INTAKE] = "CCHC_INTAKE",
+        [CC_EP_HOTLINE] = "CCHC_HOTLINE",
+        [CC_EP_SCORING] = "CCHC_SCORING",
+    };
+    cc_daemon_words_t want = cc_daemon_words(cc_endpoint_name(ep));
+    cc_daemon_words_t got;
+
+    if (daemon == NULL || daemon[0] == '\0' || strcmp(daemon, want.name) == 0)
+        return CCHC_EXIT_OK;
+    got = cc_daemon_words(daemon);
+    fprintf(stderr,
+            "cchc: %s là %s (%s), không phải %s (%s): hãy sửa --%s hoặc $%s / %s is %s, not "
+            "%s: fix --%s or $%s\n",
+            cc_client_endpoint(c), got.vi, got.program, want.vi, want.program, cc_endpoint_name(ep),
+            env[ep], cc_client_endpoint(c), got.program, want.program, cc_endpoint_name(ep),
+            env[ep]);
+    return CCHC_EXIT_UNREACHABLE;
+}
+
+int cchc_connect_wait(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const char *units,
+                      int patience_ms, cc_client_t **ret)
 {
     cc_client_opts_t o = { .timeout_ms = cli->timeout_ms };
     cc_client_error_t err;
     cc_client_t *c = NULL;
+    struct timespec t0, t1;
+    bool said = false;
     int r;
 
     r = cc_client_new(NULL, cli->endpoint[ep], &o, &c);
@@ -126,16 +223,36 @@ int cchc_connect(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const 
                 cli->endpoint[ep], strerror(-r));
         return CCHC_EXIT_UNREACHABLE;
     }
-    if (role) {
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (role) {
         r = cc_client_hello(c, role, cli->who, units, NULL, &err);
-        if (r != 0) {
-            r = cchc_fail(ep, c, r, &err);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        if (r == -ETIMEDOUT &&
+            (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 < patience_ms) {
+            if (!said)
+                fprintf(stderr,
+                        "cchc: đang chờ %s tại %s (tối đa %d s) / waiting for %s at %s (up to "
+                        "%d s)\n",
+                        cc_endpoint_name(ep), cli->endpoint[ep], patience_ms / 1000,
+                        cc_endpoint_name(ep), cli->endpoint[ep], patience_ms / 1000);
+            said = true;
+            continue;
+        }
+        r = r != 0 ? cchc_fail(ep, c, r, &err) : cchc_wrong_daemon(ep, c, cc_client_daemon(c));
+        if (r != CCHC_EXIT_OK) {
             cc_client_destroy(&c);
             return r;
         }
+        break;
     }
     *ret = c;
     return CCHC_EXIT_OK;
+}
+
+int cchc_connect(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const char *units,
+                 cc_client_t **ret)
+{
+    return cchc_connect_wait(cli, ep, role, units, 0, ret);
 }
 
 void cchc_format_local(int64_t t, char *buf, size_t len)
@@ -154,31 +271,15 @@ void cchc_format_local(int64_t t, char *buf, size_t len)
 
 static const char *env_lookup(const char *name) { return getenv(name); }
 
-/* A command's help is a fixed text, or (help_of) depends on its
- * subcommand. */
-static const struct {
-    const char *name;
-    int (*run)(const cc_cli_t *cli);
-    const char *help;
-    const char *(*help_of)(const cc_cli_t *cli);
-} commands[] = {
-    { "push", cchc_cmd_push, cchc_help_push, NULL },
-    { "watch", cchc_cmd_watch, cchc_help_watch, NULL },
-    { "alerts", cchc_cmd_alerts, cchc_help_alerts, NULL },
-    { "ack", cchc_cmd_ack, cchc_help_ack, NULL },
-    { "report", cchc_cmd_report, cchc_help_report, NULL },
-    { "grade", cchc_cmd_grade, cchc_help_grade, NULL },
-    { "reminder", cchc_cmd_reminder, cchc_help_reminder, NULL },
-    { "dossier", cchc_cmd_dossier, cchc_help_dossier, NULL },
-    { "ctl", cchc_cmd_ctl, cchc_help_ctl, NULL },
-    { "contact", cchc_cmd_hotline, NULL, cc_hotline_help },
-    { "pakn", cchc_cmd_hotline, NULL, cc_hotline_help },
-};
-
 int main(int argc, char **argv)
 {
     char err[512];
     cc_cli_t cli;
+
+    /* The shell's completion (cchc.bash) asks before any parsing: the words
+     * typed so far are not a finished command line. */
+    if (argc >= 2 && strcmp(argv[1], "__complete") == 0)
+        return cchc_complete(argc - 2, (const char *const *)argv + 2);
 
     if (cc_cli_parse(argc, argv, env_lookup, &cli, err, sizeof(err)) < 0)
         return cchc_usage_error(NULL, "%s", err);
@@ -187,30 +288,28 @@ int main(int argc, char **argv)
         return CCHC_EXIT_OK;
     }
     if (cli.command == NULL) {
-        if (cli.help) {
-            fputs(help_main, stdout);
-            return CCHC_EXIT_OK;
-        }
-        fputs(help_main, stderr);
-        return CCHC_EXIT_USAGE;
+        help_main(cli.help ? stdout : stderr);
+        return cli.help ? CCHC_EXIT_OK : CCHC_EXIT_USAGE;
     }
     if (strcmp(cli.command, "help") == 0) {
         cli.command = cli.n_args ? cli.args[0] : NULL;
         cli.help = true;
         if (cli.command == NULL) {
-            fputs(help_main, stdout);
+            help_main(stdout);
             return CCHC_EXIT_OK;
         }
     }
-    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-        if (strcmp(cli.command, commands[i].name) != 0)
+    for (const cchc_command_t *c = cchc_commands; c->name; c++) {
+        if (strcmp(cli.command, c->name) != 0)
             continue;
         if (cli.help) {
-            fputs(commands[i].help_of ? commands[i].help_of(&cli) : commands[i].help, stdout);
+            fputs(c->help_of ? c->help_of(&cli) : c->help, stdout);
+            if (c->help_more)
+                c->help_more(stdout);
             fputs("\nGlobal options and exit status: `cchc --help`.\n", stdout);
             return CCHC_EXIT_OK;
         }
-        return commands[i].run(&cli);
+        return c->run(&cli);
     }
     return cchc_usage_error(NULL, "unknown command '%s'", cli.command);
 }

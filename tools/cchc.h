@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cc_catalog.h"
 #include "cc_cli.h"
 #include "cc_client.h"
 
@@ -34,14 +35,25 @@ int cchc_usage_error(const char *cmd, const char *fmt, ...) __attribute__((forma
 const char *cchc_daemon_program(cc_endpoint_t ep);
 
 /**
- * cchc_fail - report a failed request on stderr and choose the exit status:
- * -ETIMEDOUT: "cannot reach <daemon> at <ep> (no reply within N ms); is
- * <program> running? (systemctl status <program>)" -> 3; 1 with @err:
- * "<daemon> refused: <code>: <en> / <vi>" -> 1; CC_EMALFORMED / -EPROTO
- * -> 4; other errors -> 3.
+ * cchc_fail - report a failed request on stderr, in Vietnamese then
+ * English ("vi / en", as every message of the tool), and choose the exit
+ * status: -ETIMEDOUT: "cannot reach <daemon> at <ep> (no reply within N
+ * ms); is <program> running? (systemctl status <program>)" -> 3; 1 with
+ * @err: "<daemon> refused: <code> (field F): <vi> / <en>" -> 1;
+ * CC_EMALFORMED / -EPROTO -> 4; other errors -> 3.
  * @ep: which daemon; @c: the client (endpoint, timeout).
  */
 int cchc_fail(cc_endpoint_t ep, cc_client_t *c, int r, const cc_client_error_t *err);
+
+/**
+ * cchc_wrong_daemon - whether the daemon that answered at @ep's endpoint
+ * is the one @ep names: @daemon is what its HELLO or ping RESULT said
+ * ("" or NULL: not said, taken as right). Otherwise says which daemon
+ * answers there and which option or variable to fix.
+ * Returns CCHC_EXIT_OK, or CCHC_EXIT_UNREACHABLE (the daemon wanted is not
+ * at that endpoint).
+ */
+int cchc_wrong_daemon(cc_endpoint_t ep, const cc_client_t *c, const char *daemon);
 
 /**
  * cchc_connect - create a client for daemon @ep and, unless @role is NULL,
@@ -51,6 +63,14 @@ int cchc_fail(cc_endpoint_t ep, cc_client_t *c, int r, const cc_client_error_t *
  */
 int cchc_connect(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const char *units,
                  cc_client_t **ret);
+
+/**
+ * cchc_connect_wait - cchc_connect() that, while the daemon does not answer
+ * HELLO (it is starting or restarting), says so once and keeps asking for
+ * up to @patience_ms.
+ */
+int cchc_connect_wait(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const char *units,
+                      int patience_ms, cc_client_t **ret);
 
 /**
  * cchc_format_local - format a Unix time as local "YYYY-MM-DD HH:MM"
@@ -72,9 +92,10 @@ void cchc_push_result_write(FILE *f, const cc_push_result_t *res, bool with_line
 /**
  * cchc_push_one - send one event through the push engine (so an unanswered
  * event is resent with the same eid) as @role with the command line's
- * --who and --units, and print the result: "ok: <what> (seq N, eid E)" on
- * stdout, or with @json the result line of cchc_push_result_write(); a
- * refusal's reason goes to stderr.
+ * --who and --units, and print the result: "ok: <what> (seq N, eid E):
+ * đã ghi nhận / stored" (or "... stored before ...") on stdout, or with
+ * @json the result line of cchc_push_result_write(); a refusal's reason
+ * goes to stderr ("vi / en").
  * @ev, @ev_len: the encoded event map; @eid: its event id.
  * @what: how to name the event in messages ("pakn_assigned PA-1").
  * Returns the exit status: 0 stored (or stored before), 1 refused,
@@ -139,6 +160,48 @@ int cchc_cmd_reminder(const cc_cli_t *cli); /* cchc_report.c */
 int cchc_cmd_dossier(const cc_cli_t *cli);
 int cchc_cmd_ctl(const cc_cli_t *cli);
 int cchc_cmd_hotline(const cc_cli_t *cli); /* `contact ...` and `pakn ...` */
+int cchc_cmd_events(const cc_cli_t *cli);  /* cchc_events.c */
+
+/**
+ * cchc_events_brief - every event type a client sends, with its fields
+ * (optional ones in brackets), grouped by daemon: the end of `cchc push
+ * --help`. From proto/cc_schema.c, as `cchc events`.
+ */
+void cchc_events_brief(FILE *f);
+
+int cchc_cmd_catalog(const cc_cli_t *cli); /* cchc_catalog.c */
+
+/* A command of the tool. */
+typedef struct {
+    const char *name;
+    const char *summary;                         /* one line for `cchc --help` */
+    int (*run)(const cc_cli_t *cli);             /* returns the exit status */
+    const char *help;                            /* `cchc CMD --help`, or: */
+    const char *(*help_of)(const cc_cli_t *cli); /* the help for the subcommand given */
+    void (*help_more)(FILE *f);                  /* printed after the help (may be NULL) */
+    const char *subcommands; /* space-separated words after the command, or NULL */
+    const char *options;     /* space-separated names of every option it takes (of any of
+                                its subcommands; the global ones aside), or NULL */
+} cchc_command_t;
+
+/* The commands, NULL-name terminated (cchc.c). */
+extern const cchc_command_t cchc_commands[];
+
+/**
+ * cchc_complete - the hidden `cchc __complete WORD...` behind the bash
+ * completion (cchc.bash): @words are the words after "cchc" as bash split
+ * them, the last one the word being completed. Prints the candidates, one
+ * per line ("__files__" alone: complete a file name).
+ * Returns 0.
+ */
+int cchc_complete(int n, const char *const *words);
+
+/**
+ * cchc_catalog_open - load the catalogs of @dir (NULL: the demo catalogs
+ * built in), saying why on stderr when they cannot be loaded.
+ * Returns CCHC_EXIT_OK with *@ret to destroy, or CCHC_EXIT_USAGE.
+ */
+int cchc_catalog_open(const char *dir, cc_catalog_t **ret);
 
 /* Help of each command (printed by `cchc CMD --help`). */
 extern const char cchc_help_push[];
@@ -150,5 +213,7 @@ extern const char cchc_help_grade[];
 extern const char cchc_help_reminder[];
 extern const char cchc_help_dossier[];
 extern const char cchc_help_ctl[];
+extern const char cchc_help_events[];
+extern const char cchc_help_catalog[];
 
 #endif

@@ -48,30 +48,30 @@ out:
 static void print_pakn(const msgpack_object *p, const msgpack_object *history)
 {
     static const cchc_row_t rows[] = {
-        { "state", "state / trạng thái" },
-        { "level", "level / cấp độ xử lý" },
-        { "unit", "unit / đơn vị" },
-        { "due", "due / hạn xử lý" },
-        { "overdue", "overdue / quá hạn" },
-        { "category", "category / phân loại" },
-        { "urgent", "urgent / khẩn" },
-        { "dossier", "dossier / hồ sơ" },
-        { "contact", "contact / cuộc liên hệ" },
-        { "outside", "forwarded to / chuyển đến" },
-        { "refusal", "refused: reason / lý do từ chối" },
-        { "received_at", "received / tiếp nhận" },
-        { "answered_at", "answered / trả lời" },
-        { "on_time", "answered on time / đúng hạn" },
-        { "published_at", "published on / ngày công khai" },
-        { "late", "published late / công khai muộn" },
-        { "closed_at", "closed / kết thúc" },
-        { "reopened", "reopened / mở lại" },
-        { "escalations", "escalations / chuyển cấp" },
-        { "caller_name", "caller / người phản ánh" },
-        { "caller_phone", "phone / điện thoại" },
-        { "text", "complaint / nội dung" },
-        { "answer", "answer / trả lời" },
-        { "published", "public answer / trả lời công khai" },
+        { "state", "trạng thái / state" },
+        { "level", "cấp độ xử lý / level" },
+        { "unit", "đơn vị / unit" },
+        { "due", "hạn xử lý / due" },
+        { "overdue", "quá hạn / overdue" },
+        { "category", "phân loại / category" },
+        { "urgent", "khẩn / urgent" },
+        { "dossier", "hồ sơ / dossier" },
+        { "contact", "cuộc liên hệ / contact" },
+        { "outside", "chuyển đến / forwarded to" },
+        { "refusal", "lý do từ chối / refused: reason" },
+        { "received_at", "tiếp nhận / received" },
+        { "answered_at", "trả lời / answered" },
+        { "on_time", "đúng hạn / answered on time" },
+        { "published_at", "ngày công khai / published on" },
+        { "late", "công khai muộn / published late" },
+        { "closed_at", "kết thúc / closed" },
+        { "reopened", "mở lại / reopened" },
+        { "escalations", "chuyển cấp / escalations" },
+        { "caller_name", "người phản ánh / caller" },
+        { "caller_phone", "điện thoại / phone" },
+        { "text", "nội dung / complaint" },
+        { "answer", "trả lời / answer" },
+        { "published", "trả lời công khai / public answer" },
     };
     /* Record keys that repeat the complaint's identity. */
     static const char *const hidden[] = { "pakn", NULL };
@@ -82,7 +82,7 @@ static void print_pakn(const msgpack_object *p, const msgpack_object *history)
     size_t n = sizeof(rows) / sizeof(rows[0]);
 
     cc_map_strcpy(p, "id", id, sizeof(id));
-    printf("Complaint / PAKN %s\n", id);
+    printf("PAKN / Complaint %s\n", id);
     /* The caller's details come to agents and operators only: no empty rows
      * for the others. */
     for (size_t i = 0; i < n; i++) {
@@ -148,8 +148,9 @@ static void print_open(const char *unit, const msgpack_object *body)
 
     cc_map_u64(body, "count", &count);
     cc_map_bool(body, "more", &more);
-    printf("Open complaints / PAKN đang xử lý: %s, %" PRIu64 "%s\n",
-           unit[0] ? unit : "(not assigned / chưa giao)", count, more ? " (more not shown)" : "");
+    printf("PAKN đang xử lý / Open complaints: %s, %" PRIu64 "%s\n",
+           unit[0] ? unit : "(chưa giao / not assigned)", count,
+           more ? " (còn nữa, không hiện / more not shown)" : "");
     if (items == NULL || items->type != MSGPACK_OBJECT_ARRAY)
         return;
     printf("  %-16s  %-5s %-12s %-10s %s\n", "due", "level", "state", "category", "id");
@@ -172,7 +173,8 @@ static void print_open(const char *unit, const msgpack_object *body)
         cc_map_bool(it, "overdue", &overdue);
         cchc_format_local(due, when, sizeof(when));
         printf("  %-16s  %-5" PRIu64 " %-12s %-10s %s%s%s\n", when, level, state,
-               cat[0] ? cat : "-", id, urgent ? " urgent" : "", overdue ? " OVERDUE" : "");
+               cat[0] ? cat : "-", id, urgent ? " khẩn/urgent" : "",
+               overdue ? " QUÁ HẠN/OVERDUE" : "");
     }
 }
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,7 +24,8 @@
 #define READ_CHUNK 65536
 
 const char cchc_help_push[] =
-    "Usage: cchc push [--to=intake|hotline] [--role=ROLE] [--window=N] [--progress]\n"
+    "Usage: cchc push [--to=intake|hotline] [--role=ROLE] [--window=N]\n"
+    "                 [--retry-for=DURATION] [--progress]\n"
     "\n"
     "Reads events from stdin, one JSON object per line (the \"ev\" map of\n"
     "PROTOCOL.md), sends them with up to N in flight (default 1000) and prints one\n"
@@ -34,27 +36,46 @@ const char cchc_help_push[] =
     "  {\"line\":3,\"status\":\"error\",\"code\":\"bad_json\",\"en\":\"...\"}  (not sent)\n"
     "Blank lines are skipped. Times (\"at\", \"deadline\", \"promised\", \"due\", keys\n"
     "ending in \"_at\") may be ISO 8601 strings (2025-03-03T09:00:00+07:00) or Unix\n"
-    "seconds; numbers must be integers. An event that gets no answer is sent again\n"
-    "with the same event id, which the daemon stores once (a repeat is \"dup\":true).\n"
+    "seconds; numbers must be integers.\n"
+    "\n"
+    "A daemon that restarts is ridden out: an event without an answer within\n"
+    "--timeout is sent again with the same event id (the daemon stores it once; a\n"
+    "repeat is \"dup\":true); a dropped connection or 3 s without a word is taken\n"
+    "for a daemon away, pinged until it is back, and then every unanswered event\n"
+    "goes again, in order. The push gives up only when no event has been answered\n"
+    "for --retry-for; it then says how many lines were acknowledged and how many\n"
+    "not. Running the same file again is always safe: what was stored is\n"
+    "acknowledged as a duplicate, not stored twice.\n"
     "\n"
     "Options:\n"
-    "  --to=intake|hotline  where to send (default intake)\n"
-    "  --role=ROLE          counter, agent or contact_point (default counter for\n"
-    "                       intake, agent for hotline; contact points push\n"
-    "                       pakn_accepted / pakn_answered for their --units)\n"
-    "  --window=N           events in flight, 1..65536 (default 1000)\n"
-    "  --progress           progress on stderr every second (default: when stderr\n"
-    "                       is a terminal)\n"
+    "  --to=intake|hotline     where to send (default intake)\n"
+    "  --role=ROLE             counter, agent or contact_point (default counter for\n"
+    "                          intake, agent for hotline; contact points push\n"
+    "                          pakn_accepted / pakn_answered for their --units)\n"
+    "  --window=N              events in flight, 1..65536 (default 1000)\n"
+    "  --retry-for=DURATION    how long to wait for the daemon to answer again\n"
+    "                          before giving up: 90s, 5m, 1h or seconds, 1s..24h\n"
+    "                          (default 60s, longer than a restart)\n"
+    "  --progress              a progress line on stderr every second: lines\n"
+    "                          acknowledged, events/s, and for a file the share\n"
+    "                          done and the time left (default: when stderr is a\n"
+    "                          terminal)\n"
     "A summary goes to stderr at the end. Exit status: 0 all accepted, 1 some\n"
-    "rejected, 2 usage, 3 daemon unreachable (unanswered lines get status\n"
-    "\"error\", code \"timeout\"), 4 protocol error.\n";
+    "rejected, 2 usage, 3 daemon unreachable for --retry-for (unanswered lines get\n"
+    "status \"error\", code \"timeout\"), 4 protocol error.\n";
+
+#define PUSH_RETRY_FOR_MS 60000u        /* --retry-for default */
+#define PUSH_RETRY_FOR_MAX_MS 86400000u /* --retry-for at most */
 
 typedef struct {
     FILE *out;
     cc_endpoint_t ep;
     int timeout_ms;
-    uint64_t lines; /* non-blank lines handled */
-    uint64_t local; /* refused here, never sent */
+    uint64_t lines;                       /* non-blank lines handled */
+    uint64_t local;                       /* refused here, never sent */
+    uint64_t bytes_done;                  /* input bytes handled (lines and their newlines) */
+    uint64_t bytes_all;                   /* the input's size when it is a file, else 0 */
+    uint64_t first_timeout, last_timeout; /* lines given up on (0: none) */
     bool out_error;
 } push_run_t;
 
@@ -108,7 +129,9 @@ void cchc_push_result_write(FILE *f, const cc_push_result_t *res, bool with_line
                  "be stored: send it again (same eid) to know",
                  cc_endpoint_name(ep), timeout_ms);
         fputs("\"status\":\"error\",\"code\":\"timeout\"", f);
-        put_str(f, "vi", "Không nhận được trả lời; hãy gửi lại (cùng mã sự kiện)");
+        put_str(f, "vi",
+                "Không nhận được trả lời; sự kiện có thể đã hoặc chưa được ghi nhận: hãy gửi "
+                "lại (cùng mã sự kiện) để biết");
         put_str(f, "en", en);
         break;
     }
@@ -124,6 +147,11 @@ static void on_result(void *ctx, const cc_push_result_t *res)
 
     if (res->status == CC_PUSH_REJECTED && res->attempts == 0)
         run->local++; /* refused here, never sent */
+    if (res->status == CC_PUSH_TIMEOUT) {
+        if (run->first_timeout == 0)
+            run->first_timeout = res->tag;
+        run->last_timeout = res->tag;
+    }
     cchc_push_result_write(run->out, res, true, run->ep, run->timeout_ms);
     if (ferror(run->out))
         run->out_error = true;
@@ -160,78 +188,178 @@ static int handle_line(push_run_t *run, cc_push_t *p, cc_enc_t *ev, uint64_t lin
     return cc_push_local(p, line_no, eid[0] ? eid : NULL, &e);
 }
 
-static void progress(const cc_push_t *p, uint64_t start_ms, bool tty, bool final)
+/* "1:05:09", "5:09" */
+static void clock_text(uint64_t s, char *buf, size_t len)
+{
+    if (s >= 3600)
+        snprintf(buf, len, "%llu:%02llu:%02llu", (unsigned long long)(s / 3600),
+                 (unsigned long long)(s / 60 % 60), (unsigned long long)(s % 60));
+    else
+        snprintf(buf, len, "%llu:%02llu", (unsigned long long)(s / 60),
+                 (unsigned long long)(s % 60));
+}
+
+/* The progress line: what is acknowledged, how fast, and for a file how
+ * much is done and how long is left; while the daemon is silent, for how
+ * long. On a terminal it rewrites itself. */
+static void progress(const push_run_t *run, const cc_push_t *p, uint64_t start_ms, bool tty,
+                     bool final)
 {
     cc_push_stats_t st;
-    double secs = (double)(now_ms() - start_ms) / 1000.0;
+    uint64_t elapsed = now_ms() - start_ms, idle = cc_push_idle_ms(p);
     uint64_t acked;
+    char share[96] = "";
 
     cc_push_stats(p, &st);
-    acked = st.ok + st.dup + st.rejected;
-    fprintf(stderr, "%scchc push: %llu sent, %llu answered, %.0f events/s%s", tty ? "\r" : "",
-            (unsigned long long)st.sent, (unsigned long long)acked,
-            secs > 0 ? (double)acked / secs : 0.0, tty ? (final ? "\n" : "   ") : "\n");
+    acked = st.ok + st.dup;
+    if (run->bytes_all > 0 && run->bytes_done > 0) {
+        double done = (double)run->bytes_done / (double)run->bytes_all;
+        char left[24];
+
+        clock_text((uint64_t)((double)elapsed / 1000.0 * (1.0 - done) / done), left, sizeof(left));
+        snprintf(share, sizeof(share), " (%.0f%%), còn / left %s", 100.0 * done, left);
+    }
+    if (idle >= 2000 && !final)
+        fprintf(stderr,
+                "%scchc push: %llu đã xác nhận / acknowledged%s; %s chưa trả lời / no answer "
+                "from %s: %llu s%s",
+                tty ? "\r" : "", (unsigned long long)acked, share, cc_endpoint_name(run->ep),
+                cc_endpoint_name(run->ep), (unsigned long long)(idle / 1000), tty ? "   " : "\n");
+    else
+        fprintf(stderr, "%scchc push: %llu đã xác nhận / acknowledged%s, %.0f/s%s", tty ? "\r" : "",
+                (unsigned long long)acked, share,
+                elapsed ? (double)acked * 1000.0 / (double)elapsed : 0.0,
+                tty ? (final ? "\n" : "   ") : "\n");
+}
+
+/* The summary at the end, and when the push gave up, what became of the
+ * lines and that running the same input again is safe. */
+static void summary(const push_run_t *run, const cc_push_t *p, cc_client_t *c, uint64_t start_ms,
+                    int r, bool eof, uint64_t last_line, int retry_for_ms)
+{
+    double secs = (double)(now_ms() - start_ms) / 1000.0;
+    cc_push_stats_t st;
+    uint64_t acked;
+    char rest[160] = "", rest_en[160] = "";
+
+    cc_push_stats(p, &st);
+    acked = st.ok + st.dup;
+    fprintf(stderr,
+            "cchc push: %llu dòng: %llu đã ghi nhận (%llu trùng, đã có từ trước), %llu bị từ "
+            "chối (%llu không gửi), %llu chưa xác nhận; gửi lại %llu; %.2f s / %llu lines: "
+            "%llu acknowledged (%llu duplicates, stored before), %llu refused (%llu not "
+            "sent), %llu unanswered; %llu resent; %.2f s (%.0f events/s)\n",
+            (unsigned long long)run->lines, (unsigned long long)acked, (unsigned long long)st.dup,
+            (unsigned long long)st.rejected, (unsigned long long)run->local,
+            (unsigned long long)st.timed_out, (unsigned long long)st.resends, secs,
+            (unsigned long long)run->lines, (unsigned long long)acked, (unsigned long long)st.dup,
+            (unsigned long long)st.rejected, (unsigned long long)run->local,
+            (unsigned long long)st.timed_out, (unsigned long long)st.resends, secs,
+            secs > 0 ? (double)(acked + st.rejected - run->local) / secs : 0.0);
+    if (r != -ETIMEDOUT)
+        return;
+    if (!eof) {
+        snprintf(rest, sizeof(rest), "; các dòng sau dòng %llu chưa được đọc",
+                 (unsigned long long)last_line);
+        snprintf(rest_en, sizeof(rest_en), "; the lines after line %llu were not read",
+                 (unsigned long long)last_line);
+    }
+    fprintf(stderr,
+            "cchc push: bỏ cuộc: %s tại %s không trả lời sự kiện nào trong %d s. %llu dòng đã "
+            "được xác nhận, %llu bị từ chối, %llu chưa được xác nhận (dòng %llu..%llu: có thể "
+            "đã hoặc chưa được ghi nhận)%s. Chạy lại đúng tệp này là an toàn: sự kiện đã lưu "
+            "được báo trùng (\"dup\") và không ghi hai lần. / gave up: %s at %s answered no "
+            "event for %d s. %llu lines acknowledged, %llu refused, %llu not acknowledged "
+            "(lines %llu..%llu: they may or may not be stored)%s. Running the same file again "
+            "is safe: events already stored are acknowledged as duplicates (\"dup\") and "
+            "stored once.\n",
+            cc_endpoint_name(run->ep), cc_client_endpoint(c), retry_for_ms / 1000,
+            (unsigned long long)acked, (unsigned long long)st.rejected,
+            (unsigned long long)st.timed_out, (unsigned long long)run->first_timeout,
+            (unsigned long long)run->last_timeout, rest, cc_endpoint_name(run->ep),
+            cc_client_endpoint(c), retry_for_ms / 1000, (unsigned long long)acked,
+            (unsigned long long)st.rejected, (unsigned long long)st.timed_out,
+            (unsigned long long)run->first_timeout, (unsigned long long)run->last_timeout, rest_en);
+}
+
+/* What the command line says about the push. */
+typedef struct {
+    cc_endpoint_t ep;
+    const char *role;
+    uint64_t window;
+    uint64_t retry_for_ms;
+    bool show_progress;
+} push_opts_t;
+
+static int push_options(const cc_cli_t *cli, push_opts_t *o)
+{
+    static const char *const allowed[] = {
+        "to=", "role=", "window=", "retry-for=", "progress", NULL
+    };
+    char err[256];
+    const char *v;
+
+    *o = (push_opts_t){ .ep = CC_EP_INTAKE,
+                        .window = CC_PUSH_WINDOW,
+                        .retry_for_ms = PUSH_RETRY_FOR_MS };
+    if (cc_cli_check_opts(cli, allowed, err, sizeof(err)) < 0)
+        return cchc_usage_error("push", "%s", err);
+    if (cli->n_args > 0)
+        return cchc_usage_error("push", "push takes no arguments (events come on stdin)");
+    if (cc_cli_opt(cli, "to", &v)) {
+        if (strcmp(v, "intake") == 0)
+            o->ep = CC_EP_INTAKE;
+        else if (strcmp(v, "hotline") == 0)
+            o->ep = CC_EP_HOTLINE;
+        else
+            return cchc_usage_error("push", "--to=%s: expected intake or hotline", v);
+    }
+    o->role = o->ep == CC_EP_INTAKE ? "counter" : "agent";
+    if (cc_cli_opt(cli, "role", &v)) {
+        if (strcmp(v, "counter") != 0 && strcmp(v, "agent") != 0 && strcmp(v, "contact_point") != 0)
+            return cchc_usage_error("push", "--role=%s: expected counter, agent or contact_point",
+                                    v);
+        o->role = v;
+    }
+    if (cc_cli_opt(cli, "window", &v) && cc_cli_uint(v, 1, 65536, &o->window) < 0)
+        return cchc_usage_error("push", "--window=%s: expected 1..65536", v);
+    if (cc_cli_opt(cli, "retry-for", &v) &&
+        (cc_cli_duration(v, PUSH_RETRY_FOR_MAX_MS, &o->retry_for_ms) < 0 || o->retry_for_ms < 1000))
+        return cchc_usage_error("push", "--retry-for=%s: expected a duration, 1s..24h (90s, 5m)",
+                                v);
+    o->show_progress = isatty(STDERR_FILENO) || cc_cli_opt(cli, "progress", NULL);
+    return CCHC_EXIT_OK;
 }
 
 int cchc_cmd_push(const cc_cli_t *cli)
 {
-    static const char *const allowed[] = { "to=", "role=", "window=", "progress", NULL };
-    push_run_t run = { .out = stdout, .ep = CC_EP_INTAKE, .timeout_ms = cli->timeout_ms };
+    push_run_t run = { .out = stdout, .timeout_ms = cli->timeout_ms };
     cc_push_opts_t po = { .on_result = on_result, .ctx = &run };
     cc_client_t *c = NULL;
     cc_push_t *p = NULL;
-    cc_push_stats_t st = { 0 };
+    push_opts_t o;
     cc_enc_t ev;
-    char err[256];
-    const char *v;
-    const char *role;
+    struct stat in;
     char *buf = NULL;
     size_t cap = READ_CHUNK * 2, len = 0, start = 0;
     uint64_t line_no = 0, start_ms = 0, next_progress;
-    bool eof = false, skipping = false, show_progress, tty;
-    uint64_t window = CC_PUSH_WINDOW;
+    bool eof = false, skipping = false, tty;
     int status, r = 0;
 
     cc_enc_init(&ev);
-    if (cc_cli_check_opts(cli, allowed, err, sizeof(err)) < 0) {
-        status = cchc_usage_error("push", "%s", err);
+    if ((status = push_options(cli, &o)) != CCHC_EXIT_OK)
         goto out;
-    }
-    if (cli->n_args > 0) {
-        status = cchc_usage_error("push", "push takes no arguments (events come on stdin)");
-        goto out;
-    }
-    if (cc_cli_opt(cli, "to", &v)) {
-        if (strcmp(v, "intake") == 0) {
-            run.ep = CC_EP_INTAKE;
-        } else if (strcmp(v, "hotline") == 0) {
-            run.ep = CC_EP_HOTLINE;
-        } else {
-            status = cchc_usage_error("push", "--to=%s: expected intake or hotline", v);
-            goto out;
-        }
-    }
-    role = run.ep == CC_EP_INTAKE ? "counter" : "agent";
-    if (cc_cli_opt(cli, "role", &v)) {
-        if (strcmp(v, "counter") != 0 && strcmp(v, "agent") != 0 &&
-            strcmp(v, "contact_point") != 0) {
-            status = cchc_usage_error("push",
-                                      "--role=%s: expected counter, agent or "
-                                      "contact_point",
-                                      v);
-            goto out;
-        }
-        role = v;
-    }
-    if (cc_cli_opt(cli, "window", &v) && cc_cli_uint(v, 1, 65536, &window) < 0) {
-        status = cchc_usage_error("push", "--window=%s: expected 1..65536", v);
-        goto out;
-    }
-    po.window = (size_t)window;
+    run.ep = o.ep;
+    po.window = (size_t)o.window;
+    /* Resend what has no answer within --timeout; give up when nothing is
+     * answered for --retry-for. */
+    po.retry_ms = cli->timeout_ms;
+    po.timeout_ms = (int)o.retry_for_ms;
     tty = isatty(STDERR_FILENO);
-    show_progress = tty || cc_cli_opt(cli, "progress", NULL);
+    if (fstat(STDIN_FILENO, &in) == 0 && S_ISREG(in.st_mode))
+        run.bytes_all = (uint64_t)in.st_size;
 
-    status = cchc_connect(cli, run.ep, role, cli->units, &c);
+    status = cchc_connect_wait(cli, run.ep, o.role, cli->units, po.timeout_ms, &c);
     if (status != CCHC_EXIT_OK)
         goto out;
     cc_client_push_begin(c, &po, &p);
@@ -255,6 +383,7 @@ int cchc_cmd_push(const cc_cli_t *cli)
                 r = handle_line(&run, p, &ev, line_no, buf + start, l);
             skipping = false;
             start += l + 1;
+            run.bytes_done += l + 1;
         }
         if (r < 0)
             break;
@@ -263,6 +392,7 @@ int cchc_cmd_push(const cc_cli_t *cli)
             line_no++;
             if (!skipping)
                 r = handle_line(&run, p, &ev, line_no, buf + start, len - start);
+            run.bytes_done += len - start;
             start = len;
             continue;
         }
@@ -278,6 +408,7 @@ int cchc_cmd_push(const cc_cli_t *cli)
             snprintf(e.vi, sizeof(e.vi), "Dòng quá dài");
             r = cc_push_local(p, line_no + 1, NULL, &e);
             run.lines++;
+            run.bytes_done += len - start;
             skipping = true;
             start = len;
             continue;
@@ -285,7 +416,7 @@ int cchc_cmd_push(const cc_cli_t *cli)
         {
             bool want_input = !eof && cc_push_room(p) > 0 && !has_line;
             bool ready = false;
-            int wait = show_progress ? 250 : -1;
+            int wait = o.show_progress ? 250 : -1;
 
             if (!want_input && cc_push_in_flight(p) == 0)
                 break;
@@ -301,8 +432,10 @@ int cchc_cmd_push(const cc_cli_t *cli)
                     len -= start;
                     start = 0;
                 }
-                if (skipping)
+                if (skipping) {
+                    run.bytes_done += len;
                     len = 0;
+                }
                 if (cap - len < READ_CHUNK) {
                     cap *= 2;
                     buf = cc_xrealloc(buf, cap);
@@ -318,8 +451,8 @@ int cchc_cmd_push(const cc_cli_t *cli)
                 }
             }
         }
-        if (show_progress && now_ms() >= next_progress) {
-            progress(p, start_ms, tty, false);
+        if (o.show_progress && now_ms() >= next_progress) {
+            progress(&run, p, start_ms, tty, false);
             next_progress = now_ms() + 1000;
         }
     }
@@ -328,27 +461,18 @@ int cchc_cmd_push(const cc_cli_t *cli)
     else
         cc_push_finish(p); /* hands back the unanswered ones */
     fflush(run.out);
-    if (show_progress && tty)
-        progress(p, start_ms, tty, true);
-    cc_push_stats(p, &st);
-    {
-        double secs = (double)(now_ms() - start_ms) / 1000.0;
-
-        fprintf(stderr,
-                "cchc push: %llu lines, %llu sent, %llu ok, %llu duplicates, %llu rejected "
-                "(%llu not sent), %llu unanswered, %llu resent in %.2f s (%.0f events/s)\n",
-                (unsigned long long)run.lines, (unsigned long long)st.sent,
-                (unsigned long long)st.ok, (unsigned long long)st.dup,
-                (unsigned long long)st.rejected, (unsigned long long)run.local,
-                (unsigned long long)st.timed_out, (unsigned long long)st.resends, secs,
-                secs > 0 ? (double)(st.ok + st.dup + st.rejected - run.local) / secs : 0.0);
-    }
+    if (o.show_progress && tty)
+        progress(&run, p, start_ms, tty, true);
+    summary(&run, p, c, start_ms, r, eof && start == len, line_no, po.timeout_ms);
     if (r < 0) {
-        status = cchc_fail(run.ep, c, r, NULL);
+        status = r == -ETIMEDOUT ? CCHC_EXIT_UNREACHABLE : cchc_fail(run.ep, c, r, NULL);
     } else if (run.out_error) {
         fprintf(stderr, "cchc: cannot write results to stdout\n");
         status = CCHC_EXIT_REJECTED;
     } else {
+        cc_push_stats_t st;
+
+        cc_push_stats(p, &st);
         status = st.rejected > 0 ? CCHC_EXIT_REJECTED : CCHC_EXIT_OK;
     }
 out:
@@ -413,8 +537,11 @@ int cchc_push_one(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const
     if (!run.done || run.status == CC_PUSH_TIMEOUT) {
         if (!json)
             fprintf(stderr,
-                    "cchc: no answer from %s at %s within %d ms; %s may or may not be "
-                    "stored: run the command again with --eid=%s to know\n",
+                    "cchc: %s tại %s không trả lời sau %d ms; %s có thể đã hoặc chưa được "
+                    "ghi nhận: chạy lại lệnh với --eid=%s để biết / no answer from %s at %s "
+                    "within %d ms; %s may or may not be stored: run the command again with "
+                    "--eid=%s to know\n",
+                    cc_endpoint_name(ep), cc_client_endpoint(c), cli->timeout_ms, what, eid,
                     cc_endpoint_name(ep), cc_client_endpoint(c), cli->timeout_ms, what, eid);
         status = CCHC_EXIT_UNREACHABLE;
         goto out;
@@ -422,13 +549,14 @@ int cchc_push_one(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const
     if (run.status == CC_PUSH_REJECTED) {
         fprintf(stderr, "cchc: %s refused %s: %s%s%s%s: %s / %s\n", cc_endpoint_name(ep), what,
                 run.err.code, run.err.field[0] ? " (field " : "", run.err.field,
-                run.err.field[0] ? ")" : "", run.err.en, run.err.vi);
+                run.err.field[0] ? ")" : "", run.err.vi, run.err.en);
         status = CCHC_EXIT_REJECTED;
         goto out;
     }
     if (!json)
-        printf("ok: %s (seq %llu, eid %s%s)\n", what, (unsigned long long)run.seq, eid,
-               run.dup ? ", stored before" : "");
+        printf("ok: %s (seq %llu, eid %s): %s\n", what, (unsigned long long)run.seq, eid,
+               run.dup ? "đã ghi nhận từ trước, không ghi lại / stored before, not applied again"
+                       : "đã ghi nhận / stored");
     status = CCHC_EXIT_OK;
 out:
     cc_push_end(&p);

@@ -97,7 +97,7 @@ static void print_value(const char *key, size_t key_len, const msgpack_object *v
         }
         break;
     case MSGPACK_OBJECT_BOOLEAN:
-        printf("%s", v->via.boolean ? "yes" : "no");
+        printf("%s", v->via.boolean ? "có / yes" : "không / no");
         break;
     default:
         printf("?");
@@ -168,14 +168,27 @@ static void print_history_row(uint64_t seq, const msgpack_object *rec, const msg
     putchar('\n');
 }
 
+/* Print @s and spaces up to @width characters (UTF-8 counted by character). */
+static void print_padded(const char *s, size_t width)
+{
+    size_t chars = 0;
+
+    for (const char *p = s; *p; p++)
+        chars += ((unsigned char)*p & 0xC0) != 0x80;
+    printf("%s%*s", s, chars < width ? (int)(width - chars) : 0, "");
+}
+
 void cchc_print_history(const msgpack_object *history, const cchc_history_view_t *view)
 {
     const msgpack_object *prev = NULL;
 
     if (history == NULL || history->type != MSGPACK_OBJECT_ARRAY)
         return;
-    printf("History / Lịch sử (%u events):\n", history->via.array.size);
-    printf("  %-8s %-16s  %-22s %-12s %-16s %s\n", "seq", "time", "type", "by", "state", "details");
+    printf("Lịch sử / History (%u sự kiện / events):\n", history->via.array.size);
+    /* The header holds Vietnamese: pad by characters, as the labels. */
+    printf("  %-8s ", "seq");
+    print_padded("thời điểm/time", 18);
+    printf("%-22s %-12s %-16s %s\n", "type", "by", "state", "chi tiết/details");
     for (uint32_t i = 0; i < history->via.array.size; i++) {
         uint64_t seq;
         const msgpack_object *rec = history_record(&history->via.array.ptr[i], &seq);
@@ -191,12 +204,12 @@ void cchc_print_record(const msgpack_object *rec, const cchc_row_t *rows, size_t
 {
     for (size_t i = 0; i < n; i++) {
         const msgpack_object *v = cc_map_find(rec, rows[i].key);
-        size_t chars = 0;
+        char label[128];
 
         /* Labels hold multi-byte Vietnamese: pad by characters, not bytes. */
-        for (const char *p = rows[i].label; *p; p++)
-            chars += ((unsigned char)*p & 0xC0) != 0x80;
-        printf("  %s:%*s ", rows[i].label, chars < 34 ? (int)(34 - chars) : 0, "");
+        snprintf(label, sizeof(label), "%s:", rows[i].label);
+        printf("  ");
+        print_padded(label, 36);
         if (v == NULL || v->type == MSGPACK_OBJECT_NIL ||
             (v->type == MSGPACK_OBJECT_STR && v->via.str.size == 0))
             printf("-");
@@ -209,17 +222,17 @@ void cchc_print_record(const msgpack_object *rec, const cchc_row_t *rows, size_t
 static void print_dossier(const msgpack_object *d, const msgpack_object *history)
 {
     static const cchc_row_t rows[] = {
-        { "state", "state / trạng thái" },
-        { "proc", "procedure / thủ tục" },
-        { "runit", "receiving unit / nơi tiếp nhận" },
-        { "unit", "handling unit / nơi xử lý" },
-        { "channel", "channel / kênh" },
-        { "received_at", "received / tiếp nhận" },
-        { "due", "due / hạn giải quyết" },
-        { "promised", "promised / hẹn lại" },
-        { "resolved_at", "resolved / giải quyết xong" },
-        { "class", "class / kết quả" },
-        { "sos_pending", "pending request / chờ duyệt" },
+        { "state", "trạng thái / state" },
+        { "proc", "thủ tục / procedure" },
+        { "runit", "nơi tiếp nhận / receiving unit" },
+        { "unit", "nơi xử lý / handling unit" },
+        { "channel", "kênh / channel" },
+        { "received_at", "tiếp nhận / received" },
+        { "due", "hạn giải quyết / due" },
+        { "promised", "hẹn lại / promised" },
+        { "resolved_at", "giải quyết xong / resolved" },
+        { "class", "kết quả / class" },
+        { "sos_pending", "chờ duyệt / pending request" },
     };
     /* Record keys that repeat the dossier's identity. */
     static const char *const hidden[] = { "dossier", "proc", "runit", "received_at", NULL };
@@ -228,7 +241,7 @@ static void print_dossier(const msgpack_object *d, const msgpack_object *history
     char id[CC_MAX_ID + 1];
 
     cc_map_strcpy(d, "id", id, sizeof(id));
-    printf("Dossier / Hồ sơ %s\n", id);
+    printf("Hồ sơ / Dossier %s\n", id);
     cchc_print_record(d, rows, sizeof(rows) / sizeof(rows[0]));
     cchc_print_history(history, &view);
 }
@@ -285,7 +298,7 @@ static int ctl_ping(const cc_cli_t *cli, cc_endpoint_t ep)
     cc_client_t *c = NULL;
     cc_client_error_t err;
     cc_msg_t res = { 0 };
-    char iso[CC_TIME_ISO_LEN] = "?";
+    char iso[CC_TIME_ISO_LEN] = "?", daemon[CC_MAX_CODE + 1] = "";
     int64_t now = 0;
     bool test = false;
     int status, r;
@@ -298,6 +311,9 @@ static int ctl_ping(const cc_cli_t *cli, cc_endpoint_t ep)
         status = cchc_fail(ep, c, r, &err);
         goto out;
     }
+    cc_map_strcpy(&res.body, "daemon", daemon, sizeof(daemon));
+    if ((status = cchc_wrong_daemon(ep, c, daemon)) != CCHC_EXIT_OK)
+        goto out;
     if (cc_map_i64(&res.body, "now", &now) == 0)
         cc_time_format_iso(now, iso, sizeof(iso));
     cc_map_bool(&res.body, "test_clock", &test);

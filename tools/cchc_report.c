@@ -55,9 +55,7 @@ const char cchc_help_report[] =
     "                      largest first; --asc for smallest first\n"
     "  --format=F          table (default), csv, xlsx (needs --output) or json;\n"
     "                      --json and --csv are short for --format=json/csv\n"
-    "  --output=FILE       write to FILE instead of standard output\n"
-    "\n"
-    "Global options and exit status: `cchc --help`.\n";
+    "  --output=FILE       write to FILE instead of standard output\n";
 
 const char cchc_help_grade[] =
     "Usage: cchc grade --units=A,B|KIND|* PERIOD [--format=F] [--output=FILE]\n"
@@ -71,10 +69,17 @@ const char cchc_help_grade[] =
     "decided; units with few resolved dossiers are marked \"low volume\" and listed\n"
     "last. Departments need a written reason for A+ (`grade reason`). A supervisor\n"
     "may set a grade with a reason (`grade set`): both grades are shown.\n"
-    "PERIOD and the formats as in `cchc report --help`; set and reason take a\n"
-    "period name (--period=2025-H1).\n"
     "\n"
-    "Global options and exit status: `cchc --help`.\n";
+    "Options of the table, as for `cchc report` (see its help):\n"
+    "  --units=LIST|KIND|*, --unit=U [--with-children], --parent=P   the rows\n"
+    "  --period=P, or --from=DATE --to=DATE                           the period\n"
+    "  --rank=FIGURE [--asc]            order (default: the on-time rate, best first)\n"
+    "  --format=table|csv|xlsx|json, --json, --csv, --output=FILE     the output\n"
+    "Options of set and reason:\n"
+    "  --unit=U --period=P              the unit and the period named (2025-H1)\n"
+    "  --grade=A+|A|B|C                 set: the grade\n"
+    "  --reason=TEXT                    why (required)\n"
+    "  --json                           the result as one JSON line\n";
 
 const char cchc_help_reminder[] =
     "Usage: cchc reminder add --unit=U --kind=reminder|criticism --doc=NUMBER\n"
@@ -86,8 +91,7 @@ const char cchc_help_reminder[] =
     "report on the document's date, and a reminder keeps a unit from A+.\n"
     "  --doc=NUMBER    the document's number, e.g. 5485/UBND-KGVX\n"
     "  --date=DATE     its date, YYYY-MM-DD or dd/mm/yyyy\n"
-    "\n"
-    "Global options and exit status: `cchc --help`.\n";
+    "  PERIOD          --period=2025-H1, or --from=DATE --to=DATE (as for cchc report)\n";
 
 typedef enum { OUT_TABLE, OUT_CSV, OUT_XLSX, OUT_JSON } out_t;
 
@@ -529,10 +533,10 @@ static int write_xlsx(const char *path, const msgpack_object *res, bool single, 
 
 static int run_table_or_report(const cc_cli_t *cli, const char *cmd, bool grades)
 {
-    static const char *const allowed[] = {
-        "unit=", "units=", "parent=", "kind=",   "with-children", "period=", "from=", "to=",
-        "rank=", "asc",    "format=", "output=", "json",          "csv",     NULL
-    };
+    static const char *const allowed[] = { "unit=",   "units=",  "parent=", "with-children",
+                                           "period=", "from=",   "to=",     "rank=",
+                                           "asc",     "format=", "output=", "json",
+                                           "csv",     NULL };
     const char *unit = NULL, *rank = NULL, *parent = NULL, *file = NULL;
     bool children = cc_cli_opt(cli, "with-children", NULL), single, as_kind = false;
     cc_msg_t res = { 0 };

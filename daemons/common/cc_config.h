@@ -5,8 +5,11 @@
  * the daemon's settings struct). Values come, later ones winning, from the
  * defaults, an INI file (--config=PATH; keys at top level or in a section
  * named after the daemon), $STATE_DIRECTORY for "state_dir", and the
- * command line (--name=value). A bad value fails start-up with the file,
- * line and reason. `--help` prints the table.
+ * command line (getopt_long conventions, cc_args.h: --name=value or
+ * --name value, '-' and '_' alike; -c, -h and -V for --config, --help and
+ * --version).
+ * A bad value fails start-up with the file, line and reason. `--help`
+ * prints the table with each default, `--version` the version.
  */
 #ifndef CC_CONFIG_H
 #define CC_CONFIG_H
@@ -23,7 +26,7 @@ typedef enum {
 } cc_opt_type_t;
 
 typedef struct {
-    const char *name;
+    const char *name; /* file key and long option: "state_dir" (--state-dir) */
     cc_opt_type_t type;
     size_t offset;    /* offsetof(settings struct, field) */
     const char *def;  /* default as text; NULL = unset (NULL / 0) */
@@ -31,13 +34,20 @@ typedef struct {
     const char *help;
 } cc_option_t;
 
+/* The options every daemon has besides its table, and their short forms. */
+#define CC_CONFIG_HELP_SHORT 'h'
+#define CC_CONFIG_VERSION_SHORT 'V'
+#define CC_CONFIG_FILE_SHORT 'c'
+
 /**
  * cc_config_load - fill @settings from defaults, file, environment and
  * command line.
  * @daemon: daemon name (INI section, messages).
  * @table, @n: the option table.
  * @settings: the daemon's settings struct (zeroed by the caller).
- * @argc, @argv: command line; "--help" prints usage and returns 1.
+ * @argc, @argv: command line; -h/--help prints the options with their
+ *   defaults, -V/--version the version (both on stdout, then return 1);
+ *   -c/--config=FILE names the INI file.
  * @err, @err_len: on failure "file:line: reason" or "--opt: reason".
  * Returns 0, 1 after --help / --version, or -EINVAL.
  */

@@ -12,6 +12,7 @@
 #include "cc_clock.h"
 #include "cc_log.h"
 #include "cc_mem.h"
+#include "cc_reject.h"
 #include "cc_sd.h"
 
 static const cc_field_t query_fields[] = {
@@ -36,8 +37,7 @@ static int log_prio(const char *level)
 }
 
 int cc_daemon_configure(const char *name, const cc_option_t *table, size_t n, void *settings,
-                        cc_daemon_settings_t *common, const char *default_listen, int argc,
-                        char **argv)
+                        cc_daemon_settings_t *common, int argc, char **argv)
 {
     char err[1024] = "";
     int prio;
@@ -46,7 +46,7 @@ int cc_daemon_configure(const char *name, const cc_option_t *table, size_t n, vo
     r = cc_config_load(name, table, n, settings, argc, argv, err, sizeof(err));
     cc_log_init(name, LOG_INFO);
     if (r == 1) {
-        r = 0; /* --help printed */
+        r = 0; /* --help or --version printed */
         goto stop;
     }
     if (r < 0) {
@@ -63,8 +63,6 @@ int cc_daemon_configure(const char *name, const cc_option_t *table, size_t n, vo
         goto stop;
     }
     cc_log_init(name, prio);
-    if (common->listen == NULL)
-        common->listen = cc_xstrdup(default_listen);
     if (common->test_clock) {
         cc_clock_test_enable(common->test_clock);
         cc_log(LOG_WARNING, "Running on the TEST CLOCK: time moves only when told to");
@@ -100,6 +98,82 @@ int cc_daemon_state_path(const char *state_dir, char *buf, size_t len, char *err
     }
     snprintf(buf, len, "%s/db", state_dir);
     return 0;
+}
+
+bool cc_daemon_check_fields(void *router, const cc_request_t *req, const cc_field_t *fields,
+                            size_t n, const char *what_vi, const char *what_en)
+{
+    cc_reject_t rej;
+
+    if (!cc_reject_fields(&rej, &req->msg.body, fields, n, what_vi, what_en))
+        return true;
+    cc_router_error(router, req, rej.code, rej.vi, rej.en, rej.field, NULL);
+    return false;
+}
+
+void cc_daemon_refuse_message(void *router, const cc_request_t *req, const char *name)
+{
+    cc_daemon_words_t h = cc_daemon_words(name);
+    char vi[512], en[512];
+    int type = req->msg.type;
+
+    if (type == CC_MSG_EVENT) {
+        snprintf(vi, sizeof(vi),
+                 "Đây là %s (%s), không nhận sự kiện: sự kiện hồ sơ gửi đến máy chủ tiếp nhận "
+                 "hồ sơ (cchc-intaked), sự kiện 1022 gửi đến máy chủ tổng đài (cchc-hotlined)",
+                 h.vi, h.program);
+        snprintf(en, sizeof(en),
+                 "This is %s, which takes no events: dossier events go to intake "
+                 "(cchc-intaked), hotline events to cchc-hotlined",
+                 h.program);
+    } else if (type == CC_MSG_READ) {
+        snprintf(vi, sizeof(vi),
+                 "Đây là %s (%s), không có nhật ký để đọc: nhật ký ở cchc-intaked và "
+                 "cchc-hotlined",
+                 h.vi, h.program);
+        snprintf(en, sizeof(en),
+                 "This is %s, which has no log to read: the logs are those of cchc-intaked and "
+                 "cchc-hotlined",
+                 h.program);
+    } else {
+        snprintf(vi, sizeof(vi),
+                 "Loại thông điệp 0x%02x không phải là một yêu cầu ('HELLO', 'EVENT', 'READ', "
+                 "'QUERY')",
+                 (unsigned)type);
+        snprintf(en, sizeof(en),
+                 "Message type 0x%02x (%s) is not a request %s takes (HELLO, EVENT, READ, QUERY)",
+                 (unsigned)type, cc_msg_type_name(type), h.program);
+    }
+    cc_router_error(router, req, CC_ERR_UNSUPPORTED, vi, en, NULL, NULL);
+}
+
+void cc_daemon_refuse_query(void *router, const cc_request_t *req, const char *name, cc_str_t q)
+{
+    /* Who answers which query (PROTOCOL.md §2.4, §4, §5). */
+    static const struct {
+        const char *q, *daemon;
+    } owners[] = {
+        { "dossier", "intake" }, { "pakn", "hotline" },  { "pakn_open", "hotline" },
+        { "report", "scoring" }, { "table", "scoring" }, { "notes", "scoring" },
+        { "alerts", "scoring" },
+    };
+    cc_daemon_words_t h = cc_daemon_words(name), t;
+    char vi[512], en[512];
+
+    for (size_t i = 0; i < CC_N(owners); i++) {
+        if (!cc_str_eq(q, owners[i].q) || strcmp(owners[i].daemon, name) == 0)
+            continue;
+        t = cc_daemon_words(owners[i].daemon);
+        snprintf(vi, sizeof(vi), "Đây là %s (%s); truy vấn '%.*s' gửi đến %s (%s)", h.vi, h.program,
+                 (int)q.len, q.ptr, t.vi, t.program);
+        snprintf(en, sizeof(en), "This is %s; '%.*s' is a query for %s", h.program, (int)q.len,
+                 q.ptr, t.program);
+        cc_router_error(router, req, CC_ERR_UNSUPPORTED, vi, en, "q", NULL);
+        return;
+    }
+    snprintf(vi, sizeof(vi), "Không có truy vấn '%.*s'", (int)q.len, q.ptr);
+    snprintf(en, sizeof(en), "Unknown query '%.*s'", (int)q.len, q.ptr);
+    cc_router_error(router, req, CC_ERR_UNSUPPORTED, vi, en, "q", NULL);
 }
 
 static void send_enc(void *router, const cc_request_t *req, cc_msg_type_t type, cc_enc_t *e)
@@ -175,16 +249,12 @@ static void backup(void *router, const cc_request_t *req, cc_store_t *store, con
 cc_query_outcome_t cc_daemon_query(void *router, const cc_request_t *req, const cc_principal_t *who,
                                    cc_store_t *store, const char *name, cc_str_t *ret_q)
 {
-    const char *field = NULL;
-    char why[256];
     cc_str_t q;
     int64_t t;
 
-    if (cc_fields_check(&req->msg.body, query_fields, CC_N(query_fields), &field, why,
-                        sizeof(why)) < 0) {
-        cc_router_error(router, req, CC_ERR_BAD_FIELD, "Truy vấn không hợp lệ", why, field, NULL);
+    if (!cc_daemon_check_fields(router, req, query_fields, CC_N(query_fields),
+                                "Truy vấn không hợp lệ", "Invalid QUERY"))
         return CC_QUERY_ANSWERED;
-    }
     cc_map_str(&req->msg.body, "q", &q);
     if (cc_str_eq(q, "ping")) {
         cc_daemon_reply_ok(router, req, name);

@@ -33,70 +33,61 @@ typedef struct {
 } cc_daemon_settings_t;
 
 /* Option table rows of cc_daemon_settings_t member @m of struct @type, for
- * a daemon's cc_option_t table (listen has no default: the daemon sets its
- * own port when it is unset). */
-#define CC_DAEMON_OPTIONS(type, m)                                                                 \
-    { "listen",                                                                                    \
-      CC_OPT_STR,                                                                                  \
-      offsetof(type, m.listen),                                                                    \
-      NULL,                                                                                        \
-      0,                                                                                           \
-      0,                                                                                           \
-      "ROUTER endpoint: tcp://IP:PORT (numeric IPv4, [IPv6] or *) or ipc://PATH" },                \
-        { "state_dir",                                                                             \
-          CC_OPT_STR,                                                                              \
-          offsetof(type, m.state_dir),                                                             \
-          "./state",                                                                               \
-          0,                                                                                       \
-          0,                                                                                       \
-          "state directory (LMDB in <state_dir>/db); $STATE_DIRECTORY when set" },                 \
-        { "catalog_dir",                                                                           \
-          CC_OPT_STR,                                                                              \
-          offsetof(type, m.catalog_dir),                                                           \
-          NULL,                                                                                    \
-          0,                                                                                       \
-          0,                                                                                       \
-          "directory of catalogs (units.tsv, procedures.tsv, calendar.tsv, policy.ini); "          \
-          "unset = embedded demo catalogs" },                                                      \
-        { "tick_ms",                                                                               \
-          CC_OPT_INT,                                                                              \
-          offsetof(type, m.tick_ms),                                                               \
-          "1000",                                                                                  \
-          10,                                                                                      \
-          60000,                                                                                   \
-          "housekeeping tick period in milliseconds" },                                            \
-        { "map_size_mb",                                                                           \
-          CC_OPT_INT,                                                                              \
-          offsetof(type, m.map_size_mb),                                                           \
-          "64",                                                                                    \
-          1,                                                                                       \
-          1 << 20,                                                                                 \
-          "initial LMDB map size in MiB (grows on demand)" },                                      \
-        { "test_clock",                                                                            \
-          CC_OPT_TIME,                                                                             \
-          offsetof(type, m.test_clock),                                                            \
-          NULL,                                                                                    \
-          0,                                                                                       \
-          0,                                                                                       \
-          "run on a test clock starting at this time (tests only)" },                              \
+ * a daemon's cc_option_t table; @listen_default is the daemon's own endpoint. */
+#define CC_DAEMON_OPTIONS(settings_type, m, listen_default)                                        \
+    { .name = "listen",                                                                            \
+      .type = CC_OPT_STR,                                                                          \
+      .offset = offsetof(settings_type, m.listen),                                                 \
+      .def = (listen_default),                                                                     \
+      .help = "ZeroMQ endpoint of the ROUTER socket: tcp://IP:PORT with a numeric address "        \
+              "(IPv4, [IPv6] or *) or ipc://PATH" },                                               \
+        { .name = "state_dir",                                                                     \
+          .type = CC_OPT_STR,                                                                      \
+          .offset = offsetof(settings_type, m.state_dir),                                          \
+          .def = "./state",                                                                        \
+          .help = "state directory (LMDB in <state_dir>/db); $STATE_DIRECTORY wins when set, "     \
+                  "unless given on the command line" },                                            \
+        { .name = "catalog_dir",                                                                   \
+          .type = CC_OPT_STR,                                                                      \
+          .offset = offsetof(settings_type, m.catalog_dir),                                        \
+          .help = "directory of catalogs (units.tsv, procedures.tsv, calendar.tsv, policy.ini); "  \
+                  "unset = the embedded demo catalogs" },                                          \
+        { .name = "tick_ms",                                                                       \
+          .type = CC_OPT_INT,                                                                      \
+          .offset = offsetof(settings_type, m.tick_ms),                                            \
+          .def = "1000",                                                                           \
+          .min = 10,                                                                               \
+          .max = 60000,                                                                            \
+          .help = "housekeeping tick period in milliseconds" },                                    \
+        { .name = "map_size_mb",                                                                   \
+          .type = CC_OPT_INT,                                                                      \
+          .offset = offsetof(settings_type, m.map_size_mb),                                        \
+          .def = "64",                                                                             \
+          .min = 1,                                                                                \
+          .max = 1 << 20,                                                                          \
+          .help = "initial LMDB map size in MiB (grows on demand)" },                              \
+        { .name = "test_clock",                                                                    \
+          .type = CC_OPT_TIME,                                                                     \
+          .offset = offsetof(settings_type, m.test_clock),                                         \
+          .help = "run on a test clock starting at this time, moved only by `cchc ctl DAEMON "     \
+                  "clock` (tests and demos only; unset = the system clock)" },                     \
     {                                                                                              \
-        "log_level", CC_OPT_STR, offsetof(type, m.log_level), "info", 0, 0,                        \
-            "least important level logged: debug, info, notice, warning, err"                      \
+        .name = "log_level", .type = CC_OPT_STR, .offset = offsetof(settings_type, m.log_level),   \
+        .def = "info", .help = "least important level logged: debug, info, notice, warning, err"   \
     }
 
 /**
  * cc_daemon_configure - read the configuration and set up logging and the
- * clock: cc_config_load(), the log level, the test clock, and @default_listen
- * when no endpoint is configured.
+ * clock: cc_config_load(), the log level, the test clock.
  * @name: daemon name ("intake").
  * @table, @n, @settings: the daemon's option table and settings struct.
  * @common: the cc_daemon_settings_t inside @settings.
  * Returns -1 to go on, or the process exit status to return now (0 after
- * --help, 2 for a bad configuration, logged; the settings are then freed).
+ * --help or --version, 2 for a bad configuration, logged; the settings are
+ * then freed).
  */
 int cc_daemon_configure(const char *name, const cc_option_t *table, size_t n, void *settings,
-                        cc_daemon_settings_t *common, const char *default_listen, int argc,
-                        char **argv);
+                        cc_daemon_settings_t *common, int argc, char **argv);
 
 /**
  * cc_daemon_warn_plain - log loudly that identities are believed (no
@@ -127,6 +118,30 @@ int cc_daemon_state_path(const char *state_dir, char *buf, size_t len, char *err
  */
 int cc_daemon_hello(void *router, cc_sessions_t *sessions, const cc_request_t *req,
                     const char *name, uint64_t head);
+
+/**
+ * cc_daemon_check_fields - answer ERROR bad_field, with the reason in both
+ * languages ("@what_vi: ..." / "@what_en: ...", cc_reject_fields), unless
+ * the body of request @req passes @fields.
+ * Returns true when it passes (nothing was sent).
+ */
+bool cc_daemon_check_fields(void *router, const cc_request_t *req, const cc_field_t *fields,
+                            size_t n, const char *what_vi, const char *what_en);
+
+/**
+ * cc_daemon_refuse_message - ERROR unsupported for a request of a message
+ * type daemon @name does not take, naming the mistake: an EVENT or READ
+ * sent to scoring says where events go and whose logs there are; a reply
+ * type or an unknown one says it is not a request.
+ */
+void cc_daemon_refuse_message(void *router, const cc_request_t *req, const char *name);
+
+/**
+ * cc_daemon_refuse_query - ERROR unsupported (field "q") for query @q that
+ * daemon @name does not answer, naming the daemon that does when there is
+ * one ("this is cchc-intaked; 'report' is a query for cchc-scoringd").
+ */
+void cc_daemon_refuse_query(void *router, const cc_request_t *req, const char *name, cc_str_t q);
 
 /* What cc_daemon_query() did with a QUERY. */
 typedef enum {

@@ -27,13 +27,6 @@
 #define READ_MAX_BYTES (4u << 20) /* a BATCH stops after the record that passes this */
 #define DEDUPE_SENDER_MAX CC_MAX_CODE
 
-const cc_field_t cc_evd_event_fields[] = {
-    { "eid", CC_T_ID, true, 0, 0 },
-    { "type", CC_T_CODE, true, 0, 0 },
-    { "at", CC_T_TIME, true, 0, 0 },
-};
-const size_t cc_evd_event_fields_n = sizeof(cc_evd_event_fields) / sizeof(cc_evd_event_fields[0]);
-
 static const cc_field_t event_msg_fields[] = {
     { "rid", CC_T_UINT, true, 0, 0 },
     { "ev", CC_T_MAP, true, 0, 0 },
@@ -99,7 +92,8 @@ struct cc_evd {
 };
 
 static const cc_option_t evd_options[] = {
-    CC_DAEMON_OPTIONS(cc_evd_settings_t, d),
+    /* listen: the domain's endpoint, set by cc_evd_main() */
+    CC_DAEMON_OPTIONS(cc_evd_settings_t, d, NULL),
     { "batch_max", CC_OPT_INT, offsetof(cc_evd_settings_t, batch_max), "4096", 1, 65536,
       "most events in one group commit" },
 };
@@ -245,8 +239,6 @@ int cc_evd_history(cc_txn_t *txn, MDB_dbi index, MDB_dbi log, const char *id, cc
 static void apply_one(cc_evd_t *d, cc_txn_t *txn, pending_t *p, int64_t now, int *ret_err)
 {
     const msgpack_object *ev = cc_map_find(&p->req.msg.body, "ev");
-    const char *field = NULL;
-    char why[256];
     cc_str_t eid, type;
     int64_t at;
     uint64_t next, digest;
@@ -255,12 +247,9 @@ static void apply_one(cc_evd_t *d, cc_txn_t *txn, pending_t *p, int64_t now, int
     int r;
 
     p->accepted = p->duplicate = false;
-    if (cc_fields_check(ev, cc_evd_event_fields, cc_evd_event_fields_n, &field, why, sizeof(why)) <
-        0) {
-        cc_reject(&p->rej, CC_ERR_BAD_FIELD, field, "Sự kiện không hợp lệ: %s", "Invalid event: %s",
-                  why);
+    if (cc_reject_fields(&p->rej, ev, cc_event_common_fields, CC_N(cc_event_common_fields),
+                         "Sự kiện không hợp lệ", "Invalid event"))
         return;
-    }
     cc_map_str(ev, "eid", &eid);
     cc_map_str(ev, "type", &type);
     cc_map_i64(ev, "at", &at);
@@ -436,16 +425,11 @@ out:
 
 static void handle_read(cc_evd_t *d, cc_request_t *req)
 {
-    const char *field = NULL;
-    char why[256];
     uint64_t after, max = 1000, wait = 0;
 
-    if (cc_fields_check(&req->msg.body, read_fields, CC_N(read_fields), &field, why, sizeof(why)) <
-        0) {
-        cc_router_error(d->router, req, CC_ERR_BAD_FIELD, "Yêu cầu đọc không hợp lệ", why, field,
-                        NULL);
+    if (!cc_daemon_check_fields(d->router, req, read_fields, CC_N(read_fields),
+                                "Yêu cầu đọc nhật ký không hợp lệ", "Invalid READ"))
         return;
-    }
     cc_map_u64(&req->msg.body, "after", &after);
     cc_map_u64(&req->msg.body, "max", &max);
     cc_map_u64(&req->msg.body, "wait", &wait);
@@ -579,8 +563,7 @@ static void handle_query(cc_evd_t *d, cc_request_t *req, const cc_principal_t *w
     } else if (r == 1) {
         cc_router_error(d->router, req, rej.code, rej.vi, rej.en, rej.field, NULL);
     } else if (r == -ENOENT) {
-        cc_router_error(d->router, req, CC_ERR_UNSUPPORTED, "Truy vấn không được hỗ trợ",
-                        "Unknown query", "q", NULL);
+        cc_daemon_refuse_query(d->router, req, d->domain->name, q);
     } else {
         cc_router_error(d->router, req, CC_ERR_INTERNAL, "Lỗi nội bộ khi truy vấn",
                         cc_store_strerror(r), NULL, NULL);
@@ -602,7 +585,6 @@ static bool take_request(cc_evd_t *d)
     pending_t *p = &d->batch[d->batch_len];
     cc_request_t *req = &p->req;
     const cc_principal_t *who;
-    const char *field = NULL;
     char why[256];
     int r;
 
@@ -630,12 +612,9 @@ static bool take_request(cc_evd_t *d)
                             who ? "This role may not push events" : "Send HELLO first", NULL, NULL);
             break;
         }
-        if (cc_fields_check(&req->msg.body, event_msg_fields, CC_N(event_msg_fields), &field, why,
-                            sizeof(why)) < 0) {
-            cc_router_error(d->router, req, CC_ERR_BAD_FIELD, "Sự kiện không hợp lệ", why, field,
-                            NULL);
+        if (!cc_daemon_check_fields(d->router, req, event_msg_fields, CC_N(event_msg_fields),
+                                    "Thông điệp sự kiện không hợp lệ", "Invalid EVENT"))
             break;
-        }
         p->who = who;
         p->eid[0] = '\0';
         d->batch_len++;
@@ -645,7 +624,7 @@ static bool take_request(cc_evd_t *d)
          * operators read it whole. */
         if (who == NULL || (who->role != CC_ROLE_CONSUMER && who->role != CC_ROLE_OPERATOR)) {
             cc_router_error(d->router, req, CC_ERR_NOT_AUTHORIZED,
-                            who ? "Chỉ bên tiêu thụ nhật ký (consumer) hoặc người vận hành "
+                            who ? "Chỉ bên đọc nhật ký ('consumer') hoặc người vận hành "
                                   "được đọc nhật ký"
                                 : "Kết nối chưa xưng danh (HELLO)",
                             who ? "Only a consumer or an operator may read the log"
@@ -659,8 +638,7 @@ static bool take_request(cc_evd_t *d)
         handle_query(d, req, who);
         break;
     default:
-        cc_router_error(d->router, req, CC_ERR_UNSUPPORTED, "Loại thông điệp không được hỗ trợ",
-                        "Unsupported message type for this daemon", NULL, NULL);
+        cc_daemon_refuse_message(d->router, req, d->domain->name);
         break;
     }
     cc_request_deinit(req);
@@ -786,8 +764,10 @@ int cc_evd_main(const cc_evd_domain_t *domain, const char *default_listen, int a
     memcpy(options, evd_options, sizeof(evd_options));
     if (domain->rebuild)
         options[n_options++] = rebuild_option;
-    r = cc_daemon_configure(domain->name, options, n_options, &d.set, &d.set.d, default_listen,
-                            argc, argv);
+    for (size_t i = 0; i < n_options; i++)
+        if (strcmp(options[i].name, "listen") == 0)
+            options[i].def = default_listen;
+    r = cc_daemon_configure(domain->name, options, n_options, &d.set, &d.set.d, argc, argv);
     if (r >= 0)
         return r;
     d.sessions = cc_sessions_new(0);

@@ -125,12 +125,4 @@ int cc_evd_history(cc_txn_t *txn, MDB_dbi index, MDB_dbi log, const char *id, cc
 /** cc_evd_store - the daemon's store (for a domain's tick). */
 cc_store_t *cc_evd_store(cc_evd_t *evd);
 
-/**
- * cc_evd_event_fields - the common fields every EVENT body carries inside
- * "ev": eid (id), type (code), at (time). Exposed for the documentation
- * test and for clients.
- */
-extern const cc_field_t cc_evd_event_fields[];
-extern const size_t cc_evd_event_fields_n;
-
 #endif

@@ -4,8 +4,11 @@
  *
  * The sink is chosen once by cc_log_init(): when $JOURNAL_STREAM names the
  * device and inode of our stderr, systemd connected it to the journal and we
- * send native entries (MESSAGE, PRIORITY, DAEMON and the caller's fields);
- * else lines go to stderr as "<daemon>: <message> [KEY=value ...]".
+ * send native entries (MESSAGE, PRIORITY, DAEMON and the caller's fields;
+ * journald adds the time); else lines go to stderr as
+ * "2025-03-03T09:00:00.123+07:00 <6>intake: <message> [KEY=value ...]": the
+ * system clock's time (never the test clock's) in ISO 8601, the syslog
+ * priority, the daemon.
  * Library code does not log: it returns errors, and the caller logs once.
  * Personal data (caller names, phone numbers) is never passed here.
  */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cc_base.h"
 #include "cc_time.h"
 
 int cc_reject(cc_reject_t *rej, cc_err_t code, const char *field, const char *vi_fmt,
@@ -67,15 +68,18 @@ int cc_reject_date_error(cc_reject_t *rej, int r, int64_t at, const char *vi_wha
 int cc_check_not_future(const cc_catalog_t *cat, int64_t at, int64_t now, cc_reject_t *rej)
 {
     const cc_policy_t *pol = cc_catalog_policy(cat);
-    char when[40];
+    char when[40], clock[40];
 
     if (at <= now + pol->future_tolerance_seconds)
         return 0;
     cc_time_format_iso(at, when, sizeof(when));
+    cc_time_format_iso(now, clock, sizeof(clock));
     return cc_reject(rej, CC_ERR_FUTURE_EVENT, "at",
-                     "Thời điểm %s ở tương lai (quá %d giây so với đồng hồ máy chủ)",
-                     "Time %s is in the future (more than %d s ahead of the server clock)", when,
-                     pol->future_tolerance_seconds);
+                     "Thời điểm %s ở tương lai: đồng hồ máy chủ đang là %s (chỉ nhận sớm hơn tối "
+                     "đa %d giây)",
+                     "Time %s is in the future: the server's clock says %s (at most %d s ahead "
+                     "is accepted)",
+                     when, clock, pol->future_tolerance_seconds);
 }
 
 int cc_check_not_before(int64_t at, int64_t floor, const char *subject_vi, const char *subject_en,
@@ -112,6 +116,85 @@ int cc_check_unit(const cc_catalog_t *cat, const char *field, const char *code, 
     return 0;
 }
 
+int cc_reject_fields(cc_reject_t *rej, const msgpack_object *body, const cc_field_t *fields,
+                     size_t n, const char *what_vi, const char *what_en)
+{
+    const char *field = NULL;
+    char vi[256], en[256];
+
+    if (cc_fields_explain(body, fields, n, &field, vi, sizeof(vi), en, sizeof(en)) == 0)
+        return 0;
+    rej->code = CC_ERR_BAD_FIELD;
+    rej->field = field;
+    snprintf(rej->vi, sizeof(rej->vi), "%s: %s", what_vi, vi);
+    snprintf(rej->en, sizeof(rej->en), "%s: %s", what_en, en);
+    return 1;
+}
+
+int cc_reject_event_fields(cc_reject_t *rej, const cc_event_schema_t *s, const msgpack_object *ev)
+{
+    const char *field = NULL;
+    char vi[320], en[320];
+
+    if (cc_event_fields_explain(s, ev, &field, vi, sizeof(vi), en, sizeof(en)) == 0)
+        return 0;
+    rej->code = CC_ERR_BAD_FIELD;
+    rej->field = field;
+    snprintf(rej->vi, sizeof(rej->vi), "Sự kiện '%s' không hợp lệ: %s", s->type, vi);
+    snprintf(rej->en, sizeof(rej->en), "Invalid %s event: %s", s->type, en);
+    return 1;
+}
+
+int cc_reject_type(cc_reject_t *rej, cc_event_daemon_t here, cc_str_t type)
+{
+    cc_event_daemon_t there;
+    cc_daemon_words_t h, t;
+    const char *push;
+
+    if (cc_event_schema_find(type.ptr, type.len, &there) == NULL || there == here)
+        return cc_reject(rej, CC_ERR_UNSUPPORTED, "type", "Không có loại sự kiện '%.*s'",
+                         "Unknown event type '%.*s'", (int)type.len, type.ptr);
+    h = cc_daemon_words(cc_event_daemon_name(here));
+    t = cc_daemon_words(cc_event_daemon_name(there));
+    push = there == CC_EVENTS_HOTLINE ? "cchc push --to=hotline" : "cchc push";
+    rej->code = CC_ERR_UNSUPPORTED;
+    rej->field = "type";
+    snprintf(rej->vi, sizeof(rej->vi), "Đây là %s (%s); sự kiện '%.*s' phải gửi đến %s (%s): %s",
+             h.vi, h.program, (int)type.len, type.ptr, t.vi, t.program, push);
+    snprintf(rej->en, sizeof(rej->en), "This is %s; '%.*s' is an event for %s: send it with %s",
+             h.program, (int)type.len, type.ptr, t.program, push);
+    return 1;
+}
+
+int cc_reject_period(cc_reject_t *rej, const char *spec, const char *why)
+{
+    return cc_reject(rej, CC_ERR_BAD_FIELD, "period",
+                     "Kỳ '%s' không hợp lệ; kỳ viết là 2025-03 (tháng), 2025-Q1, 2025-H1, "
+                     "2025-H2, 2025-9M hoặc 2025%.0s",
+                     "Invalid period '%s': %s", spec, why);
+}
+
+const char *cc_role_vi(cc_role_t role)
+{
+    switch (role) {
+    case CC_ROLE_COUNTER:
+        return "quầy một cửa";
+    case CC_ROLE_AGENT:
+        return "tổng đài viên";
+    case CC_ROLE_CONTACT_POINT:
+        return "đầu mối đơn vị";
+    case CC_ROLE_SUPERVISOR:
+        return "giám sát viên";
+    case CC_ROLE_OPERATOR:
+        return "người vận hành";
+    case CC_ROLE_CONSUMER:
+        return "bên đọc nhật ký";
+    case CC_ROLE_COUNT_:
+        break;
+    }
+    return "?";
+}
+
 int cc_field_enum(const msgpack_object *ev, const char *key, const cc_vocab_t *v, unsigned first,
                   uint8_t *ret, cc_reject_t *rej)
 {
@@ -124,9 +207,13 @@ int cc_field_enum(const msgpack_object *ev, const char *key, const cc_vocab_t *v
         *ret = (uint8_t)i;
         return 0;
     }
+    cc_vocab_list(v, first, "', '", list, sizeof(list));
+    rej->code = CC_ERR_BAD_FIELD;
+    rej->field = key;
+    snprintf(rej->vi, sizeof(rej->vi), "Trường '%s' phải là một trong: '%s'", key, list);
     cc_vocab_list(v, first, ", ", list, sizeof(list));
-    return cc_reject(rej, CC_ERR_BAD_FIELD, key, "Trường '%s' phải là một trong: %s",
-                     "Field '%s' must be one of: %s", key, list);
+    snprintf(rej->en, sizeof(rej->en), "Field '%s' must be one of: %s", key, list);
+    return 1;
 }
 
 const char *cc_transition_text(const cc_transition_t *t, const cc_vocab_t *states, char *buf,

@@ -13,9 +13,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cc_auth.h"
 #include "cc_catalog.h"
 #include "cc_codec.h"
 #include "cc_proto.h"
+#include "cc_schema.h"
 #include "cc_vocab.h"
 
 /* Why an event or query was refused: code, offending field, and the
@@ -69,7 +71,7 @@ int cc_reject_date_error(cc_reject_t *rej, int r, int64_t at, const char *vi_wha
 
 /**
  * cc_check_not_future - future_event when @at is later than @now plus the
- * policy's future_tolerance_seconds.
+ * policy's future_tolerance_seconds; the reason says the server's time.
  */
 int cc_check_not_future(const cc_catalog_t *cat, int64_t at, int64_t now, cc_reject_t *rej);
 
@@ -88,6 +90,47 @@ int cc_check_not_before(int64_t at, int64_t floor, const char *subject_vi, const
  */
 int cc_check_unit(const cc_catalog_t *cat, const char *field, const char *code, int64_t at,
                   cc_reject_t *rej);
+
+/**
+ * cc_reject_fields - bad_field unless map @body passes the checks @fields:
+ * "@what_vi: <why>" / "@what_en: <why>" in each language
+ * (cc_fields_explain), naming the field.
+ * @what_vi, @what_en: what was refused ("Truy vấn báo cáo không hợp lệ" /
+ *   "Invalid report query").
+ * Returns 0 when the map passes, else 1 with @rej filled.
+ */
+int cc_reject_fields(cc_reject_t *rej, const msgpack_object *body, const cc_field_t *fields,
+                     size_t n, const char *what_vi, const char *what_en);
+
+/**
+ * cc_reject_event_fields - bad_field unless event @ev has the fields of its
+ * type @s (cc_event_fields_explain: enumerations name their values).
+ * Returns 0 when it does, else 1 with @rej filled.
+ */
+int cc_reject_event_fields(cc_reject_t *rej, const cc_event_schema_t *s, const msgpack_object *ev);
+
+/**
+ * cc_reject_type - unsupported (field "type") for an event type @type that
+ * this daemon (@here) does not take: when the other daemon takes it, the
+ * reason names the mistake and where it goes ("'pakn_received' is a
+ * hotline event: send it to cchc-hotlined"); else "unknown event type".
+ * Returns 1.
+ */
+int cc_reject_type(cc_reject_t *rej, cc_event_daemon_t here, cc_str_t type);
+
+/**
+ * cc_reject_period - bad_field "period" for a period name @spec that
+ * cc_period_parse() refused with @why (English); the Vietnamese gives the
+ * forms a period takes.
+ * Returns 1.
+ */
+int cc_reject_period(cc_reject_t *rej, const char *spec, const char *why);
+
+/**
+ * cc_role_vi - the Vietnamese name of a role ("tổng đài viên" for agent),
+ * for the reasons shown to clerks.
+ */
+const char *cc_role_vi(cc_role_t role);
 
 /**
  * cc_field_enum - read the string field @key of @ev as one of the codes of

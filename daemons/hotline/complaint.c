@@ -15,56 +15,6 @@
 
 /* ---- Parsing ------------------------------------------------------------------- */
 
-#define F_PAKN                                                                                     \
-    {                                                                                              \
-        "pakn", CC_T_ID, true, 1, CC_PAKN_MAX_ID                                                   \
-    }
-
-static const cc_field_t f_contact[] = {
-    { "contact", CC_T_ID, true, 0, 0 },   { "ctype", CC_T_CODE, true, 0, 0 },
-    { "channel", CC_T_CODE, true, 0, 0 }, { "agent", CC_T_CODE, false, 0, 0 },
-    { "unit", CC_T_CODE, false, 0, 0 },   { "closed", CC_T_BOOL, false, 0, 0 },
-};
-static const cc_field_t f_contact_closed[] = { { "contact", CC_T_ID, true, 0, 0 } };
-static const cc_field_t f_received[] = {
-    F_PAKN,
-    { "contact", CC_T_ID, false, 0, 0 },
-    { "text", CC_T_STR, true, 1, CC_MAX_TEXT },
-    { "caller_name", CC_T_STR, false, 1, CC_PAKN_MAX_NAME },
-    { "caller_phone", CC_T_STR, false, 1, CC_PAKN_MAX_PHONE },
-    { "dossier", CC_T_ID, false, 0, 0 },
-    { "urgent", CC_T_BOOL, false, 0, 0 },
-};
-static const cc_field_t f_classified[] = { F_PAKN, { "category", CC_T_CODE, true, 0, 0 } };
-static const cc_field_t f_assigned[] = { F_PAKN, { "unit", CC_T_CODE, true, 0, 0 } };
-static const cc_field_t f_forwarded[] = {
-    F_PAKN,
-    { "outside", CC_T_STR, true, 1, CC_PAKN_MAX_OUTSIDE },
-};
-static const cc_field_t f_pakn[] = { F_PAKN };
-static const cc_field_t f_answered[] = { F_PAKN, { "answer", CC_T_STR, true, 1, CC_MAX_TEXT } };
-static const cc_field_t f_refused[] = { F_PAKN, { "reason", CC_T_CODE, true, 0, 0 } };
-
-static const struct {
-    const cc_field_t *fields;
-    size_t n;
-} schema[CC_HEV_KIND_COUNT_] = {
-    [CC_HEV_CONTACT] = { f_contact, CC_N(f_contact) },
-    [CC_HEV_CONTACT_CLOSED] = { f_contact_closed, CC_N(f_contact_closed) },
-    [CC_HEV_PAKN_RECEIVED] = { f_received, CC_N(f_received) },
-    [CC_HEV_PAKN_CLASSIFIED] = { f_classified, CC_N(f_classified) },
-    [CC_HEV_PAKN_ASSIGNED] = { f_assigned, CC_N(f_assigned) },
-    [CC_HEV_PAKN_FORWARDED] = { f_forwarded, CC_N(f_forwarded) },
-    [CC_HEV_PAKN_ACCEPTED] = { f_pakn, CC_N(f_pakn) },
-    [CC_HEV_PAKN_ANSWERED] = { f_answered, CC_N(f_answered) },
-    [CC_HEV_PAKN_PUBLISHED] = { f_pakn, CC_N(f_pakn) },
-    [CC_HEV_PAKN_CLOSED] = { f_pakn, CC_N(f_pakn) },
-    [CC_HEV_PAKN_REOPENED] = { f_pakn, CC_N(f_pakn) },
-    [CC_HEV_PAKN_REFUSED] = { f_refused, CC_N(f_refused) },
-    [CC_HEV_PAKN_ESCALATED] = { f_pakn, CC_N(f_pakn) },
-    [CC_HEV_PAKN_OVERDUE] = { f_pakn, CC_N(f_pakn) },
-};
-
 /* A phone as people write it: digits with spaces, '.', '-', '+', '()';
  * 8..15 digits. The value itself is never quoted back. */
 static bool phone_shape(cc_str_t s)
@@ -85,19 +35,17 @@ static bool phone_shape(cc_str_t s)
 int cc_hotline_event_parse(const msgpack_object *ev, cc_hotline_event_t *ret, cc_reject_t *rej)
 {
     cc_hotline_event_t e;
-    const char *field = NULL;
-    char why[256];
     cc_str_t type, eid;
     int k;
 
+    /* The fields of each type: cc_hotline_event_schemas (proto/cc_schema.c). */
     memset(&e, 0, sizeof(e));
     cc_map_str(ev, "type", &type);
     cc_map_str(ev, "eid", &eid);
     if ((k = cc_vocab_find(&cc_hotline_events, 0, type.ptr, type.len)) < 0)
-        return cc_reject(rej, CC_ERR_UNSUPPORTED, "type", "Loại sự kiện '%.*s' không tồn tại",
-                         "Unknown event type '%.*s'", (int)type.len, type.ptr);
-    if (k == CC_HEV_PAKN_ESCALATED || k == CC_HEV_PAKN_OVERDUE)
-        return cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "type", "Chỉ tổng đài tự ghi %s khi quá hạn",
+        return cc_reject_type(rej, CC_EVENTS_HOTLINE, type);
+    if (cc_hotline_event_schemas[k].daemon_only)
+        return cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "type", "Chỉ tổng đài tự ghi '%s' khi quá hạn",
                          "Only the daemon raises %s, when a deadline passes",
                          cc_vocab_name(&cc_hotline_events, (unsigned)k));
     if (eid.len >= strlen(CC_HOTLINE_RESERVED_EID) &&
@@ -106,10 +54,8 @@ int cc_hotline_event_parse(const msgpack_object *ev, cc_hotline_event_t *ret, cc
                          "Mã sự kiện bắt đầu bằng 'esc:' dành riêng cho tổng đài",
                          "Event ids beginning with 'esc:' are reserved for the daemon");
     e.kind = (cc_hotline_event_kind_t)k;
-    if (cc_fields_check(ev, schema[k].fields, schema[k].n, &field, why, sizeof(why)) < 0)
-        return cc_reject(rej, CC_ERR_BAD_FIELD, field, "Sự kiện %s không hợp lệ: %s",
-                         "Invalid %s event: %s", cc_vocab_name(&cc_hotline_events, (unsigned)k),
-                         why);
+    if (cc_reject_event_fields(rej, &cc_hotline_event_schemas[k], ev))
+        return 1;
     cc_map_i64(ev, "at", &e.at);
     cc_map_strcpy(ev, "pakn", e.pakn, sizeof(e.pakn));
     cc_map_strcpy(ev, "contact", e.contact, sizeof(e.contact));
@@ -165,8 +111,8 @@ static int not_authorized(cc_reject_t *rej, const cc_principal_t *who, const cc_
 {
     rej->code = CC_ERR_NOT_AUTHORIZED;
     rej->field = "type";
-    snprintf(rej->vi, sizeof(rej->vi), "%s '%s' không được gửi '%s': %s", cc_role_name(who->role),
-             who->who, cc_vocab_name(&cc_hotline_events, ev->kind), vi);
+    snprintf(rej->vi, sizeof(rej->vi), "Vai trò %s ('%s') không được gửi '%s': %s",
+             cc_role_vi(who->role), who->who, cc_vocab_name(&cc_hotline_events, ev->kind), vi);
     snprintf(rej->en, sizeof(rej->en), "%s '%s' may not send '%s': %s", cc_role_name(who->role),
              who->who, cc_vocab_name(&cc_hotline_events, ev->kind), en);
     return 1;
@@ -245,7 +191,7 @@ int cc_contact_apply(const cc_catalog_t *cat, cc_contact_t *c, const cc_hotline_
                          "No contact %s", ev->contact);
     if (c->ctype == CC_CTYPE_PAKN)
         return cc_reject(rej, CC_ERR_ILLEGAL_TRANSITION, "contact",
-                         "Liên hệ %s là PAKN: kết thúc bằng pakn_closed",
+                         "Liên hệ %s là PAKN: kết thúc bằng 'pakn_closed'",
                          "Contact %s is a complaint: close the complaint (pakn_closed)",
                          ev->contact);
     if (c->closed)

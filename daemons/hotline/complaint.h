@@ -45,13 +45,10 @@
 #include "cc_catalog.h"
 #include "cc_codec.h"
 #include "cc_reject.h"
+#include "cc_schema.h"
 #include "cc_vocab.h"
 
-/* Bounds of the hotline fields (PROTOCOL.md §4). */
-#define CC_PAKN_MAX_ID 58       /* so that "esc:<pakn>:<level>" fits CC_MAX_ID */
-#define CC_PAKN_MAX_OUTSIDE 256 /* name of the competent agency outside the province */
-#define CC_PAKN_MAX_NAME 128    /* caller_name, bytes */
-#define CC_PAKN_MAX_PHONE 32    /* caller_phone, bytes */
+/* Bounds of the hotline fields: cc_schema.h (CC_PAKN_MAX_ID ...). */
 #define CC_PAKN_MAX_LEVEL 3
 #define CC_HOTLINE_RESERVED_EID "esc:" /* event ids the daemon raises itself */
 

@@ -634,8 +634,6 @@ static int query_pakn(hotline_t *h, cc_store_t *store, const cc_principal_t *who
                       const msgpack_object *body, uint64_t rid, cc_enc_t *out, cc_reject_t *rej)
 {
     char id[CC_MAX_ID + 1], *name = NULL, *phone = NULL;
-    const char *field = NULL;
-    char why[256];
     bool raw = sees_personal(who);
     int64_t now = cc_clock_now();
     personal_t pd;
@@ -645,9 +643,9 @@ static int query_pakn(hotline_t *h, cc_store_t *store, const cc_principal_t *who
     size_t map;
     int r;
 
-    if (cc_fields_check(body, q_pakn_fields, CC_N(q_pakn_fields), &field, why, sizeof(why)) < 0)
-        return cc_reject(rej, CC_ERR_BAD_FIELD, field, "Truy vấn PAKN không hợp lệ: %s",
-                         "Invalid complaint query: %s", why);
+    if (cc_reject_fields(rej, body, q_pakn_fields, CC_N(q_pakn_fields),
+                         "Truy vấn PAKN không hợp lệ", "Invalid complaint query"))
+        return 1;
     cc_map_strcpy(body, "id", id, sizeof(id));
     if ((r = cc_store_read_begin(store, &txn)) < 0)
         return r;
@@ -766,15 +764,13 @@ static int query_open(hotline_t *h, cc_store_t *store, const cc_principal_t *who
                       const msgpack_object *body, uint64_t rid, cc_enc_t *out, cc_reject_t *rej)
 {
     char unit[CC_MAX_CODE + 1];
-    const char *field = NULL;
-    char why[256];
     cc_txn_t txn;
     open_list_t o = { .h = h, .txn = &txn, .unit = unit, .max = QUERY_OPEN_DEFAULT };
     int r;
 
-    if (cc_fields_check(body, q_open_fields, CC_N(q_open_fields), &field, why, sizeof(why)) < 0)
-        return cc_reject(rej, CC_ERR_BAD_FIELD, field, "Truy vấn PAKN đang mở không hợp lệ: %s",
-                         "Invalid open-complaints query: %s", why);
+    if (cc_reject_fields(rej, body, q_open_fields, CC_N(q_open_fields),
+                         "Truy vấn PAKN đang mở không hợp lệ", "Invalid open-complaints query"))
+        return 1;
     cc_map_strcpy(body, "unit", unit, sizeof(unit));
     cc_map_u64(body, "max", &o.max);
     if (!may_see_unit(who, unit))

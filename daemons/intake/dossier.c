@@ -12,95 +12,20 @@
 
 /* ---- Parsing ------------------------------------------------------------------- */
 
-/* The fields of each event type beyond eid/type/at (PROTOCOL.md tables). */
-static const cc_field_t f_received[] = {
-    { "dossier", CC_T_ID, true, 0, 0 },
-    { "proc", CC_T_CODE, true, 0, 0 },
-    { "unit", CC_T_CODE, true, 0, 0 },
-    { "channel", CC_T_CODE, true, 0, 0 },
-};
-static const cc_field_t f_dossier[] = { { "dossier", CC_T_ID, true, 0, 0 } };
-static const cc_field_t f_transferred[] = {
-    { "dossier", CC_T_ID, true, 0, 0 },
-    { "to", CC_T_CODE, true, 0, 0 },
-};
-static const cc_field_t f_consult_req[] = {
-    { "dossier", CC_T_ID, true, 0, 0 },
-    { "agency", CC_T_CODE, true, 0, 0 },
-    { "deadline", CC_T_TIME, true, 0, 0 },
-};
-static const cc_field_t f_consult_ans[] = {
-    { "dossier", CC_T_ID, true, 0, 0 },
-    { "agency", CC_T_CODE, true, 0, 0 },
-};
-static const cc_field_t f_sos_req[] = {
-    { "dossier", CC_T_ID, true, 0, 0 },
-    { "kind", CC_T_CODE, true, 0, 0 },
-};
-static const cc_field_t f_sos_rev[] = {
-    { "dossier", CC_T_ID, true, 0, 0 },
-    { "approved", CC_T_BOOL, true, 0, 0 },
-};
-static const cc_field_t f_extended[] = {
-    { "dossier", CC_T_ID, true, 0, 0 },
-    { "promised", CC_T_TIME, true, 0, 0 },
-};
-static const cc_field_t f_returned[] = {
-    { "dossier", CC_T_ID, true, 0, 0 },
-    { "method", CC_T_CODE, true, 0, 0 },
-};
-static const cc_field_t f_fee[] = {
-    { "dossier", CC_T_ID, true, 0, 0 },
-    { "amount", CC_T_UINT, true, 0, 1000000000000LL },
-    { "method", CC_T_CODE, true, 0, 0 },
-};
-static const cc_field_t f_digitized[] = {
-    { "dossier", CC_T_ID, true, 0, 0 },
-    { "what", CC_T_CODE, true, 0, 0 },
-};
-static const cc_field_t f_rated[] = {
-    { "dossier", CC_T_ID, true, 0, 0 },
-    { "rating", CC_T_CODE, true, 0, 0 },
-};
-
-static const struct {
-    const cc_field_t *fields;
-    size_t n;
-} schema[CC_EV_KIND_COUNT_] = {
-    [CC_EV_RECEIVED] = { f_received, CC_N(f_received) },
-    [CC_EV_REJECTED_AT_COUNTER] = { f_received, CC_N(f_received) },
-    [CC_EV_TRANSFERRED] = { f_transferred, CC_N(f_transferred) },
-    [CC_EV_CONSULT_REQUESTED] = { f_consult_req, CC_N(f_consult_req) },
-    [CC_EV_CONSULT_ANSWERED] = { f_consult_ans, CC_N(f_consult_ans) },
-    [CC_EV_SOS_REQUESTED] = { f_sos_req, CC_N(f_sos_req) },
-    [CC_EV_SOS_REVIEWED] = { f_sos_rev, CC_N(f_sos_rev) },
-    [CC_EV_SUPPLEMENT_COMPLETED] = { f_dossier, CC_N(f_dossier) },
-    [CC_EV_EXTENDED] = { f_extended, CC_N(f_extended) },
-    [CC_EV_RESOLVED] = { f_dossier, CC_N(f_dossier) },
-    [CC_EV_RETURNED] = { f_returned, CC_N(f_returned) },
-    [CC_EV_FEE_PAID] = { f_fee, CC_N(f_fee) },
-    [CC_EV_DIGITIZED] = { f_digitized, CC_N(f_digitized) },
-    [CC_EV_RATED] = { f_rated, CC_N(f_rated) },
-};
-
 int cc_dossier_event_parse(const msgpack_object *ev, cc_dossier_event_t *ret, cc_reject_t *rej)
 {
     cc_dossier_event_t e = { 0 };
-    const char *field = NULL;
-    char why[256];
     cc_str_t type;
     int k;
     uint8_t v;
 
+    /* The fields of each type: cc_dossier_event_schemas (proto/cc_schema.c). */
     cc_map_str(ev, "type", &type);
     if ((k = cc_vocab_find(&cc_dossier_events, 0, type.ptr, type.len)) < 0)
-        return cc_reject(rej, CC_ERR_UNSUPPORTED, "type", "Loại sự kiện '%.*s' không tồn tại",
-                         "Unknown event type '%.*s'", (int)type.len, type.ptr);
+        return cc_reject_type(rej, CC_EVENTS_INTAKE, type);
     e.kind = (cc_dossier_event_kind_t)k;
-    if (cc_fields_check(ev, schema[k].fields, schema[k].n, &field, why, sizeof(why)) < 0)
-        return cc_reject(rej, CC_ERR_BAD_FIELD, field, "Sự kiện %s không hợp lệ: %s",
-                         "Invalid %s event: %s", cc_vocab_name(&cc_dossier_events, (unsigned)k),
-                         why);
+    if (cc_reject_event_fields(rej, &cc_dossier_event_schemas[k], ev))
+        return 1;
     cc_map_i64(ev, "at", &e.at);
     cc_map_strcpy(ev, "dossier", e.dossier, sizeof(e.dossier));
     switch (e.kind) {

@@ -227,26 +227,14 @@ static int check_scope(const cc_catalog_t *cat, const cc_principal_t *who, const
 
 /* ---- Supervisors' notes on units: reminder, grade_note (PROTOCOL.md §3.5) ---------- */
 
-static const cc_field_t f_reminder[] = {
-    { "unit", CC_T_CODE, true, 0, 0 },     { "kind", CC_T_CODE, true, 0, 0 },
-    { "doc", CC_T_STR, true, 1, 64 },      { "doc_date", CC_T_TIME, true, 0, 0 },
-    { "reason", CC_T_STR, true, 1, 1024 },
-};
-static const cc_field_t f_grade_note[] = {
-    { "unit", CC_T_CODE, true, 0, 0 },
-    { "period", CC_T_CODE, true, 0, 0 },
-    { "grade", CC_T_STR, false, 1, 2 },
-    { "reason", CC_T_STR, true, 1, 1024 },
-};
-
 /* A note about a unit, from a supervisor of it: checked, then logged as
  * it came (no state of intake's own changes; scoring counts it). */
 static int apply_unit_event(intake_t *in, const cc_principal_t *who, const msgpack_object *ev,
                             int kind, int64_t now, cc_enc_t *rec, cc_reject_t *rej)
 {
     const cc_catalog_t *cat = *in->catalog;
+    const cc_event_schema_t *s = &cc_unit_event_schemas[kind];
     char unit[CC_MAX_CODE + 1], why[256], spec[CC_MAX_CODE + 1];
-    const char *field = NULL;
     int64_t at = 0, doc_date = 0;
     uint8_t v;
 
@@ -254,12 +242,8 @@ static int apply_unit_event(intake_t *in, const cc_principal_t *who, const msgpa
         return cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "type",
                          "Chỉ giám sát viên ghi văn bản nhắc nhở và đánh giá",
                          "Only supervisors record reminders and grade notes");
-    if (cc_fields_check(ev, kind == CC_UEV_REMINDER ? f_reminder : f_grade_note,
-                        kind == CC_UEV_REMINDER ? CC_N(f_reminder) : CC_N(f_grade_note), &field,
-                        why, sizeof(why)) < 0)
-        return cc_reject(rej, CC_ERR_BAD_FIELD, field, "Sự kiện %s không hợp lệ: %s",
-                         "Invalid %s event: %s", cc_vocab_name(&cc_unit_events, (unsigned)kind),
-                         why);
+    if (cc_reject_event_fields(rej, s, ev))
+        return 1;
     cc_map_strcpy(ev, "unit", unit, sizeof(unit));
     cc_map_i64(ev, "at", &at);
     if (!cc_principal_has_unit(who, unit))
@@ -286,8 +270,7 @@ static int apply_unit_event(intake_t *in, const cc_principal_t *who, const msgpa
         cc_map_strcpy(ev, "period", spec, sizeof(spec));
         if (cc_period_parse(spec, cc_catalog_policy(cat)->report_cutoff_day, &p, why, sizeof(why)) <
             0)
-            return cc_reject(rej, CC_ERR_BAD_FIELD, "period", "Kỳ đánh giá không hợp lệ: %s",
-                             "Invalid period: %s", why);
+            return cc_reject_period(rej, spec, why);
         if (cc_map_find(ev, "grade") && cc_field_enum(ev, "grade", &cc_grades, 0, &v, rej))
             return 1;
         /* The unit must have existed on some day of the period: its last
@@ -303,17 +286,12 @@ static int apply_unit_event(intake_t *in, const cc_principal_t *who, const msgpa
         }
     }
     /* The record is the event's own fields (eid, type, at, by are the core's). */
-    {
-        const cc_field_t *fs = kind == CC_UEV_REMINDER ? f_reminder : f_grade_note;
-        size_t nf = kind == CC_UEV_REMINDER ? CC_N(f_reminder) : CC_N(f_grade_note);
+    for (size_t k = 0; k < s->n; k++) {
+        const msgpack_object *o = cc_map_find(ev, s->fields[k].check.key);
 
-        for (size_t k = 0; k < nf; k++) {
-            const msgpack_object *o = cc_map_find(ev, fs[k].key);
-
-            if (o) {
-                cc_enc_str(rec, fs[k].key);
-                cc_enc_object(rec, o);
-            }
+        if (o) {
+            cc_enc_str(rec, s->fields[k].check.key);
+            cc_enc_object(rec, o);
         }
     }
     return 0;
@@ -334,6 +312,8 @@ static int intake_apply(void *dom, cc_txn_t *txn, const cc_principal_t *who,
     cc_map_str(evmap, "type", &type);
     if ((ukind = cc_vocab_find(&cc_unit_events, 0, type.ptr, type.len)) >= 0)
         return apply_unit_event(in, who, evmap, ukind, now, rec, rej);
+    if (cc_vocab_find(&cc_dossier_events, 0, type.ptr, type.len) < 0)
+        return cc_reject_type(rej, CC_EVENTS_INTAKE, type); /* e.g. a hotline event */
     if (who->role != CC_ROLE_COUNTER)
         return cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "type", "Chỉ quầy một cửa gửi sự kiện hồ sơ",
                          "Only counters send dossier events");
@@ -512,16 +492,14 @@ static int query_dossier(intake_t *in, cc_store_t *store, const cc_principal_t *
                          const msgpack_object *body, uint64_t rid, cc_enc_t *out, cc_reject_t *rej)
 {
     char id[CC_MAX_ID + 1];
-    const char *field = NULL;
-    char why[256];
     cc_dossier_t d;
     cc_txn_t txn;
     size_t map;
     int r;
 
-    if (cc_fields_check(body, q_dossier_fields, 1, &field, why, sizeof(why)) < 0)
-        return cc_reject(rej, CC_ERR_BAD_FIELD, field, "Truy vấn hồ sơ không hợp lệ: %s",
-                         "Invalid dossier query: %s", why);
+    if (cc_reject_fields(rej, body, q_dossier_fields, CC_N(q_dossier_fields),
+                         "Truy vấn hồ sơ không hợp lệ", "Invalid dossier query"))
+        return 1;
     cc_map_strcpy(body, "id", id, sizeof(id));
     if ((r = cc_store_read_begin(store, &txn)) < 0)
         return r;

@@ -203,15 +203,14 @@ static int period_of(const cc_catalog_t *cat, const cc_unit_t *u, const msgpack_
 
     if (cc_map_strcpy(body, "period", spec, sizeof(spec)) == 0 && spec[0]) {
         if (cc_period_parse(spec, cutoff_of(cat, u), ret, why, sizeof(why)) < 0)
-            return cc_reject(rej, CC_ERR_BAD_FIELD, "period", "Kỳ báo cáo không hợp lệ: %s",
-                             "Invalid period: %s", why);
+            return cc_reject_period(rej, spec, why);
         return 0;
     }
     has_from = cc_map_i64(body, "from", &from) == 0;
     has_to = cc_map_i64(body, "to", &to) == 0;
     if (!has_from || !has_to)
         return cc_reject(rej, CC_ERR_BAD_FIELD, has_from ? "to" : "from",
-                         "Cần kỳ báo cáo (period) hoặc cả from và to",
+                         "Cần kỳ báo cáo ('period') hoặc cả 'from' và 'to'",
                          "Give a period, or both from and to");
     if (to < from)
         return cc_reject(rej, CC_ERR_BAD_FIELD, "to", "Ngày kết thúc trước ngày bắt đầu",
@@ -233,10 +232,9 @@ static bool may_read(const cc_principal_t *who, const char *unit, bool hotline)
 int sc_report_query(sc_state_t *st, const cc_principal_t *who, const msgpack_object *body,
                     uint64_t rid, cc_enc_t *out, cc_reject_t *rej)
 {
-    char unit[CC_MAX_CODE + 1], spec[CC_MAX_CODE + 1] = "", why[256];
+    char unit[CC_MAX_CODE + 1], spec[CC_MAX_CODE + 1] = "";
     const cc_catalog_t *cat = sc_state_catalog(st);
     const cc_unit_t *u;
-    const char *field = NULL;
     cc_period_t p;
     sums_t s;
     bool hotline;
@@ -244,9 +242,9 @@ int sc_report_query(sc_state_t *st, const cc_principal_t *who, const msgpack_obj
     size_t map;
     int r;
 
-    if (cc_fields_check(body, q_report_fields, CC_N(q_report_fields), &field, why, sizeof(why)) < 0)
-        return cc_reject(rej, CC_ERR_BAD_FIELD, field, "Truy vấn báo cáo không hợp lệ: %s",
-                         "Invalid report query: %s", why);
+    if (cc_reject_fields(rej, body, q_report_fields, CC_N(q_report_fields),
+                         "Truy vấn báo cáo không hợp lệ", "Invalid report query"))
+        return 1;
     cc_map_strcpy(body, "unit", unit, sizeof(unit));
     cc_map_strcpy(body, "period", spec, sizeof(spec));
     /* "-": the hotline's own figures, kept under the empty unit code. */
@@ -524,8 +522,7 @@ int sc_table_query(sc_state_t *st, const cc_principal_t *who, const msgpack_obje
                    uint64_t rid, cc_enc_t *out, cc_reject_t *rej)
 {
     const cc_catalog_t *cat = sc_state_catalog(st);
-    char spec[CC_MAX_CODE + 1] = "", sort[CC_MAX_KEY + 1] = "", why[256];
-    const char *field = NULL;
+    char spec[CC_MAX_CODE + 1] = "", sort[CC_MAX_KEY + 1] = "";
     const cc_unit_t **sel = NULL;
     row_t *rows = NULL;
     sums_t total = { 0 };
@@ -536,9 +533,9 @@ int sc_table_query(sc_state_t *st, const cc_principal_t *who, const msgpack_obje
     size_t n = 0, map;
     int r;
 
-    if (cc_fields_check(body, q_table_fields, CC_N(q_table_fields), &field, why, sizeof(why)) < 0)
-        return cc_reject(rej, CC_ERR_BAD_FIELD, field, "Truy vấn bảng không hợp lệ: %s",
-                         "Invalid table query: %s", why);
+    if (cc_reject_fields(rej, body, q_table_fields, CC_N(q_table_fields),
+                         "Truy vấn bảng không hợp lệ", "Invalid table query"))
+        return 1;
     if (who->role != CC_ROLE_OPERATOR && who->role != CC_ROLE_SUPERVISOR)
         return cc_reject(rej, CC_ERR_NOT_AUTHORIZED, NULL, "Chỉ giám sát viên hoặc vận hành",
                          "Supervisors and operators only");
@@ -655,8 +652,7 @@ int sc_notes_query(sc_state_t *st, const cc_principal_t *who, const msgpack_obje
                    uint64_t rid, cc_enc_t *out, cc_reject_t *rej)
 {
     const cc_catalog_t *cat = sc_state_catalog(st);
-    char unit[CC_MAX_CODE + 1], why[256];
-    const char *field = NULL;
+    char unit[CC_MAX_CODE + 1];
     const cc_unit_t *u;
     note_list_t l = { .n = 0 };
     cc_period_t p;
@@ -664,9 +660,9 @@ int sc_notes_query(sc_state_t *st, const cc_principal_t *who, const msgpack_obje
     size_t map;
     int r;
 
-    if (cc_fields_check(body, q_report_fields, CC_N(q_report_fields), &field, why, sizeof(why)) < 0)
-        return cc_reject(rej, CC_ERR_BAD_FIELD, field, "Truy vấn văn bản không hợp lệ: %s",
-                         "Invalid notes query: %s", why);
+    if (cc_reject_fields(rej, body, q_report_fields, CC_N(q_report_fields),
+                         "Truy vấn văn bản không hợp lệ", "Invalid notes query"))
+        return 1;
     cc_map_strcpy(body, "unit", unit, sizeof(unit));
     u = cat ? cc_catalog_unit(cat, unit) : NULL;
     if (!may_read(who, unit, false))

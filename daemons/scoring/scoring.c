@@ -36,7 +36,7 @@
 #include "watch.h"
 
 static const cc_option_t sc_options[] = {
-    CC_DAEMON_OPTIONS(sc_settings_t, d),
+    CC_DAEMON_OPTIONS(sc_settings_t, d, SC_LISTEN_DEFAULT),
     { "intake", CC_OPT_STR, offsetof(sc_settings_t, intake), SC_INTAKE_DEFAULT, 0, 0,
       "endpoint of cchc-intaked (its log is read by cursor)" },
     { "hotline", CC_OPT_STR, offsetof(sc_settings_t, hotline), SC_HOTLINE_DEFAULT, 0, 0,
@@ -432,8 +432,7 @@ static void handle_query(scoring_t *s, cc_request_t *req, const cc_principal_t *
             cc_router_error(s->router, req, CC_ERR_INTERNAL, "Lỗi nội bộ khi lập báo cáo",
                             cc_store_strerror(r), NULL, NULL);
     } else {
-        cc_router_error(s->router, req, CC_ERR_UNSUPPORTED, "Truy vấn không được hỗ trợ",
-                        "Unknown query", "q", NULL);
+        cc_daemon_refuse_query(s->router, req, "scoring", q);
     }
 }
 
@@ -466,8 +465,7 @@ static bool take_request(scoring_t *s)
         handle_query(s, &req, cc_sessions_get(s->sessions, req.id, req.id_len));
         break;
     default:
-        cc_router_error(s->router, &req, CC_ERR_UNSUPPORTED, "Loại thông điệp không được hỗ trợ",
-                        "Scoring takes only HELLO and QUERY", NULL, NULL);
+        cc_daemon_refuse_message(s->router, &req, "scoring");
         break;
     }
     cc_request_deinit(&req);
@@ -611,8 +609,7 @@ int sc_scoring_main(int argc, char **argv)
     char err[1024] = "";
     int r;
 
-    r = cc_daemon_configure("scoring", sc_options, CC_N(sc_options), &s.set, &s.set.d,
-                            SC_LISTEN_DEFAULT, argc, argv);
+    r = cc_daemon_configure("scoring", sc_options, CC_N(sc_options), &s.set, &s.set.d, argc, argv);
     if (r >= 0)
         return r;
     s.sessions = cc_sessions_new(0);

@@ -165,7 +165,7 @@ def run(c):
     cchc(c, ["pakn", "show", "PA-1"], who="dm-gtvt", units=OTHER, rc=1)
     r = cchc(c, ["pakn", "show", "PA-1"])
     out = r.stdout.decode()
-    check("Complaint / PAKN PA-1" in out and "pakn_published" in out and PHONE in out,
+    check("PAKN / Complaint PA-1" in out and "pakn_published" in out and PHONE in out,
           "pakn show prints the table and the history")
     cchc(c, ["pakn", "show", "PA-404"], rc=1)
 
@@ -178,7 +178,7 @@ def run(c):
     check(dues == sorted(dues), "open complaints sorted by due date")
     r = cchc(c, ["pakn", "open", "--unit=" + UNIT], who="dm-tp", units=UNIT)
     lines = [l for l in r.stdout.decode().splitlines() if "PA-" in l]
-    check(len(lines) == len(ids) and lines[0].split()[-2:] == ["PA-2", "urgent"],
+    check(len(lines) == len(ids) and lines[0].split()[-2:] == ["PA-2", "khẩn/urgent"],
           "pakn open prints one line per complaint, due first: %r" % lines[:1])
     hot = cj(c, ["pakn", "open", "--unit=-"])
     check([it["pakn"] for it in hot["items"]] == ["PA-3"], "--unit=- lists the unassigned PA-3")

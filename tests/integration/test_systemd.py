@@ -109,11 +109,24 @@ def cmd_verify(unit_dir, sbindir, binaries):
         # The temporary directory first, then the system's unit path (the
         # trailing ':'), for network.target and multi-user.target.
         env["SYSTEMD_UNIT_PATH"] = tmp + ":"
-        r = subprocess.run([analyze, "verify", "--man=no"] + [os.path.join(tmp, u) for u in units],
+        # Documentation=man:... must name the pages the build installs: a
+        # man tree of the build's pages, and verify --man=yes runs man on
+        # each.
+        man = "--man=no"
+        pages = os.path.join(os.environ.get("CCHC_BUILD_DIR", ""), "deploy", "man")
+        if shutil.which("man") and os.path.isdir(pages):
+            for page in os.listdir(pages):
+                section = os.path.join(tmp, "man", "man" + page.rsplit(".", 1)[1])
+                os.makedirs(section, exist_ok=True)
+                shutil.copy(os.path.join(pages, page), section)
+            env["MANPATH"] = os.path.join(tmp, "man")
+            man = "--man=yes"
+        r = subprocess.run([analyze, "verify", man] + [os.path.join(tmp, u) for u in units],
                            capture_output=True, text=True, env=env, timeout=60)
         out = (r.stdout + r.stderr).strip()
         check(r.returncode == 0 and out == "",
-              "systemd-analyze verify: no error, no warning%s" % ("" if not out else ":\n" + out))
+              "systemd-analyze verify %s: no error, no warning%s"
+              % (man, "" if not out else ":\n" + out))
         for u in units:
             if not u.endswith(".service"):
                 continue

@@ -445,7 +445,75 @@ static void test_cli_usage_errors(void **state)
     assert_int_equal(parse(&cli, err, sizeof(err), "--who=*", NULL), -EINVAL);
     assert_int_equal(parse(&cli, err, sizeof(err), "--intake", NULL), -EINVAL);
     assert_int_equal(parse(&cli, err, sizeof(err), "-x", NULL), -EINVAL);
-    assert_string_equal(err, "unknown option -x (options are --name=value)");
+    assert_string_equal(err, "unknown option -x");
+    assert_int_equal(parse(&cli, err, sizeof(err), "report", "--bogus", "1", NULL), -EINVAL);
+    assert_string_equal(err, "unknown option --bogus");
+    assert_int_equal(parse(&cli, err, sizeof(err), "report", "--unit", NULL), -EINVAL);
+    assert_string_equal(err, "option --unit needs a value");
+    assert_int_equal(parse(&cli, err, sizeof(err), "report", "--json=yes", NULL), -EINVAL);
+    assert_string_equal(err, "option --json takes no value");
+    assert_int_equal(parse(&cli, err, sizeof(err), "-w", "a b", NULL), -EINVAL);
+    assert_string_equal(err, "-w a b: the name must be 1..32 printable characters without spaces");
+}
+
+/* getopt_long conventions: the value after '=' or as the next argument,
+ * short options alone, with their value glued, or flags in a cluster. */
+static void test_cli_option_forms(void **state)
+{
+    static const char *const forms[][8] = {
+        { "--who=gs", "report", "--unit=SO-TP", "--period=2025-Q1", "--json" },
+        { "--who", "gs", "report", "--unit", "SO-TP", "--period", "2025-Q1", "--json" },
+        { "-w", "gs", "report", "-u", "SO-TP", "-p", "2025-Q1", "-j" },
+        { "report", "-wgs", "-juSO-TP", "-p2025-Q1" },
+        { "report", "-j", "--period", "2025-Q1", "-w", "gs", "--unit=SO-TP" },
+    };
+    const char *v = NULL;
+    cc_cli_t cli;
+    char err[256];
+    (void)state;
+
+    for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+        const char *const *f = forms[i];
+
+        assert_int_equal(
+            parse(&cli, err, sizeof(err), f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], NULL), 0);
+        assert_string_equal(cli.command, "report");
+        assert_string_equal(cli.who, "gs");
+        assert_int_equal(cli.n_args, 0);
+        assert_true(cc_cli_opt(&cli, "unit", &v));
+        assert_string_equal(v, "SO-TP");
+        assert_true(cc_cli_opt(&cli, "period", &v));
+        assert_string_equal(v, "2025-Q1");
+        assert_true(cc_cli_opt(&cli, "json", &v));
+        assert_null(v);
+    }
+    /* the global short options */
+    assert_int_equal(
+        parse(&cli, err, sizeof(err), "-U", "SO-TP,X-TANPHONG", "-t", "250", "-V", "push", NULL),
+        0);
+    assert_string_equal(cli.units, "SO-TP,X-TANPHONG");
+    assert_true(cli.units_set);
+    assert_int_equal(cli.timeout_ms, 250);
+    assert_true(cli.version);
+    /* an operand that looks like an option, after "--" */
+    assert_int_equal(
+        parse(&cli, err, sizeof(err), "pakn", "answer", "PA-1", "--text", "--", "--", "-x", NULL),
+        0);
+    assert_true(cc_cli_opt(&cli, "text", &v));
+    assert_string_equal(v, "--");
+    assert_int_equal(cli.n_args, 3);
+    assert_string_equal(cli.args[2], "-x");
+    /* every command option is named once in the tool's vocabulary */
+    for (const cc_cli_option_t *a = cc_cli_command_options; a->name; a++) {
+        for (const cc_cli_option_t *b = a + 1; b->name; b++) {
+            assert_string_not_equal(a->name, b->name);
+            assert_true(a->short_name == 0 || a->short_name != b->short_name);
+        }
+        for (const cc_cli_option_t *g = cc_cli_globals; g->name; g++) {
+            assert_string_not_equal(a->name, g->name);
+            assert_true(a->short_name == 0 || a->short_name != g->short_name);
+        }
+    }
 }
 
 static void test_cli_values(void **state)
@@ -461,6 +529,23 @@ static void test_cli_values(void **state)
     assert_int_equal(cc_cli_uint("12x", 0, 100, &u), -EINVAL);
     assert_int_equal(cc_cli_uint("", 0, 100, &u), -EINVAL);
     assert_int_equal(cc_cli_uint("99999999999999999999999", 0, UINT64_MAX, &u), -EINVAL);
+
+    assert_int_equal(cc_cli_duration("60s", 86400000, &u), 0);
+    assert_int_equal(u, 60000);
+    assert_int_equal(cc_cli_duration("90", 86400000, &u), 0);
+    assert_int_equal(u, 90000);
+    assert_int_equal(cc_cli_duration("250ms", 86400000, &u), 0);
+    assert_int_equal(u, 250);
+    assert_int_equal(cc_cli_duration("2m", 86400000, &u), 0);
+    assert_int_equal(u, 120000);
+    assert_int_equal(cc_cli_duration("1h", 86400000, &u), 0);
+    assert_int_equal(u, 3600000);
+    assert_int_equal(cc_cli_duration("25h", 86400000, &u), -EINVAL);
+    assert_int_equal(cc_cli_duration("5 s", 86400000, &u), -EINVAL);
+    assert_int_equal(cc_cli_duration("s", 86400000, &u), -EINVAL);
+    assert_int_equal(cc_cli_duration("-5s", 86400000, &u), -EINVAL);
+    assert_int_equal(cc_cli_duration("10d", 86400000, &u), -EINVAL);
+    assert_int_equal(cc_cli_duration("99999999999999999999s", 86400000, &u), -EINVAL);
 
     assert_int_equal(cc_cli_time("1740967200", &t), 0);
     assert_int_equal(t, T_0900);
@@ -501,7 +586,8 @@ static int build(json_t **ret_json, cc_hotline_event_t *ret_ev, char *err, size_
     while ((a = va_arg(ap, char *)) != NULL)
         argv[argc++] = a;
     va_end(ap);
-    assert_int_equal(cc_cli_parse(argc, argv, test_env, &cli, err, err_len), 0);
+    if ((r = cc_cli_parse(argc, argv, test_env, &cli, err, err_len)) < 0)
+        return r; /* the command line's shape, before any event */
     cc_enc_init(&e);
     r = cc_hotline_event_build(&cli, NOW_MS, &e, ret_ev, err, err_len);
     if (r == 0) {
@@ -742,9 +828,14 @@ typedef enum {
     PEER_OVERLOADED, /* "overloaded" to the first copy, then ACK */
     PEER_FORGET,     /* "Send HELLO first" to the first copy, ACK after a new HELLO */
     PEER_REFUSE_ODD, /* illegal_transition for odd eids, ACK for even; each ACKed twice */
-    PEER_SILENT,     /* never answer events */
+    PEER_SILENT,     /* never answer events, nor pings */
     PEER_LOSE,       /* a reconnect: E0, E1 lost, E2 "Send HELLO first", then ACK all */
+    PEER_RESTART,    /* killed at the first event: deaf for PEER_DOWN_MS (events and
+                        pings lost), then back without the session */
+    PEER_NO_SESSION, /* "Send HELLO first" to every event, however often HELLO comes */
 } peer_mode_t;
+
+#define PEER_DOWN_MS 300
 
 #define PEER_MAX 64
 
@@ -758,7 +849,11 @@ typedef struct {
     unsigned events_seen;
     unsigned copies[PEER_MAX]; /* per event number (eid "E<n>") */
     bool hello_before_resend;
-    int order[PEER_MAX]; /* PEER_LOSE: events in the order they came after the HELLO */
+    unsigned pings;       /* pings received (answered unless deaf) */
+    uint64_t down_ms;     /* PEER_RESTART: deaf until this (monotonic ms), 0 = not yet */
+    bool back;            /* PEER_RESTART: up again */
+    unsigned deaf_copies; /* PEER_RESTART: events lost while deaf */
+    int order[PEER_MAX];  /* PEER_LOSE: events in the order they came after the HELLO */
     size_t n_order;
     pthread_t thread;
 } peer_t;
@@ -789,6 +884,27 @@ static void peer_ack(peer_t *p, const cc_request_t *req, int n)
     cc_enc_deinit(&e);
 }
 
+static uint64_t mono_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* RESULT {rid, daemon} to a QUERY (a ping). */
+static void peer_result(peer_t *p, const cc_request_t *req)
+{
+    cc_enc_t e;
+
+    cc_enc_init(&e);
+    cc_enc_map(&e, 2);
+    cc_enc_kv_u64(&e, "rid", req->rid);
+    cc_enc_kv_str(&e, "daemon", "intake");
+    cc_router_send(p->router, req->id, req->id_len, CC_MSG_RESULT, e.buf.data, e.buf.size);
+    cc_enc_deinit(&e);
+}
+
 static void *peer_main(void *arg)
 {
     peer_t *p = arg;
@@ -807,6 +923,26 @@ static void *peer_main(void *arg)
             continue;
         if (cc_router_recv(p->router, &req, why, sizeof(why)) < 0)
             continue;
+        if (p->mode == PEER_RESTART && p->down_ms && !p->back && mono_now_ms() < p->down_ms) {
+            /* Killed: whatever comes now is lost. */
+            if (req.msg.type == CC_MSG_QUERY)
+                p->pings++;
+            else if (req.msg.type == CC_MSG_EVENT)
+                p->deaf_copies++;
+            cc_request_deinit(&req);
+            continue;
+        }
+        if (p->mode == PEER_RESTART && p->down_ms && !p->back) {
+            hello_since_forget = false; /* back, with no session */
+            p->back = true;
+        }
+        if (req.msg.type == CC_MSG_QUERY) {
+            p->pings++;
+            if (p->mode != PEER_SILENT)
+                peer_result(p, &req);
+            cc_request_deinit(&req);
+            continue;
+        }
         if (req.msg.type == CC_MSG_HELLO) {
             cc_enc_t e;
 
@@ -874,6 +1010,22 @@ static void *peer_main(void *arg)
             }
             break;
         case PEER_SILENT:
+            break;
+        case PEER_RESTART:
+            if (p->down_ms == 0) {
+                p->down_ms = mono_now_ms() + PEER_DOWN_MS; /* killed with this one */
+                p->deaf_copies++;
+                p->copies[n]--; /* lost, like those after it */
+            } else if (!hello_since_forget) {
+                cc_router_error(p->router, &req, CC_ERR_NOT_AUTHORIZED,
+                                "Kết nối chưa xưng danh (HELLO)", "Send HELLO first", NULL, NULL);
+            } else {
+                peer_ack(p, &req, n);
+            }
+            break;
+        case PEER_NO_SESSION:
+            cc_router_error(p->router, &req, CC_ERR_NOT_AUTHORIZED,
+                            "Kết nối chưa xưng danh (HELLO)", "Send HELLO first", NULL, NULL);
             break;
         case PEER_LOSE:
             if (p->hellos < 2) {
@@ -1146,9 +1298,52 @@ static void test_push_gives_up(void **state)
     assert_int_equal(rig->n, 2);
     assert_int_equal(rig->res[0].status, CC_PUSH_TIMEOUT);
     assert_int_equal(rig->res[1].status, CC_PUSH_TIMEOUT);
-    assert_true(rig->res[0].attempts >= 2); /* it was resent before giving up */
+    /* A daemon that says nothing is asked whether it is back, not sent
+     * the same events again and again. */
+    assert_int_equal(rig->res[0].attempts, 1);
     cc_push_stats(rig->push, &st);
     assert_int_equal(st.timed_out, 2);
+    assert_int_equal(st.resends, 0);
+    assert_true(st.probes >= 1);
+    assert_true(rig->peer.pings >= 1);
+    rig_destroy(rig);
+}
+
+/* The daemon is killed with the first events in flight and comes back
+ * later without the session: the push pings it while it is away, then says
+ * HELLO and sends each unanswered event exactly once more, in order. */
+static void test_push_rides_out_a_restart(void **state)
+{
+    rig_t *rig = rig_new(PEER_RESTART, 0, 5000, 50);
+    cc_push_stats_t st;
+    (void)state;
+    push_all(rig, 4);
+    expect_ok_after(rig, 4, 2);
+    /* Each was sent twice: lost with the daemon, then once when it was back. */
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(rig->peer.copies[i], 1);
+    assert_int_equal(rig->peer.deaf_copies, 4);
+    cc_push_stats(rig->push, &st);
+    assert_int_equal(st.resends, 4);
+    assert_int_equal(st.wakes, 1);
+    assert_true(st.probes >= 2); /* PEER_DOWN_MS / CC_PUSH_PROBE_MS, and the retry interval */
+    assert_true(rig->peer.hellos >= 2);
+    rig_destroy(rig);
+}
+
+/* A daemon that keeps answering "Send HELLO first" whatever the push says:
+ * the push retries, backing off, and gives up when nothing has been
+ * answered for its timeout instead of looping for ever. */
+static void test_push_gives_up_without_progress(void **state)
+{
+    rig_t *rig = rig_new(PEER_NO_SESSION, 0, 400, 40);
+    (void)state;
+    assert_int_equal(submit(rig, 0), 0);
+    assert_int_equal(cc_push_finish(rig->push), -ETIMEDOUT);
+    assert_int_equal(rig->n, 1);
+    assert_int_equal(rig->res[0].status, CC_PUSH_TIMEOUT);
+    assert_true(rig->res[0].attempts >= 3);
+    assert_true(rig->res[0].attempts < 40); /* backed off, not spinning */
     rig_destroy(rig);
 }
 
@@ -1188,6 +1383,7 @@ int main(void)
         cmocka_unit_test(test_cli_defaults_and_env),
         cmocka_unit_test(test_cli_command_args_options),
         cmocka_unit_test(test_cli_usage_errors),
+        cmocka_unit_test(test_cli_option_forms),
         cmocka_unit_test(test_cli_values),
         cmocka_unit_test(test_hotline_contact_log),
         cmocka_unit_test(test_hotline_pakn_events),
@@ -1204,6 +1400,8 @@ int main(void)
         cmocka_unit_test(test_push_rejections_and_stale_replies),
         cmocka_unit_test(test_push_refuses_oversized_event_locally),
         cmocka_unit_test(test_push_gives_up),
+        cmocka_unit_test(test_push_rides_out_a_restart),
+        cmocka_unit_test(test_push_gives_up_without_progress),
         cmocka_unit_test(test_unreachable_daemon),
     };
 

@@ -4,7 +4,9 @@
  *
  * Sections: encoder -> decoder round trips; every class of malformed input
  * (each must give CC_EMALFORMED and a reason naming the fault); accepted
- * UTF-8; the schema checker cc_fields_check(); the cc_map_* accessors;
+ * UTF-8; the schema checker cc_fields_check() and its reasons in
+ * Vietnamese and English (cc_fields_explain, cc_event_fields_explain); the
+ * cc_map_* accessors;
  * ERROR bodies; error-code names. The hex examples of PROTOCOL.md are
  * checked by test_protocol_doc.c, which reads the document itself.
  */
@@ -22,6 +24,7 @@
 #include "cc_base.h"
 #include "cc_codec.h"
 #include "cc_proto.h"
+#include "cc_schema.h"
 
 /* Bytes of a body given inline: B(0x81, 0xa1, 'k', 0x01) -> pointer, length. */
 #define B(...) (const uint8_t[]){ __VA_ARGS__ }, sizeof((const uint8_t[]){ __VA_ARGS__ })
@@ -880,6 +883,61 @@ static const cc_field_t event_schema[] = {
 };
 #define N_EVENT (sizeof(event_schema) / sizeof(event_schema[0]))
 
+/* The same faults said in Vietnamese (wire words in quotes) and English;
+ * an enumeration of an event schema names its values in both. */
+static void test_fields_explain_both_languages(void **state)
+{
+    static const cc_field_t f[] = {
+        { "eid", CC_T_ID, true, 0, 0 },
+        { "at", CC_T_TIME, true, 0, 0 },
+        { "amount", CC_T_UINT, true, 0, 10 },
+    };
+    const cc_event_schema_t *received = &cc_dossier_event_schemas[CC_EV_RECEIVED];
+    char vi[256], en[256];
+    const char *key = NULL;
+    cc_enc_t e;
+    cc_msg_t m;
+    (void)state;
+
+    cc_enc_init(&e);
+    cc_enc_map(&e, 3);
+    cc_enc_kv_str(&e, "at", "soon");
+    cc_enc_kv_u64(&e, "amount", 11);
+    cc_enc_kv_str(&e, "channel", "fax");
+    decode_ok(e.buf.data, e.buf.size, &m);
+    assert_int_equal(cc_fields_explain(&m.body, f, 3, &key, vi, sizeof(vi), en, sizeof(en)),
+                     -EINVAL);
+    assert_string_equal(key, "eid");
+    assert_string_equal(vi, "thiếu trường bắt buộc 'eid'");
+    assert_string_equal(en, "field 'eid': required but missing");
+    assert_int_equal(cc_fields_explain(&m.body, f + 1, 1, &key, vi, sizeof(vi), NULL, 0), -EINVAL);
+    assert_string_equal(vi, "trường 'at' phải là một thời điểm (số nguyên, giây Unix)");
+    assert_int_equal(cc_fields_explain(&m.body, f + 2, 1, &key, vi, sizeof(vi), en, sizeof(en)),
+                     -EINVAL);
+    assert_string_equal(vi, "trường 'amount': 11 nằm ngoài khoảng 0..10");
+    assert_string_equal(en, "field 'amount': 11 is outside 0..10");
+    /* only channel of "received" is there, and it is not in its list */
+    assert_int_equal(
+        cc_event_fields_explain(received, &m.body, &key, vi, sizeof(vi), en, sizeof(en)), -EINVAL);
+    assert_string_equal(key, "dossier");
+    assert_int_equal(cc_event_fields_explain(received, &m.body, &key, NULL, 0, NULL, 0), -EINVAL);
+    cc_msg_deinit(&m);
+    cc_enc_reset(&e);
+    cc_enc_map(&e, 4);
+    cc_enc_kv_str(&e, "dossier", "D-1");
+    cc_enc_kv_str(&e, "proc", "P");
+    cc_enc_kv_str(&e, "unit", "U");
+    cc_enc_kv_str(&e, "channel", "fax");
+    decode_ok(e.buf.data, e.buf.size, &m);
+    assert_int_equal(
+        cc_event_fields_explain(received, &m.body, &key, vi, sizeof(vi), en, sizeof(en)), -EINVAL);
+    assert_string_equal(key, "channel");
+    assert_string_equal(vi, "trường 'channel' phải là một trong: 'direct', 'online', 'postal'");
+    assert_string_equal(en, "field 'channel' must be one of: direct, online, postal");
+    cc_msg_deinit(&m);
+    cc_enc_deinit(&e);
+}
+
 static void test_fields_check_accepts_good_and_ignores_unknown(void **state)
 {
     const char *key = "untouched";
@@ -1559,6 +1617,7 @@ int main(void)
         cmocka_unit_test(test_codec_malformed_repeated_key),
         cmocka_unit_test(test_codec_accepts_valid_utf8),
         cmocka_unit_test(test_fields_check_accepts_good_and_ignores_unknown),
+        cmocka_unit_test(test_fields_explain_both_languages),
         cmocka_unit_test(test_fields_check_missing_required),
         cmocka_unit_test(test_fields_check_wrong_type_each),
         cmocka_unit_test(test_fields_check_string_bounds),

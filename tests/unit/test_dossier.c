@@ -985,7 +985,7 @@ static void test_missing_fields(void **state)
         }
         for (size_t drop = 1; drop < n; drop++) {
             if (strncmp(toks[drop], "at=", 3) == 0)
-                continue; /* "at" is the core's field (cc_evd_event_fields) */
+                continue; /* "at" is a common field (cc_event_common_fields) */
             spec[0] = '\0';
             for (size_t j = 0; j < n; j++) {
                 if (j == drop)

@@ -41,6 +41,7 @@
 #include "cc_codec.h"
 #include "cc_evd.h"
 #include "cc_proto.h"
+#include "cc_schema.h"
 #include "dossier.h"
 #include "support.h"
 
@@ -770,8 +771,8 @@ static void test_examples_pass_daemon_schemas(void **state)
         case CHECK_EVENT:
             ev = cc_map_find(&msg.body, "ev");
             assert_non_null(ev);
-            if (cc_fields_check(ev, cc_evd_event_fields, cc_evd_event_fields_n, &field, why,
-                                sizeof(why)) != 0)
+            if (cc_fields_check(ev, cc_event_common_fields, CC_N(cc_event_common_fields), &field,
+                                why, sizeof(why)) != 0)
                 fail_msg("example %s: event refused: %s", ex->name, why);
             if (cc_dossier_event_parse(ev, &de, &rej) != 0)
                 fail_msg("example %s: intake refuses the event: %s", ex->name, rej.en);
@@ -899,6 +900,65 @@ static void test_doc_alert_kinds(void **state)
     }
 }
 
+/* Whether the document names @word in one of the forms its tables use:
+ * `word`, "| word |", "| word, " or ", word |". */
+static bool doc_names(const char *word)
+{
+    static const char *const forms[][2] = {
+        { "`", "`" }, { "| ", " |" }, { "| ", ", " }, { ", ", " |" }
+    };
+    char needle[80];
+
+    for (size_t i = 0; i < CC_N(forms); i++) {
+        snprintf(needle, sizeof(needle), "%s%s%s", forms[i][0], word, forms[i][1]);
+        if (strstr(doc, needle))
+            return true;
+    }
+    return false;
+}
+
+/* The event types the daemons check (proto/cc_schema.c) are those of the
+ * vocabularies and of the document's tables, field by field, value by
+ * value. */
+static void test_doc_names_event_schemas(void **state)
+{
+    static const cc_vocab_t *const vocab[] = { &cc_dossier_events, &cc_unit_events,
+                                               &cc_hotline_events };
+    size_t types = 0;
+
+    (void)state;
+    assert_int_equal(CC_N(vocab), CC_N(cc_event_groups));
+    for (size_t g = 0; g < CC_N(cc_event_groups); g++) {
+        const cc_event_group_t *grp = &cc_event_groups[g];
+
+        assert_int_equal(grp->n, vocab[g]->n);
+        for (size_t i = 0; i < grp->n; i++, types++) {
+            const cc_event_schema_t *s = &grp->schemas[i];
+            cc_event_daemon_t where;
+
+            assert_string_equal(s->type, cc_vocab_name(vocab[g], (unsigned)i));
+            assert_ptr_equal(cc_event_schema_find(s->type, strlen(s->type), &where), s);
+            assert_int_equal(where, grp->daemon);
+            assert_non_null(s->vi);
+            assert_non_null(s->en);
+            if (!doc_names(s->type))
+                fail_msg("PROTOCOL.md does not name event type %s", s->type);
+            for (size_t f = 0; f < s->n; f++) {
+                const cc_event_field_t *fd = &s->fields[f];
+
+                if (!doc_names(fd->check.key))
+                    fail_msg("PROTOCOL.md does not name field %s of %s", fd->check.key, s->type);
+                for (size_t v = fd->first; fd->values && v < fd->values->n; v++)
+                    if (!doc_names(cc_vocab_name(fd->values, (unsigned)v)))
+                        fail_msg("PROTOCOL.md does not name %s, a value of %s.%s",
+                                 cc_vocab_name(fd->values, (unsigned)v), s->type, fd->check.key);
+            }
+        }
+    }
+    assert_int_equal(types, CC_EV_KIND_COUNT_ + CC_UEV_KIND_COUNT_ + CC_HEV_KIND_COUNT_);
+    assert_null(cc_event_schema_find("frobnicated", 11, NULL));
+}
+
 /* ---- --emit: print the blocks for the document ---------------------------------- */
 
 static void emit_hex(const char *kind, const char *name, const char *suffix, const void *data,
@@ -957,6 +1017,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_negative_examples_refused),
         cmocka_unit_test(test_doc_names_codes_and_types),
         cmocka_unit_test(test_doc_alert_kinds),
+        cmocka_unit_test(test_doc_names_event_schemas),
     };
 
     if (argc == 2 && strcmp(argv[1], "--emit") == 0)
