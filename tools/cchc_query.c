@@ -431,8 +431,8 @@ static int ctl_rebuild(const cc_cli_t *cli)
     }
     printf("scoring: rebuilding from the intake and hotline logs\n");
     fflush(stdout);
-    while (wait) {
-        bool catching = true, stopped = false;
+    for (int down = 0; wait;) {
+        bool catching = true, stopped = false, up_in = true, up_hot = true;
         uint64_t ci, hi, ch, hh;
 
         nanosleep(&(struct timespec){ 0, 500 * 1000000L }, NULL);
@@ -459,6 +459,18 @@ static int ctl_rebuild(const cc_cli_t *cli)
         if (!catching && ci >= hi && ch >= hh) {
             printf("scoring: rebuilt (%llu records)\n", (unsigned long long)(ci + ch));
             break;
+        }
+        /* A source that does not answer leaves the rest to the daemon. */
+        cc_map_bool(&res.body, "up_intake", &up_in);
+        cc_map_bool(&res.body, "up_hotline", &up_hot);
+        down = up_in && up_hot ? 0 : down + 1;
+        if (down == 6) {
+            fprintf(stderr,
+                    "cchc: ctl: %s is not answering; scoring goes on with the rebuild when it "
+                    "is back: follow it with `cchc ctl scoring stats`\n",
+                    up_in ? "cchc-hotlined" : "cchc-intaked");
+            status = CCHC_EXIT_UNREACHABLE;
+            goto out;
         }
     }
 out:

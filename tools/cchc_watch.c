@@ -34,8 +34,9 @@ const char cchc_help_watch[] =
     "cleared or acknowledged, one line each, as they happen (role supervisor):\n"
     "  2025-03-10 17:00 ACTIVE warning dossier_overdue H-BIENHOA HS-001: <text>\n"
     "  2025-03-11 09:12 CLEAR  warning dossier_overdue H-BIENHOA HS-001: <text>\n"
-    "ACTIVE and GONE are what a snapshot showed (at the start, or after a break:\n"
-    "active now / cleared meanwhile); RAISE, CLEAR and ACK happen live. The time of a\n"
+    "ACTIVE, GONE and ACKED are what a snapshot showed (at the start, or after a\n"
+    "break: active now / cleared / acknowledged meanwhile); RAISE, CLEAR and ACK\n"
+    "happen live. The time of a\n"
     "raise is when its condition became true, of a clear or an acknowledgement when\n"
     "it was seen. scoring sends only the alerts of your units (exact unit codes).\n"
     "With --json, one JSON object per line: {\"seq\":S,\"op\":\"raise\"|\"clear\"|\"ack\",\n"
@@ -50,13 +51,15 @@ const char cchc_help_watch[] =
     "  --kind=K,K      only these kinds (dossier_overdue, pakn_escalated, ...)\n"
     "  --severity=S    only this severity and above (info, warning, critical)\n"
     "  --summary       counts per unit, kind and severity\n"
+    "  --role=R        supervisor (default) or operator: every unit, scoring's own alerts\n"
     "  --json          JSON lines instead of text\n"
     "  --count=N       exit (status 0) after N lines, the snapshot included\n"
     "  --timeout=MS    exit with status 3 when no alert line comes for MS ms (and\n"
     "                  when scoring cannot be reached for that long)\n";
 
 const char cchc_help_alerts[] =
-    "Usage: cchc alerts [--unit=A,B] [--kind=K,K] [--severity=S] [--summary] [--json]\n"
+    "Usage: cchc alerts [--unit=A,B] [--kind=K,K] [--severity=S] [--summary] [--role=R]\n"
+    "                   [--json]\n"
     "\n"
     "Prints the alerts of your units active now, once, as `cchc watch` prints its\n"
     "snapshot (role supervisor); --summary prints their counts per unit, kind and\n"
@@ -69,7 +72,7 @@ const char cchc_help_ack[] =
     "and when, with the note, and every subscriber sees it. ALERT-ID is the alert's id\n"
     "as `cchc alerts --json` or `cchc watch --json` print it, e.g.\n"
     "dossier_overdue:SO-TP-250303-0001. An alert that clears and comes back is a new\n"
-    "alert, to be acknowledged again.\n";
+    "alert, to be acknowledged again. --role=operator acknowledges as an operator.\n";
 
 typedef struct {
     const cc_cli_t *cli;
@@ -82,6 +85,8 @@ typedef struct {
     json_t *active;   /* alert id -> alert, as shown */
     json_t *incoming; /* a snapshot being received */
     uint64_t last_line_ms, last_heard_ms;
+    bool stale;       /* scoring said it is behind its sources */
+    const char *role; /* supervisor or operator */
     int heartbeat_ms;
     cc_enc_t filter; /* the filter pairs of the request */
 } watch_t;
@@ -149,6 +154,20 @@ bad_kind:
                             cc_vocab_list(&cc_alert_kinds, 0, ", ", list, sizeof(list)));
 }
 
+/* The role to say HELLO as: --role=supervisor (the default) or operator.
+ * Returns it, or NULL after a usage error (*@ret_status set). */
+static const char *role_of(const cc_cli_t *cli, const char *cmd, int *ret_status)
+{
+    const char *v;
+
+    if (!cc_cli_opt(cli, "role", &v))
+        return "supervisor";
+    if (v && (strcmp(v, "supervisor") == 0 || strcmp(v, "operator") == 0))
+        return v;
+    *ret_status = cchc_usage_error(cmd, "--role: supervisor or operator");
+    return NULL;
+}
+
 /* ---- Printing -------------------------------------------------------------------------- */
 
 /* Print one change; returns true when --count is reached. @op is the
@@ -171,7 +190,7 @@ static bool print_change(watch_t *w, uint64_t seq, const char *op, json_t *alert
         const char *unit = jstr(alert, "unit");
         const json_t *ack = json_object_get(alert, "ack");
         const char *word = strcmp(op, "clear") == 0 ? (snapshot ? "GONE  " : "CLEAR ")
-                           : strcmp(op, "ack") == 0 ? "ACK   "
+                           : strcmp(op, "ack") == 0 ? (snapshot ? "ACKED " : "ACK   ")
                            : snapshot               ? "ACTIVE"
                                                     : "RAISE ";
         int64_t at = json_integer_value(json_object_get(alert, "raised_at"));
@@ -282,8 +301,19 @@ static int on_alert(watch_t *w, const cc_msg_t *m)
 
     if (cc_map_u64(&m->body, "seq", &seq) < 0 || cc_map_strcpy(&m->body, "op", op, sizeof(op)) < 0)
         return cchc_fail(CC_EP_SCORING, w->c, CC_EMALFORMED, NULL);
-    if (strcmp(op, "heartbeat") == 0)
+    if (strcmp(op, "heartbeat") == 0) {
+        bool stale = false;
+
+        cc_map_bool(&m->body, "stale", &stale);
+        if (stale != w->stale)
+            fprintf(stderr, "%s",
+                    stale
+                        ? "cchc: watch: scoring đang chậm so với nguồn, cảnh báo có thể đến muộn / "
+                          "scoring is behind its sources: alerts may come late\n"
+                        : "cchc: watch: scoring đã cập nhật kịp nguồn / scoring caught up\n");
+        w->stale = stale;
         return 0;
+    }
     if (strcmp(op, "summary") == 0)
         return print_summary(w, &m->body) ? 1 : 0;
     if (strcmp(op, "snapshot") == 0) {
@@ -338,7 +368,7 @@ static int subscribe_waiting(watch_t *w, const cc_enc_t *pairs)
                           &(cc_client_opts_t){ .timeout_ms = w->cli->timeout_ms }, &w->c);
         if (r < 0)
             return cchc_fail(CC_EP_SCORING, w->c, r, NULL);
-        r = cc_client_hello(w->c, "supervisor", w->cli->who, w->cli->units, NULL, &err);
+        r = cc_client_hello(w->c, w->role, w->cli->who, w->cli->units, NULL, &err);
         if (r == 0)
             r = cc_client_query(w->c, "watch", pairs->buf.data, pairs->buf.size, &m, &err);
         if (r == 0) {
@@ -395,7 +425,7 @@ static void watch_destroy(watch_t *w)
 int cchc_cmd_watch(const cc_cli_t *cli)
 {
     static const char *const allowed[] = { "json",    "count=", "kind=", "severity=",
-                                           "summary", "unit=",  NULL };
+                                           "summary", "unit=",  "role=", NULL };
     watch_t *w;
     char why[256];
     const char *v;
@@ -406,6 +436,8 @@ int cchc_cmd_watch(const cc_cli_t *cli)
     if (cli->n_args > 0)
         return cchc_usage_error("watch", "watch takes no arguments");
     w = watch_new(cli);
+    if ((w->role = role_of(cli, cli->command, &status)) == NULL)
+        goto out;
     if (cc_cli_opt(cli, "count", &v) && cc_cli_uint(v, 1, UINT32_MAX, &w->count) < 0) {
         status = cchc_usage_error("watch", "--count=%s: expected a positive number", v);
         goto out;
@@ -459,7 +491,8 @@ out:
 
 int cchc_cmd_alerts(const cc_cli_t *cli)
 {
-    static const char *const allowed[] = { "json", "kind=", "severity=", "summary", "unit=", NULL };
+    static const char *const allowed[] = { "json",  "kind=", "severity=", "summary",
+                                           "unit=", "role=", NULL };
     char after[CC_MAX_ID * 2 + 2 * CC_MAX_CODE] = "";
     watch_t *w;
     char why[256];
@@ -470,6 +503,8 @@ int cchc_cmd_alerts(const cc_cli_t *cli)
     if (cli->n_args > 0)
         return cchc_usage_error("alerts", "alerts takes no arguments");
     w = watch_new(cli);
+    if ((w->role = role_of(cli, cli->command, &status)) == NULL)
+        goto out;
     if ((status = encode_filter(cli, "alerts", &w->filter, &w->summary)) != 0)
         goto out;
     /* Page through them: `after` the last id of the previous page. */
@@ -484,7 +519,7 @@ int cchc_cmd_alerts(const cc_cli_t *cli)
         cc_enc_raw(&pairs, w->filter.buf.data, w->filter.buf.size);
         if (after[0])
             cc_enc_kv_str(&pairs, "after", after);
-        status = cchc_query(cli, CC_EP_SCORING, "supervisor", "alerts", &pairs, &m);
+        status = cchc_query(cli, CC_EP_SCORING, w->role, "alerts", &pairs, &m);
         cc_enc_deinit(&pairs);
         if (status != CCHC_EXIT_OK)
             goto out;
@@ -516,15 +551,17 @@ out:
 
 int cchc_cmd_ack(const cc_cli_t *cli)
 {
-    static const char *const allowed[] = { "json", "note=", NULL };
+    static const char *const allowed[] = { "json", "note=", "role=", NULL };
+    const char *note = NULL, *role;
     cc_enc_t pairs;
     cc_msg_t m = { 0 };
-    const char *note = NULL;
     char why[256];
-    int status;
+    int status = 0;
 
     if (cc_cli_check_opts(cli, allowed, why, sizeof(why)) < 0)
         return cchc_usage_error("ack", "%s", why);
+    if ((role = role_of(cli, "ack", &status)) == NULL)
+        return status;
     if (cli->n_args != 1)
         return cchc_usage_error("ack", "usage: cchc ack ALERT-ID [--note=TEXT]");
     if (cc_cli_opt(cli, "note", &note) && (note == NULL || strlen(note) > 512))
@@ -533,7 +570,7 @@ int cchc_cmd_ack(const cc_cli_t *cli)
     cc_enc_kv_str(&pairs, "id", cli->args[0]);
     if (note)
         cc_enc_kv_str(&pairs, "note", note);
-    status = cchc_query(cli, CC_EP_SCORING, "supervisor", "ack", &pairs, &m);
+    status = cchc_query(cli, CC_EP_SCORING, role, "ack", &pairs, &m);
     cc_enc_deinit(&pairs);
     if (status == CCHC_EXIT_OK) {
         if (cc_cli_opt(cli, "json", NULL))

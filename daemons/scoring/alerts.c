@@ -216,15 +216,19 @@ static int queue_change(sc_alerts_t *a, cc_txn_t *txn, sc_alert_op_t op,
     return 0;
 }
 
-/* The key of an acknowledgement: id, 0, be64(raised_at). */
-static size_t ack_key(uint8_t *key, const char *id, int64_t raised_at)
+/* The key of an acknowledgement: id, 0, unit, 0, be64(raised_at): the
+ * alert instance (a dossier transferred elsewhere raises a new one there,
+ * at the same moment). */
+static size_t ack_key(uint8_t *key, const char *id, const char *unit, int64_t raised_at)
 {
-    size_t n = strlen(id);
+    size_t n = strlen(id), u = strlen(unit);
 
     memcpy(key, id, n);
     key[n] = 0;
-    cc_be64_put(key + n + 1, (uint64_t)raised_at);
-    return n + 9;
+    memcpy(key + n + 1, unit, u);
+    key[n + 1 + u] = 0;
+    cc_be64_put(key + n + u + 2, (uint64_t)raised_at);
+    return n + u + 10;
 }
 
 /* Append the pairs of the alert map for @al (id @id) to a->map, then
@@ -255,7 +259,7 @@ static void encode_alert(sc_alerts_t *a, const char *id, const sc_alert_t *al, c
 int sc_alerts_raise(sc_alerts_t *a, cc_txn_t *txn, const sc_alert_t *al, bool *ret_raised)
 {
     char id[SC_ALERT_ID_MAX + 1];
-    uint8_t key[SC_ALERT_ID_MAX + 9];
+    uint8_t key[SC_ALERT_ID_MAX + CC_MAX_CODE + 10];
     sc_alert_head_t head = { al->kind, al->severity, al->raised_at, false, "" };
     MDB_val v, ack;
     int r;
@@ -266,7 +270,7 @@ int sc_alerts_raise(sc_alerts_t *a, cc_txn_t *txn, const sc_alert_t *al, bool *r
     r = cc_txn_get(txn, a->alerts_dbi, id, strlen(id), &v);
     if (r != -ENOENT)
         return r; /* 0: active already */
-    r = cc_txn_get(txn, a->acks_dbi, key, ack_key(key, id, al->raised_at), &ack);
+    r = cc_txn_get(txn, a->acks_dbi, key, ack_key(key, id, al->unit, al->raised_at), &ack);
     if (r < 0 && r != -ENOENT)
         return r;
     head.acked = r == 0;
@@ -327,7 +331,7 @@ int sc_alerts_get(sc_alerts_t *a, cc_txn_t *txn, const char *id, sc_alert_head_t
 int sc_alerts_ack(sc_alerts_t *a, cc_txn_t *txn, const char *id, const char *by, int64_t at,
                   const char *note)
 {
-    uint8_t key[SC_ALERT_ID_MAX + 9];
+    uint8_t key[SC_ALERT_ID_MAX + CC_MAX_CODE + 10];
     sc_alert_head_t head;
     const void *map;
     cc_msg_t m = { 0 };
@@ -366,7 +370,7 @@ int sc_alerts_ack(sc_alerts_t *a, cc_txn_t *txn, const char *id, const char *by,
     cc_enc_map_close(&a->map, pairs);
     cc_msg_deinit(&m);
     head.acked = true;
-    r = cc_txn_put(txn, a->acks_dbi, key, ack_key(key, id, head.raised_at), ack.buf.data,
+    r = cc_txn_put(txn, a->acks_dbi, key, ack_key(key, id, head.unit, head.raised_at), ack.buf.data,
                    ack.buf.size, 0);
     cc_enc_deinit(&ack);
     if (r < 0 || (r = put_stored(a, txn, id, &head)) < 0)

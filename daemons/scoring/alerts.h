@@ -12,12 +12,14 @@
  *            "consult_late:HS-001:SO-XD"), so whoever clears an alert finds
  *            it without a second index; the header lets a snapshot filter
  *            by unit, kind and severity without decoding the map.
- *   acks     alert id, 0, be64(raised_at) -> {by, at, note}: supervisors'
- *            acknowledgements. An alert instance is its id and the moment
- *            its condition became true (raised_at), which the logs
- *            determine, so a rebuild raises the same instances and finds
- *            their acknowledgements. This database is NOT derived from the
- *            logs and survives rebuilds.
+ *   acks     alert id, 0, unit, 0, be64(raised_at) -> {by, at, note}:
+ *            supervisors' acknowledgements. An alert instance is its id,
+ *            its unit and the moment its condition became true (raised_at),
+ *            which the logs determine for the alerts of dossiers and
+ *            complaints, so a rebuild raises the same instances and finds
+ *            their acknowledgements (the rate and feed alerts take the
+ *            moment scoring saw them: a rebuild makes new instances). This
+ *            database is NOT derived from the logs and survives rebuilds.
  *   due      be64(due) | dossier id -> "" : open dossiers in processing
  *            whose overdue alert is not raised yet, in due order. The tick
  *            reads it from the start while due < now. (A dossier leaves the

@@ -133,7 +133,7 @@ static int apply_batch(void *ctx, const msgpack_object *batch, uint64_t *ret_cur
     }
     cc_map_u64(batch, "head", &head);
     s->behind[fc->id] = head > res.cursor + SC_BEHIND_RECORDS;
-    history = res.applied > 0 && res.newest_at < cc_clock_now() - SC_HISTORY_S;
+    history = res.history >= SC_HISTORY_MIN_RECORDS;
     if (history)
         s->history_until_ms = cc_clock_mono_ms() + SC_HISTORY_QUIET_MS;
     publish_changes(s, history);
@@ -222,6 +222,8 @@ static void run_tick(scoring_t *s, bool forced)
             s->behind[f] = false;
     }
     feed_alerts(s, now_ms);
+    sc_watch_set_stale(s->watch, catching_up(s) || s->feed_alert[SC_FEED_INTAKE] != FEED_OK ||
+                                     s->feed_alert[SC_FEED_HOTLINE] != FEED_OK);
     if (forced ? s->behind[SC_FEED_INTAKE] || s->behind[SC_FEED_HOTLINE] : catching_up(s)) {
         s->was_catching_up = true;
         return;
@@ -273,7 +275,7 @@ static void status_line(scoring_t *s, char *buf, size_t len)
         return;
     }
     snprintf(buf, len,
-             "%s%s%s%sintake cursor %llu, hotline cursor %llu; applied %llu; open dossiers %llu; "
+             "%s%s%sintake cursor %llu, hotline cursor %llu; applied %llu; open dossiers %llu; "
              "active alerts %llu; watchers %zu",
              s->rollback[SC_FEED_INTAKE][0] ? "STOPPED: the intake log was rolled back (rebuild "
                                               "needed); "
@@ -281,8 +283,7 @@ static void status_line(scoring_t *s, char *buf, size_t len)
              s->rollback[SC_FEED_HOTLINE][0] ? "STOPPED: the hotline log was rolled back "
                                                "(rebuild needed); "
                                              : "",
-             catching_up(s) ? "catching up; " : "", s->held_back ? "" : "",
-             (unsigned long long)st.cursor[SC_FEED_INTAKE],
+             catching_up(s) ? "catching up; " : "", (unsigned long long)st.cursor[SC_FEED_INTAKE],
              (unsigned long long)st.cursor[SC_FEED_HOTLINE],
              (unsigned long long)(st.applied[SC_FEED_INTAKE] + st.applied[SC_FEED_HOTLINE]),
              (unsigned long long)st.open_dossiers, (unsigned long long)st.active_alerts,
@@ -457,9 +458,10 @@ static bool take_request(scoring_t *s)
         return false;
     switch (req.msg.type) {
     case CC_MSG_HELLO:
-        /* A new identity on the connection ends its subscription. */
-        sc_watch_forget(s->watch, req.id, req.id_len);
-        cc_daemon_hello(s->router, s->sessions, &req, "scoring", 0);
+        /* A new identity on the connection ends its subscription (a
+         * refused HELLO changes nothing). */
+        if (cc_daemon_hello(s->router, s->sessions, &req, "scoring", 0) == 0)
+            sc_watch_forget(s->watch, req.id, req.id_len);
         break;
     case CC_MSG_QUERY:
         handle_query(s, &req, cc_sessions_get(s->sessions, req.id, req.id_len));

@@ -22,10 +22,10 @@
  *
  * CATCHING UP: while a source has more than SC_BEHIND_RECORDS records
  * scoring has not read (after the last BATCH), or while the records it
- * applies are history
- * (a BATCH whose newest record is more than SC_HISTORY_S before the clock:
- * an import, or a counter sending yesterday's events; until
- * SC_HISTORY_QUIET_MS after the last such BATCH), scoring
+ * applies are history (a BATCH with at least SC_HISTORY_MIN_RECORDS
+ * records dated more than SC_HISTORY_S before the clock, state.h: an
+ * import, even beside live traffic; until SC_HISTORY_QUIET_MS after the
+ * last such BATCH), scoring
  * is catching up: it applies records but does not run the tick or the
  * rate alerts (a dossier whose resolution is a few records on must not
  * look overdue), and it publishes no change; the changes held back are
@@ -52,10 +52,10 @@
 #include "cc_daemon.h"
 
 #define SC_LISTEN_DEFAULT "tcp://127.0.0.1:7303"
-#define SC_BEHIND_RECORDS 4000   /* more unread records than this: catching up */
-#define SC_HISTORY_S 3600        /* records older than this are history (an import) */
-#define SC_HISTORY_QUIET_MS 5000 /* history mode ends this long after the last old record */
-#define SC_RATES_ALL_MS 60000    /* every unit's rate alerts at least this often */
+#define SC_BEHIND_RECORDS 4000     /* more unread records than this: catching up */
+#define SC_HISTORY_MIN_RECORDS 100 /* a BATCH with this many records of history: an import */
+#define SC_HISTORY_QUIET_MS 5000   /* history mode ends this long after the last old record */
+#define SC_RATES_ALL_MS 60000      /* every unit's rate alerts at least this often */
 #define SC_INTAKE_DEFAULT "tcp://127.0.0.1:7301"
 #define SC_HOTLINE_DEFAULT "tcp://127.0.0.1:7302"
 

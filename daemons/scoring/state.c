@@ -666,7 +666,11 @@ static int apply_due_soon(sc_state_t *st, cc_txn_t *txn, const char *dossier,
     if (old->soon_alert && (r = sc_alerts_clear(st->alerts, txn, id, NULL)) < 0)
         return r;
     d->soon_alert = 0;
-    d->soon_at = want ? sc_due_soon_at(st, d->due, at) : 0;
+    /* The same due date elsewhere (a transfer) keeps its moment: the timer
+     * comes back (at once, when it is past) and raises it for the new unit. */
+    d->soon_at = !want                                         ? 0
+                 : found && old->due == d->due && old->soon_at ? old->soon_at
+                                                               : sc_due_soon_at(st, d->due, at);
     return sc_timer_put(st->alerts, txn, d->soon_at, id);
 }
 
@@ -1297,6 +1301,8 @@ static int batch_txn(cc_txn_t *txn, void *arg)
         r == REC_APPLIED ? res->applied++ : r == REC_SKIPPED ? res->skipped++ : res->invalid++;
         if (at > res->newest_at)
             res->newest_at = at;
+        if (at < b->now - SC_HISTORY_S)
+            res->history++;
         cursor = seq;
         last = &item->via.array.ptr[1];
     }

@@ -89,6 +89,10 @@ const char *sc_feed_name(sc_feed_id_t f);
 
 typedef struct sc_state sc_state_t;
 
+/* A record dated more than this before the clock is history (an import, a
+ * counter entering yesterday's events). */
+#define SC_HISTORY_S 3600
+
 /* What one sc_state_apply_batch() did. */
 typedef struct {
     uint64_t cursor;    /* the feed's cursor after the commit */
@@ -99,6 +103,7 @@ typedef struct {
     bool gap;           /* stopped at a seq beyond cursor + 1 */
     bool malformed;     /* stopped at an item that is not [seq, map] */
     int64_t newest_at;  /* the latest `at` among the applied records, 0: none */
+    uint64_t history;   /* applied records dated more than SC_HISTORY_S before now */
     bool rollback;      /* the source lost what scoring applied (-ESTALE) */
     char rollback_why[160];
 } sc_batch_result_t;

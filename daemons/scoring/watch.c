@@ -36,6 +36,7 @@ typedef struct {
     bool summary_due; /* summary mode: the counts changed */
     bool gone;        /* the peer is gone: remove */
     uint64_t last_sent_ms;
+    uint64_t next_view_ms; /* a view (snapshot, summary) no sooner than this */
 } watcher_t;
 
 struct sc_watch {
@@ -46,6 +47,7 @@ struct sc_watch {
     size_t n;
     uint64_t sent;
     uint64_t now_ms;
+    bool stale;    /* scoring is behind its sources: the views may be late */
     cc_enc_t msg;  /* a message being built */
     cc_enc_t page; /* alert maps of a page */
 };
@@ -494,19 +496,40 @@ void sc_watch_resync(sc_watch_t *w)
         w->ws[i]->lost = true;
 }
 
+/* A heartbeat to @x: the seq its view reflects, and whether it is stale. */
+static void send_heartbeat(sc_watch_t *w, watcher_t *x)
+{
+    size_t m = msg_begin(w, x, x->seq, "heartbeat");
+
+    cc_enc_kv_bool(&w->msg, "stale", w->stale);
+    cc_enc_map_close(&w->msg, m);
+    send_msg(w, x);
+}
+
+void sc_watch_set_stale(sc_watch_t *w, bool stale)
+{
+    if (stale == w->stale)
+        return;
+    w->stale = stale;
+    /* Said at once, not at the next heartbeat. */
+    for (size_t i = 0; i < w->n; i++)
+        w->ws[i]->last_sent_ms = 0;
+}
+
 void sc_watch_tick(sc_watch_t *w, uint64_t now_ms)
 {
     w->now_ms = now_ms;
     for (size_t i = 0; i < w->n; i++) {
         watcher_t *x = w->ws[i];
 
-        if (x->lost || (x->summary_due && x->f.summary)) {
+        if ((x->lost || (x->summary_due && x->f.summary)) && now_ms >= x->next_view_ms) {
+            /* At most one view a second: a summary is a scan of every
+             * active alert, and a subscriber that cannot take its snapshot
+             * is not sent it again at every turn of the loop. */
+            x->next_view_ms = now_ms + SC_WATCH_VIEW_MS;
             send_view(w, x, NULL);
-        } else if (now_ms - x->last_sent_ms >= SC_WATCH_HEARTBEAT_MS) {
-            size_t m = msg_begin(w, x, x->seq, "heartbeat");
-
-            cc_enc_map_close(&w->msg, m);
-            send_msg(w, x);
+        } else if (!x->lost && now_ms - x->last_sent_ms >= SC_WATCH_HEARTBEAT_MS) {
+            send_heartbeat(w, x);
         }
     }
     sweep(w);

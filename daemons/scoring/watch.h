@@ -14,7 +14,9 @@
  *   raise, clear, ack   each change after the snapshot, with its seq
  *             (summary mode: a new `summary`, at most once per tick);
  *   heartbeat every SC_WATCH_HEARTBEAT_MS, so a client can tell a quiet
- *             view from a dead connection.
+ *             view from a dead connection; its `stale` says whether scoring
+ *             is behind its sources (the view may be late), and a change of
+ *             it is sent at once.
  * A subscriber whose socket is full (it does not read) loses changes: it
  * is marked lost and gets a fresh snapshot as soon as it can take one. So
  * does every subscriber after scoring held changes back while catching up
@@ -38,6 +40,7 @@
 #define SC_WATCH_PAGE 1000         /* alerts per snapshot page, and default query page */
 #define SC_ALERTS_PAGE_MAX 10000   /* largest `max` of the alerts query */
 #define SC_WATCH_HEARTBEAT_MS 5000 /* a heartbeat at least this often */
+#define SC_WATCH_VIEW_MS 1000      /* a summary or a new snapshot at most this often */
 
 typedef struct sc_watch sc_watch_t;
 
@@ -61,7 +64,7 @@ void sc_watch_query_alerts(sc_watch_t *w, const cc_request_t *req, const cc_prin
 /**
  * sc_watch_subscribe - answer QUERY watch: replace the connection's
  * subscription by one with the request's filter, reply RESULT {rid, seq,
- * total} and send the snapshot; or an ERROR.
+ * heartbeat_ms} and send the snapshot; or an ERROR.
  */
 void sc_watch_subscribe(sc_watch_t *w, const cc_request_t *req, const cc_principal_t *who);
 
@@ -83,6 +86,13 @@ void sc_watch_forget(sc_watch_t *w, const void *id, size_t id_len);
  * view it belongs to (an sc_publish_fn: @ctx is the sc_watch_t).
  */
 void sc_watch_publish(void *ctx, const sc_change_t *ch);
+
+/**
+ * sc_watch_set_stale - whether scoring is behind its sources (catching up,
+ * a feed lagging or stopped): told to every subscriber at once, then in
+ * each heartbeat.
+ */
+void sc_watch_set_stale(sc_watch_t *w, bool stale);
 
 /** sc_watch_resync - give every subscriber a fresh snapshot (now or when it can take it). */
 void sc_watch_resync(sc_watch_t *w);

@@ -26,6 +26,7 @@ import signal
 import subprocess
 import time
 
+import wire
 from harness import CCHC, SCORINGD, Cluster, check, fail
 
 DAY0 = "2025-03-03"  # a Monday
@@ -203,6 +204,78 @@ def live_view(c):
     for p in (w_tan, w_mai, w_sum):
         p.terminate()
         p.wait(timeout=10)
+    on_the_wire(c)
+    paging(c)
+
+
+def on_the_wire(c):
+    """What `cchc` never sends: bad filters, a refused HELLO, unwatch."""
+    port = int(c.ep("scoring").rsplit(":", 1)[1])
+    # The watchers of live_view are gone: scoring notices at its next
+    # heartbeat to them (within 5 s) and forgets them.
+    c.wait_for("scoring to forget the watchers that went away",
+               lambda: c.stats("scoring")["watchers"] == 0, 15)
+    check(True, "subscribers that went away are forgotten")
+    d = wire.Dealer("127.0.0.1", port)
+    try:
+        t, b = d.request(wire.HELLO, {"role": "supervisor", "who": "gs-wire", "units": ["X-TAN"]})
+        check(t == wire.RESULT, "wire: HELLO as a supervisor of X-TAN")
+        for body, field, code in (({"kinds": ["nonsense"]}, "kinds", "bad_field"),
+                                  ({"kinds": "dossier_overdue"}, "kinds", "bad_field"),
+                                  ({"severity": "loud"}, "severity", "bad_field"),
+                                  ({"units": ["X-TANMAI"]}, "units", "not_authorized"),
+                                  ({"units": "X-TAN"}, "units", "bad_field"),
+                                  ({"summary": "yes"}, "summary", "bad_field")):
+            t, b = d.request(wire.QUERY, dict(body, q="watch"))
+            check(t == wire.ERROR and b["code"] == code and b["field"] == field,
+                  "wire: watch %r refused: %s %s" % (body, b.get("code"), b.get("field")))
+        check(c.stats("scoring")["watchers"] == 0, "wire: a refused watch subscribes nothing")
+        t, b = d.request(wire.QUERY, {"q": "watch", "units": ["X-TAN"]})
+        check(t == wire.RESULT and b["heartbeat_ms"] == 5000, "wire: watch X-TAN answered")
+        t, b = d.recv()
+        check(t == wire.ALERT and b["op"] == "snapshot" and b["last"] is True and
+              b["page"] == 0 and all(a["unit"] == "X-TAN" for a in b["alerts"]),
+              "wire: then one snapshot page of X-TAN's alerts (%d)" % len(b["alerts"]))
+        check(c.stats("scoring")["watchers"] == 1, "wire: one subscription")
+        t, b = d.request(wire.HELLO, {"role": "nobody", "who": "gs-wire"})
+        check(t == wire.ERROR, "wire: a HELLO with an unknown role is refused")
+        check(c.stats("scoring")["watchers"] == 1, "wire: ... and the subscription stays")
+        t, b = d.request(wire.QUERY, {"q": "ack", "id": "x" * 200})
+        check(t == wire.ERROR and b["field"] == "id", "wire: an over-long alert id: bad_field")
+        t, b = d.request(wire.QUERY, {"q": "unwatch"})
+        check(t == wire.RESULT and c.stats("scoring")["watchers"] == 0,
+              "wire: unwatch ends the subscription")
+        t, b = d.request(wire.QUERY, {"q": "watch", "units": ["X-TAN"]})
+        while d.pending:
+            d.recv()
+        t, b = d.request(wire.HELLO, {"role": "supervisor", "who": "gs-wire2",
+                                      "units": ["X-TAN"]})
+        check(t == wire.RESULT and c.stats("scoring")["watchers"] == 0,
+              "wire: a new identity on the connection ends its subscription")
+    finally:
+        d.close()
+
+
+def paging(c):
+    """More alerts than a page: `cchc alerts` pages, a snapshot has pages."""
+    n = 1100
+    at = DAY0 + "T09:05:00+07:00"
+    res = c.push([received("PG-%04d" % i, "X-TANMAI", PROC_SAMEDAY, at) for i in range(n)],
+                 who="quay", units="*")
+    check(len(res) == n and all(r["status"] == "ok" for r in res), "%d more receipts" % n)
+    want = 2 * n + 2  # overdue and apology missing each, and XM-1's two
+    c.wait_for("%d alerts of X-TANMAI" % want, lambda: json.loads(
+        c.cchc(["alerts", "--summary", "--json"], who="gs", units="X-TANMAI").stdout)[
+        "total"] == want, 30)
+    got = alerts(c, "X-TANMAI")
+    check(len(got) == want and len({a["alert"]["id"] for a in got}) == want,
+          "cchc alerts pages through %d alerts, each once" % want)
+    r = c.cchc(["watch", "--json", "--count=%d" % want], who="gs", units="X-TANMAI",
+               timeout_ms=20000)
+    lines = [json.loads(x) for x in r.stdout.decode().splitlines() if x.strip()]
+    check(len(lines) == want and all(x.get("snapshot") for x in lines) and
+          len({x["alert"]["id"] for x in lines}) == want,
+          "a watch snapshot of %d alerts comes in pages, each alert once" % want)
 
 
 def report_of(c, unit, env=None):

@@ -551,6 +551,7 @@ def operator_path(c, build_dir, root):
     c.run("systemctl stop cchc.target", timeout=60)
     for u in SERVICES:
         svc = u + ".service"
+        wait_until(lambda: c.show(svc, "ActiveState") == "inactive", 30, step=0.5)
         check(c.show(svc, "ActiveState") == "inactive" and c.show(svc, "Result") == "success"
               and c.show(svc, "ExecMainStatus") == "0",
               "%s stopped cleanly (Result=%s, exit %s)" %

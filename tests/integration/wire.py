@@ -101,7 +101,7 @@ def _array(b, i, n):
 # ---- ZMTP 3.0, NULL mechanism, DEALER --------------------------------------------------------
 
 HELLO, EVENT, READ, QUERY = 0x01, 0x02, 0x03, 0x04
-RESULT, ERROR = 0x83, 0x84
+RESULT, ERROR, ALERT = 0x83, 0x84, 0x85
 
 
 class Dealer:
@@ -120,6 +120,7 @@ class Dealer:
         if not flags & 0x04:
             raise ValueError("no READY command from the daemon")
         self.rid = 0
+        self.pending = []  # messages that came before a reply (ALERTs of a watch)
 
     def _read(self, n):
         out = b""
@@ -143,11 +144,23 @@ class Dealer:
             self.s.sendall(bytes([flags, len(data)]) + data)
 
     def request(self, mtype, body):
-        """Send [header, body] with a fresh rid; return (type, body) of the reply."""
+        """Send [header, body] with a fresh rid; return (type, body) of the
+        reply that names it (other messages wait for recv())."""
         self.rid += 1
         body = dict(body, rid=self.rid)
         self._send_frame(b"CH\x01" + bytes([mtype]), True)
         self._send_frame(pack(body), False)
+        while True:
+            t, b = self._message()
+            if t in (RESULT, ERROR) and isinstance(b, dict) and b.get("rid") in (self.rid, 0):
+                return t, b
+            self.pending.append((t, b))
+
+    def recv(self):
+        """The next message (type, body): a waiting one first."""
+        return self.pending.pop(0) if self.pending else self._message()
+
+    def _message(self):
         while True:
             frames = []
             while True:

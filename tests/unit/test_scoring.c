@@ -1968,6 +1968,50 @@ static void test_ack_kept_across_rebuild(void **state)
     }
 }
 
+/* A dossier transferred while overdue: its alert clears and is raised
+ * again in the new unit, as a new instance (the old unit's
+ * acknowledgement does not follow it); due soon follows it too. */
+static void test_transfer_new_instances(void **state)
+{
+    fx_t *fx = *state;
+    int64_t soon = DUE0 - 3 * DAY - 10 * 3600;
+    sc_alert_head_t h;
+    sc_alerts_t *a = sc_state_alerts(fx->st);
+    size_t raised;
+    batch_t b;
+
+    b_init(&b, 1);
+    b_received(&b, "HS-080", "SO-TP", "direct", T0, DUE0);
+    b_received(&b, "HS-081", "SO-TP", "direct", T0, DUE0);
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, T0, NULL), 0);
+    b_free(&b);
+    /* HS-081 is due soon, then moves to TTHCC: due soon there too. */
+    assert_int_equal(fx_tick(fx, soon + 60, &raised), 0);
+    assert_true(alert_head(fx, "dossier_due_soon:HS-081", &h));
+    assert_string_equal(h.unit, "SO-TP");
+    b_init(&b, 3);
+    b_dossier(&b, "transferred", "HS-081", "TTHCC", "processing", soon + 120, DUE0, "to", "TTHCC");
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, soon + 120, NULL), 0);
+    b_free(&b);
+    assert_int_equal(fx_tick(fx, soon + 180, &raised), 0);
+    assert_true(alert_head(fx, "dossier_due_soon:HS-081", &h));
+    assert_string_equal(h.unit, "TTHCC");
+    /* HS-080 overdue in SO-TP, acknowledged there, then transferred. */
+    assert_int_equal(fx_tick(fx, DUE0 + 3600, &raised), 0);
+    assert_int_equal(cc_store_write(sc_state_store(fx->st), ack_one, &a), 0);
+    assert_true(alert_head(fx, "dossier_overdue:HS-080", &h));
+    assert_true(h.acked);
+    b_init(&b, 4);
+    b_dossier(&b, "transferred", "HS-080", "TTHCC", "processing", DUE0 + 7200, DUE0, "to", "TTHCC");
+    assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, DUE0 + 7200, NULL), 0);
+    b_free(&b);
+    assert_int_equal(fx_tick(fx, DUE0 + 7300, &raised), 0);
+    assert_true(alert_head(fx, "dossier_overdue:HS-080", &h));
+    assert_string_equal(h.unit, "TTHCC");
+    assert_int_equal(h.raised_at, DUE0);
+    assert_false(h.acked);
+}
+
 /* A batch whose head is below the cursor, or whose record at the cursor
  * is not the one applied, is refused whole (-ESTALE). */
 static void test_rollback_refused(void **state)
@@ -2045,6 +2089,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pakn_alert_kinds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rate_alerts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ack_kept_across_rebuild, setup_no_due_soon, teardown),
+        cmocka_unit_test_setup_teardown(test_transfer_new_instances, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_feed_alert, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cursor_same_txn, setup, teardown),
