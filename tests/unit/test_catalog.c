@@ -116,6 +116,31 @@ static void test_demo(void **state)
         has_w0 |= p->duration_kind == CC_DURATION_WORKING_DAYS && p->duration == 0;
     }
     assert_null(cc_catalog_procedure_at(c, cc_catalog_procedure_count(c)));
+    /* Each unit's procedures: exactly those that list it, sorted by code. */
+    for (size_t i = 0; i < cc_catalog_unit_count(c); i++) {
+        size_t n = 0, expect = 0;
+        const cc_procedure_t *const *ps;
+
+        u = cc_catalog_unit_at(c, i);
+        ps = cc_catalog_unit_procedures(c, u, &n);
+        for (size_t k = 0; k < cc_catalog_procedure_count(c); k++)
+            expect += cc_procedure_handled_by(cc_catalog_procedure_at(c, k), u->code);
+        assert_int_equal(n, expect);
+        for (size_t k = 0; k < n; k++) {
+            assert_true(cc_procedure_handled_by(ps[k], u->code));
+            if (k > 0)
+                assert_true(strcmp(ps[k - 1]->code, ps[k]->code) < 0);
+        }
+    }
+    {
+        size_t n = 7;
+        const cc_unit_t other = { .code = "SO-TP" };
+
+        assert_non_null(cc_catalog_unit_procedures(c, cc_catalog_unit(c, "SO-TP"), &n));
+        assert_true(n > 0);
+        assert_null(cc_catalog_unit_procedures(c, &other, &n));
+        assert_int_equal(n, 0);
+    }
     assert_true(has_cal);
     assert_true(has_same);
     assert_true(has_w0);
