@@ -13,6 +13,7 @@
 #include "cc_duedate.h"
 #include "cc_mem.h"
 #include "cc_time.h"
+#include "index.h"
 #include "tally.h"
 
 /* What scoring remembers of a dossier (db "dossier"). Version 2 added the
@@ -51,8 +52,8 @@ typedef struct {
 
 /* The layout of the derived state; a store of another layout is rebuilt
  * from the logs by sc_state_open(). */
-_Static_assert(SC_TALLY_VERSION == 4 && SC_DOSSIER_VERSION == 2 && SC_PAKN_VERSION == 1 &&
-                   SC_STATE_LAYOUT_CURRENT == 0x040201u,
+_Static_assert(SC_TALLY_VERSION == 5 && SC_DOSSIER_VERSION == 2 && SC_PAKN_VERSION == 1 &&
+                   SC_STATE_LAYOUT_CURRENT == 0x050201u,
                "SC_STATE_LAYOUT_CURRENT must follow the versions");
 #define SC_STATE_LAYOUT                                                                            \
     (((uint64_t)SC_TALLY_VERSION << 16) | ((uint64_t)SC_DOSSIER_VERSION << 8) | SC_PAKN_VERSION)
@@ -63,6 +64,7 @@ struct sc_state {
     sc_alerts_t *alerts;
     MDB_dbi cursor_dbi, meta_dbi, tally_dbi, dossier_dbi, pakn_dbi, due_dbi, sos_dbi, alerts_dbi;
     MDB_dbi notes_dbi, grades_dbi; /* supervisors' reminders, criticisms and grade notes */
+    sc_index_db_t index;           /* the real-time service index's (index.h) */
     uint64_t rebuilt_from;         /* layout found at open when it was rebuilt, else 0 */
 };
 
@@ -114,9 +116,9 @@ static int layout_txn(cc_txn_t *txn, void *arg)
 {
     sc_state_t *st = arg;
     uint64_t layout = 0, seq = 0, c_in = 0, c_hot = 0;
-    MDB_dbi derived[] = { st->tally_dbi, st->dossier_dbi, st->pakn_dbi,   st->cursor_dbi,
-                          st->due_dbi,   st->sos_dbi,     st->alerts_dbi, st->meta_dbi,
-                          st->notes_dbi, st->grades_dbi };
+    MDB_dbi derived[] = { st->tally_dbi, st->dossier_dbi, st->pakn_dbi,       st->cursor_dbi,
+                          st->due_dbi,   st->sos_dbi,     st->alerts_dbi,     st->meta_dbi,
+                          st->notes_dbi, st->grades_dbi,  st->index.dossiers, st->index.online };
     int r;
 
     st->rebuilt_from = 0;
@@ -162,7 +164,8 @@ int sc_state_open(const char *dir, size_t map_size, const cc_catalog_t *catalog,
         (r = cc_store_dbi(st->store, "sos", 0, &st->sos_dbi)) < 0 ||
         (r = cc_store_dbi(st->store, "alerts", 0, &st->alerts_dbi)) < 0 ||
         (r = cc_store_dbi(st->store, "notes", 0, &st->notes_dbi)) < 0 ||
-        (r = cc_store_dbi(st->store, "grades", 0, &st->grades_dbi)) < 0) {
+        (r = cc_store_dbi(st->store, "grades", 0, &st->grades_dbi)) < 0 ||
+        (r = sc_index_open(st->store, st->tally_dbi, &st->index)) < 0) {
         snprintf(err, err_len, "cannot open the scoring store in %.512s: %s", dir,
                  cc_store_strerror(r));
         goto out;
@@ -203,6 +206,7 @@ uint64_t sc_state_rebuilt_from(sc_state_t *st) { return st->rebuilt_from; }
 MDB_dbi sc_state_tally_dbi(sc_state_t *st) { return st->tally_dbi; }
 sc_alerts_t *sc_state_alerts(sc_state_t *st) { return st->alerts; }
 const cc_catalog_t *sc_state_catalog(sc_state_t *st) { return st->catalog; }
+const sc_index_db_t *sc_state_index(sc_state_t *st) { return &st->index; }
 
 int sc_state_cursor(sc_state_t *st, sc_feed_id_t feed, uint64_t *ret)
 {
@@ -531,14 +535,30 @@ static int apply_dossier(sc_state_t *st, cc_txn_t *txn, const msgpack_object *re
         if ((r = sc_tally_add(txn, st->tally_dbi, x.unit, day, c, 1)) < 0)
             return r;
     }
-    /* Within / past due: the standing before the record, and after it. */
+    /* Within / past due: the standing before the record, and after it;
+     * then the real-time service index. */
     if (found || kind == CC_EV_RECEIVED) {
         sc_open_t before = { old.unit, was_open, old.state == CC_DOSSIER_SUPPLEMENT_WAIT, old.due };
         sc_open_t after = { x.unit, now_open, x.state == CC_DOSSIER_SUPPLEMENT_WAIT, x.due };
+        sc_index_rec_t ix = { .kind = kind,
+                              .dossier = x.dossier,
+                              .unit = x.unit,
+                              .proc = x.proc[0] ? x.proc : old.proc,
+                              .at = at,
+                              .received_at = d.received_at,
+                              .channel = x.channel,
+                              .klass = x.klass,
+                              .figure = x.figure,
+                              .sos_kind = x.sos_kind,
+                              .before = found ? &before : NULL,
+                              .after = &after };
 
         if ((before.open != after.open || before.paused != after.paused ||
              before.due != after.due || strcmp(before.unit, after.unit) != 0) &&
-            (r = sc_tally_open_move(txn, st->tally_dbi, day, found ? &before : NULL, &after)) < 0)
+            (r = sc_tally_open_move(txn, st->tally_dbi, &sc_open_all, day, found ? &before : NULL,
+                                    &after)) < 0)
+            return r;
+        if ((r = sc_index_dossier(&st->index, st->catalog, txn, &ix)) < 0)
             return r;
     }
     /* Only open dossiers that were counted as received are "open" here. */
@@ -835,6 +855,9 @@ static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, 
         p.counted = p.unit[0] != '\0';
         if (kind == CC_HEV_PAKN_RECEIVED &&
             (r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_RECEIVED, 1)) < 0)
+            return r;
+        /* The dossier it names, if any, had a complaint (the service index). */
+        if ((r = sc_index_complaint(&st->index, txn, rec, p.unit, day)) < 0)
             return r;
     }
     if (kind == CC_HEV_PAKN_ASSIGNED) {

@@ -11,7 +11,8 @@
  * anywhere neither loses nor double-counts a record.
  *
  * LMDB databases of the scoring environment (besides alerts.h's "alerts",
- * "due" and "meta", and tally.h's "tally"):
+ * "due" and "meta", tally.h's "tally" and index.h's "ixdossier" and
+ * "ixonline"):
  *   cursor   "intake" | "hotline" -> u64 (be64), last seq applied
  *   dossier  dossier id -> sc_dossier_t {version, state, flags (overdue,
  *            extended, alert flags), pending SOS kind, its unit and alert
@@ -27,7 +28,8 @@
  * LAYOUT: sc_state_open() compares meta "layout" with the current one; on
  * a difference (or a store of layout 1, which had no such key but has a
  * cursor) it empties every derived database (tally, dossier, pakn, cursor,
- * due, sos, alerts, meta), keeps alert_seq + 1, and the feeds read both
+ * due, sos, alerts, meta, notes, grades, ixdossier, ixonline), keeps
+ * alert_seq + 1, and the feeds read both
  * logs again from seq 1: a rebuild (sc_state_rebuilt_from, logged).
  *
  * Counting is by transition of the dossier's state, which the intake
@@ -64,6 +66,7 @@
 #include "cc_catalog.h"
 #include "cc_codec.h"
 #include "cc_store.h"
+#include "index.h"
 
 typedef enum { SC_FEED_INTAKE, SC_FEED_HOTLINE, SC_FEED_COUNT_ } sc_feed_id_t;
 
@@ -158,7 +161,7 @@ uint64_t sc_state_rebuilt_from(sc_state_t *st);
 
 /* The current layout: (tally version << 16) | (dossier version << 8) |
  * complaint version, stored in meta "layout". */
-#define SC_STATE_LAYOUT_CURRENT 0x040201u
+#define SC_STATE_LAYOUT_CURRENT 0x050201u
 
 /* A supervisor's note on a unit's grade for a period (intake grade_note):
  * the written reason A+ needs (@grade "") or a grade set by hand. */
@@ -192,5 +195,6 @@ cc_store_t *sc_state_store(sc_state_t *st);
 MDB_dbi sc_state_tally_dbi(sc_state_t *st);
 sc_alerts_t *sc_state_alerts(sc_state_t *st);
 const cc_catalog_t *sc_state_catalog(sc_state_t *st);
+const sc_index_db_t *sc_state_index(sc_state_t *st);
 
 #endif

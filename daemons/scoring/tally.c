@@ -184,12 +184,24 @@ int sc_tally_range(cc_txn_t *txn, MDB_dbi dbi, const char *unit, int32_t from, i
  * the due date's own day, unless it falls at the very end of it. */
 static int32_t past_due_day(int64_t due) { return cc_local_day(due + 1); }
 
-/* Add (@sign +1) or take away (-1) @o's standing from @day on. */
-static int open_standing(cc_txn_t *txn, MDB_dbi dbi, int32_t day, const sc_open_t *o, int sign)
+const sc_open_counters_t sc_open_all = { SC_OPEN_IN_ADD, SC_OPEN_IN_SUB, SC_OPEN_PAST_ADD,
+                                         SC_OPEN_PAST_SUB };
+const sc_open_counters_t sc_open_multi = { SC_OPEN_MULTI_IN_ADD, SC_OPEN_MULTI_IN_SUB,
+                                           SC_COUNTER_COUNT_, SC_COUNTER_COUNT_ };
+
+/* Add 1 to counter @c unless it is "none" (SC_COUNTER_COUNT_). */
+static int add_one(cc_txn_t *txn, MDB_dbi dbi, const char *unit, int32_t day, sc_counter_t c)
 {
-    sc_counter_t in = sign > 0 ? SC_OPEN_IN_ADD : SC_OPEN_IN_SUB;
-    sc_counter_t in_undo = sign > 0 ? SC_OPEN_IN_SUB : SC_OPEN_IN_ADD;
-    sc_counter_t past = sign > 0 ? SC_OPEN_PAST_ADD : SC_OPEN_PAST_SUB;
+    return c == SC_COUNTER_COUNT_ ? 0 : sc_tally_add(txn, dbi, unit, day, c, 1);
+}
+
+/* Add (@sign +1) or take away (-1) @o's standing in @set from @day on. */
+static int open_standing(cc_txn_t *txn, MDB_dbi dbi, const sc_open_counters_t *set, int32_t day,
+                         const sc_open_t *o, int sign)
+{
+    sc_counter_t in = sign > 0 ? set->in_add : set->in_sub;
+    sc_counter_t in_undo = sign > 0 ? set->in_sub : set->in_add;
+    sc_counter_t past = sign > 0 ? set->past_add : set->past_sub;
     int32_t td;
     int r;
 
@@ -205,19 +217,19 @@ static int open_standing(cc_txn_t *txn, MDB_dbi dbi, int32_t day, const sc_open_
          * td (taken back the same way when the standing ends before). */
         if ((r = sc_tally_add(txn, dbi, o->unit, td, in_undo, 1)) < 0)
             return r;
-        return sc_tally_add(txn, dbi, o->unit, td, past, 1);
+        return add_one(txn, dbi, o->unit, td, past);
     }
-    return sc_tally_add(txn, dbi, o->unit, day, past, 1);
+    return add_one(txn, dbi, o->unit, day, past);
 }
 
-int sc_tally_open_move(cc_txn_t *txn, MDB_dbi dbi, int32_t day, const sc_open_t *before,
-                       const sc_open_t *after)
+int sc_tally_open_move(cc_txn_t *txn, MDB_dbi dbi, const sc_open_counters_t *set, int32_t day,
+                       const sc_open_t *before, const sc_open_t *after)
 {
     int r;
 
-    if ((r = open_standing(txn, dbi, day, before, -1)) < 0)
+    if ((r = open_standing(txn, dbi, set, day, before, -1)) < 0)
         return r;
-    return open_standing(txn, dbi, day, after, +1);
+    return open_standing(txn, dbi, set, day, after, +1);
 }
 
 static uint64_t difference(const sc_sum_t *s, sc_counter_t add, sc_counter_t sub)
@@ -233,6 +245,16 @@ uint64_t sc_sum_open_within(const sc_sum_t *s)
 uint64_t sc_sum_open_past(const sc_sum_t *s)
 {
     return difference(s, SC_OPEN_PAST_ADD, SC_OPEN_PAST_SUB);
+}
+
+uint64_t sc_sum_open_multi_within(const sc_sum_t *s)
+{
+    return difference(s, SC_OPEN_MULTI_IN_ADD, SC_OPEN_MULTI_IN_SUB);
+}
+
+uint64_t sc_sum_pakn_to_handle(const sc_sum_t *s)
+{
+    return difference(s, SC_PAKN_RECEIVED, SC_PAKN_TO_UNIT);
 }
 
 uint64_t sc_sum_open(const sc_sum_t *s)
