@@ -137,7 +137,7 @@ const cc_indicator_t cc_indicators[CC_IX_COUNT_] = {
 const cc_figure_t cc_index_figures[] = {
     { "index_score", CC_FIG_DECIMAL, "Điểm chỉ số (trên 100)", "index score (of 100)" },
     { "index_coverage", CC_FIG_COUNT, "Điểm đo được", "points measurable (of 100)" },
-    { "index_share", CC_FIG_DECIMAL, "Tỷ lệ điểm đạt trên điểm đo được (%)", "score, share of the measurable points (%)" },
+    { "index_share", CC_FIG_PERCENT, "Tỷ lệ điểm đạt trên điểm đo được", "score, share of the measurable points" },
 };
 /* clang-format on */
 const size_t cc_index_figures_n = CC_N(cc_index_figures);

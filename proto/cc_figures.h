@@ -18,7 +18,8 @@
 typedef enum {
     CC_FIG_COUNT,   /* a count (uint) */
     CC_FIG_RATE,    /* a rate: <key>_num, <key>_den, <key>_rate */
-    CC_FIG_DECIMAL, /* a string: a number with two decimals ("54.32"), or "no data" */
+    CC_FIG_DECIMAL, /* a string: a number with two decimals ("54.32") */
+    CC_FIG_PERCENT, /* a string: a percent with two decimals ("82.30"), or "no data" */
 } cc_fig_kind_t;
 
 /* One figure. */

@@ -30,6 +30,8 @@ static const char help_main[] =
     "            (table, --format=csv|xlsx|json) (supervisor)\n"
     "  grade     grades A+/A/B/C and what decided them; grade set|reason (supervisor)\n"
     "  reminder  add|list: reminders and criticisms of a unit (supervisor)\n"
+    "  index     the real-time service index (QĐ 766): indicators, points, coverage\n"
+    "            of a unit or a table of units with their total (supervisor)\n"
     "  dossier   show ID: a dossier's state and history\n"
     "  contact   log|close: 1022 contacts (agent)\n"
     "  pakn      receive|classify|assign|forward|refuse|accept|answer|publish|close|reopen,\n"
@@ -167,6 +169,7 @@ static const struct {
     { "report", cchc_cmd_report, cchc_help_report, NULL },
     { "grade", cchc_cmd_grade, cchc_help_grade, NULL },
     { "reminder", cchc_cmd_reminder, cchc_help_reminder, NULL },
+    { "index", cchc_cmd_index, cchc_help_index, NULL },
     { "dossier", cchc_cmd_dossier, cchc_help_dossier, NULL },
     { "ctl", cchc_cmd_ctl, cchc_help_ctl, NULL },
     { "contact", cchc_cmd_hotline, NULL, cc_hotline_help },
