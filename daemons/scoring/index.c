@@ -160,7 +160,7 @@ void sc_index_encode(cc_enc_t *out, const sc_index_t *ix)
 
 /* ---- What the index remembers of a dossier (db ixdossier) --------------------------- */
 
-#define IX_DOSSIER_VERSION 1
+#define IX_DOSSIER_VERSION SC_INDEX_VERSION
 enum {
     IX_WITH_FEE = 1 << 0,    /* counted in SC_IX_FEE */
     IX_PAID_ONLINE = 1 << 1, /* counted in SC_IX_FEE_ONLINE */
@@ -169,14 +169,15 @@ enum {
     IX_BAD = 1 << 4,         /* counted in SC_IX_BAD */
 };
 
+/* Small: one per dossier ever received. The receiving unit and the day of
+ * the receipt, which the receipt cohort's counts need, come with every
+ * record (runit, received_at). */
 typedef struct {
     uint8_t version;
     uint8_t supplements; /* supplement requests so far (at most 255 are told apart) */
     uint8_t flags;
-    uint8_t resolved; /* resolved_day is set */
-    int32_t receipt_day;
-    int32_t resolved_day;
-    char runit[CC_MAX_CODE + 1]; /* the receiving unit */
+    uint8_t resolved;     /* resolved_day is set */
+    int32_t resolved_day; /* the day of its resolution */
 } ix_dossier_t;
 
 int sc_index_open(cc_store_t *store, MDB_dbi tally, sc_index_db_t *ret)
@@ -298,23 +299,40 @@ static bool ended_in_time(const sc_index_rec_t *rec)
     return rec->before->paused || rec->at <= rec->before->due;
 }
 
+/* Where the receipt cohort's counts of @rec go: the receiving unit (the
+ * record's runit, else its unit) on the day of the receipt. */
+typedef struct {
+    char unit[CC_MAX_CODE + 1];
+    int32_t day;
+} cohort_t;
+
+static cohort_t cohort_of(const sc_index_rec_t *rec)
+{
+    cohort_t c = { "", cc_local_day(rec->received_at ? rec->received_at : rec->at) };
+
+    if (rec->record == NULL || cc_map_strcpy(rec->record, "runit", c.unit, sizeof(c.unit)) < 0 ||
+        !c.unit[0])
+        snprintf(c.unit, sizeof(c.unit), "%s", rec->unit);
+    return c;
+}
+
 /* A new dossier: its entry, and the figures of its receipt. */
 static int count_receipt(const sc_index_db_t *ix, const cc_catalog_t *cat, cc_txn_t *txn,
                          const sc_index_rec_t *rec)
 {
     const cc_procedure_t *p = cat && rec->proc[0] ? cc_catalog_procedure(cat, rec->proc) : NULL;
     ix_dossier_t d = { .version = IX_DOSSIER_VERSION };
+    int32_t day = cc_local_day(rec->at);
     int r;
 
-    d.receipt_day = cc_local_day(rec->at);
-    snprintf(d.runit, sizeof(d.runit), "%s", rec->unit);
     if (p && p->has_fee &&
-        (r = count_once(ix, txn, &d, IX_WITH_FEE, d.runit, d.receipt_day, SC_IX_FEE)) < 0)
+        (r = count_once(ix, txn, &d, IX_WITH_FEE, rec->unit, day, SC_IX_FEE)) < 0)
         return r;
     if (rec->channel == SC_RECEIVED_ONLINE && rec->proc[0] &&
-        (r = online_note(ix, txn, rec->unit, rec->proc, d.receipt_day)) < 0)
+        (r = online_note(ix, txn, rec->unit, rec->proc, day)) < 0)
         return r;
-    return store_entry(ix, txn, rec->dossier, &d);
+    /* An entry of zeros is not stored: an absent one reads the same. */
+    return d.flags ? store_entry(ix, txn, rec->dossier, &d) : 0;
 }
 
 /* Whether @rec may change what the index holds of a known dossier: all
@@ -344,12 +362,8 @@ int sc_index_dossier(const sc_index_db_t *ix, const cc_catalog_t *cat, cc_txn_t 
         return 0;
     if ((r = load(ix, txn, rec->dossier, &d, &found)) < 0)
         return r;
-    if (!found) {
-        /* Its receipt was not counted here (an invalid record): start from the record. */
+    if (!found) /* nothing to remember yet (count_receipt), or an invalid receipt */
         d.version = IX_DOSSIER_VERSION;
-        d.receipt_day = cc_local_day(rec->received_at ? rec->received_at : rec->at);
-        snprintf(d.runit, sizeof(d.runit), "%s", rec->unit);
-    }
     multi_before = d.supplements > 1;
     if (rec->kind == CC_EV_SOS_REQUESTED && rec->sos_kind == CC_SOS_SUPPLEMENT &&
         d.supplements < UINT8_MAX)
@@ -368,17 +382,21 @@ int sc_index_dossier(const sc_index_db_t *ix, const cc_catalog_t *cat, cc_txn_t 
         d.resolved_day = day;
     }
     if (rec->kind == CC_EV_FEE_PAID) {
-        if ((r = count_once(ix, txn, &d, IX_WITH_FEE, d.runit, d.receipt_day, SC_IX_FEE)) < 0)
+        cohort_t c = cohort_of(rec);
+
+        if ((r = count_once(ix, txn, &d, IX_WITH_FEE, c.unit, c.day, SC_IX_FEE)) < 0)
             return r;
-        if (rec->figure == SC_PAID_ONLINE && (r = count_once(ix, txn, &d, IX_PAID_ONLINE, d.runit,
-                                                             d.receipt_day, SC_IX_FEE_ONLINE)) < 0)
+        if (rec->figure == SC_PAID_ONLINE &&
+            (r = count_once(ix, txn, &d, IX_PAID_ONLINE, c.unit, c.day, SC_IX_FEE_ONLINE)) < 0)
             return r;
     } else if (rec->figure == SC_DIGITIZED_RESULT) {
         if ((r = count_once(ix, txn, &d, IX_E_RESULT, rec->unit, d.resolved ? d.resolved_day : day,
                             SC_IX_E_RESULT)) < 0)
             return r;
     } else if (rec->figure == SC_DIGITIZED_PARTS) {
-        if ((r = count_once(ix, txn, &d, IX_E_PARTS, d.runit, d.receipt_day, SC_IX_E_PARTS)) < 0)
+        cohort_t c = cohort_of(rec);
+
+        if ((r = count_once(ix, txn, &d, IX_E_PARTS, c.unit, c.day, SC_IX_E_PARTS)) < 0)
             return r;
     } else if (rec->figure == SC_RATED_BAD) {
         if ((r = count_once(ix, txn, &d, IX_BAD, rec->unit, day, SC_IX_BAD)) < 0)
@@ -399,8 +417,9 @@ int sc_index_complaint(const sc_index_db_t *ix, cc_txn_t *txn, const msgpack_obj
         return 0;
     if ((r = load(ix, txn, dossier, &d, &found)) < 0)
         return r;
-    if (!found || (d.flags & IX_BAD))
+    if (d.flags & IX_BAD)
         return 0;
+    d.version = IX_DOSSIER_VERSION;
     if ((r = count_once(ix, txn, &d, IX_BAD, unit, day, SC_IX_BAD)) < 0)
         return r;
     return store_entry(ix, txn, dossier, &d);

@@ -129,11 +129,15 @@ void sc_index_add(sc_index_input_t *a, const sc_index_input_t *b);
 
 /* ---- What the index remembers, and counts from the logs ------------------------ */
 
+/* The layout of the index's databases: part of scoring's layout (state.h),
+ * so that a store of another one is rebuilt from the logs. */
+#define SC_INDEX_VERSION 1u
+
 /* The databases of the index in scoring's environment (derived state,
  * emptied with the rest on a layout change):
  *   ixdossier  dossier id -> {version, supplement requests, flags (with a fee,
- *              paid online, e-result, digitized, bad), receipt day, day of
- *              the resolution, receiving unit}
+ *              paid online, e-result, digitized, bad), day of the resolution}
+ *              (the receiving unit and the receipt's day come with each record)
  *   ixonline   unit, 0x00, procedure -> the sorted local days (int32) on
  *              which the unit received a dossier of it online */
 typedef struct {
@@ -158,8 +162,9 @@ typedef struct {
     int klass;    /* sc_counter_t of a resolution's class (SC_RESOLVED_EARLY...), -1 none */
     int figure;   /* sc_counter_t of a payment, digitization or rating, -1 none */
     int sos_kind; /* cc_sos_kind_t of a request, -1 none */
-    const sc_open_t *before; /* where it stood before the record; NULL: unknown then */
-    const sc_open_t *after;  /* and after it */
+    const sc_open_t *before;      /* where it stood before the record; NULL: unknown then */
+    const sc_open_t *after;       /* and after it */
+    const msgpack_object *record; /* the log record itself (its runit), or NULL */
 } sc_index_rec_t;
 
 /**
@@ -174,8 +179,8 @@ int sc_index_dossier(const sc_index_db_t *ix, const cc_catalog_t *cat, cc_txn_t 
                      const sc_index_rec_t *rec);
 
 /**
- * sc_index_complaint - a complaint is first seen on @day: when its record
- * @rec names a dossier that the index knows, that dossier is "bad" (once),
+ * sc_index_complaint - a complaint is first seen on @day, and its record
+ * @rec names a dossier that scoring knows: that dossier is "bad" (once),
  * counted for @unit (the dossier's handling unit). Returns as
  * sc_index_dossier.
  */

@@ -52,11 +52,12 @@ typedef struct {
 
 /* The layout of the derived state; a store of another layout is rebuilt
  * from the logs by sc_state_open(). */
-_Static_assert(SC_TALLY_VERSION == 5 && SC_DOSSIER_VERSION == 2 && SC_PAKN_VERSION == 1 &&
-                   SC_STATE_LAYOUT_CURRENT == 0x050201u,
+_Static_assert(SC_INDEX_VERSION == 1 && SC_TALLY_VERSION == 5 && SC_DOSSIER_VERSION == 2 &&
+                   SC_PAKN_VERSION == 1 && SC_STATE_LAYOUT_CURRENT == 0x01050201u,
                "SC_STATE_LAYOUT_CURRENT must follow the versions");
 #define SC_STATE_LAYOUT                                                                            \
-    (((uint64_t)SC_TALLY_VERSION << 16) | ((uint64_t)SC_DOSSIER_VERSION << 8) | SC_PAKN_VERSION)
+    (((uint64_t)SC_INDEX_VERSION << 24) | ((uint64_t)SC_TALLY_VERSION << 16) |                     \
+     ((uint64_t)SC_DOSSIER_VERSION << 8) | SC_PAKN_VERSION)
 
 struct sc_state {
     cc_store_t *store;
@@ -551,7 +552,8 @@ static int apply_dossier(sc_state_t *st, cc_txn_t *txn, const msgpack_object *re
                               .figure = x.figure,
                               .sos_kind = x.sos_kind,
                               .before = found ? &before : NULL,
-                              .after = &after };
+                              .after = &after,
+                              .record = rec };
 
         if ((before.open != after.open || before.paused != after.paused ||
              before.due != after.due || strcmp(before.unit, after.unit) != 0) &&
@@ -764,7 +766,8 @@ static int load_pakn(sc_state_t *st, cc_txn_t *txn, const char *id, sc_pakn_t *p
 
 /* The unit a complaint counts for when first seen: the handling unit of
  * the dossier it names (when scoring knows it), else the record's unit,
- * else "" (the hotline). */
+ * else "" (the hotline). Returns 1 when it names a dossier scoring knows,
+ * 0 when not, or a storage error. */
 static int pakn_unit(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, char *unit)
 {
     char dossier[CC_MAX_ID + 1] = "";
@@ -781,7 +784,7 @@ static int pakn_unit(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, c
         return r;
     if (found)
         snprintf(unit, CC_MAX_CODE + 1, "%s", d.unit);
-    return 0;
+    return found;
 }
 
 static int apply_contact(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, int32_t day)
@@ -827,7 +830,7 @@ static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, 
     char why[160];
     uint64_t level = 1;
     int64_t due = 0;
-    bool found, flag = false;
+    bool found, known, flag = false;
     sc_pakn_t p;
     int r;
 
@@ -852,12 +855,13 @@ static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, 
         p.version = SC_PAKN_VERSION;
         if ((r = pakn_unit(st, txn, rec, p.unit)) < 0)
             return r;
+        known = r == 1;
         p.counted = p.unit[0] != '\0';
         if (kind == CC_HEV_PAKN_RECEIVED &&
             (r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_RECEIVED, 1)) < 0)
             return r;
-        /* The dossier it names, if any, had a complaint (the service index). */
-        if ((r = sc_index_complaint(&st->index, txn, rec, p.unit, day)) < 0)
+        /* The dossier it names had a complaint (the service index). */
+        if (known && (r = sc_index_complaint(&st->index, txn, rec, p.unit, day)) < 0)
             return r;
     }
     if (kind == CC_HEV_PAKN_ASSIGNED) {

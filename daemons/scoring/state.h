@@ -159,9 +159,9 @@ int sc_state_stats(sc_state_t *st, sc_stats_t *ret);
  */
 uint64_t sc_state_rebuilt_from(sc_state_t *st);
 
-/* The current layout: (tally version << 16) | (dossier version << 8) |
- * complaint version, stored in meta "layout". */
-#define SC_STATE_LAYOUT_CURRENT 0x050201u
+/* The current layout: (index version << 24) | (tally version << 16) |
+ * (dossier version << 8) | complaint version, stored in meta "layout". */
+#define SC_STATE_LAYOUT_CURRENT 0x01050201u
 
 /* A supervisor's note on a unit's grade for a period (intake grade_note):
  * the written reason A+ needs (@grade "") or a grade set by hand. */

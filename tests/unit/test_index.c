@@ -367,11 +367,14 @@ static void feed_dossiers(fx_t *fx)
     rec(&f, I_THERE, "type=transferred state=processing to=TTHCC", T0 + h, DUE);
     rec(&f, I_THERE, "type=resolved state=resolved class=on_time apology=none", T0 + DAY, DUE);
     apply(fx, &f, SC_FEED_INTAKE);
-    /* Two complaints about G: the dossier counts once. */
+    /* Two complaints about G: the dossier counts once; one about E (of which
+     * the index had nothing to remember before). */
     f.seq = 1;
     rec(&f, "pakn=PA-1 dossier=G unit=", "type=pakn_received level=1 state=received", T0 + 2 * DAY,
         T0 + 3 * DAY);
     rec(&f, "pakn=PA-2 dossier=G unit=", "type=pakn_received level=1 state=received", T0 + 2 * DAY,
+        T0 + 3 * DAY);
+    rec(&f, "pakn=PA-3 dossier=E unit=", "type=pakn_received level=1 state=received", T0 + 2 * DAY,
         T0 + 3 * DAY);
     apply(fx, &f, SC_FEED_HOTLINE);
     cc_enc_deinit(&f.items);
@@ -403,14 +406,14 @@ static void test_counting_and_query(void **state)
     assert_string_equal(ind(so, "e_result", buf, sizeof(buf)), "1/5=1.20");
     assert_string_equal(ind(so, "e_parts", buf, sizeof(buf)), "1/9=0.44");
     assert_string_equal(ind(so, "pakn_timely", buf, sizeof(buf)), "0/0=6.00");
-    assert_string_equal(ind(so, "pakn_sat", buf, sizeof(buf)), "2/2=6.00");
-    /* Bad: F (dissatisfied) and G (a complaint): (4 - 2) / 8. */
-    assert_string_equal(ind(so, "dossier_sat", buf, sizeof(buf)), "2/8=1.67");
+    assert_string_equal(ind(so, "pakn_sat", buf, sizeof(buf)), "3/3=6.00");
+    /* Bad: F (dissatisfied), G and E (complaints): (4 - 3) / 8. */
+    assert_string_equal(ind(so, "dossier_sat", buf, sizeof(buf)), "1/8=0.83");
     assert_string_equal(ind(so, "ckmb", buf, sizeof(buf)), "not measured");
     assert_int_equal(int_of(so, "ckmb_max"), 18);
-    assert_string_equal(str_of(so, "index_score", buf, sizeof(buf)), "31.97");
+    assert_string_equal(str_of(so, "index_score", buf, sizeof(buf)), "31.13");
     assert_int_equal(int_of(so, "index_coverage"), 66);
-    assert_string_equal(str_of(so, "index_share", buf, sizeof(buf)), "48.44");
+    assert_string_equal(str_of(so, "index_share", buf, sizeof(buf)), "47.17");
 
     /* TTHCC resolved I in time; it received nothing. */
     hc = row_of(&m, "TTHCC");
@@ -429,7 +432,7 @@ static void test_counting_and_query(void **state)
     assert_string_equal(ind(total, "tdgq", buf, sizeof(buf)), "5/9=11.11");
     snprintf(want, sizeof(want), "%zu/%zu=", 3 + offered, 3 + n_procs);
     assert_memory_equal(ind(total, "online_offer", buf, sizeof(buf)), want, strlen(want));
-    assert_string_equal(ind(total, "dossier_sat", buf, sizeof(buf)), "3/9=2.22");
+    assert_string_equal(ind(total, "dossier_sat", buf, sizeof(buf)), "2/9=1.48");
     tmsg_free(&m);
 
     /* Ranked by the score, lowest first. */
