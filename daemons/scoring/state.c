@@ -52,8 +52,8 @@ typedef struct {
 
 /* The layout of the derived state; a store of another layout is rebuilt
  * from the logs by sc_state_open(). */
-_Static_assert(SC_INDEX_VERSION == 1 && SC_TALLY_VERSION == 5 && SC_DOSSIER_VERSION == 2 &&
-                   SC_PAKN_VERSION == 1 && SC_STATE_LAYOUT_CURRENT == 0x01050201u,
+_Static_assert(SC_INDEX_VERSION == 1 && SC_TALLY_VERSION == 6 && SC_DOSSIER_VERSION == 2 &&
+                   SC_PAKN_VERSION == 1 && SC_STATE_LAYOUT_CURRENT == 0x01060201u,
                "SC_STATE_LAYOUT_CURRENT must follow the versions");
 #define SC_STATE_LAYOUT                                                                            \
     (((uint64_t)SC_INDEX_VERSION << 24) | ((uint64_t)SC_TALLY_VERSION << 16) |                     \

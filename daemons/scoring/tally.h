@@ -4,6 +4,9 @@
  * Key:   unit code bytes, 0x00, be32(day ^ 0x80000000)   (day = cc_local_day,
  *        biased so that negative days sort before positive ones; the 0x00
  *        keeps "SO-TP" and "SO-TP2" apart)
+ *   and  unit code bytes, 0x01, be32(month ^ 0x80000000)  (month = year * 12
+ *        + month - 1): the sum of the unit's days of that month, kept with
+ *        them by every sc_tally_add
  * Value: sc_tally_t, a fixed-size struct whose first field is a version. A
  *        new counter is a new version; old state is rebuilt from the logs
  *        (scoring holds derived state only).
@@ -11,7 +14,9 @@
  * "Open" is never stored: open at the end of day D for unit U is the sum
  * over days <= D of received + transferred_in - resolved_* -
  * ended_without_class - transferred_out, so backlog and open figures of any
- * range come from one scan of the unit's keys.
+ * range come from the unit's whole history. The months make that cheap:
+ * a range reads the unit's months (twelve a year) and the days of its
+ * first and last month only, however long the history.
  */
 #ifndef SC_TALLY_H
 #define SC_TALLY_H
@@ -127,10 +132,10 @@ typedef enum {
 /* Version 2 added the SOS table, apologies, payments, digitization,
  * ratings, contacts by channel and the PAKN figures; version 3 the
  * refused complaints; version 4 the open-within/past-due counters;
- * version 5 the index's. A stored value of
+ * version 5 the index's; version 6 the months' rows. A stored value of
  * another version is never read as this one: sc_state_open() finds the
  * older layout in "meta" and rebuilds all derived state from the logs. */
-#define SC_TALLY_VERSION 5u
+#define SC_TALLY_VERSION 6u
 #define SC_TALLY_KEY_MAX (32 + 1 + 4)
 
 /* One unit's counters on one day, as stored. */
@@ -155,7 +160,8 @@ const char *sc_counter_name(sc_counter_t c);
 size_t sc_tally_key(uint8_t out[SC_TALLY_KEY_MAX], const char *unit, int32_t day);
 
 /**
- * sc_tally_add - add @n to counter @c of @unit on @day inside @txn.
+ * sc_tally_add - add @n to counter @c of @unit on @day, and to the row of
+ * that day's month, inside @txn.
  * Returns 0, MDB_CORRUPTED for a stored value of another layout, or a
  * negative storage error (sticky in @txn).
  */
@@ -164,8 +170,10 @@ int sc_tally_add(cc_txn_t *txn, MDB_dbi dbi, const char *unit, int32_t day, sc_c
 
 /**
  * sc_tally_range - sum the counters of @unit over the days before @from
- * (into @ret_before) and over [@from, @to] inclusive (into @ret_within), in
- * one scan. Either output may be NULL. Days after @to are not read.
+ * (into @ret_before) and over [@from, @to] inclusive (into @ret_within):
+ * the whole months from the months' rows, the days of @from's and @to's
+ * months from their days' rows. Either output may be NULL. Days after @to
+ * are not read.
  * Returns 0 or a negative storage error (MDB_CORRUPTED for a bad value).
  */
 int sc_tally_range(cc_txn_t *txn, MDB_dbi dbi, const char *unit, int32_t from, int32_t to,

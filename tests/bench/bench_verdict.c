@@ -18,10 +18,13 @@
  *
  * Usage: bench_verdict --scoringd=PATH --calendar=FILE [--policy=FILE]
  *                      [--dossiers=N] [--units=N] [--complaints=N]
- *                      [--repeat=N] [--dir=DIR]
+ *                      [--since=YYYY-MM-DD] [--repeat=N] [--dir=DIR]
  *   defaults: 1 150 000 dossiers (about 5 million intake records), 150
  *   units, 40 000 complaints, 20 repeats
  *   --calendar, --policy  deploy/catalog/calendar.tsv and policy.ini
+ *   --since               the first receipt day (default 2023-12-15, the
+ *                         year 2024); earlier, the dossiers are spread over
+ *                         more years of history before the one queried
  *   --dir                 build the state there and keep it (default: a
  *                         temporary directory, removed at the end); a
  *                         directory that already holds one is reused
@@ -409,12 +412,12 @@ static void one_complaint(province_t *pv, feed_t *f, uint64_t i, uint64_t dossie
 }
 
 static void build_state(province_t *pv, const char *state_dir, const char *catalog_dir,
-                        uint64_t dossiers, uint64_t complaints)
+                        const char *since, uint64_t dossiers, uint64_t complaints)
 {
     cc_catalog_t *cat = NULL;
     sc_state_t *st = NULL;
     char err[CC_CATALOG_ERR_LEN];
-    int32_t first, last, days[400];
+    int32_t first, last, days[20 * 262];
     size_t n_days = 0;
     feed_t f = { .seq = 1 };
     uint64_t t0 = bench_now_us();
@@ -423,8 +426,11 @@ static void build_state(province_t *pv, const char *state_dir, const char *catal
         die("catalog: %s", err);
     if (sc_state_open(state_dir, 256u << 20, cat, &st, err, sizeof(err)) < 0)
         die("scoring state: %s", err);
-    cc_date_parse("2023-12-15", &first);
+    if (cc_date_parse(since, &first) < 0)
+        die("--since=%s: expected YYYY-MM-DD", since);
     cc_date_parse("2024-12-14", &last);
+    if (last - first > 20 * 365)
+        die("--since=%s: at most 20 years", since);
     for (int32_t d = first; d <= last; d++)
         if (cc_weekday(d) < 5)
             days[n_days++] = d;
@@ -622,6 +628,7 @@ int main(int argc, char **argv)
     const char *calendar = bench_opt(argc, argv, "--calendar", NULL);
     const char *policy = bench_opt(argc, argv, "--policy", NULL);
     const char *keep = bench_opt(argc, argv, "--dir", NULL);
+    const char *since = bench_opt(argc, argv, "--since", "2023-12-15");
     uint64_t dossiers = strtoull(bench_opt(argc, argv, "--dossiers", "1150000"), NULL, 10);
     uint64_t complaints = strtoull(bench_opt(argc, argv, "--complaints", "40000"), NULL, 10);
     int n_units = atoi(bench_opt(argc, argv, "--units", "150"));
@@ -633,8 +640,8 @@ int main(int argc, char **argv)
     if (!scoringd || !calendar || n_units < 2 + N_DEPARTMENTS + N_DISTRICTS + 1 || repeat < 1 ||
         dossiers == 0) {
         fprintf(stderr, "Usage: bench_verdict --scoringd=PATH --calendar=FILE [--policy=FILE] "
-                        "[--dossiers=N] [--units=N (>= 34)] [--complaints=N] [--repeat=N] "
-                        "[--dir=DIR]\n");
+                        "[--dossiers=N] [--units=N (>= 34)] [--complaints=N] "
+                        "[--since=YYYY-MM-DD] [--repeat=N] [--dir=DIR]\n");
         return 2;
     }
     if (keep)
@@ -659,7 +666,7 @@ int main(int argc, char **argv)
         snprintf(cmd, sizeof(cmd), "%s/scoring", dir);
         mkdir(cmd, 0700);
         snprintf(cmd, sizeof(cmd), "%s/scoring/db", dir);
-        build_state(&pv, cmd, path, dossiers, complaints);
+        build_state(&pv, cmd, path, since, dossiers, complaints);
         snprintf(path, sizeof(path), "%s/scoring/db/data.mdb", dir);
         if (stat(path, &sb) == 0)
             printf("state: LMDB %.0f MiB\n", (double)sb.st_size / (1 << 20));
