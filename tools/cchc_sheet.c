@@ -24,7 +24,7 @@ uint64_t cchc_count_of(const msgpack_object *map, const char *key)
 
 bool cchc_rate_of(const msgpack_object *map, const char *r, uint64_t *num, uint64_t *den)
 {
-    char k[CC_MAX_KEY + 8];
+    char k[64]; /* a column's key and "_num" */
 
     snprintf(k, sizeof(k), "%s_num", r);
     if (cc_map_u64(map, k, num) < 0)

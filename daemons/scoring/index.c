@@ -239,15 +239,24 @@ static size_t online_key(char *key, const char *unit, const char *proc)
     return u + 1 + p;
 }
 
+/* Day @i of the list at @days (an LMDB value: not aligned). */
+static int32_t day_at(const void *days, size_t i)
+{
+    int32_t d;
+
+    memcpy(&d, (const char *)days + i * sizeof(d), sizeof(d));
+    return d;
+}
+
 /* The first of the @n sorted @days that is >= @day (n when none). */
-static size_t lower_bound(const int32_t *days, size_t n, int32_t day)
+static size_t lower_bound(const void *days, size_t n, int32_t day)
 {
     size_t lo = 0, hi = n;
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
 
-        if (days[mid] < day)
+        if (day_at(days, mid) < day)
             lo = mid + 1;
         else
             hi = mid;
@@ -261,8 +270,8 @@ static int online_note(const sc_index_db_t *ix, cc_txn_t *txn, const char *unit,
 {
     char key[2 * CC_MAX_CODE + 2];
     size_t klen = online_key(key, unit, proc), n = 0, at;
-    const int32_t *old = NULL;
-    int32_t *days;
+    const char *old = NULL;
+    char *days;
     MDB_val v;
     int r = cc_txn_get(txn, ix->online, key, klen, &v);
 
@@ -275,16 +284,18 @@ static int online_note(const sc_index_db_t *ix, cc_txn_t *txn, const char *unit,
         old = v.mv_data;
     }
     /* Days mostly come in order: the usual case is "already there" or "after the last". */
-    at = n > 0 && old[n - 1] < day ? n : lower_bound(old, n, day);
-    if (at < n && old[at] == day)
+    at = n > 0 && day_at(old, n - 1) < day ? n : lower_bound(old, n, day);
+    if (at < n && day_at(old, at) == day)
         return 0;
-    days = cc_xmalloc((n + 1) * sizeof(*days));
-    if (n)
-        memcpy(days, old, at * sizeof(*days));
-    days[at] = day;
-    if (n)
-        memcpy(days + at + 1, old + at, (n - at) * sizeof(*days));
-    r = cc_txn_put(txn, ix->online, key, klen, days, (n + 1) * sizeof(*days), 0);
+    /* The new list: the days before, @day, the days after. */
+    days = cc_xmalloc((n + 1) * sizeof(int32_t));
+    if (at)
+        memcpy(days, old, at * sizeof(int32_t));
+    memcpy(days + at * sizeof(int32_t), &day, sizeof(day));
+    if (n > at)
+        memcpy(days + (at + 1) * sizeof(int32_t), old + at * sizeof(int32_t),
+               (n - at) * sizeof(int32_t));
+    r = cc_txn_put(txn, ix->online, key, klen, days, (n + 1) * sizeof(int32_t), 0);
     free(days);
     return r;
 }
@@ -460,7 +471,7 @@ static int used_one(const MDB_val *k, const MDB_val *v, void *arg)
     if (p == NULL || (*p)->online == CC_ONLINE_NONE)
         return 0;
     at = lower_bound(v->mv_data, n, s->from);
-    s->used += at < n && ((const int32_t *)v->mv_data)[at] <= s->to;
+    s->used += at < n && day_at(v->mv_data, at) <= s->to;
     return 0;
 }
 
