@@ -108,6 +108,9 @@ void sc_index_compute(const sc_index_input_t *in, sc_index_t *ret)
     }
 }
 
+_Static_assert(sizeof(sc_index_input_t) % sizeof(uint64_t) == 0,
+               "sc_index_input_t holds uint64_t counts only");
+
 void sc_index_add(sc_index_input_t *a, const sc_index_input_t *b)
 {
     uint64_t *x = (uint64_t *)(void *)a;

@@ -82,15 +82,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cc_auth.h"
 #include "cc_catalog.h"
 #include "cc_codec.h"
 #include "cc_figures.h"
-#include "cc_reject.h"
 #include "cc_store.h"
 #include "tally.h"
 
-/* The figures of one unit (or a sum of units) the indicators come from. */
+/* The figures of one unit (or a sum of units) the indicators come from;
+ * every member is a uint64_t count (sc_index_add adds them one by one). */
 typedef struct {
     uint64_t handled, in_time;                  /* tdgq, dossier_sat */
     uint64_t received, received_online;         /* online_share, e_parts */

@@ -1,5 +1,6 @@
 /*
- * report.c - report, table and grade queries (see report.h).
+ * report.c - report, table (with grades), index and notes queries (see
+ * report.h); the index's rules and figures are index.c's.
  */
 #include "report.h"
 
@@ -14,6 +15,7 @@
 #include "cc_mem.h"
 #include "cc_period.h"
 #include "cc_time.h"
+#include "index.h"
 #include "tally.h"
 
 static const cc_field_t q_report_fields[] = {
