@@ -128,29 +128,40 @@ static int32_t month_of(int32_t day)
 
 static int32_t month_first_day(int32_t m) { return cc_day_from_ymd(m / 12, m % 12 + 1, 1); }
 
+/* The change sc_tally_add makes to a row. */
+typedef struct {
+    sc_counter_t c;
+    uint32_t n;
+} row_change_t;
+
+/* cc_update_fn: the row with @ctx's change (a new row when there was none). */
+static int row_changed(const MDB_val *old, void *val, void *ctx)
+{
+    const row_change_t *ch = ctx;
+    sc_tally_t *t = val;
+
+    if (old == NULL) {
+        memset(t, 0, sizeof(*t));
+        t->version = SC_TALLY_VERSION;
+    } else if (old->mv_size != sizeof(*t)) {
+        return MDB_CORRUPTED;
+    } else {
+        memcpy(t, old->mv_data, sizeof(*t));
+        if (t->version != SC_TALLY_VERSION)
+            return MDB_CORRUPTED;
+    }
+    t->c[ch->c] += ch->n;
+    return 0;
+}
+
 /* Add @n to counter @c of the row at @key. */
 static int row_add(cc_txn_t *txn, MDB_dbi dbi, const uint8_t *key, size_t klen, sc_counter_t c,
                    uint32_t n)
 {
+    row_change_t ch = { c, n };
     sc_tally_t t;
-    MDB_val v;
-    int r;
 
-    r = cc_txn_get(txn, dbi, key, klen, &v);
-    if (r == -ENOENT) {
-        memset(&t, 0, sizeof(t));
-        t.version = SC_TALLY_VERSION;
-    } else if (r < 0) {
-        return r;
-    } else if (v.mv_size != sizeof(t)) {
-        return MDB_CORRUPTED;
-    } else {
-        memcpy(&t, v.mv_data, sizeof(t));
-        if (t.version != SC_TALLY_VERSION)
-            return MDB_CORRUPTED;
-    }
-    t.c[c] += n;
-    return cc_txn_put(txn, dbi, key, klen, &t, sizeof(t), 0);
+    return cc_txn_update(txn, dbi, key, klen, &t, sizeof(t), row_changed, &ch);
 }
 
 int sc_tally_add(cc_txn_t *txn, MDB_dbi dbi, const char *unit, int32_t day, sc_counter_t c,

@@ -16,11 +16,13 @@
  * supervisor of all units), --repeat times after a warm-up: min, median,
  * p90 and max of the round trip, and the answer's size.
  *
- * Usage: bench_verdict --scoringd=PATH --calendar=FILE [--policy=FILE]
+ * Usage: bench_verdict [--scoringd=PATH] --calendar=FILE [--policy=FILE]
  *                      [--dossiers=N] [--units=N] [--complaints=N]
  *                      [--since=YYYY-MM-DD] [--repeat=N] [--dir=DIR]
  *   defaults: 1 150 000 dossiers (about 5 million intake records), 150
  *   units, 40 000 complaints, 20 repeats
+ *   --scoringd            the daemon to query; without it, only the state is
+ *                         built (and how fast its records were applied said)
  *   --calendar, --policy  deploy/catalog/calendar.tsv and policy.ini
  *   --since               the first receipt day (default 2023-12-15, the
  *                         year 2024); earlier, the dossiers are spread over
@@ -637,9 +639,8 @@ int main(int argc, char **argv)
     char dir[DIR_MAX], path[PATH_MAX_], ep[64], cmd[PATH_MAX_];
     struct stat sb;
 
-    if (!scoringd || !calendar || n_units < 2 + N_DEPARTMENTS + N_DISTRICTS + 1 || repeat < 1 ||
-        dossiers == 0) {
-        fprintf(stderr, "Usage: bench_verdict --scoringd=PATH --calendar=FILE [--policy=FILE] "
+    if (!calendar || n_units < 2 + N_DEPARTMENTS + N_DISTRICTS + 1 || repeat < 1 || dossiers == 0) {
+        fprintf(stderr, "Usage: bench_verdict [--scoringd=PATH] --calendar=FILE [--policy=FILE] "
                         "[--dossiers=N] [--units=N (>= 34)] [--complaints=N] "
                         "[--since=YYYY-MM-DD] [--repeat=N] [--dir=DIR]\n");
         return 2;
@@ -671,9 +672,11 @@ int main(int argc, char **argv)
         if (stat(path, &sb) == 0)
             printf("state: LMDB %.0f MiB\n", (double)sb.st_size / (1 << 20));
     }
-    start_scoringd(scoringd, dir, ep, sizeof(ep));
-    run_queries(ep, &pv, repeat);
-    stop_daemon();
+    if (scoringd) {
+        start_scoringd(scoringd, dir, ep, sizeof(ep));
+        run_queries(ep, &pv, repeat);
+        stop_daemon();
+    }
     if (!keep) {
         snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
         if (system(cmd) != 0)
