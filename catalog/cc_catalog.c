@@ -32,6 +32,10 @@ struct cc_catalog {
     size_t n_procedures;
     code_index_t unit_index;
     code_index_t procedure_index;
+    /* The procedures each unit may handle, sorted by code: those of unit i
+     * are unit_procs[unit_proc_start[i] .. unit_proc_start[i + 1]). */
+    size_t *unit_proc_start;
+    const cc_procedure_t **unit_procs;
     cc_calendar_t *calendar;
     cc_policy_t policy;
     /* Every string the catalog owns, freed at destroy. */
@@ -154,6 +158,8 @@ void cc_catalog_destroy(cc_catalog_t **self_p)
     free(c->procedures);
     free(c->unit_index.slots);
     free(c->procedure_index.slots);
+    free(c->unit_proc_start);
+    free(c->unit_procs);
     cc_calendar_destroy(&c->calendar);
     free(c);
     *self_p = NULL;
@@ -573,6 +579,36 @@ out:
     return r;
 }
 
+static int procedure_code_cmp(const void *a, const void *b)
+{
+    return strcmp((*(const cc_procedure_t *const *)a)->code,
+                  (*(const cc_procedure_t *const *)b)->code);
+}
+
+/* The inverse of the procedures' unit lists: each unit's procedures, by code. */
+static void index_unit_procedures(cc_catalog_t *c)
+{
+    size_t *fill = cc_xcalloc(c->n_units + 1, sizeof(*fill));
+
+    c->unit_proc_start = cc_xcalloc(c->n_units + 1, sizeof(*c->unit_proc_start));
+    for (size_t i = 0; i < c->n_procedures; i++)
+        for (size_t k = 0; k < c->procedures[i].n_units; k++)
+            c->unit_proc_start[cc_catalog_unit(c, c->procedures[i].units[k]) - c->units + 1]++;
+    for (size_t u = 0; u < c->n_units; u++)
+        c->unit_proc_start[u + 1] += c->unit_proc_start[u];
+    c->unit_procs = cc_xcalloc(c->unit_proc_start[c->n_units] + 1, sizeof(*c->unit_procs));
+    for (size_t i = 0; i < c->n_procedures; i++)
+        for (size_t k = 0; k < c->procedures[i].n_units; k++) {
+            size_t u = (size_t)(cc_catalog_unit(c, c->procedures[i].units[k]) - c->units);
+
+            c->unit_procs[c->unit_proc_start[u] + fill[u]++] = &c->procedures[i];
+        }
+    for (size_t u = 0; u < c->n_units; u++)
+        qsort(c->unit_procs + c->unit_proc_start[u], fill[u], sizeof(*c->unit_procs),
+              procedure_code_cmp);
+    free(fill);
+}
+
 int cc_catalog_load_buffers(const cc_catalog_sources_t *src, cc_catalog_t **ret_catalog, char *err,
                             size_t err_len)
 {
@@ -602,6 +638,7 @@ int cc_catalog_load_buffers(const cc_catalog_sources_t *src, cc_catalog_t **ret_
     r = load_procedures(c, src->procedures, src->procedures_len, err, err_len);
     if (r < 0)
         goto out;
+    index_unit_procedures(c);
     *ret_catalog = c;
     c = NULL;
     r = 0;
@@ -694,6 +731,21 @@ size_t cc_catalog_unit_count(const cc_catalog_t *c) { return c->n_units; }
 const cc_unit_t *cc_catalog_unit_at(const cc_catalog_t *c, size_t i)
 {
     return i < c->n_units ? &c->units[i] : NULL;
+}
+
+const cc_procedure_t *const *cc_catalog_unit_procedures(const cc_catalog_t *c, const cc_unit_t *u,
+                                                        size_t *ret_n)
+{
+    /* Compared as integers: u may point into another object. */
+    uintptr_t at = (uintptr_t)u, base = c ? (uintptr_t)c->units : 0;
+    size_t i;
+
+    *ret_n = 0;
+    if (!c || !u || at < base || (at - base) % sizeof(*u) != 0 ||
+        (i = (at - base) / sizeof(*u)) >= c->n_units)
+        return NULL;
+    *ret_n = c->unit_proc_start[i + 1] - c->unit_proc_start[i];
+    return c->unit_procs + c->unit_proc_start[i];
 }
 
 size_t cc_catalog_procedure_count(const cc_catalog_t *c) { return c->n_procedures; }

@@ -110,6 +110,12 @@ void cc_catalog_destroy(cc_catalog_t **self_p);
 const cc_unit_t *cc_catalog_unit(const cc_catalog_t *c, const char *code);
 const cc_procedure_t *cc_catalog_procedure(const cc_catalog_t *c, const char *code);
 
+/* The procedures unit u may handle (those whose units list it), sorted by code,
+ * owned by the catalog; *ret_n receives how many.  NULL and 0 for a unit that is
+ * not one of c's (u must come from c's own accessors). */
+const cc_procedure_t *const *cc_catalog_unit_procedures(const cc_catalog_t *c, const cc_unit_t *u,
+                                                        size_t *ret_n);
+
 /* true if unit_code is among the units that may handle p. */
 bool cc_procedure_handled_by(const cc_procedure_t *p, const char *unit_code);
 

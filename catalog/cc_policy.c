@@ -27,11 +27,21 @@ typedef struct {
     double min;
     double max;
     size_t offset;
+    const char *field; /* the member of cc_policy_t, as written in code */
+    bool read_by_code; /* some code of this version reads it (else a start-up warning) */
 } policy_param_t;
 
+/* A parameter that code reads (P) or that no code reads yet (P_UNREAD): an
+ * administrator who sets an unread one is warned at start that it has no
+ * effect (cc_policy_unread). Flip P_UNREAD to P in the change that starts
+ * reading it; test_catalog checks the flags against the sources. */
 #define P(sec, k, t, d, lo, hi, field)                                                             \
     {                                                                                              \
-        sec, k, t, d, lo, hi, offsetof(cc_policy_t, field)                                         \
+        sec, k, t, d, lo, hi, offsetof(cc_policy_t, field), #field, true                           \
+    }
+#define P_UNREAD(sec, k, t, d, lo, hi, field)                                                      \
+    {                                                                                              \
+        sec, k, t, d, lo, hi, offsetof(cc_policy_t, field), #field, false                          \
     }
 
 /* The one table of policy parameters.  Defaults and sources: DOMAIN.md §2, §4, §6-§8. */
@@ -67,6 +77,7 @@ static const policy_param_t policy_params[] = {
     P("report", "cutoff_day", PT_INT, 15, 1, 28, report_cutoff_day),
 };
 #define N_PARAMS (sizeof(policy_params) / sizeof(policy_params[0]))
+_Static_assert(N_PARAMS <= 64, "cc_policy_t.set_in_file has one bit per parameter");
 
 /* Years accepted as keys of [on_time_target]. */
 #define YEAR_MIN 2000
@@ -111,6 +122,38 @@ double cc_policy_on_time_target(const cc_policy_t *p, int year)
         if (p->on_time_targets[i].year == year)
             return p->on_time_targets[i].percent;
     return p->on_time_target_default;
+}
+
+size_t cc_policy_unread(const cc_policy_t *p, char *buf, size_t len)
+{
+    size_t n = 0, used = 0;
+
+    if (len)
+        buf[0] = '\0';
+    for (size_t i = 0; i < N_PARAMS; i++) {
+        const policy_param_t *d = &policy_params[i];
+        int w;
+
+        if (d->read_by_code || !(p->set_in_file & (UINT64_C(1) << i)))
+            continue;
+        if (used < len) {
+            w = snprintf(buf + used, len - used, "%s[%s] %s", n ? ", " : "", d->section, d->key);
+            used += w > 0 ? (size_t)w : 0;
+        }
+        n++;
+    }
+    return n;
+}
+
+size_t cc_policy_key_count(void) { return N_PARAMS; }
+
+int cc_policy_key_at(size_t i, cc_policy_key_t *ret)
+{
+    if (i >= N_PARAMS)
+        return -EINVAL;
+    *ret = (cc_policy_key_t){ policy_params[i].section, policy_params[i].key,
+                              policy_params[i].field, policy_params[i].read_by_code };
+    return 0;
 }
 
 typedef struct {
@@ -259,6 +302,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
         if (parse_value(d, value, &v, st->reason, sizeof(st->reason)) < 0)
             return 0;
         store(&st->policy, d, v);
+        st->policy.set_in_file |= UINT64_C(1) << i;
         return 1;
     }
     if (!strcmp(section, "on_time_target"))

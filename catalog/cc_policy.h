@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define CC_POLICY_MAX_YEAR_TARGETS 64
 
@@ -59,7 +60,17 @@ typedef struct {
     bool aplus_reason_other;      /* province office, center, other (no) */
     /* [report] */
     int report_cutoff_day; /* period runs from this day of the previous month (15) */
+    /* Which parameters the file set (bit i: the i-th of cc_policy_key_at). */
+    uint64_t set_in_file;
 } cc_policy_t;
+
+/* One parameter of the policy table, for messages and checks. */
+typedef struct {
+    const char *section;
+    const char *key;
+    const char *field; /* its member of cc_policy_t */
+    bool read_by_code; /* some code of this version reads it */
+} cc_policy_key_t;
 
 /* Fills *p with the defaults of DOMAIN.md (on-time targets 2020 94, 2023 96, 2024 97). */
 void cc_policy_defaults(cc_policy_t *p);
@@ -75,5 +86,16 @@ int cc_policy_parse(const char *name, const char *buf, size_t len, cc_policy_t *
 
 /* The on-time target (percent) for a year: the listed value, else the default. */
 double cc_policy_on_time_target(const cc_policy_t *p, int year);
+
+/* The keys that p's file set although no code of this version reads them
+ * (read_by_code false: they have no effect), as "[section] key" joined by ", "
+ * into buf (always NUL-terminated when len > 0).  Returns how many; the daemons
+ * warn at start and on reload when it is not 0. */
+size_t cc_policy_unread(const cc_policy_t *p, char *buf, size_t len);
+
+/* The parameters of the policy table: how many, and the i-th (0 <= i < count)
+ * in *ret.  Returns 0, or -EINVAL when i is out of range. */
+size_t cc_policy_key_count(void);
+int cc_policy_key_at(size_t i, cc_policy_key_t *ret);
 
 #endif

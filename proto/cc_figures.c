@@ -3,6 +3,7 @@
  */
 #include "cc_figures.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "cc_base.h"
@@ -103,32 +104,107 @@ const cc_figure_t cc_figures[] = {
 /* clang-format on */
 const size_t cc_figures_n = CC_N(cc_figures);
 
-static const cc_figure_t *find_exact(const char *key, size_t len)
+/* clang-format off */
+const cc_indicator_t cc_indicators[CC_IX_COUNT_] = {
+    [CC_IX_CKMB] = { "ckmb", "CKMB", "", 18, false, "CKMB",
+        "Công khai, minh bạch", "transparency" },
+    [CC_IX_TDGQ] = { "tdgq", "TDGQ", "2.1", 20, true, "TDGQ 2.1",
+        "Tiến độ giải quyết: đúng hạn hoặc còn hạn", "progress: ended in time or still within due" },
+    [CC_IX_ONLINE_SHARE] = { "online_share", "DVTT", "3.3", 6, true, "DVTT 3.3",
+        "Tỷ lệ hồ sơ trực tuyến", "dossiers received online" },
+    [CC_IX_ONLINE_OFFER] = { "online_offer", "DVTT", "3.1", 2, true, "DVTT 3.1",
+        "TTHC cung cấp dịch vụ trực tuyến", "procedures offered online" },
+    [CC_IX_ONLINE_USED] = { "online_used", "DVTT", "3.2", 4, true, "DVTT 3.2",
+        "TTHC trực tuyến có phát sinh hồ sơ trực tuyến", "online procedures with an online dossier" },
+    [CC_IX_PAY_ONLINE] = { "pay_online", "TTTT", "3.6", 6, true, "TTTT 3.6",
+        "Hồ sơ thanh toán trực tuyến", "dossiers paid online" },
+    [CC_IX_PAY_OTHER] = { "pay_other", "TTTT", "", 4, false, "TTTT khác",
+        "Thanh toán trực tuyến: chỉ tiêu khác", "online payment: other indicators" },
+    [CC_IX_E_RESULT] = { "e_result", "MDSH", "", 6, true, "KQ điện tử",
+        "Cấp kết quả điện tử", "electronic results issued" },
+    [CC_IX_E_PARTS] = { "e_parts", "MDSH", "", 4, true, "Số hóa HS",
+        "Số hóa thành phần hồ sơ", "dossier components digitized" },
+    [CC_IX_MDSH_OTHER] = { "mdsh_other", "MDSH", "", 12, false, "MDSH khác",
+        "Số hóa: chỉ tiêu khác", "digitization: other indicators" },
+    [CC_IX_PAKN_TIMELY] = { "pakn_timely", "MDHL", "", 6, true, "PAKN hạn",
+        "PAKN được xử lý đúng hạn", "complaints answered on time" },
+    [CC_IX_PAKN_SAT] = { "pakn_sat", "MDHL", "", 6, true, "PAKN HL",
+        "Hài lòng về xử lý PAKN", "satisfaction with complaint handling" },
+    [CC_IX_DOSSIER_SAT] = { "dossier_sat", "MDHL", "", 6, true, "Hồ sơ HL",
+        "Hài lòng về giải quyết hồ sơ", "satisfaction with dossiers" },
+};
+
+const cc_figure_t cc_index_figures[] = {
+    { "index_score", CC_FIG_DECIMAL, "Điểm chỉ số (trên 100)", "index score (of 100)" },
+    { "index_coverage", CC_FIG_COUNT, "Điểm đo được", "points measurable (of 100)" },
+    { "index_share", CC_FIG_PERCENT, "Tỷ lệ điểm đạt trên điểm đo được", "score, share of the measurable points" },
+};
+/* clang-format on */
+const size_t cc_index_figures_n = CC_N(cc_index_figures);
+
+/* Both tables' entries start with their key, so that one search serves them. */
+_Static_assert(offsetof(cc_figure_t, key) == 0 && offsetof(cc_indicator_t, key) == 0,
+               "a table entry starts with its key");
+
+/* The entry of @table (@n entries of @size bytes) whose key is the @len bytes at @key. */
+static const void *find_exact(const void *table, size_t n, size_t size, const char *key, size_t len)
 {
-    for (size_t i = 0; i < cc_figures_n; i++)
-        if (strlen(cc_figures[i].key) == len && memcmp(cc_figures[i].key, key, len) == 0)
-            return &cc_figures[i];
+    for (size_t i = 0; i < n; i++) {
+        const void *entry = (const char *)table + i * size;
+        const char *k = *(const char *const *)entry;
+
+        if (strlen(k) == len && memcmp(k, key, len) == 0)
+            return entry;
+    }
     return NULL;
+}
+
+/* The entry whose key is the @len bytes at @key, or whose key followed by
+ * "_" and one of the @n_parts @parts is (that part in *@ret_part, else
+ * NULL; @ret_part may be NULL). */
+static const void *find_with_part(const void *table, size_t n, size_t size,
+                                  const char *const *parts, size_t n_parts, const char *key,
+                                  size_t len, const char **ret_part)
+{
+    const void *entry = find_exact(table, n, size, key, len);
+
+    if (ret_part)
+        *ret_part = NULL;
+    for (size_t i = 0; entry == NULL && i < n_parts; i++) {
+        size_t pl = strlen(parts[i]);
+
+        if (len > pl + 1 && key[len - pl - 1] == '_' && memcmp(key + len - pl, parts[i], pl) == 0 &&
+            (entry = find_exact(table, n, size, key, len - pl - 1)) != NULL && ret_part)
+            *ret_part = parts[i];
+    }
+    return entry;
 }
 
 const cc_figure_t *cc_figure_find(const char *key, size_t len, const char **ret_part)
 {
     static const char *const parts[] = { "rate", "num", "den" };
-    const cc_figure_t *f = find_exact(key, len);
+    const char *part = NULL;
+    const cc_figure_t *f = find_with_part(cc_figures, cc_figures_n, sizeof(*cc_figures), parts,
+                                          CC_N(parts), key, len, &part);
 
     if (ret_part)
         *ret_part = NULL;
-    if (f)
-        return f;
-    for (size_t i = 0; i < CC_N(parts); i++) {
-        size_t pl = strlen(parts[i]);
+    if (f && part && f->kind != CC_FIG_RATE)
+        return NULL; /* only a rate has parts */
+    if (ret_part)
+        *ret_part = part;
+    return f;
+}
 
-        if (len > pl + 1 && key[len - pl - 1] == '_' && memcmp(key + len - pl, parts[i], pl) == 0 &&
-            (f = find_exact(key, len - pl - 1)) != NULL && f->kind == CC_FIG_RATE) {
-            if (ret_part)
-                *ret_part = parts[i];
-            return f;
-        }
-    }
-    return NULL;
+const cc_indicator_t *cc_indicator_find(const char *key, size_t len, const char **ret_part)
+{
+    static const char *const parts[] = { "num", "den", "pts", "max" };
+
+    return find_with_part(cc_indicators, CC_IX_COUNT_, sizeof(*cc_indicators), parts, CC_N(parts),
+                          key, len, ret_part);
+}
+
+const cc_figure_t *cc_index_figure_find(const char *key, size_t len)
+{
+    return find_exact(cc_index_figures, cc_index_figures_n, sizeof(*cc_index_figures), key, len);
 }

@@ -215,6 +215,31 @@ int cc_txn_put(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, cons
     return sticky(txn, lmdb_rc(r));
 }
 
+int cc_txn_update(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, void *val,
+                  size_t val_len, cc_update_fn fn, void *ctx)
+{
+    MDB_val k = { key_len, CC_UNCONST(key) }, old, v = { val_len, val };
+    MDB_cursor *cur;
+    bool found;
+    int r;
+
+    if (txn->err)
+        return txn->err;
+    if ((r = lmdb_rc(mdb_cursor_open(txn->txn, dbi, &cur))) < 0)
+        return sticky(txn, r);
+    r = mdb_cursor_get(cur, &k, &old, MDB_SET_KEY);
+    found = r == 0;
+    if (r == 0 || r == MDB_NOTFOUND) {
+        r = fn(found ? &old : NULL, val, ctx);
+        if (r == 0)
+            r = sticky(txn, lmdb_rc(mdb_cursor_put(cur, &k, &v, found ? MDB_CURRENT : 0)));
+    } else {
+        r = sticky(txn, lmdb_rc(r));
+    }
+    mdb_cursor_close(cur);
+    return r;
+}
+
 int cc_txn_del(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len)
 {
     MDB_val k = { key_len, CC_UNCONST(key) };

@@ -103,6 +103,22 @@ int cc_txn_get(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, MDB_
 int cc_txn_put(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, const void *val,
                size_t val_len, unsigned flags);
 
+/* Called by cc_txn_update with the stored value (NULL when the key is
+ * absent) to fill @val (the new value, of the size given to
+ * cc_txn_update). Returns 0 to store @val, or a negative error (nothing is
+ * stored; the error is returned, not sticky). */
+typedef int (*cc_update_fn)(const MDB_val *old, void *val, void *ctx);
+
+/**
+ * cc_txn_update - read, change and write back one key's value with a
+ * single search of the tree (a cursor): the cheap form of cc_txn_get then
+ * cc_txn_put on the same key.
+ * @val, @val_len: where @fn builds the new value, and its size.
+ * Returns 0, @fn's error, or a (sticky) storage error.
+ */
+int cc_txn_update(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, void *val,
+                  size_t val_len, cc_update_fn fn, void *ctx);
+
 /**
  * cc_txn_del - delete a key (all its values). Returns 0, -ENOENT (not
  * sticky), or a negative error.

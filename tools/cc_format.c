@@ -3,6 +3,7 @@
  */
 #include "cc_format.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,6 +37,37 @@ char *cc_fmt_rate(uint64_t num, uint64_t den, char *buf, size_t len)
     hundredths = ((unsigned __int128)num * 20000 + den) / (2 * (unsigned __int128)den);
     snprintf(buf, len, "%llu,%02llu%%", (unsigned long long)(hundredths / 100),
              (unsigned long long)(hundredths % 100));
+    return buf;
+}
+
+int cc_decimal_parse(const char *s, uint64_t *ret)
+{
+    const char *point = strchr(s, '.');
+    size_t n = point ? (size_t)(point - s) : 0;
+    uint64_t whole = 0;
+
+    if (n == 0 || n > 17 || strlen(point + 1) != 2)
+        return -EINVAL;
+    for (const char *p = s; *p; p++)
+        if (p != point && (*p < '0' || *p > '9'))
+            return -EINVAL;
+    for (size_t i = 0; i < n; i++)
+        whole = whole * 10 + (uint64_t)(s[i] - '0');
+    *ret = whole * 100 + (uint64_t)(point[1] - '0') * 10 + (uint64_t)(point[2] - '0');
+    return 0;
+}
+
+char *cc_fmt_decimal(const char *s, bool percent, char *buf, size_t len)
+{
+    char whole[32];
+    uint64_t v;
+
+    if (cc_decimal_parse(s, &v) < 0) {
+        snprintf(buf, len, "–");
+        return buf;
+    }
+    snprintf(buf, len, "%s,%02u%s", cc_fmt_count(v / 100, whole, sizeof(whole)),
+             (unsigned)(v % 100), percent ? "%" : "");
     return buf;
 }
 

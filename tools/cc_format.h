@@ -6,6 +6,7 @@
 #ifndef CC_FORMAT_H
 #define CC_FORMAT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,6 +19,21 @@ char *cc_fmt_count(uint64_t v, char *buf, size_t len);
  * Returns @buf.
  */
 char *cc_fmt_rate(uint64_t num, uint64_t den, char *buf, size_t len);
+
+/**
+ * cc_decimal_parse - a daemon's decimal string (digits, a point, two
+ * decimals: "1234.50") in hundredths (123450) into *@ret.
+ * Returns 0, or -EINVAL for anything else ("not measured", "no data").
+ */
+int cc_decimal_parse(const char *s, uint64_t *ret);
+
+/**
+ * cc_fmt_decimal - a daemon's decimal string (digits, a point, two
+ * decimals: "1234.50") as an office writes it ("1.234,50"), followed by "%"
+ * when @percent; "–" for a string that is no such number ("no data").
+ * Returns @buf.
+ */
+char *cc_fmt_decimal(const char *s, bool percent, char *buf, size_t len);
 
 /** cc_fmt_date - the local day of Unix time @t as "14/06/2024". Returns @buf. */
 char *cc_fmt_date(int64_t t, char *buf, size_t len);

@@ -58,6 +58,12 @@ const cchc_command_t cchc_commands[] = {
       .help = cchc_help_reminder,
       .subcommands = "add list",
       .options = "unit kind doc date reason period from to json" },
+    { .name = "index",
+      .summary = "the real-time service index (QĐ 766): indicators, points, coverage of a unit "
+                 "or a table of units with their total (supervisor)",
+      .run = cchc_cmd_index,
+      .help = cchc_help_index,
+      .options = "unit parent with-children period from to rank asc format output json csv" },
     { .name = "dossier",
       .summary = "show ID: a dossier's state and history",
       .run = cchc_cmd_dossier,

@@ -157,6 +157,7 @@ int cchc_cmd_ack(const cc_cli_t *cli);      /* cchc_watch.c */
 int cchc_cmd_report(const cc_cli_t *cli);   /* cchc_report.c */
 int cchc_cmd_grade(const cc_cli_t *cli);    /* cchc_report.c */
 int cchc_cmd_reminder(const cc_cli_t *cli); /* cchc_report.c */
+int cchc_cmd_index(const cc_cli_t *cli);    /* cchc_report.c */
 int cchc_cmd_dossier(const cc_cli_t *cli);
 int cchc_cmd_ctl(const cc_cli_t *cli);
 int cchc_cmd_hotline(const cc_cli_t *cli); /* `contact ...` and `pakn ...` */
@@ -211,6 +212,7 @@ extern const char cchc_help_ack[];
 extern const char cchc_help_report[];
 extern const char cchc_help_grade[];
 extern const char cchc_help_reminder[];
+extern const char cchc_help_index[];
 extern const char cchc_help_dossier[];
 extern const char cchc_help_ctl[];
 extern const char cchc_help_events[];

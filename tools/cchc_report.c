@@ -1,34 +1,35 @@
 /*
  * cchc_report.c - the province's verdict at the command line: `cchc report`
  * (one unit, a unit with its children, or a table of many units),
- * `cchc grade` (grades, and the supervisors' notes on them) and
- * `cchc reminder` (văn bản nhắc nhở, phê bình). Reports are the scoring
- * daemon's queries report and table (PROTOCOL.md §5.1, §5.4); notes are
- * intake events (§3.5).
+ * `cchc grade` (grades, and the supervisors' notes on them), `cchc index`
+ * (the real-time service index of QĐ 766) and `cchc reminder` (văn bản
+ * nhắc nhở, phê bình). Reports are the scoring daemon's queries report,
+ * table and index (PROTOCOL.md §5.1, §5.4, §5.6); notes are intake events
+ * (§3.5).
  *
- * Output: a terminal table with Vietnamese numbers and dates (13.616;
- * 93,01%; 14/06/2024), --format=csv (RFC 4180, UTF-8 with a BOM so that
- * Excel shows the Vietnamese, one row per unit, the unit and period in
- * their own columns), --format=xlsx --output=FILE (typed cells, laid out as
- * the province's tables: title, period, columns, rows, total, grades),
- * --format=json (the daemon's answer).
+ * Output (cchc_sheet.h): a terminal table with Vietnamese numbers and
+ * dates (13.616; 93,01%; 14/06/2024), --format=csv (one row per unit,
+ * every figure), --format=xlsx --output=FILE (laid out as the province's
+ * tables), --format=json (the daemon's answer). The report's and the
+ * index's are the same writers with their own columns.
  */
 #include <errno.h>
-#include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#include <xlsxwriter.h>
 
 #include "cc_base.h"
 #include "cc_figures.h"
 #include "cc_format.h"
 #include "cc_json.h"
+#include "cc_mem.h"
 #include "cc_period.h"
 #include "cc_time.h"
 #include "cc_vocab.h"
 #include "cchc.h"
+#include "cchc_sheet.h"
 
 const char cchc_help_report[] =
     "Usage: cchc report --unit=U [--with-children] PERIOD [--format=F] [--output=FILE]\n"
@@ -80,6 +81,28 @@ const char cchc_help_grade[] =
     "  --grade=A+|A|B|C                 set: the grade\n"
     "  --reason=TEXT                    why (required)\n"
     "  --json                           the result as one JSON line\n";
+
+const char cchc_help_index[] =
+    "Usage: cchc index --unit=U [--with-children] PERIOD [--format=F] [--output=FILE]\n"
+    "       cchc index --units=A,B|KIND|* [--parent=P] PERIOD [--rank=KEY [--asc]] ...\n"
+    "\n"
+    "The real-time service index of QĐ 766/QĐ-TTg (DOMAIN.md §7.3) from\n"
+    "cchc-scoringd (role supervisor): each indicator the events carry with its\n"
+    "numerator, denominator and points (progress TDGQ 2.1, online service 3.1-3.3,\n"
+    "online payment 3.6, electronic results and digitized components, complaints\n"
+    "on time and satisfaction, satisfaction with dossiers), \"not measured\" for\n"
+    "the others (transparency CKMB, the rest of payment and digitization), the\n"
+    "coverage (points measurable of 100), the score and its share of the\n"
+    "measurable points. One unit, or a table of many units with their total (the\n"
+    "province for --units=*), computed from the sums of their figures.\n"
+    "\n"
+    "PERIOD (--period=NAME, or --from=DATE --to=DATE), --units, --parent, --format,\n"
+    "--output, --json and --csv as in `cchc report --help`.\n"
+    "  --rank=KEY          order the rows by an indicator's points (tdgq,\n"
+    "                      online_share...), index_score or index_share; --asc for\n"
+    "                      smallest first\n"
+    "\n"
+    "Global options and exit status: `cchc --help`.\n";
 
 const char cchc_help_reminder[] =
     "Usage: cchc reminder add --unit=U --kind=reminder|criticism --doc=NUMBER\n"
@@ -156,391 +179,335 @@ static int output_of(const cc_cli_t *cli, const char *cmd, out_t *ret, const cha
     return CCHC_EXIT_OK;
 }
 
-/* The uint @key of @map, 0 when absent. */
-static uint64_t count_of(const msgpack_object *map, const char *key)
+/* The column that shows figure @fig, headed by its label. */
+static cchc_column_t figure_column(const cc_figure_t *fig)
 {
-    uint64_t v = 0;
+    static const cchc_col_kind_t kinds[] = { [CC_FIG_COUNT] = CCHC_COL_COUNT,
+                                             [CC_FIG_RATE] = CCHC_COL_RATE,
+                                             [CC_FIG_DECIMAL] = CCHC_COL_DECIMAL,
+                                             [CC_FIG_PERCENT] = CCHC_COL_PERCENT };
+    cchc_column_t c = { .kind = kinds[fig->kind] };
 
-    cc_map_u64(map, key, &v);
-    return v;
-}
-
-static bool rate_of(const msgpack_object *map, const char *r, uint64_t *num, uint64_t *den)
-{
-    char k[CC_MAX_KEY + 8];
-
-    snprintf(k, sizeof(k), "%s_num", r);
-    if (cc_map_u64(map, k, num) < 0)
-        return false;
-    snprintf(k, sizeof(k), "%s_den", r);
-    return cc_map_u64(map, k, den) == 0;
-}
-
-/* The text of string @key of @map ("" when absent), in @buf. */
-static const char *text_of(const msgpack_object *map, const char *key, char *buf, size_t len)
-{
-    if (cc_map_strcpy(map, key, buf, len) < 0)
-        buf[0] = '\0';
-    return buf;
-}
-
-/* "kỳ 2025-03: 15/02/2025 – 14/03/2025" */
-static void period_text(const msgpack_object *map, char *buf, size_t len)
-{
-    char period[32], d0[16], d1[16];
-    int64_t from = 0, to = 0;
-
-    cc_map_i64(map, "from", &from);
-    cc_map_i64(map, "to", &to);
-    text_of(map, "period", period, sizeof(period));
-    snprintf(buf, len, "%s%s%s%s – %s", period[0] ? "kỳ " : "", period, period[0] ? ": " : "",
-             cc_fmt_date(from, d0, sizeof(d0)), cc_fmt_date(to, d1, sizeof(d1)));
-}
-
-static void csv_cell(FILE *f, const char *s, bool last)
-{
-    if (strpbrk(s, ",\"\n\r") == NULL) {
-        fputs(s, f);
-    } else {
-        fputc('"', f);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', f);
-            fputc(*s, f);
-        }
-        fputc('"', f);
-    }
-    fputc(last ? '\n' : ',', f);
+    snprintf(c.key, sizeof(c.key), "%s", fig->key);
+    snprintf(c.vi, sizeof(c.vi), "%s", fig->vi);
+    return c;
 }
 
 /* ---- One unit --------------------------------------------------------------------- */
 
+/* "<title>: <code> <name>, <period>" of row @r of @answer. */
+static void print_unit_head(FILE *f, const char *title, const msgpack_object *answer,
+                            const msgpack_object *r)
+{
+    char unit[CC_MAX_CODE + 1], name[256], when[96];
+
+    cchc_text_of(r, "unit", unit, sizeof(unit));
+    cchc_text_of(r, "unit_name", name, sizeof(name));
+    cchc_period_text(answer, when, sizeof(when));
+    fprintf(f, "%s: %s %s, %s\n", title, unit, name, when);
+}
+
+/* One labelled line "  <vi / en, padded>  <value>". */
+static void print_line(FILE *f, const char *label, const char *value)
+{
+    char fit[400];
+
+    fprintf(f, "  %s  %s\n", cc_text_fit(label, 64, fit, sizeof(fit)), value);
+}
+
 static void print_unit_table(FILE *f, const msgpack_object *r)
 {
-    char unit[CC_MAX_CODE + 1], name[256], when[96], label[200], fit[400], v[64], a[32], b[32];
+    char label[200], v[64], rate[32], num[32], den[32];
 
-    text_of(r, "unit", unit, sizeof(unit));
-    text_of(r, "unit_name", name, sizeof(name));
-    period_text(r, when, sizeof(when));
-    fprintf(f, "Báo cáo / Report: %s %s, %s\n", unit, name, when);
+    print_unit_head(f, "Báo cáo / Report", r, r);
     for (size_t i = 0; i < cc_figures_n; i++) {
         const cc_figure_t *fig = &cc_figures[i];
-        uint64_t num, den;
+        uint64_t n, d;
 
         if (fig->kind == CC_FIG_RATE) {
-            if (!rate_of(r, fig->key, &num, &den))
+            if (!cchc_rate_of(r, fig->key, &n, &d))
                 continue;
-            if (den)
-                snprintf(v, sizeof(v), "%s (%s/%s)", cc_fmt_rate(num, den, a, sizeof(a)),
-                         cc_fmt_count(num, b, sizeof(b)),
-                         cc_fmt_count(den, a + 16, sizeof(a) - 16));
+            if (d)
+                snprintf(v, sizeof(v), "%s (%s/%s)", cc_fmt_rate(n, d, rate, sizeof(rate)),
+                         cc_fmt_count(n, num, sizeof(num)), cc_fmt_count(d, den, sizeof(den)));
             else
                 snprintf(v, sizeof(v), "không có dữ liệu / no data");
         } else {
             if (cc_map_find(r, fig->key) == NULL)
                 continue;
-            cc_fmt_count(count_of(r, fig->key), v, sizeof(v));
+            cc_fmt_count(cchc_count_of(r, fig->key), v, sizeof(v));
         }
         snprintf(label, sizeof(label), "%s / %s", fig->vi, fig->en);
-        fprintf(f, "  %s  %s\n", cc_text_fit(label, 64, fit, sizeof(fit)), v);
+        print_line(f, label, v);
     }
 }
 
-/* ---- Many units ------------------------------------------------------------------- */
+/* The index of one unit: each indicator with its figures and points, then
+ * the score, the coverage and the share. */
+static void print_index_unit(FILE *f, const msgpack_object *answer, const msgpack_object *r)
+{
+    char label[200], v[160], key[32], pts[32], p[32], rate[32], num[32], den[32];
 
-/* The columns of the province's tables (seeds/000, seeds/004): the
- * figure, its header in the CSV and the workbook, and the two short header
- * lines of the terminal table. */
-typedef struct {
-    const char *key; /* a count key, or a rate <r> (kind) */
-    bool rate;
-    const char *vi;                  /* full header */
-    const char *short_vi, *short_en; /* at most COL_WIDTH characters */
-} column_t;
+    print_unit_head(f, "Chỉ số phục vụ (QĐ 766) / service index", answer, r);
+    for (size_t i = 0; i < CC_IX_COUNT_; i++) {
+        const cc_indicator_t *ix = &cc_indicators[i];
+        uint64_t n, d;
 
-enum { COL_WIDTH = 10 };
+        snprintf(key, sizeof(key), "%s_pts", ix->key);
+        cchc_text_of(r, key, pts, sizeof(pts));
+        cc_fmt_decimal(pts, false, p, sizeof(p));
+        if (strcmp(pts, "not measured") == 0)
+            snprintf(v, sizeof(v), "chưa đo / not measured (tối đa / max %u)", ix->max_points);
+        else if (cchc_rate_of(r, ix->key, &n, &d))
+            snprintf(v, sizeof(v), "%s / %u điểm  (%s/%s = %s)", p, ix->max_points,
+                     cc_fmt_count(n, num, sizeof(num)), cc_fmt_count(d, den, sizeof(den)),
+                     d ? cc_fmt_rate(n, d, rate, sizeof(rate)) : "không có / none");
+        else
+            snprintf(v, sizeof(v), "%s / %u điểm", p, ix->max_points);
+        snprintf(label, sizeof(label), "%s%s%s %s / %s", ix->group, ix->code[0] ? " " : "",
+                 ix->code, ix->vi, ix->en);
+        print_line(f, label, v);
+    }
+    for (size_t i = 0; i < cc_index_figures_n; i++) {
+        const cc_figure_t *fig = &cc_index_figures[i];
+        cchc_column_t col = figure_column(fig);
 
-static const column_t columns[] = {
-    { "to_handle", false, "Tổng số phải giải quyết", "Phải GQ", "to handle" },
-    { "ok_share_num", false, "Đúng hạn, trước hạn", "Đúng hạn", "in time" },
-    { "open_within", false, "Đang giải quyết trong hạn", "Trong hạn", "open, due" },
-    { "late_share_num", false, "Trễ hạn", "Trễ hạn", "late" },
-    { "overall", true, "Đánh giá chung", "Chung", "overall" },
-    { "on_time", true, "Tỷ lệ đúng hạn", "Đúng hạn", "on-time" },
-    { "pakn_received", false, "PAKN tiếp nhận", "PAKN nhận", "complaints" },
-    { "pakn_handled", false, "PAKN đã xử lý", "PAKN xử lý", "handled" },
-    { "pakn_ans_l1", false, "Cấp độ 1", "Cấp độ 1", "level 1" },
-    { "pakn_ans_l2", false, "Cấp độ 2", "Cấp độ 2", "level 2" },
-    { "pakn_ans_l3", false, "Cấp độ 3", "Cấp độ 3", "level 3" },
-    { "reminders", false, "Nhắc nhở", "Nhắc nhở", "reminders" },
-    { "criticisms", false, "Phê bình", "Phê bình", "criticisms" },
+        cchc_cell_text(r, &col, v, sizeof(v));
+        snprintf(label, sizeof(label), "%s / %s", fig->vi, fig->en);
+        print_line(f, label, v);
+    }
+}
+
+/* ---- Layouts ------------------------------------------------------------------------ */
+
+/* The columns of the province's tables (seeds/000, seeds/004). */
+static const cchc_column_t report_columns[] = {
+    { "to_handle", CCHC_COL_COUNT, "Tổng số phải giải quyết", "Phải GQ", "to handle" },
+    { "ok_share_num", CCHC_COL_COUNT, "Đúng hạn, trước hạn", "Đúng hạn", "in time" },
+    { "open_within", CCHC_COL_COUNT, "Đang giải quyết trong hạn", "Trong hạn", "open, due" },
+    { "late_share_num", CCHC_COL_COUNT, "Trễ hạn", "Trễ hạn", "late" },
+    { "overall", CCHC_COL_RATE, "Đánh giá chung", "Chung", "overall" },
+    { "on_time", CCHC_COL_RATE, "Tỷ lệ đúng hạn", "Đúng hạn", "on-time" },
+    { "pakn_received", CCHC_COL_COUNT, "PAKN tiếp nhận", "PAKN nhận", "complaints" },
+    { "pakn_handled", CCHC_COL_COUNT, "PAKN đã xử lý", "PAKN xử lý", "handled" },
+    { "pakn_ans_l1", CCHC_COL_COUNT, "Cấp độ 1", "Cấp độ 1", "level 1" },
+    { "pakn_ans_l2", CCHC_COL_COUNT, "Cấp độ 2", "Cấp độ 2", "level 2" },
+    { "pakn_ans_l3", CCHC_COL_COUNT, "Cấp độ 3", "Cấp độ 3", "level 3" },
+    { "reminders", CCHC_COL_COUNT, "Nhắc nhở", "Nhắc nhở", "reminders" },
+    { "criticisms", CCHC_COL_COUNT, "Phê bình", "Phê bình", "criticisms" },
 };
 
-/* @s right-aligned in COL_WIDTH characters, after a space. */
-static void print_cell(FILE *f, const char *s)
-{
-    size_t w = cc_text_width(s);
+/* Add column @key (a figure's key, or "<key>_<part>") of @kind headed @vi
+ * (printf) to @cols, which has room for it. */
+static void add_column(cchc_column_t *cols, size_t *n, cchc_col_kind_t kind, const char *key,
+                       const char *short_vi, const char *short_en, const char *vi_fmt, ...)
+    __attribute__((format(printf, 7, 8)));
 
-    fprintf(f, " %*s%s", (int)(w < COL_WIDTH ? COL_WIDTH - w : 0), "", s);
+static void add_column(cchc_column_t *cols, size_t *n, cchc_col_kind_t kind, const char *key,
+                       const char *short_vi, const char *short_en, const char *vi_fmt, ...)
+{
+    cchc_column_t *c = &cols[(*n)++];
+    va_list ap;
+
+    memset(c, 0, sizeof(*c));
+    c->kind = kind;
+    snprintf(c->key, sizeof(c->key), "%s", key);
+    snprintf(c->short_vi, sizeof(c->short_vi), "%s", short_vi);
+    snprintf(c->short_en, sizeof(c->short_en), "%s", short_en);
+    va_start(ap, vi_fmt);
+    vsnprintf(c->vi, sizeof(c->vi), vi_fmt, ap);
+    va_end(ap);
 }
 
-static void cell_text(const msgpack_object *r, const column_t *c, char *buf, size_t len)
+/* The column of a figure of cc_figures.h's tables. */
+static void add_figure(cchc_column_t *cols, size_t *n, const cc_figure_t *fig)
 {
-    uint64_t num, den;
-
-    if (c->rate) {
-        if (!rate_of(r, c->key, &num, &den))
-            num = den = 0;
-        cc_fmt_rate(num, den, buf, len);
-    } else
-        cc_fmt_count(count_of(r, c->key), buf, len);
+    cols[(*n)++] = figure_column(fig);
 }
 
-static void print_rows_table(FILE *f, const msgpack_object *res, bool grades)
+/* Room for the index's CSV columns: four per indicator, and its figures. */
+enum { INDEX_CSV_MAX = 4 * CC_IX_COUNT_ + 8, INDEX_TABLE_MAX = CC_IX_COUNT_ + 8 };
+
+/* The index's columns: in the table and workbook, each indicator's points
+ * (its group, code and maximum as headers) and the index's figures; in the
+ * CSV, each indicator's numerator, denominator, points and maximum too. */
+static void index_columns(cchc_column_t *table, size_t *n_table, cchc_column_t *csv, size_t *n_csv)
 {
-    const msgpack_object *rows = cc_map_find(res, "rows"), *total = cc_map_find(res, "total");
-    char when[96], fit[400], v[64];
+    char key[32], max[16];
 
-    period_text(res, when, sizeof(when));
-    fprintf(f, "Báo cáo / Report: %s\n", when);
-    fprintf(f, "%-4s %s", "STT", cc_text_fit("Đơn vị", 30, fit, sizeof(fit)));
-    for (size_t c = 0; c < CC_N(columns); c++)
-        print_cell(f, columns[c].short_vi);
-    if (grades)
-        fprintf(f, " %s %s", cc_text_fit("Mức", 5, fit, sizeof(fit)), "Căn cứ");
-    fprintf(f, "\n%-4s %s", "", cc_text_fit("unit", 30, fit, sizeof(fit)));
-    for (size_t c = 0; c < CC_N(columns); c++)
-        print_cell(f, columns[c].short_en);
-    if (grades)
-        fprintf(f, " %s %s", cc_text_fit("grade", 5, fit, sizeof(fit)), "basis");
-    fputc('\n', f);
-    for (uint32_t i = 0; rows && i <= rows->via.array.size; i++) {
-        const msgpack_object *r = i < rows->via.array.size ? &rows->via.array.ptr[i] : total;
-        char name[256], num[12];
+    *n_table = *n_csv = 0;
+    for (size_t i = 0; i < CC_IX_COUNT_; i++) {
+        const cc_indicator_t *ix = &cc_indicators[i];
 
-        if (r == NULL)
-            break;
-        if (i < rows->via.array.size) {
-            snprintf(num, sizeof(num), "%u", i + 1);
-            text_of(r, "unit_name", name, sizeof(name));
-        } else {
-            num[0] = '\0';
-            snprintf(name, sizeof(name), "Tổng cộng / total");
+        snprintf(max, sizeof(max), "/%u", ix->max_points);
+        snprintf(key, sizeof(key), "%s_pts", ix->key);
+        add_column(table, n_table, CCHC_COL_DECIMAL, key, ix->abbr, max, "%s (tối đa %u điểm)",
+                   ix->vi, ix->max_points);
+        if (ix->from_events) {
+            snprintf(key, sizeof(key), "%s_num", ix->key);
+            add_column(csv, n_csv, CCHC_COL_COUNT, key, "", "", "%s: tử số", ix->vi);
+            snprintf(key, sizeof(key), "%s_den", ix->key);
+            add_column(csv, n_csv, CCHC_COL_COUNT, key, "", "", "%s: mẫu số", ix->vi);
         }
-        fprintf(f, "%-4s %s", num, cc_text_fit(name, 30, fit, sizeof(fit)));
-        for (size_t c = 0; c < CC_N(columns); c++) {
-            cell_text(r, &columns[c], v, sizeof(v));
-            print_cell(f, v);
-        }
-        if (grades && i < rows->via.array.size) {
-            char grade[8], basis[256], over[8], computed[8], why[1100];
-            bool lv = false;
+        snprintf(key, sizeof(key), "%s_pts", ix->key);
+        add_column(csv, n_csv, CCHC_COL_DECIMAL, key, "", "", "%s: điểm", ix->vi);
+        snprintf(key, sizeof(key), "%s_max", ix->key);
+        add_column(csv, n_csv, CCHC_COL_COUNT, key, "", "", "%s: điểm tối đa", ix->vi);
+    }
+    for (size_t i = 0; i < cc_index_figures_n; i++) {
+        static const char *const abbr[][2] = { { "Điểm", "score" },
+                                               { "Đo được", "measured" },
+                                               { "Tỷ lệ", "share" } };
 
-            text_of(r, "grade", grade, sizeof(grade));
-            text_of(r, "grade_basis", basis, sizeof(basis));
-            text_of(r, "grade_override", over, sizeof(over));
-            text_of(r, "grade_computed", computed, sizeof(computed));
-            text_of(r, "override_reason", why, sizeof(why));
-            cc_map_bool(r, "low_volume", &lv);
-            if (over[0])
-                fprintf(f, " %s giám sát đặt / set by a supervisor: %s (tính / computed: %s, %s)",
-                        cc_text_fit(grade, 5, fit, sizeof(fit)), why, computed, basis);
-            else
-                fprintf(f, " %s %s%s", cc_text_fit(grade, 5, fit, sizeof(fit)), basis,
-                        lv ? " [ít hồ sơ / low volume]" : "");
-        }
-        fputc('\n', f);
+        add_figure(csv, n_csv, &cc_index_figures[i]);
+        add_figure(table, n_table, &cc_index_figures[i]);
+        snprintf(table[*n_table - 1].short_vi, sizeof(table->short_vi), "%s", abbr[i][0]);
+        snprintf(table[*n_table - 1].short_en, sizeof(table->short_en), "%s", abbr[i][1]);
     }
 }
 
-/* CSV: one row per unit, every figure, Vietnamese headers; the total last. */
-static void print_rows_csv(FILE *f, const msgpack_object *res, bool single, bool grades)
+/* ---- cchc report / cchc grade / cchc index --------------------------------------------- */
+
+/* What a command of the verdict asks and shows. */
+typedef struct {
+    const char *cmd;
+    const char *query;                     /* the query of many units: "table", "index" */
+    bool report_one;                       /* a unit alone is asked with QUERY report */
+    bool grades;                           /* the rows are graded */
+    bool (*figure_known)(const char *key); /* --rank */
+} verdict_t;
+
+static bool report_figure(const char *key) { return cc_figure_find(key, strlen(key), NULL); }
+
+static bool index_figure(const char *key)
 {
-    const msgpack_object *rows = single ? NULL : cc_map_find(res, "rows");
-    const msgpack_object *total = single ? NULL : cc_map_find(res, "total");
-    uint32_t n = single ? 1 : rows ? rows->via.array.size : 0;
-    char buf[512], head[400];
+    const char *part = NULL;
 
-    fputs("\xEF\xBB\xBF", f); /* UTF-8 BOM: Excel then reads the Vietnamese right */
-    csv_cell(f, "Mã đơn vị", false);
-    csv_cell(f, "Tên đơn vị", false);
-    csv_cell(f, "Kỳ", false);
-    csv_cell(f, "Từ ngày", false);
-    csv_cell(f, "Đến ngày", false);
-    for (size_t i = 0; i < cc_figures_n; i++) {
-        bool last = i + 1 == cc_figures_n && !grades;
-
-        snprintf(head, sizeof(head), "%s%s", cc_figures[i].vi,
-                 cc_figures[i].kind == CC_FIG_RATE ? " (%)" : "");
-        csv_cell(f, head, last);
-    }
-    if (grades) {
-        csv_cell(f, "Mức", false);
-        csv_cell(f, "Căn cứ", false);
-        csv_cell(f, "Ít hồ sơ", true);
-    }
-    for (uint32_t i = 0; i <= n; i++) {
-        const msgpack_object *r = single  ? (i == 0 ? res : NULL)
-                                  : i < n ? &rows->via.array.ptr[i]
-                                          : total;
-        int64_t t = 0;
-
-        if (r == NULL)
-            break;
-        csv_cell(f, i < n ? text_of(r, "unit", buf, sizeof(buf)) : "", false);
-        csv_cell(f, i < n ? text_of(r, "unit_name", buf, sizeof(buf)) : "Tổng cộng", false);
-        csv_cell(f, text_of(res, "period", buf, sizeof(buf)), false);
-        cc_map_i64(i < n ? r : res, "from", &t);
-        csv_cell(f, cc_fmt_date(t, buf, sizeof(buf)), false);
-        cc_map_i64(i < n ? r : res, "to", &t);
-        csv_cell(f, cc_fmt_date(t, buf, sizeof(buf)), false);
-        for (size_t k = 0; k < cc_figures_n; k++) {
-            bool last = k + 1 == cc_figures_n && !(grades && i < n);
-            uint64_t num, den;
-
-            if (cc_figures[k].kind == CC_FIG_RATE) {
-                if (rate_of(r, cc_figures[k].key, &num, &den) && den)
-                    snprintf(buf, sizeof(buf), "%.2f", 100.0 * (double)num / (double)den);
-                else
-                    buf[0] = '\0';
-            } else {
-                snprintf(buf, sizeof(buf), "%" PRIu64, count_of(r, cc_figures[k].key));
-            }
-            csv_cell(f, buf, last);
-        }
-        if (grades && i < n) {
-            bool lv = false;
-
-            csv_cell(f, text_of(r, "grade", buf, sizeof(buf)), false);
-            csv_cell(f, text_of(r, "grade_basis", buf, sizeof(buf)), false);
-            cc_map_bool(r, "low_volume", &lv);
-            csv_cell(f, lv ? "có" : "", true);
-        }
-    }
+    return cc_index_figure_find(key, strlen(key)) ||
+           (cc_indicator_find(key, strlen(key), &part) && part == NULL);
 }
 
-/* An .xlsx laid out as the province's tables: title, period, the columns,
- * one row per unit, the total row, the grades. */
-static int write_xlsx(const char *path, const msgpack_object *res, bool single, bool grades)
+/* Write the answer @res of @v as @out (to @file, or standard output). */
+static int write_answer(const verdict_t *v, const msgpack_object *res, bool single, out_t out,
+                        const char *file)
 {
-    const msgpack_object *rows = single ? NULL : cc_map_find(res, "rows");
-    const msgpack_object *total = single ? res : cc_map_find(res, "total");
-    uint32_t n = single ? 1 : rows ? rows->via.array.size : 0;
-    lxw_workbook *wb = workbook_new(path);
-    lxw_worksheet *ws;
-    lxw_format *title, *headf, *countf, *ratef, *boldc, *boldr, *boldt;
-    char when[96], buf[512];
-    lxw_row_t row = 3;
-    lxw_col_t ncols = (lxw_col_t)(2 + CC_N(columns) + (grades ? 2 : 0));
-    lxw_error e;
+    cchc_column_t table[INDEX_TABLE_MAX];
+    cchc_column_t *csv = cc_xcalloc(cc_figures_n + INDEX_CSV_MAX, sizeof(*csv));
+    bool index = strcmp(v->query, "index") == 0;
+    cchc_layout_t l = { "KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH VÀ PHẢN ÁNH, KIẾN NGHỊ",
+                        "Báo cáo / Report",
+                        report_columns,
+                        CC_N(report_columns),
+                        csv,
+                        0,
+                        v->grades };
+    cchc_sheet_t s = cchc_sheet_of(res, single && !index, single && index);
+    FILE *f = stdout;
+    int status = CCHC_EXIT_OK;
 
-    if (wb == NULL)
-        return -EIO;
-    ws = workbook_add_worksheet(wb, "Báo cáo");
-    title = workbook_add_format(wb);
-    format_set_bold(title);
-    format_set_font_size(title, 14);
-    headf = workbook_add_format(wb);
-    format_set_bold(headf);
-    format_set_text_wrap(headf);
-    format_set_align(headf, LXW_ALIGN_CENTER);
-    format_set_border(headf, LXW_BORDER_THIN);
-    countf = workbook_add_format(wb);
-    format_set_num_format(countf, "#,##0");
-    format_set_border(countf, LXW_BORDER_THIN);
-    ratef = workbook_add_format(wb);
-    format_set_num_format(ratef, "0.00%");
-    format_set_border(ratef, LXW_BORDER_THIN);
-    boldc = workbook_add_format(wb);
-    format_set_bold(boldc);
-    format_set_num_format(boldc, "#,##0");
-    format_set_border(boldc, LXW_BORDER_THIN);
-    boldr = workbook_add_format(wb);
-    format_set_bold(boldr);
-    format_set_num_format(boldr, "0.00%");
-    format_set_border(boldr, LXW_BORDER_THIN);
-    boldt = workbook_add_format(wb);
-    format_set_bold(boldt);
-    format_set_border(boldt, LXW_BORDER_THIN);
-
-    period_text(res, when, sizeof(when));
-    worksheet_merge_range(ws, 0, 0, 0, ncols - 1,
-                          "KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH VÀ PHẢN ÁNH, KIẾN NGHỊ", title);
-    snprintf(buf, sizeof(buf), "Báo cáo %s", when);
-    worksheet_merge_range(ws, 1, 0, 1, ncols - 1, buf, NULL);
-    worksheet_set_column(ws, 0, 0, 5, NULL);
-    worksheet_set_column(ws, 1, 1, 36, NULL);
-    worksheet_set_column(ws, 2, (lxw_col_t)(ncols - 1), 12, NULL);
-    worksheet_write_string(ws, row, 0, "STT", headf);
-    worksheet_write_string(ws, row, 1, "Đơn vị", headf);
-    for (size_t c = 0; c < CC_N(columns); c++)
-        worksheet_write_string(ws, row, (lxw_col_t)(2 + c), columns[c].vi, headf);
-    if (grades) {
-        worksheet_write_string(ws, row, (lxw_col_t)(2 + CC_N(columns)), "Mức", headf);
-        worksheet_write_string(ws, row, (lxw_col_t)(3 + CC_N(columns)), "Căn cứ đánh giá", headf);
-        worksheet_set_column(ws, (lxw_col_t)(3 + CC_N(columns)), (lxw_col_t)(3 + CC_N(columns)), 60,
-                             NULL);
+    if (index) {
+        l.title = "CHỈ SỐ ĐÁNH GIÁ CHẤT LƯỢNG PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP (QĐ 766/QĐ-TTg)";
+        l.report = "Chỉ số phục vụ (QĐ 766) / service index";
+        l.table = table;
+        index_columns(table, &l.n_table, csv, &l.n_csv);
+    } else {
+        for (size_t i = 0; i < cc_figures_n; i++)
+            add_figure(csv, &l.n_csv, &cc_figures[i]);
     }
-    row++;
-    for (uint32_t i = 0; i <= n; i++) {
-        bool is_total = single ? false : i == n;
-        const msgpack_object *r = single     ? (i == 0 ? res : NULL)
-                                  : is_total ? total
-                                             : &rows->via.array.ptr[i];
-
-        if (r == NULL)
-            break;
-        if (!is_total)
-            worksheet_write_number(ws, row, 0, i + 1, countf);
-        worksheet_write_string(ws, row, 1,
-                               is_total ? "Tổng cộng" : text_of(r, "unit_name", buf, sizeof(buf)),
-                               is_total ? boldt : NULL);
-        for (size_t c = 0; c < CC_N(columns); c++) {
-            lxw_col_t col = (lxw_col_t)(2 + c);
-            uint64_t num, den;
-
-            if (columns[c].rate) {
-                if (rate_of(r, columns[c].key, &num, &den) && den)
-                    worksheet_write_number(ws, row, col, (double)num / (double)den,
-                                           is_total ? boldr : ratef);
-                else
-                    worksheet_write_string(ws, row, col, "–", is_total ? boldt : NULL);
-            } else {
-                worksheet_write_number(ws, row, col, (double)count_of(r, columns[c].key),
-                                       is_total ? boldc : countf);
-            }
-        }
-        if (grades && !is_total) {
-            char basis[256];
-            bool lv = false;
-
-            cc_map_bool(r, "low_volume", &lv);
-            worksheet_write_string(ws, row, (lxw_col_t)(2 + CC_N(columns)),
-                                   text_of(r, "grade", buf, sizeof(buf)), headf);
-            text_of(r, "grade_basis", basis, sizeof(basis));
-            snprintf(buf, sizeof(buf), "%s%s", basis, lv ? " (ít hồ sơ)" : "");
-            worksheet_write_string(ws, row, (lxw_col_t)(3 + CC_N(columns)), buf, NULL);
-        }
-        row++;
-        if (single)
-            break;
+    if (out == OUT_XLSX) {
+        if (cchc_sheet_xlsx(file, &s, &l) < 0)
+            status = cchc_usage_error(v->cmd, "cannot write %s", file);
+        goto done;
     }
-    e = workbook_close(wb);
-    return e == LXW_NO_ERROR ? 0 : -EIO;
+    if (file && (f = fopen(file, "w")) == NULL) {
+        status = cchc_usage_error(v->cmd, "cannot write %s: %s", file, strerror(errno));
+        goto done;
+    }
+    if (out == OUT_JSON) {
+        json_t *j = cc_json_from_msgpack(res, 0);
+
+        json_object_del(j, "rid");
+        cc_json_print(f, j);
+    } else if (out == OUT_CSV) {
+        cchc_sheet_csv(f, &s, &l);
+    } else if (single && index) {
+        const msgpack_object *rows = cc_map_find(res, "rows");
+
+        if (rows && rows->type == MSGPACK_OBJECT_ARRAY && rows->via.array.size == 1)
+            print_index_unit(f, res, &rows->via.array.ptr[0]);
+    } else if (single) {
+        print_unit_table(f, res);
+    } else {
+        cchc_sheet_table(f, &s, &l);
+    }
+    if (f != stdout && fclose(f) != 0)
+        status = cchc_usage_error(v->cmd, "cannot write %s", file);
+done:
+    free(csv);
+    return status;
 }
 
-/* ---- cchc report / cchc grade ---------------------------------------------------- */
+/* Ask for the rows of @v chosen on the command line into @q: --unit alone
+ * (*@ret_single), its children, or --units (codes, a kind, or *). */
+static int selection_pairs(const cc_cli_t *cli, const verdict_t *v, cc_enc_t *q, bool *ret_single,
+                           bool *ret_as_kind)
+{
+    const char *unit = NULL, *rank = NULL, *parent = NULL;
+    bool children = cc_cli_opt(cli, "with-children", NULL);
+    const char *list;
+    char codes[64][CC_MAX_CODE + 1];
+    size_t n = 0;
 
-static int run_table_or_report(const cc_cli_t *cli, const char *cmd, bool grades)
+    cc_cli_opt(cli, "unit", &unit);
+    cc_cli_opt(cli, "rank", &rank);
+    cc_cli_opt(cli, "parent", &parent);
+    /* With --unit, --units is only the scope said in HELLO (as for every
+     * command); without it, --units also chooses the table's rows. */
+    *ret_single = !v->grades && unit && !children && !parent;
+    *ret_as_kind = false;
+    if (unit == NULL && !cli->units_set && !parent)
+        return cchc_usage_error(v->cmd, "%s needs --unit=U or --units=LIST|KIND|*", v->cmd);
+    if (rank && !v->figure_known(rank))
+        return cchc_usage_error(v->cmd, "--rank=%s: not a figure (see the %s's keys)", rank,
+                                v->query);
+    if (*ret_single && v->report_one) {
+        cc_enc_kv_str(q, "unit", unit);
+        return CCHC_EXIT_OK;
+    }
+    list = unit ? unit : cli->units_set ? cli->units : "*";
+    if (cc_units_parse(list, codes, 64, &n) < 0)
+        return cchc_usage_error(v->cmd, "--units=%s: expected codes, a kind or *", list);
+    *ret_as_kind = n == 1 && cc_vocab_find(&cc_unit_kinds, 0, codes[0], strlen(codes[0])) >= 0;
+    if (*ret_as_kind) {
+        cc_enc_kv_str(q, "kind", codes[0]);
+    } else {
+        cc_enc_str(q, "units");
+        cc_enc_array(q, n);
+        for (size_t i = 0; i < n; i++)
+            cc_enc_str(q, codes[i]);
+    }
+    if (parent)
+        cc_enc_kv_str(q, "parent", parent);
+    if (children)
+        cc_enc_kv_bool(q, "children", true);
+    if (rank || v->grades)
+        cc_enc_kv_str(q, "sort", rank ? rank : "on_time");
+    if (cc_cli_opt(cli, "asc", NULL))
+        cc_enc_kv_bool(q, "asc", true);
+    if (v->grades)
+        cc_enc_kv_bool(q, "grades", true);
+    return CCHC_EXIT_OK;
+}
+
+static int run_verdict(const cc_cli_t *cli, const verdict_t *v)
 {
     static const char *const allowed[] = { "unit=",   "units=",  "parent=", "with-children",
                                            "period=", "from=",   "to=",     "rank=",
                                            "asc",     "format=", "output=", "json",
                                            "csv",     NULL };
-    const char *unit = NULL, *rank = NULL, *parent = NULL, *file = NULL;
-    bool children = cc_cli_opt(cli, "with-children", NULL), single, as_kind = false;
+    const char *file = NULL;
+    bool single = false, as_kind = false;
     cc_msg_t res = { 0 };
-    FILE *f = stdout;
     cc_enc_t q;
     char why[256];
     out_t out;
@@ -548,58 +515,13 @@ static int run_table_or_report(const cc_cli_t *cli, const char *cmd, bool grades
 
     cc_enc_init(&q);
     if (cc_cli_check_opts(cli, allowed, why, sizeof(why)) < 0) {
-        status = cchc_usage_error(cmd, "%s", why);
+        status = cchc_usage_error(v->cmd, "%s", why);
         goto out;
     }
-    cc_cli_opt(cli, "unit", &unit);
-    cc_cli_opt(cli, "rank", &rank);
-    cc_cli_opt(cli, "parent", &parent);
-    if ((status = output_of(cli, cmd, &out, &file)) != CCHC_EXIT_OK)
+    if ((status = output_of(cli, v->cmd, &out, &file)) != CCHC_EXIT_OK ||
+        (status = selection_pairs(cli, v, &q, &single, &as_kind)) != CCHC_EXIT_OK ||
+        (status = period_pairs(cli, v->cmd, &q)) != CCHC_EXIT_OK)
         goto out;
-    /* With --unit, --units is only the scope said in HELLO (as for every
-     * command); without it, --units also chooses the table's rows. */
-    single = !grades && unit && !children && !parent;
-    if (unit == NULL && !cli->units_set && !parent) {
-        status = cchc_usage_error(cmd, "%s needs --unit=U or --units=LIST|KIND|*", cmd);
-        goto out;
-    }
-    if (rank && cc_figure_find(rank, strlen(rank), NULL) == NULL) {
-        status = cchc_usage_error(cmd, "--rank=%s: not a figure (see the report's keys)", rank);
-        goto out;
-    }
-    if ((status = period_pairs(cli, cmd, &q)) != CCHC_EXIT_OK)
-        goto out;
-    if (single) {
-        cc_enc_kv_str(&q, "unit", unit);
-    } else {
-        const char *list = unit ? unit : cli->units_set ? cli->units : "*";
-        char codes[64][CC_MAX_CODE + 1];
-        size_t n = 0;
-
-        if (cc_units_parse(list, codes, 64, &n) < 0) {
-            status = cchc_usage_error(cmd, "--units=%s: expected codes, a kind or *", list);
-            goto out;
-        }
-        as_kind = n == 1 && cc_vocab_find(&cc_unit_kinds, 0, codes[0], strlen(codes[0])) >= 0;
-        if (as_kind) {
-            cc_enc_kv_str(&q, "kind", codes[0]);
-        } else {
-            cc_enc_str(&q, "units");
-            cc_enc_array(&q, n);
-            for (size_t i = 0; i < n; i++)
-                cc_enc_str(&q, codes[i]);
-        }
-        if (parent)
-            cc_enc_kv_str(&q, "parent", parent);
-        if (children)
-            cc_enc_kv_bool(&q, "children", true);
-        if (rank || grades)
-            cc_enc_kv_str(&q, "sort", rank ? rank : "on_time");
-        if (cc_cli_opt(cli, "asc", NULL))
-            cc_enc_kv_bool(&q, "asc", true);
-        if (grades)
-            cc_enc_kv_bool(&q, "grades", true);
-    }
     /* A kind as the selection is not a scope: the scope said in HELLO is
      * then all units, and the daemon answers only those the principal may see. */
     {
@@ -607,46 +529,30 @@ static int run_table_or_report(const cc_cli_t *cli, const char *cmd, bool grades
 
         if (as_kind)
             scoped.units = "*";
-        status =
-            cchc_query(&scoped, CC_EP_SCORING, "supervisor", single ? "report" : "table", &q, &res);
+        status = cchc_query(&scoped, CC_EP_SCORING, "supervisor",
+                            single && v->report_one ? "report" : v->query, &q, &res);
     }
-    if (status != CCHC_EXIT_OK)
-        goto out;
-    if (out == OUT_XLSX) {
-        if (write_xlsx(file, &res.body, single, grades) < 0) {
-            fprintf(stderr, "cchc: cannot write %s\n", file);
-            status = CCHC_EXIT_USAGE;
-        }
-        goto out;
-    }
-    if (file && (f = fopen(file, "w")) == NULL) {
-        fprintf(stderr, "cchc: cannot write %s: %s\n", file, strerror(errno));
-        status = CCHC_EXIT_USAGE;
-        goto out;
-    }
-    if (out == OUT_JSON) {
-        json_t *j = cc_json_from_msgpack(&res.body, 0);
-
-        json_object_del(j, "rid");
-        cc_json_print(f, j);
-    } else if (out == OUT_CSV) {
-        print_rows_csv(f, &res.body, single, grades);
-    } else if (single) {
-        print_unit_table(f, &res.body);
-    } else {
-        print_rows_table(f, &res.body, grades);
-    }
-    if (f != stdout && fclose(f) != 0) {
-        fprintf(stderr, "cchc: cannot write %s\n", file);
-        status = CCHC_EXIT_USAGE;
-    }
+    if (status == CCHC_EXIT_OK)
+        status = write_answer(v, &res.body, single, out, file);
 out:
     cc_msg_deinit(&res);
     cc_enc_deinit(&q);
     return status;
 }
 
-int cchc_cmd_report(const cc_cli_t *cli) { return run_table_or_report(cli, "report", false); }
+int cchc_cmd_report(const cc_cli_t *cli)
+{
+    static const verdict_t v = { "report", "table", true, false, report_figure };
+
+    return run_verdict(cli, &v);
+}
+
+int cchc_cmd_index(const cc_cli_t *cli)
+{
+    static const verdict_t v = { "index", "index", false, false, index_figure };
+
+    return run_verdict(cli, &v);
+}
 
 /* ---- Notes on units: grade set / grade reason / reminder add ----------------------- */
 
@@ -749,7 +655,11 @@ int cchc_cmd_grade(const cc_cli_t *cli)
     }
     if (sub)
         return cchc_usage_error("grade", "unknown subcommand '%s' (set, reason)", sub);
-    return run_table_or_report(cli, "grade", true);
+    {
+        static const verdict_t v = { "grade", "table", false, true, report_figure };
+
+        return run_verdict(cli, &v);
+    }
 }
 
 static void print_note(const msgpack_object *n)
@@ -758,9 +668,9 @@ static void print_note(const msgpack_object *n)
     int64_t t = 0;
     int k;
 
-    text_of(n, "kind", kind, sizeof(kind));
-    text_of(n, "doc", doc, sizeof(doc));
-    text_of(n, "reason", reason, sizeof(reason));
+    cchc_text_of(n, "kind", kind, sizeof(kind));
+    cchc_text_of(n, "doc", doc, sizeof(doc));
+    cchc_text_of(n, "reason", reason, sizeof(reason));
     cc_map_i64(n, "doc_date", &t);
     k = cc_vocab_find(&cc_note_kinds, 0, kind, strlen(kind));
     printf("  %s  %-10s %-24s %s\n", cc_fmt_date(t, d, sizeof(d)),
@@ -805,7 +715,7 @@ int cchc_cmd_reminder(const cc_cli_t *cli)
             if (cc_cli_opt(cli, "json", NULL)) {
                 cchc_print_json(&res.body);
             } else {
-                period_text(&res.body, when, sizeof(when));
+                cchc_period_text(&res.body, when, sizeof(when));
                 printf("Văn bản nhắc nhở, phê bình / reminders, criticisms: %s, %s\n", unit, when);
                 for (uint32_t i = 0; notes && i < notes->via.array.size; i++)
                     print_note(&notes->via.array.ptr[i]);

@@ -287,14 +287,30 @@ cc_query_outcome_t cc_daemon_query(void *router, const cc_request_t *req, const 
     return CC_QUERY_CLOCK_SET;
 }
 
+/* A policy key that no code of this version reads has no effect: say so,
+ * so that an administrator does not believe it is in force. */
+static void warn_unread_policy(const cc_catalog_t *cat)
+{
+    char keys[1024];
+    size_t n = cc_policy_unread(cc_catalog_policy(cat), keys, sizeof(keys));
+
+    if (n)
+        cc_log(LOG_WARNING,
+               "policy.ini sets %zu key%s that this version does not read yet, so %s no "
+               "effect: %s",
+               n, n == 1 ? "" : "s", n == 1 ? "it has" : "they have", keys);
+}
+
 int cc_daemon_load_catalog(const char *dir, cc_catalog_t **ret_catalog, char *err, size_t err_len)
 {
     int r = cc_catalog_load(dir, ret_catalog, err, err_len);
 
-    if (r == 0)
+    if (r == 0) {
         cc_log(LOG_NOTICE, "Catalogs: %zu units, %zu procedures (%s)",
                cc_catalog_unit_count(*ret_catalog), cc_catalog_procedure_count(*ret_catalog),
                dir ? dir : "embedded demo");
+        warn_unread_policy(*ret_catalog);
+    }
     return r;
 }
 
@@ -313,6 +329,7 @@ int cc_daemon_reload_catalog(const char *dir, cc_catalog_t **catalog_p)
         *catalog_p = next;
         cc_log(LOG_NOTICE, "Catalogs reloaded (%zu units, %zu procedures)",
                cc_catalog_unit_count(next), cc_catalog_procedure_count(next));
+        warn_unread_policy(next);
     }
     cc_sd_reloading(0);
     return r;

@@ -169,7 +169,8 @@ void cc_daemon_reply_ok(void *router, const cc_request_t *req, const char *name)
 
 /**
  * cc_daemon_load_catalog - load the catalogs at start (@dir NULL: the
- * embedded demo catalogs) and log what was loaded.
+ * embedded demo catalogs) and log what was loaded, with a warning naming
+ * the policy keys the file sets that no code reads (cc_policy_unread).
  * Returns 0, or the loader's error with "file:line: reason" in @err.
  */
 int cc_daemon_load_catalog(const char *dir, cc_catalog_t **ret_catalog, char *err, size_t err_len);
@@ -177,8 +178,9 @@ int cc_daemon_load_catalog(const char *dir, cc_catalog_t **ret_catalog, char *er
 /**
  * cc_daemon_reload_catalog - SIGHUP: load the catalogs from @dir again and,
  * only if that succeeds, replace *@catalog_p (the old one is destroyed).
- * Sends RELOADING=1 / READY=1 and logs the outcome; on failure the old
- * catalogs stay. Returns 0 or the loader's error.
+ * Sends RELOADING=1 / READY=1 and logs the outcome (and the unread policy
+ * keys, as at start); on failure the old catalogs stay. Returns 0 or the
+ * loader's error.
  */
 int cc_daemon_reload_catalog(const char *dir, cc_catalog_t **catalog_p);
 

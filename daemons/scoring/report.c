@@ -1,5 +1,6 @@
 /*
- * report.c - report, table and grade queries (see report.h).
+ * report.c - report, table (with grades), index and notes queries (see
+ * report.h); the index's rules and figures are index.c's.
  */
 #include "report.h"
 
@@ -14,6 +15,7 @@
 #include "cc_mem.h"
 #include "cc_period.h"
 #include "cc_time.h"
+#include "index.h"
 #include "tally.h"
 
 static const cc_field_t q_report_fields[] = {
@@ -22,6 +24,8 @@ static const cc_field_t q_report_fields[] = {
     { "to", CC_T_INT, false, 0, 0 },
     { "period", CC_T_CODE, false, 0, 0 },
 };
+/* The fields of a query of many units: the table's; the index takes all
+ * but the last, "grades". */
 static const cc_field_t q_table_fields[] = {
     { "units", CC_T_ARRAY, false, 0, CC_CATALOG_MAX_UNITS },
     { "kind", CC_T_CODE, false, 0, 0 },
@@ -121,9 +125,7 @@ static void encode_figures(cc_enc_t *out, const sums_t *s, grade_input_t *ret_gr
     ratings = w->c[SC_RATED_VERY] + w->c[SC_RATED_OK] + w->c[SC_RATED_BAD];
     /* Complaints this unit had to handle: for the hotline (""), those it
      * received without a unit less those it handed to a unit. */
-    pakn_kept = w->c[SC_PAKN_RECEIVED] > w->c[SC_PAKN_TO_UNIT]
-                    ? w->c[SC_PAKN_RECEIVED] - w->c[SC_PAKN_TO_UNIT]
-                    : 0;
+    pakn_kept = sc_sum_pakn_to_handle(w);
     /* Handled: answered, refused or forwarded outside the province: each
      * ends the complaint lawfully (NĐ 20/2008). */
     pakn_handled = w->c[SC_PAKN_ANSWERED] + w->c[SC_PAKN_REFUSED] + w->c[SC_PAKN_FORWARDED];
@@ -478,24 +480,35 @@ static int select_units(const cc_catalog_t *cat, const cc_principal_t *who,
     return 0;
 }
 
-/* The value of figure @key in the encoded row @r, for ranking: a count, or
- * a rate in percent; -1 when the rate has no data or the key is absent. */
+/* The value of figure @key in the encoded row @r, for ranking: an
+ * indicator's points, a rate in percent, a count, or a decimal; -1 when it
+ * has no data (or is not measured) or the key is absent. */
 static double row_value(const row_t *r, const char *key)
 {
     cc_msg_t m;
     double v = -1;
-    char k[CC_MAX_KEY + 8];
+    char k[CC_MAX_KEY + 8], text[32];
     uint64_t num, den;
 
     if (cc_body_decode(r->row.buf.data, r->row.buf.size, &cc_limits_reply, &m, NULL, 0) != 0)
         return -1;
-    snprintf(k, sizeof(k), "%s_num", key);
-    if (cc_map_u64(&m.body, k, &num) == 0) {
-        snprintf(k, sizeof(k), "%s_den", key);
-        if (cc_map_u64(&m.body, k, &den) == 0 && den > 0)
-            v = 100.0 * (double)num / (double)den;
-    } else if (cc_map_u64(&m.body, key, &num) == 0) {
-        v = (double)num;
+    snprintf(k, sizeof(k), "%s_pts", key);
+    if (cc_map_strcpy(&m.body, k, text, sizeof(text)) == 0 ||
+        cc_map_strcpy(&m.body, key, text, sizeof(text)) == 0) {
+        char *end;
+        double d = strtod(text, &end);
+
+        if (end != text && *end == '\0')
+            v = d;
+    } else {
+        snprintf(k, sizeof(k), "%s_num", key);
+        if (cc_map_u64(&m.body, k, &num) == 0) {
+            snprintf(k, sizeof(k), "%s_den", key);
+            if (cc_map_u64(&m.body, k, &den) == 0 && den > 0)
+                v = 100.0 * (double)num / (double)den;
+        } else if (cc_map_u64(&m.body, key, &num) == 0) {
+            v = (double)num;
+        }
     }
     cc_msg_deinit(&m);
     return v;
@@ -518,34 +531,52 @@ static int row_cmp(const void *a, const void *b)
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
-int sc_table_query(sc_state_t *st, const cc_principal_t *who, const msgpack_object *body,
-                   uint64_t rid, cc_enc_t *out, cc_reject_t *rej)
+/* A query of many units (table, index): its fields, and what each row and
+ * the total hold. The selection, periods, ranking and the answer's frame
+ * are rows_query's. */
+typedef struct {
+    const char *what_vi, *what_en; /* the query, in messages ("bảng", "table") */
+    const cc_field_t *fields;
+    size_t n_fields;
+    /* Whether @key may be a `sort`. */
+    bool (*sort_known)(const char *key);
+    /* Encode the figures of unit @u over its period @p from its sums @s
+     * into @row, add them to the total; *@ret_low_volume ranks it last.
+     * Returns 0 or a negative storage error. */
+    int (*row)(void *ctx, cc_txn_t *txn, const cc_unit_t *u, const cc_period_t *p, const sums_t *s,
+               cc_enc_t *row, bool *ret_low_volume);
+    /* Encode the total's figures. */
+    void (*total)(void *ctx, cc_enc_t *out);
+} rows_spec_t;
+
+static int rows_query(sc_state_t *st, const cc_principal_t *who, const msgpack_object *body,
+                      uint64_t rid, cc_enc_t *out, cc_reject_t *rej, const rows_spec_t *spec,
+                      void *ctx)
 {
     const cc_catalog_t *cat = sc_state_catalog(st);
-    char spec[CC_MAX_CODE + 1] = "", sort[CC_MAX_KEY + 1] = "";
+    char spec_p[CC_MAX_CODE + 1] = "", sort[CC_MAX_KEY + 1] = "", wvi[80], wen[80];
     const cc_unit_t **sel = NULL;
     row_t *rows = NULL;
-    sums_t total = { 0 };
-    bool grades = false, asc = false;
+    bool asc = false, any_low = false;
     int32_t today = cc_local_day(cc_clock_now());
     cc_period_t p0;
     cc_txn_t txn;
     size_t n = 0, map;
     int r;
 
-    if (cc_reject_fields(rej, body, q_table_fields, CC_N(q_table_fields),
-                         "Truy vấn bảng không hợp lệ", "Invalid table query"))
+    snprintf(wvi, sizeof(wvi), "Truy vấn %s không hợp lệ", spec->what_vi);
+    snprintf(wen, sizeof(wen), "Invalid %s query", spec->what_en);
+    if (cc_reject_fields(rej, body, spec->fields, spec->n_fields, wvi, wen))
         return 1;
     if (who->role != CC_ROLE_OPERATOR && who->role != CC_ROLE_SUPERVISOR)
         return cc_reject(rej, CC_ERR_NOT_AUTHORIZED, NULL, "Chỉ giám sát viên hoặc vận hành",
                          "Supervisors and operators only");
     if (cat == NULL)
         return cc_reject(rej, CC_ERR_INTERNAL, NULL, "Chưa có danh mục", "No catalog loaded");
-    cc_map_strcpy(body, "period", spec, sizeof(spec));
+    cc_map_strcpy(body, "period", spec_p, sizeof(spec_p));
     cc_map_strcpy(body, "sort", sort, sizeof(sort));
-    cc_map_bool(body, "grades", &grades);
     cc_map_bool(body, "asc", &asc);
-    if (sort[0] && cc_figure_find(sort, strlen(sort), NULL) == NULL)
+    if (sort[0] && !spec->sort_known(sort))
         return cc_reject(rej, CC_ERR_BAD_FIELD, "sort", "Không có chỉ tiêu '%s'", "No figure '%s'",
                          sort);
     if ((r = period_of(cat, NULL, body, &p0, rej)) != 0)
@@ -558,17 +589,14 @@ int sc_table_query(sc_state_t *st, const cc_principal_t *who, const msgpack_obje
         goto done;
     for (size_t i = 0; i < n; i++) {
         const cc_unit_t *u = sel[i];
-        grade_input_t g;
         cc_period_t p;
         sums_t s;
-        int y;
 
         if ((r = period_of(cat, u, body, &p, rej)) != 0)
             break;
         if ((r = unit_sums(&txn, sc_state_tally_dbi(st), u->code, p.from_day, p.to_day, today,
                            &s)) < 0)
             break;
-        sums_add(&total, &s);
         rows[i].u = u;
         rows[i].order = i;
         cc_enc_init(&rows[i].row);
@@ -579,25 +607,22 @@ int sc_table_query(sc_state_t *st, const cc_principal_t *who, const msgpack_obje
         cc_enc_kv_str(&rows[i].row, "parent", u->parent ? u->parent : "");
         cc_enc_kv_i64(&rows[i].row, "from", cc_day_start(p.from_day));
         cc_enc_kv_i64(&rows[i].row, "to", cc_day_start(p.to_day + 1) - 1);
-        encode_figures(&rows[i].row, &s, &g);
-        if (grades) {
-            cc_day_to_ymd(p.to_day, &y, NULL, NULL);
-            encode_grade(&rows[i].row, st, &txn, u, spec, y, &g);
-            rows[i].low_volume = g.resolved < (uint64_t)cc_catalog_policy(cat)->grade_min_volume;
-        }
+        if ((r = spec->row(ctx, &txn, u, &p, &s, &rows[i].row, &rows[i].low_volume)) < 0)
+            break;
         cc_enc_map_close(&rows[i].row, map);
         rows[i].rank = sort[0] ? row_value(&rows[i], sort) : 0;
+        any_low |= rows[i].low_volume;
     }
     cc_txn_end(&txn);
     if (r != 0)
         goto done;
-    if (sort[0] || grades) {
+    if (sort[0] || any_low) {
         sort_asc = asc;
         qsort(rows, n, sizeof(*rows), row_cmp);
     }
     map = cc_enc_map_open(out);
     cc_enc_kv_u64(out, "rid", rid);
-    cc_enc_kv_str(out, "period", spec);
+    cc_enc_kv_str(out, "period", spec_p);
     cc_enc_kv_i64(out, "from", cc_day_start(p0.from_day));
     cc_enc_kv_i64(out, "to", cc_day_start(p0.to_day + 1) - 1);
     cc_enc_str(out, "rows");
@@ -608,7 +633,7 @@ int sc_table_query(sc_state_t *st, const cc_principal_t *who, const msgpack_obje
     {
         size_t tmap = cc_enc_map_open(out);
 
-        encode_figures(out, &total, NULL);
+        spec->total(ctx, out);
         cc_enc_map_close(out, tmap);
     }
     cc_enc_map_close(out, map);
@@ -619,6 +644,107 @@ done:
     free(rows);
     free(sel);
     return r;
+}
+
+/* ---- QUERY table: the report's figures, with grades -------------------------------- */
+
+typedef struct {
+    sc_state_t *st;
+    char period[CC_MAX_CODE + 1]; /* the period's name, "" for from/to */
+    bool grades;
+    sums_t total;
+} table_ctx_t;
+
+static bool table_sort_known(const char *key) { return cc_figure_find(key, strlen(key), NULL); }
+
+static int table_row(void *arg, cc_txn_t *txn, const cc_unit_t *u, const cc_period_t *p,
+                     const sums_t *s, cc_enc_t *row, bool *ret_low_volume)
+{
+    table_ctx_t *t = arg;
+    grade_input_t g;
+    int y;
+
+    sums_add(&t->total, s);
+    encode_figures(row, s, &g);
+    if (t->grades) {
+        cc_day_to_ymd(p->to_day, &y, NULL, NULL);
+        encode_grade(row, t->st, txn, u, t->period, y, &g);
+        *ret_low_volume =
+            g.resolved < (uint64_t)cc_catalog_policy(sc_state_catalog(t->st))->grade_min_volume;
+    }
+    return 0;
+}
+
+static void table_total(void *arg, cc_enc_t *out)
+{
+    encode_figures(out, &((table_ctx_t *)arg)->total, NULL);
+}
+
+int sc_table_query(sc_state_t *st, const cc_principal_t *who, const msgpack_object *body,
+                   uint64_t rid, cc_enc_t *out, cc_reject_t *rej)
+{
+    static const rows_spec_t spec = { "bảng",           "table",
+                                      q_table_fields,   CC_N(q_table_fields),
+                                      table_sort_known, table_row,
+                                      table_total };
+    table_ctx_t t = { .st = st };
+
+    cc_map_strcpy(body, "period", t.period, sizeof(t.period));
+    cc_map_bool(body, "grades", &t.grades);
+    return rows_query(st, who, body, rid, out, rej, &spec, &t);
+}
+
+/* ---- QUERY index: the real-time service index (index.h) ------------------------------ */
+
+typedef struct {
+    sc_state_t *st;
+    sc_index_input_t total;
+} index_ctx_t;
+
+static bool index_sort_known(const char *key)
+{
+    const char *part = NULL;
+
+    return cc_index_figure_find(key, strlen(key)) ||
+           (cc_indicator_find(key, strlen(key), &part) && part == NULL);
+}
+
+static int index_row(void *arg, cc_txn_t *txn, const cc_unit_t *u, const cc_period_t *p,
+                     const sums_t *s, cc_enc_t *row, bool *ret_low_volume)
+{
+    index_ctx_t *x = arg;
+    sc_index_input_t in;
+    sc_index_t ix;
+    int r;
+
+    (void)ret_low_volume;
+    if ((r = sc_index_input(sc_state_index(x->st), sc_state_catalog(x->st), txn, u, p->from_day,
+                            p->to_day, &s->before, &s->within, &s->upto, &in)) < 0)
+        return r;
+    sc_index_add(&x->total, &in);
+    sc_index_compute(&in, &ix);
+    sc_index_encode(row, &ix);
+    return 0;
+}
+
+static void index_total(void *arg, cc_enc_t *out)
+{
+    sc_index_t ix;
+
+    sc_index_compute(&((index_ctx_t *)arg)->total, &ix);
+    sc_index_encode(out, &ix);
+}
+
+int sc_index_query(sc_state_t *st, const cc_principal_t *who, const msgpack_object *body,
+                   uint64_t rid, cc_enc_t *out, cc_reject_t *rej)
+{
+    static const rows_spec_t spec = { "chỉ số",         "index",
+                                      q_table_fields,   CC_N(q_table_fields) - 1,
+                                      index_sort_known, index_row,
+                                      index_total };
+    index_ctx_t x = { .st = st };
+
+    return rows_query(st, who, body, rid, out, rej, &spec, &x);
 }
 
 /* ---- Reminders and criticisms: QUERY notes --------------------------------------- */

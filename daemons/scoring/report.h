@@ -7,6 +7,8 @@
  *            a kind, the children of a parent, each with its children),
  *            ranked by a figure, with their total; with `grades`, each
  *            row's grade (DOMAIN.md §7.2) and what decided it
+ *   index    the real-time service index (QĐ 766, index.h) of many units,
+ *            one row each, ranked, with their total
  *   notes    the reminders and criticisms recorded for a unit
  *
  * Every figure comes from the per-day tallies (tally.h) summed over the
@@ -45,6 +47,15 @@ void sc_rate_format(uint64_t num, uint64_t den, char *buf, size_t size);
  * unit outside it is refused). Returns as sc_report_query.
  */
 int sc_table_query(sc_state_t *st, const cc_principal_t *who, const msgpack_object *body,
+                   uint64_t rid, cc_enc_t *out, cc_reject_t *rej);
+
+/**
+ * sc_index_query - answer an index query: the units chosen as for a table,
+ * each row with its indicators (index.h), ranked by `sort`, and their
+ * total from the sums of the rows' figures. Who and returns as
+ * sc_table_query.
+ */
+int sc_index_query(sc_state_t *st, const cc_principal_t *who, const msgpack_object *body,
                    uint64_t rid, cc_enc_t *out, cc_reject_t *rej);
 
 /**

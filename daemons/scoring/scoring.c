@@ -419,11 +419,13 @@ static void handle_query(scoring_t *s, cc_request_t *req, const cc_principal_t *
         sc_watch_ack(s->watch, req, who, cc_clock_now());
     } else if (cc_str_eq(q, "rebuild")) {
         query_rebuild(s, req, who);
-    } else if (cc_str_eq(q, "report") || cc_str_eq(q, "table") || cc_str_eq(q, "notes")) {
+    } else if (cc_str_eq(q, "report") || cc_str_eq(q, "table") || cc_str_eq(q, "index") ||
+               cc_str_eq(q, "notes")) {
         cc_enc_reset(&s->reply);
-        r = (cc_str_eq(q, "report") ? sc_report_query
-             : cc_str_eq(q, "table")
-                 ? sc_table_query
+        r = (cc_str_eq(q, "report")  ? sc_report_query
+             : cc_str_eq(q, "table") ? sc_table_query
+             : cc_str_eq(q, "index")
+                 ? sc_index_query
                  : sc_notes_query)(s->state, who, &req->msg.body, req->rid, &s->reply, &rej);
         if (r == 0)
             send_reply(s, req, CC_MSG_RESULT);

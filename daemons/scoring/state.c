@@ -13,16 +13,18 @@
 #include "cc_duedate.h"
 #include "cc_mem.h"
 #include "cc_time.h"
+#include "index.h"
 #include "state_priv.h"
 #include "tally.h"
 
 /* The layout of the derived state; a store of another layout is rebuilt
  * from the logs by sc_state_open(). */
-_Static_assert(SC_TALLY_VERSION == 4 && SC_DOSSIER_VERSION == 3 && SC_PAKN_VERSION == 2 &&
-                   SC_STATE_LAYOUT_CURRENT == 0x040302u,
+_Static_assert(SC_INDEX_VERSION == 1 && SC_TALLY_VERSION == 6 && SC_DOSSIER_VERSION == 3 &&
+                   SC_PAKN_VERSION == 2 && SC_STATE_LAYOUT_CURRENT == 0x01060302u,
                "SC_STATE_LAYOUT_CURRENT must follow the versions");
 #define SC_STATE_LAYOUT                                                                            \
-    (((uint64_t)SC_TALLY_VERSION << 16) | ((uint64_t)SC_DOSSIER_VERSION << 8) | SC_PAKN_VERSION)
+    (((uint64_t)SC_INDEX_VERSION << 24) | ((uint64_t)SC_TALLY_VERSION << 16) |                     \
+     ((uint64_t)SC_DOSSIER_VERSION << 8) | SC_PAKN_VERSION)
 
 static const cc_field_t f_common[] = {
     { "type", CC_T_CODE, true, 0, 0 },
@@ -105,9 +107,10 @@ int sc_state_rebuild(sc_state_t *st)
 
 int sc_state_empty(sc_state_t *st, cc_txn_t *txn)
 {
-    MDB_dbi derived[16] = { st->tally_dbi, st->dossier_dbi, st->pakn_dbi,   st->cursor_dbi,
-                            st->meta_dbi,  st->notes_dbi,   st->grades_dbi, st->consult_dbi };
-    size_t n = 8;
+    MDB_dbi derived[16] = { st->tally_dbi,      st->dossier_dbi, st->pakn_dbi,   st->cursor_dbi,
+                            st->meta_dbi,       st->notes_dbi,   st->grades_dbi, st->consult_dbi,
+                            st->index.dossiers, st->index.online };
+    size_t n = 10;
     uint64_t seq = 0;
     int r;
 
@@ -142,7 +145,8 @@ int sc_state_open(const char *dir, size_t map_size, const cc_catalog_t *catalog,
         (r = cc_store_dbi(st->store, "consult", 0, &st->consult_dbi)) < 0 ||
         (r = sc_alerts_open(st->store, &st->alerts)) < 0 ||
         (r = cc_store_dbi(st->store, "notes", 0, &st->notes_dbi)) < 0 ||
-        (r = cc_store_dbi(st->store, "grades", 0, &st->grades_dbi)) < 0) {
+        (r = cc_store_dbi(st->store, "grades", 0, &st->grades_dbi)) < 0 ||
+        (r = sc_index_open(st->store, st->tally_dbi, &st->index)) < 0) {
         snprintf(err, err_len, "cannot open the scoring store in %.512s: %s", dir,
                  cc_store_strerror(r));
         goto out;
@@ -179,6 +183,7 @@ uint64_t sc_state_rebuilt_from(sc_state_t *st) { return st->rebuilt_from; }
 MDB_dbi sc_state_tally_dbi(sc_state_t *st) { return st->tally_dbi; }
 sc_alerts_t *sc_state_alerts(sc_state_t *st) { return st->alerts; }
 const cc_catalog_t *sc_state_catalog(sc_state_t *st) { return st->catalog; }
+const sc_index_db_t *sc_state_index(sc_state_t *st) { return &st->index; }
 
 int sc_state_cursor(sc_state_t *st, sc_feed_id_t feed, uint64_t *ret)
 {
@@ -716,14 +721,31 @@ static int apply_dossier(sc_state_t *st, cc_txn_t *txn, const msgpack_object *re
         if (c != SC_ENDED_WITHOUT_CLASS)
             sc_unit_set_add(&st->dirty, x.unit);
     }
-    /* Within / past due: the standing before the record, and after it. */
+    /* Within / past due: the standing before the record, and after it;
+     * then the real-time service index. */
     if (found || kind == CC_EV_RECEIVED) {
         sc_open_t before = { old.unit, was_open, old.state == CC_DOSSIER_SUPPLEMENT_WAIT, old.due };
         sc_open_t after = { x.unit, now_open, x.state == CC_DOSSIER_SUPPLEMENT_WAIT, x.due };
+        sc_index_rec_t ix = { .kind = kind,
+                              .dossier = x.dossier,
+                              .unit = x.unit,
+                              .proc = x.proc[0] ? x.proc : old.proc,
+                              .at = at,
+                              .received_at = d.received_at,
+                              .channel = x.channel,
+                              .klass = x.klass,
+                              .figure = x.figure,
+                              .sos_kind = x.sos_kind,
+                              .before = found ? &before : NULL,
+                              .after = &after,
+                              .record = rec };
 
         if ((before.open != after.open || before.paused != after.paused ||
              before.due != after.due || strcmp(before.unit, after.unit) != 0) &&
-            (r = sc_tally_open_move(txn, st->tally_dbi, day, found ? &before : NULL, &after)) < 0)
+            (r = sc_tally_open_move(txn, st->tally_dbi, &sc_open_all, day, found ? &before : NULL,
+                                    &after)) < 0)
+            return r;
+        if ((r = sc_index_dossier(&st->index, st->catalog, txn, &ix)) < 0)
             return r;
     }
     /* Only open dossiers that were counted as received are "open" here. */
@@ -928,7 +950,8 @@ int sc_put_pakn(sc_state_t *st, cc_txn_t *txn, const char *id, const sc_pakn_t *
 
 /* The unit a complaint counts for when first seen: the handling unit of
  * the dossier it names (when scoring knows it), else the record's unit,
- * else "" (the hotline). */
+ * else "" (the hotline). Returns 1 when it names a dossier scoring knows,
+ * 0 when not, or a storage error. */
 static int pakn_unit(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, char *unit)
 {
     char dossier[CC_MAX_ID + 1] = "";
@@ -945,7 +968,7 @@ static int pakn_unit(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, c
         return r;
     if (found)
         snprintf(unit, CC_MAX_CODE + 1, "%s", d.unit);
-    return 0;
+    return found;
 }
 
 static int apply_contact(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, int32_t day)
@@ -1059,7 +1082,7 @@ static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, 
     char why[160];
     uint64_t level = 1;
     int64_t due = 0;
-    bool found, flag = false;
+    bool found, known, flag = false;
     int state;
     sc_pakn_t p;
     int r;
@@ -1086,9 +1109,13 @@ static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, 
         p.version = SC_PAKN_VERSION;
         if ((r = pakn_unit(st, txn, rec, p.unit)) < 0)
             return r;
+        known = r == 1;
         p.counted = p.unit[0] != '\0';
         if (kind == CC_HEV_PAKN_RECEIVED &&
             (r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_RECEIVED, 1)) < 0)
+            return r;
+        /* The dossier it names had a complaint (the service index). */
+        if (known && (r = sc_index_complaint(&st->index, txn, rec, p.unit, day)) < 0)
             return r;
     }
     if (kind == CC_HEV_PAKN_ASSIGNED) {

@@ -11,7 +11,8 @@
  * anywhere neither loses nor double-counts a record.
  *
  * LMDB databases of the scoring environment (besides alerts.h's "alerts",
- * "acks", "due", "sos", "timers" and "meta", and tally.h's "tally"):
+ * "acks", "due", "sos", "timers" and "meta", tally.h's "tally" and index.h's
+ * "ixdossier" and "ixonline"):
  *   cursor   "intake" | "hotline" -> u64 (be64), last seq applied
  *   dossier  dossier id -> sc_dossier_t {version, state, flags (overdue,
  *            extended, alert flags), pending SOS kind, its unit and alert
@@ -81,6 +82,7 @@
 #include "cc_catalog.h"
 #include "cc_codec.h"
 #include "cc_store.h"
+#include "index.h"
 
 typedef enum { SC_FEED_INTAKE, SC_FEED_HOTLINE, SC_FEED_COUNT_ } sc_feed_id_t;
 
@@ -221,9 +223,9 @@ int sc_state_stats(sc_state_t *st, sc_stats_t *ret);
  */
 uint64_t sc_state_rebuilt_from(sc_state_t *st);
 
-/* The current layout: (tally version << 16) | (dossier version << 8) |
- * complaint version, stored in meta "layout". */
-#define SC_STATE_LAYOUT_CURRENT 0x040302u
+/* The current layout: (index version << 24) | (tally version << 16) |
+ * (dossier version << 8) | complaint version, stored in meta "layout". */
+#define SC_STATE_LAYOUT_CURRENT 0x01060302u
 
 /* A supervisor's note on a unit's grade for a period (intake grade_note):
  * the written reason A+ needs (@grade "") or a grade set by hand. */
@@ -257,5 +259,6 @@ cc_store_t *sc_state_store(sc_state_t *st);
 MDB_dbi sc_state_tally_dbi(sc_state_t *st);
 sc_alerts_t *sc_state_alerts(sc_state_t *st);
 const cc_catalog_t *sc_state_catalog(sc_state_t *st);
+const sc_index_db_t *sc_state_index(sc_state_t *st);
 
 #endif

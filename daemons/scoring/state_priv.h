@@ -6,6 +6,7 @@
 #ifndef SC_STATE_PRIV_H
 #define SC_STATE_PRIV_H
 
+#include "index.h"
 #include "state.h"
 
 /* What scoring remembers of a dossier (db "dossier"). Version 2 added the
@@ -67,6 +68,7 @@ struct sc_state {
     sc_alerts_t *alerts;
     MDB_dbi cursor_dbi, meta_dbi, tally_dbi, dossier_dbi, pakn_dbi, consult_dbi;
     MDB_dbi notes_dbi, grades_dbi; /* supervisors' reminders, criticisms and grade notes */
+    sc_index_db_t index;           /* the real-time service index's (index.h) */
     uint64_t rebuilt_from;         /* layout found at open when it was rebuilt, else 0 */
     sc_unit_set_t dirty;
 };

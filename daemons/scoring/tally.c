@@ -4,6 +4,7 @@
 #include "tally.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "cc_time.h"
@@ -80,19 +81,22 @@ const char *sc_counter_name(sc_counter_t c)
     return (unsigned)c < SC_REPORTED_COUNT_ ? counter_names[c] : "?";
 }
 
-static size_t unit_prefix(uint8_t *out, const char *unit)
+/* The unit's code (at most 32 bytes) and @sep: 0x00 before a day, 0x01
+ * before a month. */
+static size_t unit_prefix(uint8_t *out, const char *unit, uint8_t sep)
 {
     size_t n = strnlen(unit, 32);
 
     memcpy(out, unit, n);
-    out[n] = 0;
+    out[n] = sep;
     return n + 1;
 }
 
-size_t sc_tally_key(uint8_t out[SC_TALLY_KEY_MAX], const char *unit, int32_t day)
+/* unit, @sep, be32(@v ^ bias). */
+static size_t row_key(uint8_t out[SC_TALLY_KEY_MAX], const char *unit, uint8_t sep, int32_t v)
 {
-    size_t n = unit_prefix(out, unit);
-    uint32_t d = (uint32_t)day ^ 0x80000000u;
+    size_t n = unit_prefix(out, unit, sep);
+    uint32_t d = (uint32_t)v ^ 0x80000000u;
 
     out[n] = (uint8_t)(d >> 24);
     out[n + 1] = (uint8_t)(d >> 16);
@@ -101,44 +105,83 @@ size_t sc_tally_key(uint8_t out[SC_TALLY_KEY_MAX], const char *unit, int32_t day
     return n + 4;
 }
 
-static int32_t key_day(const uint8_t *p)
+size_t sc_tally_key(uint8_t out[SC_TALLY_KEY_MAX], const char *unit, int32_t day)
+{
+    return row_key(out, unit, 0, day);
+}
+
+static int32_t key_value(const uint8_t *p)
 {
     uint32_t d = ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
 
     return (int32_t)(d ^ 0x80000000u);
 }
 
+/* The month of @day (year * 12 + month - 1), and the first day of month @m. */
+static int32_t month_of(int32_t day)
+{
+    int y, m;
+
+    cc_day_to_ymd(day, &y, &m, NULL);
+    return y * 12 + m - 1;
+}
+
+static int32_t month_first_day(int32_t m) { return cc_day_from_ymd(m / 12, m % 12 + 1, 1); }
+
+/* The change sc_tally_add makes to a row. */
+typedef struct {
+    sc_counter_t c;
+    uint32_t n;
+} row_change_t;
+
+/* cc_update_fn: the row with @ctx's change (a new row when there was none). */
+static int row_changed(const MDB_val *old, void *val, void *ctx)
+{
+    const row_change_t *ch = ctx;
+    sc_tally_t *t = val;
+
+    if (old == NULL) {
+        memset(t, 0, sizeof(*t));
+        t->version = SC_TALLY_VERSION;
+    } else if (old->mv_size != sizeof(*t)) {
+        return MDB_CORRUPTED;
+    } else {
+        memcpy(t, old->mv_data, sizeof(*t));
+        if (t->version != SC_TALLY_VERSION)
+            return MDB_CORRUPTED;
+    }
+    t->c[ch->c] += ch->n;
+    return 0;
+}
+
+/* Add @n to counter @c of the row at @key. */
+static int row_add(cc_txn_t *txn, MDB_dbi dbi, const uint8_t *key, size_t klen, sc_counter_t c,
+                   uint32_t n)
+{
+    row_change_t ch = { c, n };
+    sc_tally_t t;
+
+    return cc_txn_update(txn, dbi, key, klen, &t, sizeof(t), row_changed, &ch);
+}
+
 int sc_tally_add(cc_txn_t *txn, MDB_dbi dbi, const char *unit, int32_t day, sc_counter_t c,
                  uint32_t n)
 {
     uint8_t key[SC_TALLY_KEY_MAX];
-    size_t klen = sc_tally_key(key, unit, day);
-    sc_tally_t t;
-    MDB_val v;
     int r;
 
-    r = cc_txn_get(txn, dbi, key, klen, &v);
-    if (r == -ENOENT) {
-        memset(&t, 0, sizeof(t));
-        t.version = SC_TALLY_VERSION;
-    } else if (r < 0) {
+    if ((r = row_add(txn, dbi, key, row_key(key, unit, 0, day), c, n)) < 0)
         return r;
-    } else if (v.mv_size != sizeof(t)) {
-        return MDB_CORRUPTED;
-    } else {
-        memcpy(&t, v.mv_data, sizeof(t));
-        if (t.version != SC_TALLY_VERSION)
-            return MDB_CORRUPTED;
-    }
-    t.c[c] += n;
-    return cc_txn_put(txn, dbi, key, klen, &t, sizeof(t), 0);
+    return row_add(txn, dbi, key, row_key(key, unit, 1, month_of(day)), c, n);
 }
 
+/* A scan of one unit's rows (days or months): those before @from are
+ * added to @before, those up to @to to @within; it stops after @to. */
 typedef struct {
     const uint8_t *prefix;
     size_t plen;
     int32_t from, to;
-    sc_sum_t before, within;
+    sc_sum_t *before, *within;
 } range_t;
 
 static int range_one(const MDB_val *k, const MDB_val *v, void *arg)
@@ -146,37 +189,57 @@ static int range_one(const MDB_val *k, const MDB_val *v, void *arg)
     range_t *g = arg;
     sc_tally_t t;
     sc_sum_t *s;
-    int32_t day;
+    int32_t at;
 
     if (k->mv_size != g->plen + 4 || memcmp(k->mv_data, g->prefix, g->plen) != 0)
         return 1; /* past the unit */
-    day = key_day((const uint8_t *)k->mv_data + g->plen);
-    if (day > g->to)
+    at = key_value((const uint8_t *)k->mv_data + g->plen);
+    if (at > g->to)
         return 1;
     if (v->mv_size != sizeof(t))
         return MDB_CORRUPTED;
     memcpy(&t, v->mv_data, sizeof(t));
     if (t.version != SC_TALLY_VERSION)
         return MDB_CORRUPTED;
-    s = day < g->from ? &g->before : &g->within;
+    s = at < g->from ? g->before : g->within;
     for (int i = 0; i < SC_COUNTER_COUNT_; i++)
         s->c[i] += t.c[i];
     return 0;
 }
 
+/* Add @unit's rows of @sep (days or months) from @start to @to: those
+ * before @from to @before, the others to @within. */
+static int scan_rows(cc_txn_t *txn, MDB_dbi dbi, const char *unit, uint8_t sep, int32_t start,
+                     int32_t from, int32_t to, sc_sum_t *before, sc_sum_t *within)
+{
+    uint8_t key[SC_TALLY_KEY_MAX];
+    range_t g = { key, row_key(key, unit, sep, start) - 4, from, to, before, within };
+
+    if (start > to)
+        return 0;
+    return cc_txn_scan(txn, dbi, key, g.plen + 4, range_one, &g);
+}
+
 int sc_tally_range(cc_txn_t *txn, MDB_dbi dbi, const char *unit, int32_t from, int32_t to,
                    sc_sum_t *ret_before, sc_sum_t *ret_within)
 {
-    uint8_t key[SC_TALLY_KEY_MAX];
-    range_t g = { key, unit_prefix(key, unit), from, to, { { 0 } }, { { 0 } } };
+    sc_sum_t before = { { 0 } }, within = { { 0 } };
+    int32_t mf = month_of(from), mt = month_of(to);
     int r;
 
-    if ((r = cc_txn_scan(txn, dbi, key, g.plen, range_one, &g)) < 0)
+    /* Whole months: the unit's months before @from's, and those between
+     * @from's and @to's; then the days of @from's month and of @to's. */
+    if ((r = scan_rows(txn, dbi, unit, 1, INT32_MIN, mf, mf - 1, &before, &within)) < 0 ||
+        (r = scan_rows(txn, dbi, unit, 1, mf + 1, mf + 1, mt - 1, &before, &within)) < 0 ||
+        (r = scan_rows(txn, dbi, unit, 0, month_first_day(mf), from,
+                       mf == mt ? to : month_first_day(mf + 1) - 1, &before, &within)) < 0 ||
+        (mf != mt &&
+         (r = scan_rows(txn, dbi, unit, 0, month_first_day(mt), from, to, &before, &within)) < 0))
         return r;
     if (ret_before)
-        *ret_before = g.before;
+        *ret_before = before;
     if (ret_within)
-        *ret_within = g.within;
+        *ret_within = within;
     return 0;
 }
 
@@ -184,12 +247,24 @@ int sc_tally_range(cc_txn_t *txn, MDB_dbi dbi, const char *unit, int32_t from, i
  * the due date's own day, unless it falls at the very end of it. */
 static int32_t past_due_day(int64_t due) { return cc_local_day(due + 1); }
 
-/* Add (@sign +1) or take away (-1) @o's standing from @day on. */
-static int open_standing(cc_txn_t *txn, MDB_dbi dbi, int32_t day, const sc_open_t *o, int sign)
+const sc_open_counters_t sc_open_all = { SC_OPEN_IN_ADD, SC_OPEN_IN_SUB, SC_OPEN_PAST_ADD,
+                                         SC_OPEN_PAST_SUB };
+const sc_open_counters_t sc_open_multi = { SC_OPEN_MULTI_IN_ADD, SC_OPEN_MULTI_IN_SUB,
+                                           SC_COUNTER_COUNT_, SC_COUNTER_COUNT_ };
+
+/* Add 1 to counter @c unless it is "none" (SC_COUNTER_COUNT_). */
+static int add_one(cc_txn_t *txn, MDB_dbi dbi, const char *unit, int32_t day, sc_counter_t c)
 {
-    sc_counter_t in = sign > 0 ? SC_OPEN_IN_ADD : SC_OPEN_IN_SUB;
-    sc_counter_t in_undo = sign > 0 ? SC_OPEN_IN_SUB : SC_OPEN_IN_ADD;
-    sc_counter_t past = sign > 0 ? SC_OPEN_PAST_ADD : SC_OPEN_PAST_SUB;
+    return c == SC_COUNTER_COUNT_ ? 0 : sc_tally_add(txn, dbi, unit, day, c, 1);
+}
+
+/* Add (@sign +1) or take away (-1) @o's standing in @set from @day on. */
+static int open_standing(cc_txn_t *txn, MDB_dbi dbi, const sc_open_counters_t *set, int32_t day,
+                         const sc_open_t *o, int sign)
+{
+    sc_counter_t in = sign > 0 ? set->in_add : set->in_sub;
+    sc_counter_t in_undo = sign > 0 ? set->in_sub : set->in_add;
+    sc_counter_t past = sign > 0 ? set->past_add : set->past_sub;
     int32_t td;
     int r;
 
@@ -205,19 +280,19 @@ static int open_standing(cc_txn_t *txn, MDB_dbi dbi, int32_t day, const sc_open_
          * td (taken back the same way when the standing ends before). */
         if ((r = sc_tally_add(txn, dbi, o->unit, td, in_undo, 1)) < 0)
             return r;
-        return sc_tally_add(txn, dbi, o->unit, td, past, 1);
+        return add_one(txn, dbi, o->unit, td, past);
     }
-    return sc_tally_add(txn, dbi, o->unit, day, past, 1);
+    return add_one(txn, dbi, o->unit, day, past);
 }
 
-int sc_tally_open_move(cc_txn_t *txn, MDB_dbi dbi, int32_t day, const sc_open_t *before,
-                       const sc_open_t *after)
+int sc_tally_open_move(cc_txn_t *txn, MDB_dbi dbi, const sc_open_counters_t *set, int32_t day,
+                       const sc_open_t *before, const sc_open_t *after)
 {
     int r;
 
-    if ((r = open_standing(txn, dbi, day, before, -1)) < 0)
+    if ((r = open_standing(txn, dbi, set, day, before, -1)) < 0)
         return r;
-    return open_standing(txn, dbi, day, after, +1);
+    return open_standing(txn, dbi, set, day, after, +1);
 }
 
 static uint64_t difference(const sc_sum_t *s, sc_counter_t add, sc_counter_t sub)
@@ -233,6 +308,16 @@ uint64_t sc_sum_open_within(const sc_sum_t *s)
 uint64_t sc_sum_open_past(const sc_sum_t *s)
 {
     return difference(s, SC_OPEN_PAST_ADD, SC_OPEN_PAST_SUB);
+}
+
+uint64_t sc_sum_open_multi_within(const sc_sum_t *s)
+{
+    return difference(s, SC_OPEN_MULTI_IN_ADD, SC_OPEN_MULTI_IN_SUB);
+}
+
+uint64_t sc_sum_pakn_to_handle(const sc_sum_t *s)
+{
+    return difference(s, SC_PAKN_RECEIVED, SC_PAKN_TO_UNIT);
 }
 
 uint64_t sc_sum_open(const sc_sum_t *s)

@@ -4,6 +4,9 @@
  * Key:   unit code bytes, 0x00, be32(day ^ 0x80000000)   (day = cc_local_day,
  *        biased so that negative days sort before positive ones; the 0x00
  *        keeps "SO-TP" and "SO-TP2" apart)
+ *   and  unit code bytes, 0x01, be32(month ^ 0x80000000)  (month = year * 12
+ *        + month - 1): the sum of the unit's days of that month, kept with
+ *        them by every sc_tally_add
  * Value: sc_tally_t, a fixed-size struct whose first field is a version. A
  *        new counter is a new version; old state is rebuilt from the logs
  *        (scoring holds derived state only).
@@ -11,7 +14,9 @@
  * "Open" is never stored: open at the end of day D for unit U is the sum
  * over days <= D of received + transferred_in - resolved_* -
  * ended_without_class - transferred_out, so backlog and open figures of any
- * range come from one scan of the unit's keys.
+ * range come from the unit's whole history. The months make that cheap:
+ * a range reads the unit's months (twelve a year) and the days of its
+ * first and last month only, however long the history.
  */
 #ifndef SC_TALLY_H
 #define SC_TALLY_H
@@ -110,15 +115,27 @@ typedef enum {
     SC_OPEN_IN_SUB,
     SC_OPEN_PAST_ADD,
     SC_OPEN_PAST_SUB,
+    /* version 5: the real-time service index (index.h says when each is
+     * counted). Open dossiers within due that had more than one supplement
+     * request, as difference counters like those above: */
+    SC_OPEN_MULTI_IN_ADD,
+    SC_OPEN_MULTI_IN_SUB,
+    SC_IX_ENDED_OK,   /* ended in time, at most one supplement request */
+    SC_IX_FEE,        /* dossiers with a fee, on their receipt day */
+    SC_IX_FEE_ONLINE, /* of those, paid online, on their receipt day */
+    SC_IX_E_RESULT,   /* electronic results, on the day of the resolution */
+    SC_IX_E_PARTS,    /* components digitized, on the receipt day */
+    SC_IX_BAD,        /* dossiers with a complaint or a dissatisfied rating */
     SC_COUNTER_COUNT_
 } sc_counter_t;
 
 /* Version 2 added the SOS table, apologies, payments, digitization,
  * ratings, contacts by channel and the PAKN figures; version 3 the
- * refused complaints; version 4 the open-within/past-due counters. A stored value of
+ * refused complaints; version 4 the open-within/past-due counters;
+ * version 5 the index's; version 6 the months' rows. A stored value of
  * another version is never read as this one: sc_state_open() finds the
  * older layout in "meta" and rebuilds all derived state from the logs. */
-#define SC_TALLY_VERSION 4u
+#define SC_TALLY_VERSION 6u
 #define SC_TALLY_KEY_MAX (32 + 1 + 4)
 
 /* One unit's counters on one day, as stored. */
@@ -143,7 +160,8 @@ const char *sc_counter_name(sc_counter_t c);
 size_t sc_tally_key(uint8_t out[SC_TALLY_KEY_MAX], const char *unit, int32_t day);
 
 /**
- * sc_tally_add - add @n to counter @c of @unit on @day inside @txn.
+ * sc_tally_add - add @n to counter @c of @unit on @day, and to the row of
+ * that day's month, inside @txn.
  * Returns 0, MDB_CORRUPTED for a stored value of another layout, or a
  * negative storage error (sticky in @txn).
  */
@@ -152,8 +170,10 @@ int sc_tally_add(cc_txn_t *txn, MDB_dbi dbi, const char *unit, int32_t day, sc_c
 
 /**
  * sc_tally_range - sum the counters of @unit over the days before @from
- * (into @ret_before) and over [@from, @to] inclusive (into @ret_within), in
- * one scan. Either output may be NULL. Days after @to are not read.
+ * (into @ret_before) and over [@from, @to] inclusive (into @ret_within):
+ * the whole months from the months' rows, the days of @from's and @to's
+ * months from their days' rows. Either output may be NULL. Days after @to
+ * are not read.
  * Returns 0 or a negative storage error (MDB_CORRUPTED for a bad value).
  */
 int sc_tally_range(cc_txn_t *txn, MDB_dbi dbi, const char *unit, int32_t from, int32_t to,
@@ -167,17 +187,27 @@ typedef struct {
     int64_t due;      /* the due date in force */
 } sc_open_t;
 
+/* The difference counters a standing is kept in: within due (add, sub)
+ * and past due (add, sub; SC_COUNTER_COUNT_ when only "within" is kept). */
+typedef struct {
+    sc_counter_t in_add, in_sub, past_add, past_sub;
+} sc_open_counters_t;
+
+/* The report's counters (SC_OPEN_*), and the index's for dossiers with more
+ * than one supplement request (within due only). */
+extern const sc_open_counters_t sc_open_all, sc_open_multi;
+
 /**
  * sc_tally_open_move - a dossier's standing changes on @day from @before
  * (NULL: it was not counted) to @after (NULL: no longer counted): move it
- * between the within-due and past-due counters from @day on, including the
- * day its due date passes (DOMAIN.md §5, "open within / past due at to":
+ * between the within-due and past-due counters @set from @day on, including
+ * the day its due date passes (DOMAIN.md §5, "open within / past due at to":
  * at the end of a day, a dossier in processing whose due date is before
  * that moment is past due; one waiting for a supplement is within due).
  * Returns 0 or a negative storage error.
  */
-int sc_tally_open_move(cc_txn_t *txn, MDB_dbi dbi, int32_t day, const sc_open_t *before,
-                       const sc_open_t *after);
+int sc_tally_open_move(cc_txn_t *txn, MDB_dbi dbi, const sc_open_counters_t *set, int32_t day,
+                       const sc_open_t *before, const sc_open_t *after);
 
 /**
  * sc_sum_open_within, sc_sum_open_past - the open dossiers within and past
@@ -186,6 +216,18 @@ int sc_tally_open_move(cc_txn_t *txn, MDB_dbi dbi, int32_t day, const sc_open_t 
  */
 uint64_t sc_sum_open_within(const sc_sum_t *s);
 uint64_t sc_sum_open_past(const sc_sum_t *s);
+
+/**
+ * sc_sum_open_multi_within - of sc_sum_open_within(@s), the dossiers that
+ * had more than one supplement request.
+ */
+uint64_t sc_sum_open_multi_within(const sc_sum_t *s);
+
+/**
+ * sc_sum_pakn_to_handle - the complaints a unit had to handle in @s:
+ * received, less those the hotline handed to a unit (its own figure only).
+ */
+uint64_t sc_sum_pakn_to_handle(const sc_sum_t *s);
 
 /**
  * sc_sum_open - the open count implied by @s (received + transferred_in -

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_common.h"
 #include "cc_client.h"
 
 typedef struct {
@@ -30,14 +31,6 @@ typedef struct {
     uint64_t ok, dup, rejected, timed_out;
     char first_error[1200];
 } bench_t;
-
-static uint64_t now_us(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
 
 static void on_result(void *ctx, const cc_push_result_t *res)
 {
@@ -66,16 +59,6 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static const char *opt(int argc, char **argv, const char *name, const char *def)
-{
-    size_t len = strlen(name);
-
-    for (int i = 1; i < argc; i++)
-        if (strncmp(argv[i], name, len) == 0 && argv[i][len] == '=')
-            return argv[i] + len + 1;
-    return def;
-}
-
 /* 2025-01-02 08:00 +07:00, a Thursday. */
 #define FIRST_AT 1735779600
 
@@ -97,14 +80,14 @@ static int64_t receipt_time(uint64_t i)
 
 int main(int argc, char **argv)
 {
-    const char *ep = opt(argc, argv, "--intake", CC_ENDPOINT_INTAKE);
-    const char *unit = opt(argc, argv, "--unit", "TTHCC");
-    const char *proc = opt(argc, argv, "--proc", "TP-LLTP");
+    const char *ep = bench_opt(argc, argv, "--intake", CC_ENDPOINT_INTAKE);
+    const char *unit = bench_opt(argc, argv, "--unit", "TTHCC");
+    const char *proc = bench_opt(argc, argv, "--proc", "TP-LLTP");
     char prefix_buf[32];
     const char *prefix;
-    uint64_t count = strtoull(opt(argc, argv, "--count", "200000"), NULL, 10);
-    size_t window = (size_t)strtoull(opt(argc, argv, "--window", "1000"), NULL, 10);
-    int timeout = atoi(opt(argc, argv, "--timeout", "10000"));
+    uint64_t count = strtoull(bench_opt(argc, argv, "--count", "200000"), NULL, 10);
+    size_t window = (size_t)strtoull(bench_opt(argc, argv, "--window", "1000"), NULL, 10);
+    int timeout = atoi(bench_opt(argc, argv, "--timeout", "10000"));
     cc_client_opts_t co = { .timeout_ms = timeout };
     bench_t b = { 0 };
     cc_push_opts_t po = { .window = window, .on_result = on_result, .ctx = &b };
@@ -122,7 +105,7 @@ int main(int argc, char **argv)
         return 0;
     }
     snprintf(prefix_buf, sizeof(prefix_buf), "B%ld-%d-", (long)time(NULL), (int)getpid());
-    prefix = opt(argc, argv, "--prefix", prefix_buf);
+    prefix = bench_opt(argc, argv, "--prefix", prefix_buf);
     if (count == 0 || window == 0 || timeout <= 0) {
         fprintf(stderr, "bench_push: --count, --window and --timeout must be positive\n");
         return 2;
@@ -146,7 +129,7 @@ int main(int argc, char **argv)
         goto out;
     }
     cc_client_push_begin(c, &po, &p);
-    t0 = now_us();
+    t0 = bench_now_us();
     for (uint64_t i = 0; i < count; i++) {
         char eid[CC_MAX_ID + 1], dossier[CC_MAX_ID + 1];
 
@@ -170,7 +153,7 @@ int main(int argc, char **argv)
         if (r >= 0)
             r = f;
     }
-    t1 = now_us();
+    t1 = bench_now_us();
     cc_push_stats(p, &st);
     if (r < 0)
         fprintf(stderr, "bench_push: push stopped: %s\n",

@@ -5,10 +5,12 @@ A counter keeps one `cchc push` connection open while the administrator
 edits the catalogs: a new procedure becomes usable after SIGHUP without the
 connection dropping; a broken file is refused at reload with file, line and
 reason, and the old catalogs keep running; a broken file at start-up stops
-the daemon with the same message.
+the daemon with the same message. Policy keys that no code reads are named
+in a warning at start; once the file stops setting them, a reload is quiet.
 """
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -52,6 +54,9 @@ def wait_log(c, text, timeout=10):
     c.wait_for("intake log to say %r" % text, lambda: text in c.tail("intake"), timeout)
 
 
+UNREAD = "that this version does not read yet"
+
+
 def main():
     c = Cluster(test_clock="2025-03-03T10:00:00+07:00")
     catalog = os.path.join(c.dir, "catalog")
@@ -65,12 +70,15 @@ def main():
         r = counter.send(received(2, "TP-NEW"))
         check(r["code"] == "unknown_procedure", "TP-NEW unknown before it is added")
 
+        check(UNREAD not in c.tail("intake"),
+              "no warning of unread policy keys: this version reads every key")
         with open(procs, "a", encoding="utf-8") as f:
             f.write(NEW_PROC)
         c.procs["intake"].send_signal(signal.SIGHUP)
         wait_log(c, "Catalogs reloaded")
         check(counter.send(received(3, "TP-NEW"))["status"] == "ok",
               "TP-NEW usable after SIGHUP, on the same connection")
+        check(UNREAD not in c.tail("intake"), "nor at reload")
 
         with open(procs, encoding="utf-8") as f:
             good = f.read()

@@ -117,6 +117,13 @@ static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW 
     return remove(path);
 }
 
+char *temp_dir(char *dir, size_t len, const char *name)
+{
+    if ((size_t)snprintf(dir, len, "/tmp/%s-XXXXXX", name) >= len || mkdtemp(dir) == NULL)
+        fail_msg("cannot make a temporary directory for %s", name);
+    return dir;
+}
+
 void rm_tree(const char *dir) { nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS); }
 
 char *read_text_file(const char *path)

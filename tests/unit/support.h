@@ -54,6 +54,10 @@ cc_principal_t *principal_of(cc_role_t role, const char *who, const char *unit);
  * read. The caller frees it. */
 char *read_text_file(const char *path);
 
+/* Make a new empty directory /tmp/<@name>-XXXXXX into @dir (@len bytes);
+ * fails the test if it cannot. Returns @dir. */
+char *temp_dir(char *dir, size_t len, const char *name);
+
 /* Remove the directory @dir and everything below it. */
 void rm_tree(const char *dir);
 

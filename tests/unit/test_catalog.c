@@ -12,8 +12,11 @@
 
 #include <cmocka.h>
 
+#include <dirent.h>
+
 #include "cc_catalog.h"
 #include "cc_time.h"
+#include "support.h"
 
 static int32_t D(const char *s)
 {
@@ -113,6 +116,31 @@ static void test_demo(void **state)
         has_w0 |= p->duration_kind == CC_DURATION_WORKING_DAYS && p->duration == 0;
     }
     assert_null(cc_catalog_procedure_at(c, cc_catalog_procedure_count(c)));
+    /* Each unit's procedures: exactly those that list it, sorted by code. */
+    for (size_t i = 0; i < cc_catalog_unit_count(c); i++) {
+        size_t n = 0, expect = 0;
+        const cc_procedure_t *const *ps;
+
+        u = cc_catalog_unit_at(c, i);
+        ps = cc_catalog_unit_procedures(c, u, &n);
+        for (size_t k = 0; k < cc_catalog_procedure_count(c); k++)
+            expect += cc_procedure_handled_by(cc_catalog_procedure_at(c, k), u->code);
+        assert_int_equal(n, expect);
+        for (size_t k = 0; k < n; k++) {
+            assert_true(cc_procedure_handled_by(ps[k], u->code));
+            if (k > 0)
+                assert_true(strcmp(ps[k - 1]->code, ps[k]->code) < 0);
+        }
+    }
+    {
+        size_t n = 7;
+        const cc_unit_t other = { .code = "SO-TP" };
+
+        assert_non_null(cc_catalog_unit_procedures(c, cc_catalog_unit(c, "SO-TP"), &n));
+        assert_true(n > 0);
+        assert_null(cc_catalog_unit_procedures(c, &other, &n));
+        assert_int_equal(n, 0);
+    }
     assert_true(has_cal);
     assert_true(has_same);
     assert_true(has_w0);
@@ -449,6 +477,111 @@ static void test_many_units(void **state)
     free(units);
 }
 
+/* A key set in policy.ini that no code reads would be reported (the
+ * daemons warn at start); keys that code reads, and keys left out, are not.
+ * Every key of this version is read: a file setting them is not reported. */
+static void test_policy_unread(void **state)
+{
+    static const char text[] = "[targets]\nsatisfaction = 90\npakn = 95\n"
+                               "[dossier]\ndue_soon_working_days = 2\ncutoff = 15:30\n";
+    static const char grade[] = "[grade]\na_min = 80\n";
+    cc_catalog_t *c = NULL;
+    char err[CC_CATALOG_ERR_LEN] = "", keys[256];
+    cc_policy_t p;
+    (void)state;
+
+    assert_int_equal(cc_policy_parse("policy.ini", text, strlen(text), &p, err, sizeof(err)), 0);
+    assert_int_equal(cc_policy_unread(&p, keys, sizeof(keys)), 0);
+    assert_string_equal(keys, "");
+    cc_policy_defaults(&p);
+    assert_int_equal(cc_policy_unread(&p, keys, sizeof(keys)), 0);
+    assert_string_equal(keys, "");
+    assert_int_equal(cc_policy_parse("policy.ini", grade, strlen(grade), &p, err, sizeof(err)), 0);
+    assert_int_equal(cc_policy_unread(&p, keys, sizeof(keys)), 0);
+    /* The demo file sets every key: exactly the unread ones are named. */
+    assert_int_equal(cc_catalog_load(NULL, &c, err, sizeof(err)), 0);
+    {
+        size_t unread = 0;
+        cc_policy_key_t k;
+
+        for (size_t i = 0; cc_policy_key_at(i, &k) == 0; i++)
+            unread += !k.read_by_code;
+        assert_int_equal(cc_policy_unread(cc_catalog_policy(c), keys, sizeof(keys)), unread);
+        assert_int_equal(cc_policy_key_at(cc_policy_key_count(), &k), -EINVAL);
+    }
+    cc_catalog_destroy(&c);
+}
+
+/* Whether @text uses member @field (as "->field" or ".field", a whole word). */
+static bool uses_member(const char *text, const char *field)
+{
+    size_t fl = strlen(field);
+
+    for (const char *p = strstr(text, field); p; p = strstr(p + 1, field)) {
+        char after = p[fl];
+
+        if (p > text && (p[-1] == '.' || (p[-1] == '>' && p - text > 1 && p[-2] == '-')) &&
+            !(after == '_' || (after >= 'a' && after <= 'z') || (after >= 'A' && after <= 'Z') ||
+              (after >= '0' && after <= '9')))
+            return true;
+    }
+    return false;
+}
+
+/* The first C file below @dir that uses @field, into @ret (empty when none). */
+static void find_reader(const char *dir, const char *field, char *ret, size_t len)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+
+    assert_non_null(d);
+    while (!ret[0] && (e = readdir(d)) != NULL) {
+        char path[1024];
+        size_t nl = strlen(e->d_name);
+        char *text;
+
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        if (e->d_type == DT_DIR) {
+            find_reader(path, field, ret, len);
+            continue;
+        }
+        if (nl < 3 || e->d_name[nl - 2] != '.' ||
+            (e->d_name[nl - 1] != 'c' && e->d_name[nl - 1] != 'h'))
+            continue;
+        if ((text = read_text_file(path)) != NULL && uses_member(text, field))
+            snprintf(ret, len, "%s", path);
+        free(text);
+    }
+    closedir(d);
+}
+
+/* read_by_code tells the truth: a key flagged read is used by some code of
+ * the daemons, the catalog library or the tool, and one flagged unread by
+ * none (the change that starts reading it flips its flag). */
+static void test_policy_flags_match_sources(void **state)
+{
+    static const char *const dirs[] = { "catalog", "daemons", "tools" };
+    cc_policy_key_t k;
+    (void)state;
+
+    for (size_t i = 0; cc_policy_key_at(i, &k) == 0; i++) {
+        char reader[1024] = "", dir[1024];
+
+        for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]) && !reader[0]; d++) {
+            snprintf(dir, sizeof(dir), "%s/%s", CC_SOURCE_DIR, dirs[d]);
+            find_reader(dir, k.field, reader, sizeof(reader));
+        }
+        if (k.read_by_code && !reader[0])
+            fail_msg("[%s] %s is flagged read_by_code, but no code uses ->%s", k.section, k.key,
+                     k.field);
+        if (!k.read_by_code && reader[0])
+            fail_msg("[%s] %s is flagged unread, but %s uses ->%s: use P() in cc_policy.c",
+                     k.section, k.key, reader, k.field);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -458,6 +591,8 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_accepted_forms),
         cmocka_unit_test(test_many_units),
+        cmocka_unit_test(test_policy_unread),
+        cmocka_unit_test(test_policy_flags_match_sources),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

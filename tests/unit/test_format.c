@@ -4,6 +4,7 @@
  * decimal comma rounded half up, dd/mm/yyyy dates, and text fitted by
  * characters rather than bytes.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -53,6 +54,35 @@ static void test_rates(void **state)
     assert_string_equal(cc_fmt_rate(UINT64_MAX, UINT64_MAX, b, sizeof(b)), "100,00%");
 }
 
+/* The daemon's decimal strings (points, percents) as an office writes them. */
+static void test_decimals(void **state)
+{
+    char b[32];
+
+    (void)state;
+    assert_string_equal(cc_fmt_decimal("17.50", false, b, sizeof(b)), "17,50");
+    assert_string_equal(cc_fmt_decimal("48.44", true, b, sizeof(b)), "48,44%");
+    assert_string_equal(cc_fmt_decimal("0.00", false, b, sizeof(b)), "0,00");
+    assert_string_equal(cc_fmt_decimal("13616.00", false, b, sizeof(b)), "13.616,00");
+    assert_string_equal(cc_fmt_decimal("not measured", false, b, sizeof(b)), "–");
+    assert_string_equal(cc_fmt_decimal("no data", true, b, sizeof(b)), "–");
+    assert_string_equal(cc_fmt_decimal("", false, b, sizeof(b)), "–");
+    assert_string_equal(cc_fmt_decimal("12.5", false, b, sizeof(b)), "–");
+    assert_string_equal(cc_fmt_decimal(".50", false, b, sizeof(b)), "–");
+    assert_string_equal(cc_fmt_decimal("1.2.3", false, b, sizeof(b)), "–");
+    assert_string_equal(cc_fmt_decimal("-1.00", false, b, sizeof(b)), "–");
+    {
+        uint64_t v = 0;
+
+        assert_int_equal(cc_decimal_parse("48.44", &v), 0);
+        assert_int_equal(v, 4844);
+        assert_int_equal(cc_decimal_parse("100.00", &v), 0);
+        assert_int_equal(v, 10000);
+        assert_int_equal(cc_decimal_parse("not measured", &v), -EINVAL);
+        assert_int_equal(cc_decimal_parse("1.234", &v), -EINVAL);
+    }
+}
+
 static void test_dates(void **state)
 {
     char b[16];
@@ -85,9 +115,8 @@ static void test_text(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_counts),
-        cmocka_unit_test(test_rates),
-        cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_counts),   cmocka_unit_test(test_rates),
+        cmocka_unit_test(test_decimals), cmocka_unit_test(test_dates),
         cmocka_unit_test(test_text),
     };
 

@@ -277,6 +277,39 @@ static void test_figures_documented(void **state)
     }
 }
 
+/* Every indicator and figure of the index (cc_figures.h) is named in
+ * PROTOCOL.md §5.6, the indicators with their maximum points. */
+static void test_index_documented(void **state)
+{
+    char needle[96];
+    (void)state;
+
+    for (size_t i = 0; i < CC_IX_COUNT_; i++) {
+        const cc_indicator_t *ix = &cc_indicators[i];
+        const char *row, *eol;
+        char line[512], cells[64];
+
+        snprintf(needle, sizeof(needle), "| `%s` | %s", ix->key, ix->group);
+        if ((row = strstr(doc, needle)) == NULL)
+            fail_msg("PROTOCOL.md §5.6 has no row for the indicator `%s` of group %s", ix->key,
+                     ix->group);
+        eol = strchr(row, '\n');
+        snprintf(line, sizeof(line), "%.*s", (int)(eol ? eol - row : (long)strlen(row)), row);
+        if (ix->code[0])
+            snprintf(cells, sizeof(cells), "| %s | %u |", ix->code, ix->max_points);
+        else
+            snprintf(cells, sizeof(cells), "| | %u |", ix->max_points);
+        if (strstr(line, cells) == NULL)
+            fail_msg("PROTOCOL.md §5.6: `%s` should have code '%s' and max %u", ix->key, ix->code,
+                     ix->max_points);
+    }
+    for (size_t i = 0; i < cc_index_figures_n; i++) {
+        snprintf(needle, sizeof(needle), "`%s`", cc_index_figures[i].key);
+        if (strstr(doc, needle) == NULL)
+            fail_msg("PROTOCOL.md does not name the index figure %s", needle);
+    }
+}
+
 static int load(void **state)
 {
     (void)state;
@@ -296,7 +329,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dossier_table),         cmocka_unit_test(test_pakn_table),
         cmocka_unit_test(test_daemon_events_illegal), cmocka_unit_test(test_code_lists),
-        cmocka_unit_test(test_figures_documented),
+        cmocka_unit_test(test_figures_documented),    cmocka_unit_test(test_index_documented),
     };
     return cmocka_run_group_tests(tests, load, unload);
 }

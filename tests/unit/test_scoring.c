@@ -1367,6 +1367,80 @@ static void open_at(fx_t *fx, const char *unit, int d, uint64_t within, uint64_t
     cc_msg_deinit(&m);
 }
 
+/* Days of 2023-11-20 .. 2025-02-10 that get counts, with their counts:
+ * month firsts and lasts, a leap day, and the days between. */
+typedef struct {
+    const char *date;
+    uint32_t n;
+} tally_day_t;
+
+static const tally_day_t tally_days[] = {
+    { "2023-11-20", 1 },    { "2023-11-30", 2 },    { "2023-12-01", 4 },     { "2023-12-14", 8 },
+    { "2023-12-15", 16 },   { "2023-12-31", 32 },   { "2024-01-01", 64 },    { "2024-02-29", 128 },
+    { "2024-03-01", 256 },  { "2024-06-14", 512 },  { "2024-06-15", 1024 },  { "2024-12-14", 2048 },
+    { "2024-12-15", 4096 }, { "2025-01-31", 8192 }, { "2025-02-10", 16384 },
+};
+
+static int add_tally_days(cc_txn_t *txn, void *arg)
+{
+    MDB_dbi dbi = *(MDB_dbi *)arg;
+    int r = 0;
+
+    for (size_t i = 0; i < CC_N(tally_days) && r == 0; i++) {
+        int32_t day;
+
+        cc_date_parse(tally_days[i].date, &day);
+        r = sc_tally_add(txn, dbi, "SO-TP", day, SC_RECEIVED, tally_days[i].n);
+        /* Another unit, whose rows sort right after: never mixed in. */
+        if (r == 0)
+            r = sc_tally_add(txn, dbi, "SO-TP2", day, SC_RECEIVED, 100000);
+    }
+    return r;
+}
+
+/* A range's sums come from whole months and the days of its first and
+ * last month: every range between the counted days gives the sums of the
+ * days themselves. */
+static void test_tally_months(void **state)
+{
+    fx_t *fx = *state;
+    MDB_dbi dbi = sc_state_tally_dbi(fx->st);
+    int32_t days[CC_N(tally_days)];
+    cc_txn_t txn;
+
+    assert_int_equal(cc_store_write(sc_state_store(fx->st), add_tally_days, &dbi), 0);
+    for (size_t i = 0; i < CC_N(tally_days); i++)
+        cc_date_parse(tally_days[i].date, &days[i]);
+    assert_int_equal(cc_store_read_begin(sc_state_store(fx->st), &txn), 0);
+    for (size_t a = 0; a < CC_N(days); a++)
+        for (size_t b = a; b < CC_N(days); b++)
+            for (int da = -1; da <= 1; da++)
+                for (int db = -1; db <= 1; db++) {
+                    int32_t from = days[a] + da, to = days[b] + db;
+                    uint64_t want_before = 0, want_within = 0;
+                    sc_sum_t before, within;
+
+                    if (to < from)
+                        continue;
+                    for (size_t k = 0; k < CC_N(days); k++) {
+                        if (days[k] < from)
+                            want_before += tally_days[k].n;
+                        else if (days[k] <= to)
+                            want_within += tally_days[k].n;
+                    }
+                    assert_int_equal(sc_tally_range(&txn, dbi, "SO-TP", from, to, &before, &within),
+                                     0);
+                    if (before.c[SC_RECEIVED] != want_before ||
+                        within.c[SC_RECEIVED] != want_within)
+                        fail_msg("%s%+d .. %s%+d: before %llu within %llu, want %llu %llu",
+                                 tally_days[a].date, da, tally_days[b].date, db,
+                                 (unsigned long long)before.c[SC_RECEIVED],
+                                 (unsigned long long)within.c[SC_RECEIVED],
+                                 (unsigned long long)want_before, (unsigned long long)want_within);
+                }
+    cc_txn_end(&txn);
+}
+
 static void test_open_within_and_past_due(void **state)
 {
     fx_t *fx = *state;
@@ -2099,6 +2173,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_apology_payment_rating, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pakn_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_layout_rebuild, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tally_months, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

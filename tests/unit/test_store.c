@@ -260,6 +260,66 @@ static void test_store_put_get_del(void **state)
     cc_store_close(&s);
 }
 
+/* ---- update: read, change, write back ---------------------------------------- */
+
+/* cc_update_fn: a counter of 8 bytes (little-endian) plus @ctx's step; a
+ * step of 0 refuses (-EDOM). */
+static int count_up(const MDB_val *old, void *val, void *ctx)
+{
+    uint64_t n = 0, step = *(const uint64_t *)ctx;
+
+    if (step == 0)
+        return -EDOM;
+    if (old) {
+        assert_int_equal(old->mv_size, sizeof(n));
+        memcpy(&n, old->mv_data, sizeof(n));
+    }
+    n += step;
+    memcpy(val, &n, sizeof(n));
+    return 0;
+}
+
+static int update_body(cc_txn_t *txn, void *ctx)
+{
+    MDB_dbi dbi = *(MDB_dbi *)ctx;
+    uint64_t step = 5, buf, zero = 0;
+    MDB_val v;
+
+    /* Absent: created; present: changed in place; the value reads back. */
+    assert_int_equal(cc_txn_update(txn, dbi, "n", 1, &buf, sizeof(buf), count_up, &step), 0);
+    step = 2;
+    assert_int_equal(cc_txn_update(txn, dbi, "n", 1, &buf, sizeof(buf), count_up, &step), 0);
+    assert_int_equal(cc_txn_get(txn, dbi, "n", 1, &v), 0);
+    memcpy(&buf, v.mv_data, sizeof(buf));
+    assert_int_equal(buf, 7);
+    /* The function's refusal stores nothing and is not sticky. */
+    assert_int_equal(cc_txn_update(txn, dbi, "m", 1, &buf, sizeof(buf), count_up, &zero), -EDOM);
+    assert_int_equal(cc_txn_get(txn, dbi, "m", 1, &v), -ENOENT);
+    assert_int_equal(txn->err, 0);
+    return 0;
+}
+
+static void test_store_update(void **state)
+{
+    fixture_t *f = *state;
+    cc_store_t *s = open_ok(f->env, NULL);
+    MDB_dbi db = dbi_ok(s, "kv", 0);
+    uint64_t n = 0;
+    cc_txn_t t;
+    MDB_val v;
+
+    assert_int_equal(cc_store_write(s, update_body, &db), 0);
+    assert_int_equal(cc_store_read_begin(s, &t), 0);
+    assert_int_equal(cc_txn_get(&t, db, "n", 1, &v), 0);
+    memcpy(&n, v.mv_data, sizeof(n));
+    assert_int_equal(n, 7);
+    /* Not in a read transaction. */
+    n = 1;
+    assert_true(cc_txn_update(&t, db, "n", 1, &v, sizeof(n), count_up, &n) < 0);
+    cc_txn_end(&t);
+    cc_store_close(&s);
+}
+
 /* ---- Sticky error ----------------------------------------------------------- */
 
 typedef struct {
@@ -1005,6 +1065,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store_open_bad_dir_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_named_dbs_independent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_put_get_del, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_update, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_sticky_error_aborts_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_write_fn_negative_aborts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_log_append_sequence, setup, teardown),
