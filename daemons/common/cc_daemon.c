@@ -6,7 +6,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cc_base.h"
 #include "cc_clock.h"
@@ -90,14 +93,60 @@ uint64_t cc_daemon_tick_ms(int64_t tick_ms)
     return wd_ms && wd_ms < (uint64_t)tick_ms ? wd_ms : (uint64_t)tick_ms;
 }
 
-int cc_daemon_state_path(const char *state_dir, char *buf, size_t len, char *err, size_t err_len)
+/* Take the exclusive lock of @state_dir; returns the open lock file or -errno. */
+static int lock_state(const char *state_dir, char *err, size_t err_len)
 {
+    char path[4096], pid[32] = "";
+    int fd, r, n;
+
+    snprintf(path, sizeof(path), "%s/lock", state_dir);
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        r = -errno;
+        snprintf(err, err_len, "cannot open the lock file %s: %s", path, strerror(-r));
+        return r;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        r = errno == EWOULDBLOCK ? -EBUSY : -errno;
+        if (r == -EBUSY) {
+            ssize_t got = pread(fd, pid, sizeof(pid) - 1, 0);
+
+            pid[got > 0 ? got : 0] = '\0';
+            pid[strcspn(pid, "\n")] = '\0';
+            snprintf(err, err_len,
+                     "state directory %s is in use by another daemon (pid %s holds %s); one "
+                     "daemon per state directory",
+                     state_dir, pid[0] ? pid : "?", path);
+        } else {
+            snprintf(err, err_len, "cannot lock %s: %s", path, strerror(-r));
+        }
+        close(fd);
+        return r;
+    }
+    n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+    if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)n, 0) != n) {
+        r = -errno;
+        snprintf(err, err_len, "cannot write the lock file %s: %s", path, strerror(-r));
+        close(fd);
+        return r;
+    }
+    return fd;
+}
+
+int cc_daemon_state_path(const char *state_dir, char *buf, size_t len, int *ret_lock_fd, char *err,
+                         size_t err_len)
+{
+    int fd;
+
     if (mkdir(state_dir, 0750) < 0 && errno != EEXIST) {
         int r = -errno;
 
         snprintf(err, err_len, "cannot create state directory %s: %s", state_dir, strerror(errno));
         return r;
     }
+    if ((fd = lock_state(state_dir, err, err_len)) < 0)
+        return fd;
+    *ret_lock_fd = fd;
     snprintf(buf, len, "%s/db", state_dir);
     return 0;
 }

@@ -111,11 +111,19 @@ void cc_daemon_warn_plain(const char *endpoint);
 uint64_t cc_daemon_tick_ms(int64_t tick_ms);
 
 /**
- * cc_daemon_state_path - create @state_dir if needed and write
- * "<state_dir>/db" into @buf.
- * Returns 0, or -errno with @err filled.
+ * cc_daemon_state_path - create @state_dir if needed, take its lock and
+ * write "<state_dir>/db" into @buf.
+ *
+ * One daemon per state directory: the lock is an exclusive flock() on
+ * "<state_dir>/lock" (which then holds the daemon's pid), held until the
+ * process exits or closes *@ret_lock_fd. A second daemon on the same
+ * directory fails here, naming the directory and the pid that holds it.
+ * @ret_lock_fd: the lock's file descriptor; close it at exit.
+ * Returns 0, -EBUSY when another process holds the lock, or -errno; @err
+ * is filled on failure.
  */
-int cc_daemon_state_path(const char *state_dir, char *buf, size_t len, char *err, size_t err_len);
+int cc_daemon_state_path(const char *state_dir, char *buf, size_t len, int *ret_lock_fd, char *err,
+                         size_t err_len);
 
 /**
  * cc_daemon_hello - answer a HELLO: build the principal, bind it to the

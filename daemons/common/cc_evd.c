@@ -79,6 +79,7 @@ struct cc_evd {
     void *zctx;
     void *router;
     int sigfd;
+    int lock_fd; /* the state directory's lock (cc_daemon_state_path) */
     cc_sessions_t *sessions;
 
     pending_t *batch;
@@ -676,7 +677,8 @@ static int open_all(cc_evd_t *d, char *err, size_t err_len)
     cc_txn_t txn;
     int r;
 
-    if ((r = cc_daemon_state_path(d->set.d.state_dir, path, sizeof(path), err, err_len)) < 0)
+    if ((r = cc_daemon_state_path(d->set.d.state_dir, path, sizeof(path), &d->lock_fd, err,
+                                  err_len)) < 0)
         return r;
     if ((r = cc_store_open(path, &so, &d->store)) < 0 ||
         (r = cc_store_dbi(d->store, "log", 0, &d->log_dbi)) < 0 ||
@@ -717,6 +719,8 @@ static void close_all(cc_evd_t *d)
     if (d->sigfd > 0)
         close(d->sigfd);
     cc_store_close(&d->store);
+    if (d->lock_fd >= 0)
+        close(d->lock_fd);
     cc_catalog_destroy(&d->catalog);
     cc_sessions_destroy(&d->sessions);
     cc_enc_deinit(&d->rec);
@@ -777,7 +781,7 @@ static void loop(cc_evd_t *d)
 
 int cc_evd_main(const cc_evd_domain_t *domain, const char *default_listen, int argc, char **argv)
 {
-    cc_evd_t d = { .domain = domain, .sigfd = -1 };
+    cc_evd_t d = { .domain = domain, .sigfd = -1, .lock_fd = -1 };
     cc_option_t options[CC_N(evd_options) + 1];
     size_t n_options = CC_N(evd_options);
     char err[1024] = "";

@@ -60,6 +60,7 @@ struct scoring {
     void *router;
     void *pub;
     int sigfd;
+    int lock_fd; /* the state directory's lock (cc_daemon_state_path) */
     cc_sessions_t *sessions;
     sc_feed_t *feeds[SC_FEED_COUNT_];
     feed_ctx_t feed_ctx[SC_FEED_COUNT_];
@@ -318,7 +319,8 @@ static int open_all(scoring_t *s, char *err, size_t err_len)
 
     if ((r = cc_daemon_load_catalog(s->set.d.catalog_dir, &s->catalog, err, err_len)) < 0)
         return r;
-    if ((r = cc_daemon_state_path(s->set.d.state_dir, path, sizeof(path), err, err_len)) < 0)
+    if ((r = cc_daemon_state_path(s->set.d.state_dir, path, sizeof(path), &s->lock_fd, err,
+                                  err_len)) < 0)
         return r;
     if ((r = sc_state_open(path, (size_t)s->set.d.map_size_mb << 20, s->catalog, &s->state, err,
                            err_len)) < 0)
@@ -376,6 +378,8 @@ static void close_all(scoring_t *s)
     if (s->sigfd >= 0)
         close(s->sigfd);
     sc_state_close(&s->state);
+    if (s->lock_fd >= 0)
+        close(s->lock_fd);
     cc_catalog_destroy(&s->catalog);
     cc_sessions_destroy(&s->sessions);
     cc_enc_deinit(&s->reply);
@@ -439,7 +443,7 @@ static void loop(scoring_t *s)
 
 int sc_scoring_main(int argc, char **argv)
 {
-    scoring_t s = { .sigfd = -1 };
+    scoring_t s = { .sigfd = -1, .lock_fd = -1 };
     char err[1024] = "";
     int r;
 

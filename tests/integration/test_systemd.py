@@ -21,7 +21,8 @@
 
   test_systemd.py errors BINARY
       Start-up failures: a state dir that is a file, a state dir under a
-      missing parent, a port already in use, a missing config file. Each
+      missing parent, a port already in use, a missing config file, a state
+      dir another daemon holds (its lock file). Each
       must exit non-zero within 10 s with a clear message naming the cause,
       and never send READY=1.
 
@@ -324,6 +325,21 @@ def cmd_errors(binary):
         expect_failure(binary, tmp, "missing config file",
                        ["--config=" + conf, "--state-dir=" + os.path.join(tmp, "s-conf")] +
                        listen, [conf])
+
+        # One daemon per state directory: a second one on the same directory
+        # (on another port) exits naming the directory and the first's pid.
+        used = os.path.join(tmp, "s-used")
+        first = Daemon(binary, tempfile.mkdtemp(dir=tmp),
+                       endpoint_args(binary, free_port()) + ["--state-dir=" + used])
+        try:
+            if check(first.wait_for("READY", "1", timeout=15) is not None,
+                     "a first daemon on %s is ready" % used):
+                expect_failure(binary, tmp, "state dir used by another daemon",
+                               endpoint_args(binary, free_port()) + ["--state-dir=" + used],
+                               [used, "in use", "pid %d" % first.proc.pid])
+                check(first.proc.poll() is None, "the first daemon still runs")
+        finally:
+            first.close()
 
         bad_conf = os.path.join(tmp, "bad.conf")
         with open(bad_conf, "w") as f:
