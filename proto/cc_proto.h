@@ -60,7 +60,7 @@ typedef enum {
     CC_ERR_ILLEGAL_TRANSITION,   /* the lifecycle does not allow the event */
     CC_ERR_FUTURE_EVENT,         /* dated beyond the tolerance after now */
     CC_ERR_BEFORE_PREVIOUS,      /* dated before the dossier's last event */
-    CC_ERR_EVENT_ID_CONFLICT,    /* id reused by another sender */
+    CC_ERR_EVENT_ID_CONFLICT,    /* the sender reused an id for another event */
     CC_ERR_CALENDAR_NOT_COVERED, /* no announced calendar for that year */
     CC_ERR_UNKNOWN_COMPLAINT,
     CC_ERR_OVERLOADED, /* try again later */

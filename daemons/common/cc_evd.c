@@ -119,11 +119,17 @@ cc_store_t *cc_evd_store(cc_evd_t *evd) { return evd->store; }
 
 /* ---- Log records ----------------------------------------------------------- */
 
-/* The dedupe value of an event id: the record's seq; then, for an event
- * from a peer, DEDUPE_DIGEST and the event's cc_object_digest(); then the
- * sender. (Records written before digests were kept, and the daemon's own,
- * have seq then sender: a sender never starts with byte 1.) */
+/* The dedupe index: one entry per stored event, keyed by its sender's name,
+ * a NUL and its event id, since event ids belong to their sender
+ * (PROTOCOL.md §7.3): nobody can make another sender's ids conflict. The
+ * value is the record's seq; then, for an event from a peer, DEDUPE_DIGEST
+ * and the event's cc_object_digest(); then the sender. (Values written
+ * before digests were kept, and the daemon's own, have seq then sender: a
+ * sender never starts with byte 1.) Stores written before ids belonged to
+ * their sender keyed the entry by the event id alone (no NUL: ids are
+ * printable ASCII); such an entry still answers for its own sender. */
 #define DEDUPE_DIGEST 0x01
+#define DEDUPE_KEY_MAX (DEDUPE_SENDER_MAX + 1 + CC_MAX_ID)
 
 typedef struct {
     uint64_t seq;
@@ -147,6 +153,40 @@ static bool dedupe_parse(const MDB_val *v, dedupe_t *ret)
     return true;
 }
 
+/* The dedupe key of @sender's event id @eid; returns its length. */
+static size_t dedupe_key(uint8_t *key, const char *sender, const char *eid, size_t eid_len)
+{
+    size_t sl = strnlen(sender, DEDUPE_SENDER_MAX);
+
+    memcpy(key, sender, sl);
+    key[sl] = '\0';
+    memcpy(key + sl + 1, eid, eid_len);
+    return sl + 1 + eid_len;
+}
+
+/* Find @sender's event id @eid in the dedupe index (and, in a store of the
+ * older keys, the entry of the id alone when @sender stored it).
+ * Returns 0 with @ret filled, -ENOENT, or a storage error. */
+static int dedupe_find(cc_evd_t *d, cc_txn_t *txn, const char *sender, const char *eid,
+                       size_t eid_len, dedupe_t *ret)
+{
+    uint8_t key[DEDUPE_KEY_MAX];
+    MDB_val v;
+    int r;
+
+    r = cc_txn_get(txn, d->dedupe_dbi, key, dedupe_key(key, sender, eid, eid_len), &v);
+    if (r == -ENOENT)
+        r = cc_txn_get(txn, d->dedupe_dbi, eid, eid_len, &v);
+    if (r < 0)
+        return r;
+    if (!dedupe_parse(&v, ret))
+        return MDB_CORRUPTED;
+    if (ret->sender_len != strnlen(sender, DEDUPE_SENDER_MAX) ||
+        memcmp(ret->sender, sender, ret->sender_len) != 0)
+        return -ENOENT; /* an older store's entry of another sender's id */
+    return 0;
+}
+
 /* Build a record: the common fields, then the domain's pairs, and append
  * it with its dedupe entry. @digest: the event's digest, NULL for a record
  * the daemon raises itself. */
@@ -154,8 +194,8 @@ static int append_record(cc_evd_t *d, cc_txn_t *txn, const char *eid, size_t eid
                          int64_t at, const char *by, const cc_enc_t *pairs, const uint64_t *digest,
                          uint64_t *ret_seq)
 {
-    uint8_t dd[17 + DEDUPE_SENDER_MAX];
-    size_t by_len = strlen(by), off = 8;
+    uint8_t dd[17 + DEDUPE_SENDER_MAX], key[DEDUPE_KEY_MAX];
+    size_t by_len = strnlen(by, DEDUPE_SENDER_MAX), off = 8;
     uint64_t seq;
     size_t map;
     int r;
@@ -176,10 +216,9 @@ static int append_record(cc_evd_t *d, cc_txn_t *txn, const char *eid, size_t eid
         cc_be64_put(dd + 9, *digest);
         off = 17;
     }
-    if (by_len > DEDUPE_SENDER_MAX)
-        by_len = DEDUPE_SENDER_MAX;
     memcpy(dd + off, by, by_len);
-    if ((r = cc_txn_put(txn, d->dedupe_dbi, eid, eid_len, dd, off + by_len, 0)) < 0)
+    if ((r = cc_txn_put(txn, d->dedupe_dbi, key, dedupe_key(key, by, eid, eid_len), dd,
+                        off + by_len, 0)) < 0)
         return r;
     *ret_seq = seq;
     return 0;
@@ -189,11 +228,11 @@ int cc_evd_append_internal(cc_evd_t *evd, cc_txn_t *txn, const char *eid, const 
                            int64_t at, const cc_enc_t *rec_pairs, uint64_t *ret_seq)
 {
     cc_str_t t = { type, strlen(type) };
-    MDB_val v;
+    dedupe_t dd;
     int r;
 
     *ret_seq = 0;
-    r = cc_txn_get(txn, evd->dedupe_dbi, eid, strlen(eid), &v);
+    r = dedupe_find(evd, txn, evd->domain->name, eid, strlen(eid), &dd);
     if (r == 0)
         return 0; /* already raised by an earlier tick */
     if (r != -ENOENT)
@@ -252,7 +291,6 @@ static void apply_one(cc_evd_t *d, cc_txn_t *txn, pending_t *p, int64_t now, int
     int64_t at;
     uint64_t next, digest;
     dedupe_t dd;
-    MDB_val v;
     int r;
 
     p->accepted = p->duplicate = false;
@@ -269,17 +307,8 @@ static void apply_one(cc_evd_t *d, cc_txn_t *txn, pending_t *p, int64_t now, int
     p->eid[eid.len] = '\0';
 
     digest = cc_object_digest(ev);
-    r = cc_txn_get(txn, d->dedupe_dbi, eid.ptr, eid.len, &v);
-    if (r == 0 && dedupe_parse(&v, &dd)) {
-        size_t wl = strlen(p->who->who);
-
-        if (dd.sender_len != (wl > DEDUPE_SENDER_MAX ? DEDUPE_SENDER_MAX : wl) ||
-            memcmp(dd.sender, p->who->who, dd.sender_len) != 0) {
-            cc_reject(&p->rej, CC_ERR_EVENT_ID_CONFLICT, "eid",
-                      "Mã sự kiện %s đã được một nơi gửi khác sử dụng",
-                      "Event id %s was already used by another sender", p->eid);
-            return;
-        }
+    r = dedupe_find(d, txn, p->who->who, eid.ptr, eid.len, &dd);
+    if (r == 0) {
         if (dd.has_digest && dd.digest != digest) {
             cc_reject(&p->rej, CC_ERR_EVENT_ID_CONFLICT, "eid",
                       "Mã sự kiện %s đã được dùng cho một sự kiện khác (bản ghi %llu)",

@@ -19,10 +19,11 @@
  * an event, the fsync dominates and one thread is simpler and as fast.)
  *
  * Idempotency: the log record of every accepted event is indexed by its
- * event id. An event id seen before is acknowledged again with the stored
- * sequence number and not applied; the same id from another sender is an
- * error (event_id_conflict). A rejected event is not stored, so a retry is
- * validated again.
+ * sender and event id (event ids belong to their sender: one counter's ids
+ * cannot clash with another's). An id the sender used before is
+ * acknowledged again with the stored sequence number and not applied, or
+ * refused (event_id_conflict) when the event differs. A rejected event is
+ * not stored, so a retry is validated again.
  */
 #ifndef CC_EVD_H
 #define CC_EVD_H

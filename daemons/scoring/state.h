@@ -158,7 +158,7 @@ uint64_t sc_state_rebuilt_from(sc_state_t *st);
 
 /* The current layout: (tally version << 16) | (dossier version << 8) |
  * complaint version, stored in meta "layout". */
-#define SC_STATE_LAYOUT_CURRENT 0x040201u
+#define SC_STATE_LAYOUT_CURRENT 0x050201u
 
 /* A supervisor's note on a unit's grade for a period (intake grade_note):
  * the written reason A+ needs (@grade "") or a grade set by hand. */
