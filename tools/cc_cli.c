@@ -24,6 +24,16 @@ static const struct {
     [CC_EP_ALERTS] = { "alerts", "CCHC_ALERTS", CC_ENDPOINT_ALERTS },
 };
 
+/* The daemons' public keys (CurveZMQ); the alerts socket has none. */
+static const struct {
+    const char *option;
+    const char *env;
+} server_keys[CC_EP_COUNT_] = {
+    [CC_EP_INTAKE] = { "intake-key", "CCHC_INTAKE_KEY" },
+    [CC_EP_HOTLINE] = { "hotline-key", "CCHC_HOTLINE_KEY" },
+    [CC_EP_SCORING] = { "scoring-key", "CCHC_SCORING_KEY" },
+};
+
 const char *cc_endpoint_name(cc_endpoint_t ep)
 {
     return ep < CC_EP_COUNT_ ? endpoints[ep].option : "?";
@@ -97,6 +107,20 @@ static int global_option(cc_cli_t *c, const char *arg, const char *name, size_t 
         return 1;
     }
     for (int i = 0; i < CC_EP_COUNT_; i++)
+        if (server_keys[i].option && name_is(name, len, server_keys[i].option)) {
+            if (value == NULL || *value == '\0')
+                return cc_fail(-EINVAL, err, err_len,
+                               "%s needs a value: the daemon's public key, or its file", arg);
+            c->server_key[i] = value;
+            return 1;
+        }
+    if (name_is(name, len, "key")) {
+        if (value == NULL || *value == '\0')
+            return cc_fail(-EINVAL, err, err_len, "%s needs a value: your key pair file", arg);
+        c->key_file = value;
+        return 1;
+    }
+    for (int i = 0; i < CC_EP_COUNT_; i++)
         if (name_is(name, len, endpoints[i].option)) {
             if (value == NULL || *value == '\0')
                 return cc_fail(-EINVAL, err, err_len,
@@ -110,6 +134,7 @@ static int global_option(cc_cli_t *c, const char *arg, const char *name, size_t 
             return cc_fail(-EINVAL, err, err_len,
                            "%s: the name must be 1..32 printable characters without spaces", arg);
         c->who = value;
+        c->who_given = true;
         return 1;
     }
     if (name_is(name, len, "units")) {
@@ -118,7 +143,7 @@ static int global_option(cc_cli_t *c, const char *arg, const char *name, size_t 
                            "%s: expected unit codes separated by commas (A,B) or \"*\" for all",
                            arg);
         c->units = value;
-        c->units_set = true;
+        c->units_set = c->units_given = true;
         return 1;
     }
     if (name_is(name, len, "timeout")) {
@@ -144,12 +169,22 @@ int cc_cli_parse(int argc, char *const *argv, cc_cli_getenv_fn env, cc_cli_t *re
         v = env ? env(endpoints[i].env) : NULL;
         c.endpoint[i] = v && *v ? v : endpoints[i].def;
     }
+    for (int i = 0; i < CC_EP_COUNT_; i++) {
+        v = env && server_keys[i].env ? env(server_keys[i].env) : NULL;
+        c.server_key[i] = v && *v ? v : NULL;
+    }
+    v = env ? env("CCHC_KEY") : NULL;
+    c.key_file = v && *v ? v : NULL;
+    v = env ? env("CCHC_SECRET_KEY") : NULL;
+    c.secret_key = v && *v ? v : NULL;
     v = env ? env("CCHC_WHO") : NULL;
     c.who = v && *v ? v : CC_CLI_DEFAULT_WHO;
+    c.who_given = v && *v;
     if (cc_units_parse(c.who, NULL, 1, &n) < 0)
         return cc_fail(-EINVAL, err, err_len, "CCHC_WHO='%s' is not a valid name", c.who);
     v = env ? env("CCHC_UNITS") : NULL;
     c.units = v && *v ? v : "*";
+    c.units_given = v && *v;
     if (cc_units_parse(c.units, NULL, CC_MAX_UNITS, &n) < 0)
         return cc_fail(-EINVAL, err, err_len, "CCHC_UNITS='%s' is not a list of unit codes",
                        c.units);

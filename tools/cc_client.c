@@ -25,6 +25,8 @@ struct cc_client {
     void *zctx;
     bool own_ctx;
     void *sock;
+    void *mon;     /* PAIR receiving the DEALER's handshake events */
+    int handshake; /* the last handshake failure seen (cc_client_handshake_error) */
     char *endpoint;
     int timeout_ms;
     uint64_t next_rid;
@@ -71,6 +73,49 @@ static void map_copy(const msgpack_object *map, const char *key, char *dst, size
         dst[0] = '\0';
 }
 
+static uint16_t monitor_event(void *mon, uint32_t *ret_value);
+
+/* Watch the DEALER's handshakes, so that a refused key can be told from a
+ * daemon that is not there. */
+static int monitor_open(cc_client_t *c)
+{
+    char addr[64];
+    int linger = 0;
+
+    snprintf(addr, sizeof(addr), "inproc://cchc-client-monitor-%p", (void *)c);
+    if (zmq_socket_monitor(c->sock, addr,
+                           ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
+                               ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                               ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) < 0 ||
+        (c->mon = zmq_socket(c->zctx, ZMQ_PAIR)) == NULL)
+        return -errno;
+    zmq_setsockopt(c->mon, ZMQ_LINGER, &linger, sizeof(linger));
+    if (zmq_connect(c->mon, addr) < 0)
+        return -errno;
+    return 0;
+}
+
+int cc_client_handshake_error(cc_client_t *c)
+{
+    zmq_pollitem_t it = { c->mon, 0, ZMQ_POLLIN, 0 };
+
+    while (c->mon && zmq_poll(&it, 1, 0) > 0) {
+        uint32_t value = 0;
+        uint16_t ev = monitor_event(c->mon, &value);
+
+        if (ev == ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
+            c->handshake = 0;
+        else if (ev == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+            c->handshake = -EACCES;
+        else if (ev == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL &&
+                 value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH)
+            c->handshake = -EPROTONOSUPPORT;
+        else if (ev != 0)
+            c->handshake = -EPROTO;
+    }
+    return c->handshake;
+}
+
 int cc_client_new(void *zctx, const char *endpoint, const cc_client_opts_t *opts, cc_client_t **ret)
 {
     cc_client_opts_t o = opts ? *opts : (cc_client_opts_t){ 0 };
@@ -104,6 +149,16 @@ int cc_client_new(void *zctx, const char *endpoint, const cc_client_opts_t *opts
         r = -errno;
         goto out;
     }
+    if (o.server_key || o.key) {
+        if (o.server_key == NULL || o.key == NULL || !cc_curve_key_valid(o.server_key)) {
+            r = -EINVAL;
+            goto out;
+        }
+        if ((r = cc_curve_client_socket(c->sock, o.key, o.server_key)) < 0)
+            goto out;
+    }
+    if ((r = monitor_open(c)) < 0)
+        goto out;
     zmq_setsockopt(c->sock, ZMQ_RECONNECT_IVL, &o.reconnect_ivl_ms, sizeof(int));
     zmq_setsockopt(c->sock, ZMQ_RECONNECT_IVL_MAX, &ivl_max, sizeof(int));
     zmq_setsockopt(c->sock, ZMQ_CONNECT_TIMEOUT, &o.connect_timeout_ms, sizeof(int));
@@ -125,8 +180,13 @@ void cc_client_destroy(cc_client_t **self_p)
 
     if (c == NULL)
         return;
-    if (c->sock)
+    if (c->sock) {
+        if (c->mon)
+            zmq_socket_monitor(c->sock, NULL, 0);
         zmq_close(c->sock);
+    }
+    if (c->mon)
+        zmq_close(c->mon);
     if (c->own_ctx && c->zctx)
         zmq_ctx_term(c->zctx);
     cc_enc_deinit(&c->enc);
@@ -328,19 +388,22 @@ static bool code_ok(const char *s)
     return true;
 }
 
-/* Encode the HELLO pairs for the remembered or given identity. */
+/* Encode the HELLO pairs for the remembered or given identity (a NULL or
+ * empty role, name or units is left out: with a key, the key's). */
 static int encode_hello(cc_enc_t *e, const char *role, const char *who, const char *units)
 {
     char codes[CC_MAX_UNITS][CC_MAX_CODE + 1];
     size_t n = 0;
     int r;
 
-    if (!code_ok(role) || !code_ok(who))
+    if ((role && *role && !code_ok(role)) || (who && *who && !code_ok(who)))
         return -EINVAL;
     if (units && *units && (r = cc_units_parse(units, codes, CC_MAX_UNITS, &n)) < 0)
         return r;
-    cc_enc_kv_str(e, "role", role);
-    cc_enc_kv_str(e, "who", who);
+    if (role && *role)
+        cc_enc_kv_str(e, "role", role);
+    if (who && *who)
+        cc_enc_kv_str(e, "who", who);
     if (units && *units) {
         cc_enc_str(e, "units");
         cc_enc_array(e, n);
@@ -372,8 +435,8 @@ int cc_client_hello(cc_client_t *c, const char *role, const char *who, const cha
         *ret_head = head;
     }
     cc_msg_deinit(&msg);
-    snprintf(c->role, sizeof(c->role), "%s", role);
-    snprintf(c->who, sizeof(c->who), "%s", who);
+    snprintf(c->role, sizeof(c->role), "%s", role ? role : "");
+    snprintf(c->who, sizeof(c->who), "%s", who ? who : "");
     free(c->units);
     c->units = units ? cc_xstrdup(units) : NULL;
     c->have_hello = true;
@@ -892,14 +955,17 @@ static bool sock_more(void *sock)
 }
 
 /* Read one monitor event: [2 bytes event, 4 bytes value][address]. */
-static uint16_t monitor_event(void *mon)
+static uint16_t monitor_event(void *mon, uint32_t *ret_value)
 {
     zmq_msg_t m;
     uint16_t event = 0;
 
     zmq_msg_init(&m);
-    if (zmq_msg_recv(&m, mon, 0) >= 6)
+    if (zmq_msg_recv(&m, mon, 0) >= 6) {
         memcpy(&event, zmq_msg_data(&m), sizeof(event));
+        if (ret_value)
+            memcpy(ret_value, (const uint8_t *)zmq_msg_data(&m) + 2, sizeof(*ret_value));
+    }
     zmq_msg_close(&m);
     if (sock_more(mon)) {
         zmq_msg_init(&m);
@@ -959,7 +1025,7 @@ int cc_sub_new(void *zctx, const char *endpoint, const char *const *topics, size
 
             if (now >= deadline || zmq_poll(&it, 1, (long)(deadline - now)) <= 0)
                 break;
-            if (monitor_event(s->mon) == ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
+            if (monitor_event(s->mon, NULL) == ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
                 break;
         }
     }
@@ -1044,7 +1110,7 @@ int cc_sub_recv(cc_sub_t *s, int timeout_ms, char *topic, size_t topic_len, cc_m
         if (it[0].revents & ZMQ_POLLIN)
             return recv_publication(s, topic, topic_len, ret_msg);
         if (it[1].revents & ZMQ_POLLIN) {
-            uint16_t ev = monitor_event(s->mon);
+            uint16_t ev = monitor_event(s->mon, NULL);
 
             if (ev == ZMQ_EVENT_DISCONNECTED) {
                 s->was_disconnected = true;

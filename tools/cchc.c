@@ -35,6 +35,7 @@ static const char help_main[] =
     "  pakn      receive|classify|assign|forward|refuse|accept|answer|publish|close|reopen,\n"
     "            show ID, open --unit=U: complaints (agent, unit contact point)\n"
     "  ctl       intake|hotline|scoring ping|stats|backup PATH|clock TIME (operator)\n"
+    "  keygen    NAME: a CurveZMQ key pair, NAME.key (secret) and NAME.pub\n"
     "Run `cchc COMMAND --help` for a command's options.\n"
     "\n"
     "Global options (anywhere on the line; environment variable in brackets):\n"
@@ -45,6 +46,13 @@ static const char help_main[] =
     "  --who=NAME      who you are (1..32 characters, no spaces) [CCHC_WHO] default cchc\n"
     "  --units=A,B     your units, or * for all [CCHC_UNITS] default *\n"
     "  --timeout=MS    how long to wait for a daemon's reply, default 3000\n"
+    "CurveZMQ (the daemon's public key makes the connection encrypted, and the daemon\n"
+    "knows you by your key: role, name and units come from its principals file):\n"
+    "  --key=FILE      your key pair (cchc keygen) [CCHC_KEY], or the secret key\n"
+    "                  itself in [CCHC_SECRET_KEY]\n"
+    "  --intake-key=K, --hotline-key=K, --scoring-key=K   the daemon's public key:\n"
+    "                  its .pub file or the key [CCHC_INTAKE_KEY, CCHC_HOTLINE_KEY,\n"
+    "                  CCHC_SCORING_KEY]; without it, plain (the daemon on this machine)\n"
     "  --help, -h      this help;  --version  the version\n"
     "\n"
     "Exit status:\n"
@@ -97,6 +105,29 @@ int cchc_fail(cc_endpoint_t ep, cc_client_t *c, int r, const cc_client_error_t *
                 r == -EPROTO ? "unexpected message type" : "malformed message", prog);
         return CCHC_EXIT_PROTOCOL;
     }
+    if (r == -ETIMEDOUT && cc_client_handshake_error(c) == -EACCES) {
+        fprintf(stderr,
+                "cchc: %s at %s refused this key: it is not in the daemon's principals file "
+                "(revoked, or never added) / %s từ chối khóa này (không có trong danh sách "
+                "khóa được phép)\n",
+                name, cc_client_endpoint(c), name);
+        return CCHC_EXIT_REJECTED;
+    }
+    if (r == -ETIMEDOUT && cc_client_handshake_error(c) == -EPROTONOSUPPORT) {
+        fprintf(stderr,
+                "cchc: %s at %s and this tool disagree on CurveZMQ: one end uses it, the "
+                "other not (give --%s-key and --key for a daemon with security = curve) / "
+                "hai bên không cùng dùng CurveZMQ\n",
+                name, cc_client_endpoint(c), name);
+        return CCHC_EXIT_UNREACHABLE;
+    }
+    if (r == -ETIMEDOUT && cc_client_handshake_error(c) == -EPROTO) {
+        fprintf(stderr,
+                "cchc: the CurveZMQ handshake with %s at %s failed: is --%s-key the daemon's "
+                "public key? / bắt tay CurveZMQ thất bại: kiểm tra khóa công khai của %s\n",
+                name, cc_client_endpoint(c), name, name);
+        return CCHC_EXIT_UNREACHABLE;
+    }
     if (r == -ETIMEDOUT) {
         fprintf(stderr,
                 "cchc: cannot reach %s at %s (no reply within %d ms); is %s running? "
@@ -109,15 +140,54 @@ int cchc_fail(cc_endpoint_t ep, cc_client_t *c, int r, const cc_client_error_t *
     return CCHC_EXIT_UNREACHABLE;
 }
 
+int cchc_curve(const cc_cli_t *cli, cc_endpoint_t ep, cc_curve_keypair_t *ret_key,
+               char *ret_server_key)
+{
+    char why[512];
+
+    ret_server_key[0] = '\0';
+    if (cli->server_key[ep] == NULL)
+        return CCHC_EXIT_OK;
+    if (cc_curve_public_get(cli->server_key[ep], ret_server_key, why, sizeof(why)) < 0)
+        return cchc_usage_error(NULL, "--%s-key: %s", cc_endpoint_name(ep), why);
+    if (cli->key_file) {
+        if (cc_curve_keypair_read(cli->key_file, ret_key, why, sizeof(why)) < 0)
+            return cchc_usage_error(NULL, "--key: %s", why);
+    } else if (cli->secret_key) {
+        if (cc_curve_keypair_from_secret(cli->secret_key, ret_key) < 0)
+            return cchc_usage_error(NULL, "CCHC_SECRET_KEY is not a secret key (40 Z85 "
+                                          "characters)");
+    } else {
+        return cchc_usage_error(NULL,
+                                "--%s-key needs your own key pair too: --key=FILE (cchc keygen) "
+                                "or CCHC_SECRET_KEY",
+                                cc_endpoint_name(ep));
+    }
+    return CCHC_EXIT_OK;
+}
+
 int cchc_connect(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const char *units,
                  cc_client_t **ret)
 {
     cc_client_opts_t o = { .timeout_ms = cli->timeout_ms };
+    char server_key[CC_CURVE_KEY_LEN + 1];
+    cc_curve_keypair_t key;
     cc_client_error_t err;
     cc_client_t *c = NULL;
     int r;
 
+    if ((r = cchc_curve(cli, ep, &key, server_key)) != CCHC_EXIT_OK)
+        return r;
+    if (server_key[0]) {
+        o.key = &key;
+        o.server_key = server_key;
+        /* The key says who we are; HELLO only narrows it with what was
+         * given explicitly. */
+        role = role ? "" : NULL;
+        units = cli->units_given ? units : "";
+    }
     r = cc_client_new(NULL, cli->endpoint[ep], &o, &c);
+    memset(&key, 0, sizeof(key));
     if (r == -EINVAL)
         return cchc_usage_error(NULL, "--%s=%s is not a ZeroMQ endpoint (e.g. tcp://host:port)",
                                 cc_endpoint_name(ep), cli->endpoint[ep]);
@@ -127,7 +197,7 @@ int cchc_connect(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const 
         return CCHC_EXIT_UNREACHABLE;
     }
     if (role) {
-        r = cc_client_hello(c, role, cli->who, units, NULL, &err);
+        r = cc_client_hello(c, role, o.key && !cli->who_given ? NULL : cli->who, units, NULL, &err);
         if (r != 0) {
             r = cchc_fail(ep, c, r, &err);
             cc_client_destroy(&c);
@@ -169,6 +239,7 @@ static const struct {
     { "reminder", cchc_cmd_reminder, cchc_help_reminder, NULL },
     { "dossier", cchc_cmd_dossier, cchc_help_dossier, NULL },
     { "ctl", cchc_cmd_ctl, cchc_help_ctl, NULL },
+    { "keygen", cchc_cmd_keygen, cchc_help_keygen, NULL },
     { "contact", cchc_cmd_hotline, NULL, cc_hotline_help },
     { "pakn", cchc_cmd_hotline, NULL, cc_hotline_help },
 };

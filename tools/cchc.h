@@ -45,12 +45,25 @@ int cchc_fail(cc_endpoint_t ep, cc_client_t *c, int r, const cc_client_error_t *
 
 /**
  * cchc_connect - create a client for daemon @ep and, unless @role is NULL,
- * say HELLO as @role with the command line's --who and @units.
+ * say HELLO as @role with the command line's --who and @units. With the
+ * daemon's public key (cchc_curve) the connection is CurveZMQ and HELLO
+ * leaves out the role, and the name and units not given explicitly: the
+ * key's principal applies.
  * @ret: the client; destroy it with cc_client_destroy().
  * Returns CCHC_EXIT_OK, or the exit status after printing why.
  */
 int cchc_connect(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const char *units,
                  cc_client_t **ret);
+
+/**
+ * cchc_curve - the CurveZMQ settings for daemon @ep from the command line:
+ * @ret_server_key "" when none is given (plain), else the daemon's public
+ * key, with our key pair in @ret_key (from --key, $CCHC_KEY or
+ * $CCHC_SECRET_KEY).
+ * Returns CCHC_EXIT_OK, or the exit status after printing why.
+ */
+int cchc_curve(const cc_cli_t *cli, cc_endpoint_t ep, cc_curve_keypair_t *ret_key,
+               char *ret_server_key);
 
 /**
  * cchc_format_local - format a Unix time as local "YYYY-MM-DD HH:MM"
@@ -137,6 +150,7 @@ int cchc_cmd_reminder(const cc_cli_t *cli); /* cchc_report.c */
 int cchc_cmd_dossier(const cc_cli_t *cli);
 int cchc_cmd_ctl(const cc_cli_t *cli);
 int cchc_cmd_hotline(const cc_cli_t *cli); /* `contact ...` and `pakn ...` */
+int cchc_cmd_keygen(const cc_cli_t *cli);  /* cchc_keygen.c */
 
 /* Help of each command (printed by `cchc CMD --help`). */
 extern const char cchc_help_push[];
@@ -146,5 +160,6 @@ extern const char cchc_help_grade[];
 extern const char cchc_help_reminder[];
 extern const char cchc_help_dossier[];
 extern const char cchc_help_ctl[];
+extern const char cchc_help_keygen[];
 
 #endif

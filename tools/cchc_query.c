@@ -29,8 +29,9 @@ const char cchc_help_ctl[] =
     "Operator commands (role operator):\n"
     "  ping          is the daemon answering? prints \"intake: ok (now ...)\"\n"
     "  stats         the daemon's figures, \"key: value\" lines (or --json)\n"
-    "  backup PATH   hot backup of the daemon's LMDB store into directory PATH\n"
-    "                (a path on the daemon's machine; made absolute here)\n"
+    "  backup PATH   hot backup of the daemon's LMDB store into directory PATH on\n"
+    "                the daemon's machine, below its backup_dir (default\n"
+    "                <state_dir>/backup): absolute, or relative to backup_dir\n"
     "  clock TIME    set the daemon's test clock (daemon started with\n"
     "                --test-clock); TIME is ISO 8601 or Unix seconds\n";
 
@@ -316,16 +317,9 @@ static int ctl_request(const cc_cli_t *cli, cc_endpoint_t ep, const char *what, 
 
     cc_enc_init(&q);
     if (strcmp(what, "backup") == 0) {
-        if (arg[0] == '/') {
-            snprintf(path, sizeof(path), "%s", arg);
-        } else {
-            char cwd[PATH_MAX];
-
-            if (getcwd(cwd, sizeof(cwd)) == NULL ||
-                (size_t)snprintf(path, sizeof(path), "%s/%s", cwd, arg) >= sizeof(path)) {
-                status = cchc_usage_error("ctl", "backup: path too long");
-                goto out;
-            }
+        if ((size_t)snprintf(path, sizeof(path), "%s", arg) >= 1024) {
+            status = cchc_usage_error("ctl", "backup: path too long (at most 1023 bytes)");
+            goto out;
         }
         cc_enc_kv_str(&q, "path", path);
     } else if (strcmp(what, "clock") == 0) {

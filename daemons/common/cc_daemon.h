@@ -19,6 +19,7 @@
 #include "cc_catalog.h"
 #include "cc_config.h"
 #include "cc_net.h"
+#include "cc_security.h"
 #include "cc_store.h"
 
 /* Settings every daemon has; a daemon's settings struct embeds it. */
@@ -30,6 +31,10 @@ typedef struct {
     int64_t map_size_mb; /* initial LMDB map size */
     int64_t test_clock;  /* start the test clock at this time (0 = off) */
     char *log_level;     /* debug, info, notice, warning, err */
+    char *security;      /* plain or curve (cc_security.h) */
+    char *server_key;    /* the daemon's CURVE key pair file */
+    char *principals;    /* the principals file (CURVE) */
+    char *backup_dir;    /* where `backup` may write; unset = <state_dir>/backup */
 } cc_daemon_settings_t;
 
 /* Option table rows of cc_daemon_settings_t member @m of struct @type, for
@@ -79,9 +84,39 @@ typedef struct {
           0,                                                                                       \
           0,                                                                                       \
           "run on a test clock starting at this time (tests only)" },                              \
+        { "log_level",                                                                             \
+          CC_OPT_STR,                                                                              \
+          offsetof(type, m.log_level),                                                             \
+          "info",                                                                                  \
+          0,                                                                                       \
+          0,                                                                                       \
+          "least important level logged: debug, info, notice, warning, err" },                     \
+        { "security",                                                                              \
+          CC_OPT_STR,                                                                              \
+          offsetof(type, m.security),                                                              \
+          "plain",                                                                                 \
+          0,                                                                                       \
+          0,                                                                                       \
+          "curve: CurveZMQ, clients known by key (server_key, principals); plain: HELLO "          \
+          "believed, loopback and ipc:// only" },                                                  \
+        { "server_key",                                                                            \
+          CC_OPT_STR,                                                                              \
+          offsetof(type, m.server_key),                                                            \
+          NULL,                                                                                    \
+          0,                                                                                       \
+          0,                                                                                       \
+          "the daemon's CURVE key pair file (cchc keygen); unset = the systemd credential "        \
+          "server.key" },                                                                          \
+        { "principals",                                                                            \
+          CC_OPT_STR,                                                                              \
+          offsetof(type, m.principals),                                                            \
+          NULL,                                                                                    \
+          0,                                                                                       \
+          0,                                                                                       \
+          "principals file: each client key's role, name and units (security = curve)" },          \
     {                                                                                              \
-        "log_level", CC_OPT_STR, offsetof(type, m.log_level), "info", 0, 0,                        \
-            "least important level logged: debug, info, notice, warning, err"                      \
+        "backup_dir", CC_OPT_STR, offsetof(type, m.backup_dir), NULL, 0, 0,                        \
+            "the only directory backups may be written under; unset = <state_dir>/backup"          \
     }
 
 /**
@@ -99,10 +134,11 @@ int cc_daemon_configure(const char *name, const cc_option_t *table, size_t n, vo
                         char **argv);
 
 /**
- * cc_daemon_warn_plain - log loudly that identities are believed (no
- * CurveZMQ yet), naming @endpoint.
+ * cc_daemon_security - set up the daemon's security (cc_security_open)
+ * from its settings, for ROUTER endpoints @listen.
  */
-void cc_daemon_warn_plain(const char *endpoint);
+int cc_daemon_security(const cc_daemon_settings_t *set, void *zctx, const char *const *listen,
+                       size_t n, cc_security_t **ret, char *err, size_t err_len);
 
 /**
  * cc_daemon_tick_ms - the tick period: @tick_ms, or half of WatchdogSec if
@@ -126,15 +162,16 @@ int cc_daemon_state_path(const char *state_dir, char *buf, size_t len, int *ret_
                          size_t err_len);
 
 /**
- * cc_daemon_hello - answer a HELLO: build the principal, bind it to the
- * connection in @sessions, log it, and reply RESULT {rid, daemon, version,
- * head}.
+ * cc_daemon_hello - answer a HELLO: build the principal (cc_security_hello:
+ * believed in plain mode, a narrowing of the key's with CURVE), bind it to
+ * the connection in @sessions, log it, and reply RESULT {rid, daemon,
+ * version, head}.
  * @head: the daemon's log head (0 for scoring, which has no log).
  * Returns 0 when the connection is identified, negative when refused (an
  * ERROR was sent).
  */
-int cc_daemon_hello(void *router, cc_sessions_t *sessions, const cc_request_t *req,
-                    const char *name, uint64_t head);
+int cc_daemon_hello(void *router, cc_security_t *sec, cc_sessions_t *sessions,
+                    const cc_request_t *req, const char *name, uint64_t head);
 
 /* What cc_daemon_query() did with a QUERY. */
 typedef enum {
@@ -146,13 +183,18 @@ typedef enum {
 /**
  * cc_daemon_query - check a QUERY's fields and answer the queries every
  * daemon shares: ping (no HELLO needed), clock (operator, test clock only)
- * and backup (operator, @store copied with cc_store_backup); refuse others
- * without HELLO.
+ * and backup (operator: a compacting copy of @store, cc_store_backup_at,
+ * into a directory below @set's backup_dir, never through "..", a symbolic
+ * link or an absolute path elsewhere); refuse others without HELLO. Every
+ * query of an operator, and every refused operator command, is logged
+ * with the principal (PRINCIPAL=, OPERATOR_COMMAND=).
  * @who: the connection's principal or NULL.
+ * @set: the daemon's settings (state_dir, backup_dir).
  * @ret_q: the query name when the outcome is CC_QUERY_MINE.
  */
 cc_query_outcome_t cc_daemon_query(void *router, const cc_request_t *req, const cc_principal_t *who,
-                                   cc_store_t *store, const char *name, cc_str_t *ret_q);
+                                   cc_store_t *store, const cc_daemon_settings_t *set,
+                                   const char *name, cc_str_t *ret_q);
 
 /**
  * cc_daemon_reply_ok - RESULT {rid, daemon, now, test_clock}: the answer to

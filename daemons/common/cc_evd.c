@@ -80,6 +80,7 @@ struct cc_evd {
     void *router;
     int sigfd;
     int lock_fd; /* the state directory's lock (cc_daemon_state_path) */
+    cc_security_t *security;
     cc_sessions_t *sessions;
 
     pending_t *batch;
@@ -585,7 +586,7 @@ static void handle_query(cc_evd_t *d, cc_request_t *req, const cc_principal_t *w
     cc_str_t q;
     int r;
 
-    switch (cc_daemon_query(d->router, req, who, d->store, d->domain->name, &q)) {
+    switch (cc_daemon_query(d->router, req, who, d->store, &d->set.d, d->domain->name, &q)) {
     case CC_QUERY_ANSWERED:
         return;
     case CC_QUERY_CLOCK_SET:
@@ -623,7 +624,7 @@ static void handle_hello(cc_evd_t *d, cc_request_t *req)
 {
     /* Events of this turn were sent under the previous identity. */
     flush_batch(d);
-    cc_daemon_hello(d->router, d->sessions, req, d->domain->name, d->head);
+    cc_daemon_hello(d->router, d->security, d->sessions, req, d->domain->name, d->head);
 }
 
 /* Take one request; returns false when none was waiting. */
@@ -633,6 +634,7 @@ static bool take_request(cc_evd_t *d)
     cc_request_t *req = &p->req;
     const cc_principal_t *who;
     const char *field = NULL;
+    cc_caller_t caller;
     char why[256];
     int r;
 
@@ -647,7 +649,13 @@ static bool take_request(cc_evd_t *d)
     }
     if (r < 0)
         return false;
-    who = cc_sessions_get(d->sessions, req->id, req->id_len);
+    caller = cc_security_who(d->security, d->sessions, req);
+    who = caller.who;
+    if (caller.en) {
+        cc_router_error(d->router, req, CC_ERR_NOT_AUTHORIZED, caller.vi, caller.en, NULL, NULL);
+        cc_request_deinit(req);
+        return true;
+    }
     switch (req->msg.type) {
     case CC_MSG_HELLO:
         handle_hello(d, req);
@@ -727,7 +735,13 @@ static int open_all(cc_evd_t *d, char *err, size_t err_len)
     if (d->set.rebuild && (r = d->domain->rebuild(d->dom, d->store, err, err_len)) < 0)
         return r;
     d->zctx = zmq_ctx_new();
+    if ((r = cc_daemon_security(&d->set.d, d->zctx, (const char *const *)&d->set.d.listen, 1,
+                                &d->security, err, err_len)) < 0)
+        return r;
     d->router = cc_socket_new(d->zctx, ZMQ_ROUTER);
+    if (d->router && (r = cc_security_server_socket(d->security, d->router)) < 0)
+        return cc_fail(r, err, err_len, "cannot make the socket a CURVE server: %s",
+                       zmq_strerror(-r));
     if ((r = cc_socket_bind(d->router, d->set.d.listen, err, err_len)) < 0)
         return r;
     if ((d->sigfd = cc_sig_open()) < 0) {
@@ -743,6 +757,7 @@ static void close_all(cc_evd_t *d)
         d->domain->close(&d->dom);
     if (d->router)
         zmq_close(d->router);
+    cc_security_destroy(&d->security);
     if (d->zctx)
         zmq_ctx_term(d->zctx);
     if (d->sigfd > 0)
@@ -763,8 +778,10 @@ static void on_signal(cc_evd_t *d, int sig)
 {
     if (sig == SIGTERM || sig == SIGINT)
         d->stop = true;
-    else if (sig == SIGHUP)
+    else if (sig == SIGHUP) {
         cc_daemon_reload_catalog(d->set.d.catalog_dir, &d->catalog);
+        cc_security_reload(d->security);
+    }
 }
 
 static void loop(cc_evd_t *d)
@@ -775,9 +792,10 @@ static void loop(cc_evd_t *d)
 
     next_tick = cc_clock_mono_ms() + tick_ms;
     while (!d->stop) {
-        zmq_pollitem_t items[2] = {
+        zmq_pollitem_t items[3] = {
             { d->router, 0, ZMQ_POLLIN, 0 },
             { NULL, d->sigfd, ZMQ_POLLIN, 0 },
+            { cc_security_zap_socket(d->security), -1, ZMQ_POLLIN, 0 },
         };
         uint64_t now_ms = cc_clock_mono_ms();
         uint64_t until = next_tick;
@@ -786,8 +804,10 @@ static void loop(cc_evd_t *d)
         for (size_t i = 0; i < d->n_parked; i++)
             if (d->parked[i].deadline_ms < until)
                 until = d->parked[i].deadline_ms;
-        if (zmq_poll(items, 2, until > now_ms ? (long)(until - now_ms) : 0) < 0 && errno != EINTR)
+        if (zmq_poll(items, CC_N(items), until > now_ms ? (long)(until - now_ms) : 0) < 0 &&
+            errno != EINTR)
             break;
+        cc_security_zap_handle(d->security);
         while ((sig = cc_sig_take(d->sigfd)) != 0)
             on_signal(d, sig);
         if (d->stop)
@@ -834,7 +854,6 @@ int cc_evd_main(const cc_evd_domain_t *domain, const char *default_listen, int a
         close_all(&d);
         return 1;
     }
-    cc_daemon_warn_plain(d.set.d.listen);
     cc_log(LOG_NOTICE, "Listening on %s, state in %s, log head %llu", d.set.d.listen,
            d.set.d.state_dir, (unsigned long long)d.head);
     cc_sd_ready("ready");

@@ -46,6 +46,8 @@ typedef struct {
     char *publish;          /* PUB endpoint of alerts */
     char *intake;           /* intake's ROUTER, whose log is read */
     char *hotline;          /* hotline's ROUTER, whose log is read */
+    char *intake_key;       /* intake's public key (CURVE), a file or the key */
+    char *hotline_key;      /* hotline's public key (CURVE), a file or the key */
 } sc_settings_t;
 
 /**

@@ -196,7 +196,8 @@ def run(c):
           "report: the complaint about HS-004 counts for %s" % UNIT)
 
     # 8. An operator takes a hot backup of intake while it runs.
-    backup = os.path.join(c.dir, "backup-intake")
+    # Backups go below the daemon's backup_dir (default <state_dir>/backup).
+    backup = os.path.join(c.dir, "intake", "backup", "b-1")
     c.cchc(["ctl", "intake", "backup", backup], who="van-hanh")
     check(os.path.getsize(os.path.join(backup, "data.mdb")) > 0, "hot backup written")
     head = c.stats("intake")["log_head"]

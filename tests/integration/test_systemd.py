@@ -7,7 +7,10 @@
       ExecStart= pointing at the build's binaries (a daemon not built yet is
       replaced by /bin/true: its unit's syntax is still checked). Any warning
       fails the test. Then `systemd-analyze security --offline=yes` must rate
-      every service at or below MAX_EXPOSURE.
+      every service at or below MAX_EXPOSURE, as shipped and again with its
+      CurveZMQ drop-in of deploy/curve/ (the key pair as a credential); with
+      network.conf too (the clients' networks) at or below
+      MAX_EXPOSURE_NETWORK.
 
   test_systemd.py notify BINARY
       The sd_notify protocol of one daemon, with this script as the service
@@ -43,6 +46,8 @@ from harness import Tally
 
 SKIP = 77
 MAX_EXPOSURE = 1.0  # the measured figure of each unit (deploy/README.md, Hardening)
+# With deploy/curve/network.conf (clients' networks through the IP firewall).
+MAX_EXPOSURE_NETWORK = 1.1
 WATCHDOG_USEC = 2000000
 
 tally = Tally()
@@ -110,22 +115,48 @@ def cmd_verify(unit_dir, sbindir, binaries):
         # The temporary directory first, then the system's unit path (the
         # trailing ':'), for network.target and multi-user.target.
         env["SYSTEMD_UNIT_PATH"] = tmp + ":"
-        r = subprocess.run([analyze, "verify", "--man=no"] + [os.path.join(tmp, u) for u in units],
-                           capture_output=True, text=True, env=env, timeout=60)
-        out = (r.stdout + r.stderr).strip()
-        check(r.returncode == 0 and out == "",
-              "systemd-analyze verify: no error, no warning%s" % ("" if not out else ":\n" + out))
+        analyze_units(analyze, tmp, units, env, "as shipped")
+        # With security = curve: each service's drop-in from deploy/curve/.
+        curve = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "deploy",
+                             "curve")
         for u in units:
-            if not u.endswith(".service"):
-                continue
-            r = subprocess.run([analyze, "security", "--offline=yes", "--no-pager", u],
-                               capture_output=True, text=True, env=env, cwd=tmp, timeout=60)
-            m = re.search(r"Overall exposure level for \S+: ([0-9.]+)", r.stdout)
-            if m is None:
-                bad("systemd-analyze security %s: no figure (%s)" % (u, r.stderr.strip()))
-                continue
-            check(float(m.group(1)) <= MAX_EXPOSURE,
-                  "%s exposure %s <= %.1f" % (u, m.group(1), MAX_EXPOSURE))
+            dropin = os.path.join(curve, u.replace(".service", ".conf"))
+            if u.endswith(".service") and check(os.path.exists(dropin),
+                                                "%s has a CurveZMQ drop-in" % u):
+                os.makedirs(os.path.join(tmp, u + ".d"))
+                shutil.copy(dropin, os.path.join(tmp, u + ".d", "curve.conf"))
+                with open(dropin, encoding="utf-8") as f:
+                    text = f.read()
+                check(re.search(r"^LoadCredential=server\.key:/etc/cchc/keys/", text, re.M),
+                      "%s's drop-in loads the key pair as the credential server.key" % u)
+        analyze_units(analyze, tmp, units, env, "with credentials")
+        for u in units:
+            if u.endswith(".service"):
+                shutil.copy(os.path.join(curve, "network.conf"),
+                            os.path.join(tmp, u + ".d", "network.conf"))
+        analyze_units(analyze, tmp, units, env, "with credentials and other networks",
+                      MAX_EXPOSURE_NETWORK)
+
+
+def analyze_units(analyze, tmp, units, env, how, max_exposure=MAX_EXPOSURE):
+    """`systemd-analyze verify` and `security` of @units in @tmp."""
+    r = subprocess.run([analyze, "verify", "--man=no"] + [os.path.join(tmp, u) for u in units],
+                       capture_output=True, text=True, env=env, timeout=60)
+    out = (r.stdout + r.stderr).strip()
+    check(r.returncode == 0 and out == "",
+          "systemd-analyze verify %s: no error, no warning%s" % (
+              how, "" if not out else ":\n" + out))
+    for u in units:
+        if not u.endswith(".service"):
+            continue
+        r = subprocess.run([analyze, "security", "--offline=yes", "--no-pager", u],
+                           capture_output=True, text=True, env=env, cwd=tmp, timeout=60)
+        m = re.search(r"Overall exposure level for \S+: ([0-9.]+)", r.stdout)
+        if m is None:
+            bad("systemd-analyze security %s: no figure (%s)" % (u, r.stderr.strip()))
+            continue
+        check(float(m.group(1)) <= max_exposure,
+              "%s exposure %s <= %.1f %s" % (u, m.group(1), max_exposure, how))
 
 
 # ---- notify -----------------------------------------------------------------

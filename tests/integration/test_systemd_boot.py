@@ -516,10 +516,10 @@ def operator_path(c, build_dir, root):
     expect_received(c, 2, "after the watchdog restart")
 
     # Backup, then an event the restore must take away again.
-    bk = "/var/lib/cchc/intake/backup-2026-12-02"
+    bk = "/var/lib/cchc/intake/backup/2026-12-02"
     cchc(c, "ctl intake backup " + bk)
     c.run("mkdir -p /srv/backup")
-    c.run("cp /var/lib/private/cchc/intake/backup-2026-12-02/data.mdb "
+    c.run("cp /var/lib/private/cchc/intake/backup/2026-12-02/data.mdb "
           "/srv/backup/intake-2026-12-02.mdb")
     push(c, 3)
     expect_received(c, 3, "after a push past the backup")
