@@ -26,6 +26,7 @@ struct cc_client {
     bool own_ctx;
     void *sock;
     void *mon;     /* PAIR receiving the DEALER's handshake events */
+    bool curve;    /* a CurveZMQ client */
     int handshake; /* the last handshake failure seen (cc_client_handshake_error) */
     char *endpoint;
     int timeout_ms;
@@ -103,14 +104,21 @@ int cc_client_handshake_error(cc_client_t *c)
         uint32_t value = 0;
         uint16_t ev = monitor_event(c->mon, &value);
 
+        /* The most telling failure since the last success: a refused key,
+         * then a mechanism mismatch, then any other. A CURVE server closes
+         * a plain client's connection as soon as it reads its greeting, so
+         * that the client seldom reads the mismatch itself: a plain
+         * client's failed handshake is a mismatch (a plain daemon fails
+         * none). */
         if (ev == ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
             c->handshake = 0;
         else if (ev == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
             c->handshake = -EACCES;
-        else if (ev == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL &&
-                 value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH)
+        else if (ev != 0 && c->handshake != -EACCES &&
+                 (!c->curve || (ev == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL &&
+                                value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH)))
             c->handshake = -EPROTONOSUPPORT;
-        else if (ev != 0)
+        else if (ev != 0 && c->handshake == 0)
             c->handshake = -EPROTO;
     }
     return c->handshake;
@@ -156,6 +164,7 @@ int cc_client_new(void *zctx, const char *endpoint, const cc_client_opts_t *opts
         }
         if ((r = cc_curve_client_socket(c->sock, o.key, o.server_key)) < 0)
             goto out;
+        c->curve = true;
     }
     if ((r = monitor_open(c)) < 0)
         goto out;

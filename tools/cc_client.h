@@ -107,8 +107,9 @@ int cc_client_timeout(const cc_client_t *c);
  * its monitor saw it (for telling the user after a timeout): 0 when no
  * handshake failed since the last one that succeeded; -EACCES when the
  * daemon refused our key (not in its principals file); -EPROTONOSUPPORT
- * when one end speaks CurveZMQ and the other does not; -EPROTO for
- * another failed handshake (e.g. not the daemon's public key).
+ * when one end speaks CurveZMQ and the other does not (a plain client
+ * whose handshake fails); -EPROTO for another failed handshake of a
+ * CurveZMQ client (not the daemon's public key, or a plain daemon).
  */
 int cc_client_handshake_error(cc_client_t *c);
 

@@ -124,7 +124,8 @@ int cchc_fail(cc_endpoint_t ep, cc_client_t *c, int r, const cc_client_error_t *
     if (r == -ETIMEDOUT && cc_client_handshake_error(c) == -EPROTO) {
         fprintf(stderr,
                 "cchc: the CurveZMQ handshake with %s at %s failed: is --%s-key the daemon's "
-                "public key? / bắt tay CurveZMQ thất bại: kiểm tra khóa công khai của %s\n",
+                "public key, and does it run with security = curve? / bắt tay CurveZMQ thất "
+                "bại: kiểm tra khóa công khai của %s\n",
                 name, cc_client_endpoint(c), name, name);
         return CCHC_EXIT_UNREACHABLE;
     }

@@ -57,4 +57,7 @@ char *read_text_file(const char *path);
 /* Remove the directory @dir and everything below it. */
 void rm_tree(const char *dir);
 
+/* A TCP port free on 127.0.0.1 at the time of the call. */
+int free_port(void);
+
 #endif
