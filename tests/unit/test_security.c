@@ -54,7 +54,9 @@ enum {
     K_COUNTER_GT,
     K_AGENT,
     K_CP_TP,
+    K_CP_GT,
     K_SUP_TP,
+    K_SUP_GT,
     K_OPERATOR,
     K_CONSUMER,
     K_OLD,
@@ -68,7 +70,9 @@ static const struct {
     [K_COUNTER_GT] = { "counter", "quay-gt", "SO-GTVT" },
     [K_AGENT] = { "agent", "tdv-1", "-" },
     [K_CP_TP] = { "contact_point", "dm-tp", "SO-TP" },
+    [K_CP_GT] = { "contact_point", "dm-gt", "SO-GTVT" },
     [K_SUP_TP] = { "supervisor", "gs-tp", "SO-TP" },
+    [K_SUP_GT] = { "supervisor", "gs-gt", "SO-GTVT" },
     [K_OPERATOR] = { "operator", "vh-1", "*" },
     [K_CONSUMER] = { "consumer", "scoring", "-" }, /* scoring's own key */
     [K_OLD] = { "counter", "quay-old", "SO-TP" },
@@ -360,9 +364,11 @@ static int teardown(void **state)
 
 /* ---- The matrix ----------------------------------------------------------------------- */
 
-/* The columns: one key per role (and a counter of another unit). */
-static const int cols[] = { K_COUNTER_TP, K_COUNTER_GT, K_AGENT,   K_CP_TP,
-                            K_SUP_TP,     K_OPERATOR,   K_CONSUMER };
+/* The columns: one key per role, and for the roles scoped to units, one
+ * of SO-TP (whose dossier and complaint the rows ask about) and one of
+ * another unit. */
+static const int cols[] = { K_COUNTER_TP, K_COUNTER_GT, K_AGENT,    K_CP_TP,   K_CP_GT,
+                            K_SUP_TP,     K_SUP_GT,     K_OPERATOR, K_CONSUMER };
 
 typedef enum {
     M_HELLO,
@@ -384,19 +390,19 @@ typedef enum {
  * "ok" or the error code. */
 #define N_COLS (sizeof(cols) / sizeof(cols[0]))
 static const char *const want[M_COUNT][N_COLS] = {
-    /*                 counter-tp   counter-gt  agent  cp-tp  sup-tp  operator  consumer */
-    [M_HELLO] = { "ok", "ok", "ok", "ok", "ok", "ok", "ok" },
-    [M_EVENT_INTAKE] = { "ok", "NA", "NA", "NA", "NA", "NA", "NA" },
-    [M_EVENT_HOTLINE] = { "NA", "NA", "ok", "NA", "NA", "NA", "NA" },
-    [M_READ_INTAKE] = { "NA", "NA", "NA", "NA", "NA", "ok", "ok" },
-    [M_READ_HOTLINE] = { "NA", "NA", "NA", "NA", "NA", "ok", "ok" },
-    [M_DOSSIER] = { "ok", "NA", "NA", "ok", "ok", "ok", "ok" },
-    [M_PAKN] = { "NA", "NA", "ok", "ok", "ok", "ok", "ok" },
-    [M_REPORT] = { "NA", "NA", "NA", "NA", "ok", "ok", "NA" },
-    [M_ALERTS] = { "NA", "NA", "NA", "NA", "ok", "ok", "NA" },
-    [M_STATS] = { "ok", "ok", "ok", "ok", "ok", "ok", "ok" },
-    [M_BACKUP] = { "NA", "NA", "NA", "NA", "NA", "ok", "NA" },
-    [M_CLOCK] = { "NA", "NA", "NA", "NA", "NA", "ok", "NA" },
+    /*           counter: tp  gt     agent  cp: tp  gt     sup: tp gt    operator consumer */
+    [M_HELLO] = { "ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok" },
+    [M_EVENT_INTAKE] = { "ok", "NA", "NA", "NA", "NA", "NA", "NA", "NA", "NA" },
+    [M_EVENT_HOTLINE] = { "NA", "NA", "ok", "NA", "NA", "NA", "NA", "NA", "NA" },
+    [M_READ_INTAKE] = { "NA", "NA", "NA", "NA", "NA", "NA", "NA", "ok", "ok" },
+    [M_READ_HOTLINE] = { "NA", "NA", "NA", "NA", "NA", "NA", "NA", "ok", "ok" },
+    [M_DOSSIER] = { "ok", "NA", "NA", "ok", "NA", "ok", "NA", "ok", "ok" },
+    [M_PAKN] = { "NA", "NA", "ok", "ok", "NA", "ok", "NA", "ok", "ok" },
+    [M_REPORT] = { "NA", "NA", "NA", "NA", "NA", "ok", "NA", "ok", "NA" },
+    [M_ALERTS] = { "NA", "NA", "NA", "NA", "NA", "ok", "ok", "ok", "NA" },
+    [M_STATS] = { "ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok" },
+    [M_BACKUP] = { "NA", "NA", "NA", "NA", "NA", "NA", "NA", "ok", "NA" },
+    [M_CLOCK] = { "NA", "NA", "NA", "NA", "NA", "NA", "NA", "ok", "NA" },
 };
 
 /* The pairs of a query, from "key=value ..." (a value of digits is a
