@@ -28,6 +28,7 @@ packages=(
     libzmq3-dev liblmdb-dev lmdb-utils libmsgpack-dev libsystemd-dev
     libcmocka-dev libinih-dev libjansson-dev
     libxlsxwriter-dev # cchc report --format=xlsx
+    libsodium-dev # the hotline's personal data sealed at rest
     clang-format # scripts/check-style.sh, the test "style"
     python3
     systemd # systemd-analyze, for the unit tests of deploy/

@@ -33,7 +33,11 @@ const char cchc_help_ctl[] =
     "                the daemon's machine, below its backup_dir (default\n"
     "                <state_dir>/backup): absolute, or relative to backup_dir\n"
     "  clock TIME    set the daemon's test clock (daemon started with\n"
-    "                --test-clock); TIME is ISO 8601 or Unix seconds\n";
+    "                --test-clock); TIME is ISO 8601 or Unix seconds\n"
+    "  erase --pakn=ID | --phone=NUMBER   (hotline) erase a person's data on request:\n"
+    "                the caller's name and phone, the complaint's text and answer, of\n"
+    "                that complaint or of every complaint from that number; the\n"
+    "                figures stay. Prints the complaints erased.\n";
 
 /* ---- Shared by the query commands ------------------------------------------------ */
 
@@ -322,6 +326,13 @@ static int ctl_request(const cc_cli_t *cli, cc_endpoint_t ep, const char *what, 
             goto out;
         }
         cc_enc_kv_str(&q, "path", path);
+    } else if (strcmp(what, "erase") == 0) {
+        const char *v = NULL;
+
+        if (cc_cli_opt(cli, "pakn", &v))
+            cc_enc_kv_str(&q, "pakn", v);
+        if (cc_cli_opt(cli, "phone", &v))
+            cc_enc_kv_str(&q, "phone", v);
     } else if (strcmp(what, "clock") == 0) {
         if (cc_cli_time(arg, &t) < 0) {
             status = cchc_usage_error("ctl",
@@ -366,6 +377,22 @@ static int ctl_request(const cc_cli_t *cli, cc_endpoint_t ep, const char *what, 
         }
     } else if (strcmp(what, "backup") == 0) {
         printf("%s: backup written to %s\n", cc_endpoint_name(ep), path);
+    } else if (strcmp(what, "erase") == 0) {
+        if (cc_cli_opt(cli, "json", NULL)) {
+            cchc_print_json(&res.body);
+        } else {
+            const msgpack_object *ids = cc_map_find(&res.body, "pakn");
+
+            printf("%s: erased the personal data of", cc_endpoint_name(ep));
+            for (uint32_t i = 0;
+                 ids && ids->type == MSGPACK_OBJECT_ARRAY && i < ids->via.array.size; i++)
+                if (ids->via.array.ptr[i].type == MSGPACK_OBJECT_STR)
+                    printf(" %.*s", (int)ids->via.array.ptr[i].via.str.size,
+                           ids->via.array.ptr[i].via.str.ptr);
+            printf("%s\n", ids && ids->type == MSGPACK_OBJECT_ARRAY && ids->via.array.size
+                               ? ""
+                               : " no complaint (nothing left to erase)");
+        }
     } else {
         cc_time_format_iso(t, iso, sizeof(iso));
         printf("%s: clock set to %s\n", cc_endpoint_name(ep), iso);
@@ -379,7 +406,7 @@ out:
 
 int cchc_cmd_ctl(const cc_cli_t *cli)
 {
-    static const char *const allowed[] = { "json", NULL };
+    static const char *const allowed[] = { "json", "pakn=", "phone=", NULL };
     static const cc_endpoint_t eps[] = { CC_EP_INTAKE, CC_EP_HOTLINE, CC_EP_SCORING };
     const char *what;
     char why[256];
@@ -403,11 +430,21 @@ int cchc_cmd_ctl(const cc_cli_t *cli)
         return strcmp(what, "ping") == 0 ? ctl_ping(cli, (cc_endpoint_t)ep)
                                          : ctl_request(cli, (cc_endpoint_t)ep, what, NULL);
     }
+    if (strcmp(what, "erase") == 0) {
+        if (ep != CC_EP_HOTLINE || cli->n_args != 2 ||
+            cc_cli_opt(cli, "pakn", NULL) == cc_cli_opt(cli, "phone", NULL))
+            return cchc_usage_error("ctl", "usage: cchc ctl hotline erase --pakn=ID | "
+                                           "--phone=NUMBER");
+        return ctl_request(cli, (cc_endpoint_t)ep, what, NULL);
+    }
+    if ((cc_cli_opt(cli, "pakn", NULL) || cc_cli_opt(cli, "phone", NULL)))
+        return cchc_usage_error("ctl", "--pakn and --phone are options of erase");
     if (strcmp(what, "backup") == 0 || strcmp(what, "clock") == 0) {
         if (cli->n_args != 3)
             return cchc_usage_error("ctl", "usage: cchc ctl %s %s %s", cli->args[0], what,
                                     strcmp(what, "backup") == 0 ? "PATH" : "TIME");
         return ctl_request(cli, (cc_endpoint_t)ep, what, cli->args[2]);
     }
-    return cchc_usage_error("ctl", "unknown ctl command '%s' (ping, stats, backup, clock)", what);
+    return cchc_usage_error("ctl", "unknown ctl command '%s' (ping, stats, backup, clock, erase)",
+                            what);
 }

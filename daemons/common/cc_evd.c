@@ -82,6 +82,8 @@ struct cc_evd {
     int lock_fd; /* the state directory's lock (cc_daemon_state_path) */
     cc_security_t *security;
     cc_sessions_t *sessions;
+    cc_option_t *options; /* the option table: the core's and the domain's rows */
+    size_t n_options;
 
     pending_t *batch;
     size_t batch_len;
@@ -730,7 +732,7 @@ static int open_all(cc_evd_t *d, char *err, size_t err_len)
     if (r < 0)
         return r;
     if ((r = cc_daemon_load_catalog(d->set.d.catalog_dir, &d->catalog, err, err_len)) < 0 ||
-        (r = d->domain->open(&d->dom, d->store, &d->catalog, err, err_len)) < 0)
+        (r = d->domain->open(&d->dom, d->store, &d->catalog, &d->set, err, err_len)) < 0)
         return r;
     if (d->set.rebuild && (r = d->domain->rebuild(d->dom, d->store, err, err_len)) < 0)
         return r;
@@ -771,7 +773,8 @@ static void close_all(cc_evd_t *d)
     cc_enc_deinit(&d->pairs);
     cc_enc_deinit(&d->reply);
     free(d->batch);
-    cc_config_free(evd_options, CC_N(evd_options), &d->set);
+    cc_config_free(d->options, d->n_options, &d->set);
+    free(d->options);
 }
 
 static void on_signal(cc_evd_t *d, int sig)
@@ -831,7 +834,8 @@ static void loop(cc_evd_t *d)
 int cc_evd_main(const cc_evd_domain_t *domain, const char *default_listen, int argc, char **argv)
 {
     cc_evd_t d = { .domain = domain, .sigfd = -1, .lock_fd = -1 };
-    cc_option_t options[CC_N(evd_options) + 1];
+    cc_option_t *options =
+        cc_xcalloc(CC_N(evd_options) + 1 + domain->n_options, sizeof(cc_option_t));
     size_t n_options = CC_N(evd_options);
     char err[1024] = "";
     int r;
@@ -839,10 +843,16 @@ int cc_evd_main(const cc_evd_domain_t *domain, const char *default_listen, int a
     memcpy(options, evd_options, sizeof(evd_options));
     if (domain->rebuild)
         options[n_options++] = rebuild_option;
+    for (size_t i = 0; i < domain->n_options; i++)
+        options[n_options++] = domain->options[i];
+    d.options = options;
+    d.n_options = n_options;
     r = cc_daemon_configure(domain->name, options, n_options, &d.set, &d.set.d, default_listen,
                             argc, argv);
-    if (r >= 0)
+    if (r >= 0) {
+        free(options);
         return r;
+    }
     d.sessions = cc_sessions_new(0);
     d.batch = cc_xcalloc((size_t)d.set.batch_max, sizeof(pending_t));
     cc_enc_init(&d.rec);

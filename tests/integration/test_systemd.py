@@ -8,7 +8,7 @@
       replaced by /bin/true: its unit's syntax is still checked). Any warning
       fails the test. Then `systemd-analyze security --offline=yes` must rate
       every service at or below MAX_EXPOSURE, as shipped and again with its
-      CurveZMQ drop-in of deploy/curve/ (the key pair as a credential); with
+      drop-in of deploy/credentials/ (its keys as credentials); with
       network.conf too (the clients' networks) at or below
       MAX_EXPOSURE_NETWORK.
 
@@ -46,7 +46,7 @@ from harness import Tally
 
 SKIP = 77
 MAX_EXPOSURE = 1.0  # the measured figure of each unit (deploy/README.md, Hardening)
-# With deploy/curve/network.conf (clients' networks through the IP firewall).
+# With deploy/credentials/network.conf (clients' networks through the IP firewall).
 MAX_EXPOSURE_NETWORK = 1.1
 WATCHDOG_USEC = 2000000
 
@@ -116,19 +116,23 @@ def cmd_verify(unit_dir, sbindir, binaries):
         # trailing ':'), for network.target and multi-user.target.
         env["SYSTEMD_UNIT_PATH"] = tmp + ":"
         analyze_units(analyze, tmp, units, env, "as shipped")
-        # With security = curve: each service's drop-in from deploy/curve/.
+        # Each service's credentials drop-in from deploy/credentials/.
         curve = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "deploy",
-                             "curve")
+                             "credentials")
         for u in units:
             dropin = os.path.join(curve, u.replace(".service", ".conf"))
             if u.endswith(".service") and check(os.path.exists(dropin),
-                                                "%s has a CurveZMQ drop-in" % u):
+                                                "%s has a credentials drop-in" % u):
                 os.makedirs(os.path.join(tmp, u + ".d"))
-                shutil.copy(dropin, os.path.join(tmp, u + ".d", "curve.conf"))
+                shutil.copy(dropin, os.path.join(tmp, u + ".d", "credentials.conf"))
                 with open(dropin, encoding="utf-8") as f:
                     text = f.read()
                 check(re.search(r"^LoadCredential=server\.key:/etc/cchc/keys/", text, re.M),
                       "%s's drop-in loads the key pair as the credential server.key" % u)
+                if u == "cchc-hotlined.service":
+                    check(re.search(r"^LoadCredential=personal\.keys:/etc/cchc/keys/", text,
+                                    re.M),
+                          "the hotline's drop-in loads the personal data keys too")
         analyze_units(analyze, tmp, units, env, "with credentials")
         for u in units:
             if u.endswith(".service"):
