@@ -5,12 +5,10 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <zmq.h>
 
@@ -54,36 +52,30 @@ typedef int (*line_fn)(const char *name, size_t name_len, const char *value, siz
 static int key_lines(const char *text, size_t len, const char *file, line_fn fn, void *ctx,
                      char *err, size_t err_len)
 {
-    size_t at = 0;
-    int line = 0;
+    cc_lines_t it = { text, len, 0, 0 };
+    const char *s;
+    size_t n;
+    int r;
 
-    while (at < len) {
-        const char *s = text + at, *nl = memchr(s, '\n', len - at);
-        size_t n = nl ? (size_t)(nl - s) : len - at, a = 0, b, e;
+    while ((r = cc_lines_next(&it, &s, &n)) > 0) {
         char why[160] = "";
-        int r;
+        size_t b, e;
 
-        at += n + (nl != NULL);
-        line++;
-        while (a < n && is_blank(s[a]))
-            a++;
-        if (a == n || s[a] == '#')
-            continue;
-        if (memchr(s + a, '\0', n - a))
-            return cc_fail(-EINVAL, err, err_len, "%s:%d: a NUL byte", file, line);
-        for (b = a; b < n && s[b] != '=' && !is_blank(s[b]); b++)
+        for (b = 0; b < n && s[b] != '=' && !is_blank(s[b]); b++)
             ;
         for (e = b; e < n && is_blank(s[e]); e++)
             ;
-        if (b == a || e == n || s[e] != '=')
-            return cc_fail(-EINVAL, err, err_len, "%s:%d: expected 'name = value'", file, line);
+        if (b == 0 || e == n || s[e] != '=')
+            return cc_fail(-EINVAL, err, err_len, "%s:%d: expected 'name = value'", file, it.line);
         for (e++; e < n && is_blank(s[e]); e++)
             ;
         while (n > e && is_blank(s[n - 1]))
             n--;
-        if ((r = fn(s + a, b - a, s + e, n - e, ctx, why, sizeof(why))) != 0)
-            return cc_fail(r, err, err_len, "%s:%d: %s", file, line, why);
+        if ((r = fn(s, b, s + e, n - e, ctx, why, sizeof(why))) != 0)
+            return cc_fail(r, err, err_len, "%s:%d: %s", file, it.line, why);
     }
+    if (r < 0)
+        return cc_fail(-EINVAL, err, err_len, "%s:%d: a NUL byte", file, it.line);
     return 0;
 }
 
@@ -141,22 +133,16 @@ int cc_curve_keypair_parse(const char *text, size_t len, const char *name, cc_cu
 
 int cc_curve_keypair_read(const char *path, cc_curve_keypair_t *ret, char *err, size_t err_len)
 {
-    struct stat st;
     char *text = NULL;
     size_t len = 0;
-    int r;
+    int r =
+        cc_file_read_guarded(path, CC_CURVE_FILE_MAX, true, "key file", &text, &len, err, err_len);
 
-    if ((r = cc_file_read(path, CC_CURVE_FILE_MAX, &text, &len, &st)) < 0)
-        return cc_fail(r, err, err_len, "cannot read key file %s: %s", path,
-                       r == -EINVAL ? "not a regular file" : strerror(-r));
-    if (st.st_mode & (S_IRWXG | S_IRWXO))
-        r = cc_fail(-EACCES, err, err_len,
-                    "key file %s may be read by others (mode %04o): chmod 600 %s", path,
-                    (unsigned)(st.st_mode & 07777), path);
-    else
+    if (r == 0) {
         r = cc_curve_keypair_parse(text, len, path, ret, err, err_len);
-    /* The secret key does not linger in freed memory. */
-    memset(text, 0, len);
+        /* The secret key does not linger in freed memory. */
+        memset(text, 0, len);
+    }
     free(text);
     return r;
 }
@@ -197,36 +183,6 @@ int cc_curve_public_get(const char *spec, char *ret, char *err, size_t err_len)
     return 0;
 }
 
-/* Create @path (O_EXCL) with @mode and @text; returns 0 or -errno. */
-static int write_new(const char *path, mode_t mode, const char *text)
-{
-    size_t len = strlen(text), at = 0;
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
-    int r = 0;
-
-    if (fd < 0)
-        return -errno;
-    if (fchmod(fd, mode) < 0) /* whatever the umask */
-        r = -errno;
-    while (r == 0 && at < len) {
-        ssize_t k = write(fd, text + at, len - at);
-
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k < 0)
-            r = -errno;
-        else
-            at += (size_t)k;
-    }
-    if (r == 0 && fsync(fd) < 0)
-        r = -errno;
-    if (close(fd) < 0 && r == 0)
-        r = -errno;
-    if (r < 0)
-        unlink(path);
-    return r;
-}
-
 int cc_curve_keypair_write(const char *path, const char *pub_path, const cc_curve_keypair_t *kp,
                            const char *comment, char *err, size_t err_len)
 {
@@ -236,14 +192,14 @@ int cc_curve_keypair_write(const char *path, const char *pub_path, const cc_curv
     snprintf(text, sizeof(text),
              "# %s\n# Keep this file secret (mode 0600).\npublic = %s\nsecret = %s\n", comment,
              kp->public_key, kp->secret_key);
-    r = write_new(path, 0600, text);
+    r = cc_file_write_new(path, 0600, text, strlen(text));
     memset(text, 0, sizeof(text));
     if (r < 0)
         return cc_fail(r, err, err_len, "cannot create %s: %s", path, strerror(-r));
     snprintf(text, sizeof(text),
              "# %s\n# The public key: give it to whoever must know it.\npublic = %s\n", comment,
              kp->public_key);
-    if ((r = write_new(pub_path, 0644, text)) < 0) {
+    if ((r = cc_file_write_new(pub_path, 0644, text, strlen(text))) < 0) {
         unlink(path);
         return cc_fail(r, err, err_len, "cannot create %s: %s", pub_path, strerror(-r));
     }

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cc_base.h"
 #include "cc_file.h"
@@ -153,28 +152,22 @@ int cc_principals_parse(const char *text, size_t len, const char *name, cc_princ
                         char *err, size_t err_len)
 {
     cc_principals_t *t = cc_xcalloc(1, sizeof(*t));
-    size_t at = 0;
-    int line = 0, r = 0;
+    cc_lines_t it = { text, len, 0, 0 };
+    const char *s;
+    size_t n;
+    int r;
 
-    while (at < len) {
-        const char *s = text + at, *nl = memchr(s, '\n', len - at);
-        size_t n = nl ? (size_t)(nl - s) : len - at, a = 0;
+    while ((r = cc_lines_next(&it, &s, &n)) > 0) {
         char why[192];
 
-        at += n + (nl != NULL);
-        line++;
-        while (a < n && is_blank(s[a]))
-            a++;
-        if (a == n || s[a] == '#')
-            continue;
-        if (memchr(s, '\0', n)) {
-            r = cc_fail(-EINVAL, err, err_len, "%s:%d: a NUL byte", name, line);
+        if ((r = parse_line(t, s, n, it.line, why, sizeof(why))) < 0) {
+            cc_set_error(err, err_len, "%s:%d: %s", name, it.line, why);
             goto out;
         }
-        if ((r = parse_line(t, s + a, n - a, line, why, sizeof(why))) < 0) {
-            cc_set_error(err, err_len, "%s:%d: %s", name, line, why);
-            goto out;
-        }
+    }
+    if (r < 0) {
+        r = cc_fail(-EINVAL, err, err_len, "%s:%d: a NUL byte", name, it.line);
+        goto out;
     }
     if (t->n > 1)
         qsort(t->v, t->n, sizeof(*t->v), entry_cmp);
@@ -196,20 +189,12 @@ out:
 
 int cc_principals_load(const char *path, cc_principals_t **ret, char *err, size_t err_len)
 {
-    struct stat st;
     char *text = NULL;
     size_t len = 0;
-    int r;
+    int r = cc_file_read_guarded(path, CC_PRINCIPALS_FILE_MAX, false, "the principals file", &text,
+                                 &len, err, err_len);
 
-    if ((r = cc_file_read(path, CC_PRINCIPALS_FILE_MAX, &text, &len, &st)) < 0)
-        return cc_fail(r, err, err_len, "cannot read the principals file %s: %s", path,
-                       r == -EINVAL ? "not a regular file" : strerror(-r));
-    if (st.st_mode & (S_IWGRP | S_IWOTH))
-        r = cc_fail(-EACCES, err, err_len,
-                    "the principals file %s may be written by others (mode %04o): chmod "
-                    "go-w %s",
-                    path, (unsigned)(st.st_mode & 07777), path);
-    else
+    if (r == 0)
         r = cc_principals_parse(text, len, path, ret, err, err_len);
     free(text);
     return r;

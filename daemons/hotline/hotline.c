@@ -660,23 +660,17 @@ int cc_hotline_expire(void *dom, cc_txn_t *txn, int64_t now, size_t *ret_count)
     return r;
 }
 
-typedef struct {
-    hotline_t *h;
-    int64_t now;
-    size_t count;
-} retention_t;
-
 static int retention_txn(cc_txn_t *txn, void *arg)
 {
-    retention_t *rt = arg;
+    tick_ctx_t *t = arg;
 
-    return cc_hotline_expire(rt->h, txn, rt->now, &rt->count);
+    return cc_hotline_expire(t->h, txn, t->now, &t->count);
 }
 
 static int retention_tick(hotline_t *h, cc_store_t *store, int64_t now)
 {
     int64_t days = cc_catalog_policy(*h->catalog)->pakn_retention_days;
-    retention_t rt = { h, now, 0 };
+    tick_ctx_t rt = { h, NULL, now, 0 };
     bool due;
     int r;
 

@@ -4,12 +4,10 @@
 #include "personal.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cc_base.h"
@@ -115,31 +113,29 @@ int cc_keyring_parse(const char *text, size_t len, const char *name, cc_keyring_
                      size_t err_len)
 {
     cc_keyring_t *k = cc_xcalloc(1, sizeof(*k));
-    size_t at = 0;
-    int line = 0, r = 0;
+    cc_lines_t it = { text, len, 0, 0 };
+    const char *s;
+    size_t n;
+    int r;
 
-    while (at < len) {
-        const char *s = text + at, *nl = memchr(s, '\n', len - at);
-        size_t n = nl ? (size_t)(nl - s) : len - at, a = 0;
+    while ((r = cc_lines_next(&it, &s, &n)) > 0) {
         char why[160];
 
-        at += n + (nl != NULL);
-        line++;
-        while (a < n && is_blank(s[a]))
-            a++;
-        if (a == n || s[a] == '#')
-            continue;
         if (k->n == CC_PERSONAL_MAX_KEYS) {
-            r = cc_fail(-EINVAL, err, err_len, "%s:%d: more than %d keys", name, line,
+            r = cc_fail(-EINVAL, err, err_len, "%s:%d: more than %d keys", name, it.line,
                         CC_PERSONAL_MAX_KEYS);
             goto out;
         }
         k->v = cc_xrealloc(k->v, (k->n + 1) * sizeof(*k->v));
-        if ((r = key_line(s + a, n - a, &k->v[k->n], why, sizeof(why))) < 0) {
-            cc_set_error(err, err_len, "%s:%d: %s", name, line, why);
+        if ((r = key_line(s, n, &k->v[k->n], why, sizeof(why))) < 0) {
+            cc_set_error(err, err_len, "%s:%d: %s", name, it.line, why);
             goto out;
         }
         k->n++;
+    }
+    if (r < 0) {
+        r = cc_fail(-EINVAL, err, err_len, "%s:%d: a NUL byte", name, it.line);
+        goto out;
     }
     if (k->n == 0) {
         r = cc_fail(-EINVAL, err, err_len, "%s: no key (lines 'ID HEX')", name);
@@ -161,21 +157,15 @@ out:
 
 int cc_keyring_load(const char *path, cc_keyring_t **ret, char *err, size_t err_len)
 {
-    struct stat st;
     char *text = NULL;
     size_t len = 0;
-    int r;
+    int r = cc_file_read_guarded(path, CC_PERSONAL_FILE_MAX, true, "the personal data keys", &text,
+                                 &len, err, err_len);
 
-    if ((r = cc_file_read(path, CC_PERSONAL_FILE_MAX, &text, &len, &st)) < 0)
-        return cc_fail(r, err, err_len, "cannot read the personal data keys %s: %s", path,
-                       r == -EINVAL ? "not a regular file" : strerror(-r));
-    if (st.st_mode & (S_IRWXG | S_IRWXO))
-        r = cc_fail(-EACCES, err, err_len,
-                    "the personal data keys %s may be read by others (mode %04o): chmod 600 %s",
-                    path, (unsigned)(st.st_mode & 07777), path);
-    else
+    if (r == 0) {
         r = cc_keyring_parse(text, len, path, ret, err, err_len);
-    sodium_memzero(text, len);
+        sodium_memzero(text, len);
+    }
     free(text);
     return r;
 }
@@ -198,34 +188,15 @@ int cc_keyring_line(uint32_t id, char *buf, size_t len)
 int cc_keyring_create(const char *path, cc_keyring_t **ret, char *err, size_t err_len)
 {
     char text[512];
-    size_t off, at = 0;
-    int fd, r = 0;
+    size_t off;
+    int r;
 
     off = (size_t)snprintf(text, sizeof(text),
                            "# cchc-hotlined: keys of the callers' personal data at rest (ID HEX).\n"
                            "# The highest ID seals, every one opens. Keep it secret, and apart\n"
                            "# from the data and its backups.\n");
     cc_keyring_line(1, text + off, sizeof(text) - off);
-    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) {
-        r = -errno;
-        goto out;
-    }
-    while (r == 0 && at < strlen(text)) {
-        ssize_t k = write(fd, text + at, strlen(text) - at);
-
-        if (k < 0 && errno != EINTR)
-            r = -errno;
-        else if (k > 0)
-            at += (size_t)k;
-    }
-    if (r == 0 && fsync(fd) < 0)
-        r = -errno;
-    if (close(fd) < 0 && r == 0)
-        r = -errno;
-    if (r < 0)
-        unlink(path);
-out:
+    r = cc_file_write_new(path, 0600, text, strlen(text));
     if (r == 0)
         r = cc_keyring_parse(text, strlen(text), path, ret, err, err_len);
     else

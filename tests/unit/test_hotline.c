@@ -890,22 +890,16 @@ static int64_t personal_of(fx_t *fx, const char *id, char *text, size_t len)
     return erased_at;
 }
 
-typedef struct {
-    fx_t *fx;
-    int64_t now;
-    size_t count;
-} expire_t;
-
 static int expire_txn(cc_txn_t *txn, void *arg)
 {
-    expire_t *e = arg;
+    tick_t *e = arg;
 
     return cc_hotline_expire(e->fx->dom, txn, e->now, &e->count);
 }
 
 static size_t expire(fx_t *fx, const char *now)
 {
-    expire_t e = { fx, T(now), 0 };
+    tick_t e = { fx, T(now), 0 };
 
     assert_int_equal(cc_store_write(fx->store, expire_txn, &e), 0);
     return e.count;
