@@ -4,9 +4,10 @@
  * Intake and hotline are event daemons (cc_evd.h); scoring consumes their
  * logs and publishes alerts. Their loops differ, but their shell does not:
  * the common options, start-up (configuration, log level, test clock, the
- * plain-mode warning), the HELLO exchange, the queries every daemon answers
- * (ping, clock, backup), catalog reload on SIGHUP, and the tick period that
- * keeps the watchdog fed. They live here, once.
+ * state directory's lock, security: cc_security.h), the HELLO exchange, the
+ * queries every daemon answers (ping, clock, backup), catalog reload on
+ * SIGHUP, and the tick period that keeps the watchdog fed. They live here,
+ * once.
  */
 #ifndef CC_DAEMON_H
 #define CC_DAEMON_H
