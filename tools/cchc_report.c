@@ -596,13 +596,16 @@ static int run_table_or_report(const cc_cli_t *cli, const char *cmd, bool grades
         if (grades)
             cc_enc_kv_bool(&q, "grades", true);
     }
-    /* A kind as the selection is not a scope: the scope said in HELLO is
-     * then all units, and the daemon answers only those the principal may see. */
+    /* A kind (or "*") as the selection is not a scope: the scope said in
+     * HELLO is then all units (with a key: the key's), and the daemon
+     * answers only those the principal may see. */
     {
         cc_cli_t scoped = *cli;
 
-        if (as_kind)
+        if (as_kind || (!single && !unit && strcmp(cli->units, "*") == 0)) {
             scoped.units = "*";
+            scoped.units_given = false;
+        }
         status =
             cchc_query(&scoped, CC_EP_SCORING, "supervisor", single ? "report" : "table", &q, &res);
     }

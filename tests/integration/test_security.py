@@ -207,6 +207,12 @@ def run(c):
     r = c.cchc(["report", "--unit=SO-GTVT", "--from=2025-03-01", "--to=2025-03-31"],
                expect_rc=1, env=sup)
     refused(b"not_authorized" in r.stderr, "a supervisor's key, another unit's report: refused")
+    for sel in ("department", "*"):
+        r = c.cchc(["report", "--units=" + sel, "--from=2025-03-01", "--to=2025-03-31",
+                    "--json"], env=sup)
+        rows = [row["unit"] for row in json.loads(r.stdout)["rows"]]
+        check(rows == ["SO-TP"], "a table of --units=%s with a supervisor's key: its unit only "
+              "(%r)" % (sel, rows))
 
     # Backups: operators only, below backup_dir only.
     r = c.cchc(["ctl", "intake", "backup", "b-1"], expect_rc=1, env=as_key(c, "quay-tp"))
