@@ -344,6 +344,9 @@ cc_query_outcome_t cc_daemon_query(void *router, const cc_request_t *req, const 
         return CC_QUERY_ANSWERED;
     }
     cc_map_str(&req->msg.body, "q", &q);
+    if (who && who->role == CC_ROLE_OPERATOR && !cc_str_eq(q, "backup")) /* backup logs its own */
+        cc_log_kv(LOG_NOTICE, "PRINCIPAL", who->who, "OPERATOR_COMMAND", "query",
+                  "Operator %s: query %.*s", who->who, (int)q.len, q.ptr);
     if (cc_str_eq(q, "ping")) {
         cc_daemon_reply_ok(router, req, name);
         return CC_QUERY_ANSWERED;
@@ -353,9 +356,6 @@ cc_query_outcome_t cc_daemon_query(void *router, const cc_request_t *req, const 
                         "Send HELLO first", NULL, NULL);
         return CC_QUERY_ANSWERED;
     }
-    if (who->role == CC_ROLE_OPERATOR && !cc_str_eq(q, "backup")) /* backup logs its outcome */
-        cc_log_kv(LOG_NOTICE, "PRINCIPAL", who->who, "OPERATOR_COMMAND", "query",
-                  "Operator %s: query %.*s", who->who, (int)q.len, q.ptr);
     if (!cc_str_eq(q, "clock") && !cc_str_eq(q, "backup")) {
         *ret_q = q;
         return CC_QUERY_MINE;

@@ -439,7 +439,7 @@ static outcome_t act(message_t m, int k)
     };
     cc_client_t *c = client(daemon_of[m], k);
     char spec[64];
-    outcome_t o;
+    outcome_t o = { "", "" };
 
     switch (m) {
     case M_HELLO:
