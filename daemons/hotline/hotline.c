@@ -526,14 +526,16 @@ int cc_hotline_escalate(void *dom, cc_txn_t *txn, int64_t now, cc_hotline_append
             break;
         before = p;
         while ((e = cc_pakn_escalate(*h->catalog, &p, now, &at)) > 0) {
-            char eid[CC_MAX_ID + 1];
+            /* At most CC_MAX_ID bytes (ids of CC_PAKN_MAX_ID, levels 1..3);
+             * the margin is for the compiler's bounds. */
+            char eid[CC_MAX_ID + 8];
             const char *type = e == CC_PAKN_ESCALATED ? "pakn_escalated" : "pakn_overdue";
             uint64_t last = 0, seq = 0;
 
             /* Escalations: one per level, named by it. Overdue at level 3:
              * once per round, named by the record's own sequence. */
             if (e == CC_PAKN_ESCALATED)
-                snprintf(eid, sizeof(eid), "%s%s:%u", CC_HOTLINE_RESERVED_EID, id,
+                snprintf(eid, sizeof(eid), "%s%.*s:%u", CC_HOTLINE_RESERVED_EID, CC_PAKN_MAX_ID, id,
                          (unsigned)p.level);
             else if ((r = cc_log_last(txn, h->log_dbi, &last)) == 0)
                 snprintf(eid, sizeof(eid), "%s%llu", CC_HOTLINE_RESERVED_EID,
@@ -1056,16 +1058,17 @@ typedef struct {
     hotline_t *h;
     personal_scan_t *ps;
     int64_t now;
-    size_t erased;
+    size_t *erased; /* indexes into ps->ids of those erased now */
+    size_t n_erased;
 } erase_ctx_t;
 
+/* (cc_store_write may run it again: it starts afresh each time.) */
 static int erase_txn(cc_txn_t *txn, void *arg)
 {
     erase_ctx_t *e = arg;
-    size_t kept = 0;
     int r = 0;
 
-    e->erased = 0;
+    e->n_erased = 0;
     for (size_t i = 0; i < e->ps->n && r == 0; i++) {
         cc_pakn_t p;
         bool erased = false;
@@ -1078,9 +1081,8 @@ static int erase_txn(cc_txn_t *txn, void *arg)
             (r = cc_tindex_del(txn, e->h->retention_dbi, p.closed_at, e->ps->ids[i])) < 0)
             break;
         if (erased)
-            memmove(e->ps->ids[kept++], e->ps->ids[i], sizeof(e->ps->ids[i]));
+            e->erased[e->n_erased++] = i;
     }
-    e->erased = kept;
     return r;
 }
 
@@ -1091,7 +1093,7 @@ static int query_erase(hotline_t *h, cc_store_t *store, const cc_principal_t *wh
                        const msgpack_object *body, uint64_t rid, cc_enc_t *out, cc_reject_t *rej)
 {
     personal_scan_t ps = { .h = h };
-    erase_ctx_t e = { h, &ps, cc_clock_now(), 0 };
+    erase_ctx_t e = { h, &ps, cc_clock_now(), NULL, 0 };
     const char *field = NULL;
     char why[256], digits[40] = "";
     cc_str_t phone = { NULL, 0 };
@@ -1135,19 +1137,21 @@ static int query_erase(hotline_t *h, cc_store_t *store, const cc_principal_t *wh
                           "No complaint %s", ps.ids[0]);
         ps.n = 1;
     }
+    e.erased = cc_xcalloc(ps.n + 1, sizeof(*e.erased));
     if (r == 0 && (r = cc_store_write(store, erase_txn, &e)) == 0) {
-        h->n_erased += e.erased;
+        h->n_erased += e.n_erased;
         cc_log_kv(LOG_NOTICE, "PRINCIPAL", who->who, "OPERATOR_COMMAND", "erase",
                   "Operator %s erased the personal data of %zu complaint(s) on request (by %s)",
-                  who->who, e.erased, phone.ptr ? "phone number" : ps.ids[0]);
+                  who->who, e.n_erased, phone.ptr ? "phone number" : ps.ids[0]);
         cc_enc_map(out, 3);
         cc_enc_kv_u64(out, "rid", rid);
-        cc_enc_kv_u64(out, "erased", e.erased);
+        cc_enc_kv_u64(out, "erased", e.n_erased);
         cc_enc_str(out, "pakn");
-        cc_enc_array(out, e.erased);
-        for (size_t i = 0; i < e.erased; i++)
-            cc_enc_str(out, ps.ids[i]);
+        cc_enc_array(out, e.n_erased);
+        for (size_t i = 0; i < e.n_erased; i++)
+            cc_enc_str(out, ps.ids[e.erased[i]]);
     }
+    free(e.erased);
 out:
     free(ps.ids);
     return r;

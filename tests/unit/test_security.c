@@ -137,7 +137,7 @@ static void write_keypair(const char *name, const cc_curve_keypair_t *kp)
 static void start(int d)
 {
     char a[12][160];
-    char *argv[14];
+    char *argv[16];
     int n = 0;
 
     snprintf(a[n++], sizeof(a[0]), "--listen=%s", g.endpoint[d]);
