@@ -94,6 +94,7 @@ int cchc_fail(cc_endpoint_t ep, cc_client_t *c, int r, const cc_client_error_t *
 {
     const char *name = cc_endpoint_name(ep);
     const char *prog = cchc_daemon_program(ep);
+    int hs;
 
     if (r == 1 && err) {
         fprintf(stderr, "cchc: %s refused: %s: %s / %s\n", name, err->code, err->en, err->vi);
@@ -107,29 +108,27 @@ int cchc_fail(cc_endpoint_t ep, cc_client_t *c, int r, const cc_client_error_t *
                 r == -EPROTO ? "unexpected message type" : "malformed message", prog);
         return CCHC_EXIT_PROTOCOL;
     }
-    if (r == -ETIMEDOUT && cc_client_handshake_error(c) == -EACCES) {
-        fprintf(stderr,
-                "cchc: %s at %s refused this key: it is not in the daemon's principals file "
-                "(revoked, or never added) / %s từ chối khóa này (không có trong danh sách "
-                "khóa được phép)\n",
-                name, cc_client_endpoint(c), name);
-        return CCHC_EXIT_REJECTED;
-    }
-    if (r == -ETIMEDOUT && cc_client_handshake_error(c) == -EPROTONOSUPPORT) {
-        fprintf(stderr,
-                "cchc: %s at %s and this tool disagree on CurveZMQ: one end uses it, the "
-                "other not (give --%s-key and --key for a daemon with security = curve) / "
-                "hai bên không cùng dùng CurveZMQ\n",
-                name, cc_client_endpoint(c), name);
-        return CCHC_EXIT_UNREACHABLE;
-    }
-    if (r == -ETIMEDOUT && cc_client_handshake_error(c) == -EPROTO) {
-        fprintf(stderr,
-                "cchc: the CurveZMQ handshake with %s at %s failed: is --%s-key the daemon's "
-                "public key, and does it run with security = curve? / bắt tay CurveZMQ thất "
-                "bại: kiểm tra khóa công khai của %s\n",
-                name, cc_client_endpoint(c), name, name);
-        return CCHC_EXIT_UNREACHABLE;
+    if (r == -ETIMEDOUT && (hs = cc_client_handshake_error(c)) != 0) {
+        /* The daemon answered the connection, but not our handshake. */
+        if (hs == -EACCES)
+            fprintf(stderr,
+                    "cchc: %s at %s refused this key: it is not in the daemon's principals "
+                    "file (revoked, or never added) / %s từ chối khóa này (không có trong "
+                    "danh sách khóa được phép)\n",
+                    name, cc_client_endpoint(c), name);
+        else if (hs == -EPROTONOSUPPORT)
+            fprintf(stderr,
+                    "cchc: %s at %s and this tool disagree on CurveZMQ: one end uses it, the "
+                    "other not (give --%s-key and --key for a daemon with security = curve) / "
+                    "hai bên không cùng dùng CurveZMQ\n",
+                    name, cc_client_endpoint(c), name);
+        else
+            fprintf(stderr,
+                    "cchc: the CurveZMQ handshake with %s at %s failed: is --%s-key the "
+                    "daemon's public key, and does it run with security = curve? / bắt tay "
+                    "CurveZMQ thất bại: kiểm tra khóa công khai của %s\n",
+                    name, cc_client_endpoint(c), name, name);
+        return hs == -EACCES ? CCHC_EXIT_REJECTED : CCHC_EXIT_UNREACHABLE;
     }
     if (r == -ETIMEDOUT) {
         fprintf(stderr,

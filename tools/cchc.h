@@ -38,7 +38,9 @@ const char *cchc_daemon_program(cc_endpoint_t ep);
  * -ETIMEDOUT: "cannot reach <daemon> at <ep> (no reply within N ms); is
  * <program> running? (systemctl status <program>)" -> 3; 1 with @err:
  * "<daemon> refused: <code>: <en> / <vi>" -> 1; CC_EMALFORMED / -EPROTO
- * -> 4; other errors -> 3.
+ * -> 4; a timeout whose handshake failed (cc_client_handshake_error): the
+ * key refused -> 1, CurveZMQ on one end only or the wrong daemon key -> 3,
+ * each said; other errors -> 3.
  * @ep: which daemon; @c: the client (endpoint, timeout).
  */
 int cchc_fail(cc_endpoint_t ep, cc_client_t *c, int r, const cc_client_error_t *err);
