@@ -66,6 +66,7 @@ static const policy_param_t policy_params[] = {
     P("pakn", "refusal_working_days", PT_INT, 2, 0, 365, pakn_refusal_working_days),
     P("pakn", "publication_working_days", PT_INT, 2, 0, 365, pakn_publication_working_days),
     P("pakn", "forward_working_days", PT_INT, 5, 0, 365, pakn_forward_working_days),
+    P("pakn", "retention_days", PT_INT, 365, 1, 36500, pakn_retention_days),
     P("grade", "a_min", PT_PERCENT, 70, 0, 100, grade_a_min),
     P("grade", "b_min", PT_PERCENT, 50, 0, 100, grade_b_min),
     P("grade", "max_reminders", PT_INT, 3, 0, 1000, grade_max_reminders),

@@ -49,6 +49,7 @@ typedef struct {
     int pakn_refusal_working_days;     /* 2 */
     int pakn_publication_working_days; /* 2 */
     int pakn_forward_working_days;     /* 5: forward when outside competence */
+    int pakn_retention_days; /* 365: callers' personal data kept this long after closing */
     /* [grade] */
     double grade_a_min;           /* on-time rate for A (70) */
     double grade_b_min;           /* on-time rate for B (50) */

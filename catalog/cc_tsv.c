@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cc_file.h"
 #include "cc_mem.h"
 
 bool cc_code_valid(const char *s, size_t max_len)
@@ -151,57 +152,5 @@ int cc_tsv_expect_header_opt(cc_tsv_t *t, const char *const *cols, size_t n, siz
 
 int cc_tsv_read_file(const char *path, char **ret_buf, size_t *ret_len)
 {
-    struct stat st;
-    char *buf = NULL;
-    size_t got = 0;
-    int fd, r;
-
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -errno;
-    if (fstat(fd, &st) < 0) {
-        r = -errno;
-        goto out;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        r = -EINVAL;
-        goto out;
-    }
-    if ((uintmax_t)st.st_size > CC_CATALOG_MAX_FILE) {
-        r = -EFBIG;
-        goto out;
-    }
-    buf = cc_xmalloc((size_t)st.st_size + 1);
-    /* Read to EOF, not just st_size: the file may change under an admin's editor. */
-    for (;;) {
-        ssize_t k;
-        if (got == (size_t)st.st_size) {
-            char extra;
-            k = read(fd, &extra, 1);
-            if (k > 0) {
-                r = -EAGAIN; /* grew while reading */
-                goto out;
-            }
-        } else {
-            k = read(fd, buf + got, (size_t)st.st_size - got);
-        }
-        if (k < 0) {
-            if (errno == EINTR)
-                continue;
-            r = -errno;
-            goto out;
-        }
-        if (k == 0)
-            break;
-        got += (size_t)k;
-    }
-    buf[got] = '\0';
-    *ret_buf = buf;
-    *ret_len = got;
-    buf = NULL;
-    r = 0;
-out:
-    free(buf);
-    close(fd);
-    return r;
+    return cc_file_read(path, CC_CATALOG_MAX_FILE, ret_buf, ret_len, NULL);
 }

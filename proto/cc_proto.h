@@ -28,7 +28,7 @@ typedef enum {
     CC_MSG_BATCH = 0x82,  /* log records answering READ */
     CC_MSG_RESULT = 0x83, /* answer to HELLO or QUERY */
     CC_MSG_ERROR = 0x84,  /* request refused, with code and reasons */
-    CC_MSG_ALERT = 0x85,  /* published alert change (scoring PUB socket) */
+    CC_MSG_ALERT = 0x85,  /* alert change pushed to a watcher (QUERY watch) */
 } cc_msg_type_t;
 
 /* Limits on everything a peer controls (PROTOCOL.md "Limits"). */
@@ -60,7 +60,7 @@ typedef enum {
     CC_ERR_ILLEGAL_TRANSITION,   /* the lifecycle does not allow the event */
     CC_ERR_FUTURE_EVENT,         /* dated beyond the tolerance after now */
     CC_ERR_BEFORE_PREVIOUS,      /* dated before the dossier's last event */
-    CC_ERR_EVENT_ID_CONFLICT,    /* id reused by another sender */
+    CC_ERR_EVENT_ID_CONFLICT,    /* the sender reused an id for another event */
     CC_ERR_CALENDAR_NOT_COVERED, /* no announced calendar for that year */
     CC_ERR_UNKNOWN_COMPLAINT,
     CC_ERR_UNKNOWN_ALERT, /* scoring: no active alert with that id */

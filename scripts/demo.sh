@@ -169,7 +169,7 @@ watch_out=$state/watch.out
 cchc --who=giam-sat-tanphong --units=$commune watch --count="${DEMO_WATCH_COUNT:-1}" \
     --timeout=15000 >"$watch_out" 2>&1 &
 watch_pid=$!
-sleep 0.5 # let the subscription reach the PUB socket before the clock moves
+sleep 0.5 # let the subscription reach scoring before the clock moves
 
 say "Evening: 17:30, past the close of office hours"
 clock 17:30

@@ -28,6 +28,7 @@ packages=(
     libzmq3-dev liblmdb-dev lmdb-utils libmsgpack-dev libsystemd-dev
     libcmocka-dev libinih-dev libjansson-dev
     libxlsxwriter-dev # cchc report --format=xlsx
+    libsodium-dev # the hotline's personal data sealed at rest
     clang-format # scripts/check-style.sh, the test "style"
     man-db groff-base # man -l renders the man pages (test cli_conventions)
     bash-completion # loads deploy/cchc.bash on demand in interactive shells

@@ -9,7 +9,9 @@
 # -DCCHC_SANITIZE=ON (AddressSanitizer + UndefinedBehaviorSanitizer) and runs
 # the tests there too; the exit status is then non-zero if either pass failed.
 # With CCHC_RELEASE_PASS=1 it also builds ./build-release (gcc, Release) and
-# ./build-clang (clang, RelWithDebInfo) and runs their unit tests.
+# ./build-clang (clang, RelWithDebInfo) and runs their unit tests. With
+# CCHC_FUZZ_PASS=1 it runs every fuzz harness for CCHC_FUZZ_SECONDS (default
+# 30) each (scripts/fuzz.sh, ./build-fuzz).
 # CTEST_PARALLEL_LEVEL (default: the number of CPUs) sets how many tests run
 # at once.
 set -euo pipefail
@@ -49,5 +51,11 @@ if [ "${CCHC_RELEASE_PASS:-0}" = 1 ]; then
             [ "$status" -ne 0 ] || status=$rc
         }
     done
+fi
+if [ "${CCHC_FUZZ_PASS:-0}" = 1 ]; then
+    CCHC_FUZZ_SECONDS=${CCHC_FUZZ_SECONDS:-30} scripts/fuzz.sh || {
+        rc=$?
+        [ "$status" -ne 0 ] || status=$rc
+    }
 fi
 exit "$status"

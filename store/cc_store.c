@@ -4,10 +4,12 @@
 #include "cc_store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cc_base.h"
 #include "cc_mem.h"
@@ -572,9 +574,32 @@ void cc_store_stats(cc_store_t *store, cc_store_stats_t *ret)
         ret->used_bytes = (info.me_last_pgno + 1) * (size_t)st.ms_psize;
 }
 
+int cc_store_backup_at(cc_store_t *store, int dir_fd)
+{
+    int fd = openat(dir_fd, "data.mdb", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    int r;
+
+    if (fd < 0)
+        return -errno;
+    r = lmdb_rc(mdb_env_copyfd2(store->env, fd, MDB_CP_COMPACT));
+    if (r == 0 && fsync(fd) < 0)
+        r = -errno;
+    if (close(fd) < 0 && r == 0)
+        r = -errno;
+    if (r < 0)
+        unlinkat(dir_fd, "data.mdb", 0);
+    return r;
+}
+
 int cc_store_backup(cc_store_t *store, const char *path)
 {
+    int dir_fd, r;
+
     if (mkdir(path, 0700) < 0 && errno != EEXIST)
         return -errno;
-    return lmdb_rc(mdb_env_copy2(store->env, path, MDB_CP_COMPACT));
+    if ((dir_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return -errno;
+    r = cc_store_backup_at(store, dir_fd);
+    close(dir_fd);
+    return r;
 }

@@ -256,9 +256,17 @@ typedef struct {
 void cc_store_stats(cc_store_t *store, cc_store_stats_t *ret);
 
 /**
- * cc_store_backup - hot, compacting copy of the environment into the
- * directory @path (created if missing, must not hold data.mdb). Readers and
- * the writer keep running meanwhile. Returns 0 or a negative error.
+ * cc_store_backup_at - hot, compacting copy of the environment into
+ * "data.mdb" of the open directory @dir_fd, which must not hold one
+ * (created with O_EXCL, not through a symbolic link). Readers and the
+ * writer keep running meanwhile. On failure the partial file is removed.
+ * Returns 0 or a negative error (-EEXIST when data.mdb is there).
+ */
+int cc_store_backup_at(cc_store_t *store, int dir_fd);
+
+/**
+ * cc_store_backup - cc_store_backup_at() into the directory @path
+ * (created if missing). Returns 0 or a negative error.
  */
 int cc_store_backup(cc_store_t *store, const char *path);
 

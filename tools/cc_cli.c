@@ -24,6 +24,15 @@ static const struct {
     [CC_EP_SCORING] = { "scoring", "CCHC_SCORING", CC_ENDPOINT_SCORING },
 };
 
+/* The environment variables of the daemons' public keys (CurveZMQ). */
+static const struct {
+    const char *env;
+} server_keys[CC_EP_COUNT_] = {
+    [CC_EP_INTAKE] = { "CCHC_INTAKE_KEY" },
+    [CC_EP_HOTLINE] = { "CCHC_HOTLINE_KEY" },
+    [CC_EP_SCORING] = { "CCHC_SCORING_KEY" },
+};
+
 const char *cc_endpoint_name(cc_endpoint_t ep)
 {
     return ep < CC_EP_COUNT_ ? endpoints[ep].option : "?";
@@ -111,6 +120,10 @@ enum {
     G_INTAKE = CC_EP_INTAKE,
     G_HOTLINE = CC_EP_HOTLINE,
     G_SCORING = CC_EP_SCORING,
+    G_INTAKE_KEY,
+    G_HOTLINE_KEY,
+    G_SCORING_KEY,
+    G_KEY,
     G_WHO,
     G_UNITS,
     G_TIMEOUT,
@@ -123,6 +136,13 @@ const cc_cli_option_t cc_cli_globals[G_COUNT_ + 1] = {
     [G_INTAKE] = { "intake", 0, "EP", "intake endpoint" },
     [G_HOTLINE] = { "hotline", 0, "EP", "hotline endpoint" },
     [G_SCORING] = { "scoring", 0, "EP", "scoring endpoint (queries and alerts)" },
+    [G_INTAKE_KEY] = { "intake-key", 0, "KEY",
+                       "intake's public key (a file or the key): CurveZMQ" },
+    [G_HOTLINE_KEY] = { "hotline-key", 0, "KEY",
+                        "hotline's public key (a file or the key): CurveZMQ" },
+    [G_SCORING_KEY] = { "scoring-key", 0, "KEY",
+                        "scoring's public key (a file or the key): CurveZMQ" },
+    [G_KEY] = { "key", 0, "FILE", "your CurveZMQ key pair file (cchc keygen)" },
     [G_WHO] = { "who", 'w', "NAME", "who you are: 1..32 characters, no spaces" },
     [G_UNITS] = { "units", 'U', "A,B", "your units (codes separated by commas), or * for all" },
     [G_TIMEOUT] = { "timeout", 't', "MS",
@@ -176,6 +196,10 @@ const cc_cli_option_t cc_cli_command_options[] = {
     { "summary", 0, NULL, NULL },
     { "note", 0, "TEXT", NULL },
     { "no-wait", 0, NULL, NULL },
+    { "pakn", 0, "ID", NULL },
+    { "phone", 0, "NUMBER", NULL },
+    { "for", 0, "WHO", NULL },
+    { "data-key", 0, "ID", NULL },
     { NULL, 0, NULL, NULL },
 };
 
@@ -221,6 +245,11 @@ void cc_cli_print_globals(FILE *f)
         if (i < CC_EP_COUNT_)
             snprintf(help, sizeof(help), "%s [%s] (default %s)", o->help, endpoints[i].env,
                      endpoints[i].def);
+        else if (i >= G_INTAKE_KEY && i <= G_SCORING_KEY)
+            snprintf(help, sizeof(help), "%s [%s]", o->help, server_keys[i - G_INTAKE_KEY].env);
+        else if (i == G_KEY)
+            snprintf(help, sizeof(help), "%s [CCHC_KEY; or the secret key in CCHC_SECRET_KEY]",
+                     o->help);
         else if (i == G_WHO)
             snprintf(help, sizeof(help), "%s [CCHC_WHO] (default %s)", o->help, CC_CLI_DEFAULT_WHO);
         else if (i == G_UNITS)
@@ -253,6 +282,7 @@ static int global_option(cc_cli_t *c, int id, const char *arg, const char *value
                            "%s %s: the name must be 1..32 printable characters without spaces", arg,
                            value);
         c->who = value;
+        c->who_given = true;
         return 0;
     case G_UNITS:
         if (cc_units_parse(value, NULL, CC_MAX_UNITS, &n) < 0)
@@ -260,7 +290,20 @@ static int global_option(cc_cli_t *c, int id, const char *arg, const char *value
                            "%s %s: expected unit codes separated by commas (A,B) or \"*\" for all",
                            arg, value);
         c->units = value;
-        c->units_set = true;
+        c->units_set = c->units_given = true;
+        return 0;
+    case G_INTAKE_KEY:
+    case G_HOTLINE_KEY:
+    case G_SCORING_KEY:
+        if (*value == '\0')
+            return cc_fail(-EINVAL, err, err_len,
+                           "%s needs a value: the daemon's public key, or its file", arg);
+        c->server_key[id - G_INTAKE_KEY] = value;
+        return 0;
+    case G_KEY:
+        if (*value == '\0')
+            return cc_fail(-EINVAL, err, err_len, "%s needs a value: your key pair file", arg);
+        c->key_file = value;
         return 0;
     case G_TIMEOUT:
         if (cc_cli_uint(value, 1, CC_CLI_MAX_TIMEOUT_MS, &ms) < 0)
@@ -293,12 +336,22 @@ int cc_cli_parse(int argc, char *const *argv, cc_cli_getenv_fn env, cc_cli_t *re
         v = env ? env(endpoints[i].env) : NULL;
         c.endpoint[i] = v && *v ? v : endpoints[i].def;
     }
+    for (int i = 0; i < CC_EP_COUNT_; i++) {
+        v = env && server_keys[i].env ? env(server_keys[i].env) : NULL;
+        c.server_key[i] = v && *v ? v : NULL;
+    }
+    v = env ? env("CCHC_KEY") : NULL;
+    c.key_file = v && *v ? v : NULL;
+    v = env ? env("CCHC_SECRET_KEY") : NULL;
+    c.secret_key = v && *v ? v : NULL;
     v = env ? env("CCHC_WHO") : NULL;
     c.who = v && *v ? v : CC_CLI_DEFAULT_WHO;
+    c.who_given = v && *v;
     if (cc_units_parse(c.who, NULL, 1, &n) < 0)
         return cc_fail(-EINVAL, err, err_len, "CCHC_WHO='%s' is not a valid name", c.who);
     v = env ? env("CCHC_UNITS") : NULL;
     c.units = v && *v ? v : "*";
+    c.units_given = v && *v;
     if (cc_units_parse(c.units, NULL, CC_MAX_UNITS, &n) < 0)
         return cc_fail(-EINVAL, err, err_len, "CCHC_UNITS='%s' is not a list of unit codes",
                        c.units);

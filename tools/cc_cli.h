@@ -11,6 +11,10 @@
  *   --intake=EP       $CCHC_INTAKE   tcp://127.0.0.1:7301
  *   --hotline=EP      $CCHC_HOTLINE  tcp://127.0.0.1:7302
  *   --scoring=EP      $CCHC_SCORING  tcp://127.0.0.1:7303
+ *   --intake-key=K, --hotline-key=K, --scoring-key=K ($CCHC_INTAKE_KEY, ...)
+ *                     the daemon's public key (a file or the key): CurveZMQ
+ *   --key=FILE        $CCHC_KEY      your key pair file (or the secret key
+ *                     itself in $CCHC_SECRET_KEY)
  *   -w, --who=NAME    $CCHC_WHO      "cchc"
  *   -U, --units=A,B   $CCHC_UNITS    "*"
  *   -t, --timeout=MS                 3000
@@ -68,7 +72,13 @@ typedef struct {
     const char *endpoint[CC_EP_COUNT_];
     const char *who;
     const char *units;
-    bool units_set; /* --units given on the command line (not from $CCHC_UNITS) */
+    bool units_set;   /* --units given on the command line (not from $CCHC_UNITS) */
+    bool who_given;   /* --who or $CCHC_WHO given */
+    bool units_given; /* --units or $CCHC_UNITS given */
+    const char *server_key[CC_EP_COUNT_]; /* the daemon's public key (a file or the key);
+                                             NULL: plain */
+    const char *key_file;                 /* our key pair file (--key, $CCHC_KEY) */
+    const char *secret_key;               /* our secret key itself ($CCHC_SECRET_KEY) */
     int timeout_ms;
     bool timeout_set; /* --timeout given explicitly */
     bool help;

@@ -29,6 +29,9 @@ struct cc_client {
     void *zctx;
     bool own_ctx;
     void *sock;
+    void *mon;     /* PAIR receiving the DEALER's handshake events */
+    bool curve;    /* a CurveZMQ client */
+    int handshake; /* the last handshake failure seen (cc_client_handshake_error) */
     char *endpoint;
     int timeout_ms;
     uint64_t next_rid;
@@ -76,6 +79,107 @@ static void map_copy(const msgpack_object *map, const char *key, char *dst, size
         dst[0] = '\0';
 }
 
+/* ---- Connection events -------------------------------------------------------- */
+
+static bool sock_more(void *sock)
+{
+    int more = 0;
+    size_t sz = sizeof(more);
+
+    zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &sz);
+    return more != 0;
+}
+
+/* Read one monitor event: [2 bytes event, 4 bytes value][address]. */
+static uint16_t monitor_event(void *mon, uint32_t *ret_value)
+{
+    zmq_msg_t m;
+    uint16_t event = 0;
+
+    zmq_msg_init(&m);
+    if (zmq_msg_recv(&m, mon, 0) >= 6) {
+        memcpy(&event, zmq_msg_data(&m), sizeof(event));
+        memcpy(ret_value, (const uint8_t *)zmq_msg_data(&m) + 2, sizeof(*ret_value));
+    }
+    zmq_msg_close(&m);
+    if (sock_more(mon)) {
+        zmq_msg_init(&m);
+        zmq_msg_recv(&m, mon, 0);
+        zmq_msg_close(&m);
+    }
+    return event;
+}
+
+/* Watch socket @sock's connection: @events (ZMQ_EVENT_*) go to a PAIR
+ * socket named after @owner, returned (NULL when ZeroMQ cannot). */
+static void *monitor_new(void *zctx, void *sock, const void *owner, int events)
+{
+    char addr[64];
+    int linger = 0;
+    void *mon;
+
+    snprintf(addr, sizeof(addr), "inproc://cchc-monitor-%p", owner);
+    if (zmq_socket_monitor(sock, addr, events) < 0)
+        return NULL;
+    if ((mon = zmq_socket(zctx, ZMQ_PAIR)) == NULL) {
+        zmq_socket_monitor(sock, NULL, 0);
+        return NULL;
+    }
+    zmq_setsockopt(mon, ZMQ_LINGER, &linger, sizeof(linger));
+    if (zmq_connect(mon, addr) < 0) {
+        zmq_close(mon);
+        zmq_socket_monitor(sock, NULL, 0);
+        return NULL;
+    }
+    return mon;
+}
+
+/* Stop watching @sock and close its monitor @mon (NULL: nothing to do). */
+static void monitor_end(void *sock, void *mon)
+{
+    if (mon == NULL)
+        return;
+    zmq_socket_monitor(sock, NULL, 0);
+    zmq_close(mon);
+}
+
+/* Read one event of the connection and note what it says of the
+ * handshake: the most telling failure since the last success is a refused
+ * key, then a mechanism mismatch, then any other. A CURVE server closes a
+ * plain client's connection as soon as it reads its greeting, so that the
+ * client seldom reads the mismatch itself: a plain client's failed
+ * handshake is a mismatch (a plain daemon fails none). */
+static uint16_t connection_event(cc_client_t *c)
+{
+    uint32_t value = 0;
+    uint16_t ev = monitor_event(c->mon, &value);
+
+    if (ev == ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
+        c->handshake = 0;
+    else if (ev == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+        c->handshake = -EACCES;
+    else if ((ev == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL ||
+              ev == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) &&
+             c->handshake != -EACCES &&
+             (!c->curve || (ev == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL &&
+                            value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH)))
+        c->handshake = -EPROTONOSUPPORT;
+    else if ((ev == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL ||
+              ev == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) &&
+             c->handshake == 0)
+        c->handshake = -EPROTO;
+    return ev;
+}
+
+int cc_client_handshake_error(cc_client_t *c)
+{
+    zmq_pollitem_t it = { c->mon, 0, ZMQ_POLLIN, 0 };
+
+    while (c->mon && zmq_poll(&it, 1, 0) > 0)
+        connection_event(c);
+    return c->handshake;
+}
+
 int cc_client_new(void *zctx, const char *endpoint, const cc_client_opts_t *opts, cc_client_t **ret)
 {
     cc_client_opts_t o = opts ? *opts : (cc_client_opts_t){ 0 };
@@ -109,6 +213,25 @@ int cc_client_new(void *zctx, const char *endpoint, const cc_client_opts_t *opts
         r = -errno;
         goto out;
     }
+    if (o.server_key || o.key) {
+        if (o.server_key == NULL || o.key == NULL || !cc_curve_key_valid(o.server_key)) {
+            r = -EINVAL;
+            goto out;
+        }
+        if ((r = cc_curve_client_socket(c->sock, o.key, o.server_key)) < 0)
+            goto out;
+        c->curve = true;
+    }
+    /* Handshakes tell a refused key from a daemon that is not there;
+     * drops and reconnections drive the push engine's probing. */
+    c->mon = monitor_new(c->zctx, c->sock, c,
+                         ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
+                             ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                             ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_DISCONNECTED);
+    if (c->mon == NULL) {
+        r = -errno;
+        goto out;
+    }
     zmq_setsockopt(c->sock, ZMQ_RECONNECT_IVL, &o.reconnect_ivl_ms, sizeof(int));
     zmq_setsockopt(c->sock, ZMQ_RECONNECT_IVL_MAX, &ivl_max, sizeof(int));
     zmq_setsockopt(c->sock, ZMQ_CONNECT_TIMEOUT, &o.connect_timeout_ms, sizeof(int));
@@ -130,8 +253,10 @@ void cc_client_destroy(cc_client_t **self_p)
 
     if (c == NULL)
         return;
-    if (c->sock)
+    if (c->sock) {
+        monitor_end(c->sock, c->mon);
         zmq_close(c->sock);
+    }
     if (c->own_ctx && c->zctx)
         zmq_ctx_term(c->zctx);
     cc_enc_deinit(&c->enc);
@@ -333,19 +458,22 @@ static bool code_ok(const char *s)
     return true;
 }
 
-/* Encode the HELLO pairs for the remembered or given identity. */
+/* Encode the HELLO pairs for the remembered or given identity (a NULL or
+ * empty role, name or units is left out: with a key, the key's). */
 static int encode_hello(cc_enc_t *e, const char *role, const char *who, const char *units)
 {
     char codes[CC_MAX_UNITS][CC_MAX_CODE + 1];
     size_t n = 0;
     int r;
 
-    if (!code_ok(role) || !code_ok(who))
+    if ((role && *role && !code_ok(role)) || (who && *who && !code_ok(who)))
         return -EINVAL;
     if (units && *units && (r = cc_units_parse(units, codes, CC_MAX_UNITS, &n)) < 0)
         return r;
-    cc_enc_kv_str(e, "role", role);
-    cc_enc_kv_str(e, "who", who);
+    if (role && *role)
+        cc_enc_kv_str(e, "role", role);
+    if (who && *who)
+        cc_enc_kv_str(e, "who", who);
     if (units && *units) {
         cc_enc_str(e, "units");
         cc_enc_array(e, n);
@@ -378,8 +506,8 @@ int cc_client_hello(cc_client_t *c, const char *role, const char *who, const cha
     }
     map_copy(&msg.body, "daemon", c->daemon, sizeof(c->daemon));
     cc_msg_deinit(&msg);
-    snprintf(c->role, sizeof(c->role), "%s", role);
-    snprintf(c->who, sizeof(c->who), "%s", who);
+    snprintf(c->role, sizeof(c->role), "%s", role ? role : "");
+    snprintf(c->who, sizeof(c->who), "%s", who ? who : "");
     free(c->units);
     c->units = units ? cc_xstrdup(units) : NULL;
     c->have_hello = true;
@@ -434,68 +562,6 @@ out:
     return r;
 }
 
-/* ---- Connection events -------------------------------------------------------- */
-
-static bool sock_more(void *sock)
-{
-    int more = 0;
-    size_t sz = sizeof(more);
-
-    zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &sz);
-    return more != 0;
-}
-
-/* Read one monitor event: [2 bytes event, 4 bytes value][address]. */
-static uint16_t monitor_event(void *mon)
-{
-    zmq_msg_t m;
-    uint16_t event = 0;
-
-    zmq_msg_init(&m);
-    if (zmq_msg_recv(&m, mon, 0) >= 6)
-        memcpy(&event, zmq_msg_data(&m), sizeof(event));
-    zmq_msg_close(&m);
-    if (sock_more(mon)) {
-        zmq_msg_init(&m);
-        zmq_msg_recv(&m, mon, 0);
-        zmq_msg_close(&m);
-    }
-    return event;
-}
-
-/* Watch socket @sock's connection: @events (ZMQ_EVENT_*) go to a PAIR
- * socket named after @owner, returned (NULL when ZeroMQ cannot). */
-static void *monitor_new(void *zctx, void *sock, const void *owner, int events)
-{
-    char addr[64];
-    int linger = 0;
-    void *mon;
-
-    snprintf(addr, sizeof(addr), "inproc://cchc-monitor-%p", owner);
-    if (zmq_socket_monitor(sock, addr, events) < 0)
-        return NULL;
-    if ((mon = zmq_socket(zctx, ZMQ_PAIR)) == NULL) {
-        zmq_socket_monitor(sock, NULL, 0);
-        return NULL;
-    }
-    zmq_setsockopt(mon, ZMQ_LINGER, &linger, sizeof(linger));
-    if (zmq_connect(mon, addr) < 0) {
-        zmq_close(mon);
-        zmq_socket_monitor(sock, NULL, 0);
-        return NULL;
-    }
-    return mon;
-}
-
-/* Stop watching @sock and close its monitor @mon (NULL: nothing to do). */
-static void monitor_end(void *sock, void *mon)
-{
-    if (mon == NULL)
-        return;
-    zmq_socket_monitor(sock, NULL, 0);
-    zmq_close(mon);
-}
-
 /* ---- Push engine ---------------------------------------------------------------- */
 
 typedef enum { SLOT_FREE, SLOT_WAIT, SLOT_DONE } slot_state_t;
@@ -535,7 +601,6 @@ struct cc_push {
     uint64_t probe_due_ms;     /* next ping while it says nothing */
     bool silent;               /* nothing heard for a retry interval, or the connection
                                   dropped: probing */
-    void *mon;                 /* the connection's events (NULL: probing only) */
     bool need_hello;
     uint64_t epoch; /* HELLOs said again during the push */
     int fatal;      /* sticky protocol error */
@@ -563,10 +628,6 @@ int cc_client_push_begin(cc_client_t *c, const cc_push_opts_t *opts, cc_push_t *
     p->base = ++c->push_sessions << PUSH_RID_SHIFT;
     p->next_due_ms = UINT64_MAX;
     p->last_progress_ms = p->alive_ms = mono_ms();
-    /* A dropped connection (the daemon killed) and the handshake of the
-     * next one (it is back) are told at once; probes cover the rest. */
-    p->mon =
-        monitor_new(c->zctx, c->sock, p, ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
     *ret = p;
     return 0;
 }
@@ -577,7 +638,6 @@ void cc_push_end(cc_push_t **self_p)
 
     if (p == NULL)
         return;
-    monitor_end(p->c->sock, p->mon);
     for (size_t i = 0; i < p->o.window; i++) {
         free(p->slots[i].body);
         free(p->slots[i].err);
@@ -862,10 +922,10 @@ static int handle_reply(cc_push_t *p, cc_msg_t *msg, uint64_t rid, uint64_t now)
  * probe), or handshaken again after that (it is back: wake). */
 static void connection_news(cc_push_t *p, uint64_t now)
 {
-    zmq_pollitem_t it = { p->mon, 0, ZMQ_POLLIN, 0 };
+    zmq_pollitem_t it = { p->c->mon, 0, ZMQ_POLLIN, 0 };
 
-    while (p->mon && zmq_poll(&it, 1, 0) > 0) {
-        uint16_t event = monitor_event(p->mon);
+    while (zmq_poll(&it, 1, 0) > 0) {
+        uint16_t event = connection_event(p->c);
 
         if (event == ZMQ_EVENT_DISCONNECTED) {
             p->silent = true;
@@ -884,8 +944,7 @@ static int pump(cc_push_t *p, int timeout_ms, int fd, bool *ret_fd_ready)
     int n_items = 1, fd_item = -1;
     int r;
 
-    if (p->mon)
-        items[n_items++] = (zmq_pollitem_t){ p->mon, 0, ZMQ_POLLIN, 0 };
+    items[n_items++] = (zmq_pollitem_t){ p->c->mon, 0, ZMQ_POLLIN, 0 };
     if (fd >= 0) {
         fd_item = n_items;
         items[n_items++] = (zmq_pollitem_t){ NULL, fd, ZMQ_POLLIN, 0 };

@@ -45,6 +45,7 @@
 #include <stdint.h>
 
 #include "cc_codec.h"
+#include "cc_curve.h"
 
 /* Defaults of the client options. */
 #define CC_CLIENT_TIMEOUT_MS 3000
@@ -71,9 +72,11 @@ typedef struct {
 } cc_client_error_t;
 
 typedef struct {
-    int timeout_ms;         /* reply timeout of a call; 0 = CC_CLIENT_TIMEOUT_MS */
-    int reconnect_ivl_ms;   /* ZMQ_RECONNECT_IVL; 0 = CC_CLIENT_RECONNECT_IVL_MS */
-    int connect_timeout_ms; /* ZMQ_CONNECT_TIMEOUT; 0 = the reply timeout */
+    int timeout_ms;                /* reply timeout of a call; 0 = CC_CLIENT_TIMEOUT_MS */
+    int reconnect_ivl_ms;          /* ZMQ_RECONNECT_IVL; 0 = CC_CLIENT_RECONNECT_IVL_MS */
+    int connect_timeout_ms;        /* ZMQ_CONNECT_TIMEOUT; 0 = the reply timeout */
+    const cc_curve_keypair_t *key; /* CurveZMQ: the client's key pair (copied) ... */
+    const char *server_key;        /* ... and the daemon's public key; both NULL: plain */
 } cc_client_opts_t;
 
 typedef struct cc_client cc_client_t;
@@ -86,10 +89,11 @@ typedef struct cc_client cc_client_t;
  * @zctx: a ZeroMQ context to use, or NULL to give the client its own
  *   (then destroyed with it).
  * @endpoint: "tcp://host:port" or "ipc://path"; copied.
- * @opts: options, or NULL for the defaults.
+ * @opts: options, or NULL for the defaults; with a key and a server key
+ *   the connection is CurveZMQ (encrypted, the daemon knows us by our key).
  * @ret: the new client on success.
- * Returns 0, -EINVAL for a malformed endpoint, or another -errno (from
- * ZeroMQ, e.g. -EMFILE).
+ * Returns 0, -EINVAL for a malformed endpoint or a key that is not one, or
+ * another -errno (from ZeroMQ, e.g. -EMFILE).
  */
 int cc_client_new(void *zctx, const char *endpoint, const cc_client_opts_t *opts,
                   cc_client_t **ret);
@@ -102,6 +106,17 @@ const char *cc_client_endpoint(const cc_client_t *c);
 
 /** cc_client_timeout - the reply timeout in milliseconds. */
 int cc_client_timeout(const cc_client_t *c);
+
+/**
+ * cc_client_handshake_error - why the connection could not be set up, as
+ * its monitor saw it (for telling the user after a timeout): 0 when no
+ * handshake failed since the last one that succeeded; -EACCES when the
+ * daemon refused our key (not in its principals file); -EPROTONOSUPPORT
+ * when one end speaks CurveZMQ and the other does not (a plain client
+ * whose handshake fails); -EPROTO for another failed handshake of a
+ * CurveZMQ client (not the daemon's public key, or a plain daemon).
+ */
+int cc_client_handshake_error(cc_client_t *c);
 
 /** cc_client_socket - the DEALER socket, for callers that poll it. */
 void *cc_client_socket(cc_client_t *c);
@@ -149,10 +164,11 @@ int cc_client_error_from_msg(const cc_msg_t *msg, cc_client_error_t *ret);
  * The identity is remembered: the push engine says HELLO again when a
  * daemon restart may have lost the session.
  * @role: "counter", "agent", "contact_point", "supervisor", "operator",
- *   "consumer".
- * @who: principal name (1..32 printable ASCII, no space).
+ *   "consumer"; NULL or "" to leave it out (with CURVE: the key's role).
+ * @who: principal name (1..32 printable ASCII, no space); NULL or "" to
+ *   leave it out (with CURVE: the key's name).
  * @units: comma-separated unit codes, "*" (all units), or NULL / "" to
- *   send no units.
+ *   send no units (with CURVE: the key's units; plain: no unit).
  * @ret_head: the daemon's log head from the RESULT (may be NULL).
  * @ret_err: filled when the daemon refuses (return 1); may be NULL.
  * Returns 0, 1, -EINVAL (bad @who or @units, nothing sent), -ETIMEDOUT,

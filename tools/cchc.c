@@ -86,12 +86,18 @@ const cchc_command_t cchc_commands[] = {
       .options = "id text contact dossier urgent caller-name caller-phone category unit outside "
                  "reason max at eid role json" },
     { .name = "ctl",
-      .summary = "intake|hotline|scoring ping|stats|backup PATH|clock TIME; scoring rebuild "
-                 "(operator)",
+      .summary = "intake|hotline|scoring ping|stats|backup PATH|clock TIME; scoring rebuild; "
+                 "hotline erase --pakn=ID|--phone=N (operator)",
       .run = cchc_cmd_ctl,
       .help = cchc_help_ctl,
       .subcommands = "intake hotline scoring",
-      .options = "json no-wait" },
+      .options = "json no-wait pakn phone" },
+    { .name = "keygen",
+      .summary = "NAME: a CurveZMQ key pair, NAME.key (secret) and NAME.pub; --data-key=ID: a "
+                 "line of the hotline's personal data keys",
+      .run = cchc_cmd_keygen,
+      .help = cchc_help_keygen,
+      .options = "for data-key" },
     { .name = "events",
       .summary = "every event type and its fields, as the daemons check them",
       .run = cchc_cmd_events,
@@ -158,6 +164,7 @@ int cchc_fail(cc_endpoint_t ep, cc_client_t *c, int r, const cc_client_error_t *
 {
     const char *name = cc_endpoint_name(ep);
     const char *prog = cchc_daemon_program(ep);
+    int hs;
 
     if (r == 1 && err) {
         fprintf(stderr, "cchc: %s refused: %s%s%s%s: %s / %s\n", name, err->code,
@@ -173,6 +180,28 @@ int cchc_fail(cc_endpoint_t ep, cc_client_t *c, int r, const cc_client_error_t *
                 name, cc_client_endpoint(c), prog, name, cc_client_endpoint(c),
                 r == -EPROTO ? "unexpected message type" : "malformed message", prog);
         return CCHC_EXIT_PROTOCOL;
+    }
+    if (r == -ETIMEDOUT && (hs = cc_client_handshake_error(c)) != 0) {
+        /* The daemon answered the connection, but not our handshake. */
+        if (hs == -EACCES)
+            fprintf(stderr,
+                    "cchc: %s at %s refused this key: it is not in the daemon's principals "
+                    "file (revoked, or never added) / %s từ chối khóa này (không có trong "
+                    "danh sách khóa được phép)\n",
+                    name, cc_client_endpoint(c), name);
+        else if (hs == -EPROTONOSUPPORT)
+            fprintf(stderr,
+                    "cchc: %s at %s and this tool disagree on CurveZMQ: one end uses it, the "
+                    "other not (give --%s-key and --key for a daemon with security = curve) / "
+                    "hai bên không cùng dùng CurveZMQ\n",
+                    name, cc_client_endpoint(c), name);
+        else
+            fprintf(stderr,
+                    "cchc: the CurveZMQ handshake with %s at %s failed: is --%s-key the "
+                    "daemon's public key, and does it run with security = curve? / bắt tay "
+                    "CurveZMQ thất bại: kiểm tra khóa công khai của %s\n",
+                    name, cc_client_endpoint(c), name, name);
+        return hs == -EACCES ? CCHC_EXIT_REJECTED : CCHC_EXIT_UNREACHABLE;
     }
     if (r == -ETIMEDOUT) {
         fprintf(stderr,
@@ -210,17 +239,64 @@ int cchc_wrong_daemon(cc_endpoint_t ep, const cc_client_t *c, const char *daemon
     return CCHC_EXIT_UNREACHABLE;
 }
 
+int cchc_curve(const cc_cli_t *cli, cc_endpoint_t ep, cc_curve_keypair_t *ret_key,
+               char *ret_server_key)
+{
+    char why[512];
+
+    ret_server_key[0] = '\0';
+    if (cli->server_key[ep] == NULL)
+        return CCHC_EXIT_OK;
+    if (cc_curve_public_get(cli->server_key[ep], ret_server_key, why, sizeof(why)) < 0)
+        return cchc_usage_error(NULL, "--%s-key: %s", cc_endpoint_name(ep), why);
+    if (cli->key_file) {
+        if (cc_curve_keypair_read(cli->key_file, ret_key, why, sizeof(why)) < 0)
+            return cchc_usage_error(NULL, "--key: %s", why);
+    } else if (cli->secret_key) {
+        if (cc_curve_keypair_from_secret(cli->secret_key, ret_key) < 0)
+            return cchc_usage_error(NULL, "CCHC_SECRET_KEY is not a secret key (40 Z85 "
+                                          "characters)");
+    } else {
+        return cchc_usage_error(NULL,
+                                "--%s-key needs your own key pair too: --key=FILE (cchc keygen) "
+                                "or CCHC_SECRET_KEY",
+                                cc_endpoint_name(ep));
+    }
+    return CCHC_EXIT_OK;
+}
+
+int cchc_hello(const cc_cli_t *cli, cc_endpoint_t ep, cc_client_t *c, const char *role,
+               const char *units, cc_client_error_t *err)
+{
+    if (cli->server_key[ep]) {
+        /* The key says who we are; HELLO only narrows it with what was
+         * given explicitly. */
+        return cc_client_hello(c, "", cli->who_given ? cli->who : NULL,
+                               cli->units_given ? units : "", NULL, err);
+    }
+    return cc_client_hello(c, role, cli->who, units, NULL, err);
+}
+
 int cchc_connect_wait(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const char *units,
                       int patience_ms, cc_client_t **ret)
 {
     cc_client_opts_t o = { .timeout_ms = cli->timeout_ms };
+    char server_key[CC_CURVE_KEY_LEN + 1];
+    cc_curve_keypair_t key;
     cc_client_error_t err;
     cc_client_t *c = NULL;
     struct timespec t0, t1;
     bool said = false;
     int r;
 
+    if ((r = cchc_curve(cli, ep, &key, server_key)) != CCHC_EXIT_OK)
+        return r;
+    if (server_key[0]) {
+        o.key = &key;
+        o.server_key = server_key;
+    }
     r = cc_client_new(NULL, cli->endpoint[ep], &o, &c);
+    memset(&key, 0, sizeof(key));
     if (r == -EINVAL)
         return cchc_usage_error(NULL, "--%s=%s is not a ZeroMQ endpoint (e.g. tcp://host:port)",
                                 cc_endpoint_name(ep), cli->endpoint[ep]);
@@ -231,7 +307,7 @@ int cchc_connect_wait(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, c
     }
     clock_gettime(CLOCK_MONOTONIC, &t0);
     while (role) {
-        r = cc_client_hello(c, role, cli->who, units, NULL, &err);
+        r = cchc_hello(cli, ep, c, role, units, &err);
         clock_gettime(CLOCK_MONOTONIC, &t1);
         if (r == -ETIMEDOUT &&
             (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 < patience_ms) {

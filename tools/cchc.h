@@ -40,7 +40,9 @@ const char *cchc_daemon_program(cc_endpoint_t ep);
  * status: -ETIMEDOUT: "cannot reach <daemon> at <ep> (no reply within N
  * ms); is <program> running? (systemctl status <program>)" -> 3; 1 with
  * @err: "<daemon> refused: <code> (field F): <vi> / <en>" -> 1;
- * CC_EMALFORMED / -EPROTO -> 4; other errors -> 3.
+ * CC_EMALFORMED / -EPROTO -> 4; a timeout whose handshake failed
+ * (cc_client_handshake_error): the key refused -> 1, CurveZMQ on one end
+ * only or the wrong daemon key -> 3, each said; other errors -> 3.
  * @ep: which daemon; @c: the client (endpoint, timeout).
  */
 int cchc_fail(cc_endpoint_t ep, cc_client_t *c, int r, const cc_client_error_t *err);
@@ -57,12 +59,24 @@ int cchc_wrong_daemon(cc_endpoint_t ep, const cc_client_t *c, const char *daemon
 
 /**
  * cchc_connect - create a client for daemon @ep and, unless @role is NULL,
- * say HELLO as @role with the command line's --who and @units.
+ * say HELLO as @role with the command line's --who and @units. With the
+ * daemon's public key (cchc_curve) the connection is CurveZMQ and HELLO
+ * leaves out the role, and the name and units not given explicitly: the
+ * key's principal applies.
  * @ret: the client; destroy it with cc_client_destroy().
  * Returns CCHC_EXIT_OK, or the exit status after printing why.
  */
 int cchc_connect(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const char *units,
                  cc_client_t **ret);
+
+/**
+ * cchc_hello - say HELLO on @c (a client for daemon @ep) as @role with the
+ * command line's --who and @units; over CurveZMQ, only what was given
+ * explicitly (the key's principal applies).
+ * Returns 0 or a negative errno (cc_client_hello()).
+ */
+int cchc_hello(const cc_cli_t *cli, cc_endpoint_t ep, cc_client_t *c, const char *role,
+               const char *units, cc_client_error_t *err);
 
 /**
  * cchc_connect_wait - cchc_connect() that, while the daemon does not answer
@@ -71,6 +85,16 @@ int cchc_connect(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const 
  */
 int cchc_connect_wait(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, const char *units,
                       int patience_ms, cc_client_t **ret);
+
+/**
+ * cchc_curve - the CurveZMQ settings for daemon @ep from the command line:
+ * @ret_server_key "" when none is given (plain), else the daemon's public
+ * key, with our key pair in @ret_key (from --key, $CCHC_KEY or
+ * $CCHC_SECRET_KEY).
+ * Returns CCHC_EXIT_OK, or the exit status after printing why.
+ */
+int cchc_curve(const cc_cli_t *cli, cc_endpoint_t ep, cc_curve_keypair_t *ret_key,
+               char *ret_server_key);
 
 /**
  * cchc_format_local - format a Unix time as local "YYYY-MM-DD HH:MM"
@@ -204,6 +228,8 @@ int cchc_complete(int n, const char *const *words);
  */
 int cchc_catalog_open(const char *dir, cc_catalog_t **ret);
 
+int cchc_cmd_keygen(const cc_cli_t *cli); /* cchc_keygen.c */
+
 /* Help of each command (printed by `cchc CMD --help`). */
 extern const char cchc_help_push[];
 extern const char cchc_help_watch[];
@@ -217,5 +243,6 @@ extern const char cchc_help_dossier[];
 extern const char cchc_help_ctl[];
 extern const char cchc_help_events[];
 extern const char cchc_help_catalog[];
+extern const char cchc_help_keygen[];
 
 #endif

@@ -30,14 +30,19 @@ const char cchc_help_ctl[] =
     "Operator commands (role operator):\n"
     "  ping          is the daemon answering? prints \"intake: ok (now ...)\"\n"
     "  stats         the daemon's figures, \"key: value\" lines (or --json)\n"
-    "  backup PATH   hot backup of the daemon's LMDB store into directory PATH\n"
-    "                (a path on the daemon's machine; made absolute here)\n"
+    "  backup PATH   hot backup of the daemon's LMDB store into directory PATH on\n"
+    "                the daemon's machine, below its backup_dir (default\n"
+    "                <state_dir>/backup): absolute, or relative to backup_dir\n"
     "  clock TIME    set the daemon's test clock (daemon started with\n"
     "                --test-clock); TIME is ISO 8601 or Unix seconds\n"
     "  rebuild       (scoring) empty the derived state and read both logs again\n"
     "                from the start, e.g. after a source was restored from an older\n"
     "                backup; prints the progress until caught up (--no-wait: return\n"
-    "                at once). Supervisors' acknowledgements are kept.\n";
+    "                at once). Supervisors' acknowledgements are kept.\n"
+    "  erase --pakn=ID | --phone=NUMBER   (hotline) erase a person's data on request:\n"
+    "                the caller's name and phone, the complaint's text and answer, of\n"
+    "                that complaint or of every complaint from that number; the\n"
+    "                figures stay. Prints the complaints erased.\n";
 
 /* ---- Shared by the query commands ------------------------------------------------ */
 
@@ -337,18 +342,18 @@ static int ctl_request(const cc_cli_t *cli, cc_endpoint_t ep, const char *what, 
 
     cc_enc_init(&q);
     if (strcmp(what, "backup") == 0) {
-        if (arg[0] == '/') {
-            snprintf(path, sizeof(path), "%s", arg);
-        } else {
-            char cwd[PATH_MAX];
-
-            if (getcwd(cwd, sizeof(cwd)) == NULL ||
-                (size_t)snprintf(path, sizeof(path), "%s/%s", cwd, arg) >= sizeof(path)) {
-                status = cchc_usage_error("ctl", "backup: path too long");
-                goto out;
-            }
+        if ((size_t)snprintf(path, sizeof(path), "%s", arg) >= 1024) {
+            status = cchc_usage_error("ctl", "backup: path too long (at most 1023 bytes)");
+            goto out;
         }
         cc_enc_kv_str(&q, "path", path);
+    } else if (strcmp(what, "erase") == 0) {
+        const char *v = NULL;
+
+        if (cc_cli_opt(cli, "pakn", &v))
+            cc_enc_kv_str(&q, "pakn", v);
+        if (cc_cli_opt(cli, "phone", &v))
+            cc_enc_kv_str(&q, "phone", v);
     } else if (strcmp(what, "clock") == 0) {
         if (cc_cli_time(arg, &t) < 0) {
             status = cchc_usage_error("ctl",
@@ -393,6 +398,22 @@ static int ctl_request(const cc_cli_t *cli, cc_endpoint_t ep, const char *what, 
         }
     } else if (strcmp(what, "backup") == 0) {
         printf("%s: backup written to %s\n", cc_endpoint_name(ep), path);
+    } else if (strcmp(what, "erase") == 0) {
+        if (cc_cli_opt(cli, "json", NULL)) {
+            cchc_print_json(&res.body);
+        } else {
+            const msgpack_object *ids = cc_map_find(&res.body, "pakn");
+
+            printf("%s: erased the personal data of", cc_endpoint_name(ep));
+            for (uint32_t i = 0;
+                 ids && ids->type == MSGPACK_OBJECT_ARRAY && i < ids->via.array.size; i++)
+                if (ids->via.array.ptr[i].type == MSGPACK_OBJECT_STR)
+                    printf(" %.*s", (int)ids->via.array.ptr[i].via.str.size,
+                           ids->via.array.ptr[i].via.str.ptr);
+            printf("%s\n", ids && ids->type == MSGPACK_OBJECT_ARRAY && ids->via.array.size
+                               ? ""
+                               : " no complaint (nothing left to erase)");
+        }
     } else {
         cc_time_format_iso(t, iso, sizeof(iso));
         printf("%s: clock set to %s\n", cc_endpoint_name(ep), iso);
@@ -481,7 +502,7 @@ out:
 
 int cchc_cmd_ctl(const cc_cli_t *cli)
 {
-    static const char *const allowed[] = { "json", "no-wait", NULL };
+    static const char *const allowed[] = { "json", "no-wait", "pakn=", "phone=", NULL };
     static const cc_endpoint_t eps[] = { CC_EP_INTAKE, CC_EP_HOTLINE, CC_EP_SCORING };
     const char *what;
     char why[256];
@@ -510,12 +531,21 @@ int cchc_cmd_ctl(const cc_cli_t *cli)
             return cchc_usage_error("ctl", "usage: cchc ctl scoring rebuild [--no-wait]");
         return ctl_rebuild(cli);
     }
+    if (strcmp(what, "erase") == 0) {
+        if (ep != CC_EP_HOTLINE || cli->n_args != 2 ||
+            cc_cli_opt(cli, "pakn", NULL) == cc_cli_opt(cli, "phone", NULL))
+            return cchc_usage_error("ctl", "usage: cchc ctl hotline erase --pakn=ID | "
+                                           "--phone=NUMBER");
+        return ctl_request(cli, (cc_endpoint_t)ep, what, NULL);
+    }
+    if ((cc_cli_opt(cli, "pakn", NULL) || cc_cli_opt(cli, "phone", NULL)))
+        return cchc_usage_error("ctl", "--pakn and --phone are options of erase");
     if (strcmp(what, "backup") == 0 || strcmp(what, "clock") == 0) {
         if (cli->n_args != 3)
             return cchc_usage_error("ctl", "usage: cchc ctl %s %s %s", cli->args[0], what,
                                     strcmp(what, "backup") == 0 ? "PATH" : "TIME");
         return ctl_request(cli, (cc_endpoint_t)ep, what, cli->args[2]);
     }
-    return cchc_usage_error("ctl", "unknown ctl command '%s' (ping, stats, backup, clock, rebuild)",
-                            what);
+    return cchc_usage_error(
+        "ctl", "unknown ctl command '%s' (ping, stats, backup, clock, erase, rebuild)", what);
 }

@@ -523,12 +523,16 @@ static int run_verdict(const cc_cli_t *cli, const verdict_t *v)
         (status = period_pairs(cli, v->cmd, &q)) != CCHC_EXIT_OK)
         goto out;
     /* A kind as the selection is not a scope: the scope said in HELLO is
-     * then all units, and the daemon answers only those the principal may see. */
+     * then all units (with a key: the key's own), and the daemon answers
+     * only those the principal may see. */
     {
         cc_cli_t scoped = *cli;
 
-        if (as_kind)
+        if (as_kind ||
+            (!single && !cc_cli_opt(cli, "unit", NULL) && strcmp(cli->units, "*") == 0)) {
             scoped.units = "*";
+            scoped.units_given = false;
+        }
         status = cchc_query(&scoped, CC_EP_SCORING, "supervisor",
                             single && v->report_one ? "report" : v->query, &q, &res);
     }

@@ -25,6 +25,7 @@
 
 #define RETRY_MS 1000 /* between attempts to reach scoring */
 #define DEFAULT_HEARTBEAT_MS 5000
+#define WATCH_DONE (-1) /* on_alert: --count is reached */
 
 const char cchc_help_watch[] =
     "Usage: cchc watch [--unit=A,B] [--kind=K,K] [--severity=S] [--summary] [--json]\n"
@@ -289,7 +290,9 @@ static bool apply_snapshot(watch_t *w, uint64_t seq)
     return done;
 }
 
-/* One ALERT message of the subscription. Returns 0, 1 when --count is
+static int subscribe_waiting(watch_t *w, const cc_enc_t *pairs);
+
+/* One ALERT message of the subscription. Returns 0, WATCH_DONE when --count is
  * reached, or the exit status of a protocol error. */
 static int on_alert(watch_t *w, const cc_msg_t *m)
 {
@@ -301,6 +304,14 @@ static int on_alert(watch_t *w, const cc_msg_t *m)
 
     if (cc_map_u64(&m->body, "seq", &seq) < 0 || cc_map_strcpy(&m->body, "op", op, sizeof(op)) < 0)
         return cchc_fail(CC_EP_SCORING, w->c, CC_EMALFORMED, NULL);
+    if (strcmp(op, "ended") == 0) {
+        char en[256] = "";
+
+        cc_map_strcpy(&m->body, "en", en, sizeof(en));
+        fprintf(stderr, "cchc: watch: scoring ended the subscription (%s); subscribing again\n",
+                en);
+        return subscribe_waiting(w, &w->filter);
+    }
     if (strcmp(op, "heartbeat") == 0) {
         bool stale = false;
 
@@ -315,7 +326,7 @@ static int on_alert(watch_t *w, const cc_msg_t *m)
         return 0;
     }
     if (strcmp(op, "summary") == 0)
-        return print_summary(w, &m->body) ? 1 : 0;
+        return print_summary(w, &m->body) ? WATCH_DONE : 0;
     if (strcmp(op, "snapshot") == 0) {
         const msgpack_object *alerts = cc_map_find(&m->body, "alerts");
         uint64_t page = 0;
@@ -333,7 +344,7 @@ static int on_alert(watch_t *w, const cc_msg_t *m)
                 json_object_set(w->incoming, jstr(a, "id"), a);
             json_decref(a);
         }
-        return last && apply_snapshot(w, seq) ? 1 : 0;
+        return last && apply_snapshot(w, seq) ? WATCH_DONE : 0;
     }
     if (alert == NULL || alert->type != MSGPACK_OBJECT_MAP)
         return 0; /* an op of a later version */
@@ -348,7 +359,7 @@ static int on_alert(watch_t *w, const cc_msg_t *m)
     if (strcmp(op, "raise") == 0 || strcmp(op, "clear") == 0 || strcmp(op, "ack") == 0)
         done = print_change(w, seq, op, a, false);
     json_decref(a);
-    return done ? 1 : 0;
+    return done ? WATCH_DONE : 0;
 }
 
 /* Wait for scoring (printing once that we do), then subscribe. Returns 0,
@@ -364,11 +375,9 @@ static int subscribe_waiting(watch_t *w, const cc_enc_t *pairs)
         int r, hb = DEFAULT_HEARTBEAT_MS;
 
         cc_client_destroy(&w->c);
-        r = cc_client_new(NULL, w->cli->endpoint[CC_EP_SCORING],
-                          &(cc_client_opts_t){ .timeout_ms = w->cli->timeout_ms }, &w->c);
-        if (r < 0)
-            return cchc_fail(CC_EP_SCORING, w->c, r, NULL);
-        r = cc_client_hello(w->c, w->role, w->cli->who, w->cli->units, NULL, &err);
+        if ((r = cchc_connect(w->cli, CC_EP_SCORING, NULL, NULL, &w->c)) != CCHC_EXIT_OK)
+            return r;
+        r = cchc_hello(w->cli, CC_EP_SCORING, w->c, w->role, w->cli->units, &err);
         if (r == 0)
             r = cc_client_query(w->c, "watch", pairs->buf.data, pairs->buf.size, &m, &err);
         if (r == 0) {
@@ -459,7 +468,7 @@ int cchc_cmd_watch(const cc_cli_t *cli)
             if (m.type == CC_MSG_ALERT && rid == w->rid)
                 status = on_alert(w, &m);
             cc_msg_deinit(&m);
-            if (status == 1) {
+            if (status == WATCH_DONE) {
                 status = CCHC_EXIT_OK;
                 goto out;
             }

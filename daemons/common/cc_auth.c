@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cc_base.h"
 #include "cc_mem.h"
 
 static const char *const role_names[CC_ROLE_COUNT_] = {
@@ -40,29 +41,46 @@ static bool code_chars(const char *s, size_t len)
     return true;
 }
 
+cc_principal_t *cc_principal_new(cc_role_t role, const char *who, size_t n_units)
+{
+    cc_principal_t *p = cc_xcalloc(1, sizeof(*p) + n_units * sizeof(p->units[0]));
+
+    p->role = role;
+    snprintf(p->who, sizeof(p->who), "%s", who);
+    return p;
+}
+
+/* HELLO's fields; role and who are checked as required in plain mode only. */
 static const cc_field_t hello_fields[] = {
     { "rid", CC_T_UINT, true, 0, 0 },
-    { "role", CC_T_CODE, true, 0, 0 },
-    { "who", CC_T_CODE, true, 0, 0 },
+    { "role", CC_T_CODE, false, 0, 0 },
+    { "who", CC_T_CODE, false, 0, 0 },
     { "units", CC_T_ARRAY, false, 0, CC_MAX_UNITS },
 };
 
-int cc_principal_from_hello(const msgpack_object *body, cc_principal_t **ret,
-                            const char **ret_field, char *why, size_t why_len)
+/* Read a HELLO: a principal with what the body gives (role and name
+ * empty-handed when absent: *@ret_has_* say which were given). */
+static int hello_read(const msgpack_object *body, bool identity_required, cc_principal_t **ret,
+                      bool *ret_has_role, bool *ret_has_units, const char **ret_field, char *why,
+                      size_t why_len)
 {
     const msgpack_object *units;
-    cc_principal_t *p = NULL;
-    cc_str_t role, who;
+    cc_principal_t *p;
+    cc_str_t role = { NULL, 0 }, who = { NULL, 0 };
     size_t n = 0;
-    cc_role_t r;
+    cc_role_t r = CC_ROLE_COUNTER;
 
     *ret = NULL;
-    if (cc_fields_check(body, hello_fields, sizeof(hello_fields) / sizeof(hello_fields[0]),
-                        ret_field, why, why_len) < 0)
+    if (cc_fields_check(body, hello_fields, CC_N(hello_fields), ret_field, why, why_len) < 0)
         return -EINVAL;
-    cc_map_str(body, "role", &role);
+    *ret_has_role = cc_map_str(body, "role", &role) == 0;
     cc_map_str(body, "who", &who);
-    if (cc_role_parse(role.ptr, role.len, &r) < 0) {
+    if (identity_required && (role.ptr == NULL || who.ptr == NULL)) {
+        *ret_field = role.ptr == NULL ? "role" : "who";
+        snprintf(why, why_len, "field '%s' is required", *ret_field);
+        return -EINVAL;
+    }
+    if (*ret_has_role && cc_role_parse(role.ptr, role.len, &r) < 0) {
         *ret_field = "role";
         snprintf(why, why_len,
                  "field 'role': unknown role (counter, agent, contact_point, supervisor, "
@@ -70,11 +88,11 @@ int cc_principal_from_hello(const msgpack_object *body, cc_principal_t **ret,
         return -EINVAL;
     }
     units = cc_map_find(body, "units");
-    if (units)
+    *ret_has_units = units != NULL && units->type != MSGPACK_OBJECT_NIL;
+    if (*ret_has_units)
         n = units->via.array.size;
-    p = cc_xcalloc(1, sizeof(*p) + n * sizeof(p->units[0]));
-    p->role = r;
-    memcpy(p->who, who.ptr, who.len);
+    p = cc_principal_new(r, "", n);
+    memcpy(p->who, who.ptr ? who.ptr : "", who.len);
     for (size_t i = 0; i < n; i++) {
         const msgpack_object *u = &units->via.array.ptr[i];
 
@@ -93,6 +111,73 @@ int cc_principal_from_hello(const msgpack_object *body, cc_principal_t **ret,
     }
     *ret = p;
     return 0;
+}
+
+int cc_principal_from_hello(const msgpack_object *body, cc_principal_t **ret,
+                            const char **ret_field, char *why, size_t why_len)
+{
+    bool has_role, has_units;
+
+    return hello_read(body, true, ret, &has_role, &has_units, ret_field, why, why_len);
+}
+
+int cc_principal_narrow(const cc_principal_t *key_p, const msgpack_object *body,
+                        cc_principal_t **ret, const char **ret_field, char *why, size_t why_len)
+{
+    cc_principal_t *p = NULL;
+    bool has_role, has_units;
+    int r;
+
+    *ret = NULL;
+    if ((r = hello_read(body, false, &p, &has_role, &has_units, ret_field, why, why_len)) < 0)
+        return r;
+    if (!has_role)
+        p->role = key_p->role;
+    if (p->who[0] == '\0')
+        memcpy(p->who, key_p->who, sizeof(p->who));
+    if (!has_units) {
+        cc_principal_t *all = cc_principal_new(p->role, p->who, key_p->n_units);
+
+        all->all_units = key_p->all_units;
+        all->n_units = key_p->n_units;
+        memcpy(all->units, key_p->units, key_p->n_units * sizeof(all->units[0]));
+        free(p);
+        p = all;
+    }
+    if (!cc_principal_within(p, key_p, ret_field)) {
+        if (strcmp(*ret_field, "role") == 0)
+            snprintf(why, why_len, "this key's role is %s, not %s", cc_role_name(key_p->role),
+                     cc_role_name(p->role));
+        else if (strcmp(*ret_field, "who") == 0)
+            snprintf(why, why_len, "this key is %s's, not %s's", key_p->who, p->who);
+        else
+            snprintf(why, why_len, "units outside this key's scope");
+        free(p);
+        return -EACCES;
+    }
+    memcpy(p->key, key_p->key, sizeof(p->key));
+    *ret = p;
+    return 0;
+}
+
+bool cc_principal_within(const cc_principal_t *p, const cc_principal_t *outer,
+                         const char **ret_field)
+{
+    *ret_field = "role";
+    if (p->role != outer->role)
+        return false;
+    *ret_field = "who";
+    if (strcmp(p->who, outer->who) != 0)
+        return false;
+    *ret_field = "units";
+    if (outer->all_units)
+        return true;
+    if (p->all_units)
+        return false;
+    for (size_t i = 0; i < p->n_units; i++)
+        if (!cc_principal_has_unit(outer, p->units[i]))
+            return false;
+    return true;
 }
 
 bool cc_principal_has_unit(const cc_principal_t *p, const char *unit)
@@ -223,7 +308,7 @@ int cc_sessions_put(cc_sessions_t *t, const void *id, size_t id_len, cc_principa
     return 0;
 }
 
-const cc_principal_t *cc_sessions_get(cc_sessions_t *t, const void *id, size_t id_len)
+cc_principal_t *cc_sessions_get(cc_sessions_t *t, const void *id, size_t id_len)
 {
     entry_t *e = find(t, id, id_len);
 
@@ -231,6 +316,23 @@ const cc_principal_t *cc_sessions_get(cc_sessions_t *t, const void *id, size_t i
         return NULL;
     e->used = ++t->clock;
     return e->p;
+}
+
+void cc_sessions_drop(cc_sessions_t *t, const void *id, size_t id_len)
+{
+    entry_t **pp = &t->bucket[hash(id, id_len)];
+
+    for (; *pp; pp = &(*pp)->next) {
+        entry_t *e = *pp;
+
+        if (e->id_len == id_len && memcmp(e->id, id, id_len) == 0) {
+            *pp = e->next;
+            free(e->p);
+            free(e);
+            t->count--;
+            return;
+        }
+    }
 }
 
 size_t cc_sessions_count(const cc_sessions_t *t) { return t->count; }

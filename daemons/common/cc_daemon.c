@@ -4,9 +4,14 @@
 #include "cc_daemon.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cc_base.h"
 #include "cc_clock.h"
@@ -73,12 +78,12 @@ stop:
     return r;
 }
 
-void cc_daemon_warn_plain(const char *endpoint)
+int cc_daemon_security(const cc_daemon_settings_t *set, void *zctx, const char *const *listen,
+                       size_t n, cc_security_t **ret, char *err, size_t err_len)
 {
-    cc_log(LOG_WARNING,
-           "PLAIN MODE: no CurveZMQ; HELLO identities are believed. Loopback only; do not "
-           "expose %s",
-           endpoint);
+    cc_security_opts_t o = { set->security, set->server_key, set->principals };
+
+    return cc_security_open(&o, zctx, listen, n, ret, err, err_len);
 }
 
 uint64_t cc_daemon_tick_ms(int64_t tick_ms)
@@ -88,14 +93,60 @@ uint64_t cc_daemon_tick_ms(int64_t tick_ms)
     return wd_ms && wd_ms < (uint64_t)tick_ms ? wd_ms : (uint64_t)tick_ms;
 }
 
-int cc_daemon_state_path(const char *state_dir, char *buf, size_t len, char *err, size_t err_len)
+/* Take the exclusive lock of @state_dir; returns the open lock file or -errno. */
+static int lock_state(const char *state_dir, char *err, size_t err_len)
 {
+    char path[4096], pid[32] = "";
+    int fd, r, n;
+
+    snprintf(path, sizeof(path), "%s/lock", state_dir);
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        r = -errno;
+        snprintf(err, err_len, "cannot open the lock file %s: %s", path, strerror(-r));
+        return r;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        r = errno == EWOULDBLOCK ? -EBUSY : -errno;
+        if (r == -EBUSY) {
+            ssize_t got = pread(fd, pid, sizeof(pid) - 1, 0);
+
+            pid[got > 0 ? got : 0] = '\0';
+            pid[strcspn(pid, "\n")] = '\0';
+            snprintf(err, err_len,
+                     "state directory %s is in use by another daemon (pid %s holds %s); one "
+                     "daemon per state directory",
+                     state_dir, pid[0] ? pid : "?", path);
+        } else {
+            snprintf(err, err_len, "cannot lock %s: %s", path, strerror(-r));
+        }
+        close(fd);
+        return r;
+    }
+    n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+    if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)n, 0) != n) {
+        r = -errno;
+        snprintf(err, err_len, "cannot write the lock file %s: %s", path, strerror(-r));
+        close(fd);
+        return r;
+    }
+    return fd;
+}
+
+int cc_daemon_state_path(const char *state_dir, char *buf, size_t len, int *ret_lock_fd, char *err,
+                         size_t err_len)
+{
+    int fd;
+
     if (mkdir(state_dir, 0750) < 0 && errno != EEXIST) {
         int r = -errno;
 
         snprintf(err, err_len, "cannot create state directory %s: %s", state_dir, strerror(errno));
         return r;
     }
+    if ((fd = lock_state(state_dir, err, err_len)) < 0)
+        return fd;
+    *ret_lock_fd = fd;
     snprintf(buf, len, "%s/db", state_dir);
     return 0;
 }
@@ -181,18 +232,26 @@ static void send_enc(void *router, const cc_request_t *req, cc_msg_type_t type, 
     cc_router_send(router, req->id, req->id_len, type, e->buf.data, e->buf.size);
 }
 
-int cc_daemon_hello(void *router, cc_sessions_t *sessions, const cc_request_t *req,
-                    const char *name, uint64_t head)
+int cc_daemon_hello(void *router, cc_security_t *sec, cc_sessions_t *sessions,
+                    const cc_request_t *req, const char *name, uint64_t head)
 {
     cc_principal_t *p = NULL;
     const char *field = NULL;
+    cc_err_t code;
     char why[256];
     cc_enc_t e;
+    int r;
 
-    if (cc_principal_from_hello(&req->msg.body, &p, &field, why, sizeof(why)) < 0) {
-        cc_router_error(router, req, CC_ERR_BAD_FIELD, "Lời chào (HELLO) không hợp lệ", why, field,
-                        NULL);
-        return -EINVAL;
+    if ((r = cc_security_hello(sec, req, &p, &code, &field, why, sizeof(why))) < 0) {
+        cc_router_error(router, req, code,
+                        code == CC_ERR_NOT_AUTHORIZED
+                            ? "Lời chào (HELLO) vượt quá quyền của khóa kết nối"
+                            : "Lời chào (HELLO) không hợp lệ",
+                        why, field, NULL);
+        if (code == CC_ERR_NOT_AUTHORIZED)
+            cc_log_kv(LOG_WARNING, "CLIENT_KEY", req->user_id, NULL, NULL, "Refused a HELLO: %s",
+                      why);
+        return r;
     }
     cc_log_kv(LOG_INFO, "PRINCIPAL", p->who, "ROLE", cc_role_name(p->role),
               "Connection identified as %s %s (%zu units%s)", cc_role_name(p->role), p->who,
@@ -227,27 +286,126 @@ void cc_daemon_reply_ok(void *router, const cc_request_t *req, const char *name)
     cc_enc_deinit(&e);
 }
 
-static void backup(void *router, const cc_request_t *req, cc_store_t *store, const char *name)
+/* Open (making what is missing, mode 0700) the directory @rel below the
+ * open directory @dir_fd, one component at a time and never through a
+ * symbolic link; "." and ".." are refused. Takes @dir_fd over. Returns the
+ * directory's descriptor or -errno (-EPERM for a forbidden component). */
+static int open_below(int dir_fd, const char *rel, char *why, size_t why_len)
 {
-    char path[1024], why[256];
-    int r;
+    char comp[256];
 
-    if (cc_map_strcpy(&req->msg.body, "path", path, sizeof(path)) < 0 || path[0] != '/') {
-        cc_router_error(router, req, CC_ERR_BAD_FIELD, "Thiếu đường dẫn tuyệt đối 'path'",
-                        "'path' must be an absolute directory path", "path", NULL);
+    while (*rel) {
+        size_t n = strcspn(rel, "/");
+        int next;
+
+        if (n == 0) {
+            rel++;
+            continue;
+        }
+        if (n >= sizeof(comp) || (n == 1 && rel[0] == '.') || (n == 2 && !strncmp(rel, "..", 2))) {
+            close(dir_fd);
+            return cc_fail(-EPERM, why, why_len, "'.' and '..' are not allowed in the path");
+        }
+        memcpy(comp, rel, n);
+        comp[n] = '\0';
+        if (mkdirat(dir_fd, comp, 0700) < 0 && errno != EEXIST) {
+            int r = -errno;
+
+            close(dir_fd);
+            return cc_fail(r, why, why_len, "cannot create %s: %s", comp, strerror(-r));
+        }
+        next = openat(dir_fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (next < 0) {
+            int r = errno == ELOOP || errno == ENOTDIR ? -EPERM : -errno;
+
+            close(dir_fd);
+            return cc_fail(r, why, why_len, "%s is %s", comp,
+                           r == -EPERM ? "a symbolic link or not a directory" : strerror(-r));
+        }
+        close(dir_fd);
+        dir_fd = next;
+        rel += n;
+    }
+    return dir_fd;
+}
+
+/* The directory a backup may be written to: @path, absolute or relative to
+ * @base, must lie below @base. Returns its open descriptor or -errno
+ * (-EPERM: outside @base), with the reason in @why. */
+static int backup_target(const char *base, const char *path, char *why, size_t why_len)
+{
+    char real[PATH_MAX];
+    const char *rel = NULL;
+    size_t blen = strlen(base);
+    int fd;
+
+    while (blen > 1 && base[blen - 1] == '/')
+        blen--;
+    if (path[0] != '/') {
+        rel = path;
+    } else if (strncmp(path, base, blen) == 0 && path[blen] == '/') {
+        rel = path + blen + 1;
+    } else if (realpath(base, real) && strncmp(path, real, strlen(real)) == 0 &&
+               path[strlen(real)] == '/') {
+        rel = path + strlen(real) + 1; /* the same directory, as resolved */
+    }
+    if (rel == NULL)
+        return cc_fail(-EPERM, why, why_len, "%.200s is outside backup_dir %.*s", path, (int)blen,
+                       base);
+    if (rel[strspn(rel, "/")] == '\0')
+        return cc_fail(-EPERM, why, why_len, "name a directory below backup_dir %.*s", (int)blen,
+                       base);
+    if (mkdir(base, 0700) < 0 && errno != EEXIST)
+        return cc_fail(-errno, why, why_len, "cannot create backup_dir %s: %s", base,
+                       strerror(errno));
+    if ((fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return cc_fail(-errno, why, why_len, "cannot open backup_dir %s: %s", base,
+                       strerror(errno));
+    return open_below(fd, rel, why, why_len);
+}
+
+static void backup(void *router, const cc_request_t *req, const cc_principal_t *who,
+                   cc_store_t *store, const cc_daemon_settings_t *set, const char *name)
+{
+    char path[1024], base[PATH_MAX], why[512], en[640];
+    int fd, r;
+
+    if (cc_map_strcpy(&req->msg.body, "path", path, sizeof(path)) < 0 || path[0] == '\0') {
+        cc_router_error(router, req, CC_ERR_BAD_FIELD, "Thiếu đường dẫn sao lưu 'path'",
+                        "'path' must name a directory below the daemon's backup_dir", "path", NULL);
         return;
     }
-    if ((r = cc_store_backup(store, path)) < 0) {
-        snprintf(why, sizeof(why), "Backup to %.120s failed: %s", path, cc_store_strerror(r));
-        cc_router_error(router, req, CC_ERR_INTERNAL, "Sao lưu thất bại", why, "path", NULL);
+    if (set->backup_dir)
+        snprintf(base, sizeof(base), "%s", set->backup_dir);
+    else
+        snprintf(base, sizeof(base), "%s/backup", set->state_dir);
+    if ((fd = backup_target(base, path, why, sizeof(why))) < 0) {
+        snprintf(en, sizeof(en), "Backup refused: %s", why);
+        cc_log_kv(LOG_WARNING, "PRINCIPAL", who->who, "OPERATOR_COMMAND", "backup",
+                  "Refused the backup to %s asked by %s: %s", path, who->who, why);
+        cc_router_error(router, req, fd == -EPERM ? CC_ERR_NOT_AUTHORIZED : CC_ERR_INTERNAL,
+                        fd == -EPERM ? "Chỉ được sao lưu vào trong thư mục sao lưu đã cấu hình"
+                                     : "Không mở được thư mục sao lưu",
+                        en, "path", NULL);
         return;
     }
-    cc_log(LOG_NOTICE, "Backed up the store to %s", path);
+    r = cc_store_backup_at(store, fd);
+    close(fd);
+    if (r < 0) {
+        snprintf(en, sizeof(en), "Backup to %.200s failed: %s", path,
+                 r == -EEXIST ? "it holds a backup already (data.mdb)" : cc_store_strerror(r));
+        cc_router_error(router, req, CC_ERR_INTERNAL, "Sao lưu thất bại", en, "path", NULL);
+        cc_log_kv(LOG_WARNING, "PRINCIPAL", who->who, "OPERATOR_COMMAND", "backup", "%s", en);
+        return;
+    }
+    cc_log_kv(LOG_NOTICE, "PRINCIPAL", who->who, "OPERATOR_COMMAND", "backup",
+              "Backed up the store to %s for %s", path, who->who);
     cc_daemon_reply_ok(router, req, name);
 }
 
 cc_query_outcome_t cc_daemon_query(void *router, const cc_request_t *req, const cc_principal_t *who,
-                                   cc_store_t *store, const char *name, cc_str_t *ret_q)
+                                   cc_store_t *store, const cc_daemon_settings_t *set,
+                                   const char *name, cc_str_t *ret_q)
 {
     cc_str_t q;
     int64_t t;
@@ -256,6 +414,9 @@ cc_query_outcome_t cc_daemon_query(void *router, const cc_request_t *req, const 
                                 "Truy vấn không hợp lệ", "Invalid QUERY"))
         return CC_QUERY_ANSWERED;
     cc_map_str(&req->msg.body, "q", &q);
+    if (who && who->role == CC_ROLE_OPERATOR && !cc_str_eq(q, "backup")) /* backup logs its own */
+        cc_log_kv(LOG_NOTICE, "PRINCIPAL", who->who, "OPERATOR_COMMAND", "query",
+                  "Operator %s: query %.*s", who->who, (int)q.len, q.ptr);
     if (cc_str_eq(q, "ping")) {
         cc_daemon_reply_ok(router, req, name);
         return CC_QUERY_ANSWERED;
@@ -270,12 +431,15 @@ cc_query_outcome_t cc_daemon_query(void *router, const cc_request_t *req, const 
         return CC_QUERY_MINE;
     }
     if (who->role != CC_ROLE_OPERATOR) {
+        cc_log_kv(LOG_WARNING, "PRINCIPAL", who->who, "ROLE", cc_role_name(who->role),
+                  "Refused operator command %.*s from %s (%s)", (int)q.len, q.ptr, who->who,
+                  cc_role_name(who->role));
         cc_router_error(router, req, CC_ERR_NOT_AUTHORIZED, "Chỉ người vận hành được dùng lệnh này",
                         "Only an operator may do this", "q", NULL);
         return CC_QUERY_ANSWERED;
     }
     if (cc_str_eq(q, "backup")) {
-        backup(router, req, store, name);
+        backup(router, req, who, store, set, name);
         return CC_QUERY_ANSWERED;
     }
     if (cc_map_i64(&req->msg.body, "t", &t) < 0 || cc_clock_test_set(t) < 0) {
@@ -284,6 +448,8 @@ cc_query_outcome_t cc_daemon_query(void *router, const cc_request_t *req, const 
                         NULL);
         return CC_QUERY_ANSWERED;
     }
+    cc_log_kv(LOG_NOTICE, "PRINCIPAL", who->who, "OPERATOR_COMMAND", "clock",
+              "Operator %s set the test clock to %lld", who->who, (long long)t);
     return CC_QUERY_CLOCK_SET;
 }
 

@@ -4,9 +4,10 @@
  * Intake and hotline are event daemons (cc_evd.h); scoring consumes their
  * logs and publishes alerts. Their loops differ, but their shell does not:
  * the common options, start-up (configuration, log level, test clock, the
- * plain-mode warning), the HELLO exchange, the queries every daemon answers
- * (ping, clock, backup), catalog reload on SIGHUP, and the tick period that
- * keeps the watchdog fed. They live here, once.
+ * state directory's lock, security: cc_security.h), the HELLO exchange, the
+ * queries every daemon answers (ping, clock, backup), catalog reload on
+ * SIGHUP, and the tick period that keeps the watchdog fed. They live here,
+ * once.
  */
 #ifndef CC_DAEMON_H
 #define CC_DAEMON_H
@@ -19,6 +20,7 @@
 #include "cc_catalog.h"
 #include "cc_config.h"
 #include "cc_net.h"
+#include "cc_security.h"
 #include "cc_store.h"
 
 /* Settings every daemon has; a daemon's settings struct embeds it. */
@@ -30,6 +32,10 @@ typedef struct {
     int64_t map_size_mb; /* initial LMDB map size */
     int64_t test_clock;  /* start the test clock at this time (0 = off) */
     char *log_level;     /* debug, info, notice, warning, err */
+    char *security;      /* plain or curve (cc_security.h) */
+    char *server_key;    /* the daemon's CURVE key pair file */
+    char *principals;    /* the principals file (CURVE) */
+    char *backup_dir;    /* where `backup` may write; unset = <state_dir>/backup */
 } cc_daemon_settings_t;
 
 /* Option table rows of cc_daemon_settings_t member @m of struct @type, for
@@ -71,9 +77,30 @@ typedef struct {
           .offset = offsetof(settings_type, m.test_clock),                                         \
           .help = "run on a test clock starting at this time, moved only by `cchc ctl DAEMON "     \
                   "clock` (tests and demos only; unset = the system clock)" },                     \
+        { .name = "log_level",                                                                     \
+          .type = CC_OPT_STR,                                                                      \
+          .offset = offsetof(settings_type, m.log_level),                                          \
+          .def = "info",                                                                           \
+          .help = "least important level logged: debug, info, notice, warning, err" },             \
+        { .name = "security",                                                                      \
+          .type = CC_OPT_STR,                                                                      \
+          .offset = offsetof(settings_type, m.security),                                           \
+          .def = "plain",                                                                          \
+          .help = "curve: CurveZMQ, clients known by key (server_key, principals); plain: HELLO "  \
+                  "believed, loopback and ipc:// only" },                                          \
+        { .name = "server_key",                                                                    \
+          .type = CC_OPT_STR,                                                                      \
+          .offset = offsetof(settings_type, m.server_key),                                         \
+          .help =                                                                                  \
+              "the daemon's CURVE key pair file (cchc keygen); unset = the systemd credential "    \
+              "server.key" },                                                                      \
+        { .name = "principals",                                                                    \
+          .type = CC_OPT_STR,                                                                      \
+          .offset = offsetof(settings_type, m.principals),                                         \
+          .help = "principals file: each client key's role, name and units (security = curve)" },  \
     {                                                                                              \
-        .name = "log_level", .type = CC_OPT_STR, .offset = offsetof(settings_type, m.log_level),   \
-        .def = "info", .help = "least important level logged: debug, info, notice, warning, err"   \
+        .name = "backup_dir", .type = CC_OPT_STR, .offset = offsetof(settings_type, m.backup_dir), \
+        .help = "the only directory backups may be written under; unset = <state_dir>/backup"      \
     }
 
 /**
@@ -90,10 +117,11 @@ int cc_daemon_configure(const char *name, const cc_option_t *table, size_t n, vo
                         cc_daemon_settings_t *common, int argc, char **argv);
 
 /**
- * cc_daemon_warn_plain - log loudly that identities are believed (no
- * CurveZMQ yet), naming @endpoint.
+ * cc_daemon_security - set up the daemon's security (cc_security_open)
+ * from its settings, for ROUTER endpoints @listen.
  */
-void cc_daemon_warn_plain(const char *endpoint);
+int cc_daemon_security(const cc_daemon_settings_t *set, void *zctx, const char *const *listen,
+                       size_t n, cc_security_t **ret, char *err, size_t err_len);
 
 /**
  * cc_daemon_tick_ms - the tick period: @tick_ms, or half of WatchdogSec if
@@ -102,22 +130,31 @@ void cc_daemon_warn_plain(const char *endpoint);
 uint64_t cc_daemon_tick_ms(int64_t tick_ms);
 
 /**
- * cc_daemon_state_path - create @state_dir if needed and write
- * "<state_dir>/db" into @buf.
- * Returns 0, or -errno with @err filled.
+ * cc_daemon_state_path - create @state_dir if needed, take its lock and
+ * write "<state_dir>/db" into @buf.
+ *
+ * One daemon per state directory: the lock is an exclusive flock() on
+ * "<state_dir>/lock" (which then holds the daemon's pid), held until the
+ * process exits or closes *@ret_lock_fd. A second daemon on the same
+ * directory fails here, naming the directory and the pid that holds it.
+ * @ret_lock_fd: the lock's file descriptor; close it at exit.
+ * Returns 0, -EBUSY when another process holds the lock, or -errno; @err
+ * is filled on failure.
  */
-int cc_daemon_state_path(const char *state_dir, char *buf, size_t len, char *err, size_t err_len);
+int cc_daemon_state_path(const char *state_dir, char *buf, size_t len, int *ret_lock_fd, char *err,
+                         size_t err_len);
 
 /**
- * cc_daemon_hello - answer a HELLO: build the principal, bind it to the
- * connection in @sessions, log it, and reply RESULT {rid, daemon, version,
- * head}.
+ * cc_daemon_hello - answer a HELLO: build the principal (cc_security_hello:
+ * believed in plain mode, a narrowing of the key's with CURVE), bind it to
+ * the connection in @sessions, log it, and reply RESULT {rid, daemon,
+ * version, head}.
  * @head: the daemon's log head (0 for scoring, which has no log).
  * Returns 0 when the connection is identified, negative when refused (an
  * ERROR was sent).
  */
-int cc_daemon_hello(void *router, cc_sessions_t *sessions, const cc_request_t *req,
-                    const char *name, uint64_t head);
+int cc_daemon_hello(void *router, cc_security_t *sec, cc_sessions_t *sessions,
+                    const cc_request_t *req, const char *name, uint64_t head);
 
 /**
  * cc_daemon_check_fields - answer ERROR bad_field, with the reason in both
@@ -153,13 +190,18 @@ typedef enum {
 /**
  * cc_daemon_query - check a QUERY's fields and answer the queries every
  * daemon shares: ping (no HELLO needed), clock (operator, test clock only)
- * and backup (operator, @store copied with cc_store_backup); refuse others
- * without HELLO.
+ * and backup (operator: a compacting copy of @store, cc_store_backup_at,
+ * into a directory below @set's backup_dir, never through "..", a symbolic
+ * link or an absolute path elsewhere); refuse others without HELLO. Every
+ * query of an operator, and every refused operator command, is logged
+ * with the principal (PRINCIPAL=, OPERATOR_COMMAND=).
  * @who: the connection's principal or NULL.
+ * @set: the daemon's settings (state_dir, backup_dir).
  * @ret_q: the query name when the outcome is CC_QUERY_MINE.
  */
 cc_query_outcome_t cc_daemon_query(void *router, const cc_request_t *req, const cc_principal_t *who,
-                                   cc_store_t *store, const char *name, cc_str_t *ret_q);
+                                   cc_store_t *store, const cc_daemon_settings_t *set,
+                                   const char *name, cc_str_t *ret_q);
 
 /**
  * cc_daemon_reply_ok - RESULT {rid, daemon, now, test_clock}: the answer to

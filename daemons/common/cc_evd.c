@@ -72,7 +72,11 @@ struct cc_evd {
     void *zctx;
     void *router;
     int sigfd;
+    int lock_fd; /* the state directory's lock (cc_daemon_state_path) */
+    cc_security_t *security;
     cc_sessions_t *sessions;
+    cc_option_t *options; /* the option table: the core's and the domain's rows */
+    size_t n_options;
 
     pending_t *batch;
     size_t batch_len;
@@ -112,11 +116,17 @@ cc_store_t *cc_evd_store(cc_evd_t *evd) { return evd->store; }
 
 /* ---- Log records ----------------------------------------------------------- */
 
-/* The dedupe value of an event id: the record's seq; then, for an event
- * from a peer, DEDUPE_DIGEST and the event's cc_object_digest(); then the
- * sender. (Records written before digests were kept, and the daemon's own,
- * have seq then sender: a sender never starts with byte 1.) */
+/* The dedupe index: one entry per stored event, keyed by its sender's name,
+ * a NUL and its event id, since event ids belong to their sender
+ * (PROTOCOL.md §7.3): nobody can make another sender's ids conflict. The
+ * value is the record's seq; then, for an event from a peer, DEDUPE_DIGEST
+ * and the event's cc_object_digest(); then the sender. (Values written
+ * before digests were kept, and the daemon's own, have seq then sender: a
+ * sender never starts with byte 1.) Stores written before ids belonged to
+ * their sender keyed the entry by the event id alone (no NUL: ids are
+ * printable ASCII); such an entry still answers for its own sender. */
 #define DEDUPE_DIGEST 0x01
+#define DEDUPE_KEY_MAX (DEDUPE_SENDER_MAX + 1 + CC_MAX_ID)
 
 typedef struct {
     uint64_t seq;
@@ -140,6 +150,40 @@ static bool dedupe_parse(const MDB_val *v, dedupe_t *ret)
     return true;
 }
 
+/* The dedupe key of @sender's event id @eid; returns its length. */
+static size_t dedupe_key(uint8_t *key, const char *sender, const char *eid, size_t eid_len)
+{
+    size_t sl = strnlen(sender, DEDUPE_SENDER_MAX);
+
+    memcpy(key, sender, sl);
+    key[sl] = '\0';
+    memcpy(key + sl + 1, eid, eid_len);
+    return sl + 1 + eid_len;
+}
+
+/* Find @sender's event id @eid in the dedupe index (and, in a store of the
+ * older keys, the entry of the id alone when @sender stored it).
+ * Returns 0 with @ret filled, -ENOENT, or a storage error. */
+static int dedupe_find(cc_evd_t *d, cc_txn_t *txn, const char *sender, const char *eid,
+                       size_t eid_len, dedupe_t *ret)
+{
+    uint8_t key[DEDUPE_KEY_MAX];
+    MDB_val v;
+    int r;
+
+    r = cc_txn_get(txn, d->dedupe_dbi, key, dedupe_key(key, sender, eid, eid_len), &v);
+    if (r == -ENOENT)
+        r = cc_txn_get(txn, d->dedupe_dbi, eid, eid_len, &v);
+    if (r < 0)
+        return r;
+    if (!dedupe_parse(&v, ret))
+        return MDB_CORRUPTED;
+    if (ret->sender_len != strnlen(sender, DEDUPE_SENDER_MAX) ||
+        memcmp(ret->sender, sender, ret->sender_len) != 0)
+        return -ENOENT; /* an older store's entry of another sender's id */
+    return 0;
+}
+
 /* Build a record: the common fields, then the domain's pairs, and append
  * it with its dedupe entry. @digest: the event's digest, NULL for a record
  * the daemon raises itself. */
@@ -147,8 +191,8 @@ static int append_record(cc_evd_t *d, cc_txn_t *txn, const char *eid, size_t eid
                          int64_t at, const char *by, const cc_enc_t *pairs, const uint64_t *digest,
                          uint64_t *ret_seq)
 {
-    uint8_t dd[17 + DEDUPE_SENDER_MAX];
-    size_t by_len = strlen(by), off = 8;
+    uint8_t dd[17 + DEDUPE_SENDER_MAX], key[DEDUPE_KEY_MAX];
+    size_t by_len = strnlen(by, DEDUPE_SENDER_MAX), off = 8;
     uint64_t seq;
     size_t map;
     int r;
@@ -169,10 +213,9 @@ static int append_record(cc_evd_t *d, cc_txn_t *txn, const char *eid, size_t eid
         cc_be64_put(dd + 9, *digest);
         off = 17;
     }
-    if (by_len > DEDUPE_SENDER_MAX)
-        by_len = DEDUPE_SENDER_MAX;
     memcpy(dd + off, by, by_len);
-    if ((r = cc_txn_put(txn, d->dedupe_dbi, eid, eid_len, dd, off + by_len, 0)) < 0)
+    if ((r = cc_txn_put(txn, d->dedupe_dbi, key, dedupe_key(key, by, eid, eid_len), dd,
+                        off + by_len, 0)) < 0)
         return r;
     *ret_seq = seq;
     return 0;
@@ -182,11 +225,11 @@ int cc_evd_append_internal(cc_evd_t *evd, cc_txn_t *txn, const char *eid, const 
                            int64_t at, const cc_enc_t *rec_pairs, uint64_t *ret_seq)
 {
     cc_str_t t = { type, strlen(type) };
-    MDB_val v;
+    dedupe_t dd;
     int r;
 
     *ret_seq = 0;
-    r = cc_txn_get(txn, evd->dedupe_dbi, eid, strlen(eid), &v);
+    r = dedupe_find(evd, txn, evd->domain->name, eid, strlen(eid), &dd);
     if (r == 0)
         return 0; /* already raised by an earlier tick */
     if (r != -ENOENT)
@@ -243,7 +286,6 @@ static void apply_one(cc_evd_t *d, cc_txn_t *txn, pending_t *p, int64_t now, int
     int64_t at;
     uint64_t next, digest;
     dedupe_t dd;
-    MDB_val v;
     int r;
 
     p->accepted = p->duplicate = false;
@@ -257,17 +299,8 @@ static void apply_one(cc_evd_t *d, cc_txn_t *txn, pending_t *p, int64_t now, int
     p->eid[eid.len] = '\0';
 
     digest = cc_object_digest(ev);
-    r = cc_txn_get(txn, d->dedupe_dbi, eid.ptr, eid.len, &v);
-    if (r == 0 && dedupe_parse(&v, &dd)) {
-        size_t wl = strlen(p->who->who);
-
-        if (dd.sender_len != (wl > DEDUPE_SENDER_MAX ? DEDUPE_SENDER_MAX : wl) ||
-            memcmp(dd.sender, p->who->who, dd.sender_len) != 0) {
-            cc_reject(&p->rej, CC_ERR_EVENT_ID_CONFLICT, "eid",
-                      "Mã sự kiện %s đã được một nơi gửi khác sử dụng",
-                      "Event id %s was already used by another sender", p->eid);
-            return;
-        }
+    r = dedupe_find(d, txn, p->who->who, eid.ptr, eid.len, &dd);
+    if (r == 0) {
         if (dd.has_digest && dd.digest != digest) {
             cc_reject(&p->rej, CC_ERR_EVENT_ID_CONFLICT, "eid",
                       "Mã sự kiện %s đã được dùng cho một sự kiện khác (bản ghi %llu)",
@@ -539,7 +572,7 @@ static void handle_query(cc_evd_t *d, cc_request_t *req, const cc_principal_t *w
     cc_str_t q;
     int r;
 
-    switch (cc_daemon_query(d->router, req, who, d->store, d->domain->name, &q)) {
+    switch (cc_daemon_query(d->router, req, who, d->store, &d->set.d, d->domain->name, &q)) {
     case CC_QUERY_ANSWERED:
         return;
     case CC_QUERY_CLOCK_SET:
@@ -576,7 +609,7 @@ static void handle_hello(cc_evd_t *d, cc_request_t *req)
 {
     /* Events of this turn were sent under the previous identity. */
     flush_batch(d);
-    cc_daemon_hello(d->router, d->sessions, req, d->domain->name, d->head);
+    cc_daemon_hello(d->router, d->security, d->sessions, req, d->domain->name, d->head);
 }
 
 /* Take one request; returns false when none was waiting. */
@@ -585,6 +618,7 @@ static bool take_request(cc_evd_t *d)
     pending_t *p = &d->batch[d->batch_len];
     cc_request_t *req = &p->req;
     const cc_principal_t *who;
+    cc_caller_t caller;
     char why[256];
     int r;
 
@@ -599,7 +633,14 @@ static bool take_request(cc_evd_t *d)
     }
     if (r < 0)
         return false;
-    who = cc_sessions_get(d->sessions, req->id, req->id_len);
+    caller = cc_security_who(d->security, d->sessions, req);
+    who = caller.who;
+    if (caller.en) {
+        cc_router_error(d->router, req, CC_ERR_NOT_AUTHORIZED, caller.vi, caller.en, caller.field,
+                        NULL);
+        cc_request_deinit(req);
+        return true;
+    }
     switch (req->msg.type) {
     case CC_MSG_HELLO:
         handle_hello(d, req);
@@ -654,7 +695,8 @@ static int open_all(cc_evd_t *d, char *err, size_t err_len)
     cc_txn_t txn;
     int r;
 
-    if ((r = cc_daemon_state_path(d->set.d.state_dir, path, sizeof(path), err, err_len)) < 0)
+    if ((r = cc_daemon_state_path(d->set.d.state_dir, path, sizeof(path), &d->lock_fd, err,
+                                  err_len)) < 0)
         return r;
     if ((r = cc_store_open(path, &so, &d->store)) < 0 ||
         (r = cc_store_dbi(d->store, "log", 0, &d->log_dbi)) < 0 ||
@@ -669,12 +711,18 @@ static int open_all(cc_evd_t *d, char *err, size_t err_len)
     if (r < 0)
         return r;
     if ((r = cc_daemon_load_catalog(d->set.d.catalog_dir, &d->catalog, err, err_len)) < 0 ||
-        (r = d->domain->open(&d->dom, d->store, &d->catalog, err, err_len)) < 0)
+        (r = d->domain->open(&d->dom, d->store, &d->catalog, &d->set, err, err_len)) < 0)
         return r;
     if (d->set.rebuild && (r = d->domain->rebuild(d->dom, d->store, err, err_len)) < 0)
         return r;
     d->zctx = zmq_ctx_new();
+    if ((r = cc_daemon_security(&d->set.d, d->zctx, (const char *const *)&d->set.d.listen, 1,
+                                &d->security, err, err_len)) < 0)
+        return r;
     d->router = cc_socket_new(d->zctx, ZMQ_ROUTER);
+    if (d->router && (r = cc_security_server_socket(d->security, d->router)) < 0)
+        return cc_fail(r, err, err_len, "cannot make the socket a CURVE server: %s",
+                       zmq_strerror(-r));
     if ((r = cc_socket_bind(d->router, d->set.d.listen, err, err_len)) < 0)
         return r;
     if ((d->sigfd = cc_sig_open()) < 0) {
@@ -690,26 +738,32 @@ static void close_all(cc_evd_t *d)
         d->domain->close(&d->dom);
     if (d->router)
         zmq_close(d->router);
+    cc_security_destroy(&d->security);
     if (d->zctx)
         zmq_ctx_term(d->zctx);
     if (d->sigfd > 0)
         close(d->sigfd);
     cc_store_close(&d->store);
+    if (d->lock_fd >= 0)
+        close(d->lock_fd);
     cc_catalog_destroy(&d->catalog);
     cc_sessions_destroy(&d->sessions);
     cc_enc_deinit(&d->rec);
     cc_enc_deinit(&d->pairs);
     cc_enc_deinit(&d->reply);
     free(d->batch);
-    cc_config_free(evd_options, CC_N(evd_options), &d->set);
+    cc_config_free(d->options, d->n_options, &d->set);
+    free(d->options);
 }
 
 static void on_signal(cc_evd_t *d, int sig)
 {
     if (sig == SIGTERM || sig == SIGINT)
         d->stop = true;
-    else if (sig == SIGHUP)
+    else if (sig == SIGHUP) {
         cc_daemon_reload_catalog(d->set.d.catalog_dir, &d->catalog);
+        cc_security_reload(d->security);
+    }
 }
 
 static void loop(cc_evd_t *d)
@@ -720,9 +774,10 @@ static void loop(cc_evd_t *d)
 
     next_tick = cc_clock_mono_ms() + tick_ms;
     while (!d->stop) {
-        zmq_pollitem_t items[2] = {
+        zmq_pollitem_t items[3] = {
             { d->router, 0, ZMQ_POLLIN, 0 },
             { NULL, d->sigfd, ZMQ_POLLIN, 0 },
+            { cc_security_zap_socket(d->security), -1, ZMQ_POLLIN, 0 },
         };
         uint64_t now_ms = cc_clock_mono_ms();
         uint64_t until = next_tick;
@@ -731,8 +786,10 @@ static void loop(cc_evd_t *d)
         for (size_t i = 0; i < d->n_parked; i++)
             if (d->parked[i].deadline_ms < until)
                 until = d->parked[i].deadline_ms;
-        if (zmq_poll(items, 2, until > now_ms ? (long)(until - now_ms) : 0) < 0 && errno != EINTR)
+        if (zmq_poll(items, CC_N(items), until > now_ms ? (long)(until - now_ms) : 0) < 0 &&
+            errno != EINTR)
             break;
+        cc_security_zap_handle(d->security);
         while ((sig = cc_sig_take(d->sigfd)) != 0)
             on_signal(d, sig);
         if (d->stop)
@@ -755,8 +812,9 @@ static void loop(cc_evd_t *d)
 
 int cc_evd_main(const cc_evd_domain_t *domain, const char *default_listen, int argc, char **argv)
 {
-    cc_evd_t d = { .domain = domain, .sigfd = -1 };
-    cc_option_t options[CC_N(evd_options) + 1];
+    cc_evd_t d = { .domain = domain, .sigfd = -1, .lock_fd = -1 };
+    cc_option_t *options =
+        cc_xcalloc(CC_N(evd_options) + 1 + domain->n_options, sizeof(cc_option_t));
     size_t n_options = CC_N(evd_options);
     char err[1024] = "";
     int r;
@@ -764,12 +822,18 @@ int cc_evd_main(const cc_evd_domain_t *domain, const char *default_listen, int a
     memcpy(options, evd_options, sizeof(evd_options));
     if (domain->rebuild)
         options[n_options++] = rebuild_option;
+    for (size_t i = 0; i < domain->n_options; i++)
+        options[n_options++] = domain->options[i];
     for (size_t i = 0; i < n_options; i++)
         if (strcmp(options[i].name, "listen") == 0)
             options[i].def = default_listen;
+    d.options = options;
+    d.n_options = n_options;
     r = cc_daemon_configure(domain->name, options, n_options, &d.set, &d.set.d, argc, argv);
-    if (r >= 0)
+    if (r >= 0) {
+        free(options);
         return r;
+    }
     d.sessions = cc_sessions_new(0);
     d.batch = cc_xcalloc((size_t)d.set.batch_max, sizeof(pending_t));
     cc_enc_init(&d.rec);
@@ -781,7 +845,6 @@ int cc_evd_main(const cc_evd_domain_t *domain, const char *default_listen, int a
         close_all(&d);
         return 1;
     }
-    cc_daemon_warn_plain(d.set.d.listen);
     cc_log(LOG_NOTICE, "Listening on %s, state in %s, log head %llu", d.set.d.listen,
            d.set.d.state_dir, (unsigned long long)d.head);
     cc_sd_ready("ready");

@@ -19,10 +19,11 @@
  * an event, the fsync dominates and one thread is simpler and as fast.)
  *
  * Idempotency: the log record of every accepted event is indexed by its
- * event id. An event id seen before is acknowledged again with the stored
- * sequence number and not applied; the same id from another sender is an
- * error (event_id_conflict). A rejected event is not stored, so a retry is
- * validated again.
+ * sender and event id (event ids belong to their sender: one counter's ids
+ * cannot clash with another's). An id the sender used before is
+ * acknowledged again with the stored sequence number and not applied, or
+ * refused (event_id_conflict) when the event differs. A rejected event is
+ * not stored, so a retry is validated again.
  */
 #ifndef CC_EVD_H
 #define CC_EVD_H
@@ -45,6 +46,7 @@ typedef struct {
     cc_daemon_settings_t d; /* listen, state_dir, catalog_dir, tick, clock, log */
     int64_t batch_max;      /* events in one group commit */
     bool rebuild;           /* rebuild the domain's state from the log at start */
+    char *personal_keys;    /* hotline: the personal data keys (cc_hotline_domain) */
 } cc_evd_settings_t;
 
 /* The domain's part of an event daemon. Callbacks return 0 for success,
@@ -53,12 +55,17 @@ typedef struct {
 typedef struct {
     const char *name; /* "intake", "hotline" */
 
+    /* Option rows of the domain's own, into cc_evd_settings_t (NULL: none). */
+    const cc_option_t *options;
+    size_t n_options;
+
     /* Create the domain state and open its databases. @catalog is the
      * daemon's catalog slot: the core loads the catalogs before open and
      * replaces them on SIGHUP (cc_daemon_reload_catalog), so a domain reads
-     * *catalog each time and never keeps the catalog itself. */
-    int (*open)(void **ret_dom, cc_store_t *store, cc_catalog_t *const *catalog, char *err,
-                size_t err_len);
+     * *catalog each time and never keeps the catalog itself. @set: the
+     * daemon's settings (its state_dir, the domain's own options). */
+    int (*open)(void **ret_dom, cc_store_t *store, cc_catalog_t *const *catalog,
+                const cc_evd_settings_t *set, char *err, size_t err_len);
     void (*close)(void **dom_p);
 
     /* Whether @who may push events at all (role check). */

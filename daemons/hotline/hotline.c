@@ -5,8 +5,11 @@
  * Every log record carries the complaint's non-personal state after the
  * event (PROTOCOL.md §4 "Hotline log records"), so that scoring never
  * recomputes levels or deadlines differently. Caller details, complaint
- * texts and answers stay in the "personal" database: not in the log, not
- * in rejection reasons, not in cc_log().
+ * texts and answers stay in the "personal" database, sealed with the
+ * personal data keys (personal.h): not in the log, not in rejection
+ * reasons, not in cc_log(). They are erased (the figures stay) when the
+ * policy's retention period after a complaint ended has passed, and on an
+ * operator's request (QUERY erase).
  */
 #include "hotline.h"
 
@@ -15,45 +18,83 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "cc_base.h"
 #include "cc_clock.h"
 #include "cc_log.h"
 #include "cc_mem.h"
 #include "complaint.h"
+#include "personal.h"
 #include "redact.h"
 
-#define PERSONAL_VERSION 1
 #define OPEN_KEY_MAX (CC_MAX_CODE + 1 + 8 + CC_TINDEX_ID_MAX)
 #define QUERY_OPEN_DEFAULT 200
 #define QUERY_OPEN_MAX 1000
 /* Version of the index rules (meta "indexes"): 2 = level-3 complaints are
  * in the timer too (cc_pakn_timed); 3 = the (time, id) keys of the store
- * (cc_tindex_*, times biased so that they sort signed). A store of an
- * older one is reindexed when the hotline opens it. */
-#define INDEX_VERSION 3
+ * (cc_tindex_*, times biased so that they sort signed); 4 = ended
+ * complaints in the retention index. A store of an older one is reindexed
+ * when the hotline opens it. */
+#define INDEX_VERSION 4
+#define ERASE_MAX 1000 /* complaints whose retention ended erased in one tick */
+#define PERSONAL_KEYS "personal.keys"
 
 typedef struct {
     cc_catalog_t *const *catalog; /* the core's slot: read *catalog each time */
+    cc_keyring_t *keys;           /* seals and opens the personal data */
     MDB_dbi contact_dbi, pakn_dbi, events_dbi, personal_dbi, published_dbi, timer_dbi, open_dbi,
-        log_dbi, meta_dbi;
-    uint64_t n_escalated;
+        retention_dbi, log_dbi, meta_dbi;
+    uint64_t n_escalated, n_erased;
 } hotline_t;
 
-/* The personal part of a complaint, as slices into a stored value or the
- * event. */
-typedef struct {
-    cc_str_t name, phone, text, answer;
-} personal_t;
+typedef cc_personal_t personal_t;
 
 static int reindex_all(cc_txn_t *txn, void *arg);
+static int reseal_all(cc_store_t *store, hotline_t *h, char *err, size_t err_len);
 
-static int hotline_open(void **ret_dom, cc_store_t *store, cc_catalog_t *const *catalog, char *err,
-                        size_t err_len)
+/* The personal data keys: the option, else the systemd credential
+ * personal.keys, else <state_dir>/personal.keys, made on first start. */
+static int load_keys(hotline_t *h, const cc_evd_settings_t *set, char *err, size_t err_len)
+{
+    const char *creds = getenv("CREDENTIALS_DIRECTORY");
+    char path[4096];
+    struct stat st;
+    int r;
+
+    if (set && set->personal_keys)
+        return cc_keyring_load(set->personal_keys, &h->keys, err, err_len);
+    if (creds && *creds) {
+        snprintf(path, sizeof(path), "%s/" PERSONAL_KEYS, creds);
+        if (stat(path, &st) == 0)
+            return cc_keyring_load(path, &h->keys, err, err_len);
+    }
+    snprintf(path, sizeof(path), "%s/" PERSONAL_KEYS, set ? set->d.state_dir : ".");
+    if (stat(path, &st) == 0)
+        return cc_keyring_load(path, &h->keys, err, err_len);
+    if ((r = cc_keyring_create(path, &h->keys, err, err_len)) == 0)
+        cc_log(LOG_WARNING,
+               "Made a personal data key in %s: the data is sealed with a key kept beside it. "
+               "Keep keys apart from the data and its backups: personal_keys = FILE, or the "
+               "systemd credential " PERSONAL_KEYS,
+               path);
+    return r;
+}
+
+static int hotline_open(void **ret_dom, cc_store_t *store, cc_catalog_t *const *catalog,
+                        const cc_evd_settings_t *set, char *err, size_t err_len)
 {
     hotline_t *h = cc_xcalloc(1, sizeof(*h));
     int r;
 
     h->catalog = catalog;
+    if ((r = cc_personal_init()) < 0) {
+        snprintf(err, err_len, "libsodium: no random source to seal personal data with");
+        goto out;
+    }
+    if ((r = load_keys(h, set, err, err_len)) < 0)
+        goto out;
     if ((r = cc_store_dbi(store, "contact", 0, &h->contact_dbi)) < 0 ||
         (r = cc_store_dbi(store, "pakn", 0, &h->pakn_dbi)) < 0 ||
         (r = cc_store_dbi(store, "pakn_events", MDB_DUPSORT | MDB_DUPFIXED, &h->events_dbi)) < 0 ||
@@ -61,6 +102,7 @@ static int hotline_open(void **ret_dom, cc_store_t *store, cc_catalog_t *const *
         (r = cc_store_dbi(store, "published", 0, &h->published_dbi)) < 0 ||
         (r = cc_store_dbi(store, "pakn_timer", 0, &h->timer_dbi)) < 0 ||
         (r = cc_store_dbi(store, "pakn_open", 0, &h->open_dbi)) < 0 ||
+        (r = cc_store_dbi(store, "pakn_retention", 0, &h->retention_dbi)) < 0 ||
         (r = cc_store_dbi(store, "log", 0, &h->log_dbi)) < 0 ||
         (r = cc_store_dbi(store, "meta", 0, &h->meta_dbi)) < 0) {
         snprintf(err, err_len, "cannot open hotline databases: %s", cc_store_strerror(r));
@@ -70,10 +112,13 @@ static int hotline_open(void **ret_dom, cc_store_t *store, cc_catalog_t *const *
         snprintf(err, err_len, "cannot rebuild the complaint indexes: %s", cc_store_strerror(r));
         goto out;
     }
+    if ((r = reseal_all(store, h, err, err_len)) < 0)
+        goto out;
     *ret_dom = h;
     h = NULL;
 out:
     if (h) {
+        cc_keyring_destroy(&h->keys);
         free(h);
     }
     return r;
@@ -85,6 +130,7 @@ static void hotline_close(void **dom_p)
 
     if (h == NULL)
         return;
+    cc_keyring_destroy(&h->keys);
     free(h);
     *dom_p = NULL;
 }
@@ -124,62 +170,37 @@ static int load_contact(cc_txn_t *txn, hotline_t *h, const char *id, cc_contact_
     return load_fixed(txn, h->contact_dbi, id, ret, sizeof(*ret), CC_CONTACT_VERSION);
 }
 
-/* Personal value: version byte, then name, phone, text, answer, each a
- * big-endian u16 length and its bytes. */
-static int load_personal(cc_txn_t *txn, hotline_t *h, const char *id, personal_t *ret)
+/* The personal data of complaint @id (personal.h): its fields in a buffer
+ * of their own (cc_personal_release), empty when there is none or it was
+ * erased (then *@ret_erased_at, if given, says when; else 0). */
+static int load_personal(cc_txn_t *txn, hotline_t *h, const char *id, personal_t *ret,
+                         int64_t *ret_erased_at)
 {
-    cc_str_t *parts[4] = { &ret->name, &ret->phone, &ret->text, &ret->answer };
-    const uint8_t *b;
-    size_t at = 1;
+    int64_t erased_at = 0;
     MDB_val v;
     int r;
 
     memset(ret, 0, sizeof(*ret));
     r = cc_txn_get(txn, h->personal_dbi, id, strlen(id), &v);
-    if (r == -ENOENT)
-        return 0;
-    if (r < 0)
-        return r;
-    b = v.mv_data;
-    if (v.mv_size < 1 || b[0] != PERSONAL_VERSION)
-        return MDB_CORRUPTED;
-    for (size_t i = 0; i < CC_N(parts); i++) {
-        size_t len;
-
-        if (at + 2 > v.mv_size)
-            return MDB_CORRUPTED;
-        len = (size_t)b[at] << 8 | b[at + 1];
-        at += 2;
-        if (at + len > v.mv_size)
-            return MDB_CORRUPTED;
-        parts[i]->ptr = (const char *)b + at;
-        parts[i]->len = len;
-        at += len;
+    if (r == 0) {
+        r = cc_personal_open(h->keys, id, v.mv_data, v.mv_size, ret, &erased_at, NULL);
+        r = r == -ENOKEY || r == -EBADMSG ? MDB_CORRUPTED : r < 0 ? r : 0;
+    } else if (r == -ENOENT) {
+        r = 0;
     }
-    return 0;
+    if (ret_erased_at)
+        *ret_erased_at = erased_at;
+    return r;
 }
 
+/* Store @p as complaint @id's personal data, sealed with the current key. */
 static int put_personal(cc_txn_t *txn, hotline_t *h, const char *id, const personal_t *p)
 {
-    const cc_str_t *parts[4] = { &p->name, &p->phone, &p->text, &p->answer };
-    size_t size = 1, at = 1;
-    uint8_t *buf;
-    int r;
+    size_t len = 0;
+    uint8_t *sealed = cc_personal_seal(h->keys, id, p, &len);
+    int r = cc_txn_put(txn, h->personal_dbi, id, strlen(id), sealed, len, 0);
 
-    for (size_t i = 0; i < CC_N(parts); i++)
-        size += 2 + parts[i]->len;
-    buf = cc_xmalloc(size);
-    buf[0] = PERSONAL_VERSION;
-    for (size_t i = 0; i < CC_N(parts); i++) {
-        /* Bounded by the schema (≤ CC_MAX_TEXT), so 16 bits suffice. */
-        buf[at] = (uint8_t)(parts[i]->len >> 8);
-        buf[at + 1] = (uint8_t)parts[i]->len;
-        if (parts[i]->len)
-            memcpy(buf + at + 2, parts[i]->ptr, parts[i]->len);
-        at += 2 + parts[i]->len;
-    }
-    r = cc_txn_put(txn, h->personal_dbi, id, strlen(id), buf, size, 0);
-    free(buf);
+    free(sealed);
     return r;
 }
 
@@ -199,6 +220,13 @@ static size_t open_key(uint8_t *key, const char *unit, int64_t due, const char *
     return u + 1 + cc_tindex_key(key + u + 1, due, id);
 }
 
+/* Whether @p has ended (closed, or refused): its personal data is kept
+ * for the policy's retention period from then on (closed_at). */
+static bool pakn_ended(const cc_pakn_t *p)
+{
+    return p->state == CC_PAKN_CLOSED || p->state == CC_PAKN_REFUSED;
+}
+
 /* Move @id's index entries from its state @before to @after. */
 static int reindex(cc_txn_t *txn, hotline_t *h, const char *id, const cc_pakn_t *before,
                    const cc_pakn_t *after)
@@ -206,6 +234,10 @@ static int reindex(cc_txn_t *txn, hotline_t *h, const char *id, const cc_pakn_t 
     uint8_t key[OPEN_KEY_MAX];
     int r;
 
+    if (pakn_ended(before) && (r = cc_tindex_del(txn, h->retention_dbi, before->closed_at, id)) < 0)
+        return r;
+    if (pakn_ended(after) && (r = cc_tindex_put(txn, h->retention_dbi, after->closed_at, id)) < 0)
+        return r;
     if (cc_pakn_timed(before) && (r = cc_tindex_del(txn, h->timer_dbi, before->due_at, id)) < 0)
         return r;
     if (cc_pakn_open(before) &&
@@ -247,7 +279,7 @@ static int reindex_one(const MDB_val *k, const MDB_val *v, void *arg)
 }
 
 /* Bring a store written under older index rules up to INDEX_VERSION: the
- * two indexes are emptied and every complaint's entries put again. */
+ * indexes are emptied and every complaint's entries put again. */
 static int reindex_all(cc_txn_t *txn, void *arg)
 {
     hotline_t *h = arg;
@@ -260,6 +292,7 @@ static int reindex_all(cc_txn_t *txn, void *arg)
     if (version >= INDEX_VERSION)
         return 0;
     if ((r = cc_txn_drop(txn, h->timer_dbi)) < 0 || (r = cc_txn_drop(txn, h->open_dbi)) < 0 ||
+        (r = cc_txn_drop(txn, h->retention_dbi)) < 0 ||
         (r = cc_txn_scan(txn, h->pakn_dbi, NULL, 0, reindex_one, &ri)) < 0)
         return r;
     if (ri.count)
@@ -358,13 +391,14 @@ static int publish(hotline_t *h, cc_txn_t *txn, const char *id)
     char *name = NULL, *phone = NULL, *text = NULL;
     int r;
 
-    if ((r = load_personal(txn, h, id, &pd)) < 0)
+    if ((r = load_personal(txn, h, id, &pd, NULL)) < 0)
         return r;
     name = dup_str(pd.name);
     phone = dup_str(pd.phone);
     r = cc_redact(pd.answer.len ? pd.answer.ptr : "", pd.answer.len, name, phone, &text, NULL);
     if (r == 0)
         r = cc_txn_put(txn, h->published_dbi, id, strlen(id), text, strlen(text), 0);
+    cc_personal_release(&pd);
     free(name);
     free(phone);
     free(text);
@@ -405,23 +439,13 @@ static int apply_pakn(hotline_t *h, cc_txn_t *txn, const cc_principal_t *who,
         if ((r = put_personal(txn, h, ev->pakn, &pd)) < 0)
             return r;
     } else if (ev->kind == CC_HEV_PAKN_ANSWERED) {
-        personal_t cur;
-        char *copy;
-
-        if ((r = load_personal(txn, h, ev->pakn, &cur)) < 0)
+        /* The fields opened into a buffer of their own: writing cannot
+         * move what they point into. */
+        if ((r = load_personal(txn, h, ev->pakn, &pd, NULL)) < 0)
             return r;
-        /* put_personal() reads slices of the old value: copy it first,
-         * since writing may move the page they point into. */
-        copy = cc_xmalloc(cur.name.len + cur.phone.len + cur.text.len + 1);
-        memcpy(copy, cur.name.ptr ? cur.name.ptr : "", cur.name.len);
-        memcpy(copy + cur.name.len, cur.phone.ptr ? cur.phone.ptr : "", cur.phone.len);
-        memcpy(copy + cur.name.len + cur.phone.len, cur.text.ptr ? cur.text.ptr : "", cur.text.len);
-        pd.name = (cc_str_t){ copy, cur.name.len };
-        pd.phone = (cc_str_t){ copy + cur.name.len, cur.phone.len };
-        pd.text = (cc_str_t){ copy + cur.name.len + cur.phone.len, cur.text.len };
         pd.answer = ev->answer;
         r = put_personal(txn, h, ev->pakn, &pd);
-        free(copy);
+        cc_personal_release(&pd);
         if (r < 0)
             return r;
     } else if (out.publishes && (r = publish(h, txn, ev->pakn)) < 0) {
@@ -447,37 +471,53 @@ static int hotline_apply(void *dom, cc_txn_t *txn, const cc_principal_t *who,
 
 /* ---- Escalation ------------------------------------------------------------------------------ */
 
-/* The complaints whose deadline passed before now, collected first: the
- * timer changes under the escalation loop. */
+/* The (time, id) pairs of an index that are due, collected first: the
+ * index changes under the loop that acts on them. */
 typedef struct {
-    char (*ids)[CC_MAX_ID + 1];
-    size_t n;
-} due_ids_t;
+    int64_t t;
+    char id[CC_MAX_ID + 1];
+} due_t;
+
+typedef struct {
+    due_t *v;
+    size_t n, max;
+} due_list_t;
 
 static int collect_due(int64_t t, const char *id, void *arg)
 {
-    due_ids_t *d = arg;
+    due_list_t *d = arg;
 
-    (void)t;
-    if (d->n == CC_HOTLINE_ESCALATE_MAX || strlen(id) > CC_MAX_ID)
-        return d->n == CC_HOTLINE_ESCALATE_MAX ? 1 : MDB_CORRUPTED;
-    snprintf(d->ids[d->n++], CC_MAX_ID + 1, "%s", id);
+    if (d->n == d->max)
+        return 1;
+    if (strlen(id) > CC_MAX_ID)
+        return MDB_CORRUPTED;
+    d->v[d->n].t = t;
+    snprintf(d->v[d->n++].id, CC_MAX_ID + 1, "%s", id);
     return 0;
+}
+
+/* Pairs of @dbi due at @until at the latest, at most @max. */
+static int due_list(cc_txn_t *txn, MDB_dbi dbi, int64_t until, size_t max, due_list_t *ret)
+{
+    ret->v = cc_xcalloc(max, sizeof(*ret->v));
+    ret->n = 0;
+    ret->max = max;
+    return cc_tindex_scan(txn, dbi, until, collect_due, ret);
 }
 
 int cc_hotline_escalate(void *dom, cc_txn_t *txn, int64_t now, cc_hotline_append_fn append,
                         void *ctx, size_t *ret_count)
 {
     hotline_t *h = dom;
-    due_ids_t due = { cc_xcalloc(CC_HOTLINE_ESCALATE_MAX, sizeof(*due.ids)), 0 };
+    due_list_t due;
     cc_enc_t pairs;
     size_t count = 0;
     int r;
 
     cc_enc_init(&pairs);
-    r = cc_tindex_scan(txn, h->timer_dbi, now - 1, collect_due, &due);
+    r = due_list(txn, h->timer_dbi, now - 1, CC_HOTLINE_ESCALATE_MAX, &due);
     for (size_t i = 0; i < due.n && r == 0; i++) {
-        const char *id = due.ids[i];
+        const char *id = due.v[i].id;
         cc_pakn_t p, before;
         int64_t at;
         int e;
@@ -486,14 +526,16 @@ int cc_hotline_escalate(void *dom, cc_txn_t *txn, int64_t now, cc_hotline_append
             break;
         before = p;
         while ((e = cc_pakn_escalate(*h->catalog, &p, now, &at)) > 0) {
-            char eid[CC_MAX_ID + 1];
+            /* At most CC_MAX_ID bytes (ids of CC_PAKN_MAX_ID, levels 1..3);
+             * the margin is for the compiler's bounds. */
+            char eid[CC_MAX_ID + 8];
             const char *type = e == CC_PAKN_ESCALATED ? "pakn_escalated" : "pakn_overdue";
             uint64_t last = 0, seq = 0;
 
             /* Escalations: one per level, named by it. Overdue at level 3:
              * once per round, named by the record's own sequence. */
             if (e == CC_PAKN_ESCALATED)
-                snprintf(eid, sizeof(eid), "%s%s:%u", CC_HOTLINE_RESERVED_EID, id,
+                snprintf(eid, sizeof(eid), "%s%.*s:%u", CC_HOTLINE_RESERVED_EID, CC_PAKN_MAX_ID, id,
                          (unsigned)p.level);
             else if ((r = cc_log_last(txn, h->log_dbi, &last)) == 0)
                 snprintf(eid, sizeof(eid), "%s%llu", CC_HOTLINE_RESERVED_EID,
@@ -522,7 +564,7 @@ int cc_hotline_escalate(void *dom, cc_txn_t *txn, int64_t now, cc_hotline_append
                 break;
         }
     }
-    free(due.ids);
+    free(due.v);
     cc_enc_deinit(&pairs);
     if (r == 0 && ret_count)
         *ret_count = count;
@@ -550,9 +592,9 @@ static int tick_txn(cc_txn_t *txn, void *arg)
     return cc_hotline_escalate(t->h, txn, t->now, append_internal, t->evd, &t->count);
 }
 
-/* Whether the earliest escalation deadline has passed (a read: most ticks
- * have nothing to do and must not cost a commit). */
-static int escalation_due(hotline_t *h, cc_store_t *store, int64_t now, bool *ret)
+/* Whether the earliest pair of the (time, id) index @dbi is due at @until
+ * (a read: most ticks have nothing to do and must not cost a commit). */
+static int index_due(cc_store_t *store, MDB_dbi dbi, int64_t until, bool *ret)
 {
     char id[CC_TINDEX_ID_MAX + 1];
     int64_t first;
@@ -562,13 +604,89 @@ static int escalation_due(hotline_t *h, cc_store_t *store, int64_t now, bool *re
     *ret = false;
     if ((r = cc_store_read_begin(store, &txn)) < 0)
         return r;
-    r = cc_tindex_first(&txn, h->timer_dbi, &first, id, sizeof(id));
+    r = cc_tindex_first(&txn, dbi, &first, id, sizeof(id));
     cc_txn_end(&txn);
     if (r == -ENOENT)
         return 0;
     if (r == 0)
-        *ret = first < now;
+        *ret = first <= until;
     return r;
+}
+
+/* ---- Personal data: retention and erasure --------------------------------------------- */
+
+/* Erase complaint @id's personal data at @now: its stored value becomes
+ * the erased marker (nothing to do when it has none, or it is erased
+ * already; *@ret_erased says whether it did). The figures are untouched:
+ * they live in the log and the complaint's state. */
+static int erase_personal(cc_txn_t *txn, hotline_t *h, const char *id, int64_t now,
+                          bool *ret_erased)
+{
+    uint8_t marker[9];
+    MDB_val v;
+    int r = cc_txn_get(txn, h->personal_dbi, id, strlen(id), &v);
+
+    *ret_erased = false;
+    if (r == -ENOENT)
+        return 0;
+    if (r < 0)
+        return r;
+    if (cc_personal_is_erased(v.mv_data, v.mv_size))
+        return 0;
+    if ((r = cc_txn_put(txn, h->personal_dbi, id, strlen(id), marker,
+                        cc_personal_erased(marker, now), 0)) < 0)
+        return r;
+    *ret_erased = true;
+    return 0;
+}
+
+int cc_hotline_expire(void *dom, cc_txn_t *txn, int64_t now, size_t *ret_count)
+{
+    hotline_t *h = dom;
+    int64_t until = now - (int64_t)cc_catalog_policy(*h->catalog)->pakn_retention_days * 86400;
+    size_t count = 0;
+    due_list_t due;
+    int r;
+
+    r = due_list(txn, h->retention_dbi, until, ERASE_MAX, &due);
+    for (size_t i = 0; i < due.n && r == 0; i++) {
+        bool erased = false;
+
+        if ((r = erase_personal(txn, h, due.v[i].id, now, &erased)) == 0)
+            r = cc_tindex_del(txn, h->retention_dbi, due.v[i].t, due.v[i].id);
+        count += erased;
+    }
+    free(due.v);
+    if (r == 0 && ret_count)
+        *ret_count = count;
+    return r;
+}
+
+static int retention_txn(cc_txn_t *txn, void *arg)
+{
+    tick_ctx_t *t = arg;
+
+    return cc_hotline_expire(t->h, txn, t->now, &t->count);
+}
+
+static int retention_tick(hotline_t *h, cc_store_t *store, int64_t now)
+{
+    int64_t days = cc_catalog_policy(*h->catalog)->pakn_retention_days;
+    tick_ctx_t rt = { h, NULL, now, 0 };
+    bool due;
+    int r;
+
+    if ((r = index_due(store, h->retention_dbi, now - days * 86400, &due)) < 0 || !due)
+        return r;
+    if ((r = cc_store_write(store, retention_txn, &rt)) < 0)
+        return r;
+    h->n_erased += rt.count;
+    if (rt.count)
+        cc_log(LOG_NOTICE,
+               "Erased the personal data of %zu complaint(s) closed more than %lld days ago "
+               "(policy retention_days)",
+               rt.count, (long long)days);
+    return 0;
 }
 
 static int hotline_tick(void *dom, cc_evd_t *evd, int64_t now)
@@ -577,7 +695,9 @@ static int hotline_tick(void *dom, cc_evd_t *evd, int64_t now)
     bool due;
     int r;
 
-    if ((r = escalation_due(dom, cc_evd_store(evd), now, &due)) < 0 || !due)
+    if ((r = retention_tick(dom, cc_evd_store(evd), now)) < 0)
+        return r;
+    if ((r = index_due(cc_evd_store(evd), t.h->timer_dbi, now - 1, &due)) < 0 || !due)
         return r;
     if ((r = cc_store_write(cc_evd_store(evd), tick_txn, &t)) < 0)
         return r;
@@ -586,6 +706,130 @@ static int hotline_tick(void *dom, cc_evd_t *evd, int64_t now)
         cc_log(LOG_NOTICE, "%zu complaint deadline(s) passed: escalated, or overdue at level 3",
                t.count);
     return 0;
+}
+
+/* Complaint ids of the personal database, gathered by a scan that opens
+ * each value: those to seal again (@phone NULL: in clear, or not under the
+ * current key), or those whose caller's phone has @phone's digits. */
+typedef struct {
+    hotline_t *h;
+    const char *phone;
+    char (*ids)[CC_MAX_ID + 1];
+    size_t n, cap;
+    int bad;          /* the first value that does not open: its error */
+    uint32_t bad_key; /* ... the key it needs */
+    char bad_id[CC_MAX_ID + 1];
+} personal_scan_t;
+
+/* Digits of a phone number, a leading 84 (+84) made a 0. */
+static void phone_digits(const char *s, size_t len, char *out, size_t size)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < len && n + 1 < size; i++)
+        if (s[i] >= '0' && s[i] <= '9')
+            out[n++] = s[i];
+    out[n] = '\0';
+    if (n > 2 && out[0] == '8' && out[1] == '4') {
+        out[0] = '0';
+        memmove(out + 1, out + 2, n - 1);
+    }
+}
+
+static int personal_scan_one(const MDB_val *k, const MDB_val *v, void *arg)
+{
+    personal_scan_t *ps = arg;
+    char id[CC_MAX_ID + 1], digits[40];
+    uint32_t key_id = 0;
+    personal_t pd;
+    bool take;
+    int r;
+
+    if (k->mv_size > CC_MAX_ID)
+        return MDB_CORRUPTED;
+    memcpy(id, k->mv_data, k->mv_size);
+    id[k->mv_size] = '\0';
+    r = cc_personal_open(ps->h->keys, id, v->mv_data, v->mv_size, &pd, NULL, &key_id);
+    if (r < 0) {
+        ps->bad = r;
+        ps->bad_key = key_id;
+        memcpy(ps->bad_id, id, sizeof(id));
+        return 1;
+    }
+    if (ps->phone) {
+        phone_digits(pd.phone.ptr ? pd.phone.ptr : "", pd.phone.len, digits, sizeof(digits));
+        take = r == CC_PERSONAL_PLAIN && digits[0] && strcmp(digits, ps->phone) == 0;
+    } else {
+        take = r == CC_PERSONAL_PLAIN && key_id != cc_keyring_current(ps->h->keys);
+    }
+    cc_personal_release(&pd);
+    if (take) {
+        if (ps->n == ps->cap) {
+            ps->cap = ps->cap ? 2 * ps->cap : 64;
+            ps->ids = cc_xrealloc(ps->ids, ps->cap * sizeof(*ps->ids));
+        }
+        memcpy(ps->ids[ps->n++], id, sizeof(id));
+    }
+    return 0;
+}
+
+typedef struct {
+    hotline_t *h;
+    personal_scan_t *ps;
+    size_t from, to;
+} reseal_t;
+
+static int reseal_txn(cc_txn_t *txn, void *arg)
+{
+    reseal_t *rs = arg;
+    int r = 0;
+
+    for (size_t i = rs->from; i < rs->to && r == 0; i++) {
+        personal_t pd;
+
+        if ((r = load_personal(txn, rs->h, rs->ps->ids[i], &pd, NULL)) == 0)
+            r = put_personal(txn, rs->h, rs->ps->ids[i], &pd);
+        cc_personal_release(&pd);
+    }
+    return r;
+}
+
+/* At start: seal again with the current key what is in clear (from an
+ * older version) or under an older key (after a rotation), in chunks;
+ * refuse to start when some data needs a key the file lacks. */
+static int reseal_all(cc_store_t *store, hotline_t *h, char *err, size_t err_len)
+{
+    personal_scan_t ps = { .h = h };
+    cc_txn_t txn;
+    int r;
+
+    if ((r = cc_store_read_begin(store, &txn)) < 0)
+        return r;
+    r = cc_txn_scan(&txn, h->personal_dbi, NULL, 0, personal_scan_one, &ps);
+    cc_txn_end(&txn);
+    if (r == 0 && ps.bad == -ENOKEY)
+        r = cc_fail(-ENOKEY, err, err_len,
+                    "the personal data of complaint %s is sealed with key ID %u, which the "
+                    "personal data keys do not have (personal_keys)",
+                    ps.bad_id, (unsigned)ps.bad_key);
+    else if (r == 0 && ps.bad < 0)
+        r = cc_fail(MDB_CORRUPTED, err, err_len,
+                    "the personal data of complaint %s does not open (altered, or not sealed "
+                    "with these keys)",
+                    ps.bad_id);
+    for (size_t from = 0; r == 0 && from < ps.n; from += ERASE_MAX) {
+        reseal_t rs = { h, &ps, from, from + ERASE_MAX < ps.n ? from + ERASE_MAX : ps.n };
+
+        if ((r = cc_store_write(store, reseal_txn, &rs)) < 0)
+            snprintf(err, err_len, "cannot seal the personal data again: %s", cc_store_strerror(r));
+    }
+    if (r == 0 && ps.n)
+        cc_log(LOG_NOTICE,
+               "Sealed the personal data of %zu complaint(s) with key ID %u (it was in clear, "
+               "or under an older key)",
+               ps.n, (unsigned)cc_keyring_current(h->keys));
+    free(ps.ids);
+    return r;
 }
 
 /* ---- Queries ------------------------------------------------------------------------------ */
@@ -635,8 +879,8 @@ static int query_pakn(hotline_t *h, cc_store_t *store, const cc_principal_t *who
 {
     char id[CC_MAX_ID + 1], *name = NULL, *phone = NULL;
     bool raw = sees_personal(who);
-    int64_t now = cc_clock_now();
-    personal_t pd;
+    int64_t now = cc_clock_now(), erased_at = 0;
+    personal_t pd = { 0 };
     cc_pakn_t p;
     cc_txn_t txn;
     MDB_val pub = { 0, NULL };
@@ -661,7 +905,7 @@ static int query_pakn(hotline_t *h, cc_store_t *store, const cc_principal_t *who
                       "Complaint %s is outside your scope", id);
         goto out;
     }
-    if ((r = load_personal(&txn, h, id, &pd)) < 0)
+    if ((r = load_personal(&txn, h, id, &pd, &erased_at)) < 0)
         goto out;
     name = dup_str(pd.name);
     phone = dup_str(pd.phone);
@@ -701,11 +945,13 @@ static int query_pakn(hotline_t *h, cc_store_t *store, const cc_principal_t *who
         cc_enc_kv_str(out, "caller_name", name);
         cc_enc_kv_str(out, "caller_phone", phone);
     }
+    cc_enc_kv_i64(out, "erased_at", erased_at);
     cc_enc_map_close(out, map);
     cc_enc_str(out, "history");
     r = cc_evd_history(&txn, h->events_dbi, h->log_dbi, id, out);
 out:
     cc_txn_end(&txn);
+    cc_personal_release(&pd);
     free(name);
     free(phone);
     return r;
@@ -799,9 +1045,119 @@ static int query_open(hotline_t *h, cc_store_t *store, const cc_principal_t *who
     return r;
 }
 
+static const cc_field_t q_erase_fields[] = {
+    { "pakn", CC_T_ID, false, 0, 0 },
+    { "phone", CC_T_STR, false, 1, CC_PAKN_MAX_PHONE },
+};
+
+typedef struct {
+    hotline_t *h;
+    personal_scan_t *ps;
+    int64_t now;
+    size_t *erased; /* indexes into ps->ids of those erased now */
+    size_t n_erased;
+} erase_ctx_t;
+
+/* (cc_store_write may run it again: it starts afresh each time.) */
+static int erase_txn(cc_txn_t *txn, void *arg)
+{
+    erase_ctx_t *e = arg;
+    int r = 0;
+
+    e->n_erased = 0;
+    for (size_t i = 0; i < e->ps->n && r == 0; i++) {
+        cc_pakn_t p;
+        bool erased = false;
+
+        if ((r = load_pakn(txn, e->h, e->ps->ids[i], &p)) < 0 ||
+            (r = erase_personal(txn, e->h, e->ps->ids[i], e->now, &erased)) < 0)
+            break;
+        /* Nothing is left to erase at the end of its retention period. */
+        if (erased && pakn_ended(&p) &&
+            (r = cc_tindex_del(txn, e->h->retention_dbi, p.closed_at, e->ps->ids[i])) < 0)
+            break;
+        if (erased)
+            e->erased[e->n_erased++] = i;
+    }
+    return r;
+}
+
+/* An operator erases one person's data on request (NĐ 13/2023 Đ16): the
+ * complaint named, or every complaint whose caller's phone is the one
+ * given. The figures stay. RESULT {rid, erased, pakn: [ids]}. */
+static int query_erase(hotline_t *h, cc_store_t *store, const cc_principal_t *who,
+                       const msgpack_object *body, uint64_t rid, cc_enc_t *out, cc_reject_t *rej)
+{
+    personal_scan_t ps = { .h = h };
+    erase_ctx_t e = { h, &ps, cc_clock_now(), NULL, 0 };
+    const char *field = NULL;
+    char why[256], digits[40] = "";
+    cc_str_t phone = { NULL, 0 };
+    cc_txn_t txn;
+    int r;
+
+    if (who->role != CC_ROLE_OPERATOR)
+        return cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "q",
+                         "Chỉ người vận hành được xóa dữ liệu cá nhân",
+                         "Only an operator may erase personal data");
+    if (cc_fields_check(body, q_erase_fields, CC_N(q_erase_fields), &field, why, sizeof(why)) < 0)
+        return cc_reject(rej, CC_ERR_BAD_FIELD, field, "Yêu cầu xóa không hợp lệ: %s",
+                         "Invalid erase request: %s", why);
+    if ((cc_map_find(body, "pakn") != NULL) == (cc_map_str(body, "phone", &phone) == 0))
+        return cc_reject(rej, CC_ERR_BAD_FIELD, "pakn",
+                         "Cần đúng một trong hai: mã PAKN 'pakn' hoặc số điện thoại 'phone'",
+                         "Give either 'pakn' (a complaint id) or 'phone' (the caller's number)");
+    if (phone.ptr) {
+        phone_digits(phone.ptr, phone.len, digits, sizeof(digits));
+        if (strlen(digits) < 8 || strlen(digits) > 15)
+            return cc_reject(rej, CC_ERR_BAD_FIELD, "phone", "Số điện thoại phải có 8-15 chữ số",
+                             "'phone' must have 8 to 15 digits");
+        ps.phone = digits;
+        if ((r = cc_store_read_begin(store, &txn)) < 0)
+            return r;
+        r = cc_txn_scan(&txn, h->personal_dbi, NULL, 0, personal_scan_one, &ps);
+        cc_txn_end(&txn);
+        if (r == 0 && ps.bad < 0)
+            r = MDB_CORRUPTED;
+    } else {
+        cc_pakn_t p;
+
+        ps.ids = cc_xcalloc(1, sizeof(*ps.ids));
+        cc_map_strcpy(body, "pakn", ps.ids[0], sizeof(ps.ids[0]));
+        if ((r = cc_store_read_begin(store, &txn)) < 0)
+            goto out;
+        r = load_pakn(&txn, h, ps.ids[0], &p);
+        cc_txn_end(&txn);
+        if (r == 0 && p.state == CC_PAKN_NONE)
+            r = cc_reject(rej, CC_ERR_UNKNOWN_COMPLAINT, "pakn", "Không có PAKN %s",
+                          "No complaint %s", ps.ids[0]);
+        ps.n = 1;
+    }
+    e.erased = cc_xcalloc(ps.n + 1, sizeof(*e.erased));
+    if (r == 0 && (r = cc_store_write(store, erase_txn, &e)) == 0) {
+        h->n_erased += e.n_erased;
+        cc_log_kv(LOG_NOTICE, "PRINCIPAL", who->who, "OPERATOR_COMMAND", "erase",
+                  "Operator %s erased the personal data of %zu complaint(s) on request (by %s)",
+                  who->who, e.n_erased, phone.ptr ? "phone number" : ps.ids[0]);
+        cc_enc_map(out, 3);
+        cc_enc_kv_u64(out, "rid", rid);
+        cc_enc_kv_u64(out, "erased", e.n_erased);
+        cc_enc_str(out, "pakn");
+        cc_enc_array(out, e.n_erased);
+        for (size_t i = 0; i < e.n_erased; i++)
+            cc_enc_str(out, ps.ids[e.erased[i]]);
+    }
+    free(e.erased);
+out:
+    free(ps.ids);
+    return r;
+}
+
 static int hotline_query(void *dom, cc_store_t *store, const cc_principal_t *who, cc_str_t q,
                          const msgpack_object *body, uint64_t rid, cc_enc_t *out, cc_reject_t *rej)
 {
+    if (cc_str_eq(q, "erase"))
+        return query_erase(dom, store, who, body, rid, out, rej);
     if (cc_str_eq(q, "pakn"))
         return query_pakn(dom, store, who, body, rid, out, rej);
     if (cc_str_eq(q, "pakn_open"))
@@ -813,12 +1169,22 @@ static void hotline_status(void *dom, char *buf, size_t len)
 {
     hotline_t *h = dom;
 
-    snprintf(buf, len, "catalogs: %zu units; escalated %llu", cc_catalog_unit_count(*h->catalog),
-             (unsigned long long)h->n_escalated);
+    snprintf(buf, len, "catalogs: %zu units; escalated %llu; personal data erased %llu",
+             cc_catalog_unit_count(*h->catalog), (unsigned long long)h->n_escalated,
+             (unsigned long long)h->n_erased);
 }
+
+static const cc_option_t hotline_options[] = {
+    { "personal_keys", CC_OPT_STR, offsetof(cc_evd_settings_t, personal_keys), NULL, 0, 0,
+      "the keys of the callers' personal data at rest (lines 'ID HEX'; cchc keygen "
+      "--data-key=ID); unset = the systemd credential personal.keys, else "
+      "<state_dir>/personal.keys, made at first start" },
+};
 
 const cc_evd_domain_t cc_hotline_domain = {
     .name = "hotline",
+    .options = hotline_options,
+    .n_options = CC_N(hotline_options),
     .open = hotline_open,
     .close = hotline_close,
     .may_push = hotline_may_push,

@@ -10,11 +10,14 @@
  *   contact         contact id -> cc_contact_t
  *   pakn            pakn id -> cc_pakn_t (no personal data)
  *   pakn_events     pakn id -> be64 seq (MDB_DUPSORT): the history in the log
- *   personal        pakn id -> caller name, caller phone, text, answer
- *                   (never copied into the log, never logged)
+ *   personal        pakn id -> caller name, caller phone, text, answer,
+ *                   sealed (personal.h; never copied into the log, never
+ *                   logged), or the marker of their erasure
  *   published       pakn id -> the published, redacted answer
  *   pakn_timer      be64 due + pakn id -> "" for complaints that escalate
  *   pakn_open       unit NUL be64 due + pakn id -> "" for open complaints
+ *   pakn_retention  be64 closed_at + pakn id -> "" for ended complaints
+ *                   (closed, refused) whose personal data is still kept
  */
 #ifndef CC_HOTLINE_H
 #define CC_HOTLINE_H
@@ -51,5 +54,15 @@ typedef int (*cc_hotline_append_fn)(void *ctx, cc_txn_t *txn, const char *eid, c
  */
 int cc_hotline_escalate(void *dom, cc_txn_t *txn, int64_t now, cc_hotline_append_fn append,
                         void *ctx, size_t *ret_count);
+
+/**
+ * cc_hotline_expire - erase the personal data of the complaints that ended
+ * (closed, refused) more than the policy's retention_days before @now, at
+ * most 1000 per call (the rest at the next), inside @txn; their figures
+ * and records stay.
+ * @ret_count: complaints erased (may be NULL).
+ * Returns 0 or a negative storage error.
+ */
+int cc_hotline_expire(void *dom, cc_txn_t *txn, int64_t now, size_t *ret_count);
 
 #endif

@@ -515,6 +515,322 @@ static void find_name(const unsigned char *s, size_t len, const char *name, span
     }
 }
 
+/* ---- Every name the caller's name field carries --------------------------------------- */
+
+/* A caller's name field may hold several names ("Nguyễn Văn An, Trần Thị
+ * Bình", "... và ..."): each is matched whole, and its given name (the
+ * last word) after a form of address ("ông An", "chị Bình"). */
+#define MAX_NAMES 8
+
+/* Honorifics, folded (diacritics and case ignored, as the text may lack
+ * them): ông, bà, anh, chị, em, cô, chú, bác, cậu, dì, cháu, cụ, bạn. */
+static const char *const honorifics[] = { "ong", "ba",  "anh", "chi",  "em", "co", "chu",
+                                          "bac", "cau", "di",  "chau", "cu", "ban" };
+
+/* The folded ASCII form of the word at @i (letters and digits; stops at
+ * the first other code point) into @out; returns the word's end, @i when
+ * there is no word there. A letter that folds to no ASCII letter makes
+ * @out "" (no keyword has one). */
+static size_t word_folded(const unsigned char *s, size_t len, size_t i, char *out, size_t size)
+{
+    size_t n = 0;
+    bool ascii = true;
+
+    while (i < len) {
+        uint32_t cp;
+        size_t k = u8_at(s, len, i, &cp);
+
+        if (!is_word_cp(cp) || cp == '_')
+            break;
+        i += k;
+        if (is_combining(cp))
+            continue;
+        cp = fold(cp);
+        if (cp >= 0x80)
+            ascii = false;
+        else if (n + 1 < size)
+            out[n++] = (char)cp;
+    }
+    out[ascii ? n : 0] = '\0';
+    return i;
+}
+
+static bool in_list(const char *w, const char *const *list, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (strcmp(w, list[k]) == 0)
+            return true;
+    return false;
+}
+
+/* Split @names into the names it carries (separators , ; / & + and the
+ * word "và"/"and"); each is NUL-terminated in @buf. Returns how many. */
+static size_t split_names(const char *names, char *buf, size_t size, const char **out, size_t max)
+{
+    size_t n = 0, o = 0, len = names ? strlen(names) : 0;
+    const unsigned char *s = (const unsigned char *)names;
+    bool boundary = true;
+
+    if (len == 0 || len >= size)
+        return 0;
+    out[n++] = buf;
+    for (size_t i = 0; i < len;) {
+        char w[8];
+        size_t end = boundary ? word_folded(s, len, i, w, sizeof(w)) : i;
+
+        if (strchr(",;/&+\n", names[i]) ||
+            (boundary && end > i && (strcmp(w, "va") == 0 || strcmp(w, "and") == 0))) {
+            buf[o++] = '\0';
+            if (n < max)
+                out[n++] = buf + o;
+            i = strchr(",;/&+\n", names[i]) ? i + 1 : end;
+            boundary = true;
+            continue;
+        }
+        boundary = names[i] == ' ' || names[i] == '\t';
+        buf[o++] = names[i++];
+    }
+    buf[o] = '\0';
+    return n;
+}
+
+/* The given name of @name: its last word, when it has two words or more. */
+static const char *given_name(const char *name)
+{
+    const char *last = NULL;
+    bool in_word = false, two = false;
+
+    for (const char *p = name; *p; p++) {
+        bool space = *p == ' ' || *p == '\t';
+
+        if (!space && !in_word) {
+            two |= last != NULL;
+            last = p;
+        }
+        in_word = !space;
+    }
+    return two ? last : NULL;
+}
+
+/* @given (a key of name_key()) right after a form of address. */
+static void find_given(const unsigned char *s, size_t len, const uint32_t *key, size_t nkey,
+                       spans_t *out)
+{
+    bool boundary = true;
+
+    for (size_t i = 0; i < len;) {
+        char w[8];
+        size_t end = boundary ? word_folded(s, len, i, w, sizeof(w)) : i;
+        uint32_t cp;
+
+        if (end > i && in_list(w, honorifics, CC_N(honorifics))) {
+            size_t j = end, m;
+
+            while (j < len && (m = u8_at(s, len, j, &cp), is_space_cp(cp)))
+                j += m;
+            if (j > end && (m = match_name(s, len, j, key, nkey)) > 0)
+                spans_add(out, j, m);
+            i = end;
+            boundary = false;
+            continue;
+        }
+        i += u8_at(s, len, i, &cp);
+        boundary = !is_word_cp(cp);
+    }
+}
+
+static void find_names(const unsigned char *s, size_t len, const char *names, spans_t *out)
+{
+    char buf[1024];
+    const char *name[MAX_NAMES];
+    size_t n = split_names(names, buf, sizeof(buf), name, MAX_NAMES);
+
+    for (size_t i = 0; i < n; i++) {
+        const char *given = given_name(name[i]);
+        uint32_t key[MAX_NAME_CPS];
+        size_t nkey;
+
+        find_name(s, len, name[i], out);
+        if (given && (nkey = name_key(given, key, CC_N(key))) > 0)
+            find_given(s, len, key, nkey, out);
+    }
+}
+
+/* ---- Street addresses ---------------------------------------------------------------- */
+
+/*
+ * An address is found by what makes it a person's: a house number ("số
+ * nhà 12", "nhà số 7", "số 12 đường …", "12 đường …", "45/2/1 hẻm 7 …",
+ * "ở 123 Võ Thị Sáu", "địa chỉ: 123 …") or a residential subdivision ("tổ
+ * 5", "ấp Hưng Phát", "khu phố 3", "KP 3", "thôn 2", "xóm Mới"). It goes on
+ * over the streets, subdivisions and the ward or commune that follow
+ * ("đường Võ Thị Sáu, phường Thống Nhất"), and stops before the district,
+ * city or province, which name no one. Keywords are matched folded
+ * (diacritics and case ignored, as texts are often typed without them); a
+ * name after a keyword is a run of capitalized words or numbers. A ward or
+ * commune alone ("UBND phường Tân Phong") is no address.
+ */
+typedef enum { TK_WORD, TK_COMMA, TK_DOT, TK_STOP } tk_kind_t;
+
+typedef struct {
+    size_t start, end;
+    tk_kind_t kind;
+    bool cap;    /* starts with an upper-case letter */
+    bool number; /* starts with a digit: 12, 12/3, 45/2A */
+    char w[16];  /* folded */
+} token_t;
+
+static bool is_upper_cp(uint32_t cp)
+{
+    if (cp >= 'A' && cp <= 'Z')
+        return true;
+    if (cp >= 0xC0 && cp <= 0xDE)
+        return cp != 0xD7;
+    if (cp >= 0x100 && cp <= 0x17F)
+        return cp % 2 == 0;
+    if (cp == 0x1A0 || cp == 0x1AF)
+        return true; /* Ơ, Ư */
+    return cp >= 0x1EA0 && cp <= 0x1EF9 && cp % 2 == 0;
+}
+
+static size_t tokenize(const unsigned char *s, size_t len, token_t *t, size_t max)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < len && n < max;) {
+        uint32_t cp;
+        size_t k = u8_at(s, len, i, &cp);
+
+        if (is_space_cp(cp)) {
+            i += k;
+            continue;
+        }
+        memset(&t[n], 0, sizeof(t[n]));
+        t[n].start = i;
+        if (is_word_cp(cp) && !is_combining(cp)) {
+            size_t e = word_folded(s, len, i, t[n].w, sizeof(t[n].w));
+
+            /* "12/3", "45/2/1": a number and the parts after its slashes. */
+            while (e + 1 < len && s[e] == '/' && is_digit(s[i]) && is_ascii_alnum(s[e + 1]))
+                e = word_folded(s, len, e + 1, t[n].w + strlen(t[n].w),
+                                sizeof(t[n].w) - strlen(t[n].w));
+            t[n].kind = TK_WORD;
+            t[n].cap = is_upper_cp(cp);
+            t[n].number = is_digit(s[i]);
+            t[n].end = e;
+            i = e;
+        } else {
+            t[n].kind = cp == ',' ? TK_COMMA : cp == '.' ? TK_DOT : TK_STOP;
+            t[n].end = i + k;
+            i += k;
+        }
+        n++;
+    }
+    return n;
+}
+
+static const char *const streets[] = { "duong", "pho", "hem", "ngo", "kiet", "ngach", "dg" };
+static const char *const subdivisions[] = { "to", "ap", "kp", "thon", "xom", "khom" };
+static const char *const wards[] = { "phuong", "xa", "p" };
+
+static bool word_is(const token_t *t, size_t n, size_t i, const char *w)
+{
+    return i < n && t[i].kind == TK_WORD && strcmp(t[i].w, w) == 0;
+}
+
+static bool word_in(const token_t *t, size_t n, size_t i, const char *const *list, size_t m)
+{
+    return i < n && t[i].kind == TK_WORD && in_list(t[i].w, list, m);
+}
+
+/* A name after a keyword at @i: capitalized words and numbers. Returns
+ * the token after it, @i when there is none. */
+static size_t name_run(const token_t *t, size_t n, size_t i)
+{
+    while (i < n && t[i].kind == TK_WORD && (t[i].cap || t[i].number))
+        i++;
+    return i;
+}
+
+/* A keyword that goes on an address at @i ("đường", "khu phố", "P.",
+ * "thị trấn"), followed by its name: returns the token after the name, or
+ * @i when there is none. */
+static size_t keyword_part(const token_t *t, size_t n, size_t i)
+{
+    size_t j;
+
+    if (word_is(t, n, i, "khu") && word_is(t, n, i + 1, "pho"))
+        j = i + 2;
+    else if (word_is(t, n, i, "thi") && word_is(t, n, i + 1, "tran"))
+        j = i + 2;
+    else if (word_in(t, n, i, streets, CC_N(streets)) ||
+             word_in(t, n, i, subdivisions, CC_N(subdivisions)) ||
+             word_in(t, n, i, wards, CC_N(wards)))
+        j = i + 1;
+    else
+        return i;
+    if (j < n && t[j].kind == TK_DOT && t[j - 1].end - t[j - 1].start <= 2)
+        j++; /* "P.", "KP." */
+    return name_run(t, n, j) > j ? name_run(t, n, j) : i;
+}
+
+/* Where an address starts at @i: returns the token after its house number
+ * or first subdivision, or @i when none starts there. */
+static size_t address_start(const token_t *t, size_t n, size_t i)
+{
+    static const char *const context[] = { "o", "tai", "chi", "nha", "tru" };
+    size_t j;
+
+    if (word_is(t, n, i, "so") && word_is(t, n, i + 1, "nha") && i + 2 < n && t[i + 2].number)
+        return i + 3; /* số nhà 12 */
+    if (word_is(t, n, i, "nha") && word_is(t, n, i + 1, "so") && i + 2 < n && t[i + 2].number)
+        return i + 3; /* nhà số 7 */
+    if (word_is(t, n, i, "so") && i + 1 < n && t[i + 1].number &&
+        (word_in(t, n, i + 2, streets, CC_N(streets)) ||
+         word_in(t, n, i + 2, subdivisions, CC_N(subdivisions))))
+        return i + 2; /* số 12 đường ... */
+    if (i < n && t[i].number && t[i].kind == TK_WORD) {
+        if (word_in(t, n, i + 1, streets, CC_N(streets)))
+            return i + 1;                                  /* 12 đường ..., 45/2/1 hẻm 7 */
+        j = i > 0 && t[i - 1].kind == TK_STOP ? i - 1 : i; /* "địa chỉ: 123" */
+        if (j > 0 && word_in(t, n, j - 1, context, CC_N(context)) && i + 1 < n &&
+            t[i + 1].kind == TK_WORD && t[i + 1].cap)
+            return i + 1; /* ở 123 Võ Thị Sáu */
+    }
+    if (word_in(t, n, i, subdivisions, CC_N(subdivisions)) ||
+        (word_is(t, n, i, "khu") && word_is(t, n, i + 1, "pho")))
+        return keyword_part(t, n, i); /* tổ 5, ấp Hưng Phát, khu phố 3 */
+    return i;
+}
+
+static void find_addresses(const unsigned char *s, size_t len, spans_t *out)
+{
+    token_t *t = cc_xmalloc((len + 1) * sizeof(*t)); /* a token has a byte at least */
+    size_t n = tokenize(s, len, t, len + 1);
+
+    for (size_t i = 0; i < n;) {
+        size_t j = address_start(t, n, i), last, k;
+
+        if (j == i) {
+            i++;
+            continue;
+        }
+        /* A street name right after the house number: "123 Võ Thị Sáu". */
+        j = name_run(t, n, j);
+        last = j;
+        for (;;) {
+            size_t from = j < n && t[j].kind == TK_COMMA ? j + 1 : j;
+
+            if ((k = keyword_part(t, n, from)) == from)
+                break;
+            j = last = k;
+        }
+        spans_add(out, t[i].start, t[last - 1].end);
+        i = last;
+    }
+    free(t);
+}
+
 /* ---- Assembly ------------------------------------------------------------------------- */
 
 static int span_cmp(const void *a, const void *b)
@@ -540,7 +856,8 @@ int cc_redact(const char *text, size_t len, const char *name, const char *phone,
     phone_digits(phone, pdigits, sizeof(pdigits));
     find_emails(s, len, &sp);
     find_numbers(s, len, pdigits, &sp);
-    find_name(s, len, name, &sp);
+    find_names(s, len, name, &sp);
+    find_addresses(s, len, &sp);
     if (sp.n > 1)
         qsort(sp.v, sp.n, sizeof(*sp.v), span_cmp);
     out = cc_xmalloc(len + (sp.n + 1) * mlen + 1);

@@ -16,10 +16,20 @@
  *  - citizen ids: 12 digits (CCCD) and 9 digits (old CMND), written
  *    together or in space-separated groups;
  *  - the caller's phone as logged, whatever its grouping;
- *  - the caller's name as logged, matched on its letters: case and
- *    Vietnamese diacritics are ignored ("Nguyễn Văn An" matches
- *    "NGUYỄN VĂN AN", "nguyen van an" and the decomposed (NFD) spelling),
- *    any run of spaces matches a space, and only whole words match.
+ *  - every name the caller's name field carries (names separated by
+ *    , ; / & + or "và"), matched on its letters: case and Vietnamese
+ *    diacritics are ignored ("Nguyễn Văn An" matches "NGUYỄN VĂN AN",
+ *    "nguyen van an" and the decomposed (NFD) spelling), any run of spaces
+ *    matches a space, and only whole words match; and each name's given
+ *    name (its last word) after a form of address: "ông An", "chị Bình";
+ *  - street addresses: from a house number ("số nhà 12", "nhà số 7", "số
+ *    12 đường …", "12 đường …", "45/2/1 hẻm 7 …", "ở 123 Võ Thị Sáu",
+ *    "địa chỉ: 123 …") or a residential subdivision ("tổ 5", "ấp Hưng
+ *    Phát", "khu phố 3", "KP 3", "thôn 2", "xóm Mới"), over the streets,
+ *    subdivisions and the ward or commune that follow (phường, P., xã, thị
+ *    trấn), up to the district, city or province, which stay. A ward or a
+ *    street alone ("UBND phường Tân Phong", "đường Võ Thị Sáu bị ngập")
+ *    stays: it names no one.
  * What it keeps, on purpose: dossier ids ("000.00.14.H19-230515-0001",
  * "TTHCC-250303-0001": digits glued to letters or to other digit groups by
  * '-', '/' or '.'), dates ("15/05/2023", "2023-05-15", "15.05.2023"),
@@ -44,8 +54,9 @@
  * cc_redact - copy @text with personal data replaced by CC_REDACTED.
  * @text, @len: UTF-8 input (need not be NUL-terminated; invalid UTF-8 bytes
  *   are copied as they are and never match a name).
- * @name: the caller's name as logged, or NULL/"" (then no name is matched).
- *   A name with fewer than 2 letters is ignored (it would match too much).
+ * @name: the caller's name field as logged (one name or several), or
+ *   NULL/"" (then no name is matched). A name with fewer than 2 letters is
+ *   ignored (it would match too much).
  * @phone: the caller's phone as logged, or NULL/"": any standalone digit
  *   run with the same digits (also with 84 for the leading 0) is removed
  *   even where the general phone rules would not catch it.

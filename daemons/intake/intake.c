@@ -67,13 +67,14 @@ static int write_layout(cc_txn_t *txn, void *arg)
     return cc_txn_put_u64(txn, in->meta_dbi, LAYOUT_KEY, INTAKE_LAYOUT);
 }
 
-static int intake_open(void **ret_dom, cc_store_t *store, cc_catalog_t *const *catalog, char *err,
-                       size_t err_len)
+static int intake_open(void **ret_dom, cc_store_t *store, cc_catalog_t *const *catalog,
+                       const cc_evd_settings_t *set, char *err, size_t err_len)
 {
     intake_t *in = cc_xcalloc(1, sizeof(*in));
     uint64_t layout = 0, head = 0;
     int r;
 
+    (void)set;
     err[0] = '\0';
     in->catalog = catalog;
     if ((r = cc_store_dbi(store, "dossier", 0, &in->dossier_dbi)) < 0 ||

@@ -23,24 +23,52 @@ struct sc_feed {
     uint64_t rid; /* rid of the READ in flight (0: none) */
     uint64_t next_rid;
     uint64_t deadline_ms;
-    bool retry;  /* deadline is a retry, not a reply timeout */
-    bool verify; /* the next READ starts at the cursor itself (after a HELLO) */
+    bool retry;       /* deadline is a retry, not a reply timeout */
+    bool verify;      /* the next READ starts at the cursor itself (after a HELLO) */
+    bool curve;       /* CURVE client with key, to server_key */
+    bool hello_fresh; /* HELLO said right before the READ in flight */
+    cc_curve_keypair_t key;
+    char server_key[CC_CURVE_KEY_LEN + 1];
     sc_feed_figures_t fig;
     cc_enc_t enc;
 };
 
 static void send_hello(sc_feed_t *f)
 {
+    size_t map;
+
     cc_enc_reset(&f->enc);
-    cc_enc_map(&f->enc, 4);
+    map = cc_enc_map_open(&f->enc);
     cc_enc_kv_u64(&f->enc, "rid", f->next_rid++);
     cc_enc_kv_str(&f->enc, "role", "consumer");
-    cc_enc_kv_str(&f->enc, "who", "scoring");
-    cc_enc_str(&f->enc, "units");
-    cc_enc_array(&f->enc, 1);
-    cc_enc_str(&f->enc, "*");
+    if (!f->curve) { /* with a key, the source's principals file says the rest */
+        cc_enc_kv_str(&f->enc, "who", "scoring");
+        cc_enc_str(&f->enc, "units");
+        cc_enc_array(&f->enc, 1);
+        cc_enc_str(&f->enc, "*");
+    }
+    cc_enc_map_close(&f->enc, map);
     cc_dealer_send(f->sock, NULL, CC_MSG_HELLO, f->enc.buf.data, f->enc.buf.size, ZMQ_DONTWAIT);
     f->verify = f->fig.cursor > 0;
+    f->hello_fresh = true;
+}
+
+/* A DEALER to the source, a CURVE client when the feed has a key. */
+static void *connect_socket(sc_feed_t *f)
+{
+    void *sock = cc_socket_new(f->zctx, ZMQ_DEALER);
+
+    if (sock == NULL)
+        return NULL;
+    if ((f->curve && cc_curve_client_socket(sock, &f->key, f->server_key) < 0) ||
+        zmq_connect(sock, f->endpoint) < 0) {
+        int e = errno;
+
+        zmq_close(sock);
+        errno = e;
+        return NULL;
+    }
+    return sock;
 }
 
 static void send_read(sc_feed_t *f, uint64_t now_ms)
@@ -65,8 +93,9 @@ static void schedule_retry(sc_feed_t *f, uint64_t now_ms)
     f->deadline_ms = now_ms + SC_FEED_RETRY_MS;
 }
 
-int sc_feed_new(void *zctx, const char *name, const char *endpoint, uint64_t cursor,
-                sc_feed_apply_fn apply, void *ctx, sc_feed_t **ret)
+int sc_feed_new(void *zctx, const char *name, const char *endpoint, const cc_curve_keypair_t *key,
+                const char *server_key, uint64_t cursor, sc_feed_apply_fn apply, void *ctx,
+                sc_feed_t **ret)
 {
     sc_feed_t *f = cc_xcalloc(1, sizeof(*f));
     int r = 0;
@@ -80,8 +109,12 @@ int sc_feed_new(void *zctx, const char *name, const char *endpoint, uint64_t cur
     f->fig.caught_up_ms = cc_clock_mono_ms();
     f->next_rid = 1;
     cc_enc_init(&f->enc);
-    f->sock = cc_socket_new(zctx, ZMQ_DEALER);
-    if (f->sock == NULL || zmq_connect(f->sock, endpoint) < 0) {
+    if (key && server_key) {
+        f->curve = true;
+        f->key = *key;
+        snprintf(f->server_key, sizeof(f->server_key), "%s", server_key);
+    }
+    if ((f->sock = connect_socket(f)) == NULL) {
         r = -errno;
         goto out;
     }
@@ -102,6 +135,7 @@ void sc_feed_destroy(sc_feed_t **self_p)
         return;
     if (f->sock)
         zmq_close(f->sock);
+    memset(&f->key, 0, sizeof(f->key));
     cc_enc_deinit(&f->enc);
     free(f->name);
     free(f->endpoint);
@@ -136,6 +170,7 @@ static void on_batch(sc_feed_t *f, const cc_msg_t *m, uint64_t now_ms)
         schedule_retry(f, now_ms);
         return;
     }
+    f->hello_fresh = false;
     f->fig.head = head;
     f->fig.head_known = true;
     f->fig.cursor = cursor;
@@ -155,7 +190,7 @@ static void on_error(sc_feed_t *f, const cc_msg_t *m, uint64_t now_ms)
     cc_map_strcpy(&m->body, "code", code, sizeof(code));
     cc_map_strcpy(&m->body, "en", en, sizeof(en));
     f->fig.errors++;
-    if (strcmp(code, "not_authorized") == 0) {
+    if (strcmp(code, "not_authorized") == 0 && !f->hello_fresh) {
         /* The source restarted and forgot our HELLO. */
         cc_log(LOG_NOTICE, "%s forgot this consumer (restarted?); saying HELLO again", f->name);
         send_hello(f);
@@ -218,7 +253,7 @@ void sc_feed_timer(sc_feed_t *f, uint64_t now_ms)
     if (f->fig.stopped || now_ms < f->deadline_ms)
         return;
     if (!f->retry) {
-        void *fresh = cc_socket_new(f->zctx, ZMQ_DEALER);
+        void *fresh = connect_socket(f);
 
         f->fig.resends++;
         if (f->fig.connected)
@@ -228,11 +263,9 @@ void sc_feed_timer(sc_feed_t *f, uint64_t now_ms)
         /* Lazy Pirate: a new socket, so that requests queued for a dead
          * peer are dropped instead of all being answered later. The caller
          * polls sc_feed_socket() afresh on each turn. */
-        if (fresh && zmq_connect(fresh, f->endpoint) == 0) {
+        if (fresh) {
             zmq_close(f->sock);
             f->sock = fresh;
-        } else if (fresh) {
-            zmq_close(fresh);
         }
     }
     send_hello(f);

@@ -14,6 +14,10 @@
  * answers -ESTALE (the source lost records, PROTOCOL.md §2.3) stops the
  * feed until sc_feed_restart().
  *
+ * With CurveZMQ (the source's public key given), the DEALER is a CURVE
+ * client with scoring's own key pair, and HELLO says only the role: the
+ * source's principals file names the key (role consumer).
+ *
  * Reconnects: libzmq reconnects the DEALER by itself. A restarted source
  * has forgotten our HELLO and answers not_authorized: we say HELLO again and
  * re-send the READ. If no reply comes within wait + 5 s (source down, or a
@@ -29,6 +33,7 @@
 #include <stdint.h>
 
 #include "cc_codec.h"
+#include "cc_curve.h"
 
 #define SC_FEED_READ_MAX 1000
 #define SC_FEED_WAIT_MS 1000
@@ -61,12 +66,15 @@ typedef struct {
  * @zctx: ZeroMQ context.
  * @name: "intake" or "hotline" (for logs).
  * @endpoint: the source's ROUTER endpoint (copied).
+ * @key, @server_key: scoring's key pair and the source's public key (Z85)
+ *   for CurveZMQ (copied), or both NULL for plain.
  * @cursor: the stored cursor to read after.
  * @apply, @ctx: the BATCH callback.
  * @ret: the feed (sc_feed_destroy). Returns 0 or -errno.
  */
-int sc_feed_new(void *zctx, const char *name, const char *endpoint, uint64_t cursor,
-                sc_feed_apply_fn apply, void *ctx, sc_feed_t **ret);
+int sc_feed_new(void *zctx, const char *name, const char *endpoint, const cc_curve_keypair_t *key,
+                const char *server_key, uint64_t cursor, sc_feed_apply_fn apply, void *ctx,
+                sc_feed_t **ret);
 
 /** sc_feed_destroy - close the socket and free; accepts NULL. */
 void sc_feed_destroy(sc_feed_t **self_p);

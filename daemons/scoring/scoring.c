@@ -41,6 +41,12 @@ static const cc_option_t sc_options[] = {
       "endpoint of cchc-intaked (its log is read by cursor)" },
     { "hotline", CC_OPT_STR, offsetof(sc_settings_t, hotline), SC_HOTLINE_DEFAULT, 0, 0,
       "endpoint of cchc-hotlined (its log is read by cursor)" },
+    { "intake_key", CC_OPT_STR, offsetof(sc_settings_t, intake_key), NULL, 0, 0,
+      "cchc-intaked's public key (a .pub file or the key): read its log with CurveZMQ "
+      "(security = curve)" },
+    { "hotline_key", CC_OPT_STR, offsetof(sc_settings_t, hotline_key), NULL, 0, 0,
+      "cchc-hotlined's public key (a .pub file or the key): read its log with CurveZMQ "
+      "(security = curve)" },
     { "feed_lag_seconds", CC_OPT_INT, offsetof(sc_settings_t, feed_lag_s), "60", 1, 86400,
       "raise feed_lagging when a source's log has not been read to its end for this long" },
     { "publish", CC_OPT_STR, offsetof(sc_settings_t, publish), NULL, 0, 0,
@@ -66,6 +72,8 @@ struct scoring {
     void *zctx;
     void *router;
     int sigfd;
+    int lock_fd; /* the state directory's lock (cc_daemon_state_path) */
+    cc_security_t *security;
     cc_sessions_t *sessions;
     sc_watch_t *watch;
     sc_feed_t *feeds[SC_FEED_COUNT_];
@@ -395,7 +403,8 @@ static void handle_query(scoring_t *s, cc_request_t *req, const cc_principal_t *
     cc_str_t q;
     int r;
 
-    switch (cc_daemon_query(s->router, req, who, sc_state_store(s->state), "scoring", &q)) {
+    switch (
+        cc_daemon_query(s->router, req, who, sc_state_store(s->state), &s->set.d, "scoring", &q)) {
     case CC_QUERY_ANSWERED:
         return;
     case CC_QUERY_CLOCK_SET:
@@ -443,6 +452,7 @@ static void handle_query(scoring_t *s, cc_request_t *req, const cc_principal_t *
 static bool take_request(scoring_t *s)
 {
     cc_request_t req;
+    cc_caller_t caller;
     char why[256];
     int r;
 
@@ -458,15 +468,22 @@ static bool take_request(scoring_t *s)
     }
     if (r < 0)
         return false;
+    caller = cc_security_who(s->security, s->sessions, &req);
+    if (caller.en) {
+        cc_router_error(s->router, &req, CC_ERR_NOT_AUTHORIZED, caller.vi, caller.en, caller.field,
+                        NULL);
+        cc_request_deinit(&req);
+        return true;
+    }
     switch (req.msg.type) {
     case CC_MSG_HELLO:
         /* A new identity on the connection ends its subscription (a
          * refused HELLO changes nothing). */
-        if (cc_daemon_hello(s->router, s->sessions, &req, "scoring", 0) == 0)
+        if (cc_daemon_hello(s->router, s->security, s->sessions, &req, "scoring", 0) == 0)
             sc_watch_forget(s->watch, req.id, req.id_len);
         break;
     case CC_MSG_QUERY:
-        handle_query(s, &req, cc_sessions_get(s->sessions, req.id, req.id_len));
+        handle_query(s, &req, caller.who);
         break;
     default:
         cc_daemon_refuse_message(s->router, &req, "scoring");
@@ -478,6 +495,33 @@ static bool take_request(scoring_t *s)
 
 /* ---- Life cycle ------------------------------------------------------------------- */
 
+/* The public key the feed @f reads its source with: 0 with @ret "" for
+ * plain (a source on this machine only), 0 with the key, or an error. */
+static int feed_key(scoring_t *s, sc_feed_id_t f, const char *endpoint, char *ret, char *err,
+                    size_t err_len)
+{
+    const char *spec = f == SC_FEED_INTAKE ? s->set.intake_key : s->set.hotline_key;
+    const char *opt = f == SC_FEED_INTAKE ? "intake_key" : "hotline_key";
+    char why[512];
+
+    ret[0] = '\0';
+    if (spec == NULL) {
+        if (cc_endpoint_is_local(endpoint))
+            return 0;
+        return cc_fail(-EINVAL, err, err_len,
+                       "refusing to read the %s log from %s without CurveZMQ: set %s (and "
+                       "security = curve)",
+                       sc_feed_name(f), endpoint, opt);
+    }
+    if (!cc_security_curve(s->security))
+        return cc_fail(-EINVAL, err, err_len,
+                       "%s needs security = curve: scoring reads the log with its own key pair",
+                       opt);
+    if (cc_curve_public_get(spec, ret, why, sizeof(why)) < 0)
+        return cc_fail(-EINVAL, err, err_len, "%s: %s", opt, why);
+    return 0;
+}
+
 static int open_all(scoring_t *s, char *err, size_t err_len)
 {
     const char *endpoints[SC_FEED_COUNT_] = { s->set.intake, s->set.hotline };
@@ -486,7 +530,8 @@ static int open_all(scoring_t *s, char *err, size_t err_len)
 
     if ((r = cc_daemon_load_catalog(s->set.d.catalog_dir, &s->catalog, err, err_len)) < 0)
         return r;
-    if ((r = cc_daemon_state_path(s->set.d.state_dir, path, sizeof(path), err, err_len)) < 0)
+    if ((r = cc_daemon_state_path(s->set.d.state_dir, path, sizeof(path), &s->lock_fd, err,
+                                  err_len)) < 0)
         return r;
     if ((r = sc_state_open(path, (size_t)s->set.d.map_size_mb << 20, s->catalog, &s->state, err,
                            err_len)) < 0)
@@ -498,7 +543,13 @@ static int open_all(scoring_t *s, char *err, size_t err_len)
                (unsigned long long)sc_state_rebuilt_from(s->state),
                (unsigned long long)SC_STATE_LAYOUT_CURRENT);
     s->zctx = zmq_ctx_new();
+    if ((r = cc_daemon_security(&s->set.d, s->zctx, (const char *const *)&s->set.d.listen, 1,
+                                &s->security, err, err_len)) < 0)
+        return r;
     s->router = cc_socket_new(s->zctx, ZMQ_ROUTER);
+    if (s->router && (r = cc_security_server_socket(s->security, s->router)) < 0)
+        return cc_fail(r, err, err_len, "cannot make the socket a CURVE server: %s",
+                       zmq_strerror(-r));
     if ((r = cc_socket_bind(s->router, s->set.d.listen, err, err_len)) < 0)
         return r;
     /* A subscriber that is gone or does not read must be told apart
@@ -506,8 +557,11 @@ static int open_all(scoring_t *s, char *err, size_t err_len)
     zmq_setsockopt(s->router, ZMQ_ROUTER_MANDATORY, &(int){ 1 }, sizeof(int));
     s->watch = sc_watch_new(s->router, sc_state_store(s->state), sc_state_alerts(s->state));
     for (int f = 0; f < SC_FEED_COUNT_; f++) {
+        char server_key[CC_CURVE_KEY_LEN + 1];
         uint64_t cursor = 0;
 
+        if ((r = feed_key(s, (sc_feed_id_t)f, endpoints[f], server_key, err, err_len)) < 0)
+            return r;
         s->feed_ctx[f] = (feed_ctx_t){ s, (sc_feed_id_t)f };
         /* Behind until the source says otherwise (or does not answer). */
         s->behind[f] = true;
@@ -516,14 +570,17 @@ static int open_all(scoring_t *s, char *err, size_t err_len)
                      cc_store_strerror(r));
             return r;
         }
-        if ((r = sc_feed_new(s->zctx, sc_feed_name((sc_feed_id_t)f), endpoints[f], cursor,
-                             apply_batch, &s->feed_ctx[f], &s->feeds[f])) < 0) {
+        if ((r = sc_feed_new(s->zctx, sc_feed_name((sc_feed_id_t)f), endpoints[f],
+                             server_key[0] ? cc_security_keypair(s->security) : NULL,
+                             server_key[0] ? server_key : NULL, cursor, apply_batch,
+                             &s->feed_ctx[f], &s->feeds[f])) < 0) {
             snprintf(err, err_len, "cannot connect to %s at %s: %s", sc_feed_name((sc_feed_id_t)f),
                      endpoints[f], zmq_strerror(-r));
             return r;
         }
-        cc_log(LOG_NOTICE, "Reading the %s log at %s after seq %llu", sc_feed_name((sc_feed_id_t)f),
-               endpoints[f], (unsigned long long)cursor);
+        cc_log(LOG_NOTICE, "Reading the %s log at %s after seq %llu%s",
+               sc_feed_name((sc_feed_id_t)f), endpoints[f], (unsigned long long)cursor,
+               server_key[0] ? " (CurveZMQ)" : "");
     }
     if ((s->sigfd = cc_sig_open()) < 0) {
         r = s->sigfd;
@@ -540,11 +597,14 @@ static void close_all(scoring_t *s)
     sc_watch_destroy(&s->watch);
     if (s->router)
         zmq_close(s->router);
+    cc_security_destroy(&s->security);
     if (s->zctx)
         zmq_ctx_term(s->zctx);
     if (s->sigfd >= 0)
         close(s->sigfd);
     sc_state_close(&s->state);
+    if (s->lock_fd >= 0)
+        close(s->lock_fd);
     cc_catalog_destroy(&s->catalog);
     cc_sessions_destroy(&s->sessions);
     cc_enc_deinit(&s->reply);
@@ -555,8 +615,15 @@ static void on_signal(scoring_t *s, int sig)
 {
     if (sig == SIGTERM || sig == SIGINT) {
         s->stop = true;
-    } else if (sig == SIGHUP && cc_daemon_reload_catalog(s->set.d.catalog_dir, &s->catalog) == 0) {
-        sc_state_set_catalog(s->state, s->catalog);
+    } else if (sig == SIGHUP) {
+        if (cc_daemon_reload_catalog(s->set.d.catalog_dir, &s->catalog) == 0)
+            sc_state_set_catalog(s->state, s->catalog);
+        /* The principals file may take keys away or narrow them: every
+         * subscription ends, and its client subscribes again under what
+         * its key may see now (or is refused). */
+        if (cc_security_reload(s->security) == 0 && cc_security_curve(s->security))
+            sc_watch_end_all(s->watch, "Danh sách khóa đã được nạp lại: hãy đăng ký theo dõi lại",
+                             "The principals file was reloaded: subscribe again");
     }
 }
 
@@ -568,29 +635,31 @@ static void loop(scoring_t *s)
 
     next_tick = cc_clock_mono_ms() + tick_ms;
     while (!s->stop) {
-        zmq_pollitem_t items[2 + SC_FEED_COUNT_] = {
+        zmq_pollitem_t items[3 + SC_FEED_COUNT_] = {
             { s->router, 0, ZMQ_POLLIN, 0 },
             { NULL, s->sigfd, ZMQ_POLLIN, 0 },
+            { cc_security_zap_socket(s->security), -1, ZMQ_POLLIN, 0 },
         };
         uint64_t now_ms = cc_clock_mono_ms();
         uint64_t until = next_tick;
         int sig;
 
         for (int f = 0; f < SC_FEED_COUNT_; f++) {
-            items[2 + f] = (zmq_pollitem_t){ sc_feed_socket(s->feeds[f]), 0, ZMQ_POLLIN, 0 };
+            items[3 + f] = (zmq_pollitem_t){ sc_feed_socket(s->feeds[f]), 0, ZMQ_POLLIN, 0 };
             if (sc_feed_deadline_ms(s->feeds[f]) < until)
                 until = sc_feed_deadline_ms(s->feeds[f]);
         }
         if (zmq_poll(items, CC_N(items), until > now_ms ? (long)(until - now_ms) : 0) < 0 &&
             errno != EINTR)
             break;
+        cc_security_zap_handle(s->security);
         while ((sig = cc_sig_take(s->sigfd)) != 0)
             on_signal(s, sig);
         if (s->stop)
             break;
         now_ms = cc_clock_mono_ms();
         for (int f = 0; f < SC_FEED_COUNT_; f++) {
-            if (items[2 + f].revents & ZMQ_POLLIN)
+            if (items[3 + f].revents & ZMQ_POLLIN)
                 sc_feed_readable(s->feeds[f], now_ms);
             sc_feed_timer(s->feeds[f], now_ms);
         }
@@ -609,7 +678,7 @@ static void loop(scoring_t *s)
 
 int sc_scoring_main(int argc, char **argv)
 {
-    scoring_t s = { .sigfd = -1 };
+    scoring_t s = { .sigfd = -1, .lock_fd = -1 };
     char err[1024] = "";
     int r;
 
@@ -624,7 +693,6 @@ int sc_scoring_main(int argc, char **argv)
         close_all(&s);
         return 1;
     }
-    cc_daemon_warn_plain(s.set.d.listen);
     if (s.set.publish)
         cc_log(LOG_WARNING,
                "Option publish=%s is no longer used: supervisors receive alerts on %s "

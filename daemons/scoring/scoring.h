@@ -66,6 +66,8 @@ typedef struct {
     char *intake;           /* intake's ROUTER, whose log is read */
     char *hotline;          /* hotline's ROUTER, whose log is read */
     int64_t feed_lag_s;     /* feed_lagging after this many seconds behind a source */
+    char *intake_key;       /* intake's public key (CURVE), a file or the key */
+    char *hotline_key;      /* hotline's public key (CURVE), a file or the key */
 } sc_settings_t;
 
 /**

@@ -19,8 +19,8 @@
 
 /* The layout of the derived state; a store of another layout is rebuilt
  * from the logs by sc_state_open(). */
-_Static_assert(SC_INDEX_VERSION == 1 && SC_TALLY_VERSION == 6 && SC_DOSSIER_VERSION == 3 &&
-                   SC_PAKN_VERSION == 2 && SC_STATE_LAYOUT_CURRENT == 0x01060302u,
+_Static_assert(SC_INDEX_VERSION == 1 && SC_TALLY_VERSION == 7 && SC_DOSSIER_VERSION == 3 &&
+                   SC_PAKN_VERSION == 2 && SC_STATE_LAYOUT_CURRENT == 0x01070302u,
                "SC_STATE_LAYOUT_CURRENT must follow the versions");
 #define SC_STATE_LAYOUT                                                                            \
     (((uint64_t)SC_INDEX_VERSION << 24) | ((uint64_t)SC_TALLY_VERSION << 16) |                     \
@@ -812,11 +812,16 @@ static const cc_field_t f_note_common[] = {
     { "reason", CC_T_STR, true, 1, 1024 },
 };
 
-/* unit, 0, be32(day ^ bias), 0, eid: a unit's notes in date order. */
-static size_t note_key(uint8_t *key, const char *unit, int32_t day, const char *eid)
+/* unit, 0, be32(day ^ bias), 0, by, 0, eid: a unit's notes in date order
+ * (an event id is its sender's: two supervisors may use the same one). */
+static size_t note_key(uint8_t *key, const char *unit, int32_t day, const char *by, const char *eid)
 {
-    size_t n = sc_tally_key(key, unit, day), l = strnlen(eid, CC_MAX_ID);
+    size_t n = sc_tally_key(key, unit, day), b = strnlen(by, CC_MAX_CODE),
+           l = strnlen(eid, CC_MAX_ID);
 
+    key[n++] = 0;
+    memcpy(key + n, by, b);
+    n += b;
     key[n++] = 0;
     memcpy(key + n, eid, l);
     return n + l;
@@ -830,8 +835,8 @@ static size_t grade_key(uint8_t *key, const char *unit, const char *period)
 
 static int apply_unit_note(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, int kind)
 {
-    char unit[CC_MAX_CODE + 1], eid[CC_MAX_ID + 1];
-    uint8_t key[SC_TALLY_KEY_MAX + 1 + CC_MAX_ID];
+    char unit[CC_MAX_CODE + 1], by[CC_MAX_CODE + 1] = "", eid[CC_MAX_ID + 1];
+    uint8_t key[SC_TALLY_KEY_MAX + 1 + CC_MAX_CODE + 1 + CC_MAX_ID];
     const char *field;
     char why[160];
     int r;
@@ -840,6 +845,7 @@ static int apply_unit_note(sc_state_t *st, cc_txn_t *txn, const msgpack_object *
         return REC_INVALID;
     cc_map_strcpy(rec, "unit", unit, sizeof(unit));
     cc_map_strcpy(rec, "eid", eid, sizeof(eid));
+    cc_map_strcpy(rec, "by", by, sizeof(by));
     if (kind == CC_UEV_REMINDER) {
         int64_t doc_date = 0;
         int note = code_of(rec, "kind", &cc_note_kinds, 0);
@@ -854,7 +860,7 @@ static int apply_unit_note(sc_state_t *st, cc_txn_t *txn, const msgpack_object *
             return r;
         cc_enc_init(&e);
         cc_enc_object(&e, rec);
-        r = cc_txn_put(txn, st->notes_dbi, key, note_key(key, unit, day, eid), e.buf.data,
+        r = cc_txn_put(txn, st->notes_dbi, key, note_key(key, unit, day, by, eid), e.buf.data,
                        e.buf.size, 0);
         cc_enc_deinit(&e);
         return r < 0 ? r : REC_APPLIED;

@@ -225,7 +225,7 @@ uint64_t sc_state_rebuilt_from(sc_state_t *st);
 
 /* The current layout: (index version << 24) | (tally version << 16) |
  * (dossier version << 8) | complaint version, stored in meta "layout". */
-#define SC_STATE_LAYOUT_CURRENT 0x01060302u
+#define SC_STATE_LAYOUT_CURRENT 0x01070302u
 
 /* A supervisor's note on a unit's grade for a period (intake grade_note):
  * the written reason A+ needs (@grade "") or a grade set by hand. */

@@ -132,10 +132,11 @@ typedef enum {
 /* Version 2 added the SOS table, apologies, payments, digitization,
  * ratings, contacts by channel and the PAKN figures; version 3 the
  * refused complaints; version 4 the open-within/past-due counters;
- * version 5 the index's; version 6 the months' rows. A stored value of
- * another version is never read as this one: sc_state_open() finds the
- * older layout in "meta" and rebuilds all derived state from the logs. */
-#define SC_TALLY_VERSION 6u
+ * version 5 the index's; version 6 the months' rows; version 7 keys the
+ * notes beside the tallies by sender too. A stored value of another
+ * version is never read as this one: sc_state_open() finds the older
+ * layout in "meta" and rebuilds all derived state from the logs. */
+#define SC_TALLY_VERSION 7u
 #define SC_TALLY_KEY_MAX (32 + 1 + 4)
 
 /* One unit's counters on one day, as stored. */

@@ -464,6 +464,21 @@ void sc_watch_forget(sc_watch_t *w, const void *id, size_t id_len)
     }
 }
 
+void sc_watch_end_all(sc_watch_t *w, const char *vi, const char *en)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        watcher_t *x = w->ws[i];
+        size_t m = msg_begin(w, x, x->seq, "ended");
+
+        cc_enc_kv_str(&w->msg, "vi", vi);
+        cc_enc_kv_str(&w->msg, "en", en);
+        cc_enc_map_close(&w->msg, m);
+        send_msg(w, x);
+        x->gone = true;
+    }
+    sweep(w);
+}
+
 void sc_watch_publish(void *ctx, const sc_change_t *ch)
 {
     sc_watch_t *w = ctx;

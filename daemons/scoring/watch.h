@@ -78,6 +78,13 @@ void sc_watch_unsubscribe(sc_watch_t *w, const cc_request_t *req);
  */
 void sc_watch_ack(sc_watch_t *w, const cc_request_t *req, const cc_principal_t *who, int64_t now);
 
+/**
+ * sc_watch_end_all - end every subscription, telling each (ALERT op
+ * `ended` with @vi and @en) to subscribe again: the principals file was
+ * reloaded and what a key may see may have changed.
+ */
+void sc_watch_end_all(sc_watch_t *w, const char *vi, const char *en);
+
 /** sc_watch_forget - end the subscription of connection @id (a new HELLO). */
 void sc_watch_forget(sc_watch_t *w, const void *id, size_t id_len);
 

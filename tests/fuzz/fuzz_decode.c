@@ -16,30 +16,19 @@
  *  - every string the decoder accepted is valid UTF-8 per an independent
  *    checker written here from Unicode table 3-7.
  *
- * Built two ways (STYLE.md item 19): with -fsanitize=fuzzer as `fuzz_decode`
- * (CCHC_LIBFUZZER defined, libFuzzer supplies main), and as the ordinary
- * program `fuzz_decode_replay`, whose main() below replays the files and
- * directories named on its command line (tests/fuzz/corpus under ctest).
+ * Built two ways (STYLE.md item 19, tests/fuzz/CMakeLists.txt): with
+ * libFuzzer as `fuzz_decode`, and with replay.c's main() as the ordinary
+ * program `fuzz_decode_replay`, which replays tests/fuzz/corpus/decode under
+ * ctest.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cc_codec.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "%s:%d: property violated: %s\n", __FILE__, __LINE__, #cond);          \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
+#include "fuzz.h"
 
 /* Independent UTF-8 check (Unicode 15, table 3-7, well-formed byte
  * sequences), NUL excluded as the protocol requires. */
@@ -252,101 +241,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(rep == 0);
     return 0;
 }
-
-#ifndef CCHC_LIBFUZZER
-/* Replay driver: each argument is a file or a directory of files; every file
- * is one input. Exits non-zero if a file cannot be read or nothing ran. A
- * property violation aborts, which fails the test. */
-static int replay_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    uint8_t *buf = NULL;
-    size_t cap = 0, len = 0;
-    int r = -1;
-
-    if (f == NULL) {
-        fprintf(stderr, "fuzz_decode_replay: %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    for (;;) {
-        size_t n;
-
-        if (len == cap) {
-            uint8_t *nb;
-
-            cap = cap ? cap * 2 : 4096;
-            nb = realloc(buf, cap);
-            if (nb == NULL)
-                goto out;
-            buf = nb;
-        }
-        n = fread(buf + len, 1, cap - len, f);
-        len += n;
-        if (n == 0)
-            break;
-    }
-    if (ferror(f)) {
-        fprintf(stderr, "fuzz_decode_replay: %s: read error\n", path);
-        goto out;
-    }
-    LLVMFuzzerTestOneInput(buf, len);
-    r = 0;
-out:
-    free(buf);
-    fclose(f);
-    return r;
-}
-
-static int replay_path(const char *path, unsigned *count)
-{
-    struct stat st;
-    DIR *d;
-    struct dirent *de;
-    int r = 0;
-
-    if (stat(path, &st) < 0) {
-        fprintf(stderr, "fuzz_decode_replay: %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    if (!S_ISDIR(st.st_mode)) {
-        if (replay_file(path) < 0)
-            return -1;
-        (*count)++;
-        return 0;
-    }
-    d = opendir(path);
-    if (d == NULL) {
-        fprintf(stderr, "fuzz_decode_replay: %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    while ((de = readdir(d)) != NULL) {
-        char sub[4096];
-
-        if (de->d_name[0] == '.')
-            continue;
-        snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
-        if (replay_path(sub, count) < 0)
-            r = -1;
-    }
-    closedir(d);
-    return r;
-}
-
-int main(int argc, char **argv)
-{
-    unsigned count = 0;
-    int r = 0;
-
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s FILE|DIR...\n", argv[0]);
-        return 2;
-    }
-    for (int i = 1; i < argc; i++)
-        if (replay_path(argv[i], &count) < 0)
-            r = 1;
-    printf("fuzz_decode_replay: %u inputs replayed\n", count);
-    if (count == 0)
-        r = 1;
-    return r;
-}
-#endif

@@ -149,10 +149,11 @@ class Cluster:
             shutil.rmtree(self.dir, ignore_errors=True)
 
     def cchc(self, args, stdin=None, check_rc=True, timeout_ms=5000, who=None, units=None,
-             expect_rc=None):
-        """Run the cchc tool; fail unless it exits 0 (check_rc) or expect_rc."""
+             expect_rc=None, env=None):
+        """Run the cchc tool; fail unless it exits 0 (check_rc) or expect_rc.
+        @env: variables to set (None as a value: unset) over the cluster's."""
         if expect_rc is not None:
-            r = self.cchc(args, stdin, False, timeout_ms, who, units)
+            r = self.cchc(args, stdin, False, timeout_ms, who, units, env=env)
             if r.returncode != expect_rc:
                 fail("cchc %s exited %d, expected %d: %s %s" % (
                     " ".join(args), r.returncode, expect_rc, r.stdout.decode()[-800:],
@@ -163,13 +164,24 @@ class Cluster:
             cmd.append("--who=" + who)
         if units:
             cmd.append("--units=" + units)
-        r = subprocess.run(cmd + args, input=stdin, capture_output=True, env=self.env,
-                           timeout=120)
+        r = subprocess.run(cmd + args, input=stdin, capture_output=True,
+                           env=self.env_with(env), timeout=120)
         if check_rc and r.returncode != 0:
             fail("cchc %s exited %d: %s %s" % (" ".join(args), r.returncode,
                                                r.stdout.decode()[-1000:],
                                                r.stderr.decode()[-1000:]))
         return r
+
+    def env_with(self, extra):
+        """The cluster's environment with @extra's variables set (or, for a
+        None value, unset)."""
+        env = dict(self.env)
+        for k, v in (extra or {}).items():
+            if v is None:
+                env.pop(k, None)
+            else:
+                env[k] = v
+        return env
 
     def push(self, events, to="intake", who="counter-1", units=None, expect_rc=None,
              role=None):
@@ -205,3 +217,14 @@ class Cluster:
                 return last
             time.sleep(0.05)
         fail("timed out waiting for %s (last: %r)" % (what, last))
+
+
+def run_cluster(run, cluster):
+    """Start every daemon of @cluster, call run(cluster), stop them (and
+    remove the directory) whatever happens, then print the summary line."""
+    try:
+        cluster.start_all()
+        run(cluster)
+    finally:
+        cluster.close()
+    print("1 passed, 0 failed")

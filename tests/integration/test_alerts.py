@@ -292,7 +292,8 @@ def report_of(c, unit, env=None):
 
 def rollback(c):
     """intake restored from an older backup, then going on."""
-    backup = os.path.join(c.dir, "intake-backup")
+    # Below intake's backup_dir (<state_dir>/backup), the only place allowed.
+    backup = os.path.join(c.dir, "intake", "backup", "before-rollback")
     c.cchc(["ctl", "intake", "backup", backup], who="op")
     at = DAY0 + "T17:38:00+07:00"
     res = c.push([received("TP-%d" % i, "SO-TP", PROC_10D, at) for i in range(2, 6)],

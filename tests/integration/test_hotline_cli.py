@@ -16,7 +16,7 @@ import json
 import os
 import subprocess
 
-from harness import Cluster, check, fail
+from harness import Cluster, check, fail, run_cluster
 
 UNIT = "SO-TP"        # Sở Tư pháp (demo catalog)
 OTHER = "SO-GTVT"     # Sở Giao thông vận tải
@@ -47,12 +47,7 @@ def main():
     c = Cluster(test_clock=at("10:00"))
     # Debug logging: even then, no personal data may reach the daemons' logs.
     c.extra = {n: ["--log-level=debug"] for n in ("intake", "hotline", "scoring")}
-    try:
-        c.start_all()
-        run(c)
-    finally:
-        c.close()
-    print("1 passed, 0 failed")
+    run_cluster(run, c)
 
 
 def run(c):

@@ -38,7 +38,7 @@ import json
 import os
 import random
 
-from harness import Cluster, check, fail
+from harness import Cluster, check, fail, run_cluster
 
 TZ = dt.timezone(dt.timedelta(hours=7))
 FIRST = dt.date(2024, 12, 15)
@@ -261,12 +261,7 @@ def generate(rng, dossiers):
 
 def main():
     c = Cluster(test_clock=at(dt.date(2024, 12, 16), 16 * 60 + 30))
-    try:
-        c.start_all()
-        run(c)
-    finally:
-        c.close()
-    print("1 passed, 0 failed")
+    run_cluster(run, c)
 
 
 def run(c):

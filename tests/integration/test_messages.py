@@ -254,8 +254,8 @@ def wire_refusals(c, seen):
     ask("intake", wire.READ, {"after": 0, "max": 0},
         {"role": "consumer", "who": "c-1", "units": ["*"]})            # max out of bounds
     ask("intake", wire.HELLO, {"role": "emperor", "who": "x"})         # a bad HELLO
-    ask("intake", wire.QUERY, {"q": "backup", "path": "relative"},
-        {"role": "operator", "who": "op", "units": ["*"]})             # not absolute
+    ask("intake", wire.QUERY, {"q": "backup", "path": "../outside"},
+        {"role": "operator", "who": "op", "units": ["*"]})             # not below backup_dir
     ask("scoring", wire.QUERY, {"q": "report", "unit": "SO-TP"}, sup)  # no period
     ask("scoring", wire.QUERY, {"q": "report", "unit": "SO-TP", "period": "2025-X9"}, sup)
 

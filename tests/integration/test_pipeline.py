@@ -13,7 +13,7 @@ import os
 import subprocess
 import time
 
-from harness import Cluster, check, fail
+from harness import Cluster, check, fail, run_cluster
 
 UNIT = "SO-TP"      # Sở Tư pháp (demo catalog)
 PROC = "TP-LLTP"    # 10 working days
@@ -33,12 +33,7 @@ def resolved(n, at):
 
 def main():
     c = Cluster(test_clock=DAY0 + "T10:00:00+07:00")
-    try:
-        c.start_all()
-        run(c)
-    finally:
-        c.close()
-    print("1 passed, 0 failed")
+    run_cluster(run, c)
 
 
 def run(c):
@@ -57,16 +52,25 @@ def run(c):
     res = c.push([dict(reversed(list(received(1).items())))], who="quay-tp-1", units=UNIT,
                  expect_rc=0)
     check(res[0]["dup"] is True, "a retry with its fields reordered is a duplicate")
-    # A different event under a used id, or the id from another sender: a clash.
+    # A different event under a used id: a clash. Event ids belong to their
+    # sender: another counter's event under the same id is judged on its own.
     res = c.push([received(1, channel="postal"), received(2)], who="quay-tp-1", units=UNIT,
                  expect_rc=1)
     check(res[0]["status"] == "error" and res[0]["code"] == "event_id_conflict" and
           "different event" in res[0]["en"], "a different event under a used eid is refused")
     check(res[1]["dup"] is True, "the batch goes on after the clash")
     res = c.push([received(3)], who="quay-tp-2", units=UNIT, expect_rc=1)
-    check(res[0]["code"] == "event_id_conflict" and "another sender" in res[0]["en"],
-          "an eid used by another counter is refused")
-    check(c.stats("intake")["log_head"] == 5, "no clash was stored")
+    check(res[0]["code"] == "duplicate_dossier",
+          "another counter's event under a used eid is its own: judged, not an id clash")
+    rated = {"eid": "r-1", "type": "rated", "dossier": "HS-001", "rating": "satisfied",
+             "at": "2025-03-03T09:05:00+07:00"}
+    res = c.push([rated], who="quay-tp-2", units=UNIT, expect_rc=0)
+    check(res[0]["status"] == "ok" and res[0]["dup"] is False,
+          "another counter may use an eid that quay-tp-1 used (ids belong to their sender)")
+    res = c.push([received(1)], who="quay-tp-1", units=UNIT, expect_rc=0)
+    check(res[0]["dup"] is True and res[0]["seq"] == 1,
+          "quay-tp-1's own r-1 is still its record 1")
+    check(c.stats("intake")["log_head"] == 6, "no clash was stored")
 
     # 3. Invalid events: each refused with its own code; nothing stored.
     bad = [
@@ -91,7 +95,7 @@ def run(c):
     res = c.push([received(20)], who="quay-khac", units="SO-GTVT", expect_rc=1)
     check(res[0]["code"] == "not_authorized", "a counter cannot push for another unit")
     st = c.stats("intake")
-    check(st["log_head"] == 5, "no invalid event was stored")
+    check(st["log_head"] == 6, "no invalid event was stored")
     check(st["rejected"] == len(bad) + 3, "intake counted %d rejections" % st["rejected"])
 
     # A malformed line never reaches the daemon and is reported as such.
@@ -189,7 +193,8 @@ def run(c):
           "report: the complaint about HS-004 counts for %s" % UNIT)
 
     # 8. An operator takes a hot backup of intake while it runs.
-    backup = os.path.join(c.dir, "backup-intake")
+    # Backups go below the daemon's backup_dir (default <state_dir>/backup).
+    backup = os.path.join(c.dir, "intake", "backup", "b-1")
     c.cchc(["ctl", "intake", "backup", backup], who="van-hanh")
     check(os.path.getsize(os.path.join(backup, "data.mdb")) > 0, "hot backup written")
     head = c.stats("intake")["log_head"]
@@ -202,26 +207,34 @@ def run(c):
     empty = c.report(UNIT, "2024-01-01", "2024-01-31")
     check(empty["on_time_rate"] == "no data", "a period with nothing resolved has no data")
 
-    # 9. Event ids stored before the daemon kept digests (value: seq then
-    # sender) are still matched, by sender only.
+    # 9. Event ids stored by an older daemon (keyed by the id alone, before
+    # ids belonged to their sender; value: seq then sender, before digests
+    # were kept) are still matched, by sender only.
     c.stop("intake")
     db = os.path.join(c.dir, "intake", "db")
-    dump = subprocess.run(["mdb_dump", "-s", "dedupe", db], capture_output=True, text=True,
+    dump = subprocess.run(["mdb_dump", "-a", db], capture_output=True, text=True,
                           check=True).stdout.splitlines()
-    key = " " + b"r-5".hex()
+    key = " " + b"quay-tp-1\x00r-5".hex()
     i = dump.index(key)
     value = bytes.fromhex(dump[i + 1].strip())
     check(value[8] == 1 and value[17:] == b"quay-tp-1", "r-5's dedupe value: seq, digest, sender")
+    # The entry as an older daemon wrote it: keyed by the event id alone,
+    # value seq then sender. (mdb_load cannot delete a key: the environment
+    # is loaded anew from the whole dump, its keys kept in their order.)
+    dump[i] = " " + b"r-5".hex()
     dump[i + 1] = " " + (value[:8] + value[17:]).hex()
-    subprocess.run(["mdb_load", "-s", "dedupe", db], input="\n".join(dump) + "\n", text=True,
-                   check=True)
+    for f in ("data.mdb", "lock.mdb"):
+        os.unlink(os.path.join(db, f))
+    subprocess.run(["mdb_load", db], input="\n".join(dump) + "\n", text=True, check=True,
+                   capture_output=True)
     c.start("intake")
     res = c.push([received(5, channel="postal"), received(4, channel="postal")],
                  who="quay-tp-1", units=UNIT, expect_rc=1)
     check(res[0]["dup"] is True, "an old-format id from the same sender: acked as a duplicate")
     check(res[1]["code"] == "event_id_conflict", "a new-format id still compares the content")
     res = c.push([received(5)], who="quay-tp-9", units=UNIT, expect_rc=1)
-    check(res[0]["code"] == "event_id_conflict", "an old-format id from another sender: clash")
+    check(res[0]["code"] == "duplicate_dossier",
+          "an old-format id of another sender is not this sender's: the event is judged")
 
 
 def c_cchc(c):

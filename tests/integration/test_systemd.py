@@ -7,7 +7,10 @@
       ExecStart= pointing at the build's binaries (a daemon not built yet is
       replaced by /bin/true: its unit's syntax is still checked). Any warning
       fails the test. Then `systemd-analyze security --offline=yes` must rate
-      every service at or below MAX_EXPOSURE.
+      every service at or below MAX_EXPOSURE, as shipped and again with its
+      drop-in of deploy/credentials/ (its keys as credentials); with
+      network.conf too (the clients' networks) at or below
+      MAX_EXPOSURE_NETWORK.
 
   test_systemd.py notify BINARY
       The sd_notify protocol of one daemon, with this script as the service
@@ -21,7 +24,8 @@
 
   test_systemd.py errors BINARY
       Start-up failures: a state dir that is a file, a state dir under a
-      missing parent, a port already in use, a missing config file. Each
+      missing parent, a port already in use, a missing config file, a state
+      dir another daemon holds (its lock file). Each
       must exit non-zero within 10 s with a clear message naming the cause,
       and never send READY=1.
 
@@ -42,6 +46,8 @@ from harness import Tally
 
 SKIP = 77
 MAX_EXPOSURE = 1.0  # the measured figure of each unit (deploy/README.md, Hardening)
+# With deploy/credentials/network.conf (clients' networks through the IP firewall).
+MAX_EXPOSURE_NETWORK = 1.1
 WATCHDOG_USEC = 2000000
 
 tally = Tally()
@@ -112,7 +118,6 @@ def cmd_verify(unit_dir, sbindir, binaries):
         # Documentation=man:... must name the pages the build installs: a
         # man tree of the build's pages, and verify --man=yes runs man on
         # each.
-        man = "--man=no"
         pages = os.path.join(os.environ.get("CCHC_BUILD_DIR", ""), "deploy", "man")
         if shutil.which("man") and os.path.isdir(pages):
             for page in os.listdir(pages):
@@ -120,24 +125,53 @@ def cmd_verify(unit_dir, sbindir, binaries):
                 os.makedirs(section, exist_ok=True)
                 shutil.copy(os.path.join(pages, page), section)
             env["MANPATH"] = os.path.join(tmp, "man")
-            man = "--man=yes"
-        r = subprocess.run([analyze, "verify", man] + [os.path.join(tmp, u) for u in units],
-                           capture_output=True, text=True, env=env, timeout=60)
-        out = (r.stdout + r.stderr).strip()
-        check(r.returncode == 0 and out == "",
-              "systemd-analyze verify %s: no error, no warning%s"
-              % (man, "" if not out else ":\n" + out))
+        analyze_units(analyze, tmp, units, env, "as shipped")
+        # Each service's credentials drop-in from deploy/credentials/.
+        curve = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "deploy",
+                             "credentials")
         for u in units:
-            if not u.endswith(".service"):
-                continue
-            r = subprocess.run([analyze, "security", "--offline=yes", "--no-pager", u],
-                               capture_output=True, text=True, env=env, cwd=tmp, timeout=60)
-            m = re.search(r"Overall exposure level for \S+: ([0-9.]+)", r.stdout)
-            if m is None:
-                bad("systemd-analyze security %s: no figure (%s)" % (u, r.stderr.strip()))
-                continue
-            check(float(m.group(1)) <= MAX_EXPOSURE,
-                  "%s exposure %s <= %.1f" % (u, m.group(1), MAX_EXPOSURE))
+            dropin = os.path.join(curve, u.replace(".service", ".conf"))
+            if u.endswith(".service") and check(os.path.exists(dropin),
+                                                "%s has a credentials drop-in" % u):
+                os.makedirs(os.path.join(tmp, u + ".d"))
+                shutil.copy(dropin, os.path.join(tmp, u + ".d", "credentials.conf"))
+                with open(dropin, encoding="utf-8") as f:
+                    text = f.read()
+                check(re.search(r"^LoadCredential=server\.key:/etc/cchc/keys/", text, re.M),
+                      "%s's drop-in loads the key pair as the credential server.key" % u)
+                if u == "cchc-hotlined.service":
+                    check(re.search(r"^LoadCredential=personal\.keys:/etc/cchc/keys/", text,
+                                    re.M),
+                          "the hotline's drop-in loads the personal data keys too")
+        analyze_units(analyze, tmp, units, env, "with credentials")
+        for u in units:
+            if u.endswith(".service"):
+                shutil.copy(os.path.join(curve, "network.conf"),
+                            os.path.join(tmp, u + ".d", "network.conf"))
+        analyze_units(analyze, tmp, units, env, "with credentials and other networks",
+                      MAX_EXPOSURE_NETWORK)
+
+
+def analyze_units(analyze, tmp, units, env, how, max_exposure=MAX_EXPOSURE):
+    """`systemd-analyze verify` and `security` of @units in @tmp."""
+    man = "--man=yes" if "MANPATH" in env else "--man=no"
+    r = subprocess.run([analyze, "verify", man] + [os.path.join(tmp, u) for u in units],
+                       capture_output=True, text=True, env=env, timeout=60)
+    out = (r.stdout + r.stderr).strip()
+    check(r.returncode == 0 and out == "",
+          "systemd-analyze verify %s %s: no error, no warning%s" % (
+              man, how, "" if not out else ":\n" + out))
+    for u in units:
+        if not u.endswith(".service"):
+            continue
+        r = subprocess.run([analyze, "security", "--offline=yes", "--no-pager", u],
+                           capture_output=True, text=True, env=env, cwd=tmp, timeout=60)
+        m = re.search(r"Overall exposure level for \S+: ([0-9.]+)", r.stdout)
+        if m is None:
+            bad("systemd-analyze security %s: no figure (%s)" % (u, r.stderr.strip()))
+            continue
+        check(float(m.group(1)) <= max_exposure,
+              "%s exposure %s <= %.1f %s" % (u, m.group(1), max_exposure, how))
 
 
 # ---- notify -----------------------------------------------------------------
@@ -337,6 +371,21 @@ def cmd_errors(binary):
         expect_failure(binary, tmp, "missing config file",
                        ["--config=" + conf, "--state-dir=" + os.path.join(tmp, "s-conf")] +
                        listen, [conf])
+
+        # One daemon per state directory: a second one on the same directory
+        # (on another port) exits naming the directory and the first's pid.
+        used = os.path.join(tmp, "s-used")
+        first = Daemon(binary, tempfile.mkdtemp(dir=tmp),
+                       endpoint_args(binary, free_port()) + ["--state-dir=" + used])
+        try:
+            if check(first.wait_for("READY", "1", timeout=15) is not None,
+                     "a first daemon on %s is ready" % used):
+                expect_failure(binary, tmp, "state dir used by another daemon",
+                               endpoint_args(binary, free_port()) + ["--state-dir=" + used],
+                               [used, "in use", "pid %d" % first.proc.pid])
+                check(first.proc.poll() is None, "the first daemon still runs")
+        finally:
+            first.close()
 
         bad_conf = os.path.join(tmp, "bad.conf")
         with open(bad_conf, "w") as f:

@@ -9,3 +9,5 @@ cchc_unit_test(test_hotline_smoke ${CMAKE_CURRENT_SOURCE_DIR}/test_hotline_smoke
   cchc_test_support)
 target_compile_definitions(test_hotline_smoke PRIVATE HOTLINED="$<TARGET_FILE:cchc-hotlined>")
 add_dependencies(test_hotline_smoke cchc-hotlined)
+cchc_unit_test(test_personal ${CMAKE_CURRENT_SOURCE_DIR}/test_personal.c cchc_hotline
+  cchc_test_support)

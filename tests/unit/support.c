@@ -1,5 +1,6 @@
 /* Helpers shared by the unit-test programs; see support.h. */
 #include <ftw.h>
+#include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -8,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -145,4 +148,18 @@ char *read_text_file(const char *path)
     buf[len] = '\0';
     fclose(f);
     return buf;
+}
+
+int free_port(void)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t l = sizeof(a);
+    int s = socket(AF_INET, SOCK_STREAM, 0), port;
+
+    assert_true(s >= 0);
+    assert_int_equal(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
+    assert_int_equal(getsockname(s, (struct sockaddr *)&a, &l), 0);
+    port = ntohs(a.sin_port);
+    close(s);
+    return port;
 }

@@ -61,4 +61,7 @@ char *temp_dir(char *dir, size_t len, const char *name);
 /* Remove the directory @dir and everything below it. */
 void rm_tree(const char *dir);
 
+/* A TCP port free on 127.0.0.1 at the time of the call. */
+int free_port(void);
+
 #endif

@@ -328,6 +328,10 @@ static const char *test_env(const char *name)
         return "tcp://10.0.0.1:9001";
     if (strcmp(name, "CCHC_WHO") == 0)
         return "quay-01";
+    if (strcmp(name, "CCHC_HOTLINE_KEY") == 0)
+        return "/etc/cchc/hotline.pub";
+    if (strcmp(name, "CCHC_KEY") == 0)
+        return "/home/quay/.config/cchc/quay.key";
     return NULL;
 }
 
@@ -373,6 +377,41 @@ static void test_cli_defaults_and_env(void **state)
                      0);
     assert_string_equal(cli.endpoint[CC_EP_INTAKE], "tcp://127.0.0.1:17301");
     assert_string_equal(cli.who, "quay-02");
+}
+
+/* CurveZMQ keys: the daemons' public keys and our key pair, from the
+ * environment or the command line; whether --who / --units were given. */
+static void test_cli_keys(void **state)
+{
+    cc_cli_t cli;
+    char err[256];
+
+    (void)state;
+    assert_int_equal(cc_cli_parse(1, (char *[]){ prog }, NULL, &cli, err, sizeof(err)), 0);
+    for (int i = 0; i < CC_EP_COUNT_; i++)
+        assert_null(cli.server_key[i]);
+    assert_null(cli.key_file);
+    assert_null(cli.secret_key);
+    assert_false(cli.who_given || cli.units_given);
+    assert_int_equal(parse(&cli, err, sizeof(err), "push", NULL), 0);
+    assert_null(cli.server_key[CC_EP_INTAKE]);
+    assert_string_equal(cli.server_key[CC_EP_HOTLINE], "/etc/cchc/hotline.pub");
+    assert_string_equal(cli.key_file, "/home/quay/.config/cchc/quay.key");
+    assert_true(cli.who_given); /* $CCHC_WHO */
+    assert_false(cli.units_given);
+    assert_int_equal(
+        parse(&cli, err, sizeof(err), "--intake-key=intake.pub", "push", "--key=mine.key",
+              "--scoring-key=Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID", "--units=SO-TP", NULL),
+        0);
+    assert_string_equal(cli.server_key[CC_EP_INTAKE], "intake.pub");
+    assert_string_equal(cli.server_key[CC_EP_SCORING], "Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID");
+    assert_string_equal(cli.key_file, "mine.key");
+    assert_true(cli.units_given && cli.units_set);
+    assert_int_equal(cli.n_opts, 0); /* global options, not the command's */
+    assert_int_equal(parse(&cli, err, sizeof(err), "--intake-key=", "push", NULL), -EINVAL);
+    assert_non_null(strstr(err, "public key"));
+    assert_int_equal(parse(&cli, err, sizeof(err), "--key=", "push", NULL), -EINVAL);
+    assert_non_null(strstr(err, "key pair file"));
 }
 
 static void test_cli_command_args_options(void **state)
@@ -1381,6 +1420,7 @@ int main(void)
         cmocka_unit_test(test_write_str),
         cmocka_unit_test(test_units_parse),
         cmocka_unit_test(test_cli_defaults_and_env),
+        cmocka_unit_test(test_cli_keys),
         cmocka_unit_test(test_cli_command_args_options),
         cmocka_unit_test(test_cli_usage_errors),
         cmocka_unit_test(test_cli_option_forms),

@@ -37,15 +37,17 @@
     "Tôi là Nguyễn Văn An, CCCD 075201001234, phản ánh hồ sơ 000.00.14.H19-230515-0001 trễ hạn; " \
     "gọi 0912345678"
 
-static const char *const dbs[] = { "contact",   "pakn",       "pakn_events", "personal",
-                                   "published", "pakn_timer", "pakn_open",   "log" };
+static const char *const dbs[] = { "contact",   "pakn",      "pakn_events",
+                                   "personal",  "published", "pakn_timer",
+                                   "pakn_open", "log",       "pakn_retention" };
 
 typedef struct {
     char dir[256];
     cc_store_t *store;
     cc_catalog_t *catalog; /* the slot the core would own */
     void *dom;
-    MDB_dbi dbi[8];
+    MDB_dbi dbi[9];
+    cc_evd_settings_t set; /* state_dir: where the personal data key is made */
     unsigned eids;
     cc_principal_t *agent, *cp_tp, *cp_hcc, *sup_tp, *oper;
 } fx_t;
@@ -347,6 +349,17 @@ static int query(fx_t *fx, const cc_principal_t *who, const char *q, const char 
     return r == 0 ? 0 : (int)rej.code;
 }
 
+/* Whether @needle occurs anywhere in the store: every key and value of
+ * every database (what mdb_dump would show). */
+static bool store_contains(fx_t *fx, const char *needle)
+{
+    dump_t d = snap(fx);
+    bool found = memmem(d.data, d.len, needle, strlen(needle)) != NULL;
+
+    free(d.data);
+    return found;
+}
+
 /* Whether @needle occurs anywhere in the log's bytes. */
 static bool log_contains(fx_t *fx, const char *needle)
 {
@@ -374,10 +387,11 @@ static int setup(void **state)
     assert_non_null(fx);
     snprintf(fx->dir, sizeof(fx->dir), "/tmp/test_hotline.XXXXXX");
     assert_non_null(mkdtemp(fx->dir));
+    fx->set.d.state_dir = fx->dir;
     assert_int_equal(cc_store_open(fx->dir, NULL, &fx->store), 0);
     assert_int_equal(cc_catalog_load(NULL, &fx->catalog, err, sizeof(err)), 0);
-    assert_int_equal(cc_hotline_domain.open(&fx->dom, fx->store, &fx->catalog, err, sizeof(err)),
-                     0);
+    assert_int_equal(
+        cc_hotline_domain.open(&fx->dom, fx->store, &fx->catalog, &fx->set, err, sizeof(err)), 0);
     for (size_t i = 0; i < CC_N(dbs); i++)
         assert_int_equal(
             cc_store_dbi(fx->store, dbs[i], i == 2 ? MDB_DUPSORT | MDB_DUPFIXED : 0, &fx->dbi[i]),
@@ -599,6 +613,14 @@ static void test_lifecycle(void **state)
     assert_false(log_contains(fx, "0912"));
     assert_false(log_contains(fx, "075201001234"));
     assert_false(log_contains(fx, "Kính gửi"));
+    /* Nor anywhere in the store: the personal database is sealed, the
+     * published answer redacted. */
+    assert_false(store_contains(fx, CALLER));
+    assert_false(store_contains(fx, "NGUYỄN"));
+    assert_false(store_contains(fx, "Nguy"));
+    assert_false(store_contains(fx, "0912"));
+    assert_false(store_contains(fx, "075201001234"));
+    assert_false(store_contains(fx, "trễ hạn"));
 }
 
 /* Level 1 answered by the hotline; forwarding outside the province. */
@@ -803,16 +825,16 @@ static void test_reindex_old_store(void **state)
     assert_int_equal(cc_store_write(fx->store, make_old_store, fx), 0);
     assert_int_equal(count_entries(fx, fx->dbi[5]), 0);
     cc_hotline_domain.close(&fx->dom);
-    assert_int_equal(cc_hotline_domain.open(&fx->dom, fx->store, &fx->catalog, err, sizeof(err)),
-                     0);
+    assert_int_equal(
+        cc_hotline_domain.open(&fx->dom, fx->store, &fx->catalog, &fx->set, err, sizeof(err)), 0);
     assert_int_equal(count_entries(fx, fx->dbi[5]), 1); /* P-1 only: P-2 has left */
     assert_int_equal(tick(fx, "2025-04-16T17:00"), 0);
     assert_int_equal(tick(fx, "2025-04-16T17:00:01"), 1);
     expect_record(fx, "pakn_overdue", "assigned", 3, "SO-TP", NULL);
     /* Opened again: nothing to do. */
     cc_hotline_domain.close(&fx->dom);
-    assert_int_equal(cc_hotline_domain.open(&fx->dom, fx->store, &fx->catalog, err, sizeof(err)),
-                     0);
+    assert_int_equal(
+        cc_hotline_domain.open(&fx->dom, fx->store, &fx->catalog, &fx->set, err, sizeof(err)), 0);
     assert_int_equal(count_entries(fx, fx->dbi[5]), 0);
 }
 
@@ -848,6 +870,273 @@ static void test_open_query(void **state)
     assert_int_equal(query(fx, fx->cp_tp, "pakn", "id", "P-C", &m), CC_ERR_NOT_AUTHORIZED);
 }
 
+/* The personal data of @id as the agent's query shows it: text, caller
+ * name and erased_at. */
+static int64_t personal_of(fx_t *fx, const char *id, char *text, size_t len)
+{
+    tmsg_t m;
+    const msgpack_object *p;
+    char name[256];
+    int64_t erased_at;
+
+    assert_int_equal(query(fx, fx->agent, "pakn", "id", id, &m), 0);
+    p = cc_map_find(&m.msg.body, "pakn");
+    str_of(p, "text", text, len);
+    str_of(p, "caller_name", name, sizeof(name));
+    erased_at = int_of(p, "erased_at");
+    if (erased_at)
+        assert_string_equal(name, "");
+    tmsg_free(&m);
+    return erased_at;
+}
+
+static int expire_txn(cc_txn_t *txn, void *arg)
+{
+    tick_t *e = arg;
+
+    return cc_hotline_expire(e->fx->dom, txn, e->now, &e->count);
+}
+
+static size_t expire(fx_t *fx, const char *now)
+{
+    tick_t e = { fx, T(now), 0 };
+
+    assert_int_equal(cc_store_write(fx->store, expire_txn, &e), 0);
+    return e.count;
+}
+
+/* The log and the complaints' states: what the figures come from. */
+static dump_t figures_of(fx_t *fx)
+{
+    dump_t d = { NULL, 0 };
+    cc_txn_t txn;
+    const int keep[] = { 1, 2, 7 }; /* pakn, pakn_events, log */
+
+    assert_int_equal(cc_store_read_begin(fx->store, &txn), 0);
+    for (size_t i = 0; i < CC_N(keep); i++) {
+        MDB_cursor *cur;
+        MDB_val k, v;
+
+        assert_int_equal(mdb_cursor_open(txn.txn, fx->dbi[keep[i]], &cur), 0);
+        while (mdb_cursor_get(cur, &k, &v, MDB_NEXT) == 0) {
+            dump_add(&d, k.mv_data, k.mv_size);
+            dump_add(&d, v.mv_data, v.mv_size);
+        }
+        mdb_cursor_close(cur);
+    }
+    cc_txn_end(&txn);
+    return d;
+}
+
+/* Policy retention_days (365): a closed or refused complaint's personal
+ * data is erased a year after, and only then; the figures stay. */
+static void test_retention(void **state)
+{
+    fx_t *fx = *state;
+    char text[512];
+    dump_t before, after;
+
+    (void)state;
+    receive(fx, "P-1");
+    OK(fx, fx->agent, "pakn_classified|pakn=P-1|category=procedure|at=2025-03-03T10:05");
+    OK(fx, fx->agent, "pakn_answered|pakn=P-1|answer=Đã xử lý cho ông An|at=2025-03-03T11:00");
+    OK(fx, fx->agent, "pakn_published|pakn=P-1|at=2025-03-03T11:10");
+    OK(fx, fx->agent, "pakn_closed|pakn=P-1|at=2025-03-04T09:00");
+    OK(fx, fx->agent,
+       "pakn_received|pakn=P-2|text=Ẩn danh 0987654321|caller_name=Lê Văn Tám|"
+       "at=2025-03-03T10:00");
+    OK(fx, fx->agent, "pakn_refused|pakn=P-2|reason=unclear|at=2025-03-05T09:00");
+    OK(fx, fx->agent,
+       "pakn_received|pakn=P-3|text=Vẫn mở|caller_name=Phạm Thị Mai|"
+       "at=2025-03-03T10:00");
+    assert_int_equal(count_entries(fx, fx->dbi[8]), 2);
+    before = figures_of(fx);
+    assert_int_equal(expire(fx, "2026-03-04T08:59:59"), 0);
+    assert_int_equal(personal_of(fx, "P-1", text, sizeof(text)), 0);
+    assert_string_equal(text, TEXT);
+    /* A year after closing: P-1 erased, P-2 (refused two days later) not yet. */
+    assert_int_equal(expire(fx, "2026-03-04T09:00:00"), 1);
+    assert_int_equal(personal_of(fx, "P-1", text, sizeof(text)), T("2026-03-04T09:00:00"));
+    assert_string_equal(text, "");
+    assert_int_equal(personal_of(fx, "P-2", text, sizeof(text)), 0);
+    assert_int_equal(expire(fx, "2026-03-06T00:00"), 1);
+    assert_int_equal(personal_of(fx, "P-2", text, sizeof(text)), T("2026-03-06T00:00"));
+    /* The open one stays; nothing is left to do; the figures are the same. */
+    assert_int_equal(expire(fx, "2030-01-01T00:00"), 0);
+    assert_int_equal(personal_of(fx, "P-3", text, sizeof(text)), 0);
+    assert_string_equal(text, "Vẫn mở");
+    assert_int_equal(count_entries(fx, fx->dbi[8]), 0);
+    after = figures_of(fx);
+    assert_int_equal(before.len, after.len);
+    assert_memory_equal(before.data, after.data, before.len);
+    free(before.data);
+    free(after.data);
+    assert_false(store_contains(fx, "0912") || store_contains(fx, "0987654321"));
+    /* The published answer (redacted) stays public. */
+    {
+        tmsg_t m;
+
+        assert_int_equal(query(fx, fx->agent, "pakn", "id", "P-1", &m), 0);
+        assert_string_equal(
+            str_of(cc_map_find(&m.msg.body, "pakn"), "published", text, sizeof(text)),
+            "Đã xử lý cho ông " CC_REDACTED);
+        tmsg_free(&m);
+    }
+    /* A reopened complaint's retention starts again when it closes again. */
+    OK(fx, fx->agent, "pakn_received|pakn=P-4|text=x|at=2025-03-03T10:00");
+    OK(fx, fx->agent, "pakn_classified|pakn=P-4|category=procedure|at=2025-03-03T10:05");
+    OK(fx, fx->agent, "pakn_answered|pakn=P-4|answer=a|at=2025-03-03T11:00");
+    OK(fx, fx->agent, "pakn_published|pakn=P-4|at=2025-03-03T11:10");
+    OK(fx, fx->agent, "pakn_closed|pakn=P-4|at=2025-03-04T09:00");
+    OK(fx, fx->agent, "pakn_reopened|pakn=P-4|at=2025-03-05T09:00");
+    assert_int_equal(expire(fx, "2026-03-05T00:00"), 0);
+    assert_int_equal(personal_of(fx, "P-4", text, sizeof(text)), 0);
+}
+
+/* cc_hotline_domain.query "erase" with one string field. */
+static int erase(fx_t *fx, const cc_principal_t *who, const char *key, const char *val,
+                 size_t *ret_erased)
+{
+    tmsg_t m;
+    int r = query(fx, who, "erase", key, val, &m);
+
+    if (r == 0) {
+        *ret_erased = (size_t)int_of(&m.msg.body, "erased");
+        assert_int_equal(cc_map_find(&m.msg.body, "pakn")->via.array.size, *ret_erased);
+        tmsg_free(&m);
+    }
+    return r;
+}
+
+/* An operator erases one person's data on request; the figures stay. */
+static void test_erase_on_request(void **state)
+{
+    fx_t *fx = *state;
+    char text[512];
+    dump_t before, after, all;
+    size_t n = 99;
+
+    receive(fx, "P-1"); /* caller 0912345678 */
+    OK(fx, fx->agent,
+       "pakn_received|pakn=P-2|text=Lần hai|caller_phone=+84 912 345 678|"
+       "at=2025-03-03T10:30");
+    OK(fx, fx->agent,
+       "pakn_received|pakn=P-3|text=Người khác|caller_phone=0987654321|"
+       "at=2025-03-03T10:40");
+    before = figures_of(fx);
+    all = snap(fx);
+    /* Refused: another role; neither or both fields; a bad number; an
+     * unknown complaint. Nothing changes. */
+    assert_int_equal(erase(fx, fx->agent, "pakn", "P-1", &n), CC_ERR_NOT_AUTHORIZED);
+    assert_int_equal(erase(fx, fx->sup_tp, "phone", "0912345678", &n), CC_ERR_NOT_AUTHORIZED);
+    assert_int_equal(erase(fx, fx->oper, "nothing", "x", &n), CC_ERR_BAD_FIELD);
+    assert_int_equal(erase(fx, fx->oper, "phone", "12345", &n), CC_ERR_BAD_FIELD);
+    assert_int_equal(erase(fx, fx->oper, "phone", "0912 345 678 0912 345 678", &n),
+                     CC_ERR_BAD_FIELD);
+    assert_int_equal(erase(fx, fx->oper, "pakn", "P-404", &n), CC_ERR_UNKNOWN_COMPLAINT);
+    after = snap(fx);
+    assert_int_equal(all.len, after.len);
+    assert_memory_equal(all.data, after.data, all.len);
+    free(after.data);
+    free(all.data);
+    /* By phone, written another way: both of that caller's complaints. */
+    assert_int_equal(erase(fx, fx->oper, "phone", "84-912-345-678", &n), 0);
+    assert_int_equal(n, 2);
+    assert_true(personal_of(fx, "P-1", text, sizeof(text)) > 0);
+    assert_true(personal_of(fx, "P-2", text, sizeof(text)) > 0);
+    assert_int_equal(personal_of(fx, "P-3", text, sizeof(text)), 0);
+    assert_string_equal(text, "Người khác");
+    /* Again: nothing left. By complaint id: the third. */
+    assert_int_equal(erase(fx, fx->oper, "phone", "0912345678", &n), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(erase(fx, fx->oper, "pakn", "P-3", &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(erase(fx, fx->oper, "pakn", "P-3", &n), 0);
+    assert_int_equal(n, 0);
+    after = figures_of(fx);
+    assert_int_equal(before.len, after.len);
+    assert_memory_equal(before.data, after.data, before.len);
+    free(before.data);
+    free(after.data);
+    /* The complaint goes on without its personal data. */
+    OK(fx, fx->agent, "pakn_classified|pakn=P-3|category=procedure|at=2025-03-03T11:00");
+    OK(fx, fx->agent, "pakn_answered|pakn=P-3|answer=Trả lời mới|at=2025-03-03T11:10");
+    assert_int_equal(personal_of(fx, "P-3", text, sizeof(text)), 0);
+}
+
+typedef struct {
+    MDB_dbi dbi;
+    const char *key;
+    const void *val;
+    size_t len;
+} raw_put_t;
+
+static int raw_put_txn(cc_txn_t *txn, void *arg)
+{
+    raw_put_t *p = arg;
+
+    return cc_txn_put(txn, p->dbi, p->key, strlen(p->key), p->val, p->len, 0);
+}
+
+/* Personal data in clear (an older version) or under an older key is
+ * sealed again with the current key at open; a missing key stops it. */
+static void test_reseal_at_open(void **state)
+{
+    fx_t *fx = *state;
+    char path[300], err[512], line[96], text[512];
+    static const uint8_t clear[] = { 1,   0,   2,   'A', 'n', 0, 10,  '0', '9', '1', '1', '1', '1',
+                                     '2', '2', '2', '2', 0,   4, 't', 'e', 'x', 't', 0,   0 };
+    FILE *f;
+
+    receive(fx, "P-1");
+    OK(fx, fx->agent, "pakn_received|pakn=P-OLD|text=x|at=2025-03-03T10:00");
+    /* Its personal data as an older version kept it, in clear. */
+    {
+        raw_put_t put = { fx->dbi[3], "P-OLD", clear, sizeof(clear) };
+
+        assert_int_equal(cc_store_write(fx->store, raw_put_txn, &put), 0);
+    }
+    assert_true(store_contains(fx, "0911112222"));
+    /* Rotation: key 2 appended. */
+    snprintf(path, sizeof(path), "%s/personal.keys", fx->dir);
+    f = fopen(path, "a");
+    assert_non_null(f);
+    snprintf(line, sizeof(line), "2 %s\n",
+             "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf");
+    fputs(line, f);
+    fclose(f);
+    cc_hotline_domain.close(&fx->dom);
+    assert_int_equal(
+        cc_hotline_domain.open(&fx->dom, fx->store, &fx->catalog, &fx->set, err, sizeof(err)), 0);
+    assert_false(store_contains(fx, "0911112222"));
+    assert_int_equal(personal_of(fx, "P-OLD", text, sizeof(text)), 0);
+    assert_string_equal(text, "text");
+    assert_int_equal(personal_of(fx, "P-1", text, sizeof(text)), 0);
+    assert_string_equal(text, TEXT);
+    /* Everything is under key 2 now: key 1 may go. Without key 2, the
+     * hotline does not start, and says why. */
+    cc_hotline_domain.close(&fx->dom);
+    f = fopen(path, "w");
+    fputs(line, f);
+    fclose(f);
+    assert_int_equal(
+        cc_hotline_domain.open(&fx->dom, fx->store, &fx->catalog, &fx->set, err, sizeof(err)), 0);
+    assert_int_equal(personal_of(fx, "P-1", text, sizeof(text)), 0);
+    cc_hotline_domain.close(&fx->dom);
+    f = fopen(path, "w");
+    fputs("3 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n", f);
+    fclose(f);
+    assert_true(
+        cc_hotline_domain.open(&fx->dom, fx->store, &fx->catalog, &fx->set, err, sizeof(err)) < 0);
+    assert_non_null(strstr(err, "sealed with key ID 2"));
+    assert_null(fx->dom);
+    f = fopen(path, "w");
+    fputs(line, f);
+    fclose(f);
+    assert_int_equal(
+        cc_hotline_domain.open(&fx->dom, fx->store, &fx->catalog, &fx->set, err, sizeof(err)), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -857,6 +1146,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_escalation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_query, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reindex_old_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retention, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_erase_on_request, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reseal_at_open, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

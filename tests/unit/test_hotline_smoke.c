@@ -34,20 +34,6 @@ static pid_t pid;
 static void *zctx;
 static uint64_t rid;
 
-static int free_port(void)
-{
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    socklen_t l = sizeof(a);
-    int s = socket(AF_INET, SOCK_STREAM, 0), port;
-
-    assert_true(s >= 0);
-    assert_int_equal(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
-    assert_int_equal(getsockname(s, (struct sockaddr *)&a, &l), 0);
-    port = ntohs(a.sin_port);
-    close(s);
-    return port;
-}
-
 /* Send @e (a body) and wait for the reply; returns its type. */
 static int request(void *s, cc_msg_type_t type, cc_enc_t *e, cc_msg_t *ret)
 {

@@ -341,7 +341,7 @@ static void fx_open(fx_t *fx)
     if (fx->catalog == NULL &&
         cc_catalog_load(NULL, &fx->catalog, err, sizeof(err)) < 0) /* embedded demo */
         fail_msg("catalog: %s", err);
-    if (cc_intake_domain.open(&fx->dom, fx->store, &fx->catalog, err, sizeof(err)) < 0)
+    if (cc_intake_domain.open(&fx->dom, fx->store, &fx->catalog, NULL, err, sizeof(err)) < 0)
         fail_msg("intake open: %s", err);
     assert_int_equal(cc_store_dbi(fx->store, "dossier", 0, &fx->dossier_dbi), 0);
     assert_int_equal(
