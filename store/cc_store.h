@@ -32,6 +32,11 @@ typedef struct {
     MDB_txn *txn;
     cc_store_t *store;
     int err;
+    /* the last seq of log log_dbi in this transaction, once looked up
+     * (cc_log_last, cc_log_append): a group commit appends many records */
+    bool log_known;
+    MDB_dbi log_dbi;
+    uint64_t log_last;
 } cc_txn_t;
 
 /* Options for cc_store_open(); zero fields take the defaults. */

@@ -368,21 +368,28 @@ int cc_client_call(cc_client_t *c, cc_msg_type_t type, const void *pairs, size_t
     return call_until(c, type, pairs, pairs_len, c->timeout_ms, ret_msg);
 }
 
-int cc_client_error_from_msg(const cc_msg_t *msg, cc_client_error_t *ret)
+/* Read an error's reasons from @map: an ERROR body, or an entry of a
+ * batch ACK's `errors`. Returns 0 or CC_EMALFORMED (no code). */
+static int error_from_map(const msgpack_object *map, cc_client_error_t *ret)
 {
     cc_client_error_t e;
 
-    if (msg->type != CC_MSG_ERROR)
-        return CC_EMALFORMED;
-    map_copy(&msg->body, "code", e.code, sizeof(e.code));
+    map_copy(map, "code", e.code, sizeof(e.code));
     if (e.code[0] == '\0')
         return CC_EMALFORMED;
-    map_copy(&msg->body, "field", e.field, sizeof(e.field));
-    map_copy(&msg->body, "eid", e.eid, sizeof(e.eid));
-    map_copy(&msg->body, "vi", e.vi, sizeof(e.vi));
-    map_copy(&msg->body, "en", e.en, sizeof(e.en));
+    map_copy(map, "field", e.field, sizeof(e.field));
+    map_copy(map, "eid", e.eid, sizeof(e.eid));
+    map_copy(map, "vi", e.vi, sizeof(e.vi));
+    map_copy(map, "en", e.en, sizeof(e.en));
     *ret = e;
     return 0;
+}
+
+int cc_client_error_from_msg(const cc_msg_t *msg, cc_client_error_t *ret)
+{
+    if (msg->type != CC_MSG_ERROR)
+        return CC_EMALFORMED;
+    return error_from_map(&msg->body, ret);
 }
 
 /* Sort a reply into RESULT-like (0, kept in @msg), ERROR (1, copied to
@@ -566,10 +573,16 @@ out:
 
 typedef enum { SLOT_FREE, SLOT_WAIT, SLOT_DONE } slot_state_t;
 
+/* Events travel in batches: consecutive events waiting to be sent go in
+ * one EVENT with `evs` (PROTOCOL.md §2.2), up to this many or this many
+ * bytes (the request frame is at most CC_MAX_FRAME). */
+#define PUSH_BATCH_EVENTS 256
+#define PUSH_BATCH_BYTES (CC_MAX_FRAME - 1024)
+
 /* One submitted event, from submission until its result is handed back.
- * The EVENT body (with its rid) is kept for resending. */
+ * Its event map is kept for resending. */
 typedef struct {
-    uint64_t no; /* submission number; rid = base + no */
+    uint64_t no; /* submission number; its rid is base + no + 1 */
     uint64_t tag;
     slot_state_t state;
     cc_push_status_t status;
@@ -581,8 +594,9 @@ typedef struct {
     uint64_t done_us;  /* final reply */
     uint64_t due_ms;   /* next (re)send when still unanswered */
     uint64_t epoch;    /* the push's HELLO epoch at the last send */
+    uint64_t msg_rid;  /* rid of the message it was last sent in */
     char eid[CC_MAX_ID + 1];
-    char *body;
+    char *body; /* the event map */
     size_t len, cap;
     cc_client_error_t *err; /* allocated on first need, reused */
 } slot_t;
@@ -602,6 +616,10 @@ struct cc_push {
     bool silent;               /* nothing heard for a retry interval, or the connection
                                   dropped: probing */
     bool need_hello;
+    bool one_by_one; /* the daemon takes no `evs` (an older one): one event per EVENT */
+    uint64_t *queue; /* submission numbers waiting to be sent, ascending */
+    size_t n_queued;
+    size_t queued_bytes;
     uint64_t epoch; /* HELLOs said again during the push */
     int fatal;      /* sticky protocol error */
     cc_push_stats_t st;
@@ -625,6 +643,7 @@ int cc_client_push_begin(cc_client_t *c, const cc_push_opts_t *opts, cc_push_t *
     if (p->o.max_attempts == 0)
         p->o.max_attempts = CC_PUSH_MAX_ATTEMPTS;
     p->slots = cc_xcalloc(p->o.window, sizeof(slot_t));
+    p->queue = cc_xcalloc(p->o.window, sizeof(uint64_t));
     p->base = ++c->push_sessions << PUSH_RID_SHIFT;
     p->next_due_ms = UINT64_MAX;
     p->last_progress_ms = p->alive_ms = mono_ms();
@@ -643,6 +662,7 @@ void cc_push_end(cc_push_t **self_p)
         free(p->slots[i].err);
     }
     free(p->slots);
+    free(p->queue);
     free(p);
     *self_p = NULL;
 }
@@ -724,27 +744,88 @@ static void resend_hello(cc_push_t *p)
     cc_enc_deinit(&pairs);
 }
 
-static void send_slot(cc_push_t *p, slot_t *s, uint64_t now)
+/* Send slots @first .. @first + @n (consecutive submissions) in one
+ * message: EVENT with `ev` for one, with `evs` for more; its rid is the
+ * first event's, and event i's rid that + i. */
+static void send_message(cc_push_t *p, slot_t *const *slots, size_t n, uint64_t now)
 {
-    int r = cc_dealer_send(p->c->sock, NULL, CC_MSG_EVENT, s->body, s->len, ZMQ_DONTWAIT);
+    cc_enc_t *e = &p->c->enc;
+    uint64_t rid = p->base + slots[0]->no + 1;
+    int r;
 
-    if (r < 0) {
-        /* The queue to the daemon is full (it is away): try again soon;
-         * the give-up timeout ends this if it never comes back. */
-        s->due_ms = now + 10;
+    cc_enc_reset(e);
+    cc_enc_map(e, 2);
+    cc_enc_kv_u64(e, "rid", rid);
+    if (n == 1) {
+        cc_enc_str(e, "ev");
     } else {
-        if (s->attempts == 0) {
-            s->first_us = mono_us();
-            p->st.sent++;
-        } else {
-            p->st.resends++;
-        }
-        s->attempts++;
-        s->epoch = p->epoch;
-        s->due_ms = now + (uint64_t)p->o.retry_ms;
+        cc_enc_str(e, "evs");
+        cc_enc_array(e, n);
     }
-    if (s->due_ms < p->next_due_ms)
-        p->next_due_ms = s->due_ms;
+    for (size_t i = 0; i < n; i++)
+        cc_enc_raw(e, slots[i]->body, slots[i]->len);
+    r = cc_dealer_send(p->c->sock, NULL, CC_MSG_EVENT, e->buf.data, e->buf.size, ZMQ_DONTWAIT);
+    for (size_t i = 0; i < n; i++) {
+        slot_t *s = slots[i];
+
+        if (r < 0) {
+            /* The queue to the daemon is full (it is away): try again
+             * soon; the give-up timeout ends this if it never comes back. */
+            s->due_ms = now + 10;
+        } else {
+            if (s->attempts == 0) {
+                s->first_us = mono_us();
+                p->st.sent++;
+            } else {
+                p->st.resends++;
+            }
+            s->attempts++;
+            s->epoch = p->epoch;
+            s->msg_rid = rid;
+            s->due_ms = now + (uint64_t)p->o.retry_ms;
+        }
+        if (s->due_ms < p->next_due_ms)
+            p->next_due_ms = s->due_ms;
+    }
+    if (r == 0)
+        p->st.messages++;
+}
+
+/* Send every queued event still waiting (HELLO first when it must be said
+ * again), consecutive ones together. */
+static void send_queued(cc_push_t *p, uint64_t now)
+{
+    slot_t *run[PUSH_BATCH_EVENTS];
+    size_t n = 0, bytes = 0;
+
+    if (p->n_queued == 0)
+        return;
+    if (p->need_hello)
+        resend_hello(p);
+    for (size_t i = 0; i < p->n_queued; i++) {
+        slot_t *s = slot_of(p, p->queue[i]);
+
+        if (s->no != p->queue[i] || s->state != SLOT_WAIT)
+            continue; /* answered meanwhile */
+        if (n > 0 && (p->one_by_one || n == PUSH_BATCH_EVENTS || s->no != run[n - 1]->no + 1 ||
+                      bytes + s->len > PUSH_BATCH_BYTES)) {
+            send_message(p, run, n, now);
+            n = bytes = 0;
+        }
+        run[n++] = s;
+        bytes += s->len;
+    }
+    if (n > 0)
+        send_message(p, run, n, now);
+    p->n_queued = p->queued_bytes = 0;
+}
+
+/* Queue slot @s to be sent with its neighbours (send_queued). */
+static void queue_slot(cc_push_t *p, slot_t *s)
+{
+    p->queue[p->n_queued++] = s->no;
+    p->queued_bytes += s->len;
+    s->due_ms = UINT64_MAX; /* not due again before it is sent */
 }
 
 /* How long a daemon may say nothing at all while events wait before it is
@@ -800,14 +881,15 @@ static void wake(cc_push_t *p, uint64_t now)
  * may be gone too, so HELLO goes first. */
 static void resend_due(cc_push_t *p, uint64_t now)
 {
-    bool hello_sent = false;
-
     if (now < p->next_due_ms)
         return;
     if (p->waiting > 0 && (p->silent || now >= p->alive_ms + silence_ms(p))) {
         probe(p, now);
         return;
     }
+    /* The queue is empty here (pump sent it before waiting): what is due
+     * is queued in order, after a HELLO when one is resent. */
+    send_queued(p, now);
     p->next_due_ms = UINT64_MAX;
     for (uint64_t no = p->head; no < p->next; no++) {
         slot_t *s = slot_of(p, no);
@@ -815,15 +897,14 @@ static void resend_due(cc_push_t *p, uint64_t now)
         if (s->state != SLOT_WAIT)
             continue;
         if (s->due_ms <= now) {
-            if (!hello_sent && (s->attempts > 0 || p->need_hello)) {
-                resend_hello(p);
-                hello_sent = true;
-            }
-            send_slot(p, s, now);
+            if (s->attempts > 0)
+                p->need_hello = true;
+            queue_slot(p, s);
         } else if (s->due_ms < p->next_due_ms) {
             p->next_due_ms = s->due_ms;
         }
     }
+    send_queued(p, now);
 }
 
 /* The wait before sending again after the @n-th retryable error in a row:
@@ -844,49 +925,47 @@ static bool retryable(const cc_client_error_t *e, bool *ret_hello)
     return *ret_hello || strcmp(e->code, "overloaded") == 0 || strcmp(e->code, "internal") == 0;
 }
 
-static int handle_reply(cc_push_t *p, cc_msg_t *msg, uint64_t rid, uint64_t now)
+/* The slot of the event with rid @rid still waiting for its answer, or
+ * NULL (a reply to a HELLO, a probe, another session, or already
+ * answered: stale). */
+static slot_t *waiting_slot(cc_push_t *p, uint64_t rid)
 {
-    slot_t *s;
     uint64_t no;
-    bool hello;
-    int r;
+    slot_t *s;
 
-    /* Only answers to events show progress: a daemon that says HELLO
-     * back but never answers events must still end in a timeout. */
     if (rid <= p->base || rid - p->base > p->next)
-        return 0; /* an answer to a HELLO, a probe or another session */
+        return NULL;
     no = rid - p->base - 1;
     s = slot_of(p, no);
     if (no < p->head || s->no != no || s->state != SLOT_WAIT) {
         p->st.stale++;
-        return 0;
+        return NULL;
     }
-    if (msg->type == CC_MSG_ACK) {
-        uint64_t seq;
-        bool dup = false;
+    return s;
+}
 
-        if (cc_map_u64(&msg->body, "seq", &seq) < 0)
-            return CC_EMALFORMED;
-        cc_map_bool(&msg->body, "dup", &dup);
-        if (s->eid[0] == '\0')
-            map_copy(&msg->body, "eid", s->eid, sizeof(s->eid));
-        s->seq = seq;
-        s->dup = dup;
-        finish_slot(p, s, CC_PUSH_OK);
-        return 0;
-    }
-    if (msg->type != CC_MSG_ERROR)
-        return -EPROTO;
+/* Event @s is stored (now, or before when @dup) as record @seq. */
+static void slot_stored(cc_push_t *p, slot_t *s, uint64_t seq, bool dup)
+{
+    s->seq = seq;
+    s->dup = dup;
+    finish_slot(p, s, CC_PUSH_OK);
+}
+
+/* Event @s was refused with @err: final, or sent again when retryable. */
+static void slot_refused(cc_push_t *p, slot_t *s, const cc_client_error_t *err, uint64_t now)
+{
+    bool hello;
+
     if (s->err == NULL)
         s->err = cc_xmalloc(sizeof(*s->err));
-    if ((r = cc_client_error_from_msg(msg, s->err)) < 0)
-        return r;
+    *s->err = *err;
     /* A lost session is not the event's fault: it goes again however often
      * it happens, bounded by the give-up time (no event answered for
      * timeout_ms); overload and internal errors count towards max_attempts. */
     if (retryable(s->err, &hello) && (hello || s->soft_errors + 1 < p->o.max_attempts)) {
         s->soft_errors++;
-        if (hello && s->epoch == p->epoch) {
+        if (hello && s->epoch == p->epoch && !p->need_hello) {
             /* First news that the session is gone (a daemon restart, a
              * network break; HELLO was not said again since this event
              * was sent). Events sent before it and still unanswered went
@@ -895,7 +974,7 @@ static int handle_reply(cc_push_t *p, cc_msg_t *msg, uint64_t rid, uint64_t now)
              * that an event never overtakes the one it depends on (a
              * transfer before its receipt). */
             p->need_hello = true;
-            for (uint64_t k = p->head; k < no; k++) {
+            for (uint64_t k = p->head; k < s->no; k++) {
                 slot_t *o = slot_of(p, k);
 
                 if (o->state == SLOT_WAIT && o->attempts > 0 && o->epoch <= s->epoch)
@@ -910,9 +989,112 @@ static int handle_reply(cc_push_t *p, cc_msg_t *msg, uint64_t rid, uint64_t now)
                         : now + backoff_ms(p, hello ? s->soft_errors - 1 : s->soft_errors);
         if (s->due_ms < p->next_due_ms)
             p->next_due_ms = s->due_ms;
-        return 0;
+        return;
     }
     finish_slot(p, s, CC_PUSH_REJECTED);
+}
+
+/* The ACK of an EVENT with `evs` sent with rid @rid: `seqs`, `dups`,
+ * `errors` (PROTOCOL.md §2.2). */
+static int handle_batch_ack(cc_push_t *p, const msgpack_object *body, uint64_t rid, uint64_t now)
+{
+    const msgpack_object *seqs = cc_map_find(body, "seqs"), *dups = cc_map_find(body, "dups");
+    const msgpack_object *errors = cc_map_find(body, "errors");
+    uint32_t n;
+
+    if (seqs == NULL || seqs->type != MSGPACK_OBJECT_ARRAY ||
+        (dups && dups->type != MSGPACK_OBJECT_ARRAY) ||
+        (errors && errors->type != MSGPACK_OBJECT_ARRAY))
+        return CC_EMALFORMED;
+    n = seqs->via.array.size;
+    /* Refusals first (their seq is 0), then the stored events. */
+    for (uint32_t k = 0; errors && k < errors->via.array.size; k++) {
+        const msgpack_object *e = &errors->via.array.ptr[k];
+        cc_client_error_t err;
+        uint64_t i;
+        slot_t *s;
+
+        if (cc_map_u64(e, "i", &i) < 0 || i >= n || error_from_map(e, &err) < 0)
+            return CC_EMALFORMED;
+        if ((s = waiting_slot(p, rid + i)) != NULL)
+            slot_refused(p, s, &err, now);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        const msgpack_object *o = &seqs->via.array.ptr[i];
+        bool dup = false;
+        slot_t *s;
+
+        if (o->type != MSGPACK_OBJECT_POSITIVE_INTEGER)
+            return CC_EMALFORMED;
+        if (o->via.u64 == 0 || (s = waiting_slot(p, rid + i)) == NULL)
+            continue;
+        for (uint32_t k = 0; dups && k < dups->via.array.size && !dup; k++)
+            dup = dups->via.array.ptr[k].type == MSGPACK_OBJECT_POSITIVE_INTEGER &&
+                  dups->via.array.ptr[k].via.u64 == i;
+        slot_stored(p, s, o->via.u64, dup);
+    }
+    return 0;
+}
+
+/* An ERROR for the message sent with rid @rid: for each of its events
+ * still waiting. A daemon that takes no `evs` (older) says the message
+ * lacks `ev`: its events go again one by one. */
+static void handle_message_error(cc_push_t *p, const cc_client_error_t *err, uint64_t rid,
+                                 uint64_t now)
+{
+    bool older = strcmp(err->code, "bad_field") == 0 && strcmp(err->field, "ev") == 0;
+
+    for (uint64_t no = p->head; no < p->next; no++) {
+        slot_t *s = slot_of(p, no);
+
+        if (s->state != SLOT_WAIT || s->msg_rid != rid)
+            continue;
+        if (older && !p->one_by_one) {
+            /* Not a send of these events: they go again, as if first. */
+            s->attempts--;
+            if (s->attempts == 0)
+                p->st.sent--;
+            s->due_ms = now;
+            p->next_due_ms = now;
+            continue;
+        }
+        slot_refused(p, s, err, now);
+    }
+    if (older)
+        p->one_by_one = true;
+}
+
+static int handle_reply(cc_push_t *p, cc_msg_t *msg, uint64_t rid, uint64_t now)
+{
+    cc_client_error_t err;
+    slot_t *s;
+    int r;
+
+    /* Only answers to events show progress: a daemon that says HELLO
+     * back but never answers events must still end in a timeout. */
+    if (rid <= p->base || rid - p->base > p->next)
+        return 0; /* an answer to a HELLO, a probe or another session */
+    if (msg->type == CC_MSG_ACK && cc_map_find(&msg->body, "seqs"))
+        return handle_batch_ack(p, &msg->body, rid, now);
+    if (msg->type == CC_MSG_ERROR) {
+        if ((r = cc_client_error_from_msg(msg, &err)) < 0)
+            return r;
+        handle_message_error(p, &err, rid, now);
+        return 0;
+    }
+    if (msg->type != CC_MSG_ACK)
+        return -EPROTO;
+    if ((s = waiting_slot(p, rid)) != NULL) {
+        uint64_t seq;
+        bool dup = false;
+
+        if (cc_map_u64(&msg->body, "seq", &seq) < 0)
+            return CC_EMALFORMED;
+        cc_map_bool(&msg->body, "dup", &dup);
+        if (s->eid[0] == '\0')
+            map_copy(&msg->body, "eid", s->eid, sizeof(s->eid));
+        slot_stored(p, s, seq, dup);
+    }
     return 0;
 }
 
@@ -954,6 +1136,7 @@ static int pump(cc_push_t *p, int timeout_ms, int fd, bool *ret_fd_ready)
         *ret_fd_ready = false;
     if (p->fatal)
         return p->fatal;
+    send_queued(p, now);
     /* Never sleep past a resend, a probe or the give-up time. */
     if (p->waiting > 0) {
         uint64_t give_up = p->last_progress_ms + (uint64_t)p->o.timeout_ms;
@@ -1071,18 +1254,20 @@ int cc_push_submit(cc_push_t *p, uint64_t tag, const char *eid, const void *ev, 
         deliver(p);
         return 0;
     }
-    if (s->cap < e->buf.size) {
-        s->cap = e->buf.size < 256 ? 256 : e->buf.size;
+    if (s->cap < ev_len) {
+        s->cap = ev_len < 256 ? 256 : ev_len;
         s->body = cc_xrealloc(s->body, s->cap);
     }
-    memcpy(s->body, e->buf.data, e->buf.size);
-    s->len = e->buf.size;
-    if (p->need_hello)
-        resend_hello(p);
-    send_slot(p, s, mono_ms());
-    /* Take what has arrived without waiting, so results flow while the
-     * caller keeps submitting. */
-    if (p->st.submitted % 64 == 0)
+    memcpy(s->body, ev, ev_len);
+    s->len = ev_len;
+    s->msg_rid = 0;
+    if (p->queued_bytes + ev_len > PUSH_BATCH_BYTES)
+        send_queued(p, mono_ms());
+    queue_slot(p, s);
+    /* A batch is full: send it, and take what has arrived without
+     * waiting, so results flow while the caller keeps submitting. (Any
+     * wait sends what is queued first.) */
+    if (p->n_queued >= PUSH_BATCH_EVENTS)
         return pump(p, 0, -1, NULL);
     return 0;
 }

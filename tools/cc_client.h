@@ -260,6 +260,7 @@ typedef struct {
 typedef struct {
     uint64_t submitted; /* events given to cc_push_submit / cc_push_local */
     uint64_t sent;      /* events sent at least once */
+    uint64_t messages;  /* EVENT messages sent (several events each when batched) */
     uint64_t ok;        /* acknowledged, new */
     uint64_t dup;       /* acknowledged as duplicates */
     uint64_t rejected;  /* refused by the daemon or locally */
