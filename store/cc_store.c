@@ -215,6 +215,15 @@ int cc_txn_put(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, cons
     return sticky(txn, lmdb_rc(r));
 }
 
+int cc_txn_put_tail(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, const void *val,
+                    size_t val_len)
+{
+    int r = cc_txn_put(txn, dbi, key, key_len, val, val_len, MDB_APPEND);
+
+    /* Not after the last key (or equal to it): an ordinary put. */
+    return r == MDB_KEYEXIST ? cc_txn_put(txn, dbi, key, key_len, val, val_len, 0) : r;
+}
+
 int cc_txn_update(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, void *val,
                   size_t val_len, cc_update_fn fn, void *ctx)
 {
@@ -337,6 +346,21 @@ int cc_txn_drop(cc_txn_t *txn, MDB_dbi dbi)
     if (txn->log_dbi == dbi)
         txn->log_known = false;
     return sticky(txn, lmdb_rc(mdb_drop(txn->txn, dbi, 0)));
+}
+
+int cc_txn_remove_dbi(cc_txn_t *txn, const char *name)
+{
+    MDB_dbi dbi;
+    int r;
+
+    if (txn->err)
+        return txn->err;
+    r = mdb_dbi_open(txn->txn, name, 0, &dbi);
+    if (r == MDB_NOTFOUND)
+        return 0;
+    if (r != 0)
+        return sticky(txn, lmdb_rc(r));
+    return sticky(txn, lmdb_rc(mdb_drop(txn->txn, dbi, 1)));
 }
 
 /* ---- (time, id) indexes ------------------------------------------------------- */

@@ -226,8 +226,8 @@ static int append_record(cc_evd_t *d, cc_txn_t *txn, const char *eid, size_t eid
         off = 17;
     }
     memcpy(dd + off, by, by_len);
-    if ((r = cc_txn_put(txn, d->dedupe_dbi, key, dedupe_key(key, by, eid, eid_len), dd,
-                        off + by_len, 0)) < 0)
+    if ((r = cc_txn_put_tail(txn, d->dedupe_dbi, key, dedupe_key(key, by, eid, eid_len), dd,
+                             off + by_len)) < 0)
         return r;
     *ret_seq = seq;
     return 0;
@@ -250,6 +250,25 @@ int cc_evd_append_internal(cc_evd_t *evd, cc_txn_t *txn, const char *eid, const 
                          ret_seq);
 }
 
+int cc_evd_history_item(cc_txn_t *txn, MDB_dbi log, uint64_t seq, cc_enc_t *out)
+{
+    MDB_val rec;
+    uint8_t key[8];
+    int r;
+
+    cc_be64_put(key, seq);
+    if ((r = cc_txn_get(txn, log, key, sizeof(key), &rec)) == -ENOENT) {
+        cc_enc_nil(out);
+        return 0;
+    }
+    if (r < 0)
+        return r;
+    cc_enc_array(out, 2);
+    cc_enc_u64(out, seq);
+    cc_enc_raw(out, rec.mv_data, rec.mv_size);
+    return 0;
+}
+
 typedef struct {
     cc_txn_t *txn;
     MDB_dbi log;
@@ -259,22 +278,11 @@ typedef struct {
 static int history_one(const MDB_val *key, const MDB_val *val, void *arg)
 {
     history_t *h = arg;
-    MDB_val rec;
-    int r;
 
     (void)key;
     if (val->mv_size != 8)
         return MDB_CORRUPTED;
-    if ((r = cc_txn_get(h->txn, h->log, val->mv_data, 8, &rec)) == -ENOENT) {
-        cc_enc_nil(h->out);
-        return 0;
-    }
-    if (r < 0)
-        return r;
-    cc_enc_array(h->out, 2);
-    cc_enc_u64(h->out, cc_be64_get(val->mv_data));
-    cc_enc_raw(h->out, rec.mv_data, rec.mv_size);
-    return 0;
+    return cc_evd_history_item(h->txn, h->log, cc_be64_get(val->mv_data), h->out);
 }
 
 int cc_evd_history(cc_txn_t *txn, MDB_dbi index, MDB_dbi log, const char *id, cc_enc_t *out)
