@@ -24,6 +24,7 @@
 
 #include "bench_common.h"
 #include "cc_client.h"
+#include "cc_push.h"
 
 typedef struct {
     uint64_t *latency_us; /* one per event, in submission order */

@@ -22,6 +22,7 @@
 
 #include "cc_cli.h"
 #include "cc_client.h"
+#include "cc_push.h"
 #include "cc_hotline.h"
 #include "cc_json.h"
 #include "cc_net.h"
