@@ -24,7 +24,7 @@
 #     `cchc push` from JSON-lines files (written before, not timed), 1 and
 #     CONNECTIONS processes at once.
 #  4. cchc-intaked with PRELOAD events already in its store (pushed through
-#     the daemon itself, UUID ids, CONNECTIONS connections): the same four
+#     the daemon itself, PRELOAD_IDS ids, CONNECTIONS connections): the same four
 #     bench_push runs; its disk use per million events (du, and the pages
 #     LMDB uses by mdb_stat -e) and its memory.
 #  5. bench_pipeline.py: hotline contacts and complaints, a province's mix
@@ -38,7 +38,9 @@
 #   WINDOW=1000         events in flight per cchc connection
 #   PIPELINE=64         Redis commands per pipeline
 #   PRELOAD=1000000     events in the store before the preloaded runs
-#                       (10000000 for the issue's figure: about 3 GB)
+#                       (10000000: about 7 GB of store, a few minutes more)
+#   PRELOAD_IDS=seq     ids of the preloaded events: seq (fast), or uuid (as
+#                       many clients choose them; much slower to preload)
 #   YEAR_DOSSIERS=200000 YEAR_CONTACTS=100000 YEAR_COMPLAINTS=20000
 #                       the pipeline's volume (a province-year: 1150000,
 #                       100000, 40000)
@@ -59,6 +61,7 @@ CONNECTIONS=${CONNECTIONS:-8}
 WINDOW=${WINDOW:-1000}
 PIPELINE=${PIPELINE:-64}
 PRELOAD=${PRELOAD:-1000000}
+PRELOAD_IDS=${PRELOAD_IDS:-seq}
 YEAR_DOSSIERS=${YEAR_DOSSIERS:-200000}
 YEAR_CONTACTS=${YEAR_CONTACTS:-100000}
 YEAR_COMPLAINTS=${YEAR_COMPLAINTS:-20000}
@@ -89,6 +92,13 @@ for v in "$COUNT" "$CONNECTIONS" "$WINDOW" "$PIPELINE" "$PRELOAD" "$YEAR_DOSSIER
         ;;
     esac
 done
+case $PRELOAD_IDS in
+seq | uuid) ;;
+*)
+    echo "compare.sh: PRELOAD_IDS is seq or uuid" >&2
+    exit 2
+    ;;
+esac
 case $TABLE in
 text | markdown) ;;
 *)
@@ -292,9 +302,9 @@ redis_run() {
 HEADER="$TMP/header"
 {
     say "cchc compared: $(date '+%Y-%m-%d %H:%M %z')"
-    say "command: COUNT=$COUNT CONNECTIONS=$N WINDOW=$WINDOW PIPELINE=$PIPELINE PRELOAD=$PRELOAD YEAR_DOSSIERS=$YEAR_DOSSIERS YEAR_CONTACTS=$YEAR_CONTACTS YEAR_COMPLAINTS=$YEAR_COMPLAINTS tests/bench/compare.sh $BUILD"
+    say "command: COUNT=$COUNT CONNECTIONS=$N WINDOW=$WINDOW PIPELINE=$PIPELINE PRELOAD=$PRELOAD PRELOAD_IDS=$PRELOAD_IDS YEAR_DOSSIERS=$YEAR_DOSSIERS YEAR_CONTACTS=$YEAR_CONTACTS YEAR_COMPLAINTS=$YEAR_COMPLAINTS tests/bench/compare.sh $BUILD"
     say "machine: $(nproc) CPUs ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $(uname -sr); state in $TMP on $(df -PT "$TMP" | awk 'NR == 2 { print $2 }')"
-    say "build: $BUILD, type $(awk -F= '/^CMAKE_BUILD_TYPE:/ { print $2 ? $2 : "RelWithDebInfo (default)" }' "$BUILD/CMakeCache.txt" 2>/dev/null), commit $(git -C "$HERE" rev-parse --short HEAD 2>/dev/null || echo '?')"
+    say "build: $BUILD, type $(awk -F= '/^CMAKE_BUILD_TYPE:/ { print $2 ? $2 : "RelWithDebInfo (default)" }' "$BUILD/CMakeCache.txt" 2>/dev/null), commit $(git -C "$HERE" describe --always --dirty 2>/dev/null || echo '?')"
     say "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$HEADER"
 cat "$HEADER"
@@ -331,10 +341,10 @@ push_cli "cli_$N" "$N"
 
 say "== 4. cchc-intaked with $PRELOAD events already stored"
 start_intake preload
-say "  - preload: bench_push --count=$PRELOAD --connections=$N --ids=uuid --window=4000"
+say "  - preload: bench_push --count=$PRELOAD --connections=$N --ids=$PRELOAD_IDS --window=4000"
 t0=$(now)
 "$B/bench_push" --intake="$EP" --count="$PRELOAD" --window=4000 --connections="$N" \
-    --ids=uuid --timeout=60000 >"$TMP/out" 2>&1 || {
+    --ids="$PRELOAD_IDS" --timeout=60000 >"$TMP/out" 2>&1 || {
     cat "$TMP/out" >&2
     exit 1
 }
@@ -395,7 +405,7 @@ preloaded: UUID rate / sequential rate, 1 connection (goal >= 0.67)|preload_uuid
 preloaded: UUID rate / sequential rate, $N connections (goal >= 0.67)|preload_uuid_over_seq_$N|x|-|-
 intake disk per million events, fresh, sequential ids (goal <= 150)|fresh_seq_1.mib_per_million|MiB|-|-
 intake disk per million events, fresh, UUID ids|fresh_uuid_1.mib_per_million|MiB|-|-
-intake disk per million events, preloaded (mostly UUID ids; du)|intake.mib_per_million|MiB|-|-
+intake disk per million events, preloaded ($PRELOAD_IDS, then both; du)|intake.mib_per_million|MiB|-|-
 intake LMDB pages used per million events, preloaded (mdb_stat -e)|intake.used_mib_per_million|MiB|-|-
 Redis AOF (always) per million events|redis_always.mib_per_million|MiB|-|-
 intake, province mix through cchc push, 1 process|pipeline.intake_mix_rate|ev/s|redis_always_1.rate|c
