@@ -33,6 +33,7 @@ test clock (so that generated 2025 times are not in the future).
 """
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -227,6 +228,8 @@ def scoring_replay(c):
 
 
 def main():
+    # Stopped by compare.sh (SIGTERM): stop the daemons too (c.close()).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     c = Cluster(test_clock="2025-12-31T00:00:00+07:00")
     try:
         c.start("intake")

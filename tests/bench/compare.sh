@@ -84,7 +84,8 @@ for f in "$INTAKED" "$CCHC" "$BUILD/daemons/hotline/cchc-hotlined" \
         exit 2
     fi
 done
-for v in "$COUNT" "$CONNECTIONS" "$WINDOW" "$PIPELINE" "$PRELOAD" "$YEAR_DOSSIERS"; do
+for v in "$COUNT" "$CONNECTIONS" "$WINDOW" "$PIPELINE" "$PRELOAD" "$YEAR_DOSSIERS" \
+    "$YEAR_CONTACTS" "$YEAR_COMPLAINTS" "$ZMQ_COUNT" "$LMDB_COUNT"; do
     case $v in
     '' | *[!0-9]*)
         echo "compare.sh: sizes are whole numbers ($v)" >&2
@@ -92,20 +93,20 @@ for v in "$COUNT" "$CONNECTIONS" "$WINDOW" "$PIPELINE" "$PRELOAD" "$YEAR_DOSSIER
         ;;
     esac
 done
-case $PRELOAD_IDS in
-seq | uuid) ;;
-*)
-    echo "compare.sh: PRELOAD_IDS is seq or uuid" >&2
+# one_of NAME VALUE CHOICE...: exit 2 unless VALUE is one of the CHOICEs.
+one_of() {
+    name=$1
+    value=$2
+    shift 2
+    for choice in "$@"; do
+        [ "$value" = "$choice" ] && return 0
+    done
+    echo "compare.sh: $name is one of: $*" >&2
     exit 2
-    ;;
-esac
-case $TABLE in
-text | markdown) ;;
-*)
-    echo "compare.sh: TABLE is text or markdown" >&2
-    exit 2
-    ;;
-esac
+}
+one_of PRELOAD_IDS "$PRELOAD_IDS" seq uuid
+one_of TABLE "$TABLE" text markdown
+one_of REDIS "$REDIS" yes no
 if [ "$CONNECTIONS" -lt 2 ] || [ "$COUNT" -lt "$CONNECTIONS" ]; then
     echo "compare.sh: CONNECTIONS must be at least 2 and at most COUNT" >&2
     exit 2
@@ -113,18 +114,34 @@ fi
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/cchc-compare.XXXXXX")
 FIG=$TMP/figures # lines "KEY VALUE"
-PIDS=            # daemons to stop at the end
+PIDS=            # what this script started and has not seen end: stopped at exit
 START=$(date +%s)
 
-# stop PID: stop one process this script started and wait for it.
-stop() {
-    kill -TERM "$1" 2>/dev/null || true
-    wait "$1" 2>/dev/null || true
+# forget PID: PID has ended; no longer stopped at exit.
+forget() {
     rest=
     for p in $PIDS; do
         [ "$p" = "$1" ] || rest="$rest $p"
     done
     PIDS=$rest
+}
+# stop PID: stop one process this script started and wait for it.
+stop() {
+    kill -TERM "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+    forget "$1"
+}
+# run COMMAND...: run a program and wait for it; in the background, so that
+# a signal to this script ends the wait at once and cleanup stops the
+# program. Returns its exit status.
+run() {
+    "$@" &
+    pid=$!
+    PIDS="$PIDS $pid"
+    rc=0
+    wait "$pid" || rc=$?
+    forget "$pid"
+    return $rc
 }
 cleanup() {
     for p in $PIDS; do
@@ -154,7 +171,7 @@ measure() {
     prefix=$1
     shift
     status=0
-    "$@" >"$TMP/out" 2>&1 || status=$?
+    run "$@" >"$TMP/out" 2>&1 || status=$?
     grep -v '^figure ' "$TMP/out" | sed 's/^/     /'
     awk -v p="$prefix" '$1 == "figure" { print p "." $2, $3 }' "$TMP/out" >>"$FIG"
     if [ $status -ne 0 ]; then
@@ -222,11 +239,13 @@ push_cli() {
             --window="$WINDOW" <"$TMP/events-$k.jsonl" >"$TMP/results-$k.jsonl" \
             2>"$TMP/push-$k.log" &
         pids="$pids $!"
+        PIDS="$PIDS $!"
         k=$((k + 1))
     done
     failed=0
     for p in $pids; do
         wait "$p" || failed=1
+        forget "$p"
     done
     t1=$(now)
     ok=$(cat "$TMP"/results-*.jsonl | grep -c '"status":"ok"' || true)
@@ -343,7 +362,7 @@ say "== 4. cchc-intaked with $PRELOAD events already stored"
 start_intake preload
 say "  - preload: bench_push --count=$PRELOAD --connections=$N --ids=$PRELOAD_IDS --window=4000"
 t0=$(now)
-"$B/bench_push" --intake="$EP" --count="$PRELOAD" --window=4000 --connections="$N" \
+run "$B/bench_push" --intake="$EP" --count="$PRELOAD" --window=4000 --connections="$N" \
     --ids="$PRELOAD_IDS" --timeout=60000 >"$TMP/out" 2>&1 || {
     cat "$TMP/out" >&2
     exit 1
