@@ -505,13 +505,6 @@ static void start_scoringd(const char *bin, const char *dir, char *ep, size_t ep
     atexit(stop_daemon);
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-    return x < y ? -1 : x > y;
-}
-
 /* Time QUERY @q with @pairs @repeat times (after one untimed warm-up). */
 static void time_query(cc_client_t *c, const char *what, const char *q, const cc_enc_t *pairs,
                        int repeat)
@@ -544,7 +537,7 @@ static void time_query(cc_client_t *c, const char *what, const char *q, const cc
         rows = rs && rs->type == MSGPACK_OBJECT_ARRAY ? rs->via.array.size : 1;
         cc_msg_deinit(&m);
     }
-    qsort(us, (size_t)repeat, sizeof(*us), cmp_u64);
+    bench_sort_u64(us, (size_t)repeat);
     printf("  %-44s %4zu rows %7zu KiB  min %6.1f  median %6.1f  p90 %6.1f  max %6.1f ms\n", what,
            rows, size / 1024, (double)us[0] / 1e3, (double)us[repeat / 2] / 1e3,
            (double)us[(repeat * 9) / 10] / 1e3, (double)us[repeat - 1] / 1e3);
