@@ -154,8 +154,8 @@ void bench_gen_event(bench_gen_t *g, uint64_t i, bench_event_t *ev)
         uuid_v4(&g->rng, ev->eid);
         uuid_v4(&g->rng, ev->dossier);
     } else {
-        snprintf(ev->eid, sizeof(ev->eid), "%se%llu", g->prefix, (unsigned long long)i);
-        snprintf(ev->dossier, sizeof(ev->dossier), "%sd%llu", g->prefix, (unsigned long long)i);
+        snprintf(ev->eid, sizeof(ev->eid), "%se%010llu", g->prefix, (unsigned long long)i);
+        snprintf(ev->dossier, sizeof(ev->dossier), "%sd%010llu", g->prefix, (unsigned long long)i);
     }
     ev->at = receipt_time(i);
     ev->unit = g->unit;

@@ -53,7 +53,7 @@ uint64_t bench_random(uint64_t *state);
 
 /* How the event and dossier ids are chosen. */
 typedef enum {
-    BENCH_IDS_SEQ,  /* PREFIX e<i> and PREFIX d<i> */
+    BENCH_IDS_SEQ, /* PREFIX e<i> and PREFIX d<i>, i zero-padded to 10 digits as a counter numbers them */
     BENCH_IDS_UUID, /* random UUID v4 each, as many clients choose them */
 } bench_ids_t;
 
