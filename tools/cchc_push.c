@@ -508,7 +508,10 @@ static int push_exit_status(push_run_t *run, cc_push_t *p, cc_client_t *c, const
         r = cc_push_finish(p);
     else
         cc_push_finish(p); /* hands back the unanswered ones */
-    fflush(run->out);
+    /* The last results leave the buffer only now: a full disk or a closed
+     * pipe shows here. */
+    if (fflush(run->out) != 0 || ferror(run->out))
+        run->out_error = true;
     if (run->show_progress && run->tty)
         progress(run, p, true);
     summary(run, p, c, r, in->eof && in->start == in->len, in->line_no, retry_for_ms);
