@@ -56,6 +56,13 @@
 #define SC_HISTORY_MIN_RECORDS 100 /* a BATCH with this many records of history: an import */
 #define SC_HISTORY_QUIET_MS 5000   /* history mode ends this long after the last old record */
 #define SC_RATES_ALL_MS 60000      /* every unit's rate alerts at least this often */
+/* While a source is behind, the BATCHes read from it are applied together,
+ * in one transaction, up to this many records or batches, or this long
+ * after the first (a BATCH that reaches its source's head is applied at
+ * once, with what was gathered before it). */
+#define SC_GROUP_RECORDS 65536
+#define SC_GROUP_BATCHES 64
+#define SC_GROUP_MS 500
 #define SC_INTAKE_DEFAULT "tcp://127.0.0.1:7301"
 #define SC_HOTLINE_DEFAULT "tcp://127.0.0.1:7302"
 

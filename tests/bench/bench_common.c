@@ -1,12 +1,20 @@
 /*
- * bench_common.c - options, clock, percentiles, figure lines and generated
- * events of the benchmark programs (see bench_common.h).
+ * bench_common.c - options, clock, percentiles, figure lines, errors,
+ * daemons and generated events of the benchmark programs (see
+ * bench_common.h).
  */
 #include "bench_common.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -99,10 +107,10 @@ int bench_ids_parse(const char *s, bench_ids_t *ret)
     return 0;
 }
 
-void bench_gen_init(bench_gen_t *g, bench_ids_t ids, const char *prefix, const char *unit,
+void bench_events_init(bench_events_t *g, bench_ids_t ids, const char *prefix, const char *unit,
                     const char *proc)
 {
-    *g = (bench_gen_t){ .ids = ids, .prefix = prefix, .unit = unit, .proc = proc };
+    *g = (bench_events_t){ .ids = ids, .prefix = prefix, .unit = unit, .proc = proc };
     g->rng = bench_seed();
 }
 
@@ -148,7 +156,7 @@ static int64_t receipt_time(uint64_t i)
     return t;
 }
 
-void bench_gen_event(bench_gen_t *g, uint64_t i, bench_event_t *ev)
+void bench_events_next(bench_events_t *g, uint64_t i, bench_event_t *ev)
 {
     if (g->ids == BENCH_IDS_UUID) {
         uuid_v4(&g->rng, ev->eid);
@@ -175,4 +183,69 @@ int bench_event_json(const bench_event_t *ev, FILE *out)
                    "{\"eid\":\"%s\",\"type\":\"received\",\"at\":\"%s\",\"dossier\":\"%s\","
                    "\"proc\":\"%s\",\"unit\":\"%s\",\"channel\":\"%s\"}\n",
                    ev->eid, at, ev->dossier, ev->proc, ev->unit, ev->channel);
+}
+
+void bench_die(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", program_invocation_short_name);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit(1);
+}
+
+void bench_workdir(const char *keep, const char *name, char *dir, size_t len)
+{
+    const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+
+    if (keep)
+        snprintf(dir, len, "%s", keep);
+    else if (snprintf(dir, len, "%s/cchc-bench-%s-XXXXXX", tmp, name) < 0 || mkdtemp(dir) == NULL)
+        bench_die("cannot make a temporary directory");
+    mkdir(dir, 0700);
+}
+
+void bench_remove(const char *path)
+{
+    char cmd[4200];
+
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", path);
+    if (system(cmd) != 0)
+        bench_die("cannot remove %s", path);
+}
+
+int bench_free_port(void)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t len = sizeof(a);
+    int s = socket(AF_INET, SOCK_STREAM, 0), port;
+
+    if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+        getsockname(s, (struct sockaddr *)&a, &len) < 0)
+        bench_die("no free port: %s", strerror(errno));
+    port = ntohs(a.sin_port);
+    close(s);
+    return port;
+}
+
+pid_t bench_spawn(const char *log, char *const argv[])
+{
+    pid_t pid = fork();
+
+    if (pid < 0)
+        bench_die("fork: %s", strerror(errno));
+    if (pid == 0) {
+        int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+
+        if (fd >= 0) {
+            dup2(fd, 1);
+            dup2(fd, 2);
+        }
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    return pid;
 }

@@ -1,9 +1,10 @@
 /*
  * bench_common.h - what the benchmark programs share: their command-line
  * options, a microsecond clock, sorting and percentiles, the one line a
- * figure is printed on for tests/bench/compare.sh, and the `received`
- * events they send (to intake, as JSON lines, to Redis) with sequential or
- * random (UUID v4) event and dossier ids.
+ * figure is printed on for tests/bench/compare.sh, dying with a message,
+ * the daemons they start, and the `received` events they send (to intake,
+ * as JSON lines, to Redis) with sequential or random (UUID v4) event and
+ * dossier ids.
  */
 #ifndef BENCH_COMMON_H
 #define BENCH_COMMON_H
@@ -11,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 /**
  * bench_opt - the value of option @name ("--count") given as "--count=V"
@@ -68,7 +70,7 @@ typedef struct {
     const char *unit;   /* borrowed */
     const char *proc;   /* borrowed */
     uint64_t rng;       /* UUID: the generator's state */
-} bench_gen_t;
+} bench_events_t;
 
 /* One generated event; strings point into it or into the generator. */
 typedef struct {
@@ -85,25 +87,47 @@ typedef struct {
 int bench_ids_parse(const char *s, bench_ids_t *ret);
 
 /**
- * bench_gen_init - a generator of @ids ids, @prefix before sequential ones,
+ * bench_events_init - a generator of @ids ids, @prefix before sequential ones,
  * for @unit and @proc (all borrowed: they must outlive it); random ids
  * come from a fresh random seed.
  */
-void bench_gen_init(bench_gen_t *g, bench_ids_t ids, const char *prefix, const char *unit,
+void bench_events_init(bench_events_t *g, bench_ids_t ids, const char *prefix, const char *unit,
                     const char *proc);
 
 /**
- * bench_gen_event - event number @i of @g into @ev: a `received` event of
+ * bench_events_next - event number @i of @g into @ev: a `received` event of
  * the generator's unit and procedure on a weekday of 2025 between 08:00
  * and 16:00 local, channel online for one in three. Ids are PREFIX e<i>
  * and PREFIX d<i>, or two fresh UUIDs.
  */
-void bench_gen_event(bench_gen_t *g, uint64_t i, bench_event_t *ev);
+void bench_events_next(bench_events_t *g, uint64_t i, bench_event_t *ev);
 
 /**
  * bench_event_json - write @ev to @out as one JSON line, as `cchc push`
  * reads it (time in ISO 8601, +07:00). Returns what fprintf returns.
  */
 int bench_event_json(const bench_event_t *ev, FILE *out);
+/** bench_die - print "program: message" on stderr and exit 1. */
+void bench_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/**
+ * bench_workdir - the directory a benchmark works in, into @dir (@len
+ * bytes): @keep when given (made if missing), else a new temporary one
+ * named after @name ("$TMPDIR/cchc-bench-NAME-XXXXXX"). Dies on failure.
+ */
+void bench_workdir(const char *keep, const char *name, char *dir, size_t len);
+
+/** bench_remove - remove @path and everything below it (rm -rf). */
+void bench_remove(const char *path);
+
+/** bench_free_port - a TCP port of 127.0.0.1 free right now (dies if none). */
+int bench_free_port(void);
+
+/**
+ * bench_spawn - run the program @argv[0] with @argv (NULL-terminated) in a
+ * child process whose stdout and stderr go to the file @log (appended).
+ * Returns the child's pid; dies when it cannot fork.
+ */
+pid_t bench_spawn(const char *log, char *const argv[]);
 
 #endif

@@ -139,7 +139,7 @@ static void *run_connection(void *arg)
     cc_client_t *cl = connect_counter(c);
     cc_push_t *p = NULL;
     cc_push_stats_t st;
-    bench_gen_t gen;
+    bench_events_t gen;
     bench_event_t e;
     cc_enc_t enc;
     int r = 0;
@@ -147,12 +147,12 @@ static void *run_connection(void *arg)
     pthread_barrier_wait(&b->start);
     if (cl == NULL)
         return NULL;
-    bench_gen_init(&gen, b->ids, c->prefix, b->unit, b->proc);
+    bench_events_init(&gen, b->ids, c->prefix, b->unit, b->proc);
     cc_enc_init(&enc);
     cc_client_push_begin(cl, &po, &p);
     c->t0 = bench_now_us();
     for (uint64_t i = 0; i < c->count && r >= 0; i++) {
-        bench_gen_event(&gen, i, &e);
+        bench_events_next(&gen, i, &e);
         encode_event(&enc, &e);
         r = cc_push_submit(p, i, e.eid, enc.buf.data, enc.buf.size);
     }
@@ -175,12 +175,12 @@ static void *run_connection(void *arg)
 static int write_jsonl(bench_t *b, conn_t *conns, unsigned n_conns)
 {
     for (unsigned k = 0; k < n_conns; k++) {
-        bench_gen_t gen;
+        bench_events_t gen;
         bench_event_t e;
 
-        bench_gen_init(&gen, b->ids, conns[k].prefix, b->unit, b->proc);
+        bench_events_init(&gen, b->ids, conns[k].prefix, b->unit, b->proc);
         for (uint64_t i = 0; i < conns[k].count; i++) {
-            bench_gen_event(&gen, i, &e);
+            bench_events_next(&gen, i, &e);
             if (bench_event_json(&e, stdout) < 0) {
                 perror("bench_push: stdout");
                 return 1;

@@ -193,20 +193,20 @@ static void *run_client(void *arg)
     size_t cap = 1 << 20, len = 0;
     char *in = malloc(cap);
     buf_t out = { 0 };
-    bench_gen_t gen;
+    bench_events_t gen;
     bench_event_t e;
 
     if (fd < 0 || in == NULL)
         c->failed = fd < 0 ? errno : ENOMEM;
     pthread_barrier_wait(&rb->start);
-    bench_gen_init(&gen, rb->ids, c->prefix, "TTHCC", "TP-LLTP");
+    bench_events_init(&gen, rb->ids, c->prefix, "TTHCC", "TP-LLTP");
     c->t0 = bench_now_us();
     for (uint64_t i = 0; i < c->count && !c->failed;) {
         uint64_t n = 0;
 
         out.len = 0;
         for (; n < rb->pipeline && i < c->count; n++, i++) {
-            bench_gen_event(&gen, i, &e);
+            bench_events_next(&gen, i, &e);
             resp_xadd(&out, rb->stream, &e);
         }
         if ((c->failed = write_all(fd, &out)) == 0)
