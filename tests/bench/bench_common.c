@@ -108,7 +108,7 @@ int bench_ids_parse(const char *s, bench_ids_t *ret)
 }
 
 void bench_events_init(bench_events_t *g, bench_ids_t ids, const char *prefix, const char *unit,
-                    const char *proc)
+                       const char *proc)
 {
     *g = (bench_events_t){ .ids = ids, .prefix = prefix, .unit = unit, .proc = proc };
     g->rng = bench_seed();

@@ -92,7 +92,7 @@ int bench_ids_parse(const char *s, bench_ids_t *ret);
  * come from a fresh random seed.
  */
 void bench_events_init(bench_events_t *g, bench_ids_t ids, const char *prefix, const char *unit,
-                    const char *proc);
+                       const char *proc);
 
 /**
  * bench_events_next - event number @i of @g into @ev: a `received` event of
