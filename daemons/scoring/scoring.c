@@ -95,6 +95,8 @@ struct scoring {
     feed_alert_t feed_alert[SC_FEED_COUNT_];
     sc_group_t group;
     uint64_t history_until_ms; /* applying history (an import) until then */
+    uint64_t hold_until_ms;    /* changes with old records wait until then; 0: none wait */
+    uint64_t hold_records;     /* old records applied since the hold began */
     bool was_catching_up;
     bool resync_pending; /* changes were held back: subscribers need a snapshot */
     uint64_t held_back;  /* alert changes not published while catching up */
@@ -114,18 +116,52 @@ static bool catching_up(const scoring_t *s)
            cc_clock_mono_ms() < s->history_until_ms;
 }
 
-/* After a commit: publish its alert changes, or hold them back (@history:
- * they come from records of the past). */
-static void publish_changes(scoring_t *s, bool history)
+/* After a commit: publish the alert changes queued, hold them back (drop
+ * them, counted, for a snapshot later) while catching up, or leave them
+ * queued while a hold decides whether old records are an import. */
+static void publish_changes(scoring_t *s)
 {
-    if (history || catching_up(s)) {
+    if (catching_up(s)) {
         size_t n = sc_state_publish(s->state, NULL, NULL);
 
         s->held_back += n;
         s->resync_pending |= n > 0;
         return;
     }
+    if (s->hold_until_ms)
+        return;
     sc_state_publish(s->state, sc_watch_publish, s->watch);
+}
+
+/* @old records of the past were just applied (state.h SC_HISTORY_S). Their
+ * changes wait SC_HISTORY_HOLD_MS from the first: an import whose first
+ * READ caught only a few records must not reach subscribers. History mode
+ * begins once the hold has seen SC_HISTORY_MIN_RECORDS old records, and
+ * lasts until SC_HISTORY_QUIET_MS after the last old record. */
+static void history_seen(scoring_t *s, uint64_t old, uint64_t now_ms)
+{
+    if (old == 0)
+        return;
+    if (now_ms < s->history_until_ms) {
+        s->history_until_ms = now_ms + SC_HISTORY_QUIET_MS;
+        return;
+    }
+    if (s->hold_until_ms == 0)
+        s->hold_until_ms = now_ms + SC_HISTORY_HOLD_MS;
+    s->hold_records += old;
+    if (s->hold_records >= SC_HISTORY_MIN_RECORDS)
+        s->history_until_ms = now_ms + SC_HISTORY_QUIET_MS;
+}
+
+/* End the hold once its time is up (or at once when @force): the changes
+ * it kept go out, or are held back when the old records were an import. */
+static void hold_settle(scoring_t *s, uint64_t now_ms, bool force)
+{
+    if (s->hold_until_ms == 0 || (!force && now_ms < s->hold_until_ms))
+        return;
+    s->hold_until_ms = 0;
+    s->hold_records = 0;
+    publish_changes(s);
 }
 
 /* ---- Applying what the feeds read ----------------------------------------------------- */
@@ -140,7 +176,7 @@ static void group_drop(scoring_t *s)
 }
 
 /* What a committed batch @i of the group says about its feed. */
-static void batch_done(scoring_t *s, size_t i, bool *history)
+static void batch_done(scoring_t *s, size_t i, uint64_t *old)
 {
     const sc_batch_result_t *res = &s->group.res[i];
     sc_feed_id_t f = s->group.batch[i].feed;
@@ -160,7 +196,7 @@ static void batch_done(scoring_t *s, size_t i, bool *history)
         return;
     }
     s->behind[f] = head > res->cursor + SC_BEHIND_RECORDS;
-    *history |= res->history >= SC_HISTORY_MIN_RECORDS;
+    *old += res->history;
     if (res->invalid)
         cc_log(LOG_WARNING, "Skipped %llu invalid %s records (up to seq %llu)",
                (unsigned long long)res->invalid, name, (unsigned long long)res->cursor);
@@ -175,7 +211,7 @@ static void group_commit(scoring_t *s)
 {
     sc_group_t *g = &s->group;
     uint64_t now_ms = cc_clock_mono_ms();
-    bool history = false;
+    uint64_t old = 0;
     int r;
 
     if (g->n == 0)
@@ -201,7 +237,7 @@ static void group_commit(scoring_t *s)
         }
         for (size_t i = 0; i < g->n; i++)
             if (g->batch[i].feed == (sc_feed_id_t)f)
-                batch_done(s, i, &history);
+                batch_done(s, i, &old);
         if (s->rollback[f][0])
             continue;
         /* Applied as far as the feed has read, or it must read again. */
@@ -216,9 +252,8 @@ static void group_commit(scoring_t *s)
     group_drop(s);
     if (r < 0)
         return;
-    if (history)
-        s->history_until_ms = now_ms + SC_HISTORY_QUIET_MS;
-    publish_changes(s, history);
+    history_seen(s, old, now_ms);
+    publish_changes(s);
 }
 
 /* sc_feed_take_fn: gather the BATCH into the group; apply the group once
@@ -303,6 +338,9 @@ static void run_tick(scoring_t *s, bool forced)
     size_t raised = 0, changes = 0;
     int r;
 
+    hold_settle(s, now_ms, forced);
+    if (s->hold_until_ms)
+        return; /* its end decides what the tick would add to */
     /* Before its first BATCH a source's HELLO reply tells how far behind
      * scoring is (a quiet log may keep the first READ waiting). A source
      * that does not answer, or that rolled back, holds nothing back:
@@ -741,6 +779,8 @@ static void loop(scoring_t *s)
         }
         if (s->group.n && s->group.since_ms + SC_GROUP_MS < until)
             until = s->group.since_ms + SC_GROUP_MS;
+        if (s->hold_until_ms && s->hold_until_ms < until)
+            until = s->hold_until_ms;
         if (zmq_poll(items, CC_N(items), until > now_ms ? (long)(until - now_ms) : 0) < 0 &&
             errno != EINTR)
             break;
@@ -757,6 +797,7 @@ static void loop(scoring_t *s)
         }
         if (s->group.n && now_ms >= s->group.since_ms + SC_GROUP_MS)
             group_commit(s);
+        hold_settle(s, now_ms, false);
         while (take_request(s))
             ;
         sc_watch_tick(s->watch, now_ms);
