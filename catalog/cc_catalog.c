@@ -19,9 +19,9 @@ typedef struct {
     size_t mask;
 } code_index_t;
 
+/* A unit as read from units.tsv, before its parent is resolved. */
 typedef struct {
     cc_unit_t u;
-    int line;                /* for messages about cross-references */
     const char *parent_code; /* as written, until resolved */
 } unit_rec_t;
 
@@ -257,134 +257,225 @@ static int parse_cutoff_day(const cc_tsv_t *t, const char *s, int *ret, char *er
     return 0;
 }
 
-static int load_units(cc_catalog_t *c, const char *buf, size_t len, char *err, size_t err_len)
+/* A catalog file read row by row (units.tsv, procedures.tsv): its columns,
+ * what its rows are called in messages and how many it may hold, how a row
+ * becomes a record, and where a record's code is. */
+typedef struct {
+    const char *name;           /* "units.tsv": messages are "units.tsv:LINE: reason" */
+    const char *const *columns; /* the header, in order */
+    size_t n_columns;
+    size_t n_required;       /* columns[n_required..n_columns) may be left out, from the end */
+    const char *record_name; /* "unit": "duplicate unit code" */
+    const char *rows_name;   /* "units": "more than 100000 units" */
+    size_t max_rows;
+    size_t record_size; /* bytes of one record */
+    /* Fills the zeroed record from the row t holds; returns 0, or -EINVAL
+     * with "file:line: reason" in err, leaving nothing in the record to free. */
+    int (*parse_row)(cc_catalog_t *c, const cc_tsv_t *t, void *record, char *err, size_t err_len);
+    const char *(*code_at)(const void *records, size_t i); /* the code of record i */
+} catalog_file_t;
+
+/* The records of a catalog file, in file order, with the line of each. */
+typedef struct {
+    void *records; /* n records of the file's record_size bytes */
+    int *lines;
+    size_t n;
+} catalog_rows_t;
+
+/* Reads catalog file f from buf[0..len): checks its header, then turns each
+ * row into a record (f->parse_row), refusing a row with more columns than
+ * the header named and a row beyond f->max_rows.
+ * Returns 0, or a negative errno with "file:line: reason" in err. Either
+ * way *ret_rows holds the records accepted so far: the caller owns them and
+ * frees ret_rows->records and ret_rows->lines. */
+static int read_catalog_rows(cc_catalog_t *c, const catalog_file_t *f, const char *buf, size_t len,
+                             catalog_rows_t *ret_rows, char *err, size_t err_len)
 {
-    static const char *const header[] = {
-        "code", "name", "kind", "parent", "effective_from", "effective_to", "report_cutoff_day"
-    };
-    static const char name[] = "units.tsv";
-    cc_tsv_t *t = NULL;
-    unit_rec_t *recs = NULL;
-    code_index_t ix = { 0 };
-    size_t n = 0, cap = 0, ncols;
+    cc_tsv_t *t = cc_xmalloc(sizeof(*t));
+    catalog_rows_t rows = { 0 };
+    size_t cap = 0, n_columns;
     int r;
 
-    t = cc_xmalloc(sizeof(*t));
-    cc_tsv_init(t, name, buf, len);
-    /* report_cutoff_day is optional: a file of six columns is fine. */
-    r = cc_tsv_expect_header_opt(t, header, N_OF(header), N_OF(header) - 1, err, err_len);
+    cc_tsv_init(t, f->name, buf, len);
+    r = cc_tsv_expect_header_opt(t, f->columns, f->n_columns, f->n_required, err, err_len);
     if (r < 0)
         goto out;
-    ncols = (size_t)r;
+    n_columns = (size_t)r;
     while ((r = cc_tsv_next(t, err, err_len)) > 0) {
-        unit_rec_t *u;
-        const char *kind = field(t, 2), *parent = field(t, 3);
+        void *record;
 
-        if ((r = too_many_columns(t, ncols, err, err_len)) < 0)
+        if ((r = too_many_columns(t, n_columns, err, err_len)) < 0)
             goto out;
-        if (n == CC_CATALOG_MAX_UNITS) {
-            cc_set_error(err, err_len, "%s:%d: more than %d units", name, t->line,
-                         CC_CATALOG_MAX_UNITS);
-            r = -EINVAL;
-            goto out;
-        }
-        if (n == cap) {
-            size_t ncap = cap ? cap * 2 : 64;
-            recs = cc_xrealloc(recs, ncap * sizeof(*recs));
-            cap = ncap;
-        }
-        u = &recs[n];
-        memset(u, 0, sizeof(*u));
-        u->line = t->line;
-        if ((r = check_code(t, "code", field(t, 0), err, err_len)) < 0 ||
-            (r = check_text(t, "name", field(t, 1), CC_NAME_MAX, err, err_len)) < 0)
-            goto out;
-        if (cc_unit_kind_parse(kind, &u->u.kind) < 0) {
-            cc_set_error(err, err_len,
-                         "%s:%d: unknown kind '%s' (expected province_office, department, "
-                         "district, commune, center or other)",
-                         name, t->line, kind);
-            r = -EINVAL;
+        if (rows.n == f->max_rows) {
+            r = cc_fail(-EINVAL, err, err_len, "%s:%d: more than %zu %s", f->name, t->line,
+                        f->max_rows, f->rows_name);
             goto out;
         }
-        if (parent[0] && (r = check_code(t, "parent", parent, err, err_len)) < 0)
-            goto out;
-        if ((r = parse_opt_date(t, "effective_from", field(t, 4), INT32_MIN, &u->u.effective_from,
-                                err, err_len)) < 0 ||
-            (r = parse_opt_date(t, "effective_to", field(t, 5), INT32_MAX, &u->u.effective_to, err,
-                                err_len)) < 0)
-            goto out;
-        if (field(t, 6)[0] &&
-            (r = parse_cutoff_day(t, field(t, 6), &u->u.report_cutoff_day, err, err_len)) < 0)
-            goto out;
-        if (u->u.effective_from > u->u.effective_to) {
-            cc_set_error(err, err_len, "%s:%d: effective_from is after effective_to", name,
-                         t->line);
-            r = -EINVAL;
-            goto out;
+        if (rows.n == cap) {
+            cap = cap ? cap * 2 : 64;
+            rows.records = cc_xrealloc(rows.records, cap * f->record_size);
+            rows.lines = cc_xrealloc(rows.lines, cap * sizeof(*rows.lines));
         }
-        u->u.code = own(c, field(t, 0));
-        u->u.name = own(c, field(t, 1));
-        if (parent[0])
-            u->parent_code = own(c, parent);
-        n++;
+        record = (char *)rows.records + rows.n * f->record_size;
+        memset(record, 0, f->record_size);
+        if ((r = f->parse_row(c, t, record, err, err_len)) < 0)
+            goto out;
+        rows.lines[rows.n++] = t->line;
     }
-    if (r < 0)
-        goto out;
+out:
+    *ret_rows = rows;
+    free(t);
+    return r;
+}
 
-    /* Index, then cross-check duplicates, parents and cycles. */
-    index_init(&ix, n);
-    for (size_t i = 0; i < n; i++) {
-        size_t s = index_slot(&ix, recs[i].u.code, unit_rec_code_at, recs);
-        if (ix.slots[s]) {
-            cc_set_error(err, err_len, "%s:%d: duplicate unit code '%s' (first on line %d)", name,
-                         recs[i].line, recs[i].u.code, recs[ix.slots[s] - 1].line);
-            r = -EINVAL;
-            goto out;
-        }
-        ix.slots[s] = (uint32_t)i + 1;
+/* Indexes the codes of the records of file f into *ret_index, refusing a
+ * code on two rows. Returns 0 or -EINVAL with the message; either way the
+ * caller frees ret_index->slots. */
+static int index_codes(const catalog_file_t *f, const catalog_rows_t *rows, code_index_t *ret_index,
+                       char *err, size_t err_len)
+{
+    index_init(ret_index, rows->n);
+    for (size_t i = 0; i < rows->n; i++) {
+        const char *code = f->code_at(rows->records, i);
+        size_t s = index_slot(ret_index, code, f->code_at, rows->records);
+
+        if (ret_index->slots[s])
+            return cc_fail(
+                -EINVAL, err, err_len, "%s:%d: duplicate %s code '%s' (first on line %d)", f->name,
+                rows->lines[i], f->record_name, code, rows->lines[ret_index->slots[s] - 1]);
+        ret_index->slots[s] = (uint32_t)i + 1;
     }
-    for (size_t i = 0; i < n; i++) {
+    return 0;
+}
+
+/* Fills a unit's record (unit_rec_t) from a row of units.tsv: the
+ * parse_row of units_file. */
+static int parse_unit_row(cc_catalog_t *c, const cc_tsv_t *t, void *record, char *err,
+                          size_t err_len)
+{
+    unit_rec_t *u = record;
+    const char *kind = field(t, 2), *parent = field(t, 3), *cutoff_day = field(t, 6);
+    int r;
+
+    if ((r = check_code(t, "code", field(t, 0), err, err_len)) < 0 ||
+        (r = check_text(t, "name", field(t, 1), CC_NAME_MAX, err, err_len)) < 0)
+        return r;
+    if (cc_unit_kind_parse(kind, &u->u.kind) < 0)
+        return cc_fail(-EINVAL, err, err_len,
+                       "%s:%d: unknown kind '%s' (expected province_office, department, "
+                       "district, commune, center or other)",
+                       t->name, t->line, kind);
+    if (parent[0] && (r = check_code(t, "parent", parent, err, err_len)) < 0)
+        return r;
+    if ((r = parse_opt_date(t, "effective_from", field(t, 4), INT32_MIN, &u->u.effective_from, err,
+                            err_len)) < 0 ||
+        (r = parse_opt_date(t, "effective_to", field(t, 5), INT32_MAX, &u->u.effective_to, err,
+                            err_len)) < 0)
+        return r;
+    if (cutoff_day[0] &&
+        (r = parse_cutoff_day(t, cutoff_day, &u->u.report_cutoff_day, err, err_len)) < 0)
+        return r;
+    if (u->u.effective_from > u->u.effective_to)
+        return cc_fail(-EINVAL, err, err_len, "%s:%d: effective_from is after effective_to",
+                       t->name, t->line);
+    u->u.code = own(c, field(t, 0));
+    u->u.name = own(c, field(t, 1));
+    if (parent[0])
+        u->parent_code = own(c, parent);
+    return 0;
+}
+
+/* units.tsv: one unit a row (deploy/catalog/README.md). */
+static const char *const unit_columns[] = {
+    "code", "name", "kind", "parent", "effective_from", "effective_to", "report_cutoff_day"
+};
+
+static const catalog_file_t units_file = {
+    .name = "units.tsv",
+    .columns = unit_columns,
+    .n_columns = N_OF(unit_columns),
+    /* report_cutoff_day is optional: a file of six columns is fine. */
+    .n_required = N_OF(unit_columns) - 1,
+    .record_name = "unit",
+    .rows_name = "units",
+    .max_rows = CC_CATALOG_MAX_UNITS,
+    .record_size = sizeof(unit_rec_t),
+    .parse_row = parse_unit_row,
+    .code_at = unit_rec_code_at,
+};
+
+/* Points each unit of rows (unit_rec_t records indexed by ix) at its parent,
+ * refusing a parent that is not in units.tsv. Returns 0 or -EINVAL. */
+static int resolve_unit_parents(const catalog_rows_t *rows, const code_index_t *ix, char *err,
+                                size_t err_len)
+{
+    unit_rec_t *recs = rows->records;
+
+    for (size_t i = 0; i < rows->n; i++) {
         size_t s;
+
         if (!recs[i].parent_code)
             continue;
-        s = index_slot(&ix, recs[i].parent_code, unit_rec_code_at, recs);
-        if (!ix.slots[s]) {
-            cc_set_error(err, err_len, "%s:%d: unknown parent unit '%s'", name, recs[i].line,
-                         recs[i].parent_code);
-            r = -EINVAL;
-            goto out;
-        }
-        recs[i].u.parent = recs[ix.slots[s] - 1].u.code;
+        s = index_slot(ix, recs[i].parent_code, unit_rec_code_at, recs);
+        if (!ix->slots[s])
+            return cc_fail(-EINVAL, err, err_len, "%s:%d: unknown parent unit '%s'",
+                           units_file.name, rows->lines[i], recs[i].parent_code);
+        recs[i].u.parent = recs[ix->slots[s] - 1].u.code;
     }
-    for (size_t i = 0; i < n; i++) {
+    return 0;
+}
+
+/* Refuses a unit of rows (parents resolved) that is its own ancestor.
+ * Returns 0 or -EINVAL. */
+static int check_parent_cycles(const catalog_rows_t *rows, const code_index_t *ix, char *err,
+                               size_t err_len)
+{
+    const unit_rec_t *recs = rows->records;
+
+    for (size_t i = 0; i < rows->n; i++) {
         /* A chain longer than n units must repeat a unit. */
         const char *p = recs[i].u.parent;
         for (size_t steps = 0; p; steps++) {
             size_t s;
-            if (steps >= n || !strcmp(p, recs[i].u.code)) {
-                cc_set_error(err, err_len, "%s:%d: unit '%s' is its own ancestor (parent cycle)",
-                             name, recs[i].line, recs[i].u.code);
-                r = -EINVAL;
-                goto out;
-            }
-            s = index_slot(&ix, p, unit_rec_code_at, recs);
-            p = recs[ix.slots[s] - 1].u.parent;
+
+            if (steps >= rows->n || !strcmp(p, recs[i].u.code))
+                return cc_fail(-EINVAL, err, err_len,
+                               "%s:%d: unit '%s' is its own ancestor (parent cycle)",
+                               units_file.name, rows->lines[i], recs[i].u.code);
+            s = index_slot(ix, p, unit_rec_code_at, recs);
+            p = recs[ix->slots[s] - 1].u.parent;
         }
     }
+    return 0;
+}
 
-    c->units = cc_xcalloc(n ? n : 1, sizeof(*c->units));
-    for (size_t i = 0; i < n; i++)
+/* Loads units.tsv from buf[0..len) into c: its units, indexed by code, each
+ * parent known and no unit its own ancestor. Returns 0 or -EINVAL with
+ * "units.tsv:line: reason" in err. */
+static int load_units(cc_catalog_t *c, const char *buf, size_t len, char *err, size_t err_len)
+{
+    catalog_rows_t rows;
+    code_index_t ix = { 0 };
+    const unit_rec_t *recs;
+    int r;
+
+    if ((r = read_catalog_rows(c, &units_file, buf, len, &rows, err, err_len)) < 0 ||
+        (r = index_codes(&units_file, &rows, &ix, err, err_len)) < 0 ||
+        (r = resolve_unit_parents(&rows, &ix, err, err_len)) < 0 ||
+        (r = check_parent_cycles(&rows, &ix, err, err_len)) < 0)
+        goto out;
+    recs = rows.records;
+    c->units = cc_xcalloc(rows.n ? rows.n : 1, sizeof(*c->units));
+    for (size_t i = 0; i < rows.n; i++)
         c->units[i] = recs[i].u;
-    c->n_units = n;
+    c->n_units = rows.n;
     /* Positions are the same in recs and c->units, so the index carries over. */
     c->unit_index = ix;
     ix.slots = NULL;
-    r = 0;
 out:
     free(ix.slots);
-    free(recs);
-    free(t);
+    free(rows.records);
+    free(rows.lines);
     return r;
 }
 
@@ -450,132 +541,127 @@ out:
     return r;
 }
 
-static int load_procedures(cc_catalog_t *c, const char *buf, size_t len, char *err, size_t err_len)
+/* The level column of a procedure: province, district or commune
+ * (*ret_level is the catalog's own copy of the word). Returns 0 or -EINVAL. */
+static int parse_level(const cc_tsv_t *t, const char *s, const char **ret_level, char *err,
+                       size_t err_len)
 {
-    static const char *const header[] = { "code",          "name",   "field",   "level", "duration",
-                                          "duration_kind", "online", "has_fee", "units" };
-    static const char name[] = "procedures.tsv";
-    cc_tsv_t *t = NULL;
-    int *lines = NULL;
-    size_t cap = 0;
+    int i = name_parse(level_names, N_OF(level_names), s);
+
+    if (i < 0)
+        return cc_fail(-EINVAL, err, err_len,
+                       "%s:%d: unknown level '%s' (expected province, district or commune)",
+                       t->name, t->line, s);
+    *ret_level = level_names[i];
+    return 0;
+}
+
+/* The duration and duration_kind columns of procedure p: 0..CC_DURATION_MAX
+ * working or calendar days, or same_day with duration 0. Returns 0 or
+ * -EINVAL. */
+static int parse_duration(const cc_tsv_t *t, const char *duration, const char *kind,
+                          cc_procedure_t *p, char *err, size_t err_len)
+{
+    char *end;
+    long d;
+
+    errno = 0;
+    d = strtol(duration, &end, 10);
+    if (duration[0] < '0' || duration[0] > '9' || *end != '\0' || errno || d > CC_DURATION_MAX)
+        return cc_fail(-EINVAL, err, err_len,
+                       "%s:%d: bad duration '%s' (expected an integer 0..%d)", t->name, t->line,
+                       duration, CC_DURATION_MAX);
+    p->duration = (int)d;
+    if (cc_duration_kind_parse(kind, &p->duration_kind) < 0)
+        return cc_fail(-EINVAL, err, err_len,
+                       "%s:%d: unknown duration_kind '%s' (expected working_days, calendar_days "
+                       "or same_day)",
+                       t->name, t->line, kind);
+    if (p->duration_kind == CC_DURATION_SAME_DAY && p->duration != 0)
+        return cc_fail(-EINVAL, err, err_len, "%s:%d: same_day needs duration 0 (got %d)", t->name,
+                       t->line, p->duration);
+    return 0;
+}
+
+/* The has_fee column of a procedure: yes or no. Returns 0 or -EINVAL. */
+static int parse_has_fee(const cc_tsv_t *t, const char *s, bool *ret_has_fee, char *err,
+                         size_t err_len)
+{
+    if (!strcmp(s, "yes"))
+        *ret_has_fee = true;
+    else if (!strcmp(s, "no"))
+        *ret_has_fee = false;
+    else
+        return cc_fail(-EINVAL, err, err_len, "%s:%d: bad has_fee '%s' (expected yes or no)",
+                       t->name, t->line, s);
+    return 0;
+}
+
+/* Fills a procedure (cc_procedure_t) from a row of procedures.tsv: the
+ * parse_row of procedures_file. Its units list is the last thing made, so a
+ * refused row leaves nothing to free. */
+static int parse_procedure_row(cc_catalog_t *c, const cc_tsv_t *t, void *record, char *err,
+                               size_t err_len)
+{
+    cc_procedure_t *p = record;
+    const char *online = field(t, 6);
     int r;
 
-    t = cc_xmalloc(sizeof(*t));
-    cc_tsv_init(t, name, buf, len);
-    r = cc_tsv_expect_header(t, header, N_OF(header), err, err_len);
-    if (r < 0)
-        goto out;
-    while ((r = cc_tsv_next(t, err, err_len)) > 0) {
-        cc_procedure_t *p;
-        const char *level = field(t, 3), *dur = field(t, 4), *dk = field(t, 5),
-                   *online = field(t, 6), *fee = field(t, 7);
-        char *end;
-        long d;
-        int li;
+    if ((r = check_code(t, "code", field(t, 0), err, err_len)) < 0 ||
+        (r = check_text(t, "name", field(t, 1), CC_NAME_MAX, err, err_len)) < 0 ||
+        (r = check_text(t, "field", field(t, 2), CC_FIELD_MAX, err, err_len)) < 0 ||
+        (r = parse_level(t, field(t, 3), &p->level, err, err_len)) < 0 ||
+        (r = parse_duration(t, field(t, 4), field(t, 5), p, err, err_len)) < 0)
+        return r;
+    if (cc_online_parse(online, &p->online) < 0)
+        return cc_fail(-EINVAL, err, err_len,
+                       "%s:%d: unknown online '%s' (expected none, partial or full)", t->name,
+                       t->line, online);
+    if ((r = parse_has_fee(t, field(t, 7), &p->has_fee, err, err_len)) < 0)
+        return r;
+    if (field(t, 8)[0] == '\0')
+        return cc_fail(-EINVAL, err, err_len,
+                       "%s:%d: empty units (at least one unit must handle it)", t->name, t->line);
+    p->code = own(c, field(t, 0));
+    p->name = own(c, field(t, 1));
+    p->field = own(c, field(t, 2));
+    return parse_unit_list(c, t, field(t, 8), p, err, err_len);
+}
 
-        if ((r = too_many_columns(t, N_OF(header), err, err_len)) < 0)
-            goto out;
-        if (c->n_procedures == CC_CATALOG_MAX_PROCEDURES) {
-            cc_set_error(err, err_len, "%s:%d: more than %d procedures", name, t->line,
-                         CC_CATALOG_MAX_PROCEDURES);
-            r = -EINVAL;
-            goto out;
-        }
-        if (c->n_procedures == cap) {
-            size_t ncap = cap ? cap * 2 : 64;
-            c->procedures = cc_xrealloc(c->procedures, ncap * sizeof(*c->procedures));
-            lines = cc_xrealloc(lines, ncap * sizeof(*lines));
-            cap = ncap;
-        }
-        p = &c->procedures[c->n_procedures];
-        memset(p, 0, sizeof(*p));
-        if ((r = check_code(t, "code", field(t, 0), err, err_len)) < 0 ||
-            (r = check_text(t, "name", field(t, 1), CC_NAME_MAX, err, err_len)) < 0 ||
-            (r = check_text(t, "field", field(t, 2), CC_FIELD_MAX, err, err_len)) < 0)
-            goto out;
-        li = name_parse(level_names, N_OF(level_names), level);
-        if (li < 0) {
-            cc_set_error(err, err_len,
-                         "%s:%d: unknown level '%s' (expected province, district or commune)", name,
-                         t->line, level);
-            r = -EINVAL;
-            goto out;
-        }
-        p->level = level_names[li];
-        errno = 0;
-        d = strtol(dur, &end, 10);
-        if (dur[0] < '0' || dur[0] > '9' || *end != '\0' || errno || d > CC_DURATION_MAX) {
-            cc_set_error(err, err_len, "%s:%d: bad duration '%s' (expected an integer 0..%d)", name,
-                         t->line, dur, CC_DURATION_MAX);
-            r = -EINVAL;
-            goto out;
-        }
-        p->duration = (int)d;
-        if (cc_duration_kind_parse(dk, &p->duration_kind) < 0) {
-            cc_set_error(err, err_len,
-                         "%s:%d: unknown duration_kind '%s' (expected working_days, calendar_days "
-                         "or same_day)",
-                         name, t->line, dk);
-            r = -EINVAL;
-            goto out;
-        }
-        if (p->duration_kind == CC_DURATION_SAME_DAY && p->duration != 0) {
-            cc_set_error(err, err_len, "%s:%d: same_day needs duration 0 (got %d)", name, t->line,
-                         p->duration);
-            r = -EINVAL;
-            goto out;
-        }
-        if (cc_online_parse(online, &p->online) < 0) {
-            cc_set_error(err, err_len,
-                         "%s:%d: unknown online '%s' (expected none, partial or full)", name,
-                         t->line, online);
-            r = -EINVAL;
-            goto out;
-        }
-        if (!strcmp(fee, "yes"))
-            p->has_fee = true;
-        else if (!strcmp(fee, "no"))
-            p->has_fee = false;
-        else {
-            cc_set_error(err, err_len, "%s:%d: bad has_fee '%s' (expected yes or no)", name,
-                         t->line, fee);
-            r = -EINVAL;
-            goto out;
-        }
-        if (field(t, 8)[0] == '\0') {
-            cc_set_error(err, err_len, "%s:%d: empty units (at least one unit must handle it)",
-                         name, t->line);
-            r = -EINVAL;
-            goto out;
-        }
-        p->code = own(c, field(t, 0));
-        p->name = own(c, field(t, 1));
-        p->field = own(c, field(t, 2));
-        if ((r = parse_unit_list(c, t, field(t, 8), p, err, err_len)) < 0)
-            goto out;
-        lines[c->n_procedures] = t->line;
-        c->n_procedures++;
-    }
-    if (r < 0)
-        goto out;
+/* procedures.tsv: one procedure (TTHC) a row, with the units that handle it. */
+static const char *const procedure_columns[] = { "code",   "name",     "field",
+                                                 "level",  "duration", "duration_kind",
+                                                 "online", "has_fee",  "units" };
 
-    index_init(&c->procedure_index, c->n_procedures);
-    for (size_t i = 0; i < c->n_procedures; i++) {
-        size_t s = index_slot(&c->procedure_index, c->procedures[i].code, procedure_code_at,
-                              c->procedures);
-        if (c->procedure_index.slots[s]) {
-            cc_set_error(err, err_len, "%s:%d: duplicate procedure code '%s' (first on line %d)",
-                         name, lines[i], c->procedures[i].code,
-                         lines[c->procedure_index.slots[s] - 1]);
-            r = -EINVAL;
-            goto out;
-        }
-        c->procedure_index.slots[s] = (uint32_t)i + 1;
-    }
-    r = 0;
-out:
-    free(lines);
-    free(t);
+static const catalog_file_t procedures_file = {
+    .name = "procedures.tsv",
+    .columns = procedure_columns,
+    .n_columns = N_OF(procedure_columns),
+    .n_required = N_OF(procedure_columns),
+    .record_name = "procedure",
+    .rows_name = "procedures",
+    .max_rows = CC_CATALOG_MAX_PROCEDURES,
+    .record_size = sizeof(cc_procedure_t),
+    .parse_row = parse_procedure_row,
+    .code_at = procedure_code_at,
+};
+
+/* Loads procedures.tsv from buf[0..len) into c (whose units are loaded):
+ * its procedures, indexed by code, each handled by known units. Returns 0
+ * or -EINVAL with "procedures.tsv:line: reason" in err. */
+static int load_procedures(cc_catalog_t *c, const char *buf, size_t len, char *err, size_t err_len)
+{
+    catalog_rows_t rows;
+    int r;
+
+    r = read_catalog_rows(c, &procedures_file, buf, len, &rows, err, err_len);
+    /* The catalog owns the procedures read even when it refuses the file:
+     * destroying it frees their unit lists. */
+    c->procedures = rows.records;
+    c->n_procedures = rows.n;
+    if (r == 0)
+        r = index_codes(&procedures_file, &rows, &c->procedure_index, err, err_len);
+    free(rows.lines);
     return r;
 }
 

@@ -311,6 +311,24 @@ int cc_body_check(const void *body, size_t len, const cc_limits_t *limits, char 
     return 0;
 }
 
+int cc_value_check(const void *value, size_t len, unsigned level, const cc_limits_t *limits,
+                   size_t *ret_len, char *why, size_t why_len)
+{
+    const unsigned char *p = value;
+    scan_t s = { .lim = limits ? limits : &cc_limits_request, .why = why, .why_len = why_len };
+    int r;
+
+    if (value == NULL || len == 0 || level == 0) {
+        cc_set_error(why, why_len, "truncated body");
+        return CC_EMALFORMED;
+    }
+    s.end = p + len;
+    if ((r = scan_object(&s, &p, level - 1, false)) < 0)
+        return r;
+    *ret_len = (size_t)(p - (const unsigned char *)value);
+    return 0;
+}
+
 int cc_body_decode(const void *body, size_t len, const cc_limits_t *limits, cc_msg_t *ret_msg,
                    char *why, size_t why_len)
 {

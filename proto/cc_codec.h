@@ -80,6 +80,18 @@ int cc_body_check(const void *body, size_t len, const cc_limits_t *limits, char 
                   size_t why_len);
 
 /**
+ * cc_value_check - check the structural rules on one value inside a body,
+ * for a reader that walks the body in place: the value starting at @value
+ * (within the @len bytes left of the body), nested at @level (a value of
+ * the body map is at level 2, the body map itself at level 1), checked as
+ * cc_body_check checks it there.
+ * @ret_len: the value's length in bytes, on success.
+ * Returns 0 or CC_EMALFORMED with @why filled.
+ */
+int cc_value_check(const void *value, size_t len, unsigned level, const cc_limits_t *limits,
+                   size_t *ret_len, char *why, size_t why_len);
+
+/**
  * cc_body_decode - decode one stored or received body map (no header),
  * after cc_body_check(). @ret_msg->type is set to 0.
  * Returns 0 or CC_EMALFORMED.

@@ -42,6 +42,7 @@ typedef enum {
 #define CC_MAX_TEXT 2048     /* free text (notes, answers) */
 #define CC_MAX_UNITS 256     /* units in one principal's scope */
 #define CC_MAX_READ 4096     /* records in one BATCH */
+#define CC_MAX_EVS 1024      /* events in one EVENT's `evs` (CC_MAX_ITEMS) */
 #define CC_MAX_WAIT_MS 60000 /* longest long-poll wait */
 
 /* Error codes carried in ERROR replies; stable strings on the wire. */

@@ -165,9 +165,7 @@ int cc_store_read_begin(cc_store_t *store, cc_txn_t *ret_txn)
     }
     if (r < 0)
         return r;
-    ret_txn->txn = txn;
-    ret_txn->store = store;
-    ret_txn->err = 0;
+    *ret_txn = (cc_txn_t){ .txn = txn, .store = store };
     store->readers++;
     return 0;
 }
@@ -217,6 +215,15 @@ int cc_txn_put(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, cons
     return sticky(txn, lmdb_rc(r));
 }
 
+int cc_txn_put_tail(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, const void *val,
+                    size_t val_len)
+{
+    int r = cc_txn_put(txn, dbi, key, key_len, val, val_len, MDB_APPEND);
+
+    /* Not after the last key (or equal to it): an ordinary put. */
+    return r == MDB_KEYEXIST ? cc_txn_put(txn, dbi, key, key_len, val, val_len, 0) : r;
+}
+
 int cc_txn_update(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, void *val,
                   size_t val_len, cc_update_fn fn, void *ctx)
 {
@@ -249,6 +256,8 @@ int cc_txn_del(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len)
 
     if (txn->err)
         return txn->err;
+    if (txn->log_dbi == dbi)
+        txn->log_known = false;
     r = mdb_del(txn->txn, dbi, &k, NULL);
     if (r == MDB_NOTFOUND)
         return -ENOENT;
@@ -334,7 +343,24 @@ int cc_txn_drop(cc_txn_t *txn, MDB_dbi dbi)
 {
     if (txn->err)
         return txn->err;
+    if (txn->log_dbi == dbi)
+        txn->log_known = false;
     return sticky(txn, lmdb_rc(mdb_drop(txn->txn, dbi, 0)));
+}
+
+int cc_txn_remove_dbi(cc_txn_t *txn, const char *name)
+{
+    MDB_dbi dbi;
+    int r;
+
+    if (txn->err)
+        return txn->err;
+    r = mdb_dbi_open(txn->txn, name, 0, &dbi);
+    if (r == MDB_NOTFOUND)
+        return 0;
+    if (r != 0)
+        return sticky(txn, lmdb_rc(r));
+    return sticky(txn, lmdb_rc(mdb_drop(txn->txn, dbi, 1)));
 }
 
 /* ---- (time, id) indexes ------------------------------------------------------- */
@@ -486,19 +512,26 @@ int cc_log_last(cc_txn_t *txn, MDB_dbi log, uint64_t *ret_seq)
 
     if (txn->err)
         return txn->err;
+    if (txn->log_known && txn->log_dbi == log) {
+        *ret_seq = txn->log_last;
+        return 0;
+    }
     if ((r = lmdb_rc(mdb_cursor_open(txn->txn, log, &cur))) < 0)
         return sticky(txn, r);
     r = mdb_cursor_get(cur, &k, &v, MDB_LAST);
     mdb_cursor_close(cur);
     if (r == MDB_NOTFOUND) {
         *ret_seq = 0;
-        return 0;
-    }
-    if (r != 0)
+    } else if (r != 0) {
         return sticky(txn, lmdb_rc(r));
-    if (k.mv_size != 8)
+    } else if (k.mv_size != 8) {
         return sticky(txn, MDB_CORRUPTED);
-    *ret_seq = cc_be64_get(k.mv_data);
+    } else {
+        *ret_seq = cc_be64_get(k.mv_data);
+    }
+    txn->log_known = true;
+    txn->log_dbi = log;
+    txn->log_last = *ret_seq;
     return 0;
 }
 
@@ -513,7 +546,7 @@ int cc_log_append(cc_txn_t *txn, MDB_dbi log, const void *rec, size_t len, uint6
     cc_be64_put(key, last + 1);
     if ((r = cc_txn_put(txn, log, key, sizeof(key), rec, len, MDB_APPEND)) < 0)
         return r;
-    *ret_seq = last + 1;
+    txn->log_last = *ret_seq = last + 1;
     return 0;
 }
 

@@ -32,6 +32,11 @@ typedef struct {
     MDB_txn *txn;
     cc_store_t *store;
     int err;
+    /* the last seq of log log_dbi in this transaction, once looked up
+     * (cc_log_last, cc_log_append): a group commit appends many records */
+    bool log_known;
+    MDB_dbi log_dbi;
+    uint64_t log_last;
 } cc_txn_t;
 
 /* Options for cc_store_open(); zero fields take the defaults. */
@@ -103,6 +108,17 @@ int cc_txn_get(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, MDB_
 int cc_txn_put(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, const void *val,
                size_t val_len, unsigned flags);
 
+/**
+ * cc_txn_put_tail - cc_txn_put() that appends when @key sorts after every
+ * key of @dbi (MDB_APPEND), else puts as usual. Keys that mostly grow (a
+ * counter's zero-padded event ids, dossier ids by date) then fill their
+ * pages to the end instead of splitting each in half: the tree is about
+ * half the size, and the insert skips the search.
+ * Returns 0 or an error.
+ */
+int cc_txn_put_tail(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, const void *val,
+                    size_t val_len);
+
 /* Called by cc_txn_update with the stored value (NULL when the key is
  * absent) to fill @val (the new value, of the size given to
  * cc_txn_update). Returns 0 to store @val, or a negative error (nothing is
@@ -161,6 +177,13 @@ int cc_txn_dups(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, cc_
 
 /** cc_txn_entries - how many entries @dbi holds. Returns 0 or a negative error. */
 int cc_txn_entries(cc_txn_t *txn, MDB_dbi dbi, uint64_t *ret);
+
+/**
+ * cc_txn_remove_dbi - delete named database @name and its handle, if it
+ * exists (a database a newer layout no longer has).
+ * Returns 0 (also when there was none) or a storage error.
+ */
+int cc_txn_remove_dbi(cc_txn_t *txn, const char *name);
 
 /** cc_txn_drop - delete every entry of @dbi (it stays open). Returns 0 or an error. */
 int cc_txn_drop(cc_txn_t *txn, MDB_dbi dbi);

@@ -5,6 +5,7 @@
  * aborts; only peer input and caller input are errors.
  */
 #include "cc_client.h"
+#include "cc_client_priv.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -16,49 +17,7 @@
 #include "cc_mem.h"
 #include "cc_net.h"
 
-/* Push rids live in their own range, one range per push session, so that
- * a reply is matched to its slot by arithmetic and a late reply from an
- * earlier session or request can never be taken for a current one. */
-#define PUSH_RID_SHIFT 40
-
-/* Silence (no message at all while events wait) after which a push takes
- * the daemon for away and starts pinging it. */
-#define PUSH_SILENCE_MS 3000u
-
-struct cc_client {
-    void *zctx;
-    bool own_ctx;
-    void *sock;
-    void *mon;     /* PAIR receiving the DEALER's handshake events */
-    bool curve;    /* a CurveZMQ client */
-    int handshake; /* the last handshake failure seen (cc_client_handshake_error) */
-    char *endpoint;
-    int timeout_ms;
-    uint64_t next_rid;
-    uint64_t push_sessions;
-    cc_enc_t enc;
-    /* the identity of the last successful HELLO, said again after a
-     * daemon restart may have dropped the session */
-    bool have_hello;
-    char daemon[CC_MAX_CODE + 1]; /* as the last HELLO's RESULT named it */
-    char role[CC_MAX_CODE + 1];
-    char who[CC_MAX_CODE + 1];
-    char *units;
-};
-
-static uint64_t mono_us(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-static uint64_t mono_ms(void) { return mono_us() / 1000u; }
-
-/* Copy slice @s into @dst as a C string, cutting at a UTF-8 character
- * boundary when it does not fit. */
-static void copy_cut(char *dst, size_t size, const char *s, size_t len)
+void cc_client_copy_cut(char *dst, size_t size, const char *s, size_t len)
 {
     if (len >= size) {
         len = size - 1;
@@ -69,12 +28,12 @@ static void copy_cut(char *dst, size_t size, const char *s, size_t len)
     dst[len] = '\0';
 }
 
-static void map_copy(const msgpack_object *map, const char *key, char *dst, size_t size)
+void cc_client_map_copy(const msgpack_object *map, const char *key, char *dst, size_t size)
 {
     cc_str_t s;
 
     if (cc_map_str(map, key, &s) == 0)
-        copy_cut(dst, size, s.ptr, s.len);
+        cc_client_copy_cut(dst, size, s.ptr, s.len);
     else
         dst[0] = '\0';
 }
@@ -149,7 +108,7 @@ static void monitor_end(void *sock, void *mon)
  * plain client's connection as soon as it reads its greeting, so that the
  * client seldom reads the mismatch itself: a plain client's failed
  * handshake is a mismatch (a plain daemon fails none). */
-static uint16_t connection_event(cc_client_t *c)
+uint16_t cc_client_connection_event(cc_client_t *c)
 {
     uint32_t value = 0;
     uint16_t ev = monitor_event(c->mon, &value);
@@ -176,7 +135,7 @@ int cc_client_handshake_error(cc_client_t *c)
     zmq_pollitem_t it = { c->mon, 0, ZMQ_POLLIN, 0 };
 
     while (c->mon && zmq_poll(&it, 1, 0) > 0)
-        connection_event(c);
+        cc_client_connection_event(c);
     return c->handshake;
 }
 
@@ -272,8 +231,6 @@ int cc_client_timeout(const cc_client_t *c) { return c->timeout_ms; }
 
 void *cc_client_socket(cc_client_t *c) { return c->sock; }
 
-void *cc_client_context(cc_client_t *c) { return c->zctx; }
-
 /* Encode { rid, pairs... } into c->enc and check it against the limits a
  * daemon applies, so that a request the daemon would drop as malformed
  * (and could not answer by rid) is refused here. */
@@ -330,7 +287,7 @@ int cc_client_recv(cc_client_t *c, int timeout_ms, cc_msg_t *ret_msg, uint64_t *
 static int wait_reply(cc_client_t *c, uint64_t rid, uint64_t deadline_ms, cc_msg_t *ret_msg)
 {
     for (;;) {
-        uint64_t now = mono_ms();
+        uint64_t now = cc_client_mono_ms();
         cc_msg_t msg = { 0 };
         uint64_t got;
         int r;
@@ -359,7 +316,7 @@ static int call_until(cc_client_t *c, cc_msg_type_t type, const void *pairs, siz
         return -ETIMEDOUT; /* the queue to an absent daemon is full */
     if (r < 0)
         return r;
-    return wait_reply(c, rid, mono_ms() + (uint64_t)timeout_ms, ret_msg);
+    return wait_reply(c, rid, cc_client_mono_ms() + (uint64_t)timeout_ms, ret_msg);
 }
 
 int cc_client_call(cc_client_t *c, cc_msg_type_t type, const void *pairs, size_t pairs_len,
@@ -368,21 +325,26 @@ int cc_client_call(cc_client_t *c, cc_msg_type_t type, const void *pairs, size_t
     return call_until(c, type, pairs, pairs_len, c->timeout_ms, ret_msg);
 }
 
-int cc_client_error_from_msg(const cc_msg_t *msg, cc_client_error_t *ret)
+int cc_client_error_from_map(const msgpack_object *map, cc_client_error_t *ret)
 {
     cc_client_error_t e;
 
-    if (msg->type != CC_MSG_ERROR)
-        return CC_EMALFORMED;
-    map_copy(&msg->body, "code", e.code, sizeof(e.code));
+    cc_client_map_copy(map, "code", e.code, sizeof(e.code));
     if (e.code[0] == '\0')
         return CC_EMALFORMED;
-    map_copy(&msg->body, "field", e.field, sizeof(e.field));
-    map_copy(&msg->body, "eid", e.eid, sizeof(e.eid));
-    map_copy(&msg->body, "vi", e.vi, sizeof(e.vi));
-    map_copy(&msg->body, "en", e.en, sizeof(e.en));
+    cc_client_map_copy(map, "field", e.field, sizeof(e.field));
+    cc_client_map_copy(map, "eid", e.eid, sizeof(e.eid));
+    cc_client_map_copy(map, "vi", e.vi, sizeof(e.vi));
+    cc_client_map_copy(map, "en", e.en, sizeof(e.en));
     *ret = e;
     return 0;
+}
+
+int cc_client_error_from_msg(const cc_msg_t *msg, cc_client_error_t *ret)
+{
+    if (msg->type != CC_MSG_ERROR)
+        return CC_EMALFORMED;
+    return cc_client_error_from_map(&msg->body, ret);
 }
 
 /* Sort a reply into RESULT-like (0, kept in @msg), ERROR (1, copied to
@@ -458,9 +420,7 @@ static bool code_ok(const char *s)
     return true;
 }
 
-/* Encode the HELLO pairs for the remembered or given identity (a NULL or
- * empty role, name or units is left out: with a key, the key's). */
-static int encode_hello(cc_enc_t *e, const char *role, const char *who, const char *units)
+int cc_client_encode_hello(cc_enc_t *e, const char *role, const char *who, const char *units)
 {
     char codes[CC_MAX_UNITS][CC_MAX_CODE + 1];
     size_t n = 0;
@@ -491,7 +451,7 @@ int cc_client_hello(cc_client_t *c, const char *role, const char *who, const cha
     int r;
 
     cc_enc_init(&pairs);
-    if ((r = encode_hello(&pairs, role, who, units)) < 0)
+    if ((r = cc_client_encode_hello(&pairs, role, who, units)) < 0)
         goto out;
     r = cc_client_call(c, CC_MSG_HELLO, pairs.buf.data, pairs.buf.size, &msg);
     if (r < 0)
@@ -504,7 +464,7 @@ int cc_client_hello(cc_client_t *c, const char *role, const char *who, const cha
         cc_map_u64(&msg.body, "head", &head);
         *ret_head = head;
     }
-    map_copy(&msg.body, "daemon", c->daemon, sizeof(c->daemon));
+    cc_client_map_copy(&msg.body, "daemon", c->daemon, sizeof(c->daemon));
     cc_msg_deinit(&msg);
     snprintf(c->role, sizeof(c->role), "%s", role ? role : "");
     snprintf(c->who, sizeof(c->who), "%s", who ? who : "");
@@ -559,564 +519,5 @@ int cc_client_read(cc_client_t *c, uint64_t after, uint32_t max, uint32_t wait_m
         *ret_batch = msg;
 out:
     cc_enc_deinit(&e);
-    return r;
-}
-
-/* ---- Push engine ---------------------------------------------------------------- */
-
-typedef enum { SLOT_FREE, SLOT_WAIT, SLOT_DONE } slot_state_t;
-
-/* One submitted event, from submission until its result is handed back.
- * The EVENT body (with its rid) is kept for resending. */
-typedef struct {
-    uint64_t no; /* submission number; rid = base + no */
-    uint64_t tag;
-    slot_state_t state;
-    cc_push_status_t status;
-    bool dup;
-    unsigned attempts;    /* sends */
-    unsigned soft_errors; /* retryable ERRORs received */
-    uint64_t seq;
-    uint64_t first_us; /* first send */
-    uint64_t done_us;  /* final reply */
-    uint64_t due_ms;   /* next (re)send when still unanswered */
-    uint64_t epoch;    /* the push's HELLO epoch at the last send */
-    char eid[CC_MAX_ID + 1];
-    char *body;
-    size_t len, cap;
-    cc_client_error_t *err; /* allocated on first need, reused */
-} slot_t;
-
-struct cc_push {
-    cc_client_t *c;
-    cc_push_opts_t o;
-    slot_t *slots;
-    uint64_t base;             /* rid of submission n is base + n */
-    uint64_t head;             /* oldest submission not handed back */
-    uint64_t next;             /* next submission number */
-    size_t waiting;            /* slots in SLOT_WAIT */
-    uint64_t next_due_ms;      /* no resend (or probe) is due before this */
-    uint64_t last_progress_ms; /* an event last got its final answer (the give-up clock) */
-    uint64_t alive_ms;         /* the daemon last said anything at all */
-    uint64_t probe_due_ms;     /* next ping while it says nothing */
-    bool silent;               /* nothing heard for a retry interval, or the connection
-                                  dropped: probing */
-    bool need_hello;
-    uint64_t epoch; /* HELLOs said again during the push */
-    int fatal;      /* sticky protocol error */
-    cc_push_stats_t st;
-};
-
-int cc_client_push_begin(cc_client_t *c, const cc_push_opts_t *opts, cc_push_t **ret)
-{
-    cc_push_t *p;
-
-    if (opts == NULL || opts->on_result == NULL)
-        return -EINVAL;
-    p = cc_xcalloc(1, sizeof(*p));
-    p->c = c;
-    p->o = *opts;
-    if (p->o.window == 0)
-        p->o.window = CC_PUSH_WINDOW;
-    if (p->o.timeout_ms <= 0)
-        p->o.timeout_ms = c->timeout_ms;
-    if (p->o.retry_ms <= 0)
-        p->o.retry_ms = p->o.timeout_ms / 3 > 0 ? p->o.timeout_ms / 3 : 1;
-    if (p->o.max_attempts == 0)
-        p->o.max_attempts = CC_PUSH_MAX_ATTEMPTS;
-    p->slots = cc_xcalloc(p->o.window, sizeof(slot_t));
-    p->base = ++c->push_sessions << PUSH_RID_SHIFT;
-    p->next_due_ms = UINT64_MAX;
-    p->last_progress_ms = p->alive_ms = mono_ms();
-    *ret = p;
-    return 0;
-}
-
-void cc_push_end(cc_push_t **self_p)
-{
-    cc_push_t *p = self_p ? *self_p : NULL;
-
-    if (p == NULL)
-        return;
-    for (size_t i = 0; i < p->o.window; i++) {
-        free(p->slots[i].body);
-        free(p->slots[i].err);
-    }
-    free(p->slots);
-    free(p);
-    *self_p = NULL;
-}
-
-size_t cc_push_in_flight(const cc_push_t *p) { return (size_t)(p->next - p->head); }
-
-size_t cc_push_room(const cc_push_t *p) { return p->o.window - cc_push_in_flight(p); }
-
-void cc_push_stats(const cc_push_t *p, cc_push_stats_t *ret) { *ret = p->st; }
-
-uint64_t cc_push_idle_ms(const cc_push_t *p)
-{
-    return p->waiting > 0 ? mono_ms() - p->last_progress_ms : 0;
-}
-
-static slot_t *slot_of(cc_push_t *p, uint64_t no) { return &p->slots[no % p->o.window]; }
-
-/* Hand back, in submission order, every result that is complete. */
-static void deliver(cc_push_t *p)
-{
-    while (p->head < p->next) {
-        slot_t *s = slot_of(p, p->head);
-        cc_push_result_t res;
-
-        if (s->state != SLOT_DONE)
-            break;
-        res = (cc_push_result_t){
-            .tag = s->tag,
-            .status = s->status,
-            .eid = s->eid[0] ? s->eid : (s->err && s->err->eid[0] ? s->err->eid : ""),
-            .seq = s->seq,
-            .dup = s->dup,
-            .err = s->status == CC_PUSH_REJECTED ? s->err : NULL,
-            .attempts = s->attempts,
-            .latency_us = s->done_us && s->first_us ? s->done_us - s->first_us : 0,
-        };
-        p->o.on_result(p->o.ctx, &res);
-        s->state = SLOT_FREE;
-        p->head++;
-    }
-}
-
-static void finish_slot(cc_push_t *p, slot_t *s, cc_push_status_t status)
-{
-    if (s->state == SLOT_WAIT)
-        p->waiting--;
-    if (status != CC_PUSH_TIMEOUT)
-        p->last_progress_ms = mono_ms();
-    s->state = SLOT_DONE;
-    s->status = status;
-    s->done_us = mono_us();
-    switch (status) {
-    case CC_PUSH_OK:
-        s->dup ? p->st.dup++ : p->st.ok++;
-        break;
-    case CC_PUSH_REJECTED:
-        p->st.rejected++;
-        break;
-    case CC_PUSH_TIMEOUT:
-        p->st.timed_out++;
-        break;
-    }
-}
-
-/* Say HELLO again without waiting; the daemon handles messages of one
- * connection in order, so the events sent after it are under it. */
-static void resend_hello(cc_push_t *p)
-{
-    cc_client_t *c = p->c;
-    cc_enc_t pairs;
-
-    p->need_hello = false;
-    if (!c->have_hello)
-        return;
-    p->epoch++;
-    cc_enc_init(&pairs);
-    if (encode_hello(&pairs, c->role, c->who, c->units) == 0)
-        cc_client_send(c, CC_MSG_HELLO, pairs.buf.data, pairs.buf.size, NULL);
-    cc_enc_deinit(&pairs);
-}
-
-static void send_slot(cc_push_t *p, slot_t *s, uint64_t now)
-{
-    int r = cc_dealer_send(p->c->sock, NULL, CC_MSG_EVENT, s->body, s->len, ZMQ_DONTWAIT);
-
-    if (r < 0) {
-        /* The queue to the daemon is full (it is away): try again soon;
-         * the give-up timeout ends this if it never comes back. */
-        s->due_ms = now + 10;
-    } else {
-        if (s->attempts == 0) {
-            s->first_us = mono_us();
-            p->st.sent++;
-        } else {
-            p->st.resends++;
-        }
-        s->attempts++;
-        s->epoch = p->epoch;
-        s->due_ms = now + (uint64_t)p->o.retry_ms;
-    }
-    if (s->due_ms < p->next_due_ms)
-        p->next_due_ms = s->due_ms;
-}
-
-/* How long a daemon may say nothing at all while events wait before it is
- * taken for away: the retry interval, at most PUSH_SILENCE_MS (a long
- * --timeout must not delay noticing a restart). */
-static uint64_t silence_ms(const cc_push_t *p)
-{
-    return (uint64_t)p->o.retry_ms < PUSH_SILENCE_MS ? (uint64_t)p->o.retry_ms : PUSH_SILENCE_MS;
-}
-
-/* The daemon has said nothing for silence_ms() while events wait, or the
- * connection dropped: it is away (restarting, unreachable). Resending every event into
- * the void would only pile copies up in the queue, so ask whether it is
- * back with one ping per probe interval instead; the first word from it
- * (wake) resends everything still unanswered. */
-static void probe(cc_push_t *p, uint64_t now)
-{
-    cc_enc_t q;
-
-    p->silent = true;
-    if (now >= p->probe_due_ms) {
-        cc_enc_init(&q);
-        cc_enc_kv_str(&q, "q", "ping");
-        if (cc_client_send(p->c, CC_MSG_QUERY, q.buf.data, q.buf.size, NULL) == 0)
-            p->st.probes++;
-        cc_enc_deinit(&q);
-        p->probe_due_ms =
-            now + (uint64_t)(p->o.retry_ms < CC_PUSH_PROBE_MS ? p->o.retry_ms : CC_PUSH_PROBE_MS);
-    }
-    p->next_due_ms = p->probe_due_ms;
-}
-
-/* The daemon speaks again after a silence: whatever it had of the events
- * in flight went down with it or with the connection (a new connection
- * has no session either), so HELLO and every unanswered event go again,
- * in order, now. Those it had stored are acknowledged as duplicates. */
-static void wake(cc_push_t *p, uint64_t now)
-{
-    p->silent = false;
-    p->st.wakes++;
-    p->need_hello = true;
-    for (uint64_t no = p->head; no < p->next; no++) {
-        slot_t *s = slot_of(p, no);
-
-        if (s->state == SLOT_WAIT && s->attempts > 0)
-            s->due_ms = now;
-    }
-    p->next_due_ms = now;
-}
-
-/* Resend the events whose time has come. Whatever the reason they were
- * not answered (lost in a reconnect, the daemon restarted), the session
- * may be gone too, so HELLO goes first. */
-static void resend_due(cc_push_t *p, uint64_t now)
-{
-    bool hello_sent = false;
-
-    if (now < p->next_due_ms)
-        return;
-    if (p->waiting > 0 && (p->silent || now >= p->alive_ms + silence_ms(p))) {
-        probe(p, now);
-        return;
-    }
-    p->next_due_ms = UINT64_MAX;
-    for (uint64_t no = p->head; no < p->next; no++) {
-        slot_t *s = slot_of(p, no);
-
-        if (s->state != SLOT_WAIT)
-            continue;
-        if (s->due_ms <= now) {
-            if (!hello_sent && (s->attempts > 0 || p->need_hello)) {
-                resend_hello(p);
-                hello_sent = true;
-            }
-            send_slot(p, s, now);
-        } else if (s->due_ms < p->next_due_ms) {
-            p->next_due_ms = s->due_ms;
-        }
-    }
-}
-
-/* The wait before sending again after the @n-th retryable error in a row:
- * a quarter of the retry interval more each time, at most the interval. */
-static uint64_t backoff_ms(const cc_push_t *p, unsigned n)
-{
-    uint64_t step = (uint64_t)(p->o.retry_ms / 4 + 1);
-
-    return step * n < (uint64_t)p->o.retry_ms ? step * n : (uint64_t)p->o.retry_ms;
-}
-
-/* Errors after which the same event may succeed when sent again. A
- * not_authorized without a field is "send HELLO first": the daemon lost
- * our session (it restarted). */
-static bool retryable(const cc_client_error_t *e, bool *ret_hello)
-{
-    *ret_hello = strcmp(e->code, "not_authorized") == 0 && e->field[0] == '\0';
-    return *ret_hello || strcmp(e->code, "overloaded") == 0 || strcmp(e->code, "internal") == 0;
-}
-
-static int handle_reply(cc_push_t *p, cc_msg_t *msg, uint64_t rid, uint64_t now)
-{
-    slot_t *s;
-    uint64_t no;
-    bool hello;
-    int r;
-
-    /* Only answers to events show progress: a daemon that says HELLO
-     * back but never answers events must still end in a timeout. */
-    if (rid <= p->base || rid - p->base > p->next)
-        return 0; /* an answer to a HELLO, a probe or another session */
-    no = rid - p->base - 1;
-    s = slot_of(p, no);
-    if (no < p->head || s->no != no || s->state != SLOT_WAIT) {
-        p->st.stale++;
-        return 0;
-    }
-    if (msg->type == CC_MSG_ACK) {
-        uint64_t seq;
-        bool dup = false;
-
-        if (cc_map_u64(&msg->body, "seq", &seq) < 0)
-            return CC_EMALFORMED;
-        cc_map_bool(&msg->body, "dup", &dup);
-        if (s->eid[0] == '\0')
-            map_copy(&msg->body, "eid", s->eid, sizeof(s->eid));
-        s->seq = seq;
-        s->dup = dup;
-        finish_slot(p, s, CC_PUSH_OK);
-        return 0;
-    }
-    if (msg->type != CC_MSG_ERROR)
-        return -EPROTO;
-    if (s->err == NULL)
-        s->err = cc_xmalloc(sizeof(*s->err));
-    if ((r = cc_client_error_from_msg(msg, s->err)) < 0)
-        return r;
-    /* A lost session is not the event's fault: it goes again however often
-     * it happens, bounded by the give-up time (no event answered for
-     * timeout_ms); overload and internal errors count towards max_attempts. */
-    if (retryable(s->err, &hello) && (hello || s->soft_errors + 1 < p->o.max_attempts)) {
-        s->soft_errors++;
-        if (hello && s->epoch == p->epoch) {
-            /* First news that the session is gone (a daemon restart, a
-             * network break; HELLO was not said again since this event
-             * was sent). Events sent before it and still unanswered went
-             * down with the old connection, since a connection keeps its
-             * order: resend them now, in order, ahead of this one, so
-             * that an event never overtakes the one it depends on (a
-             * transfer before its receipt). */
-            p->need_hello = true;
-            for (uint64_t k = p->head; k < no; k++) {
-                slot_t *o = slot_of(p, k);
-
-                if (o->state == SLOT_WAIT && o->attempts > 0 && o->epoch <= s->epoch)
-                    o->due_ms = now;
-            }
-        }
-        /* Back off a little on overload, and after a lost session that
-         * the last HELLO did not mend; the first time, resend at once
-         * (HELLO goes first). */
-        s->due_ms = hello && s->soft_errors == 1
-                        ? now
-                        : now + backoff_ms(p, hello ? s->soft_errors - 1 : s->soft_errors);
-        if (s->due_ms < p->next_due_ms)
-            p->next_due_ms = s->due_ms;
-        return 0;
-    }
-    finish_slot(p, s, CC_PUSH_REJECTED);
-    return 0;
-}
-
-/* Take every reply already waiting (and wait up to @timeout_ms for the
- * first one, or for @fd). */
-/* The connection's news: dropped (the daemon is away: stop resending,
- * probe), or handshaken again after that (it is back: wake). */
-static void connection_news(cc_push_t *p, uint64_t now)
-{
-    zmq_pollitem_t it = { p->c->mon, 0, ZMQ_POLLIN, 0 };
-
-    while (zmq_poll(&it, 1, 0) > 0) {
-        uint16_t event = connection_event(p->c);
-
-        if (event == ZMQ_EVENT_DISCONNECTED) {
-            p->silent = true;
-            p->next_due_ms = now;
-        } else if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED && p->silent && p->waiting > 0) {
-            p->alive_ms = now;
-            wake(p, now);
-        }
-    }
-}
-
-static int pump(cc_push_t *p, int timeout_ms, int fd, bool *ret_fd_ready)
-{
-    zmq_pollitem_t items[3] = { { p->c->sock, 0, ZMQ_POLLIN, 0 } };
-    uint64_t now = mono_ms();
-    int n_items = 1, fd_item = -1;
-    int r;
-
-    items[n_items++] = (zmq_pollitem_t){ p->c->mon, 0, ZMQ_POLLIN, 0 };
-    if (fd >= 0) {
-        fd_item = n_items;
-        items[n_items++] = (zmq_pollitem_t){ NULL, fd, ZMQ_POLLIN, 0 };
-    }
-
-    if (ret_fd_ready)
-        *ret_fd_ready = false;
-    if (p->fatal)
-        return p->fatal;
-    /* Never sleep past a resend, a probe or the give-up time. */
-    if (p->waiting > 0) {
-        uint64_t give_up = p->last_progress_ms + (uint64_t)p->o.timeout_ms;
-        uint64_t until = p->next_due_ms < give_up ? p->next_due_ms : give_up;
-        int64_t left = until > now ? (int64_t)(until - now) : 0;
-
-        if (timeout_ms < 0 || left < timeout_ms)
-            timeout_ms = (int)left;
-    }
-    r = zmq_poll(items, n_items, timeout_ms);
-    if (r < 0 && errno != EINTR)
-        return -errno;
-    if (r > 0 && fd_item >= 0 && (items[fd_item].revents & (ZMQ_POLLIN | ZMQ_POLLERR)) &&
-        ret_fd_ready)
-        *ret_fd_ready = true;
-    now = mono_ms();
-    connection_news(p, now);
-    for (;;) {
-        int events = 0;
-        size_t sz = sizeof(events);
-        cc_msg_t msg = { 0 };
-        uint64_t rid;
-
-        if (zmq_getsockopt(p->c->sock, ZMQ_EVENTS, &events, &sz) < 0 || !(events & ZMQ_POLLIN))
-            break;
-        r = cc_client_recv(p->c, 0, &msg, &rid);
-        if (r == -ETIMEDOUT)
-            break;
-        if (r < 0) {
-            p->fatal = r;
-            return r;
-        }
-        p->alive_ms = now;
-        if (p->silent)
-            wake(p, now);
-        r = handle_reply(p, &msg, rid, now);
-        cc_msg_deinit(&msg);
-        if (r < 0) {
-            p->fatal = r;
-            return r;
-        }
-    }
-    resend_due(p, now);
-    deliver(p);
-    if (p->waiting > 0 && now >= p->last_progress_ms + (uint64_t)p->o.timeout_ms)
-        return -ETIMEDOUT;
-    return 0;
-}
-
-int cc_push_wait(cc_push_t *p, int timeout_ms, int fd, bool *ret_fd_ready)
-{
-    return pump(p, timeout_ms, fd, ret_fd_ready);
-}
-
-/* Wait for room in the window, then claim the next slot. */
-static int claim(cc_push_t *p, uint64_t tag, const char *eid, slot_t **ret)
-{
-    slot_t *s;
-    int r;
-
-    while (cc_push_room(p) == 0)
-        if ((r = pump(p, -1, -1, NULL)) < 0)
-            return r;
-    if (p->fatal)
-        return p->fatal;
-    s = slot_of(p, p->next);
-    s->no = p->next++;
-    s->tag = tag;
-    s->state = SLOT_WAIT;
-    s->dup = false;
-    s->seq = 0;
-    s->attempts = s->soft_errors = 0;
-    s->first_us = s->done_us = 0;
-    if (eid)
-        copy_cut(s->eid, sizeof(s->eid), eid, strlen(eid));
-    else
-        s->eid[0] = '\0';
-    p->st.submitted++;
-    if (p->waiting++ == 0) {
-        /* The give-up clock starts now, and so does the silence: a push
-         * that waited for input is not a daemon that went quiet. */
-        p->last_progress_ms = mono_ms();
-        if (!p->silent)
-            p->alive_ms = p->last_progress_ms;
-    }
-    *ret = s;
-    return 0;
-}
-
-int cc_push_submit(cc_push_t *p, uint64_t tag, const char *eid, const void *ev, size_t ev_len)
-{
-    cc_enc_t *e = &p->c->enc;
-    char why[256];
-    slot_t *s;
-    int r;
-
-    if ((r = claim(p, tag, eid, &s)) < 0)
-        return r;
-    cc_enc_reset(e);
-    cc_enc_map(e, 2);
-    cc_enc_kv_u64(e, "rid", p->base + s->no + 1);
-    cc_enc_str(e, "ev");
-    cc_enc_raw(e, ev, ev_len);
-    if (cc_body_check(e->buf.data, e->buf.size, &cc_limits_request, why, sizeof(why)) < 0) {
-        if (s->err == NULL)
-            s->err = cc_xmalloc(sizeof(*s->err));
-        memset(s->err, 0, sizeof(*s->err));
-        snprintf(s->err->code, sizeof(s->err->code), "bad_request");
-        snprintf(s->err->en, sizeof(s->err->en), "not sent: the event breaks the protocol: %s",
-                 why);
-        snprintf(s->err->vi, sizeof(s->err->vi),
-                 "Không gửi: sự kiện vượt giới hạn của giao thức (kích thước, độ sâu, độ dài "
-                 "chuỗi hoặc số phần tử)");
-        finish_slot(p, s, CC_PUSH_REJECTED);
-        deliver(p);
-        return 0;
-    }
-    if (s->cap < e->buf.size) {
-        s->cap = e->buf.size < 256 ? 256 : e->buf.size;
-        s->body = cc_xrealloc(s->body, s->cap);
-    }
-    memcpy(s->body, e->buf.data, e->buf.size);
-    s->len = e->buf.size;
-    if (p->need_hello)
-        resend_hello(p);
-    send_slot(p, s, mono_ms());
-    /* Take what has arrived without waiting, so results flow while the
-     * caller keeps submitting. */
-    if (p->st.submitted % 64 == 0)
-        return pump(p, 0, -1, NULL);
-    return 0;
-}
-
-int cc_push_local(cc_push_t *p, uint64_t tag, const char *eid, const cc_client_error_t *err)
-{
-    slot_t *s;
-    int r;
-
-    if ((r = claim(p, tag, eid, &s)) < 0)
-        return r;
-    if (s->err == NULL)
-        s->err = cc_xmalloc(sizeof(*s->err));
-    *s->err = *err;
-    finish_slot(p, s, CC_PUSH_REJECTED);
-    deliver(p);
-    return 0;
-}
-
-int cc_push_finish(cc_push_t *p)
-{
-    int r = 0;
-
-    while (r == 0 && cc_push_in_flight(p) > 0)
-        r = pump(p, -1, -1, NULL);
-    if (r < 0) {
-        /* Give up: every event still unanswered gets its result now. */
-        for (uint64_t no = p->head; no < p->next; no++) {
-            slot_t *s = slot_of(p, no);
-
-            if (s->state == SLOT_WAIT)
-                finish_slot(p, s, CC_PUSH_TIMEOUT);
-        }
-        deliver(p);
-    }
     return r;
 }

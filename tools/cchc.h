@@ -15,6 +15,7 @@
 #include "cc_catalog.h"
 #include "cc_cli.h"
 #include "cc_client.h"
+#include "cc_push.h"
 
 /* Exit statuses (documented in `cchc --help` and README). */
 #define CCHC_EXIT_OK 0          /* everything accepted (duplicates count as accepted) */

@@ -77,6 +77,9 @@ typedef struct {
     uint64_t bytes_all;                   /* the input's size when it is a file, else 0 */
     uint64_t first_timeout, last_timeout; /* lines given up on (0: none) */
     bool out_error;
+    bool show_progress; /* a progress line every second (--progress) */
+    bool tty;           /* stderr is a terminal: the progress line rewrites itself */
+    uint64_t start_ms;  /* when the push began (now_ms) */
 } push_run_t;
 
 static uint64_t now_ms(void)
@@ -202,11 +205,11 @@ static void clock_text(uint64_t s, char *buf, size_t len)
 /* The progress line: what is acknowledged, how fast, and for a file how
  * much is done and how long is left; while the daemon is silent, for how
  * long. On a terminal it rewrites itself. */
-static void progress(const push_run_t *run, const cc_push_t *p, uint64_t start_ms, bool tty,
-                     bool final)
+static void progress(const push_run_t *run, const cc_push_t *p, bool final)
 {
     cc_push_stats_t st;
-    uint64_t elapsed = now_ms() - start_ms, idle = cc_push_idle_ms(p);
+    uint64_t elapsed = now_ms() - run->start_ms, idle = cc_push_idle_ms(p);
+    bool tty = run->tty;
     uint64_t acked;
     char share[96] = "";
 
@@ -234,10 +237,10 @@ static void progress(const push_run_t *run, const cc_push_t *p, uint64_t start_m
 
 /* The summary at the end, and when the push gave up, what became of the
  * lines and that running the same input again is safe. */
-static void summary(const push_run_t *run, const cc_push_t *p, cc_client_t *c, uint64_t start_ms,
-                    int r, bool eof, uint64_t last_line, int retry_for_ms)
+static void summary(const push_run_t *run, const cc_push_t *p, cc_client_t *c, int r, bool eof,
+                    uint64_t last_line, int retry_for_ms)
 {
-    double secs = (double)(now_ms() - start_ms) / 1000.0;
+    double secs = (double)(now_ms() - run->start_ms) / 1000.0;
     cc_push_stats_t st;
     uint64_t acked;
     char rest[160] = "", rest_en[160] = "";
@@ -331,155 +334,233 @@ static int push_options(const cc_cli_t *cli, push_opts_t *o)
     return CCHC_EXIT_OK;
 }
 
+/* stdin as the push reads it: buf[start..len) is read and not handled yet. */
+typedef struct {
+    char *buf;
+    size_t cap, len, start;
+    uint64_t line_no; /* the number of the last line taken */
+    bool eof;
+    bool skipping; /* the rest of an overlong line is dropped as it comes */
+} push_input_t;
+
+/* Takes the next line of the input, line_len bytes long, and moves past it
+ * and its newline (consumed: line_len + 1, or line_len for a last line
+ * without one); handles it (handle_line) unless it is the rest of an
+ * overlong line. Returns 0 or a negative errno from the push. */
+static int take_line(push_run_t *run, cc_push_t *p, cc_enc_t *ev, push_input_t *in, size_t line_len,
+                     size_t consumed)
+{
+    int r = 0;
+
+    in->line_no++;
+    if (!in->skipping)
+        r = handle_line(run, p, ev, in->line_no, in->buf + in->start, line_len);
+    in->start += consumed;
+    run->bytes_done += consumed;
+    return r;
+}
+
+/* Takes the complete lines of the input while the window has room.
+ * Returns 0 or a negative errno from the push. */
+static int take_complete_lines(push_run_t *run, cc_push_t *p, cc_enc_t *ev, push_input_t *in)
+{
+    int r = 0;
+
+    while (r == 0 && cc_push_room(p) > 0 && in->start < in->len) {
+        char *nl = memchr(in->buf + in->start, '\n', in->len - in->start);
+        size_t l;
+
+        if (nl == NULL)
+            break;
+        l = (size_t)(nl - (in->buf + in->start));
+        r = take_line(run, p, ev, in, l, l + 1);
+        in->skipping = false; /* its newline ends an overlong line */
+    }
+    return r;
+}
+
+/* true if the input holds a complete line not handled yet. */
+static bool input_has_line(const push_input_t *in)
+{
+    return in->start < in->len && memchr(in->buf + in->start, '\n', in->len - in->start) != NULL;
+}
+
+/* Refuses an endless line without holding it: the line being read, already
+ * MAX_LINE bytes without a newline, gets its result now and the rest of it
+ * is dropped as it comes. Returns 0 or a negative errno from the push. */
+static int refuse_overlong_line(push_run_t *run, cc_push_t *p, push_input_t *in)
+{
+    cc_client_error_t e = { .code = "bad_json" };
+    int r;
+
+    snprintf(e.en, sizeof(e.en), "not sent: line longer than %u bytes", MAX_LINE);
+    snprintf(e.vi, sizeof(e.vi), "Dòng quá dài");
+    r = cc_push_local(p, in->line_no + 1, NULL, &e);
+    run->lines++;
+    run->bytes_done += in->len - in->start;
+    in->skipping = true;
+    in->start = in->len;
+    return r;
+}
+
+/* Reads what stdin has into the input, after moving the bytes not handled
+ * yet to the front (or dropping them, the rest of an overlong line). The
+ * end of stdin, or an error reading it, is the end of the input. */
+static void read_input(push_run_t *run, push_input_t *in)
+{
+    ssize_t n;
+
+    if (in->start > 0) {
+        memmove(in->buf, in->buf + in->start, in->len - in->start);
+        in->len -= in->start;
+        in->start = 0;
+    }
+    if (in->skipping) {
+        run->bytes_done += in->len;
+        in->len = 0;
+    }
+    if (in->cap - in->len < READ_CHUNK) {
+        in->cap *= 2;
+        in->buf = cc_xrealloc(in->buf, in->cap);
+    }
+    n = read(STDIN_FILENO, in->buf + in->len, in->cap - in->len);
+    if (n == 0) {
+        in->eof = true;
+    } else if (n < 0 && errno != EINTR && errno != EAGAIN) {
+        fprintf(stderr, "cchc: cannot read stdin: %s\n", strerror(errno));
+        in->eof = true;
+    } else if (n > 0) {
+        in->len += (size_t)n;
+    }
+}
+
+/* Waits for the daemon's answers and, when want_input, for stdin (at most
+ * 250 ms while the progress line is shown), then writes out the results
+ * and reads stdin if it is ready. Returns 0 or a negative errno from the
+ * push (-ETIMEDOUT: nothing answered for --retry-for). */
+static int wait_for_answers_or_input(push_run_t *run, cc_push_t *p, push_input_t *in,
+                                     bool want_input)
+{
+    bool ready = false;
+    int r;
+
+    r = cc_push_wait(p, run->show_progress ? 250 : -1, want_input ? STDIN_FILENO : -1, &ready);
+    fflush(run->out);
+    if (r < 0)
+        return r;
+    if (ready)
+        read_input(run, in);
+    return r;
+}
+
+/* Pushes the lines of stdin: hands them over as the window has room, the
+ * last one without a newline and an overlong one included, until every
+ * line is read and answered, printing the progress line every second when
+ * asked. Returns 0 or a negative errno from the push (-ETIMEDOUT: given
+ * up); in says how far the input was read. */
+static int push_lines(push_run_t *run, cc_push_t *p, push_input_t *in)
+{
+    uint64_t next_progress = run->start_ms + 1000;
+    cc_enc_t ev;
+    int r = 0;
+
+    cc_enc_init(&ev);
+    while (r == 0) {
+        bool has_line, want_input;
+
+        if ((r = take_complete_lines(run, p, &ev, in)) < 0)
+            break;
+        if (in->eof && in->start < in->len && cc_push_room(p) > 0) {
+            /* the last line has no newline */
+            r = take_line(run, p, &ev, in, in->len - in->start, in->len - in->start);
+            continue;
+        }
+        if (in->eof && in->start == in->len)
+            break;
+        has_line = input_has_line(in);
+        if (!in->skipping && !has_line && in->len - in->start >= MAX_LINE) {
+            r = refuse_overlong_line(run, p, in);
+            continue;
+        }
+        want_input = !in->eof && cc_push_room(p) > 0 && !has_line;
+        if (!want_input && cc_push_in_flight(p) == 0)
+            break;
+        if ((r = wait_for_answers_or_input(run, p, in, want_input)) < 0)
+            break;
+        if (run->show_progress && now_ms() >= next_progress) {
+            progress(run, p, false);
+            next_progress = now_ms() + 1000;
+        }
+    }
+    cc_enc_deinit(&ev);
+    return r;
+}
+
+/* Ends the push push_lines left with r: waits for the last answers (or,
+ * after a failure, takes back the unanswered events), prints the last
+ * progress line and the summary. Returns the exit status. */
+static int push_exit_status(push_run_t *run, cc_push_t *p, cc_client_t *c, const push_input_t *in,
+                            int r, int retry_for_ms)
+{
+    cc_push_stats_t st;
+
+    if (r == 0)
+        r = cc_push_finish(p);
+    else
+        cc_push_finish(p); /* hands back the unanswered ones */
+    /* The last results leave the buffer only now: a full disk or a closed
+     * pipe shows here. */
+    if (fflush(run->out) != 0 || ferror(run->out))
+        run->out_error = true;
+    if (run->show_progress && run->tty)
+        progress(run, p, true);
+    summary(run, p, c, r, in->eof && in->start == in->len, in->line_no, retry_for_ms);
+    if (r < 0)
+        return r == -ETIMEDOUT ? CCHC_EXIT_UNREACHABLE : cchc_fail(run->ep, c, r, NULL);
+    if (run->out_error) {
+        fprintf(stderr, "cchc: cannot write results to stdout\n");
+        return CCHC_EXIT_REJECTED;
+    }
+    cc_push_stats(p, &st);
+    return st.rejected > 0 ? CCHC_EXIT_REJECTED : CCHC_EXIT_OK;
+}
+
 int cchc_cmd_push(const cc_cli_t *cli)
 {
     push_run_t run = { .out = stdout, .timeout_ms = cli->timeout_ms };
     cc_push_opts_t po = { .on_result = on_result, .ctx = &run };
+    push_input_t in = { .cap = READ_CHUNK * 2 };
     cc_client_t *c = NULL;
     cc_push_t *p = NULL;
     push_opts_t o;
-    cc_enc_t ev;
-    struct stat in;
-    char *buf = NULL;
-    size_t cap = READ_CHUNK * 2, len = 0, start = 0;
-    uint64_t line_no = 0, start_ms = 0, next_progress;
-    bool eof = false, skipping = false, tty;
-    int status, r = 0;
+    struct stat st;
+    int status, r;
 
-    cc_enc_init(&ev);
     if ((status = push_options(cli, &o)) != CCHC_EXIT_OK)
         goto out;
     run.ep = o.ep;
+    run.show_progress = o.show_progress;
+    run.tty = isatty(STDERR_FILENO);
     po.window = (size_t)o.window;
     /* Resend what has no answer within --timeout; give up when nothing is
      * answered for --retry-for. */
     po.retry_ms = cli->timeout_ms;
     po.timeout_ms = (int)o.retry_for_ms;
-    tty = isatty(STDERR_FILENO);
-    if (fstat(STDIN_FILENO, &in) == 0 && S_ISREG(in.st_mode))
-        run.bytes_all = (uint64_t)in.st_size;
+    if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode))
+        run.bytes_all = (uint64_t)st.st_size;
 
     status = cchc_connect_wait(cli, run.ep, o.role, cli->units, po.timeout_ms, &c);
     if (status != CCHC_EXIT_OK)
         goto out;
     cc_client_push_begin(c, &po, &p);
-    buf = cc_xmalloc(cap);
-    start_ms = now_ms();
-    next_progress = start_ms + 1000;
-
-    while (r == 0) {
-        bool has_line;
-
-        /* Handle complete lines while the window has room. */
-        while (r == 0 && cc_push_room(p) > 0 && start < len) {
-            char *nl = memchr(buf + start, '\n', len - start);
-            size_t l;
-
-            if (nl == NULL)
-                break;
-            l = (size_t)(nl - (buf + start));
-            line_no++;
-            if (!skipping)
-                r = handle_line(&run, p, &ev, line_no, buf + start, l);
-            skipping = false;
-            start += l + 1;
-            run.bytes_done += l + 1;
-        }
-        if (r < 0)
-            break;
-        if (eof && start < len && cc_push_room(p) > 0) {
-            /* the last line has no newline */
-            line_no++;
-            if (!skipping)
-                r = handle_line(&run, p, &ev, line_no, buf + start, len - start);
-            run.bytes_done += len - start;
-            start = len;
-            continue;
-        }
-        if (eof && start == len)
-            break;
-        has_line = start < len && memchr(buf + start, '\n', len - start) != NULL;
-        if (!skipping && !has_line && len - start >= MAX_LINE) {
-            /* Refuse an endless line without holding it: report it now
-             * and drop the rest of it as it comes. */
-            cc_client_error_t e = { .code = "bad_json" };
-
-            snprintf(e.en, sizeof(e.en), "not sent: line longer than %u bytes", MAX_LINE);
-            snprintf(e.vi, sizeof(e.vi), "Dòng quá dài");
-            r = cc_push_local(p, line_no + 1, NULL, &e);
-            run.lines++;
-            run.bytes_done += len - start;
-            skipping = true;
-            start = len;
-            continue;
-        }
-        {
-            bool want_input = !eof && cc_push_room(p) > 0 && !has_line;
-            bool ready = false;
-            int wait = o.show_progress ? 250 : -1;
-
-            if (!want_input && cc_push_in_flight(p) == 0)
-                break;
-            r = cc_push_wait(p, wait, want_input ? STDIN_FILENO : -1, &ready);
-            fflush(run.out);
-            if (r < 0)
-                break;
-            if (ready) {
-                ssize_t n;
-
-                if (start > 0) {
-                    memmove(buf, buf + start, len - start);
-                    len -= start;
-                    start = 0;
-                }
-                if (skipping) {
-                    run.bytes_done += len;
-                    len = 0;
-                }
-                if (cap - len < READ_CHUNK) {
-                    cap *= 2;
-                    buf = cc_xrealloc(buf, cap);
-                }
-                n = read(STDIN_FILENO, buf + len, cap - len);
-                if (n == 0) {
-                    eof = true;
-                } else if (n < 0 && errno != EINTR && errno != EAGAIN) {
-                    fprintf(stderr, "cchc: cannot read stdin: %s\n", strerror(errno));
-                    eof = true;
-                } else if (n > 0) {
-                    len += (size_t)n;
-                }
-            }
-        }
-        if (o.show_progress && now_ms() >= next_progress) {
-            progress(&run, p, start_ms, tty, false);
-            next_progress = now_ms() + 1000;
-        }
-    }
-    if (r == 0)
-        r = cc_push_finish(p);
-    else
-        cc_push_finish(p); /* hands back the unanswered ones */
-    fflush(run.out);
-    if (o.show_progress && tty)
-        progress(&run, p, start_ms, tty, true);
-    summary(&run, p, c, start_ms, r, eof && start == len, line_no, po.timeout_ms);
-    if (r < 0) {
-        status = r == -ETIMEDOUT ? CCHC_EXIT_UNREACHABLE : cchc_fail(run.ep, c, r, NULL);
-    } else if (run.out_error) {
-        fprintf(stderr, "cchc: cannot write results to stdout\n");
-        status = CCHC_EXIT_REJECTED;
-    } else {
-        cc_push_stats_t st;
-
-        cc_push_stats(p, &st);
-        status = st.rejected > 0 ? CCHC_EXIT_REJECTED : CCHC_EXIT_OK;
-    }
+    in.buf = cc_xmalloc(in.cap);
+    run.start_ms = now_ms();
+    r = push_lines(&run, p, &in);
+    status = push_exit_status(&run, p, c, &in, r, po.timeout_ms);
 out:
-    free(buf);
+    free(in.buf);
     cc_push_end(&p);
     cc_client_destroy(&c);
-    cc_enc_deinit(&ev);
     return status;
 }
 

@@ -27,9 +27,11 @@
 #define READ_MAX_BYTES (4u << 20) /* a BATCH stops after the record that passes this */
 #define DEDUPE_SENDER_MAX CC_MAX_CODE
 
+/* An EVENT carries one event (`ev`) or several (`evs`), not both. */
 static const cc_field_t event_msg_fields[] = {
     { "rid", CC_T_UINT, true, 0, 0 },
-    { "ev", CC_T_MAP, true, 0, 0 },
+    { "ev", CC_T_MAP, false, 0, 0 },
+    { "evs", CC_T_ARRAY, false, 1, CC_MAX_EVS },
 };
 
 static const cc_field_t read_fields[] = {
@@ -39,9 +41,9 @@ static const cc_field_t read_fields[] = {
     { "wait", CC_T_UINT, false, 0, CC_MAX_WAIT_MS },
 };
 
-/* One EVENT waiting for the group commit, and then its reply. */
+/* One event waiting for the group commit, and then its outcome. */
 typedef struct {
-    cc_request_t req;
+    const msgpack_object *ev; /* in its message's body */
     const cc_principal_t *who;
     /* outcome, set by the batch transaction */
     bool accepted;
@@ -50,6 +52,14 @@ typedef struct {
     cc_reject_t rej;
     char eid[CC_MAX_ID + 1];
 } pending_t;
+
+/* One EVENT message waiting for the group commit: its events are
+ * batch[first .. first + n); with `evs` (several) one ACK answers them all. */
+typedef struct {
+    cc_request_t req;
+    size_t first, n;
+    bool several;
+} message_t;
 
 /* A READ waiting for records to arrive. */
 typedef struct {
@@ -78,8 +88,10 @@ struct cc_evd {
     cc_option_t *options; /* the option table: the core's and the domain's rows */
     size_t n_options;
 
-    pending_t *batch;
+    pending_t *batch; /* the events of the group commit, in arrival order */
     size_t batch_len;
+    message_t *msgs; /* their messages */
+    size_t n_msgs;
     cc_enc_t rec;   /* scratch: a record being built */
     cc_enc_t pairs; /* scratch: the domain's pairs */
     cc_enc_t reply; /* scratch: a reply body */
@@ -214,8 +226,8 @@ static int append_record(cc_evd_t *d, cc_txn_t *txn, const char *eid, size_t eid
         off = 17;
     }
     memcpy(dd + off, by, by_len);
-    if ((r = cc_txn_put(txn, d->dedupe_dbi, key, dedupe_key(key, by, eid, eid_len), dd,
-                        off + by_len, 0)) < 0)
+    if ((r = cc_txn_put_tail(txn, d->dedupe_dbi, key, dedupe_key(key, by, eid, eid_len), dd,
+                             off + by_len)) < 0)
         return r;
     *ret_seq = seq;
     return 0;
@@ -238,6 +250,25 @@ int cc_evd_append_internal(cc_evd_t *evd, cc_txn_t *txn, const char *eid, const 
                          ret_seq);
 }
 
+int cc_evd_history_item(cc_txn_t *txn, MDB_dbi log, uint64_t seq, cc_enc_t *out)
+{
+    MDB_val rec;
+    uint8_t key[8];
+    int r;
+
+    cc_be64_put(key, seq);
+    if ((r = cc_txn_get(txn, log, key, sizeof(key), &rec)) == -ENOENT) {
+        cc_enc_nil(out);
+        return 0;
+    }
+    if (r < 0)
+        return r;
+    cc_enc_array(out, 2);
+    cc_enc_u64(out, seq);
+    cc_enc_raw(out, rec.mv_data, rec.mv_size);
+    return 0;
+}
+
 typedef struct {
     cc_txn_t *txn;
     MDB_dbi log;
@@ -247,22 +278,11 @@ typedef struct {
 static int history_one(const MDB_val *key, const MDB_val *val, void *arg)
 {
     history_t *h = arg;
-    MDB_val rec;
-    int r;
 
     (void)key;
     if (val->mv_size != 8)
         return MDB_CORRUPTED;
-    if ((r = cc_txn_get(h->txn, h->log, val->mv_data, 8, &rec)) == -ENOENT) {
-        cc_enc_nil(h->out);
-        return 0;
-    }
-    if (r < 0)
-        return r;
-    cc_enc_array(h->out, 2);
-    cc_enc_u64(h->out, cc_be64_get(val->mv_data));
-    cc_enc_raw(h->out, rec.mv_data, rec.mv_size);
-    return 0;
+    return cc_evd_history_item(h->txn, h->log, cc_be64_get(val->mv_data), h->out);
 }
 
 int cc_evd_history(cc_txn_t *txn, MDB_dbi index, MDB_dbi log, const char *id, cc_enc_t *out)
@@ -281,7 +301,7 @@ int cc_evd_history(cc_txn_t *txn, MDB_dbi index, MDB_dbi log, const char *id, cc
 
 static void apply_one(cc_evd_t *d, cc_txn_t *txn, pending_t *p, int64_t now, int *ret_err)
 {
-    const msgpack_object *ev = cc_map_find(&p->req.msg.body, "ev");
+    const msgpack_object *ev = p->ev;
     cc_str_t eid, type;
     int64_t at;
     uint64_t next, digest;
@@ -349,16 +369,74 @@ static int batch_txn(cc_txn_t *txn, void *ctx)
     return err;
 }
 
-static void reply_ack(cc_evd_t *d, pending_t *p)
+static void reply_ack(cc_evd_t *d, const message_t *m, const pending_t *p)
 {
     cc_enc_reset(&d->reply);
     cc_enc_map(&d->reply, 4);
-    cc_enc_kv_u64(&d->reply, "rid", p->req.rid);
+    cc_enc_kv_u64(&d->reply, "rid", m->req.rid);
     cc_enc_kv_str(&d->reply, "eid", p->eid);
     cc_enc_kv_u64(&d->reply, "seq", p->seq);
     cc_enc_kv_bool(&d->reply, "dup", p->duplicate);
-    cc_router_send(d->router, p->req.id, p->req.id_len, CC_MSG_ACK, d->reply.buf.data,
+    cc_router_send(d->router, m->req.id, m->req.id_len, CC_MSG_ACK, d->reply.buf.data,
                    d->reply.buf.size);
+}
+
+/* The ACK of an EVENT with `evs`: `seqs` (0 for a refused event), the
+ * indexes of the duplicates, and one entry per refused event (§2.2). */
+static void reply_acks(cc_evd_t *d, const message_t *m)
+{
+    const pending_t *ev = &d->batch[m->first];
+    size_t n_dups = 0, n_errors = 0;
+
+    for (size_t i = 0; i < m->n; i++) {
+        n_dups += ev[i].duplicate;
+        n_errors += !ev[i].accepted && !ev[i].duplicate;
+    }
+    cc_enc_reset(&d->reply);
+    cc_enc_map(&d->reply, 4);
+    cc_enc_kv_u64(&d->reply, "rid", m->req.rid);
+    cc_enc_str(&d->reply, "seqs");
+    cc_enc_array(&d->reply, m->n);
+    for (size_t i = 0; i < m->n; i++)
+        cc_enc_u64(&d->reply, ev[i].accepted || ev[i].duplicate ? ev[i].seq : 0);
+    cc_enc_str(&d->reply, "dups");
+    cc_enc_array(&d->reply, n_dups);
+    for (size_t i = 0; i < m->n; i++)
+        if (ev[i].duplicate)
+            cc_enc_u64(&d->reply, i);
+    cc_enc_str(&d->reply, "errors");
+    cc_enc_array(&d->reply, n_errors);
+    for (size_t i = 0; i < m->n; i++) {
+        const cc_reject_t *rej = &ev[i].rej;
+        size_t map;
+
+        if (ev[i].accepted || ev[i].duplicate)
+            continue;
+        map = cc_enc_map_open(&d->reply);
+        cc_enc_kv_u64(&d->reply, "i", i);
+        cc_enc_kv_str(&d->reply, "code", cc_err_name(rej->code));
+        cc_enc_kv_str(&d->reply, "vi", rej->vi);
+        cc_enc_kv_str(&d->reply, "en", rej->en);
+        if (rej->field)
+            cc_enc_kv_str(&d->reply, "field", rej->field);
+        if (ev[i].eid[0])
+            cc_enc_kv_str(&d->reply, "eid", ev[i].eid);
+        cc_enc_map_close(&d->reply, map);
+    }
+    cc_router_send(d->router, m->req.id, m->req.id_len, CC_MSG_ACK, d->reply.buf.data,
+                   d->reply.buf.size);
+}
+
+/* Count the outcome of event @p (and log a refusal). */
+static void count_outcome(cc_evd_t *d, const pending_t *p)
+{
+    if (p->accepted || p->duplicate) {
+        p->accepted ? d->n_accepted++ : d->n_duplicate++;
+        return;
+    }
+    d->n_rejected++;
+    cc_log_kv(LOG_DEBUG, "EVENT_ID", p->eid, "ERROR_CODE", cc_err_name(p->rej.code),
+              "Rejected event: %s", p->rej.en);
 }
 
 static void flush_batch(cc_evd_t *d)
@@ -374,30 +452,31 @@ static void flush_batch(cc_evd_t *d)
         cc_log(LOG_ERR, "Failed to commit a batch of %zu events: %s", d->batch_len,
                cc_store_strerror(r));
     }
-    for (size_t i = 0; i < d->batch_len; i++) {
-        pending_t *p = &d->batch[i];
+    for (size_t k = 0; k < d->n_msgs; k++) {
+        message_t *m = &d->msgs[k];
+        const pending_t *one = &d->batch[m->first];
 
-        if (r < 0) {
-            cc_router_error(d->router, &p->req, CC_ERR_INTERNAL,
+        for (size_t i = 0; r >= 0 && i < m->n; i++)
+            count_outcome(d, &one[i]);
+        if (r < 0)
+            cc_router_error(d->router, &m->req, CC_ERR_INTERNAL,
                             "Lỗi lưu trữ, sự kiện chưa được lưu; hãy gửi lại",
                             "Storage failure, the event was not stored; send it again", NULL,
-                            p->eid[0] ? p->eid : NULL);
-        } else if (p->accepted || p->duplicate) {
-            reply_ack(d, p);
-            p->accepted ? d->n_accepted++ : d->n_duplicate++;
-        } else {
-            cc_router_error(d->router, &p->req, p->rej.code, p->rej.vi, p->rej.en, p->rej.field,
-                            p->eid[0] ? p->eid : NULL);
-            d->n_rejected++;
-            cc_log_kv(LOG_DEBUG, "EVENT_ID", p->eid, "ERROR_CODE", cc_err_name(p->rej.code),
-                      "Rejected event: %s", p->rej.en);
-        }
-        cc_request_deinit(&p->req);
+                            !m->several && one->eid[0] ? one->eid : NULL);
+        else if (m->several)
+            reply_acks(d, m);
+        else if (one->accepted || one->duplicate)
+            reply_ack(d, m, one);
+        else
+            cc_router_error(d->router, &m->req, one->rej.code, one->rej.vi, one->rej.en,
+                            one->rej.field, one->eid[0] ? one->eid : NULL);
+        cc_request_deinit(&m->req);
     }
     d->n_batches++;
     if (d->batch_len > d->max_batch)
         d->max_batch = d->batch_len;
     d->batch_len = 0;
+    d->n_msgs = 0;
 }
 
 /* ---- READ: serving the log --------------------------------------------------- */
@@ -612,11 +691,83 @@ static void handle_hello(cc_evd_t *d, cc_request_t *req)
     cc_daemon_hello(d->router, d->security, d->sessions, req, d->domain->name, d->head);
 }
 
+/* Check an EVENT's `ev` or `evs` (answering ERROR when they are wrong). */
+static bool check_event_message(cc_evd_t *d, const cc_request_t *req, const msgpack_object **ret_ev,
+                                const msgpack_object **ret_evs)
+{
+    const char *vi = "Thông điệp sự kiện không hợp lệ", *en = "Invalid EVENT";
+    char why_vi[160], why_en[160];
+
+    if (!cc_daemon_check_fields(d->router, req, event_msg_fields, CC_N(event_msg_fields), vi, en))
+        return false;
+    *ret_ev = cc_map_find(&req->msg.body, "ev");
+    *ret_evs = cc_map_find(&req->msg.body, "evs");
+    if ((*ret_ev == NULL) == (*ret_evs == NULL)) {
+        snprintf(why_vi, sizeof(why_vi),
+                 "%s: cần đúng một trong 'ev' (một sự kiện) và 'evs' "
+                 "(nhiều sự kiện)",
+                 vi);
+        snprintf(why_en, sizeof(why_en),
+                 "%s: needs exactly one of 'ev' (one event) and 'evs' "
+                 "(several)",
+                 en);
+        cc_router_error(d->router, req, CC_ERR_BAD_FIELD, why_vi, why_en, *ret_ev ? "evs" : "ev",
+                        NULL);
+        return false;
+    }
+    for (uint32_t i = 0; *ret_evs && i < (*ret_evs)->via.array.size; i++) {
+        if ((*ret_evs)->via.array.ptr[i].type == MSGPACK_OBJECT_MAP)
+            continue;
+        snprintf(why_vi, sizeof(why_vi),
+                 "%s: phần tử %u của 'evs' không phải một sự kiện (bảng "
+                 "khóa - giá trị)",
+                 vi, i);
+        snprintf(why_en, sizeof(why_en), "%s: item %u of 'evs' is not an event (a map)", en, i);
+        cc_router_error(d->router, req, CC_ERR_BAD_FIELD, why_vi, why_en, "evs", NULL);
+        return false;
+    }
+    return true;
+}
+
+/* Add the events of EVENT @req (in d->msgs[d->n_msgs]) to the group commit,
+ * committing the group first when they would not fit. Returns true when the
+ * request now belongs to the batch, false when it was answered. */
+static bool take_events(cc_evd_t *d, cc_request_t *req, const cc_principal_t *who)
+{
+    const msgpack_object *ev, *evs;
+    message_t *m;
+    size_t n;
+
+    if (!check_event_message(d, req, &ev, &evs))
+        return false;
+    n = evs ? evs->via.array.size : 1;
+    if (d->batch_len > 0 && d->batch_len + n > (size_t)d->set.batch_max) {
+        /* Commit what came before; this message then starts the group (a
+         * group never splits a message: one larger than batch_max is a
+         * group of its own). */
+        cc_request_t mine = *req;
+
+        flush_batch(d);
+        d->msgs[0].req = mine;
+    }
+    m = &d->msgs[d->n_msgs++];
+    m->first = d->batch_len;
+    m->n = n;
+    m->several = evs != NULL;
+    for (size_t i = 0; i < n; i++) {
+        pending_t *p = &d->batch[d->batch_len++];
+
+        p->ev = evs ? &evs->via.array.ptr[i] : ev;
+        p->who = who;
+        p->eid[0] = '\0';
+    }
+    return true;
+}
+
 /* Take one request; returns false when none was waiting. */
 static bool take_request(cc_evd_t *d)
 {
-    pending_t *p = &d->batch[d->batch_len];
-    cc_request_t *req = &p->req;
+    cc_request_t *req = &d->msgs[d->n_msgs].req;
     const cc_principal_t *who;
     cc_caller_t caller;
     char why[256];
@@ -653,13 +804,9 @@ static bool take_request(cc_evd_t *d)
                             who ? "This role may not push events" : "Send HELLO first", NULL, NULL);
             break;
         }
-        if (!cc_daemon_check_fields(d->router, req, event_msg_fields, CC_N(event_msg_fields),
-                                    "Thông điệp sự kiện không hợp lệ", "Invalid EVENT"))
-            break;
-        p->who = who;
-        p->eid[0] = '\0';
-        d->batch_len++;
-        return true; /* the request now belongs to the batch */
+        if (take_events(d, req, who))
+            return true; /* the request now belongs to the batch */
+        break;
     case CC_MSG_READ:
         /* The log holds every unit's events: only consumers (scoring) and
          * operators read it whole. */
@@ -752,6 +899,7 @@ static void close_all(cc_evd_t *d)
     cc_enc_deinit(&d->pairs);
     cc_enc_deinit(&d->reply);
     free(d->batch);
+    free(d->msgs);
     cc_config_free(d->options, d->n_options, &d->set);
     free(d->options);
 }
@@ -835,7 +983,10 @@ int cc_evd_main(const cc_evd_domain_t *domain, const char *default_listen, int a
         return r;
     }
     d.sessions = cc_sessions_new(0);
-    d.batch = cc_xcalloc((size_t)d.set.batch_max, sizeof(pending_t));
+    /* Room for batch_max events, or for one whole message when it has
+     * more (up to CC_MAX_EVS). */
+    d.batch = cc_xcalloc((size_t)d.set.batch_max + CC_MAX_EVS, sizeof(pending_t));
+    d.msgs = cc_xcalloc((size_t)d.set.batch_max + 1, sizeof(message_t));
     cc_enc_init(&d.rec);
     cc_enc_init(&d.pairs);
     cc_enc_init(&d.reply);

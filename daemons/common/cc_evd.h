@@ -121,6 +121,13 @@ int cc_evd_append_internal(cc_evd_t *evd, cc_txn_t *txn, const char *eid, const 
                            int64_t at, const cc_enc_t *rec_pairs, uint64_t *ret_seq);
 
 /**
+ * cc_evd_history_item - encode one item of a history: [seq, record] of
+ * record @seq of @log, or nil when there is none.
+ * Returns 0 or a storage error.
+ */
+int cc_evd_history_item(cc_txn_t *txn, MDB_dbi log, uint64_t seq, cc_enc_t *out);
+
+/**
  * cc_evd_history - encode the history of one subject (a dossier, a
  * complaint) as an array of [seq, record] pairs from the log: @index maps
  * @id to the be64 sequence numbers of its records (MDB_DUPSORT), @log is

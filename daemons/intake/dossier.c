@@ -198,6 +198,16 @@ static int check_receipt(const cc_catalog_t *cat, const cc_dossier_event_t *ev, 
 }
 
 /* received: a new dossier with its due date (DOMAIN.md §4). */
+/* Copy code @src (checked: at most CC_MAX_CODE bytes) into @dst, which
+ * holds CC_MAX_CODE + 1. */
+static void copy_code(char *dst, const char *src)
+{
+    size_t n = strnlen(src, CC_MAX_CODE);
+
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 static int on_received(step_t *s)
 {
     const cc_procedure_t *proc = cc_catalog_procedure(s->cat, s->ev->proc);
@@ -214,9 +224,9 @@ static int on_received(step_t *s)
     n->channel = ev->channel;
     n->received_at = ev->at;
     n->due_at = due;
-    snprintf(n->proc, sizeof(n->proc), "%s", ev->proc);
-    snprintf(n->recv_unit, sizeof(n->recv_unit), "%s", ev->unit);
-    snprintf(n->unit, sizeof(n->unit), "%s", ev->unit);
+    copy_code(n->proc, ev->proc);
+    copy_code(n->recv_unit, ev->unit);
+    copy_code(n->unit, ev->unit);
     s->out->creates = true;
     return 0;
 }
@@ -235,7 +245,7 @@ static int on_transferred(step_t *s)
         return cc_reject(s->rej, CC_ERR_PROCEDURE_NOT_HANDLED, "to",
                          "Đơn vị '%s' không giải quyết thủ tục '%s'",
                          "Unit '%s' does not handle procedure '%s'", ev->to_unit, s->d->proc);
-    snprintf(s->n->unit, sizeof(s->n->unit), "%s", ev->to_unit);
+    copy_code(s->n->unit, ev->to_unit);
     return 0;
 }
 

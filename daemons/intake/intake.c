@@ -2,16 +2,15 @@
  * intake.c - the intake daemon's domain: dossier events from counters.
  *
  * Storage (LMDB, beside the core's "log" and "dedupe"):
- *   dossier          dossier id -> cc_dossier_t (current state)
- *   dossier_events   dossier id -> be64 seq, one per event (MDB_DUPSORT),
- *                    the dossier's history in the log
- *   meta             "layout" -> the layout of the two above (INTAKE_LAYOUT)
+ *   dossier          dossier id -> its state and the seqs of its records in
+ *                    the log, one compact value (dossier_store.h)
+ *   meta             "layout" -> the layout of the above (INTAKE_LAYOUT)
  * Every log record carries the dossier's units, procedure, state and due
  * date after the event, and the class on resolution, so that consumers
  * never recompute them differently (PROTOCOL.md "Intake log records").
  *
- * The log is the truth; "dossier" and "dossier_events" are derived from it
- * and can be rebuilt from it alone (cc_dossier_restore). A store whose
+ * The log is the truth; "dossier" is derived from it and can be rebuilt
+ * from it alone (cc_dossier_restore). A store whose
  * layout is not this version's is rebuilt at open, so a new layout is a
  * migration, never a corruption; `--rebuild` does the same on demand.
  */
@@ -28,10 +27,13 @@
 #include "cc_period.h"
 #include "cc_sd.h"
 #include "dossier.h"
+#include "dossier_store.h"
 
-/* The layout of the derived databases: the dossier record's version, and
- * the history index's (1: dossier id -> be64 seq, dupsort). */
-#define INTAKE_LAYOUT (((uint64_t)CC_DOSSIER_VERSION << 8) | 1u)
+/* The layout of the derived database: the stored dossier's version, and
+ * where the history is (2: in the dossier's value; 1, before: a separate
+ * "dossier_events" index, removed when rebuilding). */
+#define INTAKE_LAYOUT (((uint64_t)CC_DOSSIER_STORE_VERSION << 8) | 2u)
+#define OLD_HISTORY_DB "dossier_events"
 #define LAYOUT_KEY "layout"
 /* Log records restored per write transaction during a rebuild. */
 #define REBUILD_CHUNK 20000
@@ -39,7 +41,6 @@
 typedef struct {
     cc_catalog_t *const *catalog; /* the core's slot: read *catalog each time */
     MDB_dbi dossier_dbi;
-    MDB_dbi events_dbi;
     MDB_dbi log_dbi;
     MDB_dbi meta_dbi;
 } intake_t;
@@ -78,8 +79,6 @@ static int intake_open(void **ret_dom, cc_store_t *store, cc_catalog_t *const *c
     err[0] = '\0';
     in->catalog = catalog;
     if ((r = cc_store_dbi(store, "dossier", 0, &in->dossier_dbi)) < 0 ||
-        (r = cc_store_dbi(store, "dossier_events", MDB_DUPSORT | MDB_DUPFIXED, &in->events_dbi)) <
-            0 ||
         (r = cc_store_dbi(store, "log", 0, &in->log_dbi)) < 0 ||
         (r = cc_store_dbi(store, "meta", 0, &in->meta_dbi)) < 0 ||
         (r = read_layout(in, store, &layout, &head)) < 0) {
@@ -124,22 +123,6 @@ static void intake_close(void **dom_p)
 static bool intake_may_push(const cc_principal_t *who)
 {
     return who->role == CC_ROLE_COUNTER || who->role == CC_ROLE_SUPERVISOR;
-}
-
-static int load_dossier(cc_txn_t *txn, MDB_dbi dbi, const char *id, cc_dossier_t *ret)
-{
-    MDB_val v;
-    int r = cc_txn_get(txn, dbi, id, strlen(id), &v);
-
-    memset(ret, 0, sizeof(*ret));
-    if (r == -ENOENT)
-        return 0;
-    if (r < 0)
-        return r;
-    if (v.mv_size != sizeof(*ret) || ((const uint8_t *)v.mv_data)[0] != CC_DOSSIER_VERSION)
-        return MDB_CORRUPTED;
-    memcpy(ret, v.mv_data, sizeof(*ret));
-    return 0;
 }
 
 /* Encode the record's domain pairs. */
@@ -305,8 +288,8 @@ static int intake_apply(void *dom, cc_txn_t *txn, const cc_principal_t *who,
     intake_t *in = dom;
     cc_dossier_event_t ev;
     cc_dossier_outcome_t out;
+    cc_stored_dossier_t sd;
     cc_dossier_t d;
-    uint8_t key[8];
     cc_str_t type;
     int r, ukind;
 
@@ -320,22 +303,20 @@ static int intake_apply(void *dom, cc_txn_t *txn, const cc_principal_t *who,
                          "Only counters send dossier events");
     if (cc_dossier_event_parse(evmap, &ev, rej))
         return 1;
-    if ((r = load_dossier(txn, in->dossier_dbi, ev.dossier, &d)) < 0)
+    if ((r = cc_dossier_load(txn, in->dossier_dbi, ev.dossier, &sd)) < 0)
         return r;
+    d = sd.d;
     if (check_scope(*in->catalog, who, &d, &ev, rej))
         return 1;
     if (cc_dossier_apply(*in->catalog, &d, &ev, now, &out, rej))
         return 1;
-    /* Accepted: from here on, write. */
-    if (out.stores_state && (r = cc_txn_put(txn, in->dossier_dbi, ev.dossier, strlen(ev.dossier),
-                                            &d, sizeof(d), 0)) < 0)
+    /* Accepted: from here on, write: the new state (of a lifecycle event)
+     * and the record in the dossier's history (a refusal at the counter
+     * has no dossier). */
+    if (ev.kind != CC_EV_REJECTED_AT_COUNTER &&
+        (r = cc_dossier_save(txn, in->dossier_dbi, ev.dossier, out.stores_state ? &d : &sd.d, &sd,
+                             seq)) < 0)
         return r;
-    if (ev.kind != CC_EV_REJECTED_AT_COUNTER) {
-        cc_be64_put(key, seq);
-        if ((r = cc_txn_put(txn, in->events_dbi, ev.dossier, strlen(ev.dossier), key, sizeof(key),
-                            0)) < 0)
-            return r;
-    }
     encode_record(rec, &d, &ev, &out);
     return 0;
 }
@@ -357,7 +338,8 @@ static int drop_derived(cc_txn_t *txn, void *arg)
     intake_t *in = arg;
     int r;
 
-    if ((r = cc_txn_drop(txn, in->dossier_dbi)) < 0 || (r = cc_txn_drop(txn, in->events_dbi)) < 0)
+    if ((r = cc_txn_drop(txn, in->dossier_dbi)) < 0 ||
+        (r = cc_txn_remove_dbi(txn, OLD_HISTORY_DB)) < 0)
         return r;
     r = cc_txn_del(txn, in->meta_dbi, LAYOUT_KEY, strlen(LAYOUT_KEY));
     return r == -ENOENT ? 0 : r;
@@ -370,9 +352,9 @@ static int restore_one(uint64_t seq, const void *data, size_t len, void *arg)
     rebuild_t *rb = arg;
     char id[CC_MAX_ID + 1];
     cc_dossier_event_kind_t kind;
+    cc_stored_dossier_t sd;
     cc_dossier_t d;
     cc_msg_t rec;
-    uint8_t key[8];
     int r, changed;
 
     rb->done = seq;
@@ -390,13 +372,14 @@ static int restore_one(uint64_t seq, const void *data, size_t len, void *arg)
         }
     }
     if (cc_map_strcpy(&rec.body, "dossier", id, sizeof(id)) < 0 ||
-        (r = load_dossier(rb->txn, rb->in->dossier_dbi, id, &d)) == MDB_CORRUPTED) {
+        (r = cc_dossier_load(rb->txn, rb->in->dossier_dbi, id, &sd)) == MDB_CORRUPTED) {
         rb->chunk_skipped++;
         r = 0;
         goto out;
     }
     if (r < 0)
         goto out;
+    d = sd.d;
     changed = cc_dossier_restore(&d, &rec.body, &kind);
     if (changed < 0) {
         rb->chunk_skipped++;
@@ -407,11 +390,7 @@ static int restore_one(uint64_t seq, const void *data, size_t len, void *arg)
         r = 0;
         goto out;
     }
-    if (changed == 0 &&
-        (r = cc_txn_put(rb->txn, rb->in->dossier_dbi, id, strlen(id), &d, sizeof(d), 0)) < 0)
-        goto out;
-    cc_be64_put(key, seq);
-    r = cc_txn_put(rb->txn, rb->in->events_dbi, id, strlen(id), key, sizeof(key), 0);
+    r = cc_dossier_save(rb->txn, rb->in->dossier_dbi, id, changed == 0 ? &d : &sd.d, &sd, seq);
 out:
     cc_msg_deinit(&rec);
     return r;
@@ -489,11 +468,34 @@ static bool may_see(const cc_principal_t *who, const cc_dossier_t *d)
     return cc_principal_has_unit(who, d->unit) || cc_principal_has_unit(who, d->recv_unit);
 }
 
+typedef struct {
+    cc_txn_t *txn;
+    MDB_dbi log;
+    cc_enc_t *out;
+} history_t;
+
+static int history_one(uint64_t seq, void *arg)
+{
+    history_t *h = arg;
+
+    return cc_evd_history_item(h->txn, h->log, seq, h->out);
+}
+
+/* The dossier's history: its records in the log, in order. */
+static int history(cc_txn_t *txn, MDB_dbi log, const cc_stored_dossier_t *sd, cc_enc_t *out)
+{
+    history_t h = { txn, log, out };
+
+    cc_enc_array(out, sd->n_records);
+    return cc_dossier_each_seq(sd, history_one, &h);
+}
+
 static int query_dossier(intake_t *in, cc_store_t *store, const cc_principal_t *who,
                          const msgpack_object *body, uint64_t rid, cc_enc_t *out, cc_reject_t *rej)
 {
     char id[CC_MAX_ID + 1];
-    cc_dossier_t d;
+    cc_stored_dossier_t sd;
+    const cc_dossier_t *d = &sd.d;
     cc_txn_t txn;
     size_t map;
     int r;
@@ -504,13 +506,13 @@ static int query_dossier(intake_t *in, cc_store_t *store, const cc_principal_t *
     cc_map_strcpy(body, "id", id, sizeof(id));
     if ((r = cc_store_read_begin(store, &txn)) < 0)
         return r;
-    if ((r = load_dossier(&txn, in->dossier_dbi, id, &d)) < 0)
+    if ((r = cc_dossier_load(&txn, in->dossier_dbi, id, &sd)) < 0)
         goto out;
-    if (d.state == CC_DOSSIER_NONE) {
+    if (d->state == CC_DOSSIER_NONE) {
         r = cc_reject(rej, CC_ERR_UNKNOWN_DOSSIER, "id", "Không có hồ sơ %s", "No dossier %s", id);
         goto out;
     }
-    if (!may_see(who, &d)) {
+    if (!may_see(who, d)) {
         r = cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "id", "Hồ sơ %s không thuộc phạm vi của bạn",
                       "Dossier %s is outside your scope", id);
         goto out;
@@ -520,21 +522,21 @@ static int query_dossier(intake_t *in, cc_store_t *store, const cc_principal_t *
     cc_enc_str(out, "dossier");
     map = cc_enc_map_open(out);
     cc_enc_kv_str(out, "id", id);
-    cc_enc_kv_str(out, "state", cc_vocab_name(&cc_dossier_states, d.state));
-    cc_enc_kv_str(out, "proc", d.proc);
-    cc_enc_kv_str(out, "runit", d.recv_unit);
-    cc_enc_kv_str(out, "unit", d.unit);
-    cc_enc_kv_str(out, "channel", cc_vocab_name(&cc_channels, d.channel));
-    cc_enc_kv_i64(out, "received_at", d.received_at);
-    cc_enc_kv_i64(out, "due", d.due_at);
-    cc_enc_kv_i64(out, "promised", d.promised_at);
-    cc_enc_kv_i64(out, "resolved_at", d.resolved_at);
-    cc_enc_kv_str(out, "class", d.klass ? cc_class_name((cc_class_t)(d.klass - 1)) : "");
+    cc_enc_kv_str(out, "state", cc_vocab_name(&cc_dossier_states, d->state));
+    cc_enc_kv_str(out, "proc", d->proc);
+    cc_enc_kv_str(out, "runit", d->recv_unit);
+    cc_enc_kv_str(out, "unit", d->unit);
+    cc_enc_kv_str(out, "channel", cc_vocab_name(&cc_channels, d->channel));
+    cc_enc_kv_i64(out, "received_at", d->received_at);
+    cc_enc_kv_i64(out, "due", d->due_at);
+    cc_enc_kv_i64(out, "promised", d->promised_at);
+    cc_enc_kv_i64(out, "resolved_at", d->resolved_at);
+    cc_enc_kv_str(out, "class", d->klass ? cc_class_name((cc_class_t)(d->klass - 1)) : "");
     cc_enc_kv_str(out, "sos_pending",
-                  d.sos_pending ? cc_vocab_name(&cc_sos_kinds, d.sos_pending) : "");
+                  d->sos_pending ? cc_vocab_name(&cc_sos_kinds, d->sos_pending) : "");
     cc_enc_map_close(out, map);
     cc_enc_str(out, "history");
-    r = cc_evd_history(&txn, in->events_dbi, in->log_dbi, id, out);
+    r = history(&txn, in->log_dbi, &sd, out);
 out:
     cc_txn_end(&txn);
     return r;

@@ -8,23 +8,27 @@
 #include <string.h>
 #include <zmq.h>
 
+#include "cc_base.h"
 #include "cc_clock.h"
 #include "cc_log.h"
 #include "cc_mem.h"
 #include "cc_net.h"
+#include "record.h"
 
 struct sc_feed {
     void *zctx;
     char *name;
     char *endpoint;
     void *sock;
-    sc_feed_apply_fn apply;
+    sc_feed_take_fn take;
     void *ctx;
-    uint64_t rid; /* rid of the READ in flight (0: none) */
+    uint64_t after;     /* where the next READ starts: the last record taken */
+    uint64_t req_after; /* the `after` of the READ in flight */
+    uint64_t rid;       /* rid of the READ in flight (0: none) */
     uint64_t next_rid;
     uint64_t deadline_ms;
     bool retry;       /* deadline is a retry, not a reply timeout */
-    bool verify;      /* the next READ starts at the cursor itself (after a HELLO) */
+    bool verify;      /* the next READ starts at the last record taken (after a HELLO) */
     bool curve;       /* CURVE client with key, to server_key */
     bool hello_fresh; /* HELLO said right before the READ in flight */
     cc_curve_keypair_t key;
@@ -49,7 +53,7 @@ static void send_hello(sc_feed_t *f)
     }
     cc_enc_map_close(&f->enc, map);
     cc_dealer_send(f->sock, NULL, CC_MSG_HELLO, f->enc.buf.data, f->enc.buf.size, ZMQ_DONTWAIT);
-    f->verify = f->fig.cursor > 0;
+    f->verify = f->after > 0;
     f->hello_fresh = true;
 }
 
@@ -74,10 +78,11 @@ static void *connect_socket(sc_feed_t *f)
 static void send_read(sc_feed_t *f, uint64_t now_ms)
 {
     f->rid = f->next_rid++;
+    f->req_after = f->verify ? f->after - 1 : f->after;
     cc_enc_reset(&f->enc);
     cc_enc_map(&f->enc, 4);
     cc_enc_kv_u64(&f->enc, "rid", f->rid);
-    cc_enc_kv_u64(&f->enc, "after", f->verify ? f->fig.cursor - 1 : f->fig.cursor);
+    cc_enc_kv_u64(&f->enc, "after", f->req_after);
     cc_enc_kv_u64(&f->enc, "max", SC_FEED_READ_MAX);
     cc_enc_kv_u64(&f->enc, "wait", SC_FEED_WAIT_MS);
     cc_dealer_send(f->sock, NULL, CC_MSG_READ, f->enc.buf.data, f->enc.buf.size, ZMQ_DONTWAIT);
@@ -94,7 +99,7 @@ static void schedule_retry(sc_feed_t *f, uint64_t now_ms)
 }
 
 int sc_feed_new(void *zctx, const char *name, const char *endpoint, const cc_curve_keypair_t *key,
-                const char *server_key, uint64_t cursor, sc_feed_apply_fn apply, void *ctx,
+                const char *server_key, uint64_t cursor, sc_feed_take_fn take, void *ctx,
                 sc_feed_t **ret)
 {
     sc_feed_t *f = cc_xcalloc(1, sizeof(*f));
@@ -103,9 +108,9 @@ int sc_feed_new(void *zctx, const char *name, const char *endpoint, const cc_cur
     f->zctx = zctx;
     f->name = cc_xstrdup(name);
     f->endpoint = cc_xstrdup(endpoint);
-    f->apply = apply;
+    f->take = take;
     f->ctx = ctx;
-    f->fig.cursor = cursor;
+    f->fig.cursor = f->after = cursor;
     f->fig.caught_up_ms = cc_clock_mono_ms();
     f->next_rid = 1;
     cc_enc_init(&f->enc);
@@ -147,40 +152,67 @@ void *sc_feed_socket(sc_feed_t *f) { return f->sock; }
 
 uint64_t sc_feed_deadline_ms(const sc_feed_t *f) { return f->deadline_ms; }
 
-void sc_feed_figures(const sc_feed_t *f, sc_feed_figures_t *ret) { *ret = f->fig; }
-
-static void on_batch(sc_feed_t *f, const cc_msg_t *m, uint64_t now_ms)
+void sc_feed_figures(const sc_feed_t *f, sc_feed_figures_t *ret)
 {
-    uint64_t head = 0, cursor = f->fig.cursor;
-    int r;
+    *ret = f->fig;
+    ret->taken = f->after;
+}
 
-    cc_map_u64(&m->body, "head", &head);
-    r = f->apply(f->ctx, &m->body, &cursor);
-    if (r == -ESTALE) {
-        f->fig.stopped = true;
-        f->fig.head = head;
-        f->rid = 0;
-        f->deadline_ms = UINT64_MAX;
-        return;
-    }
-    if (r < 0) {
-        f->fig.errors++;
-        cc_log(LOG_ERR, "Failed to apply a batch from %s after %llu: %s", f->name,
-               (unsigned long long)f->fig.cursor, strerror(r < -200 ? EIO : -r));
-        schedule_retry(f, now_ms);
-        return;
-    }
+/* A BATCH for the READ in flight (@body, read as @view), handed over.
+ * While the source has more, the next READ goes first, so that the source
+ * reads its next page while this one is applied; once caught up, after
+ * (as a live BATCH is applied at once): the next one then holds what the
+ * source committed meanwhile, not a trickle of small ones. */
+static void on_batch(sc_feed_t *f, zmq_msg_t *body, const sc_batch_view_t *view, uint64_t now_ms)
+{
+    uint64_t head = view->has_head ? view->head : 0, last = view->last;
+
     f->hello_fresh = false;
+    f->verify = false;
     f->fig.head = head;
     f->fig.head_known = true;
-    f->fig.cursor = cursor;
-    f->fig.batches++;
     f->fig.connected = true;
-    f->fig.behind = cursor < head;
+    /* An empty batch, or the record checked after a HELLO alone, leaves
+     * the position where it was. */
+    if (last > f->req_after)
+        f->after = last;
+    if (last < head) {
+        send_read(f, now_ms);
+        f->take(f->ctx, body, view->count, last, head);
+        return;
+    }
+    f->take(f->ctx, body, view->count, last, head);
+    /* Unless the owner read again or stopped (sc_feed_reread, _stop). */
+    if (f->rid == 0 && !f->retry && !f->fig.stopped)
+        send_read(f, now_ms);
+}
+
+void sc_feed_applied(sc_feed_t *f, uint64_t cursor, uint64_t batches, uint64_t now_ms)
+{
+    f->fig.cursor = cursor;
+    f->fig.batches += batches;
+    f->fig.behind = cursor < f->fig.head;
     if (!f->fig.behind)
         f->fig.caught_up_ms = now_ms;
-    f->verify = false;
-    send_read(f, now_ms);
+}
+
+void sc_feed_reread(sc_feed_t *f, uint64_t cursor, bool later, uint64_t now_ms)
+{
+    f->fig.cursor = f->after = cursor;
+    f->fig.behind = cursor < f->fig.head;
+    if (later) {
+        f->fig.errors++;
+        schedule_retry(f, now_ms);
+    } else if (!f->fig.stopped) {
+        send_read(f, now_ms);
+    }
+}
+
+void sc_feed_stop(sc_feed_t *f)
+{
+    f->fig.stopped = true;
+    f->rid = 0;
+    f->deadline_ms = UINT64_MAX;
 }
 
 static void on_error(sc_feed_t *f, const cc_msg_t *m, uint64_t now_ms)
@@ -202,37 +234,101 @@ static void on_error(sc_feed_t *f, const cc_msg_t *m, uint64_t now_ms)
     schedule_retry(f, now_ms);
 }
 
+/* The message type of a header frame, or -1 when it is no header of
+ * this protocol's version (cc_msg_decode says why). */
+static int header_type(const zmq_msg_t *hdr)
+{
+    const unsigned char *h = zmq_msg_data(CC_UNCONST(hdr));
+
+    if (zmq_msg_size(CC_UNCONST(hdr)) != CC_HEADER_LEN || h[0] != CC_PROTO_SIG0 ||
+        h[1] != CC_PROTO_SIG1 || h[2] != CC_PROTO_VERSION)
+        return -1;
+    return h[3];
+}
+
+/* One reply [header, body] taken from the socket into @hdr and @body:
+ * 0, -EAGAIN when none waits, or CC_EMALFORMED (other frame counts). */
+static int take_reply(sc_feed_t *f, zmq_msg_t *hdr, zmq_msg_t *body)
+{
+    int more = 0;
+    size_t len = sizeof(more);
+
+    if (zmq_msg_recv(hdr, f->sock, ZMQ_DONTWAIT) < 0)
+        return -errno;
+    zmq_getsockopt(f->sock, ZMQ_RCVMORE, &more, &len);
+    if (!more)
+        return CC_EMALFORMED;
+    if (zmq_msg_recv(body, f->sock, 0) < 0)
+        return -errno;
+    zmq_getsockopt(f->sock, ZMQ_RCVMORE, &more, &len);
+    if (!more)
+        return 0;
+    while (more) { /* more than two frames: drop the rest */
+        zmq_msg_t rest;
+
+        zmq_msg_init(&rest);
+        if (zmq_msg_recv(&rest, f->sock, 0) < 0)
+            more = 0;
+        else
+            zmq_getsockopt(f->sock, ZMQ_RCVMORE, &more, &len);
+        zmq_msg_close(&rest);
+    }
+    return CC_EMALFORMED;
+}
+
+/* A reply other than a BATCH (HELLO's RESULT, an ERROR), decoded. */
+static void on_reply(sc_feed_t *f, const zmq_msg_t *hdr, const zmq_msg_t *body, uint64_t now_ms)
+{
+    cc_msg_t m = { 0 };
+    char why[128];
+    uint64_t rid = 0;
+
+    if (cc_msg_decode(zmq_msg_data(CC_UNCONST(hdr)), zmq_msg_size(CC_UNCONST(hdr)),
+                      zmq_msg_data(CC_UNCONST(body)), zmq_msg_size(CC_UNCONST(body)),
+                      &cc_limits_reply, &m, why, sizeof(why)) < 0) {
+        cc_log(LOG_WARNING, "Malformed reply from %s: %s", f->name, why);
+        return;
+    }
+    cc_map_u64(&m.body, "rid", &rid);
+    if (m.type == CC_MSG_RESULT) {
+        f->fig.connected = true; /* HELLO answered, with the log's head */
+        if (cc_map_u64(&m.body, "head", &f->fig.head) == 0)
+            f->fig.head_known = true;
+    } else if (m.type == CC_MSG_ERROR && rid != 0 && rid == f->rid) {
+        f->rid = 0;
+        on_error(f, &m, now_ms);
+    }
+    /* else: a reply to a READ we gave up on; the re-sent one counts. */
+    cc_msg_deinit(&m);
+}
+
 void sc_feed_readable(sc_feed_t *f, uint64_t now_ms)
 {
     for (;;) {
-        cc_msg_t m = { 0 };
+        zmq_msg_t hdr, body;
+        sc_batch_view_t view;
         char why[128];
-        uint64_t rid = 0;
-        int r = cc_dealer_recv(f->sock, 0, &m, why, sizeof(why));
+        int r;
 
-        if (r == -EAGAIN || r == -EINTR)
-            return;
-        if (r < 0) {
-            if (r == CC_EMALFORMED)
-                cc_log(LOG_WARNING, "Malformed reply from %s: %s", f->name, why);
-            else
-                return;
-            continue;
-        }
-        cc_map_u64(&m.body, "rid", &rid);
-        if (m.type == CC_MSG_RESULT) {
-            f->fig.connected = true; /* HELLO answered, with the log's head */
-            if (cc_map_u64(&m.body, "head", &f->fig.head) == 0)
-                f->fig.head_known = true;
-        } else if (rid != 0 && rid == f->rid) {
+        zmq_msg_init(&hdr);
+        zmq_msg_init(&body);
+        r = take_reply(f, &hdr, &body);
+        if (r == CC_EMALFORMED)
+            cc_log(LOG_WARNING, "Malformed reply from %s: not [header, body]", f->name);
+        else if (r == 0 && header_type(&hdr) != CC_MSG_BATCH)
+            on_reply(f, &hdr, &body, now_ms);
+        else if (r == 0 && sc_batch_open(zmq_msg_data(&body), zmq_msg_size(&body), &view, why,
+                                         sizeof(why)) < 0)
+            cc_log(LOG_WARNING, "Malformed BATCH from %s: %s", f->name, why);
+        else if (r == 0 && view.rid != 0 && view.rid == f->rid) {
             f->rid = 0;
-            if (m.type == CC_MSG_BATCH)
-                on_batch(f, &m, now_ms);
-            else if (m.type == CC_MSG_ERROR)
-                on_error(f, &m, now_ms);
+            on_batch(f, &body, &view, now_ms);
         }
-        /* else: a reply to a READ we gave up on; the re-sent one counts. */
-        cc_msg_deinit(&m);
+        /* else: a BATCH for a READ we gave up on; the re-sent one counts. */
+        zmq_msg_close(&hdr);
+        zmq_msg_close(&body);
+        if (r < 0 && r != CC_EMALFORMED)
+            return;
     }
 }
 
@@ -240,7 +336,7 @@ void sc_feed_restart(sc_feed_t *f, uint64_t cursor)
 {
     uint64_t now_ms = cc_clock_mono_ms();
 
-    f->fig.cursor = cursor;
+    f->fig.cursor = f->after = cursor;
     f->fig.stopped = false;
     f->fig.behind = true;
     f->fig.caught_up_ms = now_ms;

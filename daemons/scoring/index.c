@@ -161,9 +161,8 @@ void sc_index_encode(cc_enc_t *out, const sc_index_t *ix)
     cc_enc_kv_str(out, "index_share", v);
 }
 
-/* ---- What the index remembers of a dossier (db ixdossier) --------------------------- */
+/* ---- What the index remembers of a dossier (in its snapshot) ------------------------ */
 
-#define IX_DOSSIER_VERSION SC_INDEX_VERSION
 enum {
     IX_WITH_FEE = 1 << 0,    /* counted in SC_IX_FEE */
     IX_PAID_ONLINE = 1 << 1, /* counted in SC_IX_FEE_ONLINE */
@@ -172,61 +171,24 @@ enum {
     IX_BAD = 1 << 4,         /* counted in SC_IX_BAD */
 };
 
-/* Small: one per dossier ever received. The receiving unit and the day of
- * the receipt, which the receipt cohort's counts need, come with every
- * record (runit, received_at). */
-typedef struct {
-    uint8_t version;
-    uint8_t supplements; /* supplement requests so far (at most 255 are told apart) */
-    uint8_t flags;
-    uint8_t resolved;     /* resolved_day is set */
-    int32_t resolved_day; /* the day of its resolution */
-} ix_dossier_t;
-
-int sc_index_open(cc_store_t *store, MDB_dbi tally, sc_index_db_t *ret)
+int sc_index_open(cc_store_t *store, sc_tally_acc_t *counts, sc_index_db_t *ret)
 {
     int r;
 
-    ret->tally = tally;
-    if ((r = cc_store_dbi(store, "ixdossier", 0, &ret->dossiers)) < 0)
+    ret->counts = counts;
+    if ((r = cc_store_dbi(store, "ixdossier", 0, &ret->retired)) < 0)
         return r;
     return cc_store_dbi(store, "ixonline", 0, &ret->online);
 }
 
-/* Load @id's entry; *@ret_found false (and @d zeroed) when unknown. */
-static int load(const sc_index_db_t *ix, cc_txn_t *txn, const char *id, ix_dossier_t *d,
-                bool *ret_found)
-{
-    MDB_val v;
-    int r = cc_txn_get(txn, ix->dossiers, id, strlen(id), &v);
-
-    memset(d, 0, sizeof(*d));
-    *ret_found = false;
-    if (r == -ENOENT)
-        return 0;
-    if (r < 0)
-        return r;
-    if (v.mv_size != sizeof(*d) || ((const uint8_t *)v.mv_data)[0] != IX_DOSSIER_VERSION)
-        return MDB_CORRUPTED;
-    memcpy(d, v.mv_data, sizeof(*d));
-    *ret_found = true;
-    return 0;
-}
-
-static int store_entry(const sc_index_db_t *ix, cc_txn_t *txn, const char *id,
-                       const ix_dossier_t *d)
-{
-    return cc_txn_put(txn, ix->dossiers, id, strlen(id), d, sizeof(*d), 0);
-}
-
 /* Count @c once for the dossier (@flag in @d) for @unit on @day. */
-static int count_once(const sc_index_db_t *ix, cc_txn_t *txn, ix_dossier_t *d, uint8_t flag,
-                      const char *unit, int32_t day, sc_counter_t c)
+static void count_once(const sc_index_db_t *ix, sc_index_entry_t *d, uint8_t flag, const char *unit,
+                       int32_t day, sc_counter_t c)
 {
     if (d->flags & flag)
-        return 0;
+        return;
     d->flags |= flag;
-    return sc_tally_add(txn, ix->tally, unit, day, c, 1);
+    sc_tally_add(ix->counts, unit, day, c, 1);
 }
 
 /* ---- Online receipts per unit and procedure (db ixonline) ---------------------------- */
@@ -324,9 +286,7 @@ static cohort_t cohort_of(const sc_index_rec_t *rec)
 {
     cohort_t c = { "", cc_local_day(rec->received_at ? rec->received_at : rec->at) };
 
-    if (rec->record == NULL || cc_map_strcpy(rec->record, "runit", c.unit, sizeof(c.unit)) < 0 ||
-        !c.unit[0])
-        snprintf(c.unit, sizeof(c.unit), "%s", rec->unit);
+    snprintf(c.unit, sizeof(c.unit), "%s", rec->runit && rec->runit[0] ? rec->runit : rec->unit);
     return c;
 }
 
@@ -335,18 +295,13 @@ static int count_receipt(const sc_index_db_t *ix, const cc_catalog_t *cat, cc_tx
                          const sc_index_rec_t *rec)
 {
     const cc_procedure_t *p = cat && rec->proc[0] ? cc_catalog_procedure(cat, rec->proc) : NULL;
-    ix_dossier_t d = { .version = IX_DOSSIER_VERSION };
     int32_t day = cc_local_day(rec->at);
-    int r;
 
-    if (p && p->has_fee &&
-        (r = count_once(ix, txn, &d, IX_WITH_FEE, rec->unit, day, SC_IX_FEE)) < 0)
-        return r;
-    if (rec->channel == SC_RECEIVED_ONLINE && rec->proc[0] &&
-        (r = online_note(ix, txn, rec->unit, rec->proc, day)) < 0)
-        return r;
-    /* An entry of zeros is not stored: an absent one reads the same. */
-    return d.flags ? store_entry(ix, txn, rec->dossier, &d) : 0;
+    if (p && p->has_fee)
+        count_once(ix, rec->entry, IX_WITH_FEE, rec->unit, day, SC_IX_FEE);
+    if (rec->channel == SC_RECEIVED_ONLINE && rec->proc[0])
+        return online_note(ix, txn, rec->unit, rec->proc, day);
+    return 0;
 }
 
 /* Whether @rec may change what the index holds of a known dossier: all
@@ -366,77 +321,54 @@ int sc_index_dossier(const sc_index_db_t *ix, const cc_catalog_t *cat, cc_txn_t 
 {
     int32_t day = cc_local_day(rec->at);
     const sc_open_t *before = rec->before, *after = rec->after;
-    ix_dossier_t d;
-    bool found, multi_before, ended;
-    int r;
+    sc_index_entry_t *d = rec->entry;
+    bool multi_before, ended;
 
     if (before == NULL)
         return rec->kind == CC_EV_RECEIVED ? count_receipt(ix, cat, txn, rec) : 0;
     if (!concerns_index(rec))
         return 0;
-    if ((r = load(ix, txn, rec->dossier, &d, &found)) < 0)
-        return r;
-    if (!found) /* nothing to remember yet (count_receipt), or an invalid receipt */
-        d.version = IX_DOSSIER_VERSION;
-    multi_before = d.supplements > 1;
+    multi_before = d->supplements > 1;
     if (rec->kind == CC_EV_SOS_REQUESTED && rec->sos_kind == CC_SOS_SUPPLEMENT &&
-        d.supplements < UINT8_MAX)
-        d.supplements++;
+        d->supplements < UINT8_MAX)
+        d->supplements++;
     /* More than one supplement request: late whatever its dates. */
-    if ((multi_before || d.supplements > 1) &&
-        (r = sc_tally_open_move(txn, ix->tally, &sc_open_multi, day, multi_before ? before : NULL,
-                                d.supplements > 1 ? after : NULL)) < 0)
-        return r;
+    if (multi_before || d->supplements > 1)
+        sc_tally_open_move(ix->counts, &sc_open_multi, day, multi_before ? before : NULL,
+                           d->supplements > 1 ? after : NULL);
     ended = before->open && !after->open;
-    if (ended && d.supplements <= 1 && ended_in_time(rec) &&
-        (r = sc_tally_add(txn, ix->tally, rec->unit, day, SC_IX_ENDED_OK, 1)) < 0)
-        return r;
+    if (ended && d->supplements <= 1 && ended_in_time(rec))
+        sc_tally_add(ix->counts, rec->unit, day, SC_IX_ENDED_OK, 1);
     if (ended && rec->klass >= 0) {
-        d.resolved = 1;
-        d.resolved_day = day;
+        d->resolved = 1;
+        d->resolved_day = day;
     }
     if (rec->kind == CC_EV_FEE_PAID) {
         cohort_t c = cohort_of(rec);
 
-        if ((r = count_once(ix, txn, &d, IX_WITH_FEE, c.unit, c.day, SC_IX_FEE)) < 0)
-            return r;
-        if (rec->figure == SC_PAID_ONLINE &&
-            (r = count_once(ix, txn, &d, IX_PAID_ONLINE, c.unit, c.day, SC_IX_FEE_ONLINE)) < 0)
-            return r;
+        count_once(ix, d, IX_WITH_FEE, c.unit, c.day, SC_IX_FEE);
+        if (rec->figure == SC_PAID_ONLINE)
+            count_once(ix, d, IX_PAID_ONLINE, c.unit, c.day, SC_IX_FEE_ONLINE);
     } else if (rec->figure == SC_DIGITIZED_RESULT) {
-        if ((r = count_once(ix, txn, &d, IX_E_RESULT, rec->unit, d.resolved ? d.resolved_day : day,
-                            SC_IX_E_RESULT)) < 0)
-            return r;
+        count_once(ix, d, IX_E_RESULT, rec->unit, d->resolved ? d->resolved_day : day,
+                   SC_IX_E_RESULT);
     } else if (rec->figure == SC_DIGITIZED_PARTS) {
         cohort_t c = cohort_of(rec);
 
-        if ((r = count_once(ix, txn, &d, IX_E_PARTS, c.unit, c.day, SC_IX_E_PARTS)) < 0)
-            return r;
+        count_once(ix, d, IX_E_PARTS, c.unit, c.day, SC_IX_E_PARTS);
     } else if (rec->figure == SC_RATED_BAD) {
-        if ((r = count_once(ix, txn, &d, IX_BAD, rec->unit, day, SC_IX_BAD)) < 0)
-            return r;
+        count_once(ix, d, IX_BAD, rec->unit, day, SC_IX_BAD);
     }
-    return store_entry(ix, txn, rec->dossier, &d);
+    return 0;
 }
 
-int sc_index_complaint(const sc_index_db_t *ix, cc_txn_t *txn, const msgpack_object *rec,
-                       const char *unit, int32_t day)
+bool sc_index_complaint(const sc_index_db_t *ix, sc_index_entry_t *entry, const char *unit,
+                        int32_t day)
 {
-    char dossier[CC_MAX_ID + 1] = "";
-    ix_dossier_t d;
-    bool found;
-    int r;
-
-    if (cc_map_strcpy(rec, "dossier", dossier, sizeof(dossier)) < 0 || !dossier[0] || !unit[0])
-        return 0;
-    if ((r = load(ix, txn, dossier, &d, &found)) < 0)
-        return r;
-    if (d.flags & IX_BAD)
-        return 0;
-    d.version = IX_DOSSIER_VERSION;
-    if ((r = count_once(ix, txn, &d, IX_BAD, unit, day, SC_IX_BAD)) < 0)
-        return r;
-    return store_entry(ix, txn, dossier, &d);
+    if (!unit[0] || (entry->flags & IX_BAD))
+        return false;
+    count_once(ix, entry, IX_BAD, unit, day, SC_IX_BAD);
+    return true;
 }
 
 /* ---- A unit's figures ----------------------------------------------------------------- */

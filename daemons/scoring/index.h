@@ -128,27 +128,40 @@ void sc_index_add(sc_index_input_t *a, const sc_index_input_t *b);
 
 /* ---- What the index remembers, and counts from the logs ------------------------ */
 
-/* The layout of the index's databases: part of scoring's layout (state.h),
- * so that a store of another one is rebuilt from the logs. */
-#define SC_INDEX_VERSION 1u
+/* The layout of what the index keeps: part of scoring's layout (state.h),
+ * so that a store of another one is rebuilt from the logs. Version 2 keeps
+ * a dossier's entry in the dossier's snapshot instead of "ixdossier". */
+#define SC_INDEX_VERSION 2u
+
+/* What the index remembers of a dossier, kept in scoring's snapshot of it
+ * (state_priv.h, db "dossier"): read and written with it, so counting a
+ * record costs no lookup of its own. The receiving unit and the receipt's
+ * day come with each record (runit, received_at). */
+typedef struct {
+    uint8_t supplements; /* supplement requests so far (at most 255 are told apart) */
+    uint8_t flags;       /* what was counted once: with a fee, paid online, e-result, ... */
+    uint8_t resolved;    /* resolved_day is set */
+    uint8_t pad;
+    int32_t resolved_day; /* the day of its resolution */
+} sc_index_entry_t;
 
 /* The databases of the index in scoring's environment (derived state,
  * emptied with the rest on a layout change):
- *   ixdossier  dossier id -> {version, supplement requests, flags (with a fee,
- *              paid online, e-result, digitized, bad), day of the resolution}
- *              (the receiving unit and the receipt's day come with each record)
  *   ixonline   unit, 0x00, procedure -> the sorted local days (int32) on
- *              which the unit received a dossier of it online */
+ *              which the unit received a dossier of it online
+ *   ixdossier  retired with version 1 (the entries are in the dossiers'
+ *              snapshots): opened only so that a rebuild empties it */
 typedef struct {
-    MDB_dbi tally; /* tally.h's, where the index's counters go */
-    MDB_dbi dossiers, online;
+    sc_tally_acc_t *counts; /* where the index's counters go (tally.h's, borrowed) */
+    MDB_dbi retired, online;
 } sc_index_db_t;
 
 /**
  * sc_index_open - open (creating) the index's databases in @store.
- * @tally: the tally database. Returns 0 or a negative storage error.
+ * @counts: the counts of the write transaction (the state's). Returns 0 or
+ * a negative storage error.
  */
-int sc_index_open(cc_store_t *store, MDB_dbi tally, sc_index_db_t *ret);
+int sc_index_open(cc_store_t *store, sc_tally_acc_t *counts, sc_index_db_t *ret);
 
 /* One applied dossier record, as scoring's state read it. */
 typedef struct {
@@ -161,30 +174,31 @@ typedef struct {
     int klass;    /* sc_counter_t of a resolution's class (SC_RESOLVED_EARLY...), -1 none */
     int figure;   /* sc_counter_t of a payment, digitization or rating, -1 none */
     int sos_kind; /* cc_sos_kind_t of a request, -1 none */
-    const sc_open_t *before;      /* where it stood before the record; NULL: unknown then */
-    const sc_open_t *after;       /* and after it */
-    const msgpack_object *record; /* the log record itself (its runit), or NULL */
+    const sc_open_t *before; /* where it stood before the record; NULL: unknown then */
+    const sc_open_t *after;  /* and after it */
+    const char *runit;       /* the record's receiving unit ("" when none) */
+    sc_index_entry_t *entry; /* the dossier's entry (zeroed for a new one), updated */
 } sc_index_rec_t;
 
 /**
  * sc_index_dossier - count @rec for the index inside @txn (the rules
  * above): receipts, supplement requests, ends, payments, digitization and
- * dissatisfied ratings.
+ * dissatisfied ratings; @rec->entry is updated (the caller stores it with
+ * the dossier).
  * @cat: the catalog (has_fee of the procedure at receipt; may be NULL).
- * Returns 0 or a negative storage error (MDB_CORRUPTED for a stored value
- * of another layout).
+ * Returns 0 or a negative storage error.
  */
 int sc_index_dossier(const sc_index_db_t *ix, const cc_catalog_t *cat, cc_txn_t *txn,
                      const sc_index_rec_t *rec);
 
 /**
- * sc_index_complaint - a complaint is first seen on @day, and its record
- * @rec names a dossier that scoring knows: that dossier is "bad" (once),
- * counted for @unit (the dossier's handling unit). Returns as
- * sc_index_dossier.
+ * sc_index_complaint - a complaint is first seen on @day and names a
+ * dossier that scoring knows (its entry @entry): that dossier is "bad"
+ * (once), counted for @unit (the dossier's handling unit).
+ * Returns whether @entry changed (the caller stores it with the dossier).
  */
-int sc_index_complaint(const sc_index_db_t *ix, cc_txn_t *txn, const msgpack_object *rec,
-                       const char *unit, int32_t day);
+bool sc_index_complaint(const sc_index_db_t *ix, sc_index_entry_t *entry, const char *unit,
+                        int32_t day);
 
 /**
  * sc_index_input - the figures of @u over the days [@from_day, @to_day]

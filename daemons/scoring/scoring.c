@@ -56,6 +56,18 @@ static const cc_option_t sc_options[] = {
 
 typedef struct scoring scoring_t;
 
+/* The BATCHes the feeds read and scoring has not applied yet: applied
+ * together, in one transaction (group_commit). */
+typedef struct {
+    zmq_msg_t frame[SC_GROUP_BATCHES]; /* the BATCH bodies as received */
+    sc_batch_t batch[SC_GROUP_BATCHES];
+    uint64_t head[SC_GROUP_BATCHES]; /* the source's head each one told */
+    sc_batch_result_t res[SC_GROUP_BATCHES];
+    size_t n;
+    uint64_t records;  /* in the batches */
+    uint64_t since_ms; /* when the first was taken */
+} sc_group_t;
+
 /* The apply callback's context: which feed. */
 typedef struct {
     scoring_t *s;
@@ -81,7 +93,10 @@ struct scoring {
     bool behind[SC_FEED_COUNT_];        /* the last BATCH ended before the head */
     char rollback[SC_FEED_COUNT_][192]; /* why the feed stopped; "" when it did not */
     feed_alert_t feed_alert[SC_FEED_COUNT_];
+    sc_group_t group;
     uint64_t history_until_ms; /* applying history (an import) until then */
+    uint64_t hold_until_ms;    /* changes with old records wait until then; 0: none wait */
+    uint64_t hold_records;     /* old records applied since the hold began */
     bool was_catching_up;
     bool resync_pending; /* changes were held back: subscribers need a snapshot */
     uint64_t held_back;  /* alert changes not published while catching up */
@@ -101,58 +116,166 @@ static bool catching_up(const scoring_t *s)
            cc_clock_mono_ms() < s->history_until_ms;
 }
 
-/* After a commit: publish its alert changes, or hold them back (@history:
- * they come from records of the past). */
-static void publish_changes(scoring_t *s, bool history)
+/* After a commit: publish the alert changes queued, hold them back (drop
+ * them, counted, for a snapshot later) while catching up, or leave them
+ * queued while a hold decides whether old records are an import. */
+static void publish_changes(scoring_t *s)
 {
-    if (history || catching_up(s)) {
+    if (catching_up(s)) {
         size_t n = sc_state_publish(s->state, NULL, NULL);
 
         s->held_back += n;
         s->resync_pending |= n > 0;
         return;
     }
+    if (s->hold_until_ms)
+        return;
     sc_state_publish(s->state, sc_watch_publish, s->watch);
 }
 
-static int apply_batch(void *ctx, const msgpack_object *batch, uint64_t *ret_cursor)
+/* @old records of the past were just applied (state.h SC_HISTORY_S). Their
+ * changes wait SC_HISTORY_HOLD_MS from the first: an import whose first
+ * READ caught only a few records must not reach subscribers. History mode
+ * begins once the hold has seen SC_HISTORY_MIN_RECORDS old records, and
+ * lasts until SC_HISTORY_QUIET_MS after the last old record. */
+static void history_seen(scoring_t *s, uint64_t old, uint64_t now_ms)
 {
-    feed_ctx_t *fc = ctx;
-    scoring_t *s = fc->s;
-    const char *name = sc_feed_name(fc->id);
-    sc_batch_result_t res;
-    uint64_t head = 0;
-    bool history;
-    int r;
+    if (old == 0)
+        return;
+    if (now_ms < s->history_until_ms) {
+        s->history_until_ms = now_ms + SC_HISTORY_QUIET_MS;
+        return;
+    }
+    if (s->hold_until_ms == 0)
+        s->hold_until_ms = now_ms + SC_HISTORY_HOLD_MS;
+    s->hold_records += old;
+    if (s->hold_records >= SC_HISTORY_MIN_RECORDS)
+        s->history_until_ms = now_ms + SC_HISTORY_QUIET_MS;
+}
 
-    r = sc_state_apply_batch(s->state, fc->id, batch, cc_clock_now(), &res);
-    if (r == -ESTALE) {
-        snprintf(s->rollback[fc->id], sizeof(s->rollback[fc->id]), "%s", res.rollback_why);
+/* End the hold once its time is up (or at once when @force): the changes
+ * it kept go out, or are held back when the old records were an import. */
+static void hold_settle(scoring_t *s, uint64_t now_ms, bool force)
+{
+    if (s->hold_until_ms == 0 || (!force && now_ms < s->hold_until_ms))
+        return;
+    s->hold_until_ms = 0;
+    s->hold_records = 0;
+    publish_changes(s);
+}
+
+/* ---- Applying what the feeds read ----------------------------------------------------- */
+
+/* Forget the BATCHes taken and not applied. */
+static void group_drop(scoring_t *s)
+{
+    for (size_t i = 0; i < s->group.n; i++)
+        zmq_msg_close(&s->group.frame[i]);
+    s->group.n = 0;
+    s->group.records = 0;
+}
+
+/* What a committed batch @i of the group says about its feed. */
+static void batch_done(scoring_t *s, size_t i, uint64_t *old)
+{
+    const sc_batch_result_t *res = &s->group.res[i];
+    sc_feed_id_t f = s->group.batch[i].feed;
+    const char *name = sc_feed_name(f);
+    uint64_t head = s->group.head[i];
+
+    if (res->rollback) {
+        if (s->rollback[f][0])
+            return; /* said at its first batch */
+        snprintf(s->rollback[f], sizeof(s->rollback[f]), "%s", res->rollback_why);
         cc_log(LOG_CRIT,
                "Stopped reading the %s log: %s. The %s store was restored from an older backup "
                "or replaced; scoring's figures no longer match it. Rebuild them with `cchc ctl "
                "scoring rebuild`",
-               name, res.rollback_why, name);
-        return r;
+               name, res->rollback_why, name);
+        sc_feed_stop(s->feeds[f]);
+        return;
     }
-    if (r < 0) {
-        cc_log(LOG_ERR, "Failed to store a batch from %s: %s", name, cc_store_strerror(r));
-        return r;
-    }
-    cc_map_u64(batch, "head", &head);
-    s->behind[fc->id] = head > res.cursor + SC_BEHIND_RECORDS;
-    history = res.history >= SC_HISTORY_MIN_RECORDS;
-    if (history)
-        s->history_until_ms = cc_clock_mono_ms() + SC_HISTORY_QUIET_MS;
-    publish_changes(s, history);
-    if (res.invalid)
+    s->behind[f] = head > res->cursor + SC_BEHIND_RECORDS;
+    *old += res->history;
+    if (res->invalid)
         cc_log(LOG_WARNING, "Skipped %llu invalid %s records (up to seq %llu)",
-               (unsigned long long)res.invalid, name, (unsigned long long)res.cursor);
-    if (res.gap || res.malformed)
+               (unsigned long long)res->invalid, name, (unsigned long long)res->cursor);
+    if (res->gap || res->malformed)
         cc_log(LOG_WARNING, "Batch from %s %s after seq %llu; reading again from there", name,
-               res.gap ? "has a gap" : "is malformed", (unsigned long long)res.cursor);
-    *ret_cursor = res.cursor;
-    return 0;
+               res->gap ? "has a gap" : "is malformed", (unsigned long long)res->cursor);
+}
+
+/* Apply the BATCHes taken in one transaction, then tell each feed where
+ * its stored cursor stands and publish (or hold back) the alert changes. */
+static void group_commit(scoring_t *s)
+{
+    sc_group_t *g = &s->group;
+    uint64_t now_ms = cc_clock_mono_ms();
+    uint64_t old = 0;
+    int r;
+
+    if (g->n == 0)
+        return;
+    r = sc_state_apply_group(s->state, g->batch, g->n, cc_clock_now(), g->res);
+    for (int f = 0; f < SC_FEED_COUNT_; f++) {
+        uint64_t cursor = 0, batches = 0;
+        sc_feed_figures_t fig;
+        bool touched = false;
+
+        for (size_t i = 0; i < g->n; i++)
+            if (g->batch[i].feed == (sc_feed_id_t)f) {
+                touched = true;
+                batches++;
+                cursor = g->res[i].cursor;
+            }
+        if (!touched)
+            continue;
+        if (r < 0) {
+            sc_state_cursor(s->state, (sc_feed_id_t)f, &cursor);
+            sc_feed_reread(s->feeds[f], cursor, true, now_ms);
+            continue;
+        }
+        for (size_t i = 0; i < g->n; i++)
+            if (g->batch[i].feed == (sc_feed_id_t)f)
+                batch_done(s, i, &old);
+        if (s->rollback[f][0])
+            continue;
+        /* Applied as far as the feed has read, or it must read again. */
+        sc_feed_figures(s->feeds[f], &fig);
+        if (cursor == fig.taken)
+            sc_feed_applied(s->feeds[f], cursor, batches, now_ms);
+        else
+            sc_feed_reread(s->feeds[f], cursor, false, now_ms);
+    }
+    if (r < 0)
+        cc_log(LOG_ERR, "Failed to store %zu batches: %s", g->n, cc_store_strerror(r));
+    group_drop(s);
+    if (r < 0)
+        return;
+    history_seen(s, old, now_ms);
+    publish_changes(s);
+}
+
+/* sc_feed_take_fn: gather the BATCH into the group; apply the group once
+ * it is large, or at once when the feed reached its source's head (live
+ * records: their alerts must not wait). */
+static void take_batch(void *ctx, zmq_msg_t *body, uint32_t records, uint64_t last, uint64_t head)
+{
+    feed_ctx_t *fc = ctx;
+    scoring_t *s = fc->s;
+    sc_group_t *g = &s->group;
+    zmq_msg_t *frame = &g->frame[g->n];
+
+    if (g->n == 0)
+        g->since_ms = cc_clock_mono_ms();
+    zmq_msg_init(frame);
+    zmq_msg_move(frame, body);
+    g->batch[g->n] = (sc_batch_t){ fc->id, zmq_msg_data(frame), zmq_msg_size(frame) };
+    g->head[g->n] = head;
+    g->n++;
+    g->records += records;
+    if (last >= head || g->n == SC_GROUP_BATCHES || g->records >= SC_GROUP_RECORDS)
+        group_commit(s);
 }
 
 /* The feed_lagging alert of each feed, on a change of its state. */
@@ -215,6 +338,9 @@ static void run_tick(scoring_t *s, bool forced)
     size_t raised = 0, changes = 0;
     int r;
 
+    hold_settle(s, now_ms, forced);
+    if (s->hold_until_ms)
+        return; /* its end decides what the tick would add to */
     /* Before its first BATCH a source's HELLO reply tells how far behind
      * scoring is (a quiet log may keep the first READ waiting). A source
      * that does not answer, or that rolled back, holds nothing back:
@@ -387,6 +513,7 @@ static void query_rebuild(scoring_t *s, const cc_request_t *req, const cc_princi
            "Rebuilding the derived state from the intake and hotline logs, "
            "asked by %s",
            who->who);
+    group_drop(s); /* read before the rebuild: read again */
     for (int f = 0; f < SC_FEED_COUNT_; f++) {
         s->rollback[f][0] = '\0';
         s->behind[f] = true;
@@ -572,8 +699,8 @@ static int open_all(scoring_t *s, char *err, size_t err_len)
         }
         if ((r = sc_feed_new(s->zctx, sc_feed_name((sc_feed_id_t)f), endpoints[f],
                              server_key[0] ? cc_security_keypair(s->security) : NULL,
-                             server_key[0] ? server_key : NULL, cursor, apply_batch,
-                             &s->feed_ctx[f], &s->feeds[f])) < 0) {
+                             server_key[0] ? server_key : NULL, cursor, take_batch, &s->feed_ctx[f],
+                             &s->feeds[f])) < 0) {
             snprintf(err, err_len, "cannot connect to %s at %s: %s", sc_feed_name((sc_feed_id_t)f),
                      endpoints[f], zmq_strerror(-r));
             return r;
@@ -592,6 +719,7 @@ static int open_all(scoring_t *s, char *err, size_t err_len)
 
 static void close_all(scoring_t *s)
 {
+    group_drop(s);
     for (int f = 0; f < SC_FEED_COUNT_; f++)
         sc_feed_destroy(&s->feeds[f]);
     sc_watch_destroy(&s->watch);
@@ -649,6 +777,10 @@ static void loop(scoring_t *s)
             if (sc_feed_deadline_ms(s->feeds[f]) < until)
                 until = sc_feed_deadline_ms(s->feeds[f]);
         }
+        if (s->group.n && s->group.since_ms + SC_GROUP_MS < until)
+            until = s->group.since_ms + SC_GROUP_MS;
+        if (s->hold_until_ms && s->hold_until_ms < until)
+            until = s->hold_until_ms;
         if (zmq_poll(items, CC_N(items), until > now_ms ? (long)(until - now_ms) : 0) < 0 &&
             errno != EINTR)
             break;
@@ -663,6 +795,9 @@ static void loop(scoring_t *s)
                 sc_feed_readable(s->feeds[f], now_ms);
             sc_feed_timer(s->feeds[f], now_ms);
         }
+        if (s->group.n && now_ms >= s->group.since_ms + SC_GROUP_MS)
+            group_commit(s);
+        hold_settle(s, now_ms, false);
         while (take_request(s))
             ;
         sc_watch_tick(s->watch, now_ms);

@@ -22,16 +22,19 @@
  *
  * CATCHING UP: while a source has more than SC_BEHIND_RECORDS records
  * scoring has not read (after the last BATCH), or while the records it
- * applies are history (a BATCH with at least SC_HISTORY_MIN_RECORDS
- * records dated more than SC_HISTORY_S before the clock, state.h: an
- * import, even beside live traffic; until SC_HISTORY_QUIET_MS after the
- * last such BATCH), scoring
- * is catching up: it applies records but does not run the tick or the
- * rate alerts (a dossier whose resolution is a few records on must not
- * look overdue), and it publishes no change; the changes held back are
- * counted (stats held_back). Once caught up it runs the tick and the rate
- * alerts, and every subscriber gets a fresh snapshot: only what is true at
- * the head it reached.
+ * applies are history (an import, even beside live traffic: at least
+ * SC_HISTORY_MIN_RECORDS records dated more than SC_HISTORY_S before the
+ * clock, state.h, within SC_HISTORY_HOLD_MS of the first; until
+ * SC_HISTORY_QUIET_MS after the last old record), scoring is catching up:
+ * it applies records but does not run the tick or the rate alerts (a
+ * dossier whose resolution is a few records on must not look overdue),
+ * and it publishes no change; the changes held back are counted (stats
+ * held_back). Once caught up it runs the tick and the rate alerts, and
+ * every subscriber gets a fresh snapshot: only what is true at the head it
+ * reached. The changes of the first old records wait for that decision
+ * (the hold, SC_HISTORY_HOLD_MS, without a tick): an import's first READ
+ * may catch only a few of its records; a few late records alone (a counter
+ * back online) go out when the hold ends.
  *
  * Queries on the ROUTER (PROTOCOL.md §2, §5): ping (no HELLO), stats, clock
  * {t} (operator, --test-clock only: sets the clock, runs the tick, then
@@ -53,9 +56,17 @@
 
 #define SC_LISTEN_DEFAULT "tcp://127.0.0.1:7303"
 #define SC_BEHIND_RECORDS 4000     /* more unread records than this: catching up */
-#define SC_HISTORY_MIN_RECORDS 100 /* a BATCH with this many records of history: an import */
+#define SC_HISTORY_HOLD_MS 500     /* the changes of old records wait this long ... */
+#define SC_HISTORY_MIN_RECORDS 100 /* ... for this many old records: then an import */
 #define SC_HISTORY_QUIET_MS 5000   /* history mode ends this long after the last old record */
 #define SC_RATES_ALL_MS 60000      /* every unit's rate alerts at least this often */
+/* While a source is behind, the BATCHes read from it are applied together,
+ * in one transaction, up to this many records or batches, or this long
+ * after the first (a BATCH that reaches its source's head is applied at
+ * once, with what was gathered before it). */
+#define SC_GROUP_RECORDS 65536
+#define SC_GROUP_BATCHES 64
+#define SC_GROUP_MS 500
 #define SC_INTAKE_DEFAULT "tcp://127.0.0.1:7301"
 #define SC_HOTLINE_DEFAULT "tcp://127.0.0.1:7302"
 

@@ -14,53 +14,54 @@
 #include "cc_mem.h"
 #include "cc_time.h"
 #include "index.h"
+#include "record.h"
 #include "state_priv.h"
 #include "tally.h"
 
 /* The layout of the derived state; a store of another layout is rebuilt
  * from the logs by sc_state_open(). */
-_Static_assert(SC_INDEX_VERSION == 1 && SC_TALLY_VERSION == 7 && SC_DOSSIER_VERSION == 3 &&
-                   SC_PAKN_VERSION == 2 && SC_STATE_LAYOUT_CURRENT == 0x01070302u,
+_Static_assert(SC_INDEX_VERSION == 2 && SC_TALLY_VERSION == 7 && SC_DOSSIER_VERSION == 4 &&
+                   SC_PAKN_VERSION == 2 && SC_STATE_LAYOUT_CURRENT == 0x02070402u,
                "SC_STATE_LAYOUT_CURRENT must follow the versions");
 #define SC_STATE_LAYOUT                                                                            \
     (((uint64_t)SC_INDEX_VERSION << 24) | ((uint64_t)SC_TALLY_VERSION << 16) |                     \
      ((uint64_t)SC_DOSSIER_VERSION << 8) | SC_PAKN_VERSION)
 
-static const cc_field_t f_common[] = {
-    { "type", CC_T_CODE, true, 0, 0 },
-    { "at", CC_T_TIME, true, 0, 0 },
+static const sc_field_rule_t f_common[] = {
+    { SC_F_TYPE, CC_T_CODE, true, 0, 0 },
+    { SC_F_AT, CC_T_TIME, true, 0, 0 },
 };
-static const cc_field_t f_rejected[] = {
-    { "dossier", CC_T_ID, true, 0, 0 },
-    { "unit", CC_T_CODE, true, 0, 0 },
+static const sc_field_rule_t f_rejected[] = {
+    { SC_F_DOSSIER, CC_T_ID, true, 0, 0 },
+    { SC_F_UNIT, CC_T_CODE, true, 0, 0 },
 };
-static const cc_field_t f_dossier[] = {
-    { "dossier", CC_T_ID, true, 0, 0 },       { "unit", CC_T_CODE, true, 0, 0 },
-    { "state", CC_T_CODE, true, 0, 0 },       { "due", CC_T_INT, true, 0, 0 },
-    { "received_at", CC_T_INT, false, 0, 0 }, { "proc", CC_T_CODE, false, 0, 0 },
-    { "channel", CC_T_CODE, false, 0, 0 },    { "class", CC_T_CODE, false, 0, 0 },
-    { "kind", CC_T_CODE, false, 0, 0 },       { "rule_broken", CC_T_BOOL, false, 0, 0 },
-    { "approved", CC_T_BOOL, false, 0, 0 },   { "apology", CC_T_CODE, false, 0, 0 },
-    { "method", CC_T_CODE, false, 0, 0 },     { "what", CC_T_CODE, false, 0, 0 },
-    { "rating", CC_T_CODE, false, 0, 0 },     { "promised", CC_T_INT, false, 0, 0 },
-    { "deadline", CC_T_INT, false, 0, 0 },    { "agency", CC_T_CODE, false, 0, 0 },
+static const sc_field_rule_t f_dossier[] = {
+    { SC_F_DOSSIER, CC_T_ID, true, 0, 0 },       { SC_F_UNIT, CC_T_CODE, true, 0, 0 },
+    { SC_F_STATE, CC_T_CODE, true, 0, 0 },       { SC_F_DUE, CC_T_INT, true, 0, 0 },
+    { SC_F_RECEIVED_AT, CC_T_INT, false, 0, 0 }, { SC_F_PROC, CC_T_CODE, false, 0, 0 },
+    { SC_F_CHANNEL, CC_T_CODE, false, 0, 0 },    { SC_F_CLASS, CC_T_CODE, false, 0, 0 },
+    { SC_F_KIND, CC_T_CODE, false, 0, 0 },       { SC_F_RULE_BROKEN, CC_T_BOOL, false, 0, 0 },
+    { SC_F_APPROVED, CC_T_BOOL, false, 0, 0 },   { SC_F_APOLOGY, CC_T_CODE, false, 0, 0 },
+    { SC_F_METHOD, CC_T_CODE, false, 0, 0 },     { SC_F_WHAT, CC_T_CODE, false, 0, 0 },
+    { SC_F_RATING, CC_T_CODE, false, 0, 0 },     { SC_F_PROMISED, CC_T_INT, false, 0, 0 },
+    { SC_F_DEADLINE, CC_T_INT, false, 0, 0 },    { SC_F_AGENCY, CC_T_CODE, false, 0, 0 },
 };
-static const cc_field_t f_contact[] = {
-    { "contact", CC_T_ID, true, 0, 0 },
-    { "ctype", CC_T_CODE, true, 0, 0 },
-    { "channel", CC_T_CODE, false, 0, 0 },
-    { "unit", CC_T_CODE, false, 0, CC_MAX_CODE },
+static const sc_field_rule_t f_contact[] = {
+    { SC_F_CONTACT, CC_T_ID, true, 0, 0 },
+    { SC_F_CTYPE, CC_T_CODE, true, 0, 0 },
+    { SC_F_CHANNEL, CC_T_CODE, false, 0, 0 },
+    { SC_F_UNIT, CC_T_CODE, false, 0, CC_MAX_CODE },
 };
 /* Every pakn_* record (hotline.c encode_pakn); "unit" and "dossier" are ""
  * when none. */
-static const cc_field_t f_pakn[] = {
-    { "pakn", CC_T_ID, true, 0, 0 },     { "unit", CC_T_CODE, false, 0, CC_MAX_CODE },
-    { "level", CC_T_UINT, false, 0, 0 }, { "state", CC_T_CODE, false, 0, 0 },
-    { "due", CC_T_INT, false, 0, 0 },    { "dossier", CC_T_ID, false, 0, CC_MAX_ID },
-    { "late", CC_T_BOOL, false, 0, 0 },
+static const sc_field_rule_t f_pakn[] = {
+    { SC_F_PAKN, CC_T_ID, true, 0, 0 },     { SC_F_UNIT, CC_T_CODE, false, 0, CC_MAX_CODE },
+    { SC_F_LEVEL, CC_T_UINT, false, 0, 0 }, { SC_F_STATE, CC_T_CODE, false, 0, 0 },
+    { SC_F_DUE, CC_T_INT, false, 0, 0 },    { SC_F_DOSSIER, CC_T_ID, false, 0, CC_MAX_ID },
+    { SC_F_LATE, CC_T_BOOL, false, 0, 0 },
 };
-static const cc_field_t f_pakn_answered[] = {
-    { "on_time", CC_T_BOOL, true, 0, 0 },
+static const sc_field_rule_t f_pakn_answered[] = {
+    { SC_F_ON_TIME, CC_T_BOOL, true, 0, 0 },
 };
 
 /* Outcome of one record. */
@@ -99,7 +100,7 @@ static int rebuild_txn(cc_txn_t *txn, void *arg) { return sc_state_empty(arg, tx
 
 int sc_state_rebuild(sc_state_t *st)
 {
-    int r = cc_store_write(st->store, rebuild_txn, st);
+    int r = sc_state_write(st, rebuild_txn, st);
 
     st->dirty.n = 0;
     return r;
@@ -107,14 +108,15 @@ int sc_state_rebuild(sc_state_t *st)
 
 int sc_state_empty(sc_state_t *st, cc_txn_t *txn)
 {
-    MDB_dbi derived[16] = { st->tally_dbi,      st->dossier_dbi, st->pakn_dbi,   st->cursor_dbi,
-                            st->meta_dbi,       st->notes_dbi,   st->grades_dbi, st->consult_dbi,
-                            st->index.dossiers, st->index.online };
+    MDB_dbi derived[16] = { st->tally_dbi,     st->dossier_dbi, st->pakn_dbi,   st->cursor_dbi,
+                            st->meta_dbi,      st->notes_dbi,   st->grades_dbi, st->consult_dbi,
+                            st->index.retired, st->index.online };
     size_t n = 10;
     uint64_t seq = 0;
     int r;
 
     n += sc_alerts_derived(st->alerts, derived + n);
+    sc_cache_clear(st->dossiers);
     if ((r = sc_alerts_seq(st->alerts, txn, &seq)) < 0)
         return r;
     for (size_t i = 0; i < n; i++)
@@ -136,6 +138,7 @@ int sc_state_open(const char *dir, size_t map_size, const cc_catalog_t *catalog,
     int r;
 
     st->catalog = catalog;
+    st->counts = sc_tally_acc_new();
     if ((r = cc_store_open(dir, &so, &st->store)) < 0 ||
         (r = cc_store_dbi(st->store, "cursor", 0, &st->cursor_dbi)) < 0 ||
         (r = cc_store_dbi(st->store, "meta", 0, &st->meta_dbi)) < 0 ||
@@ -146,12 +149,13 @@ int sc_state_open(const char *dir, size_t map_size, const cc_catalog_t *catalog,
         (r = sc_alerts_open(st->store, &st->alerts)) < 0 ||
         (r = cc_store_dbi(st->store, "notes", 0, &st->notes_dbi)) < 0 ||
         (r = cc_store_dbi(st->store, "grades", 0, &st->grades_dbi)) < 0 ||
-        (r = sc_index_open(st->store, st->tally_dbi, &st->index)) < 0) {
+        (r = sc_index_open(st->store, st->counts, &st->index)) < 0) {
         snprintf(err, err_len, "cannot open the scoring store in %.512s: %s", dir,
                  cc_store_strerror(r));
         goto out;
     }
-    if ((r = cc_store_write(st->store, layout_txn, st)) < 0) {
+    st->dossiers = sc_cache_new(st->dossier_dbi, sizeof(sc_dossier_t), SC_DOSSIER_CACHE);
+    if ((r = sc_state_write(st, layout_txn, st)) < 0) {
         snprintf(err, err_len, "cannot check the layout of the scoring store in %.512s: %s", dir,
                  cc_store_strerror(r));
         goto out;
@@ -170,6 +174,8 @@ void sc_state_close(sc_state_t **self_p)
     if (st == NULL)
         return;
     sc_alerts_destroy(&st->alerts);
+    sc_tally_acc_destroy(&st->counts);
+    sc_cache_destroy(&st->dossiers);
     cc_store_close(&st->store);
     free(st->dirty.codes);
     free(st);
@@ -204,13 +210,13 @@ static bool is_open(uint8_t s)
     return s == CC_DOSSIER_PROCESSING || s == CC_DOSSIER_SUPPLEMENT_WAIT;
 }
 
-/* The value of code field @key of @rec in @v (from @first on), or -1 when
+/* The value of code field @f of @rec in @v (from @first on), or -1 when
  * the field is absent or not one of the codes. */
-static int code_of(const msgpack_object *rec, const char *key, const cc_vocab_t *v, unsigned first)
+static int code_of(const sc_record_t *rec, sc_field_t f, const cc_vocab_t *v, unsigned first)
 {
     cc_str_t s;
 
-    return cc_map_str(rec, key, &s) == 0 ? cc_vocab_find(v, first, s.ptr, s.len) : -1;
+    return sc_record_str(rec, f, &s) == 0 ? cc_vocab_find(v, first, s.ptr, s.len) : -1;
 }
 
 /* The counter of code @i in @counters (one per code), or -1 for none. */
@@ -232,25 +238,48 @@ static int meta_add(sc_state_t *st, cc_txn_t *txn, const char *key, int64_t delt
 
 int sc_load_dossier(sc_state_t *st, cc_txn_t *txn, const char *id, sc_dossier_t *d, bool *ret_found)
 {
-    MDB_val v;
-    int r = cc_txn_get(txn, st->dossier_dbi, id, strlen(id), &v);
+    int r = sc_cache_get(st->dossiers, txn, id, strlen(id), d, ret_found);
 
-    memset(d, 0, sizeof(*d));
-    *ret_found = false;
-    if (r == -ENOENT)
-        return 0;
     if (r < 0)
         return r;
-    if (v.mv_size != sizeof(*d) || ((const uint8_t *)v.mv_data)[0] != SC_DOSSIER_VERSION)
+    if (*ret_found && d->version != SC_DOSSIER_VERSION)
         return MDB_CORRUPTED;
-    memcpy(d, v.mv_data, sizeof(*d));
-    *ret_found = true;
     return 0;
 }
 
 int sc_put_dossier(sc_state_t *st, cc_txn_t *txn, const char *id, const sc_dossier_t *d)
 {
-    return cc_txn_put(txn, st->dossier_dbi, id, strlen(id), d, sizeof(*d), 0);
+    return sc_cache_put(st->dossiers, txn, id, strlen(id), d);
+}
+
+/* A transaction of sc_state_write: @fn, then the snapshots it changed. */
+typedef struct {
+    sc_state_t *st;
+    cc_store_write_fn fn;
+    void *arg;
+} state_write_t;
+
+static int state_write_txn(cc_txn_t *txn, void *arg)
+{
+    state_write_t *w = arg;
+    int r;
+
+    sc_cache_begin(w->st->dossiers);
+    if ((r = w->fn(txn, w->arg)) < 0)
+        return r;
+    return sc_cache_write(w->st->dossiers, txn);
+}
+
+int sc_state_write(sc_state_t *st, cc_store_write_fn fn, void *arg)
+{
+    state_write_t w = { st, fn, arg };
+    int r = cc_store_write(st->store, state_write_txn, &w);
+
+    if (r == 0)
+        sc_cache_committed(st->dossiers);
+    else
+        sc_cache_abort(st->dossiers);
+    return r;
 }
 
 const char *sc_proc_label(sc_state_t *st, const char *proc)
@@ -330,6 +359,7 @@ static int64_t sos_limit(sc_state_t *st, int64_t at)
 typedef struct {
     char dossier[CC_MAX_ID + 1];
     char unit[CC_MAX_CODE + 1];
+    char runit[CC_MAX_CODE + 1]; /* receiving unit, "" when none */
     char proc[CC_MAX_CODE + 1];
     char agency[CC_MAX_CODE + 1]; /* consult_requested / consult_answered */
     uint8_t state;
@@ -345,19 +375,18 @@ typedef struct {
     int figure;   /* fee method, digitized what or rating counter; -1 none */
 } drec_t;
 
-static int apply_rejected(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, int64_t at)
+static int apply_rejected(sc_state_t *st, const sc_record_t *rec, int64_t at)
 {
     char unit[CC_MAX_CODE + 1];
-    const char *field;
-    char why[160];
 
-    if (cc_fields_check(rec, f_rejected, CC_N(f_rejected), &field, why, sizeof(why)) < 0)
+    if (sc_record_check(rec, f_rejected, CC_N(f_rejected)) < 0)
         return REC_INVALID;
-    cc_map_strcpy(rec, "unit", unit, sizeof(unit));
-    return sc_tally_add(txn, st->tally_dbi, unit, cc_local_day(at), SC_REJECTED_AT_COUNTER, 1);
+    sc_record_strcpy(rec, SC_F_UNIT, unit, sizeof(unit));
+    sc_tally_add(st->counts, unit, cc_local_day(at), SC_REJECTED_AT_COUNTER, 1);
+    return REC_APPLIED;
 }
 
-static int read_drec(const msgpack_object *rec, int kind, int64_t at, drec_t *d)
+static int read_drec(const sc_record_t *rec, int kind, int64_t at, drec_t *d)
 {
     static const sc_counter_t by_channel[] = { [CC_CHANNEL_DIRECT] = SC_RECEIVED_DIRECT,
                                                [CC_CHANNEL_ONLINE] = SC_RECEIVED_ONLINE,
@@ -374,37 +403,37 @@ static int read_drec(const msgpack_object *rec, int kind, int64_t at, drec_t *d)
     static const sc_counter_t by_rating[] = { [CC_RATING_VERY_SATISFIED] = SC_RATED_VERY,
                                               [CC_RATING_SATISFIED] = SC_RATED_OK,
                                               [CC_RATING_DISSATISFIED] = SC_RATED_BAD };
-    const char *field;
-    char why[160];
     int state;
     bool b;
 
-    if (cc_fields_check(rec, f_dossier, CC_N(f_dossier), &field, why, sizeof(why)) < 0)
+    if (sc_record_check(rec, f_dossier, CC_N(f_dossier)) < 0)
         return -EINVAL;
     memset(d, 0, sizeof(*d));
     d->at = at;
-    cc_map_strcpy(rec, "dossier", d->dossier, sizeof(d->dossier));
-    cc_map_strcpy(rec, "unit", d->unit, sizeof(d->unit));
-    cc_map_strcpy(rec, "proc", d->proc, sizeof(d->proc));
-    cc_map_strcpy(rec, "agency", d->agency, sizeof(d->agency));
-    cc_map_i64(rec, "due", &d->due);
-    cc_map_i64(rec, "received_at", &d->received_at);
-    cc_map_i64(rec, "promised", &d->promised);
-    cc_map_i64(rec, "deadline", &d->deadline);
-    if ((state = code_of(rec, "state", &cc_dossier_states, CC_DOSSIER_PROCESSING)) < 0)
+    sc_record_strcpy(rec, SC_F_DOSSIER, d->dossier, sizeof(d->dossier));
+    sc_record_strcpy(rec, SC_F_UNIT, d->unit, sizeof(d->unit));
+    sc_record_strcpy(rec, SC_F_RUNIT, d->runit, sizeof(d->runit));
+    sc_record_strcpy(rec, SC_F_PROC, d->proc, sizeof(d->proc));
+    sc_record_strcpy(rec, SC_F_AGENCY, d->agency, sizeof(d->agency));
+    sc_record_i64(rec, SC_F_DUE, &d->due);
+    sc_record_i64(rec, SC_F_RECEIVED_AT, &d->received_at);
+    sc_record_i64(rec, SC_F_PROMISED, &d->promised);
+    sc_record_i64(rec, SC_F_DEADLINE, &d->deadline);
+    if ((state = code_of(rec, SC_F_STATE, &cc_dossier_states, CC_DOSSIER_PROCESSING)) < 0)
         return -EINVAL;
     d->state = (uint8_t)state;
-    d->channel = COUNTER_OF(by_channel, code_of(rec, "channel", &cc_channels, 0));
-    d->klass = COUNTER_OF(by_class, code_of(rec, "class", &cc_classes, 0));
-    d->sos_kind = code_of(rec, "kind", &cc_sos_kinds, CC_SOS_STOP);
-    d->rule_broken = cc_map_bool(rec, "rule_broken", &b) == 0 && b;
-    d->approved = cc_map_bool(rec, "approved", &b) == 0 ? b : -1;
-    d->apology = code_of(rec, "apology", &cc_apologies, 0);
+    d->channel = COUNTER_OF(by_channel, code_of(rec, SC_F_CHANNEL, &cc_channels, 0));
+    d->klass = COUNTER_OF(by_class, code_of(rec, SC_F_CLASS, &cc_classes, 0));
+    d->sos_kind = code_of(rec, SC_F_KIND, &cc_sos_kinds, CC_SOS_STOP);
+    d->rule_broken = sc_record_bool(rec, SC_F_RULE_BROKEN, &b) == 0 && b;
+    d->approved = sc_record_bool(rec, SC_F_APPROVED, &b) == 0 ? b : -1;
+    d->apology = code_of(rec, SC_F_APOLOGY, &cc_apologies, 0);
     d->figure =
-        kind == CC_EV_FEE_PAID    ? COUNTER_OF(by_fee, code_of(rec, "method", &cc_fee_methods, 0))
-        : kind == CC_EV_DIGITIZED ? COUNTER_OF(by_digitized, code_of(rec, "what", &cc_digitized, 0))
-        : kind == CC_EV_RATED     ? COUNTER_OF(by_rating, code_of(rec, "rating", &cc_ratings, 0))
-                                  : -1;
+        kind == CC_EV_FEE_PAID ? COUNTER_OF(by_fee, code_of(rec, SC_F_METHOD, &cc_fee_methods, 0))
+        : kind == CC_EV_DIGITIZED
+            ? COUNTER_OF(by_digitized, code_of(rec, SC_F_WHAT, &cc_digitized, 0))
+        : kind == CC_EV_RATED ? COUNTER_OF(by_rating, code_of(rec, SC_F_RATING, &cc_ratings, 0))
+                              : -1;
     /* A resolution without a known class cannot be counted. */
     if (d->state == CC_DOSSIER_RESOLVED && kind == CC_EV_RESOLVED && d->klass < 0)
         return -EINVAL;
@@ -552,15 +581,12 @@ static int apply_dossier_figures(sc_state_t *st, cc_txn_t *txn, const drec_t *x,
 {
     int32_t day = cc_local_day(x->at);
     char text[SC_ALERT_TEXT_MAX], id[SC_ALERT_ID_MAX + 1];
-    const char *proc = sc_proc_label(st, x->proc[0] ? x->proc : old->proc);
     int r = 0;
 
     if (kind == CC_EV_SOS_REQUESTED && x->sos_kind > 0 && was_open && !old->sos_kind) {
         int k = x->sos_kind - 1; /* the SOS table's row: stop, supplement, refuse, withdraw */
 
-        if ((r = sc_tally_add(txn, st->tally_dbi, x->unit, day,
-                              (sc_counter_t)(SC_SOS_STOP_REQ + 3 * k), 1)) < 0)
-            return r;
+        sc_tally_add(st->counts, x->unit, day, (sc_counter_t)(SC_SOS_STOP_REQ + 3 * k), 1);
         d->sos_kind = (uint8_t)x->sos_kind;
         d->sos_limit = sos_limit(st, x->at);
         snprintf(d->sos_unit, sizeof(d->sos_unit), "%s", x->unit);
@@ -569,12 +595,12 @@ static int apply_dossier_figures(sc_state_t *st, cc_txn_t *txn, const drec_t *x,
         if (x->rule_broken) {
             const cc_policy_t *pol = st->catalog ? cc_catalog_policy(st->catalog) : NULL;
 
-            if ((r = sc_tally_add(txn, st->tally_dbi, x->unit, day, SC_SUPP_RULE_BROKEN, 1)) < 0)
-                return r;
+            sc_tally_add(st->counts, x->unit, day, SC_SUPP_RULE_BROKEN, 1);
             snprintf(text, sizeof(text),
                      "Hồ sơ %s (thủ tục %s): yêu cầu bổ sung trái quy định \"hướng dẫn một "
                      "lần, đầy đủ\" (lần thứ hai, hoặc sau %d ngày làm việc kể từ khi tiếp nhận)",
-                     x->dossier, proc, pol ? pol->supplement_late_working_days : 3);
+                     x->dossier, sc_proc_label(st, x->proc[0] ? x->proc : old->proc),
+                     pol ? pol->supplement_late_working_days : 3);
             if ((r = sc_raise(st, txn, CC_ALERT_SUPPLEMENT_RULE_BROKEN, -1, x->unit, x->dossier,
                               NULL, x->at, text)) < 0)
                 return r;
@@ -584,12 +610,10 @@ static int apply_dossier_figures(sc_state_t *st, cc_txn_t *txn, const drec_t *x,
         int k = old->sos_kind - 1;
         bool approved = x->approved >= 0 ? x->approved == 1 : x->state != old->state;
 
-        if ((r = sc_tally_add(txn, st->tally_dbi, old->sos_unit[0] ? old->sos_unit : x->unit, day,
-                              (sc_counter_t)(SC_SOS_STOP_REQ + 3 * k + (approved ? 1 : 2)), 1)) < 0)
-            return r;
+        sc_tally_add(st->counts, old->sos_unit[0] ? old->sos_unit : x->unit, day,
+                     (sc_counter_t)(SC_SOS_STOP_REQ + 3 * k + (approved ? 1 : 2)), 1);
     } else if (kind == CC_EV_EXTENDED) {
-        if ((r = sc_tally_add(txn, st->tally_dbi, x->unit, day, SC_EXTENDED, 1)) < 0)
-            return r;
+        sc_tally_add(st->counts, x->unit, day, SC_EXTENDED, 1);
         d->extended = 1;
         if (old->apology_alert) {
             if ((r = sc_alerts_clear_kind(st->alerts, txn, CC_ALERT_APOLOGY_MISSING, x->dossier)) <
@@ -615,11 +639,9 @@ static int apply_dossier_figures(sc_state_t *st, cc_txn_t *txn, const drec_t *x,
                                                    [CC_APOLOGY_IN_TIME] = SC_APOLOGY_IN_TIME,
                                                    [CC_APOLOGY_LATE] = SC_APOLOGY_LATE };
 
-        if ((r = sc_tally_add(txn, st->tally_dbi, x->unit, day, by_apology[x->apology], 1)) < 0)
-            return r;
+        sc_tally_add(st->counts, x->unit, day, by_apology[x->apology], 1);
     } else if (x->figure >= 0) {
-        if ((r = sc_tally_add(txn, st->tally_dbi, x->unit, day, (sc_counter_t)x->figure, 1)) < 0)
-            return r;
+        sc_tally_add(st->counts, x->unit, day, (sc_counter_t)x->figure, 1);
         if (kind == CC_EV_RATED)
             sc_unit_set_add(&st->dirty, x->unit);
     }
@@ -633,16 +655,24 @@ static int apply_dossier_figures(sc_state_t *st, cc_txn_t *txn, const drec_t *x,
         d->sos_unit[0] = '\0';
     }
     if (was_open && !now_open) {
-        static const cc_alert_kind_t ended[] = { CC_ALERT_SUPPLEMENT_RULE_BROKEN,
-                                                 CC_ALERT_APOLOGY_MISSING,
-                                                 CC_ALERT_PROMISE_MISSED };
+        /* The alerts that end with the dossier: those its flags say are
+         * active (each flag is set with its alert, and cleared with it). */
+        const struct {
+            uint8_t active;
+            cc_alert_kind_t kind;
+        } ended[] = { { d->rule_alert, CC_ALERT_SUPPLEMENT_RULE_BROKEN },
+                      { d->apology_alert, CC_ALERT_APOLOGY_MISSING },
+                      { d->promise_alert, CC_ALERT_PROMISE_MISSED } };
 
         for (size_t i = 0; i < CC_N(ended); i++)
-            if ((r = sc_alerts_clear_kind(st->alerts, txn, ended[i], x->dossier)) < 0)
+            if (ended[i].active &&
+                (r = sc_alerts_clear_kind(st->alerts, txn, ended[i].kind, x->dossier)) < 0)
                 return r;
-        sc_alert_id(id, sizeof(id), CC_ALERT_PROMISE_MISSED, x->dossier, NULL);
-        if ((r = sc_timer_del(st->alerts, txn, d->promised, id)) < 0)
-            return r;
+        if (d->promised) {
+            sc_alert_id(id, sizeof(id), CC_ALERT_PROMISE_MISSED, x->dossier, NULL);
+            if ((r = sc_timer_del(st->alerts, txn, d->promised, id)) < 0)
+                return r;
+        }
         if (d->consults && (r = consult_end(st, txn, x->dossier, d)) < 0)
             return r;
         d->rule_alert = d->apology_alert = d->promise_alert = 0;
@@ -679,12 +709,12 @@ static int apply_due_soon(sc_state_t *st, cc_txn_t *txn, const char *dossier,
     return sc_timer_put(st->alerts, txn, d->soon_at, id);
 }
 
-static int apply_dossier(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, int kind,
+static int apply_dossier(sc_state_t *st, cc_txn_t *txn, const sc_record_t *rec, int kind,
                          int64_t at, int64_t now)
 {
     int32_t day = cc_local_day(at);
     sc_dossier_t old, d;
-    bool found, was_open, now_open;
+    bool found, was_open, now_open, was_due, now_due;
     drec_t x;
     int r = 0;
 
@@ -701,23 +731,19 @@ static int apply_dossier(sc_state_t *st, cc_txn_t *txn, const msgpack_object *re
         d.received_at = x.received_at ? x.received_at : at;
     }
     if (kind == CC_EV_RECEIVED && !found) {
-        if ((r = sc_tally_add(txn, st->tally_dbi, x.unit, day, SC_RECEIVED, 1)) < 0)
-            return r;
-        if (x.channel >= 0 &&
-            (r = sc_tally_add(txn, st->tally_dbi, x.unit, day, (sc_counter_t)x.channel, 1)) < 0)
-            return r;
+        sc_tally_add(st->counts, x.unit, day, SC_RECEIVED, 1);
+        if (x.channel >= 0)
+            sc_tally_add(st->counts, x.unit, day, (sc_counter_t)x.channel, 1);
     }
     if (was_open && strcmp(old.unit, x.unit) != 0) {
-        if ((r = sc_tally_add(txn, st->tally_dbi, old.unit, day, SC_TRANSFERRED_OUT, 1)) < 0 ||
-            (r = sc_tally_add(txn, st->tally_dbi, x.unit, day, SC_TRANSFERRED_IN, 1)) < 0)
-            return r;
+        sc_tally_add(st->counts, old.unit, day, SC_TRANSFERRED_OUT, 1);
+        sc_tally_add(st->counts, x.unit, day, SC_TRANSFERRED_IN, 1);
     }
     if (was_open && !now_open) {
         sc_counter_t c = x.state == CC_DOSSIER_RESOLVED && x.klass >= 0 ? (sc_counter_t)x.klass
                                                                         : SC_ENDED_WITHOUT_CLASS;
 
-        if ((r = sc_tally_add(txn, st->tally_dbi, x.unit, day, c, 1)) < 0)
-            return r;
+        sc_tally_add(st->counts, x.unit, day, c, 1);
         if (c != SC_ENDED_WITHOUT_CLASS)
             sc_unit_set_add(&st->dirty, x.unit);
     }
@@ -738,30 +764,26 @@ static int apply_dossier(sc_state_t *st, cc_txn_t *txn, const msgpack_object *re
                               .sos_kind = x.sos_kind,
                               .before = found ? &before : NULL,
                               .after = &after,
-                              .record = rec };
+                              .runit = x.runit,
+                              .entry = &d.ix };
 
-        if ((before.open != after.open || before.paused != after.paused ||
-             before.due != after.due || strcmp(before.unit, after.unit) != 0) &&
-            (r = sc_tally_open_move(txn, st->tally_dbi, &sc_open_all, day, found ? &before : NULL,
-                                    &after)) < 0)
-            return r;
+        if (before.open != after.open || before.paused != after.paused || before.due != after.due ||
+            strcmp(before.unit, after.unit) != 0)
+            sc_tally_open_move(st->counts, &sc_open_all, day, found ? &before : NULL, &after);
         if ((r = sc_index_dossier(&st->index, st->catalog, txn, &ix)) < 0)
             return r;
     }
-    /* Only open dossiers that were counted as received are "open" here. */
+    /* Only open dossiers that were counted as received are "open" here
+     * (written with the feeds' figures at the end of the transaction). */
     if (kind == CC_EV_RECEIVED && !found && now_open)
-        r = meta_add(st, txn, "open_dossiers", 1);
+        st->open_change++;
     else if (was_open && !now_open)
-        r = meta_add(st, txn, "open_dossiers", -1);
-    if (r < 0)
-        return r;
+        st->open_change--;
     if (found && (r = apply_dossier_figures(st, txn, &x, kind, &old, &d, was_open, now_open)) < 0)
         return r;
 
     /* Due index and overdue alert. */
-    if (found && old.state == CC_DOSSIER_PROCESSING && !old.overdue &&
-        (r = sc_due_del(st->alerts, txn, old.due, x.dossier)) < 0)
-        return r;
+    was_due = found && old.state == CC_DOSSIER_PROCESSING && !old.overdue;
     if (old.overdue &&
         (!now_open || strcmp(old.unit, x.unit) != 0 || (x.due != old.due && x.due > now))) {
         /* Ended, moved to another unit (the tick raises it again there), or
@@ -779,18 +801,22 @@ static int apply_dossier(sc_state_t *st, cc_txn_t *txn, const msgpack_object *re
     if (x.proc[0])
         snprintf(d.proc, sizeof(d.proc), "%s", x.proc);
     /* The clock stops in supplement_wait: only processing dossiers wait
-     * in the index. */
-    if (d.state == CC_DOSSIER_PROCESSING && !d.overdue &&
-        (r = sc_due_put(st->alerts, txn, d.due, x.dossier)) < 0)
-        return r;
+     * in the index. An entry that stays as it was is not touched. */
+    now_due = d.state == CC_DOSSIER_PROCESSING && !d.overdue;
+    if (was_due != now_due || (now_due && old.due != d.due)) {
+        if (was_due && (r = sc_due_del(st->alerts, txn, old.due, x.dossier)) < 0)
+            return r;
+        if (now_due && (r = sc_due_put(st->alerts, txn, d.due, x.dossier)) < 0)
+            return r;
+    }
     if ((r = apply_due_soon(st, txn, x.dossier, &old, found, &d, at)) < 0)
         return r;
     return sc_put_dossier(st, txn, x.dossier, &d);
 }
 
-static int apply_unit_note(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, int kind);
+static int apply_unit_note(sc_state_t *st, cc_txn_t *txn, const sc_record_t *rec, int kind);
 
-static int apply_intake(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, cc_str_t type,
+static int apply_intake(sc_state_t *st, cc_txn_t *txn, const sc_record_t *rec, cc_str_t type,
                         int64_t at, int64_t now)
 {
     int kind = cc_vocab_find(&cc_dossier_events, 0, type.ptr, type.len);
@@ -800,16 +826,16 @@ static int apply_intake(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec
         return kind < 0 ? REC_SKIPPED : apply_unit_note(st, txn, rec, kind);
     }
     if (kind == CC_EV_REJECTED_AT_COUNTER)
-        return apply_rejected(st, txn, rec, at);
+        return apply_rejected(st, rec, at);
     return apply_dossier(st, txn, rec, kind, at, now);
 }
 
 /* ---- Supervisors' notes on units (intake reminder, grade_note) ------------------------ */
 
-static const cc_field_t f_note_common[] = {
-    { "eid", CC_T_ID, true, 0, 0 },
-    { "unit", CC_T_CODE, true, 0, 0 },
-    { "reason", CC_T_STR, true, 1, 1024 },
+static const sc_field_rule_t f_note_common[] = {
+    { SC_F_EID, CC_T_ID, true, 0, 0 },
+    { SC_F_UNIT, CC_T_CODE, true, 0, 0 },
+    { SC_F_REASON, CC_T_STR, true, 1, 1024 },
 };
 
 /* unit, 0, be32(day ^ bias), 0, by, 0, eid: a unit's notes in date order
@@ -833,47 +859,41 @@ static size_t grade_key(uint8_t *key, const char *unit, const char *period)
     return pair_key(key, unit, CC_MAX_CODE, period, CC_MAX_CODE);
 }
 
-static int apply_unit_note(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, int kind)
+static int apply_unit_note(sc_state_t *st, cc_txn_t *txn, const sc_record_t *rec, int kind)
 {
     char unit[CC_MAX_CODE + 1], by[CC_MAX_CODE + 1] = "", eid[CC_MAX_ID + 1];
     uint8_t key[SC_TALLY_KEY_MAX + 1 + CC_MAX_CODE + 1 + CC_MAX_ID];
-    const char *field;
-    char why[160];
     int r;
 
-    if (cc_fields_check(rec, f_note_common, CC_N(f_note_common), &field, why, sizeof(why)) < 0)
+    if (sc_record_check(rec, f_note_common, CC_N(f_note_common)) < 0)
         return REC_INVALID;
-    cc_map_strcpy(rec, "unit", unit, sizeof(unit));
-    cc_map_strcpy(rec, "eid", eid, sizeof(eid));
-    cc_map_strcpy(rec, "by", by, sizeof(by));
+    sc_record_strcpy(rec, SC_F_UNIT, unit, sizeof(unit));
+    sc_record_strcpy(rec, SC_F_EID, eid, sizeof(eid));
+    sc_record_strcpy(rec, SC_F_BY, by, sizeof(by));
     if (kind == CC_UEV_REMINDER) {
         int64_t doc_date = 0;
-        int note = code_of(rec, "kind", &cc_note_kinds, 0);
+        int note = code_of(rec, SC_F_KIND, &cc_note_kinds, 0);
         int32_t day;
-        cc_enc_t e;
 
-        if (note < 0 || cc_map_i64(rec, "doc_date", &doc_date) < 0)
+        if (note < 0 || sc_record_i64(rec, SC_F_DOC_DATE, &doc_date) < 0)
             return REC_INVALID;
         day = cc_local_day(doc_date);
-        if ((r = sc_tally_add(txn, st->tally_dbi, unit, day,
-                              note == CC_NOTE_REMINDER ? SC_REMINDERS : SC_CRITICISMS, 1)) < 0)
-            return r;
-        cc_enc_init(&e);
-        cc_enc_object(&e, rec);
-        r = cc_txn_put(txn, st->notes_dbi, key, note_key(key, unit, day, by, eid), e.buf.data,
-                       e.buf.size, 0);
-        cc_enc_deinit(&e);
+        sc_tally_add(st->counts, unit, day, note == CC_NOTE_REMINDER ? SC_REMINDERS : SC_CRITICISMS,
+                     1);
+        /* The record as it came: a map (sc_state_notes decodes it). */
+        r = cc_txn_put(txn, st->notes_dbi, key, note_key(key, unit, day, by, eid), rec->raw,
+                       rec->raw_len, 0);
         return r < 0 ? r : REC_APPLIED;
     } else {
         char period[CC_MAX_CODE + 1] = "";
         sc_grade_note_t g = { 0 };
 
-        if (cc_map_strcpy(rec, "period", period, sizeof(period)) < 0 || !period[0])
+        if (sc_record_strcpy(rec, SC_F_PERIOD, period, sizeof(period)) < 0 || !period[0])
             return REC_INVALID;
-        cc_map_strcpy(rec, "grade", g.grade, sizeof(g.grade));
-        cc_map_strcpy(rec, "reason", g.reason, sizeof(g.reason));
-        cc_map_strcpy(rec, "by", g.by, sizeof(g.by));
-        cc_map_i64(rec, "at", &g.at);
+        sc_record_strcpy(rec, SC_F_GRADE, g.grade, sizeof(g.grade));
+        sc_record_strcpy(rec, SC_F_REASON, g.reason, sizeof(g.reason));
+        sc_record_strcpy(rec, SC_F_BY, g.by, sizeof(g.by));
+        sc_record_i64(rec, SC_F_AT, &g.at);
         r = cc_txn_put(txn, st->grades_dbi, key, grade_key(key, unit, period), &g, sizeof(g), 0);
         return r < 0 ? r : REC_APPLIED;
     }
@@ -954,11 +974,11 @@ int sc_put_pakn(sc_state_t *st, cc_txn_t *txn, const char *id, const sc_pakn_t *
     return cc_txn_put(txn, st->pakn_dbi, id, strlen(id), p, sizeof(*p), 0);
 }
 
-/* The unit a complaint counts for when first seen: the handling unit of
- * the dossier it names (when scoring knows it), else the record's unit,
- * else "" (the hotline). Returns 1 when it names a dossier scoring knows,
- * 0 when not, or a storage error. */
-static int pakn_unit(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, char *unit)
+/* The unit a complaint first seen on @day counts for: the handling unit
+ * of the dossier it names (when scoring knows it), else the record's
+ * unit, else "" (the hotline). The dossier it names, when known, had a
+ * complaint (the service index). Returns 0 or a storage error. */
+static int pakn_unit(sc_state_t *st, cc_txn_t *txn, const sc_record_t *rec, int32_t day, char *unit)
 {
     char dossier[CC_MAX_ID + 1] = "";
     sc_dossier_t d;
@@ -966,18 +986,19 @@ static int pakn_unit(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, c
     int r;
 
     unit[0] = '\0';
-    cc_map_strcpy(rec, "unit", unit, CC_MAX_CODE + 1);
-    cc_map_strcpy(rec, "dossier", dossier, sizeof(dossier));
+    sc_record_strcpy(rec, SC_F_UNIT, unit, CC_MAX_CODE + 1);
+    sc_record_strcpy(rec, SC_F_DOSSIER, dossier, sizeof(dossier));
     if (!dossier[0])
         return 0;
-    if ((r = sc_load_dossier(st, txn, dossier, &d, &found)) < 0)
+    if ((r = sc_load_dossier(st, txn, dossier, &d, &found)) < 0 || !found)
         return r;
-    if (found)
-        snprintf(unit, CC_MAX_CODE + 1, "%s", d.unit);
-    return found;
+    snprintf(unit, CC_MAX_CODE + 1, "%s", d.unit);
+    if (sc_index_complaint(&st->index, &d.ix, d.unit, day))
+        return sc_put_dossier(st, txn, dossier, &d);
+    return 0;
 }
 
-static int apply_contact(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, int32_t day)
+static int apply_contact(sc_state_t *st, const sc_record_t *rec, int32_t day)
 {
     static const sc_counter_t by_ctype[] = { [CC_CTYPE_INFORMATION] = SC_CONTACTS_INFORMATION,
                                              [CC_CTYPE_GUIDANCE] = SC_CONTACTS_GUIDANCE,
@@ -989,24 +1010,20 @@ static int apply_contact(sc_state_t *st, cc_txn_t *txn, const msgpack_object *re
                                                [CC_HCHANNEL_ZALO] = SC_CONTACTS_ZALO,
                                                [CC_HCHANNEL_PORTAL] = SC_CONTACTS_PORTAL };
     char unit[CC_MAX_CODE + 1] = "";
-    const char *field;
-    char why[160];
     int c, ch;
-    int r;
 
-    if (cc_fields_check(rec, f_contact, CC_N(f_contact), &field, why, sizeof(why)) < 0)
+    if (sc_record_check(rec, f_contact, CC_N(f_contact)) < 0)
         return REC_INVALID;
-    cc_map_strcpy(rec, "unit", unit, sizeof(unit));
-    c = COUNTER_OF(by_ctype, code_of(rec, "ctype", &cc_ctypes, 0));
+    sc_record_strcpy(rec, SC_F_UNIT, unit, sizeof(unit));
+    c = COUNTER_OF(by_ctype, code_of(rec, SC_F_CTYPE, &cc_ctypes, 0));
     if (c < 0)
         c = SC_CONTACTS_OTHER;
-    ch = COUNTER_OF(by_channel, code_of(rec, "channel", &cc_hotline_channels, 0));
-    if ((r = sc_tally_add(txn, st->tally_dbi, unit, day, SC_CONTACTS, 1)) < 0 ||
-        (r = sc_tally_add(txn, st->tally_dbi, unit, day, (sc_counter_t)c, 1)) < 0)
-        return r;
-    if (ch >= 0 && (r = sc_tally_add(txn, st->tally_dbi, unit, day, (sc_counter_t)ch, 1)) < 0)
-        return r;
-    return 0;
+    ch = COUNTER_OF(by_channel, code_of(rec, SC_F_CHANNEL, &cc_hotline_channels, 0));
+    sc_tally_add(st->counts, unit, day, SC_CONTACTS, 1);
+    sc_tally_add(st->counts, unit, day, (sc_counter_t)c, 1);
+    if (ch >= 0)
+        sc_tally_add(st->counts, unit, day, (sc_counter_t)ch, 1);
+    return REC_APPLIED;
 }
 
 /* The alerts of a complaint's deadline (due soon, escalated, overdue at
@@ -1079,29 +1096,26 @@ static int pakn_alerts(sc_state_t *st, cc_txn_t *txn, const char *id, int kind, 
 }
 
 /* A pakn_* record (PROTOCOL.md §5 "Complaints" gives the rules). */
-static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, int kind,
-                      int64_t at)
+static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const sc_record_t *rec, int kind, int64_t at)
 {
     char id[CC_MAX_ID + 1], unit[CC_MAX_CODE + 1] = "";
+    sc_tally_acc_t *t = st->counts;
     int32_t day = cc_local_day(at);
-    const char *field;
-    char why[160];
     uint64_t level = 1;
     int64_t due = 0;
-    bool found, known, flag = false;
+    bool found, flag = false;
     int state;
     sc_pakn_t p;
     int r;
 
-    if (cc_fields_check(rec, f_pakn, CC_N(f_pakn), &field, why, sizeof(why)) < 0 ||
+    if (sc_record_check(rec, f_pakn, CC_N(f_pakn)) < 0 ||
         (kind == CC_HEV_PAKN_ANSWERED &&
-         cc_fields_check(rec, f_pakn_answered, CC_N(f_pakn_answered), &field, why, sizeof(why)) <
-             0))
+         sc_record_check(rec, f_pakn_answered, CC_N(f_pakn_answered)) < 0))
         return REC_INVALID;
-    cc_map_strcpy(rec, "pakn", id, sizeof(id));
-    cc_map_u64(rec, "level", &level);
-    cc_map_i64(rec, "due", &due);
-    state = code_of(rec, "state", &cc_pakn_states, CC_PAKN_RECEIVED);
+    sc_record_strcpy(rec, SC_F_PAKN, id, sizeof(id));
+    sc_record_u64(rec, SC_F_LEVEL, &level);
+    sc_record_i64(rec, SC_F_DUE, &due);
+    state = code_of(rec, SC_F_STATE, &cc_pakn_states, CC_PAKN_RECEIVED);
     if (level < 1)
         level = 1;
     if (level > 3)
@@ -1113,76 +1127,59 @@ static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, 
          * type when its receipt was invalid): it is counted as received
          * only by a pakn_received record. */
         p.version = SC_PAKN_VERSION;
-        if ((r = pakn_unit(st, txn, rec, p.unit)) < 0)
+        if ((r = pakn_unit(st, txn, rec, day, p.unit)) < 0)
             return r;
-        known = r == 1;
         p.counted = p.unit[0] != '\0';
-        if (kind == CC_HEV_PAKN_RECEIVED &&
-            (r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_RECEIVED, 1)) < 0)
-            return r;
-        /* The dossier it names had a complaint (the service index). */
-        if (known && (r = sc_index_complaint(&st->index, txn, rec, p.unit, day)) < 0)
-            return r;
+        if (kind == CC_HEV_PAKN_RECEIVED)
+            sc_tally_add(t, p.unit, day, SC_PAKN_RECEIVED, 1);
     }
     if (kind == CC_HEV_PAKN_ASSIGNED) {
-        cc_map_strcpy(rec, "unit", unit, sizeof(unit));
+        sc_record_strcpy(rec, SC_F_UNIT, unit, sizeof(unit));
         /* Counted for its unit at its first assignment: handed over by
          * the hotline on that day. */
         if (!p.counted && unit[0]) {
-            if ((r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_TO_UNIT, 1)) < 0 ||
-                (r = sc_tally_add(txn, st->tally_dbi, unit, day, SC_PAKN_RECEIVED, 1)) < 0)
-                return r;
+            sc_tally_add(t, p.unit, day, SC_PAKN_TO_UNIT, 1);
+            sc_tally_add(t, unit, day, SC_PAKN_RECEIVED, 1);
             snprintf(p.unit, sizeof(p.unit), "%s", unit);
             p.counted = 1;
         }
     } else if (kind == CC_HEV_PAKN_ANSWERED) {
-        cc_map_bool(rec, "on_time", &flag);
+        sc_record_bool(rec, SC_F_ON_TIME, &flag);
         if (!p.answered) {
-            if ((r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_ANSWERED, 1)) < 0 ||
-                (r = sc_tally_add(txn, st->tally_dbi, p.unit, day,
-                                  (sc_counter_t)(SC_PAKN_ANSWERED_L1 + level - 1), 1)) < 0)
-                return r;
-            if (flag && (r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_ANSWERED_ON_TIME,
-                                          1)) < 0)
-                return r;
+            sc_tally_add(t, p.unit, day, SC_PAKN_ANSWERED, 1);
+            sc_tally_add(t, p.unit, day, (sc_counter_t)(SC_PAKN_ANSWERED_L1 + level - 1), 1);
+            if (flag)
+                sc_tally_add(t, p.unit, day, SC_PAKN_ANSWERED_ON_TIME, 1);
             if (!flag && !p.overdue) {
-                if ((r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_OVERDUE, 1)) < 0)
-                    return r;
+                sc_tally_add(t, p.unit, day, SC_PAKN_OVERDUE, 1);
                 p.overdue = 1;
             }
             p.answered = 1;
         }
     } else if (kind == CC_HEV_PAKN_PUBLISHED) {
-        cc_map_bool(rec, "late", &flag);
+        sc_record_bool(rec, SC_F_LATE, &flag);
         if (!p.published) {
-            if ((r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_PUBLISHED, 1)) < 0)
-                return r;
-            if (flag &&
-                (r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_PUBLISHED_LATE, 1)) < 0)
-                return r;
+            sc_tally_add(t, p.unit, day, SC_PAKN_PUBLISHED, 1);
+            if (flag)
+                sc_tally_add(t, p.unit, day, SC_PAKN_PUBLISHED_LATE, 1);
             p.published = 1;
         }
     } else if (kind == CC_HEV_PAKN_ESCALATED || kind == CC_HEV_PAKN_OVERDUE) {
-        if (kind == CC_HEV_PAKN_ESCALATED &&
-            (r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_ESCALATED, 1)) < 0)
-            return r;
+        if (kind == CC_HEV_PAKN_ESCALATED)
+            sc_tally_add(t, p.unit, day, SC_PAKN_ESCALATED, 1);
         if (!p.overdue) {
-            if ((r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_OVERDUE, 1)) < 0)
-                return r;
+            sc_tally_add(t, p.unit, day, SC_PAKN_OVERDUE, 1);
             p.overdue = 1;
         }
     } else if (kind == CC_HEV_PAKN_REOPENED) {
-        if ((r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_REOPENED, 1)) < 0)
-            return r;
+        sc_tally_add(t, p.unit, day, SC_PAKN_REOPENED, 1);
     } else if (kind == CC_HEV_PAKN_FORWARDED) {
-        if ((r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_FORWARDED, 1)) < 0)
-            return r;
+        sc_tally_add(t, p.unit, day, SC_PAKN_FORWARDED, 1);
     } else if (kind == CC_HEV_PAKN_REFUSED) {
-        cc_map_bool(rec, "late", &flag);
-        if ((r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_REFUSED, 1)) < 0 ||
-            (flag &&
-             (r = sc_tally_add(txn, st->tally_dbi, p.unit, day, SC_PAKN_REFUSED_LATE, 1)) < 0))
-            return r;
+        sc_record_bool(rec, SC_F_LATE, &flag);
+        sc_tally_add(t, p.unit, day, SC_PAKN_REFUSED, 1);
+        if (flag)
+            sc_tally_add(t, p.unit, day, SC_PAKN_REFUSED_LATE, 1);
     }
     if ((r = pakn_alerts(st, txn, id, kind, at, (unsigned)level, due,
                          state >= CC_PAKN_RECEIVED && state <= CC_PAKN_ACCEPTED, &p)) < 0)
@@ -1190,7 +1187,7 @@ static int apply_pakn(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, 
     return sc_put_pakn(st, txn, id, &p);
 }
 
-static int apply_hotline(sc_state_t *st, cc_txn_t *txn, const msgpack_object *rec, cc_str_t type,
+static int apply_hotline(sc_state_t *st, cc_txn_t *txn, const sc_record_t *rec, cc_str_t type,
                          int64_t at)
 {
     int kind = cc_vocab_find(&cc_hotline_events, 0, type.ptr, type.len);
@@ -1198,7 +1195,7 @@ static int apply_hotline(sc_state_t *st, cc_txn_t *txn, const msgpack_object *re
     if (kind < 0)
         return REC_SKIPPED;
     if (kind == CC_HEV_CONTACT)
-        return apply_contact(st, txn, rec, cc_local_day(at));
+        return apply_contact(st, rec, cc_local_day(at));
     if (kind == CC_HEV_CONTACT_CLOSED)
         return REC_APPLIED; /* counted when logged */
     return apply_pakn(st, txn, rec, kind, at);
@@ -1206,32 +1203,44 @@ static int apply_hotline(sc_state_t *st, cc_txn_t *txn, const msgpack_object *re
 
 /* ---- Batches ------------------------------------------------------------------------ */
 
-typedef struct {
-    sc_state_t *st;
-    sc_feed_id_t feed;
-    const msgpack_object *events;
-    uint64_t head; /* the BATCH's head (UINT64_MAX when absent) */
-    int64_t now;
-    sc_batch_result_t res;
-} batch_ctx_t;
-
-static int apply_record(sc_state_t *st, cc_txn_t *txn, sc_feed_id_t feed, const msgpack_object *rec,
+static int apply_record(sc_state_t *st, cc_txn_t *txn, sc_feed_id_t feed, const sc_record_t *rec,
                         int64_t now, int64_t *ret_at)
 {
-    const char *field;
-    char why[160];
     cc_str_t type;
     int64_t at;
 
-    if (rec->type != MSGPACK_OBJECT_MAP ||
-        cc_fields_check(rec, f_common, CC_N(f_common), &field, why, sizeof(why)) < 0)
+    if (!rec->is_map || sc_record_check(rec, f_common, CC_N(f_common)) < 0)
         return REC_INVALID;
-    cc_map_str(rec, "type", &type);
-    cc_map_i64(rec, "at", &at);
+    sc_record_str(rec, SC_F_TYPE, &type);
+    sc_record_i64(rec, SC_F_AT, &at);
     *ret_at = at;
     return feed == SC_FEED_INTAKE ? apply_intake(st, txn, rec, type, at, now)
                                   : apply_hotline(st, txn, rec, type, at);
 }
+
+/* Where a feed stands inside a group's transaction: its cursor and the
+ * record at it, read at its first batch and kept here until the end, where
+ * they are written with the feed's figures. */
+typedef struct {
+    bool touched;        /* a batch of the feed is in the group */
+    bool stopped;        /* a batch showed a rollback: the rest of the feed's is not applied */
+    uint64_t cursor;     /* last seq applied */
+    uint64_t digest;     /* of the record at the cursor (0: unknown) */
+    uint64_t digest_was; /* as stored: the digest is written only when it changed */
+    const void *last;    /* the record at the cursor, when this group applied it: */
+    size_t last_len;     /* its bytes, in its batch's frame (NULL: its digest is known) */
+    uint64_t applied, skipped, invalid, duplicate;
+} feed_pos_t;
+
+/* A group being applied in one transaction. */
+typedef struct {
+    sc_state_t *st;
+    const sc_batch_t *batches;
+    size_t n;
+    int64_t now;
+    sc_batch_result_t *res; /* one per batch */
+    feed_pos_t pos[SC_FEED_COUNT_];
+} group_t;
 
 static int meta_feed_add(sc_state_t *st, cc_txn_t *txn, const char *what, sc_feed_id_t feed,
                          uint64_t n)
@@ -1250,127 +1259,214 @@ static void digest_key(char *key, size_t size, sc_feed_id_t feed)
     snprintf(key, size, "%s#digest", sc_feed_name(feed));
 }
 
-/* Whether the source still has what scoring applied (PROTOCOL.md §2.3): its
- * head is not below the cursor, and the record at the cursor, when the
- * batch carries it, is the one applied (same digest). Fills res->rollback. */
-static int check_source(batch_ctx_t *b, cc_txn_t *txn, uint64_t cursor)
+/* The digest of the record of @len bytes at @raw (cc_object_digest of its
+ * value; 0 when it does not decode, which a record sc_batch_next read
+ * always does). */
+static uint64_t record_digest(const void *raw, size_t len)
 {
-    sc_batch_result_t *res = &b->res;
+    cc_msg_t m = { 0 };
+    uint64_t d;
+
+    if (cc_body_decode(raw, len, &cc_limits_reply, &m, NULL, 0) < 0)
+        return 0;
+    d = cc_object_digest(&m.body);
+    cc_msg_deinit(&m);
+    return d;
+}
+
+/* The digest of the record at the feed's cursor (taken once, when asked). */
+static uint64_t pos_digest(feed_pos_t *p)
+{
+    if (p->last) {
+        p->digest = record_digest(p->last, p->last_len);
+        p->last = NULL;
+    }
+    return p->digest;
+}
+
+/* The feed's position at its first batch of the group. */
+static int load_pos(group_t *g, cc_txn_t *txn, sc_feed_id_t feed)
+{
+    feed_pos_t *p = &g->pos[feed];
     char key[48];
-    uint64_t digest = 0;
     int r;
 
-    if (cursor == 0)
+    if (p->touched)
         return 0;
-    if (b->head < cursor) {
-        res->rollback = true;
-        snprintf(res->rollback_why, sizeof(res->rollback_why),
-                 "its log ends at seq %llu, before scoring's cursor %llu",
-                 (unsigned long long)b->head, (unsigned long long)cursor);
-        return 0;
-    }
-    digest_key(key, sizeof(key), b->feed);
-    if ((r = cc_txn_get_u64(txn, b->st->cursor_dbi, key, &digest)) < 0 || digest == 0)
+    memset(p, 0, sizeof(*p));
+    p->touched = true;
+    digest_key(key, sizeof(key), feed);
+    if ((r = cc_txn_get_u64(txn, g->st->cursor_dbi, sc_feed_name(feed), &p->cursor)) < 0 ||
+        (r = cc_txn_get_u64(txn, g->st->cursor_dbi, key, &p->digest)) < 0)
         return r;
-    for (uint32_t i = 0; i < b->events->via.array.size; i++) {
-        const msgpack_object *item = &b->events->via.array.ptr[i];
-
-        if (item->type == MSGPACK_OBJECT_ARRAY && item->via.array.size == 2 &&
-            item->via.array.ptr[0].type == MSGPACK_OBJECT_POSITIVE_INTEGER &&
-            item->via.array.ptr[0].via.u64 == cursor &&
-            cc_object_digest(&item->via.array.ptr[1]) != digest) {
-            res->rollback = true;
-            snprintf(res->rollback_why, sizeof(res->rollback_why),
-                     "its record at seq %llu is not the one scoring applied",
-                     (unsigned long long)cursor);
-        }
-    }
+    p->digest_was = p->digest;
     return 0;
 }
 
-static int batch_txn(cc_txn_t *txn, void *arg)
+/* Whether the source still has what scoring applied (PROTOCOL.md §2.3): the
+ * record at the cursor, which a batch after a HELLO carries first, is the
+ * one applied (same digest). Fills res->rollback. */
+static void check_record(feed_pos_t *p, uint64_t seq, const sc_record_t *rec,
+                         sc_batch_result_t *res)
 {
-    batch_ctx_t *b = arg;
-    sc_state_t *st = b->st;
-    const char *name = sc_feed_name(b->feed);
-    sc_batch_result_t *res = &b->res;
-    const msgpack_object *last = NULL;
-    uint64_t cursor;
-    char key[48];
+    uint64_t digest;
+
+    if (seq != p->cursor || p->cursor == 0 || (digest = pos_digest(p)) == 0 ||
+        record_digest(rec->raw, rec->raw_len) == digest)
+        return;
+    res->rollback = true;
+    snprintf(res->rollback_why, sizeof(res->rollback_why),
+             "its record at seq %llu is not the one scoring applied",
+             (unsigned long long)p->cursor);
+}
+
+/* Apply batch @i of the group: its records after the feed's cursor, in
+ * order, up to a gap or a malformed item. */
+static int apply_one(group_t *g, cc_txn_t *txn, size_t i)
+{
+    const sc_batch_t *b = &g->batches[i];
+    sc_batch_result_t *res = &g->res[i];
+    feed_pos_t *p = &g->pos[b->feed];
+    sc_batch_view_t view;
+    sc_record_t rec;
+    char why[128];
     int r;
 
-    /* cc_store_write may run this again after growing the map. */
-    memset(res, 0, sizeof(*res));
-    sc_alerts_begin(st->alerts);
-    if ((r = cc_txn_get_u64(txn, st->cursor_dbi, name, &cursor)) < 0 ||
-        (r = check_source(b, txn, cursor)) < 0)
+    if ((r = load_pos(g, txn, b->feed)) < 0)
         return r;
-    if (res->rollback) {
-        res->cursor = cursor;
-        return -ESTALE; /* nothing is written */
+    res->cursor = p->cursor;
+    if (sc_batch_open(b->body, b->len, &view, why, sizeof(why)) < 0) {
+        res->malformed = true;
+        return 0;
     }
-    for (uint32_t i = 0; i < b->events->via.array.size; i++) {
-        const msgpack_object *item = &b->events->via.array.ptr[i];
+    if (p->stopped)
+        return 0;
+    if (p->cursor > 0 && view.has_head && view.head < p->cursor) {
+        res->rollback = p->stopped = true; /* nothing of it is written */
+        snprintf(res->rollback_why, sizeof(res->rollback_why),
+                 "its log ends at seq %llu, before scoring's cursor %llu",
+                 (unsigned long long)view.head, (unsigned long long)p->cursor);
+        return 0;
+    }
+    for (;;) {
         int64_t at = 0;
         uint64_t seq;
 
-        if (item->type != MSGPACK_OBJECT_ARRAY || item->via.array.size != 2 ||
-            item->via.array.ptr[0].type != MSGPACK_OBJECT_POSITIVE_INTEGER) {
-            res->malformed = true;
+        if ((r = sc_batch_next(&view, &seq, &rec, why, sizeof(why))) <= 0) {
+            res->malformed = r < 0;
             break;
         }
-        seq = item->via.array.ptr[0].via.u64;
-        if (seq <= cursor) {
+        if (seq <= p->cursor) {
+            /* Before anything of the batch is applied: the record at the
+             * cursor must be the one applied there. */
+            if (res->applied + res->skipped + res->invalid == 0)
+                check_record(p, seq, &rec, res);
+            if (res->rollback) {
+                p->stopped = true;
+                return 0;
+            }
             res->duplicate++;
             continue;
         }
-        if (seq != cursor + 1) {
+        if (seq != p->cursor + 1) {
             res->gap = true;
             break;
         }
-        r = apply_record(st, txn, b->feed, &item->via.array.ptr[1], b->now, &at);
+        r = apply_record(g->st, txn, b->feed, &rec, g->now, &at);
         if (r < 0)
             return r;
         r == REC_APPLIED ? res->applied++ : r == REC_SKIPPED ? res->skipped++ : res->invalid++;
         if (at > res->newest_at)
             res->newest_at = at;
-        if (at < b->now - SC_HISTORY_S)
+        if (at < g->now - SC_HISTORY_S)
             res->history++;
-        cursor = seq;
-        last = &item->via.array.ptr[1];
+        p->cursor = seq;
+        p->last = rec.raw;
+        p->last_len = rec.raw_len;
     }
-    res->cursor = cursor;
-    digest_key(key, sizeof(key), b->feed);
-    if ((r = cc_txn_put_u64(txn, st->cursor_dbi, name, cursor)) < 0 ||
-        (last && (r = cc_txn_put_u64(txn, st->cursor_dbi, key, cc_object_digest(last))) < 0) ||
-        (r = meta_feed_add(st, txn, "applied", b->feed, res->applied)) < 0 ||
-        (r = meta_feed_add(st, txn, "skipped", b->feed, res->skipped)) < 0 ||
-        (r = meta_feed_add(st, txn, "invalid", b->feed, res->invalid)) < 0 ||
-        (r = meta_feed_add(st, txn, "duplicate", b->feed, res->duplicate)) < 0)
-        return r;
+    res->cursor = p->cursor;
+    p->applied += res->applied;
+    p->skipped += res->skipped;
+    p->invalid += res->invalid;
+    p->duplicate += res->duplicate;
     return 0;
 }
 
-int sc_state_apply_batch(sc_state_t *st, sc_feed_id_t feed, const msgpack_object *batch,
-                         int64_t now, sc_batch_result_t *ret)
+/* Store each touched feed's cursor, digest and figures. */
+static int store_pos(group_t *g, cc_txn_t *txn)
 {
-    batch_ctx_t b = { .st = st, .feed = feed, .now = now, .head = UINT64_MAX };
+    char key[48];
     int r;
 
-    if (batch && batch->type == MSGPACK_OBJECT_MAP) {
-        b.events = cc_map_find(batch, "events");
-        cc_map_u64(batch, "head", &b.head);
-    }
-    if (b.events == NULL || b.events->type != MSGPACK_OBJECT_ARRAY)
-        return -EINVAL;
-    r = cc_store_write(st->store, batch_txn, &b);
-    if (ret)
-        *ret = b.res;
-    if (r < 0) {
-        sc_alerts_begin(st->alerts);
-        return b.res.rollback ? -ESTALE : r;
+    for (int f = 0; f < SC_FEED_COUNT_; f++) {
+        feed_pos_t *p = &g->pos[f];
+
+        if (!p->touched)
+            continue;
+        digest_key(key, sizeof(key), (sc_feed_id_t)f);
+        if ((r = cc_txn_put_u64(txn, g->st->cursor_dbi, sc_feed_name((sc_feed_id_t)f), p->cursor)) <
+                0 ||
+            (pos_digest(&g->pos[f]) != p->digest_was &&
+             (r = cc_txn_put_u64(txn, g->st->cursor_dbi, key, p->digest)) < 0) ||
+            (r = meta_feed_add(g->st, txn, "applied", (sc_feed_id_t)f, p->applied)) < 0 ||
+            (r = meta_feed_add(g->st, txn, "skipped", (sc_feed_id_t)f, p->skipped)) < 0 ||
+            (r = meta_feed_add(g->st, txn, "invalid", (sc_feed_id_t)f, p->invalid)) < 0 ||
+            (r = meta_feed_add(g->st, txn, "duplicate", (sc_feed_id_t)f, p->duplicate)) < 0)
+            return r;
     }
     return 0;
+}
+
+static int group_txn(cc_txn_t *txn, void *arg)
+{
+    group_t *g = arg;
+    int r;
+
+    /* cc_store_write may run this again after growing the map. */
+    memset(g->res, 0, g->n * sizeof(*g->res));
+    memset(g->pos, 0, sizeof(g->pos));
+    sc_alerts_begin(g->st->alerts);
+    sc_tally_acc_reset(g->st->counts);
+    g->st->open_change = 0;
+    for (size_t i = 0; i < g->n; i++)
+        if ((r = apply_one(g, txn, i)) < 0)
+            return r;
+    /* What the records changed, gathered in memory, written once. */
+    if ((r = sc_tally_acc_write(g->st->counts, txn, g->st->tally_dbi)) < 0 ||
+        (g->st->open_change && (r = meta_add(g->st, txn, "open_dossiers", g->st->open_change)) < 0))
+        return r;
+    return store_pos(g, txn);
+}
+
+int sc_state_apply_group(sc_state_t *st, const sc_batch_t *batches, size_t n, int64_t now,
+                         sc_batch_result_t *ret)
+{
+    group_t g = { .st = st, .batches = batches, .n = n, .now = now, .res = ret };
+    int r = sc_state_write(st, group_txn, &g);
+
+    if (r < 0) {
+        sc_alerts_begin(st->alerts);
+        return r;
+    }
+    return 0;
+}
+
+int sc_state_apply_batch(sc_state_t *st, sc_feed_id_t feed, const void *body, size_t len,
+                         int64_t now, sc_batch_result_t *ret)
+{
+    sc_batch_t b = { feed, body, len };
+    sc_batch_view_t view;
+    sc_batch_result_t res;
+    int r;
+
+    if (sc_batch_open(body, len, &view, NULL, 0) < 0)
+        return -EINVAL;
+    r = sc_state_apply_group(st, &b, 1, now, &res);
+    if (ret)
+        *ret = res;
+    if (r < 0)
+        return r;
+    return res.rollback ? -ESTALE : 0;
 }
 
 size_t sc_state_publish(sc_state_t *st, sc_publish_fn fn, void *ctx)

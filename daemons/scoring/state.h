@@ -4,11 +4,12 @@
  * Scoring holds derived state only (ARCHITECTURE.md): everything here is a
  * function of the two logs and can be deleted and rebuilt from them.
  *
- * EXACTLY-ONCE: sc_state_apply_batch() applies one BATCH in ONE write
- * transaction that also stores the feed's cursor (the last sequence number
- * applied). A record with seq <= cursor is ignored (a duplicate BATCH after
- * a re-sent READ), a gap (seq > cursor + 1) ends the batch there, so a crash
- * anywhere neither loses nor double-counts a record.
+ * EXACTLY-ONCE: sc_state_apply_group() applies a group of BATCHes (of
+ * either feed, in the order they were read) in ONE write transaction that
+ * also stores each feed's cursor (the last sequence number applied). A
+ * record with seq <= cursor is ignored (a duplicate BATCH after a re-sent
+ * READ), a gap (seq > cursor + 1) ends the batch there, so a crash anywhere
+ * neither loses nor double-counts a record.
  *
  * LMDB databases of the scoring environment (besides alerts.h's "alerts",
  * "acks", "due", "sos", "timers" and "meta", tally.h's "tally" and index.h's
@@ -95,7 +96,7 @@ typedef struct sc_state sc_state_t;
  * counter entering yesterday's events). */
 #define SC_HISTORY_S 3600
 
-/* What one sc_state_apply_batch() did. */
+/* What applying one BATCH did. */
 typedef struct {
     uint64_t cursor;    /* the feed's cursor after the commit */
     uint64_t applied;   /* records applied (counted) */
@@ -103,7 +104,8 @@ typedef struct {
     uint64_t invalid;   /* missing or ill-typed fields */
     uint64_t duplicate; /* seq <= cursor: already applied */
     bool gap;           /* stopped at a seq beyond cursor + 1 */
-    bool malformed;     /* stopped at an item that is not [seq, map] */
+    bool malformed;     /* stopped at an item that is not [seq, record] or breaks the
+                           decoder's rules (record.h), or the body is no BATCH */
     int64_t newest_at;  /* the latest `at` among the applied records, 0: none */
     uint64_t history;   /* applied records dated more than SC_HISTORY_S before now */
     bool rollback;      /* the source lost what scoring applied (-ESTALE) */
@@ -150,10 +152,34 @@ void sc_state_set_catalog(sc_state_t *st, const cc_catalog_t *catalog);
  */
 int sc_state_cursor(sc_state_t *st, sc_feed_id_t feed, uint64_t *ret);
 
+/* One BATCH read from a feed: its body as received, read in place
+ * (record.h). */
+typedef struct {
+    sc_feed_id_t feed;
+    const void *body; /* the BATCH map ({rid, last, head, events}) */
+    size_t len;
+} sc_batch_t;
+
 /**
- * sc_state_apply_batch - apply a BATCH body of @feed exactly once.
- * @batch: the BATCH map ({rid, last, head, events: [[seq, record], ...]});
- *   only "events" is read.
+ * sc_state_apply_group - apply @n BATCHes, in order, exactly once, in one
+ * write transaction with the feeds' cursors.
+ * @now: the clock, to decide whether a moved due date clears an alert.
+ * @ret: what was done with each batch (@n of them): a batch without
+ *   "events" is only marked malformed; one that shows a rollback of its
+ *   source (ROLLBACK above) is marked so and neither it nor the later
+ *   batches of its feed are applied, while the other feed's are.
+ * Alert changes wait for sc_state_publish.
+ * Returns 0 once committed, or a storage error (then nothing of the group
+ * is stored).
+ */
+int sc_state_apply_group(sc_state_t *st, const sc_batch_t *batches, size_t n, int64_t now,
+                         sc_batch_result_t *ret);
+
+/**
+ * sc_state_apply_batch - apply a BATCH body of @feed exactly once (a group
+ * of one).
+ * @body, @len: the BATCH map ({rid, last, head, events: [[seq, record],
+ *   ...]}) as received; "events" and "head" are read.
  * @now: the clock, to decide whether a moved due date clears an alert.
  * @ret: what was done (may be NULL); filled also on -ESTALE.
  * Alert changes wait for sc_state_publish.
@@ -161,7 +187,7 @@ int sc_state_cursor(sc_state_t *st, sc_feed_id_t feed, uint64_t *ret);
  * rolled back (ROLLBACK above), or a storage error (then nothing of the
  * batch is stored).
  */
-int sc_state_apply_batch(sc_state_t *st, sc_feed_id_t feed, const msgpack_object *batch,
+int sc_state_apply_batch(sc_state_t *st, sc_feed_id_t feed, const void *body, size_t len,
                          int64_t now, sc_batch_result_t *ret);
 
 /**
@@ -225,7 +251,7 @@ uint64_t sc_state_rebuilt_from(sc_state_t *st);
 
 /* The current layout: (index version << 24) | (tally version << 16) |
  * (dossier version << 8) | complaint version, stored in meta "layout". */
-#define SC_STATE_LAYOUT_CURRENT 0x01070302u
+#define SC_STATE_LAYOUT_CURRENT 0x02070402u
 
 /* A supervisor's note on a unit's grade for a period (intake grade_note):
  * the written reason A+ needs (@grade "") or a grade set by hand. */

@@ -6,13 +6,15 @@
 #ifndef SC_STATE_PRIV_H
 #define SC_STATE_PRIV_H
 
+#include "cache.h"
 #include "index.h"
 #include "state.h"
+#include "tally.h"
 
 /* What scoring remembers of a dossier (db "dossier"). Version 2 added the
  * SOS, extension and alert fields; version 3 the due-soon, promise and
- * consultation ones. */
-#define SC_DOSSIER_VERSION 3
+ * consultation ones; version 4 the service index's entry. */
+#define SC_DOSSIER_VERSION 4
 typedef struct {
     uint8_t version;
     uint8_t state;         /* cc_dossier_state_t */
@@ -24,7 +26,8 @@ typedef struct {
     uint8_t soon_alert;    /* a dossier_due_soon alert is active */
     uint8_t promise_alert; /* a promise_missed alert is active */
     uint8_t consults;      /* consultations asked and not answered (db "consult") */
-    uint8_t pad[6];
+    uint8_t pad[2];
+    sc_index_entry_t ix; /* what the service index remembers of it (index.h) */
     int64_t due;
     int64_t received_at;
     int64_t sos_limit;          /* pending request: when it becomes alertable (in "sos") */
@@ -68,10 +71,26 @@ struct sc_state {
     sc_alerts_t *alerts;
     MDB_dbi cursor_dbi, meta_dbi, tally_dbi, dossier_dbi, pakn_dbi, consult_dbi;
     MDB_dbi notes_dbi, grades_dbi; /* supervisors' reminders, criticisms and grade notes */
+    sc_tally_acc_t *counts;        /* the tally's counts of the write transaction */
+    sc_cache_t *dossiers;          /* the dossiers' snapshots used last (db "dossier") */
+    int64_t open_change;           /* and its change of meta "open_dossiers" */
     sc_index_db_t index;           /* the real-time service index's (index.h) */
     uint64_t rebuilt_from;         /* layout found at open when it was rebuilt, else 0 */
     sc_unit_set_t dirty;
 };
+
+/* Dossiers' snapshots kept in memory (cache.h): at 168 bytes and a key,
+ * about 30 MiB; a month or more of a province's dossiers. */
+#define SC_DOSSIER_CACHE 131072
+
+/**
+ * sc_state_write - run @fn in a write transaction of the state's store
+ * (cc_store_write), with the dossiers' snapshots it changed written back
+ * before the commit and the cache told how the transaction ended. Every
+ * transaction that reads or writes dossiers goes through it.
+ * Returns as cc_store_write.
+ */
+int sc_state_write(sc_state_t *st, cc_store_write_fn fn, void *arg);
 
 /** sc_load_dossier - a dossier; *@ret_found false (@d zeroed) when unknown. */
 int sc_load_dossier(sc_state_t *st, cc_txn_t *txn, const char *id, sc_dossier_t *d,

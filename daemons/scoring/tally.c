@@ -5,9 +5,13 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "cc_base.h"
+#include "cc_mem.h"
 #include "cc_time.h"
+#include "hash.h"
 
 static const char *const counter_names[SC_REPORTED_COUNT_] = {
     [SC_RECEIVED] = "received",
@@ -92,16 +96,23 @@ static size_t unit_prefix(uint8_t *out, const char *unit, uint8_t sep)
     return n + 1;
 }
 
+/* be32(@v ^ bias): a day or month in a key. */
+static void put_value(uint8_t *out, int32_t v)
+{
+    uint32_t d = (uint32_t)v ^ 0x80000000u;
+
+    out[0] = (uint8_t)(d >> 24);
+    out[1] = (uint8_t)(d >> 16);
+    out[2] = (uint8_t)(d >> 8);
+    out[3] = (uint8_t)d;
+}
+
 /* unit, @sep, be32(@v ^ bias). */
 static size_t row_key(uint8_t out[SC_TALLY_KEY_MAX], const char *unit, uint8_t sep, int32_t v)
 {
     size_t n = unit_prefix(out, unit, sep);
-    uint32_t d = (uint32_t)v ^ 0x80000000u;
 
-    out[n] = (uint8_t)(d >> 24);
-    out[n + 1] = (uint8_t)(d >> 16);
-    out[n + 2] = (uint8_t)(d >> 8);
-    out[n + 3] = (uint8_t)d;
+    put_value(out + n, v);
     return n + 4;
 }
 
@@ -128,16 +139,109 @@ static int32_t month_of(int32_t day)
 
 static int32_t month_first_day(int32_t m) { return cc_day_from_ymd(m / 12, m % 12 + 1, 1); }
 
-/* The change sc_tally_add makes to a row. */
-typedef struct {
-    sc_counter_t c;
-    uint32_t n;
-} row_change_t;
+/* ---- Counts gathered in a transaction ---------------------------------------------- */
 
-/* cc_update_fn: the row with @ctx's change (a new row when there was none). */
-static int row_changed(const MDB_val *old, void *val, void *ctx)
+/* One unit's day, and the counts added to it. */
+typedef struct {
+    uint8_t key[SC_TALLY_KEY_MAX]; /* the day row's key */
+    uint8_t klen;                  /* 0: a free slot */
+    uint32_t hash;
+    uint32_t c[SC_COUNTER_COUNT_];
+} acc_row_t;
+
+struct sc_tally_acc {
+    acc_row_t *slots; /* open addressing; cap is a power of two */
+    size_t cap, n;
+    acc_row_t **used; /* the n slots in use, in the order they were taken */
+};
+
+sc_tally_acc_t *sc_tally_acc_new(void)
 {
-    const row_change_t *ch = ctx;
+    sc_tally_acc_t *acc = cc_xcalloc(1, sizeof(*acc));
+
+    acc->cap = 1024;
+    acc->slots = cc_xcalloc(acc->cap, sizeof(*acc->slots));
+    acc->used = cc_xcalloc(acc->cap, sizeof(*acc->used));
+    return acc;
+}
+
+void sc_tally_acc_destroy(sc_tally_acc_t **self_p)
+{
+    sc_tally_acc_t *acc = self_p ? *self_p : NULL;
+
+    if (acc == NULL)
+        return;
+    free(acc->slots);
+    free(acc->used);
+    free(acc);
+    *self_p = NULL;
+}
+
+void sc_tally_acc_reset(sc_tally_acc_t *acc)
+{
+    for (size_t i = 0; i < acc->n; i++)
+        acc->used[i]->klen = 0;
+    acc->n = 0;
+}
+
+size_t sc_tally_acc_rows(const sc_tally_acc_t *acc) { return acc->n; }
+
+/* The slot of @key (hash @h) in @slots, free or holding it. */
+static acc_row_t *probe(acc_row_t *slots, size_t cap, const uint8_t *key, size_t len, uint32_t h)
+{
+    for (size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1)) {
+        acc_row_t *r = &slots[i];
+
+        if (r->klen == 0 || (r->hash == h && r->klen == len && memcmp(r->key, key, len) == 0))
+            return r;
+    }
+}
+
+/* Twice the slots, when half are taken. */
+static void grow_acc(sc_tally_acc_t *acc)
+{
+    size_t cap = acc->cap * 2;
+    acc_row_t *slots = cc_xcalloc(cap, sizeof(*slots));
+
+    acc->used = cc_xrealloc(acc->used, cap * sizeof(*acc->used));
+    for (size_t i = 0; i < acc->n; i++) {
+        acc_row_t *to =
+            probe(slots, cap, acc->used[i]->key, acc->used[i]->klen, acc->used[i]->hash);
+
+        *to = *acc->used[i];
+        acc->used[i] = to;
+    }
+    free(acc->slots);
+    acc->slots = slots;
+    acc->cap = cap;
+}
+
+void sc_tally_add(sc_tally_acc_t *acc, const char *unit, int32_t day, sc_counter_t c, uint32_t n)
+{
+    uint8_t key[SC_TALLY_KEY_MAX];
+    size_t len = row_key(key, unit, 0, day);
+    uint32_t h = sc_hash(key, len);
+    acc_row_t *r = probe(acc->slots, acc->cap, key, len, h);
+
+    if (r->klen == 0) {
+        if (2 * (acc->n + 1) > acc->cap) {
+            grow_acc(acc);
+            r = probe(acc->slots, acc->cap, key, len, h);
+        }
+        memcpy(r->key, key, len);
+        r->klen = (uint8_t)len;
+        r->hash = h;
+        memset(r->c, 0, sizeof(r->c));
+        acc->used[acc->n++] = r;
+    }
+    r->c[c] += n;
+}
+
+/* cc_update_fn: the row (a new one when there was none) with the counts
+ * of @ctx (a uint32_t per counter) added. */
+static int row_added(const MDB_val *old, void *val, void *ctx)
+{
+    const uint32_t *add = ctx;
     sc_tally_t *t = val;
 
     if (old == NULL) {
@@ -150,29 +254,65 @@ static int row_changed(const MDB_val *old, void *val, void *ctx)
         if (t->version != SC_TALLY_VERSION)
             return MDB_CORRUPTED;
     }
-    t->c[ch->c] += ch->n;
+    for (int i = 0; i < SC_COUNTER_COUNT_; i++)
+        t->c[i] += add[i];
     return 0;
 }
 
-/* Add @n to counter @c of the row at @key. */
-static int row_add(cc_txn_t *txn, MDB_dbi dbi, const uint8_t *key, size_t klen, sc_counter_t c,
-                   uint32_t n)
+static int write_row(cc_txn_t *txn, MDB_dbi dbi, const uint8_t *key, size_t klen,
+                     const uint32_t *add)
 {
-    row_change_t ch = { c, n };
     sc_tally_t t;
 
-    return cc_txn_update(txn, dbi, key, klen, &t, sizeof(t), row_changed, &ch);
+    return cc_txn_update(txn, dbi, key, klen, &t, sizeof(t), row_added, CC_UNCONST(add));
 }
 
-int sc_tally_add(cc_txn_t *txn, MDB_dbi dbi, const char *unit, int32_t day, sc_counter_t c,
-                 uint32_t n)
+static int by_key(const void *a, const void *b)
 {
-    uint8_t key[SC_TALLY_KEY_MAX];
-    int r;
+    const acc_row_t *x = *(const acc_row_t *const *)a, *y = *(const acc_row_t *const *)b;
+    int c = memcmp(x->key, y->key, x->klen < y->klen ? x->klen : y->klen);
 
-    if ((r = row_add(txn, dbi, key, row_key(key, unit, 0, day), c, n)) < 0)
-        return r;
-    return row_add(txn, dbi, key, row_key(key, unit, 1, month_of(day)), c, n);
+    return c ? c : (int)x->klen - (int)y->klen;
+}
+
+/* The unit's code in a day row's key (its length: the key less 0x00 and
+ * the day). */
+static size_t unit_len(const acc_row_t *d) { return (size_t)d->klen - 5; }
+
+static int32_t day_of(const acc_row_t *d) { return key_value(d->key + unit_len(d) + 1); }
+
+static bool same_unit(const acc_row_t *a, const acc_row_t *b)
+{
+    return a->klen == b->klen && memcmp(a->key, b->key, unit_len(a)) == 0;
+}
+
+int sc_tally_acc_write(sc_tally_acc_t *acc, cc_txn_t *txn, MDB_dbi dbi)
+{
+    int r = 0;
+
+    /* In key order: each unit's days of a month, then that month's row. */
+    qsort(acc->used, acc->n, sizeof(*acc->used), by_key);
+    for (size_t i = 0, j; i < acc->n && r == 0; i = j) {
+        const acc_row_t *first = acc->used[i];
+        int32_t month = month_of(day_of(first));
+        uint32_t sum[SC_COUNTER_COUNT_] = { 0 };
+        uint8_t mkey[SC_TALLY_KEY_MAX];
+
+        for (j = i; j < acc->n && same_unit(acc->used[j], first) &&
+                    month_of(day_of(acc->used[j])) == month && r == 0;
+             j++) {
+            for (int k = 0; k < SC_COUNTER_COUNT_; k++)
+                sum[k] += acc->used[j]->c[k];
+            r = write_row(txn, dbi, acc->used[j]->key, acc->used[j]->klen, acc->used[j]->c);
+        }
+        memcpy(mkey, first->key, unit_len(first));
+        mkey[unit_len(first)] = 1;
+        put_value(mkey + unit_len(first) + 1, month);
+        if (r == 0)
+            r = write_row(txn, dbi, mkey, unit_len(first) + 5, sum);
+    }
+    sc_tally_acc_reset(acc);
+    return r;
 }
 
 /* A scan of one unit's rows (days or months): those before @from are
@@ -253,46 +393,42 @@ const sc_open_counters_t sc_open_multi = { SC_OPEN_MULTI_IN_ADD, SC_OPEN_MULTI_I
                                            SC_COUNTER_COUNT_, SC_COUNTER_COUNT_ };
 
 /* Add 1 to counter @c unless it is "none" (SC_COUNTER_COUNT_). */
-static int add_one(cc_txn_t *txn, MDB_dbi dbi, const char *unit, int32_t day, sc_counter_t c)
+static void add_one(sc_tally_acc_t *acc, const char *unit, int32_t day, sc_counter_t c)
 {
-    return c == SC_COUNTER_COUNT_ ? 0 : sc_tally_add(txn, dbi, unit, day, c, 1);
+    if (c != SC_COUNTER_COUNT_)
+        sc_tally_add(acc, unit, day, c, 1);
 }
 
 /* Add (@sign +1) or take away (-1) @o's standing in @set from @day on. */
-static int open_standing(cc_txn_t *txn, MDB_dbi dbi, const sc_open_counters_t *set, int32_t day,
-                         const sc_open_t *o, int sign)
+static void open_standing(sc_tally_acc_t *acc, const sc_open_counters_t *set, int32_t day,
+                          const sc_open_t *o, int sign)
 {
     sc_counter_t in = sign > 0 ? set->in_add : set->in_sub;
     sc_counter_t in_undo = sign > 0 ? set->in_sub : set->in_add;
     sc_counter_t past = sign > 0 ? set->past_add : set->past_sub;
     int32_t td;
-    int r;
 
     if (o == NULL || !o->open)
-        return 0;
+        return;
     td = past_due_day(o->due);
     if (o->paused || td > day) {
-        if ((r = sc_tally_add(txn, dbi, o->unit, day, in, 1)) < 0)
-            return r;
+        sc_tally_add(acc, o->unit, day, in, 1);
         if (o->paused)
-            return 0;
+            return;
         /* Within due until day td, then past due: the move is written on
          * td (taken back the same way when the standing ends before). */
-        if ((r = sc_tally_add(txn, dbi, o->unit, td, in_undo, 1)) < 0)
-            return r;
-        return add_one(txn, dbi, o->unit, td, past);
+        sc_tally_add(acc, o->unit, td, in_undo, 1);
+        add_one(acc, o->unit, td, past);
+        return;
     }
-    return add_one(txn, dbi, o->unit, day, past);
+    add_one(acc, o->unit, day, past);
 }
 
-int sc_tally_open_move(cc_txn_t *txn, MDB_dbi dbi, const sc_open_counters_t *set, int32_t day,
-                       const sc_open_t *before, const sc_open_t *after)
+void sc_tally_open_move(sc_tally_acc_t *acc, const sc_open_counters_t *set, int32_t day,
+                        const sc_open_t *before, const sc_open_t *after)
 {
-    int r;
-
-    if ((r = open_standing(txn, dbi, set, day, before, -1)) < 0)
-        return r;
-    return open_standing(txn, dbi, set, day, after, +1);
+    open_standing(acc, set, day, before, -1);
+    open_standing(acc, set, day, after, +1);
 }
 
 static uint64_t difference(const sc_sum_t *s, sc_counter_t add, sc_counter_t sub)

@@ -160,14 +160,42 @@ const char *sc_counter_name(sc_counter_t c);
  */
 size_t sc_tally_key(uint8_t out[SC_TALLY_KEY_MAX], const char *unit, int32_t day);
 
-/**
- * sc_tally_add - add @n to counter @c of @unit on @day, and to the row of
- * that day's month, inside @txn.
- * Returns 0, MDB_CORRUPTED for a stored value of another layout, or a
- * negative storage error (sticky in @txn).
+/*
+ * The counts of a write transaction, gathered in memory: applying a record
+ * adds to its unit's day there (a hash lookup), and sc_tally_acc_write
+ * adds each day's and month's changes to its stored row once, at the end
+ * of the transaction, rows in key order. Nothing reads the rows while
+ * records are applied, so the stored figures are those of adding record
+ * by record, at the cost of one update per row a transaction touches.
  */
-int sc_tally_add(cc_txn_t *txn, MDB_dbi dbi, const char *unit, int32_t day, sc_counter_t c,
-                 uint32_t n);
+typedef struct sc_tally_acc sc_tally_acc_t;
+
+/** sc_tally_acc_new - an empty accumulator (sc_tally_acc_destroy). */
+sc_tally_acc_t *sc_tally_acc_new(void);
+
+/** sc_tally_acc_destroy - free; accepts NULL, nulls the pointer. */
+void sc_tally_acc_destroy(sc_tally_acc_t **self_p);
+
+/** sc_tally_acc_reset - forget the counts gathered (a transaction starts again). */
+void sc_tally_acc_reset(sc_tally_acc_t *acc);
+
+/** sc_tally_acc_rows - how many day rows the gathered counts touch. */
+size_t sc_tally_acc_rows(const sc_tally_acc_t *acc);
+
+/**
+ * sc_tally_add - add @n to counter @c of @unit on @day (and so to the row
+ * of that day's month), in @acc. A unit longer than 32 bytes is cut at 32,
+ * as in its key.
+ */
+void sc_tally_add(sc_tally_acc_t *acc, const char *unit, int32_t day, sc_counter_t c, uint32_t n);
+
+/**
+ * sc_tally_acc_write - add the counts gathered in @acc to the rows of @dbi
+ * inside @txn (each day row and month row once), then empty @acc.
+ * Returns 0, MDB_CORRUPTED for a stored value of another layout, or a
+ * negative storage error (sticky in @txn; @acc is emptied all the same).
+ */
+int sc_tally_acc_write(sc_tally_acc_t *acc, cc_txn_t *txn, MDB_dbi dbi);
 
 /**
  * sc_tally_range - sum the counters of @unit over the days before @from
@@ -205,10 +233,10 @@ extern const sc_open_counters_t sc_open_all, sc_open_multi;
  * the day its due date passes (DOMAIN.md §5, "open within / past due at to":
  * at the end of a day, a dossier in processing whose due date is before
  * that moment is past due; one waiting for a supplement is within due).
- * Returns 0 or a negative storage error.
+ * The counts go to @acc.
  */
-int sc_tally_open_move(cc_txn_t *txn, MDB_dbi dbi, const sc_open_counters_t *set, int32_t day,
-                       const sc_open_t *before, const sc_open_t *after);
+void sc_tally_open_move(sc_tally_acc_t *acc, const sc_open_counters_t *set, int32_t day,
+                        const sc_open_t *before, const sc_open_t *after);
 
 /**
  * sc_sum_open_within, sc_sum_open_past - the open dossiers within and past

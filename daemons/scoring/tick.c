@@ -240,7 +240,7 @@ int sc_state_tick(sc_state_t *st, int64_t now, size_t *ret_raised)
      * an idle daemon does not fsync every second. */
     if ((r = tick_due(st, now, &due)) < 0 || !due)
         return r;
-    if ((r = cc_store_write(st->store, tick_txn, &t)) < 0) {
+    if ((r = sc_state_write(st, tick_txn, &t)) < 0) {
         sc_alerts_begin(st->alerts);
         return r;
     }

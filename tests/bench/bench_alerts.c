@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "cc_client.h"
+#include "cc_push.h"
 
 #define PREP 2000            /* dossiers received on 2025-03-03 */
 #define PREP_AT 1740967200LL /* 2025-03-03T09:00:00+07:00 */

@@ -13,6 +13,9 @@
 - a year of history imported with the clock past it: the subscriber gets
   no more lines than the alerts true at the end, and scoring counts what
   it held back;
+- records more than an hour old wait half a second: three late ones
+  alone are sent to the subscriber then; three followed at once by an
+  import are not (the import's first READ catches only them);
 - intake restored from an older backup, then going on: scoring stops the
   feed, says so (stats, status, a critical feed_lagging alert), and `cchc
   ctl scoring rebuild` gives the figures of a fresh scoring.
@@ -102,6 +105,7 @@ def main():
     finally:
         c.close()
     history_import()
+    late_records()
     print("test_alerts: passed")
 
 
@@ -354,6 +358,72 @@ def rollback(c):
     finally:
         p.terminate()
         p.wait(timeout=10)
+
+
+def against_the_rule(dossier, day):
+    """A dossier of SO-TP received on @day, with a supplement asked a week
+    later (against the "guide once, in full" rule: an alert), denied."""
+    t0 = time.mktime(time.strptime(day, "%Y-%m-%d"))
+
+    def at(d):
+        return time.strftime("%Y-%m-%d", time.localtime(t0 + d * 86400)) + "T10:00:00+07:00"
+    return [received(dossier, "SO-TP", PROC_10D, at(0)),
+            {"eid": "sq-" + dossier, "type": "sos_requested", "dossier": dossier,
+             "kind": "supplement", "at": at(7)},
+            {"eid": "sr-" + dossier, "type": "sos_reviewed", "dossier": dossier,
+             "approved": False, "at": at(8)}]
+
+
+def late_records():
+    """Old records (the clock months past them) wait half a second: alone,
+    their alert reaches the subscriber then; followed at once by an import,
+    whose first READ catches only them, it never does."""
+    c = Cluster(test_clock="2025-12-20T09:00:00+07:00")
+    try:
+        c.start_all()
+        w, out = watcher(c, "SO-TP")
+        time.sleep(1.0)
+        # A counter back online: three records of June, then nothing.
+        check(all(r["status"] == "ok" for r in c.push(against_the_rule("L-1", "2025-06-02"),
+                                                      who="quay", units="SO-TP")),
+              "three late records acknowledged")
+        t0 = time.time()
+        c.wait_for("the late records' alert at the subscriber",
+                   lambda: any(r["alert"]["subject"] == "L-1" for r in lines_of(out)), 10)
+        print("late records: their alert reached the subscriber after %.2f s" % (time.time() - t0))
+        check(c.stats("scoring")["held_back"] == 0, "nothing held back for three late records")
+        # An import: its first three records alone, the rest a moment later
+        # (a second `cchc push` already connected, fed at once).
+        first = against_the_rule("I-1", "2025-07-01")
+        rest = [{"eid": "s-I-1", "type": "resolved", "dossier": "I-1",
+                 "at": "2025-07-20T10:00:00+07:00"}]
+        for n in range(150):
+            rest.append(received("I-%03d" % (n + 2), "SO-TP", PROC_10D,
+                                 "2025-07-%02dT09:00:00+07:00" % (21 + n % 7)))
+        data = "".join(json.dumps(e) + "\n" for e in rest).encode()
+        second = subprocess.Popen([CCHC, "--who=import", "--units=SO-TP", "push"],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, env=c.env)
+        time.sleep(0.3)  # connected, reading its input
+        check(all(r["status"] == "ok" for r in c.push(first, who="import", units="SO-TP")),
+              "the import's first three records acknowledged")
+        t1 = time.time()
+        got_out, got_err = second.communicate(data, timeout=60)
+        check(second.returncode == 0, "the rest of the import acknowledged (%s)" %
+              got_err.decode()[-300:])
+        print("import: the rest acknowledged %.3f s after the first three" % (time.time() - t1))
+        head = c.stats("intake")["log_head"]
+        c.wait_for("scoring to apply the import",
+                   lambda: (lambda s: s["cursor_intake"] == head and not s["catching_up"])(
+                       c.stats("scoring")), 30)
+        time.sleep(1.5)  # a tick after catching up, and the snapshot
+        seen = [r for r in lines_of(out) if r["alert"]["subject"] == "I-1"]
+        check(not seen, "the import's first records sent nothing (%r)" % seen[:1])
+        check(c.stats("scoring")["held_back"] > 0, "their changes were held back")
+        w.terminate()
+        w.wait(timeout=10)
+    finally:
+        c.close()
 
 
 def history_import():

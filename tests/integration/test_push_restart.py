@@ -16,6 +16,8 @@ gives up.
    of the file was not read, and that running the same file again is safe.
    It is: once intake is back, the same file again is acknowledged whole,
    each line stored once.
+3. Results written to a full disk (/dev/full): the push says it could not
+   write them and exits 1, though every line was acknowledged.
 """
 import json
 import os
@@ -146,6 +148,16 @@ def gives_up_and_says_so(c, tmp):
           % (head, before + n))
 
 
+def results_to_a_full_disk(c, tmp):
+    path = os.path.join(tmp, "full.jsonl")
+    write_events(path, 5, "f")
+    with open(path, "rb") as src, open("/dev/full", "wb") as full:
+        r = subprocess.run([CCHC, "--who=quay-restart", "--units=SO-TP", "push"], stdin=src,
+                           stdout=full, stderr=subprocess.PIPE, env=c.env, timeout=60)
+    check(r.returncode == 1 and b"cannot write results to stdout" in r.stderr,
+          "results to /dev/full: exit 1 and said so (%d, %r)" % (r.returncode, r.stderr[-300:]))
+
+
 def main():
     c = Cluster(test_clock=CLOCK)
     tmp = tempfile.mkdtemp(prefix="cchc-restart-", dir=c.dir)
@@ -153,9 +165,10 @@ def main():
         c.start("intake")
         rides_out_a_restart(c, tmp)
         gives_up_and_says_so(c, tmp)
+        results_to_a_full_disk(c, tmp)
     finally:
         c.close()
-    print("2 passed, 0 failed")
+    print("3 passed, 0 failed")
 
 
 if __name__ == "__main__":

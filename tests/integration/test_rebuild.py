@@ -49,7 +49,7 @@ def events():
 def dump(c):
     db = os.path.join(c.dir, "intake", "db")
     out = {}
-    for name in ("dossier", "dossier_events"):
+    for name in ("dossier",):
         r = subprocess.run(["mdb_dump", "-s", name, db], capture_output=True, timeout=120)
         if r.returncode != 0:
             fail("mdb_dump -s %s: %s" % (name, r.stderr.decode()))

@@ -101,7 +101,7 @@ def _array(b, i, n):
 # ---- ZMTP 3.0, NULL mechanism, DEALER --------------------------------------------------------
 
 HELLO, EVENT, READ, QUERY = 0x01, 0x02, 0x03, 0x04
-RESULT, ERROR, ALERT = 0x83, 0x84, 0x85
+ACK, RESULT, ERROR, ALERT = 0x81, 0x83, 0x84, 0x85
 
 
 class Dealer:
@@ -152,7 +152,7 @@ class Dealer:
         self._send_frame(pack(body), False)
         while True:
             t, b = self._message()
-            if t in (RESULT, ERROR) and isinstance(b, dict) and b.get("rid") in (self.rid, 0):
+            if t in (ACK, RESULT, ERROR) and isinstance(b, dict) and b.get("rid") in (self.rid, 0):
                 return t, b
             self.pending.append((t, b))
 

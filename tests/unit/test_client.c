@@ -22,6 +22,7 @@
 
 #include "cc_cli.h"
 #include "cc_client.h"
+#include "cc_push.h"
 #include "cc_hotline.h"
 #include "cc_json.h"
 #include "cc_net.h"
@@ -872,6 +873,7 @@ typedef enum {
     PEER_RESTART,    /* killed at the first event: deaf for PEER_DOWN_MS (events and
                         pings lost), then back without the session */
     PEER_NO_SESSION, /* "Send HELLO first" to every event, however often HELLO comes */
+    PEER_BATCH,      /* takes `evs`: one ACK per message, odd eids refused, copies dups */
 } peer_mode_t;
 
 #define PEER_DOWN_MS 300
@@ -894,6 +896,8 @@ typedef struct {
     unsigned deaf_copies; /* PEER_RESTART: events lost while deaf */
     int order[PEER_MAX];  /* PEER_LOSE: events in the order they came after the HELLO */
     size_t n_order;
+    unsigned batches;         /* EVENT messages with `evs` answered (PEER_BATCH) */
+    unsigned batches_refused; /* ... refused as an older daemon does (every other mode) */
     pthread_t thread;
 } peer_t;
 
@@ -905,6 +909,59 @@ static int eid_number(const cc_request_t *req)
     if (ev == NULL || cc_map_strcpy(ev, "eid", eid, sizeof(eid)) < 0 || eid[0] != 'E')
         return -1;
     return atoi(eid + 1);
+}
+
+/* An EVENT with `evs`: PEER_BATCH answers one ACK of arrays (odd eids
+ * refused, copies seen before as duplicates); every other mode is a daemon
+ * older than `evs`, which finds no `ev`. */
+static void peer_batch(peer_t *p, const cc_request_t *req, const msgpack_object *evs)
+{
+    uint32_t n = evs->via.array.size, n_odd = 0, n_dup = 0;
+    int nums[CC_MAX_EVS];
+    cc_enc_t e;
+
+    if (p->mode != PEER_BATCH) {
+        p->batches_refused++;
+        cc_router_error(p->router, req, CC_ERR_BAD_FIELD, "Thiếu 'ev'", "Missing 'ev'", "ev", NULL);
+        return;
+    }
+    p->batches++;
+    for (uint32_t i = 0; i < n; i++) {
+        char eid[CC_MAX_ID + 1] = "";
+
+        cc_map_strcpy(&evs->via.array.ptr[i], "eid", eid, sizeof(eid));
+        nums[i] = atoi(eid + 1);
+        assert_true(nums[i] >= 0 && nums[i] < PEER_MAX);
+        p->events_seen++;
+        n_dup += nums[i] % 2 == 0 && ++p->copies[nums[i]] > 1;
+        n_odd += (uint32_t)(nums[i] % 2);
+    }
+    cc_enc_init(&e);
+    cc_enc_map(&e, 4);
+    cc_enc_kv_u64(&e, "rid", req->rid);
+    cc_enc_str(&e, "seqs");
+    cc_enc_array(&e, n);
+    for (uint32_t i = 0; i < n; i++)
+        cc_enc_u64(&e, nums[i] % 2 ? 0 : 100 + (uint64_t)nums[i]);
+    cc_enc_str(&e, "dups");
+    cc_enc_array(&e, n_dup);
+    for (uint32_t i = 0; i < n; i++)
+        if (nums[i] % 2 == 0 && p->copies[nums[i]] > 1)
+            cc_enc_u64(&e, i);
+    cc_enc_str(&e, "errors");
+    cc_enc_array(&e, n_odd);
+    for (uint32_t i = 0; i < n; i++) {
+        if (nums[i] % 2 == 0)
+            continue;
+        cc_enc_map(&e, 5);
+        cc_enc_kv_u64(&e, "i", i);
+        cc_enc_kv_str(&e, "code", "illegal_transition");
+        cc_enc_kv_str(&e, "vi", "Không được");
+        cc_enc_kv_str(&e, "en", "Not allowed");
+        cc_enc_kv_str(&e, "field", "type");
+    }
+    cc_router_send(p->router, req->id, req->id_len, CC_MSG_ACK, e.buf.data, e.buf.size);
+    cc_enc_deinit(&e);
 }
 
 static void peer_ack(peer_t *p, const cc_request_t *req, int n)
@@ -996,6 +1053,11 @@ static void *peer_main(void *arg)
             cc_request_deinit(&req);
             continue;
         }
+        if (req.msg.type == CC_MSG_EVENT && cc_map_find(&req.msg.body, "evs")) {
+            peer_batch(p, &req, cc_map_find(&req.msg.body, "evs"));
+            cc_request_deinit(&req);
+            continue;
+        }
         n = eid_number(&req);
         if (req.msg.type != CC_MSG_EVENT || n < 0 || n >= PEER_MAX) {
             cc_request_deinit(&req);
@@ -1061,6 +1123,13 @@ static void *peer_main(void *arg)
             } else {
                 peer_ack(p, &req, n);
             }
+            break;
+        case PEER_BATCH: /* one event alone (a resend, or the last of a push) */
+            if (n % 2)
+                cc_router_error(p->router, &req, CC_ERR_ILLEGAL_TRANSITION, "Không được",
+                                "Not allowed", "type", NULL);
+            else
+                peer_ack(p, &req, n);
             break;
         case PEER_NO_SESSION:
             cc_router_error(p->router, &req, CC_ERR_NOT_AUTHORIZED,
@@ -1175,6 +1244,50 @@ static void expect_ok_after(const rig_t *rig, int n, int attempts)
         assert_int_equal(rig->res[i].status, CC_PUSH_OK);
         assert_int_equal(rig->res[i].attempts, attempts);
     }
+}
+
+/* A daemon that takes `evs`: consecutive events travel together, each
+ * with its own outcome, in submission order. */
+static void test_push_batches_events(void **state)
+{
+    rig_t *rig = rig_new(PEER_BATCH, 0, 2000, 1000);
+    cc_push_stats_t st;
+    (void)state;
+    push_all(rig, 40);
+    cc_push_stats(rig->push, &st);
+    for (int i = 0; i < 40; i++) {
+        assert_int_equal(rig->res[i].tag, i);
+        assert_int_equal(rig->res[i].status, i % 2 ? CC_PUSH_REJECTED : CC_PUSH_OK);
+        if (i % 2)
+            assert_string_equal(rig->codes[i], "illegal_transition");
+        else
+            assert_int_equal(rig->res[i].seq, 100 + i);
+        assert_false(rig->res[i].dup);
+        assert_int_equal(rig->res[i].attempts, 1);
+    }
+    /* A window of 8: at most 8 events a message, at least 5 messages. */
+    assert_true(rig->peer.batches >= 5 && rig->peer.batches < 40);
+    assert_int_equal(rig->peer.events_seen, 40);
+    assert_int_equal(st.sent, 40);
+    assert_true(st.messages < 40);
+    rig_destroy(rig);
+}
+
+/* A daemon older than `evs` refuses the first batch for its missing `ev`:
+ * the push goes on one event per message, every event sent once. */
+static void test_push_older_daemon_one_by_one(void **state)
+{
+    rig_t *rig = rig_new(PEER_IN_ORDER, 0, 2000, 1000);
+    cc_push_stats_t st;
+    (void)state;
+    push_all(rig, 20);
+    cc_push_stats(rig->push, &st);
+    expect_ok_after(rig, 20, 1);
+    assert_int_equal(rig->peer.batches_refused, 1);
+    assert_int_equal(rig->peer.events_seen, 20);
+    assert_int_equal(st.sent, 20);
+    assert_int_equal(st.resends, 0);
+    rig_destroy(rig);
 }
 
 static void test_push_in_order_with_window(void **state)
@@ -1431,6 +1544,8 @@ int main(void)
         cmocka_unit_test(test_hotline_usage_errors),
         cmocka_unit_test(test_hotline_eid),
         cmocka_unit_test(test_hotline_help_and_kinds),
+        cmocka_unit_test(test_push_batches_events),
+        cmocka_unit_test(test_push_older_daemon_one_by_one),
         cmocka_unit_test(test_push_in_order_with_window),
         cmocka_unit_test(test_push_results_in_submission_order),
         cmocka_unit_test(test_push_resends_unanswered),

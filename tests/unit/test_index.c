@@ -198,7 +198,8 @@ static void apply(fx_t *fx, feed_t *f, sc_feed_id_t feed)
     cc_enc_raw(&m.enc, f->items.buf.data, f->items.buf.size);
     cc_enc_map_close(&m.enc, map);
     tmsg_decode(&m, &cc_limits_reply);
-    assert_int_equal(sc_state_apply_batch(fx->st, feed, &m.msg.body, T0, &res), 0);
+    assert_int_equal(sc_state_apply_batch(fx->st, feed, m.enc.buf.data, m.enc.buf.size, T0, &res),
+                     0);
     assert_int_equal(res.applied, f->n);
     tmsg_free(&m);
     cc_enc_reset(&f->items);
@@ -531,7 +532,7 @@ static void test_layout_4_rebuilt(void **state)
     fx_open(fx);
     assert_int_equal(sc_state_rebuilt_from(fx->st), 0x040201u);
     assert_int_equal(cc_store_read_begin(sc_state_store(fx->st), &txn), 0);
-    assert_int_equal(cc_txn_entries(&txn, sc_state_index(fx->st)->dossiers, &entries), 0);
+    assert_int_equal(cc_txn_entries(&txn, sc_state_index(fx->st)->retired, &entries), 0);
     assert_int_equal(entries, 0);
     assert_int_equal(cc_txn_entries(&txn, sc_state_index(fx->st)->online, &entries), 0);
     assert_int_equal(entries, 0);

@@ -6,7 +6,7 @@
  * accepted, appends the record (eid, type, at, by + the domain's pairs) to
  * the log as cc_evd.c does. Principals come from encoded HELLO maps through
  * cc_principal_from_hello(). Every rejection is checked to leave the
- * "dossier", "dossier_events" and "log" databases byte for byte unchanged.
+ * "dossier" and "log" databases byte for byte unchanged.
  *
  * Dates: Mon 2025-03-03; TP-LLTP (10 working days, SO-TP and TTHCC) received
  * then is due Mon 2025-03-17 17:00 (see test_dossier.c).
@@ -38,7 +38,7 @@ typedef struct {
     cc_store_t *store;
     cc_catalog_t *catalog; /* the slot the core would own */
     void *dom;
-    MDB_dbi dossier_dbi, events_dbi, log_dbi, meta_dbi;
+    MDB_dbi dossier_dbi, log_dbi, meta_dbi;
     unsigned eids;
 } fx_t;
 
@@ -250,12 +250,12 @@ static dump_t dump(fx_t *fx, MDB_dbi dbi)
 }
 
 typedef struct {
-    dump_t dossier, events, log;
+    dump_t dossier, log;
 } snapshot_t;
 
 static snapshot_t snap(fx_t *fx)
 {
-    snapshot_t s = { dump(fx, fx->dossier_dbi), dump(fx, fx->events_dbi), dump(fx, fx->log_dbi) };
+    snapshot_t s = { dump(fx, fx->dossier_dbi), dump(fx, fx->log_dbi) };
 
     return s;
 }
@@ -263,7 +263,6 @@ static snapshot_t snap(fx_t *fx)
 static void snap_free(snapshot_t *s)
 {
     free(s->dossier.data);
-    free(s->events.data);
     free(s->log.data);
 }
 
@@ -280,7 +279,6 @@ static void assert_unchanged(fx_t *fx, snapshot_t *before)
     snapshot_t after = snap(fx);
 
     assert_dump_equal(&before->dossier, &after.dossier);
-    assert_dump_equal(&before->events, &after.events);
     assert_dump_equal(&before->log, &after.log);
     snap_free(&after);
 }
@@ -344,8 +342,6 @@ static void fx_open(fx_t *fx)
     if (cc_intake_domain.open(&fx->dom, fx->store, &fx->catalog, NULL, err, sizeof(err)) < 0)
         fail_msg("intake open: %s", err);
     assert_int_equal(cc_store_dbi(fx->store, "dossier", 0, &fx->dossier_dbi), 0);
-    assert_int_equal(
-        cc_store_dbi(fx->store, "dossier_events", MDB_DUPSORT | MDB_DUPFIXED, &fx->events_dbi), 0);
     assert_int_equal(cc_store_dbi(fx->store, "log", 0, &fx->log_dbi), 0);
 }
 
@@ -707,7 +703,6 @@ static void test_rejected_at_counter(void **state)
                      0);
     after = snap(fx);
     assert_dump_equal(&before.dossier, &after.dossier);
-    assert_dump_equal(&before.events, &after.events);
     assert_int_equal(after.log.entries, before.log.entries + 1);
     snap_free(&after);
     snap_free(&before);
@@ -802,7 +797,6 @@ static void test_reopen(void **state)
     fx_open(fx);
     after = snap(fx);
     assert_dump_equal(&before.dossier, &after.dossier);
-    assert_dump_equal(&before.events, &after.events);
     snap_free(&before);
     snap_free(&after);
     /* A reload replaces the catalog in the core's slot; the domain follows. */
@@ -878,7 +872,6 @@ static void test_rebuild_matches(void **state)
     assert_int_equal(cc_intake_domain.rebuild(fx->dom, fx->store, err, sizeof(err)), 0);
     after = snap(fx);
     assert_dump_equal(&before.dossier, &after.dossier);
-    assert_dump_equal(&before.events, &after.events);
     assert_dump_equal(&before.log, &after.log);
     snap_free(&after);
     /* And the daemon goes on from the rebuilt state. */
@@ -893,8 +886,15 @@ static int spoil_layout(cc_txn_t *txn, void *arg)
 {
     fx_t *fx = arg;
     static const uint8_t old_record[40] = { 0 }; /* another size, version 0 */
+    uint8_t seq[8] = { 0, 0, 0, 0, 0, 0, 0, 1 };
+    MDB_dbi old_history;
     int r;
 
+    /* The history index of layout 1, which the rebuild removes. */
+    if ((r = mdb_dbi_open(txn->txn, "dossier_events", MDB_CREATE | MDB_DUPSORT | MDB_DUPFIXED,
+                          &old_history)) != 0 ||
+        (r = cc_txn_put(txn, old_history, "HS-R1", 5, seq, sizeof(seq), 0)) < 0)
+        return r > 0 ? -r : r;
     if ((r = cc_txn_put(txn, fx->dossier_dbi, "HS-R1", 5, old_record, sizeof(old_record), 0)) < 0)
         return r;
     if ((r = cc_txn_put(txn, fx->dossier_dbi, "HS-GONE", 7, old_record, sizeof(old_record), 0)) < 0)
@@ -903,9 +903,10 @@ static int spoil_layout(cc_txn_t *txn, void *arg)
                           0x0001); /* a layout this version does not write */
 }
 
-/* A store of another layout (records of another size and version, as a
- * previous version would leave them) is rebuilt at open, not refused as
- * corrupted. */
+/* A store of another layout (records of another size and version, and
+ * the separate history index of layout 1, as a previous version would leave
+ * them) is rebuilt at open, not refused as corrupted; the old index is
+ * gone. */
 static void test_previous_layout_rebuilt(void **state)
 {
     fx_t *fx = *state;
@@ -921,9 +922,16 @@ static void test_previous_layout_rebuilt(void **state)
     fx_open(fx); /* rebuilds */
     after = snap(fx);
     assert_dump_equal(&before.dossier, &after.dossier);
-    assert_dump_equal(&before.events, &after.events);
     assert_int_equal(query(fx, tp, "HS-R1", &res), 0);
     tmsg_free(&res);
+    {
+        cc_txn_t txn;
+        MDB_dbi dbi;
+
+        assert_int_equal(cc_store_read_begin(fx->store, &txn), 0);
+        assert_int_equal(mdb_dbi_open(txn.txn, "dossier_events", 0, &dbi), MDB_NOTFOUND);
+        cc_txn_end(&txn);
+    }
     snap_free(&before);
     snap_free(&after);
     free(tp);
