@@ -303,7 +303,20 @@ static int intake_apply(void *dom, cc_txn_t *txn, const cc_principal_t *who,
                          "Only counters send dossier events");
     if (cc_dossier_event_parse(evmap, &ev, rej))
         return 1;
-    if ((r = cc_dossier_load(txn, in->dossier_dbi, ev.dossier, &sd)) < 0)
+    r = cc_dossier_load(txn, in->dossier_dbi, ev.dossier, &sd);
+    if (r == MDB_CORRUPTED) {
+        /* That dossier alone: the other events of the group go on. */
+        cc_log(LOG_ERR,
+               "The stored state of dossier %s cannot be read; rebuild it with "
+               "cchc-intaked --rebuild",
+               ev.dossier);
+        return cc_reject(rej, CC_ERR_INTERNAL, "dossier",
+                         "Không đọc được trạng thái đã lưu của hồ sơ; cần dựng lại "
+                         "(cchc-intaked --rebuild)",
+                         "The stored state of this dossier cannot be read; an operator must "
+                         "rebuild it (cchc-intaked --rebuild)");
+    }
+    if (r < 0)
         return r;
     d = sd.d;
     if (check_scope(*in->catalog, who, &d, &ev, rej))
@@ -345,8 +358,10 @@ static int drop_derived(cc_txn_t *txn, void *arg)
     return r == -ENOENT ? 0 : r;
 }
 
-/* Restore one log record into the dossier it names, and index it, as
- * intake_apply() did when it was accepted. */
+/* Restore one log record into the dossier it names, and add it to the
+ * dossier's history, as intake_apply() did when it was accepted. A record
+ * of a dossier whose receipt was skipped is skipped too: no state is
+ * stored for a dossier never received. */
 static int restore_one(uint64_t seq, const void *data, size_t len, void *arg)
 {
     rebuild_t *rb = arg;
@@ -387,6 +402,11 @@ static int restore_one(uint64_t seq, const void *data, size_t len, void *arg)
         goto out;
     }
     if (kind == CC_EV_REJECTED_AT_COUNTER) {
+        r = 0;
+        goto out;
+    }
+    if ((changed == 0 ? &d : &sd.d)->state == CC_DOSSIER_NONE) {
+        rb->chunk_skipped++;
         r = 0;
         goto out;
     }

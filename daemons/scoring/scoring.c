@@ -95,7 +95,7 @@ struct scoring {
     feed_alert_t feed_alert[SC_FEED_COUNT_];
     sc_group_t group;
     uint64_t history_until_ms; /* applying history (an import) until then */
-    uint64_t hold_until_ms;    /* changes with old records wait until then; 0: none wait */
+    uint64_t hold_until_ms;    /* the watch keeps changes until then (old records); 0: no hold */
     uint64_t hold_records;     /* old records applied since the hold began */
     bool was_catching_up;
     bool resync_pending; /* changes were held back: subscribers need a snapshot */
@@ -116,9 +116,9 @@ static bool catching_up(const scoring_t *s)
            cc_clock_mono_ms() < s->history_until_ms;
 }
 
-/* After a commit: publish the alert changes queued, hold them back (drop
- * them, counted, for a snapshot later) while catching up, or leave them
- * queued while a hold decides whether old records are an import. */
+/* After a commit: publish the alert changes queued (kept by the watch
+ * while a hold decides whether old records are an import), or hold them
+ * back while catching up (dropped, counted, a fresh snapshot later). */
 static void publish_changes(scoring_t *s)
 {
     if (catching_up(s)) {
@@ -128,16 +128,30 @@ static void publish_changes(scoring_t *s)
         s->resync_pending |= n > 0;
         return;
     }
-    if (s->hold_until_ms)
-        return;
     sc_state_publish(s->state, sc_watch_publish, s->watch);
 }
 
-/* @old records of the past were just applied (state.h SC_HISTORY_S). Their
- * changes wait SC_HISTORY_HOLD_MS from the first: an import whose first
- * READ caught only a few records must not reach subscribers. History mode
- * begins once the hold has seen SC_HISTORY_MIN_RECORDS old records, and
- * lasts until SC_HISTORY_QUIET_MS after the last old record. */
+/* End the hold: the changes kept go out in order (@send), or are held
+ * back like those of a catch-up. */
+static void hold_end(scoring_t *s, bool send)
+{
+    size_t n = sc_watch_release(s->watch, send);
+
+    if (!send) {
+        s->held_back += n;
+        s->resync_pending |= n > 0;
+    }
+    s->hold_until_ms = 0;
+    s->hold_records = 0;
+}
+
+/* @old records of the past were just applied (state.h SC_HISTORY_S). Every
+ * change published from then on is kept (sc_watch_hold) for
+ * SC_HISTORY_HOLD_MS: an import whose first READ caught only a few records
+ * must not reach subscribers. History mode begins once the hold has seen
+ * SC_HISTORY_MIN_RECORDS old records (what it kept is held back), and
+ * lasts until SC_HISTORY_QUIET_MS after the last old record. Call before
+ * publish_changes. */
 static void history_seen(scoring_t *s, uint64_t old, uint64_t now_ms)
 {
     if (old == 0)
@@ -146,22 +160,24 @@ static void history_seen(scoring_t *s, uint64_t old, uint64_t now_ms)
         s->history_until_ms = now_ms + SC_HISTORY_QUIET_MS;
         return;
     }
-    if (s->hold_until_ms == 0)
+    if (s->hold_until_ms == 0) {
         s->hold_until_ms = now_ms + SC_HISTORY_HOLD_MS;
+        sc_watch_hold(s->watch);
+    }
     s->hold_records += old;
-    if (s->hold_records >= SC_HISTORY_MIN_RECORDS)
+    if (s->hold_records >= SC_HISTORY_MIN_RECORDS) {
         s->history_until_ms = now_ms + SC_HISTORY_QUIET_MS;
+        hold_end(s, false);
+    }
 }
 
 /* End the hold once its time is up (or at once when @force): the changes
- * it kept go out, or are held back when the old records were an import. */
+ * kept go out, unless scoring is catching up by then. */
 static void hold_settle(scoring_t *s, uint64_t now_ms, bool force)
 {
     if (s->hold_until_ms == 0 || (!force && now_ms < s->hold_until_ms))
         return;
-    s->hold_until_ms = 0;
-    s->hold_records = 0;
-    publish_changes(s);
+    hold_end(s, !catching_up(s));
 }
 
 /* ---- Applying what the feeds read ----------------------------------------------------- */
@@ -339,8 +355,6 @@ static void run_tick(scoring_t *s, bool forced)
     int r;
 
     hold_settle(s, now_ms, forced);
-    if (s->hold_until_ms)
-        return; /* its end decides what the tick would add to */
     /* Before its first BATCH a source's HELLO reply tells how far behind
      * scoring is (a quiet log may keep the first READ waiting). A source
      * that does not answer, or that rolled back, holds nothing back:

@@ -31,10 +31,11 @@
  * and it publishes no change; the changes held back are counted (stats
  * held_back). Once caught up it runs the tick and the rate alerts, and
  * every subscriber gets a fresh snapshot: only what is true at the head it
- * reached. The changes of the first old records wait for that decision
- * (the hold, SC_HISTORY_HOLD_MS, without a tick): an import's first READ
- * may catch only a few of its records; a few late records alone (a counter
- * back online) go out when the hold ends.
+ * reached. From the first old record, every change (live ones, the
+ * tick's and acknowledgements too) is kept in order for that decision (the
+ * hold, SC_HISTORY_HOLD_MS, sc_watch_hold): an import's first READ may
+ * catch only a few of its records. A few late records alone (a counter
+ * back online) and what came beside them go out when the hold ends.
  *
  * Queries on the ROUTER (PROTOCOL.md §2, §5): ping (no HELLO), stats, clock
  * {t} (operator, --test-clock only: sets the clock, runs the tick, then

@@ -39,6 +39,14 @@ typedef struct {
     uint64_t next_view_ms; /* a view (snapshot, summary) no sooner than this */
 } watcher_t;
 
+/* A change kept while publication is held (sc_watch_hold). */
+typedef struct {
+    uint64_t seq;
+    sc_alert_op_t op;
+    sc_alert_head_t head;
+    size_t off, len; /* its alert map in kept_buf */
+} kept_t;
+
 struct sc_watch {
     void *router;
     cc_store_t *store;
@@ -50,6 +58,10 @@ struct sc_watch {
     bool stale;    /* scoring is behind its sources: the views may be late */
     cc_enc_t msg;  /* a message being built */
     cc_enc_t page; /* alert maps of a page */
+    bool holding;  /* changes are kept, in order, until sc_watch_release */
+    kept_t *kept;
+    size_t n_kept, cap_kept;
+    cc_enc_t kept_buf; /* the alert maps of the kept changes */
 };
 
 sc_watch_t *sc_watch_new(void *router, cc_store_t *store, sc_alerts_t *alerts)
@@ -61,6 +73,7 @@ sc_watch_t *sc_watch_new(void *router, cc_store_t *store, sc_alerts_t *alerts)
     w->alerts = alerts;
     cc_enc_init(&w->msg);
     cc_enc_init(&w->page);
+    cc_enc_init(&w->kept_buf);
     return w;
 }
 
@@ -88,6 +101,8 @@ void sc_watch_destroy(sc_watch_t **self_p)
         watcher_free(w->ws[i]);
     cc_enc_deinit(&w->msg);
     cc_enc_deinit(&w->page);
+    cc_enc_deinit(&w->kept_buf);
+    free(w->kept);
     free(w);
     *self_p = NULL;
 }
@@ -479,10 +494,26 @@ void sc_watch_end_all(sc_watch_t *w, const char *vi, const char *en)
     sweep(w);
 }
 
+/* Keep @ch, a copy, after the changes kept before it. */
+static void keep(sc_watch_t *w, const sc_change_t *ch)
+{
+    if (w->n_kept == w->cap_kept) {
+        w->cap_kept = w->cap_kept ? 2 * w->cap_kept : 64;
+        w->kept = cc_xrealloc(w->kept, w->cap_kept * sizeof(*w->kept));
+    }
+    w->kept[w->n_kept++] =
+        (kept_t){ ch->seq, ch->op, ch->head, w->kept_buf.buf.size, ch->alert_len };
+    cc_enc_raw(&w->kept_buf, ch->alert, ch->alert_len);
+}
+
 void sc_watch_publish(void *ctx, const sc_change_t *ch)
 {
     sc_watch_t *w = ctx;
 
+    if (w->holding) {
+        keep(w, ch);
+        return;
+    }
     for (size_t i = 0; i < w->n; i++) {
         watcher_t *x = w->ws[i];
         size_t m;
@@ -503,6 +534,26 @@ void sc_watch_publish(void *ctx, const sc_change_t *ch)
         send_msg(w, x);
     }
     sweep(w);
+}
+
+void sc_watch_hold(sc_watch_t *w) { w->holding = true; }
+
+bool sc_watch_holding(const sc_watch_t *w) { return w->holding; }
+
+size_t sc_watch_release(sc_watch_t *w, bool send)
+{
+    size_t n = w->n_kept;
+
+    w->holding = false;
+    for (size_t i = 0; i < n && send; i++) {
+        const kept_t *k = &w->kept[i];
+        sc_change_t ch = { k->seq, k->op, k->head, w->kept_buf.buf.data + k->off, k->len };
+
+        sc_watch_publish(w, &ch);
+    }
+    w->n_kept = 0;
+    cc_enc_reset(&w->kept_buf);
+    return n;
 }
 
 void sc_watch_resync(sc_watch_t *w)

@@ -101,6 +101,24 @@ void sc_watch_publish(void *ctx, const sc_change_t *ch);
  */
 void sc_watch_set_stale(sc_watch_t *w, bool stale);
 
+/**
+ * sc_watch_hold - keep every change published from now on (sc_watch_publish),
+ * in order, instead of sending it, until sc_watch_release. A view sent
+ * meanwhile is read at the store's present: the kept changes it already
+ * reflects are not sent to it again.
+ */
+void sc_watch_hold(sc_watch_t *w);
+
+/** sc_watch_holding - whether changes are being kept (sc_watch_hold). */
+bool sc_watch_holding(const sc_watch_t *w);
+
+/**
+ * sc_watch_release - end the hold: send the kept changes in order (@send),
+ * or drop them (the caller then owes the subscribers a fresh snapshot,
+ * sc_watch_resync). Returns how many were kept.
+ */
+size_t sc_watch_release(sc_watch_t *w, bool send);
+
 /** sc_watch_resync - give every subscriber a fresh snapshot (now or when it can take it). */
 void sc_watch_resync(sc_watch_t *w);
 

@@ -79,14 +79,15 @@ def figure(key, value):
 
 
 def memory_kib(pid):
-    """(VmRSS, VmHWM) of process @pid in KiB, from /proc."""
+    """(VmRSS, VmHWM, RssAnon) of process @pid in KiB, from /proc: RssAnon
+    is the process's own memory, without LMDB's mapped file pages."""
     got = {}
     with open("/proc/%d/status" % pid) as f:
         for line in f:
             k, _, v = line.partition(":")
-            if k in ("VmRSS", "VmHWM"):
+            if k in ("VmRSS", "VmHWM", "RssAnon"):
                 got[k] = int(v.split()[0])
-    return got.get("VmRSS", 0), got.get("VmHWM", 0)
+    return got.get("VmRSS", 0), got.get("VmHWM", 0), got.get("RssAnon", 0)
 
 
 def bench_complaints(c):
@@ -261,10 +262,12 @@ def main():
         figure("scoring_state_mib", size / 2**20)
         # 4. memory of each daemon, after the load
         for name in ("intake", "hotline", "scoring"):
-            rss, hwm = memory_kib(c.procs[name].pid)
-            print("%s: VmRSS %.1f MiB, VmHWM %.1f MiB" % (name, rss / 1024, hwm / 1024))
+            rss, hwm, anon = memory_kib(c.procs[name].pid)
+            print("%s: VmRSS %.1f MiB, VmHWM %.1f MiB, RssAnon %.1f MiB" %
+                  (name, rss / 1024, hwm / 1024, anon / 1024))
             figure(name + "_rss_mib", rss / 1024)
             figure(name + "_hwm_mib", hwm / 1024)
+            figure(name + "_anon_mib", anon / 1024)
     finally:
         c.close()
 

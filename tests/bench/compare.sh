@@ -30,7 +30,7 @@
 #  5. bench_pipeline.py: hotline contacts and complaints, a province's mix
 #     of dossier events (YEAR_DOSSIERS dossiers), then cchc-scoringd from an
 #     empty state until it has read both logs (records/s from start-up),
-#     scoring's state size, each daemon's VmRSS and VmHWM.
+#     scoring's state size, each daemon's VmRSS, VmHWM and RssAnon.
 #
 # Environment (sizes; the defaults take a few minutes on 2 cores):
 #   COUNT=200000        events of each ingest run (cchc and Redis)
@@ -180,10 +180,13 @@ measure() {
     fi
 }
 
-# memory PREFIX PID: record VmRSS and VmHWM of PID in MiB as PREFIX.rss, .hwm.
+# memory PREFIX PID: record VmRSS, VmHWM and RssAnon (the process's own
+# memory, without LMDB's mapped file pages) of PID in MiB as PREFIX.rss,
+# .hwm, .anon.
 memory() {
     awk -v p="$1" '$1 == "VmRSS:" { print p ".rss", $2 / 1024 }
-                   $1 == "VmHWM:" { print p ".hwm", $2 / 1024 }' "/proc/$2/status" >>"$FIG"
+                   $1 == "VmHWM:" { print p ".hwm", $2 / 1024 }
+                   $1 == "RssAnon:" { print p ".anon", $2 / 1024 }' "/proc/$2/status" >>"$FIG"
 }
 
 # du_mib DIR: MiB of disk DIR uses.
@@ -440,6 +443,10 @@ intake VmRSS / VmHWM, after the pipeline|pipeline.intake_rss_mib|MiB|-|h:pipelin
 hotline VmRSS / VmHWM, after the pipeline|pipeline.hotline_rss_mib|MiB|-|h:pipeline.hotline_hwm_mib
 scoring VmRSS / VmHWM, after its replay|pipeline.scoring_rss_mib|MiB|-|h:pipeline.scoring_hwm_mib
 redis-server (always) VmRSS / VmHWM|redis_always.rss|MiB|-|h:redis_always.hwm
+intake own memory (RssAnon: without LMDB's mapped pages), preloaded|intake_preload.anon|MiB|-|-
+intake own memory (RssAnon), after the pipeline|pipeline.intake_anon_mib|MiB|-|-
+hotline own memory (RssAnon), after the pipeline|pipeline.hotline_anon_mib|MiB|-|-
+scoring own memory (RssAnon), after its replay|pipeline.scoring_anon_mib|MiB|-|-
 EOF
 }
 

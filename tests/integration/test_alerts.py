@@ -13,9 +13,9 @@
 - a year of history imported with the clock past it: the subscriber gets
   no more lines than the alerts true at the end, and scoring counts what
   it held back;
-- records more than an hour old wait half a second: three late ones
-  alone are sent to the subscriber then; three followed at once by an
-  import are not (the import's first READ catches only them);
+- records more than an hour old wait half a second: late ones alone (in
+  two commits) are sent to the subscriber then; three followed at once by
+  an import are not (the import's first READ catches only them);
 - intake restored from an older backup, then going on: scoring stops the
   feed, says so (stats, status, a critical feed_lagging alert), and `cchc
   ctl scoring rebuild` gives the figures of a fresh scoring.
@@ -374,44 +374,53 @@ def against_the_rule(dossier, day):
              "approved": False, "at": at(8)}]
 
 
+def push_split(c, first, rest, who):
+    """Push @first, then @rest at once after it from a second `cchc push`
+    already connected and waiting for its input: two commits a moment
+    apart. Returns the seconds between the first's acknowledgement and the
+    rest's."""
+    data = "".join(json.dumps(e) + "\n" for e in rest).encode()
+    second = subprocess.Popen([CCHC, "--who=" + who, "--units=SO-TP", "push"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=c.env)
+    time.sleep(0.3)  # connected, reading its input
+    check(all(r["status"] == "ok" for r in c.push(first, who=who, units="SO-TP")),
+          "%d records acknowledged" % len(first))
+    t = time.time()
+    _, err = second.communicate(data, timeout=60)
+    check(second.returncode == 0, "then %d more (%s)" % (len(rest), err.decode()[-300:]))
+    return time.time() - t
+
+
 def late_records():
     """Old records (the clock months past them) wait half a second: alone,
-    their alert reaches the subscriber then; followed at once by an import,
-    whose first READ catches only them, it never does."""
+    their alerts reach the subscriber then, even when they came in two
+    commits; followed at once by an import, whose first READ catches only
+    them, they never do."""
     c = Cluster(test_clock="2025-12-20T09:00:00+07:00")
     try:
         c.start_all()
         w, out = watcher(c, "SO-TP")
         time.sleep(1.0)
-        # A counter back online: three records of June, then nothing.
-        check(all(r["status"] == "ok" for r in c.push(against_the_rule("L-1", "2025-06-02"),
-                                                      who="quay", units="SO-TP")),
-              "three late records acknowledged")
+        # A counter back online: the records of two dossiers of June, in two
+        # commits, then nothing.
+        gap = push_split(c, against_the_rule("L-1", "2025-06-02"),
+                         against_the_rule("L-2", "2025-06-03"), "quay")
         t0 = time.time()
-        c.wait_for("the late records' alert at the subscriber",
-                   lambda: any(r["alert"]["subject"] == "L-1" for r in lines_of(out)), 10)
-        print("late records: their alert reached the subscriber after %.2f s" % (time.time() - t0))
-        check(c.stats("scoring")["held_back"] == 0, "nothing held back for three late records")
-        # An import: its first three records alone, the rest a moment later
-        # (a second `cchc push` already connected, fed at once).
-        first = against_the_rule("I-1", "2025-07-01")
+        for d in ("L-1", "L-2"):
+            c.wait_for("the late records' alert at the subscriber (%s)" % d,
+                       lambda: any(r["alert"]["subject"] == d for r in lines_of(out)), 10)
+        print("late records: two commits %.3f s apart; both alerts at the subscriber after "
+              "%.2f s" % (gap, time.time() - t0))
+        check(c.stats("scoring")["held_back"] == 0, "nothing held back for six late records")
+        # An import: its first three records alone, the rest a moment later.
         rest = [{"eid": "s-I-1", "type": "resolved", "dossier": "I-1",
                  "at": "2025-07-20T10:00:00+07:00"}]
         for n in range(150):
             rest.append(received("I-%03d" % (n + 2), "SO-TP", PROC_10D,
                                  "2025-07-%02dT09:00:00+07:00" % (21 + n % 7)))
-        data = "".join(json.dumps(e) + "\n" for e in rest).encode()
-        second = subprocess.Popen([CCHC, "--who=import", "--units=SO-TP", "push"],
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, env=c.env)
-        time.sleep(0.3)  # connected, reading its input
-        check(all(r["status"] == "ok" for r in c.push(first, who="import", units="SO-TP")),
-              "the import's first three records acknowledged")
-        t1 = time.time()
-        got_out, got_err = second.communicate(data, timeout=60)
-        check(second.returncode == 0, "the rest of the import acknowledged (%s)" %
-              got_err.decode()[-300:])
-        print("import: the rest acknowledged %.3f s after the first three" % (time.time() - t1))
+        gap = push_split(c, against_the_rule("I-1", "2025-07-01"), rest, "import")
+        print("import: the rest acknowledged %.3f s after the first three" % gap)
         head = c.stats("intake")["log_head"]
         c.wait_for("scoring to apply the import",
                    lambda: (lambda s: s["cursor_intake"] == head and not s["catching_up"])(

@@ -937,6 +937,50 @@ static void test_previous_layout_rebuilt(void **state)
     free(tp);
 }
 
+/* Spoil the log record before the last (HS-ORPH's receipt) and the
+ * stored state of HS-R0: bytes that are not MessagePack. */
+static int spoil_records(cc_txn_t *txn, void *arg)
+{
+    fx_t *fx = arg;
+    static const uint8_t bad[1] = { 0xc1 };
+    uint8_t key[8];
+    uint64_t last;
+    int r;
+
+    if ((r = cc_log_last(txn, fx->log_dbi, &last)) < 0)
+        return r;
+    for (int i = 0; i < 8; i++)
+        key[i] = (uint8_t)((last - 1) >> (56 - 8 * i));
+    if ((r = cc_txn_put(txn, fx->log_dbi, key, sizeof(key), bad, sizeof(bad), 0)) < 0)
+        return r;
+    return cc_txn_put(txn, fx->dossier_dbi, "HS-R0", 5, bad, sizeof(bad), 0);
+}
+
+/* A rebuild skips a record it cannot read and the later records of that
+ * dossier (a fee paid for a receipt skipped stores no state that could not
+ * be read back); an event for a dossier whose stored state cannot be read
+ * is refused alone (internal), and the others go on. */
+static void test_unreadable_records(void **state)
+{
+    fx_t *fx = *state;
+    cc_principal_t *tp = principal("counter", "quay-tp", "SO-TP,TTHCC");
+    char err[256] = "";
+
+    push_varied_history(fx, tp);
+    EXPECT(fx, tp, RECV " dossier=HS-ORPH", 0);
+    EXPECT(fx, tp, "fee_paid amount=200000 method=online at=2025-03-03T11:30 dossier=HS-ORPH", 0);
+    assert_int_equal(cc_store_write(fx->store, spoil_records, fx), 0);
+    assert_int_equal(cc_intake_domain.rebuild(fx->dom, fx->store, err, sizeof(err)), 0);
+    EXPECT(fx, tp, "fee_paid amount=200000 method=online at=2025-03-03T12:30 dossier=HS-ORPH",
+           CC_ERR_UNKNOWN_DOSSIER);
+    EXPECT(fx, tp, RECV " dossier=HS-ORPH", 0); /* received again: a dossier like any other */
+    assert_int_equal(cc_store_write(fx->store, spoil_records, fx), 0);
+    EXPECT(fx, tp, "fee_paid amount=1000 method=online at=2025-03-28T09:00 dossier=HS-R0",
+           CC_ERR_INTERNAL);
+    EXPECT(fx, tp, "fee_paid amount=1000 method=online at=2025-03-28T09:00 dossier=HS-R1", 0);
+    free(tp);
+}
+
 /* Supervisors' notes on units: a reminder or a grade note from a supervisor
  * of the unit is logged; anyone else, another unit, a bad field, and a
  * dossier event from a supervisor are refused, with nothing stored. */
@@ -996,6 +1040,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unit_notes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rebuild_matches, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unreadable_records, setup, teardown),
         cmocka_unit_test_setup_teardown(test_previous_layout_rebuilt, setup, teardown),
     };
 
