@@ -48,6 +48,7 @@ typedef struct {
     char eid[CC_MAX_ID + 1];
     char *body; /* the event map */
     size_t len, cap;
+    bool alone;             /* nests too deep to travel in `evs` (one level deeper): sent as `ev` */
     cc_client_error_t *err; /* allocated on first need, reused */
 } slot_t;
 
@@ -257,8 +258,8 @@ static void send_queued(cc_push_t *p, uint64_t now)
 
         if (s->no != p->queue[i] || s->state != SLOT_WAIT)
             continue; /* answered meanwhile */
-        if (n > 0 && (p->one_by_one || n == PUSH_BATCH_EVENTS || s->no != run[n - 1]->no + 1 ||
-                      bytes + s->len > PUSH_BATCH_BYTES)) {
+        if (n > 0 && (p->one_by_one || s->alone || run[n - 1]->alone || n == PUSH_BATCH_EVENTS ||
+                      s->no != run[n - 1]->no + 1 || bytes + s->len > PUSH_BATCH_BYTES)) {
             send_message(p, run, n, now);
             n = bytes = 0;
         }
@@ -548,8 +549,6 @@ static int handle_reply(cc_push_t *p, cc_msg_t *msg, uint64_t rid, uint64_t now)
     return 0;
 }
 
-/* Take every reply already waiting (and wait up to @timeout_ms for the
- * first one, or for @fd). */
 /* The connection's news: dropped (the daemon is away: stop resending,
  * probe), or handshaken again after that (it is back: wake). */
 static void connection_news(cc_push_t *p, uint64_t now)
@@ -569,6 +568,8 @@ static void connection_news(cc_push_t *p, uint64_t now)
     }
 }
 
+/* Take every reply already waiting (and wait up to @timeout_ms for the
+ * first one, or for @fd). */
 static int pump(cc_push_t *p, int timeout_ms, int fd, bool *ret_fd_ready)
 {
     zmq_pollitem_t items[3] = { { p->c->sock, 0, ZMQ_POLLIN, 0 } };
@@ -711,6 +712,14 @@ int cc_push_submit(cc_push_t *p, uint64_t tag, const char *eid, const void *ev, 
     memcpy(s->body, ev, ev_len);
     s->len = ev_len;
     s->msg_rid = 0;
+    /* Inside `evs` an event is one level deeper (PROTOCOL.md §2.2). */
+    cc_enc_reset(e);
+    cc_enc_map(e, 2);
+    cc_enc_kv_u64(e, "rid", p->base + s->no + 1);
+    cc_enc_str(e, "evs");
+    cc_enc_array(e, 1);
+    cc_enc_raw(e, ev, ev_len);
+    s->alone = cc_body_check(e->buf.data, e->buf.size, &cc_limits_request, why, sizeof(why)) < 0;
     if (p->queued_bytes + ev_len > PUSH_BATCH_BYTES)
         send_queued(p, cc_client_mono_ms());
     queue_slot(p, s);

@@ -197,7 +197,6 @@ static int check_receipt(const cc_catalog_t *cat, const cc_dossier_event_t *ev, 
     return 0;
 }
 
-/* received: a new dossier with its due date (DOMAIN.md §4). */
 /* Copy code @src (checked: at most CC_MAX_CODE bytes) into @dst, which
  * holds CC_MAX_CODE + 1. */
 static void copy_code(char *dst, const char *src)
@@ -208,6 +207,7 @@ static void copy_code(char *dst, const char *src)
     dst[n] = '\0';
 }
 
+/* received: a new dossier with its due date (DOMAIN.md §4). */
 static int on_received(step_t *s)
 {
     const cc_procedure_t *proc = cc_catalog_procedure(s->cat, s->ev->proc);

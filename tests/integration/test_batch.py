@@ -13,7 +13,9 @@ spoken on the wire to a real cchc-intaked:
   more items than a map or array may hold, before HELLO, from a role that
   may not push (a supervisor's receipt is refused event by event);
 - a batch as large as the frame allows (256 events) stored in one message;
-  the log head, and `cchc push` of the same events, agree.
+  the log head, and `cchc push` of the same events, agree;
+- an event nesting to the limit alone is too deep inside `evs`: refused
+  on the wire as a message, sent alone by `cchc push`.
 """
 import json
 import os
@@ -141,6 +143,26 @@ def large_batch(c):
     check(head(c) == before + 256, "the log grew by 256")
 
 
+def deep_event(c):
+    """An event that nests to the limit alone (an unknown field, ignored) is
+    one level too deep inside `evs`: on the wire that refuses the message;
+    `cchc push` sends it alone and every event is stored."""
+    evs = [received("D-%d" % i, "D-%d" % i, at=AT + i) for i in range(10)]
+    evs[4]["x"] = {"y": [1]}
+    d = hello(c)
+    before = head(c)
+    t, b = d.request(wire.EVENT, {"evs": evs})
+    check(t == wire.ERROR and b["code"] == "bad_request" and head(c) == before,
+          "an event nesting to the limit inside evs: bad_request, nothing stored (%r)" % (b,))
+    d.close()
+    lines = "".join(json.dumps(e) + "\n" for e in evs).encode()
+    r = c.cchc(["push"], stdin=lines, who="q1", units="SO-TP")
+    res = [json.loads(x) for x in r.stdout.decode().splitlines()]
+    check(len(res) == 10 and all(x["status"] == "ok" and not x["dup"] for x in res) and
+          head(c) == before + 10,
+          "cchc push sends it alone: all 10 stored (%r)" % ([x["status"] for x in res],))
+
+
 def main():
     c = Cluster(test_clock=CLOCK)
     try:
@@ -148,6 +170,7 @@ def main():
         mixed_batch(c)
         message_refusals(c)
         large_batch(c)
+        deep_event(c)
     finally:
         c.close()
     print("%d message-level refusals checked" % negatives)
