@@ -59,7 +59,9 @@ int cc_store_open(const char *dir, const cc_store_opts_t *opts, cc_store_t **ret
         goto out;
     /* MDB_NOTLS: read transactions are not tied to a thread's slot, so a
      * loop can hold several (a long poll reading while a batch commits). */
-    if ((r = lmdb_rc(mdb_env_open(s->env, dir, MDB_NOTLS, 0600))) < 0)
+    if ((r = lmdb_rc(mdb_env_open(
+             s->env, dir, MDB_NOTLS | (opts && opts->lazy_meta_sync ? MDB_NOMETASYNC : 0), 0600))) <
+        0)
         goto out;
     /* A process killed with -9 leaves its reader slot behind; clear it. */
     mdb_reader_check(s->env, &dead);
@@ -78,6 +80,8 @@ out:
     }
     return r;
 }
+
+int cc_store_sync(cc_store_t *store) { return lmdb_rc(mdb_env_sync(store->env, 1)); }
 
 void cc_store_close(cc_store_t **store_p)
 {

@@ -44,6 +44,12 @@ typedef struct {
     size_t map_size;     /* initial map size in bytes (default 64 MiB) */
     size_t map_size_max; /* growth stops here (default 64 GiB) */
     unsigned max_dbs;    /* named databases (default 16) */
+    /* A commit flushes its pages but not the meta page that makes it the
+     * latest (MDB_NOMETASYNC): one fdatasync a commit instead of two. A
+     * system crash (not a process crash) may then undo the last commit,
+     * never break the store: for state derived again from logs elsewhere;
+     * what must not be undone is followed by cc_store_sync(). */
+    bool lazy_meta_sync;
 } cc_store_opts_t;
 
 /**
@@ -57,6 +63,12 @@ typedef struct {
  * Returns 0 or a negative error.
  */
 int cc_store_open(const char *dir, const cc_store_opts_t *opts, cc_store_t **ret_store);
+
+/**
+ * cc_store_sync - make every commit so far durable (fdatasync), for a
+ * store opened with lazy_meta_sync. Returns 0 or a negative error.
+ */
+int cc_store_sync(cc_store_t *store);
 
 /**
  * cc_store_close - close the environment and free the store. Accepts NULL

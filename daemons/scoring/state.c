@@ -133,7 +133,9 @@ int sc_state_empty(sc_state_t *st, cc_txn_t *txn)
 int sc_state_open(const char *dir, size_t map_size, const cc_catalog_t *catalog, sc_state_t **ret,
                   char *err, size_t err_len)
 {
-    cc_store_opts_t so = { .map_size = map_size, .max_dbs = 32 };
+    /* Everything here is derived from the logs again after a system crash
+     * undid the last commit, except acknowledgements (synced: watch.c). */
+    cc_store_opts_t so = { .map_size = map_size, .max_dbs = 32, .lazy_meta_sync = true };
     sc_state_t *st = cc_xcalloc(1, sizeof(*st));
     int r;
 

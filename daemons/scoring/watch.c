@@ -834,7 +834,9 @@ void sc_watch_ack(sc_watch_t *w, const cc_request_t *req, const cc_principal_t *
                         "'note' must be a string of at most 512 bytes", "note", NULL);
         return;
     }
-    if ((r = cc_store_write(w->store, ack_txn, &a)) < 0) {
+    /* A supervisor's acknowledgement is not derived from the logs: durable
+     * before the reply (the store syncs its meta page lazily). */
+    if ((r = cc_store_write(w->store, ack_txn, &a)) < 0 || (r = cc_store_sync(w->store)) < 0) {
         sc_alerts_begin(w->alerts);
         reply_internal(w, req, r);
         return;
