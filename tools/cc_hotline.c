@@ -259,23 +259,14 @@ int cc_hotline_eid(const char *who, const char *type, const char *id, uint64_t u
     return 0;
 }
 
-int cc_hotline_event_build(const cc_cli_t *cli, int64_t now_ms, cc_enc_t *out,
-                           cc_hotline_event_t *ret, char *err, size_t err_len)
+/* The options @s takes, and only those: its fields, the common ones and
+ * --id= when the id comes that way. */
+static int check_options(const cc_cli_t *cli, const sub_t *s, char *err, size_t err_len)
 {
     const char *allowed[MAX_FIELDS + 7];
-    char names[MAX_FIELDS][40], vals[128];
-    const sub_t *s = find_sub(cli);
-    cc_hotline_event_t ev;
-    const char *id = NULL, *v;
-    size_t n_allowed = 0, map;
-    cc_enc_t pairs;
-    int r;
+    char names[MAX_FIELDS][40];
+    size_t n_allowed = 0;
 
-    if (s == NULL)
-        return cc_fail(-EINVAL, err, err_len, "unknown %s subcommand '%s'",
-                       cli->command ? cli->command : "", cli->n_args ? cli->args[0] : "");
-    cc_enc_init(&pairs);
-    memset(&ev, 0, sizeof(ev));
     for (size_t i = 0; i < MAX_FIELDS && s->fields[i].opt; i++) {
         snprintf(names[i], sizeof(names[i]), "%s%s", s->fields[i].opt,
                  s->fields[i].flag ? "" : "=");
@@ -288,100 +279,147 @@ int cc_hotline_event_build(const cc_cli_t *cli, int64_t now_ms, cc_enc_t *out,
     if (s->id_option)
         allowed[n_allowed++] = "id=";
     allowed[n_allowed] = NULL;
-    r = cc_cli_check_opts(cli, allowed, err, err_len);
-    if (r < 0)
-        goto out;
+    return cc_cli_check_opts(cli, allowed, err, err_len);
+}
+
+/* The id of the contact or complaint: --id= or the ID operand, as @s
+ * takes it. */
+static int read_id(const cc_cli_t *cli, const sub_t *s, const char **ret_id, char *err,
+                   size_t err_len)
+{
+    const char *id = NULL;
 
     if (s->id_option) {
-        if (cli->n_args != 1) {
-            r = cc_fail(-EINVAL, err, err_len, "%s %s takes no operand (the id is --id=)",
-                        s->command, s->sub);
-            goto out;
-        }
-        if (!cc_cli_opt(cli, "id", &id)) {
-            r = cc_fail(-EINVAL, err, err_len, "%s %s needs --id=", s->command, s->sub);
-            goto out;
-        }
+        if (cli->n_args != 1)
+            return cc_fail(-EINVAL, err, err_len, "%s %s takes no operand (the id is --id=)",
+                           s->command, s->sub);
+        if (!cc_cli_opt(cli, "id", &id))
+            return cc_fail(-EINVAL, err, err_len, "%s %s needs --id=", s->command, s->sub);
     } else {
-        if (cli->n_args != 2) {
-            r = cc_fail(-EINVAL, err, err_len, "usage: cchc %s %s ID ...", s->command, s->sub);
-            goto out;
-        }
+        if (cli->n_args != 2)
+            return cc_fail(-EINVAL, err, err_len, "usage: cchc %s %s ID ...", s->command, s->sub);
         id = cli->args[1];
     }
-    if (!valid_id(id)) {
-        r = cc_fail(-EINVAL, err, err_len,
-                    "'%s' is not an id (1..%d printable characters, no spaces)", id, CC_MAX_ID);
-        goto out;
-    }
+    if (!valid_id(id))
+        return cc_fail(-EINVAL, err, err_len,
+                       "'%s' is not an id (1..%d printable characters, no spaces)", id, CC_MAX_ID);
+    *ret_id = id;
+    return 0;
+}
 
-    ev.at = now_ms / 1000;
-    if (cc_cli_opt(cli, "at", &v) && cc_cli_time(v, &ev.at) < 0) {
-        r = cc_fail(-EINVAL, err, err_len,
-                    "--at=%s: expected an ISO 8601 time "
-                    "(2025-03-18T09:20:00+07:00) or Unix seconds",
-                    v);
-        goto out;
-    }
-    r = cc_hotline_role(cli, s->unit_side, false, &ev.role, err, err_len);
-    if (r < 0)
-        goto out;
-    if (cc_cli_opt(cli, "eid", &v)) {
-        const char *at_opt;
+/* The event id: --eid= (with --at, so that running the command again
+ * sends the same event), else one made of who, type, id and time. */
+static int read_eid(const cc_cli_t *cli, const sub_t *s, const char *id, int64_t now_ms,
+                    cc_hotline_event_t *ev, char *err, size_t err_len)
+{
+    const char *v, *at_opt;
 
-        /* A chosen id is for running the same command again: the time must
-         * be the same too, or it is another event (event_id_conflict). */
-        if (!cc_cli_opt(cli, "at", &at_opt)) {
-            r = cc_fail(-EINVAL, err, err_len,
-                        "--eid needs --at: running the command again must send "
-                        "the same event, time included");
-            goto out;
-        }
-        if (!valid_id(v)) {
-            r = cc_fail(-EINVAL, err, err_len, "--eid=%s: 1..%d printable characters, no spaces", v,
-                        CC_MAX_ID);
-            goto out;
-        }
-        snprintf(ev.eid, sizeof(ev.eid), "%s", v);
-    } else {
-        cc_hotline_eid(cli->who, s->type, id, (uint64_t)now_ms, ev.eid, sizeof(ev.eid));
+    if (!cc_cli_opt(cli, "eid", &v)) {
+        cc_hotline_eid(cli->who, s->type, id, (uint64_t)now_ms, ev->eid, sizeof(ev->eid));
+        return 0;
     }
-    snprintf(ev.type, sizeof(ev.type), "%s", s->type);
-    snprintf(ev.subject, sizeof(ev.subject), "%s", id);
+    /* A chosen id is for running the same command again: the time must
+     * be the same too, or it is another event (event_id_conflict). */
+    if (!cc_cli_opt(cli, "at", &at_opt))
+        return cc_fail(-EINVAL, err, err_len,
+                       "--eid needs --at: running the command again must send "
+                       "the same event, time included");
+    if (!valid_id(v))
+        return cc_fail(-EINVAL, err, err_len, "--eid=%s: 1..%d printable characters, no spaces", v,
+                       CC_MAX_ID);
+    snprintf(ev->eid, sizeof(ev->eid), "%s", v);
+    return 0;
+}
 
-    cc_enc_kv_str(&pairs, s->id_key, id);
+/* The event's head: when (--at, default now), the role, the event id,
+ * its type and subject @id. */
+static int read_head(const cc_cli_t *cli, const sub_t *s, const char *id, int64_t now_ms,
+                     cc_hotline_event_t *ev, char *err, size_t err_len)
+{
+    const char *v;
+    int r;
+
+    ev->at = now_ms / 1000;
+    if (cc_cli_opt(cli, "at", &v) && cc_cli_time(v, &ev->at) < 0)
+        return cc_fail(-EINVAL, err, err_len,
+                       "--at=%s: expected an ISO 8601 time "
+                       "(2025-03-18T09:20:00+07:00) or Unix seconds",
+                       v);
+    if ((r = cc_hotline_role(cli, s->unit_side, false, &ev->role, err, err_len)) < 0 ||
+        (r = read_eid(cli, s, id, now_ms, ev, err, err_len)) < 0)
+        return r;
+    snprintf(ev->type, sizeof(ev->type), "%s", s->type);
+    snprintf(ev->subject, sizeof(ev->subject), "%s", id);
+    return 0;
+}
+
+/* The event's own fields into @pairs: the id under @s's id key, then each
+ * field given (required ones must be, enumerations must name a code). */
+static int encode_fields(const cc_cli_t *cli, const sub_t *s, const char *id, cc_enc_t *pairs,
+                         char *err, size_t err_len)
+{
+    char vals[128];
+    const char *v;
+
+    cc_enc_kv_str(pairs, s->id_key, id);
     for (size_t i = 0; i < MAX_FIELDS && s->fields[i].opt; i++) {
         const field_t *f = &s->fields[i];
 
         if (!cc_cli_opt(cli, f->opt, &v)) {
-            if (f->required) {
-                r = cc_fail(-EINVAL, err, err_len, "%s %s needs --%s=", s->command, s->sub, f->opt);
-                goto out;
-            }
+            if (f->required)
+                return cc_fail(-EINVAL, err, err_len, "%s %s needs --%s=", s->command, s->sub,
+                               f->opt);
             continue;
         }
         if (f->flag) {
-            cc_enc_kv_bool(&pairs, f->key, true);
+            cc_enc_kv_bool(pairs, f->key, true);
         } else {
             if (f->vocab && cc_vocab_find(f->vocab, f->first, v, strlen(v)) < 0) {
                 cc_vocab_list(f->vocab, f->first, "|", vals, sizeof(vals));
-                r = cc_fail(-EINVAL, err, err_len, "--%s=%s: expected %s", f->opt, v, vals);
-                goto out;
+                return cc_fail(-EINVAL, err, err_len, "--%s=%s: expected %s", f->opt, v, vals);
             }
-            cc_enc_kv_str(&pairs, f->key, v);
+            cc_enc_kv_str(pairs, f->key, v);
         }
     }
+    return 0;
+}
+
+/* The event into @out: one map of eid, type, time and its fields. */
+static void encode_event(cc_enc_t *out, const cc_hotline_event_t *ev, const cc_enc_t *pairs)
+{
+    size_t map;
 
     cc_enc_reset(out);
     map = cc_enc_map_open(out);
-    cc_enc_kv_str(out, "eid", ev.eid);
-    cc_enc_kv_str(out, "type", ev.type);
-    cc_enc_kv_i64(out, "at", ev.at);
-    cc_enc_raw(out, pairs.buf.data, pairs.buf.size);
+    cc_enc_kv_str(out, "eid", ev->eid);
+    cc_enc_kv_str(out, "type", ev->type);
+    cc_enc_kv_i64(out, "at", ev->at);
+    cc_enc_raw(out, pairs->buf.data, pairs->buf.size);
     cc_enc_map_close(out, map);
-    *ret = ev;
-    r = 0;
-out:
+}
+
+int cc_hotline_event_build(const cc_cli_t *cli, int64_t now_ms, cc_enc_t *out,
+                           cc_hotline_event_t *ret, char *err, size_t err_len)
+{
+    const sub_t *s = find_sub(cli);
+    cc_hotline_event_t ev;
+    const char *id = NULL;
+    cc_enc_t pairs;
+    int r;
+
+    if (s == NULL)
+        return cc_fail(-EINVAL, err, err_len, "unknown %s subcommand '%s'",
+                       cli->command ? cli->command : "", cli->n_args ? cli->args[0] : "");
+    cc_enc_init(&pairs);
+    memset(&ev, 0, sizeof(ev));
+    if ((r = check_options(cli, s, err, err_len)) >= 0 &&
+        (r = read_id(cli, s, &id, err, err_len)) >= 0 &&
+        (r = read_head(cli, s, id, now_ms, &ev, err, err_len)) >= 0 &&
+        (r = encode_fields(cli, s, id, &pairs, err, err_len)) >= 0) {
+        encode_event(out, &ev, &pairs);
+        *ret = ev;
+        r = 0;
+    }
     cc_enc_deinit(&pairs);
     return r;
 }

@@ -574,112 +574,174 @@ static int consult_end(sc_state_t *st, cc_txn_t *txn, const char *dossier, sc_do
 
 /* ---- Dossier records ---------------------------------------------------------------- */
 
+/* One dossier record being applied: @x as read, @old as stored (when
+ * @found), @d the new snapshot being built, @day the record's local day. */
+typedef struct {
+    const drec_t *x;
+    const sc_dossier_t *old;
+    sc_dossier_t *d;
+    int kind;
+    int32_t day;
+    bool found, was_open, now_open;
+} dchange_t;
+
+/* A supplement request against the "one time, complete" rule: counted,
+ * and its alert raised. */
+static int supplement_rule_broken(sc_state_t *st, cc_txn_t *txn, const dchange_t *c)
+{
+    const drec_t *x = c->x;
+    const cc_policy_t *pol = st->catalog ? cc_catalog_policy(st->catalog) : NULL;
+    char text[SC_ALERT_TEXT_MAX];
+    int r;
+
+    sc_tally_add(st->counts, x->unit, c->day, SC_SUPP_RULE_BROKEN, 1);
+    snprintf(text, sizeof(text),
+             "Hồ sơ %s (thủ tục %s): yêu cầu bổ sung trái quy định \"hướng dẫn một "
+             "lần, đầy đủ\" (lần thứ hai, hoặc sau %d ngày làm việc kể từ khi tiếp nhận)",
+             x->dossier, sc_proc_label(st, x->proc[0] ? x->proc : c->old->proc),
+             pol ? pol->supplement_late_working_days : 3);
+    if ((r = sc_raise(st, txn, CC_ALERT_SUPPLEMENT_RULE_BROKEN, -1, x->unit, x->dossier, NULL,
+                      x->at, text)) < 0)
+        return r;
+    c->d->rule_alert = 1;
+    return 0;
+}
+
+/* A SOS request (stop, supplement, refuse, withdraw) on an open dossier
+ * with none pending: counted in the SOS table, pending until its limit. */
+static int sos_requested(sc_state_t *st, cc_txn_t *txn, const dchange_t *c)
+{
+    const drec_t *x = c->x;
+    sc_dossier_t *d = c->d;
+    int k = x->sos_kind - 1; /* the SOS table's row: stop, supplement, refuse, withdraw */
+    int r;
+
+    sc_tally_add(st->counts, x->unit, c->day, (sc_counter_t)(SC_SOS_STOP_REQ + 3 * k), 1);
+    d->sos_kind = (uint8_t)x->sos_kind;
+    d->sos_limit = sos_limit(st, x->at);
+    snprintf(d->sos_unit, sizeof(d->sos_unit), "%s", x->unit);
+    if ((r = sc_sos_put(st->alerts, txn, d->sos_limit, x->dossier)) < 0)
+        return r;
+    return x->rule_broken ? supplement_rule_broken(st, txn, c) : 0;
+}
+
+/* An extension: counted; the apology alert ends; the promised date
+ * (Mẫu 04) has a timer of its own. */
+static int extended(sc_state_t *st, cc_txn_t *txn, const dchange_t *c)
+{
+    const drec_t *x = c->x;
+    const sc_dossier_t *old = c->old;
+    sc_dossier_t *d = c->d;
+    char id[SC_ALERT_ID_MAX + 1];
+    int r;
+
+    sc_tally_add(st->counts, x->unit, c->day, SC_EXTENDED, 1);
+    d->extended = 1;
+    if (old->apology_alert) {
+        if ((r = sc_alerts_clear_kind(st->alerts, txn, CC_ALERT_APOLOGY_MISSING, x->dossier)) < 0)
+            return r;
+        d->apology_alert = 0;
+    }
+    sc_alert_id(id, sizeof(id), CC_ALERT_PROMISE_MISSED, x->dossier, NULL);
+    if (c->now_open && x->promised > 0 && x->promised != old->promised) {
+        if ((r = sc_timer_del(st->alerts, txn, old->promised, id)) < 0 ||
+            (r = sc_timer_put(st->alerts, txn, x->promised, id)) < 0)
+            return r;
+        d->promised = x->promised;
+    }
+    return 0;
+}
+
+/* The pending SOS request is gone: its limit, its alert, its fields. */
+static int sos_gone(sc_state_t *st, cc_txn_t *txn, const dchange_t *c)
+{
+    sc_dossier_t *d = c->d;
+    int r;
+
+    if ((r = sc_sos_del(st->alerts, txn, c->old->sos_limit, c->x->dossier)) < 0 ||
+        (r = sc_alerts_clear_kind(st->alerts, txn, CC_ALERT_SOS_PENDING, c->x->dossier)) < 0)
+        return r;
+    d->sos_kind = 0;
+    d->sos_limit = 0;
+    d->sos_unit[0] = '\0';
+    return 0;
+}
+
+/* The dossier ended: the alerts its flags say are active (each flag is
+ * set with its alert, and cleared with it), the promised date's timer and
+ * the pending consultations go. */
+static int dossier_ended(sc_state_t *st, cc_txn_t *txn, const dchange_t *c)
+{
+    const char *dossier = c->x->dossier;
+    sc_dossier_t *d = c->d;
+    const struct {
+        uint8_t active;
+        cc_alert_kind_t kind;
+    } ended[] = { { d->rule_alert, CC_ALERT_SUPPLEMENT_RULE_BROKEN },
+                  { d->apology_alert, CC_ALERT_APOLOGY_MISSING },
+                  { d->promise_alert, CC_ALERT_PROMISE_MISSED } };
+    char id[SC_ALERT_ID_MAX + 1];
+    int r;
+
+    for (size_t i = 0; i < CC_N(ended); i++)
+        if (ended[i].active &&
+            (r = sc_alerts_clear_kind(st->alerts, txn, ended[i].kind, dossier)) < 0)
+            return r;
+    if (d->promised) {
+        sc_alert_id(id, sizeof(id), CC_ALERT_PROMISE_MISSED, dossier, NULL);
+        if ((r = sc_timer_del(st->alerts, txn, d->promised, id)) < 0)
+            return r;
+    }
+    if (d->consults && (r = consult_end(st, txn, dossier, d)) < 0)
+        return r;
+    d->rule_alert = d->apology_alert = d->promise_alert = 0;
+    d->promised = 0;
+    return 0;
+}
+
 /* The SOS table, apologies, payments, digitization, ratings, extensions
  * and consultations, and the alerts tied to them, for one applied dossier
- * record: @old as stored, @d the new snapshot being built. */
-static int apply_dossier_figures(sc_state_t *st, cc_txn_t *txn, const drec_t *x, int kind,
-                                 const sc_dossier_t *old, sc_dossier_t *d, bool was_open,
-                                 bool now_open)
+ * record that was stored before. */
+static int apply_dossier_figures(sc_state_t *st, cc_txn_t *txn, const dchange_t *c)
 {
-    int32_t day = cc_local_day(x->at);
-    char text[SC_ALERT_TEXT_MAX], id[SC_ALERT_ID_MAX + 1];
+    const drec_t *x = c->x;
+    const sc_dossier_t *old = c->old;
+    int kind = c->kind;
     int r = 0;
 
-    if (kind == CC_EV_SOS_REQUESTED && x->sos_kind > 0 && was_open && !old->sos_kind) {
-        int k = x->sos_kind - 1; /* the SOS table's row: stop, supplement, refuse, withdraw */
-
-        sc_tally_add(st->counts, x->unit, day, (sc_counter_t)(SC_SOS_STOP_REQ + 3 * k), 1);
-        d->sos_kind = (uint8_t)x->sos_kind;
-        d->sos_limit = sos_limit(st, x->at);
-        snprintf(d->sos_unit, sizeof(d->sos_unit), "%s", x->unit);
-        if ((r = sc_sos_put(st->alerts, txn, d->sos_limit, x->dossier)) < 0)
-            return r;
-        if (x->rule_broken) {
-            const cc_policy_t *pol = st->catalog ? cc_catalog_policy(st->catalog) : NULL;
-
-            sc_tally_add(st->counts, x->unit, day, SC_SUPP_RULE_BROKEN, 1);
-            snprintf(text, sizeof(text),
-                     "Hồ sơ %s (thủ tục %s): yêu cầu bổ sung trái quy định \"hướng dẫn một "
-                     "lần, đầy đủ\" (lần thứ hai, hoặc sau %d ngày làm việc kể từ khi tiếp nhận)",
-                     x->dossier, sc_proc_label(st, x->proc[0] ? x->proc : old->proc),
-                     pol ? pol->supplement_late_working_days : 3);
-            if ((r = sc_raise(st, txn, CC_ALERT_SUPPLEMENT_RULE_BROKEN, -1, x->unit, x->dossier,
-                              NULL, x->at, text)) < 0)
-                return r;
-            d->rule_alert = 1;
-        }
+    if (kind == CC_EV_SOS_REQUESTED && x->sos_kind > 0 && c->was_open && !old->sos_kind) {
+        r = sos_requested(st, txn, c);
     } else if (kind == CC_EV_SOS_REVIEWED && old->sos_kind) {
         int k = old->sos_kind - 1;
         bool approved = x->approved >= 0 ? x->approved == 1 : x->state != old->state;
 
-        sc_tally_add(st->counts, old->sos_unit[0] ? old->sos_unit : x->unit, day,
+        sc_tally_add(st->counts, old->sos_unit[0] ? old->sos_unit : x->unit, c->day,
                      (sc_counter_t)(SC_SOS_STOP_REQ + 3 * k + (approved ? 1 : 2)), 1);
     } else if (kind == CC_EV_EXTENDED) {
-        sc_tally_add(st->counts, x->unit, day, SC_EXTENDED, 1);
-        d->extended = 1;
-        if (old->apology_alert) {
-            if ((r = sc_alerts_clear_kind(st->alerts, txn, CC_ALERT_APOLOGY_MISSING, x->dossier)) <
-                0)
-                return r;
-            d->apology_alert = 0;
-        }
-        /* The promised date (Mẫu 04) has a timer of its own. */
-        sc_alert_id(id, sizeof(id), CC_ALERT_PROMISE_MISSED, x->dossier, NULL);
-        if (now_open && x->promised > 0 && x->promised != old->promised) {
-            if ((r = sc_timer_del(st->alerts, txn, old->promised, id)) < 0 ||
-                (r = sc_timer_put(st->alerts, txn, x->promised, id)) < 0)
-                return r;
-            d->promised = x->promised;
-        }
+        r = extended(st, txn, c);
     } else if (kind == CC_EV_CONSULT_REQUESTED || kind == CC_EV_CONSULT_ANSWERED) {
-        if (x->agency[0] && (now_open || kind == CC_EV_CONSULT_ANSWERED) &&
-            (r = consult_apply(st, txn, x, kind, d)) < 0)
-            return r;
-    } else if (kind == CC_EV_RESOLVED && was_open && x->klass == SC_RESOLVED_LATE &&
+        if (x->agency[0] && (c->now_open || kind == CC_EV_CONSULT_ANSWERED))
+            r = consult_apply(st, txn, x, kind, c->d);
+    } else if (kind == CC_EV_RESOLVED && c->was_open && x->klass == SC_RESOLVED_LATE &&
                x->apology >= 0) {
         static const sc_counter_t by_apology[] = { [CC_APOLOGY_NONE] = SC_APOLOGY_MISSING,
                                                    [CC_APOLOGY_IN_TIME] = SC_APOLOGY_IN_TIME,
                                                    [CC_APOLOGY_LATE] = SC_APOLOGY_LATE };
 
-        sc_tally_add(st->counts, x->unit, day, by_apology[x->apology], 1);
+        sc_tally_add(st->counts, x->unit, c->day, by_apology[x->apology], 1);
     } else if (x->figure >= 0) {
-        sc_tally_add(st->counts, x->unit, day, (sc_counter_t)x->figure, 1);
+        sc_tally_add(st->counts, x->unit, c->day, (sc_counter_t)x->figure, 1);
         if (kind == CC_EV_RATED)
             sc_unit_set_add(&st->dirty, x->unit);
     }
+    if (r < 0)
+        return r;
     /* The pending request is gone: reviewed, or the dossier ended. */
-    if (old->sos_kind && (kind == CC_EV_SOS_REVIEWED || !now_open)) {
-        if ((r = sc_sos_del(st->alerts, txn, old->sos_limit, x->dossier)) < 0 ||
-            (r = sc_alerts_clear_kind(st->alerts, txn, CC_ALERT_SOS_PENDING, x->dossier)) < 0)
-            return r;
-        d->sos_kind = 0;
-        d->sos_limit = 0;
-        d->sos_unit[0] = '\0';
-    }
-    if (was_open && !now_open) {
-        /* The alerts that end with the dossier: those its flags say are
-         * active (each flag is set with its alert, and cleared with it). */
-        const struct {
-            uint8_t active;
-            cc_alert_kind_t kind;
-        } ended[] = { { d->rule_alert, CC_ALERT_SUPPLEMENT_RULE_BROKEN },
-                      { d->apology_alert, CC_ALERT_APOLOGY_MISSING },
-                      { d->promise_alert, CC_ALERT_PROMISE_MISSED } };
-
-        for (size_t i = 0; i < CC_N(ended); i++)
-            if (ended[i].active &&
-                (r = sc_alerts_clear_kind(st->alerts, txn, ended[i].kind, x->dossier)) < 0)
-                return r;
-        if (d->promised) {
-            sc_alert_id(id, sizeof(id), CC_ALERT_PROMISE_MISSED, x->dossier, NULL);
-            if ((r = sc_timer_del(st->alerts, txn, d->promised, id)) < 0)
-                return r;
-        }
-        if (d->consults && (r = consult_end(st, txn, x->dossier, d)) < 0)
-            return r;
-        d->rule_alert = d->apology_alert = d->promise_alert = 0;
-        d->promised = 0;
-    }
+    if (old->sos_kind && (kind == CC_EV_SOS_REVIEWED || !c->now_open) &&
+        (r = sos_gone(st, txn, c)) < 0)
+        return r;
+    if (c->was_open && !c->now_open)
+        return dossier_ended(st, txn, c);
     return 0;
 }
 
@@ -711,107 +773,140 @@ static int apply_due_soon(sc_state_t *st, cc_txn_t *txn, const char *dossier,
     return sc_timer_put(st->alerts, txn, d->soon_at, id);
 }
 
+/* The counts a dossier record moves: received (and by channel), transferred
+ * out of one unit into another, ended (resolved by class, or without). */
+static void tally_dossier(sc_state_t *st, const dchange_t *c)
+{
+    const drec_t *x = c->x;
+    const sc_dossier_t *old = c->old;
+
+    if (c->kind == CC_EV_RECEIVED && !c->found) {
+        sc_tally_add(st->counts, x->unit, c->day, SC_RECEIVED, 1);
+        if (x->channel >= 0)
+            sc_tally_add(st->counts, x->unit, c->day, (sc_counter_t)x->channel, 1);
+    }
+    if (c->was_open && strcmp(old->unit, x->unit) != 0) {
+        sc_tally_add(st->counts, old->unit, c->day, SC_TRANSFERRED_OUT, 1);
+        sc_tally_add(st->counts, x->unit, c->day, SC_TRANSFERRED_IN, 1);
+    }
+    if (c->was_open && !c->now_open) {
+        sc_counter_t k = x->state == CC_DOSSIER_RESOLVED && x->klass >= 0 ? (sc_counter_t)x->klass
+                                                                          : SC_ENDED_WITHOUT_CLASS;
+
+        sc_tally_add(st->counts, x->unit, c->day, k, 1);
+        if (k != SC_ENDED_WITHOUT_CLASS)
+            sc_unit_set_add(&st->dirty, x->unit);
+    }
+}
+
+/* Within / past due: the standing before the record, and after it; then
+ * the real-time service index. */
+static int index_dossier(sc_state_t *st, cc_txn_t *txn, const dchange_t *c)
+{
+    const drec_t *x = c->x;
+    const sc_dossier_t *old = c->old;
+    sc_open_t before = { old->unit, c->was_open, old->state == CC_DOSSIER_SUPPLEMENT_WAIT,
+                         old->due };
+    sc_open_t after = { x->unit, c->now_open, x->state == CC_DOSSIER_SUPPLEMENT_WAIT, x->due };
+    sc_index_rec_t ix = { .kind = c->kind,
+                          .dossier = x->dossier,
+                          .unit = x->unit,
+                          .proc = x->proc[0] ? x->proc : old->proc,
+                          .at = x->at,
+                          .received_at = c->d->received_at,
+                          .channel = x->channel,
+                          .klass = x->klass,
+                          .figure = x->figure,
+                          .sos_kind = x->sos_kind,
+                          .before = c->found ? &before : NULL,
+                          .after = &after,
+                          .runit = x->runit,
+                          .entry = &c->d->ix };
+
+    if (before.open != after.open || before.paused != after.paused || before.due != after.due ||
+        strcmp(before.unit, after.unit) != 0)
+        sc_tally_open_move(st->counts, &sc_open_all, c->day, c->found ? &before : NULL, &after);
+    return sc_index_dossier(&st->index, st->catalog, txn, &ix);
+}
+
+/* The overdue alert ends when the dossier ended, moved to another unit
+ * (the tick raises it again there), or its due moved into the future
+ * (supplement restart). The apology alert goes with it. */
+static int overdue_ended(sc_state_t *st, cc_txn_t *txn, const dchange_t *c, int64_t now)
+{
+    const drec_t *x = c->x;
+    const sc_dossier_t *old = c->old;
+    int r;
+
+    if (old->overdue &&
+        (!c->now_open || strcmp(old->unit, x->unit) != 0 || (x->due != old->due && x->due > now))) {
+        if ((r = sc_alerts_clear_kind(st->alerts, txn, CC_ALERT_DOSSIER_OVERDUE, x->dossier)) < 0 ||
+            (r = sc_alerts_clear_kind(st->alerts, txn, CC_ALERT_APOLOGY_MISSING, x->dossier)) < 0)
+            return r;
+        c->d->overdue = 0;
+        c->d->apology_alert = 0;
+    }
+    return 0;
+}
+
+/* The due index: the clock stops in supplement_wait, so only processing
+ * dossiers wait in it. An entry that stays as it was is not touched. */
+static int due_index(sc_state_t *st, cc_txn_t *txn, const dchange_t *c)
+{
+    const sc_dossier_t *old = c->old, *d = c->d;
+    bool was_due = c->found && old->state == CC_DOSSIER_PROCESSING && !old->overdue;
+    bool now_due = d->state == CC_DOSSIER_PROCESSING && !d->overdue;
+    int r;
+
+    if (was_due != now_due || (now_due && old->due != d->due)) {
+        if (was_due && (r = sc_due_del(st->alerts, txn, old->due, c->x->dossier)) < 0)
+            return r;
+        if (now_due && (r = sc_due_put(st->alerts, txn, d->due, c->x->dossier)) < 0)
+            return r;
+    }
+    return 0;
+}
+
 static int apply_dossier(sc_state_t *st, cc_txn_t *txn, const sc_record_t *rec, int kind,
                          int64_t at, int64_t now)
 {
-    int32_t day = cc_local_day(at);
     sc_dossier_t old, d;
-    bool found, was_open, now_open, was_due, now_due;
     drec_t x;
+    dchange_t c = { .x = &x, .old = &old, .d = &d, .kind = kind, .day = cc_local_day(at) };
     int r = 0;
 
     if (read_drec(rec, kind, at, &x) < 0)
         return REC_INVALID;
-    if ((r = sc_load_dossier(st, txn, x.dossier, &old, &found)) < 0)
+    if ((r = sc_load_dossier(st, txn, x.dossier, &old, &c.found)) < 0)
         return r;
     /* Validated; from here on, write. */
-    was_open = found && is_open(old.state);
-    now_open = is_open(x.state);
+    c.was_open = c.found && is_open(old.state);
+    c.now_open = is_open(x.state);
     d = old;
-    if (!found) {
+    if (!c.found) {
         d.version = SC_DOSSIER_VERSION;
         d.received_at = x.received_at ? x.received_at : at;
     }
-    if (kind == CC_EV_RECEIVED && !found) {
-        sc_tally_add(st->counts, x.unit, day, SC_RECEIVED, 1);
-        if (x.channel >= 0)
-            sc_tally_add(st->counts, x.unit, day, (sc_counter_t)x.channel, 1);
-    }
-    if (was_open && strcmp(old.unit, x.unit) != 0) {
-        sc_tally_add(st->counts, old.unit, day, SC_TRANSFERRED_OUT, 1);
-        sc_tally_add(st->counts, x.unit, day, SC_TRANSFERRED_IN, 1);
-    }
-    if (was_open && !now_open) {
-        sc_counter_t c = x.state == CC_DOSSIER_RESOLVED && x.klass >= 0 ? (sc_counter_t)x.klass
-                                                                        : SC_ENDED_WITHOUT_CLASS;
-
-        sc_tally_add(st->counts, x.unit, day, c, 1);
-        if (c != SC_ENDED_WITHOUT_CLASS)
-            sc_unit_set_add(&st->dirty, x.unit);
-    }
-    /* Within / past due: the standing before the record, and after it;
-     * then the real-time service index. */
-    if (found || kind == CC_EV_RECEIVED) {
-        sc_open_t before = { old.unit, was_open, old.state == CC_DOSSIER_SUPPLEMENT_WAIT, old.due };
-        sc_open_t after = { x.unit, now_open, x.state == CC_DOSSIER_SUPPLEMENT_WAIT, x.due };
-        sc_index_rec_t ix = { .kind = kind,
-                              .dossier = x.dossier,
-                              .unit = x.unit,
-                              .proc = x.proc[0] ? x.proc : old.proc,
-                              .at = at,
-                              .received_at = d.received_at,
-                              .channel = x.channel,
-                              .klass = x.klass,
-                              .figure = x.figure,
-                              .sos_kind = x.sos_kind,
-                              .before = found ? &before : NULL,
-                              .after = &after,
-                              .runit = x.runit,
-                              .entry = &d.ix };
-
-        if (before.open != after.open || before.paused != after.paused || before.due != after.due ||
-            strcmp(before.unit, after.unit) != 0)
-            sc_tally_open_move(st->counts, &sc_open_all, day, found ? &before : NULL, &after);
-        if ((r = sc_index_dossier(&st->index, st->catalog, txn, &ix)) < 0)
-            return r;
-    }
+    tally_dossier(st, &c);
+    if ((c.found || kind == CC_EV_RECEIVED) && (r = index_dossier(st, txn, &c)) < 0)
+        return r;
     /* Only open dossiers that were counted as received are "open" here
      * (written with the feeds' figures at the end of the transaction). */
-    if (kind == CC_EV_RECEIVED && !found && now_open)
+    if (kind == CC_EV_RECEIVED && !c.found && c.now_open)
         st->open_change++;
-    else if (was_open && !now_open)
+    else if (c.was_open && !c.now_open)
         st->open_change--;
-    if (found && (r = apply_dossier_figures(st, txn, &x, kind, &old, &d, was_open, now_open)) < 0)
+    if (c.found && (r = apply_dossier_figures(st, txn, &c)) < 0)
         return r;
-
-    /* Due index and overdue alert. */
-    was_due = found && old.state == CC_DOSSIER_PROCESSING && !old.overdue;
-    if (old.overdue &&
-        (!now_open || strcmp(old.unit, x.unit) != 0 || (x.due != old.due && x.due > now))) {
-        /* Ended, moved to another unit (the tick raises it again there), or
-         * its due moved into the future (supplement restart). The apology
-         * alert goes with it. */
-        if ((r = sc_alerts_clear_kind(st->alerts, txn, CC_ALERT_DOSSIER_OVERDUE, x.dossier)) < 0 ||
-            (r = sc_alerts_clear_kind(st->alerts, txn, CC_ALERT_APOLOGY_MISSING, x.dossier)) < 0)
-            return r;
-        d.overdue = 0;
-        d.apology_alert = 0;
-    }
+    if ((r = overdue_ended(st, txn, &c, now)) < 0)
+        return r;
     d.state = x.state;
     d.due = x.due;
     snprintf(d.unit, sizeof(d.unit), "%s", x.unit);
     if (x.proc[0])
         snprintf(d.proc, sizeof(d.proc), "%s", x.proc);
-    /* The clock stops in supplement_wait: only processing dossiers wait
-     * in the index. An entry that stays as it was is not touched. */
-    now_due = d.state == CC_DOSSIER_PROCESSING && !d.overdue;
-    if (was_due != now_due || (now_due && old.due != d.due)) {
-        if (was_due && (r = sc_due_del(st->alerts, txn, old.due, x.dossier)) < 0)
-            return r;
-        if (now_due && (r = sc_due_put(st->alerts, txn, d.due, x.dossier)) < 0)
-            return r;
-    }
-    if ((r = apply_due_soon(st, txn, x.dossier, &old, found, &d, at)) < 0)
+    if ((r = due_index(st, txn, &c)) < 0 ||
+        (r = apply_due_soon(st, txn, x.dossier, &old, c.found, &d, at)) < 0)
         return r;
     return sc_put_dossier(st, txn, x.dossier, &d);
 }
