@@ -12,11 +12,13 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zmq.h>
 
 #include "cc_base.h"
 #include "cc_clock.h"
 #include "cc_log.h"
 #include "cc_mem.h"
+#include "cc_net.h"
 #include "cc_reject.h"
 #include "cc_sd.h"
 
@@ -78,12 +80,20 @@ stop:
     return r;
 }
 
-int cc_daemon_security(const cc_daemon_settings_t *set, void *zctx, const char *const *listen,
-                       size_t n, cc_security_t **ret, char *err, size_t err_len)
+int cc_daemon_listen(const cc_daemon_settings_t *set, void *zctx, cc_security_t **ret_sec,
+                     void **ret_router, char *err, size_t err_len)
 {
     cc_security_opts_t o = { set->security, set->server_key, set->principals };
+    const char *const listen[1] = { set->listen };
+    int r;
 
-    return cc_security_open(&o, zctx, listen, n, ret, err, err_len);
+    if ((r = cc_security_open(&o, zctx, listen, 1, ret_sec, err, err_len)) < 0)
+        return r;
+    *ret_router = cc_socket_new(zctx, ZMQ_ROUTER);
+    if (*ret_router && (r = cc_security_server_socket(*ret_sec, *ret_router)) < 0)
+        return cc_fail(r, err, err_len, "cannot make the socket a CURVE server: %s",
+                       zmq_strerror(-r));
+    return cc_socket_bind(*ret_router, set->listen, err, err_len);
 }
 
 uint64_t cc_daemon_tick_ms(int64_t tick_ms)

@@ -117,11 +117,14 @@ int cc_daemon_configure(const char *name, const cc_option_t *table, size_t n, vo
                         cc_daemon_settings_t *common, int argc, char **argv);
 
 /**
- * cc_daemon_security - set up the daemon's security (cc_security_open)
- * from its settings, for ROUTER endpoints @listen.
+ * cc_daemon_listen - the daemon's security (cc_security_open from its
+ * settings) into @ret_sec, and its ROUTER into @ret_router: a CURVE server
+ * when the security says so, bound to the settings' listen endpoint. The
+ * caller closes both, also after a failure (the router may be NULL).
+ * Returns 0 or a negative error, said in @err.
  */
-int cc_daemon_security(const cc_daemon_settings_t *set, void *zctx, const char *const *listen,
-                       size_t n, cc_security_t **ret, char *err, size_t err_len);
+int cc_daemon_listen(const cc_daemon_settings_t *set, void *zctx, cc_security_t **ret_sec,
+                     void **ret_router, char *err, size_t err_len);
 
 /**
  * cc_daemon_tick_ms - the tick period: @tick_ms, or half of WatchdogSec if

@@ -863,14 +863,7 @@ static int open_all(cc_evd_t *d, char *err, size_t err_len)
     if (d->set.rebuild && (r = d->domain->rebuild(d->dom, d->store, err, err_len)) < 0)
         return r;
     d->zctx = zmq_ctx_new();
-    if ((r = cc_daemon_security(&d->set.d, d->zctx, (const char *const *)&d->set.d.listen, 1,
-                                &d->security, err, err_len)) < 0)
-        return r;
-    d->router = cc_socket_new(d->zctx, ZMQ_ROUTER);
-    if (d->router && (r = cc_security_server_socket(d->security, d->router)) < 0)
-        return cc_fail(r, err, err_len, "cannot make the socket a CURVE server: %s",
-                       zmq_strerror(-r));
-    if ((r = cc_socket_bind(d->router, d->set.d.listen, err, err_len)) < 0)
+    if ((r = cc_daemon_listen(&d->set.d, d->zctx, &d->security, &d->router, err, err_len)) < 0)
         return r;
     if ((d->sigfd = cc_sig_open()) < 0) {
         snprintf(err, err_len, "cannot set up signals: %s", strerror(-d->sigfd));

@@ -684,14 +684,7 @@ static int open_all(scoring_t *s, char *err, size_t err_len)
                (unsigned long long)sc_state_rebuilt_from(s->state),
                (unsigned long long)SC_STATE_LAYOUT_CURRENT);
     s->zctx = zmq_ctx_new();
-    if ((r = cc_daemon_security(&s->set.d, s->zctx, (const char *const *)&s->set.d.listen, 1,
-                                &s->security, err, err_len)) < 0)
-        return r;
-    s->router = cc_socket_new(s->zctx, ZMQ_ROUTER);
-    if (s->router && (r = cc_security_server_socket(s->security, s->router)) < 0)
-        return cc_fail(r, err, err_len, "cannot make the socket a CURVE server: %s",
-                       zmq_strerror(-r));
-    if ((r = cc_socket_bind(s->router, s->set.d.listen, err, err_len)) < 0)
+    if ((r = cc_daemon_listen(&s->set.d, s->zctx, &s->security, &s->router, err, err_len)) < 0)
         return r;
     /* A subscriber that is gone or does not read must be told apart
      * (watch.h): sends to it fail instead of vanishing. */
