@@ -91,7 +91,7 @@ typedef int (*cc_store_write_fn)(cc_txn_t *txn, void *ctx);
 
 /**
  * cc_store_write - run @fn in a write transaction and commit it durably
- * (fsync). If the map fills, the transaction is aborted, the map doubled and
+ * (fsync; a store opened with lazy_meta_sync: see there). If the map fills, the transaction is aborted, the map doubled and
  * @fn run again from the start.
  * Returns 0 once committed, @fn's negative result, or a negative error.
  */

@@ -177,7 +177,9 @@ static void hold_settle(scoring_t *s, uint64_t now_ms, bool force)
 {
     if (s->hold_until_ms == 0 || (!force && now_ms < s->hold_until_ms))
         return;
-    hold_end(s, !catching_up(s));
+    /* Changes dropped meanwhile (a catch-up): the snapshot owed replaces
+     * these too. */
+    hold_end(s, !catching_up(s) && !s->resync_pending);
 }
 
 /* ---- Applying what the feeds read ----------------------------------------------------- */
@@ -518,7 +520,9 @@ static void query_rebuild(scoring_t *s, const cc_request_t *req, const cc_princi
                         "q", NULL);
         return;
     }
-    if ((r = sc_state_rebuild(s->state)) < 0) {
+    /* Synced: the store syncs its meta page lazily, and the operator is
+     * told it began. */
+    if ((r = sc_state_rebuild(s->state)) < 0 || (r = cc_store_sync(sc_state_store(s->state))) < 0) {
         cc_router_error(s->router, req, CC_ERR_INTERNAL, "Không dựng lại được số liệu",
                         cc_store_strerror(r), NULL, NULL);
         return;

@@ -867,6 +867,9 @@ static int due_index(sc_state_t *st, cc_txn_t *txn, const dchange_t *c)
     return 0;
 }
 
+/* One intake record of a dossier (@kind, dated @at): the dossier's
+ * snapshot, its counts in the tally, its index entry, its due date in the
+ * due index and the alerts the record raises or clears. */
 static int apply_dossier(sc_state_t *st, cc_txn_t *txn, const sc_record_t *rec, int kind,
                          int64_t at, int64_t now)
 {

@@ -836,8 +836,15 @@ void sc_watch_ack(sc_watch_t *w, const cc_request_t *req, const cc_principal_t *
     }
     /* A supervisor's acknowledgement is not derived from the logs: durable
      * before the reply (the store syncs its meta page lazily). */
-    if ((r = cc_store_write(w->store, ack_txn, &a)) < 0 || (r = cc_store_sync(w->store)) < 0) {
+    if ((r = cc_store_write(w->store, ack_txn, &a)) < 0) {
         sc_alerts_begin(w->alerts);
+        reply_internal(w, req, r);
+        return;
+    }
+    if (!a.unknown && !a.refused && (r = cc_store_sync(w->store)) < 0) {
+        /* Committed, perhaps not durable: subscribers see it; the
+         * supervisor is told it may not have been kept. */
+        sc_alerts_publish(w->alerts, sc_watch_publish, w);
         reply_internal(w, req, r);
         return;
     }
