@@ -229,8 +229,6 @@ const char *cc_client_endpoint(const cc_client_t *c) { return c->endpoint; }
 
 int cc_client_timeout(const cc_client_t *c) { return c->timeout_ms; }
 
-void *cc_client_socket(cc_client_t *c) { return c->sock; }
-
 /* Encode { rid, pairs... } into c->enc and check it against the limits a
  * daemon applies, so that a request the daemon would drop as malformed
  * (and could not answer by rid) is refused here. */

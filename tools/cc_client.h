@@ -99,9 +99,6 @@ int cc_client_timeout(const cc_client_t *c);
  */
 int cc_client_handshake_error(cc_client_t *c);
 
-/** cc_client_socket - the DEALER socket, for callers that poll it. */
-void *cc_client_socket(cc_client_t *c);
-
 /**
  * cc_client_send - send a request of @type whose body is the map
  * { rid, <@pairs> }.

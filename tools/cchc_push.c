@@ -527,7 +527,7 @@ static int push_exit_status(push_run_t *run, cc_push_t *p, cc_client_t *c, const
 
 int cchc_cmd_push(const cc_cli_t *cli)
 {
-    push_run_t run = { .out = stdout, .timeout_ms = cli->timeout_ms };
+    push_run_t run = { .out = stdout };
     cc_push_opts_t po = { .on_result = on_result, .ctx = &run };
     push_input_t in = { .cap = READ_CHUNK * 2 };
     cc_client_t *c = NULL;
@@ -546,6 +546,7 @@ int cchc_cmd_push(const cc_cli_t *cli)
      * answered for --retry-for. */
     po.retry_ms = cli->timeout_ms;
     po.timeout_ms = (int)o.retry_for_ms;
+    run.timeout_ms = po.timeout_ms; /* what a `timeout` result says it waited */
     if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode))
         run.bytes_all = (uint64_t)st.st_size;
 

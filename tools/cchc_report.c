@@ -100,9 +100,7 @@ const char cchc_help_index[] =
     "--output, --json and --csv as in `cchc report --help`.\n"
     "  --rank=KEY          order the rows by an indicator's points (tdgq,\n"
     "                      online_share...), index_score or index_share; --asc for\n"
-    "                      smallest first\n"
-    "\n"
-    "Global options and exit status: `cchc --help`.\n";
+    "                      smallest first\n";
 
 const char cchc_help_reminder[] =
     "Usage: cchc reminder add --unit=U --kind=reminder|criticism --doc=NUMBER\n"
@@ -501,10 +499,10 @@ static int selection_pairs(const cc_cli_t *cli, const verdict_t *v, cc_enc_t *q,
 
 static int run_verdict(const cc_cli_t *cli, const verdict_t *v)
 {
-    static const char *const allowed[] = { "unit=",   "units=",  "parent=", "with-children",
-                                           "period=", "from=",   "to=",     "rank=",
-                                           "asc",     "format=", "output=", "json",
-                                           "csv",     NULL };
+    static const char *const allowed[] = { "unit=",   "parent=", "with-children", "period=",
+                                           "from=",   "to=",     "rank=",         "asc",
+                                           "format=", "output=", "json",          "csv",
+                                           NULL };
     const char *file = NULL;
     bool single = false, as_kind = false;
     cc_msg_t res = { 0 };

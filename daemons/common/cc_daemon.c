@@ -214,9 +214,11 @@ void cc_daemon_refuse_query(void *router, const cc_request_t *req, const char *n
     static const struct {
         const char *q, *daemon;
     } owners[] = {
-        { "dossier", "intake" }, { "pakn", "hotline" },  { "pakn_open", "hotline" },
-        { "report", "scoring" }, { "table", "scoring" }, { "notes", "scoring" },
-        { "alerts", "scoring" },
+        { "dossier", "intake" },  { "pakn", "hotline" },    { "pakn_open", "hotline" },
+        { "erase", "hotline" },   { "report", "scoring" },  { "table", "scoring" },
+        { "index", "scoring" },   { "notes", "scoring" },   { "alerts", "scoring" },
+        { "watch", "scoring" },   { "unwatch", "scoring" }, { "ack", "scoring" },
+        { "rebuild", "scoring" },
     };
     cc_daemon_words_t h = cc_daemon_words(name), t;
     char vi[512], en[512];

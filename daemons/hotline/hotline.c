@@ -1090,8 +1090,7 @@ static int query_erase(hotline_t *h, cc_store_t *store, const cc_principal_t *wh
 {
     personal_scan_t ps = { .h = h };
     erase_ctx_t e = { h, &ps, cc_clock_now(), NULL, 0 };
-    const char *field = NULL;
-    char why[256], digits[40] = "";
+    char digits[40] = "";
     cc_str_t phone = { NULL, 0 };
     cc_txn_t txn;
     int r;
@@ -1100,9 +1099,9 @@ static int query_erase(hotline_t *h, cc_store_t *store, const cc_principal_t *wh
         return cc_reject(rej, CC_ERR_NOT_AUTHORIZED, "q",
                          "Chỉ người vận hành được xóa dữ liệu cá nhân",
                          "Only an operator may erase personal data");
-    if (cc_fields_check(body, q_erase_fields, CC_N(q_erase_fields), &field, why, sizeof(why)) < 0)
-        return cc_reject(rej, CC_ERR_BAD_FIELD, field, "Yêu cầu xóa không hợp lệ: %s",
-                         "Invalid erase request: %s", why);
+    if (cc_reject_fields(rej, body, q_erase_fields, CC_N(q_erase_fields),
+                         "Yêu cầu xóa không hợp lệ", "Invalid erase request"))
+        return 1;
     if ((cc_map_find(body, "pakn") != NULL) == (cc_map_str(body, "phone", &phone) == 0))
         return cc_reject(rej, CC_ERR_BAD_FIELD, "pakn",
                          "Cần đúng một trong hai: mã PAKN 'pakn' hoặc số điện thoại 'phone'",

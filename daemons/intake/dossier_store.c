@@ -174,7 +174,9 @@ int cc_dossier_save(cc_txn_t *txn, MDB_dbi dbi, const char *id, const cc_dossier
     } else if (seq) {
         n += put_varint(buf + n, seq);
     }
-    r = cc_txn_put_tail(txn, dbi, id, strlen(id), buf, n);
+    /* A new dossier may sort last (ids by date); a stored one never appends. */
+    r = old->n_records == 0 ? cc_txn_put_tail(txn, dbi, id, strlen(id), buf, n)
+                            : cc_txn_put(txn, dbi, id, strlen(id), buf, n, 0);
     if (buf != stack)
         free(buf);
     return r;
