@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <systemd/sd-daemon.h>
 
 void cc_sd_ready(const char *status) { sd_notifyf(0, "READY=1\nSTATUS=%s", status); }
@@ -39,4 +40,13 @@ void cc_sd_starting(const char *status, uint64_t extend_ms)
 {
     sd_notifyf(0, "STATUS=%s\nEXTEND_TIMEOUT_USEC=%llu", status,
                (unsigned long long)extend_ms * 1000ull);
+}
+
+const char *cc_sd_credential(const char *name, char *buf, size_t len)
+{
+    const char *dir = getenv("CREDENTIALS_DIRECTORY");
+
+    if (dir == NULL || *dir == '\0' || (size_t)snprintf(buf, len, "%s/%s", dir, name) >= len)
+        return NULL;
+    return buf;
 }

@@ -9,6 +9,7 @@
 #ifndef CC_SD_H
 #define CC_SD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /** cc_sd_ready - READY=1 with a first STATUS= line. */
@@ -38,5 +39,12 @@ void cc_sd_starting(const char *status, uint64_t extend_ms);
  * when the watchdog is not enabled for this process.
  */
 uint64_t cc_sd_watchdog_interval_ms(void);
+
+/**
+ * cc_sd_credential - the path of the systemd credential @name
+ * ($CREDENTIALS_DIRECTORY/@name, LoadCredential=) into @buf (@len bytes),
+ * or NULL when systemd passed the daemon no credentials.
+ */
+const char *cc_sd_credential(const char *name, char *buf, size_t len);
 
 #endif

@@ -15,6 +15,7 @@
 #include "cc_log.h"
 #include "cc_mem.h"
 #include "cc_principals.h"
+#include "cc_sd.h"
 
 #define ZAP_ENDPOINT "inproc://zeromq.zap.01" /* fixed by the ZAP RFC (27/ZAP) */
 #define ZAP_FRAMES 7           /* version, id, domain, address, identity, mechanism, key */
@@ -45,13 +46,10 @@ void *cc_security_zap_socket(cc_security_t *s) { return s->zap; }
 /* The key pair file: the option, else the systemd credential. */
 static int load_keypair(cc_security_t *s, const char *path, char *err, size_t err_len)
 {
-    const char *creds = getenv("CREDENTIALS_DIRECTORY");
     char cred_path[4096];
 
-    if (path == NULL && creds && *creds) {
-        snprintf(cred_path, sizeof(cred_path), "%s/server.key", creds);
-        path = cred_path;
-    }
+    if (path == NULL)
+        path = cc_sd_credential("server.key", cred_path, sizeof(cred_path));
     if (path == NULL)
         return cc_fail(-EINVAL, err, err_len,
                        "security = curve needs the daemon's key pair: server_key = FILE (made "

@@ -25,6 +25,7 @@
 #include "cc_clock.h"
 #include "cc_log.h"
 #include "cc_mem.h"
+#include "cc_sd.h"
 #include "complaint.h"
 #include "personal.h"
 #include "redact.h"
@@ -58,18 +59,14 @@ static int reseal_all(cc_store_t *store, hotline_t *h, char *err, size_t err_len
  * personal.keys, else <state_dir>/personal.keys, made on first start. */
 static int load_keys(hotline_t *h, const cc_evd_settings_t *set, char *err, size_t err_len)
 {
-    const char *creds = getenv("CREDENTIALS_DIRECTORY");
     char path[4096];
     struct stat st;
     int r;
 
     if (set && set->personal_keys)
         return cc_keyring_load(set->personal_keys, &h->keys, err, err_len);
-    if (creds && *creds) {
-        snprintf(path, sizeof(path), "%s/" PERSONAL_KEYS, creds);
-        if (stat(path, &st) == 0)
-            return cc_keyring_load(path, &h->keys, err, err_len);
-    }
+    if (cc_sd_credential(PERSONAL_KEYS, path, sizeof(path)) && stat(path, &st) == 0)
+        return cc_keyring_load(path, &h->keys, err, err_len);
     snprintf(path, sizeof(path), "%s/" PERSONAL_KEYS, set ? set->d.state_dir : ".");
     if (stat(path, &st) == 0)
         return cc_keyring_load(path, &h->keys, err, err_len);

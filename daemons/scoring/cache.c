@@ -47,7 +47,6 @@ struct sc_cache {
     uint32_t *changed; /* the entries changed in this transaction */
     size_t n_changed;
     bool bypassed; /* a value of this transaction went to the database directly */
-    sc_cache_figures_t fig;
 };
 
 static entry_t *entry_at(const sc_cache_t *c, size_t i)
@@ -180,7 +179,6 @@ int sc_cache_get(sc_cache_t *c, cc_txn_t *txn, const void *key, size_t klen, voi
     int r;
 
     if (e) {
-        c->fig.hits++;
         e->flags |= E_REF;
         *ret_found = (e->flags & E_FOUND) != 0;
         if (*ret_found)
@@ -189,7 +187,6 @@ int sc_cache_get(sc_cache_t *c, cc_txn_t *txn, const void *key, size_t klen, voi
             memset(ret_value, 0, c->value_size);
         return 0;
     }
-    c->fig.misses++;
     memset(ret_value, 0, c->value_size);
     *ret_found = false;
     r = cc_txn_get(txn, c->dbi, key, klen, &v);
@@ -214,7 +211,6 @@ int sc_cache_put(sc_cache_t *c, cc_txn_t *txn, const void *key, size_t klen, con
     if (e == NULL && klen <= CC_MAX_ID && klen > 0)
         e = insert(c, key, klen, h, value);
     if (e == NULL) {
-        c->fig.bypassed++;
         c->bypassed = true;
         return cc_txn_put(txn, c->dbi, key, klen, value, c->value_size, 0);
     }
@@ -254,7 +250,6 @@ void sc_cache_committed(sc_cache_t *c)
 {
     for (size_t i = 0; i < c->n_changed; i++)
         entry_at(c, c->changed[i])->flags &= (uint8_t)~E_CHANGED;
-    c->fig.written += c->n_changed;
     c->n_changed = 0;
     c->bypassed = false;
 }
@@ -284,9 +279,3 @@ void sc_cache_abort(sc_cache_t *c)
 }
 
 void sc_cache_begin(sc_cache_t *c) { sc_cache_abort(c); }
-
-void sc_cache_figures(const sc_cache_t *c, sc_cache_figures_t *ret)
-{
-    *ret = c->fig;
-    ret->entries = c->n;
-}

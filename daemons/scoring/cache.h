@@ -83,13 +83,4 @@ void sc_cache_abort(sc_cache_t *c);
 /** sc_cache_clear - forget everything (the database was emptied). */
 void sc_cache_clear(sc_cache_t *c);
 
-/* What the cache did, since it was made. */
-typedef struct {
-    uint64_t hits, misses, bypassed, written;
-    size_t entries;
-} sc_cache_figures_t;
-
-/** sc_cache_figures - current figures. */
-void sc_cache_figures(const sc_cache_t *c, sc_cache_figures_t *ret);
-
 #endif

@@ -100,6 +100,7 @@ struct scoring {
     bool was_catching_up;
     bool resync_pending; /* changes were held back: subscribers need a snapshot */
     uint64_t held_back;  /* alert changes not published while catching up */
+    uint64_t holds;      /* holds begun (history_seen) */
     uint64_t next_rates_all_ms;
     cc_enc_t reply;
     uint64_t started_ms;
@@ -161,6 +162,7 @@ static void history_seen(scoring_t *s, uint64_t old, uint64_t now_ms)
         return;
     }
     if (s->hold_until_ms == 0) {
+        s->holds++;
         s->hold_until_ms = now_ms + SC_HISTORY_HOLD_MS;
         sc_watch_hold(s->watch);
     }
@@ -495,6 +497,7 @@ static void query_stats(scoring_t *s, const cc_request_t *req)
     cc_enc_kv_u64(&s->reply, "timers", st.timers);
     cc_enc_kv_bool(&s->reply, "catching_up", catching_up(s));
     cc_enc_kv_u64(&s->reply, "held_back", s->held_back);
+    cc_enc_kv_u64(&s->reply, "holds", s->holds);
     cc_enc_kv_u64(&s->reply, "watchers", sc_watch_count(s->watch));
     cc_enc_kv_u64(&s->reply, "published", sc_watch_sent(s->watch));
     cc_enc_kv_u64(&s->reply, "malformed", s->n_malformed);

@@ -2,13 +2,16 @@
  * scoring.h - the scoring daemon (cchc-scoringd): derived state only.
  *
  * Layout (libcchc_scoring; main.c only calls sc_scoring_main):
- *   tally.c   per-unit per-day counters (db "tally")
+ *   tally.c   per-unit per-day and per-month counters (db "tally")
  *   alerts.c  active alerts, acknowledgements, alert sequence, time indexes
+ *   record.c  a BATCH and its records read in place, checked
+ *   cache.c   the dossiers' snapshots used last, written once a transaction
  *   state.c   applying BATCHes exactly once (cursor in the same txn),
  *             dossier and complaint snapshots, the alerts records raise
+ *   index.c   the QĐ 766 service index's figures
  *   tick.c    the alerts time raises, the rate alerts, the feed alerts
  *   watch.c   QUERY alerts, watch, unwatch, ack: supervisors' live view
- *   report.c  QUERY report, table, notes
+ *   report.c  QUERY report, table, notes, index
  *   feed.c    one consumer (DEALER, long-poll READ) per source log
  *   scoring.c this file: options, sockets, the poll loop, catching up,
  *             the other queries

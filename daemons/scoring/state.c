@@ -20,12 +20,11 @@
 
 /* The layout of the derived state; a store of another layout is rebuilt
  * from the logs by sc_state_open(). */
-_Static_assert(SC_INDEX_VERSION == 2 && SC_TALLY_VERSION == 7 && SC_DOSSIER_VERSION == 4 &&
-                   SC_PAKN_VERSION == 2 && SC_STATE_LAYOUT_CURRENT == 0x02070402u,
-               "SC_STATE_LAYOUT_CURRENT must follow the versions");
 #define SC_STATE_LAYOUT                                                                            \
     (((uint64_t)SC_INDEX_VERSION << 24) | ((uint64_t)SC_TALLY_VERSION << 16) |                     \
      ((uint64_t)SC_DOSSIER_VERSION << 8) | SC_PAKN_VERSION)
+_Static_assert(SC_STATE_LAYOUT == SC_STATE_LAYOUT_CURRENT,
+               "SC_STATE_LAYOUT_CURRENT (state.h) must follow the versions");
 
 static const sc_field_rule_t f_common[] = {
     { SC_F_TYPE, CC_T_CODE, true, 0, 0 },
@@ -1476,8 +1475,6 @@ static int apply_one(group_t *g, cc_txn_t *txn, size_t i)
         if (r < 0)
             return r;
         r == REC_APPLIED ? res->applied++ : r == REC_SKIPPED ? res->skipped++ : res->invalid++;
-        if (at > res->newest_at)
-            res->newest_at = at;
         if (at < g->now - SC_HISTORY_S)
             res->history++;
         p->cursor = seq;

@@ -106,7 +106,6 @@ typedef struct {
     bool gap;           /* stopped at a seq beyond cursor + 1 */
     bool malformed;     /* stopped at an item that is not [seq, record] or breaks the
                            decoder's rules (record.h), or the body is no BATCH */
-    int64_t newest_at;  /* the latest `at` among the applied records, 0: none */
     uint64_t history;   /* applied records dated more than SC_HISTORY_S before now */
     bool rollback;      /* the source lost what scoring applied (-ESTALE) */
     char rollback_why[160];

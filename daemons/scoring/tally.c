@@ -184,8 +184,6 @@ void sc_tally_acc_reset(sc_tally_acc_t *acc)
     acc->n = 0;
 }
 
-size_t sc_tally_acc_rows(const sc_tally_acc_t *acc) { return acc->n; }
-
 /* The slot of @key (hash @h) in @slots, free or holding it. */
 static acc_row_t *probe(acc_row_t *slots, size_t cap, const uint8_t *key, size_t len, uint32_t h)
 {

@@ -179,9 +179,6 @@ void sc_tally_acc_destroy(sc_tally_acc_t **self_p);
 /** sc_tally_acc_reset - forget the counts gathered (a transaction starts again). */
 void sc_tally_acc_reset(sc_tally_acc_t *acc);
 
-/** sc_tally_acc_rows - how many day rows the gathered counts touch. */
-size_t sc_tally_acc_rows(const sc_tally_acc_t *acc);
-
 /**
  * sc_tally_add - add @n to counter @c of @unit on @day (and so to the row
  * of that day's month), in @acc. A unit longer than 32 bytes is cut at 32,

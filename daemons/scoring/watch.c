@@ -538,8 +538,6 @@ void sc_watch_publish(void *ctx, const sc_change_t *ch)
 
 void sc_watch_hold(sc_watch_t *w) { w->holding = true; }
 
-bool sc_watch_holding(const sc_watch_t *w) { return w->holding; }
-
 size_t sc_watch_release(sc_watch_t *w, bool send)
 {
     size_t n = w->n_kept;

@@ -109,9 +109,6 @@ void sc_watch_set_stale(sc_watch_t *w, bool stale);
  */
 void sc_watch_hold(sc_watch_t *w);
 
-/** sc_watch_holding - whether changes are being kept (sc_watch_hold). */
-bool sc_watch_holding(const sc_watch_t *w);
-
 /**
  * sc_watch_release - end the hold: send the kept changes in order (@send),
  * or drop them (the caller then owes the subscribers a fresh snapshot,

@@ -404,23 +404,35 @@ def late_records():
         time.sleep(1.0)
         # A counter back online: the records of two dossiers of June, in two
         # commits, then nothing.
+        st = c.stats("scoring")
+        holds, batches = st["holds"], st["batches_intake"]
         gap = push_split(c, against_the_rule("L-1", "2025-06-02"),
                          against_the_rule("L-2", "2025-06-03"), "quay")
+        check(gap < 0.4, "the second commit %.3f s after the first: within the hold" % gap)
         t0 = time.time()
         for d in ("L-1", "L-2"):
             c.wait_for("the late records' alert at the subscriber (%s)" % d,
                        lambda: any(r["alert"]["subject"] == d for r in lines_of(out)), 10)
         print("late records: two commits %.3f s apart; both alerts at the subscriber after "
               "%.2f s" % (gap, time.time() - t0))
-        check(c.stats("scoring")["held_back"] == 0, "nothing held back for six late records")
+        st = c.stats("scoring")
+        check(st["batches_intake"] >= batches + 2, "the six records came in two BATCHes or more")
+        check(st["held_back"] == 0 and st["holds"] == holds + 1,
+              "one hold, nothing held back for six late records (holds %d, held back %d)" %
+              (st["holds"] - holds, st["held_back"]))
         # An import: its first three records alone, the rest a moment later.
         rest = [{"eid": "s-I-1", "type": "resolved", "dossier": "I-1",
                  "at": "2025-07-20T10:00:00+07:00"}]
         for n in range(150):
             rest.append(received("I-%03d" % (n + 2), "SO-TP", PROC_10D,
                                  "2025-07-%02dT09:00:00+07:00" % (21 + n % 7)))
+        holds = c.stats("scoring")["holds"]
         gap = push_split(c, against_the_rule("I-1", "2025-07-01"), rest, "import")
         print("import: the rest acknowledged %.3f s after the first three" % gap)
+        # A hold began: scoring's first READ of the import caught only the
+        # first three (with all of it at once there is no hold to test).
+        check(c.stats("scoring")["holds"] == holds + 1,
+              "the import's first records began a hold")
         head = c.stats("intake")["log_head"]
         c.wait_for("scoring to apply the import",
                    lambda: (lambda s: s["cursor_intake"] == head and not s["catching_up"])(

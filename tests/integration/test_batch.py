@@ -7,12 +7,13 @@ spoken on the wire to a real cchc-intaked:
   one ACK with `seqs`, `dups` and `errors` (code, reasons, field, eid);
 - the message again: every stored event a duplicate with its first seq,
   the refused one refused again, nothing stored;
-- an eid reused for another event inside a batch: event_id_conflict;
+- an eid reused for another event, in a later message and inside one:
+  event_id_conflict, nothing stored;
 - message-level refusals, each changing nothing stored: `ev` and `evs`
   together, neither, `evs` empty, not an array, an item that is not a map,
   more items than a map or array may hold, before HELLO, from a role that
   may not push (a supervisor's receipt is refused event by event);
-- a batch as large as the frame allows (256 events) stored in one message;
+- a batch of 256 events (what `cchc push` sends at most) stored in one message;
   the log head, and `cchc push` of the same events, agree;
 - an event nesting to the limit alone is too deep inside `evs`: refused
   on the wire as a message, sent alone by `cchc push`.
@@ -88,8 +89,14 @@ def mixed_batch(c):
     other = dict(received("b-1", "B-9"))
     t, b3 = d.request(wire.EVENT, {"evs": [other]})
     check(t == wire.ACK and b3["seqs"] == [0] and
-          b3["errors"][0]["code"] == "event_id_conflict",
-          "an eid reused for another event: event_id_conflict (%r)" % (b3,))
+          b3["errors"][0]["code"] == "event_id_conflict" and head(c) == first,
+          "an eid reused for another event: event_id_conflict, nothing stored (%r)" % (b3,))
+    # Inside one message: the second use of an eid for another event.
+    t, b4 = d.request(wire.EVENT, {"evs": [received("b-5", "B-5"), received("b-5", "B-6")]})
+    check(t == wire.ACK and b4["seqs"][0] == first + 1 and b4["seqs"][1] == 0 and
+          [(e["i"], e["code"]) for e in b4["errors"]] == [(1, "event_id_conflict")] and
+          head(c) == first + 1,
+          "an eid reused inside one message: the second refused, the first stored (%r)" % (b4,))
     d.close()
 
 
@@ -117,10 +124,12 @@ def message_refusals(c):
     # A supervisor may push (its notes on units), not receipts: refused
     # event by event.
     d = hello(c, {"role": "supervisor", "who": "gs-1", "units": ["SO-TP"]})
+    before = head(c)
     t, b = d.request(wire.EVENT, {"evs": [one]})
     negatives += 1
-    check(t == wire.ACK and b["seqs"] == [0] and b["errors"][0]["code"] == "not_authorized",
-          "a supervisor's receipt in a batch: not_authorized (%r)" % (b,))
+    check(t == wire.ACK and b["seqs"] == [0] and b["errors"][0]["code"] == "not_authorized" and
+          head(c) == before,
+          "a supervisor's receipt in a batch: not_authorized, nothing stored (%r)" % (b,))
     d.close()
 
 

@@ -9,4 +9,4 @@ cchc_unit_test(test_lifecycle_doc ${CMAKE_CURRENT_LIST_DIR}/test_lifecycle_doc.c
   cchc_hotline cchc_test_support)
 target_compile_definitions(test_lifecycle_doc PRIVATE PROTOCOL_MD="${PROJECT_SOURCE_DIR}/proto/PROTOCOL.md")
 # CurveZMQ keys and key files (proto/cc_curve.c).
-cchc_unit_test(test_curve ${CMAKE_CURRENT_LIST_DIR}/test_curve.c cchc_proto)
+cchc_unit_test(test_curve ${CMAKE_CURRENT_LIST_DIR}/test_curve.c cchc_proto cchc_test_support)

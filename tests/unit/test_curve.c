@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "cc_curve.h"
+#include "support.h"
 
 /* The key pair of the ZeroMQ CURVE test vectors (zmq_curve(7)). */
 #define PUB "Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID"
@@ -27,17 +28,15 @@ static char dir[64];
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof(dir), "/tmp/test_curve.XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
+    temp_dir(dir, sizeof(dir), "test_curve");
+    return 0;
 }
 
 static int teardown(void **state)
 {
-    char cmd[128];
-
     (void)state;
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    rm_tree(dir);
+    return 0;
 }
 
 static void write_file(const char *path, const char *text, mode_t mode)

@@ -19,6 +19,7 @@
 
 #include "cc_store.h"
 #include "dossier_store.h"
+#include "support.h"
 
 typedef struct {
     char dir[64];
@@ -50,8 +51,7 @@ static int setup(void **state)
 {
     fx_t *fx = calloc(1, sizeof(*fx));
 
-    snprintf(fx->dir, sizeof(fx->dir), "/tmp/cchc-test-dstore-XXXXXX");
-    assert_non_null(mkdtemp(fx->dir));
+    temp_dir(fx->dir, sizeof(fx->dir), "cchc-test-dstore");
     assert_int_equal(cc_store_open(fx->dir, NULL, &fx->store), 0);
     assert_int_equal(cc_store_dbi(fx->store, "dossier", 0, &fx->dbi), 0);
     dossier_dbi = fx->dbi;
@@ -62,11 +62,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fx_t *fx = *state;
-    char cmd[128];
 
     cc_store_close(&fx->store);
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", fx->dir);
-    assert_int_equal(system(cmd), 0);
+    rm_tree(fx->dir);
     free(fx);
     return 0;
 }
@@ -218,8 +216,8 @@ static void test_corrupted(void **state)
         assert_int_equal(load(fx, "BAD", &got), MDB_CORRUPTED);
     }
     /* By hand: a procedure code of 32 bytes loads, of 33 does not; nor a
-     * dossier of state none. */
-    for (int len = 32; len <= 34; len++) {
+     * dossier of state none (34), nor one without a unit (35). */
+    for (int len = 32; len <= 35; len++) {
         size_t n = 0;
         put_t raw = { "HAND", NULL, NULL, 0, bad, 0 };
 
@@ -227,11 +225,15 @@ static void test_corrupted(void **state)
         bad[n++] = len == 34 ? 0 : 1; /* state */
         memset(bad + n, 0, 6 + 6);    /* 6 small fields, 6 times unset */
         n += 12;
-        bad[n++] = (uint8_t)(len == 34 ? 32 : len);
-        memset(bad + n, 'P', (size_t)(len == 34 ? 32 : len));
-        n += (size_t)(len == 34 ? 32 : len);
-        bad[n++] = 1;
-        bad[n++] = 'U';
+        bad[n++] = (uint8_t)(len >= 34 ? 32 : len);
+        memset(bad + n, 'P', (size_t)(len >= 34 ? 32 : len));
+        n += (size_t)(len >= 34 ? 32 : len);
+        if (len == 35) {
+            bad[n++] = 0; /* recv_unit: none */
+        } else {
+            bad[n++] = 1;
+            bad[n++] = 'U';
+        }
         bad[n++] = 0xff; /* unit: as recv_unit */
         bad[n++] = 1;    /* one record */
         bad[n++] = 5;    /* seq 5 */

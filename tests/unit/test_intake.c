@@ -971,12 +971,13 @@ static void test_unreadable_records(void **state)
     EXPECT(fx, tp, "fee_paid amount=200000 method=online at=2025-03-03T11:30 dossier=HS-ORPH", 0);
     assert_int_equal(cc_store_write(fx->store, spoil_records, fx), 0);
     assert_int_equal(cc_intake_domain.rebuild(fx->dom, fx->store, err, sizeof(err)), 0);
-    EXPECT(fx, tp, "fee_paid amount=200000 method=online at=2025-03-03T12:30 dossier=HS-ORPH",
-           CC_ERR_UNKNOWN_DOSSIER);
+    expect_rejected(fx, tp,
+                    "fee_paid amount=200000 method=online at=2025-03-03T12:30 dossier=HS-ORPH",
+                    CC_ERR_UNKNOWN_DOSSIER, 0);
     EXPECT(fx, tp, RECV " dossier=HS-ORPH", 0); /* received again: a dossier like any other */
     assert_int_equal(cc_store_write(fx->store, spoil_records, fx), 0);
-    EXPECT(fx, tp, "fee_paid amount=1000 method=online at=2025-03-28T09:00 dossier=HS-R0",
-           CC_ERR_INTERNAL);
+    expect_rejected(fx, tp, "fee_paid amount=1000 method=online at=2025-03-28T09:00 dossier=HS-R0",
+                    CC_ERR_INTERNAL, 0);
     EXPECT(fx, tp, "fee_paid amount=1000 method=online at=2025-03-28T09:00 dossier=HS-R1", 0);
     free(tp);
 }

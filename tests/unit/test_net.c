@@ -18,20 +18,7 @@
 #include <zmq.h>
 
 #include "cc_net.h"
-
-/* A TCP port nobody listens on now (the kernel's choice). */
-static int free_port(void)
-{
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    socklen_t len = sizeof(a);
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-    assert_true(fd >= 0);
-    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-    close(fd);
-    return ntohs(a.sin_port);
-}
+#include "support.h"
 
 /* A DEALER connected to @ep sends one frame; the ROUTER @router gets it. */
 static void assert_serves(void *zctx, void *router, const char *ep)

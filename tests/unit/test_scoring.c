@@ -2075,6 +2075,7 @@ static void test_transfer_new_instances(void **state)
     assert_int_equal(cc_store_write(sc_state_store(fx->st), ack_one, &a), 0);
     assert_true(alert_head(fx, "dossier_overdue:HS-080", &h));
     assert_true(h.acked);
+    fx->n_pub = 0;
     b_init(&b, 4);
     b_dossier(&b, "transferred", "HS-080", "TTHCC", "processing", DUE0 + 7200, DUE0, "to", "TTHCC");
     assert_int_equal(b_apply(fx, &b, SC_FEED_INTAKE, DUE0 + 7200, NULL), 0);
@@ -2084,6 +2085,22 @@ static void test_transfer_new_instances(void **state)
     assert_string_equal(h.unit, "TTHCC");
     assert_int_equal(h.raised_at, DUE0);
     assert_false(h.acked);
+    /* Published as two instances: the old one cleared in SO-TP, then a new
+     * one raised in TTHCC. */
+    {
+        int cleared = -1, raised_again = -1;
+
+        for (int i = 0; i < fx->n_pub; i++) {
+            if (strcmp(fx->pub_subject[i], "HS-080") != 0)
+                continue;
+            if (strcmp(fx->pub_op[i], "clear") == 0 && strcmp(fx->pub_unit[i], "SO-TP") == 0)
+                cleared = i;
+            else if (strcmp(fx->pub_op[i], "raise") == 0 && strcmp(fx->pub_unit[i], "TTHCC") == 0)
+                raised_again = i;
+        }
+        assert_true(cleared >= 0);
+        assert_true(raised_again > cleared);
+    }
 }
 
 /* A batch whose head is below the cursor, or whose record at the cursor
