@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static int64_t floor_div(int64_t a, int64_t b)
 {
@@ -208,3 +209,13 @@ int cc_time_format_iso(cc_time_t t, char *buf, size_t len)
              sod % 60);
     return 0;
 }
+
+uint64_t cc_mono_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+uint64_t cc_mono_ms(void) { return cc_mono_us() / 1000u; }

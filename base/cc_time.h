@@ -66,4 +66,10 @@ int cc_time_parse_iso(const char *s, cc_time_t *ret);
  * Returns 0, or -ENOSPC if len < 26 (buf then holds "" if len > 0). */
 int cc_time_format_iso(cc_time_t t, char *buf, size_t len);
 
+/** cc_mono_us - the monotonic clock in microseconds, for timeouts and rates. */
+uint64_t cc_mono_us(void);
+
+/** cc_mono_ms - the monotonic clock in milliseconds. */
+uint64_t cc_mono_ms(void);
+
 #endif

@@ -285,7 +285,7 @@ int cc_client_recv(cc_client_t *c, int timeout_ms, cc_msg_t *ret_msg, uint64_t *
 static int wait_reply(cc_client_t *c, uint64_t rid, uint64_t deadline_ms, cc_msg_t *ret_msg)
 {
     for (;;) {
-        uint64_t now = cc_client_mono_ms();
+        uint64_t now = cc_mono_ms();
         cc_msg_t msg = { 0 };
         uint64_t got;
         int r;
@@ -314,7 +314,7 @@ static int call_until(cc_client_t *c, cc_msg_type_t type, const void *pairs, siz
         return -ETIMEDOUT; /* the queue to an absent daemon is full */
     if (r < 0)
         return r;
-    return wait_reply(c, rid, cc_client_mono_ms() + (uint64_t)timeout_ms, ret_msg);
+    return wait_reply(c, rid, cc_mono_ms() + (uint64_t)timeout_ms, ret_msg);
 }
 
 int cc_client_call(cc_client_t *c, cc_msg_type_t type, const void *pairs, size_t pairs_len,

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cc_client.h"
+#include "cc_time.h"
 
 /* Push rids live in their own range, one range per push session, so that
  * a reply is matched to its slot by arithmetic and a late reply from an
@@ -37,17 +38,6 @@ struct cc_client {
     char who[CC_MAX_CODE + 1];
     char *units;
 };
-
-/* The monotonic clock in microseconds and in milliseconds. */
-static inline uint64_t cc_client_mono_us(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-static inline uint64_t cc_client_mono_ms(void) { return cc_client_mono_us() / 1000u; }
 
 /**
  * cc_client_copy_cut - copy slice @s (@len bytes) into @dst (@size bytes)

@@ -97,7 +97,7 @@ int cc_client_push_begin(cc_client_t *c, const cc_push_opts_t *opts, cc_push_t *
     p->queue = cc_xcalloc(p->o.window, sizeof(uint64_t));
     p->base = ++c->push_sessions << PUSH_RID_SHIFT;
     p->next_due_ms = UINT64_MAX;
-    p->last_progress_ms = p->alive_ms = cc_client_mono_ms();
+    p->last_progress_ms = p->alive_ms = cc_mono_ms();
     *ret = p;
     return 0;
 }
@@ -126,7 +126,7 @@ void cc_push_stats(const cc_push_t *p, cc_push_stats_t *ret) { *ret = p->st; }
 
 uint64_t cc_push_idle_ms(const cc_push_t *p)
 {
-    return p->waiting > 0 ? cc_client_mono_ms() - p->last_progress_ms : 0;
+    return p->waiting > 0 ? cc_mono_ms() - p->last_progress_ms : 0;
 }
 
 static slot_t *slot_of(cc_push_t *p, uint64_t no) { return &p->slots[no % p->o.window]; }
@@ -161,10 +161,10 @@ static void finish_slot(cc_push_t *p, slot_t *s, cc_push_status_t status)
     if (s->state == SLOT_WAIT)
         p->waiting--;
     if (status != CC_PUSH_TIMEOUT)
-        p->last_progress_ms = cc_client_mono_ms();
+        p->last_progress_ms = cc_mono_ms();
     s->state = SLOT_DONE;
     s->status = status;
-    s->done_us = cc_client_mono_us();
+    s->done_us = cc_mono_us();
     switch (status) {
     case CC_PUSH_OK:
         s->dup ? p->st.dup++ : p->st.ok++;
@@ -225,7 +225,7 @@ static void send_message(cc_push_t *p, slot_t *const *slots, size_t n, uint64_t 
             s->due_ms = now + 10;
         } else {
             if (s->attempts == 0) {
-                s->first_us = cc_client_mono_us();
+                s->first_us = cc_mono_us();
                 p->st.sent++;
             } else {
                 p->st.resends++;
@@ -573,7 +573,7 @@ static void connection_news(cc_push_t *p, uint64_t now)
 static int pump(cc_push_t *p, int timeout_ms, int fd, bool *ret_fd_ready)
 {
     zmq_pollitem_t items[3] = { { p->c->sock, 0, ZMQ_POLLIN, 0 } };
-    uint64_t now = cc_client_mono_ms();
+    uint64_t now = cc_mono_ms();
     int n_items = 1, fd_item = -1;
     int r;
 
@@ -603,7 +603,7 @@ static int pump(cc_push_t *p, int timeout_ms, int fd, bool *ret_fd_ready)
     if (r > 0 && fd_item >= 0 && (items[fd_item].revents & (ZMQ_POLLIN | ZMQ_POLLERR)) &&
         ret_fd_ready)
         *ret_fd_ready = true;
-    now = cc_client_mono_ms();
+    now = cc_mono_ms();
     connection_news(p, now);
     for (;;) {
         int events = 0;
@@ -669,7 +669,7 @@ static int claim(cc_push_t *p, uint64_t tag, const char *eid, slot_t **ret)
     if (p->waiting++ == 0) {
         /* The give-up clock starts now, and so does the silence: a push
          * that waited for input is not a daemon that went quiet. */
-        p->last_progress_ms = cc_client_mono_ms();
+        p->last_progress_ms = cc_mono_ms();
         if (!p->silent)
             p->alive_ms = p->last_progress_ms;
     }
@@ -718,7 +718,7 @@ int cc_push_submit(cc_push_t *p, uint64_t tag, const char *eid, const void *ev, 
      * alone goes as `ev`, checked above. */
     s->alone = cc_value_check(ev, ev_len, 3, &cc_limits_request, &checked, why, sizeof(why)) < 0;
     if (p->queued_bytes + ev_len > PUSH_BATCH_BYTES)
-        send_queued(p, cc_client_mono_ms());
+        send_queued(p, cc_mono_ms());
     queue_slot(p, s);
     /* A batch is full: send it, and take what has arrived without
      * waiting, so results flow while the caller keeps submitting. (Any

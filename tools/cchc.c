@@ -285,7 +285,7 @@ int cchc_connect_wait(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, c
     cc_curve_keypair_t key;
     cc_client_error_t err;
     cc_client_t *c = NULL;
-    struct timespec t0, t1;
+    uint64_t t0;
     bool said = false;
     int r;
 
@@ -305,12 +305,10 @@ int cchc_connect_wait(const cc_cli_t *cli, cc_endpoint_t ep, const char *role, c
                 cli->endpoint[ep], strerror(-r));
         return CCHC_EXIT_UNREACHABLE;
     }
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    t0 = cc_mono_ms();
     while (role) {
         r = cchc_hello(cli, ep, c, role, units, &err);
-        clock_gettime(CLOCK_MONOTONIC, &t1);
-        if (r == -ETIMEDOUT &&
-            (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 < patience_ms) {
+        if (r == -ETIMEDOUT && cc_mono_ms() - t0 < (uint64_t)patience_ms) {
             if (!said)
                 fprintf(stderr,
                         "cchc: đang chờ %s tại %s (tối đa %d s) / waiting for %s at %s (up to "

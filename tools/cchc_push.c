@@ -19,6 +19,7 @@
 #include "cc_json.h"
 #include "cc_mem.h"
 #include "cchc.h"
+#include "cc_time.h"
 
 #define MAX_LINE (4u << 20) /* a longer line is refused without being read whole */
 #define READ_CHUNK 65536
@@ -81,14 +82,6 @@ typedef struct {
     bool tty;           /* stderr is a terminal: the progress line rewrites itself */
     uint64_t start_ms;  /* when the push began (now_ms) */
 } push_run_t;
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 /* ,"key":"value" when @v is not empty. */
 static void put_str(FILE *f, const char *key, const char *v)
@@ -208,7 +201,7 @@ static void clock_text(uint64_t s, char *buf, size_t len)
 static void progress(const push_run_t *run, const cc_push_t *p, bool final)
 {
     cc_push_stats_t st;
-    uint64_t elapsed = now_ms() - run->start_ms, idle = cc_push_idle_ms(p);
+    uint64_t elapsed = cc_mono_ms() - run->start_ms, idle = cc_push_idle_ms(p);
     bool tty = run->tty;
     uint64_t acked;
     char share[96] = "";
@@ -240,7 +233,7 @@ static void progress(const push_run_t *run, const cc_push_t *p, bool final)
 static void summary(const push_run_t *run, const cc_push_t *p, cc_client_t *c, int r, bool eof,
                     uint64_t last_line, int retry_for_ms)
 {
-    double secs = (double)(now_ms() - run->start_ms) / 1000.0;
+    double secs = (double)(cc_mono_ms() - run->start_ms) / 1000.0;
     cc_push_stats_t st;
     uint64_t acked;
     char rest[160] = "", rest_en[160] = "";
@@ -487,9 +480,9 @@ static int push_lines(push_run_t *run, cc_push_t *p, push_input_t *in)
             break;
         if ((r = wait_for_answers_or_input(run, p, in, want_input)) < 0)
             break;
-        if (run->show_progress && now_ms() >= next_progress) {
+        if (run->show_progress && cc_mono_ms() >= next_progress) {
             progress(run, p, false);
-            next_progress = now_ms() + 1000;
+            next_progress = cc_mono_ms() + 1000;
         }
     }
     cc_enc_deinit(&ev);
@@ -555,7 +548,7 @@ int cchc_cmd_push(const cc_cli_t *cli)
         goto out;
     cc_client_push_begin(c, &po, &p);
     in.buf = cc_xmalloc(in.cap);
-    run.start_ms = now_ms();
+    run.start_ms = cc_mono_ms();
     r = push_lines(&run, p, &in);
     status = push_exit_status(&run, p, c, &in, r, po.timeout_ms);
 out:

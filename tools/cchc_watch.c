@@ -22,6 +22,7 @@
 #include "cc_mem.h"
 #include "cc_vocab.h"
 #include "cchc.h"
+#include "cc_time.h"
 
 #define RETRY_MS 1000 /* between attempts to reach scoring */
 #define DEFAULT_HEARTBEAT_MS 5000
@@ -91,14 +92,6 @@ typedef struct {
     int heartbeat_ms;
     cc_enc_t filter; /* the filter pairs of the request */
 } watch_t;
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 static const char *jstr(const json_t *o, const char *key)
 {
@@ -214,7 +207,7 @@ static bool print_change(watch_t *w, uint64_t seq, const char *op, json_t *alert
     }
     fflush(stdout);
     w->printed++;
-    w->last_line_ms = now_ms();
+    w->last_line_ms = cc_mono_ms();
     return w->count && w->printed >= w->count;
 }
 
@@ -250,7 +243,7 @@ static bool print_summary(watch_t *w, const msgpack_object *body)
     }
     fflush(stdout);
     w->printed++;
-    w->last_line_ms = now_ms();
+    w->last_line_ms = cc_mono_ms();
     return w->count && w->printed >= w->count;
 }
 
@@ -366,7 +359,7 @@ static int on_alert(watch_t *w, const cc_msg_t *m)
  * or the exit status to end with. */
 static int subscribe_waiting(watch_t *w, const cc_enc_t *pairs)
 {
-    uint64_t start = now_ms();
+    uint64_t start = cc_mono_ms();
     bool said = false;
 
     for (;;) {
@@ -387,7 +380,7 @@ static int subscribe_waiting(watch_t *w, const cc_enc_t *pairs)
             if (cc_map_i64(&m.body, "heartbeat_ms", &v) == 0 && v > 0 && v < 600000)
                 hb = (int)v;
             w->heartbeat_ms = hb;
-            w->last_heard_ms = now_ms();
+            w->last_heard_ms = cc_mono_ms();
             cc_msg_deinit(&m);
             if (said)
                 fprintf(stderr, "cchc: watch: subscribed to %s\n", cc_client_endpoint(w->c));
@@ -396,7 +389,7 @@ static int subscribe_waiting(watch_t *w, const cc_enc_t *pairs)
         cc_msg_deinit(&m);
         if (r != -ETIMEDOUT)
             return cchc_fail(CC_EP_SCORING, w->c, r, &err);
-        if (w->cli->timeout_set && now_ms() - start >= (uint64_t)w->cli->timeout_ms)
+        if (w->cli->timeout_set && cc_mono_ms() - start >= (uint64_t)w->cli->timeout_ms)
             return cchc_fail(CC_EP_SCORING, w->c, r, NULL);
         if (!said) {
             fprintf(stderr,
@@ -454,17 +447,17 @@ int cchc_cmd_watch(const cc_cli_t *cli)
     if ((status = encode_filter(cli, "watch", &w->filter, &w->summary)) != 0 ||
         (status = subscribe_waiting(w, &w->filter)) != 0)
         goto out;
-    w->last_line_ms = now_ms();
+    w->last_line_ms = cc_mono_ms();
     for (;;) {
         cc_msg_t m = { 0 };
-        uint64_t now = now_ms(), rid = 0;
+        uint64_t now = cc_mono_ms(), rid = 0;
         uint64_t until = w->last_heard_ms + 3u * (uint64_t)w->heartbeat_ms;
 
         if (cli->timeout_set && w->last_line_ms + (uint64_t)cli->timeout_ms < until)
             until = w->last_line_ms + (uint64_t)cli->timeout_ms;
         r = cc_client_recv(w->c, until > now ? (int)(until - now) : 0, &m, &rid);
         if (r == 0) {
-            w->last_heard_ms = now_ms();
+            w->last_heard_ms = cc_mono_ms();
             if (m.type == CC_MSG_ALERT && rid == w->rid)
                 status = on_alert(w, &m);
             cc_msg_deinit(&m);
@@ -478,7 +471,7 @@ int cchc_cmd_watch(const cc_cli_t *cli)
             status = cchc_fail(CC_EP_SCORING, w->c, r, NULL);
             goto out;
         }
-        now = now_ms();
+        now = cc_mono_ms();
         if (cli->timeout_set && now >= w->last_line_ms + (uint64_t)cli->timeout_ms) {
             fprintf(stderr, "cchc: watch: no alert within %d ms\n", cli->timeout_ms);
             status = CCHC_EXIT_UNREACHABLE;

@@ -31,11 +31,3 @@ int cc_clock_test_set(int64_t t)
     test_now = t;
     return 0;
 }
-
-uint64_t cc_clock_mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}

@@ -27,7 +27,4 @@ bool cc_clock_is_test(void);
  */
 int cc_clock_test_set(int64_t t);
 
-/** cc_clock_mono_ms - monotonic milliseconds, for timeouts and ticks. */
-uint64_t cc_clock_mono_ms(void);
-
 #endif

@@ -561,7 +561,7 @@ static void handle_read(cc_evd_t *d, cc_request_t *req)
     p->rid = req->rid;
     p->after = after;
     p->max = (uint32_t)max;
-    p->deadline_ms = cc_clock_mono_ms() + wait;
+    p->deadline_ms = cc_mono_ms() + wait;
 }
 
 /* Answer long polls that have news or whose wait is over. */
@@ -623,7 +623,7 @@ static void query_stats(cc_evd_t *d, const cc_request_t *req)
     cc_enc_kv_u64(&d->reply, "long_polls", d->n_parked);
     cc_enc_kv_u64(&d->reply, "map_size", st.map_size);
     cc_enc_kv_u64(&d->reply, "used_bytes", st.used_bytes);
-    cc_enc_kv_u64(&d->reply, "uptime_s", (cc_clock_mono_ms() - d->started_ms) / 1000);
+    cc_enc_kv_u64(&d->reply, "uptime_s", (cc_mono_ms() - d->started_ms) / 1000);
     cc_enc_kv_i64(&d->reply, "now", cc_clock_now());
     cc_enc_kv_str(&d->reply, "status", line);
     cc_enc_map_close(&d->reply, map);
@@ -656,7 +656,7 @@ static void handle_query(cc_evd_t *d, cc_request_t *req, const cc_principal_t *w
         return;
     case CC_QUERY_CLOCK_SET:
         run_tick(d);
-        wake_parked(d, cc_clock_mono_ms(), false);
+        wake_parked(d, cc_mono_ms(), false);
         cc_daemon_reply_ok(d->router, req, d->domain->name);
         return;
     case CC_QUERY_MINE:
@@ -913,14 +913,14 @@ static void loop(cc_evd_t *d)
     uint64_t next_tick;
     char line[512];
 
-    next_tick = cc_clock_mono_ms() + tick_ms;
+    next_tick = cc_mono_ms() + tick_ms;
     while (!d->stop) {
         zmq_pollitem_t items[3] = {
             { d->router, 0, ZMQ_POLLIN, 0 },
             { NULL, d->sigfd, ZMQ_POLLIN, 0 },
             { cc_security_zap_socket(d->security), -1, ZMQ_POLLIN, 0 },
         };
-        uint64_t now_ms = cc_clock_mono_ms();
+        uint64_t now_ms = cc_mono_ms();
         uint64_t until = next_tick;
         int sig;
 
@@ -938,7 +938,7 @@ static void loop(cc_evd_t *d)
         while (d->batch_len < (size_t)d->set.batch_max && take_request(d))
             ;
         flush_batch(d);
-        now_ms = cc_clock_mono_ms();
+        now_ms = cc_mono_ms();
         wake_parked(d, now_ms, false);
         if (now_ms >= next_tick) {
             run_tick(d);
@@ -983,7 +983,7 @@ int cc_evd_main(const cc_evd_domain_t *domain, const char *default_listen, int a
     cc_enc_init(&d.rec);
     cc_enc_init(&d.pairs);
     cc_enc_init(&d.reply);
-    d.started_ms = cc_clock_mono_ms();
+    d.started_ms = cc_mono_ms();
     if ((r = open_all(&d, err, sizeof(err))) < 0) {
         cc_log(LOG_ERR, "Failed to start: %s", err);
         close_all(&d);
@@ -997,7 +997,7 @@ int cc_evd_main(const cc_evd_domain_t *domain, const char *default_listen, int a
     /* Everything acknowledged is committed already; answer waiting polls so
      * that consumers do not wait for their timeout. */
     flush_batch(&d);
-    wake_parked(&d, cc_clock_mono_ms(), true);
+    wake_parked(&d, cc_mono_ms(), true);
     cc_log(LOG_NOTICE, "Stopped; log head %llu", (unsigned long long)d.head);
     close_all(&d);
     return 0;

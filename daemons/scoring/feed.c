@@ -14,6 +14,7 @@
 #include "cc_mem.h"
 #include "cc_net.h"
 #include "record.h"
+#include "cc_time.h"
 
 struct sc_feed {
     void *zctx;
@@ -111,7 +112,7 @@ int sc_feed_new(void *zctx, const char *name, const char *endpoint, const cc_cur
     f->take = take;
     f->ctx = ctx;
     f->fig.cursor = f->after = cursor;
-    f->fig.caught_up_ms = cc_clock_mono_ms();
+    f->fig.caught_up_ms = cc_mono_ms();
     f->next_rid = 1;
     cc_enc_init(&f->enc);
     if (key && server_key) {
@@ -124,7 +125,7 @@ int sc_feed_new(void *zctx, const char *name, const char *endpoint, const cc_cur
         goto out;
     }
     send_hello(f);
-    send_read(f, cc_clock_mono_ms());
+    send_read(f, cc_mono_ms());
     *ret = f;
     f = NULL;
 out:
@@ -334,7 +335,7 @@ void sc_feed_readable(sc_feed_t *f, uint64_t now_ms)
 
 void sc_feed_restart(sc_feed_t *f, uint64_t cursor)
 {
-    uint64_t now_ms = cc_clock_mono_ms();
+    uint64_t now_ms = cc_mono_ms();
 
     f->fig.cursor = f->after = cursor;
     f->fig.stopped = false;

@@ -34,6 +34,7 @@
 #include "report.h"
 #include "state.h"
 #include "watch.h"
+#include "cc_time.h"
 
 static const cc_option_t sc_options[] = {
     CC_DAEMON_OPTIONS(sc_settings_t, d, SC_LISTEN_DEFAULT),
@@ -114,7 +115,7 @@ struct scoring {
 static bool catching_up(const scoring_t *s)
 {
     return s->behind[SC_FEED_INTAKE] || s->behind[SC_FEED_HOTLINE] ||
-           cc_clock_mono_ms() < s->history_until_ms;
+           cc_mono_ms() < s->history_until_ms;
 }
 
 /* After a commit: publish the alert changes queued (kept by the watch
@@ -230,7 +231,7 @@ static void batch_done(scoring_t *s, size_t i, uint64_t *old)
 static void group_commit(scoring_t *s)
 {
     sc_group_t *g = &s->group;
-    uint64_t now_ms = cc_clock_mono_ms();
+    uint64_t now_ms = cc_mono_ms();
     uint64_t old = 0;
     int r;
 
@@ -287,7 +288,7 @@ static void take_batch(void *ctx, zmq_msg_t *body, uint32_t records, uint64_t la
     zmq_msg_t *frame = &g->frame[g->n];
 
     if (g->n == 0)
-        g->since_ms = cc_clock_mono_ms();
+        g->since_ms = cc_mono_ms();
     zmq_msg_init(frame);
     zmq_msg_move(frame, body);
     g->batch[g->n] = (sc_batch_t){ fc->id, zmq_msg_data(frame), zmq_msg_size(frame) };
@@ -353,7 +354,7 @@ static void feed_alerts(scoring_t *s, uint64_t now_ms)
  * events of the past), though not while a source is far behind. */
 static void run_tick(scoring_t *s, bool forced)
 {
-    uint64_t now_ms = cc_clock_mono_ms();
+    uint64_t now_ms = cc_mono_ms();
     bool all = now_ms >= s->next_rates_all_ms;
     size_t raised = 0, changes = 0;
     int r;
@@ -504,7 +505,7 @@ static void query_stats(scoring_t *s, const cc_request_t *req)
     cc_enc_kv_u64(&s->reply, "sessions", cc_sessions_count(s->sessions));
     cc_enc_kv_u64(&s->reply, "map_size", st.store.map_size);
     cc_enc_kv_u64(&s->reply, "used_bytes", st.store.used_bytes);
-    cc_enc_kv_u64(&s->reply, "uptime_s", (cc_clock_mono_ms() - s->started_ms) / 1000);
+    cc_enc_kv_u64(&s->reply, "uptime_s", (cc_mono_ms() - s->started_ms) / 1000);
     cc_enc_kv_i64(&s->reply, "now", cc_clock_now());
     cc_enc_kv_str(&s->reply, "status", line);
     cc_enc_map_close(&s->reply, map);
@@ -775,14 +776,14 @@ static void loop(scoring_t *s)
     uint64_t next_tick;
     char line[512];
 
-    next_tick = cc_clock_mono_ms() + tick_ms;
+    next_tick = cc_mono_ms() + tick_ms;
     while (!s->stop) {
         zmq_pollitem_t items[3 + SC_FEED_COUNT_] = {
             { s->router, 0, ZMQ_POLLIN, 0 },
             { NULL, s->sigfd, ZMQ_POLLIN, 0 },
             { cc_security_zap_socket(s->security), -1, ZMQ_POLLIN, 0 },
         };
-        uint64_t now_ms = cc_clock_mono_ms();
+        uint64_t now_ms = cc_mono_ms();
         uint64_t until = next_tick;
         int sig;
 
@@ -803,7 +804,7 @@ static void loop(scoring_t *s)
             on_signal(s, sig);
         if (s->stop)
             break;
-        now_ms = cc_clock_mono_ms();
+        now_ms = cc_mono_ms();
         for (int f = 0; f < SC_FEED_COUNT_; f++) {
             if (items[3 + f].revents & ZMQ_POLLIN)
                 sc_feed_readable(s->feeds[f], now_ms);
@@ -836,7 +837,7 @@ int sc_scoring_main(int argc, char **argv)
         return r;
     s.sessions = cc_sessions_new(0);
     cc_enc_init(&s.reply);
-    s.started_ms = cc_clock_mono_ms();
+    s.started_ms = cc_mono_ms();
     if ((r = open_all(&s, err, sizeof(err))) < 0) {
         cc_log(LOG_ERR, "Failed to start: %s", err);
         close_all(&s);
