@@ -359,6 +359,8 @@ static void index_columns(cchc_column_t *table, size_t *n_table, cchc_column_t *
 
         add_figure(csv, n_csv, &cc_index_figures[i]);
         add_figure(table, n_table, &cc_index_figures[i]);
+        if (i >= CC_N(abbr))
+            continue; /* a figure without a short heading keeps its own */
         snprintf(table[*n_table - 1].short_vi, sizeof(table->short_vi), "%s", abbr[i][0]);
         snprintf(table[*n_table - 1].short_en, sizeof(table->short_en), "%s", abbr[i][1]);
     }
