@@ -79,6 +79,8 @@ struct cc_evd {
     cc_store_t *store;
     MDB_dbi log_dbi;
     MDB_dbi dedupe_dbi;
+    MDB_dbi meta_dbi;   /* shared with the domain: the core's key is DEDUPE_KEYS */
+    bool dedupe_legacy; /* the store may hold ids keyed alone (dedupe_open) */
     void *zctx;
     void *router;
     int sigfd;
@@ -184,7 +186,7 @@ static int dedupe_find(cc_evd_t *d, cc_txn_t *txn, const char *sender, const cha
     int r;
 
     r = cc_txn_get(txn, d->dedupe_dbi, key, dedupe_key(key, sender, eid, eid_len), &v);
-    if (r == -ENOENT)
+    if (r == -ENOENT && d->dedupe_legacy)
         r = cc_txn_get(txn, d->dedupe_dbi, eid, eid_len, &v);
     if (r < 0)
         return r;
@@ -193,6 +195,26 @@ static int dedupe_find(cc_evd_t *d, cc_txn_t *txn, const char *sender, const cha
     if (ret->sender_len != strnlen(sender, DEDUPE_SENDER_MAX) ||
         memcmp(ret->sender, sender, ret->sender_len) != 0)
         return -ENOENT; /* an older store's entry of another sender's id */
+    return 0;
+}
+
+/* Meta key: DEDUPE_BY_SENDER when every dedupe key is (sender, id), as in a
+ * store this version began; a store without it may hold an older daemon's
+ * keys of the id alone, which dedupe_find then tries too. */
+#define DEDUPE_KEYS "dedupe_keys"
+#define DEDUPE_BY_SENDER 2
+
+static int dedupe_open_txn(cc_txn_t *txn, void *arg)
+{
+    cc_evd_t *d = arg;
+    uint64_t keys = 0;
+    int r;
+
+    if ((r = cc_txn_get_u64(txn, d->meta_dbi, DEDUPE_KEYS, &keys)) < 0)
+        return r;
+    d->dedupe_legacy = keys != DEDUPE_BY_SENDER && d->head > 0;
+    if (keys != DEDUPE_BY_SENDER && d->head == 0)
+        return cc_txn_put_u64(txn, d->meta_dbi, DEDUPE_KEYS, DEDUPE_BY_SENDER); /* a new store */
     return 0;
 }
 
@@ -847,7 +869,8 @@ static int open_all(cc_evd_t *d, char *err, size_t err_len)
         return r;
     if ((r = cc_store_open(path, &so, &d->store)) < 0 ||
         (r = cc_store_dbi(d->store, "log", 0, &d->log_dbi)) < 0 ||
-        (r = cc_store_dbi(d->store, "dedupe", 0, &d->dedupe_dbi)) < 0) {
+        (r = cc_store_dbi(d->store, "dedupe", 0, &d->dedupe_dbi)) < 0 ||
+        (r = cc_store_dbi(d->store, "meta", 0, &d->meta_dbi)) < 0) {
         snprintf(err, err_len, "cannot open the store in %.512s: %s", path, cc_store_strerror(r));
         return r;
     }
@@ -855,7 +878,7 @@ static int open_all(cc_evd_t *d, char *err, size_t err_len)
         return r;
     r = cc_log_last(&txn, d->log_dbi, &d->head);
     cc_txn_end(&txn);
-    if (r < 0)
+    if (r < 0 || (r = cc_store_write(d->store, dedupe_open_txn, d)) < 0)
         return r;
     if ((r = cc_daemon_load_catalog(d->set.d.catalog_dir, &d->catalog, err, err_len)) < 0 ||
         (r = d->domain->open(&d->dom, d->store, &d->catalog, &d->set, err, err_len)) < 0)

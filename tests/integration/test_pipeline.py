@@ -223,6 +223,12 @@ def run(c):
     # is loaded anew from the whole dump, its keys kept in their order.)
     dump[i] = " " + b"r-5".hex()
     dump[i + 1] = " " + (value[:8] + value[17:]).hex()
+    # Nor did it mark its store as keyed by sender alone, as a new store is
+    # (intake then looks ids up by sender only).
+    mark = " " + b"dedupe_keys".hex()
+    check(mark in dump, "a new store is marked: every dedupe key is (sender, id)")
+    j = dump.index(mark)
+    del dump[j:j + 2]
     for f in ("data.mdb", "lock.mdb"):
         os.unlink(os.path.join(db, f))
     subprocess.run(["mdb_load", db], input="\n".join(dump) + "\n", text=True, check=True,
