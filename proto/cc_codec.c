@@ -572,7 +572,30 @@ int cc_map_bool(const msgpack_object *map, const char *key, bool *ret)
     return 0;
 }
 
-static bool token_chars(const char *s, size_t len)
+void cc_field_bounds(cc_ftype_t type, int64_t min, int64_t max, int64_t *ret_lo, int64_t *ret_hi)
+{
+    *ret_lo = min;
+    *ret_hi = max;
+    if (min != 0 || max != 0)
+        return;
+    switch (type) {
+    case CC_T_STR:
+    case CC_T_ID:
+    case CC_T_CODE:
+        *ret_lo = 1;
+        *ret_hi = type == CC_T_ID ? CC_MAX_ID : type == CC_T_CODE ? CC_MAX_CODE : CC_MAX_TEXT;
+        break;
+    case CC_T_TIME:
+        /* Anything else is a unit mistake (milliseconds) or garbage. */
+        *ret_lo = 946684800;
+        *ret_hi = 4102444800;
+        break;
+    default:
+        break;
+    }
+}
+
+bool cc_token_chars(const char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -626,9 +649,9 @@ static int fault(fault_t *f, fault_kind_t kind, int64_t lo, int64_t hi)
 
 static int check_one(const msgpack_object *o, const cc_field_t *f, fault_t *ret)
 {
-    int64_t lo = f->min, hi = f->max;
-    int64_t v;
+    int64_t lo, hi, v;
 
+    cc_field_bounds(f->type, f->min, f->max, &lo, &hi);
     switch (f->type) {
     case CC_T_STR:
     case CC_T_ID:
@@ -638,15 +661,11 @@ static int check_one(const msgpack_object *o, const cc_field_t *f, fault_t *ret)
         if (o->type != MSGPACK_OBJECT_STR)
             break;
         len = o->via.str.size;
-        if (lo == 0 && hi == 0) {
-            lo = 1;
-            hi = f->type == CC_T_ID ? CC_MAX_ID : f->type == CC_T_CODE ? CC_MAX_CODE : CC_MAX_TEXT;
-        }
         if ((int64_t)len < lo || (int64_t)len > hi) {
             snprintf(ret->got, sizeof(ret->got), "%zu", len);
             return fault(ret, FAULT_LENGTH, lo, hi);
         }
-        if (f->type != CC_T_STR && !token_chars(o->via.str.ptr, len))
+        if (f->type != CC_T_STR && !cc_token_chars(o->via.str.ptr, len))
             return fault(ret, FAULT_CHARS, 0, 0);
         return 0;
     }
@@ -666,12 +685,6 @@ static int check_one(const msgpack_object *o, const cc_field_t *f, fault_t *ret)
             v = (int64_t)o->via.u64;
         else
             break;
-        if (f->type == CC_T_TIME && lo == 0 && hi == 0) {
-            /* 2000-01-01 .. 2100-01-01: anything else is a unit mistake
-             * (milliseconds) or garbage. */
-            lo = 946684800;
-            hi = 4102444800;
-        }
         if ((lo || hi) && (v < lo || v > hi)) {
             snprintf(ret->got, sizeof(ret->got), "%lld", (long long)v);
             return fault(ret, FAULT_RANGE, lo, hi);

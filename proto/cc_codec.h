@@ -134,6 +134,18 @@ typedef struct {
 } cc_field_t;
 
 /**
+ * cc_field_bounds - the bounds a field of @type checks: @min..@max as the
+ * schema gives them, or for 0/0 the type's default (a string's length
+ * 1..CC_MAX_TEXT, an id's 1..CC_MAX_ID, a code's 1..CC_MAX_CODE, a time
+ * 2000-01-01..2100-01-01 UTC; none for the others: 0/0) into @ret_lo and
+ * @ret_hi.
+ */
+void cc_field_bounds(cc_ftype_t type, int64_t min, int64_t max, int64_t *ret_lo, int64_t *ret_hi);
+
+/** cc_token_chars - whether @s (@len bytes) is printable ASCII without spaces. */
+bool cc_token_chars(const char *s, size_t len);
+
+/**
  * cc_fields_check - check a map against a schema table. Unknown keys are
  * ignored (forward compatibility); missing required keys, wrong types and
  * values out of bounds are errors.

@@ -392,39 +392,23 @@ int sc_batch_next(sc_batch_view_t *b, uint64_t *ret_seq, sc_record_t *rec, char 
 
 /* ---- Fields ----------------------------------------------------------------------------- */
 
-static bool token_chars(cc_str_t s)
-{
-    for (size_t i = 0; i < s.len; i++) {
-        unsigned char c = (unsigned char)s.ptr[i];
-
-        if (c <= 0x20 || c >= 0x7f)
-            return false;
-    }
-    return true;
-}
-
 /* Whether field @f meets @rule (present). */
 static bool rule_met(const sc_record_t *rec, const sc_field_rule_t *rule)
 {
     sc_field_t f = rule->field;
-    int64_t lo = rule->min, hi = rule->max, v = rec->num[f];
+    int64_t lo, hi, v = rec->num[f];
     cc_str_t s = rec->str[f];
 
+    cc_field_bounds(rule->type, rule->min, rule->max, &lo, &hi);
     switch (rule->type) {
     case CC_T_STR:
     case CC_T_ID:
     case CC_T_CODE:
         if (rec->kind[f] != SC_V_STR)
             return false;
-        if (lo == 0 && hi == 0) {
-            lo = 1;
-            hi = rule->type == CC_T_ID     ? CC_MAX_ID
-                 : rule->type == CC_T_CODE ? CC_MAX_CODE
-                                           : CC_MAX_TEXT;
-        }
         if ((int64_t)s.len < lo || (int64_t)s.len > hi)
             return false;
-        return rule->type == CC_T_STR || token_chars(s);
+        return rule->type == CC_T_STR || cc_token_chars(s.ptr, s.len);
     case CC_T_UINT:
         if (!(rec->kind[f] == SC_V_BIG || (rec->kind[f] == SC_V_INT && v >= 0)))
             return false;
@@ -433,10 +417,6 @@ static bool rule_met(const sc_record_t *rec, const sc_field_rule_t *rule)
     case CC_T_TIME:
         if (rec->kind[f] != SC_V_INT)
             return false;
-        if (rule->type == CC_T_TIME && lo == 0 && hi == 0) {
-            lo = 946684800; /* 2000-01-01 .. 2100-01-01, as cc_fields_check */
-            hi = 4102444800;
-        }
         return !(lo || hi) || (v >= lo && v <= hi);
     case CC_T_BOOL:
         return rec->kind[f] == SC_V_BOOL;
