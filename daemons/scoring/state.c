@@ -253,7 +253,9 @@ int sc_put_dossier(sc_state_t *st, cc_txn_t *txn, const char *id, const sc_dossi
     return sc_cache_put(st->dossiers, txn, id, strlen(id), d);
 }
 
-/* A transaction of sc_state_write: @fn, then the snapshots it changed. */
+/* A transaction of sc_state_write: @fn, then what it gathered in memory,
+ * written once: the tally's counts, the open dossiers' change, the
+ * snapshots it changed. */
 typedef struct {
     sc_state_t *st;
     cc_store_write_fn fn;
@@ -265,8 +267,13 @@ static int state_write_txn(cc_txn_t *txn, void *arg)
     state_write_t *w = arg;
     int r;
 
+    /* cc_store_write may run this again after growing the map. */
     sc_cache_begin(w->st->dossiers);
-    if ((r = w->fn(txn, w->arg)) < 0)
+    sc_tally_acc_reset(w->st->counts);
+    w->st->open_change = 0;
+    if ((r = w->fn(txn, w->arg)) < 0 ||
+        (r = sc_tally_acc_write(w->st->counts, txn, w->st->tally_dbi)) < 0 ||
+        (w->st->open_change && (r = meta_add(w->st, txn, "open_dossiers", w->st->open_change)) < 0))
         return r;
     return sc_cache_write(w->st->dossiers, txn);
 }
@@ -1523,15 +1530,9 @@ static int group_txn(cc_txn_t *txn, void *arg)
     memset(g->res, 0, g->n * sizeof(*g->res));
     memset(g->pos, 0, sizeof(g->pos));
     sc_alerts_begin(g->st->alerts);
-    sc_tally_acc_reset(g->st->counts);
-    g->st->open_change = 0;
     for (size_t i = 0; i < g->n; i++)
         if ((r = apply_one(g, txn, i)) < 0)
             return r;
-    /* What the records changed, gathered in memory, written once. */
-    if ((r = sc_tally_acc_write(g->st->counts, txn, g->st->tally_dbi)) < 0 ||
-        (g->st->open_change && (r = meta_add(g->st, txn, "open_dossiers", g->st->open_change)) < 0))
-        return r;
     return store_pos(g, txn);
 }
 
