@@ -15,6 +15,7 @@
 #define CC_BASE_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The number of elements of the array @a (not of a pointer). */
@@ -40,6 +41,12 @@
  * truncated, always terminated). @err may be NULL (or @err_len 0): the
  * message is then dropped.
  */
+/**
+ * cc_strn_eq - whether the @len bytes at @s (not NUL-terminated; NULL when
+ * @len is 0) are exactly the string @want.
+ */
+bool cc_strn_eq(const char *s, size_t len, const char *want);
+
 void cc_set_error(char *err, size_t err_len, const char *fmt, ...) CC_PRINTF(3, 4);
 
 /** cc_vset_error - cc_set_error() with a va_list. */

@@ -422,13 +422,7 @@ const msgpack_object *cc_map_find(const msgpack_object *map, const char *key)
     return NULL;
 }
 
-bool cc_str_eq(cc_str_t s, const char *c)
-{
-    size_t n = strlen(c);
-
-    /* An empty slice may have a NULL pointer: memcmp() must not see it. */
-    return s.len == n && (n == 0 || memcmp(s.ptr, c, n) == 0);
-}
+bool cc_str_eq(cc_str_t s, const char *c) { return cc_strn_eq(s.ptr, s.len, c); }
 
 /* splitmix64's finalizer: every input bit moves every output bit. */
 static uint64_t digest_mix(uint64_t x)

@@ -110,11 +110,6 @@ int cc_cli_day_range(const char *from, const char *to, int64_t *ret_from, int64_
     return 0;
 }
 
-static bool name_is(const char *name, size_t len, const char *want)
-{
-    return strlen(want) == len && memcmp(name, want, len) == 0;
-}
-
 /* The global options; cc_cli_parse() handles each by its index. */
 enum {
     G_INTAKE = CC_EP_INTAKE,
@@ -211,7 +206,7 @@ const cc_cli_option_t *cc_cli_option_find(const char *name, size_t len, char sho
 
     for (size_t t = 0; t < CC_N(tables); t++)
         for (const cc_cli_option_t *o = tables[t]; o->name; o++, id++)
-            if (name ? name_is(name, len, o->name) : short_name && short_name == o->short_name) {
+            if (name ? cc_strn_eq(name, len, o->name) : short_name && short_name == o->short_name) {
                 if (ret_id)
                     *ret_id = id;
                 return o;
@@ -388,7 +383,7 @@ bool cc_cli_opt(const cc_cli_t *cli, const char *name, const char **ret_value)
 {
     /* The last occurrence wins, as for global options. */
     for (size_t i = cli->n_opts; i-- > 0;)
-        if (name_is(cli->opts[i].name, cli->opts[i].name_len, name)) {
+        if (cc_strn_eq(cli->opts[i].name, cli->opts[i].name_len, name)) {
             if (ret_value)
                 *ret_value = cli->opts[i].value;
             return true;

@@ -403,14 +403,20 @@ static void slot_stored(cc_push_t *p, slot_t *s, uint64_t seq, bool dup)
     finish_slot(p, s, CC_PUSH_OK);
 }
 
+/* The error of slot @s, allocated at its first need and reused. */
+static cc_client_error_t *slot_err(slot_t *s)
+{
+    if (s->err == NULL)
+        s->err = cc_xmalloc(sizeof(*s->err));
+    return s->err;
+}
+
 /* Event @s was refused with @err: final, or sent again when retryable. */
 static void slot_refused(cc_push_t *p, slot_t *s, const cc_client_error_t *err, uint64_t now)
 {
     bool hello;
 
-    if (s->err == NULL)
-        s->err = cc_xmalloc(sizeof(*s->err));
-    *s->err = *err;
+    *slot_err(s) = *err;
     /* A lost session is not the event's fault: it goes again however often
      * it happens, bounded by the give-up time (no event answered for
      * timeout_ms); overload and internal errors count towards max_attempts. */
@@ -693,9 +699,7 @@ int cc_push_submit(cc_push_t *p, uint64_t tag, const char *eid, const void *ev, 
     cc_enc_str(e, "ev");
     cc_enc_raw(e, ev, ev_len);
     if (cc_body_check(e->buf.data, e->buf.size, &cc_limits_request, why, sizeof(why)) < 0) {
-        if (s->err == NULL)
-            s->err = cc_xmalloc(sizeof(*s->err));
-        memset(s->err, 0, sizeof(*s->err));
+        memset(slot_err(s), 0, sizeof(*s->err));
         snprintf(s->err->code, sizeof(s->err->code), "bad_request");
         snprintf(s->err->en, sizeof(s->err->en), "not sent: the event breaks the protocol: %s",
                  why);
@@ -735,9 +739,7 @@ int cc_push_local(cc_push_t *p, uint64_t tag, const char *eid, const cc_client_e
 
     if ((r = claim(p, tag, eid, &s)) < 0)
         return r;
-    if (s->err == NULL)
-        s->err = cc_xmalloc(sizeof(*s->err));
-    *s->err = *err;
+    *slot_err(s) = *err;
     finish_slot(p, s, CC_PUSH_REJECTED);
     deliver(p);
     return 0;

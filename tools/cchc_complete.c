@@ -70,11 +70,6 @@ static void say_codes(const ctx_t *c, bool procedures)
     cc_catalog_destroy(&cat);
 }
 
-static bool is(const char *s, size_t len, const char *want)
-{
-    return strlen(want) == len && memcmp(s, want, len) == 0;
-}
-
 static bool command_is(const ctx_t *c, const char *name)
 {
     return c->cmd && strcmp(c->cmd->name, name) == 0;
@@ -86,41 +81,41 @@ static void say_values(const ctx_t *c)
     const char *o = c->opt;
     size_t n = c->opt_len;
 
-    if (is(o, n, "unit") || is(o, n, "parent")) {
+    if (cc_strn_eq(o, n, "unit") || cc_strn_eq(o, n, "parent")) {
         say_codes(c, false);
-    } else if (is(o, n, "units")) {
+    } else if (cc_strn_eq(o, n, "units")) {
         say(c, "*");
         if (command_is(c, "report") || command_is(c, "grade"))
             say_vocab(c, &cc_unit_kinds, 0);
         say_codes(c, false);
-    } else if (is(o, n, "to") && command_is(c, "push")) {
+    } else if (cc_strn_eq(o, n, "to") && command_is(c, "push")) {
         say_list(c, "intake hotline", "");
-    } else if (is(o, n, "role")) {
+    } else if (cc_strn_eq(o, n, "role")) {
         say_list(c,
                  command_is(c, "push") ? "counter agent contact_point"
                                        : "agent contact_point supervisor operator",
                  "");
-    } else if (is(o, n, "format")) {
+    } else if (cc_strn_eq(o, n, "format")) {
         say_list(c, "table csv xlsx json", "");
-    } else if (is(o, n, "kind")) {
+    } else if (cc_strn_eq(o, n, "kind")) {
         if (command_is(c, "reminder"))
             say_vocab(c, &cc_note_kinds, 0);
         else
             say_vocab(c, &cc_unit_kinds, 0);
-    } else if (is(o, n, "type")) {
+    } else if (cc_strn_eq(o, n, "type")) {
         say_vocab(c, &cc_ctypes, 0);
-    } else if (is(o, n, "channel")) {
+    } else if (cc_strn_eq(o, n, "channel")) {
         say_vocab(c, &cc_hotline_channels, 0);
-    } else if (is(o, n, "category")) {
+    } else if (cc_strn_eq(o, n, "category")) {
         say_vocab(c, &cc_pakn_categories, CC_CATEGORY_PROCEDURE);
-    } else if (is(o, n, "reason") && command_is(c, "pakn")) {
+    } else if (cc_strn_eq(o, n, "reason") && command_is(c, "pakn")) {
         say_vocab(c, &cc_pakn_refusals, CC_REFUSAL_ANONYMOUS);
-    } else if (is(o, n, "grade")) {
+    } else if (cc_strn_eq(o, n, "grade")) {
         say_vocab(c, &cc_grades, 0);
-    } else if (is(o, n, "rank")) {
+    } else if (cc_strn_eq(o, n, "rank")) {
         for (size_t i = 0; i < cc_figures_n; i++)
             say(c, cc_figures[i].key);
-    } else if (is(o, n, "output") || is(o, n, "catalog-dir")) {
+    } else if (cc_strn_eq(o, n, "output") || cc_strn_eq(o, n, "catalog-dir")) {
         printf("__files__\n");
     }
 }
