@@ -24,7 +24,8 @@ void cc_client_copy_cut(char *dst, size_t size, const char *s, size_t len)
         while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
             len--;
     }
-    memcpy(dst, s, len);
+    if (len > 0) /* an empty string's pointer may be NULL */
+        memcpy(dst, s, len);
     dst[len] = '\0';
 }
 

@@ -197,4 +197,16 @@ int cc_client_read(cc_client_t *c, uint64_t after, uint32_t max, uint32_t wait_m
  */
 int cc_units_parse(const char *list, char (*out)[CC_MAX_CODE + 1], size_t max, size_t *ret_n);
 
+/**
+ * cc_client_copy_cut - copy slice @s (@len bytes) into @dst (@size bytes)
+ * as a C string, cutting at a UTF-8 character boundary when it does not fit.
+ */
+void cc_client_copy_cut(char *dst, size_t size, const char *s, size_t len);
+
+/**
+ * cc_client_map_copy - copy string @key of @map into @dst (@size bytes),
+ * cut as cc_client_copy_cut(); "" when absent or not a string.
+ */
+void cc_client_map_copy(const msgpack_object *map, const char *key, char *dst, size_t size);
+
 #endif

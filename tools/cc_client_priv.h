@@ -40,18 +40,6 @@ struct cc_client {
 };
 
 /**
- * cc_client_copy_cut - copy slice @s (@len bytes) into @dst (@size bytes)
- * as a C string, cutting at a UTF-8 character boundary when it does not fit.
- */
-void cc_client_copy_cut(char *dst, size_t size, const char *s, size_t len);
-
-/**
- * cc_client_map_copy - copy string @key of @map into @dst (@size bytes),
- * cut as cc_client_copy_cut(); "" when absent or not a string.
- */
-void cc_client_map_copy(const msgpack_object *map, const char *key, char *dst, size_t size);
-
-/**
  * cc_client_connection_event - read one event of @c's connection monitor
  * (ZMQ_EVENT_*) and note what it says of the handshake
  * (cc_client_handshake_error). Call when the monitor is readable.

@@ -10,6 +10,7 @@
 
 #include <xlsxwriter.h>
 
+#include "cc_client.h"
 #include "cc_format.h"
 
 /* ---- Reading an answer ------------------------------------------------------------ */
@@ -35,8 +36,7 @@ bool cchc_rate_of(const msgpack_object *map, const char *r, uint64_t *num, uint6
 
 const char *cchc_text_of(const msgpack_object *map, const char *key, char *buf, size_t len)
 {
-    if (cc_map_strcpy(map, key, buf, len) < 0)
-        buf[0] = '\0';
+    cc_client_map_copy(map, key, buf, len); /* too long: cut, not blanked */
     return buf;
 }
 

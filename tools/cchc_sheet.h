@@ -99,7 +99,8 @@ uint64_t cchc_count_of(const msgpack_object *map, const char *key);
  */
 bool cchc_rate_of(const msgpack_object *map, const char *r, uint64_t *num, uint64_t *den);
 
-/** cchc_text_of - the string @key of @map ("" when absent) in @buf. Returns @buf. */
+/** cchc_text_of - the string @key of @map ("" when absent; cut at a character
+ * when longer than @len) in @buf. Returns @buf. */
 const char *cchc_text_of(const msgpack_object *map, const char *key, char *buf, size_t len);
 
 /** cchc_period_text - "kỳ 2025-03: 15/02/2025 – 14/03/2025" from @map's period, from, to. */
