@@ -17,6 +17,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* The number of elements of the array @a (not of a pointer). */
 #define CC_N(a) (sizeof(a) / sizeof((a)[0]))
@@ -46,6 +47,29 @@
  * @len is 0) are exactly the string @want.
  */
 bool cc_strn_eq(const char *s, size_t len, const char *want);
+
+/* The most bytes cc_varint_put() writes. */
+#define CC_VARINT_MAX 10
+
+/** cc_varint_put - @v as an unsigned LEB128 varint at @out; its length. */
+size_t cc_varint_put(uint8_t *out, uint64_t v);
+
+/**
+ * cc_varint_get - the unsigned LEB128 varint at *@p (before @end) into
+ * @ret, moving *@p past it. Returns false when it is cut short or longer
+ * than 64 bits.
+ */
+bool cc_varint_get(const uint8_t **p, const uint8_t *end, uint64_t *ret);
+
+/* How deep cc_msgpack_len() follows arrays and maps. */
+#define CC_MSGPACK_DEPTH 64
+
+/**
+ * cc_msgpack_len - the bytes of the one MessagePack value at @p: 0 when it
+ * does not fit in @len, is not well-formed (0xc1) or nests deeper than
+ * CC_MSGPACK_DEPTH.
+ */
+size_t cc_msgpack_len(const void *p, size_t len);
 
 void cc_set_error(char *err, size_t err_len, const char *fmt, ...) CC_PRINTF(3, 4);
 

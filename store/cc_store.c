@@ -12,19 +12,42 @@
 #include <unistd.h>
 
 #include "cc_base.h"
+#include "cc_logpack.h"
 #include "cc_mem.h"
 
 #define DEFAULT_MAP_SIZE ((size_t)64 << 20)
 #define DEFAULT_MAP_MAX ((size_t)64 << 30)
 #define DEFAULT_MAX_DBS 16
 
+#define MAX_FOLLOWERS 4
+#define MAX_PACKED_LOGS 2
+
+/* A log stored packed (cc_store_log_pack), and where its records unpack. */
+typedef struct {
+    MDB_dbi dbi;
+    cc_logpack_t *pack;
+    cc_logpack_buf_t scan_buf, get_buf;
+} packed_log_t;
+
+/* What keeps memory in step with the write transactions (cc_store_follow). */
+typedef struct {
+    void (*abort)(void *ctx);
+    void (*commit)(void *ctx);
+    void *ctx;
+} follower_t;
+
 struct cc_store {
     MDB_env *env;
+    follower_t followers[MAX_FOLLOWERS];
+    size_t n_followers;
+    packed_log_t packed[MAX_PACKED_LOGS];
+    size_t n_packed;
     size_t map_size;
     size_t map_size_max;
     uint64_t grows;
     uint64_t commits;
     unsigned readers; /* read transactions open: the map must not move */
+    bool writing;     /* inside cc_store_write() */
 };
 
 const char *cc_store_strerror(int err)
@@ -87,6 +110,10 @@ void cc_store_close(cc_store_t **store_p)
 {
     if (store_p == NULL || *store_p == NULL)
         return;
+    for (size_t i = 0; i < (*store_p)->n_packed; i++) {
+        cc_logpack_buf_free(&(*store_p)->packed[i].scan_buf);
+        cc_logpack_buf_free(&(*store_p)->packed[i].get_buf);
+    }
     mdb_env_close((*store_p)->env);
     free(*store_p);
     *store_p = NULL;
@@ -128,6 +155,34 @@ static int grow(cc_store_t *store)
     return 0;
 }
 
+bool cc_store_writing(const cc_store_t *store) { return store->writing; }
+
+int cc_store_follow(cc_store_t *store, void (*abort)(void *ctx), void (*commit)(void *ctx),
+                    void *ctx)
+{
+    if (store->n_followers == MAX_FOLLOWERS)
+        return -ENOSPC;
+    store->followers[store->n_followers++] = (follower_t){ abort, commit, ctx };
+    return 0;
+}
+
+void cc_store_unfollow(cc_store_t *store, void *ctx)
+{
+    for (size_t i = 0; i < store->n_followers; i++)
+        if (store->followers[i].ctx == ctx) {
+            store->followers[i] = store->followers[--store->n_followers];
+            return;
+        }
+}
+
+/* Tell the followers that the write transaction ended: committed or not. */
+static void ended(cc_store_t *store, bool committed)
+{
+    for (size_t i = 0; i < store->n_followers; i++)
+        (committed ? store->followers[i].commit
+                   : store->followers[i].abort)(store->followers[i].ctx);
+}
+
 int cc_store_write(cc_store_t *store, cc_store_write_fn fn, void *ctx)
 {
     for (;;) {
@@ -136,16 +191,20 @@ int cc_store_write(cc_store_t *store, cc_store_write_fn fn, void *ctx)
 
         if ((r = lmdb_rc(mdb_txn_begin(store->env, NULL, 0, &t.txn))) < 0)
             return r;
+        store->writing = true;
         r = fn(&t, ctx);
+        store->writing = false;
         if (r == 0 && t.err < 0)
             r = t.err;
         if (r < 0) {
             mdb_txn_abort(t.txn);
+            ended(store, false);
             if (r == MDB_MAP_FULL && grow(store) == 0)
                 continue;
             return r;
         }
-        r = lmdb_rc(mdb_txn_commit(t.txn));
+        r = lmdb_rc(mdb_txn_commit(t.txn)); /* a failed commit frees the transaction */
+        ended(store, r == 0);
         if (r == MDB_MAP_FULL && grow(store) == 0)
             continue;
         if (r == 0)
@@ -352,6 +411,18 @@ int cc_txn_drop(cc_txn_t *txn, MDB_dbi dbi)
     return sticky(txn, lmdb_rc(mdb_drop(txn->txn, dbi, 0)));
 }
 
+int cc_txn_dbi_find(cc_txn_t *txn, const char *name, MDB_dbi *ret_dbi)
+{
+    int r;
+
+    if (txn->err)
+        return txn->err;
+    r = mdb_dbi_open(txn->txn, name, 0, ret_dbi);
+    if (r == MDB_NOTFOUND)
+        return -ENOENT;
+    return r ? sticky(txn, lmdb_rc(r)) : 0;
+}
+
 int cc_txn_remove_dbi(cc_txn_t *txn, const char *name)
 {
     MDB_dbi dbi;
@@ -539,14 +610,73 @@ int cc_log_last(cc_txn_t *txn, MDB_dbi log, uint64_t *ret_seq)
     return 0;
 }
 
+int cc_store_log_pack(cc_store_t *store, MDB_dbi log, cc_logpack_t *pack)
+{
+    for (size_t i = 0; i < store->n_packed; i++)
+        if (store->packed[i].dbi == log) {
+            store->packed[i].pack = pack;
+            return 0;
+        }
+    if (pack == NULL)
+        return 0;
+    if (store->n_packed == MAX_PACKED_LOGS)
+        return -ENOSPC;
+    store->packed[store->n_packed++] = (packed_log_t){ .dbi = log, .pack = pack };
+    return 0;
+}
+
+/* How @log is packed, if it is. */
+static packed_log_t *packed_log(cc_store_t *store, MDB_dbi log)
+{
+    for (size_t i = 0; i < store->n_packed; i++)
+        if (store->packed[i].dbi == log && store->packed[i].pack)
+            return &store->packed[i];
+    return NULL;
+}
+
+/* The record stored as @v in @log: itself, or unpacked into @buf. */
+static int unpack(packed_log_t *pl, cc_logpack_buf_t *buf, MDB_val *v)
+{
+    const void *rec;
+    size_t len;
+    int r;
+
+    if (pl == NULL)
+        return 0;
+    if ((r = cc_logpack_unpack(pl->pack, v->mv_data, v->mv_size, buf, &rec, &len)) < 0)
+        return r;
+    v->mv_data = CC_UNCONST(rec);
+    v->mv_size = len;
+    return 0;
+}
+
+int cc_log_get(cc_txn_t *txn, MDB_dbi log, uint64_t seq, const void **ret_rec, size_t *ret_len)
+{
+    packed_log_t *pl = packed_log(txn->store, log);
+    uint8_t key[8];
+    MDB_val v;
+    int r;
+
+    cc_be64_put(key, seq);
+    if ((r = cc_txn_get(txn, log, key, sizeof(key), &v)) < 0 ||
+        (r = unpack(pl, pl ? &pl->get_buf : NULL, &v)) < 0)
+        return r;
+    *ret_rec = v.mv_data;
+    *ret_len = v.mv_size;
+    return 0;
+}
+
 int cc_log_append(cc_txn_t *txn, MDB_dbi log, const void *rec, size_t len, uint64_t *ret_seq)
 {
+    packed_log_t *pl = packed_log(txn->store, log);
     uint64_t last = 0;
     uint8_t key[8];
     int r;
 
     if ((r = cc_log_last(txn, log, &last)) < 0)
         return r;
+    if (pl && (r = cc_logpack_pack(pl->pack, txn, rec, len, &rec, &len)) < 0)
+        return sticky(txn, r);
     cc_be64_put(key, last + 1);
     if ((r = cc_txn_put(txn, log, key, sizeof(key), rec, len, MDB_APPEND)) < 0)
         return r;
@@ -557,6 +687,7 @@ int cc_log_append(cc_txn_t *txn, MDB_dbi log, const void *rec, size_t len, uint6
 int cc_log_scan(cc_txn_t *txn, MDB_dbi log, uint64_t after, size_t max, cc_log_fn fn, void *ctx,
                 size_t *ret_count)
 {
+    packed_log_t *pl;
     MDB_cursor *cur;
     MDB_val k, v;
     uint8_t key[8];
@@ -565,6 +696,7 @@ int cc_log_scan(cc_txn_t *txn, MDB_dbi log, uint64_t after, size_t max, cc_log_f
 
     if (txn->err)
         return txn->err;
+    pl = packed_log(txn->store, log);
     if ((r = lmdb_rc(mdb_cursor_open(txn->txn, log, &cur))) < 0)
         return sticky(txn, r);
     cc_be64_put(key, after + 1);
@@ -579,6 +711,8 @@ int cc_log_scan(cc_txn_t *txn, MDB_dbi log, uint64_t after, size_t max, cc_log_f
             break;
         }
         n++;
+        if ((r = unpack(pl, pl ? &pl->scan_buf : NULL, &v)) < 0)
+            break;
         stop = fn(cc_be64_get(k.mv_data), v.mv_data, v.mv_size, ctx);
         if (stop) {
             r = stop < 0 ? stop : 0;

@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 typedef struct cc_store cc_store_t;
+typedef struct cc_logpack cc_logpack_t;
 
 /* A transaction and its sticky error: once an operation fails, every later
  * one returns the same error and the commit aborts. */
@@ -96,6 +97,22 @@ typedef int (*cc_store_write_fn)(cc_txn_t *txn, void *ctx);
  * Returns 0 once committed, @fn's negative result, or a negative error.
  */
 int cc_store_write(cc_store_t *store, cc_store_write_fn fn, void *ctx);
+
+/**
+ * cc_store_follow - have @abort(@ctx) called after every write transaction
+ * that is aborted (before cc_store_write() runs its function again, too)
+ * and @commit(@ctx) after every one committed: for memory that a write
+ * changes along with the store (cc_idmap.h). At most 4 per store.
+ * Returns 0 or -ENOSPC.
+ */
+int cc_store_follow(cc_store_t *store, void (*abort)(void *ctx), void (*commit)(void *ctx),
+                    void *ctx);
+
+/** cc_store_writing - whether a cc_store_write() function is running. */
+bool cc_store_writing(const cc_store_t *store);
+
+/** cc_store_unfollow - stop calling the follower of @ctx, if any. */
+void cc_store_unfollow(cc_store_t *store, void *ctx);
 
 /**
  * cc_store_read_begin - start a read-only transaction.
@@ -191,6 +208,12 @@ int cc_txn_dups(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, cc_
 int cc_txn_entries(cc_txn_t *txn, MDB_dbi dbi, uint64_t *ret);
 
 /**
+ * cc_txn_dbi_find - the named database @name if it exists (it is not
+ * created). Returns 0, -ENOENT (not sticky), or an error.
+ */
+int cc_txn_dbi_find(cc_txn_t *txn, const char *name, MDB_dbi *ret_dbi);
+
+/**
  * cc_txn_remove_dbi - delete named database @name and its handle, if it
  * exists (a database a newer layout no longer has).
  * Returns 0 (also when there was none) or a storage error.
@@ -258,6 +281,22 @@ uint64_t cc_be64_get(const void *in);
  * @ret_seq: the new record's sequence number (first is 1).
  */
 int cc_log_append(cc_txn_t *txn, MDB_dbi log, const void *rec, size_t len, uint64_t *ret_seq);
+
+/**
+ * cc_log_get - record @seq of @log (unpacked, see cc_store_log_pack).
+ * @ret_rec: valid until the transaction writes or ends, or the next
+ *   cc_log_get() of this log.
+ * Returns 0, -ENOENT (not sticky), MDB_CORRUPTED or another error.
+ */
+int cc_log_get(cc_txn_t *txn, MDB_dbi log, uint64_t seq, const void **ret_rec, size_t *ret_len);
+
+/**
+ * cc_store_log_pack - store the records of @log packed by @pack
+ * (cc_logpack.h): cc_log_append() packs, cc_log_get() and cc_log_scan()
+ * unpack, so that no reader sees the stored form. NULL stops (before the
+ * pack is closed). At most 2 logs per store. Returns 0 or -ENOSPC.
+ */
+int cc_store_log_pack(cc_store_t *store, MDB_dbi log, cc_logpack_t *pack);
 
 /**
  * cc_log_last - the highest sequence number in @log, 0 if empty.

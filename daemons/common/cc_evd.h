@@ -59,6 +59,11 @@ typedef struct {
     const cc_option_t *options;
     size_t n_options;
 
+    /* The keys of its records whose values come from small sets (states,
+     * unit codes, ...), NULL-terminated: the log stores each such value
+     * once, in its table of strings (cc_logpack.h). */
+    const char *const *packed_values;
+
     /* Create the domain state and open its databases. @catalog is the
      * daemon's catalog slot: the core loads the catalogs before open and
      * replaces them on SIGHUP (cc_daemon_reload_catalog), so a domain reads

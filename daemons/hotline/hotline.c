@@ -1177,8 +1177,15 @@ static const cc_option_t hotline_options[] = {
       "<state_dir>/personal.keys, made at first start" },
 };
 
+/* Record keys whose values come from small sets (catalog codes, the
+ * vocabularies of PROTOCOL.md, agents): stored once each (cc_logpack.h). */
+static const char *const packed_values[] = {
+    "unit", "state", "category", "ctype", "channel", "agent", "reason", NULL,
+};
+
 const cc_evd_domain_t cc_hotline_domain = {
     .name = "hotline",
+    .packed_values = packed_values,
     .options = hotline_options,
     .n_options = CC_N(hotline_options),
     .open = hotline_open,

@@ -31,9 +31,9 @@
 #include "cc_reject.h"
 #include "cc_vocab.h"
 
-/* The stored state of one dossier (LMDB "dossier", key = dossier id). A
- * fixed little struct with a version byte; the log holds the full history,
- * so a new layout can always be rebuilt from it. */
+/* The state of one dossier (stored compactly by dossier_store.h). A fixed
+ * little struct with a version byte; the log holds the full history, so a
+ * new layout can always be rebuilt from it. */
 typedef struct {
     uint8_t version;     /* CC_DOSSIER_VERSION */
     uint8_t state;       /* cc_dossier_state_t */

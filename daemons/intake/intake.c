@@ -1,10 +1,13 @@
 /*
  * intake.c - the intake daemon's domain: dossier events from counters.
  *
- * Storage (LMDB, beside the core's "log" and "dedupe"):
- *   dossier          dossier id -> its state and the seqs of its records in
- *                    the log, one compact value (dossier_store.h)
- *   meta             "layout" -> the layout of the above (INTAKE_LAYOUT)
+ * Storage (LMDB, beside the core's "log" and "ids"):
+ *   dossier          the seq of the dossier's first record -> its state, id
+ *                    and the seqs of its records in the log, one compact
+ *                    value (dossier_store.h); an in-memory map finds the
+ *                    key from the dossier id
+ *   meta             "layout" -> the layout of the above (INTAKE_LAYOUT);
+ *                    "dossier_hash_key" -> the key of the map's hash
  * Every log record carries the dossier's units, procedure, state and due
  * date after the event, and the class on resolution, so that consumers
  * never recompute them differently (PROTOCOL.md "Intake log records").
@@ -29,8 +32,9 @@
 #include "dossier.h"
 #include "dossier_store.h"
 
-/* The layout of the derived database: the stored dossier's version, and
- * where the history is (2: in the dossier's value; 1, before: a separate
+/* The layout of the derived database: the stored dossier's version (3:
+ * keyed by first seq; 2, before: keyed by the dossier id), and where the
+ * history is (2: in the dossier's value; 1, before: a separate
  * "dossier_events" index, removed when rebuilding). */
 #define INTAKE_LAYOUT (((uint64_t)CC_DOSSIER_STORE_VERSION << 8) | 2u)
 #define OLD_HISTORY_DB "dossier_events"
@@ -40,7 +44,7 @@
 
 typedef struct {
     cc_catalog_t *const *catalog; /* the core's slot: read *catalog each time */
-    MDB_dbi dossier_dbi;
+    cc_dossiers_t *dossiers;
     MDB_dbi log_dbi;
     MDB_dbi meta_dbi;
 } intake_t;
@@ -72,16 +76,17 @@ static int intake_open(void **ret_dom, cc_store_t *store, cc_catalog_t *const *c
                        const cc_evd_settings_t *set, char *err, size_t err_len)
 {
     intake_t *in = cc_xcalloc(1, sizeof(*in));
-    uint64_t layout = 0, head = 0;
+    uint64_t layout = 0, head = 0, unreadable = 0;
     int r;
 
     (void)set;
     err[0] = '\0';
     in->catalog = catalog;
-    if ((r = cc_store_dbi(store, "dossier", 0, &in->dossier_dbi)) < 0 ||
-        (r = cc_store_dbi(store, "log", 0, &in->log_dbi)) < 0 ||
+    if ((r = cc_store_dbi(store, "log", 0, &in->log_dbi)) < 0 ||
         (r = cc_store_dbi(store, "meta", 0, &in->meta_dbi)) < 0 ||
-        (r = read_layout(in, store, &layout, &head)) < 0) {
+        (r = read_layout(in, store, &layout, &head)) < 0 ||
+        (r = cc_dossiers_open(store, in->meta_dbi, layout == INTAKE_LAYOUT, &unreadable,
+                              &in->dossiers)) < 0) {
         snprintf(err, err_len, "cannot open intake databases: %s", cc_store_strerror(r));
         goto out;
     }
@@ -93,6 +98,12 @@ static int intake_open(void **ret_dom, cc_store_t *store, cc_catalog_t *const *c
                "rebuilding it from the log",
                (unsigned long long)layout, (unsigned long long)INTAKE_LAYOUT);
         r = intake_rebuild(in, store, err, err_len);
+    } else if (unreadable > 0) {
+        cc_log(LOG_ERR,
+               "The stored state of %llu dossiers cannot be read: rebuilding the dossier "
+               "state from the log",
+               (unsigned long long)unreadable);
+        r = intake_rebuild(in, store, err, err_len);
     }
     if (r < 0) {
         if (!err[0])
@@ -103,6 +114,7 @@ static int intake_open(void **ret_dom, cc_store_t *store, cc_catalog_t *const *c
     in = NULL;
 out:
     if (in) {
+        cc_dossiers_close(&in->dossiers);
         free(in);
     }
     return r;
@@ -114,6 +126,7 @@ static void intake_close(void **dom_p)
 
     if (in == NULL)
         return;
+    cc_dossiers_close(&in->dossiers);
     free(in);
     *dom_p = NULL;
 }
@@ -303,7 +316,7 @@ static int intake_apply(void *dom, cc_txn_t *txn, const cc_principal_t *who,
                          "Only counters send dossier events");
     if (cc_dossier_event_parse(evmap, &ev, rej))
         return 1;
-    r = cc_dossier_load(txn, in->dossier_dbi, ev.dossier, &sd);
+    r = cc_dossier_load(txn, in->dossiers, ev.dossier, &sd);
     if (r == MDB_CORRUPTED) {
         /* That dossier alone: the other events of the group go on. */
         cc_log(LOG_ERR,
@@ -327,7 +340,7 @@ static int intake_apply(void *dom, cc_txn_t *txn, const cc_principal_t *who,
      * and the record in the dossier's history (a refusal at the counter
      * has no dossier). */
     if (ev.kind != CC_EV_REJECTED_AT_COUNTER &&
-        (r = cc_dossier_save(txn, in->dossier_dbi, ev.dossier, out.stores_state ? &d : &sd.d, &sd,
+        (r = cc_dossier_save(txn, in->dossiers, ev.dossier, out.stores_state ? &d : &sd.d, &sd,
                              seq)) < 0)
         return r;
     encode_record(rec, &d, &ev, &out);
@@ -351,7 +364,7 @@ static int drop_derived(cc_txn_t *txn, void *arg)
     intake_t *in = arg;
     int r;
 
-    if ((r = cc_txn_drop(txn, in->dossier_dbi)) < 0 ||
+    if ((r = cc_dossiers_drop(txn, in->dossiers)) < 0 ||
         (r = cc_txn_remove_dbi(txn, OLD_HISTORY_DB)) < 0)
         return r;
     r = cc_txn_del(txn, in->meta_dbi, LAYOUT_KEY, strlen(LAYOUT_KEY));
@@ -387,7 +400,7 @@ static int restore_one(uint64_t seq, const void *data, size_t len, void *arg)
         }
     }
     if (cc_map_strcpy(&rec.body, "dossier", id, sizeof(id)) < 0 ||
-        (r = cc_dossier_load(rb->txn, rb->in->dossier_dbi, id, &sd)) == MDB_CORRUPTED) {
+        (r = cc_dossier_load(rb->txn, rb->in->dossiers, id, &sd)) == MDB_CORRUPTED) {
         rb->chunk_skipped++;
         r = 0;
         goto out;
@@ -410,7 +423,7 @@ static int restore_one(uint64_t seq, const void *data, size_t len, void *arg)
         r = 0;
         goto out;
     }
-    r = cc_dossier_save(rb->txn, rb->in->dossier_dbi, id, changed == 0 ? &d : &sd.d, &sd, seq);
+    r = cc_dossier_save(rb->txn, rb->in->dossiers, id, changed == 0 ? &d : &sd.d, &sd, seq);
 out:
     cc_msg_deinit(&rec);
     return r;
@@ -450,6 +463,7 @@ static int intake_rebuild(void *dom, cc_store_t *store, char *err, size_t err_le
                  cc_store_strerror(r));
         return r;
     }
+    cc_dossiers_dropped(in->dossiers);
     cc_log(LOG_NOTICE, "Rebuilding the dossier state from the log: %llu records",
            (unsigned long long)head);
     do {
@@ -526,7 +540,7 @@ static int query_dossier(intake_t *in, cc_store_t *store, const cc_principal_t *
     cc_map_strcpy(body, "id", id, sizeof(id));
     if ((r = cc_store_read_begin(store, &txn)) < 0)
         return r;
-    if ((r = cc_dossier_load(&txn, in->dossier_dbi, id, &sd)) < 0)
+    if ((r = cc_dossier_load(&txn, in->dossiers, id, &sd)) < 0)
         goto out;
     if (d->state == CC_DOSSIER_NONE) {
         r = cc_reject(rej, CC_ERR_UNKNOWN_DOSSIER, "id", "Không có hồ sơ %s", "No dossier %s", id);
@@ -578,8 +592,16 @@ static void intake_status(void *dom, char *buf, size_t len)
              cc_catalog_procedure_count(*in->catalog));
 }
 
+/* Record keys whose values come from small sets (catalog codes, the
+ * vocabularies of PROTOCOL.md): stored once each (cc_logpack.h). */
+static const char *const packed_values[] = {
+    "unit",    "runit", "to",     "proc", "state",  "channel", "kind",
+    "apology", "class", "method", "what", "rating", NULL,
+};
+
 const cc_evd_domain_t cc_intake_domain = {
     .name = "intake",
+    .packed_values = packed_values,
     .open = intake_open,
     .close = intake_close,
     .may_push = intake_may_push,

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import threading
 import time
+import uuid
 
 from harness import CCHC, Cluster, check, fail
 
@@ -18,10 +19,17 @@ N = int(os.environ.get("CCHC_CRASH_EVENTS", "200000"))
 
 
 def events():
+    """N receipts; every third with random ids (UUIDs), as much counter
+    software names events and dossiers, the others with sequential ones."""
     out = []
     for i in range(N):
         day = 1 + (i // 2000) % 28
-        out.append({"eid": "crash-%06d" % i, "type": "received", "dossier": "CR-%06d" % i,
+        if i % 3 == 2:
+            eid, dossier = (str(uuid.uuid5(uuid.NAMESPACE_OID, "%s-%d" % (k, i)))
+                            for k in ("e", "d"))
+        else:
+            eid, dossier = "crash-%06d" % i, "CR-%06d" % i
+        out.append({"eid": eid, "type": "received", "dossier": dossier,
                     "proc": "TP-LLTP", "unit": "SO-TP", "channel": "direct",
                     "at": "2026-04-%02dT09:%02d:00+07:00" % (day if day <= 28 else 28, i % 60)})
     return out

@@ -207,40 +207,132 @@ def run(c):
     empty = c.report(UNIT, "2024-01-01", "2024-01-31")
     check(empty["on_time_rate"] == "no data", "a period with nothing resolved has no data")
 
-    # 9. Event ids stored by an older daemon (keyed by the id alone, before
-    # ids belonged to their sender; value: seq then sender, before digests
-    # were kept) are still matched, by sender only.
+    # 9. A store of older versions: event ids kept in a "dedupe" index keyed
+    # by (sender, NUL, id), value seq, 0x01, digest, sender -- or, older
+    # still, keyed by the id alone, value seq then sender, before ids
+    # belonged to their sender and digests were kept -- instead of "ids" by
+    # record. Intake converts it at start; the ids still match, by sender.
+    head = c.stats("intake")["log_head"]
     c.stop("intake")
     db = os.path.join(c.dir, "intake", "db")
     dump = subprocess.run(["mdb_dump", "-a", db], capture_output=True, text=True,
                           check=True).stdout.splitlines()
-    key = " " + b"quay-tp-1\x00r-5".hex()
-    i = dump.index(key)
-    value = bytes.fromhex(dump[i + 1].strip())
-    check(value[8] == 1 and value[17:] == b"quay-tp-1", "r-5's dedupe value: seq, digest, sender")
-    # The entry as an older daemon wrote it: keyed by the event id alone,
-    # value seq then sender. (mdb_load cannot delete a key: the environment
-    # is loaded anew from the whole dump, its keys kept in their order.)
-    dump[i] = " " + b"r-5".hex()
-    dump[i + 1] = " " + (value[:8] + value[17:]).hex()
-    # Nor did it mark its store as keyed by sender alone, as a new store is
-    # (intake then looks ids up by sender only).
-    mark = " " + b"dedupe_keys".hex()
-    check(mark in dump, "a new store is marked: every dedupe key is (sender, id)")
-    j = dump.index(mark)
-    del dump[j:j + 2]
+    sections = dump_sections(dump)
+    ids = dict(sections.pop("ids")[1])
+    check(len(ids) == head, "one id entry per record (%d)" % head)
+    log = sections["log"][1]
+    strings = [bytes.fromhex(v) for _, v in sections["log_strings"][1]]
+    meta_head, meta = sections["meta"]
+    marks = [(k, v) for k, v in meta if bytes.fromhex(k) in (b"dedupe_keys", b"ids_hash_key")]
+    check(len(marks) == 2, "a new store is marked: ids by record, and their hash key")
+    sections["meta"] = (meta_head, [kv for kv in meta if kv not in marks])
+    old = []
+    for k, v in log:
+        seq, rec = bytes.fromhex(k), unpack_record(bytes.fromhex(v), strings)
+        eid, by = rec[b"eid"], rec[b"by"]
+        ident = bytes.fromhex(ids[k])
+        check(len(ident) in (8, 16), "an id entry: hash, then the event's digest")
+        if eid == b"r-5":
+            old.append((eid, seq + by))
+        else:
+            old.append((by + b"\x00" + eid, seq + b"\x01" + ident[8:] + by))
+    header = [ln.replace("database=log", "database=dedupe") for ln in sections["log"][0]]
+    sections["dedupe"] = (header, [(k.hex(), v.hex()) for k, v in sorted(old)])
     for f in ("data.mdb", "lock.mdb"):
         os.unlink(os.path.join(db, f))
-    subprocess.run(["mdb_load", db], input="\n".join(dump) + "\n", text=True, check=True,
+    subprocess.run(["mdb_load", db], input=dump_text(sections), text=True, check=True,
                    capture_output=True)
     c.start("intake")
     res = c.push([received(5, channel="postal"), received(4, channel="postal")],
                  who="quay-tp-1", units=UNIT, expect_rc=1)
-    check(res[0]["dup"] is True, "an old-format id from the same sender: acked as a duplicate")
-    check(res[1]["code"] == "event_id_conflict", "a new-format id still compares the content")
+    check(res[0]["dup"] is True, "an id kept without digest, by the id alone: a duplicate")
+    check(res[1]["code"] == "event_id_conflict", "an id kept with its digest compares the content")
     res = c.push([received(5)], who="quay-tp-9", units=UNIT, expect_rc=1)
     check(res[0]["code"] == "duplicate_dossier",
           "an old-format id of another sender is not this sender's: the event is judged")
+    c.stop("intake")
+    sections = dump_sections(subprocess.run(["mdb_dump", "-a", db], capture_output=True,
+                                            text=True, check=True).stdout.splitlines())
+    check("dedupe" not in sections and len(sections["ids"][1]) == head,
+          "converted: %d id entries by record, the old index removed" % head)
+
+
+def dump_sections(lines):
+    """mdb_dump -a output as {database: (header lines, [(key hex, value hex)])}."""
+    out, header, pairs, name = {}, [], [], None
+    for ln in lines:
+        if ln == "DATA=END":
+            out[name] = (header, [(pairs[i], pairs[i + 1]) for i in range(0, len(pairs), 2)])
+            header, pairs, name = [], [], None
+        elif ln.startswith(" "):
+            pairs.append(ln.strip())
+        else:
+            header.append(ln)
+            if ln.startswith("database="):
+                name = ln[len("database="):]
+    return out
+
+
+def dump_text(sections):
+    """The mdb_load input of dump_sections() output."""
+    out = []
+    for header, pairs in sections.values():
+        out += header
+        for k, v in pairs:
+            out += [" " + k, " " + v]
+        out.append("DATA=END")
+    return "\n".join(out) + "\n"
+
+
+def varint(b, i):
+    """The unsigned LEB128 at b[i]: (value, next index)."""
+    v = shift = 0
+    while True:
+        v |= (b[i] & 0x7f) << shift
+        shift += 7
+        i += 1
+        if not b[i - 1] & 0x80:
+            return v, i
+
+
+def mp_len(b, i):
+    """The bytes of the MessagePack value at b[i] (the forms log records use)."""
+    t = b[i]
+    if t <= 0x7f or t >= 0xe0 or t in (0xc0, 0xc2, 0xc3):
+        return 1
+    if 0xa0 <= t <= 0xbf:
+        return 1 + (t & 0x1f)
+    if 0x80 <= t <= 0x9f:
+        j = i + 1
+        for _ in range((t & 0x0f) * (2 if t <= 0x8f else 1)):
+            j += mp_len(b, j)
+        return j - i
+    fixed = {0xcc: 2, 0xcd: 3, 0xce: 5, 0xcf: 9, 0xd0: 2, 0xd1: 3, 0xd2: 5, 0xd3: 9,
+             0xca: 5, 0xcb: 9}
+    if t in fixed:
+        return fixed[t]
+    check(t in (0xd9, 0xc4), "a value of a form the test reads (%#x)" % t)
+    return 2 + b[i + 1]
+
+
+def unpack_record(rec, strings):
+    """A stored log record (packed, store/cc_logpack.h) as {key: value}, a
+    string value as bytes, any other as its MessagePack bytes."""
+    check(rec[0] == 0xc1, "a log record stored packed")
+    n, i = varint(rec, 1)
+    out = {}
+    for _ in range(n):
+        code, i = varint(rec, i)
+        if rec[i] == 0xc1:
+            vcode, i = varint(rec, i + 1)
+            out[strings[code]] = strings[vcode]
+            continue
+        k = mp_len(rec, i)
+        t = rec[i]
+        out[strings[code]] = (rec[i + 1:i + k] if 0xa0 <= t <= 0xbf else
+                              rec[i + 2:i + k] if t == 0xd9 else rec[i:i + k])
+        i += k
+    return out
 
 
 def c_cchc(c):

@@ -163,3 +163,14 @@ int free_port(void)
     close(s);
     return port;
 }
+
+cc_store_t *store_open_ok(const char *dir, const cc_store_opts_t *opts)
+{
+    cc_store_t *s = NULL;
+    int r = cc_store_open(dir, opts, &s);
+
+    if (r != 0)
+        fail_msg("cc_store_open(%s): %d %s", dir, r, cc_store_strerror(r));
+    assert_non_null(s);
+    return s;
+}

@@ -13,6 +13,7 @@
 
 #include "cc_auth.h"
 #include "cc_codec.h"
+#include "cc_store.h"
 
 /* The Unix time of the ISO 8601 time @iso; fails the test if it is bad. */
 int64_t T(const char *iso);
@@ -63,5 +64,8 @@ void rm_tree(const char *dir);
 
 /* A TCP port free on 127.0.0.1 at the time of the call. */
 int free_port(void);
+
+/** store_open_ok - cc_store_open() of @dir with @opts (or NULL), failing the test when it fails. */
+cc_store_t *store_open_ok(const char *dir, const cc_store_opts_t *opts);
 
 #endif

@@ -385,6 +385,7 @@ static int teardown(void **state)
 
 /* ---- Tests -------------------------------------------------------------------------- */
 
+/* Only counters and supervisors may push events to intake. */
 static void test_may_push(void **state)
 {
     static const struct {
@@ -404,6 +405,8 @@ static void test_may_push(void **state)
     }
 }
 
+/* A receipt, or a refusal at the counter, is taken only from a counter of
+ * the receiving unit (or of every unit); anyone else changes nothing. */
 static void test_scope_receipt(void **state)
 {
     fx_t *fx = *state;
@@ -437,6 +440,8 @@ static void test_scope_receipt(void **state)
     free(tp);
 }
 
+/* Later events and queries of a dossier: from the counters of its
+ * receiving and handling units only; consumers see every dossier. */
 static void test_scope_later(void **state)
 {
     fx_t *fx = *state;
@@ -553,6 +558,8 @@ static void test_rejections_change_nothing(void **state)
     free(tp);
 }
 
+/* A query gives the dossier's state and its whole history in the log, in
+ * order, with each record's fields; unknown ids and queries are refused. */
 static void test_query_history(void **state)
 {
     fx_t *fx = *state;
@@ -683,6 +690,8 @@ static void test_query_history(void **state)
     free(tp);
 }
 
+/* A refusal at the counter is logged with its fields but stores no
+ * dossier: the id stays unknown and may be received later. */
 static void test_rejected_at_counter(void **state)
 {
     fx_t *fx = *state;
@@ -937,23 +946,70 @@ static void test_previous_layout_rebuilt(void **state)
     free(tp);
 }
 
-/* Spoil the log record before the last (HS-ORPH's receipt) and the
- * stored state of HS-R0: bytes that are not MessagePack. */
+/* The key of dossier @id's value in "dossier": the seq of its first log
+ * record, the first of the history a query gives. Checked to hold a value
+ * that names @id (its length byte, then its bytes). */
+static uint64_t stored_key(fx_t *fx, const cc_principal_t *who, const char *id)
+{
+    const msgpack_object *history;
+    uint8_t key[8], named[1 + CC_MAX_ID];
+    uint64_t seq;
+    cc_txn_t txn;
+    tmsg_t res;
+    MDB_val v;
+
+    assert_int_equal(query(fx, who, id, &res), 0);
+    history = cc_map_find(&res.msg.body, "history");
+    assert_non_null(history);
+    assert_true(history->via.array.size > 0);
+    seq = history->via.array.ptr[0].via.array.ptr[0].via.u64;
+    tmsg_free(&res);
+    named[0] = (uint8_t)strlen(id);
+    memcpy(named + 1, id, named[0]);
+    cc_be64_put(key, seq);
+    assert_int_equal(cc_store_read_begin(fx->store, &txn), 0);
+    assert_int_equal(cc_txn_get(&txn, fx->dossier_dbi, key, sizeof(key), &v), 0);
+    assert_non_null(memmem(v.mv_data, v.mv_size, named, 1 + named[0]));
+    cc_txn_end(&txn);
+    return seq;
+}
+
+typedef struct {
+    fx_t *fx;
+    uint64_t key; /* the dossier whose stored value to spoil */
+    bool log_too; /* and the log record before the last */
+    size_t keep;  /* the value cut to this many bytes; 0: a byte 0xc1 */
+} spoil_t;
+
+/* Spoil the dossier value under the key sp->key (a byte 0xc1, or the value
+ * cut short) and, with sp->log_too, the log record before the last (a
+ * byte 0xc1: not MessagePack). */
 static int spoil_records(cc_txn_t *txn, void *arg)
 {
-    fx_t *fx = arg;
+    const spoil_t *sp = arg;
+    fx_t *fx = sp->fx;
     static const uint8_t bad[1] = { 0xc1 };
-    uint8_t key[8];
+    uint8_t key[8], cut[256];
     uint64_t last;
+    MDB_val v;
     int r;
 
-    if ((r = cc_log_last(txn, fx->log_dbi, &last)) < 0)
+    if (sp->log_too) {
+        if ((r = cc_log_last(txn, fx->log_dbi, &last)) < 0)
+            return r;
+        cc_be64_put(key, last - 1);
+        if ((r = cc_txn_put(txn, fx->log_dbi, key, sizeof(key), bad, sizeof(bad), 0)) < 0)
+            return r;
+    }
+    cc_be64_put(key, sp->key);
+    if (sp->keep == 0)
+        return cc_txn_put(txn, fx->dossier_dbi, key, sizeof(key), bad, sizeof(bad), 0);
+    if ((r = cc_txn_get(txn, fx->dossier_dbi, key, sizeof(key), &v)) < 0)
         return r;
-    for (int i = 0; i < 8; i++)
-        key[i] = (uint8_t)((last - 1) >> (56 - 8 * i));
-    if ((r = cc_txn_put(txn, fx->log_dbi, key, sizeof(key), bad, sizeof(bad), 0)) < 0)
-        return r;
-    return cc_txn_put(txn, fx->dossier_dbi, "HS-R0", 5, bad, sizeof(bad), 0);
+    if (sp->keep >= v.mv_size || sp->keep > sizeof(cut))
+        return -EINVAL;
+    memcpy(cut, v.mv_data, sp->keep);
+    return cc_txn_put(txn, fx->dossier_dbi, key, sizeof(key), cut, sp->keep, 0);
 }
 
 /* A rebuild skips a record it cannot read and the later records of that
@@ -964,21 +1020,66 @@ static void test_unreadable_records(void **state)
 {
     fx_t *fx = *state;
     cc_principal_t *tp = principal("counter", "quay-tp", "SO-TP,TTHCC");
+    spoil_t sp = { fx, 0, true, 0 };
     char err[256] = "";
 
     push_varied_history(fx, tp);
     EXPECT(fx, tp, RECV " dossier=HS-ORPH", 0);
     EXPECT(fx, tp, "fee_paid amount=200000 method=online at=2025-03-03T11:30 dossier=HS-ORPH", 0);
-    assert_int_equal(cc_store_write(fx->store, spoil_records, fx), 0);
+    sp.key = stored_key(fx, tp, "HS-R0");
+    assert_int_equal(cc_store_write(fx->store, spoil_records, &sp), 0);
     assert_int_equal(cc_intake_domain.rebuild(fx->dom, fx->store, err, sizeof(err)), 0);
     expect_rejected(fx, tp,
                     "fee_paid amount=200000 method=online at=2025-03-03T12:30 dossier=HS-ORPH",
                     CC_ERR_UNKNOWN_DOSSIER, 0);
     EXPECT(fx, tp, RECV " dossier=HS-ORPH", 0); /* received again: a dossier like any other */
-    assert_int_equal(cc_store_write(fx->store, spoil_records, fx), 0);
+    assert_int_equal(stored_key(fx, tp, "HS-R0"), sp.key); /* the rebuild keyed it the same */
+    assert_int_equal(cc_store_write(fx->store, spoil_records, &sp), 0);
     expect_rejected(fx, tp, "fee_paid amount=1000 method=online at=2025-03-28T09:00 dossier=HS-R0",
                     CC_ERR_INTERNAL, 0);
     EXPECT(fx, tp, "fee_paid amount=1000 method=online at=2025-03-28T09:00 dossier=HS-R1", 0);
+    free(tp);
+}
+
+/* A dossier value spoiled on disk while the domain is closed (cut short:
+ * it cannot be read, its id is unknown) makes the next open rebuild the
+ * dossier state from the log by itself: that dossier's state and history
+ * are right again, the table byte for byte what it was, and its events go
+ * on. */
+static void test_spoiled_rebuilt_at_open(void **state)
+{
+    fx_t *fx = *state;
+    cc_principal_t *tp = principal("counter", "quay-tp", "SO-TP,TTHCC");
+    spoil_t sp = { fx, 0, false, 10 };
+    snapshot_t before, after;
+    char buf[64];
+    tmsg_t res;
+
+    push_varied_history(fx, tp);
+    EXPECT(fx, tp, "resolved dossier=HS-R5 at=2025-03-27T09:00", 0);
+    sp.key = stored_key(fx, tp, "HS-R5");
+    before = snap(fx);
+    cc_intake_domain.close(&fx->dom);
+    assert_null(fx->dom);
+    assert_int_equal(cc_store_write(fx->store, spoil_records, &sp), 0);
+    cc_store_close(&fx->store);
+    fx_open(fx); /* finds the value it cannot read: rebuilds */
+    after = snap(fx);
+    assert_dump_equal(&before.dossier, &after.dossier);
+    assert_dump_equal(&before.log, &after.log);
+    assert_int_equal(query(fx, tp, "HS-R5", &res), 0);
+    assert_string_equal(str_of(cc_map_find(&res.msg.body, "dossier"), "state", buf, sizeof(buf)),
+                        "resolved");
+    assert_string_equal(str_of(cc_map_find(&res.msg.body, "dossier"), "class", buf, sizeof(buf)),
+                        "late");
+    assert_int_equal(cc_map_find(&res.msg.body, "history")->via.array.size, 10);
+    tmsg_free(&res);
+    assert_int_equal(stored_key(fx, tp, "HS-R5"), sp.key);
+    EXPECT(fx, tp, "resolved dossier=HS-R5 at=2025-03-28T09:00", CC_ERR_ILLEGAL_TRANSITION);
+    EXPECT(fx, tp, "returned method=counter dossier=HS-R5 at=2025-03-28T09:00", 0);
+    EXPECT(fx, tp, "fee_paid amount=1000 method=online at=2025-03-28T09:00 dossier=HS-R1", 0);
+    snap_free(&before);
+    snap_free(&after);
     free(tp);
 }
 
@@ -1043,6 +1144,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rebuild_matches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unreadable_records, setup, teardown),
         cmocka_unit_test_setup_teardown(test_previous_layout_rebuilt, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_spoiled_rebuilt_at_open, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -61,17 +61,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static cc_store_t *open_ok(const char *dir, const cc_store_opts_t *opts)
-{
-    cc_store_t *s = NULL;
-    int r = cc_store_open(dir, opts, &s);
-
-    if (r != 0)
-        fail_msg("cc_store_open(%s): %d %s", dir, r, cc_store_strerror(r));
-    assert_non_null(s);
-    return s;
-}
-
 static MDB_dbi dbi_ok(cc_store_t *s, const char *name, unsigned flags)
 {
     MDB_dbi dbi = 0;
@@ -143,7 +132,7 @@ static void assert_absent(cc_store_t *s, MDB_dbi dbi, const char *key)
 static void test_store_reopen_keeps_data(void **state)
 {
     fixture_t *f = *state;
-    cc_store_t *s = open_ok(f->env, NULL);
+    cc_store_t *s = store_open_ok(f->env, NULL);
     MDB_dbi db = dbi_ok(s, "dossiers", 0);
     struct stat st;
 
@@ -158,7 +147,7 @@ static void test_store_reopen_keeps_data(void **state)
     cc_store_close(&s); /* accepts NULL */
     cc_store_close(NULL);
 
-    s = open_ok(f->env, NULL);
+    s = store_open_ok(f->env, NULL);
     db = dbi_ok(s, "dossiers", 0);
     assert_value(s, db, "000.00.01.H01-250101-0001", "received");
     cc_store_close(&s);
@@ -184,7 +173,7 @@ static void test_store_open_bad_dir_fails(void **state)
 static void test_store_named_dbs_independent(void **state)
 {
     fixture_t *f = *state;
-    cc_store_t *s = open_ok(f->env, NULL);
+    cc_store_t *s = store_open_ok(f->env, NULL);
     MDB_dbi a = dbi_ok(s, "units", 0);
     MDB_dbi b = dbi_ok(s, "procedures", 0);
 
@@ -234,7 +223,7 @@ static int crud_body(cc_txn_t *txn, void *ctx)
 static void test_store_put_get_del(void **state)
 {
     fixture_t *f = *state;
-    cc_store_t *s = open_ok(f->env, NULL);
+    cc_store_t *s = store_open_ok(f->env, NULL);
     MDB_dbi db = dbi_ok(s, "kv", 0);
     crud_ctx_t c = { db, 0 };
     cc_store_stats_t st;
@@ -302,7 +291,7 @@ static int update_body(cc_txn_t *txn, void *ctx)
 static void test_store_update(void **state)
 {
     fixture_t *f = *state;
-    cc_store_t *s = open_ok(f->env, NULL);
+    cc_store_t *s = store_open_ok(f->env, NULL);
     MDB_dbi db = dbi_ok(s, "kv", 0);
     uint64_t n = 0;
     cc_txn_t t;
@@ -354,7 +343,7 @@ static int sticky_body(cc_txn_t *txn, void *ctx)
 static void test_store_sticky_error_aborts_commit(void **state)
 {
     fixture_t *f = *state;
-    cc_store_t *s = open_ok(f->env, NULL);
+    cc_store_t *s = store_open_ok(f->env, NULL);
     MDB_dbi db = dbi_ok(s, "kv", 0);
     sticky_ctx_t c = { db, 0 };
     cc_store_stats_t before, after;
@@ -388,13 +377,13 @@ static int abort_body(cc_txn_t *txn, void *ctx)
 static void test_store_write_fn_negative_aborts(void **state)
 {
     fixture_t *f = *state;
-    cc_store_t *s = open_ok(f->env, NULL);
+    cc_store_t *s = store_open_ok(f->env, NULL);
     MDB_dbi db = dbi_ok(s, "kv", 0);
 
     assert_int_equal(cc_store_write(s, abort_body, &db), -ECANCELED);
     assert_absent(s, db, "ghost");
     cc_store_close(&s);
-    s = open_ok(f->env, NULL);
+    s = store_open_ok(f->env, NULL);
     db = dbi_ok(s, "kv", 0);
     assert_absent(s, db, "ghost");
     cc_store_close(&s);
@@ -445,7 +434,7 @@ static void append_n(cc_store_t *s, MDB_dbi log, int n)
 static void test_store_log_append_sequence(void **state)
 {
     fixture_t *f = *state;
-    cc_store_t *s = open_ok(f->env, NULL);
+    cc_store_t *s = store_open_ok(f->env, NULL);
     MDB_dbi log = dbi_ok(s, "log", 0);
     append_ctx_t c = { .log = log, .n = 3 };
 
@@ -462,7 +451,7 @@ static void test_store_log_append_sequence(void **state)
     assert_int_equal(c.seqs[0], 4);
     assert_int_equal(c.seqs[1], 5);
     cc_store_close(&s);
-    s = open_ok(f->env, NULL);
+    s = store_open_ok(f->env, NULL);
     log = dbi_ok(s, "log", 0);
     assert_int_equal(log_last(s, log), 5);
     c.log = log;
@@ -495,7 +484,7 @@ static int scan_fn(uint64_t seq, const void *rec, size_t len, void *ctx)
 static void test_store_log_scan(void **state)
 {
     fixture_t *f = *state;
-    cc_store_t *s = open_ok(f->env, NULL);
+    cc_store_t *s = store_open_ok(f->env, NULL);
     MDB_dbi log = dbi_ok(s, "log", 0);
     cc_txn_t t;
     size_t count;
@@ -586,7 +575,7 @@ static int bad_u64_body(cc_txn_t *txn, void *ctx)
 static void test_store_u64_helpers(void **state)
 {
     fixture_t *f = *state;
-    cc_store_t *s = open_ok(f->env, NULL);
+    cc_store_t *s = store_open_ok(f->env, NULL);
     MDB_dbi db = dbi_ok(s, "meta", 0);
     u64_ctx_t c = { .dbi = db, .in = 0x0102030405060708ull };
     uint8_t b[8];
@@ -692,7 +681,7 @@ static void test_store_map_growth(void **state)
 {
     fixture_t *f = *state;
     cc_store_opts_t o = { .map_size = 1 * MIB, .map_size_max = 256 * MIB };
-    cc_store_t *s = open_ok(f->env, &o);
+    cc_store_t *s = store_open_ok(f->env, &o);
     MDB_dbi db = dbi_ok(s, "bulk", 0);
     cc_store_stats_t st;
     uint32_t total = 0;
@@ -725,7 +714,7 @@ static void test_store_map_growth(void **state)
 
     /* Reopen with the small initial size: LMDB adopts the data file's size. */
     cc_store_close(&s);
-    s = open_ok(f->env, &o);
+    s = store_open_ok(f->env, &o);
     db = dbi_ok(s, "bulk", 0);
     cc_store_stats(s, &st);
     assert_true(st.map_size >= 20 * MIB);
@@ -737,7 +726,7 @@ static void test_store_map_max_gives_map_full(void **state)
 {
     fixture_t *f = *state;
     cc_store_opts_t o = { .map_size = 1 * MIB, .map_size_max = 4 * MIB };
-    cc_store_t *s = open_ok(f->env, &o);
+    cc_store_t *s = store_open_ok(f->env, &o);
     MDB_dbi db = dbi_ok(s, "bulk", 0);
     fill_ctx_t small = { .dbi = db, .first = 0, .count = 16 };
     fill_ctx_t huge = { .dbi = db, .first = 1000, .count = 2048 }; /* 8 MiB */
@@ -926,7 +915,7 @@ static void test_store_crash_sigkill_keeps_commits(void **state)
     size_t count;
 
     /* The environment exists before either child opens it. */
-    s = open_ok(f->env, NULL);
+    s = store_open_ok(f->env, NULL);
     (void)dbi_ok(s, "log", 0);
     cc_store_close(&s);
 
@@ -976,7 +965,7 @@ static void test_store_crash_sigkill_keeps_commits(void **state)
     /* The dead writer's read transaction still holds a slot ... */
     assert_true(ask_holder(hto[1], hfrom[0]) >= 1);
     /* ... until the next cc_store_open() runs the reader check. */
-    s = open_ok(f->env, NULL);
+    s = store_open_ok(f->env, NULL);
     assert_int_equal(ask_holder(hto[1], hfrom[0]), 0);
 
     log = dbi_ok(s, "log", 0);
@@ -1011,7 +1000,7 @@ static void test_store_crash_sigkill_keeps_commits(void **state)
 static void test_store_backup_copy_same_content(void **state)
 {
     fixture_t *f = *state;
-    cc_store_t *s = open_ok(f->env, NULL);
+    cc_store_t *s = store_open_ok(f->env, NULL);
     MDB_dbi kv = dbi_ok(s, "kv", 0);
     MDB_dbi log = dbi_ok(s, "log", 0);
     char copy[128];
@@ -1037,7 +1026,7 @@ static void test_store_backup_copy_same_content(void **state)
     assert_true(cc_store_backup(s, copy) < 0);
     cc_store_close(&s);
 
-    b = open_ok(copy, NULL);
+    b = store_open_ok(copy, NULL);
     bkv = dbi_ok(b, "kv", 0);
     blog = dbi_ok(b, "log", 0);
     assert_value(b, bkv, "unit", "000.00.01.H01");
