@@ -7,10 +7,12 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "cc_mem.h"
 
 #define MIN_SLOTS 1024u
+#define HUGE_PAGE ((size_t)2 << 20)
 /* The id a hash is taken of: a part, a zero byte, another part. */
 #define HASH_INPUT_MAX 512
 
@@ -42,17 +44,44 @@ static void place(cc_idmap_t *m, uint64_t slot)
     m->slots[i] = slot;
 }
 
+/* @n empty slots. Every lookup lands on a random slot: in huge pages
+ * (transparent, where the system allows), a table of many megabytes costs
+ * a cache miss a lookup and not a TLB miss as well. */
+static uint64_t *slots_alloc(uint64_t n)
+{
+    size_t bytes = n * sizeof(uint64_t);
+    void *p;
+
+    if (bytes < HUGE_PAGE)
+        return cc_xcalloc(n, sizeof(uint64_t));
+    p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        cc_oom(bytes);
+    madvise(p, bytes, MADV_HUGEPAGE); /* a hint: may be refused */
+    return p;
+}
+
+static void slots_free(uint64_t *slots, uint64_t n)
+{
+    if (slots == NULL)
+        return;
+    if (n * sizeof(uint64_t) < HUGE_PAGE)
+        free(slots);
+    else
+        munmap(slots, n * sizeof(uint64_t));
+}
+
 /* A table of @n slots (a power of two) holding what the old one held. */
 static void resize(cc_idmap_t *m, uint64_t n)
 {
     uint64_t *old = m->slots, old_n = m->slots ? m->mask + 1 : 0;
 
-    m->slots = cc_xcalloc(n, sizeof(*m->slots));
+    m->slots = slots_alloc(n);
     m->mask = n - 1;
     for (uint64_t i = 0; i < old_n; i++)
         if (old[i] != 0)
             place(m, old[i]);
-    free(old);
+    slots_free(old, old_n);
 }
 
 /* Slots for @n ids: a power of two, at most three quarters full. */
@@ -155,7 +184,7 @@ void cc_idmap_close(cc_idmap_t **map_p)
     if (m == NULL)
         return;
     cc_store_unfollow(m->store, m);
-    free(m->slots);
+    slots_free(m->slots, m->mask + 1);
     free(m->undo);
     free(m);
     *map_p = NULL;
