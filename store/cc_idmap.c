@@ -167,7 +167,7 @@ int cc_idmap_open(cc_store_t *store, MDB_dbi meta, const char *key_name, uint64_
     m = cc_xcalloc(1, sizeof(*m));
     args = (key_args_t){ m, meta, key_name };
     if ((r = cc_store_write(store, key_txn, &args)) < 0 ||
-        (r = cc_store_follow(store, on_abort, on_commit, m)) < 0) {
+        (r = cc_store_follow(store, NULL, on_abort, on_commit, m)) < 0) {
         free(m);
         return r;
     }
@@ -229,6 +229,11 @@ int cc_idmap_put(cc_idmap_t *m, uint64_t hash, uint64_t value)
     }
     m->undo[m->n_undo++] = slot;
     return 0;
+}
+
+void cc_idmap_prefetch(const cc_idmap_t *map, uint64_t hash)
+{
+    __builtin_prefetch(&map->slots[(hash >> 32) & map->mask]);
 }
 
 void cc_idmap_lookup(const cc_idmap_t *map, uint64_t hash, cc_idmap_iter_t *it)

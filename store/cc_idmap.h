@@ -75,6 +75,9 @@ uint64_t cc_idmap_hash(const cc_idmap_t *map, const void *a, size_t a_len, const
  */
 int cc_idmap_put(cc_idmap_t *map, uint64_t hash, uint64_t value);
 
+/** cc_idmap_prefetch - start loading the slot where a lookup of @hash begins. */
+void cc_idmap_prefetch(const cc_idmap_t *map, uint64_t hash);
+
 /** cc_idmap_lookup - start listing the values of @hash with cc_idmap_next(). */
 void cc_idmap_lookup(const cc_idmap_t *map, uint64_t hash, cc_idmap_iter_t *it);
 

@@ -31,13 +31,14 @@ struct cc_logpack {
 
 /* ---- MessagePack, just enough --------------------------------------------------- */
 
-/* A string's bytes, if the value at @p (@avail bytes) is one. */
+/* A string's bytes, if the value at @p (@avail bytes) is one in its
+ * shortest form (the form unpacking writes back). */
 static bool as_string(const uint8_t *p, size_t avail, const uint8_t **ret, size_t *ret_len)
 {
     if (avail >= 1 && p[0] >= 0xa0 && p[0] <= 0xbf) {
         *ret_len = p[0] & 0x1f;
         *ret = p + 1;
-    } else if (avail >= 2 && p[0] == 0xd9) {
+    } else if (avail >= 2 && p[0] == 0xd9 && p[1] >= 32) {
         *ret_len = p[1];
         *ret = p + 2;
     } else {
@@ -46,13 +47,13 @@ static bool as_string(const uint8_t *p, size_t avail, const uint8_t **ret, size_
     return *ret_len <= avail - (size_t)(*ret - p);
 }
 
-/* A map's pairs, and where they start. */
+/* A map's pairs, and where they start (shortest forms only). */
 static bool as_map(const uint8_t *p, size_t avail, size_t *ret_n, size_t *ret_head)
 {
     if (avail >= 1 && p[0] >= 0x80 && p[0] <= 0x8f) {
         *ret_n = p[0] & 0x0f;
         *ret_head = 1;
-    } else if (avail >= 3 && p[0] == 0xde) {
+    } else if (avail >= 3 && p[0] == 0xde && ((size_t)p[1] << 8 | p[2]) >= 16) {
         *ret_n = (size_t)p[1] << 8 | p[2];
         *ret_head = 3;
     } else {
@@ -249,7 +250,7 @@ int cc_logpack_open(cc_store_t *store, const char *table, const char *const *val
         goto fail;
     r = cc_txn_scan(&txn, lp->dbi, NULL, 0, load_one, lp);
     cc_txn_end(&txn);
-    if (r < 0 || (r = cc_store_follow(store, on_abort, on_commit, lp)) < 0)
+    if (r < 0 || (r = cc_store_follow(store, NULL, on_abort, on_commit, lp)) < 0)
         goto fail;
     lp->n_committed = lp->n;
     *ret_pack = lp;
@@ -338,8 +339,11 @@ static int64_t pack_into(cc_logpack_t *lp, cc_txn_t *txn, const uint8_t *rec, si
 int cc_logpack_pack(cc_logpack_t *pack, cc_txn_t *txn, const void *rec, size_t len,
                     const void **ret, size_t *ret_len)
 {
-    int64_t n = pack_into(pack, txn, rec, len);
+    int64_t n;
 
+    if (len > 0 && *(const uint8_t *)rec == CC_LOGPACK_TAG)
+        return -EINVAL; /* not MessagePack: it would read back as packed */
+    n = pack_into(pack, txn, rec, len);
     if (n < 0)
         return (int)n;
     if (n == 0 || (size_t)n >= len) { /* not packed, or no smaller */

@@ -20,7 +20,9 @@
  *                          else the MessagePack value, as it was
  * The varints are unsigned LEB128. Keys are always tabled; values only
  * those of the keys named at open, and only strings of at most
- * CC_LOGPACK_STRING_MAX bytes. The table holds at most CC_LOGPACK_CODES
+ * CC_LOGPACK_STRING_MAX bytes. A record is packed only when its map and
+ * strings use their shortest forms (as msgpack-c writes them), the forms
+ * unpacking writes back. The table holds at most CC_LOGPACK_CODES
  * strings; past that, new strings stay in the record.
  *
  * The table: LMDB database @table, be32(code) -> the string's bytes, read
@@ -68,8 +70,10 @@ void cc_logpack_close(cc_logpack_t **pack_p);
  * new strings to the table in @txn.
  * @ret, @ret_len: the packed record, in the packer's buffer (valid until its
  *   next call), or @rec itself when it cannot be packed (not a map of
- *   string keys, or not well-formed).
- * Returns 0 or a storage error.
+ *   string keys, not well-formed, or not in the shortest forms).
+ * Returns 0, -EINVAL for a record that starts with 0xc1 (no
+ * MessagePack value does: it would read back as packed), or a storage
+ * error.
  */
 int cc_logpack_pack(cc_logpack_t *pack, cc_txn_t *txn, const void *rec, size_t len,
                     const void **ret, size_t *ret_len);

@@ -19,7 +19,7 @@
 #define DEFAULT_MAP_MAX ((size_t)64 << 30)
 #define DEFAULT_MAX_DBS 16
 
-#define MAX_FOLLOWERS 4
+#define MAX_FOLLOWERS 8
 #define MAX_PACKED_LOGS 2
 
 /* A log stored packed (cc_store_log_pack), and where its records unpack. */
@@ -31,6 +31,7 @@ typedef struct {
 
 /* What keeps memory in step with the write transactions (cc_store_follow). */
 typedef struct {
+    int (*prepare)(cc_txn_t *txn, void *ctx);
     void (*abort)(void *ctx);
     void (*commit)(void *ctx);
     void *ctx;
@@ -157,12 +158,12 @@ static int grow(cc_store_t *store)
 
 bool cc_store_writing(const cc_store_t *store) { return store->writing; }
 
-int cc_store_follow(cc_store_t *store, void (*abort)(void *ctx), void (*commit)(void *ctx),
-                    void *ctx)
+int cc_store_follow(cc_store_t *store, int (*prepare)(cc_txn_t *txn, void *ctx),
+                    void (*abort)(void *ctx), void (*commit)(void *ctx), void *ctx)
 {
     if (store->n_followers == MAX_FOLLOWERS)
         return -ENOSPC;
-    store->followers[store->n_followers++] = (follower_t){ abort, commit, ctx };
+    store->followers[store->n_followers++] = (follower_t){ prepare, abort, commit, ctx };
     return 0;
 }
 
@@ -175,12 +176,26 @@ void cc_store_unfollow(cc_store_t *store, void *ctx)
         }
 }
 
+/* Let the followers write what they keep for the commit of @t. */
+static int prepare(cc_store_t *store, cc_txn_t *t)
+{
+    int r = 0;
+
+    for (size_t i = 0; i < store->n_followers && r == 0; i++)
+        if (store->followers[i].prepare)
+            r = store->followers[i].prepare(t, store->followers[i].ctx);
+    return r == 0 && t->err < 0 ? t->err : r;
+}
+
 /* Tell the followers that the write transaction ended: committed or not. */
 static void ended(cc_store_t *store, bool committed)
 {
-    for (size_t i = 0; i < store->n_followers; i++)
-        (committed ? store->followers[i].commit
-                   : store->followers[i].abort)(store->followers[i].ctx);
+    for (size_t i = 0; i < store->n_followers; i++) {
+        void (*fn)(void *) = committed ? store->followers[i].commit : store->followers[i].abort;
+
+        if (fn)
+            fn(store->followers[i].ctx);
+    }
 }
 
 int cc_store_write(cc_store_t *store, cc_store_write_fn fn, void *ctx)
@@ -193,9 +208,11 @@ int cc_store_write(cc_store_t *store, cc_store_write_fn fn, void *ctx)
             return r;
         store->writing = true;
         r = fn(&t, ctx);
-        store->writing = false;
         if (r == 0 && t.err < 0)
             r = t.err;
+        if (r == 0)
+            r = prepare(store, &t);
+        store->writing = false;
         if (r < 0) {
             mdb_txn_abort(t.txn);
             ended(store, false);
@@ -287,6 +304,18 @@ int cc_txn_put_tail(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len,
     return r == MDB_KEYEXIST ? cc_txn_put(txn, dbi, key, key_len, val, val_len, 0) : r;
 }
 
+/* A cursor on @dbi in @txn (the transaction's sticky error first). */
+static int cursor_open(cc_txn_t *txn, MDB_dbi dbi, MDB_cursor **ret_cur)
+{
+    int r;
+
+    if (txn->err)
+        return txn->err;
+    if ((r = lmdb_rc(mdb_cursor_open(txn->txn, dbi, ret_cur))) < 0)
+        return sticky(txn, r);
+    return 0;
+}
+
 int cc_txn_update(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, void *val,
                   size_t val_len, cc_update_fn fn, void *ctx)
 {
@@ -295,10 +324,8 @@ int cc_txn_update(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, v
     bool found;
     int r;
 
-    if (txn->err)
-        return txn->err;
-    if ((r = lmdb_rc(mdb_cursor_open(txn->txn, dbi, &cur))) < 0)
-        return sticky(txn, r);
+    if ((r = cursor_open(txn, dbi, &cur)) < 0)
+        return r;
     r = mdb_cursor_get(cur, &k, &old, MDB_SET_KEY);
     found = r == 0;
     if (r == 0 || r == MDB_NOTFOUND) {
@@ -354,10 +381,8 @@ int cc_txn_scan(cc_txn_t *txn, MDB_dbi dbi, const void *from, size_t from_len, c
     MDB_cursor *cur;
     int r;
 
-    if (txn->err)
-        return txn->err;
-    if ((r = lmdb_rc(mdb_cursor_open(txn->txn, dbi, &cur))) < 0)
-        return sticky(txn, r);
+    if ((r = cursor_open(txn, dbi, &cur)) < 0)
+        return r;
     return walk(txn, cur, &k, &v, from_len ? MDB_SET_RANGE : MDB_FIRST, MDB_NEXT, fn, ctx);
 }
 
@@ -369,10 +394,8 @@ int cc_txn_dups(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, cc_
     size_t n = 0;
     int r;
 
-    if (txn->err)
-        return txn->err;
-    if ((r = lmdb_rc(mdb_cursor_open(txn->txn, dbi, &cur))) < 0)
-        return sticky(txn, r);
+    if ((r = cursor_open(txn, dbi, &cur)) < 0)
+        return r;
     r = mdb_cursor_get(cur, &k, &v, MDB_SET_KEY);
     if (r == 0)
         r = mdb_cursor_count(cur, &n);
@@ -409,6 +432,30 @@ int cc_txn_drop(cc_txn_t *txn, MDB_dbi dbi)
     if (txn->log_dbi == dbi)
         txn->log_known = false;
     return sticky(txn, lmdb_rc(mdb_drop(txn->txn, dbi, 0)));
+}
+
+int cc_txn_floor(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, MDB_val *ret_key,
+                 MDB_val *ret_val)
+{
+    MDB_val k = { key_len, CC_UNCONST(key) }, v;
+    MDB_cursor *cur;
+    int r;
+
+    if ((r = cursor_open(txn, dbi, &cur)) < 0)
+        return r;
+    r = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    if (r == 0 && (k.mv_size != key_len || memcmp(k.mv_data, key, key_len) != 0))
+        r = mdb_cursor_get(cur, &k, &v, MDB_PREV); /* past it: the one before */
+    else if (r == MDB_NOTFOUND)
+        r = mdb_cursor_get(cur, &k, &v, MDB_LAST); /* past every key: the last */
+    mdb_cursor_close(cur);
+    if (r == MDB_NOTFOUND)
+        return -ENOENT;
+    if (r != 0)
+        return sticky(txn, lmdb_rc(r));
+    *ret_key = k;
+    *ret_val = v;
+    return 0;
 }
 
 int cc_txn_dbi_find(cc_txn_t *txn, const char *name, MDB_dbi *ret_dbi)

@@ -99,14 +99,17 @@ typedef int (*cc_store_write_fn)(cc_txn_t *txn, void *ctx);
 int cc_store_write(cc_store_t *store, cc_store_write_fn fn, void *ctx);
 
 /**
- * cc_store_follow - have @abort(@ctx) called after every write transaction
- * that is aborted (before cc_store_write() runs its function again, too)
- * and @commit(@ctx) after every one committed: for memory that a write
- * changes along with the store (cc_idmap.h). At most 4 per store.
- * Returns 0 or -ENOSPC.
+ * cc_store_follow - for memory that a write changes along with the store
+ * (cc_idmap.h), or that it writes at the end (cc_ids.h): have
+ * @prepare(txn, @ctx) called when a cc_store_write() function returned 0,
+ * before the commit (a negative result aborts the transaction, returned by
+ * cc_store_write()); @abort(@ctx) after every write transaction that is
+ * aborted (before cc_store_write() runs its function again, too); and
+ * @commit(@ctx) after every one committed. Any of the three may be NULL.
+ * At most 8 per store. Returns 0 or -ENOSPC.
  */
-int cc_store_follow(cc_store_t *store, void (*abort)(void *ctx), void (*commit)(void *ctx),
-                    void *ctx);
+int cc_store_follow(cc_store_t *store, int (*prepare)(cc_txn_t *txn, void *ctx),
+                    void (*abort)(void *ctx), void (*commit)(void *ctx), void *ctx);
 
 /** cc_store_writing - whether a cc_store_write() function is running. */
 bool cc_store_writing(const cc_store_t *store);
@@ -208,6 +211,15 @@ int cc_txn_dups(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, cc_
 int cc_txn_entries(cc_txn_t *txn, MDB_dbi dbi, uint64_t *ret);
 
 /**
+ * cc_txn_floor - the entry of the greatest key at most @key (keys in
+ * LMDB's order). @ret_key, @ret_val: valid until the transaction writes or
+ * ends. Returns 0, -ENOENT when every key is greater (not sticky), or an
+ * error.
+ */
+int cc_txn_floor(cc_txn_t *txn, MDB_dbi dbi, const void *key, size_t key_len, MDB_val *ret_key,
+                 MDB_val *ret_val);
+
+/**
  * cc_txn_dbi_find - the named database @name if it exists (it is not
  * created). Returns 0, -ENOENT (not sticky), or an error.
  */
@@ -304,7 +316,8 @@ int cc_store_log_pack(cc_store_t *store, MDB_dbi log, cc_logpack_t *pack);
 int cc_log_last(cc_txn_t *txn, MDB_dbi log, uint64_t *ret_seq);
 
 /* Called for each record by cc_log_scan(); return non-zero to stop. The
- * data is valid until the transaction ends. */
+ * data is valid during the call (a packed log's record is unpacked into a
+ * buffer that the next record reuses). */
 typedef int (*cc_log_fn)(uint64_t seq, const void *rec, size_t len, void *ctx);
 
 /**

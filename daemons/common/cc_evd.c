@@ -16,7 +16,7 @@
 #include "cc_base.h"
 #include "cc_clock.h"
 #include "cc_daemon.h"
-#include "cc_idmap.h"
+#include "cc_ids.h"
 #include "cc_log.h"
 #include "cc_logpack.h"
 #include "cc_mem.h"
@@ -52,6 +52,8 @@ typedef struct {
     uint64_t seq;
     cc_reject_t rej;
     char eid[CC_MAX_ID + 1];
+    bool hashed; /* hash: its id's, computed ahead (batch_txn) */
+    uint64_t hash;
 } pending_t;
 
 /* One EVENT message waiting for the group commit: its events are
@@ -79,9 +81,8 @@ struct cc_evd {
     cc_evd_settings_t set;
     cc_store_t *store;
     MDB_dbi log_dbi;
-    MDB_dbi ids_dbi;    /* which record holds an event id (dedupe_find) */
-    MDB_dbi meta_dbi;   /* shared with the domain: the core's keys are IDS_LAYOUT, IDS_HASH_KEY */
-    cc_idmap_t *ids;    /* the hashes of the event ids, to their records */
+    MDB_dbi meta_dbi;   /* shared with the domain (the core's keys: cc_ids.c) */
+    cc_ids_t *ids;      /* which record holds an event id */
     cc_logpack_t *pack; /* how the log is stored */
     void *zctx;
     void *router;
@@ -132,110 +133,6 @@ cc_store_t *cc_evd_store(cc_evd_t *evd) { return evd->store; }
 
 /* ---- Log records ----------------------------------------------------------- */
 
-/* Which record holds an event id. Event ids belong to their sender
- * (PROTOCOL.md §7.3): the id is the pair (sender, event id), and nobody can
- * make another sender's ids conflict.
- *
- * Stored: "ids", keyed by the record's seq (8 bytes big-endian, so that
- * every put appends, whatever ids clients choose), one value per record:
- * the 64-bit keyed hash of its (sender, event id) (cc_idmap_hash), then,
- * for an event from a peer, the event's cc_object_digest(), 8 bytes each,
- * big-endian. In memory: the hashes, mapped to their seqs (cc_idmap),
- * loaded at open. A hash found is confirmed against the full hash in "ids"
- * and the record's own "by" and "eid", so ids that share a hash never
- * merge.
- *
- * Older stores (meta IDS_LAYOUT absent, or OLD_BY_SENDER) kept instead a
- * "dedupe" index keyed by (sender, NUL, event id), or by the event id
- * alone before ids belonged to their sender, valued seq, then
- * DEDUPE_DIGEST and the digest, then the sender. With keys that are the
- * clients' ids, ids that are not sequential put each insert on its own
- * page. Such a store is converted at open (ids_convert). */
-#define IDS_HASH_KEY "ids_hash_key"
-#define IDS_LAYOUT "dedupe_keys"
-#define IDS_BY_SEQ 3
-#define OLD_BY_SENDER 2
-#define OLD_DEDUPE_DB "dedupe"
-#define DEDUPE_DIGEST 0x01
-#define IDS_CONVERT_CHUNK 50000
-#define IDS_VALUE_MAX 16
-
-typedef struct {
-    uint64_t seq;
-    bool has_digest;
-    uint64_t digest;
-} dedupe_t;
-
-/* Whether log record @seq is @sender's event @eid: 1, 0, or a storage
- * error. A record that cannot be read is nobody's. */
-static int record_is(cc_evd_t *d, cc_txn_t *txn, uint64_t seq, const char *sender, cc_str_t eid)
-{
-    cc_str_t by, rec_eid;
-    const void *data;
-    size_t len;
-    cc_msg_t rec;
-    int r;
-
-    if ((r = cc_log_get(txn, d->log_dbi, seq, &data, &len)) < 0)
-        return r == -ENOENT ? 0 : r;
-    if (cc_body_decode(data, len, &cc_limits_reply, &rec, NULL, 0) != 0)
-        return 0;
-    r = cc_map_str(&rec.body, "eid", &rec_eid) == 0 && cc_map_str(&rec.body, "by", &by) == 0 &&
-        cc_str_eq(by, sender) && rec_eid.len == eid.len &&
-        memcmp(rec_eid.ptr, eid.ptr, eid.len) == 0;
-    cc_msg_deinit(&rec);
-    return r;
-}
-
-/* Find @sender's event id @eid, of hash @h. Returns 0 with @ret filled,
- * -ENOENT, or a storage error. */
-static int dedupe_find(cc_evd_t *d, cc_txn_t *txn, uint64_t h, const char *sender, cc_str_t eid,
-                       dedupe_t *ret)
-{
-    cc_idmap_iter_t it;
-    uint64_t seq;
-
-    cc_idmap_lookup(d->ids, h, &it);
-    while (cc_idmap_next(&it, &seq)) {
-        uint8_t key[8];
-        MDB_val v;
-        int r;
-
-        cc_be64_put(key, seq);
-        if ((r = cc_txn_get(txn, d->ids_dbi, key, sizeof(key), &v)) < 0)
-            return r == -ENOENT ? MDB_CORRUPTED : r;
-        if ((v.mv_size != 8 && v.mv_size != IDS_VALUE_MAX))
-            return MDB_CORRUPTED;
-        if (cc_be64_get(v.mv_data) != h)
-            continue; /* another id of the same 32 bits of hash */
-        if ((r = record_is(d, txn, seq, sender, eid)) < 0)
-            return r;
-        if (r == 0)
-            continue;
-        ret->seq = seq;
-        ret->has_digest = v.mv_size == IDS_VALUE_MAX;
-        ret->digest = ret->has_digest ? cc_be64_get((const uint8_t *)v.mv_data + 8) : 0;
-        return 0;
-    }
-    return -ENOENT;
-}
-
-/* Store that record @seq is the id of hash @h (@digest: the event's, or
- * NULL for a record the daemon raises itself). */
-static int ids_put(cc_evd_t *d, cc_txn_t *txn, uint64_t seq, uint64_t h, const uint64_t *digest)
-{
-    uint8_t key[8], val[IDS_VALUE_MAX];
-    int r;
-
-    cc_be64_put(key, seq);
-    cc_be64_put(val, h);
-    if (digest)
-        cc_be64_put(val + 8, *digest);
-    if ((r = cc_txn_put(txn, d->ids_dbi, key, sizeof(key), val, digest ? 16 : 8, MDB_APPEND)) < 0)
-        return r;
-    return cc_idmap_put(d->ids, h, seq);
-}
-
 /* Build a record: the common fields, then the domain's pairs, and append
  * it with its id (of hash @h). @digest: the event's digest, NULL for a
  * record the daemon raises itself. */
@@ -256,182 +153,22 @@ static int append_record(cc_evd_t *d, cc_txn_t *txn, cc_str_t eid, cc_str_t type
     cc_enc_raw(&d->rec, pairs->buf.data, pairs->buf.size);
     cc_enc_map_close(&d->rec, map);
     if ((r = cc_log_append(txn, d->log_dbi, d->rec.buf.data, d->rec.buf.size, &seq)) < 0 ||
-        (r = ids_put(d, txn, seq, h, digest)) < 0)
+        (r = cc_ids_add(d->ids, txn, seq, h, digest)) < 0)
         return r;
     *ret_seq = seq;
     return 0;
-}
-
-/* The hash of @sender's event id @eid. */
-static uint64_t id_hash(const cc_evd_t *d, const char *sender, cc_str_t eid)
-{
-    return cc_idmap_hash(d->ids, sender, strlen(sender), eid.ptr, eid.len);
-}
-
-/* ---- Opening the ids, converting an older store's ---------------------------------- */
-
-static int load_one(const MDB_val *key, const MDB_val *val, void *ctx)
-{
-    cc_evd_t *d = ctx;
-
-    if (key->mv_size != 8 || val->mv_size < 8)
-        return MDB_CORRUPTED;
-    return cc_idmap_put(d->ids, cc_be64_get(val->mv_data), cc_be64_get(key->mv_data));
-}
-
-typedef struct {
-    cc_evd_t *d;
-    cc_txn_t *txn;  /* the chunk's */
-    bool by_sender; /* every old key is (sender, id): no lookup by the id alone */
-    MDB_dbi old;    /* the old "dedupe" index */
-    bool has_old;   /* ... if there is one */
-    uint64_t after; /* the last record converted by a committed chunk */
-    uint64_t done;  /* the last record converted in this chunk */
-    size_t n;       /* records this chunk converted */
-} convert_t;
-
-/* The digest an older store's "dedupe" kept for @by's @eid, if any:
- * 1 with @ret_digest, 0, or a storage error. */
-static int old_digest(cc_txn_t *txn, const convert_t *c, cc_str_t by, cc_str_t eid,
-                      uint64_t *ret_digest)
-{
-    uint8_t key[CC_MAX_CODE + 1 + CC_MAX_ID];
-    const uint8_t *p;
-    MDB_val v;
-    int r;
-
-    if (!c->has_old || by.len > CC_MAX_CODE || eid.len > CC_MAX_ID)
-        return 0;
-    memcpy(key, by.ptr, by.len);
-    key[by.len] = '\0';
-    memcpy(key + by.len + 1, eid.ptr, eid.len);
-    r = cc_txn_get(txn, c->old, key, by.len + 1 + eid.len, &v);
-    if (r == -ENOENT && !c->by_sender)
-        r = cc_txn_get(txn, c->old, eid.ptr, eid.len, &v);
-    if (r < 0)
-        return r == -ENOENT ? 0 : r;
-    p = v.mv_data;
-    if (v.mv_size < 17 || p[8] != DEDUPE_DIGEST)
-        return 0;
-    *ret_digest = cc_be64_get(p + 9);
-    return 1;
-}
-
-static int convert_one(uint64_t seq, const void *data, size_t len, void *ctx)
-{
-    convert_t *c = ctx;
-    cc_txn_t *txn = c->txn;
-    cc_str_t eid, by;
-    uint64_t digest = 0;
-    cc_msg_t rec;
-    int r = 0, has;
-
-    c->done = seq;
-    c->n++;
-    if (cc_body_decode(data, len, &cc_limits_reply, &rec, NULL, 0) != 0)
-        return 0; /* no id to find it by */
-    if (cc_map_str(&rec.body, "eid", &eid) == 0 && cc_map_str(&rec.body, "by", &by) == 0 &&
-        (has = old_digest(txn, c, by, eid, &digest)) >= 0)
-        r = ids_put(c->d, txn, seq, cc_idmap_hash(c->d->ids, by.ptr, by.len, eid.ptr, eid.len),
-                    has ? &digest : NULL);
-    else if (txn->err)
-        r = txn->err;
-    cc_msg_deinit(&rec);
-    return r;
-}
-
-static int convert_chunk(cc_txn_t *txn, void *ctx)
-{
-    convert_t *c = ctx;
-    int r;
-
-    c->txn = txn;
-    c->done = c->after;
-    c->n = 0;
-    r = cc_txn_dbi_find(txn, OLD_DEDUPE_DB, &c->old);
-    if (r < 0 && r != -ENOENT)
-        return r;
-    c->has_old = r == 0;
-    if ((r = cc_log_scan(txn, c->d->log_dbi, c->after, IDS_CONVERT_CHUNK, convert_one, c, NULL)) <
-        0)
-        return r;
-    if (c->n < IDS_CONVERT_CHUNK && /* the last chunk: the ids are whole */
-        ((r = cc_txn_remove_dbi(txn, OLD_DEDUPE_DB)) < 0 ||
-         (r = cc_txn_put_u64(txn, c->d->meta_dbi, IDS_LAYOUT, IDS_BY_SEQ)) < 0))
-        return r;
-    return 0;
-}
-
-/* Fill "ids" from the log and an older store's "dedupe", from where an
- * interrupted conversion stopped, a chunk of records per transaction. */
-static int ids_convert(cc_evd_t *d, uint64_t layout, uint64_t last_id)
-{
-    convert_t c = { .d = d, .by_sender = layout == OLD_BY_SENDER, .after = last_id };
-    char status[128];
-    int r;
-
-    cc_log(LOG_NOTICE,
-           "Indexing the event ids of %llu log records by record (once, for this "
-           "version)",
-           (unsigned long long)(d->head - last_id));
-    do {
-        snprintf(status, sizeof(status), "indexing event ids: %llu of %llu records",
-                 (unsigned long long)c.after, (unsigned long long)d->head);
-        cc_sd_starting(status, 60000);
-        if ((r = cc_store_write(d->store, convert_chunk, &c)) < 0)
-            return r;
-        c.after = c.done;
-    } while (c.n == IDS_CONVERT_CHUNK);
-    cc_log(LOG_NOTICE, "Indexed the event ids of %llu log records", (unsigned long long)c.after);
-    return 0;
-}
-
-static int mark_new_store(cc_txn_t *txn, void *arg)
-{
-    cc_evd_t *d = arg;
-
-    return cc_txn_put_u64(txn, d->meta_dbi, IDS_LAYOUT, IDS_BY_SEQ);
-}
-
-/* Open "ids" and fill the map of event ids: from "ids", and, in an older
- * store, from its conversion. */
-static int ids_open(cc_evd_t *d)
-{
-    uint64_t layout = 0, entries = 0, last_id = 0;
-    cc_txn_t txn;
-    int r;
-
-    if ((r = cc_store_dbi(d->store, "ids", 0, &d->ids_dbi)) < 0 ||
-        (r = cc_store_read_begin(d->store, &txn)) < 0)
-        return r;
-    if ((r = cc_txn_get_u64(&txn, d->meta_dbi, IDS_LAYOUT, &layout)) == 0 &&
-        (r = cc_txn_entries(&txn, d->ids_dbi, &entries)) == 0)
-        r = cc_log_last(&txn, d->ids_dbi, &last_id);
-    cc_txn_end(&txn);
-    if (r < 0 || (r = cc_idmap_open(d->store, d->meta_dbi, IDS_HASH_KEY,
-                                    layout == IDS_BY_SEQ ? entries : d->head, &d->ids)) < 0)
-        return r;
-    if ((r = cc_store_read_begin(d->store, &txn)) < 0)
-        return r;
-    r = cc_txn_scan(&txn, d->ids_dbi, NULL, 0, load_one, d);
-    cc_txn_end(&txn);
-    if (r < 0 || layout == IDS_BY_SEQ)
-        return r;
-    if (d->head == 0)
-        return cc_store_write(d->store, mark_new_store, d);
-    return ids_convert(d, layout, last_id);
 }
 
 int cc_evd_append_internal(cc_evd_t *evd, cc_txn_t *txn, const char *eid, const char *type,
                            int64_t at, const cc_enc_t *rec_pairs, uint64_t *ret_seq)
 {
     cc_str_t t = { type, strlen(type) }, id = { eid, strlen(eid) };
-    uint64_t h = id_hash(evd, evd->domain->name, id);
-    dedupe_t dd;
+    uint64_t h = cc_ids_hash(evd->ids, evd->domain->name, id);
+    cc_id_found_t dd;
     int r;
 
     *ret_seq = 0;
-    r = dedupe_find(evd, txn, h, evd->domain->name, id, &dd);
+    r = cc_ids_find(evd->ids, txn, h, evd->domain->name, id, &dd);
     if (r == 0)
         return 0; /* already raised by an earlier tick */
     if (r != -ENOENT)
@@ -492,8 +229,8 @@ static void apply_one(cc_evd_t *d, cc_txn_t *txn, pending_t *p, int64_t now, int
     const msgpack_object *ev = p->ev;
     cc_str_t eid, type;
     int64_t at;
-    uint64_t next, digest, h;
-    dedupe_t dd;
+    uint64_t next, digest;
+    cc_id_found_t dd;
     int r;
 
     p->accepted = p->duplicate = false;
@@ -501,14 +238,15 @@ static void apply_one(cc_evd_t *d, cc_txn_t *txn, pending_t *p, int64_t now, int
                          "Sự kiện không hợp lệ", "Invalid event"))
         return;
     cc_map_str(ev, "eid", &eid);
+    if (!p->hashed)
+        p->hash = cc_ids_hash(d->ids, p->who->who, eid);
     cc_map_str(ev, "type", &type);
     cc_map_i64(ev, "at", &at);
     memcpy(p->eid, eid.ptr, eid.len);
     p->eid[eid.len] = '\0';
 
     digest = cc_object_digest(ev);
-    h = id_hash(d, p->who->who, eid);
-    r = dedupe_find(d, txn, h, p->who->who, eid, &dd);
+    r = cc_ids_find(d->ids, txn, p->hash, p->who->who, eid, &dd);
     if (r == 0) {
         if (dd.has_digest && dd.digest != digest) {
             cc_reject(&p->rej, CC_ERR_EVENT_ID_CONFLICT, "eid",
@@ -537,7 +275,7 @@ static void apply_one(cc_evd_t *d, cc_txn_t *txn, pending_t *p, int64_t now, int
     }
     if (r > 0)
         return;
-    r = append_record(d, txn, eid, type, at, p->who->who, &d->pairs, h, &digest, &p->seq);
+    r = append_record(d, txn, eid, type, at, p->who->who, &d->pairs, p->hash, &digest, &p->seq);
     if (r < 0) {
         *ret_err = r;
         return;
@@ -551,6 +289,18 @@ static int batch_txn(cc_txn_t *txn, void *ctx)
     int64_t now = cc_clock_now();
     int err = 0;
 
+    /* The ids first: each lookup's slot is then on its way from memory
+     * while the events before it are applied. */
+    for (size_t i = 0; i < d->batch_len; i++) {
+        pending_t *p = &d->batch[i];
+        cc_str_t eid;
+
+        p->hashed = cc_map_str(p->ev, "eid", &eid) == 0;
+        if (p->hashed) {
+            p->hash = cc_ids_hash(d->ids, p->who->who, eid);
+            cc_ids_prefetch(d->ids, p->hash);
+        }
+    }
     for (size_t i = 0; i < d->batch_len && err == 0; i++)
         apply_one(d, txn, &d->batch[i], now, &err);
     if (err == 0)
@@ -1062,7 +812,7 @@ static int open_all(cc_evd_t *d, char *err, size_t err_len)
         return r;
     r = cc_log_last(&txn, d->log_dbi, &d->head);
     cc_txn_end(&txn);
-    if (r < 0 || (r = ids_open(d)) < 0) {
+    if (r < 0 || (r = cc_ids_open(d->store, d->meta_dbi, d->log_dbi, d->head, &d->ids)) < 0) {
         snprintf(err, err_len, "cannot open the event ids in %.512s: %s", path,
                  cc_store_strerror(r));
         return r;
@@ -1089,7 +839,7 @@ static void close_all(cc_evd_t *d)
     if (d->router)
         zmq_close(d->router);
     cc_security_destroy(&d->security);
-    cc_idmap_close(&d->ids);
+    cc_ids_close(&d->ids);
     if (d->store)
         cc_store_log_pack(d->store, d->log_dbi, NULL);
     cc_logpack_close(&d->pack);

@@ -210,32 +210,38 @@ def run(c):
     # 9. A store of older versions: event ids kept in a "dedupe" index keyed
     # by (sender, NUL, id), value seq, 0x01, digest, sender -- or, older
     # still, keyed by the id alone, value seq then sender, before ids
-    # belonged to their sender and digests were kept -- instead of "ids" by
-    # record. Intake converts it at start; the ids still match, by sender.
+    # belonged to their sender and digests were kept -- instead of runs of
+    # ids by record seq. Intake converts it at start; the ids still match,
+    # by sender.
     head = c.stats("intake")["log_head"]
     c.stop("intake")
     db = os.path.join(c.dir, "intake", "db")
     dump = subprocess.run(["mdb_dump", "-a", db], capture_output=True, text=True,
                           check=True).stdout.splitlines()
     sections = dump_sections(dump)
-    ids = dict(sections.pop("ids")[1])
-    check(len(ids) == head, "one id entry per record (%d)" % head)
+    ids = {}  # seq -> (flags, digest), from the runs of 13 bytes a record
+    for k, v in sections.pop("id_runs")[1]:
+        first, run = int(k, 16), bytes.fromhex(v)
+        check(len(run) % 13 == 0, "a run of ids: 13 bytes a record")
+        for i in range(0, len(run), 13):
+            ids[first + i // 13] = (run[i], run[i + 5:i + 13])
+    check(sorted(ids) == list(range(1, head + 1)), "one id entry per record (%d)" % head)
     log = sections["log"][1]
     strings = [bytes.fromhex(v) for _, v in sections["log_strings"][1]]
     meta_head, meta = sections["meta"]
     marks = [(k, v) for k, v in meta if bytes.fromhex(k) in (b"dedupe_keys", b"ids_hash_key")]
-    check(len(marks) == 2, "a new store is marked: ids by record, and their hash key")
+    check(len(marks) == 2, "a new store is marked: ids in runs, and their hash key")
     sections["meta"] = (meta_head, [kv for kv in meta if kv not in marks])
     old = []
     for k, v in log:
         seq, rec = bytes.fromhex(k), unpack_record(bytes.fromhex(v), strings)
         eid, by = rec[b"eid"], rec[b"by"]
-        ident = bytes.fromhex(ids[k])
-        check(len(ident) in (8, 16), "an id entry: hash, then the event's digest")
+        flags, digest = ids[int(k, 16)]
+        check(flags == 3, "an id entry of a counter's event: its id and its digest")
         if eid == b"r-5":
             old.append((eid, seq + by))
         else:
-            old.append((by + b"\x00" + eid, seq + b"\x01" + ident[8:] + by))
+            old.append((by + b"\x00" + eid, seq + b"\x01" + digest + by))
     header = [ln.replace("database=log", "database=dedupe") for ln in sections["log"][0]]
     sections["dedupe"] = (header, [(k.hex(), v.hex()) for k, v in sorted(old)])
     for f in ("data.mdb", "lock.mdb"):
@@ -253,8 +259,9 @@ def run(c):
     c.stop("intake")
     sections = dump_sections(subprocess.run(["mdb_dump", "-a", db], capture_output=True,
                                             text=True, check=True).stdout.splitlines())
-    check("dedupe" not in sections and len(sections["ids"][1]) == head,
-          "converted: %d id entries by record, the old index removed" % head)
+    converted = sum(len(v) // 26 for _, v in sections["id_runs"][1])
+    check("dedupe" not in sections and converted == head,
+          "converted: %d id entries in runs, the old index removed" % head)
 
 
 def dump_sections(lines):

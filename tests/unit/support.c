@@ -174,3 +174,13 @@ cc_store_t *store_open_ok(const char *dir, const cc_store_opts_t *opts)
     assert_non_null(s);
     return s;
 }
+
+MDB_dbi store_dbi_ok(cc_store_t *s, const char *name)
+{
+    MDB_dbi dbi = 0;
+    int r = cc_store_dbi(s, name, 0, &dbi);
+
+    if (r != 0)
+        fail_msg("cc_store_dbi(%s): %d %s", name, r, cc_store_strerror(r));
+    return dbi;
+}

@@ -68,4 +68,7 @@ int free_port(void);
 /** store_open_ok - cc_store_open() of @dir with @opts (or NULL), failing the test when it fails. */
 cc_store_t *store_open_ok(const char *dir, const cc_store_opts_t *opts);
 
+/** store_dbi_ok - cc_store_dbi() of @name, failing the test when it fails. */
+MDB_dbi store_dbi_ok(cc_store_t *s, const char *name);
+
 #endif

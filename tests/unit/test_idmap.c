@@ -40,16 +40,6 @@ typedef struct {
     cc_idmap_t *map; /* opened with expected = 0 */
 } fixture_t;
 
-static MDB_dbi dbi_ok(cc_store_t *s, const char *name)
-{
-    MDB_dbi dbi = 0;
-    int r = cc_store_dbi(s, name, 0, &dbi);
-
-    if (r != 0)
-        fail_msg("cc_store_dbi(%s): %d %s", name, r, cc_store_strerror(r));
-    return dbi;
-}
-
 static cc_idmap_t *map_ok(cc_store_t *s, MDB_dbi meta, const char *key_name, uint64_t expected)
 {
     cc_idmap_t *m = NULL;
@@ -68,7 +58,7 @@ static void fx_reopen(fixture_t *f, const cc_store_opts_t *opts)
     cc_idmap_close(&f->map);
     cc_store_close(&f->store);
     f->store = store_open_ok(f->env, opts);
-    f->meta = dbi_ok(f->store, "meta");
+    f->meta = store_dbi_ok(f->store, "meta");
     f->map = map_ok(f->store, f->meta, KEY_NAME, 0);
 }
 
@@ -81,7 +71,7 @@ static int setup(void **state)
     temp_dir(f->dir, sizeof(f->dir), "cchc-test-idmap");
     snprintf(f->env, sizeof(f->env), "%s/env", f->dir);
     f->store = store_open_ok(f->env, NULL);
-    f->meta = dbi_ok(f->store, "meta");
+    f->meta = store_dbi_ok(f->store, "meta");
     f->map = map_ok(f->store, f->meta, KEY_NAME, 0);
     *state = f;
     return 0;
@@ -325,7 +315,7 @@ static void test_idmap_hash_key_kept(void **state)
     temp_dir(dir2, sizeof(dir2), "cchc-test-idmap2");
     snprintf(env2, sizeof(env2), "%s/env", dir2);
     s2 = store_open_ok(env2, NULL);
-    m2 = map_ok(s2, dbi_ok(s2, "meta"), KEY_NAME, 0);
+    m2 = map_ok(s2, store_dbi_ok(s2, "meta"), KEY_NAME, 0);
     assert_int_not_equal(hash_str(m2, "H01-250101-0001", "sender-1"), h);
     cc_idmap_close(&m2);
     cc_store_close(&s2);
@@ -772,7 +762,7 @@ static void test_idmap_retry_puts_once(void **state)
     assert_true(st.map_size < (size_t)N_RETRY * BLOB_LEN);
 
     c.map = f->map;
-    c.data = dbi_ok(f->store, "data");
+    c.data = store_dbi_ok(f->store, "data");
     assert_int_equal(cc_store_write(f->store, retry_body, &c), 0);
     assert_true(c.calls >= 2);
     cc_store_stats(f->store, &st);
@@ -826,18 +816,22 @@ static void test_idmap_clear(void **state)
 }
 
 /* Every map of a store follows its transactions: an abort undoes the puts
- * of each. A store takes four followers; closing a map frees its place and
+ * of each. A store takes eight followers; closing a map frees its place and
  * stops the store calling it. */
 static void test_idmap_several_maps(void **state)
 {
     fixture_t *f = *state;
-    cc_idmap_t *m[4] = { f->map, NULL, NULL, NULL }, *extra = NULL;
+    cc_idmap_t *m[4] = { f->map, NULL, NULL, NULL }, *more[4], *extra = NULL;
     uint64_t h[10], v[10];
 
     for (int i = 1; i < 4; i++)
         m[i] = map_ok(f->store, f->meta, KEY_NAME, 0);
+    for (int i = 0; i < 4; i++)
+        more[i] = map_ok(f->store, f->meta, KEY_NAME, 0);
     assert_int_equal(cc_idmap_open(f->store, f->meta, KEY_NAME, 0, &extra), -ENOSPC);
     assert_null(extra);
+    for (int i = 0; i < 4; i++)
+        cc_idmap_close(&more[i]);
 
     for (uint32_t i = 0; i < 10; i++) {
         h[i] = mix(i);
