@@ -75,6 +75,14 @@ uint64_t cc_idmap_hash(const cc_idmap_t *map, const void *a, size_t a_len, const
  */
 int cc_idmap_put(cc_idmap_t *map, uint64_t hash, uint64_t value);
 
+/**
+ * cc_idmap_put_many - cc_idmap_put() of @n pairs (@hashes[i], @values[i]),
+ * their slots fetched from memory together: for filling a map (a random
+ * slot is a cache miss). Returns 0 or -EOVERFLOW (the pairs before it
+ * are put).
+ */
+int cc_idmap_put_many(cc_idmap_t *map, const uint64_t *hashes, const uint64_t *values, size_t n);
+
 /** cc_idmap_prefetch - start loading the slot where a lookup of @hash begins. */
 void cc_idmap_prefetch(const cc_idmap_t *map, uint64_t hash);
 

@@ -184,6 +184,8 @@ size_t cc_ids_map_bytes(const cc_ids_t *ids) { return cc_idmap_bytes(ids->map); 
 
 /* ---- Opening, and converting an older store ----------------------------------------- */
 
+#define LOAD_BATCH 64
+
 typedef struct {
     cc_ids_t *ids;
     uint64_t last; /* the last record a run holds */
@@ -193,8 +195,9 @@ static int load_run(const MDB_val *key, const MDB_val *val, void *ctx)
 {
     load_t *l = ctx;
     const uint8_t *e = val->mv_data;
-    uint64_t first;
-    size_t n;
+    uint64_t first, hashes[LOAD_BATCH], seqs[LOAD_BATCH];
+    size_t n, k = 0;
+    int r;
 
     if (key->mv_size != 8 || val->mv_size % ENTRY != 0 || val->mv_size == 0)
         return MDB_CORRUPTED;
@@ -203,12 +206,19 @@ static int load_run(const MDB_val *key, const MDB_val *val, void *ctx)
     if (first <= l->last)
         return MDB_CORRUPTED; /* runs overlap */
     for (size_t i = 0; i < n; i++, e += ENTRY) {
-        uint64_t tag = (uint64_t)e[1] << 24 | (uint64_t)e[2] << 16 | (uint64_t)e[3] << 8 | e[4];
-        int r;
-
-        if ((e[0] & HAS_ID) && (r = cc_idmap_put(l->ids->map, tag << 32, first + i)) < 0)
-            return r;
+        if (!(e[0] & HAS_ID))
+            continue;
+        hashes[k] = ((uint64_t)e[1] << 24 | (uint64_t)e[2] << 16 | (uint64_t)e[3] << 8 | e[4])
+                    << 32;
+        seqs[k++] = first + i;
+        if (k == LOAD_BATCH) {
+            if ((r = cc_idmap_put_many(l->ids->map, hashes, seqs, k)) < 0)
+                return r;
+            k = 0;
+        }
     }
+    if ((r = cc_idmap_put_many(l->ids->map, hashes, seqs, k)) < 0)
+        return r;
     l->last = first + n - 1;
     return 0;
 }

@@ -210,12 +210,24 @@ int cc_dossier_save(cc_txn_t *txn, cc_dossiers_t *ds, const char *id, const cc_d
 
 /* ---- The table and its map ---------------------------------------------------- */
 
+#define LOAD_BATCH 64
+
 typedef struct {
     cc_dossiers_t *ds;
     cc_stored_dossier_t sd;
     char id[CC_MAX_ID + 1];
     uint64_t unreadable;
+    uint64_t hashes[LOAD_BATCH], keys[LOAD_BATCH]; /* put together (cc_idmap_put_many) */
+    size_t n;
 } load_t;
+
+static int load_flush(load_t *l)
+{
+    size_t n = l->n;
+
+    l->n = 0;
+    return cc_idmap_put_many(l->ds->ids, l->hashes, l->keys, n);
+}
 
 static int load_one(const MDB_val *key, const MDB_val *val, void *ctx)
 {
@@ -225,7 +237,9 @@ static int load_one(const MDB_val *key, const MDB_val *val, void *ctx)
         l->unreadable++;
         return 0;
     }
-    return cc_idmap_put(l->ds->ids, id_hash(l->ds, l->id), cc_be64_get(key->mv_data));
+    l->hashes[l->n] = id_hash(l->ds, l->id);
+    l->keys[l->n++] = cc_be64_get(key->mv_data);
+    return l->n == LOAD_BATCH ? load_flush(l) : 0;
 }
 
 int cc_dossiers_open(cc_store_t *store, MDB_dbi meta, bool fill, uint64_t *ret_unreadable,
@@ -249,6 +263,8 @@ int cc_dossiers_open(cc_store_t *store, MDB_dbi meta, bool fill, uint64_t *ret_u
             goto fail;
         r = cc_txn_scan(&txn, ds->dbi, NULL, 0, load_one, &l);
         cc_txn_end(&txn);
+        if (r == 0)
+            r = load_flush(&l);
         if (r < 0)
             goto fail;
     }
