@@ -300,6 +300,8 @@ static int batch_txn(cc_txn_t *txn, void *ctx)
             p->hash = cc_ids_hash(d->ids, p->who->who, eid);
             cc_ids_prefetch(d->ids, p->hash);
         }
+        if (d->domain->prefetch)
+            d->domain->prefetch(d->dom, p->ev);
     }
     for (size_t i = 0; i < d->batch_len && err == 0; i++)
         apply_one(d, txn, &d->batch[i], now, &err);

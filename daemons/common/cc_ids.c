@@ -23,7 +23,8 @@
 #define LAYOUT_RUNS 4
 #define OLD_BY_SENDER 2
 #define OLD_DEDUPE_DB "dedupe"
-#define OLD_PER_RECORD_DB "ids" /* a layout of one development version */
+#define OLD_PER_RECORD 3        /* a layout of one development version: */
+#define OLD_PER_RECORD_DB "ids" /* an entry a record */
 #define OLD_DIGEST 0x01
 #define CONVERT_CHUNK 50000
 
@@ -285,6 +286,18 @@ static int convert_one(uint64_t seq, const void *data, size_t len, void *ctx)
     return r;
 }
 
+/* The ids are whole: mark the layout, remove the older ones. */
+static int mark_layout(cc_txn_t *txn, void *ctx)
+{
+    cc_ids_t *ids = ctx;
+    int r;
+
+    if ((r = cc_txn_remove_dbi(txn, OLD_DEDUPE_DB)) < 0 ||
+        (r = cc_txn_remove_dbi(txn, OLD_PER_RECORD_DB)) < 0)
+        return r;
+    return cc_txn_put_u64(txn, ids->meta, LAYOUT_KEY, LAYOUT_RUNS);
+}
+
 static int convert_chunk(cc_txn_t *txn, void *ctx)
 {
     convert_t *c = ctx;
@@ -299,10 +312,8 @@ static int convert_chunk(cc_txn_t *txn, void *ctx)
     c->has_old = r == 0;
     if ((r = cc_log_scan(txn, c->ids->log, c->after, CONVERT_CHUNK, convert_one, c, NULL)) < 0)
         return r;
-    if (c->n < CONVERT_CHUNK && /* the last chunk: the ids are whole */
-        ((r = cc_txn_remove_dbi(txn, OLD_DEDUPE_DB)) < 0 ||
-         (r = cc_txn_put_u64(txn, c->ids->meta, LAYOUT_KEY, LAYOUT_RUNS)) < 0))
-        return r;
+    if (c->n < CONVERT_CHUNK) /* the last chunk: the ids are whole */
+        return mark_layout(txn, c->ids);
     return 0;
 }
 
@@ -326,16 +337,6 @@ static int convert(cc_ids_t *ids, uint64_t layout, uint64_t after, uint64_t head
     } while (c.n == CONVERT_CHUNK);
     cc_log(LOG_NOTICE, "Indexed the event ids of %llu log records", (unsigned long long)c.after);
     return 0;
-}
-
-static int mark_layout(cc_txn_t *txn, void *ctx)
-{
-    cc_ids_t *ids = ctx;
-    int r;
-
-    if ((r = cc_txn_remove_dbi(txn, OLD_PER_RECORD_DB)) < 0)
-        return r;
-    return cc_txn_put_u64(txn, ids->meta, LAYOUT_KEY, LAYOUT_RUNS);
 }
 
 /* Start again from the first record: runs of another layout are dropped. */

@@ -45,7 +45,8 @@ typedef struct {
 /**
  * cc_ids_open - open the ids of log @log of @store (meta keys in @meta),
  * converting an older store's; @head: the log's last seq. Logs progress.
- * Returns 0 or a storage error.
+ * Returns 0, -EPROTO for ids of a newer version's layout, or a storage
+ * error.
  */
 int cc_ids_open(cc_store_t *store, MDB_dbi meta, MDB_dbi log, uint64_t head, cc_ids_t **ret_ids);
 
@@ -60,7 +61,9 @@ void cc_ids_prefetch(const cc_ids_t *ids, uint64_t hash);
 
 /**
  * cc_ids_find - the record of @sender's event id @eid (of hash @hash), in
- * @txn: committed, or added earlier in @txn.
+ * write transaction @txn: committed, or added earlier in @txn (a read
+ * transaction older than the last commit may not see what the map
+ * names: MDB_CORRUPTED).
  * Returns 0 with @ret filled, -ENOENT, or a storage error.
  */
 int cc_ids_find(cc_ids_t *ids, cc_txn_t *txn, uint64_t hash, const char *sender, cc_str_t eid,

@@ -6,7 +6,7 @@
  * complaints whose level deadline passed. Built on the event daemon core
  * (cc_evd.h), like intake.
  *
- * Storage (LMDB, beside the core's "log" and "dedupe"):
+ * Storage (LMDB, beside the core's "log", "log_strings" and "id_runs"):
  *   contact         contact id -> cc_contact_t
  *   pakn            pakn id -> cc_pakn_t (no personal data)
  *   pakn_events     pakn id -> be64 seq (MDB_DUPSORT): the history in the log

@@ -1,7 +1,7 @@
 /*
  * intake.c - the intake daemon's domain: dossier events from counters.
  *
- * Storage (LMDB, beside the core's "log" and "ids"):
+ * Storage (LMDB, beside the core's "log", "log_strings" and "id_runs"):
  *   dossier          the seq of the dossier's first record -> its state, id
  *                    and the seqs of its records in the log, one compact
  *                    value (dossier_store.h); an in-memory map finds the
@@ -347,6 +347,16 @@ static int intake_apply(void *dom, cc_txn_t *txn, const cc_principal_t *who,
     return 0;
 }
 
+/* The dossier the event names: its slot of the map, on its way. */
+static void intake_prefetch(void *dom, const msgpack_object *ev)
+{
+    intake_t *in = dom;
+    cc_str_t id;
+
+    if (cc_map_str(ev, "dossier", &id) == 0 && id.len <= CC_MAX_ID)
+        cc_dossiers_prefetch(in->dossiers, id.ptr, id.len);
+}
+
 /* ---- Rebuilding the derived state from the log ------------------------------------ */
 
 typedef struct {
@@ -606,6 +616,7 @@ const cc_evd_domain_t cc_intake_domain = {
     .close = intake_close,
     .may_push = intake_may_push,
     .apply = intake_apply,
+    .prefetch = intake_prefetch,
     .query = intake_query,
     .tick = NULL,
     .status = intake_status,

@@ -8,3 +8,5 @@ cchc_unit_test(test_security ${CMAKE_CURRENT_SOURCE_DIR}/test_security.c cchc_cl
 target_compile_definitions(test_security PRIVATE INTAKED="$<TARGET_FILE:cchc-intaked>"
   HOTLINED="$<TARGET_FILE:cchc-hotlined>" SCORINGD="$<TARGET_FILE:cchc-scoringd>")
 add_dependencies(test_security cchc-intaked cchc-hotlined cchc-scoringd)
+# Which log record holds an event id (cc_ids), on real stores, old layouts too.
+cchc_unit_test(test_ids ${CMAKE_CURRENT_SOURCE_DIR}/test_ids.c cchc_common cchc_test_support)
