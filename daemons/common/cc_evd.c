@@ -564,6 +564,7 @@ static void query_stats(cc_evd_t *d, const cc_request_t *req)
     cc_enc_kv_u64(&d->reply, "long_polls", d->n_parked);
     cc_enc_kv_u64(&d->reply, "map_size", st.map_size);
     cc_enc_kv_u64(&d->reply, "used_bytes", st.used_bytes);
+    cc_enc_kv_u64(&d->reply, "id_map_bytes", cc_ids_map_bytes(d->ids));
     cc_enc_kv_u64(&d->reply, "uptime_s", (cc_mono_ms() - d->started_ms) / 1000);
     cc_enc_kv_i64(&d->reply, "now", cc_clock_now());
     cc_enc_kv_str(&d->reply, "status", line);

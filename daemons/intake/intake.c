@@ -598,8 +598,10 @@ static void intake_status(void *dom, char *buf, size_t len)
 {
     intake_t *in = dom;
 
-    snprintf(buf, len, "catalogs: %zu units, %zu procedures", cc_catalog_unit_count(*in->catalog),
-             cc_catalog_procedure_count(*in->catalog));
+    snprintf(buf, len, "catalogs: %zu units, %zu procedures; %llu dossiers (map %zu KiB)",
+             cc_catalog_unit_count(*in->catalog), cc_catalog_procedure_count(*in->catalog),
+             (unsigned long long)cc_dossiers_count(in->dossiers),
+             cc_dossiers_map_bytes(in->dossiers) >> 10);
 }
 
 /* Record keys whose values come from small sets (catalog codes, the

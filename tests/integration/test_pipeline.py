@@ -47,7 +47,11 @@ def run(c):
     # 2. The same event id again: acknowledged as a duplicate, stored once.
     res = c.push([received(1)], who="quay-tp-1", units=UNIT, expect_rc=0)
     check(res[0]["status"] == "ok" and res[0]["dup"] is True, "repeated event id acked as dup")
-    check(c.stats("intake")["log_head"] == 5, "duplicate not stored again")
+    st = c.stats("intake")
+    check(st["log_head"] == 5, "duplicate not stored again")
+    check(st["id_map_bytes"] >= 8 * 1024 and "5 dossiers" in st["status"],
+          "stats: the memory of the map of event ids (%d bytes), the dossiers stored (%s)"
+          % (st["id_map_bytes"], st["status"]))
     # The same event with its fields in another order is still the same event.
     res = c.push([dict(reversed(list(received(1).items())))], who="quay-tp-1", units=UNIT,
                  expect_rc=0)
