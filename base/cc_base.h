@@ -57,7 +57,7 @@ size_t cc_varint_put(uint8_t *out, uint64_t v);
 /**
  * cc_varint_get - the unsigned LEB128 varint at *@p (before @end) into
  * @ret, moving *@p past it. Returns false when it is cut short or longer
- * than 64 bits.
+ * than CC_VARINT_MAX bytes (bits past the 64th are dropped).
  */
 bool cc_varint_get(const uint8_t **p, const uint8_t *end, uint64_t *ret);
 

@@ -70,7 +70,8 @@ void cc_logpack_close(cc_logpack_t **pack_p);
  * new strings to the table in @txn.
  * @ret, @ret_len: the packed record, in the packer's buffer (valid until its
  *   next call), or @rec itself when it cannot be packed (not a map of
- *   string keys, not well-formed, or not in the shortest forms).
+ *   string keys, not well-formed, or not in the shortest forms), or
+ *   when packing would not make it smaller.
  * Returns 0, -EINVAL for a record that starts with 0xc1 (no
  * MessagePack value does: it would read back as packed), or a storage
  * error.

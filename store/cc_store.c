@@ -210,8 +210,12 @@ int cc_store_write(cc_store_t *store, cc_store_write_fn fn, void *ctx)
         r = fn(&t, ctx);
         if (r == 0 && t.err < 0)
             r = t.err;
-        if (r == 0)
-            r = prepare(store, &t);
+        if (r >= 0) { /* a positive result commits too */
+            int p = prepare(store, &t);
+
+            if (p < 0)
+                r = p;
+        }
         store->writing = false;
         if (r < 0) {
             mdb_txn_abort(t.txn);

@@ -297,7 +297,8 @@ int cc_log_append(cc_txn_t *txn, MDB_dbi log, const void *rec, size_t len, uint6
 /**
  * cc_log_get - record @seq of @log (unpacked, see cc_store_log_pack).
  * @ret_rec: valid until the transaction writes or ends, or the next
- *   cc_log_get() of this log.
+ *   cc_log_get() of this log (in any transaction: the buffer is the
+ *   store's).
  * Returns 0, -ENOENT (not sticky), MDB_CORRUPTED or another error.
  */
 int cc_log_get(cc_txn_t *txn, MDB_dbi log, uint64_t seq, const void **ret_rec, size_t *ret_len);

@@ -18,7 +18,8 @@
 #define RUNS_DB "id_runs"
 #define HASH_KEY "ids_hash_key"
 /* Meta: how the store keeps ids (the key kept its first name). 4: runs;
- * 2: the old "dedupe" keyed by (sender, id); absent: by the id alone too. */
+ * 3: "ids", an entry a record (a development version); 2: the old
+ * "dedupe" keyed by (sender, id); absent: by the id alone too. */
 #define LAYOUT_KEY "dedupe_keys"
 #define LAYOUT_RUNS 4
 #define OLD_BY_SENDER 2
@@ -226,18 +227,21 @@ static int load_run(const MDB_val *key, const MDB_val *val, void *ctx)
 
 typedef struct {
     cc_ids_t *ids;
-    cc_txn_t *txn;  /* the chunk's */
-    bool by_sender; /* every old key is (sender, id): no lookup by the id alone */
-    MDB_dbi old;    /* the old "dedupe" index */
-    bool has_old;   /* ... if there is one */
+    cc_txn_t *txn;      /* the chunk's */
+    bool by_sender;     /* every old key is (sender, id): no lookup by the id alone */
+    MDB_dbi old;        /* the old "dedupe" index */
+    bool has_old;       /* ... if there is one */
+    MDB_dbi per_record; /* layout 3's "ids": be64 seq -> be64 hash [, be64 digest] */
+    bool has_per_record;
     uint64_t after; /* the last record converted by a committed chunk */
     uint64_t done;  /* the last record converted in this chunk */
     size_t n;       /* records this chunk converted */
 } convert_t;
 
-/* The digest an older store's "dedupe" kept for @by's @eid, if any:
- * 1 with @ret_digest, 0, or a storage error. */
-static int old_digest(cc_txn_t *txn, const convert_t *c, cc_str_t by, cc_str_t eid,
+/* The digest an older store kept for record @seq, @by's @eid, if any:
+ * 1 with @ret_digest, 0, or a storage error. An entry of another record
+ * (its seq) is not this one's. */
+static int old_digest(cc_txn_t *txn, const convert_t *c, uint64_t seq, cc_str_t by, cc_str_t eid,
                       uint64_t *ret_digest)
 {
     uint8_t key[CC_MAX_CODE + 1 + CC_MAX_ID];
@@ -245,6 +249,15 @@ static int old_digest(cc_txn_t *txn, const convert_t *c, cc_str_t by, cc_str_t e
     MDB_val v;
     int r;
 
+    if (c->has_per_record) { /* layout 3 */
+        cc_be64_put(key, seq);
+        if ((r = cc_txn_get(txn, c->per_record, key, 8, &v)) < 0)
+            return r == -ENOENT ? 0 : r;
+        if (v.mv_size != 16)
+            return 0;
+        *ret_digest = cc_be64_get((const uint8_t *)v.mv_data + 8);
+        return 1;
+    }
     if (!c->has_old || by.len > CC_MAX_CODE || eid.len > CC_MAX_ID)
         return 0;
     memcpy(key, by.ptr, by.len);
@@ -256,7 +269,7 @@ static int old_digest(cc_txn_t *txn, const convert_t *c, cc_str_t by, cc_str_t e
     if (r < 0)
         return r == -ENOENT ? 0 : r;
     p = v.mv_data;
-    if (v.mv_size < 17 || p[8] != OLD_DIGEST)
+    if (v.mv_size < 17 || p[8] != OLD_DIGEST || cc_be64_get(p) != seq)
         return 0;
     *ret_digest = cc_be64_get(p + 9);
     return 1;
@@ -276,7 +289,7 @@ static int convert_one(uint64_t seq, const void *data, size_t len, void *ctx)
         return run_append(c->ids, seq, 0, NULL, false); /* no id to find it by */
     if (cc_map_str(&rec.body, "eid", &eid) < 0 || cc_map_str(&rec.body, "by", &by) < 0)
         r = run_append(c->ids, seq, 0, NULL, false);
-    else if ((has = old_digest(c->txn, c, by, eid, &digest)) < 0)
+    else if ((has = old_digest(c->txn, c, seq, by, eid, &digest)) < 0)
         r = has;
     else
         r = cc_ids_add(c->ids, c->txn, seq,
@@ -310,6 +323,10 @@ static int convert_chunk(cc_txn_t *txn, void *ctx)
     if (r < 0 && r != -ENOENT)
         return r;
     c->has_old = r == 0;
+    r = cc_txn_dbi_find(txn, OLD_PER_RECORD_DB, &c->per_record);
+    if (r < 0 && r != -ENOENT)
+        return r;
+    c->has_per_record = r == 0;
     if ((r = cc_log_scan(txn, c->ids->log, c->after, CONVERT_CHUNK, convert_one, c, NULL)) < 0)
         return r;
     if (c->n < CONVERT_CHUNK) /* the last chunk: the ids are whole */
@@ -339,15 +356,14 @@ static int convert(cc_ids_t *ids, uint64_t layout, uint64_t after, uint64_t head
     return 0;
 }
 
-/* Start again from the first record: runs of another layout are dropped. */
+/* Start again from the first record: runs left by an interrupted
+ * conversion of a layout-3 store are dropped (its "ids" stays until the
+ * conversion ends: it holds the digests). */
 static int drop_runs(cc_txn_t *txn, void *ctx)
 {
     cc_ids_t *ids = ctx;
-    int r;
 
-    if ((r = cc_txn_drop(txn, ids->runs)) < 0)
-        return r;
-    return cc_txn_remove_dbi(txn, OLD_PER_RECORD_DB);
+    return cc_txn_drop(txn, ids->runs);
 }
 
 int cc_ids_open(cc_store_t *store, MDB_dbi meta, MDB_dbi log, uint64_t head, cc_ids_t **ret_ids)
@@ -372,8 +388,15 @@ int cc_ids_open(cc_store_t *store, MDB_dbi meta, MDB_dbi log, uint64_t head, cc_
         cc_idmap_close(&ids->map);
         goto fail;
     }
-    if (layout > OLD_BY_SENDER && layout != LAYOUT_RUNS &&
-        (r = cc_store_write(store, drop_runs, ids)) < 0)
+    if (layout > LAYOUT_RUNS) {
+        cc_log(LOG_ERR,
+               "The store keeps event ids in layout %llu, of a newer version than this one "
+               "(%d): run the newer version, or restore a backup of this version",
+               (unsigned long long)layout, LAYOUT_RUNS);
+        r = -EPROTO;
+        goto fail_followed;
+    }
+    if (layout == OLD_PER_RECORD && (r = cc_store_write(store, drop_runs, ids)) < 0)
         goto fail_followed;
     if ((r = cc_store_read_begin(store, &txn)) < 0)
         goto fail_followed;

@@ -10,7 +10,7 @@
  * Stored: LMDB "id_runs", one value per run of consecutive records (one
  * write transaction's), keyed by the run's first seq (8 bytes big-endian:
  * every put appends, whatever ids clients choose), holding 13 bytes a
- * record: flags (IDS_HAS_ID, IDS_HAS_DIGEST), the high 32 bits of the
+ * record: flags (has an id, has a digest), the high 32 bits of the
  * id's keyed hash (cc_idmap_hash) and the digest, big-endian. About 13
  * bytes an event.
  * In memory: the hashes, mapped to their seqs (cc_idmap), filled at open.

@@ -1070,8 +1070,10 @@ static void test_ids_convert_empty(void **state)
 
     fx_open_store(f, NULL);
     build_old(f, NULL, 0, 2, true);
+    assert_true(has_dbi(f, "dedupe"));
     convert_ok(f, NULL);
     assert_int_equal(meta_u64(f, LAYOUT_KEY), 4);
+    assert_false(has_dbi(f, "dedupe")); /* removed, the log empty as it is */
     assert_int_equal(cc_ids_count(f->ids), 0);
     add_ok(f, &rec, 1);
     fx_reopen(f, NULL);
@@ -1423,6 +1425,8 @@ static void layout3_case(fixture_t *f, bool ids_db, size_t stale_run)
     assert_int_equal(cc_store_write(f->store, layout3_body, &c), 0);
     convert_ok(f, NULL);
     expect_digests(recs, n, 3, false);
+    for (size_t i = 0; i < n && ids_db; i++) /* the digests "ids" kept, as layout3_body put them */
+        recs[i].has_digest = findable(&recs[i]) && i % 3 != 0;
     assert_int_equal(cc_ids_count(f->ids), n - 2);
     find_all(f, recs, n);
     find_no_ids(f, recs, n);
@@ -1438,13 +1442,28 @@ static void layout3_case(fixture_t *f, bool ids_db, size_t stale_run)
 }
 
 /* A store of layout 3 ("dedupe_keys" 3, an "ids" database) is converted
- * from its log: "ids" removed, every id found, without digests. */
+ * from its log: every id found, with the digest "ids" kept for it, and
+ * "ids" removed at the end. */
 static void test_ids_convert_layout3(void **state) { layout3_case(*state, true, 0); }
 
-/* The same store after an interrupted conversion of this version ("ids"
- * gone, "dedupe_keys" still 3, a run of the first records written): the
- * runs are made again from the first record. */
+/* A layout-3 store without its "ids" and with a stale run of the first
+ * records (an interrupted conversion): the runs are made again from the
+ * first record, without digests. */
 static void test_ids_convert_layout3_resumed(void **state) { layout3_case(*state, false, 700); }
+
+/* Ids kept in the layout of a newer version (after a downgrade) are
+ * refused at open (-EPROTO), and left as they are. */
+static void test_ids_newer_layout(void **state)
+{
+    fixture_t *f = *state;
+    cc_ids_t *ids = NULL;
+
+    fx_open_store(f, NULL);
+    build_old(f, NULL, 0, 5, false);
+    assert_int_equal(cc_ids_open(f->store, f->meta, f->log, 0, &ids), -EPROTO);
+    assert_null(ids);
+    assert_int_equal(meta_u64(f, LAYOUT_KEY), 5);
+}
 
 int main(void)
 {
@@ -1459,6 +1478,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ids_convert_dedupe_unkeyed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ids_convert_dedupe_by_sender, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ids_convert_empty, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ids_newer_layout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ids_convert_chunks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ids_convert_whole_chunks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ids_shared_hash_bits, setup, teardown),
