@@ -105,9 +105,19 @@ static int key_cmp(const void *a, const void *b)
     return x->len ? memcmp(x->ptr, y->ptr, x->len) : 0;
 }
 
-/* Whether two of the @n keys are equal: sorted, neighbours compared. */
+/* Whether two of the @n keys are equal: a few (an event's) each against
+ * the others, more sorted and neighbours compared. */
 static bool keys_repeat(scan_key_t *keys, uint32_t n, const scan_key_t **ret)
 {
+    if (n <= 16) {
+        for (uint32_t i = 1; i < n; i++)
+            for (uint32_t j = 0; j < i; j++)
+                if (key_cmp(&keys[i], &keys[j]) == 0) {
+                    *ret = &keys[i];
+                    return true;
+                }
+        return false;
+    }
     qsort(keys, n, sizeof(*keys), key_cmp);
     for (uint32_t i = 1; i < n; i++)
         if (key_cmp(&keys[i - 1], &keys[i]) == 0) {

@@ -37,11 +37,11 @@ static int to_msgpack(const json_t *j, const char *key, size_t key_len, unsigned
                       cc_enc_t *out, cc_json_error_t *err)
 {
     char why[256];
-    char field[64];
+    char field[64]; /* the key, named in an error (made then: a value's cost counts) */
 
-    snprintf(field, sizeof(field), "%.*s", key ? (int)key_len : 0, key ? key : "");
+#define FIELD() snprintf(field, sizeof(field), "%.*s", key ? (int)key_len : 0, key ? key : "")
     if (depth > CC_JSON_MAX_DEPTH)
-        return fail(err, field, "nested too deeply");
+        return FIELD(), fail(err, field, "nested too deeply");
     switch (json_typeof(j)) {
     case JSON_OBJECT: {
         const char *k;
@@ -87,6 +87,7 @@ static int to_msgpack(const json_t *j, const char *key, size_t key_len, unsigned
             /* cc_time_parse_iso wants a C string; an embedded NUL makes
              * the text end early and fail, as it should. */
             if (strlen(s) != len || cc_time_parse_iso(s, &t) < 0) {
+                FIELD();
                 snprintf(why, sizeof(why),
                          "'%s' is not an ISO 8601 time (e.g. 2025-03-03T09:00:00+07:00) "
                          "nor Unix seconds",
@@ -109,6 +110,7 @@ static int to_msgpack(const json_t *j, const char *key, size_t key_len, unsigned
          * -2^63 <= v < 2^63. */
         if (!isfinite(v) || v != trunc(v) || v < -9223372036854775808.0 ||
             v >= 9223372036854775808.0) {
+            FIELD();
             snprintf(why, sizeof(why), "%s%s%sfractional numbers are not allowed (%g)",
                      field[0] ? "'" : "", field, field[0] ? "': " : "", v);
             return fail(err, field, why);
@@ -127,6 +129,7 @@ static int to_msgpack(const json_t *j, const char *key, size_t key_len, unsigned
         cc_enc_nil(out);
         return 0;
     }
+#undef FIELD
 }
 
 int cc_json_to_msgpack(const json_t *j, cc_enc_t *out, cc_json_error_t *err)
