@@ -38,9 +38,9 @@
 #   WINDOW=1000         events in flight per cchc connection
 #   PIPELINE=64         Redis commands per pipeline
 #   PRELOAD=1000000     events in the store before the preloaded runs
-#                       (10000000: about 7 GB of store, a few minutes more)
-#   PRELOAD_IDS=seq     ids of the preloaded events: seq (fast), or uuid (as
-#                       many clients choose them; much slower to preload)
+#                       (10000000: about 2.3 GB of store, 40 s more)
+#   PRELOAD_IDS=seq     ids of the preloaded events: seq, or uuid (as many
+#                       clients choose them)
 #   YEAR_DOSSIERS=200000 YEAR_CONTACTS=100000 YEAR_COMPLAINTS=20000
 #                       the pipeline's volume (a province-year: 1150000,
 #                       100000, 40000)
