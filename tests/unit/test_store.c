@@ -389,6 +389,57 @@ static void test_store_write_fn_negative_aborts(void **state)
     cc_store_close(&s);
 }
 
+/* A follower that writes "prepared" before each commit, counts the ends. */
+typedef struct {
+    MDB_dbi db;
+    int prepared, committed, aborted;
+} follow_ctx_t;
+
+static int follow_prepare(cc_txn_t *txn, void *ctx)
+{
+    follow_ctx_t *c = ctx;
+
+    c->prepared++;
+    return cc_txn_put(txn, c->db, "prepared", 8, "yes", 3, 0);
+}
+
+static void follow_commit(void *ctx) { ((follow_ctx_t *)ctx)->committed++; }
+
+static void follow_abort(void *ctx) { ((follow_ctx_t *)ctx)->aborted++; }
+
+static int put_one(cc_txn_t *txn, void *ctx)
+{
+    follow_ctx_t *c = ctx;
+
+    if (cc_txn_put(txn, c->db, "k", 1, "v", 1, 0) < 0)
+        return -EIO;
+    return 1; /* a positive result commits */
+}
+
+/* A follower's prepare writes in the transaction before every commit,
+ * whatever non-negative result the function gave, and is told the end;
+ * a function's failure aborts with no prepare. */
+static void test_store_followers(void **state)
+{
+    fixture_t *f = *state;
+    cc_store_t *s = store_open_ok(f->env, NULL);
+    follow_ctx_t c = { dbi_ok(s, "kv", 0), 0, 0, 0 };
+
+    assert_int_equal(cc_store_follow(s, follow_prepare, follow_abort, follow_commit, &c), 0);
+    assert_int_equal(cc_store_write(s, put_one, &c), 0);
+    assert_value(s, c.db, "prepared", "yes");
+    assert_value(s, c.db, "k", "v");
+    assert_int_equal(c.prepared, 1);
+    assert_int_equal(c.committed, 1);
+    assert_int_equal(cc_store_write(s, abort_body, &c.db), -ECANCELED);
+    assert_int_equal(c.prepared, 1);
+    assert_int_equal(c.aborted, 1);
+    cc_store_unfollow(s, &c);
+    assert_int_equal(cc_store_write(s, put_one, &c), 0);
+    assert_int_equal(c.committed, 1); /* no longer told */
+    cc_store_close(&s);
+}
+
 /* ---- Append-only log -------------------------------------------------------- */
 
 typedef struct {
@@ -1057,6 +1108,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store_update, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_sticky_error_aborts_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_write_fn_negative_aborts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_followers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_log_append_sequence, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_log_scan, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_u64_helpers, setup, teardown),
