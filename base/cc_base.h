@@ -48,6 +48,20 @@
  */
 bool cc_strn_eq(const char *s, size_t len, const char *want);
 
+/**
+ * cc_fnv1a - FNV-1a (32 bits) of the @len bytes at @p: for in-memory hash
+ * tables whose keys nobody outside chooses (else cc_idmap's keyed hash).
+ */
+static inline uint32_t cc_fnv1a(const void *p, size_t len)
+{
+    const uint8_t *b = p;
+    uint32_t h = 2166136261u;
+
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ b[i]) * 16777619u;
+    return h;
+}
+
 /* The most bytes cc_varint_put() writes. */
 #define CC_VARINT_MAX 10
 

@@ -231,13 +231,19 @@ int cc_idmap_put(cc_idmap_t *m, uint64_t hash, uint64_t value)
     return 0;
 }
 
+/* Start loading the slot where a lookup of @hash begins. */
+static void slot_prefetch(const cc_idmap_t *map, uint64_t hash)
+{
+    __builtin_prefetch(&map->slots[(hash >> 32) & map->mask]);
+}
+
 int cc_idmap_put_many(cc_idmap_t *map, const uint64_t *hashes, const uint64_t *values, size_t n)
 {
     /* The table grows before the prefetches, not between them. */
     while (map->count + n > (map->mask + 1) / 4 * 3)
         resize(map, (map->mask + 1) * 2);
     for (size_t i = 0; i < n; i++)
-        cc_idmap_prefetch(map, hashes[i]);
+        slot_prefetch(map, hashes[i]);
     for (size_t i = 0; i < n; i++) {
         int r = cc_idmap_put(map, hashes[i], values[i]);
 
@@ -245,11 +251,6 @@ int cc_idmap_put_many(cc_idmap_t *map, const uint64_t *hashes, const uint64_t *v
             return r;
     }
     return 0;
-}
-
-void cc_idmap_prefetch(const cc_idmap_t *map, uint64_t hash)
-{
-    __builtin_prefetch(&map->slots[(hash >> 32) & map->mask]);
 }
 
 void cc_idmap_lookup(const cc_idmap_t *map, uint64_t hash, cc_idmap_iter_t *it)

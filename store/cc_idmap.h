@@ -83,9 +83,6 @@ int cc_idmap_put(cc_idmap_t *map, uint64_t hash, uint64_t value);
  */
 int cc_idmap_put_many(cc_idmap_t *map, const uint64_t *hashes, const uint64_t *values, size_t n);
 
-/** cc_idmap_prefetch - start loading the slot where a lookup of @hash begins. */
-void cc_idmap_prefetch(const cc_idmap_t *map, uint64_t hash);
-
 /** cc_idmap_lookup - start listing the values of @hash with cc_idmap_next(). */
 void cc_idmap_lookup(const cc_idmap_t *map, uint64_t hash, cc_idmap_iter_t *it);
 

@@ -98,19 +98,9 @@ static size_t put_str_head(uint8_t *out, size_t n)
 
 /* ---- The table of strings ------------------------------------------------------- */
 
-static uint32_t str_hash(const void *s, size_t len)
-{
-    const uint8_t *p = s;
-    uint32_t h = 2166136261u;
-
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ p[i]) * 16777619u;
-    return h;
-}
-
 static void slot_place(cc_logpack_t *lp, uint32_t code)
 {
-    uint32_t i = str_hash(lp->strs[code].s, lp->strs[code].len) & lp->mask;
+    uint32_t i = cc_fnv1a(lp->strs[code].s, lp->strs[code].len) & lp->mask;
 
     while (lp->slots[i])
         i = (i + 1) & lp->mask;
@@ -134,7 +124,7 @@ static void rehash(cc_logpack_t *lp)
 /* The code of string @s, or -1. */
 static int64_t find(const cc_logpack_t *lp, const void *s, size_t len)
 {
-    uint32_t i = str_hash(s, len) & lp->mask;
+    uint32_t i = cc_fnv1a(s, len) & lp->mask;
 
     for (; lp->slots[i]; i = (i + 1) & lp->mask) {
         const string_t *t = &lp->strs[lp->slots[i] - 1];

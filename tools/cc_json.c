@@ -31,17 +31,23 @@ static int fail(cc_json_error_t *err, const char *field, const char *why)
     return -EINVAL;
 }
 
+/* The map key @key (NULL: none) as a C string in @buf; returns @buf. */
+static const char *field_name(char *buf, size_t size, const char *key, size_t key_len)
+{
+    snprintf(buf, size, "%.*s", key ? (int)key_len : 0, key ? key : "");
+    return buf;
+}
+
 /* @key: the map key this value sits under (NULL in arrays / top level),
  * which decides whether a string is a time. */
 static int to_msgpack(const json_t *j, const char *key, size_t key_len, unsigned depth,
                       cc_enc_t *out, cc_json_error_t *err)
 {
     char why[256];
-    char field[64]; /* the key, named in an error (made then: a value's cost counts) */
+    char field[64]; /* the key, named in an error (made only then: this runs for every value) */
 
-#define FIELD() snprintf(field, sizeof(field), "%.*s", key ? (int)key_len : 0, key ? key : "")
     if (depth > CC_JSON_MAX_DEPTH)
-        return FIELD(), fail(err, field, "nested too deeply");
+        return fail(err, field_name(field, sizeof(field), key, key_len), "nested too deeply");
     switch (json_typeof(j)) {
     case JSON_OBJECT: {
         const char *k;
@@ -87,7 +93,7 @@ static int to_msgpack(const json_t *j, const char *key, size_t key_len, unsigned
             /* cc_time_parse_iso wants a C string; an embedded NUL makes
              * the text end early and fail, as it should. */
             if (strlen(s) != len || cc_time_parse_iso(s, &t) < 0) {
-                FIELD();
+                field_name(field, sizeof(field), key, key_len);
                 snprintf(why, sizeof(why),
                          "'%s' is not an ISO 8601 time (e.g. 2025-03-03T09:00:00+07:00) "
                          "nor Unix seconds",
@@ -110,7 +116,7 @@ static int to_msgpack(const json_t *j, const char *key, size_t key_len, unsigned
          * -2^63 <= v < 2^63. */
         if (!isfinite(v) || v != trunc(v) || v < -9223372036854775808.0 ||
             v >= 9223372036854775808.0) {
-            FIELD();
+            field_name(field, sizeof(field), key, key_len);
             snprintf(why, sizeof(why), "%s%s%sfractional numbers are not allowed (%g)",
                      field[0] ? "'" : "", field, field[0] ? "': " : "", v);
             return fail(err, field, why);
@@ -129,7 +135,6 @@ static int to_msgpack(const json_t *j, const char *key, size_t key_len, unsigned
         cc_enc_nil(out);
         return 0;
     }
-#undef FIELD
 }
 
 int cc_json_to_msgpack(const json_t *j, cc_enc_t *out, cc_json_error_t *err)

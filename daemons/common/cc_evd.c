@@ -52,8 +52,6 @@ typedef struct {
     uint64_t seq;
     cc_reject_t rej;
     char eid[CC_MAX_ID + 1];
-    bool hashed; /* hash: its id's, computed ahead (batch_txn) */
-    uint64_t hash;
 } pending_t;
 
 /* One EVENT message waiting for the group commit: its events are
@@ -229,7 +227,7 @@ static void apply_one(cc_evd_t *d, cc_txn_t *txn, pending_t *p, int64_t now, int
     const msgpack_object *ev = p->ev;
     cc_str_t eid, type;
     int64_t at;
-    uint64_t next, digest;
+    uint64_t next, digest, hash;
     cc_id_found_t dd;
     int r;
 
@@ -238,15 +236,14 @@ static void apply_one(cc_evd_t *d, cc_txn_t *txn, pending_t *p, int64_t now, int
                          "Sự kiện không hợp lệ", "Invalid event"))
         return;
     cc_map_str(ev, "eid", &eid);
-    if (!p->hashed)
-        p->hash = cc_ids_hash(d->ids, p->who->who, eid);
+    hash = cc_ids_hash(d->ids, p->who->who, eid);
     cc_map_str(ev, "type", &type);
     cc_map_i64(ev, "at", &at);
     memcpy(p->eid, eid.ptr, eid.len);
     p->eid[eid.len] = '\0';
 
     digest = cc_object_digest(ev);
-    r = cc_ids_find(d->ids, txn, p->hash, p->who->who, eid, &dd);
+    r = cc_ids_find(d->ids, txn, hash, p->who->who, eid, &dd);
     if (r == 0) {
         if (dd.has_digest && dd.digest != digest) {
             cc_reject(&p->rej, CC_ERR_EVENT_ID_CONFLICT, "eid",
@@ -275,7 +272,7 @@ static void apply_one(cc_evd_t *d, cc_txn_t *txn, pending_t *p, int64_t now, int
     }
     if (r > 0)
         return;
-    r = append_record(d, txn, eid, type, at, p->who->who, &d->pairs, p->hash, &digest, &p->seq);
+    r = append_record(d, txn, eid, type, at, p->who->who, &d->pairs, hash, &digest, &p->seq);
     if (r < 0) {
         *ret_err = r;
         return;
@@ -289,20 +286,6 @@ static int batch_txn(cc_txn_t *txn, void *ctx)
     int64_t now = cc_clock_now();
     int err = 0;
 
-    /* The ids first: each lookup's slot is then on its way from memory
-     * while the events before it are applied. */
-    for (size_t i = 0; i < d->batch_len; i++) {
-        pending_t *p = &d->batch[i];
-        cc_str_t eid;
-
-        p->hashed = cc_map_str(p->ev, "eid", &eid) == 0;
-        if (p->hashed) {
-            p->hash = cc_ids_hash(d->ids, p->who->who, eid);
-            cc_ids_prefetch(d->ids, p->hash);
-        }
-        if (d->domain->prefetch)
-            d->domain->prefetch(d->dom, p->ev);
-    }
     for (size_t i = 0; i < d->batch_len && err == 0; i++)
         apply_one(d, txn, &d->batch[i], now, &err);
     if (err == 0)

@@ -85,11 +85,6 @@ typedef struct {
     int (*apply)(void *dom, cc_txn_t *txn, const cc_principal_t *who, const msgpack_object *ev,
                  int64_t now, uint64_t seq, cc_enc_t *rec, cc_reject_t *rej);
 
-    /* Start loading from memory what apply() will look up for event @ev,
-     * not yet checked (NULL: nothing): called for the whole group before
-     * it is applied. */
-    void (*prefetch)(void *dom, const msgpack_object *ev);
-
     /* Answer a domain query @q: encode a whole RESULT map into @out (it
      * must include "rid"). Return -ENOENT for an unknown query. */
     int (*query)(void *dom, cc_store_t *store, const cc_principal_t *who, cc_str_t q,

@@ -111,8 +111,6 @@ uint64_t cc_ids_hash(const cc_ids_t *ids, const char *sender, cc_str_t eid)
     return cc_idmap_hash(ids->map, sender, strlen(sender), eid.ptr, eid.len);
 }
 
-void cc_ids_prefetch(const cc_ids_t *ids, uint64_t hash) { cc_idmap_prefetch(ids->map, hash); }
-
 int cc_ids_find(cc_ids_t *ids, cc_txn_t *txn, uint64_t hash, const char *sender, cc_str_t eid,
                 cc_id_found_t *ret)
 {

@@ -56,9 +56,6 @@ void cc_ids_close(cc_ids_t **ids_p);
 /** cc_ids_hash - the hash of @sender's event id @eid. */
 uint64_t cc_ids_hash(const cc_ids_t *ids, const char *sender, cc_str_t eid);
 
-/** cc_ids_prefetch - start loading where cc_ids_find() will look for @hash. */
-void cc_ids_prefetch(const cc_ids_t *ids, uint64_t hash);
-
 /**
  * cc_ids_find - the record of @sender's event id @eid (of hash @hash), in
  * write transaction @txn: committed, or added earlier in @txn (a read

@@ -124,11 +124,6 @@ static uint64_t id_hash(const cc_dossiers_t *ds, const char *id)
     return cc_idmap_hash(ds->ids, id, strlen(id), NULL, 0);
 }
 
-void cc_dossiers_prefetch(const cc_dossiers_t *ds, const char *id, size_t len)
-{
-    cc_idmap_prefetch(ds->ids, cc_idmap_hash(ds->ids, id, len, NULL, 0));
-}
-
 int cc_dossier_load(cc_txn_t *txn, const cc_dossiers_t *ds, const char *id,
                     cc_stored_dossier_t *ret)
 {

@@ -81,9 +81,6 @@ uint64_t cc_dossiers_count(const cc_dossiers_t *ds);
 /** cc_dossiers_map_bytes - memory the map of ids takes. */
 size_t cc_dossiers_map_bytes(const cc_dossiers_t *ds);
 
-/** cc_dossiers_prefetch - start loading where cc_dossier_load() of @id looks. */
-void cc_dossiers_prefetch(const cc_dossiers_t *ds, const char *id, size_t len);
-
 /**
  * cc_dossier_load - read dossier @id.
  * @ret: the dossier; its state is CC_DOSSIER_NONE and its history empty

@@ -347,16 +347,6 @@ static int intake_apply(void *dom, cc_txn_t *txn, const cc_principal_t *who,
     return 0;
 }
 
-/* The dossier the event names: its slot of the map, on its way. */
-static void intake_prefetch(void *dom, const msgpack_object *ev)
-{
-    intake_t *in = dom;
-    cc_str_t id;
-
-    if (cc_map_str(ev, "dossier", &id) == 0 && id.len <= CC_MAX_ID)
-        cc_dossiers_prefetch(in->dossiers, id.ptr, id.len);
-}
-
 /* ---- Rebuilding the derived state from the log ------------------------------------ */
 
 typedef struct {
@@ -618,7 +608,6 @@ const cc_evd_domain_t cc_intake_domain = {
     .close = intake_close,
     .may_push = intake_may_push,
     .apply = intake_apply,
-    .prefetch = intake_prefetch,
     .query = intake_query,
     .tick = NULL,
     .status = intake_status,

@@ -18,7 +18,6 @@
 #include "cc_base.h"
 #include "cc_mem.h"
 #include "cc_proto.h"
-#include "hash.h"
 
 enum {
     E_USED = 1 << 0,    /* the entry holds a key */
@@ -173,7 +172,7 @@ static entry_t *lookup(const sc_cache_t *c, const void *key, size_t klen, uint32
 int sc_cache_get(sc_cache_t *c, cc_txn_t *txn, const void *key, size_t klen, void *ret_value,
                  bool *ret_found)
 {
-    uint32_t h = sc_hash(key, klen);
+    uint32_t h = cc_fnv1a(key, klen);
     entry_t *e = klen <= CC_MAX_ID ? lookup(c, key, klen, h) : NULL;
     MDB_val v;
     int r;
@@ -205,7 +204,7 @@ int sc_cache_get(sc_cache_t *c, cc_txn_t *txn, const void *key, size_t klen, voi
 
 int sc_cache_put(sc_cache_t *c, cc_txn_t *txn, const void *key, size_t klen, const void *value)
 {
-    uint32_t h = sc_hash(key, klen);
+    uint32_t h = cc_fnv1a(key, klen);
     entry_t *e = klen <= CC_MAX_ID && klen > 0 ? lookup(c, key, klen, h) : NULL;
 
     if (e == NULL && klen <= CC_MAX_ID && klen > 0)

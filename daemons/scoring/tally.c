@@ -11,7 +11,6 @@
 #include "cc_base.h"
 #include "cc_mem.h"
 #include "cc_time.h"
-#include "hash.h"
 
 static const char *const counter_names[SC_REPORTED_COUNT_] = {
     [SC_RECEIVED] = "received",
@@ -218,7 +217,7 @@ void sc_tally_add(sc_tally_acc_t *acc, const char *unit, int32_t day, sc_counter
 {
     uint8_t key[SC_TALLY_KEY_MAX];
     size_t len = row_key(key, unit, 0, day);
-    uint32_t h = sc_hash(key, len);
+    uint32_t h = cc_fnv1a(key, len);
     acc_row_t *r = probe(acc->slots, acc->cap, key, len, h);
 
     if (r->klen == 0) {

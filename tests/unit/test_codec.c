@@ -774,6 +774,19 @@ static void test_codec_malformed_repeated_key(void **state)
     cc_enc_kv_u64(&e, "k17", 1);
     malformed(e.buf.data, e.buf.size, "map key 'k17' appears twice");
     cc_enc_deinit(&e);
+    /* 16 keys (each against the others) and 17 (sorted): the first key
+     * again as the last, keys of one length that differ otherwise. */
+    for (int n = 16; n <= 17; n++) {
+        cc_enc_init(&e);
+        cc_enc_map(&e, (size_t)n);
+        for (int i = 0; i < n - 1; i++) {
+            snprintf(key, sizeof(key), "k%02d", i);
+            cc_enc_kv_u64(&e, key, (uint64_t)i);
+        }
+        cc_enc_kv_u64(&e, "k00", 1);
+        malformed(e.buf.data, e.buf.size, "map key 'k00' appears twice");
+        cc_enc_deinit(&e);
+    }
     /* Equal values under different keys, and the same key in two maps. */
     {
         cc_msg_t m;
